@@ -1,0 +1,5 @@
+"""Lets `python -m pressfree` run the command line."""
+
+from pressfree.cli import main
+
+main()

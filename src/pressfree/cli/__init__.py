@@ -1,0 +1,82 @@
+"""The pressfree command line: one Typer sub-app per noun, errors as one line on stderr.
+
+Nothing here imports SQLAlchemy at module level, so --help, --version and tab completion
+stay fast; each command imports the services it needs when it runs.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from pressfree import __version__
+from pressfree.errors import PressfreeError
+
+
+class _Commands(TyperGroup):
+    """Turns a PressfreeError (or a database failure) anywhere below into one stderr line."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except PressfreeError as error:
+            _fail(str(error), error.exit_code)
+        except Exception as error:  # noqa: BLE001 - only database errors are ours to word
+            if type(error).__module__.startswith("sqlalchemy"):
+                detail = getattr(error, "orig", None) or error
+                _fail(f"database: {detail}", 1)
+            raise
+
+
+def _fail(message: str, code: int) -> None:
+    from pressfree.cli.common import stderr
+
+    stderr().print(f"Error: {' '.join(message.split())}", markup=False)
+    raise typer.Exit(code)
+
+
+app = typer.Typer(
+    cls=_Commands, rich_markup_mode="rich", no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Track press-freedom incidents from the terminal: raids, detentions, designations, "
+         "the figures sources publish, and monthly summaries.\n\n"
+         "Example: [bold]pressfree add raid detention --date 2021-07-30 --country BY[/]",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"pressfree {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[Optional[str], typer.Option(
+        "--db", envvar="PRESSFREE_DB", show_envvar=True,
+        help="Database file, or a SQLAlchemy URL such as postgresql+psycopg://host/db. "
+             "Default: pressfree.db in your user data folder.")] = None,
+    version: Annotated[Optional[bool], typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = None,
+) -> None:
+    """Track press-freedom incidents from the terminal."""
+    ctx.obj = {"db": db}
+
+
+def _register() -> None:
+    from pressfree.cli import (custody, db as db_commands, designations, incidents, io,
+                               summary, tallies)
+
+    for module in (db_commands, incidents, io, tallies, custody, designations, summary):
+        module.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    app(prog_name="pressfree")

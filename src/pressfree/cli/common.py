@@ -1,0 +1,87 @@
+"""What every command shares: the database from --db, output formats, errors, consoles."""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from enum import Enum
+from typing import Annotated, Any, Iterator
+
+import typer
+from rich.console import Console
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    ndjson = "ndjson"
+    markdown = "markdown"
+
+
+FormatOption = Annotated[Format, typer.Option(
+    "--format", "-f", help="Output: table, csv, json, ndjson or markdown.",
+    case_sensitive=False)]
+
+
+def stdout() -> Console:
+    # Rich already drops colour when stdout is not a terminal or NO_COLOR is set.
+    return Console(highlight=False, soft_wrap=False)
+
+
+def stderr() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def emit(output: Any) -> None:
+    """Print a renderable, or write text exactly as it is (CSV, JSON) to stdout."""
+    if isinstance(output, str):
+        sys.stdout.write(output)
+        sys.stdout.flush()
+    else:
+        stdout().print(output)
+
+
+def warn(message: str) -> None:
+    stderr().print(f"Warning: {message}", markup=False)
+
+
+def note(message: str) -> None:
+    stderr().print(message, markup=False)
+
+
+def interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty() and not os.environ.get("CI")
+
+
+def location(ctx: typer.Context) -> str:
+    from pressfree import db
+
+    root = ctx.find_root()
+    return db.resolve_location((root.obj or {}).get("db"))
+
+
+def open_store(ctx: typer.Context):
+    """The database named by --db / PRESSFREE_DB / the default, opened once per command."""
+    root = ctx.find_root()
+    root.obj = root.obj or {}
+    if "store" not in root.obj:
+        from pressfree import db
+
+        root.obj["store"] = db.open_store(location(ctx))
+        root.call_on_close(root.obj["store"].dispose)
+    return root.obj["store"]
+
+
+@contextmanager
+def writing(ctx: typer.Context) -> Iterator:
+    """A session whose writes are one transaction: all of them, or none on any error."""
+    with open_store(ctx).session(write=True) as session:
+        yield session
+
+
+@contextmanager
+def reading(ctx: typer.Context) -> Iterator:
+    with open_store(ctx).session(write=False) as session:
+        yield session

@@ -1,0 +1,63 @@
+"""Commands for the custody ledger: who is held, and releases."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from pressfree.cli import options as o
+from pressfree.cli.common import Format, FormatOption, emit, note, reading, writing
+
+CUSTODY_COLUMNS = [("person", "Journalist"), ("since", "Held since"),
+                   ("days_held", "Days held"), ("country", "Country"), ("incident", "Incident")]
+CUSTODY_TABLE_COLUMNS = [("person", "Journalist"), ("since", "Held since"),
+                         ("days_held", "Days held"), ("country", "Country"),
+                         ("incident_short", "Incident")]
+
+
+def release(ctx: typer.Context,
+            person: Annotated[str, typer.Argument(help="The journalist's name, exactly.")],
+            date: Annotated[str, typer.Option("--date", "-d", help="Day of release.")],
+            outcome: Annotated[str, typer.Option(
+                "--outcome", help="released, sentence-served, house-arrest, exchanged or "
+                                  "other.")] = "released") -> None:
+    """Close a journalist's open custody period.
+
+    Example: [bold]pressfree release "Ihar Losik" --date 2021-08-02 --outcome released[/]
+    """
+    from pressfree import ledger
+
+    with writing(ctx) as session:
+        record = ledger.release(session, person, date, outcome)
+    note(f"{record.person}: held since {record.since}, {record.outcome} on "
+         f"{record.released_on} ({record.days_held} days).")
+
+
+def custody(ctx: typer.Context,
+            as_of: Annotated[str, typer.Option("--as-of", help="The day, YYYY-MM-DD.")],
+            country: o.Country = None, fmt: FormatOption = Format.table) -> None:
+    """List who was in custody on a day, beside the newest figure a source reported.
+
+    Example: [bold]pressfree custody --as-of 2021-07-30 --country BY[/]
+    """
+    from pressfree import ledger, render
+
+    with reading(ctx) as session:
+        report = ledger.custody_report(session, as_of, country)
+    if fmt == Format.json:
+        emit(render.to_json({**render.plain(report), "comparison": report.comparison()}) + "\n")
+        return
+    emit(render.listing(report.held, CUSTODY_COLUMNS, fmt.value,
+                        title=f"In custody on {report.as_of}",
+                        prepare=lambda r: {**r, "incident_short": (r["incident"] or "")[:8]},
+                        table_columns=CUSTODY_TABLE_COLUMNS))
+    if fmt in (Format.table, Format.markdown):
+        lines = report.comparison() or [f"No reported figure; {len(report.held)} itemised here."]
+        emit("\n".join(lines) + "\n")
+
+
+def register(root: typer.Typer) -> None:
+    panel = "Figures and ledgers"
+    root.command(rich_help_panel=panel)(release)
+    root.command(rich_help_panel=panel)(custody)

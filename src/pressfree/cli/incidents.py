@@ -1,0 +1,225 @@
+"""Commands for incidents: add, list, show, edit, delete; and the kinds vocabulary."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from pressfree.cli import options as o
+from pressfree.cli.common import (Format, FormatOption, emit, interactive, note, reading, warn,
+                                  writing)
+from pressfree.errors import InvalidValue
+
+KindsArg = Annotated[Optional[list[str]], typer.Argument(
+    help="One or more kinds: raid, detention, arrest, ... (see `pressfree kinds`).",
+    show_default=False)]
+DateOpt = Annotated[Optional[str], typer.Option(
+    "--date", "-d", help="2021-07-30, 2021-07, 2021 or a range 2021-07-26..2021-07-30.")]
+Region = Annotated[Optional[str], typer.Option("--region", help="Region or oblast.")]
+City = Annotated[Optional[str], typer.Option("--city", help="City or town.")]
+Journalists = Annotated[Optional[list[str]], typer.Option(
+    "--journalist", "-j", help="A journalist targeted (repeat for several).")]
+Outlets = Annotated[Optional[list[str]], typer.Option(
+    "--outlet", "-o", help="An outlet or organisation targeted (repeat for several).")]
+Perpetrator = Annotated[Optional[str], typer.Option(
+    "--perpetrator", help='Who did it, as reported: "KGB", "GUBOPiK", "Ministry of Information".')]
+Summary = Annotated[Optional[str], typer.Option("--summary", "-s", help="What happened.")]
+Sources = Annotated[Optional[list[str]], typer.Option(
+    "--source", help="Source URL (repeat for several).")]
+Publisher = Annotated[Optional[str], typer.Option(
+    "--publisher", help="Who published the source (VOA, BAJ, Viasna).")]
+SourceTitle = Annotated[Optional[str], typer.Option("--source-title", help="Source title.")]
+Published = Annotated[Optional[str], typer.Option(
+    "--published", help="Day the source was published, YYYY-MM-DD.")]
+StatusOpt = Annotated[Optional[str], typer.Option(
+    "--status", help="reported (default), confirmed, disputed or retracted.")]
+Tags = Annotated[Optional[list[str]], typer.Option("--tag", "-t", help="A tag (repeatable).")]
+IdArg = Annotated[str, typer.Argument(help="Incident id, or its first characters (4 or more).")]
+
+
+def _sources(urls, publisher, title, published) -> list[dict]:
+    if urls:
+        return [{"url": u, "publisher": publisher, "title": title, "published": published}
+                for u in urls]
+    if publisher or title:
+        return [{"publisher": publisher, "title": title, "published": published}]
+    return []
+
+
+def _ask_for_missing(session, kinds, date, status):
+    """On a terminal, ask for what `add` needs; elsewhere say what is missing and stop."""
+    from pressfree import vocabulary
+
+    if kinds and date:
+        return kinds, date, status
+    if not interactive():
+        missing = "kind" if not kinds else "--date"
+        raise InvalidValue(missing, "", "is required (stdin is not a terminal, so pressfree "
+                                        "does not ask)")
+    if not kinds:
+        known = vocabulary.slugs(session)
+        note("Kinds: " + ", ".join(known))
+        while True:
+            answer = typer.prompt("Kinds (space-separated)")
+            kinds = answer.split()
+            unknown = [k for k in kinds if k.lower() not in known]
+            if kinds and not unknown:
+                break
+            note(f"Unknown kind: {', '.join(unknown) or '(none given)'}")
+    if not date:
+        date = typer.prompt("Date (2021-07-30, 2021-07, 2021 or A..B)")
+    if status is None:
+        import click
+
+        from pressfree.models import STATUSES
+
+        status = typer.prompt("Status", default="reported",
+                              type=click.Choice(STATUSES, case_sensitive=False))
+    return kinds, date, status
+
+
+def add(ctx: typer.Context, kinds: KindsArg = None, date: DateOpt = None,
+        country: o.Country = None, region: Region = None, city: City = None,
+        journalist: Journalists = None, outlet: Outlets = None,
+        perpetrator: Perpetrator = None, summary: Summary = None, source: Sources = None,
+        publisher: Publisher = None, source_title: SourceTitle = None,
+        published: Published = None, status: StatusOpt = None, tag: Tags = None) -> None:
+    """Record an incident and print its id.
+
+    Example: [bold]pressfree add raid detention --date 2021-07-30 --country BY --city Minsk
+    --publisher BAJ --summary "Raids and detentions of journalists"[/]
+    """
+    from pressfree import incidents
+    from pressfree.schemas import IncidentIn, validated
+
+    with writing(ctx) as session:
+        kinds, date, status = _ask_for_missing(session, kinds, date, status)
+        draft = validated(
+            IncidentIn, kinds=kinds, date=date, country=country, region=region, city=city,
+            journalists=journalist or [], outlets=outlet or [], perpetrator=perpetrator,
+            summary=summary, sources=_sources(source, publisher, source_title, published),
+            status=status, tags=tag or [])
+        added = incidents.add(session, draft)
+    for message in added.warnings:
+        warn(message)
+    typer.echo(added.record.id)
+
+
+def list_(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
+          start: o.From = None, end: o.To = None, kind: o.Kinds = None,
+          country: o.Country = None, journalist: o.Journalist = None, outlet: o.Outlet = None,
+          publisher: o.Publisher = None, status: o.Status = None, tag: o.Tag = None,
+          limit: o.Limit = None, fmt: FormatOption = Format.table) -> None:
+    """List incidents, newest first; a period keeps those dated wholly inside it.
+
+    Example: [bold]pressfree list --month 2021-07 --country BY --kind raid[/]
+    """
+    from pressfree import incidents, render
+
+    filters = o.incident_filter(month, year, start, end, kind, country, journalist, outlet,
+                                publisher, status, tag, limit)
+    with reading(ctx) as session:
+        records = incidents.list_incidents(session, filters)
+    emit(render.incidents(records, fmt.value))
+
+
+def show(ctx: typer.Context, incident_id: IdArg, fmt: FormatOption = Format.table) -> None:
+    """Show one incident with everything recorded about it.
+
+    Example: [bold]pressfree show 3f2a9c1e --format json[/]
+    """
+    from pressfree import incidents, render
+
+    with reading(ctx) as session:
+        record = incidents.get(session, incident_id)
+    emit(render.incident_detail(record, fmt.value))
+
+
+def edit(ctx: typer.Context, incident_id: IdArg, kinds: Annotated[Optional[list[str]],
+         typer.Option("--kind", "-k", help="Add a kind (repeatable).")] = None,
+         date: DateOpt = None, country: o.Country = None, region: Region = None,
+         city: City = None, journalist: Journalists = None, outlet: Outlets = None,
+         perpetrator: Perpetrator = None, summary: Summary = None, source: Sources = None,
+         publisher: Publisher = None, source_title: SourceTitle = None,
+         published: Published = None, status: StatusOpt = None, tag: Tags = None,
+         replace: Annotated[bool, typer.Option(
+             "--replace", help="Lists given (kinds, journalists, outlets, sources, tags) "
+                               "replace the old ones instead of adding to them.")] = False,
+         fmt: FormatOption = Format.table) -> None:
+    """Change an incident: fields given are set, list values are added (or --replace).
+
+    Example: [bold]pressfree edit 3f2a9c1e --status confirmed --tag belsat[/]
+    """
+    from pressfree import incidents, render
+
+    changes = dict(kinds=kinds, date=date, country=country, region=region, city=city,
+                   journalists=journalist, outlets=outlet, perpetrator=perpetrator,
+                   summary=summary, sources=_sources(source, publisher, source_title, published),
+                   status=status, tags=tag)
+    with writing(ctx) as session:
+        record = incidents.edit(session, incident_id, changes, replace=replace)
+    emit(render.incident_detail(record, fmt.value))
+
+
+def delete(ctx: typer.Context, incident_id: IdArg, yes: Annotated[bool, typer.Option(
+        "--yes", "-y", help="Do not ask first.")] = False) -> None:
+    """Delete an incident (asks first unless --yes).
+
+    Example: [bold]pressfree delete 3f2a9c1e --yes[/]
+    """
+    from pressfree import incidents
+
+    with writing(ctx) as session:
+        record = incidents.get(session, incident_id)
+        if not yes:
+            if not interactive():
+                raise InvalidValue("--yes", "", "is required to delete without a terminal")
+            summary = record.summary or ", ".join(record.kinds)
+            if not typer.confirm(f"Delete {record.id} ({record.date}: {summary})?"):
+                raise typer.Exit(1)
+        incidents.delete_incident(session, record.id)
+    note(f"Deleted {record.id}.")
+
+
+kinds_app = typer.Typer(help="Incident kinds (raid, detention, ...) with their counts.\n\n"
+                             "Example: [bold]pressfree kinds add internet-shutdown "
+                             "\"Internet shutdown\"[/]",
+                        invoke_without_command=True, rich_markup_mode="rich")
+
+
+@kinds_app.callback()
+def kinds_list(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """List kinds with how many incidents carry each."""
+    if ctx.invoked_subcommand:
+        return
+    from pressfree import render, vocabulary
+
+    with reading(ctx) as session:
+        terms = vocabulary.terms(session, "kind")
+    emit(render.listing(terms, [("slug", "Kind"), ("label", "Label"), ("count", "Incidents"),
+                                ("builtin", "Built in")], fmt.value, title="Kinds"))
+
+
+@kinds_app.command("add")
+def kinds_add(ctx: typer.Context,
+              slug: Annotated[str, typer.Argument(help="Lower-case words joined by -.")],
+              label: Annotated[str, typer.Argument(help="A readable name.")]) -> None:
+    """Add a kind to the vocabulary.
+
+    Example: [bold]pressfree kinds add internet-shutdown "Internet shutdown"[/]
+    """
+    from pressfree import vocabulary
+
+    with writing(ctx) as session:
+        term = vocabulary.add_term(session, slug, label, "kind")
+    note(f"Added kind {term.slug} ({term.label}).")
+
+
+def register(app: typer.Typer) -> None:
+    panel = "Incidents"
+    app.command(rich_help_panel=panel)(add)
+    app.command("list", rich_help_panel=panel)(list_)
+    for command in (show, edit, delete):
+        app.command(rich_help_panel=panel)(command)
+    app.add_typer(kinds_app, name="kinds", rich_help_panel=panel)

@@ -1,0 +1,132 @@
+"""Partial dates and periods: a day, a month, a year or a range, as first and last day."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from pressfree.errors import InvalidValue
+
+PRECISIONS = ("day", "month", "year", "range")
+
+_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to a day, month or year, or a range of days; always first <= last."""
+
+    first: date
+    last: date
+    precision: str
+
+    def __str__(self) -> str:
+        if self.precision == "day":
+            return self.first.isoformat()
+        if self.precision == "month":
+            return self.first.strftime("%Y-%m")
+        if self.precision == "year":
+            return f"{self.first.year:04d}"
+        return f"{self.first.isoformat()}..{self.last.isoformat()}"
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def previous(self) -> PartialDate:
+        """The period of the same length just before this one (a month before a month)."""
+        if self.precision == "month":
+            return month(*_shift_month(self.first.year, self.first.month, -1))
+        if self.precision == "year":
+            return year(self.first.year - 1)
+        last = self.first - timedelta(days=1)
+        return PartialDate(last - timedelta(days=self.days - 1), last,
+                           "day" if self.days == 1 else "range")
+
+    def contains(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+
+def _shift_month(y: int, m: int, by: int) -> tuple[int, int]:
+    index = y * 12 + (m - 1) + by
+    return index // 12, index % 12 + 1
+
+
+def day(y: int, m: int, d: int) -> PartialDate:
+    value = date(y, m, d)
+    return PartialDate(value, value, "day")
+
+
+def month(y: int, m: int) -> PartialDate:
+    return PartialDate(date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1]), "month")
+
+
+def year(y: int) -> PartialDate:
+    return PartialDate(date(y, 1, 1), date(y, 12, 31), "year")
+
+
+def parse(text: str, field: str = "date") -> PartialDate:
+    """Parse 2021-07-30, 2021-07, 2021 or a range A..B (each end any of those)."""
+    value = (text or "").strip()
+    if ".." in value:
+        start_text, _, end_text = value.partition("..")
+        start, end = parse(start_text, field), parse(end_text, field)
+        if end.last < start.first:
+            raise InvalidValue(field, text, "ends before it starts")
+        if start.first == end.last:
+            return PartialDate(start.first, start.first, "day")
+        return PartialDate(start.first, end.last, "range")
+    try:
+        if m := _DAY.match(value):
+            return day(int(m[1]), int(m[2]), int(m[3]))
+        if m := _MONTH.match(value):
+            return month(int(m[1]), int(m[2]))
+        if m := _YEAR.match(value):
+            return year(int(m[1]))
+    except ValueError:
+        raise InvalidValue(field, text, "is not a real date") from None
+    raise InvalidValue(field, text, "is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or A..B)")
+
+
+def parse_day(text: str, field: str = "date") -> date:
+    """Parse a date that must be a single day (a release, an as-of date)."""
+    value = parse(text, field)
+    if value.precision != "day":
+        raise InvalidValue(field, text, "must be a single day (YYYY-MM-DD)")
+    return value.first
+
+
+def from_stored(first: date, last: date, precision: str) -> PartialDate:
+    return PartialDate(first, last, precision)
+
+
+def period(month_text: str | None = None, year_text: str | None = None,
+           start: str | None = None, end: str | None = None,
+           default: PartialDate | None = None) -> PartialDate | None:
+    """The period named by --month, --year or --from/--to (partial dates allowed)."""
+    given = [name for name, value in (("--month", month_text), ("--year", year_text))
+             if value]
+    if len(given) > 1 or (given and (start or end)):
+        raise InvalidValue("period", " and ".join(given + ["--from/--to"][: bool(start or end)]),
+                           "cannot be combined: give one of --month, --year, --from/--to")
+    if month_text:
+        value = parse(month_text, "--month")
+        if value.precision != "month":
+            raise InvalidValue("--month", month_text, "must be a month (YYYY-MM)")
+        return value
+    if year_text:
+        value = parse(year_text, "--year")
+        if value.precision != "year":
+            raise InvalidValue("--year", year_text, "must be a year (YYYY)")
+        return value
+    if start or end:
+        first = parse(start, "--from").first if start else date(1, 1, 1)
+        last = parse(end, "--to").last if end else date(9999, 12, 31)
+        if last < first:
+            raise InvalidValue("--to", end, f"ends before --from {start}")
+        return PartialDate(first, last, "range" if first != last else "day")
+    return default

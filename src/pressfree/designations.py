@@ -1,0 +1,170 @@
+"""The designations register: labels authorities put on outlets, organisations and people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional
+
+from sqlalchemy import and_, exists, select
+from sqlmodel import Session
+
+from pressfree import countries, dates, incidents, vocabulary
+from pressfree.errors import InvalidValue, NotFound
+from pressfree.models import (TARGET_TYPES, Designation, DesignationChange, Incident, Label,
+                              Outlet, Person, Source)
+from pressfree.schemas import IncidentIn, SourceIn, validated
+
+CHANGES = ("appealed", "upheld", "lifted")
+
+
+@dataclass
+class DesignationRecord:
+    id: str
+    target: str
+    target_type: str
+    label: str
+    label_name: str
+    issued_by: str
+    date: str
+    list_reference: Optional[str]
+    source: Optional[str]
+    publisher: Optional[str]
+    incident: Optional[str]
+    changes: list[dict] = field(default_factory=list)
+    lifted_on: Optional[str] = None
+
+
+def designate(session: Session, target: str, *, label: str, by: str, on: str,
+              target_type: str = "outlet", country: str | None = None,
+              list_reference: str | None = None, source: str | None = None,
+              publisher: str | None = None, title: str | None = None,
+              public_id: str | None = None, incident_id: str | None = None) -> DesignationRecord:
+    """Record a designation and the incident of kind designation that goes with it."""
+    if target_type not in TARGET_TYPES:
+        raise InvalidValue("--target-type", target_type,
+                           f"is not a target type ({', '.join(TARGET_TYPES)})")
+    if not (target or "").strip():
+        raise InvalidValue("target", target, "is empty")
+    if not (by or "").strip():
+        raise InvalidValue("--by", by, "is empty: name the court, ministry or agency")
+    label_id = vocabulary.ids_for(session, [label], "label", "--label")[label.strip().lower()]
+    when = dates.parse(on, "--date")
+    target = target.strip()
+    sources = [] if not (source or publisher) else [
+        validated(SourceIn, url=source, publisher=publisher, title=title)]
+    label_name = session.get(Label, label_id).name
+    if incident_id:
+        incident = incidents.find(session, incident_id)
+    else:
+        draft = validated(
+            IncidentIn, kinds=["designation"], date=when, country=countries.normalise(country),
+            perpetrator=by, summary=f"{by} designated {target}: {label_name}",
+            journalists=[target] if target_type == "person" else [],
+            outlets=[] if target_type == "person" else [target], sources=sources)
+        added = incidents.add(session, draft)
+        incident = incidents.find(session, added.record.id)
+    row = Designation(
+        target_type=target_type, label_id=label_id, issued_by=by.strip(),
+        decided_first=when.first, decided_last=when.last, decided_precision=when.precision,
+        list_reference=(list_reference or "").strip() or None,
+        source_id=incidents.source_id(session, sources[0]) if sources else None,
+        incident_id=incident.id)
+    if target_type == "person":
+        row.person_id = incidents.person_id(session, target)
+    else:
+        row.outlet_id = incidents.outlet_id(session, target, target_type)
+    if public_id:
+        row.public_id = public_id
+    session.add(row)
+    session.flush()
+    return records(session, [row])[0]
+
+
+def find(session: Session, public_id: str) -> Designation:
+    text = (public_id or "").strip().lower()
+    if len(text) < 4:
+        raise InvalidValue("id", public_id, "is too short (give at least 4 characters)")
+    rows = session.execute(select(Designation).where(
+        Designation.public_id >= text, Designation.public_id < text + "\uffff")
+        .limit(2)).scalars().all()
+    if len(rows) != 1:
+        raise (NotFound("id", public_id, "is not a designation id") if not rows else
+               InvalidValue("id", public_id, "matches several designations"))
+    return rows[0]
+
+
+def change(session: Session, public_id: str, what: str, on: str,
+           note: str | None = None) -> DesignationRecord:
+    """Record a later step (appealed, upheld, lifted) on a designation."""
+    if what not in CHANGES:
+        raise InvalidValue("change", what, f"is not one of {', '.join(CHANGES)}")
+    row = find(session, public_id)
+    day = dates.parse_day(on, "--date")
+    if day < row.decided_first:
+        raise InvalidValue("--date", on, "is before the designation was decided "
+                           f"({dates.from_stored(row.decided_first, row.decided_last, row.decided_precision)})")
+    if what == "lifted" and _lifted(session, row.id) is not None:
+        raise InvalidValue("id", public_id, "is already lifted")
+    session.add(DesignationChange(designation_id=row.id, change=what, on_day=day, note=note))
+    session.flush()
+    return records(session, [row])[0]
+
+
+def _lifted(session: Session, designation_id: int) -> date | None:
+    return session.execute(select(DesignationChange.on_day).where(
+        DesignationChange.designation_id == designation_id,
+        DesignationChange.change == "lifted")).scalar()
+
+
+def in_force_on(day: date):
+    """Designations decided by the day and not lifted on or before it."""
+    return and_(Designation.decided_first <= day, ~exists().where(
+        DesignationChange.designation_id == Designation.id,
+        DesignationChange.change == "lifted", DesignationChange.on_day <= day))
+
+
+def list_designations(session: Session, *, as_of: str | None = None, label: str | None = None,
+                      period: dates.PartialDate | None = None) -> list[DesignationRecord]:
+    query = select(Designation)
+    if as_of:
+        query = query.where(in_force_on(dates.parse_day(as_of, "--as-of")))
+    if period:
+        query = query.where(Designation.decided_first >= period.first,
+                            Designation.decided_last <= period.last)
+    if label:
+        label_id = vocabulary.ids_for(session, [label], "label", "--label")[label.strip().lower()]
+        query = query.where(Designation.label_id == label_id)
+    rows = session.execute(query.order_by(Designation.decided_first.desc(),
+                                          Designation.id)).scalars().all()
+    return records(session, rows)
+
+
+def records(session: Session, rows: list[Designation]) -> list[DesignationRecord]:
+    labels = {l.id: l for l in session.execute(select(Label)).scalars()}
+    outlets = dict(session.execute(select(Outlet.id, Outlet.name).where(
+        Outlet.id.in_({r.outlet_id for r in rows if r.outlet_id}))).all())
+    people = dict(session.execute(select(Person.id, Person.name).where(
+        Person.id.in_({r.person_id for r in rows if r.person_id}))).all())
+    sources = {s.id: s for s in session.execute(select(Source).where(
+        Source.id.in_({r.source_id for r in rows if r.source_id}))).scalars()}
+    incident_ids = dict(session.execute(select(Incident.id, Incident.public_id).where(
+        Incident.id.in_({r.incident_id for r in rows if r.incident_id}))).all())
+    changes: dict[int, list[dict]] = {}
+    for c in session.execute(select(DesignationChange).where(
+            DesignationChange.designation_id.in_([r.id for r in rows]))
+            .order_by(DesignationChange.on_day, DesignationChange.id)).scalars():
+        changes.setdefault(c.designation_id, []).append(
+            {"change": c.change, "date": c.on_day.isoformat(), "note": c.note})
+    out = []
+    for r in rows:
+        source = sources.get(r.source_id)
+        lifted = [c["date"] for c in changes.get(r.id, []) if c["change"] == "lifted"]
+        out.append(DesignationRecord(
+            r.public_id, outlets.get(r.outlet_id) or people.get(r.person_id), r.target_type,
+            labels[r.label_id].slug, labels[r.label_id].name, r.issued_by,
+            str(dates.from_stored(r.decided_first, r.decided_last, r.decided_precision)),
+            r.list_reference, source.url if source else None,
+            source.publisher if source else None, incident_ids.get(r.incident_id),
+            changes.get(r.id, []), lifted[0] if lifted else None))
+    return out

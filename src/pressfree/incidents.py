@@ -1,0 +1,308 @@
+"""Incidents: add, find, list, edit and delete, with their kinds, targets, sources and tags."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+from sqlalchemy import and_, delete, exists, insert, or_, select
+from sqlmodel import Session
+
+from pressfree import dates, vocabulary
+from pressfree.errors import InvalidValue, NotFound
+from pressfree.models import (Incident, IncidentJournalist, IncidentKind, IncidentOutlet,
+                              IncidentSource, IncidentTag, Kind, Outlet, Person, Source, stamp, utcnow)
+from pressfree.schemas import (IncidentIn, IncidentRecord, SourceIn, SourceRecord,
+                               check_status, validated)
+
+CHUNK = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
+
+
+@dataclass
+class Added:
+    record: IncidentRecord
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IncidentFilter:
+    """What `list` and `export` select; every field is optional."""
+
+    period: Optional[dates.PartialDate] = None
+    kinds: list[str] = field(default_factory=list)
+    country: Optional[str] = None
+    journalist: Optional[str] = None
+    outlet: Optional[str] = None
+    publisher: Optional[str] = None
+    status: Optional[str] = None
+    tag: Optional[str] = None
+    limit: Optional[int] = None
+
+
+# --- people, outlets, sources: found by exact name or URL, created when new -----------------
+
+def person_id(session: Session, name: str) -> int:
+    found = session.execute(select(Person.id).where(Person.name == name)).scalar()
+    if found is None:
+        person = Person(name=name)
+        session.add(person)
+        session.flush()
+        found = person.id
+    return found
+
+
+def outlet_id(session: Session, name: str, type_: str = "outlet") -> int:
+    found = session.execute(select(Outlet.id).where(Outlet.name == name)).scalar()
+    if found is None:
+        outlet = Outlet(name=name, type=type_)
+        session.add(outlet)
+        session.flush()
+        found = outlet.id
+    return found
+
+
+def source_id(session: Session, source: SourceIn) -> int:
+    """The same URL is the same source; without a URL, the same publisher, title and date."""
+    if source.url:
+        where = Source.url == source.url
+    else:
+        where = and_(Source.url.is_(None), Source.publisher == source.publisher,
+                     Source.title.is_(None) if source.title is None
+                     else Source.title == source.title,
+                     Source.published.is_(None) if source.published is None
+                     else Source.published == source.published)
+    existing = session.execute(select(Source).where(where)).scalars().first()
+    if existing is None:
+        existing = Source(**source.model_dump())
+        session.add(existing)
+        session.flush()
+    else:
+        # Fill what the stored source lacks, never overwrite what it has.
+        for name, value in source.model_dump().items():
+            if value is not None and getattr(existing, name) is None:
+                setattr(existing, name, value)
+    return existing.id
+
+
+# --- adding -----------------------------------------------------------------------------
+
+def add(session: Session, draft: IncidentIn, *, public_id: str | None = None,
+        created_at=None, updated_at=None, open_custody: bool = True) -> Added:
+    """Store a new incident with everything it links to; open custody for detentions."""
+    kind_ids = vocabulary.ids_for(session, draft.kinds, "kind")
+    now = utcnow()
+    incident = Incident(
+        first_day=draft.date.first, last_day=draft.date.last,
+        date_precision=draft.date.precision, country=draft.country, region=draft.region,
+        city=draft.city, perpetrator=draft.perpetrator, summary=draft.summary,
+        status=draft.status, created_at=created_at or now, updated_at=updated_at or now)
+    if public_id:
+        incident.public_id = public_id
+    session.add(incident)
+    session.flush()
+    _link(session, incident.id, kind_ids.values(), draft)
+    if open_custody:
+        from pressfree import ledger
+
+        ledger.open_custody_for(session, incident, draft.kinds, draft.journalists)
+    warnings = [] if draft.sources else [
+        f"incident {incident.public_id} has no source: add one with "
+        f"`pressfree edit {incident.public_id[:8]} --source URL`"]
+    return Added(get(session, incident.public_id), warnings)
+
+
+def _link(session: Session, incident_id: int, kind_ids: Iterable[int], draft) -> None:
+    rows = {
+        IncidentKind: [{"kind_id": k} for k in kind_ids],
+        IncidentTag: [{"tag": t} for t in draft.tags],
+        IncidentJournalist: [{"person_id": person_id(session, n)} for n in draft.journalists],
+        IncidentOutlet: [{"outlet_id": outlet_id(session, n)} for n in draft.outlets],
+        IncidentSource: [{"source_id": source_id(session, s)} for s in draft.sources],
+    }
+    for table, values in rows.items():
+        existing = set(session.execute(
+            select(*[c for c in table.__table__.c if c.name != "incident_id"])
+            .where(table.incident_id == incident_id)).all())
+        fresh = [v for v in values if tuple(v.values()) not in existing]
+        fresh = list({tuple(v.items()): v for v in fresh}.values())
+        if fresh:
+            session.execute(insert(table), [{"incident_id": incident_id, **v} for v in fresh])
+
+
+# --- finding ----------------------------------------------------------------------------
+
+def find(session: Session, public_id: str) -> Incident:
+    """The incident with this id, or with an unambiguous prefix of it (at least 4 characters)."""
+    text = (public_id or "").strip().lower()
+    if len(text) < 4:
+        raise InvalidValue("id", public_id, "is too short (give at least 4 characters)")
+    matches = session.execute(
+        select(Incident).where(Incident.public_id >= text,
+                               Incident.public_id < text + "\uffff").limit(2)).scalars().all()
+    if not matches:
+        raise NotFound("id", public_id, "is not an incident id")
+    if len(matches) > 1:
+        raise InvalidValue("id", public_id, "matches several incidents: give more characters")
+    return matches[0]
+
+
+def get(session: Session, public_id: str) -> IncidentRecord:
+    return records(session, [find(session, public_id)])[0]
+
+
+def contained_in(period: dates.PartialDate):
+    """Incidents whose whole date lies inside the period (an index range on first_day)."""
+    return and_(Incident.first_day >= period.first, Incident.first_day <= period.last,
+                Incident.last_day <= period.last)
+
+
+def filtered(filters: IncidentFilter, session: Session):
+    """A SELECT of incidents matching the filters, newest first."""
+    query = select(Incident)
+    if filters.period:
+        query = query.where(contained_in(filters.period))
+    if filters.kinds:
+        kind_ids = vocabulary.ids_for(session, filters.kinds, "kind", "--kind").values()
+        query = query.where(exists().where(IncidentKind.incident_id == Incident.id,
+                                           IncidentKind.kind_id.in_(kind_ids)))
+    if filters.country:
+        from pressfree import countries
+
+        query = query.where(Incident.country == countries.normalise(filters.country,
+                                                                    "--country"))
+    if filters.journalist:
+        query = query.where(exists().where(
+            IncidentJournalist.incident_id == Incident.id,
+            IncidentJournalist.person_id == Person.id, Person.name == filters.journalist))
+    if filters.outlet:
+        query = query.where(exists().where(
+            IncidentOutlet.incident_id == Incident.id,
+            IncidentOutlet.outlet_id == Outlet.id, Outlet.name == filters.outlet))
+    if filters.publisher:
+        query = query.where(exists().where(
+            IncidentSource.incident_id == Incident.id,
+            IncidentSource.source_id == Source.id, Source.publisher == filters.publisher))
+    if filters.status:
+        query = query.where(Incident.status == check_status(filters.status, "--status"))
+    if filters.tag:
+        query = query.where(exists().where(IncidentTag.incident_id == Incident.id,
+                                           IncidentTag.tag == filters.tag))
+    query = query.order_by(Incident.first_day.desc(), Incident.last_day.desc(),
+                           Incident.id.desc())
+    if filters.limit is not None:
+        if filters.limit < 0:
+            raise InvalidValue("--limit", filters.limit, "must not be negative")
+        query = query.limit(filters.limit)
+    return query
+
+
+def list_incidents(session: Session, filters: IncidentFilter) -> list[IncidentRecord]:
+    return records(session, session.execute(filtered(filters, session)).scalars().all())
+
+
+def iter_incidents(session: Session, filters: IncidentFilter, batch: int = 1000):
+    """Stream matching incidents in batches (exports of large databases)."""
+    result = session.execute(filtered(filters, session).execution_options(yield_per=batch))
+    for partition in result.scalars().partitions(batch):
+        yield from records(session, partition)
+
+
+def _related(session: Session, ids: list[int]) -> dict[str, dict[int, list]]:
+    """Kinds, tags, targets and sources of many incidents, one query per relation per chunk."""
+    related: dict[str, dict[int, list]] = {name: defaultdict(list) for name in
+                                           ("kinds", "tags", "journalists", "outlets",
+                                            "sources")}
+    queries = {
+        "kinds": lambda chunk: select(IncidentKind.incident_id, Kind.slug)
+        .join(Kind, Kind.id == IncidentKind.kind_id)
+        .where(IncidentKind.incident_id.in_(chunk)).order_by(Kind.slug),
+        "tags": lambda chunk: select(IncidentTag.incident_id, IncidentTag.tag)
+        .where(IncidentTag.incident_id.in_(chunk)).order_by(IncidentTag.tag),
+        "journalists": lambda chunk: select(IncidentJournalist.incident_id, Person.name)
+        .join(Person, Person.id == IncidentJournalist.person_id)
+        .where(IncidentJournalist.incident_id.in_(chunk)).order_by(Person.name),
+        "outlets": lambda chunk: select(IncidentOutlet.incident_id, Outlet.name)
+        .join(Outlet, Outlet.id == IncidentOutlet.outlet_id)
+        .where(IncidentOutlet.incident_id.in_(chunk)).order_by(Outlet.name),
+        "sources": lambda chunk: select(IncidentSource.incident_id, Source)
+        .join(Source, Source.id == IncidentSource.source_id)
+        .where(IncidentSource.incident_id.in_(chunk)).order_by(Source.id),
+    }
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        for name, query in queries.items():
+            for incident_id, value in session.execute(query(chunk)).all():
+                if name == "sources":
+                    value = SourceRecord(value.url, value.publisher, value.title,
+                                         value.published.isoformat() if value.published
+                                         else None)
+                related[name][incident_id].append(value)
+    return related
+
+
+def records(session: Session, incidents: list[Incident]) -> list[IncidentRecord]:
+    related = _related(session, [i.id for i in incidents])
+    return [IncidentRecord(
+        id=i.public_id,
+        date=str(dates.from_stored(i.first_day, i.last_day, i.date_precision)),
+        date_precision=i.date_precision,
+        kinds=related["kinds"][i.id], country=i.country, region=i.region, city=i.city,
+        journalists=related["journalists"][i.id], outlets=related["outlets"][i.id],
+        perpetrator=i.perpetrator, summary=i.summary, status=i.status,
+        tags=related["tags"][i.id], sources=related["sources"][i.id],
+        created_at=stamp(i.created_at), updated_at=stamp(i.updated_at),
+        first_day=i.first_day, last_day=i.last_day,
+        external_id=i.external_id, dataset=i.dataset, extra=i.extra,
+    ) for i in incidents]
+
+
+# --- editing and deleting ---------------------------------------------------------------
+
+LISTS = ("kinds", "journalists", "outlets", "sources", "tags")
+FIELDS = ("date", "country", "region", "city", "perpetrator", "summary", "status")
+
+
+def edit(session: Session, public_id: str, changes: dict, replace: bool = False) -> IncidentRecord:
+    """Change the fields given; list values are added, or replace the old ones with replace."""
+    incident = find(session, public_id)
+    current = get(session, incident.public_id)
+    merged = {name: getattr(current, name) for name in FIELDS}
+    merged["sources"] = [s.__dict__ for s in current.sources]
+    for name in LISTS:
+        if name != "sources":
+            merged[name] = list(getattr(current, name))
+    for name, value in changes.items():
+        if value is None or (name in LISTS and not value):
+            continue
+        if name in LISTS and not replace:
+            merged[name] = merged[name] + list(value)
+        else:
+            merged[name] = value
+    draft = validated(IncidentIn, **merged)
+    if "kinds" in changes and changes["kinds"]:
+        vocabulary.ids_for(session, draft.kinds, "kind")
+    incident.first_day, incident.last_day = draft.date.first, draft.date.last
+    incident.date_precision = draft.date.precision
+    for name in ("country", "region", "city", "perpetrator", "summary", "status"):
+        setattr(incident, name, getattr(draft, name))
+    incident.updated_at = utcnow()
+    if replace:
+        for table in (IncidentKind, IncidentTag, IncidentJournalist, IncidentOutlet,
+                      IncidentSource):
+            session.execute(delete(table).where(table.incident_id == incident.id))
+    session.flush()
+    _link(session, incident.id, vocabulary.ids_for(session, draft.kinds, "kind").values(),
+          draft)
+    from pressfree import ledger
+
+    ledger.open_custody_for(session, incident, draft.kinds, draft.journalists)
+    return get(session, incident.public_id)
+
+
+def delete_incident(session: Session, public_id: str) -> IncidentRecord:
+    incident = find(session, public_id)
+    record = get(session, incident.public_id)
+    session.delete(incident)
+    session.flush()
+    return record

@@ -1,0 +1,247 @@
+"""Reported counts (tallies) and the custody ledger: figures sources publish, and who is held."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Optional
+
+from sqlalchemy import and_, or_, select
+from sqlmodel import Session
+
+from pressfree import countries, dates, vocabulary
+from pressfree.errors import Conflict, InvalidValue, NotFound
+from pressfree.models import CustodyPeriod, Incident, Person, Source, Tally
+from pressfree.schemas import SourceIn, validated
+
+# Qualifier slug -> how a reader says it. The order matters for parsing: ">=" before ">".
+QUALIFIERS = {"exact": "{n}", "at-least": "at least {n}", "more-than": "more than {n}",
+              "about": "about {n}", "at-most": "at most {n}"}
+_VALUE = re.compile(r"^(>=|>|<=|~|≥|≤)?\s*(-?\d+)\s*(\+)?$")
+_SIGNS = {None: "exact", ">=": "at-least", "≥": "at-least", ">": "more-than", "~": "about",
+          "<=": "at-most", "≤": "at-most"}
+# Stocks are counted on a day ("28 journalists in custody"); every kind slug is a flow metric.
+STOCKS = {"journalists-in-custody": "journalists in custody"}
+OPENING_KINDS = ("detention", "arrest")
+OUTCOMES = ("released", "sentence-served", "house-arrest", "exchanged", "other")
+
+
+def parse_value(text: str) -> tuple[int, str]:
+    """'28' -> (28, exact); '200+' or '>=200' -> at-least; '>200', '~200', '<=200'."""
+    match = _VALUE.match((text or "").strip())
+    if not match or (match[1] and match[3]):
+        raise InvalidValue("value", text, "has an unknown qualifier (use 28, 200+, >=200, "
+                                          ">200, ~200 or <=200)")
+    number = int(match[2])
+    if number < 0:
+        raise InvalidValue("value", text, "is negative")
+    return number, "at-least" if match[3] else _SIGNS[match[1]]
+
+
+def say(value: int, qualifier: str) -> str:
+    return QUALIFIERS[qualifier].format(n=value)
+
+
+@dataclass
+class TallyRecord:
+    id: str
+    metric: str
+    value: int
+    qualifier: str
+    reads: str
+    period: Optional[str]
+    as_of: Optional[str]
+    country: str
+    scope: Optional[str]
+    publisher: Optional[str]
+    source: Optional[str]
+    source_title: Optional[str] = None
+
+
+def add_tally(session: Session, metric: str, value: str, *, period: str | None = None,
+              as_of: str | None = None, country: str, scope: str | None = None,
+              publisher: str | None, source: str | None = None, title: str | None = None,
+              public_id: str | None = None) -> TallyRecord:
+    metric = (metric or "").strip().lower()
+    if metric not in STOCKS:
+        vocabulary.ids_for(session, [metric], "kind", "metric")
+    number, qualifier = parse_value(value)
+    if bool(period) == bool(as_of):
+        raise InvalidValue("--period/--as-of", period or as_of or "",
+                           "give exactly one: a period for a count of events, "
+                           "an as-of day for a count of people held")
+    if as_of:
+        when = dates.PartialDate(dates.parse_day(as_of, "--as-of"),
+                                 dates.parse_day(as_of, "--as-of"), "day")
+    else:
+        when = dates.parse(period, "--period")
+    code = countries.normalise(country, "--country")
+    if code is None:
+        raise InvalidValue("--country", country, "is required for a tally")
+    if not (publisher or "").strip():
+        raise InvalidValue("--publisher", publisher or "", "is required: who published it?")
+    from pressfree.incidents import source_id
+
+    source_row = validated(SourceIn, url=source, publisher=publisher, title=title)
+    tally = Tally(metric=metric, value=number, qualifier=qualifier, first_day=when.first,
+                  last_day=when.last, date_precision=when.precision, as_of=bool(as_of),
+                  country=code, scope=(scope or "").strip() or None,
+                  source_id=source_id(session, source_row))
+    if public_id:
+        tally.public_id = public_id
+    session.add(tally)
+    session.flush()
+    return tally_records(session, [tally])[0]
+
+
+def tally_records(session: Session, tallies: list[Tally]) -> list[TallyRecord]:
+    sources = {s.id: s for s in session.execute(
+        select(Source).where(Source.id.in_({t.source_id for t in tallies}))).scalars()}
+    out = []
+    for t in tallies:
+        when = str(dates.from_stored(t.first_day, t.last_day, t.date_precision))
+        src = sources[t.source_id]
+        out.append(TallyRecord(t.public_id, t.metric, t.value, t.qualifier,
+                               say(t.value, t.qualifier), None if t.as_of else when,
+                               when if t.as_of else None, t.country, t.scope,
+                               src.publisher, src.url, src.title))
+    return out
+
+
+def list_tallies(session: Session, *, period: dates.PartialDate | None = None,
+                 country: str | None = None, metric: str | None = None,
+                 publisher: str | None = None) -> list[TallyRecord]:
+    """Tallies whose period or as-of day lies inside the period, newest first."""
+    query = select(Tally).join(Source, Source.id == Tally.source_id)
+    if period:
+        query = query.where(Tally.first_day >= period.first, Tally.last_day <= period.last)
+    if country:
+        query = query.where(Tally.country == countries.normalise(country, "--country"))
+    if metric:
+        query = query.where(Tally.metric == metric.strip().lower())
+    if publisher:
+        query = query.where(Source.publisher == publisher)
+    query = query.order_by(Tally.last_day.desc(), Tally.metric, Tally.id)
+    return tally_records(session, session.execute(query).scalars().all())
+
+
+def newest_stock(session: Session, metric: str, as_of: date,
+                 country: str | None) -> list[TallyRecord]:
+    """The newest as-of figures for a stock on or before a day, one per publisher."""
+    query = (select(Tally).where(Tally.metric == metric, Tally.as_of.is_(True),
+                                 Tally.last_day <= as_of)
+             .order_by(Tally.last_day.desc(), Tally.id.desc()))
+    if country:
+        query = query.where(Tally.country == country)
+    newest: dict[tuple, TallyRecord] = {}
+    for record in tally_records(session, session.execute(query.limit(50)).scalars().all()):
+        newest.setdefault((record.publisher, record.country), record)
+    return list(newest.values())
+
+
+# --- the custody ledger -----------------------------------------------------------------
+
+@dataclass
+class CustodyRecord:
+    person: str
+    since: str
+    days_held: int
+    released_on: Optional[str]
+    outcome: Optional[str]
+    country: Optional[str]
+    incident: Optional[str]
+
+
+def open_custody_for(session: Session, incident: Incident, kinds: list[str],
+                     journalists: list[str]) -> None:
+    """A detention or arrest opens a custody period for each journalist not already held."""
+    if not set(kinds) & set(OPENING_KINDS):
+        return
+    from pressfree.incidents import person_id
+
+    for name in journalists:
+        pid = person_id(session, name)
+        held = session.execute(select(CustodyPeriod.id).where(
+            CustodyPeriod.person_id == pid, CustodyPeriod.released_on.is_(None))).first()
+        if held is None:
+            session.add(CustodyPeriod(
+                person_id=pid, incident_id=incident.id, start_first=incident.first_day,
+                start_last=incident.last_day, start_precision=incident.date_precision,
+                country=incident.country))
+    session.flush()
+
+
+def release(session: Session, person: str, on: str, outcome: str = "released") -> CustodyRecord:
+    """Close the person's open custody period."""
+    day = dates.parse_day(on, "--date")
+    outcome = (outcome or "released").strip().lower()
+    if outcome not in OUTCOMES:
+        raise InvalidValue("--outcome", outcome, f"is not an outcome ({', '.join(OUTCOMES)})")
+    pid = session.execute(select(Person.id).where(Person.name == person)).scalar()
+    if pid is None:
+        raise NotFound("person", person, "is not a journalist in this database")
+    period = session.execute(select(CustodyPeriod).where(
+        CustodyPeriod.person_id == pid, CustodyPeriod.released_on.is_(None))).scalars().first()
+    if period is None:
+        raise Conflict(f"person: {person!r} has no open custody period to close")
+    if day < period.start_first:
+        since = dates.from_stored(period.start_first, period.start_last, period.start_precision)
+        raise InvalidValue("--date", on, f"is before the detention it would end ({since})")
+    period.released_on, period.outcome = day, outcome
+    session.flush()
+    return _custody_records(session, [period], day)[0]
+
+
+def _custody_records(session: Session, periods: list[CustodyPeriod],
+                     as_of: date) -> list[CustodyRecord]:
+    names = dict(session.execute(select(Person.id, Person.name).where(
+        Person.id.in_({p.person_id for p in periods}))).all())
+    incidents = dict(session.execute(select(Incident.id, Incident.public_id).where(
+        Incident.id.in_({p.incident_id for p in periods if p.incident_id}))).all())
+    return [CustodyRecord(
+        names[p.person_id],
+        str(dates.from_stored(p.start_first, p.start_last, p.start_precision)),
+        (min(p.released_on or as_of, as_of) - p.start_first).days,
+        p.released_on.isoformat() if p.released_on else None, p.outcome, p.country,
+        incidents.get(p.incident_id)) for p in periods]
+
+
+def held_on(day: date):
+    """Custody periods that had started by the day and had not ended before it."""
+    return and_(CustodyPeriod.start_first <= day,
+                or_(CustodyPeriod.released_on.is_(None), CustodyPeriod.released_on >= day))
+
+
+def in_custody(session: Session, as_of: date, country: str | None = None) -> list[CustodyRecord]:
+    """Who was held on a day, longest-held first. Days count from the earliest possible start."""
+    query = select(CustodyPeriod).where(held_on(as_of))
+    if country:
+        query = query.where(CustodyPeriod.country == country)
+    periods = session.execute(query.order_by(CustodyPeriod.start_first)).scalars().all()
+    return _custody_records(session, periods, as_of)
+
+
+def custody_history(session: Session) -> list[CustodyRecord]:
+    periods = session.execute(select(CustodyPeriod).order_by(CustodyPeriod.id)).scalars().all()
+    return _custody_records(session, periods, date.today())
+
+
+@dataclass
+class CustodyReport:
+    as_of: str
+    country: Optional[str]
+    held: list[CustodyRecord]
+    reported: list[TallyRecord]
+
+    def comparison(self) -> list[str]:
+        """"BAJ reports 28 as of 2021-07-30; 3 itemised here", one line per publisher."""
+        return [f"{t.publisher} reports {t.reads} as of {t.as_of}; "
+                f"{len(self.held)} itemised here" for t in self.reported]
+
+
+def custody_report(session: Session, as_of: str, country: str | None = None) -> CustodyReport:
+    day = dates.parse_day(as_of, "--as-of")
+    code = countries.normalise(country, "--country")
+    return CustodyReport(day.isoformat(), code, in_custody(session, day, code),
+                         newest_stock(session, "journalists-in-custody", day, code))

@@ -1,0 +1,101 @@
+"""Schema 2: reported counts (tallies), the custody ledger and the designations register.
+
+Revision ID: 0002_ledger
+Revises: 0001_core
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002_ledger"
+down_revision = "0001_core"
+branch_labels = None
+depends_on = None
+
+LABELS = [
+    ("extremist-materials", "Extremist materials"),
+    ("extremist-formation", "Extremist formation"),
+    ("terrorist-organisation", "Terrorist organisation"),
+    ("foreign-agent", "Foreign agent"),
+    ("undesirable-organisation", "Undesirable organisation"),
+]
+
+
+def _cascade(target):
+    return sa.ForeignKey(target, ondelete="CASCADE")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "tally",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("public_id", sa.String(36), nullable=False, unique=True),
+        sa.Column("metric", sa.String(64), nullable=False),
+        sa.Column("value", sa.Integer, nullable=False),
+        sa.Column("qualifier", sa.String(16), nullable=False),
+        sa.Column("first_day", sa.Date, nullable=False),
+        sa.Column("last_day", sa.Date, nullable=False),
+        sa.Column("date_precision", sa.String(8), nullable=False),
+        sa.Column("as_of", sa.Boolean, nullable=False),
+        sa.Column("country", sa.String(2), nullable=False),
+        sa.Column("scope", sa.String),
+        sa.Column("source_id", sa.Integer, sa.ForeignKey("source.id"), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_tally_metric_country", "tally", ["metric", "country", "first_day"])
+    op.create_table(
+        "custody_period",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("person_id", sa.Integer, _cascade("person.id"), nullable=False),
+        sa.Column("incident_id", sa.Integer, sa.ForeignKey("incident.id", ondelete="SET NULL")),
+        sa.Column("start_first", sa.Date, nullable=False),
+        sa.Column("start_last", sa.Date, nullable=False),
+        sa.Column("start_precision", sa.String(8), nullable=False),
+        sa.Column("country", sa.String(2)),
+        sa.Column("released_on", sa.Date),
+        sa.Column("outcome", sa.String(32)),
+    )
+    op.create_index("ix_custody_period_person_id", "custody_period", ["person_id"])
+    op.create_index("ix_custody_start", "custody_period", ["start_first", "released_on"])
+    label = op.create_table(
+        "label",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("slug", sa.String(64), nullable=False, unique=True),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("builtin", sa.Boolean, nullable=False),
+    )
+    op.bulk_insert(label, [{"slug": s, "name": n, "builtin": True} for s, n in LABELS])
+    op.create_table(
+        "designation",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("public_id", sa.String(36), nullable=False, unique=True),
+        sa.Column("target_type", sa.String(16), nullable=False),
+        sa.Column("outlet_id", sa.Integer, _cascade("outlet.id")),
+        sa.Column("person_id", sa.Integer, _cascade("person.id")),
+        sa.Column("label_id", sa.Integer, sa.ForeignKey("label.id"), nullable=False),
+        sa.Column("issued_by", sa.String, nullable=False),
+        sa.Column("decided_first", sa.Date, nullable=False),
+        sa.Column("decided_last", sa.Date, nullable=False),
+        sa.Column("decided_precision", sa.String(8), nullable=False),
+        sa.Column("list_reference", sa.String),
+        sa.Column("source_id", sa.Integer, sa.ForeignKey("source.id")),
+        sa.Column("incident_id", sa.Integer, sa.ForeignKey("incident.id", ondelete="SET NULL")),
+    )
+    op.create_index("ix_designation_outlet_id", "designation", ["outlet_id"])
+    op.create_index("ix_designation_person_id", "designation", ["person_id"])
+    op.create_index("ix_designation_decided", "designation", ["decided_first"])
+    op.create_table(
+        "designation_change",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("designation_id", sa.Integer, _cascade("designation.id"), nullable=False),
+        sa.Column("change", sa.String(16), nullable=False),
+        sa.Column("on_day", sa.Date, nullable=False),
+        sa.Column("note", sa.String),
+    )
+    op.create_index("ix_designation_change_designation_id", "designation_change",
+                    ["designation_id"])
+
+
+def downgrade() -> None:
+    for table in ("designation_change", "designation", "label", "custody_period", "tally"):
+        op.drop_table(table)

@@ -1,0 +1,44 @@
+"""Schema 3: imports (external ids, extra columns, imported files) and people at risk.
+
+Revision ID: 0003_imports
+Revises: 0002_ledger
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003_imports"
+down_revision = "0002_ledger"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("incident") as batch:
+        batch.add_column(sa.Column("dataset", sa.String(200)))
+        batch.add_column(sa.Column("external_id", sa.String(500)))
+        batch.add_column(sa.Column("extra", sa.JSON))
+        batch.create_unique_constraint("uq_incident_external", ["dataset", "external_id"])
+    with op.batch_alter_table("person") as batch:
+        batch.add_column(sa.Column("at_risk", sa.Boolean, nullable=False,
+                                   server_default=sa.false()))
+    op.create_table(
+        "imported_file",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("sha256", sa.String(64), nullable=False, unique=True),
+        sa.Column("name", sa.String, nullable=False),
+        sa.Column("dataset", sa.String, nullable=False),
+        sa.Column("rows", sa.Integer, nullable=False),
+        sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("imported_file")
+    with op.batch_alter_table("person") as batch:
+        batch.drop_column("at_risk")
+    with op.batch_alter_table("incident") as batch:
+        batch.drop_constraint("uq_incident_external")
+        batch.drop_column("extra")
+        batch.drop_column("external_id")
+        batch.drop_column("dataset")

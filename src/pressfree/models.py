@@ -1,0 +1,257 @@
+"""The database tables (SQLModel), in one module so relationships never import in circles."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+STATUSES = ("reported", "confirmed", "disputed", "retracted")
+TARGET_TYPES = ("outlet", "organisation", "person")
+
+
+def new_public_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def stamp(moment: datetime) -> str:
+    """A stored timestamp as ISO 8601 UTC text ("2021-07-30T21:27:00Z")."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.isoformat(timespec="seconds") + "Z"
+
+
+def _timestamp() -> Any:
+    """A UTC timestamp column (aware datetimes in, UTC out, on every backend)."""
+    return Field(default_factory=utcnow,
+                 sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+def _fk(target: str, *, nullable: bool = False, index: bool = False) -> Any:
+    """A foreign key that disappears with its parent row (link tables and ledgers)."""
+    return Field(sa_column=Column(Integer, ForeignKey(target, ondelete="CASCADE"),
+                                  nullable=nullable, index=index))
+
+
+class Kind(SQLModel, table=True):
+    """A kind of incident (raid, detention, ...): a vocabulary users can extend."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, max_length=64)
+    label: str = Field(max_length=200)
+    builtin: bool = False
+
+
+class Incident(SQLModel, table=True):
+    """One thing that happened to journalists or media, dated as precisely as known."""
+
+    __table_args__ = (
+        Index("ix_incident_days", "first_day", "last_day"),
+        Index("ix_incident_precision_day", "date_precision", "first_day"),
+        Index("ix_incident_country_day", "country", "first_day"),
+        UniqueConstraint("dataset", "external_id", name="uq_incident_external"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    public_id: str = Field(default_factory=new_public_id, unique=True, max_length=36)
+    first_day: date
+    last_day: date
+    date_precision: str = Field(max_length=8)
+    country: Optional[str] = Field(default=None, max_length=2)
+    region: Optional[str] = None
+    city: Optional[str] = Field(default=None, index=True)
+    perpetrator: Optional[str] = None
+    summary: Optional[str] = None
+    status: str = Field(default="reported", max_length=16)
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+    # Added by schema 3 (imports): where a row came from and what the mapping did not use.
+    dataset: Optional[str] = Field(default=None, max_length=200)
+    external_id: Optional[str] = Field(default=None, max_length=500)
+    extra: Optional[dict] = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class IncidentKind(SQLModel, table=True):
+    __tablename__ = "incident_kind"
+    __table_args__ = (Index("ix_incident_kind_kind", "kind_id", "incident_id"),)
+
+    incident_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True))
+    kind_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("kind.id", ondelete="RESTRICT"), primary_key=True))
+
+
+class IncidentTag(SQLModel, table=True):
+    __tablename__ = "incident_tag"
+    __table_args__ = (Index("ix_incident_tag_tag", "tag"),)
+
+    incident_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True))
+    tag: str = Field(primary_key=True, max_length=100)
+
+
+class Outlet(SQLModel, table=True):
+    """A media outlet or an organisation (NGO); `type` says which."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    type: str = Field(default="outlet", max_length=16)
+
+
+class Person(SQLModel, table=True):
+    """A journalist or media worker, named exactly as typed."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    outlet_id: Optional[int] = Field(default=None, foreign_key="outlet.id", ondelete="SET NULL")
+    # Added by schema 3: names of people at risk are pseudonymised by `export --redact`.
+    at_risk: bool = False
+
+
+class IncidentJournalist(SQLModel, table=True):
+    __tablename__ = "incident_journalist"
+    __table_args__ = (Index("ix_incident_journalist_person", "person_id"),)
+
+    incident_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True))
+    person_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True))
+
+
+class IncidentOutlet(SQLModel, table=True):
+    __tablename__ = "incident_outlet"
+    __table_args__ = (Index("ix_incident_outlet_outlet", "outlet_id"),)
+
+    incident_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True))
+    outlet_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("outlet.id", ondelete="CASCADE"), primary_key=True))
+
+
+class Source(SQLModel, table=True):
+    """Where a claim was published: a report, a statement, a web page."""
+
+    __table_args__ = (Index("ix_source_publisher", "publisher"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    url: Optional[str] = Field(default=None, unique=True)
+    publisher: Optional[str] = None
+    title: Optional[str] = None
+    published: Optional[date] = None
+
+
+class IncidentSource(SQLModel, table=True):
+    __tablename__ = "incident_source"
+    __table_args__ = (Index("ix_incident_source_source", "source_id"),)
+
+    incident_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True))
+    source_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("source.id", ondelete="CASCADE"), primary_key=True))
+
+
+# --- Schema 2: reported counts, the custody ledger, the designations register -------------
+
+class Tally(SQLModel, table=True):
+    """A figure a source published ("more than 200 raids in July"), kept beside the others."""
+
+    __table_args__ = (
+        Index("ix_tally_metric_country", "metric", "country", "first_day"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    public_id: str = Field(default_factory=new_public_id, unique=True, max_length=36)
+    metric: str = Field(max_length=64)
+    value: int
+    qualifier: str = Field(max_length=16)
+    # A flow covers a period (first_day..last_day); a stock is as of one day (first = last).
+    first_day: date
+    last_day: date
+    date_precision: str = Field(max_length=8)
+    as_of: bool = False
+    country: str = Field(max_length=2)
+    scope: Optional[str] = None
+    source_id: int = Field(foreign_key="source.id")
+    created_at: datetime = _timestamp()
+
+
+class CustodyPeriod(SQLModel, table=True):
+    """A stretch of time one person spent detained, opened by a detention or arrest."""
+
+    __tablename__ = "custody_period"
+    __table_args__ = (Index("ix_custody_start", "start_first", "released_on"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    person_id: int = _fk("person.id", index=True)
+    incident_id: Optional[int] = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("incident.id", ondelete="SET NULL"), nullable=True))
+    start_first: date
+    start_last: date
+    start_precision: str = Field(max_length=8)
+    country: Optional[str] = Field(default=None, max_length=2)
+    released_on: Optional[date] = None
+    outcome: Optional[str] = Field(default=None, max_length=32)
+
+
+class Label(SQLModel, table=True):
+    """A label authorities put on targets ("extremist materials"); users can add more."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, max_length=64)
+    name: str = Field(max_length=200)
+    builtin: bool = False
+
+
+class Designation(SQLModel, table=True):
+    """An authority's decision to put a label on an outlet, organisation or person."""
+
+    __table_args__ = (Index("ix_designation_decided", "decided_first"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    public_id: str = Field(default_factory=new_public_id, unique=True, max_length=36)
+    target_type: str = Field(max_length=16)
+    outlet_id: Optional[int] = _fk("outlet.id", nullable=True, index=True)
+    person_id: Optional[int] = _fk("person.id", nullable=True, index=True)
+    label_id: int = Field(foreign_key="label.id")
+    issued_by: str
+    decided_first: date
+    decided_last: date
+    decided_precision: str = Field(max_length=8)
+    list_reference: Optional[str] = None
+    source_id: Optional[int] = Field(default=None, foreign_key="source.id")
+    incident_id: Optional[int] = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("incident.id", ondelete="SET NULL"), nullable=True))
+
+
+class DesignationChange(SQLModel, table=True):
+    """A later step on a designation: appealed, upheld or lifted, with its date."""
+
+    __tablename__ = "designation_change"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    designation_id: int = _fk("designation.id", index=True)
+    change: str = Field(max_length=16)
+    on_day: date
+    note: Optional[str] = None
+
+
+# --- Schema 3: imports --------------------------------------------------------------------
+
+class ImportedFile(SQLModel, table=True):
+    """A file already imported, by content hash, so importing it again adds nothing."""
+
+    __tablename__ = "imported_file"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    sha256: str = Field(unique=True, max_length=64)
+    name: str
+    dataset: str
+    rows: int
+    imported_at: datetime = _timestamp()

@@ -1,0 +1,23 @@
+"""Everything PostgreSQL-only; the twin of sqlite_backend.py."""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from pressfree.errors import PressfreeError
+
+
+def configure(engine: Engine) -> None:
+    """Write transactions run at READ COMMITTED (PostgreSQL's row locks do the rest)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.commit()
+
+
+def backup(*_args) -> int:
+    raise PressfreeError("backup: a PostgreSQL database is backed up with pg_dump, "
+                         "not by pressfree (it copies SQLite files only)")

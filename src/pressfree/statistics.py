@@ -1,0 +1,29 @@
+"""Facts about the database as a whole: where it is, its schema, how many of each record."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from pressfree import db
+from pressfree.models import (CustodyPeriod, Designation, Incident, Kind, Outlet, Person,
+                              Source, Tally)
+
+
+def database_facts(store: db.Store, session: Session) -> dict[str, object]:
+    revision = db.current_revision(store)
+    facts: dict[str, object] = {
+        "database": store.display,
+        "backend": store.engine.dialect.name,
+        "schema_version": db.schema_version(revision),
+        "schema_revision": revision,
+    }
+    for name, model in (("incidents", Incident), ("kinds", Kind), ("journalists", Person),
+                        ("outlets", Outlet), ("sources", Source), ("tallies", Tally),
+                        ("custody_periods", CustodyPeriod), ("designations", Designation)):
+        facts[name] = session.execute(select(func.count()).select_from(model)).scalar_one()
+    first, last = session.execute(select(func.min(Incident.first_day),
+                                         func.max(Incident.last_day))).one()
+    facts["first_incident"] = first.isoformat() if first else None
+    facts["last_incident"] = last.isoformat() if last else None
+    return facts
