@@ -149,5 +149,6 @@ def upgrade_schema(store: Store, target: str = "head") -> None:
             f"{store.path.name}.schema-{schema_version(current)}.bak")
         if not backup_path.exists():
             store.backend.backup(store.path, backup_path)
-    with store.engine.execution_options(pressfree_write=True).begin() as connection:
-        command.upgrade(_alembic_config(connection), target)
+    with store.engine.execution_options(pressfree_write=True).connect() as connection:
+        with store.backend.migrating(connection):
+            command.upgrade(_alembic_config(connection), target)

@@ -82,16 +82,9 @@ def designate(session: Session, target: str, *, label: str, by: str, on: str,
 
 
 def find(session: Session, public_id: str) -> Designation:
-    text = (public_id or "").strip().lower()
-    if len(text) < 4:
-        raise InvalidValue("id", public_id, "is too short (give at least 4 characters)")
-    rows = session.execute(select(Designation).where(
-        Designation.public_id >= text, Designation.public_id < text + "\uffff")
-        .limit(2)).scalars().all()
-    if len(rows) != 1:
-        raise (NotFound("id", public_id, "is not a designation id") if not rows else
-               InvalidValue("id", public_id, "matches several designations"))
-    return rows[0]
+    from pressfree.lookup import by_public_id
+
+    return by_public_id(session, Designation, public_id, "a designation")
 
 
 def change(session: Session, public_id: str, what: str, on: str,
@@ -125,8 +118,12 @@ def in_force_on(day: date):
 
 
 def list_designations(session: Session, *, as_of: str | None = None, label: str | None = None,
-                      period: dates.PartialDate | None = None) -> list[DesignationRecord]:
+                      period: dates.PartialDate | None = None,
+                      country: str | None = None) -> list[DesignationRecord]:
     query = select(Designation)
+    if country:
+        query = query.join(Incident, Incident.id == Designation.incident_id).where(
+            Incident.country == country)
     if as_of:
         query = query.where(in_force_on(dates.parse_day(as_of, "--as-of")))
     if period:

@@ -134,17 +134,9 @@ def _link(session: Session, incident_id: int, kind_ids: Iterable[int], draft) ->
 
 def find(session: Session, public_id: str) -> Incident:
     """The incident with this id, or with an unambiguous prefix of it (at least 4 characters)."""
-    text = (public_id or "").strip().lower()
-    if len(text) < 4:
-        raise InvalidValue("id", public_id, "is too short (give at least 4 characters)")
-    matches = session.execute(
-        select(Incident).where(Incident.public_id >= text,
-                               Incident.public_id < text + "\uffff").limit(2)).scalars().all()
-    if not matches:
-        raise NotFound("id", public_id, "is not an incident id")
-    if len(matches) > 1:
-        raise InvalidValue("id", public_id, "matches several incidents: give more characters")
-    return matches[0]
+    from pressfree.lookup import by_public_id
+
+    return by_public_id(session, Incident, public_id, "an incident")
 
 
 def get(session: Session, public_id: str) -> IncidentRecord:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Iterator
+
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -21,3 +24,10 @@ def configure(engine: Engine) -> None:
 def backup(*_args) -> int:
     raise PressfreeError("backup: a PostgreSQL database is backed up with pg_dump, "
                          "not by pressfree (it copies SQLite files only)")
+
+
+@contextmanager
+def migrating(connection) -> Iterator[None]:
+    """PostgreSQL alters tables in place, inside one transaction."""
+    with connection.begin():
+        yield

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -63,3 +65,19 @@ def backup(source: Path, target: Path) -> int:
         dst.close()
         src.close()
     return pages
+
+
+@contextmanager
+def migrating(connection) -> Iterator[None]:
+    """Foreign keys off while Alembic's batch mode copies tables (on, DROP TABLE would
+    cascade and delete every linked row), then checked before the upgrade commits."""
+    raw = connection.connection.driver_connection
+    raw.execute("PRAGMA foreign_keys = OFF")  # only takes effect outside a transaction
+    try:
+        with connection.begin():
+            yield
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"schema upgrade broke {len(broken)} links: {broken[:3]}")
+    finally:
+        raw.execute("PRAGMA foreign_keys = ON")

@@ -70,12 +70,11 @@ def _ask_for_missing(session, kinds, date, status):
     if not date:
         date = typer.prompt("Date (2021-07-30, 2021-07, 2021 or A..B)")
     if status is None:
-        import click
-
         from pressfree.models import STATUSES
 
-        status = typer.prompt("Status", default="reported",
-                              type=click.Choice(STATUSES, case_sensitive=False))
+        while (status := typer.prompt(f"Status ({'/'.join(STATUSES)})",
+                                      default="reported").strip().lower()) not in STATUSES:
+            note(f"Unknown status: {status}")
     return kinds, date, status
 
 

@@ -2,8 +2,62 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from pressfree.cli import options as o
+from pressfree.cli.common import Format, FormatOption, emit, note, reading
+from pressfree.errors import InvalidValue, PressfreeError
+
+
+def _period(month, year, start, end):
+    from pressfree import dates
+
+    period = dates.period(month, year, start, end)
+    if period is None:
+        raise InvalidValue("period", "", "is required: give --month, --year or --from/--to")
+    return period
+
+
+def summary(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
+            start: o.From = None, end: o.To = None, country: o.Country = None,
+            fmt: FormatOption = Format.table) -> None:
+    """Summarise a month, a year or any period: counts by kind, figures, custody, targets.
+
+    Example: [bold]pressfree summary --month 2021-07 --country BY --format markdown[/]
+    """
+    from pressfree import render_summary, summary as summaries
+
+    if fmt == Format.ndjson:
+        raise InvalidValue("--format", "ndjson", "is not offered for summaries "
+                                                 "(use table, markdown, json or csv)")
+    period = _period(month, year, start, end)
+    with reading(ctx) as session:
+        result = summaries.summarise(session, period, country)
+    emit(render_summary.render(result, fmt.value))
+
+
+def chart(ctx: typer.Context, year: Annotated[str, typer.Option("--year", help="YYYY.")],
+          out: Annotated[Path, typer.Option("--out", help="trend.png or trend.svg.")],
+          country: o.Country = None) -> None:
+    """Draw the monthly trend by kind for a year (needs the charts extra).
+
+    Example: [bold]pressfree chart --year 2021 --out trend.png[/]
+    """
+    from pressfree import charts, summary as summaries
+
+    if out.suffix.lower() not in (".png", ".svg"):
+        raise InvalidValue("--out", str(out), "must end in .png or .svg")
+    charts.require_matplotlib()
+    period = _period(None, year, None, None)
+    with reading(ctx) as session:
+        result = summaries.summarise(session, period, country)
+    charts.monthly_trend(result, out)
+    note(f"Wrote {out}.")
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command(rich_help_panel="Summaries")(summary)
+    app.command(rich_help_panel="Summaries")(chart)

@@ -1,0 +1,42 @@
+"""Charts drawn with matplotlib, an optional extra: `pip install 'pressfree[charts]'`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pressfree.errors import PressfreeError
+
+
+def require_matplotlib() -> None:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise PressfreeError("chart: matplotlib is not installed; install the charts extra "
+                             "with: pip install 'pressfree[charts]'") from None
+
+
+def monthly_trend(summary, out: Path) -> None:
+    """One line per kind, one point per month, and the distinct total as a dashed line."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only: no screen, no network
+    from matplotlib import pyplot
+
+    months = [m["month"][5:] for m in summary.monthly]
+    kinds = sorted({k for m in summary.monthly for k in m["by_kind"]})
+    figure, axes = pyplot.subplots(figsize=(9, 4.5))
+    for kind in kinds:
+        axes.plot(months, [m["by_kind"].get(kind, 0) for m in summary.monthly], marker="o",
+                  label=kind)
+    axes.plot(months, [m["total"] for m in summary.monthly], linestyle="--", color="black",
+              label="all incidents (distinct)")
+    axes.set_title(f"Press-freedom incidents by month, {summary.period}"
+                   + (f", {summary.country}" if summary.country else ""))
+    axes.set_xlabel("Month")
+    axes.set_ylabel("Incidents")
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.legend(fontsize="small", ncols=2)
+    figure.tight_layout()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(out, metadata={"Date": None} if out.suffix.lower() == ".svg" else None)
+    pyplot.close(figure)

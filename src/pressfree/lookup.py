@@ -1,0 +1,32 @@
+"""Finding a record by its public id, or by an unambiguous prefix of it (like git)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from pressfree.errors import InvalidValue, NotFound
+
+MIN_PREFIX = 4
+_ID_TEXT = re.compile(r"^[0-9a-f-]+$")
+
+
+def by_public_id(session: Session, model, text: str, noun: str):
+    """The one row whose public id is or starts with the text."""
+    wanted = (text or "").strip().lower()
+    if len(wanted) < MIN_PREFIX:
+        raise InvalidValue("id", text, f"is too short (give at least {MIN_PREFIX} characters)")
+    if not _ID_TEXT.match(wanted):
+        raise NotFound("id", text, f"is not {noun} id")
+    column = model.public_id
+    # A whole id uses the unique index; a prefix is a LIKE (hex digits need no escaping).
+    where = column == wanted if len(wanted) == 36 else column.like(f"{wanted}%")
+    rows = session.execute(select(model).where(where).limit(2)).scalars().all()
+    if not rows:
+        raise NotFound("id", text, f"is not {noun} id")
+    if len(rows) > 1:
+        raise InvalidValue("id", text, f"matches several {noun.split()[-1]}s: give more "
+                                       "characters")
+    return rows[0]

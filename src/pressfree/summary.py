@@ -1,0 +1,247 @@
+"""Monthly and yearly summaries: counts aggregated in SQL, never by loading incidents.
+
+Counting rule: an incident counts in a period only when its whole date lies inside it.
+Incidents that merely overlap the period (dated to a year, or a range across its edge) are
+counted apart as "dated less precisely", so no incident is dropped or counted twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Optional
+
+from sqlalchemy import and_, extract, func, or_, select
+from sqlmodel import Session
+
+from pressfree import countries, dates, designations, ledger
+from pressfree.incidents import contained_in
+from pressfree.models import (CustodyPeriod, Incident, IncidentJournalist, IncidentKind,
+                              IncidentOutlet, Kind, Outlet, Person)
+
+TOP = 10
+# The longest a date of each precision can span, so the overlap search stays on the index.
+LONGEST = {"month": timedelta(days=31), "year": timedelta(days=366)}
+
+
+@dataclass
+class KindCount:
+    kind: str
+    label: str
+    count: int
+    previous: int
+
+    @property
+    def change(self) -> int:
+        return self.count - self.previous
+
+
+@dataclass
+class ReportedBeside:
+    """A figure a source reported beside what is itemised here for the same thing."""
+
+    metric: str
+    reported: str
+    value: int
+    qualifier: str
+    publisher: Optional[str]
+    period: Optional[str]
+    as_of: Optional[str]
+    itemised: int
+    gap: int
+    text: str
+
+
+@dataclass
+class Summary:
+    period: str
+    first_day: str
+    last_day: str
+    previous_period: str
+    country: Optional[str]
+    total_incidents: int
+    previous_total: int
+    by_kind: list[KindCount]
+    imprecise: dict
+    tallies: list[ReportedBeside]
+    in_custody: dict
+    designations: list[dict]
+    top_outlets: list[dict]
+    top_journalists: list[dict]
+    by_country: list[dict]
+    by_city: list[dict]
+    monthly: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        from dataclasses import asdict
+
+        data = asdict(self)
+        data["by_kind"] = {k.kind: k.count for k in self.by_kind if k.count}
+        data["previous_by_kind"] = {k.kind: k.previous for k in self.by_kind if k.previous}
+        data["kinds"] = [dict(asdict(k), change=k.change) for k in self.by_kind]
+        return data
+
+
+def _where(period: dates.PartialDate, country: str | None):
+    clause = contained_in(period)
+    return and_(clause, Incident.country == country) if country else clause
+
+
+def _by_kind(session: Session, where) -> dict[str, int]:
+    query = (select(IncidentKind.kind_id, func.count())
+             .join(Incident, Incident.id == IncidentKind.incident_id)
+             .where(where).group_by(IncidentKind.kind_id))
+    return dict(session.execute(query).all())
+
+
+def _total(session: Session, where) -> int:
+    return session.execute(select(func.count()).select_from(Incident).where(where)).scalar_one()
+
+
+def overlapping_only(period: dates.PartialDate):
+    """Dated less precisely: overlaps the period without lying wholly inside it.
+
+    Written as one indexed range per precision (date_precision, first_day), so that a
+    month in a million incidents reads only the rows near it.
+    """
+    starts_before = [and_(Incident.date_precision == precision,
+                          Incident.first_day >= period.first - span,
+                          Incident.first_day < period.first,
+                          Incident.last_day >= period.first)
+                     for precision, span in LONGEST.items()]
+    starts_before.append(and_(Incident.date_precision == "range",
+                              Incident.first_day < period.first,
+                              Incident.last_day >= period.first))
+    ends_after = and_(Incident.first_day >= period.first, Incident.first_day <= period.last,
+                      Incident.last_day > period.last)
+    return or_(*starts_before, ends_after)
+
+
+def _imprecise(session: Session, period: dates.PartialDate, country: str | None) -> dict:
+    where = overlapping_only(period)
+    if country:
+        where = and_(where, Incident.country == country)
+    rows = session.execute(select(Incident.date_precision, func.count())
+                           .where(where).group_by(Incident.date_precision)).all()
+    by_precision = {precision: count for precision, count in sorted(rows)}
+    return {"count": sum(by_precision.values()), "by_precision": by_precision}
+
+
+def _top(session: Session, link, target, key, where) -> list[dict]:
+    count = func.count().label("n")
+    query = (select(target.name, count).join(link, getattr(link, key) == target.id)
+             .join(Incident, Incident.id == link.incident_id).where(where)
+             .group_by(target.id, target.name).order_by(count.desc(), target.name).limit(TOP))
+    return [{"name": name, "incidents": n} for name, n in session.execute(query).all()]
+
+
+def _places(session: Session, where) -> tuple[list[dict], list[dict]]:
+    count = func.count().label("n")
+    by_country = session.execute(select(Incident.country, count).where(where)
+                                 .group_by(Incident.country)
+                                 .order_by(count.desc(), Incident.country)).all()
+    by_city = session.execute(select(Incident.country, Incident.city, count)
+                              .where(where, Incident.city.is_not(None))
+                              .group_by(Incident.country, Incident.city)
+                              .order_by(count.desc(), Incident.city).limit(TOP)).all()
+    return ([{"country": c, "name": countries.name(c) if c else "unknown", "incidents": n}
+             for c, n in by_country],
+            [{"city": city, "country": c, "incidents": n} for c, city, n in by_city])
+
+
+def _in_custody(session: Session, period: dates.PartialDate, country: str | None,
+                today: date) -> dict:
+    as_of = min(period.last, today)
+    query = select(func.count()).select_from(CustodyPeriod).where(ledger.held_on(as_of))
+    if country:
+        query = query.where(CustodyPeriod.country == country)
+    itemised = session.execute(query).scalar_one()
+    reported = ledger.newest_stock(session, "journalists-in-custody", as_of, country)
+    return {"as_of": as_of.isoformat(), "itemised": itemised,
+            "reported": [{"publisher": t.publisher, "figure": t.reads, "value": t.value,
+                          "qualifier": t.qualifier, "as_of": t.as_of, "country": t.country}
+                         for t in reported]}
+
+
+def _held_count(session: Session, day: date, country: str | None) -> int:
+    query = select(func.count()).select_from(CustodyPeriod).where(ledger.held_on(day))
+    if country:
+        query = query.where(CustodyPeriod.country == country)
+    return session.execute(query).scalar_one()
+
+
+def _reported(session: Session, period: dates.PartialDate, country: str | None,
+              by_kind_slug: dict[str, int]) -> list[ReportedBeside]:
+    out = []
+    for t in ledger.list_tallies(session, period=period, country=country):
+        if t.metric in ledger.STOCKS:
+            itemised = _held_count(session, date.fromisoformat(t.as_of), t.country)
+            what = f"{ledger.STOCKS[t.metric]} as of {t.as_of}"
+        else:
+            tally_period = dates.parse(t.period)
+            itemised = by_kind_slug.get(t.metric, 0) if tally_period == period else \
+                _count_kind(session, t.metric, tally_period, t.country)
+            what = f"{t.metric} in {t.period}"
+        out.append(ReportedBeside(
+            t.metric, t.reads, t.value, t.qualifier, t.publisher, t.period, t.as_of, itemised,
+            t.value - itemised,
+            f"{what}: {t.publisher} reports {t.reads}; {itemised} itemised here"))
+    return out
+
+
+def _count_kind(session: Session, slug: str, period: dates.PartialDate,
+                country: str | None) -> int:
+    query = (select(func.count()).select_from(IncidentKind)
+             .join(Incident, Incident.id == IncidentKind.incident_id)
+             .join(Kind, Kind.id == IncidentKind.kind_id)
+             .where(_where(period, country), Kind.slug == slug))
+    return session.execute(query).scalar_one()
+
+
+def _monthly(session: Session, period: dates.PartialDate, country: str | None,
+             slugs: dict[int, str]) -> list[dict]:
+    """Per month of a year: incidents by kind and in all, each dated within one month."""
+    month = extract("month", Incident.first_day)
+    same_month = and_(extract("year", Incident.first_day) == extract("year", Incident.last_day),
+                      month == extract("month", Incident.last_day))
+    where = and_(_where(period, country), same_month)
+    per_kind = session.execute(select(month, IncidentKind.kind_id, func.count())
+                               .join(IncidentKind, IncidentKind.incident_id == Incident.id)
+                               .where(where).group_by(month, IncidentKind.kind_id)).all()
+    totals = dict(session.execute(select(month, func.count()).where(where)
+                                  .group_by(month)).all())
+    rows = [{"month": f"{period.first.year:04d}-{m:02d}", "total": int(totals.get(m, 0)),
+             "by_kind": {}} for m in range(1, 13)]
+    for m, kind_id, n in per_kind:
+        rows[int(m) - 1]["by_kind"][slugs[kind_id]] = n
+    return rows
+
+
+def summarise(session: Session, period: dates.PartialDate, country: str | None = None,
+              today: date | None = None) -> Summary:
+    code = countries.normalise(country, "--country")
+    today = today or date.today()
+    previous = period.previous()
+    where, where_before = _where(period, code), _where(previous, code)
+    labels = {k.id: (k.slug, k.label) for k in session.execute(select(Kind)).scalars()}
+    now, before = _by_kind(session, where), _by_kind(session, where_before)
+    by_kind = sorted((KindCount(labels[k][0], labels[k][1], now.get(k, 0), before.get(k, 0))
+                      for k in set(now) | set(before)),
+                     key=lambda k: (-k.count, -k.previous, k.kind))
+    by_country, by_city = _places(session, where)
+    made = designations.list_designations(session, period=period, country=code)
+    summary = Summary(
+        period=str(period), first_day=period.first.isoformat(),
+        last_day=period.last.isoformat(), previous_period=str(previous), country=code,
+        total_incidents=_total(session, where), previous_total=_total(session, where_before),
+        by_kind=by_kind, imprecise=_imprecise(session, period, code),
+        tallies=_reported(session, period, code, {k.kind: k.count for k in by_kind}),
+        in_custody=_in_custody(session, period, code, today),
+        designations=[{"target": d.target, "label": d.label, "label_name": d.label_name,
+                       "issued_by": d.issued_by, "date": d.date, "id": d.id} for d in made],
+        top_outlets=_top(session, IncidentOutlet, Outlet, "outlet_id", where),
+        top_journalists=_top(session, IncidentJournalist, Person, "person_id", where),
+        by_country=by_country, by_city=by_city)
+    if period.precision == "year":
+        summary.monthly = _monthly(session, period, code, {k: v[0] for k, v in labels.items()})
+    return summary

@@ -1,0 +1,223 @@
+"""The incident commands end to end: add, list, show, edit, delete, kinds, formats, bad input."""
+
+import csv
+import io
+import json
+
+import pytest
+
+BASE = ["add", "raid", "detention", "--date", "2021-07-30", "--country", "by", "--city",
+        "Minsk", "--perpetrator", "GUBOPiK", "--summary", "Search and detention",
+        "--journalist", "Ігар Лосік", "--journalist", "Andrej Ŭładzimiraŭ", "--outlet",
+        "Belsat", "--source", "https://baj.media/x", "--publisher", "BAJ", "--tag", "minsk"]
+
+
+def count(cli) -> int:
+    return len(cli.json("list"))
+
+
+def test_add_prints_the_id_and_list_returns_the_contract(cli):
+    new_id = cli(*BASE).stdout.strip()
+    assert len(new_id) == 36
+    [item] = cli.json("list")
+    assert item == {
+        "id": new_id, "date": "2021-07-30", "date_precision": "day",
+        "kinds": ["detention", "raid"], "country": "BY", "region": None, "city": "Minsk",
+        "journalists": ["Andrej Ŭładzimiraŭ", "Ігар Лосік"], "outlets": ["Belsat"],
+        "perpetrator": "GUBOPiK", "summary": "Search and detention", "status": "reported",
+        "tags": ["minsk"],
+        "sources": [{"url": "https://baj.media/x", "publisher": "BAJ", "title": None,
+                     "published": None}],
+        "created_at": item["created_at"], "updated_at": item["updated_at"],
+    }
+    assert item["created_at"].endswith("Z")
+
+
+def test_add_without_a_source_warns(cli):
+    result = cli("add", "threat", "--date", "2021-07")
+    assert "has no source" in result.stderr
+    assert result.stdout.strip() in result.stderr
+
+
+def test_add_without_a_terminal_never_prompts(cli):
+    result = cli("add", "--date", "2021-07-30", code=2, input="raid\n")
+    assert result.stderr == ("Error: kind: '' is required (stdin is not a terminal, so "
+                             "pressfree does not ask)\n")
+    result = cli("add", "raid", code=2)
+    assert "--date: '' is required" in result.stderr
+    assert count(cli) == 0
+
+
+def test_add_prompts_on_a_terminal(cli, monkeypatch):
+    from pressfree.cli import incidents
+
+    monkeypatch.setattr(incidents, "interactive", lambda: True)
+    result = cli("add", "--country", "BY", input="raid bogus\nraid detention\n2021-07\n\n")
+    assert "Unknown kind: bogus" in result.stderr + result.stdout
+    [item] = cli.json("list")
+    assert item["kinds"] == ["detention", "raid"]
+    assert item["date"] == "2021-07" and item["status"] == "reported"
+
+
+def test_list_filters(cli):
+    cli(*BASE)
+    cli("add", "assault", "--date", "2021-06-02", "--country", "RU", "--status", "confirmed",
+        "--publisher", "CPJ")
+    cli("add", "blocking", "--date", "2021", "--country", "BY", "--outlet", "Belsat")
+    cli("add", "raid", "--date", "2021-07-31..2021-08-02", "--country", "BY")
+
+    def dates(*args):
+        return [i["date"] for i in cli.json("list", *args)]
+
+    assert dates() == ["2021-07-31..2021-08-02", "2021-07-30", "2021-06-02", "2021"]
+    assert dates("--month", "2021-07") == ["2021-07-30"]
+    assert dates("--year", "2021") == ["2021-07-31..2021-08-02", "2021-07-30", "2021-06-02",
+                                       "2021"]
+    assert dates("--from", "2021-06", "--to", "2021-07") == ["2021-07-30", "2021-06-02"]
+    assert dates("--kind", "raid") == ["2021-07-31..2021-08-02", "2021-07-30"]
+    assert dates("--kind", "assault", "--kind", "blocking") == ["2021-06-02", "2021"]
+    assert dates("--country", "ru") == ["2021-06-02"]
+    assert dates("--journalist", "Ігар Лосік") == ["2021-07-30"]
+    assert dates("--outlet", "Belsat") == ["2021-07-30", "2021"]
+    assert dates("--publisher", "CPJ") == ["2021-06-02"]
+    assert dates("--status", "confirmed") == ["2021-06-02"]
+    assert dates("--tag", "minsk") == ["2021-07-30"]
+    assert dates("--limit", "1") == ["2021-07-31..2021-08-02"]
+
+
+def test_formats(cli):
+    new_id = cli(*BASE).stdout.strip()
+    rows = list(csv.DictReader(io.StringIO(cli("list", "--format", "csv").stdout)))
+    assert rows[0]["id"] == new_id
+    assert rows[0]["kinds"] == "detention; raid"
+    assert rows[0]["journalists"] == "Andrej Ŭładzimiraŭ; Ігар Лосік"
+    ndjson = cli("list", "--format", "ndjson").stdout.splitlines()
+    assert json.loads(ndjson[0])["id"] == new_id
+    markdown = cli("list", "--format", "markdown").stdout
+    assert markdown.startswith("## Incidents\n\n| ID | Date | Kinds |")
+    assert f"| {new_id} | 2021-07-30 | detention; raid | BY | Minsk |" in markdown
+    table = cli("list").stdout
+    assert new_id[:8] in table and "Ігар Лосік" in table
+    assert "\x1b[" not in table  # no colour codes when stdout is not a terminal
+
+
+def test_show(cli):
+    new_id = cli(*BASE).stdout.strip()
+    shown = cli("show", new_id[:6], "--format", "json").stdout
+    assert json.loads(shown)["id"] == new_id
+    table = cli("show", new_id).stdout
+    assert "GUBOPiK" in table and "https://baj.media/x" in table
+
+
+def test_edit_adds_or_replaces_lists(cli):
+    new_id = cli(*BASE).stdout.strip()
+    edited = cli.json("edit", new_id, "--status", "confirmed", "--tag", "belsat", "--kind",
+                      "equipment-seizure", "--date", "2021-07")
+    assert edited["status"] == "confirmed"
+    assert edited["tags"] == ["belsat", "minsk"]
+    assert edited["kinds"] == ["detention", "equipment-seizure", "raid"]
+    assert edited["date"] == "2021-07" and edited["date_precision"] == "month"
+    replaced = cli.json("edit", new_id, "--replace", "--tag", "only", "--journalist", "A. B.")
+    assert replaced["tags"] == ["only"]
+    assert replaced["journalists"] == ["A. B."]
+    assert replaced["kinds"] == ["detention", "equipment-seizure", "raid"]
+    assert replaced["updated_at"] >= replaced["created_at"]
+
+
+def test_delete_asks_first(cli):
+    new_id = cli(*BASE).stdout.strip()
+    result = cli("delete", new_id, code=2)
+    assert result.stderr == "Error: --yes: '' is required to delete without a terminal\n"
+    assert count(cli) == 1
+    cli("delete", new_id, "--yes")
+    assert count(cli) == 0
+
+
+def test_kinds_list_and_add(cli):
+    cli(*BASE)
+    kinds = {k["slug"]: k for k in cli.json("kinds")}
+    assert len(kinds) == 14
+    assert kinds["raid"]["count"] == 1 and kinds["assault"]["count"] == 0
+    assert kinds["raid"]["label"] == "Raid (search of a home, office or newsroom)"
+    cli("kinds", "add", "internet-shutdown", "Internet shutdown")
+    cli("add", "internet-shutdown", "--date", "2021-08", "--country", "BY")
+    kinds = {k["slug"]: k for k in cli.json("kinds")}
+    assert kinds["internet-shutdown"] == {"slug": "internet-shutdown",
+                                          "label": "Internet shutdown", "builtin": False,
+                                          "count": 1}
+    result = cli("kinds", "add", "Bad Slug", "x", code=2)
+    assert result.stderr.startswith("Error: kind: 'Bad Slug' is not a slug")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["add", "raid", "--date", "2021-13-01"], "date: '2021-13-01' is not a real date"),
+    (["add", "raid", "--date", "2021-02-30"], "date: '2021-02-30' is not a real date"),
+    (["add", "raid", "--date", "last July"],
+     "date: 'last July' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or A..B)"),
+    (["add", "raid", "--date", "2021-07-30..2021-07-01"],
+     "date: '2021-07-30..2021-07-01' ends before it starts"),
+    (["add", "bombing", "--date", "2021-07-30"], "kind: 'bombing' is not a known kind"),
+    (["add", "raid", "--date", "2021-07-30", "--country", "XX"],
+     "country: 'XX' is not an ISO 3166-1 alpha-2 country code"),
+    (["add", "raid", "--date", "2021-07-30", "--status", "rumoured"],
+     "status: 'rumoured' is not a status (one of reported, confirmed, disputed, retracted)"),
+    (["add", "raid", "--date", "2021-07-30", "--source", "baj.by"],
+     "source: 'baj.by' is not a URL"),
+    (["list", "--month", "2021-13"], "--month: '2021-13' is not a real date"),
+    (["list", "--kind", "bombing"], "--kind: 'bombing' is not a known kind"),
+    (["list", "--country", "Belarus"],
+     "--country: 'Belarus' is not an ISO 3166-1 alpha-2 country code"),
+])
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(cli, args, message):
+    cli(*BASE)
+    result = cli(*args, code=2)
+    assert result.stderr.startswith(f"Error: {message}")
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert count(cli) == 1
+
+
+@pytest.mark.parametrize("command", [["show"], ["edit"], ["delete", "--yes"]])
+def test_unknown_id(cli, command):
+    cli(*BASE)
+    result = cli(*command[:1], "deadbeef", *command[1:], code=1)
+    assert result.stderr == "Error: id: 'deadbeef' is not an incident id\n"
+    assert count(cli) == 1
+
+
+def test_empty_db_value(cli, monkeypatch):
+    result = cli("--db", "", "list", code=2)
+    assert result.stderr == ("Error: --db: '' is empty: give a file path or a database URL\n")
+    monkeypatch.setenv("PRESSFREE_DB", "")
+    result = cli("list", code=2)
+    assert result.stderr == ("Error: PRESSFREE_DB: '' is empty: give a file path or a "
+                             "database URL\n")
+
+
+def test_a_failed_edit_changes_nothing(cli):
+    new_id = cli(*BASE).stdout.strip()
+    before = cli.json("show", new_id)
+    cli("edit", new_id, "--status", "confirmed", "--date", "2021-02-30", code=2)
+    cli("edit", new_id, "--tag", "x", "--kind", "bombing", code=2)
+    assert cli.json("show", new_id) == before
+
+
+def test_every_help_has_a_purpose_and_an_example(cli):
+    from pressfree.cli import app
+    from typer.main import get_command
+
+    group = get_command(app)
+
+    def walk(command, path):
+        if hasattr(command, "commands"):
+            for name, sub in command.commands.items():
+                yield from walk(sub, path + [name])
+        else:
+            yield path, command
+
+    seen = 0
+    for path, _ in walk(group, []):
+        text = cli(*path, "--help").stdout
+        assert "Example:" in text, f"pressfree {' '.join(path)} --help has no example"
+        seen += 1
+    assert seen >= 20

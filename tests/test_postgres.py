@@ -1,0 +1,55 @@
+"""The same store on a PostgreSQL server (a team's shared database).
+
+Set PRESSFREE_TEST_POSTGRES to a server URL (postgresql+psycopg://postgres@127.0.0.1/postgres)
+to run these; each test gets a database of its own, dropped afterwards. `.ci/run` sets it and
+PRESSFREE_REQUIRE_POSTGRES, so in CI a missing server fails instead of skipping.
+"""
+
+import os
+import uuid
+
+import pytest
+
+from conftest import SAMPLE
+
+SERVER = os.environ.get("PRESSFREE_TEST_POSTGRES")
+
+
+@pytest.fixture
+def pg_url():
+    if not SERVER:
+        if os.environ.get("PRESSFREE_REQUIRE_POSTGRES"):
+            pytest.fail("PRESSFREE_REQUIRE_POSTGRES is set but PRESSFREE_TEST_POSTGRES is not")
+        pytest.skip("no PostgreSQL server configured: set PRESSFREE_TEST_POSTGRES to run")
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    name = f"pressfree_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    yield make_url(SERVER).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+def test_sample_list_summary_and_ledgers_on_postgres(cli, pg_url):
+    cli("--db", pg_url, "import", SAMPLE)
+    facts = cli.json("--db", pg_url, "info")
+    assert facts["backend"] == "postgresql" and facts["schema_version"] == 3
+    assert [i["date"] for i in cli.json("--db", pg_url, "list", "--month", "2021-07")] == [
+        "2021-07-30", "2021-07-26..2021-07-30"]
+    new_id = cli("--db", pg_url, "add", "arrest", "--date", "2021-07", "--country", "BY",
+                 "--journalist", "Ігар Лосік").stdout.strip()
+    assert cli.json("--db", pg_url, "show", new_id[:8])["journalists"] == ["Ігар Лосік"]
+    custody = cli.json("--db", pg_url, "custody", "--as-of", "2021-07-31", "--country", "BY")
+    assert custody["comparison"] == [
+        "Belarusian Association of Journalists reports 28 as of 2021-07-30; 1 itemised here"]
+    summary = cli.json("--db", pg_url, "summary", "--year", "2021")
+    assert summary["total_incidents"] == 3
+    assert summary["monthly"][6] == {"month": "2021-07", "total": 3,
+                                     "by_kind": {"arrest": 1, "designation": 1,
+                                                 "detention": 1, "raid": 1}}
+    cli("--db", pg_url, "add", "raid", "--date", "2021-02-30", code=2)
+    assert cli.json("--db", pg_url, "info")["incidents"] == 3

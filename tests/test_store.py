@@ -1,0 +1,135 @@
+"""The store: where the database is, SQLite settings, privacy, transactions, schema upgrades."""
+
+import shutil
+import sqlite3
+import stat
+
+import pytest
+from sqlalchemy import text
+
+from conftest import FIXTURES
+
+
+def test_default_database_lives_in_the_user_data_folder(cli, tmp_path, monkeypatch):
+    monkeypatch.delenv("PRESSFREE_DB")
+    facts = cli.json("info")
+    assert facts["database"] == str(tmp_path / "data-home" / "pressfree" / "pressfree.db")
+
+
+def test_db_option_wins_over_the_environment(cli, tmp_path):
+    other = tmp_path / "other.db"
+    cli("--db", other, "add", "raid", "--date", "2021-07-30")
+    assert cli.json("--db", other, "info")["incidents"] == 1
+    assert cli.json("info")["incidents"] == 0
+
+
+def test_new_database_is_private_and_uses_wal(cli, db_path, store):
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+
+
+def test_info_reports_schema_and_counts(sample):
+    facts = sample.json("info")
+    assert facts["schema_version"] == 3
+    assert facts["schema_revision"] == "0003_imports"
+    assert (facts["incidents"], facts["tallies"], facts["designations"]) == (2, 2, 1)
+    assert facts["first_incident"] == "2021-07-26" and facts["last_incident"] == "2021-07-30"
+
+
+def test_schema_matches_the_models(store):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import pressfree.models  # noqa: F401
+
+    with store.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection),
+                                SQLModel.metadata) == []
+
+
+def test_a_schema_1_database_is_upgraded_in_place_without_loss(cli, tmp_path):
+    path = tmp_path / "old.db"
+    shutil.copy(FIXTURES / "schema1.db", path)
+    [raid, detention] = cli.json("--db", path, "list")
+    assert raid["id"] == "0b7c3e52-9d41-4a8e-8f0e-6c2d9a1b7e11"
+    assert raid["kinds"] == ["equipment-seizure", "raid"]
+    assert raid["outlets"] == ["Наша Ніва"]
+    assert raid["summary"] == "Search of a newsroom; Łukašenka era"
+    assert raid["sources"] == [{"url": "https://example.org/report", "publisher": "BAJ",
+                                "title": "Weekly review", "published": "2021-07-31"}]
+    assert raid["tags"] == ["newsroom"] and raid["status"] == "confirmed"
+    assert raid["created_at"] == "2021-07-31T09:00:00Z"
+    assert detention["journalists"] == ["Андрэй Ŭładzimiraŭ"]
+    assert detention["date"] == "2021-07"
+    assert cli.json("--db", path, "info")["schema_version"] == 3
+    kinds = {k["slug"]: k["count"] for k in cli.json("--db", path, "kinds")}
+    assert kinds["internet-shutdown"] == 0 and kinds["raid"] == 1
+    # the file as it was is kept beside the upgraded one
+    backup = tmp_path / "old.db.schema-1.bak"
+    old = sqlite3.connect(backup)
+    assert old.execute("select version_num from alembic_version").fetchone() == ("0001_core",)
+    assert old.execute("select count(*) from incident").fetchone() == (2,)
+    old.close()
+    # new tables work on the upgraded file
+    cli("--db", path, "tally", "add", "raid", "200+", "--period", "2021-07", "--country", "BY",
+        "--publisher", "Viasna")
+    assert len(cli.json("--db", path, "tally", "list")) == 1
+
+
+def test_a_file_that_is_not_a_database(cli, tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("not a database at all, just some notes\n" * 100)
+    result = cli("--db", path, "list", code=1)
+    assert result.stderr.startswith(f"Error: --db: '{path}' cannot be opened as a database")
+
+
+def test_every_write_is_one_transaction(store):
+    """A failure after the first insert leaves nothing behind."""
+    from pressfree import incidents
+    from pressfree.models import Incident
+    from pressfree.schemas import IncidentIn, validated
+
+    draft = validated(IncidentIn, kinds=["raid"], date="2021-07-30")
+    with pytest.raises(RuntimeError):
+        with store.session(write=True) as session:
+            incidents.add(session, draft)
+            raise RuntimeError("power cut")
+    with store.session() as session:
+        assert session.execute(text("select count(*) from incident")).scalar() == 0
+        assert session.get(Incident, 1) is None
+
+
+def test_two_writers_wait_for_each_other(store, db_path):
+    """A second writer waits on the busy timeout instead of failing at once."""
+    import threading
+    import time
+
+    from pressfree import db, incidents
+    from pressfree.schemas import IncidentIn, validated
+
+    other = db.open_store(str(db_path))
+    draft = validated(IncidentIn, kinds=["raid"], date="2021-07-30")
+    errors = []
+
+    def second():
+        try:
+            with other.session(write=True) as session:
+                incidents.add(session, draft)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    with store.session(write=True) as session:
+        incidents.add(session, draft)
+        thread = threading.Thread(target=second)
+        thread.start()
+        time.sleep(0.3)  # the second writer is now blocked on the lock
+        assert thread.is_alive()
+    thread.join(timeout=10)
+    other.dispose()
+    assert errors == []
+    with store.session() as session:
+        assert session.execute(text("select count(*) from incident")).scalar() == 2
