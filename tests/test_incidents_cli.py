@@ -221,3 +221,14 @@ def test_every_help_has_a_purpose_and_an_example(cli):
         assert "Example:" in text, f"pressfree {' '.join(path)} --help has no example"
         seen += 1
     assert seen >= 20
+
+
+@pytest.mark.parametrize("args, line", [
+    (["list", "--format", "xml"], "Error: Invalid value for '--format' / '-f': "),
+    (["release", "X"], "Error: Missing option '--date' / '-d'. (see `root release --help`)"),
+    (["add", "raid", "--colour", "red"], "Error: No such option: --colour"),
+])
+def test_usage_errors_are_one_line_too(cli, args, line):
+    result = cli(*args, code=2)
+    assert result.stderr.startswith(line)
+    assert result.stderr.count("\n") == 1

@@ -15,19 +15,39 @@ from pressfree import __version__
 from pressfree.errors import PressfreeError
 
 
+# Click's own usage errors (a missing option, a bad choice), found without importing click,
+# which some Typer versions vendor under another name.
+_CLICK_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
 class _Commands(TyperGroup):
-    """Turns a PressfreeError (or a database failure) anywhere below into one stderr line."""
+    """Turns any error a user can cause, anywhere below, into one line on stderr."""
+
+    def make_context(self, *args, **kwargs):
+        try:
+            return super().make_context(*args, **kwargs)
+        except _CLICK_ERROR as error:
+            _usage_error(error)
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except PressfreeError as error:
             _fail(str(error), error.exit_code)
+        except _CLICK_ERROR as error:
+            _usage_error(error)
         except Exception as error:  # noqa: BLE001 - only database errors are ours to word
             if type(error).__module__.startswith("sqlalchemy"):
                 detail = getattr(error, "orig", None) or error
                 _fail(f"database: {detail}", 1)
             raise
+
+
+def _usage_error(error) -> None:
+    if type(error).__name__ == "NoArgsIsHelpError":  # shows help, as asked
+        raise error
+    command = getattr(getattr(error, "ctx", None), "command_path", "pressfree")
+    _fail(f"{error.format_message()} (see `{command} --help`)", error.exit_code)
 
 
 def _fail(message: str, code: int) -> None:

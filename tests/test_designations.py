@@ -1,0 +1,70 @@
+"""The designations register."""
+
+DESIGNATE = ["designate", "Belsat", "--label", "extremist-formation", "--by", "KGB",
+             "--date", "2021-07-26..2021-07-30", "--country", "BY", "--publisher", "VOA"]
+
+
+def test_designating_records_an_incident_of_kind_designation(cli):
+    designation_id = cli(*DESIGNATE).stdout.strip()
+    [incident] = cli.json("list", "--kind", "designation")
+    assert incident["outlets"] == ["Belsat"] and incident["perpetrator"] == "KGB"
+    assert incident["date"] == "2021-07-26..2021-07-30"
+    assert incident["summary"] == "KGB designated Belsat: Extremist formation"
+    [row] = cli.json("designations")
+    assert row["id"] == designation_id and row["incident"] == incident["id"]
+    assert (row["target"], row["target_type"], row["label"], row["issued_by"]) == (
+        "Belsat", "outlet", "extremist-formation", "KGB")
+
+
+def test_who_was_under_which_label_on_a_day(cli):
+    belsat = cli(*DESIGNATE).stdout.strip()
+    cli("designate", "Viasna", "--label", "extremist-formation", "--by", "Ministry of "
+        "Internal Affairs", "--date", "2023-08", "--target-type", "organisation")
+    cli("designate", "Ihar Losik", "--label", "terrorist-organisation", "--by", "KGB",
+        "--date", "2022-05-10", "--target-type", "person", "--reference", "entry 123")
+
+    def targets(*args):
+        return sorted(r["target"] for r in cli.json("designations", *args))
+
+    assert targets("--as-of", "2021-07-25") == []
+    assert targets("--as-of", "2021-07-31") == ["Belsat"]
+    assert targets("--as-of", "2023-12-31") == ["Belsat", "Ihar Losik", "Viasna"]
+    assert targets("--label", "terrorist-organisation") == ["Ihar Losik"]
+    cli("designations", "appeal", belsat[:6], "--date", "2021-09-01")
+    cli("designations", "uphold", belsat[:6], "--date", "2021-10-01")
+    lifted = cli("designations", "lift", belsat[:6], "--date", "2023-01-15")
+    assert lifted.stderr == "Belsat: extremist-formation lifted on 2023-01-15.\n"
+    assert targets("--as-of", "2023-01-14") == ["Belsat", "Ihar Losik"]
+    assert targets("--as-of", "2023-01-15") == ["Ihar Losik"]
+    [row] = [r for r in cli.json("designations") if r["target"] == "Belsat"]
+    assert [c["change"] for c in row["changes"]] == ["appealed", "upheld", "lifted"]
+    assert row["lifted_on"] == "2023-01-15"
+    result = cli("designations", "lift", belsat, "--date", "2023-02-01", code=2)
+    assert result.stderr == f"Error: id: '{belsat}' is already lifted\n"
+
+
+def test_bad_designations_write_nothing(cli):
+    result = cli("designate", "Belsat", "--label", "enemy", "--by", "KGB", "--date", "2021",
+                 code=2)
+    assert result.stderr.startswith("Error: --label: 'enemy' is not a known label")
+    result = cli("designate", "Belsat", "--label", "foreign-agent", "--by", "KGB", "--date",
+                 "2021-02-30", code=2)
+    assert result.stderr == "Error: --date: '2021-02-30' is not a real date\n"
+    result = cli("designate", "Belsat", "--label", "foreign-agent", "--by", "KGB", "--date",
+                 "2021", "--target-type", "website", code=2)
+    assert result.stderr.startswith("Error: --target-type: 'website' is not a target type")
+    assert cli.json("designations") == [] and cli.json("list") == []
+    designation = cli(*DESIGNATE).stdout.strip()
+    result = cli("designations", "lift", designation, "--date", "2021-07-01", code=2)
+    assert result.stderr.startswith("Error: --date: '2021-07-01' is before the designation")
+
+
+def test_labels_can_be_extended(cli):
+    cli("labels", "add", "undesirable-media", "Undesirable media")
+    labels = {l["slug"]: l for l in cli.json("labels")}
+    assert set(labels) == {"extremist-materials", "extremist-formation",
+                           "terrorist-organisation", "foreign-agent",
+                           "undesirable-organisation", "undesirable-media"}
+    cli("designate", "Meduza", "--label", "undesirable-media", "--by", "Prosecutor General",
+        "--date", "2023-01-26", "--country", "RU")
+    assert {l["slug"]: l["count"] for l in cli.json("labels")}["undesirable-media"] == 1

@@ -1,0 +1,149 @@
+"""Reported counts (tallies) and the custody ledger."""
+
+import pytest
+
+TALLY = ["tally", "add", "raid", ">200", "--period", "2021-07", "--country", "BY",
+         "--publisher", "Viasna", "--scope", "offices and apartments"]
+
+
+def test_tally_values_read_as_a_person_would_say_them(cli):
+    for value, reads, qualifier, number in [("28", "28", "exact", 28),
+                                            ("200+", "at least 200", "at-least", 200),
+                                            (">=200", "at least 200", "at-least", 200),
+                                            (">200", "more than 200", "more-than", 200),
+                                            ("~200", "about 200", "about", 200),
+                                            ("<=200", "at most 200", "at-most", 200)]:
+        cli("tally", "add", "detention", value, "--period", "2021-07", "--country", "BY",
+            "--publisher", "Viasna")
+        newest = cli.json("tally", "list")[-1]
+        assert (newest["reads"], newest["qualifier"], newest["value"]) == (reads, qualifier,
+                                                                           number)
+
+
+def test_two_sources_for_the_same_thing_are_both_kept(cli):
+    cli(*TALLY)
+    cli("tally", "add", "raid", "~250", "--period", "2021-07", "--country", "BY",
+        "--publisher", "BAJ", "--source", "https://baj.media/july")
+    rows = cli.json("tally", "list", "--month", "2021-07")
+    assert sorted((r["publisher"], r["reads"]) for r in rows) == [
+        ("BAJ", "about 250"), ("Viasna", "more than 200")]
+    assert cli.json("tally", "list", "--publisher", "BAJ")[0]["source"] == \
+        "https://baj.media/july"
+    assert cli.json("tally", "list", "--month", "2021-06") == []
+    assert len(cli.json("tally", "list", "--metric", "raid", "--country", "BY")) == 2
+    table = cli("tally", "list").stdout
+    assert "more than 200" in table and "about 250" in table
+
+
+@pytest.mark.parametrize("args, message", [
+    (["raid", "about 200", "--period", "2021-07"],
+     "value: 'about 200' has an unknown qualifier"),
+    (["raid", "<200", "--period", "2021-07"], "value: '<200' has an unknown qualifier"),
+    (["--period", "2021-07", "--", "raid", "-5"], "value: '-5' is negative"),
+    (["raid", "200", "--period", "2021-07", "--as-of", "2021-07-30"],
+     "--period/--as-of: '2021-07' give exactly one"),
+    (["raid", "200"], "--period/--as-of: '' give exactly one"),
+    (["journalists-in-jail", "28", "--as-of", "2021-07-30"],
+     "metric: 'journalists-in-jail' is not a known kind"),
+    (["raid", "200", "--period", "2021-13"], "--period: '2021-13' is not a real date"),
+    (["journalists-in-custody", "28", "--as-of", "2021-07"],
+     "--as-of: '2021-07' must be a single day"),
+])
+def test_bad_tallies_write_nothing(cli, args, message):
+    result = cli("tally", "add", "--country", "BY", "--publisher", "BAJ", *args, code=2)
+    assert result.stderr.startswith(f"Error: {message}")
+    assert cli.json("tally", "list") == []
+
+
+def detain(cli, name, date, *kinds):
+    return cli("add", *(kinds or ("detention",)), "--date", date, "--country", "BY",
+               "--journalist", name, "--publisher", "BAJ").stdout.strip()
+
+
+def held(cli, day, *extra):
+    return {r["person"]: r["days_held"]
+            for r in cli.json("custody", "--as-of", day, *extra)["held"]}
+
+
+def test_custody_lists_who_was_held_with_days_so_far(cli):
+    detain(cli, "Ігар Лосік", "2021-07-01")
+    detain(cli, "Andrej Ŭładzimiraŭ", "2021-07-20", "raid", "arrest")
+    cli("add", "raid", "--date", "2021-07-21", "--journalist", "Not Held")
+    cli("add", "detention", "--date", "2021-07-21", "--country", "RU", "--journalist", "R")
+    assert held(cli, "2021-07-30", "--country", "BY") == {"Ігар Лосік": 29,
+                                                          "Andrej Ŭładzimiraŭ": 10}
+    assert held(cli, "2021-07-10") == {"Ігар Лосік": 9}
+    assert held(cli, "2021-06-30") == {}
+
+
+def test_custody_shows_the_newest_reported_figure_beside_the_itemised_number(cli):
+    for name in ("A", "B", "C"):
+        detain(cli, name, "2021-07-15")
+    cli("tally", "add", "journalists-in-custody", "27", "--as-of", "2021-07-01", "--country",
+        "BY", "--publisher", "Belarusian Association of Journalists")
+    cli("tally", "add", "journalists-in-custody", "28", "--as-of", "2021-07-30", "--country",
+        "BY", "--publisher", "Belarusian Association of Journalists")
+    report = cli.json("custody", "--as-of", "2021-07-30", "--country", "BY")
+    assert report["comparison"] == [
+        "Belarusian Association of Journalists reports 28 as of 2021-07-30; 3 itemised here"]
+    report = cli.json("custody", "--as-of", "2021-07-29", "--country", "BY")
+    assert report["comparison"] == [
+        "Belarusian Association of Journalists reports 27 as of 2021-07-01; 3 itemised here"]
+    assert "reports 28 as of 2021-07-30; 3 itemised here" in cli(
+        "custody", "--as-of", "2021-07-30", "--country", "BY").stdout
+
+
+def test_detained_and_released_the_same_day(cli):
+    detain(cli, "Ігар Лосік", "2021-07-30")
+    result = cli("release", "Ігар Лосік", "--date", "2021-07-30")
+    assert result.stderr == ("Ігар Лосік: held since 2021-07-30, released on 2021-07-30 "
+                             "(0 days).\n")
+    assert held(cli, "2021-07-30") == {"Ігар Лосік": 0}
+    assert held(cli, "2021-07-31") == {}
+
+
+def test_repeated_short_detentions_are_separate_periods(cli):
+    detain(cli, "Ігар Лосік", "2021-07-01")
+    detain(cli, "Ігар Лосік", "2021-07-02")  # still held: no second period
+    cli("release", "Ігар Лосік", "--date", "2021-07-03")
+    detain(cli, "Ігар Лосік", "2021-07-10")
+    cli("release", "Ігар Лосік", "--date", "2021-07-25", "--outcome", "sentence-served")
+    assert held(cli, "2021-07-05") == {}
+    assert held(cli, "2021-07-12") == {"Ігар Лосік": 2}
+    document = cli("export").stdout
+    import json
+
+    custody = json.loads(document)["custody"]
+    assert [(c["since"], c["released_on"], c["outcome"]) for c in custody] == [
+        ("2021-07-01", "2021-07-03", "released"),
+        ("2021-07-10", "2021-07-25", "sentence-served")]
+
+
+def test_a_release_before_the_detention_is_refused(cli):
+    detain(cli, "Ігар Лосік", "2021-07-30")
+    result = cli("release", "Ігар Лосік", "--date", "2021-07-29", code=2)
+    assert result.stderr == ("Error: --date: '2021-07-29' is before the detention it would "
+                             "end (2021-07-30)\n")
+    assert held(cli, "2021-08-01") == {"Ігар Лосік": 2}
+
+
+def test_a_release_with_no_open_period_is_refused(cli):
+    detain(cli, "Ігар Лосік", "2021-07-30")
+    cli("release", "Ігар Лосік", "--date", "2021-07-31")
+    result = cli("release", "Ігар Лосік", "--date", "2021-08-01", code=1)
+    assert result.stderr == "Error: person: 'Ігар Лосік' has no open custody period to close\n"
+    result = cli("release", "Nobody", "--date", "2021-08-01", code=1)
+    assert result.stderr == "Error: person: 'Nobody' is not a journalist in this database\n"
+    result = cli("release", "Ігар Лосік", "--date", "2021-08-01", "--outcome", "escaped",
+                 code=2)
+    assert result.stderr.startswith("Error: --outcome: 'escaped' is not an outcome")
+
+
+def test_a_detention_dated_only_to_a_month(cli):
+    detain(cli, "Ігар Лосік", "2021-07")
+    [row] = cli.json("custody", "--as-of", "2021-07-31")["held"]
+    assert row["since"] == "2021-07"
+    assert row["days_held"] == 30  # counted from the earliest possible day, 1 July
+    assert held(cli, "2021-06-30") == {}
+    cli("release", "Ігар Лосік", "--date", "2021-07-15")  # possible: within the month
+    assert held(cli, "2021-07-16") == {}
