@@ -102,8 +102,17 @@ def as_table(summary) -> Group:
                                    ("incidents", "Incidents")]))
     if summary.monthly:
         parts.append(monthly_table(summary))
+        if summary.not_in_a_month:
+            parts.append(Text(unplaced_line(summary)))
         parts.append(Text("Incidents per month\n" + "\n".join(bars(summary.monthly))))
     return Group(*parts)
+
+
+def unplaced_line(summary) -> str:
+    n = summary.not_in_a_month
+    return (f"{n} incident{'s' if n != 1 else ''} of {summary.period} "
+            f"{'are' if n != 1 else 'is'} dated to the year or across months, so in no "
+            "month row above (but in the totals).") if n else ""
 
 
 def monthly_columns(summary) -> list[str]:
@@ -155,7 +164,7 @@ def as_markdown(summary) -> str:
         out += ["## Month by month", "",
                 markdown_table(rows, [("month", "Month"), *[(k, k) for k in kinds],
                                       ("total", "Total")]),
-                "```", *bars(summary.monthly), "```", ""]
+                unplaced_line(summary), "", "```", *bars(summary.monthly), "```", ""]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -71,6 +71,8 @@ class Summary:
     by_country: list[dict]
     by_city: list[dict]
     monthly: list[dict] = field(default_factory=list)
+    # Incidents of a year dated within it but not to one month (a range across months).
+    not_in_a_month: int = 0
 
     def to_dict(self) -> dict:
         from dataclasses import asdict
@@ -170,17 +172,16 @@ def _held_count(session: Session, day: date, country: str | None) -> int:
     return session.execute(query).scalar_one()
 
 
-def _reported(session: Session, period: dates.PartialDate, country: str | None,
-              by_kind_slug: dict[str, int]) -> list[ReportedBeside]:
+def _reported(session: Session, period: dates.PartialDate,
+              country: str | None) -> list[ReportedBeside]:
+    """Each figure reported for the period beside the itemised count for its country."""
     out = []
     for t in ledger.list_tallies(session, period=period, country=country):
         if t.metric in ledger.STOCKS:
             itemised = _held_count(session, date.fromisoformat(t.as_of), t.country)
             what = f"{ledger.STOCKS[t.metric]} as of {t.as_of}"
         else:
-            tally_period = dates.parse(t.period)
-            itemised = by_kind_slug.get(t.metric, 0) if tally_period == period else \
-                _count_kind(session, t.metric, tally_period, t.country)
+            itemised = _count_kind(session, t.metric, dates.parse(t.period), t.country)
             what = f"{t.metric} in {t.period}"
         out.append(ReportedBeside(
             t.metric, t.reads, t.value, t.qualifier, t.publisher, t.period, t.as_of, itemised,
@@ -235,7 +236,7 @@ def summarise(session: Session, period: dates.PartialDate, country: str | None =
         last_day=period.last.isoformat(), previous_period=str(previous), country=code,
         total_incidents=_total(session, where), previous_total=_total(session, where_before),
         by_kind=by_kind, imprecise=_imprecise(session, period, code),
-        tallies=_reported(session, period, code, {k.kind: k.count for k in by_kind}),
+        tallies=_reported(session, period, code),
         in_custody=_in_custody(session, period, code, today),
         designations=[{"target": d.target, "label": d.label, "label_name": d.label_name,
                        "issued_by": d.issued_by, "date": d.date, "id": d.id} for d in made],
@@ -244,4 +245,6 @@ def summarise(session: Session, period: dates.PartialDate, country: str | None =
         by_country=by_country, by_city=by_city)
     if period.precision == "year":
         summary.monthly = _monthly(session, period, code, {k: v[0] for k, v in labels.items()})
+        summary.not_in_a_month = summary.total_incidents - sum(m["total"]
+                                                               for m in summary.monthly)
     return summary
