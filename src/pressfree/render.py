@@ -183,7 +183,7 @@ def lines(*parts: Any) -> Group:
 EXPORT_COLUMNS = [(k, k) for k in (
     "id", "date", "date_precision", "kinds", "country", "region", "city", "journalists",
     "outlets", "perpetrator", "summary", "status", "tags", "source_urls", "source_publishers",
-    "source_titles", "created_at", "updated_at", "external_id", "dataset")]
+    "source_titles", "source_published", "created_at", "updated_at", "external_id", "dataset")]
 
 
 def incident_csv_row(record: dict) -> dict:
@@ -192,4 +192,5 @@ def incident_csv_row(record: dict) -> dict:
     row["source_urls"] = [s.get("url") or "" for s in sources]
     row["source_publishers"] = [s.get("publisher") or "" for s in sources]
     row["source_titles"] = [s.get("title") or "" for s in sources]
+    row["source_published"] = [s.get("published") or "" for s in sources]
     return row

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -12,25 +13,100 @@ from pressfree.cli import options as o
 from pressfree.cli.common import note, reading, writing
 
 
-def import_(ctx: typer.Context,
-            file: Annotated[Path, typer.Argument(help="A pressfree JSON export.",
-                                                 exists=True, dir_okay=False)]) -> None:
-    """Import a file; records already in the database are skipped, never doubled.
-
-    Example: [bold]pressfree import data/belarus-2021-07.json[/]
-    """
-    from pressfree import exchange
-
-    document = exchange.read_document(file)
-    with writing(ctx) as session:
-        counts = exchange.load_document(session, document)
-    note(_describe(counts))
-
-
 def _describe(counts: dict[str, int]) -> str:
     added = ", ".join(f"{n} {name}" for name, n in counts.items() if name != "skipped")
     skipped = counts.get("skipped", 0)
     return f"Imported {added}" + (f"; {skipped} already present, skipped." if skipped else ".")
+
+
+PROGRESS_BYTES = 1 << 20  # about a few thousand rows: below this a bar only flickers
+
+
+def import_(ctx: typer.Context,
+            file: Annotated[Path, typer.Argument(help="CSV, JSON or NDJSON file.",
+                                                 exists=True, dir_okay=False)],
+            preset: Annotated[Optional[str], typer.Option(
+                "--preset", help="A built-in mapping: pft (U.S. Press Freedom Tracker), cpj "
+                                 "(CPJ killed journalists), pressfree (own CSV/NDJSON).")] = None,
+            mapping: Annotated[Optional[Path], typer.Option(
+                "--mapping", help="A TOML mapping file (see the README).")] = None,
+            fmt: Annotated[Optional[str], typer.Option(
+                "--format", "-f", help="csv, json or ndjson (default: from the name).")] = None,
+            dry_run: Annotated[bool, typer.Option(
+                "--dry-run", help="Check every row; write nothing.")] = False,
+            skip_invalid: Annotated[bool, typer.Option(
+                "--skip-invalid", help="Import the valid rows; write the rejected ones, with "
+                                       "the reason, to FILE.rejected.csv.")] = False,
+            quiet: Annotated[bool, typer.Option("--quiet", "-q",
+                                                help="No progress bar.")] = False) -> None:
+    """Import incidents; a file already imported, or rows already present, add nothing.
+
+    Example: [bold]pressfree import incidents.csv --preset pft --dry-run[/]
+    """
+    from pressfree import exchange
+    from pressfree.errors import InvalidValue
+    from pressfree.importing import loader, mapping as mappings, readers
+
+    if preset and mapping:
+        raise InvalidValue("--preset", preset, "and --mapping cannot both be given")
+    if fmt and fmt not in readers.FORMATS:
+        raise InvalidValue("--format", fmt, f"is not an import format "
+                                            f"({', '.join(readers.FORMATS)})")
+    kind = fmt or readers.detect_format(file)
+    if kind == "json" and not (preset or mapping):
+        document = exchange.read_document(file)
+        with writing(ctx) as session:
+            counts = exchange.load_document(session, document)
+        note(_describe(counts))
+        return
+    chosen = mappings.load(mapping) if mapping else mappings.preset(preset or "pressfree")
+    with _progress(file, quiet) as advance, writing(ctx) as session:
+        report = loader.import_file(session, file, chosen, kind, dry_run=dry_run,
+                                    skip_invalid=skip_invalid, progress=advance)
+        if dry_run or (report.invalid and not skip_invalid):
+            session.rollback()
+    _report(report)
+
+
+def _report(report) -> None:
+    from pressfree.errors import PressfreeError
+
+    if report.already_imported:
+        note(f"{report.file} was imported before (same sha256): nothing added.")
+        return
+    for p in report.problems:
+        note(f"row {p.row}: {p.column}: {p.value!r} {p.reason}")
+    if report.invalid > len(report.problems):
+        note(f"... and {report.invalid - len(report.problems)} more invalid rows")
+    if report.invalid and not report.rejected_file and not report.dry_run:
+        raise PressfreeError(f"import: {report.invalid} of {report.rows} rows are invalid; "
+                             "nothing was imported (fix them, or use --skip-invalid)")
+    verb = "Would import" if report.dry_run else "Imported"
+    parts = [f"{verb} {report.added} incidents from {report.rows} rows"]
+    if report.already_present:
+        parts.append(f"{report.already_present} already present")
+    if report.invalid:
+        parts.append(f"{report.invalid} invalid" + (f", written to {report.rejected_file}"
+                                                     if report.rejected_file else ""))
+    if report.new_kinds:
+        parts.append(f"new kinds: {', '.join(report.new_kinds)}")
+    note("; ".join(parts) + ".")
+    if report.dry_run and report.invalid:
+        raise PressfreeError(f"import: {report.invalid} of {report.rows} rows are invalid")
+
+
+@contextmanager
+def _progress(file: Path, quiet: bool):
+    """A Rich progress bar over the file's bytes, on a terminal, for files worth one."""
+    if quiet or not sys.stdout.isatty() or file.stat().st_size < PROGRESS_BYTES:
+        yield None
+        return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                  TimeRemainingColumn(), transient=True) as bar:
+        task = bar.add_task(f"Importing {file.name}", total=file.stat().st_size)
+        yield lambda done: bar.update(task, completed=done)
 
 
 def export(ctx: typer.Context, month: o.Month = None, year: o.Year = None,

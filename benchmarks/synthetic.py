@@ -1,0 +1,80 @@
+"""Synthetic incidents for benchmarks: a realistic mix of precisions, kinds and targets."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import insert, select
+
+START, DAYS = date(2000, 1, 1), 25 * 365
+COUNTRIES = ["BY", "RU", "UA", "TR", "IR", "CN", "US", "MX", "IN", "AZ"]
+CITIES = [f"City {i}" for i in range(30)]
+
+
+def incident_rows(n: int, rng: random.Random):
+    """Yield (incident row, kind slugs, outlet number or None, person number or None)."""
+    now = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    for i in range(n):
+        day = START + timedelta(days=rng.randrange(DAYS))
+        roll = rng.random()
+        if roll < 0.94:
+            first = last = day
+            precision = "day"
+        elif roll < 0.97:
+            first = day.replace(day=1)
+            last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+            precision = "month"
+        elif roll < 0.99:
+            first, last, precision = date(day.year, 1, 1), date(day.year, 12, 31), "year"
+        else:
+            first, last, precision = day, day + timedelta(days=rng.randrange(2, 40)), "range"
+        yield ({"public_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "first_day": first, "last_day": last, "date_precision": precision,
+                "country": rng.choice(COUNTRIES), "city": rng.choice(CITIES),
+                "summary": f"synthetic incident {i}", "status": "reported",
+                "created_at": now, "updated_at": now},
+               rng.sample(range(14), rng.choice((1, 1, 1, 2))),
+               rng.randrange(2000) if rng.random() < 0.4 else None,
+               rng.randrange(20000) if rng.random() < 0.5 else None)
+
+
+def build(location: str, n: int, seed: int = 7, batch: int = 20_000) -> None:
+    """Fill a fresh database with n incidents, in batches through SQLAlchemy Core."""
+    from pressfree import db
+    from pressfree.models import (Incident, IncidentJournalist, IncidentKind, IncidentOutlet,
+                                  Kind, Outlet, Person)
+
+    rng = random.Random(seed)
+    store = db.open_store(location)
+    with store.session(write=True) as session:
+        kind_ids = list(session.execute(select(Kind.id).order_by(Kind.id)).scalars())
+        session.execute(insert(Outlet), [{"id": i + 1, "name": f"Outlet {i}", "type": "outlet"}
+                                         for i in range(2000)])
+        session.execute(insert(Person), [{"id": i + 1, "name": f"Journalist {i}",
+                                          "at_risk": False} for i in range(20000)])
+        rows, kinds, outlets, people = [], [], [], []
+        next_id = 1
+        for row, kind_numbers, outlet, person in incident_rows(n, rng):
+            rows.append({"id": next_id, **row})
+            kinds += [{"incident_id": next_id, "kind_id": kind_ids[k]} for k in kind_numbers]
+            if outlet is not None:
+                outlets.append({"incident_id": next_id, "outlet_id": outlet + 1})
+            if person is not None:
+                people.append({"incident_id": next_id, "person_id": person + 1})
+            next_id += 1
+            if len(rows) >= batch:
+                _flush(session, rows, kinds, outlets, people)
+        _flush(session, rows, kinds, outlets, people)
+    store.dispose()
+
+
+def _flush(session, rows, kinds, outlets, people) -> None:
+    from pressfree.models import Incident, IncidentJournalist, IncidentKind, IncidentOutlet
+
+    for table, values in ((Incident, rows), (IncidentKind, kinds), (IncidentOutlet, outlets),
+                          (IncidentJournalist, people)):
+        if values:
+            session.execute(insert(table), values)
+        values.clear()

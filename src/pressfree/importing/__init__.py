@@ -1,0 +1,1 @@
+"""Importing incidents from CSV, JSON and NDJSON files, described by a TOML mapping."""

@@ -1,0 +1,304 @@
+"""Turning one raw row into incident values, as a mapping says, or into a precise complaint."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any, Optional
+
+from pressfree import countries, dates
+from pressfree.errors import InvalidValue
+from pressfree.importing.mapping import Mapping
+from pressfree.models import STATUSES
+
+TRUE = {"true", "1", "yes", "y", "t"}
+# "Title (https://...) via Publisher, Title (https://...)" as the U.S. Press Freedom Tracker
+# writes its links; titles may hold commas, so the URL in brackets is the anchor.
+LINK = re.compile(r"\s*(?P<title>.*?)\s*\((?P<url>https?://[^\s)]+)\)"
+                  r"(?:\s+via\s+(?P<publisher>[^,]+?))?\s*(?:,|$)")
+SLUG_CHARS = re.compile(r"[^a-z0-9]+")
+
+
+class RowError(Exception):
+    """One bad cell: the column, its value and why."""
+
+    def __init__(self, column: str, value: Any, reason: str):
+        self.column, self.value, self.reason = column, value, reason
+        super().__init__(f"{column}: {value!r} {reason}")
+
+
+@dataclass
+class ParsedRow:
+    first: date
+    last: date
+    precision: str
+    kinds: list[str]
+    public_id: Optional[str] = None
+    external_id: Optional[str] = None
+    dataset: Optional[str] = None
+    country: Optional[str] = None
+    region: Optional[str] = None
+    city: Optional[str] = None
+    perpetrator: Optional[str] = None
+    summary: Optional[str] = None
+    status: str = "reported"
+    journalists: list[str] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    sources: list[tuple] = field(default_factory=list)  # (url, title, publisher, published)
+    created_at: Optional[datetime] = None
+    updated_at: Optional[datetime] = None
+    extra: Optional[dict] = None
+
+
+def slugify(text: str) -> str:
+    return SLUG_CHARS.sub("-", text.casefold()).strip("-")
+
+
+class Converter:
+    """Applies one mapping to rows; knows the kinds the database has."""
+
+    def __init__(self, mapping: Mapping, known_kinds: set[str]):
+        self.m = mapping
+        self.known_kinds = set(known_kinds) | set(mapping.new_kinds)
+        self.created_kinds: dict[str, str] = {}  # slug -> label, made from unmapped values
+        self.used = mapping.used_columns()
+        self.missing = mapping.missing
+
+    # --- cells ------------------------------------------------------------------------
+
+    def _raw(self, row: dict, name: str, strip: bool = True) -> tuple[Optional[str], Any]:
+        """The first column of the field holding a value: (column, value)."""
+        for column in self.m.columns.get(name, ()):
+            value = row.get(column)
+            if isinstance(value, str):
+                if value.strip() in self.missing:
+                    continue
+                return column, value.strip() if strip else value
+            if value is not None and value != []:
+                return column, value
+        return None, None
+
+    def _parts(self, name: str, value: Any) -> list[str]:
+        """A cell split on the field's separator (a JSON list is already split)."""
+        if isinstance(value, str):
+            separator = self.m.split.get(name)
+            return value.split(separator) if separator else [value]
+        return [str(v) if v is not None else "" for v in value]
+
+    def positional(self, row: dict, name: str) -> list[Optional[str]]:
+        """Parallel list cells (source URLs beside their titles): empty places are kept."""
+        _, value = self._raw(row, name, strip=False)
+        if value is None:
+            return []
+        return [None if p.strip() in self.missing else p.strip()
+                for p in self._parts(name, value)]
+
+    def _mapped(self, name: str, column: str | None, value: str, discarded: dict) -> str | None:
+        if name in self.m.patterns:
+            match = self.m.patterns[name].search(value)
+            if match:
+                value = (match.groupdict().get("value") or match.group(1)
+                         if match.groups() else match.group(0)).strip()
+        table = self.m.values.get(name)
+        if table is not None:
+            mapped = table.get(value.casefold())
+            if mapped is not None:
+                if mapped == "" and column:
+                    discarded[column] = value  # dropped by the mapping: kept as extra
+                return mapped or None
+        return value or None
+
+    def text(self, row: dict, name: str, discarded: dict) -> str | None:
+        column, value = self._raw(row, name)
+        if value is None:
+            default = self.m.defaults.get(name)
+            return default if default else None
+        return self._mapped(name, column, str(value), discarded)
+
+    def many(self, row: dict, name: str, discarded: dict) -> list[str]:
+        column, value = self._raw(row, name, strip=False)
+        if value is None:
+            value = self.m.defaults.get(name)
+            if not value:
+                return []
+        parts = self._parts(name, value)
+        ignore = self.m.ignore.get(name, set())
+        out: list[str] = []
+        for part in parts:
+            part = part.strip()
+            if part in self.missing or part.casefold() in ignore:
+                continue
+            mapped = self._mapped(name, column, part, discarded)
+            if mapped and mapped not in out:
+                out.append(mapped)
+        if name in self.m.subtract:
+            others = set()
+            for other in self.m.subtract[name]:
+                cell = row.get(other)
+                if isinstance(cell, str) and cell.strip() not in self.missing:
+                    separator = self.m.split.get(name)
+                    others.update(p.strip() for p in (cell.split(separator) if separator
+                                                      else [cell]))
+            out = [v for v in out if v not in others]
+        return out
+
+    # --- fields -----------------------------------------------------------------------
+
+    def kinds(self, row: dict) -> list[str]:
+        column = (self.m.columns.get("kinds") or ["kinds"])[0]
+        values = self.many(row, "kinds", {})
+        slugs: list[str] = []
+        for value in values:
+            mapped = self.m.kinds.get(value.casefold())
+            if mapped is None:
+                slug = value.strip().lower()
+                if slug in self.known_kinds:
+                    mapped = [slug]
+                elif self.m.unknown_kinds == "create" and slugify(value):
+                    mapped = [slugify(value)]
+                    if mapped[0] not in self.known_kinds:
+                        self.created_kinds.setdefault(mapped[0], value.strip())
+                else:
+                    raise RowError(column, value, "is not a known kind (map it under [kinds] "
+                                   "in the mapping, or set unknown_kinds = \"create\")")
+            for slug in mapped:
+                if slug not in slugs:
+                    slugs.append(slug)
+        if not slugs:
+            raise RowError(column, "", "is empty: every incident needs a kind "
+                                       "(or set defaults.kinds in the mapping)")
+        return slugs
+
+    def date(self, row: dict) -> dates.PartialDate:
+        column, value = self._raw(row, "date")
+        if value is None:
+            value = self.m.defaults.get("date")
+            column = (self.m.columns.get("date") or ["date"])[0]
+            if not value:
+                raise RowError(column, "", "is empty: every incident needs a date")
+        value = str(value).strip()
+        try:
+            parsed = dates.parse(value)
+        except InvalidValue:
+            parsed = None
+            for layout in self.m.date_formats:
+                try:
+                    day = datetime.strptime(value, layout).date()
+                except ValueError:
+                    continue
+                parsed = dates.PartialDate(day, day, "day")
+                break
+            if parsed is None:
+                raise RowError(column, value, "is not a date in any layout the mapping "
+                               f"allows ({', '.join(self.m.date_formats)})") from None
+        _, flag = self._raw(row, "month_flag")
+        if flag is not None and str(flag).strip().lower() in TRUE:
+            parsed = dates.month(parsed.first.year, parsed.first.month)
+        return parsed
+
+    def country(self, row: dict, discarded: dict) -> str | None:
+        column, _ = self._raw(row, "country")
+        value = self.text(row, "country", discarded)
+        if value is None:
+            return None
+        if len(value) == 2:
+            try:
+                return countries.normalise(value)
+            except InvalidValue:
+                pass
+        if self.m.country_names and (code := countries.code_for_name(value)):
+            return code
+        raise RowError(column or "country", value, "is not a country code"
+                       + (" or name" if self.m.country_names else "")
+                       + " (map it under [values.country])")
+
+    def status(self, row: dict, discarded: dict) -> str:
+        column, _ = self._raw(row, "status")
+        value = (self.text(row, "status", discarded) or "reported").lower()
+        if value not in STATUSES:
+            raise RowError(column or "status", value, f"is not a status ({', '.join(STATUSES)})"
+                           " (map it under [values.status])")
+        return value
+
+    def sources(self, row: dict, discarded: dict) -> list[tuple]:
+        urls = self.positional(row, "source_url")
+        titles = self.positional(row, "source_title")
+        publishers = self.positional(row, "publisher")
+        published = self.positional(row, "source_published")
+        default_publisher = self.m.defaults.get("publisher")
+        out = []
+        for i in range(max(len(urls), len(titles), len(publishers))):
+            url, title, publisher, day = (part[i] if i < len(part) else None
+                                          for part in (urls, titles, publishers, published))
+            if url and "://" not in url:
+                raise RowError(self.m.columns["source_url"][0], url, "is not a URL")
+            if day:
+                try:
+                    day = date.fromisoformat(day)
+                except ValueError:
+                    raise RowError(self.m.columns["source_published"][0], day,
+                                   "is not a day (YYYY-MM-DD)") from None
+            if url or title or publisher:
+                out.append((url, title, publisher or default_publisher, day))
+        column, links = self._raw(row, "source_links")
+        if isinstance(links, str):
+            for match in LINK.finditer(links):
+                if match.group("url"):
+                    out.append((match["url"], match["title"] or None,
+                            (match["publisher"] or "").strip() or default_publisher, None))
+        if not out and default_publisher:
+            out.append((None, None, default_publisher, None))
+        seen, unique = set(), []
+        for source in out:
+            key = source[0] or source
+            if key not in seen:
+                seen.add(key)
+                unique.append(source)
+        return unique
+
+    def timestamp(self, row: dict, name: str) -> datetime | None:
+        column, value = self._raw(row, name)
+        if value is None:
+            return None
+        try:
+            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            raise RowError(column, value, "is not an ISO 8601 timestamp") from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+    def convert(self, row: dict) -> ParsedRow:
+        if "__width__" in row:
+            found, expected = row["__width__"]
+            raise RowError("(row)", f"{found} cells", f"but the header has {expected} columns")
+        discarded: dict = {}
+        when = self.date(row)
+        parsed = ParsedRow(
+            first=when.first, last=when.last, precision=when.precision, kinds=self.kinds(row),
+            country=self.country(row, discarded), region=self.text(row, "region", discarded),
+            city=self.text(row, "city", discarded),
+            perpetrator=self.text(row, "perpetrator", discarded),
+            summary=self.text(row, "summary", discarded),
+            status=self.status(row, discarded),
+            journalists=self.many(row, "journalists", discarded),
+            outlets=self.many(row, "outlets", discarded),
+            tags=self.many(row, "tags", discarded),
+            sources=self.sources(row, discarded),
+            created_at=self.timestamp(row, "created_at"),
+            updated_at=self.timestamp(row, "updated_at"))
+        _, public_id = self._raw(row, "id")
+        _, external_id = self._raw(row, "external_id")
+        parsed.public_id = str(public_id).lower() if public_id else None
+        parsed.external_id = str(external_id) if external_id is not None else None
+        if "dataset" in self.m.columns:
+            _, dataset = self._raw(row, "dataset")
+            parsed.dataset = str(dataset) if dataset else ""
+        extra = {k: v for k, v in row.items()
+                 if k not in self.used and k != "extra" and v not in self.missing
+                 and v is not None}
+        if isinstance(row.get("extra"), dict):
+            extra.update(row["extra"])
+        extra.update(discarded)
+        parsed.extra = extra or None
+        return parsed

@@ -1,0 +1,300 @@
+"""The import use case: stream a file, convert each row, insert in batches, all or nothing."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from sqlalchemy import and_, insert, select, tuple_
+from sqlmodel import Session
+
+from pressfree import vocabulary
+from pressfree.importing import readers
+from pressfree.importing.convert import Converter, ParsedRow, RowError
+from pressfree.importing.mapping import Mapping
+from pressfree.models import (ImportedFile, Incident, IncidentJournalist, IncidentKind,
+                              IncidentOutlet, IncidentSource, IncidentTag, Kind, Outlet,
+                              Person, Source, utcnow)
+
+BATCH = 5000
+SHOWN_PROBLEMS = 50
+NAME_CACHE = 100_000  # people and outlets remembered between batches; then forgotten
+
+
+@dataclass
+class Problem:
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    file: str
+    dataset: str
+    rows: int = 0
+    added: int = 0
+    already_present: int = 0
+    invalid: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    rejected_file: Optional[str] = None
+    new_kinds: list[str] = field(default_factory=list)
+    already_imported: bool = False
+    dry_run: bool = False
+    written: bool = False
+
+
+class _Names:
+    """Ids of people, outlets and sources by key, looked up and created a batch at a time."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.cache: dict[tuple, int] = {}
+
+    def ids(self, kind: str, keys: list) -> dict:
+        """Ids for keys (in order of first appearance, which is the order new rows get)."""
+        keys = list(dict.fromkeys(keys))
+        wanted = [k for k in keys if (kind, k) not in self.cache]
+        if wanted:
+            found = self._select(kind, wanted)
+            missing = [k for k in wanted if k not in found]
+            if missing:
+                self.session.execute(insert(self._model(kind)), [self._row(kind, k)
+                                                                 for k in missing])
+                found.update(self._select(kind, missing))
+            if len(self.cache) > NAME_CACHE:
+                self.cache.clear()
+            self.cache.update({(kind, k): v for k, v in found.items()})
+        return {k: self.cache[(kind, k)] for k in keys}
+
+    @staticmethod
+    def _model(kind: str):
+        return {"person": Person, "outlet": Outlet, "url": Source, "plain": Source}[kind]
+
+    @staticmethod
+    def _row(kind: str, key) -> dict:
+        if kind == "person":
+            return {"name": key, "at_risk": False}
+        if kind == "outlet":
+            return {"name": key, "type": "outlet"}
+        return {"url": key[0], "title": key[1], "publisher": key[2], "published": key[3]}
+
+    def _select(self, kind: str, keys: list) -> dict:
+        found: dict = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            if kind in ("person", "outlet"):
+                model = self._model(kind)
+                rows = self.session.execute(select(model.name, model.id)
+                                            .where(model.name.in_(chunk))).all()
+                found.update(dict(rows))
+            elif kind == "url":
+                by_url = {k[0]: k for k in chunk}
+                rows = self.session.execute(select(Source.url, Source.id)
+                                            .where(Source.url.in_(list(by_url)))).all()
+                found.update({by_url[url]: id_ for url, id_ in rows})
+            else:
+                for key in chunk:
+                    row = self.session.execute(select(Source.id).where(
+                        Source.url.is_(None),
+                        Source.title.is_(None) if key[1] is None else Source.title == key[1],
+                        Source.publisher.is_(None) if key[2] is None
+                        else Source.publisher == key[2],
+                        Source.published.is_(None) if key[3] is None
+                        else Source.published == key[3])).first()
+                    if row:
+                        found[key] = row[0]
+        return found
+
+
+class _Batch:
+    """Rows converted and waiting to be written together."""
+
+    def __init__(self):
+        self.rows: list[tuple[int, ParsedRow]] = []
+
+
+def already_imported(session: Session, digest: str) -> ImportedFile | None:
+    return session.execute(select(ImportedFile).where(ImportedFile.sha256 == digest)
+                           ).scalars().first()
+
+
+def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None = None, *,
+                dry_run: bool = False, skip_invalid: bool = False,
+                progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Import every row, or none: any invalid row means nothing is written (unless
+    skip_invalid, which writes the valid rows and the rejected ones to a CSV beside the file).
+    The caller's transaction is what makes it all or nothing."""
+    fmt = fmt or readers.detect_format(path)
+    report = ImportReport(file=str(path), dataset=mapping.name, dry_run=dry_run)
+    digest = readers.sha256(path)
+    if already_imported(session, digest):
+        report.already_imported = True
+        return report
+    kinds = dict(session.execute(select(Kind.slug, Kind.id)).all())
+    for slug, label in mapping.new_kinds.items():
+        if slug not in kinds:
+            vocabulary.add_term(session, slug, label, "kind")
+            report.new_kinds.append(slug)
+    kinds = dict(session.execute(select(Kind.slug, Kind.id)).all())
+    converter = Converter(mapping, set(kinds))
+    names = _Names(session)
+    rejected = _Rejected(path) if skip_invalid and not dry_run else None
+    pending: list[tuple[int, ParsedRow]] = []
+    for number, row in readers.rows(path, fmt, mapping.delimiter, progress):
+        report.rows += 1
+        try:
+            parsed = converter.convert(row)
+        except RowError as error:
+            report.invalid += 1
+            if len(report.problems) < SHOWN_PROBLEMS:
+                report.problems.append(Problem(number, error.column, str(error.value)[:80],
+                                               error.reason))
+            if rejected:
+                rejected.add(number, row, error)
+            continue
+        pending.append((number, parsed))
+        if len(pending) >= BATCH:
+            kinds = _create_kinds(session, converter, kinds, report)
+            _write(session, pending, kinds, names, mapping.name, report)
+            pending = []
+    kinds = _create_kinds(session, converter, kinds, report)
+    _write(session, pending, kinds, names, mapping.name, report)
+    if rejected:
+        report.rejected_file = rejected.close()
+    if report.invalid and not skip_invalid:
+        return report  # the caller rolls back: nothing is written
+    if not dry_run:
+        session.add(ImportedFile(sha256=digest, name=path.name, dataset=mapping.name,
+                                 rows=report.rows, imported_at=utcnow()))
+        session.flush()
+        report.written = True
+    return report
+
+
+def _create_kinds(session, converter: Converter, kinds: dict, report: ImportReport) -> dict:
+    fresh = {s: l for s, l in converter.created_kinds.items() if s not in kinds}
+    for slug, label in fresh.items():
+        vocabulary.add_term(session, slug, label, "kind")
+        report.new_kinds.append(slug)
+    if fresh:
+        kinds = dict(session.execute(select(Kind.slug, Kind.id)).all())
+    return kinds
+
+
+def _existing(session: Session, pending: list, dataset: str) -> tuple[set, set]:
+    public = [p.public_id for _, p in pending if p.public_id]
+    external = [p.external_id for _, p in pending if p.external_id]
+    have_public, have_external = set(), set()
+    for start in range(0, len(public), 500):
+        have_public.update(session.execute(select(Incident.public_id).where(
+            Incident.public_id.in_(public[start:start + 500]))).scalars())
+    for start in range(0, len(external), 500):
+        have_external.update(session.execute(select(Incident.external_id).where(
+            Incident.dataset == dataset,
+            Incident.external_id.in_(external[start:start + 500]))).scalars())
+    # rows that carry their own dataset (pressfree's exports) are checked under it
+    for owner in {p.dataset for _, p in pending if p.dataset and p.dataset != dataset}:
+        ids = [p.external_id for _, p in pending if p.dataset == owner and p.external_id]
+        for start in range(0, len(ids), 500):
+            have_external.update(session.execute(select(Incident.external_id).where(
+                Incident.dataset == owner,
+                Incident.external_id.in_(ids[start:start + 500]))).scalars())
+    return have_public, have_external
+
+
+def _write(session: Session, pending: list, kinds: dict, names: _Names, dataset: str,
+           report: ImportReport) -> None:
+    if not pending:
+        return
+    have_public, have_external = _existing(session, pending, dataset)
+    fresh: list[ParsedRow] = []
+    for _, parsed in pending:
+        key_public, key_external = parsed.public_id, parsed.external_id
+        if key_public in have_public or key_external in have_external:
+            report.already_present += 1
+            continue
+        # an id repeated within the file counts once, like one already in the database
+        if key_public:
+            have_public.add(key_public)
+        if key_external:
+            have_external.add(key_external)
+        fresh.append(parsed)
+    if not fresh:
+        return
+    from pressfree.models import new_public_id
+
+    now = utcnow()
+    incident_rows = [{
+        "public_id": p.public_id or new_public_id(), "first_day": p.first, "last_day": p.last,
+        "date_precision": p.precision, "country": p.country, "region": p.region,
+        "city": p.city, "perpetrator": p.perpetrator, "summary": p.summary,
+        "status": p.status, "created_at": p.created_at or now,
+        "updated_at": p.updated_at or p.created_at or now,
+        "dataset": (p.dataset or None) if p.dataset is not None else dataset,
+        "external_id": p.external_id, "extra": p.extra} for p in fresh]
+    ids = session.execute(insert(Incident).returning(Incident.id, sort_by_parameter_order=True),
+                          incident_rows).scalars().all()
+    people = names.ids("person", [n for p in fresh for n in p.journalists])
+    outlets = names.ids("outlet", [n for p in fresh for n in p.outlets])
+    by_url: dict = {}
+    for source in (s for p in fresh for s in p.sources if s[0]):
+        by_url.setdefault(source[0], source)  # one row per URL: the first one seen wins
+    url_ids = names.ids("url", list(by_url.values()))
+    plain_ids = names.ids("plain", [s for p in fresh for s in p.sources if not s[0]])
+    links: dict = {IncidentKind: [], IncidentTag: [], IncidentJournalist: [],
+                   IncidentOutlet: [], IncidentSource: []}
+    for incident_id, p in zip(ids, fresh):
+        links[IncidentKind] += [{"incident_id": incident_id, "kind_id": kinds[k]}
+                                for k in p.kinds]
+        links[IncidentTag] += [{"incident_id": incident_id, "tag": t} for t in p.tags]
+        links[IncidentJournalist] += [{"incident_id": incident_id, "person_id": people[n]}
+                                      for n in p.journalists]
+        links[IncidentOutlet] += [{"incident_id": incident_id, "outlet_id": outlets[n]}
+                                  for n in p.outlets]
+        source_ids = dict.fromkeys(url_ids[by_url[s[0]]] if s[0] else plain_ids[s]
+                                   for s in p.sources)
+        links[IncidentSource] += [{"incident_id": incident_id, "source_id": s}
+                                  for s in source_ids]
+    for table, rows in links.items():
+        if rows:
+            session.execute(insert(table), rows)
+    report.added += len(fresh)
+
+
+class _Rejected:
+    """The rows --skip-invalid left out, with the reason, in a CSV beside the input."""
+
+    def __init__(self, path: Path):
+        self.path = path.with_name(f"{path.stem}.rejected.csv")
+        self.handle = None
+        self.writer = None
+        self.columns: list[str] = []
+
+    def add(self, number: int, row: dict, error: RowError) -> None:
+        if self.writer is None:
+            self.columns = [c for c in row if c != "__width__"]
+            self.handle = open(self.path, "w", encoding="utf-8", newline="")
+            self.writer = csv.writer(self.handle)
+            self.writer.writerow(["row", "column", "value", "reason", *self.columns])
+        self.writer.writerow([number, error.column, error.value, error.reason,
+                              *[_cell(row.get(c)) for c in self.columns]])
+
+    def close(self) -> str | None:
+        if self.handle:
+            self.handle.close()
+            return str(self.path)
+        return None
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

@@ -1,0 +1,141 @@
+"""Reading rows from CSV, JSON and NDJSON files, streaming, with the file's hash and progress."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from pathlib import Path
+from typing import Callable, Iterator
+
+from pressfree.errors import InvalidValue
+
+FORMATS = ("csv", "json", "ndjson")
+HASH_CHUNK = 1 << 20
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def detect_format(path: Path) -> str:
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in ("csv", "tsv", "txt"):
+        return "csv"
+    if suffix in ("ndjson", "jsonl"):
+        return "ndjson"
+    if suffix == "json":
+        return "json"
+    raise InvalidValue("file", str(path), "has an unknown format: name it .csv, .json or "
+                                          ".ndjson (or give --format)")
+
+
+class _CountingReader(io.RawIOBase):
+    """A binary file that reports how many bytes have been read, for a progress bar."""
+
+    def __init__(self, raw, progress: Callable[[int], None] | None):
+        self.raw, self.progress, self.done = raw, progress, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self.raw.readinto(buffer)
+        self.done += n or 0
+        if self.progress:
+            self.progress(self.done)
+        return n
+
+
+def _text(path: Path, progress) -> io.TextIOWrapper:
+    raw = _CountingReader(open(path, "rb"), progress)
+    # utf-8-sig drops a byte-order mark if there is one; newline="" keeps quoted newlines
+    return io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), encoding="utf-8-sig",
+                            newline="")
+
+
+def _flatten_sources(row: dict) -> dict:
+    """pressfree's own JSON records carry sources as objects: spread them into list columns."""
+    sources = row.get("sources")
+    if isinstance(sources, list) and all(isinstance(s, dict) for s in sources):
+        row = dict(row)
+        del row["sources"]
+        row["source_urls"] = [s.get("url") or "" for s in sources]
+        row["source_titles"] = [s.get("title") or "" for s in sources]
+        row["source_publishers"] = [s.get("publisher") or "" for s in sources]
+        row["source_published"] = [s.get("published") or "" for s in sources]
+    return row
+
+
+def rows(path: Path, fmt: str, delimiter: str | None = None,
+         progress: Callable[[int], None] | None = None) -> Iterator[tuple[int, dict]]:
+    """(row number, row) pairs; CSV rows are numbered as a spreadsheet shows them."""
+    handle = _text(path, progress)
+    try:
+        if fmt == "csv":
+            yield from _csv_rows(handle, delimiter, path)
+        elif fmt == "ndjson":
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    yield number, _flatten_sources(_json_object(line, number, path))
+        else:
+            try:
+                data = json.load(handle)
+            except json.JSONDecodeError as error:
+                raise InvalidValue("file", str(path), f"is not valid JSON (line "
+                                   f"{error.lineno}: {error.msg})") from None
+            if isinstance(data, dict) and isinstance(data.get("incidents"), list):
+                data = data["incidents"]
+            if not isinstance(data, list):
+                raise InvalidValue("file", str(path), "is not a JSON array of objects")
+            for number, item in enumerate(data, start=1):
+                if not isinstance(item, dict):
+                    raise InvalidValue(f"row {number}", item, "is not a JSON object")
+                yield number, _flatten_sources(item)
+    finally:
+        handle.close()
+
+
+def _json_object(line: str, number: int, path: Path) -> dict:
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise InvalidValue(f"line {number}", line.strip()[:60],
+                           f"is not valid JSON ({error.msg})") from None
+    if not isinstance(item, dict):
+        raise InvalidValue(f"line {number}", line.strip()[:60], "is not a JSON object")
+    return item
+
+
+def sniff_delimiter(path: Path) -> str:
+    with open(path, encoding="utf-8-sig", newline="", errors="replace") as handle:
+        sample = handle.read(64 * 1024)
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def _csv_rows(handle, delimiter: str | None, path: Path) -> Iterator[tuple[int, dict]]:
+    """Rows numbered as a spreadsheet shows them: the header is row 1."""
+    reader = csv.reader(handle, delimiter=delimiter or sniff_delimiter(path))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        return
+    if len(set(header)) != len(header):
+        duplicated = sorted({h for h in header if header.count(h) > 1})
+        raise InvalidValue("header", ", ".join(duplicated), "names a column twice")
+    width = len(header)
+    for number, cells in enumerate(reader, start=2):
+        if len(cells) == 1 and not cells[0].strip() and width > 1:
+            continue  # a blank line
+        row = dict(zip(header, cells))
+        if len(cells) != width:
+            row["__width__"] = (len(cells), width)
+        yield number, row
