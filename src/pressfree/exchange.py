@@ -23,8 +23,8 @@ def _people_and_outlets(session: Session) -> tuple[list[dict], list[dict]]:
     outlets = session.execute(select(Outlet).order_by(Outlet.name)).scalars().all()
     names = {o.id: o.name for o in outlets}
     people = session.execute(select(Person).order_by(Person.name)).scalars().all()
-    return ([{"name": p.name, "outlet": names.get(p.outlet_id), "at_risk": p.at_risk}
-             for p in people],
+    return ([{"name": p.name, "outlet": names.get(p.outlet_id), "at_risk": p.at_risk,
+              "pseudonym": p.pseudonym} for p in people],
             [{"name": o.name, "type": o.type} for o in outlets])
 
 
@@ -32,8 +32,6 @@ def write_document(session: Session, out: IO[str], filters: incidents.IncidentFi
                    redact=None) -> int:
     """Write the JSON document, streaming incidents; returns how many were written."""
     people, outlets = _people_and_outlets(session)
-    if redact:
-        people = [dict(p, name=redact(p["name"])) for p in people]
     head = {
         "format": FORMAT, "version": VERSION,
         "exported_at": datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -42,13 +40,13 @@ def write_document(session: Session, out: IO[str], filters: incidents.IncidentFi
                    for t in vocabulary.terms(session, "label")],
         "people": people, "outlets": outlets,
     }
+    if redact:
+        head = redact(head)
     body = json.dumps(head, ensure_ascii=False, indent=1)[:-2]
     out.write(body + ',\n "incidents": [')
     count = 0
     for record in incidents.iter_incidents(session, filters):
-        data = record.to_dict()
-        if redact:
-            data["journalists"] = [redact(n) for n in data["journalists"]]
+        data = redact(record.to_dict()) if redact else record.to_dict()
         out.write(("\n  " if count == 0 else ",\n  ") + json.dumps(data, ensure_ascii=False))
         count += 1
     tail = {
@@ -57,11 +55,7 @@ def write_document(session: Session, out: IO[str], filters: incidents.IncidentFi
         "designations": [asdict(d) for d in designations.list_designations(session)],
     }
     if redact:
-        for row in tail["custody"]:
-            row["person"] = redact(row["person"])
-        for row in tail["designations"]:
-            if row["target_type"] == "person":
-                row["target"] = redact(row["target"])
+        tail = redact(tail)
     out.write("\n ],\n" + json.dumps(tail, ensure_ascii=False, indent=1)[2:] + "\n")
     return count
 
@@ -109,6 +103,8 @@ def load_document(session: Session, document: dict[str, Any]) -> dict[str, int]:
         if person.get("outlet"):
             row.outlet_id = incidents.outlet_id(session, person["outlet"])
         row.at_risk = bool(person.get("at_risk")) or row.at_risk
+        if person.get("pseudonym") and row.pseudonym is None:
+            row.pseudonym = person["pseudonym"]
     existing = _existing(session, Incident, [i.get("id") for i in document.get("incidents", [])])
     for index, item in enumerate(document.get("incidents", [])):
         if item.get("id") in existing:
@@ -227,10 +223,7 @@ def iter_records(session: Session, filters: incidents.IncidentFilter,
                  redact=None) -> Iterator[dict]:
     """Incidents as plain dicts (for ndjson and csv), names redacted when asked."""
     for record in incidents.iter_incidents(session, filters):
-        data = record.to_dict()
-        if redact:
-            data["journalists"] = [redact(n) for n in data["journalists"]]
-        yield data
+        yield redact(record.to_dict()) if redact else record.to_dict()
 
 
 def write(session: Session, out: IO[str], fmt: str, filters: incidents.IncidentFilter,

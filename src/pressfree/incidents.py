@@ -180,8 +180,9 @@ def filtered(filters: IncidentFilter, session: Session):
     if filters.tag:
         query = query.where(exists().where(IncidentTag.incident_id == Incident.id,
                                            IncidentTag.tag == filters.tag))
+    # Ties are broken by what an export carries, so a re-imported copy lists the same way.
     query = query.order_by(Incident.first_day.desc(), Incident.last_day.desc(),
-                           Incident.id.desc())
+                           Incident.created_at.desc(), Incident.public_id)
     if filters.limit is not None:
         if filters.limit < 0:
             raise InvalidValue("--limit", filters.limit, "must not be negative")

@@ -6,7 +6,8 @@ import uuid
 from datetime import date, datetime, timezone
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import (JSON, Column, DateTime, ForeignKey, Index, Integer, UniqueConstraint,
+                        false)
 from sqlmodel import Field, SQLModel
 
 STATUSES = ("reported", "confirmed", "disputed", "retracted")
@@ -108,11 +109,15 @@ class Outlet(SQLModel, table=True):
 class Person(SQLModel, table=True):
     """A journalist or media worker, named exactly as typed."""
 
+    __table_args__ = (UniqueConstraint("pseudonym", name="uq_person_pseudonym"),)
+
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
     outlet_id: Optional[int] = Field(default=None, foreign_key="outlet.id", ondelete="SET NULL")
-    # Added by schema 3: names of people at risk are pseudonymised by `export --redact`.
-    at_risk: bool = False
+    # Added by schema 3: names of people at risk are replaced by their pseudonym (random,
+    # given once, kept) in `export --redact`.
+    at_risk: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    pseudonym: Optional[str] = Field(default=None, max_length=32)
 
 
 class IncidentJournalist(SQLModel, table=True):

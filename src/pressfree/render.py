@@ -80,7 +80,7 @@ def table(rows: Sequence[dict], columns: Sequence[tuple[str, str]],
     """A Rich table; ids shown by their first 8 characters, long text cut short."""
     grid = Table(title=title, show_lines=False, expand=False)
     for key, heading in columns:
-        numeric = bool(rows) and isinstance(rows[0].get(key), int)
+        numeric = bool(rows) and type(rows[0].get(key)) is int
         grid.add_column(heading, overflow="fold", no_wrap=key in ("id", "date"),
                         justify="right" if numeric else "left")
     for row in rows:

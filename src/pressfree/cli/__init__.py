@@ -89,9 +89,10 @@ def root(
 
 def _register() -> None:
     from pressfree.cli import (custody, db as db_commands, designations, incidents, io,
-                               summary, tallies)
+                               people, summary, tallies)
 
-    for module in (db_commands, incidents, io, tallies, custody, designations, summary):
+    for module in (db_commands, incidents, people, io, tallies, custody, designations,
+                   summary):
         module.register(app)
 
 

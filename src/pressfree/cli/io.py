@@ -118,10 +118,13 @@ def export(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
                                             help="json (the whole database, re-importable), "
                                                  "ndjson or csv (incidents).")] = "json",
            out: Annotated[Optional[Path], typer.Option(
-               "--out", help="Write to this file instead of stdout.")] = None) -> None:
+               "--out", help="Write to this file instead of stdout.")] = None,
+           redact: Annotated[bool, typer.Option(
+               "--redact", help="Replace the names of people marked at risk with their "
+                                "pseudonyms, wherever they appear.")] = False) -> None:
     """Export incidents (json also carries tallies, custody and designations).
 
-    Example: [bold]pressfree export --format json --out belarus.json[/]
+    Example: [bold]pressfree export --format json --redact --out belarus-public.json[/]
     """
     from pressfree import exchange
 
@@ -130,7 +133,10 @@ def export(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
     handle = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout
     try:
         with reading(ctx) as session:
-            count = exchange.write(session, handle, fmt, filters)
+            from pressfree import people
+
+            count = exchange.write(session, handle, fmt, filters,
+                                   people.redactor(session) if redact else None)
     finally:
         if out:
             handle.close()

@@ -118,15 +118,21 @@ class Converter:
         return self._mapped(name, column, str(value), discarded)
 
     def many(self, row: dict, name: str, discarded: dict) -> list[str]:
-        column, value = self._raw(row, name, strip=False)
-        if value is None:
-            value = self.m.defaults.get(name)
-            if not value:
-                return []
-        parts = self._parts(name, value)
+        """A list field: the values of every column it names, split, mapped, de-duplicated."""
+        cells = []
+        for column in self.m.columns.get(name, ()):
+            value = row.get(column)
+            if isinstance(value, str) and value.strip() not in self.missing:
+                cells.append((column, value))
+            elif isinstance(value, list) and value:
+                cells.append((column, value))
+        if not cells and self.m.defaults.get(name):
+            cells = [(None, self.m.defaults[name])]
+        parts = [(column, part) for column, value in cells
+                 for part in self._parts(name, value)]
         ignore = self.m.ignore.get(name, set())
         out: list[str] = []
-        for part in parts:
+        for column, part in parts:
             part = part.strip()
             if part in self.missing or part.casefold() in ignore:
                 continue

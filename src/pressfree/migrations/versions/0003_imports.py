@@ -22,6 +22,8 @@ def upgrade() -> None:
     with op.batch_alter_table("person") as batch:
         batch.add_column(sa.Column("at_risk", sa.Boolean, nullable=False,
                                    server_default=sa.false()))
+        batch.add_column(sa.Column("pseudonym", sa.String(32)))
+        batch.create_unique_constraint("uq_person_pseudonym", ["pseudonym"])
     op.create_table(
         "imported_file",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -36,6 +38,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("imported_file")
     with op.batch_alter_table("person") as batch:
+        batch.drop_constraint("uq_person_pseudonym")
+        batch.drop_column("pseudonym")
         batch.drop_column("at_risk")
     with op.batch_alter_table("incident") as batch:
         batch.drop_constraint("uq_incident_external")

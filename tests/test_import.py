@@ -1,0 +1,388 @@
+"""Importing spreadsheets and other trackers' exports: mappings, presets, all or nothing."""
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+
+DATASETS = ROOT.parent / "shared" / "datasets"
+PFT = FIXTURES / "pft_excerpt.csv"
+CPJ = FIXTURES / "cpj_excerpt.csv"
+
+
+def by_external(cli):
+    return {i["external_id"]: i for i in cli.json("list")}
+
+
+def test_pft_preset_on_the_excerpt(cli):
+    result = cli("import", PFT, "--preset", "pft")
+    assert result.stderr.startswith("Imported 23 incidents from 23 rows; new kinds: subpoena, ")
+    incidents = cli.json("list")
+    assert len(incidents) == 23
+    assert {i["dataset"] for i in incidents} == {"pft"} and {i["country"] for i in incidents} \
+        == {"US"}
+    summary = cli.json("summary", "--year", "2019")
+    assert summary["by_kind"]["arrest"] == 9
+    month_only = [i for i in incidents if i["date_precision"] == "month"]
+    assert len(month_only) == 3
+    assert all(len(i["date"]) == 7 for i in month_only)
+    assert sum("targeted_journalists" in i["extra"] for i in incidents) >= 10
+    uncategorised = [i for i in incidents if i["kinds"] == ["other"]]
+    assert len(uncategorised) >= 1
+    california = [i for i in incidents if i["region"] == "California"]
+    assert len(california) >= 3 and not any("(CA)" in (i["region"] or "") for i in incidents)
+    for incident in incidents:
+        first = incident["sources"][0]
+        assert first["url"] == incident["external_id"]
+        assert first["publisher"] == "U.S. Press Freedom Tracker"
+        assert first["title"] == incident["summary"]
+        raw = incident["extra"].get("targeted_journalists", "TargetedJournalist object")
+        assert raw.startswith("TargetedJournalist object")  # kept as raw data, not a name
+        assert all("TargetedJournalist" not in name for name in incident["journalists"])
+        assert "body" in incident["extra"] or "teaser" in incident["extra"]
+
+
+def test_pft_links_become_sources(cli):
+    cli("import", PFT, "--preset", "pft")
+    linked = [i for i in cli.json("list") if len(i["sources"]) > 1]
+    assert linked, "the excerpt has incidents with links"
+    for incident in linked:
+        for source in incident["sources"][1:]:
+            assert source["url"].startswith("http")
+            assert source["title"]
+
+
+def test_pft_targets_split_people_from_institutions(cli, tmp_path):
+    path = tmp_path / "one.csv"
+    with open(PFT, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    row = dict(rows[0], targets="CNN, Jim Acosta, Anonymous", targeted_institutions="CNN",
+               categories="Arrest / Criminal Charge, Physical Attack", slug="https://x.test/1")
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerow(row)
+    cli("import", path, "--preset", "pft")
+    [incident] = cli.json("list")
+    assert incident["journalists"] == ["Jim Acosta"]
+    assert incident["outlets"] == ["CNN"]
+    assert incident["kinds"] == ["arrest", "assault"]
+
+
+@pytest.mark.skipif(not (DATASETS / "pft_incidents_full_2020-03.csv").exists(),
+                    reason="shared/datasets is not beside this checkout")
+def test_the_whole_pft_export_and_its_published_2019_figure(cli):
+    cli("import", DATASETS / "pft_incidents_full_2020-03.csv", "--preset", "pft")
+    assert cli.json("info")["incidents"] == 449
+    summary = cli.json("summary", "--year", "2019")
+    assert summary["by_kind"]["arrest"] == 9  # the tracker's own figure for 2019
+    assert len(cli.json("list", "--year", "2019", "--kind", "arrest")) == 9
+
+
+@pytest.mark.skipif(not (DATASETS / "cpj_killed_1992-2020.csv").exists(),
+                    reason="shared/datasets is not beside this checkout")
+def test_the_whole_cpj_export(cli):
+    cli("import", DATASETS / "cpj_killed_1992-2020.csv", "--preset", "cpj")
+    assert cli.json("info")["incidents"] == 2033
+    assert cli.json("summary", "--year", "2007")["by_kind"] == {"killing": 112}
+
+
+def test_cpj_preset(cli):
+    cli("import", CPJ, "--preset", "cpj")
+    incidents = cli.json("list")
+    assert len(incidents) == 17
+    assert {i["date_precision"] for i in incidents} == {"year"}
+    assert {i["kinds"][0] for i in incidents} == {"killing"}
+    countries = {i["country"] for i in incidents}
+    assert {"RU", "TR", "US", "IQ"} <= countries
+    stateless = [i for i in incidents if i["country"] is None]
+    assert {i["extra"]["country"] for i in stateless} == {
+        "Israel and the Occupied Palestinian Territory", "Yugoslavia"}
+    assert {i["status"] for i in incidents} <= {"confirmed", "reported"}
+    assert all(i["sources"] == [{"url": None, "publisher": "Committee to Protect Journalists",
+                                 "title": None, "published": None}] for i in incidents)
+    assert any("Murder" in i["tags"] for i in incidents)
+
+
+def test_importing_the_same_file_again_adds_nothing_and_says_so(cli):
+    cli("import", PFT, "--preset", "pft")
+    result = cli("import", PFT, "--preset", "pft")
+    assert result.stderr == f"{PFT} was imported before (same sha256): nothing added.\n"
+    assert len(cli.json("list")) == 23
+
+
+def test_rows_already_present_by_external_id_are_skipped(cli, tmp_path):
+    cli("import", PFT, "--preset", "pft")
+    changed = tmp_path / "changed.csv"
+    with open(PFT, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows.append(dict(rows[0], slug="https://pressfreedomtracker.us/all-incidents/new-one/"))
+    with open(changed, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    result = cli("import", changed, "--preset", "pft")
+    assert result.stderr == "Imported 1 incidents from 24 rows; 23 already present.\n"
+
+
+MAPPING = """
+name = "ngo-sheet"
+missing = ["", "None", "N/A"]
+date_formats = ["%Y-%m-%d", "%d/%m/%Y", "%B %d, %Y"]
+unknown_kinds = "error"
+
+[columns]
+external_id = "Case"
+date = "When"
+month_flag = "Month only"
+kinds = "Type"
+city = "Town"
+journalists = "Who"
+summary = "What"
+source_url = "Link"
+publisher = "Source"
+
+[split]
+kinds = ","
+journalists = ","
+
+[kinds]
+"Arrest/Criminal Charge" = "arrest"
+"Physical Attack" = "assault"
+
+[defaults]
+country = "BY"
+"""
+
+SHEET = (
+    "\ufeffCase;When;Month only;Type;Town;Who;What;Link;Source;Notes\n"
+    "c1;2021-07-30;;Arrest/Criminal Charge, Physical Attack;Minsk;Ігар Лосік, Łukasz;"
+    "\"Detained\nat home; beaten\";https://baj.media/1;BAJ;first note\n"
+    "c2;30/07/2021;;Physical Attack;None;N/A;x;;;\n"
+    "c3;April 30, 2018;;raid;Hrodna;;y;;;\n"
+    "c4;2007;;raid;;;z;;;\n"
+    "c5;2021-07-14;True;raid;;;month only;;;\n"
+)
+
+
+def write_sheet(tmp_path, body=SHEET, mapping=MAPPING):
+    sheet, rules = tmp_path / "sheet.csv", tmp_path / "ngo.toml"
+    sheet.write_text(body, encoding="utf-8")
+    rules.write_text(mapping, encoding="utf-8")
+    return sheet, rules
+
+
+def test_a_mapping_file(cli, tmp_path):
+    sheet, rules = write_sheet(tmp_path)
+    result = cli("import", sheet, "--mapping", rules)
+    assert result.stderr == "Imported 5 incidents from 5 rows.\n"
+    found = by_external(cli)
+    c1 = found["c1"]
+    assert c1["kinds"] == ["arrest", "assault"]
+    assert c1["summary"] == "Detained\nat home; beaten"  # a quoted multi-line cell
+    assert c1["journalists"] == ["Łukasz", "Ігар Лосік"]
+    assert c1["country"] == "BY" and c1["city"] == "Minsk"
+    assert c1["sources"] == [{"url": "https://baj.media/1", "publisher": "BAJ",
+                              "title": None, "published": None}]
+    assert c1["extra"] == {"Notes": "first note"}  # an unmapped column is kept
+    assert (found["c2"]["date"], found["c2"]["city"], found["c2"]["journalists"]) == (
+        "2021-07-30", None, [])
+    assert found["c3"]["date"] == "2018-04-30"
+    assert (found["c4"]["date"], found["c4"]["date_precision"]) == ("2007", "year")
+    assert (found["c5"]["date"], found["c5"]["date_precision"]) == ("2021-07", "month")
+    assert found["c2"].get("extra") is None
+
+
+def test_an_invalid_row_means_nothing_is_imported_and_every_bad_row_is_named(cli, tmp_path):
+    body = SHEET + ("c6;2021-02-30;;raid;;;bad date;;;\n"
+                    "c7;2021-07-01;;Bombing;;;bad kind;;;\n"
+                    "c8;2021-07-01;;raid;;;bad link;baj.media;BAJ;\n")
+    sheet, rules = write_sheet(tmp_path, body)
+    result = cli("import", sheet, "--mapping", rules, code=1)
+    assert result.stderr.splitlines() == [
+        "row 7: When: '2021-02-30' is not a date in any layout the mapping allows "
+        "(%Y-%m-%d, %d/%m/%Y, %B %d, %Y)",
+        "row 8: Type: 'Bombing' is not a known kind (map it under [kinds] in the mapping, or "
+        "set unknown_kinds = \"create\")",
+        "row 9: Link: 'baj.media' is not a URL",
+        "Error: import: 3 of 8 rows are invalid; nothing was imported (fix them, or use "
+        "--skip-invalid)"]
+    assert cli.json("list") == []
+    assert cli("import", sheet, "--mapping", rules, "--dry-run", code=1).stderr.splitlines()[
+        -2:] == ["Would import 5 incidents from 8 rows; 3 invalid.",
+                 "Error: import: 3 of 8 rows are invalid"]
+    assert cli.json("list") == []
+    result = cli("import", sheet, "--mapping", rules, "--skip-invalid")
+    rejected = tmp_path / "sheet.rejected.csv"
+    assert result.stderr.splitlines()[-1] == (
+        f"Imported 5 incidents from 8 rows; 3 invalid, written to {rejected}.")
+    with open(rejected, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["row"], r["column"], r["value"], r["Case"]) for r in rows] == [
+        ("7", "When", "2021-02-30", "c6"), ("8", "Type", "Bombing", "c7"),
+        ("9", "Link", "baj.media", "c8")]
+    assert rows[1]["reason"].startswith("is not a known kind")
+    assert len(cli.json("list")) == 5
+
+
+def test_dry_run_writes_nothing(cli, tmp_path):
+    sheet, rules = write_sheet(tmp_path)
+    result = cli("import", sheet, "--mapping", rules, "--dry-run")
+    assert result.stderr == "Would import 5 incidents from 5 rows.\n"
+    assert cli.json("list") == []
+    cli("import", sheet, "--mapping", rules)  # not remembered as imported by the dry run
+    assert len(cli.json("list")) == 5
+
+
+def test_unknown_values_can_become_new_kinds(cli, tmp_path):
+    sheet, rules = write_sheet(tmp_path, SHEET + "c6;2021-07-01;;Internet Shutdown;;;x;;;\n",
+                               MAPPING.replace('unknown_kinds = "error"',
+                                               'unknown_kinds = "create"'))
+    result = cli("import", sheet, "--mapping", rules)
+    assert result.stderr == "Imported 6 incidents from 6 rows; new kinds: internet-shutdown.\n"
+    kinds = {k["slug"]: k for k in cli.json("kinds")}
+    assert kinds["internet-shutdown"]["label"] == "Internet Shutdown"
+
+
+def test_identical_rows_without_ids_are_all_kept(cli, tmp_path):
+    mapping = MAPPING.replace('external_id = "Case"\n', "")
+    row = "x;2021-07-30;;raid;Minsk;;same;;;\n"
+    sheet, rules = write_sheet(tmp_path, SHEET.splitlines(True)[0] + row * 3, mapping)
+    assert cli("import", sheet, "--mapping", rules).stderr == \
+        "Imported 3 incidents from 3 rows.\n"
+    assert len(cli.json("list")) == 3
+
+
+def test_any_delimiter_and_encoding_mark(cli, tmp_path):
+    rows = list(csv.reader(SHEET.lstrip("\ufeff").splitlines(True), delimiter=";"))
+    for delimiter in (",", "\t", "|"):
+        sheet = tmp_path / f"sheet{ord(delimiter)}.csv"
+        with open(sheet, "w", encoding="utf-8-sig", newline="") as handle:
+            csv.writer(handle, delimiter=delimiter).writerows(rows)
+        db = tmp_path / f"d{ord(delimiter)}.db"
+        _, rules = write_sheet(tmp_path)
+        cli("--db", db, "import", sheet, "--mapping", rules)
+        found = by_external(_Db(cli, db))
+        assert found["c1"]["journalists"] == ["Łukasz", "Ігар Лосік"], delimiter
+        assert found["c1"]["summary"] == "Detained\nat home; beaten"
+        assert found["c3"]["date"] == "2018-04-30"
+
+
+class _Db:
+    def __init__(self, cli, path):
+        self.cli, self.path = cli, path
+
+    def json(self, *args):
+        return self.cli.json("--db", self.path, *args)
+
+
+def test_ndjson_and_json_arrays(cli, tmp_path):
+    rules = tmp_path / "ngo.toml"
+    rules.write_text(MAPPING, encoding="utf-8")
+    records = [{"Case": "j1", "When": "2021-07-30", "Type": "raid", "Who": "A, B",
+                "Level": 3},
+               {"Case": "j2", "When": "2021-07", "Type": ["raid", "Physical Attack"]}]
+    ndjson = tmp_path / "rows.ndjson"
+    ndjson.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    cli("import", ndjson, "--mapping", rules)
+    found = by_external(cli)
+    assert found["j1"]["journalists"] == ["A", "B"] and found["j1"]["extra"] == {"Level": 3}
+    assert found["j2"]["kinds"] == ["assault", "raid"]
+    array = tmp_path / "rows.json"
+    array.write_text(json.dumps([{**r, "Case": r["Case"] + "x"} for r in records]))
+    cli("import", array, "--mapping", rules)
+    assert len(cli.json("list")) == 4
+
+
+def test_bad_mappings_and_files(cli, tmp_path):
+    sheet, rules = write_sheet(tmp_path, mapping=MAPPING.replace("[columns]", "[colums]"))
+    result = cli("import", sheet, "--mapping", rules, code=2)
+    assert result.stderr.startswith(f"Error: mapping {rules}: 'colums' is not a mapping "
+                                    "setting")
+    result = cli("import", sheet, "--preset", "gdelt", code=2)
+    assert result.stderr == ("Error: --preset: 'gdelt' is not a preset (known: cpj, "
+                             "pft, pressfree)\n")
+    other = tmp_path / "data.xlsx"
+    other.write_bytes(b"PK")
+    result = cli("import", other, code=2)
+    assert result.stderr.startswith(f"Error: file: '{other}' has an unknown format")
+
+
+def test_a_csv_export_imports_into_a_fresh_database_unchanged(sample, tmp_path):
+    sample("add", "arrest", "--date", "2021-07-12", "--country", "BY", "--journalist",
+           "Ігар Лосік", "--tag", "x", "--tag", "y", "--source", "https://spring96.org/a",
+           "--publisher", "Viasna", "--published", "2021-07-13", "--region", "Minsk Region")
+    sample("import", PFT, "--preset", "pft")
+    for fmt in ("csv", "ndjson"):
+        exported = tmp_path / f"all.{fmt}"
+        sample("export", "--format", fmt, "--out", exported)
+        fresh = tmp_path / f"fresh-{fmt}.db"
+        sample("--db", fresh, "import", exported)
+        again = tmp_path / f"again.{fmt}"
+        sample("--db", fresh, "export", "--format", fmt, "--out", again)
+        assert again.read_text(encoding="utf-8") == exported.read_text(encoding="utf-8")
+        assert sample("--db", fresh, "import", again).stderr == \
+            f"{again} was imported before (same sha256): nothing added.\n"
+
+
+def test_progress_is_reported_in_bytes(store, tmp_path):
+    from pressfree.importing import loader, mapping
+
+    seen = []
+    with store.session(write=True) as session:
+        loader.import_file(session, PFT, mapping.preset("pft"), progress=seen.append)
+    assert seen == sorted(seen) and seen[-1] == PFT.stat().st_size
+
+
+def test_redacted_export_hides_people_at_risk(cli):
+    cli("add", "arrest", "--date", "2021-07-30", "--journalist", "Ігар Лосік", "--journalist",
+        "Open Name", "--summary", "Ігар Лосік was taken from home", "--publisher", "BAJ")
+    result = cli("journalists", "set", "Ігар Лосік", "--at-risk", "--outlet", "Belsat")
+    pseudonym = cli.json("journalists")[1]["pseudonym"]
+    assert pseudonym.startswith("Person ") and len(pseudonym) == 16
+    assert pseudonym in result.stderr
+    for fmt in ("json", "ndjson", "csv"):
+        text = cli("export", "--format", fmt, "--redact").stdout
+        assert "Лосік" not in text and pseudonym in text and "Open Name" in text
+        assert "Лосік" in cli("export", "--format", fmt).stdout
+    cli("journalists", "set", "Ігар Лосік", "--not-at-risk")
+    cli("journalists", "set", "Ігар Лосік", "--at-risk")
+    assert cli.json("journalists")[1]["pseudonym"] == pseudonym  # stable
+    result = cli("journalists", "set", "Nobody", "--at-risk", code=1)
+    assert result.stderr == "Error: journalist: 'Nobody' is not a journalist in this database\n"
+
+
+def test_backup_is_a_consistent_copy_while_another_connection_writes(cli, db_path, tmp_path):
+    import sqlite3
+    import stat
+    import threading
+
+    cli("import", PFT, "--preset", "pft")
+    stop = threading.Event()
+
+    def writer():
+        connection = sqlite3.connect(db_path, timeout=10)
+        while not stop.is_set():
+            connection.execute("INSERT INTO incident_tag (incident_id, tag) SELECT id, "
+                               "'w' || abs(random()) FROM incident LIMIT 1")
+            connection.commit()
+        connection.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        copy = tmp_path / "backups" / "copy.db"
+        result = cli("backup", copy)
+    finally:
+        stop.set()
+        thread.join()
+    assert result.stderr.startswith(f"Backed up {db_path} to {copy} (")
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    check = sqlite3.connect(copy)
+    assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert check.execute("select count(*) from incident").fetchone() == (23,)
+    check.close()
+    assert cli.json("--db", copy, "info")["incidents"] == 23
