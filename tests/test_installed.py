@@ -52,3 +52,16 @@ def test_help_and_version_do_not_import_the_database_stack(args):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.splitlines()[-1] == "HEAVY []"
+
+
+def test_tab_completion_answers_without_the_database_stack():
+    code = ("import sys\nfrom pressfree.cli import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('sqlalchemy', 'sqlmodel', 'alembic'))\n"
+            "print('HEAVY', heavy)")
+    env = {**os.environ, "_PRESSFREE_COMPLETE": "complete_bash",
+           "COMP_WORDS": "pressfree li", "COMP_CWORD": "1"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=env, check=True)
+    assert result.stdout.splitlines() == ["list", "HEAVY []"]

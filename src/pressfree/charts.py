@@ -24,10 +24,11 @@ def monthly_trend(summary, out: Path) -> None:
 
     months = [m["month"][5:] for m in summary.monthly]
     kinds = sorted({k for m in summary.monthly for k in m["by_kind"]})
-    figure, axes = pyplot.subplots(figsize=(9, 4.5))
-    for kind in kinds:
+    figure, axes = pyplot.subplots(figsize=(11, 4.8))
+    colours = pyplot.get_cmap("tab20").colors  # 20 distinct colours before any repeats
+    for i, kind in enumerate(kinds):
         axes.plot(months, [m["by_kind"].get(kind, 0) for m in summary.monthly], marker="o",
-                  label=kind)
+                  markersize=4, label=kind, color=colours[i % len(colours)])
     axes.plot(months, [m["total"] for m in summary.monthly], linestyle="--", color="black",
               label="all incidents (distinct)")
     axes.set_title(f"Press-freedom incidents by month, {summary.period}"
@@ -35,7 +36,7 @@ def monthly_trend(summary, out: Path) -> None:
     axes.set_xlabel("Month")
     axes.set_ylabel("Incidents")
     axes.yaxis.get_major_locator().set_params(integer=True)
-    axes.legend(fontsize="small", ncols=2)
+    axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
     figure.tight_layout()
     out.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(out, metadata={"Date": None} if out.suffix.lower() == ".svg" else None)

@@ -33,6 +33,15 @@ def resolve_location(option: str | None) -> str:
     return value
 
 
+def backend_for(dialect: str):
+    """The module holding everything specific to one database backend."""
+    if dialect == "sqlite":
+        from pressfree import sqlite_backend as backend
+    else:
+        from pressfree import postgres_backend as backend
+    return backend
+
+
 @dataclass
 class Store:
     """An open database: an engine plus the knowledge of which backend it is."""
@@ -43,11 +52,7 @@ class Store:
 
     @property
     def backend(self):
-        if self.path is not None:
-            from pressfree import sqlite_backend as backend
-        else:
-            from pressfree import postgres_backend as backend
-        return backend
+        return backend_for(self.engine.dialect.name)
 
     @property
     def display(self) -> str:

@@ -31,3 +31,13 @@ def migrating(connection) -> Iterator[None]:
     """PostgreSQL alters tables in place, inside one transaction."""
     with connection.begin():
         yield
+
+
+def reserve_ids(connection, table, count: int) -> list[int]:
+    """Ids for rows about to be inserted in bulk, taken from the table's own sequence."""
+    from sqlalchemy import text
+
+    rows = connection.execute(text(
+        "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+        {"table": table.name, "n": count}).scalars().all()
+    return list(rows)

@@ -81,3 +81,12 @@ def migrating(connection) -> Iterator[None]:
                 raise RuntimeError(f"schema upgrade broke {len(broken)} links: {broken[:3]}")
     finally:
         raw.execute("PRAGMA foreign_keys = ON")
+
+
+def reserve_ids(connection, table, count: int) -> list[int]:
+    """Ids for rows about to be inserted in bulk. The write lock (BEGIN IMMEDIATE) is held,
+    so nobody else can take the ones after the current largest."""
+    from sqlalchemy import func, select
+
+    top = connection.execute(select(func.max(table.c.id))).scalar() or 0
+    return list(range(top + 1, top + 1 + count))

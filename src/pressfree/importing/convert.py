@@ -9,7 +9,7 @@ from typing import Any, Optional
 
 from pressfree import countries, dates
 from pressfree.errors import InvalidValue
-from pressfree.importing.mapping import Mapping
+from pressfree.importing.mapping import FIELDS, Mapping
 from pressfree.models import STATUSES
 
 TRUE = {"true", "1", "yes", "y", "t"}
@@ -18,6 +18,7 @@ TRUE = {"true", "1", "yes", "y", "t"}
 LINK = re.compile(r"\s*(?P<title>.*?)\s*\((?P<url>https?://[^\s)]+)\)"
                   r"(?:\s+via\s+(?P<publisher>[^,]+?))?\s*(?:,|$)")
 SLUG_CHARS = re.compile(r"[^a-z0-9]+")
+MEMO_LIMIT = 50_000
 
 
 class RowError(Exception):
@@ -52,6 +53,25 @@ class ParsedRow:
     extra: Optional[dict] = None
 
 
+def _iso_day(value: str) -> dates.PartialDate | None:
+    """The common case, 2021-07-30, without the general parser."""
+    if len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            return None
+        return dates.PartialDate(day, day, "day")
+    return None
+
+
+def _partial(value: str) -> dates.PartialDate | None:
+    """A month, a year, a range or a loosely written day: pressfree's own date forms."""
+    try:
+        return dates.parse(value)
+    except InvalidValue:
+        return None
+
+
 def slugify(text: str) -> str:
     return SLUG_CHARS.sub("-", text.casefold()).strip("-")
 
@@ -65,6 +85,24 @@ class Converter:
         self.created_kinds: dict[str, str] = {}  # slug -> label, made from unmapped values
         self.used = mapping.used_columns()
         self.missing = mapping.missing
+        # Fields the mapping gives neither a column nor a default are skipped outright.
+        self.absent = {name for name in FIELDS if name not in mapping.columns
+                       and name not in mapping.defaults}
+        # Cells repeat (the same category, country, status): remember what each became.
+        self.memo: dict[tuple, Any] = {}
+        self.extra_columns: dict[tuple, list[str]] = {}
+
+    def _remember(self, key: tuple, compute):
+        try:
+            return self.memo[key]
+        except KeyError:
+            pass
+        except TypeError:  # a JSON list in the cell: nothing to remember it by
+            return compute()
+        if len(self.memo) > MEMO_LIMIT:
+            self.memo.clear()
+        value = self.memo[key] = compute()
+        return value
 
     # --- cells ------------------------------------------------------------------------
 
@@ -89,6 +127,8 @@ class Converter:
 
     def positional(self, row: dict, name: str) -> list[Optional[str]]:
         """Parallel list cells (source URLs beside their titles): empty places are kept."""
+        if name in self.absent:
+            return []
         _, value = self._raw(row, name, strip=False)
         if value is None:
             return []
@@ -111,6 +151,8 @@ class Converter:
         return value or None
 
     def text(self, row: dict, name: str, discarded: dict) -> str | None:
+        if name in self.absent:
+            return None
         column, value = self._raw(row, name)
         if value is None:
             default = self.m.defaults.get(name)
@@ -119,6 +161,8 @@ class Converter:
 
     def many(self, row: dict, name: str, discarded: dict) -> list[str]:
         """A list field: the values of every column it names, split, mapped, de-duplicated."""
+        if name in self.absent:
+            return []
         cells = []
         for column in self.m.columns.get(name, ()):
             value = row.get(column)
@@ -153,6 +197,10 @@ class Converter:
     # --- fields -----------------------------------------------------------------------
 
     def kinds(self, row: dict) -> list[str]:
+        return list(self._remember(("kinds", *map(row.get, self.m.columns.get("kinds", ()))),
+                                   lambda: self._kinds(row)))
+
+    def _kinds(self, row: dict) -> list[str]:
         column = (self.m.columns.get("kinds") or ["kinds"])[0]
         values = self.many(row, "kinds", {})
         slugs: list[str] = []
@@ -185,26 +233,40 @@ class Converter:
             if not value:
                 raise RowError(column, "", "is empty: every incident needs a date")
         value = str(value).strip()
-        try:
-            parsed = dates.parse(value)
-        except InvalidValue:
-            parsed = None
-            for layout in self.m.date_formats:
-                try:
-                    day = datetime.strptime(value, layout).date()
-                except ValueError:
-                    continue
-                parsed = dates.PartialDate(day, day, "day")
-                break
-            if parsed is None:
-                raise RowError(column, value, "is not a date in any layout the mapping "
-                               f"allows ({', '.join(self.m.date_formats)})") from None
+        parsed = _iso_day(value) or _partial(value) or self._layouts(value)
+        if parsed is None:
+            raise RowError(column, value, "is not a date in any layout the mapping "
+                           f"allows ({', '.join(self.m.date_formats)})")
+        if "month_flag" in self.absent:
+            return parsed
         _, flag = self._raw(row, "month_flag")
         if flag is not None and str(flag).strip().lower() in TRUE:
             parsed = dates.month(parsed.first.year, parsed.first.month)
         return parsed
 
+    def _layouts(self, value: str) -> dates.PartialDate | None:
+        for layout in self.m.date_formats:
+            try:
+                day = datetime.strptime(value, layout).date()
+            except ValueError:
+                continue
+            return dates.PartialDate(day, day, "day")
+        return None
+
     def country(self, row: dict, discarded: dict) -> str | None:
+        if "country" in self.absent:
+            return None
+        key = ("country", *map(row.get, self.m.columns.get("country", ())))
+        code, dropped = self._remember(key, lambda: self._country(row))
+        if dropped:
+            discarded.update(dropped)
+        return code
+
+    def _country(self, row: dict) -> tuple[str | None, dict]:
+        discarded: dict = {}
+        return self._country_code(row, discarded), discarded
+
+    def _country_code(self, row: dict, discarded: dict) -> str | None:
         column, _ = self._raw(row, "country")
         value = self.text(row, "country", discarded)
         if value is None:
@@ -221,6 +283,8 @@ class Converter:
                        + " (map it under [values.country])")
 
     def status(self, row: dict, discarded: dict) -> str:
+        if "status" in self.absent:
+            return "reported"
         column, _ = self._raw(row, "status")
         value = (self.text(row, "status", discarded) or "reported").lower()
         if value not in STATUSES:
@@ -265,6 +329,8 @@ class Converter:
         return unique
 
     def timestamp(self, row: dict, name: str) -> datetime | None:
+        if name in self.absent:
+            return None
         column, value = self._raw(row, name)
         if value is None:
             return None
@@ -300,9 +366,18 @@ class Converter:
         if "dataset" in self.m.columns:
             _, dataset = self._raw(row, "dataset")
             parsed.dataset = str(dataset) if dataset else ""
-        extra = {k: v for k, v in row.items()
-                 if k not in self.used and k != "extra" and v not in self.missing
-                 and v is not None}
+        keys = tuple(row)
+        unused = self.extra_columns.get(keys)
+        if unused is None:
+            unused = self.extra_columns[keys] = [k for k in keys
+                                                 if k not in self.used and k != "extra"]
+            if len(self.extra_columns) > MEMO_LIMIT:
+                self.extra_columns.clear()
+        extra = {}
+        for k in unused:
+            v = row[k]
+            if v is not None and (not isinstance(v, str) or v not in self.missing):
+                extra[k] = v
         if isinstance(row.get("extra"), dict):
             extra.update(row["extra"])
         extra.update(discarded)

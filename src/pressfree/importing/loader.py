@@ -19,6 +19,7 @@ from pressfree.models import (ImportedFile, Incident, IncidentJournalist, Incide
                               Person, Source, utcnow)
 
 BATCH = 5000
+CHUNK = 2000  # values per IN (...): under SQLite's and PostgreSQL's parameter limits
 SHOWN_PROBLEMS = 50
 NAME_CACHE = 100_000  # people and outlets remembered between batches; then forgotten
 
@@ -50,25 +51,29 @@ class ImportReport:
 class _Names:
     """Ids of people, outlets and sources by key, looked up and created a batch at a time."""
 
-    def __init__(self, session: Session):
-        self.session = session
+    def __init__(self, connection, backend):
+        self.connection, self.backend = connection, backend
         self.cache: dict[tuple, int] = {}
 
     def ids(self, kind: str, keys: list) -> dict:
-        """Ids for keys (in order of first appearance, which is the order new rows get)."""
+        """Ids for keys; new ones are created in order of first appearance."""
         keys = list(dict.fromkeys(keys))
-        wanted = [k for k in keys if (kind, k) not in self.cache]
+        result = {k: self.cache[(kind, k)] for k in keys if (kind, k) in self.cache}
+        wanted = [k for k in keys if k not in result]
         if wanted:
             found = self._select(kind, wanted)
             missing = [k for k in wanted if k not in found]
             if missing:
-                self.session.execute(insert(self._model(kind)), [self._row(kind, k)
-                                                                 for k in missing])
-                found.update(self._select(kind, missing))
+                table = self._model(kind).__table__
+                ids = self.backend.reserve_ids(self.connection, table, len(missing))
+                self.connection.execute(insert(table), [dict(self._row(kind, k), id=i)
+                                                        for k, i in zip(missing, ids)])
+                found.update(zip(missing, ids))
+            result.update(found)
             if len(self.cache) > NAME_CACHE:
                 self.cache.clear()
             self.cache.update({(kind, k): v for k, v in found.items()})
-        return {k: self.cache[(kind, k)] for k in keys}
+        return result
 
     @staticmethod
     def _model(kind: str):
@@ -77,28 +82,28 @@ class _Names:
     @staticmethod
     def _row(kind: str, key) -> dict:
         if kind == "person":
-            return {"name": key, "at_risk": False}
+            return {"name": key, "at_risk": False, "pseudonym": None, "outlet_id": None}
         if kind == "outlet":
             return {"name": key, "type": "outlet"}
         return {"url": key[0], "title": key[1], "publisher": key[2], "published": key[3]}
 
     def _select(self, kind: str, keys: list) -> dict:
         found: dict = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start:start + CHUNK]
             if kind in ("person", "outlet"):
                 model = self._model(kind)
-                rows = self.session.execute(select(model.name, model.id)
-                                            .where(model.name.in_(chunk))).all()
+                rows = self.connection.execute(select(model.name, model.id)
+                                               .where(model.name.in_(chunk))).all()
                 found.update(dict(rows))
             elif kind == "url":
                 by_url = {k[0]: k for k in chunk}
-                rows = self.session.execute(select(Source.url, Source.id)
-                                            .where(Source.url.in_(list(by_url)))).all()
+                rows = self.connection.execute(select(Source.url, Source.id)
+                                               .where(Source.url.in_(list(by_url)))).all()
                 found.update({by_url[url]: id_ for url, id_ in rows})
             else:
-                for key in chunk:
-                    row = self.session.execute(select(Source.id).where(
+                for key in chunk:  # sources without a URL are few: one query each
+                    row = self.connection.execute(select(Source.id).where(
                         Source.url.is_(None),
                         Source.title.is_(None) if key[1] is None else Source.title == key[1],
                         Source.publisher.is_(None) if key[2] is None
@@ -108,13 +113,6 @@ class _Names:
                     if row:
                         found[key] = row[0]
         return found
-
-
-class _Batch:
-    """Rows converted and waiting to be written together."""
-
-    def __init__(self):
-        self.rows: list[tuple[int, ParsedRow]] = []
 
 
 def already_imported(session: Session, digest: str) -> ImportedFile | None:
@@ -140,8 +138,12 @@ def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None 
             vocabulary.add_term(session, slug, label, "kind")
             report.new_kinds.append(slug)
     kinds = dict(session.execute(select(Kind.slug, Kind.id)).all())
+    from pressfree.db import backend_for
+
     converter = Converter(mapping, set(kinds))
-    names = _Names(session)
+    connection = session.connection()
+    backend = backend_for(connection.dialect.name)
+    names = _Names(connection, backend)
     rejected = _Rejected(path) if skip_invalid and not dry_run else None
     pending: list[tuple[int, ParsedRow]] = []
     for number, row in readers.rows(path, fmt, mapping.delimiter, progress):
@@ -159,10 +161,10 @@ def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None 
         pending.append((number, parsed))
         if len(pending) >= BATCH:
             kinds = _create_kinds(session, converter, kinds, report)
-            _write(session, pending, kinds, names, mapping.name, report)
+            _write(connection, backend, pending, kinds, names, mapping.name, report)
             pending = []
     kinds = _create_kinds(session, converter, kinds, report)
-    _write(session, pending, kinds, names, mapping.name, report)
+    _write(connection, backend, pending, kinds, names, mapping.name, report)
     if rejected:
         report.rejected_file = rejected.close()
     if report.invalid and not skip_invalid:
@@ -185,32 +187,33 @@ def _create_kinds(session, converter: Converter, kinds: dict, report: ImportRepo
     return kinds
 
 
-def _existing(session: Session, pending: list, dataset: str) -> tuple[set, set]:
+def _existing(session, pending: list, dataset: str) -> tuple[set, set]:
     public = [p.public_id for _, p in pending if p.public_id]
     external = [p.external_id for _, p in pending if p.external_id]
     have_public, have_external = set(), set()
-    for start in range(0, len(public), 500):
+    for start in range(0, len(public), CHUNK):
         have_public.update(session.execute(select(Incident.public_id).where(
-            Incident.public_id.in_(public[start:start + 500]))).scalars())
-    for start in range(0, len(external), 500):
+            Incident.public_id.in_(public[start:start + CHUNK]))).scalars())
+    for start in range(0, len(external), CHUNK):
         have_external.update(session.execute(select(Incident.external_id).where(
             Incident.dataset == dataset,
-            Incident.external_id.in_(external[start:start + 500]))).scalars())
+            Incident.external_id.in_(external[start:start + CHUNK]))).scalars())
     # rows that carry their own dataset (pressfree's exports) are checked under it
     for owner in {p.dataset for _, p in pending if p.dataset and p.dataset != dataset}:
         ids = [p.external_id for _, p in pending if p.dataset == owner and p.external_id]
-        for start in range(0, len(ids), 500):
+        for start in range(0, len(ids), CHUNK):
             have_external.update(session.execute(select(Incident.external_id).where(
                 Incident.dataset == owner,
-                Incident.external_id.in_(ids[start:start + 500]))).scalars())
+                Incident.external_id.in_(ids[start:start + CHUNK]))).scalars())
     return have_public, have_external
 
 
-def _write(session: Session, pending: list, kinds: dict, names: _Names, dataset: str,
+def _write(connection, backend, pending: list, kinds: dict, names: _Names, dataset: str,
            report: ImportReport) -> None:
+    """Insert one batch through SQLAlchemy Core (executemany), ids reserved up front."""
     if not pending:
         return
-    have_public, have_external = _existing(session, pending, dataset)
+    have_public, have_external = _existing(connection, pending, dataset)
     fresh: list[ParsedRow] = []
     for _, parsed in pending:
         key_public, key_external = parsed.public_id, parsed.external_id
@@ -236,8 +239,10 @@ def _write(session: Session, pending: list, kinds: dict, names: _Names, dataset:
         "updated_at": p.updated_at or p.created_at or now,
         "dataset": (p.dataset or None) if p.dataset is not None else dataset,
         "external_id": p.external_id, "extra": p.extra} for p in fresh]
-    ids = session.execute(insert(Incident).returning(Incident.id, sort_by_parameter_order=True),
-                          incident_rows).scalars().all()
+    ids = backend.reserve_ids(connection, Incident.__table__, len(incident_rows))
+    for row, incident_id in zip(incident_rows, ids):
+        row["id"] = incident_id
+    connection.execute(insert(Incident.__table__), incident_rows)
     people = names.ids("person", [n for p in fresh for n in p.journalists])
     outlets = names.ids("outlet", [n for p in fresh for n in p.outlets])
     by_url: dict = {}
@@ -245,23 +250,24 @@ def _write(session: Session, pending: list, kinds: dict, names: _Names, dataset:
         by_url.setdefault(source[0], source)  # one row per URL: the first one seen wins
     url_ids = names.ids("url", list(by_url.values()))
     plain_ids = names.ids("plain", [s for p in fresh for s in p.sources if not s[0]])
-    links: dict = {IncidentKind: [], IncidentTag: [], IncidentJournalist: [],
-                   IncidentOutlet: [], IncidentSource: []}
+    links: dict = {IncidentKind.__table__: [], IncidentTag.__table__: [],
+                   IncidentJournalist.__table__: [], IncidentOutlet.__table__: [],
+                   IncidentSource.__table__: []}
     for incident_id, p in zip(ids, fresh):
-        links[IncidentKind] += [{"incident_id": incident_id, "kind_id": kinds[k]}
+        links[IncidentKind.__table__] += [{"incident_id": incident_id, "kind_id": kinds[k]}
                                 for k in p.kinds]
-        links[IncidentTag] += [{"incident_id": incident_id, "tag": t} for t in p.tags]
-        links[IncidentJournalist] += [{"incident_id": incident_id, "person_id": people[n]}
+        links[IncidentTag.__table__] += [{"incident_id": incident_id, "tag": t} for t in p.tags]
+        links[IncidentJournalist.__table__] += [{"incident_id": incident_id, "person_id": people[n]}
                                       for n in p.journalists]
-        links[IncidentOutlet] += [{"incident_id": incident_id, "outlet_id": outlets[n]}
+        links[IncidentOutlet.__table__] += [{"incident_id": incident_id, "outlet_id": outlets[n]}
                                   for n in p.outlets]
         source_ids = dict.fromkeys(url_ids[by_url[s[0]]] if s[0] else plain_ids[s]
                                    for s in p.sources)
-        links[IncidentSource] += [{"incident_id": incident_id, "source_id": s}
+        links[IncidentSource.__table__] += [{"incident_id": incident_id, "source_id": s}
                                   for s in source_ids]
     for table, rows in links.items():
         if rows:
-            session.execute(insert(table), rows)
+            connection.execute(insert(table), rows)
     report.added += len(fresh)
 
 
