@@ -53,3 +53,22 @@ def test_sample_list_summary_and_ledgers_on_postgres(cli, pg_url):
                                                  "detention": 1, "raid": 1}}
     cli("--db", pg_url, "add", "raid", "--date", "2021-02-30", code=2)
     assert cli.json("--db", pg_url, "info")["incidents"] == 3
+
+
+def test_imports_and_exports_on_postgres(cli, pg_url, tmp_path):
+    from conftest import FIXTURES
+
+    result = cli("--db", pg_url, "import", FIXTURES / "pft_excerpt.csv", "--preset", "pft")
+    assert result.stderr.startswith("Imported 23 incidents from 23 rows")
+    assert cli.json("--db", pg_url, "summary", "--year", "2019")["by_kind"]["arrest"] == 9
+    cli("--db", pg_url, "add", "raid", "--date", "2021-07-30", "--journalist", "A")
+    exported = tmp_path / "all.csv"
+    cli("--db", pg_url, "export", "--format", "csv", "--out", exported)
+    fresh = tmp_path / "fresh.db"
+    cli("--db", fresh, "import", exported)
+    again = tmp_path / "again.csv"
+    cli("--db", fresh, "export", "--format", "csv", "--out", again)
+    assert again.read_text(encoding="utf-8") == exported.read_text(encoding="utf-8")
+    result = cli("--db", pg_url, "backup", tmp_path / "copy.db", code=1)
+    assert result.stderr.startswith("Error: backup: a PostgreSQL database is backed up with "
+                                    "pg_dump")

@@ -35,6 +35,12 @@ def _timestamp() -> Any:
                  sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
+def _link_key(target: str, ondelete: str = "CASCADE") -> Any:
+    """One half of a link table's primary key."""
+    return Field(sa_column=Column(Integer, ForeignKey(target, ondelete=ondelete),
+                                  primary_key=True))
+
+
 def _fk(target: str, *, nullable: bool = False, index: bool = False) -> Any:
     """A foreign key that disappears with its parent row (link tables and ledgers)."""
     return Field(sa_column=Column(Integer, ForeignKey(target, ondelete="CASCADE"),
@@ -83,18 +89,15 @@ class IncidentKind(SQLModel, table=True):
     __tablename__ = "incident_kind"
     __table_args__ = (Index("ix_incident_kind_kind", "kind_id", "incident_id"),)
 
-    incident_id: int = Field(sa_column=Column(
-        Integer, ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True))
-    kind_id: int = Field(sa_column=Column(
-        Integer, ForeignKey("kind.id", ondelete="RESTRICT"), primary_key=True))
+    incident_id: int = _link_key("incident.id")
+    kind_id: int = _link_key("kind.id", ondelete="RESTRICT")
 
 
 class IncidentTag(SQLModel, table=True):
     __tablename__ = "incident_tag"
     __table_args__ = (Index("ix_incident_tag_tag", "tag"),)
 
-    incident_id: int = Field(sa_column=Column(
-        Integer, ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True))
+    incident_id: int = _link_key("incident.id")
     tag: str = Field(primary_key=True, max_length=100)
 
 
@@ -124,20 +127,16 @@ class IncidentJournalist(SQLModel, table=True):
     __tablename__ = "incident_journalist"
     __table_args__ = (Index("ix_incident_journalist_person", "person_id"),)
 
-    incident_id: int = Field(sa_column=Column(
-        Integer, ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True))
-    person_id: int = Field(sa_column=Column(
-        Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True))
+    incident_id: int = _link_key("incident.id")
+    person_id: int = _link_key("person.id")
 
 
 class IncidentOutlet(SQLModel, table=True):
     __tablename__ = "incident_outlet"
     __table_args__ = (Index("ix_incident_outlet_outlet", "outlet_id"),)
 
-    incident_id: int = Field(sa_column=Column(
-        Integer, ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True))
-    outlet_id: int = Field(sa_column=Column(
-        Integer, ForeignKey("outlet.id", ondelete="CASCADE"), primary_key=True))
+    incident_id: int = _link_key("incident.id")
+    outlet_id: int = _link_key("outlet.id")
 
 
 class Source(SQLModel, table=True):
@@ -156,10 +155,8 @@ class IncidentSource(SQLModel, table=True):
     __tablename__ = "incident_source"
     __table_args__ = (Index("ix_incident_source_source", "source_id"),)
 
-    incident_id: int = Field(sa_column=Column(
-        Integer, ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True))
-    source_id: int = Field(sa_column=Column(
-        Integer, ForeignKey("source.id", ondelete="CASCADE"), primary_key=True))
+    incident_id: int = _link_key("incident.id")
+    source_id: int = _link_key("source.id")
 
 
 # --- Schema 2: reported counts, the custody ledger, the designations register -------------

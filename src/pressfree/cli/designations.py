@@ -87,41 +87,13 @@ def _change(verb: str, what: str):
 for _verb, _what in (("lift", "lifted"), ("appeal", "appealed"), ("uphold", "upheld")):
     app.command(_verb)(_change(_verb, _what))
 
-labels_app = typer.Typer(help="Designation labels (extremist-materials, foreign-agent, ...).\n\n"
-                              "Example: [bold]pressfree labels add undesirable-media "
-                              "\"Undesirable media\"[/]",
-                         invoke_without_command=True, rich_markup_mode="rich")
-
-
-@labels_app.callback()
-def labels_list(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
-    """List labels with how many designations use each."""
-    if ctx.invoked_subcommand:
-        return
-    from pressfree import render, vocabulary
-
-    with reading(ctx) as session:
-        terms = vocabulary.terms(session, "label")
-    emit(render.listing(terms, [("slug", "Label"), ("label", "Name"), ("count", "Designations"),
-                                ("builtin", "Built in")], fmt.value, title="Labels"))
-
-
-@labels_app.command("add")
-def labels_add(ctx: typer.Context, slug: Annotated[str, typer.Argument()],
-               name: Annotated[str, typer.Argument()]) -> None:
-    """Add a designation label.
-
-    Example: [bold]pressfree labels add undesirable-media "Undesirable media"[/]
-    """
-    from pressfree import vocabulary
-
-    with writing(ctx) as session:
-        term = vocabulary.add_term(session, slug, name, "label")
-    note(f"Added label {term.slug} ({term.label}).")
-
-
 def register(root: typer.Typer) -> None:
     panel = "Figures and ledgers"
     root.command(rich_help_panel=panel)(designate)
     root.add_typer(app, name="designations", rich_help_panel=panel)
-    root.add_typer(labels_app, name="labels", rich_help_panel=panel)
+    from pressfree.cli.vocabulary import vocabulary_app
+
+    labels = vocabulary_app("label", "labels", "Designation labels (extremist-materials, "
+                            "foreign-agent, ...)", "Designations", "undesirable-media",
+                            "Undesirable media")
+    root.add_typer(labels, name="labels", rich_help_panel=panel)

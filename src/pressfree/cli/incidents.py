@@ -181,44 +181,14 @@ def delete(ctx: typer.Context, incident_id: IdArg, yes: Annotated[bool, typer.Op
     note(f"Deleted {record.id}.")
 
 
-kinds_app = typer.Typer(help="Incident kinds (raid, detention, ...) with their counts.\n\n"
-                             "Example: [bold]pressfree kinds add internet-shutdown "
-                             "\"Internet shutdown\"[/]",
-                        invoke_without_command=True, rich_markup_mode="rich")
-
-
-@kinds_app.callback()
-def kinds_list(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
-    """List kinds with how many incidents carry each."""
-    if ctx.invoked_subcommand:
-        return
-    from pressfree import render, vocabulary
-
-    with reading(ctx) as session:
-        terms = vocabulary.terms(session, "kind")
-    emit(render.listing(terms, [("slug", "Kind"), ("label", "Label"), ("count", "Incidents"),
-                                ("builtin", "Built in")], fmt.value, title="Kinds"))
-
-
-@kinds_app.command("add")
-def kinds_add(ctx: typer.Context,
-              slug: Annotated[str, typer.Argument(help="Lower-case words joined by -.")],
-              label: Annotated[str, typer.Argument(help="A readable name.")]) -> None:
-    """Add a kind to the vocabulary.
-
-    Example: [bold]pressfree kinds add internet-shutdown "Internet shutdown"[/]
-    """
-    from pressfree import vocabulary
-
-    with writing(ctx) as session:
-        term = vocabulary.add_term(session, slug, label, "kind")
-    note(f"Added kind {term.slug} ({term.label}).")
-
-
 def register(app: typer.Typer) -> None:
     panel = "Incidents"
     app.command(rich_help_panel=panel)(add)
     app.command("list", rich_help_panel=panel)(list_)
     for command in (show, edit, delete):
         app.command(rich_help_panel=panel)(command)
-    app.add_typer(kinds_app, name="kinds", rich_help_panel=panel)
+    from pressfree.cli.vocabulary import vocabulary_app
+
+    kinds = vocabulary_app("kind", "kinds", "Incident kinds (raid, detention, ...)",
+                           "Incidents", "internet-shutdown", "Internet shutdown")
+    app.add_typer(kinds, name="kinds", rich_help_panel=panel)

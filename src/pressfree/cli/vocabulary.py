@@ -1,0 +1,46 @@
+"""The two vocabularies users extend, kinds and labels, as one command shape each."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pressfree.cli.common import Format, FormatOption, emit, note, reading, writing
+
+
+def vocabulary_app(vocabulary: str, command: str, plural: str, counted: str,
+                   example_slug: str, example_label: str) -> typer.Typer:
+    """`pressfree COMMAND` lists terms with counts; `pressfree COMMAND add SLUG LABEL`."""
+    example = f"[bold]pressfree {command} add {example_slug} \"{example_label}\"[/]"
+    app = typer.Typer(help=f"{plural}, with how many {counted.lower()} use each.\n\n"
+                           f"Example: {example}",
+                      invoke_without_command=True, rich_markup_mode="rich")
+
+    @app.callback()
+    def list_terms(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+        if ctx.invoked_subcommand:
+            return
+        from pressfree import render, vocabulary as terms
+
+        with reading(ctx) as session:
+            rows = terms.terms(session, vocabulary)
+        emit(render.listing(rows, [("slug", vocabulary.title()),
+                                   ("label", "Name" if vocabulary == "label" else "Label"),
+                                   ("count", counted), ("builtin", "Built in")],
+                            fmt.value, title=plural.split(" (")[0]))
+
+    list_terms.__doc__ = f"List {plural.split(' (')[0].lower()} with their counts."
+
+    @app.command("add")
+    def add_term(ctx: typer.Context,
+                 slug: Annotated[str, typer.Argument(help="Lower-case words joined by -.")],
+                 label: Annotated[str, typer.Argument(help="A readable name.")]) -> None:
+        from pressfree import vocabulary as terms
+
+        with writing(ctx) as session:
+            term = terms.add_term(session, slug, label, vocabulary)
+        note(f"Added {vocabulary} {term.slug} ({term.label}).")
+
+    add_term.__doc__ = f"Add a {vocabulary} to the vocabulary.\n\nExample: {example}"
+    return app
