@@ -133,3 +133,18 @@ def test_two_writers_wait_for_each_other(store, db_path):
     assert errors == []
     with store.session() as session:
         assert session.execute(text("select count(*) from incident")).scalar() == 2
+
+
+def test_migration_files_are_named_by_their_revisions():
+    """db.head_revision() reads the newest file name instead of importing Alembic."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from pressfree import db
+
+    config = Config()
+    config.set_main_option("script_location", str(db.MIGRATIONS))
+    scripts = ScriptDirectory.from_config(config)
+    assert scripts.get_current_head() == db.head_revision() == "0003_imports"
+    for script in scripts.walk_revisions():
+        assert script.path.endswith(f"{script.revision}.py")

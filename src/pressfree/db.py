@@ -117,17 +117,19 @@ def _alembic_config(connection):
 
 
 def head_revision() -> str:
-    from alembic.script import ScriptDirectory
-
-    config = _alembic_config(None)
-    return ScriptDirectory.from_config(config).get_current_head()
+    """The newest schema. Migration files are named by their revision ids, numbered in
+    order (a test holds them to it), so this needs no Alembic import on every start."""
+    return max(p.stem for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
 
 
 def current_revision(store: Store) -> str | None:
-    from alembic.runtime.migration import MigrationContext
+    """The schema the database is at; None for a new, empty database."""
+    from sqlalchemy import inspect, text
 
     with store.engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def schema_version(revision: str | None) -> int:
@@ -137,8 +139,7 @@ def schema_version(revision: str | None) -> int:
 
 def upgrade_schema(store: Store, target: str = "head") -> None:
     """Bring the schema up to date in one transaction, keeping a copy of an older file."""
-    from alembic import command
-    from sqlalchemy.exc import OperationalError, DatabaseError
+    from sqlalchemy.exc import DatabaseError, OperationalError
 
     try:
         current = current_revision(store)
@@ -154,6 +155,8 @@ def upgrade_schema(store: Store, target: str = "head") -> None:
             f"{store.path.name}.schema-{schema_version(current)}.bak")
         if not backup_path.exists():
             store.backend.backup(store.path, backup_path)
+    from alembic import command  # only when there is something to upgrade: it is slow
+
     with store.engine.execution_options(pressfree_write=True).connect() as connection:
         with store.backend.migrating(connection):
             command.upgrade(_alembic_config(connection), target)

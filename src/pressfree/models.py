@@ -60,7 +60,7 @@ class Incident(SQLModel, table=True):
     """One thing that happened to journalists or media, dated as precisely as known."""
 
     __table_args__ = (
-        Index("ix_incident_days", "first_day", "last_day"),
+        Index("ix_incident_period", "first_day", "last_day", "country", "city"),
         Index("ix_incident_precision_day", "date_precision", "first_day"),
         Index("ix_incident_country_day", "country", "first_day"),
         UniqueConstraint("dataset", "external_id", name="uq_incident_external"),

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Optional
 
-from sqlalchemy import and_, extract, func, or_, select
+from sqlalchemy import and_, case, extract, func, or_, select
 from sqlmodel import Session
 
 from pressfree import countries, dates, designations, ledger
@@ -199,23 +199,37 @@ def _count_kind(session: Session, slug: str, period: dates.PartialDate,
     return session.execute(query).scalar_one()
 
 
-def _monthly(session: Session, period: dates.PartialDate, country: str | None,
-             slugs: dict[int, str]) -> list[dict]:
-    """Per month of a year: incidents by kind and in all, each dated within one month."""
+def _year(session: Session, period: dates.PartialDate,
+          country: str | None) -> tuple[dict[int, int], int, list[dict]]:
+    """A year's counts by kind, its total, and its months, from one pass over its incidents.
+
+    Each incident is grouped by the month it starts in and whether it also ends in it; only
+    those that do appear in the month rows, all of them in the year's counts.
+    """
     month = extract("month", Incident.first_day)
-    same_month = and_(extract("year", Incident.first_day) == extract("year", Incident.last_day),
-                      month == extract("month", Incident.last_day))
-    where = and_(_where(period, country), same_month)
-    per_kind = session.execute(select(month, IncidentKind.kind_id, func.count())
+    one_month = case((and_(extract("year", Incident.first_day)
+                           == extract("year", Incident.last_day),
+                           month == extract("month", Incident.last_day)), 1), else_=0)
+    where = _where(period, country)
+    per_kind = session.execute(select(month, one_month, IncidentKind.kind_id, func.count())
                                .join(IncidentKind, IncidentKind.incident_id == Incident.id)
-                               .where(where).group_by(month, IncidentKind.kind_id)).all()
-    totals = dict(session.execute(select(month, func.count()).where(where)
-                                  .group_by(month)).all())
-    rows = [{"month": f"{period.first.year:04d}-{m:02d}", "total": int(totals.get(m, 0)),
-             "by_kind": {}} for m in range(1, 13)]
-    for m, kind_id, n in per_kind:
-        rows[int(m) - 1]["by_kind"][slugs[kind_id]] = n
-    return rows
+                               .where(where).group_by(month, one_month,
+                                                      IncidentKind.kind_id)).all()
+    totals = session.execute(select(month, one_month, func.count()).where(where)
+                             .group_by(month, one_month)).all()
+    rows = [{"month": f"{period.first.year:04d}-{m:02d}", "total": 0, "by_kind": {}}
+            for m in range(1, 13)]
+    by_kind: dict[int, int] = {}
+    for m, within, kind_id, n in per_kind:
+        by_kind[kind_id] = by_kind.get(kind_id, 0) + n
+        if within:
+            rows[int(m) - 1]["by_kind"][kind_id] = n
+    total = 0
+    for m, within, n in totals:
+        total += n
+        if within:
+            rows[int(m) - 1]["total"] = n
+    return by_kind, total, rows
 
 
 def summarise(session: Session, period: dates.PartialDate, country: str | None = None,
@@ -225,7 +239,14 @@ def summarise(session: Session, period: dates.PartialDate, country: str | None =
     previous = period.previous()
     where, where_before = _where(period, code), _where(previous, code)
     labels = {k.id: (k.slug, k.label) for k in session.execute(select(Kind)).scalars()}
-    now, before = _by_kind(session, where), _by_kind(session, where_before)
+    monthly: list[dict] = []
+    if period.precision == "year":
+        now, total, monthly = _year(session, period, code)
+        for row in monthly:
+            row["by_kind"] = {labels[k][0]: n for k, n in row["by_kind"].items()}
+    else:
+        now, total = _by_kind(session, where), _total(session, where)
+    before = _by_kind(session, where_before)
     by_kind = sorted((KindCount(labels[k][0], labels[k][1], now.get(k, 0), before.get(k, 0))
                       for k in set(now) | set(before)),
                      key=lambda k: (-k.count, -k.previous, k.kind))
@@ -234,7 +255,7 @@ def summarise(session: Session, period: dates.PartialDate, country: str | None =
     summary = Summary(
         period=str(period), first_day=period.first.isoformat(),
         last_day=period.last.isoformat(), previous_period=str(previous), country=code,
-        total_incidents=_total(session, where), previous_total=_total(session, where_before),
+        total_incidents=total, previous_total=_total(session, where_before),
         by_kind=by_kind, imprecise=_imprecise(session, period, code),
         tallies=_reported(session, period, code),
         in_custody=_in_custody(session, period, code, today),
@@ -243,8 +264,7 @@ def summarise(session: Session, period: dates.PartialDate, country: str | None =
         top_outlets=_top(session, IncidentOutlet, Outlet, "outlet_id", where),
         top_journalists=_top(session, IncidentJournalist, Person, "person_id", where),
         by_country=by_country, by_city=by_city)
-    if period.precision == "year":
-        summary.monthly = _monthly(session, period, code, {k: v[0] for k, v in labels.items()})
-        summary.not_in_a_month = summary.total_incidents - sum(m["total"]
-                                                               for m in summary.monthly)
+    if monthly:
+        summary.monthly = monthly
+        summary.not_in_a_month = total - sum(m["total"] for m in monthly)
     return summary
