@@ -217,8 +217,10 @@ def test_an_invalid_row_means_nothing_is_imported_and_every_bad_row_is_named(cli
     assert cli.json("list") == []
     result = cli("import", sheet, "--mapping", rules, "--skip-invalid")
     rejected = tmp_path / "sheet.rejected.csv"
-    assert result.stderr.splitlines()[-1] == (
-        f"Imported 5 incidents from 8 rows; 3 invalid, written to {rejected}.")
+    assert result.stderr.splitlines()[-2:] == [
+        f"Imported 5 incidents from 8 rows; 3 invalid, written to {rejected}.",
+        "The file is not marked as imported, so it can be imported again once fixed; rows "
+        "with ids will then be skipped, rows without ids added again."]
     with open(rejected, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["row"], r["column"], r["value"], r["Case"]) for r in rows] == [

@@ -12,6 +12,7 @@ from conftest import FIXTURES
 
 def test_default_database_lives_in_the_user_data_folder(cli, tmp_path, monkeypatch):
     monkeypatch.delenv("PRESSFREE_DB")
+    cli("init")
     facts = cli.json("info")
     assert facts["database"] == str(tmp_path / "data-home" / "pressfree" / "pressfree.db")
 
@@ -20,7 +21,22 @@ def test_db_option_wins_over_the_environment(cli, tmp_path):
     other = tmp_path / "other.db"
     cli("--db", other, "add", "raid", "--date", "2021-07-30")
     assert cli.json("--db", other, "info")["incidents"] == 1
+    cli("init")
     assert cli.json("info")["incidents"] == 0
+
+
+def test_reading_a_database_that_does_not_exist_says_so(cli, tmp_path):
+    missing = tmp_path / "typo.db"
+    for command in (["list"], ["summary", "--month", "2021-07"], ["info"], ["export"],
+                    ["backup", tmp_path / "copy.db"]):
+        result = cli("--db", missing, *command, code=2)
+        assert result.stderr == (f"Error: --db: '{missing}' does not exist (any command that "
+                                 "records something, or `pressfree init`, creates it)\n")
+    assert not missing.exists()
+    for url in ("sqlite:///", "sqlite://"):
+        result = cli("--db", url, "list", code=2)
+        assert result.stderr == (f"Error: --db: '{url}' names no database file (pressfree "
+                                 "keeps its data in a file)\n")
 
 
 def test_new_database_is_private_and_uses_wal(cli, db_path, store):

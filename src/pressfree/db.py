@@ -74,26 +74,38 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(location: str, upgrade: bool = True) -> Store:
-    """Open (and create, and upgrade) the database at a path or SQLAlchemy URL."""
+def open_store(location: str, upgrade: bool = True, create: bool = True) -> Store:
+    """Open (and create, and upgrade) the database at a path or SQLAlchemy URL.
+
+    With create=False a SQLite file that does not exist is an error: a mistyped --db for a
+    read-only command should say so, not report an empty new database.
+    """
     from sqlalchemy import create_engine
     from sqlalchemy.exc import ArgumentError
 
+    engine = None
     if "://" in location:
         try:
             engine = create_engine(location)
         except (ArgumentError, ImportError) as error:
             raise InvalidValue("--db", location, f"is not a usable database URL ({error})")
-        path = Path(engine.url.database) if engine.url.get_backend_name() == "sqlite" \
-            and engine.url.database else None
+        if engine.url.get_backend_name() == "sqlite":
+            if not engine.url.database or engine.url.database == ":memory:":
+                raise InvalidValue("--db", location, "names no database file (pressfree keeps "
+                                                     "its data in a file)")
+            path = Path(engine.url.database)
+        else:
+            path = None
     else:
         path = Path(location).expanduser()
-        if path.is_dir():
-            raise InvalidValue("--db", location, "is a folder, not a database file")
-        engine = None
     if path is not None:
         from pressfree import sqlite_backend
 
+        if path.is_dir():
+            raise InvalidValue("--db", location, "is a folder, not a database file")
+        if not create and not path.exists():
+            raise InvalidValue("--db", location, "does not exist (any command that records "
+                                                 "something, or `pressfree init`, creates it)")
         sqlite_backend.create_private_file(path)
         engine = engine or create_engine(f"sqlite:///{path}")
         sqlite_backend.configure(engine)

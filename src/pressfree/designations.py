@@ -41,6 +41,7 @@ def designate(session: Session, target: str, *, label: str, by: str, on: str,
               publisher: str | None = None, title: str | None = None,
               public_id: str | None = None, incident_id: str | None = None) -> DesignationRecord:
     """Record a designation and the incident of kind designation that goes with it."""
+    target_type = (target_type or "").strip().lower()
     if target_type not in TARGET_TYPES:
         raise InvalidValue("--target-type", target_type,
                            f"is not a target type ({', '.join(TARGET_TYPES)})")
@@ -54,6 +55,10 @@ def designate(session: Session, target: str, *, label: str, by: str, on: str,
     sources = [] if not (source or publisher) else [
         validated(SourceIn, url=source, publisher=publisher, title=title)]
     label_name = session.get(Label, label_id).name
+    if target_type != "person":
+        # create (or re-type) the target first, so the incident links the right record
+        outlet = session.get(Outlet, incidents.outlet_id(session, target, target_type))
+        outlet.type = target_type
     if incident_id:
         incident = incidents.find(session, incident_id)
     else:
@@ -75,7 +80,9 @@ def designate(session: Session, target: str, *, label: str, by: str, on: str,
     else:
         row.outlet_id = incidents.outlet_id(session, target, target_type)
     if public_id:
-        row.public_id = public_id
+        from pressfree.lookup import checked_public_id
+
+        row.public_id = checked_public_id(public_id)
     session.add(row)
     session.flush()
     return records(session, [row])[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -13,50 +14,72 @@ from sqlmodel import Session
 
 from pressfree import designations, incidents, ledger, vocabulary
 from pressfree.errors import InvalidValue, PressfreeError
+from pressfree.lookup import checked_public_id
 from pressfree.models import CustodyPeriod, Incident, Outlet, Person, Tally
 from pressfree.schemas import IncidentIn, validated
 
 FORMAT, VERSION = "pressfree", 1
+SECTIONS = ("kinds", "labels", "people", "outlets", "incidents", "tallies", "custody",
+            "designations")
 
 
-def _people_and_outlets(session: Session) -> tuple[list[dict], list[dict]]:
+def _people_and_outlets(session: Session, names: set[str] | None,
+                        outlet_names: set[str] | None) -> tuple[list[dict], list[dict]]:
+    """People and outlets: all of them, or only those a filtered export mentions."""
     outlets = session.execute(select(Outlet).order_by(Outlet.name)).scalars().all()
-    names = {o.id: o.name for o in outlets}
+    by_id = {o.id: o.name for o in outlets}
     people = session.execute(select(Person).order_by(Person.name)).scalars().all()
-    return ([{"name": p.name, "outlet": names.get(p.outlet_id), "at_risk": p.at_risk,
-              "pseudonym": p.pseudonym} for p in people],
-            [{"name": o.name, "type": o.type} for o in outlets])
+    return ([{"name": p.name, "outlet": by_id.get(p.outlet_id), "at_risk": p.at_risk,
+              "pseudonym": p.pseudonym} for p in people if names is None or p.name in names],
+            [{"name": o.name, "type": o.type} for o in outlets
+             if outlet_names is None or o.name in outlet_names])
 
 
 def write_document(session: Session, out: IO[str], filters: incidents.IncidentFilter,
                    redact=None) -> int:
-    """Write the JSON document, streaming incidents; returns how many were written."""
-    people, outlets = _people_and_outlets(session)
+    """Write the JSON document, streaming incidents; returns how many were written.
+
+    A filtered export carries only what belongs to the incidents it holds: their people and
+    outlets, their custody periods and designations, and the tallies of the same period and
+    country. So it can be imported on its own, and it shares nothing it was not asked for.
+    """
+    redact = redact or (lambda value: value)
     head = {
         "format": FORMAT, "version": VERSION,
         "exported_at": datetime.now().astimezone().isoformat(timespec="seconds"),
         "kinds": [{"slug": t.slug, "label": t.label} for t in vocabulary.terms(session)],
         "labels": [{"slug": t.slug, "name": t.label}
                    for t in vocabulary.terms(session, "label")],
-        "people": people, "outlets": outlets,
     }
-    if redact:
-        head = redact(head)
-    body = json.dumps(head, ensure_ascii=False, indent=1)[:-2]
-    out.write(body + ',\n "incidents": [')
+    out.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "incidents": [')
+    narrowed = filters.narrowed()
+    ids: set[str] = set()
+    names: set[str] = set()
+    outlet_names: set[str] = set()
     count = 0
     for record in incidents.iter_incidents(session, filters):
-        data = redact(record.to_dict()) if redact else record.to_dict()
+        if narrowed:
+            ids.add(record.id)
+            names.update(record.journalists)
+            outlet_names.update(record.outlets)
+        data = redact(record.to_dict())
         out.write(("\n  " if count == 0 else ",\n  ") + json.dumps(data, ensure_ascii=False))
         count += 1
-    tail = {
-        "tallies": [asdict(t) for t in ledger.list_tallies(session)],
-        "custody": [asdict(c) for c in ledger.custody_history(session)],
-        "designations": [asdict(d) for d in designations.list_designations(session)],
-    }
-    if redact:
-        tail = redact(tail)
-    out.write("\n ],\n" + json.dumps(tail, ensure_ascii=False, indent=1)[2:] + "\n")
+    custody = [asdict(c) for c in ledger.custody_history(session)]
+    made = [asdict(d) for d in designations.list_designations(session)]
+    tallies = ledger.list_tallies(session, period=filters.period, country=filters.country)
+    if narrowed:
+        custody = [c for c in custody if c["incident"] in ids]
+        made = [d for d in made if d["incident"] in ids]
+        tallies = [t for t in tallies if not filters.kinds or t.metric in filters.kinds]
+        names.update(c["person"] for c in custody)
+        names.update(d["target"] for d in made if d["target_type"] == "person")
+        outlet_names.update(d["target"] for d in made if d["target_type"] != "person")
+    people, outlets = _people_and_outlets(session, names if narrowed else None,
+                                          outlet_names if narrowed else None)
+    tail = {"people": people, "outlets": outlets, "tallies": [asdict(t) for t in tallies],
+            "custody": custody, "designations": made}
+    out.write("\n ],\n" + json.dumps(redact(tail), ensure_ascii=False, indent=1)[2:] + "\n")
     return count
 
 
@@ -64,15 +87,24 @@ def read_document(path: Path) -> dict[str, Any]:
     try:
         with open(path, encoding="utf-8-sig") as handle:
             document = json.load(handle)
+    except UnicodeDecodeError:
+        raise InvalidValue("file", str(path), "is not UTF-8 text") from None
     except json.JSONDecodeError as error:
         raise InvalidValue("file", str(path), f"is not valid JSON (line {error.lineno}, "
                                               f"column {error.colno}: {error.msg})") from None
     if not is_document(document):
         raise InvalidValue("file", str(path), "is not a pressfree export "
                                               "(no \"format\": \"pressfree\")")
-    if document.get("version", 0) > VERSION:
-        raise InvalidValue("version", document.get("version"),
+    version = document.get("version", VERSION)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise InvalidValue("version", version, "must be a whole number")
+    if version > VERSION:
+        raise InvalidValue("version", version,
                            f"is newer than this pressfree reads ({VERSION}): upgrade pressfree")
+    for section in SECTIONS:
+        rows = document.get(section, [])
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise InvalidValue(section, str(rows)[:60], "must be a list of JSON objects")
     return document
 
 
@@ -80,65 +112,77 @@ def is_document(document: Any) -> bool:
     return isinstance(document, dict) and document.get("format") == FORMAT
 
 
-def _row_error(section: str, index: int, error: PressfreeError) -> PressfreeError:
-    return type(error)(*error.args) if not hasattr(error, "field") else InvalidValue(
-        f"{section}[{index}].{error.field}", error.value, getattr(error, "reason", "is invalid"))
+@contextmanager
+def _entry(section: str, index: int) -> Iterator[None]:
+    """Any problem with one entry of the document, named by section and position."""
+    where = f"{section}[{index}]"
+    try:
+        yield
+    except InvalidValue as error:
+        raise InvalidValue(f"{where}.{error.field}", error.value, error.reason) from None
+    except PressfreeError as error:
+        raise type(error)(f"{where}: {error}") from None
+    except KeyError as error:
+        raise InvalidValue(where, "", f"lacks the field {error.args[0]!r}") from None
+    except (TypeError, AttributeError, ValueError) as error:
+        raise InvalidValue(where, "", f"has a value of the wrong kind ({error})") from None
+
+
+def _new(session: Session, model, section: str, rows: list[dict], counts: dict) -> Iterator:
+    """(index, entry) for the entries whose ids the database does not hold yet."""
+    for index, item in enumerate(rows):
+        if item.get("id") is not None:
+            with _entry(section, index):
+                item["id"] = checked_public_id(item["id"])
+    existing = _existing(session, model, [item.get("id") for item in rows])
+    for index, item in enumerate(rows):
+        if item.get("id") in existing:
+            counts["skipped"] += 1
+        else:
+            yield index, item
 
 
 def load_document(session: Session, document: dict[str, Any]) -> dict[str, int]:
     """Add what the document holds and the database lacks; ids already present are skipped."""
+    from pressfree.models import Designation
+
     counts = {"incidents": 0, "tallies": 0, "custody": 0, "designations": 0, "skipped": 0}
-    known_kinds = set(vocabulary.slugs(session))
-    for kind in document.get("kinds", []):
-        if kind["slug"] not in known_kinds:
-            vocabulary.add_term(session, kind["slug"], kind["label"])
-    known_labels = set(vocabulary.slugs(session, "label"))
-    for label in document.get("labels", []):
-        if label["slug"] not in known_labels:
-            vocabulary.add_term(session, label["slug"], label["name"], "label")
-    for outlet in document.get("outlets", []):
-        incidents.outlet_id(session, outlet["name"], outlet.get("type", "outlet"))
-    for person in document.get("people", []):
-        row = session.get(Person, incidents.person_id(session, person["name"]))
-        if person.get("outlet"):
-            row.outlet_id = incidents.outlet_id(session, person["outlet"])
-        row.at_risk = bool(person.get("at_risk")) or row.at_risk
-        if person.get("pseudonym") and row.pseudonym is None:
-            row.pseudonym = person["pseudonym"]
-    existing = _existing(session, Incident, [i.get("id") for i in document.get("incidents", [])])
-    for index, item in enumerate(document.get("incidents", [])):
-        if item.get("id") in existing:
-            counts["skipped"] += 1
-            continue
-        try:
+    known = {"kind": set(vocabulary.slugs(session)),
+             "label": set(vocabulary.slugs(session, "label"))}
+    for section, vocabulary_name, text in (("kinds", "kind", "label"),
+                                           ("labels", "label", "name")):
+        for index, term in enumerate(document.get(section, [])):
+            with _entry(section, index):
+                if term["slug"] not in known[vocabulary_name]:
+                    vocabulary.add_term(session, term["slug"], term[text], vocabulary_name)
+    for index, outlet in enumerate(document.get("outlets", [])):
+        with _entry("outlets", index):
+            incidents.outlet_id(session, outlet["name"], outlet.get("type", "outlet"))
+    for index, person in enumerate(document.get("people", [])):
+        with _entry("people", index):
+            row = session.get(Person, incidents.person_id(session, person["name"]))
+            if person.get("outlet"):
+                row.outlet_id = incidents.outlet_id(session, person["outlet"])
+            row.at_risk = bool(person.get("at_risk")) or row.at_risk
+            if person.get("pseudonym") and row.pseudonym is None:
+                row.pseudonym = person["pseudonym"]
+    for index, item in _new(session, Incident, "incidents", document.get("incidents", []),
+                            counts):
+        with _entry("incidents", index):
             _load_incident(session, item)
-        except PressfreeError as error:
-            raise _row_error("incidents", index, error) from None
         counts["incidents"] += 1
-    existing = _existing(session, Tally, [t.get("id") for t in document.get("tallies", [])])
-    for index, item in enumerate(document.get("tallies", [])):
-        if item.get("id") in existing:
-            counts["skipped"] += 1
-            continue
-        try:
+    for index, item in _new(session, Tally, "tallies", document.get("tallies", []), counts):
+        with _entry("tallies", index):
             ledger.add_tally(session, item["metric"], _value_text(item),
                              period=item.get("period"), as_of=item.get("as_of"),
                              country=item["country"], scope=item.get("scope"),
                              publisher=item.get("publisher"), source=item.get("source"),
                              title=item.get("source_title"), public_id=item.get("id"))
-        except PressfreeError as error:
-            raise _row_error("tallies", index, error) from None
         counts["tallies"] += 1
     counts["custody"] = _load_custody(session, document.get("custody", []))
-    from pressfree.models import Designation
-
-    existing = _existing(session, Designation,
-                         [d.get("id") for d in document.get("designations", [])])
-    for index, item in enumerate(document.get("designations", [])):
-        if item.get("id") in existing:
-            counts["skipped"] += 1
-            continue
-        try:
+    for index, item in _new(session, Designation, "designations",
+                            document.get("designations", []), counts):
+        with _entry("designations", index):
             record = designations.designate(
                 session, item["target"], label=item["label"], by=item["issued_by"],
                 on=item["date"], target_type=item.get("target_type", "outlet"),
@@ -148,8 +192,6 @@ def load_document(session: Session, document: dict[str, Any]) -> dict[str, int]:
             for step in item.get("changes", []):
                 designations.change(session, record.id, step["change"], step["date"],
                                     step.get("note"))
-        except PressfreeError as error:
-            raise _row_error("designations", index, error) from None
         counts["designations"] += 1
     return counts
 
@@ -199,23 +241,24 @@ def _load_custody(session: Session, rows: list[dict]) -> int:
 
     added = 0
     for index, row in enumerate(rows):
-        since = dates.parse(row["since"], f"custody[{index}].since")
-        pid = incidents.person_id(session, row["person"])
-        duplicate = session.execute(select(CustodyPeriod.id).where(
-            CustodyPeriod.person_id == pid, CustodyPeriod.start_first == since.first,
-            CustodyPeriod.start_last == since.last)).first()
-        if duplicate:
-            continue
-        incident_id = None
-        if row.get("incident"):
-            incident_id = incidents.find(session, row["incident"]).id
-        session.add(CustodyPeriod(
-            person_id=pid, incident_id=incident_id, start_first=since.first,
-            start_last=since.last, start_precision=since.precision, country=row.get("country"),
-            released_on=dates.parse_day(row["released_on"], f"custody[{index}].released_on")
-            if row.get("released_on") else None, outcome=row.get("outcome")))
+        with _entry("custody", index):
+            since = dates.parse(row["since"], "since")
+            pid = incidents.person_id(session, row["person"])
+            duplicate = session.execute(select(CustodyPeriod.id).where(
+                CustodyPeriod.person_id == pid, CustodyPeriod.start_first == since.first,
+                CustodyPeriod.start_last == since.last)).first()
+            if duplicate:
+                continue
+            incident_id = incidents.find(session, row["incident"]).id \
+                if row.get("incident") else None
+            session.add(CustodyPeriod(
+                person_id=pid, incident_id=incident_id, start_first=since.first,
+                start_last=since.last, start_precision=since.precision,
+                country=row.get("country"), outcome=row.get("outcome"),
+                released_on=dates.parse_day(row["released_on"], "released_on")
+                if row.get("released_on") else None))
+            session.flush()
         added += 1
-    session.flush()
     return added
 
 

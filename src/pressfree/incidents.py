@@ -39,6 +39,10 @@ class IncidentFilter:
     tag: Optional[str] = None
     limit: Optional[int] = None
 
+    def narrowed(self) -> bool:
+        """True when the filter leaves anything out."""
+        return any(value not in (None, []) for value in vars(self).values())
+
 
 # --- people, outlets, sources: found by exact name or URL, created when new -----------------
 
@@ -98,14 +102,16 @@ def add(session: Session, draft: IncidentIn, *, public_id: str | None = None,
         city=draft.city, perpetrator=draft.perpetrator, summary=draft.summary,
         status=draft.status, created_at=created_at or now, updated_at=updated_at or now)
     if public_id:
-        incident.public_id = public_id
+        from pressfree.lookup import checked_public_id
+
+        incident.public_id = checked_public_id(public_id)
     session.add(incident)
     session.flush()
     _link(session, incident.id, kind_ids.values(), draft)
     if open_custody:
         from pressfree import ledger
 
-        ledger.open_custody_for(session, incident, draft.kinds, draft.journalists)
+        ledger.sync_custody(session, incident, draft.kinds, draft.journalists)
     warnings = [] if draft.sources else [
         f"incident {incident.public_id} has no source: add one with "
         f"`pressfree edit {incident.public_id[:8]} --source URL`"]
@@ -289,7 +295,7 @@ def edit(session: Session, public_id: str, changes: dict, replace: bool = False)
           draft)
     from pressfree import ledger
 
-    ledger.open_custody_for(session, incident, draft.kinds, draft.journalists)
+    ledger.sync_custody(session, incident, draft.kinds, draft.journalists)
     return get(session, incident.public_id)
 
 

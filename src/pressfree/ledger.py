@@ -71,6 +71,12 @@ def add_tally(session: Session, metric: str, value: str, *, period: str | None =
         raise InvalidValue("--period/--as-of", period or as_of or "",
                            "give exactly one: a period for a count of events, "
                            "an as-of day for a count of people held")
+    if metric in STOCKS and period:
+        raise InvalidValue("--period", period, f"does not fit {metric}, a count of people "
+                                               "held on a day: give --as-of")
+    if metric not in STOCKS and as_of:
+        raise InvalidValue("--as-of", as_of, f"does not fit {metric}, a count of events: "
+                                             "give the --period it covers")
     if as_of:
         when = dates.PartialDate(dates.parse_day(as_of, "--as-of"),
                                  dates.parse_day(as_of, "--as-of"), "day")
@@ -89,7 +95,9 @@ def add_tally(session: Session, metric: str, value: str, *, period: str | None =
                   country=code, scope=(scope or "").strip() or None,
                   source_id=source_id(session, source_row))
     if public_id:
-        tally.public_id = public_id
+        from pressfree.lookup import checked_public_id
+
+        tally.public_id = checked_public_id(public_id)
     session.add(tally)
     session.flush()
     return tally_records(session, [tally])[0]
@@ -119,7 +127,10 @@ def list_tallies(session: Session, *, period: dates.PartialDate | None = None,
     if country:
         query = query.where(Tally.country == countries.normalise(country, "--country"))
     if metric:
-        query = query.where(Tally.metric == metric.strip().lower())
+        metric = metric.strip().lower()
+        if metric not in STOCKS:
+            vocabulary.ids_for(session, [metric], "kind", "--metric")
+        query = query.where(Tally.metric == metric)
     if publisher:
         query = query.where(Source.publisher == publisher)
     query = query.order_by(Tally.last_day.desc(), Tally.metric, Tally.id)
@@ -153,15 +164,31 @@ class CustodyRecord:
     incident: Optional[str]
 
 
-def open_custody_for(session: Session, incident: Incident, kinds: list[str],
-                     journalists: list[str]) -> None:
-    """A detention or arrest opens a custody period for each journalist not already held."""
-    if not set(kinds) & set(OPENING_KINDS):
-        return
+def sync_custody(session: Session, incident: Incident, kinds: list[str],
+                 journalists: list[str]) -> None:
+    """Keep the custody periods an incident opened in step with it.
+
+    A detention or arrest opens a period for each of its journalists not already held;
+    when the incident is edited, its periods follow its date and country, and go away for
+    journalists it no longer names or when it is no longer a detention or arrest.
+    """
     from pressfree.incidents import person_id
 
-    for name in journalists:
-        pid = person_id(session, name)
+    opened = session.execute(select(CustodyPeriod).where(
+        CustodyPeriod.incident_id == incident.id)).scalars().all()
+    wanted = ({person_id(session, name) for name in journalists}
+              if set(kinds) & set(OPENING_KINDS) else set())
+    for period in opened:
+        if period.person_id not in wanted:
+            session.delete(period)
+            continue
+        period.start_first, period.start_last = incident.first_day, incident.last_day
+        period.start_precision, period.country = incident.date_precision, incident.country
+        if period.released_on and period.released_on < period.start_first:
+            raise InvalidValue("date", str(dates.from_stored(
+                incident.first_day, incident.last_day, incident.date_precision)),
+                f"is after the recorded release ({period.released_on.isoformat()})")
+    for pid in wanted - {p.person_id for p in opened}:
         held = session.execute(select(CustodyPeriod.id).where(
             CustodyPeriod.person_id == pid, CustodyPeriod.released_on.is_(None))).first()
         if held is None:

@@ -11,6 +11,16 @@ from pressfree.errors import InvalidValue, NotFound
 
 MIN_PREFIX = 4
 _ID_TEXT = re.compile(r"^[0-9a-f-]+$")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def checked_public_id(text, field: str = "id") -> str:
+    """An id given in a file: a UUID, lower-cased, or a clear complaint."""
+    value = str(text).strip().lower()
+    if not _UUID.match(value):
+        raise InvalidValue(field, text, "is not a pressfree id (a UUID such as "
+                                        "0b7c3e52-9d41-4a8e-8f0e-6c2d9a1b7e11)")
+    return value
 
 
 def by_public_id(session: Session, model, text: str, noun: str):

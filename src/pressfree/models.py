@@ -192,8 +192,8 @@ class CustodyPeriod(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     person_id: int = _fk("person.id", index=True)
-    incident_id: Optional[int] = Field(default=None, sa_column=Column(
-        Integer, ForeignKey("incident.id", ondelete="SET NULL"), nullable=True))
+    # The incident that opened it: deleting that incident removes the period too.
+    incident_id: Optional[int] = _fk("incident.id", nullable=True, index=True)
     start_first: date
     start_last: date
     start_precision: str = Field(max_length=8)

@@ -52,7 +52,7 @@ def update(session: Session, name: str, *, outlet: str | None = None,
     if outlet is not None:
         from pressfree.incidents import outlet_id
 
-        person.outlet_id = outlet_id(session, outlet) if outlet.strip() else None
+        person.outlet_id = outlet_id(session, outlet.strip()) if outlet.strip() else None
     if at_risk is not None:
         person.at_risk = at_risk
         if at_risk and person.pseudonym is None:
@@ -67,11 +67,16 @@ def redactor(session: Session) -> Callable[[Any], Any]:
                                  .where(Person.at_risk.is_(True))).all())
     if not names:
         return lambda value: value
-    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+    # Whole names only ("Ann" is not redacted inside "Anna" or "Annual"), in any case.
+    by_folded = {name.casefold(): pseudonym for name, pseudonym in names.items()}
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(
+        re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?!\w)",
+        re.IGNORECASE)
 
     def redact(value: Any) -> Any:
         if isinstance(value, str):
-            return pattern.sub(lambda m: names[m.group(0)], value)
+            return pattern.sub(lambda m: by_folded.get(m.group(0).casefold(), m.group(0)),
+                               value)
         if isinstance(value, list):
             return [redact(v) for v in value]
         if isinstance(value, dict):

@@ -183,7 +183,18 @@ def lines(*parts: Any) -> Group:
 EXPORT_COLUMNS = [(k, k) for k in (
     "id", "date", "date_precision", "kinds", "country", "region", "city", "journalists",
     "outlets", "perpetrator", "summary", "status", "tags", "source_urls", "source_publishers",
-    "source_titles", "source_published", "created_at", "updated_at", "external_id", "dataset")]
+    "source_titles", "source_published", "created_at", "updated_at", "external_id", "dataset",
+    "extra")]
+EXPORT_LISTS = ("kinds", "journalists", "outlets", "tags", "source_urls", "source_publishers",
+                "source_titles", "source_published")
+
+
+def joined(values: list) -> str:
+    """A list in one CSV cell: "a; b", or a JSON array when a value would make that
+    ambiguous (it holds "; " or starts with "["), so the cell reads back exactly."""
+    if any("; " in v or v.startswith("[") for v in values):
+        return json.dumps(values, ensure_ascii=False)
+    return "; ".join(values)
 
 
 def incident_csv_row(record: dict) -> dict:
@@ -193,4 +204,8 @@ def incident_csv_row(record: dict) -> dict:
     row["source_publishers"] = [s.get("publisher") or "" for s in sources]
     row["source_titles"] = [s.get("title") or "" for s in sources]
     row["source_published"] = [s.get("published") or "" for s in sources]
+    for key in EXPORT_LISTS:
+        row[key] = joined([str(v) for v in row.get(key) or []])
+    row["extra"] = json.dumps(record["extra"], ensure_ascii=False) if record.get("extra") \
+        else ""
     return row

@@ -22,7 +22,9 @@ def _clean(value: Optional[str]) -> Optional[str]:
     return value or None
 
 
-def _clean_list(values: list[str]) -> list[str]:
+def _clean_list(values: list[str] | str) -> list[str]:
+    if isinstance(values, str):  # one value where a list was expected
+        values = [values]
     seen: dict[str, None] = {}
     for value in values or []:
         if cleaned := _clean(value):
@@ -116,7 +118,8 @@ class IncidentIn(SQLModel):
 
 
 def check_status(value: Optional[str], field: str = "status") -> str:
-    status = (value or "reported").strip().lower()
+    """None means the default, reported; anything else must be a status."""
+    status = "reported" if value is None else value.strip().lower()
     if status not in STATUSES:
         raise InvalidValue(field, value, f"is not a status (one of {', '.join(STATUSES)})")
     return status

@@ -62,14 +62,14 @@ def location(ctx: typer.Context) -> str:
     return db.resolve_location((root.obj or {}).get("db"))
 
 
-def open_store(ctx: typer.Context):
+def open_store(ctx: typer.Context, create: bool = True):
     """The database named by --db / PRESSFREE_DB / the default, opened once per command."""
     root = ctx.find_root()
     root.obj = root.obj or {}
     if "store" not in root.obj:
         from pressfree import db
 
-        root.obj["store"] = db.open_store(location(ctx))
+        root.obj["store"] = db.open_store(location(ctx), create=create)
         root.call_on_close(root.obj["store"].dispose)
     return root.obj["store"]
 
@@ -83,5 +83,6 @@ def writing(ctx: typer.Context) -> Iterator:
 
 @contextmanager
 def reading(ctx: typer.Context) -> Iterator:
-    with open_store(ctx).session(write=False) as session:
+    """A read-only session; the database must exist already."""
+    with open_store(ctx, create=False).session(write=False) as session:
         yield session

@@ -45,10 +45,12 @@ def backup(ctx: typer.Context, path: Annotated[Path, typer.Argument(
 
     Example: [bold]pressfree backup ~/backups/pressfree-2021-07.db[/]
     """
-    store = open_store(ctx)
-    if store.path is not None and path.resolve() == store.path.resolve():
-        from pressfree.errors import InvalidValue
+    from pressfree.errors import InvalidValue
 
+    store = open_store(ctx, create=False)
+    if path.is_dir():
+        raise InvalidValue("path", str(path), "is a folder: name the copy's file")
+    if store.path is not None and path.resolve() == store.path.resolve():
         raise InvalidValue("path", str(path), "is the database itself")
     pages = store.backend.backup(store.path, path)
     note(f"Backed up {store.display} to {path} ({pages} pages).")

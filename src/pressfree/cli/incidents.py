@@ -39,6 +39,9 @@ IdArg = Annotated[str, typer.Argument(help="Incident id, or its first characters
 
 
 def _sources(urls, publisher, title, published) -> list[dict]:
+    if published and not (urls or publisher or title):
+        raise InvalidValue("--published", published, "needs a source: give --source, "
+                                                      "--publisher or --source-title too")
     if urls:
         return [{"url": u, "publisher": publisher, "title": title, "published": published}
                 for u in urls]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -16,7 +18,13 @@ from pressfree.cli.common import note, reading, writing
 def _describe(counts: dict[str, int]) -> str:
     added = ", ".join(f"{n} {name}" for name, n in counts.items() if name != "skipped")
     skipped = counts.get("skipped", 0)
-    return f"Imported {added}" + (f"; {skipped} already present, skipped." if skipped else ".")
+    return f" {added}" + (f"; {skipped} already present, skipped." if skipped else ".")
+
+
+class ExportFormat(str, Enum):
+    json = "json"
+    ndjson = "ndjson"
+    csv = "csv"
 
 
 PROGRESS_BYTES = 1 << 20  # about a few thousand rows: below this a bar only flickers
@@ -54,10 +62,15 @@ def import_(ctx: typer.Context,
                                             f"({', '.join(readers.FORMATS)})")
     kind = fmt or readers.detect_format(file)
     if kind == "json" and not (preset or mapping):
+        if skip_invalid:
+            raise InvalidValue("--skip-invalid", "", "applies to rows of CSV, NDJSON or JSON "
+                                                     "arrays; a pressfree export imports whole")
         document = exchange.read_document(file)
         with writing(ctx) as session:
             counts = exchange.load_document(session, document)
-        note(_describe(counts))
+            if dry_run:
+                session.rollback()
+        note(("Would import" if dry_run else "Imported") + _describe(counts))
         return
     chosen = mappings.load(mapping) if mapping else mappings.preset(preset or "pressfree")
     with _progress(file, quiet) as advance, writing(ctx) as session:
@@ -91,6 +104,9 @@ def _report(report) -> None:
     if report.new_kinds:
         parts.append(f"new kinds: {', '.join(report.new_kinds)}")
     note("; ".join(parts) + ".")
+    if report.rejected_file:
+        note("The file is not marked as imported, so it can be imported again once fixed; "
+             "rows with ids will then be skipped, rows without ids added again.")
     if report.dry_run and report.invalid:
         raise PressfreeError(f"import: {report.invalid} of {report.rows} rows are invalid")
 
@@ -114,9 +130,10 @@ def export(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
            country: o.Country = None, journalist: o.Journalist = None,
            outlet: o.Outlet = None, publisher: o.Publisher = None, status: o.Status = None,
            tag: o.Tag = None, limit: o.Limit = None,
-           fmt: Annotated[str, typer.Option("--format", "-f",
-                                            help="json (the whole database, re-importable), "
-                                                 "ndjson or csv (incidents).")] = "json",
+           fmt: Annotated[ExportFormat, typer.Option(
+               "--format", "-f", case_sensitive=False,
+               help="json (the whole database, re-importable), ndjson or csv "
+                    "(incidents).")] = ExportFormat.json,
            out: Annotated[Optional[Path], typer.Option(
                "--out", help="Write to this file instead of stdout.")] = None,
            redact: Annotated[bool, typer.Option(
@@ -130,18 +147,37 @@ def export(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
 
     filters = o.incident_filter(month, year, start, end, kind, country, journalist, outlet,
                                 publisher, status, tag, limit)
-    handle = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout
-    try:
-        with reading(ctx) as session:
-            from pressfree import people
+    with _destination(out) as handle, reading(ctx) as session:
+        from pressfree import people
 
-            count = exchange.write(session, handle, fmt, filters,
-                                   people.redactor(session) if redact else None)
-    finally:
-        if out:
-            handle.close()
+        count = exchange.write(session, handle, fmt.value, filters,
+                               people.redactor(session) if redact else None)
     if out:
         note(f"Exported {count} incidents to {out}.")
+
+
+@contextmanager
+def _destination(out: Optional[Path]):
+    """stdout, or a private file written whole: a temporary file beside it is renamed over
+    it only when the export succeeds, so a failed export leaves an old file as it was."""
+    if out is None:
+        yield sys.stdout
+        return
+    from pressfree.errors import InvalidValue
+
+    if out.is_dir():
+        raise InvalidValue("--out", str(out), "is a folder: name a file")
+    if not out.parent.is_dir():
+        raise InvalidValue("--out", str(out), "is in a folder that does not exist")
+    partial = out.with_name(f".{out.name}.partial")
+    handle = os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w",
+                       encoding="utf-8", newline="")
+    try:
+        with handle:
+            yield handle
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -15,9 +15,15 @@ from pressfree.errors import InvalidValue, PressfreeError
 def _period(month, year, start, end):
     from pressfree import dates
 
+    if bool(start) != bool(end):
+        raise InvalidValue("--from/--to", start or end, "a summary needs both ends of the "
+                                                        "period")
     period = dates.period(month, year, start, end)
     if period is None:
         raise InvalidValue("period", "", "is required: give --month, --year or --from/--to")
+    if period.first.year < 2:
+        raise InvalidValue("period", str(period), "is too early to compare with the period "
+                                                  "before it")
     return period
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -10,6 +11,7 @@ from typing import Any, Optional
 from pressfree import countries, dates
 from pressfree.errors import InvalidValue
 from pressfree.importing.mapping import FIELDS, Mapping
+from pressfree.lookup import checked_public_id
 from pressfree.models import STATUSES
 
 TRUE = {"true", "1", "yes", "y", "t"}
@@ -72,6 +74,17 @@ def _partial(value: str) -> dates.PartialDate | None:
         return None
 
 
+def _json_list(text: str):
+    """A cell written as a JSON array by pressfree's CSV export; other text stays text."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    return text
+
+
 def slugify(text: str) -> str:
     return SLUG_CHARS.sub("-", text.casefold()).strip("-")
 
@@ -113,6 +126,10 @@ class Converter:
             if isinstance(value, str):
                 if value.strip() in self.missing:
                     continue
+                if self.m.json_cells and value.startswith("["):
+                    value = _json_list(value)
+                    if isinstance(value, list):
+                        return column, value
                 return column, value.strip() if strip else value
             if value is not None and value != []:
                 return column, value
@@ -166,6 +183,8 @@ class Converter:
         cells = []
         for column in self.m.columns.get(name, ()):
             value = row.get(column)
+            if isinstance(value, str) and self.m.json_cells and value.startswith("["):
+                value = _json_list(value)
             if isinstance(value, str) and value.strip() not in self.missing:
                 cells.append((column, value))
             elif isinstance(value, list) and value:
@@ -361,7 +380,11 @@ class Converter:
             updated_at=self.timestamp(row, "updated_at"))
         _, public_id = self._raw(row, "id")
         _, external_id = self._raw(row, "external_id")
-        parsed.public_id = str(public_id).lower() if public_id else None
+        if public_id:
+            try:
+                parsed.public_id = checked_public_id(public_id)
+            except InvalidValue as error:
+                raise RowError(self.m.columns["id"][0], public_id, error.reason) from None
         parsed.external_id = str(external_id) if external_id is not None else None
         if "dataset" in self.m.columns:
             _, dataset = self._raw(row, "dataset")
@@ -378,8 +401,14 @@ class Converter:
             v = row[k]
             if v is not None and (not isinstance(v, str) or v not in self.missing):
                 extra[k] = v
-        if isinstance(row.get("extra"), dict):
-            extra.update(row["extra"])
+        carried = row.get("extra")
+        if isinstance(carried, str) and self.m.json_cells and carried.startswith("{"):
+            try:
+                carried = json.loads(carried)
+            except ValueError:
+                raise RowError("extra", carried[:60], "is not a JSON object") from None
+        if isinstance(carried, dict):
+            extra.update(carried)
         extra.update(discarded)
         parsed.extra = extra or None
         return parsed

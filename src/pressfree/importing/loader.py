@@ -45,7 +45,6 @@ class ImportReport:
     new_kinds: list[str] = field(default_factory=list)
     already_imported: bool = False
     dry_run: bool = False
-    written: bool = False
 
 
 class _Names:
@@ -169,11 +168,12 @@ def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None 
         report.rejected_file = rejected.close()
     if report.invalid and not skip_invalid:
         return report  # the caller rolls back: nothing is written
-    if not dry_run:
+    if not dry_run and not report.invalid:
+        # A file with rejected rows is not marked as imported, so that once fixed it can be
+        # imported again (rows with ids are then skipped, rows without ids added again).
         session.add(ImportedFile(sha256=digest, name=path.name, dataset=mapping.name,
                                  rows=report.rows, imported_at=utcnow()))
         session.flush()
-        report.written = True
     return report
 
 
@@ -187,25 +187,30 @@ def _create_kinds(session, converter: Converter, kinds: dict, report: ImportRepo
     return kinds
 
 
-def _existing(session, pending: list, dataset: str) -> tuple[set, set]:
+def _existing(connection, pending: list, dataset: str) -> tuple[set, set]:
+    """Public ids, and (dataset, external id) pairs, of the batch already stored."""
     public = [p.public_id for _, p in pending if p.public_id]
-    external = [p.external_id for _, p in pending if p.external_id]
-    have_public, have_external = set(), set()
+    have_public: set = set()
     for start in range(0, len(public), CHUNK):
-        have_public.update(session.execute(select(Incident.public_id).where(
+        have_public.update(connection.execute(select(Incident.public_id).where(
             Incident.public_id.in_(public[start:start + CHUNK]))).scalars())
-    for start in range(0, len(external), CHUNK):
-        have_external.update(session.execute(select(Incident.external_id).where(
-            Incident.dataset == dataset,
-            Incident.external_id.in_(external[start:start + CHUNK]))).scalars())
-    # rows that carry their own dataset (pressfree's exports) are checked under it
-    for owner in {p.dataset for _, p in pending if p.dataset and p.dataset != dataset}:
-        ids = [p.external_id for _, p in pending if p.dataset == owner and p.external_id]
+    have_external: set = set()
+    owners: dict = {}
+    for _, p in pending:
+        if p.external_id:
+            owners.setdefault(_dataset(p, dataset), []).append(p.external_id)
+    for owner, ids in owners.items():
         for start in range(0, len(ids), CHUNK):
-            have_external.update(session.execute(select(Incident.external_id).where(
-                Incident.dataset == owner,
-                Incident.external_id.in_(ids[start:start + CHUNK]))).scalars())
+            have_external.update((owner, e) for e in connection.execute(
+                select(Incident.external_id).where(
+                    Incident.dataset.is_(None) if owner is None else Incident.dataset == owner,
+                    Incident.external_id.in_(ids[start:start + CHUNK]))).scalars())
     return have_public, have_external
+
+
+def _dataset(parsed: ParsedRow, dataset: str) -> str | None:
+    """Rows of pressfree's own exports carry their dataset; other rows get the mapping's."""
+    return (parsed.dataset or None) if parsed.dataset is not None else dataset
 
 
 def _write(connection, backend, pending: list, kinds: dict, names: _Names, dataset: str,
@@ -216,7 +221,9 @@ def _write(connection, backend, pending: list, kinds: dict, names: _Names, datas
     have_public, have_external = _existing(connection, pending, dataset)
     fresh: list[ParsedRow] = []
     for _, parsed in pending:
-        key_public, key_external = parsed.public_id, parsed.external_id
+        key_public = parsed.public_id
+        key_external = (_dataset(parsed, dataset), parsed.external_id) \
+            if parsed.external_id else None
         if key_public in have_public or key_external in have_external:
             report.already_present += 1
             continue
@@ -237,7 +244,7 @@ def _write(connection, backend, pending: list, kinds: dict, names: _Names, datas
         "city": p.city, "perpetrator": p.perpetrator, "summary": p.summary,
         "status": p.status, "created_at": p.created_at or now,
         "updated_at": p.updated_at or p.created_at or now,
-        "dataset": (p.dataset or None) if p.dataset is not None else dataset,
+        "dataset": _dataset(p, dataset),
         "external_id": p.external_id, "extra": p.extra} for p in fresh]
     ids = backend.reserve_ids(connection, Incident.__table__, len(incident_rows))
     for row, incident_id in zip(incident_rows, ids):

@@ -42,6 +42,7 @@ class Mapping:
     country_names: bool = False
     delimiter: str | None = None
     skip: set[str] = field(default_factory=set)  # columns neither mapped nor kept as extra
+    json_cells: bool = False  # cells holding JSON arrays or objects are decoded
     source: str | None = None  # where the mapping came from, for messages
 
     def used_columns(self) -> set[str]:
@@ -57,50 +58,91 @@ def _columns(value, where: str) -> list[str]:
     raise InvalidValue(where, value, "must be a column name or a list of them")
 
 
+_TYPES = {str: "text", bool: "true or false", list: "a list", dict: "a table"}
+
+
+def _setting(data: dict, key: str, kind: type, source: str, default=None):
+    """A setting of the expected TOML type, or a clear complaint naming it."""
+    value = data.get(key, default)
+    if value is not None and not isinstance(value, kind):
+        raise InvalidValue(f"mapping {source} {key}", value, f"must be {_TYPES[kind]}")
+    return value
+
+
+def _texts(value, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InvalidValue(where, value, "must be a list of text values")
+    return value
+
+
+def _table(data: dict, key: str, source: str) -> dict:
+    return _setting(data, key, dict, source, {})
+
+
 def parse(data: dict, name: str, source: str) -> Mapping:
     """Build a Mapping from parsed TOML, refusing anything it would not understand."""
     known = {"name", "columns", "split", "missing", "date_formats", "unknown_kinds", "kinds",
              "new_kinds", "values", "patterns", "subtract", "ignore", "defaults",
-             "country_names", "delimiter", "skip"}
+             "country_names", "delimiter", "skip", "json_cells"}
     for key in data:
         if key not in known:
             raise InvalidValue(f"mapping {source}", key, "is not a mapping setting "
                                f"(known: {', '.join(sorted(known))})")
-    mapping = Mapping(name=data.get("name", name), source=source)
-    for key, value in data.get("columns", {}).items():
+    mapping = Mapping(name=_setting(data, "name", str, source, name), source=source)
+    for key, value in _table(data, "columns", source).items():
         if key not in FIELDS:
             raise InvalidValue(f"mapping {source} [columns]", key,
                                f"is not a field (known: {', '.join(FIELDS)})")
         mapping.columns[key] = _columns(value, f"[columns] {key}")
-    for key, value in data.get("split", {}).items():
+    for key, value in _table(data, "split", source).items():
         if key not in LIST_FIELDS:
             raise InvalidValue(f"mapping {source} [split]", key, "is not a list field")
+        if not isinstance(value, str) or not value:
+            raise InvalidValue(f"mapping {source} [split] {key}", value, "must be text")
         mapping.split[key] = value
     if "missing" in data:
-        mapping.missing = set(data["missing"]) | {""}
-    mapping.date_formats = data.get("date_formats", mapping.date_formats)
-    mapping.unknown_kinds = data.get("unknown_kinds", "error")
+        mapping.missing = set(_texts(data["missing"], f"mapping {source} missing")) | {""}
+    if "date_formats" in data:
+        mapping.date_formats = _texts(data["date_formats"], f"mapping {source} date_formats")
+    mapping.unknown_kinds = _setting(data, "unknown_kinds", str, source, "error")
     if mapping.unknown_kinds not in ("error", "create"):
         raise InvalidValue(f"mapping {source} unknown_kinds", mapping.unknown_kinds,
                            "must be \"error\" or \"create\"")
-    for value, slugs in data.get("kinds", {}).items():
-        mapping.kinds[value.casefold()] = [slugs] if isinstance(slugs, str) else list(slugs)
-    mapping.new_kinds = dict(data.get("new_kinds", {}))
-    for key, table in data.get("values", {}).items():
+    for value, slugs in _table(data, "kinds", source).items():
+        slugs = [slugs] if isinstance(slugs, str) else slugs
+        mapping.kinds[value.casefold()] = _texts(slugs, f"mapping {source} [kinds] {value}")
+    for slug, label in _table(data, "new_kinds", source).items():
+        if not isinstance(label, str):
+            raise InvalidValue(f"mapping {source} [new_kinds] {slug}", label, "must be text")
+        mapping.new_kinds[slug] = label
+    for key, table in _table(data, "values", source).items():
+        if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+            raise InvalidValue(f"mapping {source} [values.{key}]", table,
+                               "must be a table of text values")
         mapping.values[key] = {k.casefold(): v for k, v in table.items()}
-    for key, pattern in data.get("patterns", {}).items():
+    for key, pattern in _table(data, "patterns", source).items():
+        if not isinstance(pattern, str):
+            raise InvalidValue(f"mapping {source} [patterns] {key}", pattern, "must be text")
         try:
             mapping.patterns[key] = re.compile(pattern)
         except re.error as error:
             raise InvalidValue(f"mapping {source} [patterns] {key}", pattern,
                                f"is not a regular expression ({error})") from None
     mapping.subtract = {k: _columns(v, f"[subtract] {k}")
-                        for k, v in data.get("subtract", {}).items()}
-    mapping.ignore = {k: {x.casefold() for x in v} for k, v in data.get("ignore", {}).items()}
-    mapping.defaults = dict(data.get("defaults", {}))
-    mapping.country_names = bool(data.get("country_names", False))
-    mapping.delimiter = data.get("delimiter")
-    mapping.skip = set(data.get("skip", []))
+                        for k, v in _table(data, "subtract", source).items()}
+    mapping.ignore = {k: {x.casefold() for x in _texts(v, f"mapping {source} [ignore] {k}")}
+                      for k, v in _table(data, "ignore", source).items()}
+    for key, value in _table(data, "defaults", source).items():
+        if not isinstance(value, str):
+            raise InvalidValue(f"mapping {source} [defaults] {key}", value, "must be text")
+        mapping.defaults[key] = value
+    mapping.country_names = _setting(data, "country_names", bool, source, False)
+    mapping.json_cells = _setting(data, "json_cells", bool, source, False)
+    mapping.delimiter = _setting(data, "delimiter", str, source)
+    if mapping.delimiter is not None and len(mapping.delimiter) != 1:
+        raise InvalidValue(f"mapping {source} delimiter", mapping.delimiter,
+                           "must be one character")
+    mapping.skip = set(_texts(data.get("skip", []), f"mapping {source} skip"))
     if "date" not in mapping.columns and "date" not in mapping.defaults:
         raise InvalidValue(f"mapping {source} [columns]", "date", "is required")
     return mapping

@@ -77,28 +77,37 @@ def rows(path: Path, fmt: str, delimiter: str | None = None,
     """(row number, row) pairs; CSV rows are numbered as a spreadsheet shows them."""
     handle = _text(path, progress)
     try:
-        if fmt == "csv":
-            yield from _csv_rows(handle, delimiter, path)
-        elif fmt == "ndjson":
-            for number, line in enumerate(handle, start=1):
-                if line.strip():
-                    yield number, _flatten_sources(_json_object(line, number, path))
-        else:
-            try:
-                data = json.load(handle)
-            except json.JSONDecodeError as error:
-                raise InvalidValue("file", str(path), f"is not valid JSON (line "
-                                   f"{error.lineno}: {error.msg})") from None
-            if isinstance(data, dict) and isinstance(data.get("incidents"), list):
-                data = data["incidents"]
-            if not isinstance(data, list):
-                raise InvalidValue("file", str(path), "is not a JSON array of objects")
-            for number, item in enumerate(data, start=1):
-                if not isinstance(item, dict):
-                    raise InvalidValue(f"row {number}", item, "is not a JSON object")
-                yield number, _flatten_sources(item)
+        yield from _rows(handle, path, fmt, delimiter)
+    except UnicodeDecodeError as error:
+        raise InvalidValue("file", str(path), f"is not UTF-8 text (byte {error.start} of a "
+                           "block): save it as UTF-8 (in a spreadsheet: CSV UTF-8)") from None
+    except csv.Error as error:
+        raise InvalidValue("file", str(path), f"is not readable as CSV ({error})") from None
     finally:
         handle.close()
+
+
+def _rows(handle, path: Path, fmt: str, delimiter: str | None) -> Iterator[tuple[int, dict]]:
+    if fmt == "csv":
+        yield from _csv_rows(handle, delimiter, path)
+    elif fmt == "ndjson":
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                yield number, _flatten_sources(_json_object(line, number, path))
+    else:
+        try:
+            data = json.load(handle)
+        except json.JSONDecodeError as error:
+            raise InvalidValue("file", str(path), f"is not valid JSON (line "
+                               f"{error.lineno}: {error.msg})") from None
+        if isinstance(data, dict) and isinstance(data.get("incidents"), list):
+            data = data["incidents"]
+        if not isinstance(data, list):
+            raise InvalidValue("file", str(path), "is not a JSON array of objects")
+        for number, item in enumerate(data, start=1):
+            if not isinstance(item, dict):
+                raise InvalidValue(f"row {number}", item, "is not a JSON object")
+            yield number, _flatten_sources(item)
 
 
 def _json_object(line: str, number: int, path: Path) -> dict:
@@ -113,6 +122,7 @@ def _json_object(line: str, number: int, path: Path) -> dict:
 
 
 def sniff_delimiter(path: Path) -> str:
+    """The delimiter of a CSV file: comma, semicolon, tab or bar, by csv.Sniffer."""
     with open(path, encoding="utf-8-sig", newline="", errors="replace") as handle:
         sample = handle.read(64 * 1024)
     try:

@@ -47,7 +47,7 @@ def upgrade() -> None:
         "custody_period",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("person_id", sa.Integer, _cascade("person.id"), nullable=False),
-        sa.Column("incident_id", sa.Integer, sa.ForeignKey("incident.id", ondelete="SET NULL")),
+        sa.Column("incident_id", sa.Integer, _cascade("incident.id")),
         sa.Column("start_first", sa.Date, nullable=False),
         sa.Column("start_last", sa.Date, nullable=False),
         sa.Column("start_precision", sa.String(8), nullable=False),
@@ -56,6 +56,7 @@ def upgrade() -> None:
         sa.Column("outcome", sa.String(32)),
     )
     op.create_index("ix_custody_period_person_id", "custody_period", ["person_id"])
+    op.create_index("ix_custody_period_incident_id", "custody_period", ["incident_id"])
     op.create_index("ix_custody_start", "custody_period", ["start_first", "released_on"])
     label = op.create_table(
         "label",
