@@ -43,8 +43,7 @@ def incident_rows(n: int, rng: random.Random):
 def build(location: str, n: int, seed: int = 7, batch: int = 20_000) -> None:
     """Fill a fresh database with n incidents, in batches through SQLAlchemy Core."""
     from pressfree import db
-    from pressfree.models import (Incident, IncidentJournalist, IncidentKind, IncidentOutlet,
-                                  Kind, Outlet, Person)
+    from pressfree.models import (Kind, Outlet, Person)
 
     rng = random.Random(seed)
     store = db.open_store(location)

@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from conftest import FIXTURES, SAMPLE
+from conftest import SAMPLE
 
 
 @pytest.mark.parametrize("args, message", [

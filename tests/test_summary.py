@@ -17,7 +17,6 @@ A is released on 2021-07-25; C (from July) and D (from 20 June, RU) are still he
 
 import pytest
 
-from conftest import SAMPLE
 
 
 @pytest.fixture

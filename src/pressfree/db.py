@@ -88,7 +88,8 @@ def open_store(location: str, upgrade: bool = True, create: bool = True) -> Stor
         try:
             engine = create_engine(location)
         except (ArgumentError, ImportError) as error:
-            raise InvalidValue("--db", location, f"is not a usable database URL ({error})")
+            raise InvalidValue("--db", location,
+                               f"is not a usable database URL ({error})") from None
         if engine.url.get_backend_name() == "sqlite":
             if not engine.url.database or engine.url.database == ":memory:":
                 raise InvalidValue("--db", location, "names no database file (pressfree keeps "

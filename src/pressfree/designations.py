@@ -10,7 +10,7 @@ from sqlalchemy import and_, exists, select
 from sqlmodel import Session
 
 from pressfree import countries, dates, incidents, vocabulary
-from pressfree.errors import InvalidValue, NotFound
+from pressfree.errors import InvalidValue
 from pressfree.models import (TARGET_TYPES, Designation, DesignationChange, Incident, Label,
                               Outlet, Person, Source)
 from pressfree.schemas import IncidentIn, SourceIn, validated

@@ -6,11 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from sqlalchemy import and_, delete, exists, insert, or_, select
+from sqlalchemy import and_, delete, exists, insert, select
 from sqlmodel import Session
 
 from pressfree import dates, vocabulary
-from pressfree.errors import InvalidValue, NotFound
+from pressfree.errors import InvalidValue
 from pressfree.models import (Incident, IncidentJournalist, IncidentKind, IncidentOutlet,
                               IncidentSource, IncidentTag, Kind, Outlet, Person, Source, stamp, utcnow)
 from pressfree.schemas import (IncidentIn, IncidentRecord, SourceIn, SourceRecord,

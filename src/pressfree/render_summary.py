@@ -6,7 +6,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from pressfree.render import markdown_table, plain, to_csv, to_json
+from pressfree.render import markdown_table, to_csv, to_json
 
 MULTI_KIND_NOTE = ("An incident with several kinds counts under each kind; "
                    "the total counts it once.")

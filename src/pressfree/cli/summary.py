@@ -9,7 +9,7 @@ import typer
 
 from pressfree.cli import options as o
 from pressfree.cli.common import Format, FormatOption, emit, note, reading
-from pressfree.errors import InvalidValue, PressfreeError
+from pressfree.errors import InvalidValue
 
 
 def _period(month, year, start, end):

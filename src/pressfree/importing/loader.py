@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from sqlalchemy import and_, insert, select, tuple_
+from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from pressfree import vocabulary
