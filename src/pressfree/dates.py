@@ -108,10 +108,10 @@ def period(month_text: str | None = None, year_text: str | None = None,
            start: str | None = None, end: str | None = None,
            default: PartialDate | None = None) -> PartialDate | None:
     """The period named by --month, --year or --from/--to (partial dates allowed)."""
-    given = [name for name, value in (("--month", month_text), ("--year", year_text))
-             if value]
-    if len(given) > 1 or (given and (start or end)):
-        raise InvalidValue("period", " and ".join(given + ["--from/--to"][: bool(start or end)]),
+    given = [name for name, value in (("--month", month_text), ("--year", year_text),
+                                      ("--from/--to", start or end)) if value]
+    if len(given) > 1:
+        raise InvalidValue("period", " and ".join(given),
                            "cannot be combined: give one of --month, --year, --from/--to")
     if month_text:
         value = parse(month_text, "--month")

@@ -102,8 +102,8 @@ def change(session: Session, public_id: str, what: str, on: str,
     row = find(session, public_id)
     day = dates.parse_day(on, "--date")
     if day < row.decided_first:
-        raise InvalidValue("--date", on, "is before the designation was decided "
-                           f"({dates.from_stored(row.decided_first, row.decided_last, row.decided_precision)})")
+        decided = dates.from_stored(row.decided_first, row.decided_last, row.decided_precision)
+        raise InvalidValue("--date", on, f"is before the designation was decided ({decided})")
     if what == "lifted" and _lifted(session, row.id) is not None:
         raise InvalidValue("id", public_id, "is already lifted")
     session.add(DesignationChange(designation_id=row.id, change=what, on_day=day, note=note))

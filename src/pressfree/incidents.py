@@ -12,7 +12,8 @@ from sqlmodel import Session
 from pressfree import dates, vocabulary
 from pressfree.errors import InvalidValue
 from pressfree.models import (Incident, IncidentJournalist, IncidentKind, IncidentOutlet,
-                              IncidentSource, IncidentTag, Kind, Outlet, Person, Source, stamp, utcnow)
+                              IncidentSource, IncidentTag, Kind, Outlet, Person, Source, stamp,
+                              utcnow)
 from pressfree.schemas import (IncidentIn, IncidentRecord, SourceIn, SourceRecord,
                                check_status, validated)
 
