@@ -225,3 +225,27 @@ def test_redaction_replaces_whole_names_in_any_case(cli):
               cli("export", "--format", "ndjson", "--redact").stdout.splitlines()]
     assert sorted(item["journalists"]) == sorted(["Anna Kova", pseudonym])
     assert item["summary"] == (f"{pseudonym} was held in {pseudonym} Arbor; Annual report")
+
+
+def _held(cli, day):
+    return [(r["person"], r["since"]) for r in cli.json("custody", "--as-of", day)["held"]]
+
+
+def test_a_detention_inside_a_finished_period_does_not_hold_anyone_twice(cli):
+    cli("add", "detention", "--date", "2021-07-01", "--journalist", "X")
+    cli("release", "X", "--date", "2021-07-10")
+    cli("add", "arrest", "--date", "2021-07-05", "--journalist", "X")
+    assert _held(cli, "2021-07-06") == [("X", "2021-07-01")]
+    assert _held(cli, "2021-12-31") == []
+
+
+def test_the_ledger_does_not_depend_on_the_order_of_entry(cli):
+    first = cli("add", "detention", "--date", "2021-07-01", "--journalist", "Y").stdout
+    cli("add", "arrest", "--date", "2021-07-03", "--journalist", "Y")
+    cli("delete", first.strip(), "--yes")
+    assert _held(cli, "2021-07-05") == [("Y", "2021-07-03")]
+    cli("add", "detention", "--date", "2021-07-01", "--journalist", "W")
+    cli("add", "detention", "--date", "2021-08-01", "--journalist", "W")
+    cli("release", "W", "--date", "2021-07-10")
+    assert _held(cli, "2021-07-05") == [("W", "2021-07-01"), ("Y", "2021-07-03")]
+    assert _held(cli, "2021-08-15") == [("Y", "2021-07-03"), ("W", "2021-08-01")]

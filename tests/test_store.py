@@ -90,6 +90,10 @@ def test_a_schema_1_database_is_upgraded_in_place_without_loss(cli, tmp_path):
     assert old.execute("select version_num from alembic_version").fetchone() == ("0001_core",)
     assert old.execute("select count(*) from incident").fetchone() == (2,)
     old.close()
+    # the ledger holds the journalist detained before it existed
+    custody = cli.json("--db", path, "custody", "--as-of", "2021-07-31")
+    assert [(c["person"], c["since"]) for c in custody["held"]] == [
+        ("Андрэй Ŭładzimiraŭ", "2021-07")]
     # new tables work on the upgraded file
     cli("--db", path, "tally", "add", "raid", "200+", "--period", "2021-07", "--country", "BY",
         "--publisher", "Viasna")

@@ -303,6 +303,9 @@ def edit(session: Session, public_id: str, changes: dict, replace: bool = False)
 def delete_incident(session: Session, public_id: str) -> IncidentRecord:
     incident = find(session, public_id)
     record = get(session, incident.public_id)
+    from pressfree import ledger
+
+    ledger.before_delete(session, incident)
     session.delete(incident)
     session.flush()
     return record

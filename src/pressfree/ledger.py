@@ -12,7 +12,8 @@ from sqlmodel import Session
 
 from pressfree import countries, dates, vocabulary
 from pressfree.errors import Conflict, InvalidValue, NotFound
-from pressfree.models import CustodyPeriod, Incident, Person, Source, Tally
+from pressfree.models import (CustodyPeriod, Incident, IncidentJournalist, IncidentKind, Kind,
+                              Person, Source, Tally)
 from pressfree.schemas import SourceIn, validated
 
 # Qualifier slug -> how a reader says it. The order matters for parsing: ">=" before ">".
@@ -166,41 +167,76 @@ class CustodyRecord:
 
 def sync_custody(session: Session, incident: Incident, kinds: list[str],
                  journalists: list[str]) -> None:
-    """Keep the custody periods an incident opened in step with it.
-
-    A detention or arrest opens a period for each of its journalists not already held;
-    when the incident is edited, its periods follow its date and country, and go away for
-    journalists it no longer names or when it is no longer a detention or arrest.
-    """
+    """After an incident is added or edited, re-derive the custody of everyone it concerns."""
     from pressfree.incidents import person_id
 
-    opened = session.execute(select(CustodyPeriod).where(
-        CustodyPeriod.incident_id == incident.id)).scalars().all()
-    wanted = ({person_id(session, name) for name in journalists}
-              if set(kinds) & set(OPENING_KINDS) else set())
-    for period in opened:
-        if period.person_id not in wanted:
+    concerned = set(session.execute(select(CustodyPeriod.person_id).where(
+        CustodyPeriod.incident_id == incident.id)).scalars())
+    if set(kinds) & set(OPENING_KINDS):
+        concerned.update(person_id(session, name) for name in journalists)
+    rebuild(session, concerned, strict=True)
+
+
+def before_delete(session: Session, incident: Incident) -> None:
+    """Re-derive the custody of everyone an incident concerned, as if it were gone."""
+    concerned = set(session.execute(select(CustodyPeriod.person_id).where(
+        CustodyPeriod.incident_id == incident.id)).scalars())
+    concerned.update(session.execute(select(IncidentJournalist.person_id).where(
+        IncidentJournalist.incident_id == incident.id)).scalars())
+    rebuild(session, concerned, without=incident.id)
+
+
+def rebuild(session: Session, person_ids: set[int], *, without: int | None = None,
+            strict: bool = False) -> None:
+    """Derive each person's custody periods from their detentions and arrests, in date
+    order, and the releases recorded for them.
+
+    The first detention opens a period; one while the person is still held adds nothing;
+    each period ends with the earliest recorded release on or after its start, and a
+    detention after that release opens the next. So the ledger never depends on the order
+    things were entered in. With strict, a release that no longer ends any period (an edit
+    moved the detention after it) is refused rather than dropped.
+    """
+    for pid in sorted(person_ids):
+        periods = session.execute(select(CustodyPeriod).where(
+            CustodyPeriod.person_id == pid, CustodyPeriod.incident_id.is_not(None))
+        ).scalars().all()
+        releases = sorted((p.released_on, p.outcome) for p in periods if p.released_on)
+        for period in periods:
             session.delete(period)
-            continue
-        period.start_first, period.start_last = incident.first_day, incident.last_day
-        period.start_precision, period.country = incident.date_precision, incident.country
-        if period.released_on and period.released_on < period.start_first:
-            raise InvalidValue("date", str(dates.from_stored(
-                incident.first_day, incident.last_day, incident.date_precision)),
-                f"is after the recorded release ({period.released_on.isoformat()})")
-    for pid in wanted - {p.person_id for p in opened}:
-        held = session.execute(select(CustodyPeriod.id).where(
-            CustodyPeriod.person_id == pid, CustodyPeriod.released_on.is_(None))).first()
-        if held is None:
-            session.add(CustodyPeriod(
+        session.flush()
+        query = (select(Incident).join(IncidentJournalist,
+                                       IncidentJournalist.incident_id == Incident.id)
+                 .join(IncidentKind, IncidentKind.incident_id == Incident.id)
+                 .join(Kind, Kind.id == IncidentKind.kind_id)
+                 .where(IncidentJournalist.person_id == pid, Kind.slug.in_(OPENING_KINDS))
+                 .distinct().order_by(Incident.first_day, Incident.last_day, Incident.id))
+        if without is not None:
+            query = query.where(Incident.id != without)
+        current = None
+        for incident in session.execute(query).scalars():
+            if current is not None and (current.released_on is None
+                                        or current.released_on >= incident.first_day):
+                continue  # still held: this detention is part of the same period
+            spent = [r for r in releases if r[0] < incident.first_day]
+            if strict and spent:
+                when = dates.from_stored(incident.first_day, incident.last_day,
+                                         incident.date_precision)
+                raise InvalidValue("date", str(when), "is after the recorded release "
+                                                      f"({spent[-1][0].isoformat()})")
+            releases = [r for r in releases if r[0] >= incident.first_day]
+            current = CustodyPeriod(
                 person_id=pid, incident_id=incident.id, start_first=incident.first_day,
                 start_last=incident.last_day, start_precision=incident.date_precision,
-                country=incident.country))
-    session.flush()
+                country=incident.country)
+            if releases:
+                current.released_on, current.outcome = releases.pop(0)
+            session.add(current)
+        session.flush()
 
 
 def release(session: Session, person: str, on: str, outcome: str = "released") -> CustodyRecord:
-    """Close the person's open custody period."""
+    """Close the person's open custody period (a later detention then opens the next)."""
     day = dates.parse_day(on, "--date")
     outcome = (outcome or "released").strip().lower()
     if outcome not in OUTCOMES:
@@ -217,7 +253,10 @@ def release(session: Session, person: str, on: str, outcome: str = "released") -
         raise InvalidValue("--date", on, f"is before the detention it would end ({since})")
     period.released_on, period.outcome = day, outcome
     session.flush()
-    return _custody_records(session, [period], day)[0]
+    closed = _custody_records(session, [period], day)[0]
+    if period.incident_id is not None:
+        rebuild(session, {pid})
+    return closed
 
 
 def _custody_records(session: Session, periods: list[CustodyPeriod],

@@ -43,7 +43,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_tally_metric_country", "tally", ["metric", "country", "first_day"])
-    op.create_table(
+    custody = op.create_table(
         "custody_period",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("person_id", sa.Integer, _cascade("person.id"), nullable=False),
@@ -58,6 +58,7 @@ def upgrade() -> None:
     op.create_index("ix_custody_period_person_id", "custody_period", ["person_id"])
     op.create_index("ix_custody_period_incident_id", "custody_period", ["incident_id"])
     op.create_index("ix_custody_start", "custody_period", ["start_first", "released_on"])
+    _open_custody_for_earlier_detentions(custody)
     label = op.create_table(
         "label",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -95,6 +96,35 @@ def upgrade() -> None:
     )
     op.create_index("ix_designation_change_designation_id", "designation_change",
                     ["designation_id"])
+
+
+def _open_custody_for_earlier_detentions(custody) -> None:
+    """Journalists detained or arrested before the ledger existed are held from their
+    earliest detention (no release was ever recorded for them)."""
+    incident = sa.table("incident", sa.column("id", sa.Integer),
+                        sa.column("first_day", sa.Date), sa.column("last_day", sa.Date),
+                        sa.column("date_precision", sa.String), sa.column("country", sa.String))
+    link = sa.table("incident_journalist", sa.column("incident_id", sa.Integer),
+                    sa.column("person_id", sa.Integer))
+    tagged = sa.table("incident_kind", sa.column("incident_id", sa.Integer),
+                      sa.column("kind_id", sa.Integer))
+    kind = sa.table("kind", sa.column("id", sa.Integer), sa.column("slug", sa.String))
+    rows = op.get_bind().execute(
+        sa.select(link.c.person_id, incident.c.id, incident.c.first_day, incident.c.last_day,
+                  incident.c.date_precision, incident.c.country)
+        .join(incident, incident.c.id == link.c.incident_id)
+        .join(tagged, tagged.c.incident_id == incident.c.id)
+        .join(kind, kind.c.id == tagged.c.kind_id)
+        .where(kind.c.slug.in_(("detention", "arrest")))
+        .order_by(link.c.person_id, incident.c.first_day, incident.c.last_day, incident.c.id)
+    ).all()
+    first: dict = {}
+    for person_id, incident_id, first_day, last_day, precision, country in rows:
+        first.setdefault(person_id, {
+            "person_id": person_id, "incident_id": incident_id, "start_first": first_day,
+            "start_last": last_day, "start_precision": precision, "country": country})
+    if first:
+        op.bulk_insert(custody, list(first.values()))
 
 
 def downgrade() -> None:
