@@ -6,13 +6,14 @@ import stat
 
 import pytest
 
-from conftest import SAMPLE
+from conftest import FIXTURES, SAMPLE
 
 
 @pytest.mark.parametrize("args, message", [
     (["--from", "2021-07"], "--from/--to: '2021-07' a summary needs both ends of the period"),
     (["--to", "2021-07"], "--from/--to: '2021-07' a summary needs both ends of the period"),
-    (["--year", "0001"], "period: '0001' is too early to compare with the period before it"),
+    (["--year", "0001"], "period: '0001' reaches too far back to compare with the period "
+                         "before it"),
 ])
 def test_summary_periods_it_cannot_compare(cli, args, message):
     cli("init")
@@ -249,3 +250,158 @@ def test_the_ledger_does_not_depend_on_the_order_of_entry(cli):
     cli("release", "W", "--date", "2021-07-10")
     assert _held(cli, "2021-07-05") == [("W", "2021-07-01"), ("Y", "2021-07-03")]
     assert _held(cli, "2021-08-15") == [("Y", "2021-07-03"), ("W", "2021-08-01")]
+
+
+# --- second review ---------------------------------------------------------------------
+
+def test_a_mapping_naming_columns_the_file_lacks_is_refused(cli, tmp_path):
+    rules, sheet = tmp_path / "m.toml", tmp_path / "s.csv"
+    rules.write_text('[columns]\ndate = "When"\nkinds = "Type"\ncity = "Town"\n')
+    sheet.write_text("When,Type,City\n2021-07-30,raid,Minsk\n")
+    result = cli("import", sheet, "--mapping", rules, code=2)
+    assert result.stderr == (f"Error: mapping {rules}: 'Town' names columns the file does not "
+                             "have (it has: When, Type, City)\n")
+    rules.write_text('[columns]\ndate = "When"\nkinds = "Type"\n')
+    cli("import", sheet, "--mapping", rules)  # City was kept as an extra field
+    rules.write_text('[columns]\ndate = "When"\nkinds = "Type"\ncity = "City"\n')
+    assert "add --again" in cli("import", sheet, "--mapping", rules).stderr
+    result = cli("import", sheet, "--mapping", rules, "--again")
+    assert result.stderr == "Imported 1 incidents from 1 rows.\n"  # no id: added again
+    assert sorted(str(i["city"]) for i in cli.json("list")) == ["Minsk", "None"]
+
+
+def test_bad_mapping_files(cli, tmp_path):
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("When,Type\n2021-07-01,Search\n")
+    cases = [
+        (b'[columns]\ndate="When"\nkinds="Type"\n[kinds]\n"Search"="raids"\n',
+         "[kinds] search: 'raids' is not a known kind (add it under [new_kinds])"),
+        (b'[columns]\ndate="When"\n[defaults]\ncontry = "BY"\n',
+         "[defaults]: 'contry' is not a field"),
+        (b'name="x"\n[columns]\ndate="d\xe9"\n', None),
+    ]
+    for content, message in cases:
+        rules = tmp_path / "m.toml"
+        rules.write_bytes(content)
+        result = cli("import", sheet, "--mapping", rules, "--dry-run", code=2)
+        expected = (f"Error: mapping {rules} {message}" if message else
+                    f"Error: --mapping: '{rules}' is not UTF-8 text")
+        assert result.stderr.startswith(expected), result.stderr
+    result = cli("import", sheet, "--mapping", tmp_path, code=2)
+    assert result.stderr == f"Error: --mapping: '{tmp_path}' is a folder: name a TOML file\n"
+
+
+def test_list_output_imports_back_as_a_json_array(sample, tmp_path):
+    listed = tmp_path / "listed.json"
+    listed.write_text(sample("list", "--format", "json").stdout)
+    fresh = tmp_path / "fresh.db"
+    assert sample("--db", fresh, "import", listed).stderr == \
+        "Imported 2 incidents from 2 rows.\n"
+    assert [i["id"] for i in sample.json("--db", fresh, "list")] == \
+        [i["id"] for i in sample.json("list")]
+
+
+def test_round_trips_keep_source_order_and_text_that_looks_like_json(cli, tmp_path):
+    cli("add", "raid", "--date", "2021-07-30", "--summary", '["a", "b"]', "--source",
+        "https://z.test/1", "--source", "https://a.test/2", "--publisher", "BAJ")
+    cli("add", "raid", "--date", "2021-07-31", "--source", "https://a.test/2")
+    cli("import", FIXTURES / "pft_excerpt.csv", "--preset", "pft")
+    for fmt in ("csv", "ndjson"):
+        out = tmp_path / f"out.{fmt}"
+        cli("export", "--format", fmt, "--out", out)
+        fresh = tmp_path / f"fresh-{fmt}.db"
+        cli("--db", fresh, "import", out)
+        assert cli.json("--db", fresh, "list") == cli.json("list"), fmt
+    first = [i for i in cli.json("list") if i["date"] == "2021-07-30"][0]
+    assert first["summary"] == '["a", "b"]'
+    assert [s["url"] for s in first["sources"]] == ["https://z.test/1", "https://a.test/2"]
+
+
+def test_a_redacted_export_imports_back_into_its_own_database(cli, tmp_path):
+    cli("add", "arrest", "--date", "2021-07-30", "--journalist", "Ann")
+    cli("journalists", "set", "Ann", "--at-risk")
+    out = tmp_path / "public.json"
+    cli("export", "--redact", "--out", out)
+    assert "Ann" not in out.read_text().replace("Annual", "")
+    cli("import", out)  # the pseudonymous copy of the incident is skipped by its id
+
+
+def test_quarters_compare_with_the_quarter_before(cli):
+    cli("add", "raid", "--date", "2021-03-31")
+    cli("add", "raid", "--date", "2021-04-01")
+    summary = cli.json("summary", "--from", "2021-07", "--to", "2021-09")
+    assert summary["previous_period"] == "2021-04-01..2021-06-30"
+    assert summary["previous_total"] == 1
+    result = cli("summary", "--from", "1000", "--to", "2025", code=2)
+    assert result.stderr == ("Error: period: '1000-01-01..2025-12-31' reaches too far back "
+                             "to compare with the period before it\n")
+
+
+def test_a_published_summary_can_hide_people_at_risk(cli):
+    cli("add", "arrest", "--date", "2021-07-30", "--journalist", "Anna")
+    cli("journalists", "set", "Anna", "--at-risk")
+    pseudonym = cli.json("journalists")[0]["pseudonym"]
+    markdown = cli("summary", "--month", "2021-07", "--format", "markdown", "--redact").stdout
+    assert "Anna" not in markdown and f"| {pseudonym} | 1 |" in markdown
+    assert "| Anna | 1 |" in cli("summary", "--month", "2021-07", "--format", "markdown").stdout
+
+
+def test_designations_follow_their_incident(cli, tmp_path):
+    cli("designate", "Belsat", "--label", "extremist-formation", "--by", "KGB", "--date",
+        "2021-07-28", "--country", "BY")
+    [incident] = cli.json("list")
+    cli("edit", incident["id"], "--date", "2021-08-05", "--country", "RU")
+    assert cli.json("designations")[0]["date"] == "2021-08-05"
+    august = cli.json("summary", "--month", "2021-08")
+    assert august["by_kind"] == {"designation": 1} and len(august["designations"]) == 1
+    assert cli.json("summary", "--month", "2021-07")["designations"] == []
+    cli("delete", incident["id"], "--yes")
+    assert cli.json("designations") == []
+
+
+def test_every_publishers_newest_figure_is_shown(cli, tmp_path):
+    cli("tally", "add", "journalists-in-custody", "30", "--as-of", "2021-01-01", "--country",
+        "BY", "--publisher", "Viasna")
+    for day in range(1, 56):
+        cli("tally", "add", "journalists-in-custody", str(day), "--as-of",
+            f"2021-{2 + day // 28:02d}-{1 + day % 28:02d}", "--country", "BY", "--publisher",
+            "BAJ")
+    report = cli.json("custody", "--as-of", "2021-12-31", "--country", "BY")
+    assert sorted(t["publisher"] for t in report["reported"]) == ["BAJ", "Viasna"]
+
+
+def test_a_filtered_export_by_journalist_carries_no_figures(sample):
+    sample("add", "arrest", "--date", "2021-07-30", "--journalist", "Ann")
+    document = json.loads(sample("export", "--journalist", "Ann").stdout)
+    assert len(document["incidents"]) == 1 and document["tallies"] == []
+    document = json.loads(sample("export", "--publisher", "Viasna").stdout)
+    assert [t["publisher"] for t in document["tallies"]] == ["Viasna"]
+
+
+def test_the_chart_says_what_it_cannot_draw(cli, tmp_path):
+    pytest.importorskip("matplotlib")
+    cli("add", "killing", "--date", "2007")
+    cli("add", "killing", "--date", "2007-03-02")
+    result = cli("chart", "--year", "2007", "--out", tmp_path / "t.png")
+    assert result.stderr.splitlines()[-1] == ("1 of 2 incidents of 2007 are dated to the year "
+                                              "or across months, so in no month of the chart.")
+
+
+def test_file_system_problems_are_one_line(cli, tmp_path):
+    blocker = tmp_path / "file.db"
+    blocker.write_text("x")
+    result = cli("--db", blocker / "sub.db", "init", code=2)
+    assert result.stderr.startswith(f"Error: --db: '{blocker / 'sub.db'}' cannot be created")
+    cli("add", "raid", "--date", "2021-07-30")
+    result = cli("backup", blocker / "x.db", code=2)
+    assert result.stderr.startswith("Error: path: ") and "cannot be created" in result.stderr
+    result = cli("export", "--out", "/proc/pressfree.json", code=2)
+    assert result.stderr.startswith("Error: --out: '/proc/pressfree.json' cannot be written")
+    result = cli("list", "--limit", "99999999999999999999", code=2)
+    assert result.stderr.startswith("Error: --limit: 99999999999999999999 must be between")
+    result = cli("tally", "add", "raid", "99999999999999999999", "--period", "2021",
+                 "--country", "BY", "--publisher", "X", code=2)
+    assert result.stderr == "Error: value: '99999999999999999999' is too large\n"
+    result = cli("add", "raid", "--date", "2021-07-01..2021-07-02..2021-07-03", code=2)
+    assert result.stderr.startswith("Error: date: '2021-07-01..2021-07-02..2021-07-03' has "
+                                    "more than one '..'")

@@ -37,6 +37,10 @@ def monthly_trend(summary, out: Path) -> None:
     axes.set_ylabel("Incidents")
     axes.yaxis.get_major_locator().set_params(integer=True)
     axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
+    if summary.not_in_a_month:
+        axes.annotate(f"Not drawn: {summary.not_in_a_month} of {summary.total_incidents} "
+                      "incidents dated to the year or across months", xy=(0, -0.18),
+                      xycoords="axes fraction", fontsize="small")
     figure.tight_layout()
     out.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(out, metadata={"Date": None} if out.suffix.lower() == ".svg" else None)

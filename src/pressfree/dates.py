@@ -28,7 +28,7 @@ class PartialDate:
         if self.precision == "day":
             return self.first.isoformat()
         if self.precision == "month":
-            return self.first.strftime("%Y-%m")
+            return f"{self.first.year:04d}-{self.first.month:02d}"
         if self.precision == "year":
             return f"{self.first.year:04d}"
         return f"{self.first.isoformat()}..{self.last.isoformat()}"
@@ -38,14 +38,24 @@ class PartialDate:
         return (self.last - self.first).days + 1
 
     def previous(self) -> PartialDate:
-        """The period of the same length just before this one (a month before a month)."""
-        if self.precision == "month":
-            return month(*_shift_month(self.first.year, self.first.month, -1))
-        if self.precision == "year":
-            return year(self.first.year - 1)
-        last = self.first - timedelta(days=1)
-        return PartialDate(last - timedelta(days=self.days - 1), last,
-                           "day" if self.days == 1 else "range")
+        """The period of the same length just before this one: the month before a month,
+        the three months before a quarter, the days before a range of days."""
+        first, last = self.first, self.last
+        try:
+            if first.day == 1 and (last + timedelta(days=1)).day == 1:  # whole months
+                months = (last.year - first.year) * 12 + last.month - first.month + 1
+                start = _shift_month(first.year, first.month, -months)
+                end = _shift_month(first.year, first.month, -1)
+                shifted = PartialDate(date(*start, 1), month(*end).last, "range")
+                if self.precision in ("month", "year"):
+                    return PartialDate(shifted.first, shifted.last, self.precision)
+                return shifted
+            end_day = first - timedelta(days=1)
+            return PartialDate(end_day - timedelta(days=self.days - 1), end_day,
+                               "day" if self.days == 1 else "range")
+        except (OverflowError, ValueError):
+            raise InvalidValue("period", str(self), "reaches too far back to compare with "
+                                                    "the period before it") from None
 
     def contains(self, day: date) -> bool:
         return self.first <= day <= self.last
@@ -72,6 +82,8 @@ def year(y: int) -> PartialDate:
 def parse(text: str, field: str = "date") -> PartialDate:
     """Parse 2021-07-30, 2021-07, 2021 or a range A..B (each end any of those)."""
     value = (text or "").strip()
+    if value.count("..") > 1:
+        raise InvalidValue(field, text, "has more than one '..' (a range is A..B)")
     if ".." in value:
         start_text, _, end_text = value.partition("..")
         start, end = parse(start_text, field), parse(end_text, field)

@@ -88,6 +88,14 @@ def designate(session: Session, target: str, *, label: str, by: str, on: str,
     return records(session, [row])[0]
 
 
+def follow_incident(session: Session, incident: Incident) -> None:
+    """A designation is dated by its incident: when the incident's date is edited, so is it."""
+    for row in session.execute(select(Designation).where(
+            Designation.incident_id == incident.id)).scalars():
+        row.decided_first, row.decided_last = incident.first_day, incident.last_day
+        row.decided_precision = incident.date_precision
+
+
 def find(session: Session, public_id: str) -> Designation:
     from pressfree.lookup import by_public_id
 
@@ -104,7 +112,7 @@ def change(session: Session, public_id: str, what: str, on: str,
     if day < row.decided_first:
         decided = dates.from_stored(row.decided_first, row.decided_last, row.decided_precision)
         raise InvalidValue("--date", on, f"is before the designation was decided ({decided})")
-    if what == "lifted" and _lifted(session, row.id) is not None:
+    if _lifted(session, row.id) is not None:
         raise InvalidValue("id", public_id, "is already lifted")
     session.add(DesignationChange(designation_id=row.id, change=what, on_day=day, note=note))
     session.flush()

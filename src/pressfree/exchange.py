@@ -43,6 +43,7 @@ def write_document(session: Session, out: IO[str], filters: incidents.IncidentFi
     outlets, their custody periods and designations, and the tallies of the same period and
     country. So it can be imported on its own, and it shares nothing it was not asked for.
     """
+    redacting = redact is not None
     redact = redact or (lambda value: value)
     head = {
         "format": FORMAT, "version": VERSION,
@@ -67,16 +68,25 @@ def write_document(session: Session, out: IO[str], filters: incidents.IncidentFi
         count += 1
     custody = [asdict(c) for c in ledger.custody_history(session)]
     made = [asdict(d) for d in designations.list_designations(session)]
-    tallies = ledger.list_tallies(session, period=filters.period, country=filters.country)
+    tallies = ledger.list_tallies(session, period=filters.period, country=filters.country,
+                                  publisher=filters.publisher)
     if narrowed:
         custody = [c for c in custody if c["incident"] in ids]
         made = [d for d in made if d["incident"] in ids]
-        tallies = [t for t in tallies if not filters.kinds or t.metric in filters.kinds]
+        # figures are about a period, a country, a kind and a publisher: a filter on
+        # anything else (a journalist, a status, a tag, a limit) selects none of them
+        about_figures = not (filters.journalist or filters.outlet or filters.status
+                             or filters.tag or filters.limit is not None)
+        tallies = [t for t in tallies if about_figures
+                   and (not filters.kinds or t.metric in filters.kinds)]
         names.update(c["person"] for c in custody)
         names.update(d["target"] for d in made if d["target_type"] == "person")
         outlet_names.update(d["target"] for d in made if d["target_type"] != "person")
     people, outlets = _people_and_outlets(session, names if narrowed else None,
                                           outlet_names if narrowed else None)
+    if redacting:
+        # the name becomes the pseudonym: a second copy of it would clash on re-import
+        people = [dict(p, pseudonym=None) for p in people]
     tail = {"people": people, "outlets": outlets, "tallies": [asdict(t) for t in tallies],
             "custody": custody, "designations": made}
     out.write("\n ],\n" + json.dumps(redact(tail), ensure_ascii=False, indent=1)[2:] + "\n")
@@ -106,6 +116,16 @@ def read_document(path: Path) -> dict[str, Any]:
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise InvalidValue(section, str(rows)[:60], "must be a list of JSON objects")
     return document
+
+
+def holds_document(path: Path) -> bool:
+    """Whether a .json file is a pressfree export (else it is an array of rows)."""
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            start = handle.read(4096)
+    except UnicodeDecodeError:
+        return True  # let read_document say what is wrong
+    return not start.lstrip().startswith("[")
 
 
 def is_document(document: Any) -> bool:

@@ -18,6 +18,7 @@ from pressfree.schemas import (IncidentIn, IncidentRecord, SourceIn, SourceRecor
                                check_status, validated)
 
 CHUNK = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
+MAX_INTEGER = 2**63 - 1  # the largest integer SQLite and PostgreSQL store
 
 
 @dataclass
@@ -120,21 +121,28 @@ def add(session: Session, draft: IncidentIn, *, public_id: str | None = None,
 
 
 def _link(session: Session, incident_id: int, kind_ids: Iterable[int], draft) -> None:
+    """Link kinds, tags, journalists, outlets and sources not linked yet; sources keep the
+    order they were given in."""
     rows = {
-        IncidentKind: [{"kind_id": k} for k in kind_ids],
-        IncidentTag: [{"tag": t} for t in draft.tags],
-        IncidentJournalist: [{"person_id": person_id(session, n)} for n in draft.journalists],
-        IncidentOutlet: [{"outlet_id": outlet_id(session, n)} for n in draft.outlets],
-        IncidentSource: [{"source_id": source_id(session, s)} for s in draft.sources],
+        IncidentKind.kind_id: list(kind_ids),
+        IncidentTag.tag: draft.tags,
+        IncidentJournalist.person_id: [person_id(session, n) for n in draft.journalists],
+        IncidentOutlet.outlet_id: [outlet_id(session, n) for n in draft.outlets],
+        IncidentSource.source_id: [source_id(session, s) for s in draft.sources],
     }
-    for table, values in rows.items():
-        existing = set(session.execute(
-            select(*[c for c in table.__table__.c if c.name != "incident_id"])
-            .where(table.incident_id == incident_id)).all())
-        fresh = [v for v in values if tuple(v.values()) not in existing]
-        fresh = list({tuple(v.items()): v for v in fresh}.values())
-        if fresh:
-            session.execute(insert(table), [{"incident_id": incident_id, **v} for v in fresh])
+    for column, values in rows.items():
+        table = column.table
+        existing = set(session.execute(select(column).where(
+            table.c.incident_id == incident_id)).scalars())
+        fresh = [v for v in dict.fromkeys(values) if v not in existing]
+        if not fresh:
+            continue
+        links = [{"incident_id": incident_id, column.key: v} for v in fresh]
+        if table is IncidentSource.__table__:
+            after = len(existing)
+            for position, link in enumerate(links, start=after):
+                link["position"] = position
+        session.execute(insert(table), links)
 
 
 # --- finding ----------------------------------------------------------------------------
@@ -191,8 +199,9 @@ def filtered(filters: IncidentFilter, session: Session):
     query = query.order_by(Incident.first_day.desc(), Incident.last_day.desc(),
                            Incident.created_at.desc(), Incident.public_id)
     if filters.limit is not None:
-        if filters.limit < 0:
-            raise InvalidValue("--limit", filters.limit, "must not be negative")
+        if not 0 <= filters.limit <= MAX_INTEGER:
+            raise InvalidValue("--limit", filters.limit, "must be between 0 and "
+                                                         f"{MAX_INTEGER}")
         query = query.limit(filters.limit)
     return query
 
@@ -227,7 +236,8 @@ def _related(session: Session, ids: list[int]) -> dict[str, dict[int, list]]:
         .where(IncidentOutlet.incident_id.in_(chunk)).order_by(Outlet.name),
         "sources": lambda chunk: select(IncidentSource.incident_id, Source)
         .join(Source, Source.id == IncidentSource.source_id)
-        .where(IncidentSource.incident_id.in_(chunk)).order_by(Source.id),
+        .where(IncidentSource.incident_id.in_(chunk))
+        .order_by(IncidentSource.position, Source.id),
     }
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
@@ -297,6 +307,9 @@ def edit(session: Session, public_id: str, changes: dict, replace: bool = False)
     from pressfree import ledger
 
     ledger.sync_custody(session, incident, draft.kinds, draft.journalists)
+    from pressfree import designations
+
+    designations.follow_incident(session, incident)
     return get(session, incident.public_id)
 
 

@@ -37,6 +37,8 @@ def parse_value(text: str) -> tuple[int, str]:
     number = int(match[2])
     if number < 0:
         raise InvalidValue("value", text, "is negative")
+    if number >= 2**63:
+        raise InvalidValue("value", text, "is too large")
     return number, "at-least" if match[3] else _SIGNS[match[1]]
 
 
@@ -147,7 +149,7 @@ def newest_stock(session: Session, metric: str, as_of: date,
     if country:
         query = query.where(Tally.country == country)
     newest: dict[tuple, TallyRecord] = {}
-    for record in tally_records(session, session.execute(query.limit(50)).scalars().all()):
+    for record in tally_records(session, session.execute(query).scalars().all()):
         newest.setdefault((record.publisher, record.country), record)
     return list(newest.values())
 
@@ -205,12 +207,13 @@ def rebuild(session: Session, person_ids: set[int], *, without: int | None = Non
         for period in periods:
             session.delete(period)
         session.flush()
+        detentions = (select(IncidentKind.incident_id)
+                      .join(Kind, Kind.id == IncidentKind.kind_id)
+                      .where(Kind.slug.in_(OPENING_KINDS)))
         query = (select(Incident).join(IncidentJournalist,
                                        IncidentJournalist.incident_id == Incident.id)
-                 .join(IncidentKind, IncidentKind.incident_id == Incident.id)
-                 .join(Kind, Kind.id == IncidentKind.kind_id)
-                 .where(IncidentJournalist.person_id == pid, Kind.slug.in_(OPENING_KINDS))
-                 .distinct().order_by(Incident.first_day, Incident.last_day, Incident.id))
+                 .where(IncidentJournalist.person_id == pid, Incident.id.in_(detentions))
+                 .order_by(Incident.first_day, Incident.last_day, Incident.id))
         if without is not None:
             query = query.where(Incident.id != without)
         current = None

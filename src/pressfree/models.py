@@ -157,6 +157,8 @@ class IncidentSource(SQLModel, table=True):
 
     incident_id: int = _link_key("incident.id")
     source_id: int = _link_key("source.id")
+    # Added by schema 3: the order the sources were given in (the first is the main one).
+    position: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 # --- Schema 2: reported counts, the custody ledger, the designations register -------------
@@ -228,8 +230,8 @@ class Designation(SQLModel, table=True):
     decided_precision: str = Field(max_length=8)
     list_reference: Optional[str] = None
     source_id: Optional[int] = Field(default=None, foreign_key="source.id")
-    incident_id: Optional[int] = Field(default=None, sa_column=Column(
-        Integer, ForeignKey("incident.id", ondelete="SET NULL"), nullable=True))
+    # The incident of kind designation recorded with it: one event, deleted together.
+    incident_id: Optional[int] = _fk("incident.id", nullable=True, index=True)
 
 
 class DesignationChange(SQLModel, table=True):

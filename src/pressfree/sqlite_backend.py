@@ -14,15 +14,20 @@ from typing import Iterator
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from pressfree.errors import InvalidValue
+
 BUSY_TIMEOUT_MS = 10_000
 
 
-def create_private_file(path: Path) -> None:
+def create_private_file(path: Path, field: str = "--db") -> None:
     """Create the database file readable and writable by its owner only: it names people."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not path.exists():
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            os.close(fd)
+    except OSError as error:
+        raise InvalidValue(field, str(path), f"cannot be created ({error.strerror})") from None
 
 
 def configure(engine: Engine) -> None:
@@ -48,13 +53,16 @@ def configure(engine: Engine) -> None:
 
 
 def backup(source: Path, target: Path) -> int:
-    """Copy a live database with SQLite's online backup API; returns pages copied."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        target.unlink()
-    create_private_file(target)
+    """Copy a live database with SQLite's online backup API; returns pages copied.
+
+    The copy is made beside the target and renamed over it when complete, so an older
+    backup of the same name survives a failed one."""
+    partial = target.with_name(f".{target.name}.partial")
+    if partial.is_file():
+        partial.unlink()  # left by a backup that was interrupted
+    create_private_file(partial, "path")
     src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
-    dst = sqlite3.connect(target)
+    dst = sqlite3.connect(partial)
     try:
         # pages=-1 copies in one step: the copy is one consistent snapshot even while
         # another process writes (a stepped copy restarts whenever the source changes).
@@ -64,6 +72,7 @@ def backup(source: Path, target: Path) -> int:
     finally:
         dst.close()
         src.close()
+    os.replace(partial, target)
     return pages
 
 

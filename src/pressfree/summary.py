@@ -232,6 +232,14 @@ def _year(session: Session, period: dates.PartialDate,
     return by_kind, total, rows
 
 
+def redacted(summary: Summary, redact) -> Summary:
+    """The summary with the names of people at risk replaced, wherever they appear."""
+    from dataclasses import replace
+
+    return replace(summary, top_journalists=redact(summary.top_journalists),
+                   designations=redact(summary.designations))
+
+
 def summarise(session: Session, period: dates.PartialDate, country: str | None = None,
               today: date | None = None) -> Summary:
     code = countries.normalise(country, "--country")

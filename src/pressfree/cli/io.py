@@ -45,6 +45,10 @@ def import_(ctx: typer.Context,
             skip_invalid: Annotated[bool, typer.Option(
                 "--skip-invalid", help="Import the valid rows; write the rejected ones, with "
                                        "the reason, to FILE.rejected.csv.")] = False,
+            again: Annotated[bool, typer.Option(
+                "--again", help="Read a file imported before once more (after fixing the "
+                                "mapping): rows whose id is stored are skipped, rows "
+                                "without an id are added again.")] = False,
             quiet: Annotated[bool, typer.Option("--quiet", "-q",
                                                 help="No progress bar.")] = False) -> None:
     """Import incidents; a file already imported, or rows already present, add nothing.
@@ -61,7 +65,7 @@ def import_(ctx: typer.Context,
         raise InvalidValue("--format", fmt, f"is not an import format "
                                             f"({', '.join(readers.FORMATS)})")
     kind = fmt or readers.detect_format(file)
-    if kind == "json" and not (preset or mapping):
+    if kind == "json" and not (preset or mapping) and exchange.holds_document(file):
         if skip_invalid:
             raise InvalidValue("--skip-invalid", "", "applies to rows of CSV, NDJSON or JSON "
                                                      "arrays; a pressfree export imports whole")
@@ -75,7 +79,7 @@ def import_(ctx: typer.Context,
     chosen = mappings.load(mapping) if mapping else mappings.preset(preset or "pressfree")
     with _progress(file, quiet) as advance, writing(ctx) as session:
         report = loader.import_file(session, file, chosen, kind, dry_run=dry_run,
-                                    skip_invalid=skip_invalid, progress=advance)
+                                    skip_invalid=skip_invalid, again=again, progress=advance)
         if dry_run or (report.invalid and not skip_invalid):
             session.rollback()
     _report(report)
@@ -85,7 +89,8 @@ def _report(report) -> None:
     from pressfree.errors import PressfreeError
 
     if report.already_imported:
-        note(f"{report.file} was imported before (same sha256): nothing added.")
+        note(f"{report.file} was imported before (same sha256): nothing added. To read it "
+             "again after fixing its mapping, add --again.")
         return
     for p in report.problems:
         note(f"row {p.row}: {p.column}: {p.value!r} {p.reason}")
@@ -170,8 +175,11 @@ def _destination(out: Optional[Path]):
     if not out.parent.is_dir():
         raise InvalidValue("--out", str(out), "is in a folder that does not exist")
     partial = out.with_name(f".{out.name}.partial")
-    handle = os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w",
-                       encoding="utf-8", newline="")
+    try:
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as error:
+        raise InvalidValue("--out", str(out), f"cannot be written ({error.strerror})") from None
+    handle = os.fdopen(descriptor, "w", encoding="utf-8", newline="")
     try:
         with handle:
             yield handle

@@ -21,14 +21,15 @@ def _period(month, year, start, end):
     period = dates.period(month, year, start, end)
     if period is None:
         raise InvalidValue("period", "", "is required: give --month, --year or --from/--to")
-    if period.first.year < 2:
-        raise InvalidValue("period", str(period), "is too early to compare with the period "
-                                                  "before it")
+    period.previous()  # refuses a period too early to compare with the one before it
     return period
 
 
 def summary(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
             start: o.From = None, end: o.To = None, country: o.Country = None,
+            redact: Annotated[bool, typer.Option(
+                "--redact", help="Show journalists marked at risk by their pseudonyms, as "
+                                 "`export --redact` does: for summaries you publish.")] = False,
             fmt: FormatOption = Format.table) -> None:
     """Summarise a month, a year or any period: counts by kind, figures, custody, targets.
 
@@ -42,6 +43,10 @@ def summary(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
     period = _period(month, year, start, end)
     with reading(ctx) as session:
         result = summaries.summarise(session, period, country)
+        if redact:
+            from pressfree import people
+
+            result = summaries.redacted(result, people.redactor(session))
     emit(render_summary.render(result, fmt.value))
 
 
@@ -62,6 +67,9 @@ def chart(ctx: typer.Context, year: Annotated[str, typer.Option("--year", help="
         result = summaries.summarise(session, period, country)
     charts.monthly_trend(result, out)
     note(f"Wrote {out}.")
+    if result.not_in_a_month:
+        note(f"{result.not_in_a_month} of {result.total_incidents} incidents of {year} are "
+             "dated to the year or across months, so in no month of the chart.")
 
 
 def register(app: typer.Typer) -> None:

@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 from pressfree import countries, dates
 from pressfree.errors import InvalidValue
-from pressfree.importing.mapping import FIELDS, Mapping
+from pressfree.importing.mapping import FIELDS, LIST_FIELDS, Mapping
 from pressfree.lookup import checked_public_id
 from pressfree.models import STATUSES
 
@@ -126,7 +126,7 @@ class Converter:
             if isinstance(value, str):
                 if value.strip() in self.missing:
                     continue
-                if self.m.json_cells and value.startswith("["):
+                if self.m.json_cells and name in LIST_FIELDS and value.startswith("["):
                     value = _json_list(value)
                     if isinstance(value, list):
                         return column, value
@@ -183,7 +183,8 @@ class Converter:
         cells = []
         for column in self.m.columns.get(name, ()):
             value = row.get(column)
-            if isinstance(value, str) and self.m.json_cells and value.startswith("["):
+            if isinstance(value, str) and self.m.json_cells and name in LIST_FIELDS \
+                    and value.startswith("["):
                 value = _json_list(value)
             if isinstance(value, str) and value.strip() not in self.missing:
                 cells.append((column, value))

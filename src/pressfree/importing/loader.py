@@ -11,6 +11,7 @@ from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from pressfree import vocabulary
+from pressfree.errors import InvalidValue
 from pressfree.importing import readers
 from pressfree.importing.convert import Converter, ParsedRow, RowError
 from pressfree.importing.mapping import Mapping
@@ -120,7 +121,7 @@ def already_imported(session: Session, digest: str) -> ImportedFile | None:
 
 
 def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None = None, *,
-                dry_run: bool = False, skip_invalid: bool = False,
+                dry_run: bool = False, skip_invalid: bool = False, again: bool = False,
                 progress: Callable[[int], None] | None = None) -> ImportReport:
     """Import every row, or none: any invalid row means nothing is written (unless
     skip_invalid, which writes the valid rows and the rejected ones to a CSV beside the file).
@@ -128,11 +129,22 @@ def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None 
     fmt = fmt or readers.detect_format(path)
     report = ImportReport(file=str(path), dataset=mapping.name, dry_run=dry_run)
     digest = readers.sha256(path)
-    if already_imported(session, digest):
+    seen_before = already_imported(session, digest)
+    if seen_before and not again:
         report.already_imported = True
         return report
+    if fmt == "csv" and mapping.require_columns:
+        _check_columns(mapping, readers.csv_header(path, mapping.delimiter))
     kinds = dict(session.execute(select(Kind.slug, Kind.id)).all())
-    for slug, label in mapping.new_kinds.items():
+    wanted = dict(mapping.new_kinds)
+    for value, slugs in mapping.kinds.items():
+        for slug in slugs:
+            if slug not in kinds and slug not in wanted:
+                if mapping.unknown_kinds != "create":
+                    raise InvalidValue(f"mapping {mapping.source} [kinds] {value}", slug,
+                                       "is not a known kind (add it under [new_kinds])")
+                wanted[slug] = slug
+    for slug, label in wanted.items():
         if slug not in kinds:
             vocabulary.add_term(session, slug, label, "kind")
             report.new_kinds.append(slug)
@@ -168,13 +180,23 @@ def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None 
         report.rejected_file = rejected.close()
     if report.invalid and not skip_invalid:
         return report  # the caller rolls back: nothing is written
-    if not dry_run and not report.invalid:
+    if not dry_run and not report.invalid and not seen_before:
         # A file with rejected rows is not marked as imported, so that once fixed it can be
         # imported again (rows with ids are then skipped, rows without ids added again).
         session.add(ImportedFile(sha256=digest, name=path.name, dataset=mapping.name,
                                  rows=report.rows, imported_at=utcnow()))
         session.flush()
     return report
+
+
+def _check_columns(mapping: Mapping, header: list[str]) -> None:
+    """Every column the mapping names must be in the file: a renamed column would otherwise
+    leave a field empty in every row, silently."""
+    missing = sorted(mapping.used_columns() - mapping.skip - set(header))
+    if missing:
+        raise InvalidValue(f"mapping {mapping.source or mapping.name}", ", ".join(missing),
+                           f"names columns the file does not have (it has: "
+                           f"{', '.join(header)})")
 
 
 def _create_kinds(session, converter: Converter, kinds: dict, report: ImportReport) -> dict:
@@ -270,8 +292,9 @@ def _write(connection, backend, pending: list, kinds: dict, names: _Names, datas
                                   for n in p.outlets]
         source_ids = dict.fromkeys(url_ids[by_url[s[0]]] if s[0] else plain_ids[s]
                                    for s in p.sources)
-        links[IncidentSource.__table__] += [{"incident_id": incident_id, "source_id": s}
-                                  for s in source_ids]
+        links[IncidentSource.__table__] += [
+            {"incident_id": incident_id, "source_id": s, "position": i}
+            for i, s in enumerate(source_ids)]
     for table, rows in links.items():
         if rows:
             connection.execute(insert(table), rows)
@@ -290,7 +313,11 @@ class _Rejected:
     def add(self, number: int, row: dict, error: RowError) -> None:
         if self.writer is None:
             self.columns = [c for c in row if c != "__width__"]
-            self.handle = open(self.path, "w", encoding="utf-8", newline="")
+            try:
+                self.handle = open(self.path, "w", encoding="utf-8", newline="")
+            except OSError as error:
+                raise InvalidValue("--skip-invalid", str(self.path),
+                                   f"cannot be written ({error.strerror})") from None
             self.writer = csv.writer(self.handle)
             self.writer.writerow(["row", "column", "value", "reason", *self.columns])
         self.writer.writerow([number, error.column, error.value, error.reason,

@@ -43,6 +43,7 @@ class Mapping:
     delimiter: str | None = None
     skip: set[str] = field(default_factory=set)  # columns neither mapped nor kept as extra
     json_cells: bool = False  # cells holding JSON arrays or objects are decoded
+    require_columns: bool = True  # a CSV must have every column the mapping names
     source: str | None = None  # where the mapping came from, for messages
 
     def used_columns(self) -> set[str]:
@@ -83,12 +84,17 @@ def parse(data: dict, name: str, source: str) -> Mapping:
     """Build a Mapping from parsed TOML, refusing anything it would not understand."""
     known = {"name", "columns", "split", "missing", "date_formats", "unknown_kinds", "kinds",
              "new_kinds", "values", "patterns", "subtract", "ignore", "defaults",
-             "country_names", "delimiter", "skip", "json_cells"}
+             "country_names", "delimiter", "skip", "json_cells", "require_columns"}
     for key in data:
         if key not in known:
             raise InvalidValue(f"mapping {source}", key, "is not a mapping setting "
                                f"(known: {', '.join(sorted(known))})")
     mapping = Mapping(name=_setting(data, "name", str, source, name), source=source)
+    for table in ("defaults", "values", "patterns", "subtract", "ignore"):
+        for key in _table(data, table, source):
+            if key not in FIELDS:
+                raise InvalidValue(f"mapping {source} [{table}]", key,
+                                   f"is not a field (known: {', '.join(FIELDS)})")
     for key, value in _table(data, "columns", source).items():
         if key not in FIELDS:
             raise InvalidValue(f"mapping {source} [columns]", key,
@@ -138,6 +144,7 @@ def parse(data: dict, name: str, source: str) -> Mapping:
         mapping.defaults[key] = value
     mapping.country_names = _setting(data, "country_names", bool, source, False)
     mapping.json_cells = _setting(data, "json_cells", bool, source, False)
+    mapping.require_columns = _setting(data, "require_columns", bool, source, True)
     mapping.delimiter = _setting(data, "delimiter", str, source)
     if mapping.delimiter is not None and len(mapping.delimiter) != 1:
         raise InvalidValue(f"mapping {source} delimiter", mapping.delimiter,
@@ -149,10 +156,14 @@ def parse(data: dict, name: str, source: str) -> Mapping:
 
 
 def load(path: Path) -> Mapping:
+    if path.is_dir():
+        raise InvalidValue("--mapping", str(path), "is a folder: name a TOML file")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InvalidValue("--mapping", str(path), "does not exist") from None
+    except UnicodeDecodeError:
+        raise InvalidValue("--mapping", str(path), "is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
         raise InvalidValue("--mapping", str(path), f"is not valid TOML ({error})") from None
     return parse(data, path.stem, str(path))

@@ -131,6 +131,19 @@ def sniff_delimiter(path: Path) -> str:
         return ","
 
 
+def csv_header(path: Path, delimiter: str | None) -> list[str]:
+    """The column names of a CSV file (its first row)."""
+    handle = _text(path, None)
+    try:
+        first = next(csv.reader(handle, delimiter=delimiter or sniff_delimiter(path)), [])
+    except UnicodeDecodeError:
+        raise InvalidValue("file", str(path), "is not UTF-8 text: save it as UTF-8 (in a "
+                                              "spreadsheet: CSV UTF-8)") from None
+    finally:
+        handle.close()
+    return [h.strip() for h in first]
+
+
 def _csv_rows(handle, delimiter: str | None, path: Path) -> Iterator[tuple[int, dict]]:
     """Rows numbered as a spreadsheet shows them: the header is row 1."""
     reader = csv.reader(handle, delimiter=delimiter or sniff_delimiter(path))

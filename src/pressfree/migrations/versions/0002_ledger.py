@@ -81,11 +81,12 @@ def upgrade() -> None:
         sa.Column("decided_precision", sa.String(8), nullable=False),
         sa.Column("list_reference", sa.String),
         sa.Column("source_id", sa.Integer, sa.ForeignKey("source.id")),
-        sa.Column("incident_id", sa.Integer, sa.ForeignKey("incident.id", ondelete="SET NULL")),
+        sa.Column("incident_id", sa.Integer, _cascade("incident.id")),
     )
     op.create_index("ix_designation_outlet_id", "designation", ["outlet_id"])
     op.create_index("ix_designation_person_id", "designation", ["person_id"])
     op.create_index("ix_designation_decided", "designation", ["decided_first"])
+    op.create_index("ix_designation_incident_id", "designation", ["incident_id"])
     op.create_table(
         "designation_change",
         sa.Column("id", sa.Integer, primary_key=True),

@@ -30,6 +30,8 @@ def upgrade() -> None:
     op.drop_index("ix_incident_days", "incident")
     op.create_index("ix_incident_period", "incident",
                     ["first_day", "last_day", "country", "city"])
+    op.add_column("incident_source", sa.Column("position", sa.Integer, nullable=False,
+                                               server_default="0"))
     op.create_table(
         "imported_file",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -43,6 +45,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("imported_file")
+    with op.batch_alter_table("incident_source") as batch:
+        batch.drop_column("position")
     op.drop_index("ix_incident_period", "incident")
     op.create_index("ix_incident_days", "incident", ["first_day", "last_day"])
     with op.batch_alter_table("person") as batch:
