@@ -57,9 +57,6 @@ class PartialDate:
             raise InvalidValue("period", str(self), "reaches too far back to compare with "
                                                     "the period before it") from None
 
-    def contains(self, day: date) -> bool:
-        return self.first <= day <= self.last
-
 
 def _shift_month(y: int, m: int, by: int) -> tuple[int, int]:
     index = y * 12 + (m - 1) + by

@@ -9,7 +9,6 @@ from dataclasses import asdict, is_dataclass
 from datetime import date
 from typing import Any, Iterable, Sequence
 
-from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
@@ -174,9 +173,6 @@ def incident_detail(record: Any, fmt: str):
             grid.add_row(key.replace("_", " "), cell(value))
     return grid
 
-
-def lines(*parts: Any) -> Group:
-    return Group(*parts)
 
 
 # Flat CSV columns of an export: lists joined with "; ", sources as parallel lists.

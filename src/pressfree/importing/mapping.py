@@ -176,6 +176,3 @@ def preset(name: str) -> Mapping:
         raise InvalidValue("--preset", name, f"is not a preset (known: {known})")
     return load(path)
 
-
-def preset_names() -> list[str]:
-    return sorted(p.stem for p in PRESETS.glob("*.toml"))
