@@ -277,11 +277,8 @@ def edit(session: Session, public_id: str, changes: dict, replace: bool = False)
     """Change the fields given; list values are added, or replace the old ones with replace."""
     incident = find(session, public_id)
     current = get(session, incident.public_id)
-    merged = {name: getattr(current, name) for name in FIELDS}
+    merged = {name: getattr(current, name) for name in FIELDS + LISTS}
     merged["sources"] = [s.__dict__ for s in current.sources]
-    for name in LISTS:
-        if name != "sources":
-            merged[name] = list(getattr(current, name))
     for name, value in changes.items():
         if value is None or (name in LISTS and not value):
             continue
@@ -290,8 +287,7 @@ def edit(session: Session, public_id: str, changes: dict, replace: bool = False)
         else:
             merged[name] = value
     draft = validated(IncidentIn, **merged)
-    if "kinds" in changes and changes["kinds"]:
-        vocabulary.ids_for(session, draft.kinds, "kind")
+    kind_ids = vocabulary.ids_for(session, draft.kinds, "kind")  # refuses unknown kinds first
     incident.first_day, incident.last_day = draft.date.first, draft.date.last
     incident.date_precision = draft.date.precision
     for name in ("country", "region", "city", "perpetrator", "summary", "status"):
@@ -302,8 +298,7 @@ def edit(session: Session, public_id: str, changes: dict, replace: bool = False)
                       IncidentSource):
             session.execute(delete(table).where(table.incident_id == incident.id))
     session.flush()
-    _link(session, incident.id, vocabulary.ids_for(session, draft.kinds, "kind").values(),
-          draft)
+    _link(session, incident.id, kind_ids.values(), draft)
     from pressfree import ledger
 
     ledger.sync_custody(session, incident, draft.kinds, draft.journalists)
