@@ -1,5 +1,7 @@
 """The designations register."""
 
+import json
+
 DESIGNATE = ["designate", "Belsat", "--label", "extremist-formation", "--by", "KGB",
              "--date", "2021-07-26..2021-07-30", "--country", "BY", "--publisher", "VOA"]
 
@@ -68,3 +70,23 @@ def test_labels_can_be_extended(cli):
     cli("designate", "Meduza", "--label", "undesirable-media", "--by", "Prosecutor General",
         "--date", "2023-01-26", "--country", "RU")
     assert {l["slug"]: l["count"] for l in cli.json("labels")}["undesirable-media"] == 1
+
+
+def test_designating_an_organisation_records_it_as_one(cli):
+    cli("designate", "Viasna", "--label", "extremist-formation", "--by", "MVD", "--date",
+        "2023-08", "--target-type", "Organisation")
+    document = json.loads(cli("export").stdout)
+    assert document["outlets"] == [{"name": "Viasna", "type": "organisation"}]
+
+
+def test_designations_follow_their_incident(cli, tmp_path):
+    cli("designate", "Belsat", "--label", "extremist-formation", "--by", "KGB", "--date",
+        "2021-07-28", "--country", "BY")
+    [incident] = cli.json("list")
+    cli("edit", incident["id"], "--date", "2021-08-05", "--country", "RU")
+    assert cli.json("designations")[0]["date"] == "2021-08-05"
+    august = cli.json("summary", "--month", "2021-08")
+    assert august["by_kind"] == {"designation": 1} and len(august["designations"]) == 1
+    assert cli.json("summary", "--month", "2021-07")["designations"] == []
+    cli("delete", incident["id"], "--yes")
+    assert cli.json("designations") == []

@@ -212,8 +212,13 @@ def test_an_invalid_row_means_nothing_is_imported_and_every_bad_row_is_named(cli
         "--skip-invalid)"]
     assert cli.json("list") == []
     assert cli("import", sheet, "--mapping", rules, "--dry-run", code=1).stderr.splitlines()[
-        -2:] == ["Would import 5 incidents from 8 rows; 3 invalid.",
-                 "Error: import: 3 of 8 rows are invalid"]
+        -1] == ("Error: import: 3 of 8 rows are invalid; nothing would be imported (fix them, "
+                "or use --skip-invalid)")
+    # a dry run says exactly what the run would do, --skip-invalid included
+    result = cli("import", sheet, "--mapping", rules, "--dry-run", "--skip-invalid")
+    assert result.stderr.splitlines()[-1] == ("Would import 5 incidents from 8 rows; 3 invalid, "
+                                              "to be left out.")
+    assert not (tmp_path / "sheet.rejected.csv").exists()
     assert cli.json("list") == []
     result = cli("import", sheet, "--mapping", rules, "--skip-invalid")
     rejected = tmp_path / "sheet.rejected.csv"
@@ -376,7 +381,7 @@ def test_backup_is_a_consistent_copy_while_another_connection_writes(cli, db_pat
     thread = threading.Thread(target=writer)
     thread.start()
     try:
-        copy = tmp_path / "backups" / "copy.db"
+        copy = tmp_path / "copy.db"
         result = cli("backup", copy)
     finally:
         stop.set()
@@ -388,3 +393,127 @@ def test_backup_is_a_consistent_copy_while_another_connection_writes(cli, db_pat
     assert check.execute("select count(*) from incident").fetchone() == (23,)
     check.close()
     assert cli.json("--db", copy, "info")["incidents"] == 23
+
+
+@pytest.mark.parametrize("toml, message", [
+    ('columns = "x"', "columns: 'x' must be a table"),
+    ('[columns]\ndate = "d"\n[kinds]\nraid = 5', "[kinds] raid: 5 must be a list of text"),
+    ('delimiter = ";;"\n[columns]\ndate = "d"', "delimiter: ';;' must be one character"),
+    ('missing = "N/A"\n[columns]\ndate = "d"', "missing: 'N/A' must be a list of text"),
+    ('country_names = "false"\n[columns]\ndate = "d"', "country_names: 'false' must be true "
+                                                       "or false"),
+    ('[columns]\ndate = "d"\n[patterns]\ndate = 5', "[patterns] date: 5 must be text"),
+])
+def test_mapping_settings_of_the_wrong_type(cli, tmp_path, toml, message):
+    rules, sheet = tmp_path / "m.toml", tmp_path / "s.csv"
+    rules.write_text(toml)
+    sheet.write_text("d,k\n2021-07-30,raid\n")
+    result = cli("import", sheet, "--mapping", rules, code=2)
+    assert result.stderr.startswith(f"Error: mapping {rules} {message}"), result.stderr
+
+
+def test_external_ids_are_unique_per_dataset_through_a_round_trip(cli, tmp_path):
+    for name in ("ngo-a", "ngo-b"):
+        rules, sheet = tmp_path / f"{name}.toml", tmp_path / f"{name}.csv"
+        rules.write_text(f'name = "{name}"\n[columns]\nexternal_id = "Case"\ndate = "d"\n'
+                         'kinds = "k"\n')
+        sheet.write_text(f"Case,d,k,source\n1,2021-07-30,raid,{name}\n2,2021-07-31,raid,{name}\n")
+        cli("import", sheet, "--mapping", rules)
+    assert len(cli.json("list")) == 4
+    for fmt in ("csv", "ndjson"):
+        exported = tmp_path / f"all.{fmt}"
+        cli("export", "--format", fmt, "--out", exported)
+        fresh = tmp_path / f"fresh-{fmt}.db"
+        assert cli("--db", fresh, "import", exported).stderr == \
+            "Imported 4 incidents from 4 rows.\n"
+
+
+def test_an_id_column_must_hold_pressfree_ids(cli, tmp_path):
+    sheet = tmp_path / "ids.csv"
+    sheet.write_text("id,date,kinds\n1,2021-07-30,raid\n")
+    result = cli("import", sheet, code=1)
+    assert result.stderr.splitlines()[0].startswith("row 2: id: '1' is not a pressfree id")
+
+
+def test_csv_round_trip_keeps_awkward_values_and_extra_fields(cli, tmp_path):
+    sheet, rules = tmp_path / "s.csv", tmp_path / "m.toml"
+    rules.write_text('[columns]\ndate = "d"\nkinds = "k"\njournalists = "who"\n'
+                     'source_url = "url"\nsource_title = "title"\n')
+    with open(sheet, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["d", "k", "who", "url", "title", "Notes"])
+        writer.writerow(["2021-07-30", "raid", "Doe; Jane", "https://x.test/a",
+                         "Raids; detentions", "secret note"])
+    cli("import", sheet, "--mapping", rules)
+    exported = tmp_path / "out.csv"
+    cli("export", "--format", "csv", "--out", exported)
+    fresh = tmp_path / "fresh.db"
+    cli("--db", fresh, "import", exported)
+    [item] = cli.json("--db", fresh, "list")
+    assert item["journalists"] == ["Doe; Jane"]
+    assert item["sources"] == [{"url": "https://x.test/a", "publisher": None,
+                                "title": "Raids; detentions", "published": None}]
+    assert item["extra"] == {"Notes": "secret note"}
+
+
+def test_a_mapping_naming_columns_the_file_lacks_is_refused(cli, tmp_path):
+    rules, sheet = tmp_path / "m.toml", tmp_path / "s.csv"
+    rules.write_text('[columns]\ndate = "When"\nkinds = "Type"\ncity = "Town"\n')
+    sheet.write_text("When,Type,City\n2021-07-30,raid,Minsk\n")
+    result = cli("import", sheet, "--mapping", rules, code=2)
+    assert result.stderr == (f"Error: mapping {rules}: 'Town' names columns the file does not "
+                             "have (it has: When, Type, City)\n")
+    rules.write_text('[columns]\ndate = "When"\nkinds = "Type"\n')
+    cli("import", sheet, "--mapping", rules)  # City was kept as an extra field
+    rules.write_text('[columns]\ndate = "When"\nkinds = "Type"\ncity = "City"\n')
+    assert "add --again" in cli("import", sheet, "--mapping", rules).stderr
+    result = cli("import", sheet, "--mapping", rules, "--again")
+    assert result.stderr == "Imported 1 incidents from 1 rows.\n"  # no id: added again
+    assert sorted(str(i["city"]) for i in cli.json("list")) == ["Minsk", "None"]
+
+
+def test_bad_mapping_files(cli, tmp_path):
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("When,Type\n2021-07-01,Search\n")
+    cases = [
+        (b'[columns]\ndate="When"\nkinds="Type"\n[kinds]\n"Search"="raids"\n',
+         "[kinds] search: 'raids' is not a known kind (add it under [new_kinds])"),
+        (b'[columns]\ndate="When"\n[defaults]\ncontry = "BY"\n',
+         "[defaults]: 'contry' is not a field"),
+        (b'name="x"\n[columns]\ndate="d\xe9"\n', None),
+    ]
+    for content, message in cases:
+        rules = tmp_path / "m.toml"
+        rules.write_bytes(content)
+        result = cli("import", sheet, "--mapping", rules, "--dry-run", code=2)
+        expected = (f"Error: mapping {rules} {message}" if message else
+                    f"Error: --mapping: '{rules}' is not UTF-8 text")
+        assert result.stderr.startswith(expected), result.stderr
+    result = cli("import", sheet, "--mapping", tmp_path, code=2)
+    assert result.stderr == f"Error: --mapping: '{tmp_path}' is a folder: name a TOML file\n"
+
+
+def test_list_output_imports_back_as_a_json_array(sample, tmp_path):
+    listed = tmp_path / "listed.json"
+    listed.write_text(sample("list", "--format", "json").stdout)
+    fresh = tmp_path / "fresh.db"
+    assert sample("--db", fresh, "import", listed).stderr == \
+        "Imported 2 incidents from 2 rows.\n"
+    assert [i["id"] for i in sample.json("--db", fresh, "list")] == \
+        [i["id"] for i in sample.json("list")]
+
+
+def test_round_trips_keep_source_order_and_text_that_looks_like_json(cli, tmp_path):
+    cli("add", "raid", "--date", "2021-07-30", "--summary", '["a", "b"]', "--source",
+        "https://z.test/1", "--source", "https://a.test/2", "--publisher", "BAJ")
+    cli("add", "raid", "--date", "2021-07-31", "--source", "https://a.test/2")
+    cli("import", FIXTURES / "pft_excerpt.csv", "--preset", "pft")
+    for fmt in ("csv", "ndjson"):
+        out = tmp_path / f"out.{fmt}"
+        cli("export", "--format", fmt, "--out", out)
+        fresh = tmp_path / f"fresh-{fmt}.db"
+        cli("--db", fresh, "import", out)
+        assert cli.json("--db", fresh, "list") == cli.json("list"), fmt
+    first = [i for i in cli.json("list") if i["date"] == "2021-07-30"][0]
+    assert first["summary"] == '["a", "b"]'
+    assert [s["url"] for s in first["sources"]] == ["https://z.test/1", "https://a.test/2"]

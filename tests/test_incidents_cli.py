@@ -232,3 +232,15 @@ def test_usage_errors_are_one_line_too(cli, args, line):
     result = cli(*args, code=2)
     assert result.stderr.startswith(line)
     assert result.stderr.count("\n") == 1
+
+
+def test_small_inconsistencies(cli):
+    new_id = cli("add", "raid", "--date", "2021-07-30", "--status", "confirmed").stdout.strip()
+    result = cli("edit", new_id, "--status", "", code=2)
+    assert result.stderr.startswith("Error: status: '' is not a status")
+    result = cli("add", "raid", "--date", "2021-07-30", "--published", "2021-07-31", code=2)
+    assert result.stderr.startswith("Error: --published: '2021-07-31' needs a source")
+    assert cli("export", "--format", "CSV").stdout.startswith("id,date,")
+    cli("add", "raid", "--date", "2021-07-30", "--journalist", "Ann")
+    cli("journalists", "set", "Ann", "--outlet", " Belsat ")
+    assert cli.json("journalists")[0]["outlet"] == "Belsat"

@@ -147,3 +147,77 @@ def test_a_detention_dated_only_to_a_month(cli):
     assert held(cli, "2021-06-30") == {}
     cli("release", "Ігар Лосік", "--date", "2021-07-15")  # possible: within the month
     assert held(cli, "2021-07-16") == {}
+
+
+def test_a_tally_must_fit_its_metric(cli):
+    result = cli("tally", "add", "journalists-in-custody", "5", "--period", "2021-07",
+                 "--country", "BY", "--publisher", "X", code=2)
+    assert result.stderr.startswith("Error: --period: '2021-07' does not fit "
+                                    "journalists-in-custody")
+    result = cli("tally", "add", "raid", "5", "--as-of", "2021-07-30", "--country", "BY",
+                 "--publisher", "X", code=2)
+    assert result.stderr.startswith("Error: --as-of: '2021-07-30' does not fit raid")
+    result = cli("tally", "list", "--metric", "bogus", code=2)
+    assert result.stderr.startswith("Error: --metric: 'bogus' is not a known kind")
+
+
+def test_editing_a_detention_keeps_the_custody_ledger_in_step(cli):
+    new_id = cli("add", "detention", "--date", "2021-07-10", "--country", "BY",
+                 "--journalist", "Ann Lee", "--journalist", "Carl").stdout.strip()
+    cli("release", "Ann Lee", "--date", "2021-07-15")
+    cli("edit", new_id, "--status", "confirmed")  # must not re-open Ann's custody
+
+    def held(day, *extra):
+        return sorted(r["person"] for r in
+                      cli.json("custody", "--as-of", day, *extra)["held"])
+
+    assert held("2021-07-20") == ["Carl"]
+    assert held("2021-07-12") == ["Ann Lee", "Carl"]
+    cli("edit", new_id, "--date", "2021-07-11", "--country", "RU")
+    assert held("2021-07-12", "--country", "RU") == ["Ann Lee", "Carl"]
+    assert held("2021-07-10") == []
+    result = cli("edit", new_id, "--date", "2021-07-20", code=2)
+    assert result.stderr == ("Error: date: '2021-07-20' is after the recorded release "
+                             "(2021-07-15)\n")
+    cli("edit", new_id, "--replace", "--journalist", "Dan")
+    assert held("2021-07-12") == ["Dan"]
+    cli("edit", new_id, "--replace", "--kind", "raid")
+    assert held("2021-07-12") == []
+    detained = cli("add", "arrest", "--date", "2021-07-01", "--journalist", "Eve").stdout
+    cli("delete", detained.strip(), "--yes")
+    assert held("2021-07-12") == []
+
+
+def _held(cli, day):
+    return [(r["person"], r["since"]) for r in cli.json("custody", "--as-of", day)["held"]]
+
+
+def test_a_detention_inside_a_finished_period_does_not_hold_anyone_twice(cli):
+    cli("add", "detention", "--date", "2021-07-01", "--journalist", "X")
+    cli("release", "X", "--date", "2021-07-10")
+    cli("add", "arrest", "--date", "2021-07-05", "--journalist", "X")
+    assert _held(cli, "2021-07-06") == [("X", "2021-07-01")]
+    assert _held(cli, "2021-12-31") == []
+
+
+def test_the_ledger_does_not_depend_on_the_order_of_entry(cli):
+    first = cli("add", "detention", "--date", "2021-07-01", "--journalist", "Y").stdout
+    cli("add", "arrest", "--date", "2021-07-03", "--journalist", "Y")
+    cli("delete", first.strip(), "--yes")
+    assert _held(cli, "2021-07-05") == [("Y", "2021-07-03")]
+    cli("add", "detention", "--date", "2021-07-01", "--journalist", "W")
+    cli("add", "detention", "--date", "2021-08-01", "--journalist", "W")
+    cli("release", "W", "--date", "2021-07-10")
+    assert _held(cli, "2021-07-05") == [("W", "2021-07-01"), ("Y", "2021-07-03")]
+    assert _held(cli, "2021-08-15") == [("Y", "2021-07-03"), ("W", "2021-08-01")]
+
+
+def test_every_publishers_newest_figure_is_shown(cli, tmp_path):
+    cli("tally", "add", "journalists-in-custody", "30", "--as-of", "2021-01-01", "--country",
+        "BY", "--publisher", "Viasna")
+    for day in range(1, 56):
+        cli("tally", "add", "journalists-in-custody", str(day), "--as-of",
+            f"2021-{2 + day // 28:02d}-{1 + day % 28:02d}", "--country", "BY", "--publisher",
+            "BAJ")
+    report = cli.json("custody", "--as-of", "2021-12-31", "--country", "BY")
+    assert sorted(t["publisher"] for t in report["reported"]) == ["BAJ", "Viasna"]

@@ -49,8 +49,8 @@ def test_new_database_is_private_and_uses_wal(cli, db_path, store):
 
 def test_info_reports_schema_and_counts(sample):
     facts = sample.json("info")
-    assert facts["schema_version"] == 3
-    assert facts["schema_revision"] == "0003_imports"
+    assert facts["schema_version"] == 4
+    assert facts["schema_revision"] == "0004_rules"
     assert (facts["incidents"], facts["tallies"], facts["designations"]) == (2, 2, 1)
     assert facts["first_incident"] == "2021-07-26" and facts["last_incident"] == "2021-07-30"
 
@@ -70,6 +70,13 @@ def test_schema_matches_the_models(store):
 def test_a_schema_1_database_is_upgraded_in_place_without_loss(cli, tmp_path):
     path = tmp_path / "old.db"
     shutil.copy(FIXTURES / "schema1.db", path)
+    # reading never changes the file: a command that only reads asks for the upgrade
+    result = cli("--db", path, "list", code=1)
+    assert result.stderr == ("Error: database: schema 0001 is older than this pressfree "
+                             "(0004): run `pressfree init` to upgrade it (reading never "
+                             "changes the file)\n")
+    assert not (tmp_path / "old.db.schema-1.bak").exists()
+    cli("--db", path, "init")
     [raid, detention] = cli.json("--db", path, "list")
     assert raid["id"] == "0b7c3e52-9d41-4a8e-8f0e-6c2d9a1b7e11"
     assert raid["kinds"] == ["equipment-seizure", "raid"]
@@ -81,7 +88,7 @@ def test_a_schema_1_database_is_upgraded_in_place_without_loss(cli, tmp_path):
     assert raid["created_at"] == "2021-07-31T09:00:00Z"
     assert detention["journalists"] == ["Андрэй Ŭładzimiraŭ"]
     assert detention["date"] == "2021-07"
-    assert cli.json("--db", path, "info")["schema_version"] == 3
+    assert cli.json("--db", path, "info")["schema_version"] == 4
     kinds = {k["slug"]: k["count"] for k in cli.json("--db", path, "kinds")}
     assert kinds["internet-shutdown"] == 0 and kinds["raid"] == 1
     # the file as it was is kept beside the upgraded one
@@ -126,7 +133,6 @@ def test_every_write_is_one_transaction(store):
 def test_two_writers_wait_for_each_other(store, db_path):
     """A second writer waits on the busy timeout instead of failing at once."""
     import threading
-    import time
 
     from pressfree import db, incidents
     from pressfree.schemas import IncidentIn, validated
@@ -134,22 +140,30 @@ def test_two_writers_wait_for_each_other(store, db_path):
     other = db.open_store(str(db_path))
     draft = validated(IncidentIn, kinds=["raid"], date="2021-07-30")
     errors = []
+    started, done = threading.Event(), threading.Event()
 
     def second():
         try:
+            started.set()
             with other.session(write=True) as session:
                 incidents.add(session, draft)
+            done.set()
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
 
-    with store.session(write=True) as session:
-        incidents.add(session, draft)
-        thread = threading.Thread(target=second)
-        thread.start()
-        time.sleep(0.3)  # the second writer is now blocked on the lock
-        assert thread.is_alive()
-    thread.join(timeout=10)
-    other.dispose()
+    thread = threading.Thread(target=second, daemon=True)
+    try:
+        with store.session(write=True) as session:
+            incidents.add(session, draft)
+            thread.start()
+            assert started.wait(10), "the second writer never started"
+            # while this transaction is open, the second writer cannot commit
+            assert not done.wait(0.5), "the second writer did not wait for the lock"
+            assert errors == []
+        assert done.wait(10), f"the second writer never finished: {errors}"
+    finally:
+        thread.join(timeout=10)
+        other.dispose()
     assert errors == []
     with store.session() as session:
         assert session.execute(text("select count(*) from incident")).scalar() == 2
@@ -165,6 +179,28 @@ def test_migration_files_are_named_by_their_revisions():
     config = Config()
     config.set_main_option("script_location", str(db.MIGRATIONS))
     scripts = ScriptDirectory.from_config(config)
-    assert scripts.get_current_head() == db.head_revision() == "0003_imports"
+    assert scripts.get_current_head() == db.head_revision() == "0004_rules"
     for script in scripts.walk_revisions():
         assert script.path.endswith(f"{script.revision}.py")
+
+
+def test_file_system_problems_are_one_line(cli, tmp_path):
+    blocker = tmp_path / "file.db"
+    blocker.write_text("x")
+    result = cli("--db", blocker / "sub.db", "init", code=2)
+    assert result.stderr.startswith(f"Error: --db: '{blocker / 'sub.db'}' cannot be created")
+    cli("add", "raid", "--date", "2021-07-30")
+    result = cli("backup", blocker / "x.db", code=2)
+    assert result.stderr == (f"Error: path: '{blocker / 'x.db'}' is in a folder that does not "
+                             "exist (create it first)\n")
+    result = cli("export", "--out", "/proc/pressfree.json", code=2)
+    assert result.stderr.startswith("Error: --out: '/proc/pressfree.json' cannot be written")
+    result = cli("list", "--limit", "99999999999999999999", code=2)
+    assert result.stderr.startswith("Error: --limit: 99999999999999999999 must be between")
+    result = cli("tally", "add", "raid", "99999999999999999999", "--period", "2021",
+                 "--country", "BY", "--publisher", "X", code=2)
+    assert result.stderr == ("Error: value: '99999999999999999999' is too large (at most "
+                             "2,147,483,647)\n")
+    result = cli("add", "raid", "--date", "2021-07-01..2021-07-02..2021-07-03", code=2)
+    assert result.stderr.startswith("Error: date: '2021-07-01..2021-07-02..2021-07-03' has "
+                                    "more than one '..'")

@@ -15,12 +15,51 @@ Incidents (BY unless noted), with the periods they count in:
 A is released on 2021-07-25; C (from July) and D (from 20 June, RU) are still held.
 """
 
+import sqlite3
+
 import pytest
 
+from conftest import Cli
+
+
+def _contents(path):
+    connection = sqlite3.connect(path)
+    try:
+        return list(connection.iterdump())
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="module")
+def worked_db(tmp_path_factory):
+    """The worked dataset, built once for the module in a database of its own.
+
+    The autouse `isolated` fixture is per test, so this sets up the same kind of temporary
+    environment itself while it builds the database.
+    """
+    folder = tmp_path_factory.mktemp("worked")
+    path = folder / "worked.db"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("HOME", str(folder / "home"))
+        monkeypatch.setenv("XDG_DATA_HOME", str(folder / "data-home"))
+        monkeypatch.setenv("PRESSFREE_DB", str(path))
+        monkeypatch.setenv("NO_COLOR", "1")
+        monkeypatch.setenv("COLUMNS", "200")
+        monkeypatch.delenv("CI", raising=False)
+        _build_worked(Cli())
+    return path, _contents(path)
 
 
 @pytest.fixture
-def worked(cli):
+def worked(cli, worked_db, monkeypatch):
+    """`cli` pointed at the shared worked database; the test must only read it."""
+    path, before = worked_db
+    monkeypatch.setenv("PRESSFREE_DB", str(path))
+    yield cli
+    assert _contents(path) == before, "a test wrote to the shared worked database"
+
+
+def _build_worked(cli):
     def add(*args):
         cli("add", *args, "--publisher", "BAJ")
 
@@ -45,7 +84,6 @@ def worked(cli):
         "--publisher", "Viasna")
     cli("tally", "add", "journalists-in-custody", "28", "--as-of", "2021-07-30", "--country",
         "BY", "--publisher", "BAJ")
-    return cli
 
 
 def test_july(worked):
@@ -193,3 +231,43 @@ def test_chart_without_matplotlib_says_how_to_install_it(worked, tmp_path, monke
     result = worked("chart", "--year", "2021", "--out", tmp_path / "t.png", code=1)
     assert result.stderr == ("Error: chart: matplotlib is not installed; install the charts "
                              "extra with: pip install 'pressfree[charts]'\n")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--from", "2021-07"], "--from/--to: '2021-07' a summary needs both ends of the period"),
+    (["--to", "2021-07"], "--from/--to: '2021-07' a summary needs both ends of the period"),
+    (["--year", "0001"], "period: '0001' reaches too far back to compare with the period "
+                         "before it"),
+])
+def test_summary_periods_it_cannot_compare(cli, args, message):
+    cli("init")
+    assert cli("summary", *args, code=2).stderr == f"Error: {message}\n"
+
+
+def test_quarters_compare_with_the_quarter_before(cli):
+    cli("add", "raid", "--date", "2021-03-31")
+    cli("add", "raid", "--date", "2021-04-01")
+    summary = cli.json("summary", "--from", "2021-07", "--to", "2021-09")
+    assert summary["previous_period"] == "2021-04-01..2021-06-30"
+    assert summary["previous_total"] == 1
+    result = cli("summary", "--from", "1000", "--to", "2025", code=2)
+    assert result.stderr == ("Error: period: '1000-01-01..2025-12-31' reaches too far back "
+                             "to compare with the period before it\n")
+
+
+def test_a_published_summary_can_hide_people_at_risk(cli):
+    cli("add", "arrest", "--date", "2021-07-30", "--journalist", "Anna")
+    cli("journalists", "set", "Anna", "--at-risk")
+    pseudonym = cli.json("journalists")[0]["pseudonym"]
+    markdown = cli("summary", "--month", "2021-07", "--format", "markdown", "--redact").stdout
+    assert "Anna" not in markdown and f"| {pseudonym} | 1 |" in markdown
+    assert "| Anna | 1 |" in cli("summary", "--month", "2021-07", "--format", "markdown").stdout
+
+
+def test_the_chart_says_what_it_cannot_draw(cli, tmp_path):
+    pytest.importorskip("matplotlib")
+    cli("add", "killing", "--date", "2007")
+    cli("add", "killing", "--date", "2007-03-02")
+    result = cli("chart", "--year", "2007", "--out", tmp_path / "t.png")
+    assert result.stderr.splitlines()[-1] == ("1 of 2 incidents of 2007 are dated to the year "
+                                              "or across months, so in no month of the chart.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pressfree.errors import PressfreeError
+from pressfree.private_files import WholeFile
 
 
 def require_matplotlib() -> None:
@@ -42,6 +43,10 @@ def monthly_trend(summary, out: Path) -> None:
                       "incidents dated to the year or across months", xy=(0, -0.18),
                       xycoords="axes fraction", fontsize="small")
     figure.tight_layout()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(out, metadata={"Date": None} if out.suffix.lower() == ".svg" else None)
-    pyplot.close(figure)
+    svg = out.suffix.lower() == ".svg"
+    try:
+        with WholeFile(out, "--out") as whole, whole.open("wb") as handle:
+            figure.savefig(handle, format="svg" if svg else "png",
+                           metadata={"Date": None} if svg else None)
+    finally:
+        pyplot.close(figure)

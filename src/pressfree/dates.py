@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from pressfree.errors import InvalidValue
 
@@ -139,3 +139,18 @@ def period(month_text: str | None = None, year_text: str | None = None,
             raise InvalidValue("--to", end, f"ends before --from {start}")
         return PartialDate(first, last, "range" if first != last else "day")
     return default
+
+
+def parse_timestamp(text, field: str = "timestamp") -> datetime:
+    """An ISO 8601 moment ("2021-07-30T21:27:00Z", or with an offset) as an aware UTC
+    datetime; one without an offset is taken as UTC, as pressfree writes them."""
+    value = str(text).strip()
+    if value[-1:] in ("Z", "z"):
+        value = value[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=timezone.utc)
+        return moment.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
+        raise InvalidValue(field, text, "is not an ISO 8601 timestamp") from None

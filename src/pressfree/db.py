@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from pressfree.errors import InvalidValue, PressfreeError
+from pressfree.errors import InvalidValue, PressfreeError, shown
 
 ENV_VAR = "PRESSFREE_DB"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -74,27 +75,33 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(location: str, upgrade: bool = True, create: bool = True) -> Store:
-    """Open (and create, and upgrade) the database at a path or SQLAlchemy URL.
+def open_store(location: str, write: bool = True, upgrade: bool = True) -> Store:
+    """Open the database at a path or SQLAlchemy URL.
 
-    With create=False a SQLite file that does not exist is an error: a mistyped --db for a
-    read-only command should say so, not report an empty new database.
+    For writing, a missing SQLite file is created (0600) and an older schema upgraded.
+    For reading, nothing is ever created or changed: the database must exist and be at this
+    pressfree's schema, and a SQLite file is opened read-only (so reading works in a folder
+    or on a disk the user cannot write to).
     """
     from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
-    engine = None
+    if location.strip() == ":memory:":
+        raise InvalidValue("--db", location, "is not a file: pressfree keeps its data in a "
+                                             "file, and a database in memory would be lost")
     if "://" in location:
         try:
-            engine = create_engine(location)
-        except (ArgumentError, ImportError) as error:
-            raise InvalidValue("--db", location,
+            url = make_url(location)
+        except (ArgumentError, ValueError) as error:
+            raise InvalidValue("--db", hide_password(location),
                                f"is not a usable database URL ({error})") from None
-        if engine.url.get_backend_name() == "sqlite":
-            if not engine.url.database or engine.url.database == ":memory:":
-                raise InvalidValue("--db", location, "names no database file (pressfree keeps "
-                                                     "its data in a file)")
-            path = Path(engine.url.database)
+        if url.get_backend_name() == "sqlite":
+            if not url.database or url.database == ":memory:" or url.query.get("mode") \
+                    == "memory":
+                raise InvalidValue("--db", location, "names no database file (pressfree "
+                                                     "keeps its data in a file)")
+            path = Path(url.database)
         else:
             path = None
     else:
@@ -104,20 +111,31 @@ def open_store(location: str, upgrade: bool = True, create: bool = True) -> Stor
 
         if path.is_dir():
             raise InvalidValue("--db", location, "is a folder, not a database file")
-        if not create and not path.exists():
+        if not write and not path.exists():
             raise InvalidValue("--db", location, "does not exist (any command that records "
                                                  "something, or `pressfree init`, creates it)")
-        sqlite_backend.create_private_file(path)
-        engine = engine or create_engine(f"sqlite:///{path}")
-        sqlite_backend.configure(engine)
+        if write:
+            sqlite_backend.create_database_file(path)
+        engine = create_engine(sqlite_backend.url(path, write))
+        sqlite_backend.configure(engine, write)
     else:
         from pressfree import postgres_backend
 
+        try:
+            engine = create_engine(url)
+        except (ArgumentError, ImportError, ValueError) as error:
+            raise InvalidValue("--db", url.render_as_string(hide_password=True),
+                               f"is not a usable database URL ({error})") from None
         postgres_backend.configure(engine)
     store = Store(location, engine, path)
     if upgrade:
-        upgrade_schema(store)
+        upgrade_schema(store) if write else check_readable(store)
     return store
+
+
+def hide_password(location: str) -> str:
+    """A URL as it may be shown: any password replaced by ***, even in a malformed URL."""
+    return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", location)
 
 
 def _alembic_config(connection):
@@ -132,17 +150,26 @@ def _alembic_config(connection):
 def head_revision() -> str:
     """The newest schema. Migration files are named by their revision ids, numbered in
     order (a test holds them to it), so this needs no Alembic import on every start."""
-    return max(p.stem for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+    return known_revisions()[-1]
 
 
-def current_revision(store: Store) -> str | None:
+def known_revisions() -> list[str]:
+    return sorted(p.stem for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+def current_revision(store: Store, connection=None) -> str | None:
     """The schema the database is at; None for a new, empty database."""
     from sqlalchemy import inspect, text
 
-    with store.engine.connect() as connection:
-        if not inspect(connection).has_table("alembic_version"):
-            return None
-        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    if connection is None:
+        with store.engine.connect() as connection:
+            return current_revision(store, connection)
+    if not inspect(connection).has_table("alembic_version"):
+        if inspect(connection).get_table_names():
+            raise PressfreeError(f"--db: {store.display!r} is a database, but not "
+                                 "pressfree's (it has tables of its own): name another file")
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def schema_version(revision: str | None) -> int:
@@ -150,26 +177,61 @@ def schema_version(revision: str | None) -> int:
     return int(revision.split("_", 1)[0]) if revision else 0
 
 
-def upgrade_schema(store: Store, target: str = "head") -> None:
-    """Bring the schema up to date in one transaction, keeping a copy of an older file."""
+def _checked(store: Store, connection=None) -> str | None:
+    """The database's schema, refused when this pressfree does not know it (a newer
+    pressfree wrote it, or it is garbage), before anything is written."""
     from sqlalchemy.exc import DatabaseError, OperationalError
 
     try:
-        current = current_revision(store)
+        current = current_revision(store, connection)
     except (OperationalError, DatabaseError) as error:
         raise PressfreeError(f"--db: {store.display!r} cannot be opened as a database "
                              f"({error.orig})") from None
+    if current is None or current in known_revisions():
+        return current
+    head = head_revision()
+    number = re.match(r"^(\d+)(?:_|$)", str(current))
+    if number and int(number[1]) > schema_version(head):
+        raise PressfreeError(f"database: schema {int(number[1]):04d} is newer than this "
+                             f"pressfree ({schema_version(head):04d}); upgrade pressfree")
+    raise PressfreeError(f"database: schema {shown(current)} is not one this pressfree "
+                         f"knows (it knows {', '.join(known_revisions())})")
+
+
+def check_readable(store: Store) -> None:
+    """A database a read-only command can use as it is."""
+    current = _checked(store)
+    head = head_revision()
+    if current is None:
+        raise PressfreeError(f"--db: {store.display!r} holds no pressfree database yet (any "
+                             "command that records something, or `pressfree init`, creates "
+                             "one)")
+    if current != head:
+        raise PressfreeError(f"database: schema {schema_version(current):04d} is older than "
+                             f"this pressfree ({schema_version(head):04d}): run `pressfree "
+                             "init` to upgrade it (reading never changes the file)")
+
+
+def upgrade_schema(store: Store, target: str = "head") -> None:
+    """Bring the schema up to date in one transaction, keeping a copy of an older file.
+
+    Two commands starting at once on a new database both find it out of date: the upgrade
+    runs under the backend's write lock (an advisory lock on PostgreSQL), and whoever comes
+    second finds the schema current once it holds the lock, and does nothing."""
     head = head_revision() if target == "head" else target
-    if current == head:
+    if _checked(store) == head:
         return
-    if current is not None and store.path is not None:
-        # An upgrade rewrites tables; keep the old file until the user deletes it.
-        backup_path = store.path.with_name(
-            f"{store.path.name}.schema-{schema_version(current)}.bak")
-        if not backup_path.exists():
-            store.backend.backup(store.path, backup_path)
     from alembic import command  # only when there is something to upgrade: it is slow
 
     with store.engine.execution_options(pressfree_write=True).connect() as connection:
         with store.backend.migrating(connection):
+            current = _checked(store, connection)
+            if current == head:
+                return
+            if current is not None and store.path is not None:
+                # An upgrade rewrites tables; keep the old file until the user deletes it.
+                backup_path = store.path.with_name(
+                    f"{store.path.name}.schema-{schema_version(current)}.bak")
+                if not backup_path.exists():
+                    store.backend.backup(store.path, backup_path)
             command.upgrade(_alembic_config(connection), target)

@@ -11,11 +11,10 @@ from sqlmodel import Session
 
 from pressfree import countries, dates, incidents, vocabulary
 from pressfree.errors import InvalidValue
-from pressfree.models import (TARGET_TYPES, Designation, DesignationChange, Incident, Label,
+from pressfree.models import (CHANGES, TARGET_TYPES, Designation, DesignationChange, Incident, Label,
                               Outlet, Person, Source)
-from pressfree.schemas import IncidentIn, SourceIn, validated
+from pressfree.schemas import IncidentIn, SourceIn, clean_text, validated
 
-CHANGES = ("appealed", "upheld", "lifted")
 
 
 @dataclass
@@ -35,32 +34,49 @@ class DesignationRecord:
     lifted_on: Optional[str] = None
 
 
+def _target_type(session: Session, target: str, asked: str | None) -> str:
+    """What the target is: a person, or the type its outlet record already has (the one
+    place a target's type lives); a new outlet takes the type asked for, or "outlet"."""
+    wanted = (asked or "").strip().lower() or None
+    if wanted is not None and wanted not in TARGET_TYPES:
+        raise InvalidValue("--target-type", asked,
+                           f"is not a target type ({', '.join(TARGET_TYPES)})")
+    if wanted == "person":
+        return wanted
+    stored = session.execute(select(Outlet.type).where(Outlet.name == target)).scalar()
+    if stored is not None and wanted is not None and stored != wanted:
+        raise InvalidValue("--target-type", asked, f"does not match {target!r}, recorded as "
+                                                   f"{'an' if stored[0] in 'aeiou' else 'a'} "
+                                                   f"{stored}")
+    return stored or wanted or "outlet"
+
+
 def designate(session: Session, target: str, *, label: str, by: str, on: str,
-              target_type: str = "outlet", country: str | None = None,
+              target_type: str | None = None, country: str | None = None,
               list_reference: str | None = None, source: str | None = None,
               publisher: str | None = None, title: str | None = None,
               public_id: str | None = None, incident_id: str | None = None) -> DesignationRecord:
     """Record a designation and the incident of kind designation that goes with it."""
-    target_type = (target_type or "").strip().lower()
-    if target_type not in TARGET_TYPES:
-        raise InvalidValue("--target-type", target_type,
-                           f"is not a target type ({', '.join(TARGET_TYPES)})")
     if not (target or "").strip():
         raise InvalidValue("target", target, "is empty")
+    target = clean_text(target, "target")
+    target_type = _target_type(session, target, target_type)
     if not (by or "").strip():
         raise InvalidValue("--by", by, "is empty: name the court, ministry or agency")
+    by = clean_text(by, "--by")
     label_id = vocabulary.ids_for(session, [label], "label", "--label")[label.strip().lower()]
     when = dates.parse(on, "--date")
-    target = target.strip()
     sources = [] if not (source or publisher) else [
         validated(SourceIn, url=source, publisher=publisher, title=title)]
     label_name = session.get(Label, label_id).name
     if target_type != "person":
-        # create (or re-type) the target first, so the incident links the right record
-        outlet = session.get(Outlet, incidents.outlet_id(session, target, target_type))
-        outlet.type = target_type
+        # create the target first, with its type, so the incident links the right record
+        incidents.outlet_id(session, target, target_type)
     if incident_id:
         incident = incidents.find(session, incident_id)
+        if "designation" not in incidents.get(session, incident.public_id).kinds:
+            raise InvalidValue("incident", incident_id, "is not an incident of kind "
+                                                        "designation")
     else:
         draft = validated(
             IncidentIn, kinds=["designation"], date=when, country=countries.normalise(country),
@@ -70,9 +86,9 @@ def designate(session: Session, target: str, *, label: str, by: str, on: str,
         added = incidents.add(session, draft)
         incident = incidents.find(session, added.record.id)
     row = Designation(
-        target_type=target_type, label_id=label_id, issued_by=by.strip(),
+        label_id=label_id, issued_by=by,
         decided_first=when.first, decided_last=when.last, decided_precision=when.precision,
-        list_reference=(list_reference or "").strip() or None,
+        list_reference=clean_text(list_reference, "--reference"),
         source_id=incidents.source_id(session, sources[0]) if sources else None,
         incident_id=incident.id)
     if target_type == "person":
@@ -88,10 +104,23 @@ def designate(session: Session, target: str, *, label: str, by: str, on: str,
     return records(session, [row])[0]
 
 
-def follow_incident(session: Session, incident: Incident) -> None:
-    """A designation is dated by its incident: when the incident's date is edited, so is it."""
+def follow_incident(session: Session, incident: Incident, kinds: list[str]) -> None:
+    """A designation is dated by its incident: when the incident's date is edited, so is it.
+    The incident must stay one of kind designation, and must not move after a later step
+    (appeal, lift) recorded on the designation."""
     for row in session.execute(select(Designation).where(
             Designation.incident_id == incident.id)).scalars():
+        if "designation" not in kinds:
+            raise InvalidValue("kind", ", ".join(kinds), f"leaves out designation: incident "
+                               f"{incident.public_id[:8]} records designation "
+                               f"{row.public_id[:8]} (delete that instead)")
+        when = dates.from_stored(incident.first_day, incident.last_day,
+                                 incident.date_precision)
+        for step in session.execute(select(DesignationChange).where(
+                DesignationChange.designation_id == row.id)).scalars():
+            if step.on_day < incident.first_day:
+                raise InvalidValue("date", str(when), f"is after the designation was "
+                                   f"{step.change} ({step.on_day.isoformat()})")
         row.decided_first, row.decided_last = incident.first_day, incident.last_day
         row.decided_precision = incident.date_precision
 
@@ -154,8 +183,9 @@ def list_designations(session: Session, *, as_of: str | None = None, label: str 
 
 def records(session: Session, rows: list[Designation]) -> list[DesignationRecord]:
     labels = {l.id: l for l in session.execute(select(Label)).scalars()}
-    outlets = dict(session.execute(select(Outlet.id, Outlet.name).where(
-        Outlet.id.in_({r.outlet_id for r in rows if r.outlet_id}))).all())
+    outlets = {id_: (name, type_) for id_, name, type_ in session.execute(
+        select(Outlet.id, Outlet.name, Outlet.type).where(
+        Outlet.id.in_({r.outlet_id for r in rows if r.outlet_id})))}
     people = dict(session.execute(select(Person.id, Person.name).where(
         Person.id.in_({r.person_id for r in rows if r.person_id}))).all())
     sources = {s.id: s for s in session.execute(select(Source).where(
@@ -173,7 +203,8 @@ def records(session: Session, rows: list[Designation]) -> list[DesignationRecord
         source = sources.get(r.source_id)
         lifted = [c["date"] for c in changes.get(r.id, []) if c["change"] == "lifted"]
         out.append(DesignationRecord(
-            r.public_id, outlets.get(r.outlet_id) or people.get(r.person_id), r.target_type,
+            r.public_id, outlets[r.outlet_id][0] if r.outlet_id else people.get(r.person_id),
+            outlets[r.outlet_id][1] if r.outlet_id else "person",
             labels[r.label_id].slug, labels[r.label_id].name, r.issued_by,
             str(dates.from_stored(r.decided_first, r.decided_last, r.decided_precision)),
             r.list_reference, source.url if source else None,

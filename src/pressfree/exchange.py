@@ -9,14 +9,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, Iterator
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from pressfree import designations, incidents, ledger, vocabulary
 from pressfree.errors import InvalidValue, PressfreeError
 from pressfree.lookup import checked_public_id
 from pressfree.models import CustodyPeriod, Incident, Outlet, Person, Tally
-from pressfree.schemas import IncidentIn, validated
+from pressfree.schemas import IncidentIn, clean_text, validated
 
 FORMAT, VERSION = "pressfree", 1
 SECTIONS = ("kinds", "labels", "people", "outlets", "incidents", "tallies", "custody",
@@ -94,9 +94,11 @@ def write_document(session: Session, out: IO[str], filters: incidents.IncidentFi
 
 
 def read_document(path: Path) -> dict[str, Any]:
+    from pressfree.importing.readers import load_json
+
     try:
         with open(path, encoding="utf-8-sig") as handle:
-            document = json.load(handle)
+            document = load_json(handle, "file", str(path))
     except UnicodeDecodeError:
         raise InvalidValue("file", str(path), "is not UTF-8 text") from None
     except json.JSONDecodeError as error:
@@ -138,10 +140,8 @@ def _entry(section: str, index: int) -> Iterator[None]:
     where = f"{section}[{index}]"
     try:
         yield
-    except InvalidValue as error:
-        raise InvalidValue(f"{where}.{error.field}", error.value, error.reason) from None
     except PressfreeError as error:
-        raise type(error)(f"{where}: {error}") from None
+        raise error.at(where) from None
     except KeyError as error:
         raise InvalidValue(where, "", f"lacks the field {error.args[0]!r}") from None
     except (TypeError, AttributeError, ValueError) as error:
@@ -205,7 +205,7 @@ def load_document(session: Session, document: dict[str, Any]) -> dict[str, int]:
         with _entry("designations", index):
             record = designations.designate(
                 session, item["target"], label=item["label"], by=item["issued_by"],
-                on=item["date"], target_type=item.get("target_type", "outlet"),
+                on=item["date"], target_type=item.get("target_type"),
                 list_reference=item.get("list_reference"), source=item.get("source"),
                 publisher=item.get("publisher"), public_id=item.get("id"),
                 incident_id=item.get("incident"))
@@ -232,13 +232,10 @@ def _existing(session: Session, model, public_ids: list) -> set[str]:
     return found
 
 
-def _timestamp(text: str | None):
-    if not text:
-        return None
-    from datetime import timezone
+def _timestamp(text: str | None, field: str):
+    from pressfree import dates
 
-    moment = datetime.fromisoformat(text.removesuffix("Z"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return dates.parse_timestamp(text, field) if text else None
 
 
 def _load_incident(session: Session, item: dict) -> None:
@@ -246,40 +243,67 @@ def _load_incident(session: Session, item: dict) -> None:
                                        "perpetrator", "summary", "journalists", "outlets",
                                        "status", "tags", "sources")}
     draft = validated(IncidentIn, **{k: v for k, v in fields.items() if v is not None})
+    external_id = clean_text(_text(item.get("external_id")), "external_id")
+    dataset = clean_text(_text(item.get("dataset")), "dataset")
+    extra = item.get("extra")
+    if extra is not None and not isinstance(extra, dict):
+        raise InvalidValue("extra", extra, "must be a JSON object")
+    # An incident imported from another tracker's export opened no custody period where it
+    # came from, and does not here: the ledger's rule is the same whatever the path.
     added = incidents.add(session, draft, public_id=item.get("id"),
-                          created_at=_timestamp(item.get("created_at")),
-                          updated_at=_timestamp(item.get("updated_at")), open_custody=False)
-    if any(item.get(k) for k in ("external_id", "dataset", "extra")):
+                          created_at=_timestamp(item.get("created_at"), "created_at"),
+                          updated_at=_timestamp(item.get("updated_at"), "updated_at"),
+                          opens_custody=dataset is None)
+    if external_id or dataset or extra:
         row = incidents.find(session, added.record.id)
-        row.external_id, row.dataset, row.extra = (item.get("external_id"),
-                                                   item.get("dataset"), item.get("extra"))
+        row.external_id, row.dataset, row.extra = external_id, dataset, extra or None
+
+
+def _text(value):
+    """An id in a document may be written as a number: keep it as text."""
+    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
+        else value
 
 
 def _load_custody(session: Session, rows: list[dict]) -> int:
-    """Custody periods, skipping any that already exist for the same person and start."""
+    """Custody periods of a document: each names the detention that opened it (loaded from
+    the document or already stored) and, when it ended, its release. The releases are
+    recorded, checked as `pressfree release` checks them, and the periods derived again
+    by the ledger's one rule; returns how many periods are new."""
     from pressfree import dates
 
-    added = 0
+    concerned: set[int] = set()
+    before = session.execute(select(func.count()).select_from(CustodyPeriod)).scalar_one()
     for index, row in enumerate(rows):
         with _entry("custody", index):
             since = dates.parse(row["since"], "since")
-            pid = incidents.person_id(session, row["person"])
-            duplicate = session.execute(select(CustodyPeriod.id).where(
-                CustodyPeriod.person_id == pid, CustodyPeriod.start_first == since.first,
-                CustodyPeriod.start_last == since.last)).first()
-            if duplicate:
-                continue
-            incident_id = incidents.find(session, row["incident"]).id \
-                if row.get("incident") else None
-            session.add(CustodyPeriod(
-                person_id=pid, incident_id=incident_id, start_first=since.first,
-                start_last=since.last, start_precision=since.precision,
-                country=row.get("country"), outcome=row.get("outcome"),
-                released_on=dates.parse_day(row["released_on"], "released_on")
-                if row.get("released_on") else None))
-            session.flush()
-        added += 1
-    return added
+            if not row.get("incident"):
+                raise InvalidValue("incident", row.get("incident"), "is required: a custody "
+                                   "period belongs to the detention or arrest that opened it")
+            record = incidents.get(session, row["incident"])
+            name = _named(session, row["person"], record)
+            if not set(record.kinds) & set(ledger.OPENING_KINDS):
+                raise InvalidValue("incident", row["incident"], "is not a detention or arrest")
+            pid = incidents.person_id(session, name)
+            concerned.add(pid)
+            if row.get("released_on"):
+                day = dates.parse_day(row["released_on"], "released_on")
+                outcome = ledger.check_release(row.get("outcome"), day, since, "released_on")
+                ledger.record_release(session, pid, day, outcome)
+    ledger.rebuild(session, concerned)
+    return session.execute(select(func.count()).select_from(CustodyPeriod)).scalar_one() \
+        - before
+
+
+def _named(session: Session, person: str, record) -> str:
+    """The journalist of an incident a custody entry names: by name, or by the pseudonym a
+    redacted export of this database gave them."""
+    if person in record.journalists:
+        return person
+    real = session.execute(select(Person.name).where(Person.pseudonym == person)).scalar()
+    if real in record.journalists:
+        return real
+    raise InvalidValue("person", person, f"is not named by incident {record.id}")
 
 
 def iter_records(session: Session, filters: incidents.IncidentFilter,

@@ -11,11 +11,11 @@ from sqlmodel import Session
 
 from pressfree import dates, vocabulary
 from pressfree.errors import InvalidValue
-from pressfree.models import (Incident, IncidentJournalist, IncidentKind, IncidentOutlet,
+from pressfree.models import (OUTLET_TYPES, Incident, IncidentJournalist, IncidentKind, IncidentOutlet,
                               IncidentSource, IncidentTag, Kind, Outlet, Person, Source, stamp,
                               utcnow)
 from pressfree.schemas import (IncidentIn, IncidentRecord, SourceIn, SourceRecord,
-                               check_status, validated)
+                               check_status, clean_text, validated)
 
 CHUNK = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
 MAX_INTEGER = 2**63 - 1  # the largest integer SQLite and PostgreSQL store
@@ -49,6 +49,9 @@ class IncidentFilter:
 # --- people, outlets, sources: found by exact name or URL, created when new -----------------
 
 def person_id(session: Session, name: str) -> int:
+    name = clean_text(name, "name")
+    if not name:
+        raise InvalidValue("name", name or "", "is empty")
     found = session.execute(select(Person.id).where(Person.name == name)).scalar()
     if found is None:
         person = Person(name=name)
@@ -59,6 +62,11 @@ def person_id(session: Session, name: str) -> int:
 
 
 def outlet_id(session: Session, name: str, type_: str = "outlet") -> int:
+    name = clean_text(name, "name")
+    if not name:
+        raise InvalidValue("name", name or "", "is empty")
+    if type_ not in OUTLET_TYPES:
+        raise InvalidValue("type", type_, f"is not an outlet type ({', '.join(OUTLET_TYPES)})")
     found = session.execute(select(Outlet.id).where(Outlet.name == name)).scalar()
     if found is None:
         outlet = Outlet(name=name, type=type_)
@@ -94,15 +102,17 @@ def source_id(session: Session, source: SourceIn) -> int:
 # --- adding -----------------------------------------------------------------------------
 
 def add(session: Session, draft: IncidentIn, *, public_id: str | None = None,
-        created_at=None, updated_at=None, open_custody: bool = True) -> Added:
-    """Store a new incident with everything it links to; open custody for detentions."""
+        created_at=None, updated_at=None, opens_custody: bool = True) -> Added:
+    """Store a new incident with everything it links to; open custody for detentions
+    (unless opens_custody is false: see models.Incident.opens_custody)."""
     kind_ids = vocabulary.ids_for(session, draft.kinds, "kind")
     now = utcnow()
     incident = Incident(
         first_day=draft.date.first, last_day=draft.date.last,
         date_precision=draft.date.precision, country=draft.country, region=draft.region,
         city=draft.city, perpetrator=draft.perpetrator, summary=draft.summary,
-        status=draft.status, created_at=created_at or now, updated_at=updated_at or now)
+        status=draft.status, created_at=created_at or now, updated_at=updated_at or now,
+        opens_custody=opens_custody)
     if public_id:
         from pressfree.lookup import checked_public_id
 
@@ -110,10 +120,9 @@ def add(session: Session, draft: IncidentIn, *, public_id: str | None = None,
     session.add(incident)
     session.flush()
     _link(session, incident.id, kind_ids.values(), draft)
-    if open_custody:
-        from pressfree import ledger
+    from pressfree import ledger
 
-        ledger.sync_custody(session, incident, draft.kinds, draft.journalists)
+    ledger.sync_custody(session, incident, draft.kinds, draft.journalists)
     warnings = [] if draft.sources else [
         f"incident {incident.public_id} has no source: add one with "
         f"`pressfree edit {incident.public_id[:8]} --source URL`"]
@@ -304,7 +313,7 @@ def edit(session: Session, public_id: str, changes: dict, replace: bool = False)
     ledger.sync_custody(session, incident, draft.kinds, draft.journalists)
     from pressfree import designations
 
-    designations.follow_incident(session, incident)
+    designations.follow_incident(session, incident, draft.kinds)
     return get(session, incident.public_id)
 
 

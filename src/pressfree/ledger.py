@@ -7,18 +7,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, delete, insert, or_, select
 from sqlmodel import Session
 
 from pressfree import countries, dates, vocabulary
-from pressfree.errors import Conflict, InvalidValue, NotFound
-from pressfree.models import (CustodyPeriod, Incident, IncidentJournalist, IncidentKind, Kind,
+from pressfree.errors import Conflict, InvalidValue, NotFound, shown
+from pressfree.models import (MAX_COUNT, CustodyPeriod, CustodyRelease, Incident, IncidentJournalist, IncidentKind, Kind,
                               Person, Source, Tally)
-from pressfree.schemas import SourceIn, validated
+from pressfree.schemas import SourceIn, clean_text, validated
 
-# Qualifier slug -> how a reader says it. The order matters for parsing: ">=" before ">".
-QUALIFIERS = {"exact": "{n}", "at-least": "at least {n}", "more-than": "more than {n}",
-              "about": "about {n}", "at-most": "at most {n}"}
+# Qualifier slug -> how a reader says it (the slugs are models.QUALIFIERS).
+PHRASES = {"exact": "{n}", "at-least": "at least {n}", "more-than": "more than {n}",
+           "about": "about {n}", "at-most": "at most {n}"}
 _VALUE = re.compile(r"^(>=|>|<=|~|≥|≤)?\s*(-?\d+)\s*(\+)?$")
 _SIGNS = {None: "exact", ">=": "at-least", "≥": "at-least", ">": "more-than", "~": "about",
           "<=": "at-most", "≤": "at-most"}
@@ -34,16 +34,17 @@ def parse_value(text: str) -> tuple[int, str]:
     if not match or (match[1] and match[3]):
         raise InvalidValue("value", text, "has an unknown qualifier (use 28, 200+, >=200, "
                                           ">200, ~200 or <=200)")
-    number = int(match[2])
-    if number < 0:
+    if match[2].startswith("-"):
         raise InvalidValue("value", text, "is negative")
-    if number >= 2**63:
-        raise InvalidValue("value", text, "is too large")
+    # Compared as text first: Python refuses to convert integers of over 4,300 digits.
+    if len(match[2].lstrip("0")) > len(str(MAX_COUNT)) or int(match[2]) > MAX_COUNT:
+        raise InvalidValue("value", text, f"is too large (at most {MAX_COUNT:,})")
+    number = int(match[2])
     return number, "at-least" if match[3] else _SIGNS[match[1]]
 
 
 def say(value: int, qualifier: str) -> str:
-    return QUALIFIERS[qualifier].format(n=value)
+    return PHRASES[qualifier].format(n=value)
 
 
 @dataclass
@@ -95,7 +96,7 @@ def add_tally(session: Session, metric: str, value: str, *, period: str | None =
     source_row = validated(SourceIn, url=source, publisher=publisher, title=title)
     tally = Tally(metric=metric, value=number, qualifier=qualifier, first_day=when.first,
                   last_day=when.last, date_precision=when.precision, as_of=bool(as_of),
-                  country=code, scope=(scope or "").strip() or None,
+                  country=code, scope=clean_text(scope, "--scope"),
                   source_id=source_id(session, source_row))
     if public_id:
         from pressfree.lookup import checked_public_id
@@ -167,6 +168,54 @@ class CustodyRecord:
     incident: Optional[str]
 
 
+@dataclass(frozen=True)
+class Detention:
+    """A detention or arrest naming the person, as the ledger needs it."""
+
+    incident_id: int
+    first: date
+    last: date
+    precision: str
+    country: Optional[str]
+
+
+@dataclass(frozen=True, order=True)
+class Release:
+    day: date
+    outcome: str
+
+
+@dataclass
+class Period:
+    detention: Detention
+    released: Optional[Release] = None
+
+
+def derive_periods(detentions: list[Detention],
+                   releases: list[Release]) -> tuple[list[Period], list[Release], list[Release]]:
+    """One person's custody periods from their detentions and recorded releases: the rule
+    of the ledger, whatever order things were entered in and whatever path they came by.
+
+    Detentions are taken in date order. The first opens a period; one while the person is
+    still held (its start is on or before the period's release, or there is none) adds
+    nothing; each period ends with the earliest release on or after its start; a detention
+    after that release opens the next. Returns the periods, the releases passed over
+    because a later detention started after them (an edit moved a detention past its
+    release), and the releases left after the last period ended."""
+    periods: list[Period] = []
+    waiting = sorted(releases)
+    passed: list[Release] = []
+    for detention in sorted(detentions, key=lambda d: (d.first, d.last, d.incident_id)):
+        current = periods[-1] if periods else None
+        if current and (current.released is None
+                        or current.released.day >= detention.first):
+            continue  # still held: this detention is part of the same period
+        while waiting and waiting[0].day < detention.first:
+            passed.append(waiting.pop(0))
+        periods.append(Period(detention, waiting.pop(0) if waiting else None))
+    return periods, passed, waiting
+
+
 def sync_custody(session: Session, incident: Incident, kinds: list[str],
                  journalists: list[str]) -> None:
     """After an incident is added or edited, re-derive the custody of everyone it concerns."""
@@ -174,7 +223,7 @@ def sync_custody(session: Session, incident: Incident, kinds: list[str],
 
     concerned = set(session.execute(select(CustodyPeriod.person_id).where(
         CustodyPeriod.incident_id == incident.id)).scalars())
-    if set(kinds) & set(OPENING_KINDS):
+    if incident.opens_custody and set(kinds) & set(OPENING_KINDS):
         concerned.update(person_id(session, name) for name in journalists)
     rebuild(session, concerned, strict=True)
 
@@ -188,78 +237,104 @@ def before_delete(session: Session, incident: Incident) -> None:
     rebuild(session, concerned, without=incident.id)
 
 
+def _detentions(session: Session, pid: int, without: int | None) -> list[Detention]:
+    opening = (select(IncidentKind.incident_id).join(Kind, Kind.id == IncidentKind.kind_id)
+               .where(Kind.slug.in_(OPENING_KINDS)))
+    query = (select(Incident.id, Incident.first_day, Incident.last_day,
+                    Incident.date_precision, Incident.country)
+             .join(IncidentJournalist, IncidentJournalist.incident_id == Incident.id)
+             .where(IncidentJournalist.person_id == pid, Incident.opens_custody.is_(True),
+                    Incident.id.in_(opening)))
+    if without is not None:
+        query = query.where(Incident.id != without)
+    return [Detention(*row) for row in session.execute(query).all()]
+
+
 def rebuild(session: Session, person_ids: set[int], *, without: int | None = None,
             strict: bool = False) -> None:
-    """Derive each person's custody periods from their detentions and arrests, in date
-    order, and the releases recorded for them.
+    """Write each person's custody periods as derive_periods says.
 
-    The first detention opens a period; one while the person is still held adds nothing;
-    each period ends with the earliest recorded release on or after its start, and a
-    detention after that release opens the next. So the ledger never depends on the order
-    things were entered in. With strict, a release that no longer ends any period (an edit
-    moved the detention after it) is refused rather than dropped.
-    """
+    With strict (an edit), a release that a detention moved past would no longer end
+    anything: the edit is refused. Otherwise (a delete) a release that ends nothing any more
+    is removed with what it ended."""
     for pid in sorted(person_ids):
-        periods = session.execute(select(CustodyPeriod).where(
-            CustodyPeriod.person_id == pid, CustodyPeriod.incident_id.is_not(None))
-        ).scalars().all()
-        releases = sorted((p.released_on, p.outcome) for p in periods if p.released_on)
-        for period in periods:
-            session.delete(period)
+        stored = session.execute(select(CustodyRelease).where(
+            CustodyRelease.person_id == pid)).scalars().all()
+        periods, passed, left = derive_periods(
+            _detentions(session, pid, without),
+            [Release(r.released_on, r.outcome) for r in stored])
+        if strict and passed:
+            start = next(p.detention for p in periods if p.detention.first > passed[-1].day)
+            when = dates.from_stored(start.first, start.last, start.precision)
+            raise InvalidValue("date", str(when), "is after the recorded release "
+                                                  f"({passed[-1].day.isoformat()})")
+        unused = set(passed) | set(left)
+        for row in stored:
+            if Release(row.released_on, row.outcome) in unused:
+                session.delete(row)
+        session.execute(delete(CustodyPeriod).where(CustodyPeriod.person_id == pid,
+                                                    CustodyPeriod.incident_id.is_not(None)))
         session.flush()
-        detentions = (select(IncidentKind.incident_id)
-                      .join(Kind, Kind.id == IncidentKind.kind_id)
-                      .where(Kind.slug.in_(OPENING_KINDS)))
-        query = (select(Incident).join(IncidentJournalist,
-                                       IncidentJournalist.incident_id == Incident.id)
-                 .where(IncidentJournalist.person_id == pid, Incident.id.in_(detentions))
-                 .order_by(Incident.first_day, Incident.last_day, Incident.id))
-        if without is not None:
-            query = query.where(Incident.id != without)
-        current = None
-        for incident in session.execute(query).scalars():
-            if current is not None and (current.released_on is None
-                                        or current.released_on >= incident.first_day):
-                continue  # still held: this detention is part of the same period
-            spent = [r for r in releases if r[0] < incident.first_day]
-            if strict and spent:
-                when = dates.from_stored(incident.first_day, incident.last_day,
-                                         incident.date_precision)
-                raise InvalidValue("date", str(when), "is after the recorded release "
-                                                      f"({spent[-1][0].isoformat()})")
-            releases = [r for r in releases if r[0] >= incident.first_day]
-            current = CustodyPeriod(
-                person_id=pid, incident_id=incident.id, start_first=incident.first_day,
-                start_last=incident.last_day, start_precision=incident.date_precision,
-                country=incident.country)
-            if releases:
-                current.released_on, current.outcome = releases.pop(0)
-            session.add(current)
+        if periods:
+            session.execute(insert(CustodyPeriod), [{
+            "person_id": pid, "incident_id": p.detention.incident_id,
+            "start_first": p.detention.first, "start_last": p.detention.last,
+            "start_precision": p.detention.precision, "country": p.detention.country,
+            "released_on": p.released.day if p.released else None,
+            "outcome": p.released.outcome if p.released else None} for p in periods])
         session.flush()
+
+
+def checked_outcome(outcome: str | None, field: str = "--outcome") -> str:
+    value = (outcome or "released").strip().lower()
+    if value not in OUTCOMES:
+        raise InvalidValue(field, outcome, f"is not an outcome ({', '.join(OUTCOMES)})")
+    return value
+
+
+def check_release(outcome: str | None, day: date, since: dates.PartialDate,
+                  field: str = "--date") -> str:
+    """The one rule for a release, whatever path records it: a known outcome, on or after
+    the earliest day custody can have begun. Returns the outcome, normalised."""
+    outcome = checked_outcome(outcome, "--outcome" if field == "--date" else "outcome")
+    if day < since.first:
+        raise InvalidValue(field, day.isoformat(),
+                           f"is before the detention it would end ({since})")
+    return outcome
+
+
+def record_release(session: Session, pid: int, day: date, outcome: str) -> None:
+    """Store a release (once per person and day) and re-derive the person's custody."""
+    exists_ = session.execute(select(CustodyRelease.id).where(
+        CustodyRelease.person_id == pid, CustodyRelease.released_on == day)).first()
+    if not exists_:
+        session.add(CustodyRelease(person_id=pid, released_on=day, outcome=outcome))
+        session.flush()
+    rebuild(session, {pid})
 
 
 def release(session: Session, person: str, on: str, outcome: str = "released") -> CustodyRecord:
     """Close the person's open custody period (a later detention then opens the next)."""
     day = dates.parse_day(on, "--date")
-    outcome = (outcome or "released").strip().lower()
-    if outcome not in OUTCOMES:
-        raise InvalidValue("--outcome", outcome, f"is not an outcome ({', '.join(OUTCOMES)})")
+    checked_outcome(outcome)
     pid = session.execute(select(Person.id).where(Person.name == person)).scalar()
     if pid is None:
         raise NotFound("person", person, "is not a journalist in this database")
     period = session.execute(select(CustodyPeriod).where(
         CustodyPeriod.person_id == pid, CustodyPeriod.released_on.is_(None))).scalars().first()
     if period is None:
-        raise Conflict(f"person: {person!r} has no open custody period to close")
-    if day < period.start_first:
-        since = dates.from_stored(period.start_first, period.start_last, period.start_precision)
-        raise InvalidValue("--date", on, f"is before the detention it would end ({since})")
-    period.released_on, period.outcome = day, outcome
-    session.flush()
-    closed = _custody_records(session, [period], day)[0]
-    if period.incident_id is not None:
-        rebuild(session, {pid})
-    return closed
+        raise Conflict(f"person: {shown(person)} has no open custody period to close")
+    since = dates.from_stored(period.start_first, period.start_last, period.start_precision)
+    outcome = check_release(outcome, day, since)
+    if period.incident_id is None:  # a period recorded without its detention (schema 3)
+        period.released_on, period.outcome = day, outcome
+        session.flush()
+    else:
+        record_release(session, pid, day, outcome)
+    closed = session.execute(select(CustodyPeriod).where(
+        CustodyPeriod.person_id == pid, CustodyPeriod.start_first == since.first,
+        CustodyPeriod.released_on == day)).scalars().one()
+    return _custody_records(session, [closed], day)[0]
 
 
 def _custody_records(session: Session, periods: list[CustodyPeriod],

@@ -6,12 +6,19 @@ import uuid
 from datetime import date, datetime, timezone
 from typing import Any, Optional
 
-from sqlalchemy import (JSON, Column, DateTime, ForeignKey, Index, Integer, UniqueConstraint,
-                        false)
+from sqlalchemy import (JSON, CheckConstraint, Column, DateTime, ForeignKey, Index, Integer,
+                        UniqueConstraint, false, text, true)
 from sqlmodel import Field, SQLModel
 
+from pressfree.dates import PRECISIONS
+
 STATUSES = ("reported", "confirmed", "disputed", "retracted")
-TARGET_TYPES = ("outlet", "organisation", "person")
+OUTLET_TYPES = ("outlet", "organisation")
+TARGET_TYPES = (*OUTLET_TYPES, "person")
+QUALIFIERS = ("exact", "at-least", "more-than", "about", "at-most")
+CHANGES = ("appealed", "upheld", "lifted")
+# The largest count a tally holds: PostgreSQL's INTEGER, so both backends take the same.
+MAX_COUNT = 2**31 - 1
 
 
 def new_public_id() -> str:
@@ -33,6 +40,18 @@ def _timestamp() -> Any:
     """A UTC timestamp column (aware datetimes in, UTC out, on every backend)."""
     return Field(default_factory=utcnow,
                  sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """A CHECK that a column holds one of a few words (the database enforces what the code
+    assumes, whatever wrote the row)."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def _dated(prefix: str, first: str, last: str, precision: str) -> tuple:
+    """CHECKs for a partial date stored as first day, last day and precision."""
+    return (CheckConstraint(f"{first} <= {last}", name=f"ck_{prefix}_days"),
+            CheckConstraint(one_of(precision, PRECISIONS), name=f"ck_{prefix}_precision"))
 
 
 def _link_key(target: str, ondelete: str = "CASCADE") -> Any:
@@ -64,6 +83,8 @@ class Incident(SQLModel, table=True):
         Index("ix_incident_precision_day", "date_precision", "first_day"),
         Index("ix_incident_country_day", "country", "first_day"),
         UniqueConstraint("dataset", "external_id", name="uq_incident_external"),
+        *_dated("incident", "first_day", "last_day", "date_precision"),
+        CheckConstraint(one_of("status", STATUSES), name="ck_incident_status"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -83,6 +104,10 @@ class Incident(SQLModel, table=True):
     dataset: Optional[str] = Field(default=None, max_length=200)
     external_id: Optional[str] = Field(default=None, max_length=500)
     extra: Optional[dict] = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # Added by schema 4: whether a detention or arrest opens custody periods. Rows imported
+    # from CSV, NDJSON or JSON arrays never do (those files do not say who is still held),
+    # whatever is edited later.
+    opens_custody: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
 
 
 class IncidentKind(SQLModel, table=True):
@@ -104,6 +129,8 @@ class IncidentTag(SQLModel, table=True):
 class Outlet(SQLModel, table=True):
     """A media outlet or an organisation (NGO); `type` says which."""
 
+    __table_args__ = (CheckConstraint(one_of("type", OUTLET_TYPES), name="ck_outlet_type"),)
+
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
     type: str = Field(default="outlet", max_length=16)
@@ -116,7 +143,8 @@ class Person(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
-    outlet_id: Optional[int] = Field(default=None, foreign_key="outlet.id", ondelete="SET NULL")
+    outlet_id: Optional[int] = Field(default=None, foreign_key="outlet.id", ondelete="SET NULL",
+                                     index=True)
     # Added by schema 3: names of people at risk are replaced by their pseudonym (random,
     # given once, kept) in `export --redact`.
     at_risk: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
@@ -168,6 +196,9 @@ class Tally(SQLModel, table=True):
 
     __table_args__ = (
         Index("ix_tally_metric_country", "metric", "country", "first_day"),
+        *_dated("tally", "first_day", "last_day", "date_precision"),
+        CheckConstraint(one_of("qualifier", QUALIFIERS), name="ck_tally_qualifier"),
+        CheckConstraint("value >= 0", name="ck_tally_value"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -182,15 +213,27 @@ class Tally(SQLModel, table=True):
     as_of: bool = False
     country: str = Field(max_length=2)
     scope: Optional[str] = None
-    source_id: int = Field(foreign_key="source.id")
+    source_id: int = Field(foreign_key="source.id", index=True)
     created_at: datetime = _timestamp()
 
 
 class CustodyPeriod(SQLModel, table=True):
-    """A stretch of time one person spent detained, opened by a detention or arrest."""
+    """A stretch of time one person spent detained, opened by a detention or arrest.
+
+    Derived: ledger.rebuild writes these from the detentions and the releases (schema 4);
+    they are kept as rows so that "who was held on D" is an index range."""
 
     __tablename__ = "custody_period"
-    __table_args__ = (Index("ix_custody_start", "start_first", "released_on"),)
+    __table_args__ = (
+        Index("ix_custody_start", "start_first", "released_on"),
+        # A person is held at most once at a time.
+        Index("uq_custody_open", "person_id", unique=True,
+              sqlite_where=text("released_on IS NULL"),
+              postgresql_where=text("released_on IS NULL")),
+        *_dated("custody", "start_first", "start_last", "start_precision"),
+        CheckConstraint("released_on IS NULL OR released_on >= start_first",
+                        name="ck_custody_release"),
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     person_id: int = _fk("person.id", index=True)
@@ -204,6 +247,19 @@ class CustodyPeriod(SQLModel, table=True):
     outcome: Optional[str] = Field(default=None, max_length=32)
 
 
+class CustodyRelease(SQLModel, table=True):
+    """A release as recorded (`pressfree release`): it ends the custody period it falls in.
+    Kept apart from the periods, which are derived, so that no rebuild can lose one."""
+
+    __tablename__ = "custody_release"
+    __table_args__ = (UniqueConstraint("person_id", "released_on", name="uq_release_day"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    person_id: int = _fk("person.id", index=True)
+    released_on: date
+    outcome: str = Field(max_length=32)
+
+
 class Label(SQLModel, table=True):
     """A label authorities put on targets ("extremist materials"); users can add more."""
 
@@ -214,22 +270,27 @@ class Label(SQLModel, table=True):
 
 
 class Designation(SQLModel, table=True):
-    """An authority's decision to put a label on an outlet, organisation or person."""
+    """An authority's decision to put a label on an outlet, organisation or person (its
+    type is the outlet's own: schema 4 keeps it in one place)."""
 
-    __table_args__ = (Index("ix_designation_decided", "decided_first"),)
+    __table_args__ = (
+        Index("ix_designation_decided", "decided_first"),
+        *_dated("designation", "decided_first", "decided_last", "decided_precision"),
+        CheckConstraint("(outlet_id IS NULL) <> (person_id IS NULL)",
+                        name="ck_designation_target"),
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     public_id: str = Field(default_factory=new_public_id, unique=True, max_length=36)
-    target_type: str = Field(max_length=16)
     outlet_id: Optional[int] = _fk("outlet.id", nullable=True, index=True)
     person_id: Optional[int] = _fk("person.id", nullable=True, index=True)
-    label_id: int = Field(foreign_key="label.id")
+    label_id: int = Field(foreign_key="label.id", index=True)
     issued_by: str
     decided_first: date
     decided_last: date
     decided_precision: str = Field(max_length=8)
     list_reference: Optional[str] = None
-    source_id: Optional[int] = Field(default=None, foreign_key="source.id")
+    source_id: Optional[int] = Field(default=None, foreign_key="source.id", index=True)
     # The incident of kind designation recorded with it: one event, deleted together.
     incident_id: Optional[int] = _fk("incident.id", nullable=True, index=True)
 
@@ -238,6 +299,7 @@ class DesignationChange(SQLModel, table=True):
     """A later step on a designation: appealed, upheld or lifted, with its date."""
 
     __tablename__ = "designation_change"
+    __table_args__ = (CheckConstraint(one_of("change", CHANGES), name="ck_change"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     designation_id: int = _fk("designation.id", index=True)

@@ -10,6 +10,8 @@ from sqlalchemy.engine import Engine
 
 from pressfree.errors import PressfreeError
 
+SCHEMA_LOCK = 0x70726573  # "pres": the advisory lock every schema upgrade takes
+
 
 def configure(engine: Engine) -> None:
     """Write transactions run at READ COMMITTED (PostgreSQL's row locks do the rest)."""
@@ -26,10 +28,15 @@ def backup(*_args) -> int:
                          "not by pressfree (it copies SQLite files only)")
 
 
+backup_to_stream = backup
+
+
 @contextmanager
 def migrating(connection) -> Iterator[None]:
-    """PostgreSQL alters tables in place, inside one transaction."""
+    """PostgreSQL alters tables in place, inside one transaction, holding an advisory lock
+    so that two commands starting at once on a new database upgrade it once."""
     with connection.begin():
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
         yield
 
 

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Optional
 
-from pydantic import ValidationError, field_validator
+from pydantic import ValidationError, ValidationInfo, field_validator
 from sqlmodel import Field, SQLModel
 
 from pressfree import countries, dates
@@ -14,20 +14,49 @@ from pressfree.errors import InvalidValue
 from pressfree.models import STATUSES
 
 
-def _clean(value: Optional[str]) -> Optional[str]:
-    """Strip surrounding blanks; an empty value means "not given"."""
+# How long a value may be, by what it is, so that SQLite and PostgreSQL take the same values:
+# PostgreSQL refuses a VARCHAR(n) value longer than n, and an index entry over ~2,700 bytes
+# (names, places, publishers and URLs are indexed), where SQLite takes anything.
+LIMITS = {"tag": 100, "kind": 64, "label": 200, "external_id": 500, "dataset": 200}
+INDEXED_BYTES = 2000
+INDEXED = {"journalists", "outlets", "city", "country", "url", "publisher", "name", "target",
+           "person", "--journalist", "--outlet", "--city", "--publisher", "--source"}
+
+
+def text_problem(value: str, field: str) -> Optional[str]:
+    """Why a text value cannot be stored as it is, or None: the same rule for every path
+    into the store and for both backends."""
+    if "\x00" in value:
+        return "holds a NUL character, which PostgreSQL cannot store"
+    limit = LIMITS.get(field.lstrip("-").removesuffix("s"))
+    if limit is not None and len(value) > limit:
+        return f"is longer than {limit} characters"
+    if field.split(".")[-1] in INDEXED and len(value.encode("utf-8", "surrogatepass")) \
+            > INDEXED_BYTES:
+        return f"is longer than {INDEXED_BYTES:,} bytes"
+    if any("\ud800" <= c <= "\udfff" for c in value):
+        return "holds an unpaired surrogate, which is not text"
+    return None
+
+
+def clean_text(value, field: str) -> Optional[str]:
+    """Text as it is stored: blanks stripped, "" meaning not given, and checked."""
     if value is None:
         return None
+    if not isinstance(value, str):
+        raise InvalidValue(field, value, "must be text")
     value = value.strip()
+    if problem := text_problem(value, field):
+        raise InvalidValue(field, value, problem)
     return value or None
 
 
-def _clean_list(values: list[str] | str) -> list[str]:
+def _clean_list(values: list[str] | str, field: str) -> list[str]:
     if isinstance(values, str):  # one value where a list was expected
         values = [values]
     seen: dict[str, None] = {}
     for value in values or []:
-        if cleaned := _clean(value):
+        if cleaned := clean_text(value, field):
             seen.setdefault(cleaned, None)
     return list(seen)
 
@@ -42,8 +71,8 @@ class SourceIn(SQLModel):
 
     @field_validator("url", "publisher", "title", mode="before")
     @classmethod
-    def _strip(cls, value):
-        return _clean(value)
+    def _strip(cls, value, info: ValidationInfo):
+        return clean_text(value, info.field_name)
 
     @field_validator("published", mode="before")
     @classmethod
@@ -82,8 +111,8 @@ class IncidentIn(SQLModel):
 
     @field_validator("kinds", "journalists", "outlets", "tags", mode="before")
     @classmethod
-    def _lists(cls, values):
-        return _clean_list(values)
+    def _lists(cls, values, info: ValidationInfo):
+        return _clean_list(values, info.field_name)
 
     @field_validator("kinds")
     @classmethod
@@ -102,8 +131,8 @@ class IncidentIn(SQLModel):
 
     @field_validator("region", "city", "perpetrator", "summary", mode="before")
     @classmethod
-    def _text(cls, value):
-        return _clean(value)
+    def _text(cls, value, info: ValidationInfo):
+        return clean_text(value, info.field_name)
 
     @field_validator("status", mode="before")
     @classmethod

@@ -10,27 +10,48 @@ import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import quote
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from pressfree.errors import InvalidValue
+from pressfree.private_files import WholeFile, create_private_file
 
 BUSY_TIMEOUT_MS = 10_000
 
 
-def create_private_file(path: Path, field: str = "--db") -> None:
-    """Create the database file readable and writable by its owner only: it names people."""
+def create_database_file(path: Path) -> None:
+    """The database file, readable and writable by its owner only: it names people. Its
+    folder is created (0700) if missing, as the default one in the user data folder is."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not path.exists():
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-            os.close(fd)
     except OSError as error:
-        raise InvalidValue(field, str(path), f"cannot be created ({error.strerror})") from None
+        raise InvalidValue("--db", str(path), f"cannot be created ({error.strerror})") from None
+    create_private_file(path, "--db")
 
 
-def configure(engine: Engine) -> None:
+def url(path: Path, write: bool):
+    """The SQLAlchemy URL of a database file, built by URL.create so that no character of
+    the path (?, #, %, spaces) is read as part of a URL.
+
+    Readers never create the file (mode=rw fails on a missing one). A file the user cannot
+    write is opened read-only; in a folder nobody can write to, no writer can be changing
+    it either, so it is opened as immutable: SQLite cannot otherwise read a WAL database
+    there, for want of its -shm file."""
+    from sqlalchemy.engine import URL
+
+    if write:
+        return URL.create("sqlite", database=str(path))
+    if not os.access(path.parent, os.W_OK):
+        mode = "immutable=1"
+    else:
+        mode = "mode=rw" if os.access(path, os.W_OK) else "mode=ro"
+    return URL.create("sqlite", database=f"file:{quote(str(path.absolute()))}?{mode}",
+                      query={"uri": "true"})
+
+
+def configure(engine: Engine, write: bool = True) -> None:
     """Foreign keys on, WAL, a busy timeout; write transactions take the lock at BEGIN."""
 
     @event.listens_for(engine, "connect")
@@ -40,8 +61,9 @@ def configure(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
+        if write:  # WAL is recorded in the file: only a writer sets it
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -57,22 +79,43 @@ def backup(source: Path, target: Path) -> int:
 
     The copy is made beside the target and renamed over it when complete, so an older
     backup of the same name survives a failed one."""
-    partial = target.with_name(f".{target.name}.partial")
-    if partial.is_file():
-        partial.unlink()  # left by a backup that was interrupted
-    create_private_file(partial, "path")
-    src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
-    dst = sqlite3.connect(partial)
-    try:
-        # pages=-1 copies in one step: the copy is one consistent snapshot even while
-        # another process writes (a stepped copy restarts whenever the source changes).
-        src.backup(dst, pages=-1)
-        pages = dst.execute("PRAGMA page_count").fetchone()[0]
-        dst.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        dst.close()
-        src.close()
-    os.replace(partial, target)
+    with WholeFile(target, "path") as whole:
+        whole.open("wb").close()
+        src = sqlite3.connect(f"file:{quote(str(source.absolute()))}?mode=ro", uri=True,
+                              timeout=BUSY_TIMEOUT_MS / 1000)
+        dst = sqlite3.connect(whole.partial)
+        try:
+            # pages=-1 copies in one step: the copy is one consistent snapshot even while
+            # another process writes (a stepped copy restarts whenever the source changes).
+            src.backup(dst, pages=-1)
+            pages = dst.execute("PRAGMA page_count").fetchone()[0]
+            dst.execute("PRAGMA journal_mode = DELETE")
+        except sqlite3.Error as error:
+            raise InvalidValue("path", str(target), f"cannot be written ({error})") from None
+        finally:
+            dst.close()
+            src.close()
+    return pages
+
+
+def backup_to_stream(source: Path, stream) -> int:
+    """A backup written to a stream (stdout, to pipe into gpg): made in a private temporary
+    folder, copied out, removed."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="pressfree-") as folder:
+        copy = Path(folder) / "backup.db"
+        pages = backup(source, copy)
+        with open(copy, "rb") as handle:
+            try:
+                shutil.copyfileobj(handle, stream)
+                stream.flush()
+            except BrokenPipeError:
+                raise
+            except OSError as error:
+                raise InvalidValue("path", "-", f"cannot be written ({error.strerror})") \
+                    from None
     return pages
 
 

@@ -37,11 +37,14 @@ def terms(session: Session, vocabulary: str = "kind") -> list[Term]:
 
 
 def add_term(session: Session, slug: str, label: str, vocabulary: str = "kind") -> Term:
+    from pressfree.schemas import clean_text
+
     model, text, _ = _table(vocabulary)
-    slug = slug.strip()
+    slug = clean_text(slug, vocabulary) or ""
     if not SLUG.match(slug):
         raise InvalidValue(vocabulary, slug, "is not a slug (lower-case words joined by -)")
-    if not label.strip():
+    label = clean_text(label, "label") or ""
+    if not label:
         raise InvalidValue("label", label, "is empty")
     if session.execute(select(model.id).where(model.slug == slug)).first():
         raise InvalidValue(vocabulary, slug, "already exists")

@@ -36,10 +36,18 @@ class _Commands(TyperGroup):
             _fail(str(error), error.exit_code)
         except _CLICK_ERROR as error:
             _usage_error(error)
+        except BrokenPipeError:
+            raise
+        except OSError as error:  # a file-system fault no service turned into a message
+            where = f" ({error.filename})" if error.filename else ""
+            _fail(f"file system: {error.strerror or error}{where}", 1)
+        except RecursionError:
+            _fail("input: nested too deeply to read", 1)
         except Exception as error:  # noqa: BLE001 - only database errors are ours to word
-            if type(error).__module__.startswith("sqlalchemy"):
-                detail = getattr(error, "orig", None) or error
-                _fail(f"database: {detail}", 1)
+            if type(error).__module__.startswith(("sqlalchemy", "psycopg")):
+                detail = str(getattr(error, "orig", None) or error).strip()
+                _fail(f"database: {detail.splitlines()[0] if detail else type(error).__name__}",
+                      1)
             raise
 
 
@@ -53,7 +61,9 @@ def _usage_error(error) -> None:
 def _fail(message: str, code: int) -> None:
     from pressfree.cli.common import stderr
 
-    stderr().print(f"Error: {' '.join(message.split())}", markup=False)
+    # One line: line breaks become spaces; other blanks stay, as they are part of values.
+    text = message.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    stderr().print(f"Error: {text}", markup=False)
     raise typer.Exit(code)
 
 

@@ -36,11 +36,22 @@ def stderr() -> Console:
 
 def emit(output: Any) -> None:
     """Print a renderable, or write text exactly as it is (CSV, JSON) to stdout."""
-    if isinstance(output, str):
-        sys.stdout.write(output)
-        sys.stdout.flush()
-    else:
-        stdout().print(output)
+    try:
+        if isinstance(output, str):
+            sys.stdout.write(output)
+            sys.stdout.flush()
+        else:
+            stdout().print(output)
+    except BrokenPipeError:
+        raise  # the reader stopped early (| head): not an error, handled in main()
+    except OSError as error:
+        # What could not be written stays in the buffer; drop it, or Python reports the
+        # same failure again, as a traceback, when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        from pressfree.errors import PressfreeError
+
+        raise PressfreeError(f"output: standard output cannot be written "
+                             f"({error.strerror})") from None
 
 
 def warn(message: str) -> None:
@@ -62,14 +73,15 @@ def location(ctx: typer.Context) -> str:
     return db.resolve_location((root.obj or {}).get("db"))
 
 
-def open_store(ctx: typer.Context, create: bool = True):
-    """The database named by --db / PRESSFREE_DB / the default, opened once per command."""
+def open_store(ctx: typer.Context, write: bool = True):
+    """The database named by --db / PRESSFREE_DB / the default, opened once per command;
+    for reading only, it is opened read-only and nothing is created or upgraded."""
     root = ctx.find_root()
     root.obj = root.obj or {}
     if "store" not in root.obj:
         from pressfree import db
 
-        root.obj["store"] = db.open_store(location(ctx), create=create)
+        root.obj["store"] = db.open_store(location(ctx), write=write)
         root.call_on_close(root.obj["store"].dispose)
     return root.obj["store"]
 
@@ -84,5 +96,5 @@ def writing(ctx: typer.Context) -> Iterator:
 @contextmanager
 def reading(ctx: typer.Context) -> Iterator:
     """A read-only session; the database must exist already."""
-    with open_store(ctx, create=False).session(write=False) as session:
+    with open_store(ctx, write=False).session(write=False) as session:
         yield session

@@ -40,16 +40,20 @@ def info(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
 
 
 def backup(ctx: typer.Context, path: Annotated[Path, typer.Argument(
-        help="Where to write the copy (replaced if it exists).")]) -> None:
+        help="Where to write the copy (replaced if it is a file; - for stdout).")]) -> None:
     """Write a consistent copy of the database, even while another terminal writes.
 
     Example: [bold]pressfree backup ~/backups/pressfree-2021-07.db[/]
     """
+    import sys
+
     from pressfree.errors import InvalidValue
 
-    store = open_store(ctx, create=False)
-    if path.is_dir():
-        raise InvalidValue("path", str(path), "is a folder: name the copy's file")
+    store = open_store(ctx, write=False)
+    if str(path) == "-":
+        pages = store.backend.backup_to_stream(store.path, sys.stdout.buffer)
+        note(f"Backed up {store.display} to standard output ({pages} pages).")
+        return
     if store.path is not None and path.resolve() == store.path.resolve():
         raise InvalidValue("path", str(path), "is the database itself")
     pages = store.backend.backup(store.path, path)

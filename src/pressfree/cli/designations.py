@@ -25,8 +25,9 @@ def designate(ctx: typer.Context,
                                               "ministry, the KGB.")],
               date: Annotated[str, typer.Option("--date", "-d", help="Decision date, any "
                                                 "precision.")],
-              target_type: Annotated[str, typer.Option(
-                  "--target-type", help="outlet, organisation or person.")] = "outlet",
+              target_type: Annotated[Optional[str], typer.Option(
+                  "--target-type", help="outlet, organisation or person (default: what the "
+                                        "target is recorded as, else outlet).")] = None,
               country: o.Country = None,
               reference: Annotated[Optional[str], typer.Option(
                   "--reference", help="List reference (entry number).")] = None,
@@ -44,7 +45,7 @@ def designate(ctx: typer.Context,
                                         target_type=target_type, country=country,
                                         list_reference=reference, source=source,
                                         publisher=publisher)
-    typer.echo(record.id)
+    emit(f"{record.id}\n")
 
 
 app = typer.Typer(help="The designations register: who was under which label.\n\n"

@@ -105,7 +105,7 @@ def add(ctx: typer.Context, kinds: KindsArg = None, date: DateOpt = None,
         added = incidents.add(session, draft)
     for message in added.warnings:
         warn(message)
-    typer.echo(added.record.id)
+    emit(f"{added.record.id}\n")
 
 
 def list_(ctx: typer.Context, month: o.Month = None, year: o.Year = None,

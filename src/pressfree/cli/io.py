@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from contextlib import contextmanager
 from enum import Enum
@@ -82,38 +81,38 @@ def import_(ctx: typer.Context,
                                     skip_invalid=skip_invalid, again=again, progress=advance)
         if dry_run or (report.invalid and not skip_invalid):
             session.rollback()
-    _report(report)
+    _report(report, skip_invalid)
 
 
-def _report(report) -> None:
-    from pressfree.errors import PressfreeError
+def _report(report, skip_invalid: bool) -> None:
+    from pressfree.errors import PressfreeError, shown
 
     if report.already_imported:
         note(f"{report.file} was imported before (same sha256): nothing added. To read it "
              "again after fixing its mapping, add --again.")
         return
     for p in report.problems:
-        note(f"row {p.row}: {p.column}: {p.value!r} {p.reason}")
+        note(f"row {p.row}: {p.column}: {shown(p.value)} {p.reason}")
     if report.invalid > len(report.problems):
         note(f"... and {report.invalid - len(report.problems)} more invalid rows")
-    if report.invalid and not report.rejected_file and not report.dry_run:
+    if report.invalid and not skip_invalid:
         raise PressfreeError(f"import: {report.invalid} of {report.rows} rows are invalid; "
-                             "nothing was imported (fix them, or use --skip-invalid)")
+                             f"nothing {'would be' if report.dry_run else 'was'} imported "
+                             "(fix them, or use --skip-invalid)")
     verb = "Would import" if report.dry_run else "Imported"
     parts = [f"{verb} {report.added} incidents from {report.rows} rows"]
     if report.already_present:
         parts.append(f"{report.already_present} already present")
     if report.invalid:
-        parts.append(f"{report.invalid} invalid" + (f", written to {report.rejected_file}"
-                                                     if report.rejected_file else ""))
+        parts.append(f"{report.invalid} invalid" + (
+            f", written to {report.rejected_file}" if report.rejected_file
+            else ", to be left out" if report.dry_run else ""))
     if report.new_kinds:
         parts.append(f"new kinds: {', '.join(report.new_kinds)}")
     note("; ".join(parts) + ".")
     if report.rejected_file:
         note("The file is not marked as imported, so it can be imported again once fixed; "
              "rows with ids will then be skipped, rows without ids added again.")
-    if report.dry_run and report.invalid:
-        raise PressfreeError(f"import: {report.invalid} of {report.rows} rows are invalid")
 
 
 @contextmanager
@@ -140,7 +139,8 @@ def export(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
                help="json (the whole database, re-importable), ndjson or csv "
                     "(incidents).")] = ExportFormat.json,
            out: Annotated[Optional[Path], typer.Option(
-               "--out", help="Write to this file instead of stdout.")] = None,
+               "--out", help="Write to this file (created 0600, written whole) instead of "
+                             "stdout; - is stdout.")] = None,
            redact: Annotated[bool, typer.Option(
                "--redact", help="Replace the names of people marked at risk with their "
                                 "pseudonyms, wherever they appear.")] = False) -> None:
@@ -157,35 +157,22 @@ def export(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
 
         count = exchange.write(session, handle, fmt.value, filters,
                                people.redactor(session) if redact else None)
-    if out:
+    if out and str(out) != "-":
         note(f"Exported {count} incidents to {out}.")
 
 
 @contextmanager
 def _destination(out: Optional[Path]):
-    """stdout, or a private file written whole: a temporary file beside it is renamed over
-    it only when the export succeeds, so a failed export leaves an old file as it was."""
-    if out is None:
+    """stdout (no --out, or -), or a private file written whole: a partial file beside it is
+    renamed over it only when the export succeeds, so a failed export leaves an old file as
+    it was, and a link, FIFO or device is refused rather than replaced."""
+    if out is None or str(out) == "-":
         yield sys.stdout
         return
-    from pressfree.errors import InvalidValue
+    from pressfree.private_files import WholeFile
 
-    if out.is_dir():
-        raise InvalidValue("--out", str(out), "is a folder: name a file")
-    if not out.parent.is_dir():
-        raise InvalidValue("--out", str(out), "is in a folder that does not exist")
-    partial = out.with_name(f".{out.name}.partial")
-    try:
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except OSError as error:
-        raise InvalidValue("--out", str(out), f"cannot be written ({error.strerror})") from None
-    handle = os.fdopen(descriptor, "w", encoding="utf-8", newline="")
-    try:
-        with handle:
-            yield handle
-        os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
+    with WholeFile(out, "--out") as whole, whole.open("w") as handle:
+        yield handle
 
 
 def register(app: typer.Typer) -> None:

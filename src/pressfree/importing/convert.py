@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any, Optional
 
 from pressfree import countries, dates
@@ -13,6 +13,7 @@ from pressfree.errors import InvalidValue
 from pressfree.importing.mapping import FIELDS, LIST_FIELDS, Mapping
 from pressfree.lookup import checked_public_id
 from pressfree.models import STATUSES
+from pressfree.schemas import text_problem
 
 TRUE = {"true", "1", "yes", "y", "t"}
 # "Title (https://...) via Publisher, Title (https://...)" as the U.S. Press Freedom Tracker
@@ -21,6 +22,8 @@ LINK = re.compile(r"\s*(?P<title>.*?)\s*\((?P<url>https?://[^\s)]+)\)"
                   r"(?:\s+via\s+(?P<publisher>[^,]+?))?\s*(?:,|$)")
 SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 MEMO_LIMIT = 50_000
+TEXT_FIELDS = ("region", "city", "perpetrator", "summary", "external_id", "dataset")
+SOURCE_FIELDS = {"url": "source_url", "title": "source_title", "publisher": "publisher"}
 
 
 class RowError(Exception):
@@ -355,10 +358,9 @@ class Converter:
         if value is None:
             return None
         try:
-            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        except ValueError:
-            raise RowError(column, value, "is not an ISO 8601 timestamp") from None
-        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+            return dates.parse_timestamp(value, column)
+        except InvalidValue as error:
+            raise RowError(column, value, error.reason) from None
 
     def convert(self, row: dict) -> ParsedRow:
         if "__width__" in row:
@@ -412,4 +414,17 @@ class Converter:
             extra.update(carried)
         extra.update(discarded)
         parsed.extra = extra or None
+        self._check_text(parsed)
         return parsed
+
+    def _check_text(self, parsed: ParsedRow) -> None:
+        """The rule every path into the store applies to text (schemas.text_problem)."""
+        values = [(name, getattr(parsed, name)) for name in TEXT_FIELDS]
+        values += [(name, v) for name in ("journalists", "outlets", "tags")
+                   for v in getattr(parsed, name)]
+        values += [(name, v) for source in parsed.sources
+                   for name, v in zip(("url", "title", "publisher"), source[:3])]
+        for name, value in values:
+            if value and (problem := text_problem(value, name)):
+                column = self.m.columns.get(SOURCE_FIELDS.get(name, name), [name])[0]
+                raise RowError(column, value, problem)

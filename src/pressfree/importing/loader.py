@@ -156,28 +156,33 @@ def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None 
     backend = backend_for(connection.dialect.name)
     names = _Names(connection, backend)
     rejected = _Rejected(path) if skip_invalid and not dry_run else None
-    pending: list[tuple[int, ParsedRow]] = []
-    for number, row in readers.rows(path, fmt, mapping.delimiter, progress):
-        report.rows += 1
-        try:
-            parsed = converter.convert(row)
-        except RowError as error:
-            report.invalid += 1
-            if len(report.problems) < SHOWN_PROBLEMS:
-                report.problems.append(Problem(number, error.column, str(error.value)[:80],
-                                               error.reason))
-            if rejected:
-                rejected.add(number, row, error)
-            continue
-        pending.append((number, parsed))
-        if len(pending) >= BATCH:
-            kinds = _create_kinds(session, converter, kinds, report)
-            _write(connection, backend, pending, kinds, names, mapping.name, report)
-            pending = []
-    kinds = _create_kinds(session, converter, kinds, report)
-    _write(connection, backend, pending, kinds, names, mapping.name, report)
-    if rejected:
-        report.rejected_file = rejected.close()
+    try:
+        pending: list[tuple[int, ParsedRow]] = []
+        for number, row in readers.rows(path, fmt, mapping.delimiter, progress):
+            report.rows += 1
+            try:
+                parsed = converter.convert(row)
+            except RowError as error:
+                report.invalid += 1
+                if len(report.problems) < SHOWN_PROBLEMS:
+                    report.problems.append(Problem(number, error.column, error.value,
+                                                   error.reason))
+                if rejected:
+                    rejected.add(number, row, error)
+                continue
+            pending.append((number, parsed))
+            if len(pending) >= BATCH:
+                kinds = _create_kinds(session, converter, kinds, report)
+                _write(connection, backend, pending, kinds, names, mapping.name, report)
+                pending = []
+        kinds = _create_kinds(session, converter, kinds, report)
+        _write(connection, backend, pending, kinds, names, mapping.name, report)
+        if rejected:
+            report.rejected_file = rejected.close()
+    except BaseException:
+        if rejected:
+            rejected.discard()  # a failed import leaves no file of rejected rows
+        raise
     if report.invalid and not skip_invalid:
         return report  # the caller rolls back: nothing is written
     if not dry_run and not report.invalid and not seen_before:
@@ -267,7 +272,9 @@ def _write(connection, backend, pending: list, kinds: dict, names: _Names, datas
         "status": p.status, "created_at": p.created_at or now,
         "updated_at": p.updated_at or p.created_at or now,
         "dataset": _dataset(p, dataset),
-        "external_id": p.external_id, "extra": p.extra} for p in fresh]
+        "external_id": p.external_id, "extra": p.extra,
+        # rows of a file never say who is still held: they open no custody periods
+        "opens_custody": False} for p in fresh]
     ids = backend.reserve_ids(connection, Incident.__table__, len(incident_rows))
     for row, incident_id in zip(incident_rows, ids):
         row["id"] = incident_id
@@ -302,10 +309,14 @@ def _write(connection, backend, pending: list, kinds: dict, names: _Names, datas
 
 
 class _Rejected:
-    """The rows --skip-invalid left out, with the reason, in a CSV beside the input."""
+    """The rows --skip-invalid left out, with the reason, in a CSV beside the input: private
+    (it holds rows of the file) and written whole, or not at all if the import fails."""
 
     def __init__(self, path: Path):
+        from pressfree.private_files import WholeFile
+
         self.path = path.with_name(f"{path.stem}.rejected.csv")
+        self.whole = WholeFile(self.path, "--skip-invalid")
         self.handle = None
         self.writer = None
         self.columns: list[str] = []
@@ -313,21 +324,24 @@ class _Rejected:
     def add(self, number: int, row: dict, error: RowError) -> None:
         if self.writer is None:
             self.columns = [c for c in row if c != "__width__"]
-            try:
-                self.handle = open(self.path, "w", encoding="utf-8", newline="")
-            except OSError as error:
-                raise InvalidValue("--skip-invalid", str(self.path),
-                                   f"cannot be written ({error.strerror})") from None
+            self.handle = self.whole.open("w")
             self.writer = csv.writer(self.handle)
             self.writer.writerow(["row", "column", "value", "reason", *self.columns])
         self.writer.writerow([number, error.column, error.value, error.reason,
                               *[_cell(row.get(c)) for c in self.columns]])
 
     def close(self) -> str | None:
-        if self.handle:
+        """Put the file in place; None when no row was rejected."""
+        if self.handle is None:
+            return None
+        self.handle.close()
+        self.whole.commit()
+        return str(self.path)
+
+    def discard(self) -> None:
+        if self.handle is not None:
             self.handle.close()
-            return str(self.path)
-        return None
+        self.whole.discard()
 
 
 def _cell(value) -> str:
