@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -70,3 +72,47 @@ def store(db_path):
     opened = db.open_store(str(db_path))
     yield opened
     opened.dispose()
+
+
+SERVER = os.environ.get("PRESSFREE_TEST_POSTGRES")
+
+
+def _new_pg_database() -> tuple[str, object, str]:
+    if not SERVER:
+        if os.environ.get("PRESSFREE_REQUIRE_POSTGRES"):
+            pytest.fail("PRESSFREE_REQUIRE_POSTGRES is set but PRESSFREE_TEST_POSTGRES is not")
+        pytest.skip("no PostgreSQL server configured: set PRESSFREE_TEST_POSTGRES to run")
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    name = f"pressfree_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    return make_url(SERVER).set(database=name).render_as_string(hide_password=False), admin, name
+
+
+def _drop_pg_database(admin, name: str) -> None:
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_url():
+    """A new, empty PostgreSQL database of the test's own, dropped afterwards."""
+    url, admin, name = _new_pg_database()
+    yield url
+    _drop_pg_database(admin, name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request, tmp_path):
+    """A new database location on each backend in turn: a SQLite file, a PostgreSQL
+    database (skipped, with the reason, when no server is configured)."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "any.db")
+        return
+    url, admin, name = _new_pg_database()
+    yield url
+    _drop_pg_database(admin, name)

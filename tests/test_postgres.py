@@ -5,33 +5,7 @@ to run these; each test gets a database of its own, dropped afterwards. `.ci/run
 PRESSFREE_REQUIRE_POSTGRES, so in CI a missing server fails instead of skipping.
 """
 
-import os
-import uuid
-
-import pytest
-
 from conftest import SAMPLE
-
-SERVER = os.environ.get("PRESSFREE_TEST_POSTGRES")
-
-
-@pytest.fixture
-def pg_url():
-    if not SERVER:
-        if os.environ.get("PRESSFREE_REQUIRE_POSTGRES"):
-            pytest.fail("PRESSFREE_REQUIRE_POSTGRES is set but PRESSFREE_TEST_POSTGRES is not")
-        pytest.skip("no PostgreSQL server configured: set PRESSFREE_TEST_POSTGRES to run")
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
-    name = f"pressfree_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
-    admin.dispose()
 
 
 def test_sample_list_summary_and_ledgers_on_postgres(cli, pg_url):

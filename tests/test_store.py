@@ -1,6 +1,7 @@
 """The store: where the database is, SQLite settings, privacy, transactions, schema upgrades."""
 
 import shutil
+from pathlib import Path
 import sqlite3
 import stat
 
@@ -204,3 +205,234 @@ def test_file_system_problems_are_one_line(cli, tmp_path):
     result = cli("add", "raid", "--date", "2021-07-01..2021-07-02..2021-07-03", code=2)
     assert result.stderr.startswith("Error: date: '2021-07-01..2021-07-02..2021-07-03' has "
                                     "more than one '..'")
+
+
+# --- hardening: schema versions, odd --db values, reading never writes -------------------
+
+RELEASED_MIGRATIONS = {
+    # Released steps never change: users' databases were made by them. Add a new step.
+    "0001_core.py": "fa80ecc9b386d5caa956cf0db30dcafe17ef641d76c685f0820ef7274cb32d0a",
+    "0002_ledger.py": "eec87c178ca1133ab87461308e2b9c7a7b249a6bddccb7e4b6fb0f1496227612",
+    "0003_imports.py": "68a5260704f080316b390abb99ec7590a150ba715ca1d0bd81a1e937bfa453ea",
+    "0004_rules.py": "13e5e280524d25339f55407cd7832ee13bd7a48d1d12d3d8ffd8898ffc1362ff",
+}
+
+
+def test_released_migrations_never_change():
+    import hashlib
+
+    from pressfree import db
+
+    found = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in (db.MIGRATIONS / "versions").glob("*.py")}
+    assert found == RELEASED_MIGRATIONS
+
+
+def _set_schema(location: str, version: str) -> None:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(location if "://" in location else f"sqlite:///{location}")
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": version})
+    engine.dispose()
+
+
+@pytest.mark.parametrize("version, message", [
+    ("0009_future", "database: schema 0009 is newer than this pressfree (0004); upgrade "
+                    "pressfree"),
+    ("abc", "database: schema 'abc' is not one this pressfree knows (it knows 0001_core, "
+            "0002_ledger, 0003_imports, 0004_rules)"),
+])
+def test_a_schema_this_pressfree_does_not_know_is_refused(cli, any_db, version, message):
+    cli("--db", any_db, "add", "raid", "--date", "2021-07-30")
+    _set_schema(any_db, version)
+    for command in (["info"], ["list"], ["add", "raid", "--date", "2021"], ["init"]):
+        assert cli("--db", any_db, *command, code=1).stderr == f"Error: {message}\n"
+    if "://" not in any_db:  # no backup is written for a schema that will not be upgraded
+        assert sorted(p.name for p in Path(any_db).parent.iterdir()
+                      if ".bak" in p.name) == []
+
+
+@pytest.mark.parametrize("location, message", [
+    (":memory:", "--db: ':memory:' is not a file: pressfree keeps its data in a file, and a "
+                 "database in memory would be lost"),
+    ("sqlite:///:memory:", "--db: 'sqlite:///:memory:' names no database file (pressfree keeps "
+                           "its data in a file)"),
+    ("postgresql+psycopg://postgres:secret@[::1:5432/x",
+     "--db: 'postgresql+psycopg://postgres:***@[::1:5432/x' is not a usable database URL "
+     "(invalid literal for int() with base 10: ':1:5432')"),
+])
+def test_odd_database_locations_are_refused(cli, tmp_path, monkeypatch, location, message):
+    monkeypatch.chdir(tmp_path)
+    for command in (["add", "raid", "--date", "2021"], ["list"]):
+        assert cli("--db", location, *command, code=2).stderr == f"Error: {message}\n"
+    assert list(tmp_path.iterdir()) == []  # no file named ':memory:' or anything else
+
+
+@pytest.mark.parametrize("name", ["odd?name.db", "hash#name.db", "per%20cent.db",
+                                  "with space.db", "Беларусь ŭ.db", "a?b#c%d e.db"])
+def test_any_file_name_is_the_database_it_names(cli, tmp_path, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    cli("--db", name, "add", "raid", "--date", "2021-07-30")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+    assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600
+    assert cli.json("--db", name, "info")["incidents"] == 1
+    cli("--db", name, "backup", "copy.db")
+    assert cli.json("--db", "copy.db", "info")["incidents"] == 1
+
+
+READ_COMMANDS = [["list"], ["summary", "--month", "2021-07"], ["info"], ["export"],
+                 ["custody", "--as-of", "2021-07-30"], ["tally", "list"], ["designations"],
+                 ["journalists"], ["kinds"], ["show", "abcd"], ["backup", "copy.db"]]
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "holds no pressfree database yet (any command that records something, or "
+          "`pressfree init`, creates one)"),
+    (b"just some notes\n" * 50, "cannot be opened as a database (file is not a database)"),
+])
+def test_reading_never_creates_or_changes_a_file(cli, tmp_path, monkeypatch, content, message):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "notes.db"
+    path.write_bytes(content)
+    path.chmod(0o644)
+    for command in READ_COMMANDS:
+        result = cli("--db", path, *command, code=1)
+        assert result.stderr == f"Error: --db: '{path}' {message}\n"
+        assert path.read_bytes() == content
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
+
+
+def test_a_database_with_tables_of_its_own_is_not_taken_over(cli, tmp_path):
+    path = tmp_path / "other.db"
+    other = sqlite3.connect(path)
+    other.execute("CREATE TABLE contacts (name TEXT)")
+    other.commit()
+    other.close()
+    result = cli("--db", path, "add", "raid", "--date", "2021", code=1)
+    assert result.stderr == (f"Error: --db: '{path}' is a database, but not pressfree's (it "
+                             "has tables of its own): name another file\n")
+    assert sqlite3.connect(path).execute(
+        "SELECT name FROM sqlite_master").fetchall() == [("contacts",)]
+
+
+def test_reading_leaves_no_files_beside_the_database(cli, tmp_path):
+    path = tmp_path / "kept.db"
+    cli("--db", path, "add", "raid", "--date", "2021-07-30")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for command in READ_COMMANDS[:-1]:
+        cli("--db", path, *command, code=1 if command[0] == "show" else 0)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before == ["kept.db"]
+
+
+def _rows(location: str) -> dict:
+    """Every table's rows, to compare before and after a command."""
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(location if "://" in location else f"sqlite:///{location}")
+    with engine.connect() as connection:
+        tables = inspect(connection).get_table_names()
+        found = {t: sorted(map(repr, connection.execute(text(f'SELECT * FROM "{t}"'))))
+                 for t in tables}
+    engine.dispose()
+    return found
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE incident SET last_day = '2000-01-01'",
+    "UPDATE incident SET date_precision = 'week'",
+    "UPDATE incident SET status = 'rumoured'",
+    "UPDATE tally SET qualifier = 'lots'",
+    "UPDATE tally SET value = -1",
+    "UPDATE tally SET last_day = '2000-01-01'",
+    "UPDATE designation_change SET change = 'annulled'",
+    "UPDATE designation SET person_id = (SELECT MIN(id) FROM person)",
+    "UPDATE outlet SET type = 'blog'",
+    "UPDATE custody_period SET released_on = '2000-01-01'",
+    "UPDATE custody_period SET released_on = NULL",
+])
+def test_the_database_enforces_the_rules_itself(cli, any_db, statement):
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import IntegrityError
+
+    cli("--db", any_db, "import", FIXTURES.parent.parent / "data" / "belarus-2021-07.json")
+    cli("--db", any_db, "add", "detention", "--date", "2021-07-01", "--journalist", "Ann")
+    cli("--db", any_db, "release", "Ann", "--date", "2021-07-02")
+    cli("--db", any_db, "add", "detention", "--date", "2021-07-05", "--journalist", "Ann")
+    cli("--db", any_db, "tally", "add", "raid", "5", "--period", "2021-07", "--country",
+        "BY", "--publisher", "X")
+    [designation] = cli.json("--db", any_db, "designations")
+    cli("--db", any_db, "designations", "appeal", designation["id"], "--date", "2021-08-01")
+    before = _rows(any_db)
+    engine = create_engine(any_db if "://" in any_db else f"sqlite:///{any_db}")
+    with pytest.raises(IntegrityError):
+        with engine.begin() as connection:
+            connection.execute(text(statement))
+    engine.dispose()
+    assert _rows(any_db) == before
+
+
+def test_two_first_commands_at_once_both_succeed(any_db):
+    """Creating the schema is safe when two commands start together on a new database."""
+    import subprocess
+    import sys
+
+    def start(n):
+        return subprocess.Popen([sys.executable, "-m", "pressfree", "--db", any_db, "add",
+                                 "raid", "--date", f"2021-07-{n:02d}", "--source",
+                                 f"https://example.org/{n}"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    for attempt in range(3):
+        if attempt and "://" not in any_db:
+            for p in Path(any_db).parent.glob("any.db*"):
+                p.unlink()
+        elif attempt:
+            break  # a PostgreSQL database is new only once per test
+        runs = [start(n) for n in (1, 2, 3)]
+        results = [(p.wait(60), p.stderr.read()) for p in runs]
+        assert [code for code, _ in results] == [0, 0, 0], results
+    from pressfree import db
+
+    store = db.open_store(any_db, write=False)
+    with store.session() as session:
+        assert session.execute(text("SELECT COUNT(*) FROM incident")).scalar() == 3
+        assert session.execute(text("SELECT version_num FROM alembic_version")
+                               ).scalars().all() == ["0004_rules"]
+    store.dispose()
+
+
+def test_a_schema_3_database_is_upgraded_without_loss(cli, tmp_path):
+    """tests/fixtures/schema3.db was made with pressfree 0.1.0 through its own commands."""
+    path = tmp_path / "three.db"
+    shutil.copy(FIXTURES / "schema3.db", path)
+    old = sqlite3.connect(path)
+    counts = {t: old.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+              for t in ("incident", "person", "outlet", "source", "tally", "designation",
+                        "designation_change", "incident_journalist", "incident_kind")}
+    old.close()
+    cli("--db", path, "init")
+    new = sqlite3.connect(path)
+    assert {t: new.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in counts} == counts
+    assert new.execute("SELECT p.name, r.released_on, r.outcome FROM custody_release r "
+                       "JOIN person p ON p.id = r.person_id").fetchall() == [
+        ("Ann Lee", "2021-08-02", "released")]
+    # the 23 rows of another tracker's export open no custody, the detention added does
+    assert new.execute("SELECT COUNT(*) FROM incident WHERE NOT opens_custody").fetchone() \
+        == (23,)
+    new.close()
+    assert (tmp_path / "three.db.schema-3.bak").exists()
+    held = cli.json("--db", path, "custody", "--as-of", "2021-08-05")["held"]
+    assert [r["person"] for r in held] == ["Ігар Лосік"]
+    # the organisation stays one, and its designation says so
+    [viasna] = [d for d in cli.json("--db", path, "designations") if d["target"] == "Viasna"]
+    assert (viasna["target_type"], viasna["lifted_on"]) == ("organisation", "2024-01-10")
+    # the ledger goes on working: an edit re-derives it from detentions and releases
+    [detention] = cli.json("--db", path, "list", "--journalist", "Ann Lee")
+    cli("--db", path, "edit", detention["id"], "--status", "disputed")
+    assert [r["person"] for r in cli.json("--db", path, "custody", "--as-of",
+                                          "2021-08-05")["held"]] == ["Ігар Лосік"]
+    assert sorted(r["person"] for r in cli.json("--db", path, "custody", "--as-of",
+                                                "2021-08-01")["held"]) == ["Ann Lee",
+                                                                           "Ігар Лосік"]

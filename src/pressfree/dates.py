@@ -42,7 +42,8 @@ class PartialDate:
         the three months before a quarter, the days before a range of days."""
         first, last = self.first, self.last
         try:
-            if first.day == 1 and (last + timedelta(days=1)).day == 1:  # whole months
+            if first.day == 1 and last.day == calendar.monthrange(last.year, last.month)[1]:
+                # whole months
                 months = (last.year - first.year) * 12 + last.month - first.month + 1
                 start = _shift_month(first.year, first.month, -months)
                 end = _shift_month(first.year, first.month, -1)

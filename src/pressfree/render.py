@@ -131,8 +131,9 @@ def markdown_table(rows: Sequence[dict], columns: Sequence[tuple[str, str]]) -> 
 
 def listing(rows: Sequence[Any], columns: Sequence[tuple[str, str]], fmt: str,
             title: str | None = None, prepare=lambda row: row,
-            table_columns: Sequence[tuple[str, str]] | None = None):
-    """Any list of records in any format: a Rich renderable for table, else a string."""
+            table_columns: Sequence[tuple[str, str]] | None = None, empty: str | None = None):
+    """Any list of records in any format: a Rich renderable for table, else a string.
+    `empty` is what the table says when there is nothing to show."""
     data = [plain(r) for r in rows]
     if fmt == "json":
         return to_json(data) + "\n"
@@ -144,7 +145,7 @@ def listing(rows: Sequence[Any], columns: Sequence[tuple[str, str]], fmt: str,
     if fmt == "markdown":
         return (f"## {title}\n\n" if title else "") + markdown_table(flat, columns)
     if not flat:
-        return Text(f"No {title.lower() if title else 'rows'} match.", style="dim")
+        return Text(empty or f"No {title.lower() if title else 'rows'} match.", style="dim")
     return table(flat, table_columns or columns, title)
 
 

@@ -51,7 +51,8 @@ def custody(ctx: typer.Context,
     emit(render.listing(report.held, CUSTODY_COLUMNS, fmt.value,
                         title=f"In custody on {report.as_of}",
                         prepare=lambda r: {**r, "incident_short": (r["incident"] or "")[:8]},
-                        table_columns=CUSTODY_TABLE_COLUMNS))
+                        table_columns=CUSTODY_TABLE_COLUMNS,
+                        empty=f"Nobody itemised here was in custody on {report.as_of}."))
     if fmt in (Format.table, Format.markdown):
         lines = report.comparison() or [f"No reported figure; {len(report.held)} itemised here."]
         emit("\n".join(lines) + "\n")
