@@ -90,3 +90,36 @@ def test_designations_follow_their_incident(cli, tmp_path):
     assert cli.json("summary", "--month", "2021-07")["designations"] == []
     cli("delete", incident["id"], "--yes")
     assert cli.json("designations") == []
+
+
+def test_a_designation_cannot_be_dated_after_its_lift_or_lose_its_kind(cli):
+    designation = cli("designate", "Belsat", "--label", "extremist-formation", "--by", "KGB",
+                      "--date", "2021-07-26").stdout.strip()
+    cli("designations", "lift", designation, "--date", "2024-01-10")
+    [record] = cli.json("designations")
+    incident = record["incident"]
+    result = cli("edit", incident, "--date", "2024-02", code=2)
+    assert result.stderr == ("Error: date: '2024-02' is after the designation was lifted "
+                             "(2024-01-10)\n")
+    result = cli("edit", incident, "--replace", "--kind", "raid", code=2)
+    assert result.stderr == (f"Error: kind: 'raid' leaves out designation: incident "
+                             f"{incident[:8]} records designation {designation[:8]} (delete "
+                             "that instead)\n")
+    assert cli.json("designations", "--as-of", "2023-01-01")[0]["date"] == "2021-07-26"
+    assert cli.json("show", incident)["kinds"] == ["designation"]
+    cli("edit", incident, "--date", "2021-07")  # moving it earlier is fine
+    assert cli.json("designations")[0]["date"] == "2021-07"
+
+
+def test_a_targets_type_lives_in_one_place(cli):
+    cli("designate", "Viasna", "--label", "extremist-formation", "--by", "MVD", "--date",
+        "2023-08", "--target-type", "organisation")
+    cli("designate", "Viasna", "--label", "extremist-materials", "--by", "Court", "--date",
+        "2023-09")  # no --target-type: what Viasna is recorded as
+    assert [d["target_type"] for d in cli.json("designations")] == ["organisation"] * 2
+    result = cli("designate", "Viasna", "--label", "foreign-agent", "--by", "MoJ", "--date",
+                 "2023-10", "--target-type", "outlet", code=2)
+    assert result.stderr == ("Error: --target-type: 'outlet' does not match 'Viasna', "
+                             "recorded as an organisation\n")
+    assert json.loads(cli("export").stdout)["outlets"] == [
+        {"name": "Viasna", "type": "organisation"}]

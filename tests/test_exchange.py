@@ -1,7 +1,10 @@
 """pressfree's own JSON format: the sample loads, round-trips and never doubles."""
 
 import json
+import os
 import stat
+
+import pytest
 
 from conftest import SAMPLE
 
@@ -182,3 +185,126 @@ def test_a_filtered_export_by_journalist_carries_no_figures(sample):
     assert len(document["incidents"]) == 1 and document["tallies"] == []
     document = json.loads(sample("export", "--publisher", "Viasna").stdout)
     assert [t["publisher"] for t in document["tallies"]] == ["Viasna"]
+
+
+# --- hardening: documents that name what is not there, odd targets, partial files ----------
+
+def _document(**sections):
+    return {"format": "pressfree", "version": 1, **sections}
+
+
+def _arrest(id_="0b7c3e52-9d41-4a8e-8f0e-6c2d9a1b7e11", person="Ann"):
+    return {"id": id_, "kinds": ["arrest"], "date": "2021-07-30", "journalists": [person]}
+
+
+@pytest.mark.parametrize("document, message", [
+    (_document(custody=[{"person": "Ann", "since": "2021-07-30",
+                         "incident": "5e1f0a93-2c64-4b7d-a9e8-3f4b6c7d8e22"}]),
+     "custody[0].incident: '5e1f0a93-2c64-4b7d-a9e8-3f4b6c7d8e22' is not an incident id"),
+    (_document(designations=[{"target": "Belsat", "label": "extremist-materials",
+                              "issued_by": "KGB", "date": "2021-07",
+                              "incident": "5e1f0a93-2c64-4b7d-a9e8-3f4b6c7d8e22"}]),
+     "designations[0].incident: '5e1f0a93-2c64-4b7d-a9e8-3f4b6c7d8e22' is not an incident id"),
+    (_document(incidents=[_arrest()], custody=[{
+        "person": "Ann", "since": "2021-07-30", "released_on": "2021-07-01",
+        "incident": "0b7c3e52-9d41-4a8e-8f0e-6c2d9a1b7e11"}]),
+     "custody[0].released_on: '2021-07-01' is before the detention it would end "
+     "(2021-07-30)"),
+    (_document(incidents=[_arrest()], custody=[{
+        "person": "Bob", "since": "2021-07-30",
+        "incident": "0b7c3e52-9d41-4a8e-8f0e-6c2d9a1b7e11"}]),
+     "custody[0].person: 'Bob' is not named by incident "
+     "0b7c3e52-9d41-4a8e-8f0e-6c2d9a1b7e11"),
+    (_document(incidents=[_arrest()], custody=[{"person": "Ann", "since": "2021-07-30"}]),
+     "custody[0].incident: None is required: a custody period belongs to the detention or "
+     "arrest that opened it"),
+    (_document(tallies=[{"metric": "raid", "value": 2147483648, "qualifier": "exact",
+                         "period": "2021-07", "country": "BY", "publisher": "X"}]),
+     "tallies[0].value: '2147483648' is too large (at most 2,147,483,647)"),
+    (_document(incidents=[dict(_arrest(), summary="a\x00b")]),
+     "incidents[0].summary: 'a\\x00b' holds a NUL character, which PostgreSQL cannot store"),
+    (_document(outlets=[{"name": "Belsat", "type": "blog"}]),
+     "outlets[0].type: 'blog' is not an outlet type (outlet, organisation)"),
+])
+def test_a_document_that_does_not_hold_together_is_refused_whole(cli, tmp_path, document,
+                                                                 message):
+    path = tmp_path / "document.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    cli("add", "raid", "--date", "2021-07-01")
+    before = cli("export").stdout.split('"incidents"', 1)[1]
+    result = cli("import", path, code=result_code(message))
+    assert result.stderr == f"Error: {message}\n"
+    assert cli("export").stdout.split('"incidents"', 1)[1] == before
+
+
+def result_code(message: str) -> int:
+    return 1 if "is not an incident id" in message else 2
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[" * 100_000 + "]" * 100_000, "is nested too deeply to read"),
+    ('{"format": "pressfree", "incidents": [' + "[" * 50_000 + "]" * 50_000 + "]}",
+     "is nested too deeply to read"),
+    ('{"format": "pressfree", "tallies": [{"value": ' + "9" * 5000 + "}]}",
+     "holds an integer of 5,000 digits (at most 1,000)"),
+    ("[{\"date\": " + "1" * 4301 + "}]", "holds an integer of 4,301 digits (at most 1,000)"),
+])
+def test_hostile_json_is_one_line(cli, tmp_path, text, message):
+    for suffix in ("json", "ndjson"):
+        path = tmp_path / f"hostile.{suffix}"
+        path.write_text(text)
+        result = cli("import", path, code=2)
+        where = "line 1" if suffix == "ndjson" else "file"
+        assert result.stderr.startswith(f"Error: {where}: "), result.stderr
+        assert result.stderr.endswith(f" {message}\n")
+        assert len(result.stderr.splitlines()) == 1
+
+
+def test_exports_and_backups_never_replace_anything_but_a_file(sample, tmp_path):
+    import os
+
+    target = tmp_path / "target.json"
+    target.write_text("precious")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for command, field in ((["export", "--out"], "--out"), (["backup"], "path")):
+        assert sample(*command, link, code=2).stderr == (
+            f"Error: {field}: '{link}' is a symbolic link: name the file itself\n")
+        assert sample(*command, fifo, code=2).stderr == (
+            f"Error: {field}: '{fifo}' is not a regular file (a device, FIFO or socket): "
+            "name a file\n")
+        assert sample(*command, "/dev/null", code=2).stderr == (
+            f"Error: {field}: '/dev/null' is not a regular file (a device, FIFO or socket): "
+            "name a file\n")
+        missing = tmp_path / "no-such-folder" / "x"
+        assert sample(*command, missing, code=2).stderr == (
+            f"Error: {field}: '{missing}' is in a folder that does not exist (create it "
+            "first)\n")
+    assert target.read_text() == "precious" and link.is_symlink()
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert json.loads(sample("export", "--out", "-").stdout)["format"] == "pressfree"
+    assert sample("backup", "-").stdout_bytes.startswith(b"SQLite format 3\x00")
+
+
+def test_partial_files_of_killed_writers_are_removed(sample, tmp_path):
+    """A killed export or backup leaves a partial file named with its process id; the next
+    export or backup into that folder removes those whose process is gone."""
+    import subprocess
+    import sys
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    stale = tmp_path / f".old.json.{gone.pid}.pressfree-partial"
+    stale.write_text("x" * 1000)
+    mine = tmp_path / f".other.json.{os.getpid()}.pressfree-partial"  # a live writer's
+    mine.write_text("y")
+    sample("export", "--out", tmp_path / "new.json")
+    assert not stale.exists() and mine.exists()
+    stale.write_text("x")
+    sample("backup", tmp_path / "copy.db")
+    assert not stale.exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [mine.name]
+    assert stat.S_IMODE((tmp_path / "new.json").stat().st_mode) == 0o600

@@ -65,3 +65,65 @@ def test_tab_completion_answers_without_the_database_stack():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env=env, check=True)
     assert result.stdout.splitlines() == ["list", "HEAVY []"]
+
+
+@pytest.mark.skipif(SCRIPT is None, reason="the pressfree script is not installed")
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_output_that_cannot_be_written_is_one_line(tmp_path):
+    db = tmp_path / "sample.db"
+    run("--db", db, "import", SAMPLE)
+    for args in (["list", "--format", "json"], ["list"], ["summary", "--month", "2021-07"],
+                 ["export"], ["backup", "-"]):
+        with open("/dev/full", "w") as full:
+            result = subprocess.run([SCRIPT, "--db", str(db), *args], stdout=full,
+                                    stderr=subprocess.PIPE, text=True, timeout=120)
+        assert result.returncode in (1, 2), args
+        assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1, \
+            result.stderr
+        assert "cannot be written (No space left on device)" in result.stderr
+
+
+def _read_only_folder(folder: Path):
+    """Runs a command with `folder` read-only for it: a read-only bind mount when run as
+    root (root ignores file modes), the folder's mode otherwise."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        return lambda *args: run(*args, check=False)
+    if not shutil.which("unshare") or subprocess.run(
+            ["unshare", "-m", "true"], capture_output=True).returncode != 0:
+        pytest.skip("running as root without mount namespaces: cannot make a folder "
+                    "read-only")
+
+    def in_namespace(*args):
+        command = " ".join(f"'{a}'" for a in (SCRIPT, *map(str, args)))
+        script = (f"mount --bind '{folder}' '{folder}' && mount -o remount,bind,ro '{folder}' "
+                  f"&& {command}")
+        return subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True,
+                              text=True, timeout=120)
+    return in_namespace
+
+
+@pytest.mark.skipif(SCRIPT is None, reason="the pressfree script is not installed")
+def test_reading_works_in_a_read_only_folder(tmp_path):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    db = folder / "sample.db"
+    run("--db", db, "import", SAMPLE)
+    run("--db", db, "add", "raid", "--date", "2021-07-29")
+    before = sorted(p.name for p in folder.iterdir())
+    reading = _read_only_folder(folder)
+    try:
+        listed = reading("--db", db, "list", "--format", "json")
+        assert listed.returncode == 0, listed.stderr
+        assert len(json.loads(listed.stdout)) == 3
+        summary = reading("--db", db, "summary", "--month", "2021-07", "--format", "json")
+        assert json.loads(summary.stdout)["total_incidents"] == 3
+        assert reading("--db", db, "info").returncode == 0
+        backup = reading("--db", db, "backup", tmp_path / "copy.db")
+        assert backup.returncode == 0, backup.stderr
+        written = reading("--db", db, "add", "raid", "--date", "2021-07-28")
+        assert written.returncode == 1 and len(written.stderr.splitlines()) == 1
+        assert "Traceback" not in written.stderr
+    finally:
+        folder.chmod(0o755)
+    assert sorted(p.name for p in folder.iterdir()) == before

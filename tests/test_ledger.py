@@ -221,3 +221,105 @@ def test_every_publishers_newest_figure_is_shown(cli, tmp_path):
             "BAJ")
     report = cli.json("custody", "--as-of", "2021-12-31", "--country", "BY")
     assert sorted(t["publisher"] for t in report["reported"]) == ["BAJ", "Viasna"]
+
+
+# --- the ledger's one rule ----------------------------------------------------------------
+
+from datetime import date  # noqa: E402
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from pressfree.ledger import Detention, Release, derive_periods  # noqa: E402
+
+
+def _detention(n, first, last=None):
+    return Detention(n, date.fromisoformat(first), date.fromisoformat(last or first), "day",
+                     "BY")
+
+
+def _release(day, outcome="released"):
+    return Release(date.fromisoformat(day), outcome)
+
+
+def test_derive_periods_by_hand():
+    periods, passed, left = derive_periods(
+        [_detention(3, "2021-07-20"), _detention(1, "2021-07-01"), _detention(2, "2021-07-05")],
+        [_release("2021-07-10"), _release("2021-07-25", "exchanged"), _release("2021-08-01")])
+    assert [(p.detention.incident_id, p.released.day.isoformat() if p.released else None)
+            for p in periods] == [(1, "2021-07-10"), (3, "2021-07-25")]
+    assert (passed, left) == ([], [_release("2021-08-01")])
+    # a release that a detention was moved past ends nothing any more
+    periods, passed, left = derive_periods([_detention(1, "2021-07-12")],
+                                           [_release("2021-07-10")])
+    assert [p.released for p in periods] == [None] and passed == [_release("2021-07-10")]
+
+
+days = st.dates(min_value=date(2020, 1, 1), max_value=date(2021, 12, 31))
+
+
+@given(st.lists(days, max_size=8), st.lists(days, max_size=5, unique=True), st.randoms())
+def test_derived_periods_hold_whatever_the_order(starts, release_days, random):
+    detentions = [Detention(i, d, d, "day", None) for i, d in enumerate(starts)]
+    releases = [Release(d, "released") for d in release_days]
+    periods, passed, left = derive_periods(detentions, releases)
+    shuffled = detentions[:]
+    random.shuffle(shuffled)
+    assert derive_periods(shuffled, list(reversed(releases))) == (periods, passed, left)
+    assert sum(p.released is None for p in periods) <= 1  # held at most once at a time
+    assert all(p.released is not None for p in periods[:-1])
+    for before, after in zip(periods, periods[1:]):
+        assert before.released.day < after.detention.first  # periods never overlap
+    for period in periods:
+        assert period.released is None or period.released.day >= period.detention.first
+    used = [p.released for p in periods if p.released]
+    assert sorted(used + passed + left) == sorted(releases)  # every release is accounted for
+    if starts:
+        assert periods and periods[0].detention.first == min(starts)
+
+
+def test_an_imported_detention_never_holds_anyone_whatever_is_edited(cli, tmp_path):
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("date,kinds,journalists\n2021-07-10,detention,Ann\n", encoding="utf-8")
+    rules = tmp_path / "sheet.toml"
+    rules.write_text('name = "ngo-sheet"\n[columns]\ndate = "date"\nkinds = "kinds"\n'
+                     'journalists = "journalists"\n', encoding="utf-8")
+    cli("import", sheet, "--mapping", rules)
+    [row] = cli.json("list")
+    assert cli.json("custody", "--as-of", "2021-07-11")["held"] == []
+    for change in (["--status", "confirmed"], ["--date", "2021-07-09"],
+                   ["--journalist", "Bob"], ["--kind", "arrest"]):
+        cli("edit", row["id"], *change)
+        assert cli.json("custody", "--as-of", "2021-07-11")["held"] == []
+    # a detention added by hand does hold Ann, and the imported one changes nothing
+    cli("add", "detention", "--date", "2021-07-10", "--journalist", "Ann")
+    assert _held(cli, "2021-07-11") == [("Ann", "2021-07-10")]
+
+
+def test_a_release_survives_every_rebuild(cli):
+    first = cli("add", "detention", "--date", "2021-07-01", "--journalist", "Ann").stdout.strip()
+    cli("release", "Ann", "--date", "2021-07-05", "--outcome", "exchanged")
+    for change in (["--status", "confirmed"], ["--tag", "x"], ["--date", "2021-07-02"]):
+        cli("edit", first, *change)
+    [period] = cli.json("export")["custody"]
+    assert (period["since"], period["released_on"], period["outcome"]) == (
+        "2021-07-02", "2021-07-05", "exchanged")
+    # a second detention after the release opens a second period; deleting it leaves the first
+    second = cli("add", "arrest", "--date", "2021-07-09", "--journalist", "Ann").stdout.strip()
+    assert _held(cli, "2021-07-10") == [("Ann", "2021-07-09")]
+    cli("delete", second, "--yes")
+    assert _held(cli, "2021-07-10") == [] and _held(cli, "2021-07-03") == [("Ann", "2021-07-02")]
+
+
+@pytest.mark.parametrize("value, message", [
+    ("2147483648", "is too large (at most 2,147,483,647)"),
+    ("9" * 5000, "is too large (at most 2,147,483,647)"),
+    (">=-1", "is negative"),
+])
+def test_a_count_is_the_same_on_both_backends(cli, any_db, value, message):
+    result = cli("--db", any_db, "tally", "add", "raid", value, "--period", "2021-07",
+                 "--country", "BY", "--publisher", "Viasna", code=2)
+    assert result.stderr.startswith(f"Error: value: '{value[:20]}")
+    assert result.stderr.rstrip().endswith(message) and len(result.stderr.splitlines()) == 1
+    cli("--db", any_db, "tally", "add", "raid", "2147483647", "--period", "2021-07",
+        "--country", "BY", "--publisher", "Viasna")
+    assert [t["value"] for t in cli.json("--db", any_db, "tally", "list")] == [2147483647]

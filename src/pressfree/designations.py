@@ -73,7 +73,7 @@ def designate(session: Session, target: str, *, label: str, by: str, on: str,
         # create the target first, with its type, so the incident links the right record
         incidents.outlet_id(session, target, target_type)
     if incident_id:
-        incident = incidents.find(session, incident_id)
+        incident = incidents.find(session, incident_id, "incident")
         if "designation" not in incidents.get(session, incident.public_id).kinds:
             raise InvalidValue("incident", incident_id, "is not an incident of kind "
                                                         "designation")

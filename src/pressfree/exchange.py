@@ -280,7 +280,7 @@ def _load_custody(session: Session, rows: list[dict]) -> int:
             if not row.get("incident"):
                 raise InvalidValue("incident", row.get("incident"), "is required: a custody "
                                    "period belongs to the detention or arrest that opened it")
-            record = incidents.get(session, row["incident"])
+            record = incidents.get(session, row["incident"], "incident")
             name = _named(session, row["person"], record)
             if not set(record.kinds) & set(ledger.OPENING_KINDS):
                 raise InvalidValue("incident", row["incident"], "is not a detention or arrest")

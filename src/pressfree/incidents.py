@@ -156,15 +156,15 @@ def _link(session: Session, incident_id: int, kind_ids: Iterable[int], draft) ->
 
 # --- finding ----------------------------------------------------------------------------
 
-def find(session: Session, public_id: str) -> Incident:
+def find(session: Session, public_id: str, field: str = "id") -> Incident:
     """The incident with this id, or with an unambiguous prefix of it (at least 4 characters)."""
     from pressfree.lookup import by_public_id
 
-    return by_public_id(session, Incident, public_id, "an incident")
+    return by_public_id(session, Incident, public_id, "an incident", field)
 
 
-def get(session: Session, public_id: str) -> IncidentRecord:
-    return records(session, [find(session, public_id)])[0]
+def get(session: Session, public_id: str, field: str = "id") -> IncidentRecord:
+    return records(session, [find(session, public_id, field)])[0]
 
 
 def contained_in(period: dates.PartialDate):

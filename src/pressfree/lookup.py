@@ -23,20 +23,20 @@ def checked_public_id(text, field: str = "id") -> str:
     return value
 
 
-def by_public_id(session: Session, model, text: str, noun: str):
-    """The one row whose public id is or starts with the text."""
+def by_public_id(session: Session, model, text: str, noun: str, field: str = "id"):
+    """The one row whose public id is or starts with the text (`field` names it in errors)."""
     wanted = (text or "").strip().lower()
     if len(wanted) < MIN_PREFIX:
-        raise InvalidValue("id", text, f"is too short (give at least {MIN_PREFIX} characters)")
+        raise InvalidValue(field, text, f"is too short (give at least {MIN_PREFIX} characters)")
     if not _ID_TEXT.match(wanted):
-        raise NotFound("id", text, f"is not {noun} id")
+        raise NotFound(field, text, f"is not {noun} id")
     column = model.public_id
     # A whole id uses the unique index; a prefix is a LIKE (hex digits need no escaping).
     where = column == wanted if len(wanted) == 36 else column.like(f"{wanted}%")
     rows = session.execute(select(model).where(where).limit(2)).scalars().all()
     if not rows:
-        raise NotFound("id", text, f"is not {noun} id")
+        raise NotFound(field, text, f"is not {noun} id")
     if len(rows) > 1:
-        raise InvalidValue("id", text, f"matches several {noun.split()[-1]}s: give more "
+        raise InvalidValue(field, text, f"matches several {noun.split()[-1]}s: give more "
                                        "characters")
     return rows[0]

@@ -31,24 +31,28 @@ def create_database_file(path: Path) -> None:
     create_private_file(path, "--db")
 
 
-def url(path: Path, write: bool):
-    """The SQLAlchemy URL of a database file, built by URL.create so that no character of
-    the path (?, #, %, spaces) is read as part of a URL.
+def read_uri(path: Path) -> str:
+    """A SQLite URI filename that opens the file for reading and never creates it.
 
-    Readers never create the file (mode=rw fails on a missing one). A file the user cannot
-    write is opened read-only; in a folder nobody can write to, no writer can be changing
-    it either, so it is opened as immutable: SQLite cannot otherwise read a WAL database
-    there, for want of its -shm file."""
-    from sqlalchemy.engine import URL
-
-    if write:
-        return URL.create("sqlite", database=str(path))
+    mode=rw fails on a missing file; a file the user cannot write is opened read-only; in a
+    folder nobody can write to, no writer can be changing it either, so it is opened as
+    immutable: SQLite cannot otherwise read a WAL database there, for want of its -shm
+    file. The path is percent-encoded, so ?, # and % in it stay part of the name."""
     if not os.access(path.parent, os.W_OK):
         mode = "immutable=1"
     else:
         mode = "mode=rw" if os.access(path, os.W_OK) else "mode=ro"
-    return URL.create("sqlite", database=f"file:{quote(str(path.absolute()))}?{mode}",
-                      query={"uri": "true"})
+    return f"file:{quote(str(path.absolute()))}?{mode}"
+
+
+def url(path: Path, write: bool):
+    """The SQLAlchemy URL of a database file, built by URL.create so that no character of
+    the path (?, #, %, spaces) is read as part of a URL; readers get read_uri."""
+    from sqlalchemy.engine import URL
+
+    if write:
+        return URL.create("sqlite", database=str(path))
+    return URL.create("sqlite", database=read_uri(path), query={"uri": "true"})
 
 
 def configure(engine: Engine, write: bool = True) -> None:
@@ -81,8 +85,7 @@ def backup(source: Path, target: Path) -> int:
     backup of the same name survives a failed one."""
     with WholeFile(target, "path") as whole:
         whole.open("wb").close()
-        src = sqlite3.connect(f"file:{quote(str(source.absolute()))}?mode=ro", uri=True,
-                              timeout=BUSY_TIMEOUT_MS / 1000)
+        src = sqlite3.connect(read_uri(source), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         dst = sqlite3.connect(whole.partial)
         try:
             # pages=-1 copies in one step: the copy is one consistent snapshot even while
@@ -108,14 +111,7 @@ def backup_to_stream(source: Path, stream) -> int:
         copy = Path(folder) / "backup.db"
         pages = backup(source, copy)
         with open(copy, "rb") as handle:
-            try:
-                shutil.copyfileobj(handle, stream)
-                stream.flush()
-            except BrokenPipeError:
-                raise
-            except OSError as error:
-                raise InvalidValue("path", "-", f"cannot be written ({error.strerror})") \
-                    from None
+            shutil.copyfileobj(handle, stream)
     return pages
 
 

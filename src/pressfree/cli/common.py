@@ -34,16 +34,15 @@ def stderr() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def emit(output: Any) -> None:
-    """Print a renderable, or write text exactly as it is (CSV, JSON) to stdout."""
+@contextmanager
+def to_stdout() -> Iterator:
+    """Writing to stdout: a full disk or a closed file descriptor is one line, not a
+    traceback (a reader that stops early, as `| head` does, is no error at all)."""
     try:
-        if isinstance(output, str):
-            sys.stdout.write(output)
-            sys.stdout.flush()
-        else:
-            stdout().print(output)
+        yield sys.stdout
+        sys.stdout.flush()
     except BrokenPipeError:
-        raise  # the reader stopped early (| head): not an error, handled in main()
+        raise
     except OSError as error:
         # What could not be written stays in the buffer; drop it, or Python reports the
         # same failure again, as a traceback, when it flushes stdout at exit.
@@ -52,6 +51,15 @@ def emit(output: Any) -> None:
 
         raise PressfreeError(f"output: standard output cannot be written "
                              f"({error.strerror})") from None
+
+
+def emit(output: Any) -> None:
+    """Print a renderable, or write text exactly as it is (CSV, JSON) to stdout."""
+    with to_stdout() as out:
+        if isinstance(output, str):
+            out.write(output)
+        else:
+            stdout().print(output)
 
 
 def warn(message: str) -> None:

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from pressfree.cli.common import FormatOption, Format, emit, note, open_store, reading
+from pressfree.cli.common import (Format, FormatOption, emit, note, open_store, reading,
+                                  to_stdout)
 
 
 def init(ctx: typer.Context) -> None:
@@ -45,13 +46,13 @@ def backup(ctx: typer.Context, path: Annotated[Path, typer.Argument(
 
     Example: [bold]pressfree backup ~/backups/pressfree-2021-07.db[/]
     """
-    import sys
-
     from pressfree.errors import InvalidValue
 
     store = open_store(ctx, write=False)
     if str(path) == "-":
-        pages = store.backend.backup_to_stream(store.path, sys.stdout.buffer)
+        with to_stdout() as out:
+            pages = store.backend.backup_to_stream(store.path, out.buffer)
+            out.buffer.flush()
         note(f"Backed up {store.display} to standard output ({pages} pages).")
         return
     if store.path is not None and path.resolve() == store.path.resolve():

@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from pressfree.cli import options as o
-from pressfree.cli.common import note, reading, writing
+from pressfree.cli.common import note, reading, to_stdout, writing
 
 
 def _describe(counts: dict[str, int]) -> str:
@@ -167,7 +167,8 @@ def _destination(out: Optional[Path]):
     renamed over it only when the export succeeds, so a failed export leaves an old file as
     it was, and a link, FIFO or device is refused rather than replaced."""
     if out is None or str(out) == "-":
-        yield sys.stdout
+        with to_stdout() as handle:
+            yield handle
         return
     from pressfree.private_files import WholeFile
 
