@@ -226,6 +226,9 @@ def test_an_invalid_row_means_nothing_is_imported_and_every_bad_row_is_named(cli
         f"Imported 5 incidents from 8 rows; 3 invalid, written to {rejected}.",
         "The file is not marked as imported, so it can be imported again once fixed; rows "
         "with ids will then be skipped, rows without ids added again."]
+    import stat
+
+    assert stat.S_IMODE(rejected.stat().st_mode) == 0o600  # it holds rows of the file
     with open(rejected, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["row"], r["column"], r["value"], r["Case"]) for r in rows] == [

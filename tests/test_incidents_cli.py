@@ -244,3 +244,34 @@ def test_small_inconsistencies(cli):
     cli("add", "raid", "--date", "2021-07-30", "--journalist", "Ann")
     cli("journalists", "set", "Ann", "--outlet", " Belsat ")
     assert cli.json("journalists")[0]["outlet"] == "Belsat"
+
+
+def test_messages_show_values_as_they_were_typed_and_cut_long_ones(cli):
+    cli("add", "detention", "--date", "2021-07-01", "--journalist", "Ann Lee")
+    result = cli("release", "Ann  Lee", "--date", "2021-07-02", code=1)
+    assert result.stderr == "Error: person: 'Ann  Lee' is not a journalist in this database\n"
+    huge = "x" * 100_000
+    result = cli("add", "raid", "--date", huge, code=2)
+    assert result.stderr == (f"Error: date: '{'x' * 78}… (100,000 characters) is not a date "
+                             "(use YYYY-MM-DD, YYYY-MM, YYYY or A..B)\n")
+    result = cli("add", "raid", "--date", "2021", "--summary", "line one\nline two\x00", code=2)
+    assert result.stderr == ("Error: summary: 'line one\\nline two\\x00' holds a NUL "
+                             "character, which PostgreSQL cannot store\n")
+    result = cli("custody", "--as-of", "2021-06-30")
+    assert result.stdout.splitlines()[0] == ("Nobody itemised here was in custody on "
+                                             "2021-06-30.")
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--summary", "a\x00b", "summary: 'a\\x00b' holds a NUL character, which PostgreSQL "
+                            "cannot store"),
+    ("--journalist", "Ann\x00", "journalists: 'Ann\\x00' holds a NUL character, which "
+                                "PostgreSQL cannot store"),
+    ("--tag", "t" * 101, f"tags: '{'t' * 78}… (101 characters) is longer than 100 characters"),
+    ("--city", "Мінск" * 300, "city: '" + ("Мінск" * 16)[:78] + "… (1,500 characters) is "
+                              "longer than 2,000 bytes"),
+])
+def test_both_backends_take_the_same_text(cli, any_db, option, value, message):
+    result = cli("--db", any_db, "add", "raid", "--date", "2021", option, value, code=2)
+    assert result.stderr == f"Error: {message}\n"
+    cli("--db", any_db, "add", "raid", "--date", "2021", option, value[:50].replace("\x00", ""))

@@ -220,6 +220,17 @@ def test_chart_draws_a_png_and_an_svg(worked, tmp_path):
     worked("chart", "--year", "2021", "--out", svg)
     text = svg.read_text()
     assert text.lstrip().startswith("<?xml") and "<svg" in text
+    import os
+    import stat
+
+    old = os.umask(0)
+    try:  # charts hold what the database holds: private whatever the umask
+        worked("chart", "--year", "2021", "--out", png)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(png.stat().st_mode) == stat.S_IMODE(svg.stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir() if "trend" in p.name) == [
+        "trend.png", "trend.svg"]  # and no partial file left beside them
     result = worked("chart", "--year", "2021", "--out", tmp_path / "trend.gif", code=2)
     assert result.stderr == f"Error: --out: '{tmp_path / 'trend.gif'}' must end in .png or .svg\n"
 
@@ -271,3 +282,9 @@ def test_the_chart_says_what_it_cannot_draw(cli, tmp_path):
     result = cli("chart", "--year", "2007", "--out", tmp_path / "t.png")
     assert result.stderr.splitlines()[-1] == ("1 of 2 incidents of 2007 are dated to the year "
                                               "or across months, so in no month of the chart.")
+
+
+def test_the_end_of_the_calendar_is_summarised(cli):
+    cli("add", "raid", "--date", "9999-12-31")
+    assert cli.json("summary", "--year", "9999")["total_incidents"] == 1
+    assert cli.json("summary", "--month", "9999-12")["previous_period"] == "9999-11"
