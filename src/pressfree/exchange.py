@@ -311,23 +311,3 @@ def iter_records(session: Session, filters: incidents.IncidentFilter,
     """Incidents as plain dicts (for ndjson and csv), names redacted when asked."""
     for record in incidents.iter_incidents(session, filters):
         yield redact(record.to_dict()) if redact else record.to_dict()
-
-
-def write(session: Session, out: IO[str], fmt: str, filters: incidents.IncidentFilter,
-          redact=None) -> int:
-    """Export in a format: json (the whole document), ndjson or csv (incidents only)."""
-    from pressfree import render
-
-    if fmt == "json":
-        return write_document(session, out, filters, redact)
-    if fmt == "ndjson":
-        count = 0
-        for data in iter_records(session, filters, redact):
-            out.write(json.dumps(data, ensure_ascii=False) + "\n")
-            count += 1
-        return count
-    if fmt == "csv":
-        return render.write_csv(out, (render.incident_csv_row(d)
-                                      for d in iter_records(session, filters, redact)),
-                                render.EXPORT_COLUMNS)
-    raise InvalidValue("--format", fmt, "is not an export format (json, ndjson or csv)")

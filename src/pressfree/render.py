@@ -93,6 +93,15 @@ def to_csv(rows: Iterable[dict], columns: Sequence[tuple[str, str]] | None = Non
     return buffer.getvalue()
 
 
+def write_ndjson(out, rows: Iterable[dict]) -> int:
+    """Stream records as one JSON object per line. Returns rows written."""
+    count = 0
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
 def write_csv(out, rows: Iterable[dict], columns: Sequence[tuple[str, str]] | None = None) -> int:
     """Stream rows as CSV with a header; keys are the column names. Returns rows written."""
     writer = None

@@ -98,11 +98,11 @@ def root(
 
 
 def _register() -> None:
-    from pressfree.cli import (custody, db as db_commands, designations, incidents, io,
-                               people, summary, tallies)
+    from pressfree.cli import (custody, db as db_commands, designations, import_export,
+                               incidents, people, summary, tallies)
 
-    for module in (db_commands, incidents, people, io, tallies, custody, designations,
-                   summary):
+    for module in (db_commands, incidents, people, import_export, tallies, custody,
+                   designations, summary):
         module.register(app)
 
 

@@ -28,10 +28,10 @@ def info(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
 
     Example: [bold]pressfree info --format json[/]
     """
-    from pressfree import render, statistics
+    from pressfree import facts as database, render
 
     with reading(ctx) as session:
-        facts = statistics.database_facts(open_store(ctx), session)
+        facts = database.database_facts(open_store(ctx), session)
     rows = [{"what": k, "value": v} for k, v in facts.items()]
     if fmt == Format.json:
         emit(render.to_json(facts) + "\n")

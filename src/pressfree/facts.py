@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from pressfree import db
-from pressfree.models import (CustodyPeriod, Designation, Incident, Kind, Outlet, Person,
+from pressfree.models import (CustodyPeriod, CustodyRelease, Designation, Incident, Kind, Outlet, Person,
                               Source, Tally)
 
 
@@ -20,7 +20,8 @@ def database_facts(store: db.Store, session: Session) -> dict[str, object]:
     }
     for name, model in (("incidents", Incident), ("kinds", Kind), ("journalists", Person),
                         ("outlets", Outlet), ("sources", Source), ("tallies", Tally),
-                        ("custody_periods", CustodyPeriod), ("designations", Designation)):
+                        ("custody_periods", CustodyPeriod), ("releases", CustodyRelease),
+                        ("designations", Designation)):
         facts[name] = session.execute(select(func.count()).select_from(model)).scalar_one()
     first, last = session.execute(select(func.min(Incident.first_day),
                                          func.max(Incident.last_day))).one()

@@ -148,15 +148,21 @@ def export(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
 
     Example: [bold]pressfree export --format json --redact --out belarus-public.json[/]
     """
-    from pressfree import exchange
+    from pressfree import exchange, render
 
     filters = o.incident_filter(month, year, start, end, kind, country, journalist, outlet,
                                 publisher, status, tag, limit)
     with _destination(out) as handle, reading(ctx) as session:
         from pressfree import people
 
-        count = exchange.write(session, handle, fmt.value, filters,
-                               people.redactor(session) if redact else None)
+        redactor = people.redactor(session) if redact else None
+        if fmt == ExportFormat.json:
+            count = exchange.write_document(session, handle, filters, redactor)
+        else:
+            records = exchange.iter_records(session, filters, redactor)
+            count = (render.write_ndjson(handle, records) if fmt == ExportFormat.ndjson else
+                     render.write_csv(handle, map(render.incident_csv_row, records),
+                                      render.EXPORT_COLUMNS))
     if out and str(out) != "-":
         note(f"Exported {count} incidents to {out}.")
 
