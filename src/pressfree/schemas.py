@@ -39,6 +39,11 @@ def text_problem(value: str, field: str) -> Optional[str]:
     return None
 
 
+def is_url(value: str) -> bool:
+    """A source URL needs a scheme (https://...); the one check every path uses."""
+    return "://" in value
+
+
 def clean_text(value, field: str) -> Optional[str]:
     """Text as it is stored: blanks stripped, "" meaning not given, and checked."""
     if value is None:
@@ -84,7 +89,7 @@ class SourceIn(SQLModel):
     @field_validator("url")
     @classmethod
     def _url(cls, value):
-        if value and "://" not in value:
+        if value and not is_url(value):
             raise InvalidValue("source", value, "is not a URL (it needs a scheme such as "
                                                  "https://)")
         return value

@@ -13,7 +13,7 @@ from pressfree.errors import InvalidValue
 from pressfree.importing.mapping import FIELDS, LIST_FIELDS, Mapping
 from pressfree.lookup import checked_public_id
 from pressfree.models import STATUSES
-from pressfree.schemas import text_problem
+from pressfree.schemas import is_url, text_problem
 
 TRUE = {"true", "1", "yes", "y", "t"}
 # "Title (https://...) via Publisher, Title (https://...)" as the U.S. Press Freedom Tracker
@@ -325,7 +325,7 @@ class Converter:
         for i in range(max(len(urls), len(titles), len(publishers))):
             url, title, publisher, day = (part[i] if i < len(part) else None
                                           for part in (urls, titles, publishers, published))
-            if url and "://" not in url:
+            if url and not is_url(url):
                 raise RowError(self.m.columns["source_url"][0], url, "is not a URL")
             if day:
                 try:
