@@ -299,12 +299,80 @@ def test_partial_files_of_killed_writers_are_removed(sample, tmp_path):
     gone.wait()
     stale = tmp_path / f".old.json.{gone.pid}.pressfree-partial"
     stale.write_text("x" * 1000)
+    journal = tmp_path / f".old.db.{gone.pid}.pressfree-partial-journal"  # a killed backup's
+    journal.write_text("j")
     mine = tmp_path / f".other.json.{os.getpid()}.pressfree-partial"  # a live writer's
     mine.write_text("y")
     sample("export", "--out", tmp_path / "new.json")
-    assert not stale.exists() and mine.exists()
+    assert not stale.exists() and not journal.exists() and mine.exists()
     stale.write_text("x")
     sample("backup", tmp_path / "copy.db")
     assert not stale.exists()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [mine.name]
     assert stat.S_IMODE((tmp_path / "new.json").stat().st_mode) == 0o600
+
+
+def test_no_output_file_is_written_over_the_database(cli, tmp_path):
+    db = tmp_path / "cases.db"
+    cli("--db", db, "add", "raid", "--date", "2021-07-30")
+    before = db.read_bytes()
+    for command, field in ((["export", "--out"], "--out"), (["backup"], "path")):
+        for target in (db, tmp_path / "." / "cases.db", tmp_path / "cases.db-wal"):
+            result = cli("--db", db, *command, target, code=2)
+            assert result.stderr == f"Error: {field}: '{target}' is the database itself\n"
+    sheet = tmp_path / "cases.csv"
+    sheet.write_text("date,kinds\n2021-07-30,raid\nnot a date,raid\n", encoding="utf-8")
+    rejected_db = tmp_path / "cases.rejected.csv"  # a database named as the rejected file
+    cli("--db", rejected_db, "init")
+    result = cli("--db", rejected_db, "import", sheet, "--skip-invalid", code=2)
+    assert result.stderr == (f"Error: --skip-invalid: '{rejected_db}' is the database "
+                             "itself\n")
+    assert cli.json("--db", rejected_db, "info")["incidents"] == 0
+    assert db.read_bytes() == before
+
+
+def test_a_document_keeps_which_detentions_open_custody(cli, tmp_path):
+    rows = tmp_path / "rows.json"
+    rows.write_text(json.dumps([{"date": "2021-07-10", "kinds": "detention",
+                                 "journalists": "Ann"}]), encoding="utf-8")
+    cli("import", rows)  # rows of a file open no custody
+    cli("add", "arrest", "--date", "2021-07-12", "--journalist", "Bob")
+    document = tmp_path / "all.json"
+    cli("export", "--out", document)
+    [imported] = [i for i in json.loads(document.read_text())["incidents"]
+                  if i["journalists"] == ["Ann"]]
+    assert imported["opens_custody"] is False
+    fresh = tmp_path / "fresh.db"
+    result = cli("--db", fresh, "import", document)
+    assert result.stderr == ("Imported 2 incidents, 0 tallies, 1 custody, 0 designations.\n")
+    held = cli.json("--db", fresh, "custody", "--as-of", "2021-07-20")["held"]
+    assert [r["person"] for r in held] == ["Bob"]
+    assert "opens_custody" not in cli.json("--db", fresh, "list")[0]
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d["incidents"].append(dict(d["incidents"][0])),
+     "incidents[1].id: '0b7c3e52-9d41-4a8e-8f0e-6c2d9a1b7e11' appears twice in the document"),
+    (lambda d: d.update(people=[{"name": "A", "pseudonym": "Person AAAA-BBBB"},
+                                {"name": "B", "pseudonym": "Person AAAA-BBBB"}]),
+     "people[1].pseudonym: 'Person AAAA-BBBB' is already 'A''s"),
+    (lambda d: d.update(people=[{"name": "A", "outlet": "O\x00"}]),
+     "people[0].outlet: 'O\\x00' holds a NUL character, which PostgreSQL cannot store"),
+    (lambda d: d.update(people=[{"name": "A", "pseudonym": "P\x00"}]),
+     "people[0].pseudonym: 'P\\x00' holds a NUL character, which PostgreSQL cannot store"),
+    (lambda d: d["incidents"][0].update(city="Min\x1b[31msk"),
+     "incidents[0].city: 'Min\\x1b[31msk' holds a control character ('\\x1b'), which could "
+     "rewrite a terminal"),
+    (lambda d: d.update(version=-1), "version: -1 must be a whole number from 1"),
+    (lambda d: d.update(tallies=[{"metric": "ra\x00id", "value": 1, "qualifier": "exact",
+                                  "period": "2021", "country": "BY", "publisher": "X"}]),
+     "tallies[0].metric: 'ra\\x00id' holds a NUL character, which PostgreSQL cannot store"),
+])
+def test_a_document_is_checked_the_same_on_both_backends(cli, any_db, tmp_path, change,
+                                                          message):
+    document = _document(incidents=[_arrest()])
+    change(document)
+    path = tmp_path / "document.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = cli("--db", any_db, "import", path, code=2)
+    assert result.stderr == f"Error: {message}\n"

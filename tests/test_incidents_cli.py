@@ -252,7 +252,7 @@ def test_messages_show_values_as_they_were_typed_and_cut_long_ones(cli):
     assert result.stderr == "Error: person: 'Ann  Lee' is not a journalist in this database\n"
     huge = "x" * 100_000
     result = cli("add", "raid", "--date", huge, code=2)
-    assert result.stderr == (f"Error: date: '{'x' * 78}… (100,000 characters) is not a date "
+    assert result.stderr == (f"Error: date: '{'x' * 198}… (100,000 characters) is not a date "
                              "(use YYYY-MM-DD, YYYY-MM, YYYY or A..B)\n")
     result = cli("add", "raid", "--date", "2021", "--summary", "line one\nline two\x00", code=2)
     assert result.stderr == ("Error: summary: 'line one\\nline two\\x00' holds a NUL "
@@ -267,8 +267,8 @@ def test_messages_show_values_as_they_were_typed_and_cut_long_ones(cli):
                             "cannot store"),
     ("--journalist", "Ann\x00", "journalists: 'Ann\\x00' holds a NUL character, which "
                                 "PostgreSQL cannot store"),
-    ("--tag", "t" * 101, f"tags: '{'t' * 78}… (101 characters) is longer than 100 characters"),
-    ("--city", "Мінск" * 300, "city: '" + ("Мінск" * 16)[:78] + "… (1,500 characters) is "
+    ("--tag", "t" * 101, f"tags: '{'t' * 101}' is longer than 100 characters"),
+    ("--city", "Мінск" * 300, "city: '" + ("Мінск" * 40)[:198] + "… (1,500 characters) is "
                               "longer than 2,000 bytes"),
 ])
 def test_both_backends_take_the_same_text(cli, any_db, option, value, message):

@@ -127,3 +127,24 @@ def test_reading_works_in_a_read_only_folder(tmp_path):
     finally:
         folder.chmod(0o755)
     assert sorted(p.name for p in folder.iterdir()) == before
+
+
+@pytest.mark.skipif(SCRIPT is None, reason="the pressfree script is not installed")
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_a_write_whose_output_fails_stores_nothing(tmp_path):
+    db = tmp_path / "s.db"
+    run("--db", db, "init")
+    for args in (["add", "raid", "--date", "2021-07-01", "--source", "https://x.org/1"],
+                 ["tally", "add", "raid", "5", "--period", "2021-07", "--country", "BY",
+                  "--publisher", "X"],
+                 ["designate", "Belsat", "--label", "extremist-materials", "--by", "KGB",
+                  "--date", "2021-07"],
+                 ["--help"], ["--version"], ["list", "--help"]):
+        with open("/dev/full", "w") as full:
+            result = subprocess.run([SCRIPT, "--db", str(db), *args], stdout=full,
+                                    stderr=subprocess.PIPE, text=True, timeout=120)
+        assert (result.returncode, result.stderr) == (
+            1, "Error: output: standard output cannot be written (No space left on "
+               "device)\n"), args
+    facts = json.loads(run("--db", db, "info", "--format", "json").stdout)
+    assert (facts["incidents"], facts["tallies"], facts["designations"]) == (0, 0, 0)

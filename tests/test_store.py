@@ -436,3 +436,43 @@ def test_a_schema_3_database_is_upgraded_without_loss(cli, tmp_path):
     assert sorted(r["person"] for r in cli.json("--db", path, "custody", "--as-of",
                                                 "2021-08-01")["held"]) == ["Ann Lee",
                                                                            "Ігар Лосік"]
+
+
+@pytest.mark.parametrize("location, shown", [
+    ("postgresql+psycopg://postgres@127.0.0.1:1/x?password=s3cretPW",
+     "postgresql+psycopg://postgres@127.0.0.1:1/x?password=***"),
+    ("postgresql+psycopg://postgres:s3cretPW@127.0.0.1:1/x",
+     "postgresql+psycopg://postgres:***@127.0.0.1:1/x"),
+])
+def test_a_password_is_never_shown(cli, location, shown):
+    result = cli("--db", location, "list", code=1)
+    assert "s3cretPW" not in result.stderr
+    assert result.stderr.startswith(f"Error: --db: '{shown}' cannot be opened as a database")
+    result = cli("--db", "postgresql+psycopg://postgres:s3c@retPW@127.0.0.1:1/x", "list",
+                 code=2)
+    assert result.stderr == ("Error: --db: 'postgresql+psycopg://postgres:***@127.0.0.1:1/x' "
+                             "is not a usable database URL (write an @ in a user name or "
+                             "password as %40)\n")
+
+
+def test_a_device_is_not_a_database(cli, tmp_path):
+    for command in (["add", "raid", "--date", "2021"], ["list"]):
+        result = cli("--db", "/dev/null", *command, code=2)
+        assert result.stderr == ("Error: --db: '/dev/null' is not a regular file (a device, "
+                                 "FIFO or socket)\n")
+    assert not Path("/dev/null-journal").exists()
+
+
+def test_a_schema_recorded_twice_or_not_at_all_is_refused(cli, db_path):
+    cli("init")
+    con = sqlite3.connect(db_path)
+    con.execute("INSERT INTO alembic_version VALUES ('0009_future')")
+    con.commit()
+    result = cli("list", code=1)
+    assert result.stderr == (f"Error: database: '{db_path}' records 2 schema versions "
+                             "('0004_rules', '0009_future'), where it should record one: it "
+                             "was changed by something other than pressfree\n")
+    con.execute("DELETE FROM alembic_version")
+    con.commit()
+    con.close()
+    assert "records 0 schema versions (none)" in cli("init", code=1).stderr

@@ -58,8 +58,8 @@ class Store:
     @property
     def display(self) -> str:
         """Where the database is, with any password in a URL hidden."""
-        return str(self.path) if self.path else self.engine.url.render_as_string(
-            hide_password=True)
+        return str(self.path) if self.path else hide_password(
+            self.engine.url.render_as_string(hide_password=False))
 
     @contextmanager
     def session(self, write: bool = False) -> Iterator:
@@ -96,11 +96,14 @@ def open_store(location: str, write: bool = True, upgrade: bool = True) -> Store
         except (ArgumentError, ValueError) as error:
             raise InvalidValue("--db", hide_password(location),
                                f"is not a usable database URL ({error})") from None
+        if url.host and "@" in url.host:
+            raise InvalidValue("--db", hide_password(location), "is not a usable database URL "
+                               "(write an @ in a user name or password as %40)")
         if url.get_backend_name() == "sqlite":
             if not url.database or url.database == ":memory:" or url.query.get("mode") \
                     == "memory":
-                raise InvalidValue("--db", location, "names no database file (pressfree "
-                                                     "keeps its data in a file)")
+                raise InvalidValue("--db", hide_password(location), "names no database file "
+                                   "(pressfree keeps its data in a file)")
             path = Path(url.database)
         else:
             path = None
@@ -111,6 +114,9 @@ def open_store(location: str, write: bool = True, upgrade: bool = True) -> Store
 
         if path.is_dir():
             raise InvalidValue("--db", location, "is a folder, not a database file")
+        if path.exists() and not path.is_file():
+            raise InvalidValue("--db", location, "is not a regular file (a device, FIFO or "
+                                                 "socket)")
         if not write and not path.exists():
             raise InvalidValue("--db", location, "does not exist (any command that records "
                                                  "something, or `pressfree init`, creates it)")
@@ -118,13 +124,16 @@ def open_store(location: str, write: bool = True, upgrade: bool = True) -> Store
             sqlite_backend.create_database_file(path)
         engine = create_engine(sqlite_backend.url(path, write))
         sqlite_backend.configure(engine, write)
+        from pressfree.private_files import protect
+
+        protect(path)
     else:
         from pressfree import postgres_backend
 
         try:
             engine = create_engine(url)
         except (ArgumentError, ImportError, ValueError) as error:
-            raise InvalidValue("--db", url.render_as_string(hide_password=True),
+            raise InvalidValue("--db", hide_password(location),
                                f"is not a usable database URL ({error})") from None
         postgres_backend.configure(engine)
     store = Store(location, engine, path)
@@ -134,8 +143,10 @@ def open_store(location: str, write: bool = True, upgrade: bool = True) -> Store
 
 
 def hide_password(location: str) -> str:
-    """A URL as it may be shown: any password replaced by ***, even in a malformed URL."""
-    return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", location)
+    """A URL as it may be shown: any password (user:PASSWORD@host, or ?password=...)
+    replaced by ***, even in a malformed URL."""
+    location = re.sub(r"(://[^/:@]*:)[^/]*@", r"\1***@", location)
+    return re.sub(r"(?i)([?&](?:password|passwd|pwd|sslpassword)=)[^&#]*", r"\1***", location)
 
 
 def _alembic_config(connection):
@@ -169,7 +180,13 @@ def current_revision(store: Store, connection=None) -> str | None:
             raise PressfreeError(f"--db: {store.display!r} is a database, but not "
                                  "pressfree's (it has tables of its own): name another file")
         return None
-    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(versions) != 1:
+        raise PressfreeError(f"database: {store.display!r} records {len(versions)} schema "
+                             f"versions ({', '.join(map(repr, versions)) or 'none'}), where it "
+                             "should record one: it was changed by something other than "
+                             "pressfree")
+    return versions[0]
 
 
 def schema_version(revision: str | None) -> int:

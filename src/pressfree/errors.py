@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SHOWN_CHARACTERS = 80  # a value echoed in a message is cut after this many characters
+SHOWN_CHARACTERS = 200  # a value echoed in a message is cut after this many characters
 
 
 def shown(value: object) -> str:

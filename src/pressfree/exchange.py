@@ -63,7 +63,10 @@ def write_document(session: Session, out: IO[str], filters: incidents.IncidentFi
             ids.add(record.id)
             names.update(record.journalists)
             outlet_names.update(record.outlets)
-        data = redact(record.to_dict())
+        data = record.to_dict()
+        if not record.opens_custody:
+            data["opens_custody"] = False
+        data = redact(data)
         out.write(("\n  " if count == 0 else ",\n  ") + json.dumps(data, ensure_ascii=False))
         count += 1
     custody = [asdict(c) for c in ledger.custody_history(session)]
@@ -108,8 +111,8 @@ def read_document(path: Path) -> dict[str, Any]:
         raise InvalidValue("file", str(path), "is not a pressfree export "
                                               "(no \"format\": \"pressfree\")")
     version = document.get("version", VERSION)
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise InvalidValue("version", version, "must be a whole number")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise InvalidValue("version", version, "must be a whole number from 1")
     if version > VERSION:
         raise InvalidValue("version", version,
                            f"is newer than this pressfree reads ({VERSION}): upgrade pressfree")
@@ -150,10 +153,14 @@ def _entry(section: str, index: int) -> Iterator[None]:
 
 def _new(session: Session, model, section: str, rows: list[dict], counts: dict) -> Iterator:
     """(index, entry) for the entries whose ids the database does not hold yet."""
+    seen: set[str] = set()
     for index, item in enumerate(rows):
         if item.get("id") is not None:
             with _entry(section, index):
                 item["id"] = checked_public_id(item["id"])
+                if item["id"] in seen:
+                    raise InvalidValue("id", item["id"], "appears twice in the document")
+                seen.add(item["id"])
     existing = _existing(session, model, [item.get("id") for item in rows])
     for index, item in enumerate(rows):
         if item.get("id") in existing:
@@ -167,6 +174,8 @@ def load_document(session: Session, document: dict[str, Any]) -> dict[str, int]:
     from pressfree.models import Designation
 
     counts = {"incidents": 0, "tallies": 0, "custody": 0, "designations": 0, "skipped": 0}
+    periods_before = session.execute(select(func.count()).select_from(CustodyPeriod)
+                                     ).scalar_one()
     known = {"kind": set(vocabulary.slugs(session)),
              "label": set(vocabulary.slugs(session, "label"))}
     for section, vocabulary_name, text in (("kinds", "kind", "label"),
@@ -182,10 +191,16 @@ def load_document(session: Session, document: dict[str, Any]) -> dict[str, int]:
         with _entry("people", index):
             row = session.get(Person, incidents.person_id(session, person["name"]))
             if person.get("outlet"):
-                row.outlet_id = incidents.outlet_id(session, person["outlet"])
+                row.outlet_id = incidents.outlet_id(session, person["outlet"], field="outlet")
             row.at_risk = bool(person.get("at_risk")) or row.at_risk
-            if person.get("pseudonym") and row.pseudonym is None:
-                row.pseudonym = person["pseudonym"]
+            pseudonym = clean_text(person.get("pseudonym"), "pseudonym")
+            if pseudonym and row.pseudonym is None:
+                taken = session.execute(select(Person.name).where(
+                    Person.pseudonym == pseudonym)).scalar()
+                if taken is not None:
+                    raise InvalidValue("pseudonym", pseudonym, f"is already {taken!r}'s")
+                row.pseudonym = pseudonym
+                session.flush()
     for index, item in _new(session, Incident, "incidents", document.get("incidents", []),
                             counts):
         with _entry("incidents", index):
@@ -199,7 +214,9 @@ def load_document(session: Session, document: dict[str, Any]) -> dict[str, int]:
                              publisher=item.get("publisher"), source=item.get("source"),
                              title=item.get("source_title"), public_id=item.get("id"))
         counts["tallies"] += 1
-    counts["custody"] = _load_custody(session, document.get("custody", []))
+    _load_custody(session, document.get("custody", []))
+    counts["custody"] = session.execute(select(func.count()).select_from(CustodyPeriod)
+                                        ).scalar_one() - periods_before
     for index, item in _new(session, Designation, "designations",
                             document.get("designations", []), counts):
         with _entry("designations", index):
@@ -248,12 +265,15 @@ def _load_incident(session: Session, item: dict) -> None:
     extra = item.get("extra")
     if extra is not None and not isinstance(extra, dict):
         raise InvalidValue("extra", extra, "must be a JSON object")
-    # An incident imported from another tracker's export opened no custody period where it
-    # came from, and does not here: the ledger's rule is the same whatever the path.
+    # An incident imported from a file opened no custody period where it came from, and
+    # does not here (documents of pressfree 0.1.0 do not say so: a dataset tells).
+    opens = item.get("opens_custody", dataset is None)
+    if not isinstance(opens, bool):
+        raise InvalidValue("opens_custody", opens, "must be true or false")
     added = incidents.add(session, draft, public_id=item.get("id"),
                           created_at=_timestamp(item.get("created_at"), "created_at"),
                           updated_at=_timestamp(item.get("updated_at"), "updated_at"),
-                          opens_custody=dataset is None)
+                          opens_custody=opens)
     if external_id or dataset or extra:
         row = incidents.find(session, added.record.id)
         row.external_id, row.dataset, row.extra = external_id, dataset, extra or None
@@ -265,15 +285,14 @@ def _text(value):
         else value
 
 
-def _load_custody(session: Session, rows: list[dict]) -> int:
+def _load_custody(session: Session, rows: list[dict]) -> None:
     """Custody periods of a document: each names the detention that opened it (loaded from
     the document or already stored) and, when it ended, its release. The releases are
     recorded, checked as `pressfree release` checks them, and the periods derived again
-    by the ledger's one rule; returns how many periods are new."""
+    by the ledger's one rule."""
     from pressfree import dates
 
     concerned: set[int] = set()
-    before = session.execute(select(func.count()).select_from(CustodyPeriod)).scalar_one()
     for index, row in enumerate(rows):
         with _entry("custody", index):
             since = dates.parse(row["since"], "since")
@@ -291,8 +310,6 @@ def _load_custody(session: Session, rows: list[dict]) -> int:
                 outcome = ledger.check_release(row.get("outcome"), day, since, "released_on")
                 ledger.record_release(session, pid, day, outcome)
     ledger.rebuild(session, concerned)
-    return session.execute(select(func.count()).select_from(CustodyPeriod)).scalar_one() \
-        - before
 
 
 def _named(session: Session, person: str, record) -> str:

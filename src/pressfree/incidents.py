@@ -48,10 +48,10 @@ class IncidentFilter:
 
 # --- people, outlets, sources: found by exact name or URL, created when new -----------------
 
-def person_id(session: Session, name: str) -> int:
-    name = clean_text(name, "name")
+def person_id(session: Session, name: str, field: str = "name") -> int:
+    name = clean_text(name, field)
     if not name:
-        raise InvalidValue("name", name or "", "is empty")
+        raise InvalidValue(field, name or "", "is empty")
     found = session.execute(select(Person.id).where(Person.name == name)).scalar()
     if found is None:
         person = Person(name=name)
@@ -61,10 +61,10 @@ def person_id(session: Session, name: str) -> int:
     return found
 
 
-def outlet_id(session: Session, name: str, type_: str = "outlet") -> int:
-    name = clean_text(name, "name")
+def outlet_id(session: Session, name: str, type_: str = "outlet", field: str = "name") -> int:
+    name = clean_text(name, field)
     if not name:
-        raise InvalidValue("name", name or "", "is empty")
+        raise InvalidValue(field, name or "", "is empty")
     if type_ not in OUTLET_TYPES:
         raise InvalidValue("type", type_, f"is not an outlet type ({', '.join(OUTLET_TYPES)})")
     found = session.execute(select(Outlet.id).where(Outlet.name == name)).scalar()
@@ -273,6 +273,7 @@ def records(session: Session, incidents: list[Incident]) -> list[IncidentRecord]
         created_at=stamp(i.created_at), updated_at=stamp(i.updated_at),
         first_day=i.first_day, last_day=i.last_day,
         external_id=i.external_id, dataset=i.dataset, extra=i.extra,
+        opens_custody=i.opens_custody,
     ) for i in incidents]
 
 

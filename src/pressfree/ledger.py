@@ -19,7 +19,7 @@ from pressfree.schemas import SourceIn, clean_text, validated
 # Qualifier slug -> how a reader says it (the slugs are models.QUALIFIERS).
 PHRASES = {"exact": "{n}", "at-least": "at least {n}", "more-than": "more than {n}",
            "about": "about {n}", "at-most": "at most {n}"}
-_VALUE = re.compile(r"^(>=|>|<=|~|≥|≤)?\s*(-?\d+)\s*(\+)?$")
+_VALUE = re.compile(r"^(>=|>|<=|~|≥|≤)?\s*(-?[0-9]+)\s*(\+)?$")
 _SIGNS = {None: "exact", ">=": "at-least", "≥": "at-least", ">": "more-than", "~": "about",
           "<=": "at-most", "≤": "at-most"}
 # Stocks are counted on a day ("28 journalists in custody"); every kind slug is a flow metric.
@@ -67,7 +67,7 @@ def add_tally(session: Session, metric: str, value: str, *, period: str | None =
               as_of: str | None = None, country: str, scope: str | None = None,
               publisher: str | None, source: str | None = None, title: str | None = None,
               public_id: str | None = None) -> TallyRecord:
-    metric = (metric or "").strip().lower()
+    metric = (clean_text(metric, "metric") or "").lower()
     if metric not in STOCKS:
         vocabulary.ids_for(session, [metric], "kind", "metric")
     number, qualifier = parse_value(value)

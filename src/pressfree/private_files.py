@@ -13,7 +13,16 @@ from typing import IO
 from pressfree.errors import InvalidValue
 
 PARTIAL = ".pressfree-partial"
-_PARTIAL_NAME = re.compile(r"^\..+\.(\d+)" + re.escape(PARTIAL) + "$")
+# SQLite leaves -journal, -wal or -shm beside a backup's partial file when it is killed.
+_PARTIAL_NAME = re.compile(r"^\..+\.(\d+)" + re.escape(PARTIAL) + "(?:-journal|-wal|-shm)?$")
+_PROTECTED: set[Path] = set()
+
+
+def protect(path: Path) -> None:
+    """Never write an output file over this one (the open database, its -wal and -shm)."""
+    resolved = path.resolve()
+    _PROTECTED.update({resolved, *(resolved.with_name(resolved.name + s)
+                                   for s in ("-wal", "-shm", "-journal"))})
 
 
 def create_private_file(path: Path, field: str = "--db") -> None:
@@ -46,6 +55,8 @@ def check_target(path: Path, field: str) -> None:
     if not path.parent.is_dir():
         raise InvalidValue(field, str(path), "is in a folder that does not exist (create it "
                                              "first)")
+    if path.resolve() in _PROTECTED:
+        raise InvalidValue(field, str(path), "is the database itself")
 
 
 def remove_stale_partials(folder: Path) -> list[Path]:
@@ -53,7 +64,7 @@ def remove_stale_partials(folder: Path) -> list[Path]:
     the writer's process id, so only those of processes that are gone are removed."""
     removed = []
     try:
-        candidates = [p for p in folder.iterdir() if p.name.endswith(PARTIAL)]
+        candidates = [p for p in folder.iterdir() if PARTIAL in p.name]
     except OSError:
         return removed
     for path in candidates:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Optional
@@ -17,10 +18,18 @@ from pressfree.models import STATUSES
 # How long a value may be, by what it is, so that SQLite and PostgreSQL take the same values:
 # PostgreSQL refuses a VARCHAR(n) value longer than n, and an index entry over ~2,700 bytes
 # (names, places, publishers and URLs are indexed), where SQLite takes anything.
-LIMITS = {"tag": 100, "kind": 64, "label": 200, "external_id": 500, "dataset": 200}
+LIMITS = {"tag": 100, "kind": 64, "label": 200, "external_id": 500, "dataset": 200,
+          "pseudonym": 32}
 INDEXED_BYTES = 2000
 INDEXED = {"journalists", "outlets", "city", "country", "url", "publisher", "name", "target",
+           "outlet",
            "person", "--journalist", "--outlet", "--city", "--publisher", "--source"}
+# Control characters could rewrite a terminal that shows them (ESC starts a sequence); free
+# text may hold tabs and line breaks, names, places, tags and ids may not.
+CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+LINE_BREAK = re.compile("[\t\n\r\x85\u2028\u2029]")
+FREE_TEXT = {"summary", "perpetrator", "title", "scope", "region", "note", "text",
+             "--summary", "--perpetrator", "--scope", "--source-title", "--note"}
 
 
 def text_problem(value: str, field: str) -> Optional[str]:
@@ -28,6 +37,10 @@ def text_problem(value: str, field: str) -> Optional[str]:
     into the store and for both backends."""
     if "\x00" in value:
         return "holds a NUL character, which PostgreSQL cannot store"
+    if found := CONTROL.search(value):
+        return f"holds a control character ({found[0]!r}), which could rewrite a terminal"
+    if field.split(".")[-1] not in FREE_TEXT and (found := LINE_BREAK.search(value)):
+        return f"holds a line break or tab ({found[0]!r}); only free text may"
     limit = LIMITS.get(field.lstrip("-").removesuffix("s"))
     if limit is not None and len(value) > limit:
         return f"is longer than {limit} characters"
@@ -202,6 +215,7 @@ class IncidentRecord:
     external_id: Optional[str] = None
     dataset: Optional[str] = None
     extra: Optional[dict] = None
+    opens_custody: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -210,4 +224,7 @@ class IncidentRecord:
         for optional in ("external_id", "dataset", "extra"):
             if data[optional] is None:
                 data.pop(optional)
+        # The ledger's business: a pressfree JSON document says it of the rows imported from
+        # files, which never open custody; listings and row exports do not.
+        data.pop("opens_custody")
         return data

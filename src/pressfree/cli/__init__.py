@@ -39,8 +39,10 @@ class _Commands(TyperGroup):
         except BrokenPipeError:
             raise
         except OSError as error:  # a file-system fault no service turned into a message
-            where = f" ({error.filename})" if error.filename else ""
-            _fail(f"file system: {error.strerror or error}{where}", 1)
+            if error.filename is None:  # writing help or a listing to stdout failed
+                _drop_stdout()
+                _fail(f"output: standard output cannot be written ({error.strerror})", 1)
+            _fail(f"file system: {error.strerror or error} ({error.filename})", 1)
         except RecursionError:
             _fail("input: nested too deeply to read", 1)
         except Exception as error:  # noqa: BLE001 - only database errors are ours to word
@@ -56,6 +58,12 @@ def _usage_error(error) -> None:
         raise error
     command = getattr(getattr(error, "ctx", None), "command_path", "pressfree")
     _fail(f"{error.format_message()} (see `{command} --help`)", error.exit_code)
+
+
+def _drop_stdout() -> None:
+    from pressfree.cli.common import drop_stdout
+
+    drop_stdout()
 
 
 def _fail(message: str, code: int) -> None:
@@ -110,4 +118,15 @@ _register()
 
 
 def main() -> None:
-    app(prog_name="pressfree")
+    try:
+        app(prog_name="pressfree")
+    except BrokenPipeError:
+        raise
+    except OSError as error:  # help or version text that could not be written
+        import sys
+
+        _drop_stdout()
+        try:
+            _fail(f"output: standard output cannot be written ({error.strerror})", 1)
+        except typer.Exit as done:
+            sys.exit(done.exit_code)

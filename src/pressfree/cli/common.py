@@ -34,6 +34,12 @@ def stderr() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def drop_stdout() -> None:
+    """Send what could not be written to stdout nowhere: else Python reports the failure
+    again, as a traceback, when it flushes stdout at exit."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 @contextmanager
 def to_stdout() -> Iterator:
     """Writing to stdout: a full disk or a closed file descriptor is one line, not a
@@ -44,10 +50,9 @@ def to_stdout() -> Iterator:
     except BrokenPipeError:
         raise
     except OSError as error:
-        # What could not be written stays in the buffer; drop it, or Python reports the
-        # same failure again, as a traceback, when it flushes stdout at exit.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         from pressfree.errors import PressfreeError
+
+        drop_stdout()
 
         raise PressfreeError(f"output: standard output cannot be written "
                              f"({error.strerror})") from None

@@ -46,8 +46,6 @@ def backup(ctx: typer.Context, path: Annotated[Path, typer.Argument(
 
     Example: [bold]pressfree backup ~/backups/pressfree-2021-07.db[/]
     """
-    from pressfree.errors import InvalidValue
-
     store = open_store(ctx, write=False)
     if str(path) == "-":
         with to_stdout() as out:
@@ -55,8 +53,6 @@ def backup(ctx: typer.Context, path: Annotated[Path, typer.Argument(
             out.buffer.flush()
         note(f"Backed up {store.display} to standard output ({pages} pages).")
         return
-    if store.path is not None and path.resolve() == store.path.resolve():
-        raise InvalidValue("path", str(path), "is the database itself")
     pages = store.backend.backup(store.path, path)
     note(f"Backed up {store.display} to {path} ({pages} pages).")
 

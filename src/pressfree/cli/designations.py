@@ -45,7 +45,7 @@ def designate(ctx: typer.Context,
                                         target_type=target_type, country=country,
                                         list_reference=reference, source=source,
                                         publisher=publisher)
-    emit(f"{record.id}\n")
+        emit(f"{record.id}\n")  # before the commit: see `add`
 
 
 app = typer.Typer(help="The designations register: who was under which label.\n\n"

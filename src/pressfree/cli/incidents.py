@@ -103,9 +103,11 @@ def add(ctx: typer.Context, kinds: KindsArg = None, date: DateOpt = None,
             summary=summary, sources=_sources(source, publisher, source_title, published),
             status=status, tags=tag or [])
         added = incidents.add(session, draft)
+        # printed before the commit: if stdout cannot be written, nothing is stored, so
+        # trying again cannot record the incident twice
+        emit(f"{added.record.id}\n")
     for message in added.warnings:
         warn(message)
-    emit(f"{added.record.id}\n")
 
 
 def list_(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
@@ -161,7 +163,7 @@ def edit(ctx: typer.Context, incident_id: IdArg, kinds: Annotated[Optional[list[
                    status=status, tags=tag)
     with writing(ctx) as session:
         record = incidents.edit(session, incident_id, changes, replace=replace)
-    emit(render.incident_detail(record, fmt.value))
+        emit(render.incident_detail(record, fmt.value))  # before the commit, as in add
 
 
 def delete(ctx: typer.Context, incident_id: IdArg, yes: Annotated[bool, typer.Option(

@@ -56,7 +56,7 @@ def add(ctx: typer.Context,
         record = ledger.add_tally(session, metric, value, period=period, as_of=as_of,
                                   country=country, scope=scope, publisher=publisher,
                                   source=source, title=title)
-    emit(f"{record.id}\n")
+        emit(f"{record.id}\n")  # before the commit: see `add`
 
 
 @app.command("list")

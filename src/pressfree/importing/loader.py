@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from pressfree import vocabulary
-from pressfree.errors import InvalidValue
+from pressfree.errors import InvalidValue, PressfreeError
 from pressfree.importing import readers
 from pressfree.importing.convert import Converter, ParsedRow, RowError
 from pressfree.importing.mapping import Mapping
@@ -190,7 +191,11 @@ def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None 
         # imported again (rows with ids are then skipped, rows without ids added again).
         session.add(ImportedFile(sha256=digest, name=path.name, dataset=mapping.name,
                                  rows=report.rows, imported_at=utcnow()))
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError:  # another command imported the same file meanwhile
+            raise PressfreeError(f"import: {path.name} was imported by another command at the "
+                                 "same time: nothing added") from None
     return report
 
 
