@@ -9,7 +9,7 @@ from typing import Optional
 from sqlalchemy import and_, exists, select
 from sqlmodel import Session
 
-from pressfree import countries, dates, incidents, vocabulary
+from pressfree import countries, dates, history, incidents, vocabulary
 from pressfree.errors import InvalidValue
 from pressfree.models import (CHANGES, TARGET_TYPES, Designation, DesignationChange, Incident, Label,
                               Outlet, Person, Source)
@@ -101,7 +101,9 @@ def designate(session: Session, target: str, *, label: str, by: str, on: str,
         row.public_id = checked_public_id(public_id)
     session.add(row)
     session.flush()
-    return records(session, [row])[0]
+    record = records(session, [row])[0]
+    history.record(session, "designation", record.id, None, record)
+    return record
 
 
 def follow_incident(session: Session, incident: Incident, kinds: list[str]) -> None:
@@ -143,9 +145,18 @@ def change(session: Session, public_id: str, what: str, on: str,
         raise InvalidValue("--date", on, f"is before the designation was decided ({decided})")
     if _lifted(session, row.id) is not None:
         raise InvalidValue("id", public_id, "is already lifted")
-    session.add(DesignationChange(designation_id=row.id, change=what, on_day=day, note=note))
+    before = records(session, [row])[0]
+    session.add(DesignationChange(designation_id=row.id, change=what, on_day=day,
+                                  note=clean_text(note, "--note")))
     session.flush()
-    return records(session, [row])[0]
+    record = records(session, [row])[0]
+    history.record(session, "designation", record.id, before, record)
+    return record
+
+
+def of_incident(session: Session, incident: Incident) -> list[DesignationRecord]:
+    return records(session, session.execute(select(Designation).where(
+        Designation.incident_id == incident.id)).scalars().all())
 
 
 def _lifted(session: Session, designation_id: int) -> date | None:

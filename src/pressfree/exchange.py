@@ -20,7 +20,7 @@ from pressfree.schemas import IncidentIn, clean_text, validated
 
 FORMAT, VERSION = "pressfree", 1
 SECTIONS = ("kinds", "labels", "people", "outlets", "incidents", "tallies", "custody",
-            "designations")
+            "designations", "history")
 
 
 def _people_and_outlets(session: Session, names: set[str] | None,
@@ -36,7 +36,7 @@ def _people_and_outlets(session: Session, names: set[str] | None,
 
 
 def write_document(session: Session, out: IO[str], filters: incidents.IncidentFilter,
-                   redact=None) -> int:
+                   redact=None, with_history: bool = False) -> int:
     """Write the JSON document, streaming incidents; returns how many were written.
 
     A filtered export carries only what belongs to the incidents it holds: their people and
@@ -44,6 +44,9 @@ def write_document(session: Session, out: IO[str], filters: incidents.IncidentFi
     country. So it can be imported on its own, and it shares nothing it was not asked for.
     """
     redacting = redact is not None
+    if redacting and with_history:
+        raise InvalidValue("--history", "", "cannot go with --redact: old values hold the "
+                                            "names it hides")
     redact = redact or (lambda value: value)
     head = {
         "format": FORMAT, "version": VERSION,
@@ -92,6 +95,11 @@ def write_document(session: Session, out: IO[str], filters: incidents.IncidentFi
         people = [dict(p, pseudonym=None) for p in people]
     tail = {"people": people, "outlets": outlets, "tallies": [asdict(t) for t in tallies],
             "custody": custody, "designations": made}
+    if with_history:
+        from pressfree import history
+
+        tail["history"] = history.everything(session, ids | {t.id for t in tallies}
+                                             | {d["id"] for d in made} if narrowed else None)
     out.write("\n ],\n" + json.dumps(redact(tail), ensure_ascii=False, indent=1)[2:] + "\n")
     return count
 
@@ -169,10 +177,15 @@ def _new(session: Session, model, section: str, rows: list[dict], counts: dict) 
             yield index, item
 
 
-def load_document(session: Session, document: dict[str, Any]) -> dict[str, int]:
-    """Add what the document holds and the database lacks; ids already present are skipped."""
+def load_document(session: Session, document: dict[str, Any],
+                  origin: dict | None = None) -> dict[str, int]:
+    """Add what the document holds and the database lacks; ids already present are skipped.
+    The whole document is one entry in the history (`origin` says which file it was)."""
+    from pressfree import history
     from pressfree.models import Designation
 
+    entry = history.start_import(session, {**(origin or {}), "mapping": FORMAT,
+                                           "format": "json"})
     counts = {"incidents": 0, "tallies": 0, "custody": 0, "designations": 0, "skipped": 0}
     periods_before = session.execute(select(func.count()).select_from(CustodyPeriod)
                                      ).scalar_one()
@@ -204,7 +217,7 @@ def load_document(session: Session, document: dict[str, Any]) -> dict[str, int]:
     for index, item in _new(session, Incident, "incidents", document.get("incidents", []),
                             counts):
         with _entry("incidents", index):
-            _load_incident(session, item)
+            _load_incident(session, item, entry.id)
         counts["incidents"] += 1
     for index, item in _new(session, Tally, "tallies", document.get("tallies", []), counts):
         with _entry("tallies", index):
@@ -212,7 +225,8 @@ def load_document(session: Session, document: dict[str, Any]) -> dict[str, int]:
                              period=item.get("period"), as_of=item.get("as_of"),
                              country=item["country"], scope=item.get("scope"),
                              publisher=item.get("publisher"), source=item.get("source"),
-                             title=item.get("source_title"), public_id=item.get("id"))
+                             title=item.get("source_title"), public_id=item.get("id"),
+                             import_id=entry.id)
         counts["tallies"] += 1
     _load_custody(session, document.get("custody", []))
     counts["custody"] = session.execute(select(func.count()).select_from(CustodyPeriod)
@@ -230,6 +244,11 @@ def load_document(session: Session, document: dict[str, Any]) -> dict[str, int]:
                 designations.change(session, record.id, step["change"], step["date"],
                                     step.get("note"))
         counts["designations"] += 1
+    if not isinstance(document.get("history", []), list):
+        raise InvalidValue("history", str(document["history"])[:60], "must be a list")
+    if revisions := history.load(session, document.get("history", [])):
+        counts["revisions"] = revisions
+    history.finish_import(session, entry, {"added": counts})
     return counts
 
 
@@ -255,7 +274,7 @@ def _timestamp(text: str | None, field: str):
     return dates.parse_timestamp(text, field) if text else None
 
 
-def _load_incident(session: Session, item: dict) -> None:
+def _load_incident(session: Session, item: dict, import_id: int) -> None:
     fields = {k: item.get(k) for k in ("kinds", "date", "country", "region", "city",
                                        "perpetrator", "summary", "journalists", "outlets",
                                        "status", "tags", "sources")}
@@ -273,7 +292,17 @@ def _load_incident(session: Session, item: dict) -> None:
     added = incidents.add(session, draft, public_id=item.get("id"),
                           created_at=_timestamp(item.get("created_at"), "created_at"),
                           updated_at=_timestamp(item.get("updated_at"), "updated_at"),
-                          opens_custody=opens)
+                          opens_custody=opens, import_id=import_id)
+    updates = item.get("updates") or []
+    if not isinstance(updates, list) or not all(isinstance(u, dict) for u in updates):
+        raise InvalidValue("updates", str(updates)[:60], "must be a list of JSON objects")
+    for number, update in enumerate(updates):
+        try:
+            incidents.add_update(session, added.record.id, update.get("text"),
+                                 update.get("date"), update.get("source"),
+                                 update.get("publisher"))
+        except InvalidValue as error:
+            raise error.at(f"updates[{number}]") from None
     if external_id or dataset or extra:
         row = incidents.find(session, added.record.id)
         row.external_id, row.dataset, row.extra = external_id, dataset, extra or None

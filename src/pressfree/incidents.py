@@ -9,9 +9,10 @@ from typing import Iterable, Optional
 from sqlalchemy import and_, delete, exists, insert, select
 from sqlmodel import Session
 
-from pressfree import dates, vocabulary
+from pressfree import dates, history, vocabulary
 from pressfree.errors import InvalidValue
-from pressfree.models import (OUTLET_TYPES, Incident, IncidentJournalist, IncidentKind, IncidentOutlet,
+from pressfree.models import (OUTLET_TYPES, Incident, IncidentJournalist, IncidentKind,
+                              IncidentOutlet, IncidentUpdate,
                               IncidentSource, IncidentTag, Kind, Outlet, Person, Source, stamp,
                               utcnow)
 from pressfree.schemas import (IncidentIn, IncidentRecord, SourceIn, SourceRecord,
@@ -102,7 +103,8 @@ def source_id(session: Session, source: SourceIn) -> int:
 # --- adding -----------------------------------------------------------------------------
 
 def add(session: Session, draft: IncidentIn, *, public_id: str | None = None,
-        created_at=None, updated_at=None, opens_custody: bool = True) -> Added:
+        created_at=None, updated_at=None, opens_custody: bool = True,
+        import_id: int | None = None) -> Added:
     """Store a new incident with everything it links to; open custody for detentions
     (unless opens_custody is false: see models.Incident.opens_custody)."""
     kind_ids = vocabulary.ids_for(session, draft.kinds, "kind")
@@ -112,7 +114,7 @@ def add(session: Session, draft: IncidentIn, *, public_id: str | None = None,
         date_precision=draft.date.precision, country=draft.country, region=draft.region,
         city=draft.city, perpetrator=draft.perpetrator, summary=draft.summary,
         status=draft.status, created_at=created_at or now, updated_at=updated_at or now,
-        opens_custody=opens_custody)
+        opens_custody=opens_custody, import_id=import_id)
     if public_id:
         from pressfree.lookup import checked_public_id
 
@@ -126,7 +128,9 @@ def add(session: Session, draft: IncidentIn, *, public_id: str | None = None,
     warnings = [] if draft.sources else [
         f"incident {incident.public_id} has no source: add one with "
         f"`pressfree edit {incident.public_id[:8]} --source URL`"]
-    return Added(get(session, incident.public_id), warnings)
+    record = get(session, incident.public_id)
+    history.record(session, "incident", record.id, None, record)
+    return Added(record, warnings)
 
 
 def _link(session: Session, incident_id: int, kind_ids: Iterable[int], draft) -> None:
@@ -230,7 +234,7 @@ def _related(session: Session, ids: list[int]) -> dict[str, dict[int, list]]:
     """Kinds, tags, targets and sources of many incidents, one query per relation per chunk."""
     related: dict[str, dict[int, list]] = {name: defaultdict(list) for name in
                                            ("kinds", "tags", "journalists", "outlets",
-                                            "sources")}
+                                            "sources", "updates")}
     queries = {
         "kinds": lambda chunk: select(IncidentKind.incident_id, Kind.slug)
         .join(Kind, Kind.id == IncidentKind.kind_id)
@@ -247,12 +251,18 @@ def _related(session: Session, ids: list[int]) -> dict[str, dict[int, list]]:
         .join(Source, Source.id == IncidentSource.source_id)
         .where(IncidentSource.incident_id.in_(chunk))
         .order_by(IncidentSource.position, Source.id),
+        "updates": lambda chunk: select(IncidentUpdate.incident_id, IncidentUpdate, Source)
+        .outerjoin(Source, Source.id == IncidentUpdate.source_id)
+        .where(IncidentUpdate.incident_id.in_(chunk))
+        .order_by(IncidentUpdate.first_day, IncidentUpdate.last_day, IncidentUpdate.id),
     }
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         for name, query in queries.items():
-            for incident_id, value in session.execute(query(chunk)).all():
-                if name == "sources":
+            for incident_id, value, *more in session.execute(query(chunk)).all():
+                if name == "updates":
+                    value = update_dict(value, more[0])
+                elif name == "sources":
                     value = SourceRecord(value.url, value.publisher, value.title,
                                          value.published.isoformat() if value.published
                                          else None)
@@ -273,8 +283,15 @@ def records(session: Session, incidents: list[Incident]) -> list[IncidentRecord]
         created_at=stamp(i.created_at), updated_at=stamp(i.updated_at),
         first_day=i.first_day, last_day=i.last_day,
         external_id=i.external_id, dataset=i.dataset, extra=i.extra,
-        opens_custody=i.opens_custody,
+        opens_custody=i.opens_custody, updates=related["updates"][i.id],
     ) for i in incidents]
+
+
+def update_dict(update: IncidentUpdate, source: Source | None) -> dict:
+    return {"date": str(dates.from_stored(update.first_day, update.last_day,
+                                          update.date_precision)),
+            "text": update.text, "source": source.url if source else None,
+            "publisher": source.publisher if source else None}
 
 
 # --- editing and deleting ---------------------------------------------------------------
@@ -315,15 +332,52 @@ def edit(session: Session, public_id: str, changes: dict, replace: bool = False)
     from pressfree import designations
 
     designations.follow_incident(session, incident, draft.kinds)
-    return get(session, incident.public_id)
+    record = get(session, incident.public_id)
+    history.record(session, "incident", record.id, current, record)
+    return record
 
 
 def delete_incident(session: Session, public_id: str) -> IncidentRecord:
+    """Delete an incident and what hangs on it (its designations, its custody periods).
+    The history keeps all of it, releases included, so that `restore` can bring it back."""
     incident = find(session, public_id)
     record = get(session, incident.public_id)
-    from pressfree import ledger
+    from pressfree import designations, ledger
 
+    kept = {**record.to_dict(), "releases": ledger.releases_of(session, incident)}
+    for designation in designations.of_incident(session, incident):
+        history.record(session, "designation", designation.id, designation, None)
     ledger.before_delete(session, incident)
     session.delete(incident)
     session.flush()
+    history.record(session, "incident", record.id, kept, None)
     return record
+
+
+# --- updates --------------------------------------------------------------------------------
+
+def add_update(session: Session, public_id: str, text: str, on: str | None = None,
+               source: str | None = None, publisher: str | None = None,
+               field: str = "id") -> IncidentRecord:
+    """A dated update on an incident ("Released on bail"); dated today unless said."""
+    from datetime import date as today
+
+    incident = find(session, public_id, field)
+    before = get(session, incident.public_id)
+    words = clean_text(text, "text")
+    if not words:
+        raise InvalidValue("text", text or "", "is empty: say what happened")
+    when = dates.parse(on, "--date") if on else dates.day(*today.today().timetuple()[:3])
+    if when.last < incident.first_day:
+        raise InvalidValue("--date", str(when), "is before the incident "
+                                                f"({before.date})")
+    sources = [validated(SourceIn, url=source, publisher=publisher)] if (source or publisher) \
+        else []
+    session.add(IncidentUpdate(incident_id=incident.id, first_day=when.first, last_day=when.last,
+                               date_precision=when.precision, text=words,
+                               source_id=source_id(session, sources[0]) if sources else None))
+    incident.updated_at = utcnow()
+    session.flush()
+    after = get(session, incident.public_id)
+    history.record(session, "incident", after.id, before, after)
+    return after

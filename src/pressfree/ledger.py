@@ -10,7 +10,7 @@ from typing import Optional
 from sqlalchemy import and_, delete, insert, or_, select
 from sqlmodel import Session
 
-from pressfree import countries, dates, vocabulary
+from pressfree import countries, dates, history, vocabulary
 from pressfree.errors import Conflict, InvalidValue, NotFound, shown
 from pressfree.models import (MAX_COUNT, CustodyPeriod, CustodyRelease, Incident, IncidentJournalist, IncidentKind, Kind,
                               Person, Source, Tally)
@@ -66,7 +66,7 @@ class TallyRecord:
 def add_tally(session: Session, metric: str, value: str, *, period: str | None = None,
               as_of: str | None = None, country: str, scope: str | None = None,
               publisher: str | None, source: str | None = None, title: str | None = None,
-              public_id: str | None = None) -> TallyRecord:
+              public_id: str | None = None, import_id: int | None = None) -> TallyRecord:
     metric = (clean_text(metric, "metric") or "").lower()
     if metric not in STOCKS:
         vocabulary.ids_for(session, [metric], "kind", "metric")
@@ -97,14 +97,16 @@ def add_tally(session: Session, metric: str, value: str, *, period: str | None =
     tally = Tally(metric=metric, value=number, qualifier=qualifier, first_day=when.first,
                   last_day=when.last, date_precision=when.precision, as_of=bool(as_of),
                   country=code, scope=clean_text(scope, "--scope"),
-                  source_id=source_id(session, source_row))
+                  source_id=source_id(session, source_row), import_id=import_id)
     if public_id:
         from pressfree.lookup import checked_public_id
 
         tally.public_id = checked_public_id(public_id)
     session.add(tally)
     session.flush()
-    return tally_records(session, [tally])[0]
+    record = tally_records(session, [tally])[0]
+    history.record(session, "tally", record.id, None, record)
+    return record
 
 
 def tally_records(session: Session, tallies: list[Tally]) -> list[TallyRecord]:
@@ -326,6 +328,7 @@ def release(session: Session, person: str, on: str, outcome: str = "released") -
         raise Conflict(f"person: {shown(person)} has no open custody period to close")
     since = dates.from_stored(period.start_first, period.start_last, period.start_precision)
     outcome = check_release(outcome, day, since)
+    before = _person_periods(session, pid)
     if period.incident_id is None:  # a period recorded without its detention (schema 3)
         period.released_on, period.outcome = day, outcome
         session.flush()
@@ -334,7 +337,27 @@ def release(session: Session, person: str, on: str, outcome: str = "released") -
     closed = session.execute(select(CustodyPeriod).where(
         CustodyPeriod.person_id == pid, CustodyPeriod.start_first == since.first,
         CustodyPeriod.released_on == day)).scalars().one()
+    history.record(session, "custody", person, {"periods": before},
+                   {"periods": _person_periods(session, pid)})
     return _custody_records(session, [closed], day)[0]
+
+
+def _person_periods(session: Session, pid: int) -> list[dict]:
+    """A person's custody as the history keeps it (no "days held": that grows daily)."""
+    periods = session.execute(select(CustodyPeriod).where(CustodyPeriod.person_id == pid)
+                              .order_by(CustodyPeriod.start_first)).scalars().all()
+    return [{"since": r.since, "released_on": r.released_on, "outcome": r.outcome,
+             "incident": r.incident} for r in _custody_records(session, periods, date.today())]
+
+
+def releases_of(session: Session, incident: Incident) -> list[dict]:
+    """The releases that end custody periods an incident opened: {person, day, outcome}."""
+    rows = session.execute(select(Person.name, CustodyPeriod.released_on, CustodyPeriod.outcome)
+                           .join(Person, Person.id == CustodyPeriod.person_id)
+                           .where(CustodyPeriod.incident_id == incident.id,
+                                  CustodyPeriod.released_on.is_not(None))).all()
+    return [{"person": name, "released_on": day.isoformat(), "outcome": outcome}
+            for name, day, outcome in rows]
 
 
 def _custody_records(session: Session, periods: list[CustodyPeriod],

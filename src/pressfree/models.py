@@ -108,6 +108,9 @@ class Incident(SQLModel, table=True):
     # from CSV, NDJSON or JSON arrays never do (those files do not say who is still held),
     # whatever is edited later.
     opens_custody: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    # Added by schema 5: the import that added it (its entry in the history), for undo.
+    import_id: Optional[int] = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("revision.id", ondelete="SET NULL"), nullable=True, index=True))
 
 
 class IncidentKind(SQLModel, table=True):
@@ -215,6 +218,9 @@ class Tally(SQLModel, table=True):
     scope: Optional[str] = None
     source_id: int = Field(foreign_key="source.id", index=True)
     created_at: datetime = _timestamp()
+    # Added by schema 5: the import that added it, for undo.
+    import_id: Optional[int] = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("revision.id", ondelete="SET NULL"), nullable=True, index=True))
 
 
 class CustodyPeriod(SQLModel, table=True):
@@ -321,3 +327,42 @@ class ImportedFile(SQLModel, table=True):
     dataset: str
     rows: int
     imported_at: datetime = _timestamp()
+
+
+# --- Schema 5: history ------------------------------------------------------------------
+
+class Revision(SQLModel, table=True):
+    """One change to one record: what it was before and after, when, who, by which command.
+    pressfree only ever appends to this table; an import is one revision for its batch."""
+
+    __table_args__ = (Index("ix_revision_record", "record_type", "record_id"),
+                      Index("ix_revision_at", "at"))
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    change_id: str = Field(max_length=36, index=True)  # the command that made it
+    record_type: str = Field(max_length=16)
+    record_id: str = Field(max_length=500)
+    verb: str = Field(max_length=64)
+    # none_as_null: "nothing" (before an add, after a delete) is SQL NULL, not JSON null
+    before: Optional[dict] = Field(default=None, sa_column=Column(JSON(none_as_null=True),
+                                                                  nullable=True))
+    after: Optional[dict] = Field(default=None, sa_column=Column(JSON(none_as_null=True),
+                                                                 nullable=True))
+    at: datetime = _timestamp()
+    who: str = Field(max_length=200)
+
+
+class IncidentUpdate(SQLModel, table=True):
+    """A dated update on an incident ("Released on bail"), as trackers show under it."""
+
+    __tablename__ = "incident_update"
+    __table_args__ = (*_dated("incident_update", "first_day", "last_day", "date_precision"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    incident_id: int = _fk("incident.id", index=True)
+    first_day: date
+    last_day: date
+    date_precision: str = Field(max_length=8)
+    text: str
+    source_id: Optional[int] = Field(default=None, foreign_key="source.id", index=True)
+    created_at: datetime = _timestamp()

@@ -10,6 +10,7 @@ from typing import Any, Callable, Optional
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from pressfree import history
 from pressfree.errors import NotFound
 from pressfree.models import IncidentJournalist, Outlet, Person
 
@@ -49,6 +50,7 @@ def update(session: Session, name: str, *, outlet: str | None = None,
     person = session.execute(select(Person).where(Person.name == name)).scalars().first()
     if person is None:
         raise NotFound("journalist", name, "is not a journalist in this database")
+    before = next(p for p in list_people(session) if p.name == name)
     if outlet is not None:
         from pressfree.incidents import outlet_id
 
@@ -58,7 +60,9 @@ def update(session: Session, name: str, *, outlet: str | None = None,
         if at_risk and person.pseudonym is None:
             person.pseudonym = new_pseudonym(session)
     session.flush()
-    return next(p for p in list_people(session) if p.name == name)
+    after = next(p for p in list_people(session) if p.name == name)
+    history.record(session, "journalist", name, before, after)
+    return after
 
 
 def redactor(session: Session) -> Callable[[Any], Any]:

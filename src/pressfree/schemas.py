@@ -216,6 +216,7 @@ class IncidentRecord:
     dataset: Optional[str] = None
     extra: Optional[dict] = None
     opens_custody: bool = True
+    updates: list[dict] = field(default_factory=list)  # dated updates, oldest first
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -227,4 +228,6 @@ class IncidentRecord:
         # The ledger's business: a pressfree JSON document says it of the rows imported from
         # files, which never open custody; listings and row exports do not.
         data.pop("opens_custody")
+        if not data["updates"]:
+            data.pop("updates")
         return data

@@ -48,9 +48,13 @@ def add_term(session: Session, slug: str, label: str, vocabulary: str = "kind") 
         raise InvalidValue("label", label, "is empty")
     if session.execute(select(model.id).where(model.slug == slug)).first():
         raise InvalidValue(vocabulary, slug, "already exists")
-    session.add(model(slug=slug, **{text.key: label.strip()}))
+    session.add(model(slug=slug, **{text.key: label}))
     session.flush()
-    return Term(slug, label.strip(), False, 0)
+    term = Term(slug, label, False, 0)
+    from pressfree import history
+
+    history.record(session, vocabulary, slug, None, {"slug": slug, "label": label})
+    return term
 
 
 def ids_for(session: Session, slugs: list[str], vocabulary: str = "kind",

@@ -100,17 +100,20 @@ def root(
              "Default: pressfree.db in your user data folder.")] = None,
     version: Annotated[Optional[bool], typer.Option(
         "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = None,
+    author: Annotated[Optional[str], typer.Option(
+        "--as", envvar="PRESSFREE_USER", show_envvar=True,
+        help="Who is making the changes, for the history. Default: your user name.")] = None,
 ) -> None:
     """Track press-freedom incidents from the terminal."""
-    ctx.obj = {"db": db}
+    ctx.obj = {"db": db, "as": author}
 
 
 def _register() -> None:
-    from pressfree.cli import (custody, db as db_commands, designations, import_export,
-                               incidents, people, summary, tallies)
+    from pressfree.cli import (custody, db as db_commands, designations, history,
+                               import_export, incidents, people, summary, tallies)
 
     for module in (db_commands, incidents, people, import_export, tallies, custody,
-                   designations, summary):
+                   designations, summary, history):
         module.register(app)
 
 

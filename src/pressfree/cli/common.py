@@ -102,7 +102,12 @@ def open_store(ctx: typer.Context, write: bool = True):
 @contextmanager
 def writing(ctx: typer.Context) -> Iterator:
     """A session whose writes are one transaction: all of them, or none on any error."""
+    from pressfree import history
+
     with open_store(ctx).session(write=True) as session:
+        # every change the command makes is recorded in the history under its verb
+        history.begin(session, " ".join(ctx.command_path.split()[1:]) or "pressfree",
+                      (ctx.find_root().obj or {}).get("as"))
         yield session
 
 

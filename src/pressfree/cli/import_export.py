@@ -70,7 +70,8 @@ def import_(ctx: typer.Context,
                                                      "arrays; a pressfree export imports whole")
         document = exchange.read_document(file)
         with writing(ctx) as session:
-            counts = exchange.load_document(session, document)
+            counts = exchange.load_document(session, document, {
+                "file": file.name, "sha256": readers.sha256(file)})
             if dry_run:
                 session.rollback()
         note(("Would import" if dry_run else "Imported") + _describe(counts))
@@ -143,7 +144,10 @@ def export(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
                              "stdout; - is stdout.")] = None,
            redact: Annotated[bool, typer.Option(
                "--redact", help="Replace the names of people marked at risk with their "
-                                "pseudonyms, wherever they appear.")] = False) -> None:
+                                "pseudonyms, wherever they appear.")] = False,
+           with_history: Annotated[bool, typer.Option(
+               "--history", help="json: carry every revision of what is exported (never "
+                                 "with --redact).")] = False) -> None:
     """Export incidents (json also carries tallies, custody and designations).
 
     Example: [bold]pressfree export --format json --redact --out belarus-public.json[/]
@@ -157,7 +161,7 @@ def export(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
 
         redactor = people.redactor(session) if redact else None
         if fmt == ExportFormat.json:
-            count = exchange.write_document(session, handle, filters, redactor)
+            count = exchange.write_document(session, handle, filters, redactor, with_history)
         else:
             records = exchange.iter_records(session, filters, redactor)
             count = (render.write_ndjson(handle, records) if fmt == ExportFormat.ndjson else

@@ -47,6 +47,7 @@ class ImportReport:
     new_kinds: list[str] = field(default_factory=list)
     already_imported: bool = False
     dry_run: bool = False
+    import_id: Optional[int] = None  # its entry in the history
 
 
 class _Names:
@@ -136,6 +137,10 @@ def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None 
         return report
     if fmt == "csv" and mapping.require_columns:
         _check_columns(mapping, readers.csv_header(path, mapping.delimiter))
+    from pressfree import history
+
+    entry = history.start_import(session, {"file": path.name, "sha256": digest,
+                                           "mapping": mapping.name, "format": fmt})
     kinds = dict(session.execute(select(Kind.slug, Kind.id)).all())
     wanted = dict(mapping.new_kinds)
     for value, slugs in mapping.kinds.items():
@@ -174,16 +179,21 @@ def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None 
             pending.append((number, parsed))
             if len(pending) >= BATCH:
                 kinds = _create_kinds(session, converter, kinds, report)
-                _write(connection, backend, pending, kinds, names, mapping.name, report)
+                _write(connection, backend, pending, kinds, names, mapping.name, report,
+                       entry.id)
                 pending = []
         kinds = _create_kinds(session, converter, kinds, report)
-        _write(connection, backend, pending, kinds, names, mapping.name, report)
+        _write(connection, backend, pending, kinds, names, mapping.name, report, entry.id)
         if rejected:
             report.rejected_file = rejected.close()
     except BaseException:
         if rejected:
             rejected.discard()  # a failed import leaves no file of rejected rows
         raise
+    history.finish_import(session, entry, {
+        "rows": report.rows, "added": report.added, "already_present": report.already_present,
+        "invalid": report.invalid, "new_kinds": report.new_kinds})
+    report.import_id = entry.id
     if report.invalid and not skip_invalid:
         return report  # the caller rolls back: nothing is written
     if not dry_run and not report.invalid and not seen_before:
@@ -246,7 +256,7 @@ def _dataset(parsed: ParsedRow, dataset: str) -> str | None:
 
 
 def _write(connection, backend, pending: list, kinds: dict, names: _Names, dataset: str,
-           report: ImportReport) -> None:
+           report: ImportReport, import_id: int) -> None:
     """Insert one batch through SQLAlchemy Core (executemany), ids reserved up front."""
     if not pending:
         return
@@ -279,7 +289,7 @@ def _write(connection, backend, pending: list, kinds: dict, names: _Names, datas
         "dataset": _dataset(p, dataset),
         "external_id": p.external_id, "extra": p.extra,
         # rows of a file never say who is still held: they open no custody periods
-        "opens_custody": False} for p in fresh]
+        "opens_custody": False, "import_id": import_id} for p in fresh]
     ids = backend.reserve_ids(connection, Incident.__table__, len(incident_rows))
     for row, incident_id in zip(incident_rows, ids):
         row["id"] = incident_id

@@ -1,0 +1,177 @@
+"""Commands for the history: history, restore, deleted, note, imports (and undo)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from pressfree.cli.common import Format, FormatOption, emit, note, reading, writing
+
+LOG_COLUMNS = [("rev", "Rev"), ("at", "When (UTC)"), ("who", "Who"), ("verb", "Command"),
+               ("record_type", "Record"), ("record_id", "Id"), ("changed", "Changed")]
+LOG_TABLE = [("rev", "Rev"), ("when", "When (UTC)"), ("who", "Who"), ("verb", "Command"),
+             ("record_type", "Record"), ("short_id", "Id"), ("changed", "Changed")]
+RECORD_COLUMNS = [("rev", "Rev"), ("at", "When (UTC)"), ("who", "Who"), ("verb", "Command"),
+                  ("changed", "What changed")]
+RECORD_TABLE = [("rev", "Rev"), ("when", "When (UTC)"), ("who", "Who"), ("verb", "Command"),
+                ("changed", "What changed")]
+DELETED_COLUMNS = [("id", "ID"), ("date", "Date"), ("kinds", "Kinds"), ("summary", "Summary"),
+                   ("deleted_at", "Deleted (UTC)"), ("deleted_by", "By"), ("rev", "Rev")]
+IMPORT_COLUMNS = [("id", "ID"), ("at", "When (UTC)"), ("who", "Who"), ("file", "File"),
+                  ("mapping", "Mapping"), ("incidents", "Incidents now"),
+                  ("undone", "Undone")]
+
+
+def _said(value) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, list):
+        return "; ".join(_said(v) for v in value) or "(none)"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_said(v)}" for k, v in value.items() if v)
+    text = str(value)
+    return text[:8] if len(text) == 36 and text.count("-") == 4 else text  # an id
+
+
+def _changed(row: dict) -> dict:
+    """The field-by-field changes as one cell: "status: reported → confirmed"."""
+    parts = []
+    for change in row["changes"]:
+        if change["field"] == "(record)":
+            parts.append("added" if change["before"] == "(none)" else "deleted")
+        else:
+            parts.append(f"{change['field']}: {_said(change['before'])} → "
+                         f"{_said(change['after'])}")
+    short = row["record_id"][:8] if len(row["record_id"]) == 36 else row["record_id"]
+    return {**row, "changed": "\n".join(parts), "short_id": short,
+            "when": row["at"][:16].replace("T", " ")}
+
+
+def history(ctx: typer.Context,
+            record_id: Annotated[Optional[str], typer.Argument(
+                help="An id (or its first characters), a journalist's name, a kind or label "
+                     "slug; none for the log of the whole database.")] = None,
+            since: Annotated[Optional[str], typer.Option(
+                "--since", help="From this day, month or year (UTC).")] = None,
+            until: Annotated[Optional[str], typer.Option(
+                "--until", help="To this day, month or year (UTC).")] = None,
+            who: Annotated[Optional[str], typer.Option("--who", help="Changes by.")] = None,
+            kind: Annotated[Optional[str], typer.Option(
+                "--kind", help="incident, tally, designation, journalist, kind, label, "
+                               "custody or import.")] = None,
+            fmt: FormatOption = Format.table) -> None:
+    """Show what changed, when, by whom and with which command.
+
+    Example: [bold]pressfree history 3f2a9c1e[/] or [bold]pressfree history --since
+    2021-07 --who anna[/]
+    """
+    from pressfree import history as revisions, render
+
+    with reading(ctx) as session:
+        if record_id:
+            rows = revisions.of_record(session, record_id)
+        else:
+            rows = revisions.log(session, since=since, until=until, who=who, kind=kind)
+    if record_id:
+        title = f"History of {rows[0].record_type} {rows[0].record_id}"
+        emit(render.listing(rows, RECORD_COLUMNS + [("changes", "Changes")], fmt.value,
+                            title=title, prepare=_changed, table_columns=RECORD_TABLE,
+                            empty="No changes recorded."))
+    else:
+        emit(render.listing(rows, LOG_COLUMNS + [("changes", "Changes")], fmt.value,
+                            title="History", prepare=_changed, table_columns=LOG_TABLE,
+                            empty="No changes match."))
+
+
+def restore(ctx: typer.Context,
+            incident_id: Annotated[str, typer.Argument(help="The incident's id (4+ characters "
+                                                            "of it will do).")],
+            to: Annotated[Optional[str], typer.Option(
+                "--to", help="The revision to go back to (see `pressfree history ID`); "
+                             "without it, a deleted incident is brought back.")] = None,
+            fmt: FormatOption = Format.table) -> None:
+    """Put an incident back as it was, or bring back a deleted one; a new revision.
+
+    Example: [bold]pressfree restore 3f2a9c1e --to 12[/]
+    """
+    from pressfree import render, undo
+
+    with writing(ctx) as session:
+        record = undo.restore(session, incident_id, to)
+        emit(render.incident_detail(record, fmt.value))
+
+
+def deleted(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """List deleted incidents: when, by whom (bring one back with `pressfree restore ID`).
+
+    Example: [bold]pressfree deleted[/]
+    """
+    from pressfree import render, undo
+
+    with reading(ctx) as session:
+        rows = undo.deleted(session)
+    emit(render.listing(rows, DELETED_COLUMNS, fmt.value, title="Deleted incidents",
+                        empty="Nothing was deleted."))
+
+
+def note_(ctx: typer.Context,
+          incident_id: Annotated[str, typer.Argument(help="The incident's id.")],
+          text: Annotated[str, typer.Argument(help="What happened since.")],
+          date: Annotated[Optional[str], typer.Option(
+              "--date", "-d", help="When (any precision); default today.")] = None,
+          source: Annotated[Optional[str], typer.Option("--source", help="URL.")] = None,
+          publisher: Annotated[Optional[str], typer.Option("--publisher")] = None) -> None:
+    """Add a dated update to an incident ("Released on bail").
+
+    Example: [bold]pressfree note 3f2a9c1e "Released on bail" --date 2021-08-02[/]
+    """
+    from pressfree import incidents
+
+    with writing(ctx) as session:
+        record = incidents.add_update(session, incident_id, text, date, source, publisher)
+    note(f"{record.id}: {len(record.updates)} updates.")
+
+
+imports_app = typer.Typer(help="Imports, one entry each in the history; undo one.\n\n"
+                               "Example: [bold]pressfree imports undo 7[/]",
+                          invoke_without_command=True, rich_markup_mode="rich")
+
+
+@imports_app.callback()
+def imports(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """List imports: when, who, which file and mapping, how many incidents remain."""
+    if ctx.invoked_subcommand:
+        return
+    from pressfree import render, undo
+
+    with reading(ctx) as session:
+        rows = undo.imports(session)
+    emit(render.listing(rows, IMPORT_COLUMNS, fmt.value, title="Imports",
+                        empty="Nothing was imported."))
+
+
+@imports_app.command("undo")
+def undo_import(ctx: typer.Context,
+                import_id: Annotated[str, typer.Argument(help="The import's id.")],
+                force: Annotated[bool, typer.Option(
+                    "--force", help="Also when later commands changed some of its "
+                                    "incidents.")] = False) -> None:
+    """Remove exactly what one import added.
+
+    Example: [bold]pressfree imports undo 7[/]
+    """
+    from pressfree import undo
+
+    with writing(ctx) as session:
+        done = undo.undo_import(session, import_id, force)
+    note(f"Undid import {done.id} ({done.file}): removed {done.incidents} incidents.")
+
+
+def register(root: typer.Typer) -> None:
+    panel = "History"
+    root.command(rich_help_panel=panel)(history)
+    root.command(rich_help_panel=panel)(restore)
+    root.command(rich_help_panel=panel)(deleted)
+    root.command("note", rich_help_panel="Incidents")(note_)
+    root.add_typer(imports_app, name="imports", rich_help_panel="Import and export")

@@ -1,0 +1,252 @@
+"""The history: every change as a revision (before, after, when, who, which command), only
+ever appended to; one record's revisions with what changed field by field; the whole log."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Iterator, Optional
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from pressfree import dates
+from pressfree.errors import InvalidValue, NotFound
+from pressfree.models import Revision, stamp
+
+RECORD_TYPES = ("incident", "tally", "designation", "journalist", "kind", "label", "custody",
+                "import")
+USER_VARIABLE = "PRESSFREE_USER"
+# Fields that change with every edit and say nothing a reader asked about.
+UNSHOWN = {"updated_at"}
+
+
+def default_author() -> str:
+    """Who makes a change: PRESSFREE_USER, else the operating-system user."""
+    named = os.environ.get(USER_VARIABLE, "").strip()
+    if named:
+        return named
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def begin(session: Session, verb: str, who: str | None = None) -> None:
+    """Say which command a session's changes belong to (the CLI does, for every write)."""
+    if who is not None:
+        from pressfree.schemas import clean_text
+
+        who = clean_text(who, "--as")
+        if not who or len(who) > 200:
+            raise InvalidValue("--as", who or "", "must name someone (1 to 200 characters)")
+    session.info["verb"] = verb
+    session.info["who"] = who or default_author()
+    session.info["change_id"] = str(uuid.uuid4())
+
+
+def _json(value: Any) -> Any:
+    """A record as JSON holds it: dataclasses and dates become dicts and text."""
+    if hasattr(value, "to_dict"):
+        return _json(value.to_dict())
+    if hasattr(value, "__dataclass_fields__"):
+        from dataclasses import asdict
+
+        return _json(asdict(value))
+    if isinstance(value, dict):
+        return {str(k): _json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json(v) for v in value]
+    if isinstance(value, datetime):
+        return stamp(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+@contextmanager
+def as_one(session: Session) -> Iterator[None]:
+    """Changes made inside are not recorded one by one: the caller records them as one
+    revision (a restore is one change, whatever it takes to make it)."""
+    was = session.info.get("importing")
+    session.info["importing"] = True
+    try:
+        yield
+    finally:
+        session.info["importing"] = was
+
+
+def record(session: Session, record_type: str, record_id: str, before: Any,
+           after: Any) -> Optional[Revision]:
+    """Append a revision for one record, in the caller's transaction. Inside an import the
+    batch has one revision of its own, so single records are not recorded."""
+    if session.info.get("importing"):
+        return None
+    if "change_id" not in session.info:
+        begin(session, "api")
+    row = Revision(change_id=session.info["change_id"], record_type=record_type,
+                   record_id=str(record_id)[:500], verb=session.info["verb"],
+                   before=_json(before), after=_json(after), who=session.info["who"])
+    session.add(row)
+    session.flush()
+    return row
+
+
+def start_import(session: Session, details: dict) -> Revision:
+    """The one revision of an import, for its whole batch; the records it adds point to it,
+    and are not recorded one by one (so imports keep their speed)."""
+    session.info["importing"] = False
+    entry = record(session, "import", "", None, details)
+    entry.record_id = str(entry.id)
+    session.info["importing"] = True
+    session.flush()
+    return entry
+
+
+def finish_import(session: Session, entry: Revision, details: dict) -> None:
+    entry.after = _json({**(entry.after or {}), **details})
+    session.info["importing"] = False
+    session.flush()
+
+
+# --- reading the history ------------------------------------------------------------------
+
+@dataclass
+class RevisionRecord:
+    rev: int
+    at: str
+    who: str
+    verb: str
+    record_type: str
+    record_id: str
+    changes: list[dict] = field(default_factory=list)
+    before: Optional[dict] = None
+    after: Optional[dict] = None
+
+
+def changes(before: Optional[dict], after: Optional[dict]) -> list[dict]:
+    """What changed, field by field: [{field, before, after}] (a whole record when it was
+    added or deleted)."""
+    if before is None or after is None:
+        return [{"field": "(record)", "before": "(none)" if before is None else "(record)",
+                 "after": "(none)" if after is None else "(record)"}]
+    out = []
+    for key in list(before) + [k for k in after if k not in before]:
+        if key in UNSHOWN or before.get(key) == after.get(key):
+            continue
+        out.append({"field": key, "before": before.get(key), "after": after.get(key)})
+    return out
+
+
+def _records(rows: list[Revision]) -> list[RevisionRecord]:
+    return [RevisionRecord(r.id, stamp(r.at), r.who, r.verb, r.record_type, r.record_id,
+                           changes(r.before, r.after), r.before, r.after) for r in rows]
+
+
+def matching(session: Session, text: str) -> list[Revision]:
+    """The revisions of the one record a text names: an id or its first characters (4 or
+    more), or a name or slug exactly."""
+    wanted = (text or "").strip()
+    if not wanted:
+        raise InvalidValue("id", text, "is empty")
+    query = select(Revision).order_by(Revision.id)
+    rows = session.execute(query.where(Revision.record_id == wanted)).scalars().all()
+    if not rows and len(wanted) >= 4 and all(c in "0123456789abcdef-" for c in wanted.lower()):
+        rows = session.execute(query.where(Revision.record_id.like(f"{wanted.lower()}%"))
+                               ).scalars().all()
+    if not rows:
+        raise NotFound("id", text, "has no history here")
+    owners = {(r.record_type, r.record_id) for r in rows}
+    if len(owners) > 1:
+        raise InvalidValue("id", text, "names several records: give more characters or the "
+                                       "whole id")
+    return rows
+
+
+def of_record(session: Session, text: str) -> list[RevisionRecord]:
+    return _records(matching(session, text))
+
+
+def log(session: Session, *, since: str | None = None, until: str | None = None,
+        who: str | None = None, kind: str | None = None,
+        limit: int | None = None) -> list[RevisionRecord]:
+    """The log of the whole database, oldest first, filtered."""
+    from datetime import time, timezone
+
+    query = select(Revision)
+    if since:
+        first = dates.parse(since, "--since").first
+        query = query.where(Revision.at >= datetime.combine(first, time.min, timezone.utc))
+    if until:
+        last = dates.parse(until, "--until").last
+        query = query.where(Revision.at <= datetime.combine(last, time.max, timezone.utc))
+    if who:
+        query = query.where(Revision.who == who)
+    if kind:
+        wanted = kind.strip().lower()
+        if wanted not in RECORD_TYPES:
+            raise InvalidValue("--kind", kind, f"is not a kind of record "
+                                               f"({', '.join(RECORD_TYPES)})")
+        query = query.where(Revision.record_type == wanted)
+    query = query.order_by(Revision.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return _records(session.execute(query).scalars().all())
+
+
+def get(session: Session, rev: int | str, field_name: str = "--to") -> Revision:
+    try:
+        number = int(str(rev).strip().lstrip("#"))
+    except ValueError:
+        raise InvalidValue(field_name, rev, "is not a revision number") from None
+    row = session.get(Revision, number) if 0 < number < 2**63 else None
+    if row is None:
+        raise NotFound(field_name, rev, "is not a revision here")
+    return row
+
+
+def everything(session: Session, record_ids: set[str] | None = None) -> list[dict]:
+    """Revisions as a document carries them: all, or those of some records."""
+    rows = session.execute(select(Revision).order_by(Revision.id)).scalars().all()
+    return [{"rev": r.id, "change": r.change_id, "type": r.record_type, "id": r.record_id,
+             "verb": r.verb, "before": r.before, "after": r.after, "at": stamp(r.at),
+             "who": r.who}
+            for r in rows if record_ids is None or r.record_id in record_ids]
+
+
+def load(session: Session, entries: list[dict]) -> int:
+    """Append a document's revisions this database does not hold yet (the same command,
+    record, verb and moment); returns how many."""
+    added = 0
+    for index, entry in enumerate(entries):
+        try:
+            at = dates.parse_timestamp(entry["at"], "at")
+            key = (str(entry["change"]), str(entry["type"]), str(entry["id"]), str(entry["verb"]))
+        except KeyError as error:
+            raise InvalidValue(f"history[{index}]", "", f"lacks the field "
+                                                        f"{error.args[0]!r}") from None
+        if entry["type"] not in RECORD_TYPES:
+            raise InvalidValue(f"history[{index}].type", entry["type"], "is not a kind of "
+                                                                        "record")
+        for name in ("before", "after"):
+            if entry.get(name) is not None and not isinstance(entry[name], dict):
+                raise InvalidValue(f"history[{index}].{name}", entry[name],
+                                   "must be a JSON object or null")
+        exists = session.execute(select(Revision.id).where(
+            Revision.change_id == key[0], Revision.record_type == key[1],
+            Revision.record_id == key[2], Revision.verb == key[3], Revision.at == at)).first()
+        if exists:
+            continue
+        from pressfree.schemas import clean_text
+
+        session.add(Revision(change_id=clean_text(key[0], "change")[:36], record_type=key[1],
+                             record_id=clean_text(key[2], "id"), verb=clean_text(key[3], "verb"),
+                             before=entry.get("before"), after=entry.get("after"), at=at,
+                             who=clean_text(str(entry.get("who") or "unknown"), "who")[:200]))
+        added += 1
+    session.flush()
+    return added

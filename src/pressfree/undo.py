@@ -1,0 +1,196 @@
+"""Putting things back from the history: restore an incident as it was (or after it was
+deleted), list what was deleted, list imports and undo one. Each is a new revision: the
+history is never rewritten."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from sqlalchemy import delete, func, select
+from sqlmodel import Session
+
+from pressfree import designations, history, incidents, ledger
+from pressfree.errors import Conflict, InvalidValue
+from pressfree.models import (ImportedFile, Incident, IncidentJournalist, Revision, Tally,
+                              stamp)
+from pressfree.schemas import IncidentIn, validated
+
+FIELDS = ("kinds", "date", "country", "region", "city", "perpetrator", "summary",
+          "journalists", "outlets", "status", "tags", "sources")
+
+
+def _state(rows: list[Revision], to: Optional[Revision]) -> tuple[dict, Optional[Revision]]:
+    """The incident as it was after revision `to`; without one, as it was before the delete
+    that is its last revision."""
+    last = rows[-1]
+    if to is None:
+        if last.after is not None:
+            raise InvalidValue("--to", "", f"is needed: incident {last.record_id} is not "
+                                           "deleted (give the revision to go back to)")
+        return last.before, last
+    if to.after is None:
+        raise InvalidValue("--to", to.id, "is the revision that deleted it: give one before")
+    return to.after, None
+
+
+def restore(session: Session, text: str, to: str | None = None):
+    """Put an incident back as it was after a revision, or bring a deleted one back with its
+    id, kinds, people, outlets, sources, tags, updates, custody releases and designations."""
+    rows = history.matching(session, text)
+    if rows[0].record_type != "incident":
+        raise InvalidValue("id", text, f"is a {rows[0].record_type}: only incidents are "
+                                       "restored (other records are only ever added to)")
+    target = None
+    if to is not None:
+        target = history.get(session, to)
+        if (target.record_type, target.record_id) != ("incident", rows[0].record_id):
+            raise InvalidValue("--to", to, f"is a revision of {target.record_type} "
+                                           f"{target.record_id}, not of {rows[0].record_id}")
+    state, deletion = _state(rows, target)
+    public_id = rows[0].record_id
+    before = None
+    if session.execute(select(Incident.id).where(Incident.public_id == public_id)).scalar():
+        before = incidents.get(session, public_id)
+    with history.as_one(session):
+        _put_back(session, public_id, state, before is not None, deletion)
+    after = incidents.get(session, public_id)
+    history.record(session, "incident", public_id, before, after)
+    return after
+
+
+def _put_back(session: Session, public_id: str, state: dict, present: bool,
+              deletion: Optional[Revision]) -> None:
+    values = {k: state.get(k) for k in FIELDS}
+    if present:
+        incidents.edit(session, public_id, values, replace=True)
+        return
+    draft = validated(IncidentIn, **{k: v for k, v in values.items() if v is not None})
+    incidents.add(session, draft, public_id=public_id,
+                  created_at=_moment(state.get("created_at")),
+                  opens_custody=state.get("opens_custody", True) is not False)
+    row = incidents.find(session, public_id)
+    row.external_id, row.dataset, row.extra = (state.get("external_id"), state.get("dataset"),
+                                               state.get("extra"))
+    for update in state.get("updates") or []:
+        incidents.add_update(session, public_id, update["text"], update["date"],
+                             update.get("source"), update.get("publisher"))
+    for release in state.get("releases") or []:
+        from datetime import date
+
+        ledger.record_release(session, incidents.person_id(session, release["person"]),
+                              date.fromisoformat(release["released_on"]),
+                              release["outcome"] or "released")
+    if deletion is not None:
+        _restore_designations(session, deletion, public_id)
+
+
+def _moment(text):
+    from pressfree import dates
+
+    return dates.parse_timestamp(text, "created_at") if text else None
+
+
+def _restore_designations(session: Session, deletion: Revision, public_id: str) -> None:
+    """The designations deleted with the incident, by the same command."""
+    for row in session.execute(select(Revision).where(
+            Revision.change_id == deletion.change_id, Revision.record_type == "designation",
+            Revision.after.is_(None)).order_by(Revision.id)).scalars():
+        was = row.before
+        record = designations.designate(
+            session, was["target"], label=was["label"], by=was["issued_by"], on=was["date"],
+            target_type=was["target_type"], list_reference=was.get("list_reference"),
+            source=was.get("source"), publisher=was.get("publisher"), public_id=was["id"],
+            incident_id=public_id)
+        for step in was.get("changes") or []:
+            designations.change(session, record.id, step["change"], step["date"],
+                                step.get("note"))
+
+
+@dataclass
+class DeletedRecord:
+    id: str
+    date: Optional[str]
+    kinds: list[str]
+    summary: Optional[str]
+    deleted_at: str
+    deleted_by: str
+    rev: int
+
+
+def deleted(session: Session) -> list[DeletedRecord]:
+    """Incidents whose last revision deleted them, newest deletion first."""
+    last = (select(Revision.record_id, func.max(Revision.id).label("rev"))
+            .where(Revision.record_type == "incident").group_by(Revision.record_id)
+            .subquery())
+    rows = session.execute(select(Revision).join(last, last.c.rev == Revision.id)
+                           .where(Revision.after.is_(None)).order_by(Revision.id.desc())
+                           ).scalars().all()
+    return [DeletedRecord(r.record_id, r.before.get("date"), r.before.get("kinds") or [],
+                          r.before.get("summary"), stamp(r.at), r.who, r.id) for r in rows]
+
+
+# --- imports ------------------------------------------------------------------------------
+
+@dataclass
+class ImportRecord:
+    id: int
+    at: str
+    who: str
+    file: Optional[str]
+    mapping: Optional[str]
+    added: object
+    incidents: int
+    undone: bool
+
+
+def imports(session: Session) -> list[ImportRecord]:
+    rows = session.execute(select(Revision).where(Revision.record_type == "import")
+                           .order_by(Revision.id)).scalars().all()
+    undone = {r.record_id for r in rows if r.after is None}
+    counts = dict(session.execute(select(Incident.import_id, func.count())
+                                  .where(Incident.import_id.is_not(None))
+                                  .group_by(Incident.import_id)).all())
+    return [ImportRecord(r.id, stamp(r.at), r.who, r.after.get("file"), r.after.get("mapping"),
+                         r.after.get("added"), counts.get(r.id, 0), str(r.id) in undone)
+            for r in rows if r.after is not None]
+
+
+def undo_import(session: Session, text: str, force: bool = False) -> ImportRecord:
+    """Remove exactly what one import added: its incidents and tallies. Refused when later
+    commands changed any of them, unless forced."""
+    entry = history.get(session, text, "id")
+    if entry.record_type != "import" or entry.after is None:
+        raise InvalidValue("id", text, "is not an import (see `pressfree imports`)")
+    if session.execute(select(Revision.id).where(
+            Revision.record_type == "import", Revision.record_id == str(entry.id),
+            Revision.after.is_(None))).first():
+        raise Conflict(f"id: import {entry.id} was undone already")
+    summary = next(i for i in imports(session) if i.id == entry.id)
+    ids = dict(session.execute(select(Incident.public_id, Incident.id)
+                               .where(Incident.import_id == entry.id)).all())
+    touched = sorted({r for r in session.execute(select(Revision.record_id).where(
+        Revision.record_type == "incident", Revision.id > entry.id)).scalars() if r in ids})
+    if touched and not force:
+        shown = ", ".join(t[:8] for t in touched[:5]) + (" ..." if len(touched) > 5 else "")
+        raise Conflict(f"id: import {entry.id}: {len(touched)} of its {len(ids)} incidents "
+                       f"were changed since ({shown}); add --force to remove them anyway")
+    for public_id in touched:  # changed since: each removal is kept in the history
+        incidents.delete_incident(session, public_id)
+    remaining = [i for p, i in ids.items() if p not in touched]
+    concerned: set[int] = set()
+    for start in range(0, len(remaining), incidents.CHUNK):
+        chunk = remaining[start:start + incidents.CHUNK]
+        concerned.update(session.execute(
+            select(IncidentJournalist.person_id)
+            .join(Incident, Incident.id == IncidentJournalist.incident_id)
+            .where(Incident.id.in_(chunk), Incident.opens_custody.is_(True))).scalars())
+        session.execute(delete(Incident).where(Incident.id.in_(chunk)))
+    ledger.rebuild(session, concerned)  # the custody a document's incidents opened
+    session.execute(delete(Tally).where(Tally.import_id == entry.id))
+    if entry.after.get("sha256"):  # the file can be imported again
+        session.execute(delete(ImportedFile).where(ImportedFile.sha256 == entry.after["sha256"]))
+    session.flush()
+    history.record(session, "import", str(entry.id), entry.after, None)
+    return summary
+
