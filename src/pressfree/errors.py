@@ -40,6 +40,12 @@ class InvalidValue(PressfreeError):
         return type(self)(f"{where}.{self.field}", self.value, self.reason)
 
 
+class UsageError(PressfreeError):
+    """Options that do not go together, said in a sentence (exit code 2)."""
+
+    exit_code = 2
+
+
 class NotFound(PressfreeError):
     """An id, person or outlet the user named does not exist."""
 

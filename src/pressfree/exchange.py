@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from pressfree import designations, incidents, ledger, vocabulary
-from pressfree.errors import InvalidValue, PressfreeError
+from pressfree.errors import InvalidValue, PressfreeError, UsageError
 from pressfree.lookup import checked_public_id
 from pressfree.models import CustodyPeriod, Incident, Outlet, Person, Tally
 from pressfree.schemas import IncidentIn, clean_text, validated
@@ -45,8 +45,8 @@ def write_document(session: Session, out: IO[str], filters: incidents.IncidentFi
     """
     redacting = redact is not None
     if redacting and with_history:
-        raise InvalidValue("--history", "", "cannot go with --redact: old values hold the "
-                                            "names it hides")
+        raise UsageError("--history cannot go with --redact: old values hold the names it "
+                         "hides")
     redact = redact or (lambda value: value)
     head = {
         "format": FORMAT, "version": VERSION,

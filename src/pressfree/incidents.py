@@ -344,7 +344,8 @@ def delete_incident(session: Session, public_id: str) -> IncidentRecord:
     record = get(session, incident.public_id)
     from pressfree import designations, ledger
 
-    kept = {**record.to_dict(), "releases": ledger.releases_of(session, incident)}
+    kept = {**record.to_dict(), "releases": ledger.releases_of(session, incident),
+            "import": incident.import_id}
     for designation in designations.of_incident(session, incident):
         history.record(session, "designation", designation.id, designation, None)
     ledger.before_delete(session, incident)

@@ -11,9 +11,9 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
 from pressfree import designations, history, incidents, ledger
-from pressfree.errors import Conflict, InvalidValue
-from pressfree.models import (ImportedFile, Incident, IncidentJournalist, Revision, Tally,
-                              stamp)
+from pressfree.errors import Conflict, InvalidValue, UsageError
+from pressfree.models import (ImportedFile, Incident, IncidentJournalist, IncidentUpdate,
+                              Revision, Tally, stamp)
 from pressfree.schemas import IncidentIn, validated
 
 FIELDS = ("kinds", "date", "country", "region", "city", "perpetrator", "summary",
@@ -26,8 +26,8 @@ def _state(rows: list[Revision], to: Optional[Revision]) -> tuple[dict, Optional
     last = rows[-1]
     if to is None:
         if last.after is not None:
-            raise InvalidValue("--to", "", f"is needed: incident {last.record_id} is not "
-                                           "deleted (give the revision to go back to)")
+            raise UsageError(f"--to is needed: incident {last.record_id} is not deleted "
+                             "(give the revision to go back to, see `pressfree history ID`)")
         return last.before, last
     if to.after is None:
         raise InvalidValue("--to", to.id, "is the revision that deleted it: give one before")
@@ -55,7 +55,8 @@ def restore(session: Session, text: str, to: str | None = None):
     with history.as_one(session):
         _put_back(session, public_id, state, before is not None, deletion)
     after = incidents.get(session, public_id)
-    history.record(session, "incident", public_id, before, after)
+    if before is None or history.changes(history._json(before), history._json(after)):
+        history.record(session, "incident", public_id, before, after)
     return after
 
 
@@ -64,6 +65,12 @@ def _put_back(session: Session, public_id: str, state: dict, present: bool,
     values = {k: state.get(k) for k in FIELDS}
     if present:
         incidents.edit(session, public_id, values, replace=True)
+        # the updates as they were then: none, if the record had none
+        session.execute(delete(IncidentUpdate).where(
+            IncidentUpdate.incident_id == incidents.find(session, public_id).id))
+        for update in state.get("updates") or []:
+            incidents.add_update(session, public_id, update["text"], update["date"],
+                                 update.get("source"), update.get("publisher"))
         return
     draft = validated(IncidentIn, **{k: v for k, v in values.items() if v is not None})
     incidents.add(session, draft, public_id=public_id,
@@ -139,8 +146,9 @@ class ImportRecord:
     who: str
     file: Optional[str]
     mapping: Optional[str]
-    added: object
-    incidents: int
+    sha256: Optional[str]
+    added: object  # how many incidents (rows) or records (documents) it added
+    incidents: int  # how many of them are still here
     undone: bool
 
 
@@ -152,7 +160,8 @@ def imports(session: Session) -> list[ImportRecord]:
                                   .where(Incident.import_id.is_not(None))
                                   .group_by(Incident.import_id)).all())
     return [ImportRecord(r.id, stamp(r.at), r.who, r.after.get("file"), r.after.get("mapping"),
-                         r.after.get("added"), counts.get(r.id, 0), str(r.id) in undone)
+                         r.after.get("sha256"), r.after.get("added"), counts.get(r.id, 0),
+                         str(r.id) in undone)
             for r in rows if r.after is not None]
 
 
@@ -169,12 +178,20 @@ def undo_import(session: Session, text: str, force: bool = False) -> ImportRecor
     summary = next(i for i in imports(session) if i.id == entry.id)
     ids = dict(session.execute(select(Incident.public_id, Incident.id)
                                .where(Incident.import_id == entry.id)).all())
-    touched = sorted({r for r in session.execute(select(Revision.record_id).where(
-        Revision.record_type == "incident", Revision.id > entry.id)).scalars() if r in ids})
-    if touched and not force:
-        shown = ", ".join(t[:8] for t in touched[:5]) + (" ..." if len(touched) > 5 else "")
-        raise Conflict(f"id: import {entry.id}: {len(touched)} of its {len(ids)} incidents "
-                       f"were changed since ({shown}); add --force to remove them anyway")
+    # Changed since: revisions of its incidents made after it (not those a document brought
+    # with it, which are older), deletions included.
+    later = session.execute(select(Revision).where(
+        Revision.record_type == "incident", Revision.id > entry.id,
+        Revision.change_id != entry.change_id, Revision.at >= entry.at)).scalars().all()
+    touched = sorted({r.record_id for r in later if r.record_id in ids})
+    gone = sorted({r.record_id for r in later if r.after is None and r.record_id not in ids
+                   and (r.before or {}).get("import") == entry.id})
+    if (touched or gone) and not force:
+        changed = touched + gone
+        shown = ", ".join(t[:8] for t in changed[:5]) + (" ..." if len(changed) > 5 else "")
+        raise Conflict(f"id: import {entry.id}: {len(changed)} of its {len(ids) + len(gone)} "
+                       f"incidents were changed or deleted since ({shown}); add --force to "
+                       "remove them anyway")
     for public_id in touched:  # changed since: each removal is kept in the history
         incidents.delete_incident(session, public_id)
     remaining = [i for p, i in ids.items() if p not in touched]

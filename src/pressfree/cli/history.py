@@ -69,11 +69,11 @@ def history(ctx: typer.Context,
     from pressfree import history as revisions, render
 
     with reading(ctx) as session:
-        if record_id:
+        if record_id is not None:
             rows = revisions.of_record(session, record_id)
         else:
             rows = revisions.log(session, since=since, until=until, who=who, kind=kind)
-    if record_id:
+    if record_id is not None:
         title = f"History of {rows[0].record_type} {rows[0].record_id}"
         emit(render.listing(rows, RECORD_COLUMNS + [("changes", "Changes")], fmt.value,
                             title=title, prepare=_changed, table_columns=RECORD_TABLE,
