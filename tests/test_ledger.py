@@ -323,3 +323,9 @@ def test_a_count_is_the_same_on_both_backends(cli, any_db, value, message):
     cli("--db", any_db, "tally", "add", "raid", "2147483647", "--period", "2021-07",
         "--country", "BY", "--publisher", "Viasna")
     assert [t["value"] for t in cli.json("--db", any_db, "tally", "list")] == [2147483647]
+
+
+def test_a_count_is_written_in_ascii_digits(cli):
+    result = cli("tally", "add", "raid", "٣", "--period", "2021-07", "--country", "BY",
+                 "--publisher", "Viasna", code=2)
+    assert result.stderr.startswith("Error: value: '٣' has an unknown qualifier")
