@@ -6,6 +6,7 @@ import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -164,8 +165,11 @@ def head_revision() -> str:
     return known_revisions()[-1]
 
 
-def known_revisions() -> list[str]:
-    return sorted(p.stem for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+@lru_cache(maxsize=1)
+def known_revisions() -> tuple[str, ...]:
+    """The migration steps this pressfree has, oldest first (read once per process)."""
+    steps = (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py")
+    return tuple(sorted(p.stem for p in steps))
 
 
 def current_revision(store: Store, connection=None) -> str | None:

@@ -11,8 +11,8 @@ from sqlmodel import Session
 
 from pressfree import countries, dates, history, incidents, vocabulary
 from pressfree.errors import InvalidValue
-from pressfree.models import (CHANGES, TARGET_TYPES, Designation, DesignationChange, Incident, Label,
-                              Outlet, Person, Source)
+from pressfree.models import (CHANGES, TARGET_TYPES, Designation, DesignationChange, Incident,
+                              Label, Outlet, Person, Source)
 from pressfree.schemas import IncidentIn, SourceIn, clean_text, validated
 
 

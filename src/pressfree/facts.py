@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from pressfree import db
-from pressfree.models import (CustodyPeriod, CustodyRelease, Designation, Incident, Kind, Outlet, Person,
-                              Source, Tally)
+from pressfree.models import (CustodyPeriod, CustodyRelease, Designation, Incident, Kind,
+                              Outlet, Person, Source, Tally)
 
 
 def database_facts(store: db.Store, session: Session) -> dict[str, object]:

@@ -8,7 +8,7 @@ import os
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Iterator, Optional
 
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from sqlmodel import Session
 from pressfree import dates
 from pressfree.errors import InvalidValue, NotFound
 from pressfree.models import Revision, stamp
+from pressfree.schemas import clean_text, plain
 
 RECORD_TYPES = ("incident", "tally", "designation", "journalist", "kind", "label", "custody",
                 "import")
@@ -39,8 +40,6 @@ def default_author() -> str:
 def begin(session: Session, verb: str, who: str | None = None) -> None:
     """Say which command a session's changes belong to (the CLI does, for every write)."""
     if who is not None:
-        from pressfree.schemas import clean_text
-
         who = clean_text(who, "--as")
         if not who or len(who) > 200:
             raise InvalidValue("--as", who or "", "must name someone (1 to 200 characters)")
@@ -49,48 +48,29 @@ def begin(session: Session, verb: str, who: str | None = None) -> None:
     session.info["change_id"] = str(uuid.uuid4())
 
 
-def _json(value: Any) -> Any:
-    """A record as JSON holds it: dataclasses and dates become dicts and text."""
-    if hasattr(value, "to_dict"):
-        return _json(value.to_dict())
-    if hasattr(value, "__dataclass_fields__"):
-        from dataclasses import asdict
-
-        return _json(asdict(value))
-    if isinstance(value, dict):
-        return {str(k): _json(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json(v) for v in value]
-    if isinstance(value, datetime):
-        return stamp(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
 @contextmanager
 def as_one(session: Session) -> Iterator[None]:
     """Changes made inside are not recorded one by one: the caller records them as one
     revision (a restore is one change, whatever it takes to make it)."""
-    was = session.info.get("importing")
-    session.info["importing"] = True
+    was = session.info.get("batched")
+    session.info["batched"] = True
     try:
         yield
     finally:
-        session.info["importing"] = was
+        session.info["batched"] = was
 
 
 def record(session: Session, record_type: str, record_id: str, before: Any,
            after: Any) -> Optional[Revision]:
     """Append a revision for one record, in the caller's transaction. Inside an import the
     batch has one revision of its own, so single records are not recorded."""
-    if session.info.get("importing"):
+    if session.info.get("batched"):
         return None
     if "change_id" not in session.info:
         begin(session, "api")
     row = Revision(change_id=session.info["change_id"], record_type=record_type,
                    record_id=str(record_id)[:500], verb=session.info["verb"],
-                   before=_json(before), after=_json(after), who=session.info["who"])
+                   before=plain(before), after=plain(after), who=session.info["who"])
     session.add(row)
     session.flush()
     return row
@@ -98,18 +78,17 @@ def record(session: Session, record_type: str, record_id: str, before: Any,
 
 def start_import(session: Session, details: dict) -> Revision:
     """The one revision of an import, for its whole batch; the records it adds point to it,
-    and are not recorded one by one (so imports keep their speed)."""
-    session.info["importing"] = False
+    and are not recorded one by one (so imports keep their speed) until finish_import."""
     entry = record(session, "import", "", None, details)
     entry.record_id = str(entry.id)
-    session.info["importing"] = True
     session.flush()
+    session.info["batched"] = True
     return entry
 
 
 def finish_import(session: Session, entry: Revision, details: dict) -> None:
-    entry.after = _json({**(entry.after or {}), **details})
-    session.info["importing"] = False
+    entry.after = plain({**(entry.after or {}), **details})
+    session.info["batched"] = False
     session.flush()
 
 
@@ -241,8 +220,6 @@ def load(session: Session, entries: list[dict]) -> int:
             Revision.record_id == key[2], Revision.verb == key[3], Revision.at == at)).first()
         if exists:
             continue
-        from pressfree.schemas import clean_text
-
         session.add(Revision(change_id=clean_text(key[0], "change")[:36], record_type=key[1],
                              record_id=clean_text(key[2], "id"), verb=clean_text(key[3], "verb"),
                              before=entry.get("before"), after=entry.get("after"), at=at,

@@ -361,14 +361,15 @@ def add_update(session: Session, public_id: str, text: str, on: str | None = Non
                source: str | None = None, publisher: str | None = None,
                field: str = "id") -> IncidentRecord:
     """A dated update on an incident ("Released on bail"); dated today unless said."""
-    from datetime import date as today
+    from datetime import date
 
     incident = find(session, public_id, field)
     before = get(session, incident.public_id)
     words = clean_text(text, "text")
     if not words:
         raise InvalidValue("text", text or "", "is empty: say what happened")
-    when = dates.parse(on, "--date") if on else dates.day(*today.today().timetuple()[:3])
+    today = date.today()
+    when = dates.parse(on, "--date") if on else dates.PartialDate(today, today, "day")
     if when.last < incident.first_day:
         raise InvalidValue("--date", str(when), "is before the incident "
                                                 f"({before.date})")

@@ -12,7 +12,8 @@ from sqlmodel import Session
 
 from pressfree import countries, dates, history, vocabulary
 from pressfree.errors import Conflict, InvalidValue, NotFound, shown
-from pressfree.models import (MAX_COUNT, CustodyPeriod, CustodyRelease, Incident, IncidentJournalist, IncidentKind, Kind,
+from pressfree.models import (MAX_COUNT, CustodyPeriod, CustodyRelease, Incident,
+                              IncidentJournalist, IncidentKind, Kind,
                               Person, Source, Tally)
 from pressfree.schemas import SourceIn, clean_text, validated
 
@@ -279,11 +280,11 @@ def rebuild(session: Session, person_ids: set[int], *, without: int | None = Non
         session.flush()
         if periods:
             session.execute(insert(CustodyPeriod), [{
-            "person_id": pid, "incident_id": p.detention.incident_id,
-            "start_first": p.detention.first, "start_last": p.detention.last,
-            "start_precision": p.detention.precision, "country": p.detention.country,
-            "released_on": p.released.day if p.released else None,
-            "outcome": p.released.outcome if p.released else None} for p in periods])
+                "person_id": pid, "incident_id": p.detention.incident_id,
+                "start_first": p.detention.first, "start_last": p.detention.last,
+                "start_precision": p.detention.precision, "country": p.detention.country,
+                "released_on": p.released.day if p.released else None,
+                "outcome": p.released.outcome if p.released else None} for p in periods])
         session.flush()
 
 

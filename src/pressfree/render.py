@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import asdict, is_dataclass
-from datetime import date
 from typing import Any, Iterable, Sequence
 
 from rich.table import Table
 from rich.text import Text
+
+from pressfree.schemas import plain
 
 FORMATS = ("table", "csv", "json", "ndjson", "markdown")
 
@@ -33,21 +33,6 @@ def _short(key: str, text: str) -> str:
     if key in ("summary", "scope") and len(text) > TABLE_TEXT_LIMIT:
         return text[:TABLE_TEXT_LIMIT - 1].rstrip() + "…"
     return text
-
-
-def plain(value: Any) -> Any:
-    """Dataclasses to dicts, recursively, so every format starts from the same data."""
-    if hasattr(value, "to_dict"):
-        return plain(value.to_dict())
-    if is_dataclass(value):
-        return {k: plain(v) for k, v in asdict(value).items()}
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
 
 
 def cell(value: Any) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import date
 from typing import Any, Optional
 
@@ -180,6 +180,22 @@ def validated(model: type[SQLModel], **values: Any) -> SQLModel:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or model.__name__
         raise InvalidValue(where, first.get("input"), first["msg"].lower()) from None
+
+
+def plain(value: Any) -> Any:
+    """Records to JSON-ready data, recursively (dataclasses to dicts, dates to ISO text), so
+    every format, and the history, starts from the same data."""
+    if hasattr(value, "to_dict"):
+        return plain(value.to_dict())
+    if is_dataclass(value):
+        return {k: plain(v) for k, v in asdict(value).items()}
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
 
 
 @dataclass

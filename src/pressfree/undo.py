@@ -14,7 +14,7 @@ from pressfree import designations, history, incidents, ledger
 from pressfree.errors import Conflict, InvalidValue, UsageError
 from pressfree.models import (ImportedFile, Incident, IncidentJournalist, IncidentUpdate,
                               Revision, Tally, stamp)
-from pressfree.schemas import IncidentIn, validated
+from pressfree.schemas import IncidentIn, plain, validated
 
 FIELDS = ("kinds", "date", "country", "region", "city", "perpetrator", "summary",
           "journalists", "outlets", "status", "tags", "sources")
@@ -55,7 +55,7 @@ def restore(session: Session, text: str, to: str | None = None):
     with history.as_one(session):
         _put_back(session, public_id, state, before is not None, deletion)
     after = incidents.get(session, public_id)
-    if before is None or history.changes(history._json(before), history._json(after)):
+    if before is None or history.changes(plain(before), plain(after)):
         history.record(session, "incident", public_id, before, after)
     return after
 

@@ -40,7 +40,9 @@ class _Commands(TyperGroup):
             raise
         except OSError as error:  # a file-system fault no service turned into a message
             if error.filename is None:  # writing help or a listing to stdout failed
-                _drop_stdout()
+                from pressfree.cli.common import drop_stdout
+
+                drop_stdout()
                 _fail(f"output: standard output cannot be written ({error.strerror})", 1)
             _fail(f"file system: {error.strerror or error} ({error.filename})", 1)
         except RecursionError:
@@ -60,18 +62,16 @@ def _usage_error(error) -> None:
     _fail(f"{error.format_message()} (see `{command} --help`)", error.exit_code)
 
 
-def _drop_stdout() -> None:
-    from pressfree.cli.common import drop_stdout
-
-    drop_stdout()
-
-
-def _fail(message: str, code: int) -> None:
+def _say_error(message: str) -> None:
     from pressfree.cli.common import stderr
 
     # One line: line breaks become spaces; other blanks stay, as they are part of values.
     text = message.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
     stderr().print(f"Error: {text}", markup=False)
+
+
+def _fail(message: str, code: int) -> None:
+    _say_error(message)
     raise typer.Exit(code)
 
 
@@ -128,8 +128,8 @@ def main() -> None:
     except OSError as error:  # help or version text that could not be written
         import sys
 
-        _drop_stdout()
-        try:
-            _fail(f"output: standard output cannot be written ({error.strerror})", 1)
-        except typer.Exit as done:
-            sys.exit(done.exit_code)
+        from pressfree.cli.common import drop_stdout
+
+        drop_stdout()
+        _say_error(f"output: standard output cannot be written ({error.strerror})")
+        sys.exit(1)

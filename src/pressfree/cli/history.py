@@ -23,6 +23,11 @@ IMPORT_COLUMNS = [("id", "ID"), ("at", "When (UTC)"), ("who", "Who"), ("file", "
                   ("undone", "Undone")]
 
 
+def _short(text: str) -> str:
+    """An id shown by its first 8 characters, as every table shows ids."""
+    return text[:8] if len(text) == 36 and text.count("-") == 4 else text
+
+
 def _said(value) -> str:
     if value is None:
         return "(none)"
@@ -30,8 +35,7 @@ def _said(value) -> str:
         return "; ".join(_said(v) for v in value) or "(none)"
     if isinstance(value, dict):
         return ", ".join(f"{k}={_said(v)}" for k, v in value.items() if v)
-    text = str(value)
-    return text[:8] if len(text) == 36 and text.count("-") == 4 else text  # an id
+    return _short(str(value))
 
 
 def _changed(row: dict) -> dict:
@@ -43,8 +47,7 @@ def _changed(row: dict) -> dict:
         else:
             parts.append(f"{change['field']}: {_said(change['before'])} → "
                          f"{_said(change['after'])}")
-    short = row["record_id"][:8] if len(row["record_id"]) == 36 else row["record_id"]
-    return {**row, "changed": "\n".join(parts), "short_id": short,
+    return {**row, "changed": "\n".join(parts), "short_id": _short(row["record_id"]),
             "when": row["at"][:16].replace("T", " ")}
 
 
@@ -130,7 +133,8 @@ def note_(ctx: typer.Context,
 
     with writing(ctx) as session:
         record = incidents.add_update(session, incident_id, text, date, source, publisher)
-    note(f"{record.id}: {len(record.updates)} updates.")
+    count = len(record.updates)
+    note(f"{record.id}: {count} update{'' if count == 1 else 's'}.")
 
 
 imports_app = typer.Typer(help="Imports, one entry each in the history; undo one.\n\n"
