@@ -217,6 +217,9 @@ def test_the_history_goes_with_a_whole_export_and_a_backup_but_never_redacted(cl
     document = json.loads(cli("export", "--history").stdout)
     assert [r["verb"] for r in document["history"]] == ["add", "edit", "journalists set"]
     assert "history" not in json.loads(cli("export").stdout)
+    result = cli("export", "--history", "--format", "csv", code=2)
+    assert result.stderr == ("Error: --history goes with --format json (ndjson and csv hold "
+                             "incidents only)\n")
     result = cli("export", "--history", "--redact", code=2)
     assert result.stderr == ("Error: --history cannot go with --redact: old values hold the "
                              "names it hides\n")

@@ -153,7 +153,11 @@ def export(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
     Example: [bold]pressfree export --format json --redact --out belarus-public.json[/]
     """
     from pressfree import exchange, render
+    from pressfree.errors import UsageError
 
+    if with_history and fmt != ExportFormat.json:
+        raise UsageError("--history goes with --format json (ndjson and csv hold incidents "
+                         "only)")
     filters = o.incident_filter(month, year, start, end, kind, country, journalist, outlet,
                                 publisher, status, tag, limit)
     with _destination(out) as handle, reading(ctx) as session:
