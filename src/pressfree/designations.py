@@ -9,7 +9,7 @@ from typing import Optional
 from sqlalchemy import and_, exists, select
 from sqlmodel import Session
 
-from pressfree import countries, dates, history, incidents, vocabulary
+from pressfree import countries, dates, history, identity, incidents, vocabulary
 from pressfree.errors import InvalidValue
 from pressfree.models import (CHANGES, TARGET_TYPES, Designation, DesignationChange, Incident,
                               Label, Outlet, Person, Source)
@@ -43,7 +43,8 @@ def _target_type(session: Session, target: str, asked: str | None) -> str:
                            f"is not a target type ({', '.join(TARGET_TYPES)})")
     if wanted == "person":
         return wanted
-    stored = session.execute(select(Outlet.type).where(Outlet.name == target)).scalar()
+    found = identity.find(session, "outlet", target.strip())
+    stored = session.get(Outlet, found).type if found is not None else None
     if stored is not None and wanted is not None and stored != wanted:
         raise InvalidValue("--target-type", asked, f"does not match {target!r}, recorded as "
                                                    f"{'an' if stored[0] in 'aeiou' else 'a'} "
@@ -71,7 +72,7 @@ def designate(session: Session, target: str, *, label: str, by: str, on: str,
     label_name = session.get(Label, label_id).name
     if target_type != "person":
         # create the target first, with its type, so the incident links the right record
-        incidents.outlet_id(session, target, target_type)
+        identity.outlet_id(session, target, target_type)
     if incident_id:
         incident = incidents.find(session, incident_id, "incident")
         if "designation" not in incidents.get(session, incident.public_id).kinds:
@@ -92,9 +93,9 @@ def designate(session: Session, target: str, *, label: str, by: str, on: str,
         source_id=incidents.source_id(session, sources[0]) if sources else None,
         incident_id=incident.id)
     if target_type == "person":
-        row.person_id = incidents.person_id(session, target)
+        row.person_id = identity.person_id(session, target)
     else:
-        row.outlet_id = incidents.outlet_id(session, target, target_type)
+        row.outlet_id = identity.outlet_id(session, target, target_type)
     if public_id:
         from pressfree.lookup import checked_public_id
 

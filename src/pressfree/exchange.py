@@ -12,7 +12,7 @@ from typing import IO, Any, Iterator
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from pressfree import designations, incidents, ledger, vocabulary
+from pressfree import designations, identity, incidents, ledger, vocabulary
 from pressfree.errors import InvalidValue, PressfreeError, UsageError
 from pressfree.lookup import checked_public_id
 from pressfree.models import CustodyPeriod, Incident, Outlet, Person, Tally
@@ -28,11 +28,19 @@ def _people_and_outlets(session: Session, names: set[str] | None,
     """People and outlets: all of them, or only those a filtered export mentions."""
     outlets = session.execute(select(Outlet).order_by(Outlet.name)).scalars().all()
     by_id = {o.id: o.name for o in outlets}
-    people = session.execute(select(Person).order_by(Person.name)).scalars().all()
+    # unnamed people (placeholder names) are only what each incident says of them
+    people = session.execute(select(Person).where(Person.placeholder.is_(False))
+                             .order_by(Person.name)).scalars().all()
+    aliases = identity.all_aliases(session)
+
+    def also(kind: str, record_id: int) -> dict:
+        return {"aliases": aliases[kind][record_id]} if record_id in aliases[kind] else {}
+
     return ([{"name": p.name, "outlet": by_id.get(p.outlet_id), "at_risk": p.at_risk,
-              "pseudonym": p.pseudonym} for p in people if names is None or p.name in names],
-            [{"name": o.name, "type": o.type} for o in outlets
-             if outlet_names is None or o.name in outlet_names])
+              "pseudonym": p.pseudonym, **also("person", p.id)}
+             for p in people if names is None or p.name in names],
+            [{"name": o.name, "type": o.type, **also("outlet", o.id)}
+             for o in outlets if outlet_names is None or o.name in outlet_names])
 
 
 def write_document(session: Session, out: IO[str], filters: incidents.IncidentFilter,
@@ -199,12 +207,17 @@ def load_document(session: Session, document: dict[str, Any],
                     vocabulary.add_term(session, term["slug"], term[text], vocabulary_name)
     for index, outlet in enumerate(document.get("outlets", [])):
         with _entry("outlets", index):
-            incidents.outlet_id(session, outlet["name"], outlet.get("type", "outlet"))
+            oid = identity.outlet_id(session, outlet["name"], outlet.get("type", "outlet"))
+            identity.keep_aliases(session, "outlet", oid, outlet.get("aliases") or [])
+    placeholder_keys = identity.placeholder_keys(session)
     for index, person in enumerate(document.get("people", [])):
         with _entry("people", index):
-            row = session.get(Person, incidents.person_id(session, person["name"]))
+            if identity.is_placeholder(session, person["name"], placeholder_keys):
+                continue  # an unnamed person is whoever each incident names
+            row = session.get(Person, identity.person_id(session, person["name"]))
+            identity.keep_aliases(session, "person", row.id, person.get("aliases") or [])
             if person.get("outlet"):
-                row.outlet_id = incidents.outlet_id(session, person["outlet"], field="outlet")
+                row.outlet_id = identity.outlet_id(session, person["outlet"], field="outlet")
             row.at_risk = bool(person.get("at_risk")) or row.at_risk
             pseudonym = clean_text(person.get("pseudonym"), "pseudonym")
             if pseudonym and row.pseudonym is None:
@@ -332,7 +345,8 @@ def _load_custody(session: Session, rows: list[dict]) -> None:
             name = _named(session, row["person"], record)
             if not set(record.kinds) & set(ledger.OPENING_KINDS):
                 raise InvalidValue("incident", row["incident"], "is not a detention or arrest")
-            pid = incidents.person_id(session, name)
+            pid = identity.person_id(session, name,
+                                     incident_id=incidents.find(session, record.id).id)
             concerned.add(pid)
             if row.get("released_on"):
                 day = dates.parse_day(row["released_on"], "released_on")

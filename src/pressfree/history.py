@@ -19,7 +19,8 @@ from pressfree.errors import InvalidValue, NotFound
 from pressfree.models import Revision, stamp
 from pressfree.schemas import clean_text, plain
 
-RECORD_TYPES = ("incident", "tally", "designation", "journalist", "kind", "label", "custody",
+RECORD_TYPES = ("incident", "tally", "designation", "journalist", "outlet", "placeholder",
+                "kind", "label", "custody",
                 "import")
 USER_VARIABLE = "PRESSFREE_USER"
 # Fields that change with every edit and say nothing a reader asked about.

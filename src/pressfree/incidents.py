@@ -9,12 +9,11 @@ from typing import Iterable, Optional
 from sqlalchemy import and_, delete, exists, insert, select
 from sqlmodel import Session
 
-from pressfree import dates, history, vocabulary
+from pressfree import dates, history, identity, search, vocabulary
 from pressfree.errors import InvalidValue
-from pressfree.models import (OUTLET_TYPES, Incident, IncidentJournalist, IncidentKind,
-                              IncidentOutlet, IncidentUpdate,
-                              IncidentSource, IncidentTag, Kind, Outlet, Person, Source, stamp,
-                              utcnow)
+from pressfree.models import (Incident, IncidentJournalist, IncidentKind, IncidentOutlet,
+                              IncidentSource, IncidentTag, IncidentUpdate, Kind, Outlet, Person,
+                              Source, stamp, utcnow)
 from pressfree.schemas import (IncidentIn, IncidentRecord, SourceIn, SourceRecord,
                                check_status, clean_text, validated)
 
@@ -40,6 +39,7 @@ class IncidentFilter:
     publisher: Optional[str] = None
     status: Optional[str] = None
     tag: Optional[str] = None
+    search: Optional[str] = None  # words, matched as search.py says
     limit: Optional[int] = None
 
     def narrowed(self) -> bool:
@@ -47,35 +47,7 @@ class IncidentFilter:
         return any(value not in (None, []) for value in vars(self).values())
 
 
-# --- people, outlets, sources: found by exact name or URL, created when new -----------------
-
-def person_id(session: Session, name: str, field: str = "name") -> int:
-    name = clean_text(name, field)
-    if not name:
-        raise InvalidValue(field, name or "", "is empty")
-    found = session.execute(select(Person.id).where(Person.name == name)).scalar()
-    if found is None:
-        person = Person(name=name)
-        session.add(person)
-        session.flush()
-        found = person.id
-    return found
-
-
-def outlet_id(session: Session, name: str, type_: str = "outlet", field: str = "name") -> int:
-    name = clean_text(name, field)
-    if not name:
-        raise InvalidValue(field, name or "", "is empty")
-    if type_ not in OUTLET_TYPES:
-        raise InvalidValue("type", type_, f"is not an outlet type ({', '.join(OUTLET_TYPES)})")
-    found = session.execute(select(Outlet.id).where(Outlet.name == name)).scalar()
-    if found is None:
-        outlet = Outlet(name=name, type=type_)
-        session.add(outlet)
-        session.flush()
-        found = outlet.id
-    return found
-
+# --- sources: found by URL, created when new (people and outlets: identity.py) ---------
 
 def source_id(session: Session, source: SourceIn) -> int:
     """The same URL is the same source; without a URL, the same publisher, title and date."""
@@ -124,7 +96,7 @@ def add(session: Session, draft: IncidentIn, *, public_id: str | None = None,
     _link(session, incident.id, kind_ids.values(), draft)
     from pressfree import ledger
 
-    ledger.sync_custody(session, incident, draft.kinds, draft.journalists)
+    ledger.sync_custody(session, incident, draft.kinds)
     warnings = [] if draft.sources else [
         f"incident {incident.public_id} has no source: add one with "
         f"`pressfree edit {incident.public_id[:8]} --source URL`"]
@@ -139,8 +111,9 @@ def _link(session: Session, incident_id: int, kind_ids: Iterable[int], draft) ->
     rows = {
         IncidentKind.kind_id: list(kind_ids),
         IncidentTag.tag: draft.tags,
-        IncidentJournalist.person_id: [person_id(session, n) for n in draft.journalists],
-        IncidentOutlet.outlet_id: [outlet_id(session, n) for n in draft.outlets],
+        IncidentJournalist.person_id: [identity.person_id(session, n, incident_id=incident_id)
+                                       for n in draft.journalists],
+        IncidentOutlet.outlet_id: [identity.outlet_id(session, n) for n in draft.outlets],
         IncidentSource.source_id: [source_id(session, s) for s in draft.sources],
     }
     for column, values in rows.items():
@@ -156,6 +129,7 @@ def _link(session: Session, incident_id: int, kind_ids: Iterable[int], draft) ->
             for position, link in enumerate(links, start=after):
                 link["position"] = position
         session.execute(insert(table), links)
+    search.refresh(session, [incident_id])
 
 
 # --- finding ----------------------------------------------------------------------------
@@ -194,11 +168,14 @@ def filtered(filters: IncidentFilter, session: Session):
     if filters.journalist:
         query = query.where(exists().where(
             IncidentJournalist.incident_id == Incident.id,
-            IncidentJournalist.person_id == Person.id, Person.name == filters.journalist))
+            IncidentJournalist.person_id.in_(identity.matching("person", filters.journalist))))
     if filters.outlet:
         query = query.where(exists().where(
             IncidentOutlet.incident_id == Incident.id,
-            IncidentOutlet.outlet_id == Outlet.id, Outlet.name == filters.outlet))
+            IncidentOutlet.outlet_id.in_(identity.matching("outlet", filters.outlet))))
+    if filters.search is not None:
+        query = query.where(Incident.id.in_(search.matching(
+            session, search.terms(filters.search, "--search"))))
     if filters.publisher:
         query = query.where(exists().where(
             IncidentSource.incident_id == Incident.id,
@@ -220,7 +197,20 @@ def filtered(filters: IncidentFilter, session: Session):
 
 
 def list_incidents(session: Session, filters: IncidentFilter) -> list[IncidentRecord]:
-    return records(session, session.execute(filtered(filters, session)).scalars().all())
+    """Matching incidents, newest first; with search words, the best match first."""
+    if filters.search is None:
+        return records(session, session.execute(filtered(filters, session)).scalars().all())
+    from dataclasses import replace
+
+    query_terms = search.terms(filters.search, "--search")
+    found = session.execute(filtered(replace(filters, limit=None), session)
+                            .with_only_columns(Incident.id)).scalars().all()
+    order = search.ranked(session, list(found), query_terms)
+    if filters.limit is not None:
+        order = order[:filters.limit]
+    rows = {i.id: i for start in range(0, len(order), CHUNK) for i in session.execute(
+        select(Incident).where(Incident.id.in_(order[start:start + CHUNK]))).scalars()}
+    return records(session, [rows[i] for i in order])
 
 
 def iter_incidents(session: Session, filters: IncidentFilter, batch: int = 1000):
@@ -328,7 +318,7 @@ def edit(session: Session, public_id: str, changes: dict, replace: bool = False)
     _link(session, incident.id, kind_ids.values(), draft)
     from pressfree import ledger
 
-    ledger.sync_custody(session, incident, draft.kinds, draft.journalists)
+    ledger.sync_custody(session, incident, draft.kinds)
     from pressfree import designations
 
     designations.follow_incident(session, incident, draft.kinds)
@@ -380,6 +370,7 @@ def add_update(session: Session, public_id: str, text: str, on: str | None = Non
                                source_id=source_id(session, sources[0]) if sources else None))
     incident.updated_at = utcnow()
     session.flush()
+    search.refresh(session, [incident.id])
     after = get(session, incident.public_id)
     history.record(session, "incident", after.id, before, after)
     return after

@@ -11,7 +11,7 @@ from sqlalchemy import and_, delete, insert, or_, select
 from sqlmodel import Session
 
 from pressfree import countries, dates, history, vocabulary
-from pressfree.errors import Conflict, InvalidValue, NotFound, shown
+from pressfree.errors import Conflict, InvalidValue, shown
 from pressfree.models import (MAX_COUNT, CustodyPeriod, CustodyRelease, Incident,
                               IncidentJournalist, IncidentKind, Kind,
                               Person, Source, Tally)
@@ -219,15 +219,14 @@ def derive_periods(detentions: list[Detention],
     return periods, passed, waiting
 
 
-def sync_custody(session: Session, incident: Incident, kinds: list[str],
-                 journalists: list[str]) -> None:
-    """After an incident is added or edited, re-derive the custody of everyone it concerns."""
-    from pressfree.incidents import person_id
-
+def sync_custody(session: Session, incident: Incident, kinds: list[str]) -> None:
+    """After an incident is added or edited (its people linked), re-derive the custody of
+    everyone it concerns."""
     concerned = set(session.execute(select(CustodyPeriod.person_id).where(
         CustodyPeriod.incident_id == incident.id)).scalars())
     if incident.opens_custody and set(kinds) & set(OPENING_KINDS):
-        concerned.update(person_id(session, name) for name in journalists)
+        concerned.update(session.execute(select(IncidentJournalist.person_id).where(
+            IncidentJournalist.incident_id == incident.id)).scalars())
     rebuild(session, concerned, strict=True)
 
 
@@ -320,9 +319,9 @@ def release(session: Session, person: str, on: str, outcome: str = "released") -
     """Close the person's open custody period (a later detention then opens the next)."""
     day = dates.parse_day(on, "--date")
     checked_outcome(outcome)
-    pid = session.execute(select(Person.id).where(Person.name == person)).scalar()
-    if pid is None:
-        raise NotFound("person", person, "is not a journalist in this database")
+    from pressfree import identity
+
+    pid = identity.existing(session, "person", person, "person")
     period = session.execute(select(CustodyPeriod).where(
         CustodyPeriod.person_id == pid, CustodyPeriod.released_on.is_(None))).scalars().first()
     if period is None:

@@ -34,6 +34,14 @@ def by_public_id(session: Session, model, text: str, noun: str, field: str = "id
     # A whole id uses the unique index; a prefix is a LIKE (hex digits need no escaping).
     where = column == wanted if len(wanted) == 36 else column.like(f"{wanted}%")
     rows = session.execute(select(model).where(where).limit(2)).scalars().all()
+    if not rows and hasattr(model, "dataset"):  # an incident merged into another finds it
+        from pressfree.models import MergedIncident
+
+        merged = MergedIncident.public_id
+        kept = session.execute(select(MergedIncident.incident_id).where(
+            merged == wanted if len(wanted) == 36 else merged.like(f"{wanted}%"))
+            .limit(2)).scalars().all()
+        rows = [session.get(model, i) for i in kept]
     if not rows:
         raise NotFound(field, text, f"is not {noun} id")
     if len(rows) > 1:

@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 from typing import Any, Optional
 
 from sqlalchemy import (JSON, CheckConstraint, Column, DateTime, ForeignKey, Index, Integer,
-                        UniqueConstraint, false, text, true)
+                        Text, UniqueConstraint, false, text, true)
 from sqlmodel import Field, SQLModel
 
 from pressfree.dates import PRECISIONS
@@ -83,6 +83,7 @@ class Incident(SQLModel, table=True):
         Index("ix_incident_precision_day", "date_precision", "first_day"),
         Index("ix_incident_country_day", "country", "first_day"),
         UniqueConstraint("dataset", "external_id", name="uq_incident_external"),
+        Index("ix_incident_content", "dataset", "content_hash"),
         *_dated("incident", "first_day", "last_day", "date_precision"),
         CheckConstraint(one_of("status", STATUSES), name="ck_incident_status"),
     )
@@ -111,6 +112,11 @@ class Incident(SQLModel, table=True):
     # Added by schema 5: the import that added it (its entry in the history), for undo.
     import_id: Optional[int] = Field(default=None, sa_column=Column(
         Integer, ForeignKey("revision.id", ondelete="SET NULL"), nullable=True, index=True))
+    # Added by schema 6: for rows imported without an id, what the row said (a hash of its
+    # mapped content) and who, when and where (a hash of those alone), so that a later
+    # export of the same dataset is matched to what is stored (importing.matching).
+    content_hash: Optional[str] = Field(default=None, max_length=32)
+    identity_hash: Optional[str] = Field(default=None, max_length=32)
 
 
 class IncidentKind(SQLModel, table=True):
@@ -137,21 +143,35 @@ class Outlet(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
     type: str = Field(default="outlet", max_length=16)
+    # Added by schema 6: names.name_key and names.sound_key of the name.
+    name_key: str = Field(default="", index=True)
+    sound_key: str = Field(default="", index=True)
 
 
 class Person(SQLModel, table=True):
-    """A journalist or media worker, named exactly as typed."""
+    """A journalist or media worker, named as first typed (other spellings are aliases)."""
 
-    __table_args__ = (UniqueConstraint("pseudonym", name="uq_person_pseudonym"),)
+    __table_args__ = (
+        UniqueConstraint("pseudonym", name="uq_person_pseudonym"),
+        # A name is one person, unless it is a placeholder ("[full name unavailable]"):
+        # then each mention is a person of its own.
+        Index("uq_person_name", "name", unique=True, sqlite_where=text("NOT placeholder"),
+              postgresql_where=text("NOT placeholder")),
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    name: str = Field(unique=True)
+    name: str
     outlet_id: Optional[int] = Field(default=None, foreign_key="outlet.id", ondelete="SET NULL",
                                      index=True)
     # Added by schema 3: names of people at risk are replaced by their pseudonym (random,
     # given once, kept) in `export --redact`.
     at_risk: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     pseudonym: Optional[str] = Field(default=None, max_length=32)
+    # Added by schema 6: names.name_key and names.sound_key of the name; placeholder names
+    # never identify anyone.
+    name_key: str = Field(default="", index=True)
+    sound_key: str = Field(default="", index=True)
+    placeholder: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class IncidentJournalist(SQLModel, table=True):
@@ -366,3 +386,66 @@ class IncidentUpdate(SQLModel, table=True):
     text: str
     source_id: Optional[int] = Field(default=None, foreign_key="source.id", index=True)
     created_at: datetime = _timestamp()
+
+
+# --- Schema 6: identity and search ------------------------------------------------------
+
+class PersonAlias(SQLModel, table=True):
+    """Another spelling of a journalist's name ("Ihar Losik" for "Ігар Лосік")."""
+
+    __tablename__ = "person_alias"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    person_id: int = _fk("person.id", index=True)
+    name: str
+    name_key: str = Field(unique=True)
+    sound_key: str = Field(index=True)
+
+
+class OutletAlias(SQLModel, table=True):
+    """Another name of an outlet or organisation ("Белсат" for "Belsat")."""
+
+    __tablename__ = "outlet_alias"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    outlet_id: int = _fk("outlet.id", index=True)
+    name: str
+    name_key: str = Field(unique=True)
+    sound_key: str = Field(index=True)
+
+
+class PlaceholderName(SQLModel, table=True):
+    """A name that names nobody ("[full name unavailable]", "unknown"): users can add more."""
+
+    __tablename__ = "placeholder_name"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str
+    name_key: str = Field(unique=True)
+    builtin: bool = False
+
+
+class IncidentSearch(SQLModel, table=True):
+    """What `search` matches an incident by, kept by search_index in the same transaction
+    as the incident: its words folded to plain Latin, and the sound keys of its names.
+    SQLite indexes it with FTS5 (incident_fts), PostgreSQL with a GIN index."""
+
+    __tablename__ = "incident_search"
+
+    incident_id: int = _link_key("incident.id")
+    words: str = Field(sa_column=Column(Text, nullable=False))
+    sounds: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class MergedIncident(SQLModel, table=True):
+    """The id of an incident merged into another: it still finds the one kept, and its
+    dataset and external id keep a later import of the same row from adding it again."""
+
+    __tablename__ = "merged_incident"
+    __table_args__ = (Index("ix_merged_incident_external", "dataset", "external_id"),)
+
+    public_id: str = Field(primary_key=True, max_length=36)
+    incident_id: int = _fk("incident.id", index=True)
+    dataset: Optional[str] = Field(default=None, max_length=200)
+    external_id: Optional[str] = Field(default=None, max_length=500)
+    change_id: str = Field(max_length=36)  # the merge, in the history

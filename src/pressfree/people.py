@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from pressfree import history
-from pressfree.errors import NotFound
-from pressfree.models import IncidentJournalist, Outlet, Person
+from pressfree import history, identity
+from pressfree.models import IncidentJournalist, Outlet, Person, PersonAlias
 
 PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
@@ -24,15 +23,27 @@ class PersonRecord:
     at_risk: bool
     pseudonym: Optional[str]
     incidents: int
+    aliases: list[str] = field(default_factory=list)
 
 
-def list_people(session: Session) -> list[PersonRecord]:
+def list_people(session: Session, only: int | None = None) -> list[PersonRecord]:
+    """Named journalists (unnamed ones, each a placeholder name, are counted apart)."""
     counts = dict(session.execute(select(IncidentJournalist.person_id, func.count())
                                   .group_by(IncidentJournalist.person_id)).all())
     outlets = dict(session.execute(select(Outlet.id, Outlet.name)).all())
-    people = session.execute(select(Person).order_by(Person.name)).scalars().all()
+    query = select(Person).where(Person.placeholder.is_(False)).order_by(Person.name)
+    if only is not None:
+        query = query.where(Person.id == only)
+    aliases = identity.all_aliases(session)["person"]
     return [PersonRecord(p.name, outlets.get(p.outlet_id), p.at_risk, p.pseudonym,
-                         counts.get(p.id, 0)) for p in people]
+                         counts.get(p.id, 0), aliases.get(p.id, []))
+            for p in session.execute(query).scalars().all()]
+
+
+def unnamed_count(session: Session) -> int:
+    """People known only by a placeholder name ("[full name unavailable]")."""
+    return session.execute(select(func.count()).select_from(Person)
+                           .where(Person.placeholder.is_(True))).scalar_one()
 
 
 def new_pseudonym(session: Session) -> str:
@@ -47,27 +58,28 @@ def new_pseudonym(session: Session) -> str:
 
 def update(session: Session, name: str, *, outlet: str | None = None,
            at_risk: bool | None = None) -> PersonRecord:
-    person = session.execute(select(Person).where(Person.name == name)).scalars().first()
-    if person is None:
-        raise NotFound("journalist", name, "is not a journalist in this database")
-    before = next(p for p in list_people(session) if p.name == name)
+    person = session.get(Person, identity.existing(session, "person", name, "journalist"))
+    before = list_people(session, person.id)[0]
     if outlet is not None:
-        from pressfree.incidents import outlet_id
-
-        person.outlet_id = outlet_id(session, outlet.strip()) if outlet.strip() else None
+        person.outlet_id = identity.outlet_id(session, outlet.strip(), field="--outlet") \
+            if outlet.strip() else None
     if at_risk is not None:
         person.at_risk = at_risk
         if at_risk and person.pseudonym is None:
             person.pseudonym = new_pseudonym(session)
     session.flush()
-    after = next(p for p in list_people(session) if p.name == name)
-    history.record(session, "journalist", name, before, after)
+    after = list_people(session, person.id)[0]
+    history.record(session, "journalist", person.name, before, after)
     return after
 
 
 def redactor(session: Session) -> Callable[[Any], Any]:
     """A function that replaces every at-risk name, wherever it appears in exported data."""
     names = dict(session.execute(select(Person.name, Person.pseudonym)
+                                 .where(Person.at_risk.is_(True))).all())
+    # every other spelling of an at-risk name is hidden too
+    names.update(session.execute(select(PersonAlias.name, Person.pseudonym)
+                                 .join(Person, Person.id == PersonAlias.person_id)
                                  .where(Person.at_risk.is_(True))).all())
     if not names:
         return lambda value: value

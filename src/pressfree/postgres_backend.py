@@ -48,3 +48,20 @@ def reserve_ids(connection, table, count: int) -> list[int]:
         "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
         {"table": table.name, "n": count}).scalars().all()
     return list(rows)
+
+
+# The expression of the GIN index made by schema 6: a query must repeat it exactly to use it.
+SEARCH_VECTOR = ("(setweight(to_tsvector('simple'::regconfig, words), 'A') || "
+                 "setweight(to_tsvector('simple'::regconfig, sounds), 'B'))")
+
+
+def search_ids(terms):
+    """Ids of incidents matching every term: a word prefix among the words (weight A) or a
+    sound key among the names' (weight B). Terms are plain words of [a-z0-9]."""
+    from sqlalchemy import select, text
+
+    from pressfree.models import IncidentSearch
+
+    query = " & ".join(f"({t.word}:*A | {t.sound}:B)" for t in terms)
+    return select(IncidentSearch.incident_id).where(text(
+        f"{SEARCH_VECTOR} @@ to_tsquery('simple'::regconfig, :query)").bindparams(query=query))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any, Iterable, Sequence
 
 from rich.table import Table
@@ -23,12 +24,13 @@ INCIDENT_COLUMNS = [("id", "ID"), ("date", "Date"), ("kinds", "Kinds"), ("countr
 INCIDENT_TABLE_COLUMNS = [("id", "ID"), ("date", "Date"), ("kinds", "Kinds"),
                           ("place", "Place"), ("targets", "Targets"), ("summary", "Summary"),
                           ("source_count", "Src")]
+WORD = re.compile(r"\w+")
 # Long free text is cut in tables (show, json and csv keep all of it).
 TABLE_TEXT_LIMIT = 60
 
 
 def _short(key: str, text: str) -> str:
-    if key == "id":
+    if key in ("id", "first", "second"):  # public ids: 8 characters find them
         return text[:8]
     if key in ("summary", "scope") and len(text) > TABLE_TEXT_LIMIT:
         return text[:TABLE_TEXT_LIMIT - 1].rstrip() + "…"
@@ -59,16 +61,28 @@ def incident_row(record: dict) -> dict:
     return row
 
 
+def _marked(text: str, marked) -> Text:
+    """Text with the words a search matched in reverse video."""
+    shown = Text(text)
+    if marked is not None:
+        for word in WORD.finditer(text):
+            if marked(word.group()):
+                shown.stylize("reverse", word.start(), word.end())
+    return shown
+
+
 def table(rows: Sequence[dict], columns: Sequence[tuple[str, str]],
-          title: str | None = None) -> Table:
-    """A Rich table; ids shown by their first 8 characters, long text cut short."""
+          title: str | None = None, marked=None) -> Table:
+    """A Rich table; ids shown by their first 8 characters, long text cut short; with
+    `marked` (search.highlighter), the words a search matched stand out."""
     grid = Table(title=title, show_lines=False, expand=False)
     for key, heading in columns:
         numeric = bool(rows) and type(rows[0].get(key)) is int
         grid.add_column(heading, overflow="fold", no_wrap=key in ("id", "date"),
                         justify="right" if numeric else "left")
     for row in rows:
-        grid.add_row(*[Text(_short(key, cell(row.get(key)))) for key, _ in columns])
+        grid.add_row(*[_marked(_short(key, cell(row.get(key))), None if key == "id" else marked)
+                       for key, _ in columns])
     return grid
 
 
@@ -125,7 +139,8 @@ def markdown_table(rows: Sequence[dict], columns: Sequence[tuple[str, str]]) -> 
 
 def listing(rows: Sequence[Any], columns: Sequence[tuple[str, str]], fmt: str,
             title: str | None = None, prepare=lambda row: row,
-            table_columns: Sequence[tuple[str, str]] | None = None, empty: str | None = None):
+            table_columns: Sequence[tuple[str, str]] | None = None, empty: str | None = None,
+            marked=None):
     """Any list of records in any format: a Rich renderable for table, else a string.
     `empty` is what the table says when there is nothing to show."""
     data = [plain(r) for r in rows]
@@ -140,11 +155,12 @@ def listing(rows: Sequence[Any], columns: Sequence[tuple[str, str]], fmt: str,
         return (f"## {title}\n\n" if title else "") + markdown_table(flat, columns)
     if not flat:
         return Text(empty or f"No {title.lower() if title else 'rows'} match.", style="dim")
-    return table(flat, table_columns or columns, title)
+    return table(flat, table_columns or columns, title, marked)
 
 
-def incidents(records: Sequence[Any], fmt: str, title: str = "Incidents"):
-    return listing(records, INCIDENT_COLUMNS, fmt, title, incident_row, INCIDENT_TABLE_COLUMNS)
+def incidents(records: Sequence[Any], fmt: str, title: str = "Incidents", marked=None):
+    return listing(records, INCIDENT_COLUMNS, fmt, title, incident_row, INCIDENT_TABLE_COLUMNS,
+                   marked=marked)
 
 
 def incident_detail(record: Any, fmt: str):

@@ -138,3 +138,13 @@ def reserve_ids(connection, table, count: int) -> list[int]:
 
     top = connection.execute(select(func.max(table.c.id))).scalar() or 0
     return list(range(top + 1, top + 1 + count))
+
+
+def search_ids(terms):
+    """Ids of incidents matching every term, through the FTS5 index (schema 6). Terms are
+    plain words of [a-z0-9] (search.terms), quoted, so nothing in them is query syntax."""
+    from sqlalchemy import column, select, table, text
+
+    query = " AND ".join(f'({{words}}: "{t.word}"* OR {{sounds}}: "{t.sound}")' for t in terms)
+    fts = table("incident_fts", column("rowid"))
+    return select(fts.c.rowid).where(text("incident_fts MATCH :query").bindparams(query=query))

@@ -131,8 +131,9 @@ def _imprecise(session: Session, period: dates.PartialDate, country: str | None)
 
 def _top(session: Session, link, target, key, where) -> list[dict]:
     count = func.count().label("n")
+    named = (target.placeholder.is_(False),) if target is Person else ()  # unnamed: nobody
     query = (select(target.name, count).join(link, getattr(link, key) == target.id)
-             .join(Incident, Incident.id == link.incident_id).where(where)
+             .join(Incident, Incident.id == link.incident_id).where(where, *named)
              .group_by(target.id, target.name).order_by(count.desc(), target.name).limit(TOP))
     return [{"name": name, "incidents": n} for name, n in session.execute(query).all()]
 

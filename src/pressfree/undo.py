@@ -10,7 +10,7 @@ from typing import Optional
 from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
-from pressfree import designations, history, incidents, ledger
+from pressfree import designations, history, identity, incidents, ledger
 from pressfree.errors import Conflict, InvalidValue, UsageError
 from pressfree.models import (ImportedFile, Incident, IncidentJournalist, IncidentUpdate,
                               Revision, Tally, stamp)
@@ -53,15 +53,17 @@ def restore(session: Session, text: str, to: str | None = None):
     if session.execute(select(Incident.id).where(Incident.public_id == public_id)).scalar():
         before = incidents.get(session, public_id)
     with history.as_one(session):
-        _put_back(session, public_id, state, before is not None, deletion)
+        put_back(session, public_id, state, before is not None, deletion)
     after = incidents.get(session, public_id)
     if before is None or history.changes(plain(before), plain(after)):
         history.record(session, "incident", public_id, before, after)
     return after
 
 
-def _put_back(session: Session, public_id: str, state: dict, present: bool,
-              deletion: Optional[Revision]) -> None:
+def put_back(session: Session, public_id: str, state: dict, present: bool,
+             deletion: Optional[Revision] = None) -> None:
+    """Make the incident what `state` (a record from the history) says: edited in place when
+    present, added again with its id when not (with the designations its deletion took)."""
     values = {k: state.get(k) for k in FIELDS}
     if present:
         incidents.edit(session, public_id, values, replace=True)
@@ -85,7 +87,7 @@ def _put_back(session: Session, public_id: str, state: dict, present: bool,
     for release in state.get("releases") or []:
         from datetime import date
 
-        ledger.record_release(session, incidents.person_id(session, release["person"]),
+        ledger.record_release(session, identity.person_id(session, release["person"]),
                               date.fromisoformat(release["released_on"]),
                               release["outcome"] or "released")
     if deletion is not None:

@@ -109,10 +109,10 @@ def root(
 
 
 def _register() -> None:
-    from pressfree.cli import (custody, db as db_commands, designations, history,
+    from pressfree.cli import (custody, db as db_commands, designations, history, identity,
                                import_export, incidents, people, summary, tallies)
 
-    for module in (db_commands, incidents, people, import_export, tallies, custody,
+    for module in (db_commands, incidents, people, identity, import_export, tallies, custody,
                    designations, summary, history):
         module.register(app)
 

@@ -46,11 +46,19 @@ def import_(ctx: typer.Context,
                                        "the reason, to FILE.rejected.csv.")] = False,
             again: Annotated[bool, typer.Option(
                 "--again", help="Read a file imported before once more (after fixing the "
-                                "mapping): rows whose id is stored are skipped, rows "
-                                "without an id are added again.")] = False,
+                                "mapping): rows already stored are skipped.")] = False,
+            update: Annotated[bool, typer.Option(
+                "--update", help="Rows without ids that match a stored incident of the same "
+                                 "dataset but say something else (a corrected summary, a new "
+                                 "tag) are applied to it as edits; without --update they "
+                                 "are listed and left alone.")] = False,
             quiet: Annotated[bool, typer.Option("--quiet", "-q",
                                                 help="No progress bar.")] = False) -> None:
     """Import incidents; a file already imported, or rows already present, add nothing.
+
+    Rows without ids are matched to what an earlier import of the same dataset stored (a
+    later export of the same tracker): identical rows are already stored, rows with the same
+    date, place and targets but other content are changed (see --update), the rest are new.
 
     Example: [bold]pressfree import incidents.csv --preset pft --dry-run[/]
     """
@@ -79,10 +87,14 @@ def import_(ctx: typer.Context,
     chosen = mappings.load(mapping) if mapping else mappings.preset(preset or "pressfree")
     with _progress(file, quiet) as advance, writing(ctx) as session:
         report = loader.import_file(session, file, chosen, kind, dry_run=dry_run,
-                                    skip_invalid=skip_invalid, again=again, progress=advance)
+                                    skip_invalid=skip_invalid, again=again, update=update,
+                                    progress=advance)
         if dry_run or (report.invalid and not skip_invalid):
             session.rollback()
     _report(report, skip_invalid)
+
+
+SHOWN_CHANGES = 20
 
 
 def _report(report, skip_invalid: bool) -> None:
@@ -102,8 +114,18 @@ def _report(report, skip_invalid: bool) -> None:
                              "(fix them, or use --skip-invalid)")
     verb = "Would import" if report.dry_run else "Imported"
     parts = [f"{verb} {report.added} incidents from {report.rows} rows"]
-    if report.already_present:
-        parts.append(f"{report.already_present} already present")
+    if report.already_present or report.changed:
+        parts.append(f"{report.already_present} already stored, {len(report.changed)} "
+                     f"changed, {report.added} new")
+    for change in report.changed[:SHOWN_CHANGES]:
+        note(f"row {change.row}: changed since stored as {change.incident[:8]} "
+             f"({', '.join(change.fields) or 'sources or extra fields'})"
+             + (": updated" if report.updated and not report.dry_run
+                else ": would be updated" if report.updated else ""))
+    if len(report.changed) > SHOWN_CHANGES:
+        note(f"... and {len(report.changed) - SHOWN_CHANGES} more changed rows")
+    if report.changed and not report.updated:
+        note("Changed rows were left as stored: add --update to apply them as edits.")
     if report.invalid:
         parts.append(f"{report.invalid} invalid" + (
             f", written to {report.rejected_file}" if report.rejected_file

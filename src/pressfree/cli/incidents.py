@@ -86,8 +86,15 @@ def add(ctx: typer.Context, kinds: KindsArg = None, date: DateOpt = None,
         journalist: Journalists = None, outlet: Outlets = None,
         perpetrator: Perpetrator = None, summary: Summary = None, source: Sources = None,
         publisher: Publisher = None, source_title: SourceTitle = None,
-        published: Published = None, status: StatusOpt = None, tag: Tags = None) -> None:
+        published: Published = None, status: StatusOpt = None, tag: Tags = None,
+        force: Annotated[bool, typer.Option(
+            "--force", help="Do not look for a stored incident this one may repeat.")] = False
+        ) -> None:
     """Record an incident and print its id.
+
+    If a stored incident looks like the same event (dates overlap, a kind in common, the
+    same country, and the same journalist, outlet or source URL), pressfree names it: on a
+    terminal it asks before adding; elsewhere it warns and adds.
 
     Example: [bold]pressfree add raid detention --date 2021-07-30 --country BY --city Minsk
     --publisher BAJ --summary "Raids and detentions of journalists"[/]
@@ -102,6 +109,8 @@ def add(ctx: typer.Context, kinds: KindsArg = None, date: DateOpt = None,
             journalists=journalist or [], outlets=outlet or [], perpetrator=perpetrator,
             summary=summary, sources=_sources(source, publisher, source_title, published),
             status=status, tags=tag or [])
+        if not force:
+            _check_repeats(session, draft)
         added = incidents.add(session, draft)
         # printed before the commit: if stdout cannot be written, nothing is stored, so
         # trying again cannot record the incident twice
@@ -110,22 +119,60 @@ def add(ctx: typer.Context, kinds: KindsArg = None, date: DateOpt = None,
         warn(message)
 
 
+def _check_repeats(session, draft) -> None:
+    """Name the stored incidents the draft may repeat; on a terminal, ask."""
+    from pressfree import duplicates
+
+    found = duplicates.candidates(session, draft)
+    for candidate in found:
+        warn(f"possible duplicate of {candidate.id[:8]} ({candidate.date}: "
+             f"{candidate.summary[:60] or '(no summary)'}): {'; '.join(candidate.reasons)}")
+    if found and interactive() and not typer.confirm("Add it anyway?"):
+        raise typer.Exit(1)
+
+
 def list_(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
           start: o.From = None, end: o.To = None, kind: o.Kinds = None,
           country: o.Country = None, journalist: o.Journalist = None, outlet: o.Outlet = None,
           publisher: o.Publisher = None, status: o.Status = None, tag: o.Tag = None,
-          limit: o.Limit = None, fmt: FormatOption = Format.table) -> None:
+          search: o.Search = None, limit: o.Limit = None,
+          fmt: FormatOption = Format.table) -> None:
     """List incidents, newest first; a period keeps those dated wholly inside it.
 
     Example: [bold]pressfree list --month 2021-07 --country BY --kind raid[/]
     """
-    from pressfree import incidents, render
+    _listing(ctx, o.incident_filter(month, year, start, end, kind, country, journalist,
+                                    outlet, publisher, status, tag, limit, search), fmt)
 
-    filters = o.incident_filter(month, year, start, end, kind, country, journalist, outlet,
-                                publisher, status, tag, limit)
+
+def search(ctx: typer.Context, text: Annotated[str, typer.Argument(
+               help="Words to find, in any script or case.", show_default=False)],
+           month: o.Month = None, year: o.Year = None, start: o.From = None,
+           end: o.To = None, kind: o.Kinds = None, country: o.Country = None,
+           journalist: o.Journalist = None, outlet: o.Outlet = None,
+           publisher: o.Publisher = None, status: o.Status = None, tag: o.Tag = None,
+           limit: o.Limit = None, fmt: FormatOption = Format.table) -> None:
+    """Find incidents by words in their summaries, people, outlets, perpetrators, places,
+    sources, tags and updates, best match first.
+
+    Every word must match the start of a word (in any case or script: "losik" finds "Лосік"),
+    or a name that sounds the same in another script or spelling ("Ihar Losik" finds
+    "Игорь Лосик"). Quotes, *, -, AND, OR and brackets are searched as plain text.
+
+    Example: [bold]pressfree search "Ihar Losik" --year 2021[/]
+    """
+    _listing(ctx, o.incident_filter(month, year, start, end, kind, country, journalist,
+                                    outlet, publisher, status, tag, limit, text), fmt)
+
+
+def _listing(ctx: typer.Context, filters, fmt: Format) -> None:
+    from pressfree import incidents, render, search as searching
+
     with reading(ctx) as session:
         records = incidents.list_incidents(session, filters)
-    emit(render.incidents(records, fmt.value))
+    marked = searching.highlighter(searching.terms(filters.search)) \
+        if filters.search is not None else None
+    emit(render.incidents(records, fmt.value, marked=marked))
 
 
 def show(ctx: typer.Context, incident_id: IdArg, fmt: FormatOption = Format.table) -> None:
@@ -190,6 +237,7 @@ def register(app: typer.Typer) -> None:
     panel = "Incidents"
     app.command(rich_help_panel=panel)(add)
     app.command("list", rich_help_panel=panel)(list_)
+    app.command(rich_help_panel=panel)(search)
     for command in (show, edit, delete):
         app.command(rich_help_panel=panel)(command)
     from pressfree.cli.vocabulary import vocabulary_app

@@ -16,22 +16,27 @@ Country = Annotated[Optional[str], typer.Option(
     "--country", "-c", help="ISO 3166-1 alpha-2 country code, such as BY.")]
 Kinds = Annotated[Optional[list[str]], typer.Option(
     "--kind", "-k", help="Only incidents of this kind (repeat for any of several).")]
-Journalist = Annotated[Optional[str], typer.Option("--journalist", help="Name, exactly.")]
-Outlet = Annotated[Optional[str], typer.Option("--outlet", help="Outlet name, exactly.")]
+Journalist = Annotated[Optional[str], typer.Option(
+    "--journalist", help="Name or alias, in any case; also the same name in another script.")]
+Outlet = Annotated[Optional[str], typer.Option(
+    "--outlet", help="Outlet name or alias, in any case or script.")]
 Publisher = Annotated[Optional[str], typer.Option("--publisher", help="Source publisher.")]
 Status = Annotated[Optional[str], typer.Option(
     "--status", help="reported, confirmed, disputed or retracted.")]
 Tag = Annotated[Optional[str], typer.Option("--tag", help="Only incidents with this tag.")]
+Search = Annotated[Optional[str], typer.Option(
+    "--search", help="Words to find, in any script (see `pressfree search --help`).")]
 Limit = Annotated[Optional[int], typer.Option("--limit", "-n", help="At most this many.")]
 
 
 def incident_filter(month=None, year=None, start=None, end=None, kinds=None, country=None,
                     journalist=None, outlet=None, publisher=None, status=None, tag=None,
-                    limit=None):
+                    limit=None, search=None):
     """Build the service's filter from the options above (dates are parsed in dates.py)."""
     from pressfree import dates
     from pressfree.incidents import IncidentFilter
 
     return IncidentFilter(period=dates.period(month, year, start, end), kinds=kinds or [],
                           country=country, journalist=journalist, outlet=outlet,
-                          publisher=publisher, status=status, tag=tag, limit=limit)
+                          publisher=publisher, status=status, tag=tag, limit=limit,
+                          search=search)

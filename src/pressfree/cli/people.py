@@ -1,4 +1,5 @@
-"""Commands for journalists as records: list them, set affiliation and the at-risk flag."""
+"""Commands for journalists and outlets as records: list them with their aliases, add an
+alias, set a journalist's affiliation or at-risk flag; the placeholder names."""
 
 from __future__ import annotations
 
@@ -8,29 +9,45 @@ import typer
 
 from pressfree.cli.common import Format, FormatOption, emit, note, reading, writing
 
-app = typer.Typer(help="Journalists: affiliations and who is at risk.\n\n"
+app = typer.Typer(help="Journalists: affiliations, other spellings, who is at risk.\n\n"
                        "Example: [bold]pressfree journalists set \"Ігар Лосік\" --at-risk[/]",
                   invoke_without_command=True, rich_markup_mode="rich")
+outlets_app = typer.Typer(help="Outlets and organisations, with their other names.\n\n"
+                               "Example: [bold]pressfree outlets alias Belsat Белсат[/]",
+                          invoke_without_command=True, rich_markup_mode="rich")
+placeholders_app = typer.Typer(
+    help="Placeholder names (\"[full name unavailable]\", \"unknown\"): each mention of one "
+         "is an unnamed person of its own, never merged, never \"most targeted\".\n\n"
+         "Example: [bold]pressfree journalists placeholders add \"name withheld\"[/]",
+    invoke_without_command=True, rich_markup_mode="rich")
+app.add_typer(placeholders_app, name="placeholders")
 
-COLUMNS = [("name", "Journalist"), ("outlet", "Outlet"), ("incidents", "Incidents"),
-           ("at_risk", "At risk"), ("pseudonym", "Pseudonym")]
+COLUMNS = [("name", "Journalist"), ("aliases", "Also written"), ("outlet", "Outlet"),
+           ("incidents", "Incidents"), ("at_risk", "At risk"), ("pseudonym", "Pseudonym")]
+OUTLET_COLUMNS = [("name", "Outlet"), ("type", "Type"), ("aliases", "Also written"),
+                  ("incidents", "Incidents")]
+NameArg = Annotated[str, typer.Argument(help="The name, or one of its aliases.")]
+AliasArg = Annotated[str, typer.Argument(help="Another spelling or name.")]
 
 
 @app.callback()
 def list_(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
-    """List journalists with their outlet, incident count and at-risk flag."""
+    """List journalists with their other spellings, outlet, incident count and at-risk flag."""
     if ctx.invoked_subcommand:
         return
     from pressfree import people, render
 
     with reading(ctx) as session:
         rows = people.list_people(session)
+        unnamed = people.unnamed_count(session)
     emit(render.listing(rows, COLUMNS, fmt.value, title="Journalists"))
+    if unnamed and fmt == Format.table:
+        note(f"And {unnamed} unnamed (placeholder names: see `pressfree journalists "
+             "placeholders`).")
 
 
 @app.command("set")
-def set_(ctx: typer.Context,
-         name: Annotated[str, typer.Argument(help="The journalist's name, exactly.")],
+def set_(ctx: typer.Context, name: NameArg,
          outlet: Annotated[Optional[str], typer.Option(
              "--outlet", help="Affiliation (an empty value removes it).")] = None,
          at_risk: Annotated[Optional[bool], typer.Option(
@@ -50,5 +67,72 @@ def set_(ctx: typer.Context,
             else "not marked at risk") + ".")
 
 
+def _alias(ctx: typer.Context, kind: str, name: str, alias: str) -> None:
+    from pressfree import identity
+
+    with writing(ctx) as session:
+        aliases = identity.add_alias(session, kind, name, alias)
+    note(f"{name} is also written: {'; '.join(aliases)}.")
+
+
+@app.command("alias")
+def alias_person(ctx: typer.Context, name: NameArg, alias: AliasArg) -> None:
+    """Record another spelling of a journalist's name: filters, search, the summary, the
+    custody ledger and new incidents find the same person by it.
+
+    Example: [bold]pressfree journalists alias "Ігар Лосік" "Ihar Losik"[/]
+    """
+    _alias(ctx, "person", name, alias)
+
+
+@outlets_app.callback()
+def list_outlets(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """List outlets and organisations with their other names and incident counts."""
+    if ctx.invoked_subcommand:
+        return
+    from pressfree import identity, render
+
+    with reading(ctx) as session:
+        rows = identity.list_outlets(session)
+    emit(render.listing(rows, OUTLET_COLUMNS, fmt.value, title="Outlets"))
+
+
+@outlets_app.command("alias")
+def alias_outlet(ctx: typer.Context, name: NameArg, alias: AliasArg) -> None:
+    """Record another name of an outlet or organisation.
+
+    Example: [bold]pressfree outlets alias Belsat "Belsat TV"[/]
+    """
+    _alias(ctx, "outlet", name, alias)
+
+
+@placeholders_app.callback()
+def list_placeholders(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """List the placeholder names (matched ignoring case and punctuation)."""
+    if ctx.invoked_subcommand:
+        return
+    from pressfree import identity, render
+
+    with reading(ctx) as session:
+        rows = identity.placeholders(session)
+    emit(render.listing(rows, [("name", "Placeholder name"), ("builtin", "Built in")],
+                        fmt.value, title="Placeholder names"))
+
+
+@placeholders_app.command("add")
+def add_placeholder(ctx: typer.Context, name: Annotated[str, typer.Argument(
+        help="A name that names nobody.")]) -> None:
+    """Add a placeholder name: incidents recorded from now on that give it name nobody.
+
+    Example: [bold]pressfree journalists placeholders add "name withheld"[/]
+    """
+    from pressfree import identity
+
+    with writing(ctx) as session:
+        identity.add_placeholder(session, name)
+    note(f"{name!r} is a placeholder name: each mention is an unnamed person of its own.")
+
+
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="journalists", rich_help_panel="Incidents")
+    root.add_typer(outlets_app, name="outlets", rich_help_panel="Incidents")

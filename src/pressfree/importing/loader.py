@@ -7,18 +7,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from pressfree import vocabulary
+from pressfree import identity, names as name_keys, search, vocabulary
 from pressfree.errors import InvalidValue, PressfreeError
-from pressfree.importing import readers
+from pressfree.importing import matching, readers
 from pressfree.importing.convert import Converter, ParsedRow, RowError
 from pressfree.importing.mapping import Mapping
+from pressfree.importing.matching import Matcher
 from pressfree.models import (ImportedFile, Incident, IncidentJournalist, IncidentKind,
                               IncidentOutlet, IncidentSource, IncidentTag, Kind, Outlet,
-                              Person, Source, utcnow)
+                              OutletAlias, Person, PersonAlias, Source, utcnow)
 
 BATCH = 5000
 CHUNK = 2000  # values per IN (...): under SQLite's and PostgreSQL's parameter limits
@@ -48,6 +49,18 @@ class ImportReport:
     already_imported: bool = False
     dry_run: bool = False
     import_id: Optional[int] = None  # its entry in the history
+    # rows without ids matching a stored incident whose content differs (matching.py)
+    changed: list[Change] = field(default_factory=list)
+    updated: bool = False  # whether the changes were applied (--update)
+
+
+@dataclass
+class Change:
+    row: int
+    incident: str  # the stored incident's public id
+    fields: list[str]
+    parsed: Optional[ParsedRow] = None
+    hashes: tuple = ()
 
 
 class _Names:
@@ -56,6 +69,20 @@ class _Names:
     def __init__(self, connection, backend):
         self.connection, self.backend = connection, backend
         self.cache: dict[tuple, int] = {}
+        self.placeholders = identity.placeholder_keys(connection)
+
+    def unnamed(self, mentions: list[str]) -> list[int]:
+        """A new unnamed person for each mention of a placeholder name."""
+        table = Person.__table__
+        ids = self.backend.reserve_ids(self.connection, table, len(mentions))
+        if ids:
+            self.connection.execute(insert(table), [dict(self._row("person", n), id=i,
+                                                         placeholder=True)
+                                                    for n, i in zip(mentions, ids)])
+        return ids
+
+    def is_unnamed(self, name: str) -> bool:
+        return identity.is_placeholder(self.connection, name, self.placeholders)
 
     def ids(self, kind: str, keys: list) -> dict:
         """Ids for keys; new ones are created in order of first appearance."""
@@ -65,12 +92,20 @@ class _Names:
         if wanted:
             found = self._select(kind, wanted)
             missing = [k for k in wanted if k not in found]
-            if missing:
+            # one new row per name however its case is typed: the first spelling is kept
+            same = name_keys.name_key if kind in ("person", "outlet") else (lambda k: k)
+            first: dict = {}
+            for k in missing:
+                first.setdefault(same(k), k)
+            creating = list(first.values())
+            if creating:
                 table = self._model(kind).__table__
-                ids = self.backend.reserve_ids(self.connection, table, len(missing))
+                ids = self.backend.reserve_ids(self.connection, table, len(creating))
                 self.connection.execute(insert(table), [dict(self._row(kind, k), id=i)
-                                                        for k, i in zip(missing, ids)])
-                found.update(zip(missing, ids))
+                                                        for k, i in zip(creating, ids)])
+                made = dict(zip(creating, ids))
+                for k in missing:
+                    found[k] = made[first[same(k)]]
             result.update(found)
             if len(self.cache) > NAME_CACHE:
                 self.cache.clear()
@@ -84,20 +119,43 @@ class _Names:
     @staticmethod
     def _row(kind: str, key) -> dict:
         if kind == "person":
-            return {"name": key, "at_risk": False, "pseudonym": None, "outlet_id": None}
+            return {"name": key, "at_risk": False, "pseudonym": None, "outlet_id": None,
+                    "placeholder": False, **identity.keys(key)}
         if kind == "outlet":
-            return {"name": key, "type": "outlet"}
+            return {"name": key, "type": "outlet", **identity.keys(key)}
         return {"url": key[0], "title": key[1], "publisher": key[2], "published": key[3]}
+
+    def _named(self, kind: str, chunk: list[str]) -> dict:
+        """Ids of names as identity.find finds them: the name, the name in another case,
+        an alias."""
+        model = self._model(kind)
+        alias, owner = (PersonAlias, PersonAlias.person_id) if kind == "person" \
+            else (OutletAlias, OutletAlias.outlet_id)
+        named = model.placeholder.is_(False) if kind == "person" else true()
+        found = dict(self.connection.execute(select(model.name, model.id).where(
+            model.name.in_(chunk), named)).all())
+        by_key: dict = {}
+        for name in chunk:
+            if name not in found:
+                by_key.setdefault(name_keys.name_key(name), []).append(name)
+        if by_key:
+            keyed = dict(self.connection.execute(
+                select(model.name_key, func.min(model.id))
+                .where(model.name_key.in_(list(by_key)), named)
+                .group_by(model.name_key)).all())
+            keyed.update({k: i for k, i in self.connection.execute(
+                select(alias.name_key, owner).where(alias.name_key.in_(list(by_key))))
+                if k not in keyed})
+            found.update({n: keyed[k] for k, group in by_key.items() if k in keyed
+                          for n in group})
+        return found
 
     def _select(self, kind: str, keys: list) -> dict:
         found: dict = {}
         for start in range(0, len(keys), CHUNK):
             chunk = keys[start:start + CHUNK]
             if kind in ("person", "outlet"):
-                model = self._model(kind)
-                rows = self.connection.execute(select(model.name, model.id)
-                                               .where(model.name.in_(chunk))).all()
-                found.update(dict(rows))
+                found.update(self._named(kind, chunk))
             elif kind == "url":
                 by_url = {k[0]: k for k in chunk}
                 rows = self.connection.execute(select(Source.url, Source.id)
@@ -124,6 +182,7 @@ def already_imported(session: Session, digest: str) -> ImportedFile | None:
 
 def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None = None, *,
                 dry_run: bool = False, skip_invalid: bool = False, again: bool = False,
+                update: bool = False,
                 progress: Callable[[int], None] | None = None) -> ImportReport:
     """Import every row, or none: any invalid row means nothing is written (unless
     skip_invalid, which writes the valid rows and the rejected ones to a CSV beside the file).
@@ -161,6 +220,7 @@ def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None 
     connection = session.connection()
     backend = backend_for(connection.dialect.name)
     names = _Names(connection, backend)
+    matcher = Matcher(connection, mapping.name)
     rejected = _Rejected(path) if skip_invalid and not dry_run else None
     try:
         pending: list[tuple[int, ParsedRow]] = []
@@ -180,18 +240,22 @@ def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None 
             if len(pending) >= BATCH:
                 kinds = _create_kinds(session, converter, kinds, report)
                 _write(connection, backend, pending, kinds, names, mapping.name, report,
-                       entry.id)
+                       entry.id, matcher)
                 pending = []
         kinds = _create_kinds(session, converter, kinds, report)
-        _write(connection, backend, pending, kinds, names, mapping.name, report, entry.id)
+        _write(connection, backend, pending, kinds, names, mapping.name, report, entry.id,
+               matcher)
         if rejected:
             report.rejected_file = rejected.close()
     except BaseException:
         if rejected:
             rejected.discard()  # a failed import leaves no file of rejected rows
         raise
+    session.info["batched"] = False  # edits of changed rows are revisions of their own
+    _changes(session, report, update)
     history.finish_import(session, entry, {
         "rows": report.rows, "added": report.added, "already_present": report.already_present,
+        "changed": len(report.changed), "updated": report.updated,
         "invalid": report.invalid, "new_kinds": report.new_kinds})
     report.import_id = entry.id
     if report.invalid and not skip_invalid:
@@ -250,17 +314,67 @@ def _existing(connection, pending: list, dataset: str) -> tuple[set, set]:
     return have_public, have_external
 
 
+def _unmatched(connection, pending: list, report: ImportReport, matcher: Matcher) -> list:
+    """The batch without its id-less rows that match stored incidents (matching.py): those
+    already stored are counted, those changed are kept for _changes."""
+    idless = [(index, parsed, matching.content_hash(parsed), matching.identity_hash(parsed))
+              for index, (_, parsed) in enumerate(pending)
+              if not (parsed.public_id or parsed.external_id)]
+    if not idless:
+        return pending
+    found = matcher.match(idless)
+    if not (found.stored or found.changed):
+        return pending
+    report.already_present += len(found.stored)
+    public = dict(connection.execute(select(Incident.id, Incident.public_id).where(
+        Incident.id.in_(list(found.changed.values())))).all()) if found.changed else {}
+    by_index = {index: (content, identity) for index, _, content, identity in idless}
+    for index, incident_id in found.changed.items():
+        number, parsed = pending[index]
+        report.changed.append(Change(number, public[incident_id], [], parsed,
+                                     by_index[index]))
+    return [row for index, row in enumerate(pending)
+            if index not in found.stored and index not in found.changed]
+
+
 def _dataset(parsed: ParsedRow, dataset: str) -> str | None:
     """Rows of pressfree's own exports carry their dataset; other rows get the mapping's."""
     return (parsed.dataset or None) if parsed.dataset is not None else dataset
 
 
+def _changes(session: Session, report: ImportReport, update: bool) -> None:
+    """Say which fields of each changed row differ; with update, apply them as edits (each
+    a revision of its own, after the import's)."""
+    from pressfree import incidents
+
+    changed = []
+    for change in report.changed:
+        stored = incidents.get(session, change.incident)
+        wanted = matching.as_changes(change.parsed)
+        change.fields = [name for name, value in wanted.items()
+                         if matching.differs(getattr(stored, name), value)]
+        if not change.fields:  # the same incident, said in other words: nothing to change
+            report.already_present += 1
+            continue
+        changed.append(change)
+        if update:  # lists are added to, never cut: a later layout may lack a column
+            incidents.edit(session, change.incident, wanted)
+            row = incidents.find(session, change.incident)
+            row.extra = {**(row.extra or {}), **(change.parsed.extra or {})} or None
+            row.content_hash, row.identity_hash = change.hashes
+        change.parsed = None
+    report.changed = changed
+    report.updated = update and bool(changed)
+    session.flush()
+
+
 def _write(connection, backend, pending: list, kinds: dict, names: _Names, dataset: str,
-           report: ImportReport, import_id: int) -> None:
+           report: ImportReport, import_id: int, matcher: Matcher) -> None:
     """Insert one batch through SQLAlchemy Core (executemany), ids reserved up front."""
     if not pending:
         return
     have_public, have_external = _existing(connection, pending, dataset)
+    pending = _unmatched(connection, pending, report, matcher)
     fresh: list[ParsedRow] = []
     for _, parsed in pending:
         key_public = parsed.public_id
@@ -279,6 +393,9 @@ def _write(connection, backend, pending: list, kinds: dict, names: _Names, datas
         return
     from pressfree.models import new_public_id
 
+    # rows of pressfree's own exports have ids for good; other trackers' may lose theirs
+    hashes = {id(p): (matching.content_hash(p), matching.identity_hash(p)) for p in fresh
+              if not p.public_id}
     now = utcnow()
     incident_rows = [{
         "public_id": p.public_id or new_public_id(), "first_day": p.first, "last_day": p.last,
@@ -288,13 +405,19 @@ def _write(connection, backend, pending: list, kinds: dict, names: _Names, datas
         "updated_at": p.updated_at or p.created_at or now,
         "dataset": _dataset(p, dataset),
         "external_id": p.external_id, "extra": p.extra,
+        "content_hash": hashes.get(id(p), (None, None))[0],
+        "identity_hash": hashes.get(id(p), (None, None))[1],
         # rows of a file never say who is still held: they open no custody periods
         "opens_custody": False, "import_id": import_id} for p in fresh]
     ids = backend.reserve_ids(connection, Incident.__table__, len(incident_rows))
     for row, incident_id in zip(incident_rows, ids):
         row["id"] = incident_id
     connection.execute(insert(Incident.__table__), incident_rows)
-    people = names.ids("person", [n for p in fresh for n in p.journalists])
+    unnamed = [(row, n) for row, p in enumerate(fresh)
+               for n in dict.fromkeys(p.journalists) if names.is_unnamed(n)]
+    unnamed_ids = dict(zip(unnamed, names.unnamed([n for _, n in unnamed])))
+    people = names.ids("person", [n for p in fresh for n in p.journalists
+                                  if not names.is_unnamed(n)])
     outlets = names.ids("outlet", [n for p in fresh for n in p.outlets])
     by_url: dict = {}
     for source in (s for p in fresh for s in p.sources if s[0]):
@@ -304,12 +427,14 @@ def _write(connection, backend, pending: list, kinds: dict, names: _Names, datas
     links: dict = {IncidentKind.__table__: [], IncidentTag.__table__: [],
                    IncidentJournalist.__table__: [], IncidentOutlet.__table__: [],
                    IncidentSource.__table__: []}
-    for incident_id, p in zip(ids, fresh):
+    for row_number, (incident_id, p) in enumerate(zip(ids, fresh)):
         links[IncidentKind.__table__] += [{"incident_id": incident_id, "kind_id": kinds[k]}
                                 for k in p.kinds]
         links[IncidentTag.__table__] += [{"incident_id": incident_id, "tag": t} for t in p.tags]
-        links[IncidentJournalist.__table__] += [{"incident_id": incident_id, "person_id": people[n]}
-                                      for n in p.journalists]
+        links[IncidentJournalist.__table__] += [
+            {"incident_id": incident_id,
+             "person_id": unnamed_ids.get((row_number, n)) or people[n]}
+            for n in dict.fromkeys(p.journalists)]
         links[IncidentOutlet.__table__] += [{"incident_id": incident_id, "outlet_id": outlets[n]}
                                   for n in p.outlets]
         source_ids = dict.fromkeys(url_ids[by_url[s[0]]] if s[0] else plain_ids[s]
@@ -320,6 +445,7 @@ def _write(connection, backend, pending: list, kinds: dict, names: _Names, datas
     for table, rows in links.items():
         if rows:
             connection.execute(insert(table), rows)
+    search.refresh(connection, ids)
     report.added += len(fresh)
 
 

@@ -1,0 +1,227 @@
+"""Who a name is: people and outlets found by name, by the same name in another case, or by
+an alias; created when new. Placeholder names ("[full name unavailable]") are nobody: each
+mention is an unnamed person of its own. Every way into the store resolves names here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from sqlalchemy import func, or_, select, union
+from sqlmodel import Session
+
+from pressfree import history, names
+from pressfree.errors import Conflict, InvalidValue, NotFound, shown
+from pressfree.models import (OUTLET_TYPES, IncidentJournalist, IncidentOutlet, Outlet,
+                              OutletAlias, Person, PersonAlias, PlaceholderName)
+from pressfree.schemas import clean_text
+
+NOUNS = {"person": "journalist", "outlet": "outlet"}
+
+
+def _models(kind: str):
+    return (Person, PersonAlias, PersonAlias.person_id) if kind == "person" \
+        else (Outlet, OutletAlias, OutletAlias.outlet_id)
+
+
+def cleaned(name: str, field: str = "name") -> str:
+    text = clean_text(name, field)
+    if not text:
+        raise InvalidValue(field, name or "", "is empty")
+    return text
+
+
+def keys(name: str) -> dict:
+    return {"name_key": names.name_key(name), "sound_key": names.sound_key(name)}
+
+
+# --- placeholders -----------------------------------------------------------------------
+
+def placeholder_keys(db) -> set[str]:
+    return set(db.execute(select(PlaceholderName.name_key)).scalars())
+
+
+def is_placeholder(db, name: str, known: set[str] | None = None) -> bool:
+    return names.fold(name) in (known if known is not None else placeholder_keys(db))
+
+
+def placeholders(session: Session) -> list[dict]:
+    rows = session.execute(select(PlaceholderName).order_by(PlaceholderName.name)).scalars()
+    return [{"name": p.name, "builtin": p.builtin} for p in rows]
+
+
+def add_placeholder(session: Session, name: str) -> dict:
+    """A new placeholder name. Names already stored as people stay as they are (merge or
+    edit them by hand): turning a named person into several would guess."""
+    name = cleaned(name)
+    key = names.fold(name)
+    if not key:
+        raise InvalidValue("name", name, "has no letters or digits")
+    if key in placeholder_keys(session):
+        raise Conflict(f"name: {shown(name)} is already a placeholder name")
+    session.add(PlaceholderName(name=name, name_key=key, builtin=False))
+    session.flush()
+    history.record(session, "placeholder", name, None, {"name": name})
+    return {"name": name, "builtin": False}
+
+
+# --- finding and creating ---------------------------------------------------------------
+
+def find(db, kind: str, name: str) -> Optional[int]:
+    """The id of the named (not placeholder) person or outlet: the exact name, else the
+    same name in another case or spacing, else an alias."""
+    model, alias, owner = _models(kind)
+    named = model.placeholder.is_(False) if kind == "person" else True
+    found = db.execute(select(model.id).where(model.name == name, named)).scalar()
+    if found is not None:
+        return found
+    key = names.name_key(name)
+    found = db.execute(select(func.min(model.id)).where(model.name_key == key, named)).scalar()
+    if found is not None:
+        return found
+    return db.execute(select(owner).where(alias.name_key == key)).scalar()
+
+
+def person_id(session: Session, name: str, field: str = "name",
+              incident_id: int | None = None) -> int:
+    """The person a name is, created if new. A placeholder name is a new unnamed person,
+    except that an incident already naming one by it keeps that one."""
+    name = cleaned(name, field)
+    if is_placeholder(session, name):
+        if incident_id is not None:
+            found = session.execute(select(Person.id).join(
+                IncidentJournalist, IncidentJournalist.person_id == Person.id).where(
+                IncidentJournalist.incident_id == incident_id, Person.placeholder.is_(True),
+                Person.name == name)).scalar()
+            if found is not None:
+                return found
+        person = Person(name=name, placeholder=True, **keys(name))
+    else:
+        found = find(session, "person", name)
+        if found is not None:
+            return found
+        person = Person(name=name, **keys(name))
+    session.add(person)
+    session.flush()
+    return person.id
+
+
+def outlet_id(session: Session, name: str, type_: str = "outlet", field: str = "name") -> int:
+    name = cleaned(name, field)
+    if type_ not in OUTLET_TYPES:
+        raise InvalidValue("type", type_, f"is not an outlet type ({', '.join(OUTLET_TYPES)})")
+    found = find(session, "outlet", name)
+    if found is None:
+        outlet = Outlet(name=name, type=type_, **keys(name))
+        session.add(outlet)
+        session.flush()
+        found = outlet.id
+    return found
+
+
+def existing(session: Session, kind: str, name: str, field: str = "name") -> int:
+    """The id of a person or outlet that must already be stored."""
+    found = find(session, kind, cleaned(name, field))
+    if found is None:
+        raise NotFound(field, name, f"is not a {NOUNS[kind]} in this database")
+    return found
+
+
+def matching(kind: str, text: str):
+    """A SELECT of the ids of people or outlets a filter value names: by name or alias in
+    any case, or by a name that sounds the same in another script or spelling. Placeholder
+    names match nobody."""
+    model, alias, owner = _models(kind)
+    key, sound = names.name_key(text), names.sound_key(text)
+    named = model.placeholder.is_(False) if kind == "person" else True
+    direct = select(model.id).where(named, or_(model.name == text, model.name_key == key,
+                                               model.sound_key == sound if sound else False))
+    aliased = select(owner).where(or_(alias.name_key == key,
+                                      alias.sound_key == sound if sound else False))
+    return union(direct, aliased)
+
+
+# --- aliases ----------------------------------------------------------------------------
+
+@dataclass
+class NamedRecord:
+    """A journalist or an outlet as `journalists` and `outlets` list them."""
+
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    incidents: int = 0
+
+
+def aliases_of(db, kind: str, owner_id: int) -> list[str]:
+    _, alias, owner = _models(kind)
+    return list(db.execute(select(alias.name).where(owner == owner_id)
+                           .order_by(alias.name)).scalars())
+
+
+def add_alias(session: Session, kind: str, name: str, alias_name: str) -> list[str]:
+    """Another name for a person or outlet: it finds them from now on, in filters, search,
+    imports and new incidents. Returns all their aliases."""
+    owner_id = existing(session, kind, name)
+    alias_name = cleaned(alias_name, "alias")
+    if kind == "person" and is_placeholder(session, alias_name):
+        raise InvalidValue("alias", alias_name, "is a placeholder name: it names nobody")
+    model, alias, owner = _models(kind)
+    other = find(session, kind, alias_name)
+    if other == owner_id:
+        raise Conflict(f"alias: {shown(alias_name)} already names this {NOUNS[kind]}")
+    if other is not None:
+        other_name = session.get(model, other).name
+        raise Conflict(f"alias: {shown(alias_name)} already names {NOUNS[kind]} "
+                       f"{shown(other_name)}: to make them one, `pressfree merge "
+                       f"{NOUNS[kind]} {shown(name)} {shown(other_name)}`")
+    before = aliases_of(session, kind, owner_id)
+    session.add(alias(**{owner.key: owner_id, "name": alias_name, **keys(alias_name)}))
+    session.flush()
+    from pressfree import search
+
+    search.refresh_named(session, **{f"{kind}_id": owner_id})
+    after = aliases_of(session, kind, owner_id)
+    record_name = session.get(model, owner_id).name
+    history.record(session, NOUNS[kind], record_name, {"aliases": before}, {"aliases": after})
+    return after
+
+
+def all_aliases(db) -> dict[str, dict[int, list[str]]]:
+    """Every alias, by owner: {"person": {id: [names]}, "outlet": {...}}."""
+    found: dict[str, dict[int, list[str]]] = {"person": {}, "outlet": {}}
+    for kind in found:
+        _, alias, owner = _models(kind)
+        for owner_id, alias_name in db.execute(select(owner, alias.name)
+                                               .order_by(alias.name)):
+            found[kind].setdefault(owner_id, []).append(alias_name)
+    return found
+
+
+def keep_aliases(session: Session, kind: str, owner_id: int, aliases: list) -> None:
+    """Aliases a document gives a person or outlet: added unless already theirs (an alias
+    naming someone else is refused, as `alias` refuses it)."""
+    if not isinstance(aliases, list):
+        raise InvalidValue("aliases", aliases, "must be a list of names")
+    model, alias, owner = _models(kind)
+    for alias_name in aliases:
+        alias_name = cleaned(alias_name if isinstance(alias_name, str) else "", "aliases")
+        other = find(session, kind, alias_name)
+        if other == owner_id:
+            continue
+        if other is not None:
+            raise Conflict(f"aliases: {shown(alias_name)} already names {NOUNS[kind]} "
+                           f"{shown(session.get(model, other).name)}")
+        session.add(alias(**{owner.key: owner_id, "name": alias_name, **keys(alias_name)}))
+        session.flush()
+
+
+def list_outlets(session: Session) -> list[dict]:
+    counts = dict(session.execute(select(IncidentOutlet.outlet_id, func.count())
+                                  .group_by(IncidentOutlet.outlet_id)).all())
+    aliases: dict[int, list] = {}
+    for owner, alias_name in session.execute(select(OutletAlias.outlet_id, OutletAlias.name)
+                                             .order_by(OutletAlias.name)):
+        aliases.setdefault(owner, []).append(alias_name)
+    return [{"name": o.name, "type": o.type, "aliases": aliases.get(o.id, []),
+             "incidents": counts.get(o.id, 0)}
+            for o in session.execute(select(Outlet).order_by(Outlet.name)).scalars()]

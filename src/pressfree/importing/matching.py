@@ -1,0 +1,142 @@
+"""Rows without ids, matched to what an earlier import of the same dataset stored.
+
+Another tracker's later export repeats the incidents of its earlier one, often without any
+id. Each row imported without an id keeps two hashes: of its whole mapped content, and of
+who, when and where alone (its identity). A row of a later file is then
+- already stored, when a stored incident of the dataset has its content hash;
+- changed, when exactly one stored incident has its identity and no other row of its batch
+  claims it (the source corrected a summary, added a tag);
+- new otherwise.
+Identical rows can be distinct incidents (two unnamed journalists detained the same day),
+so matching is of multisets: each stored incident answers for one row only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from pressfree.importing.convert import ParsedRow
+from pressfree.models import Incident
+
+CHUNK = 2000
+
+
+def _hash(value) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def identity_of(p: ParsedRow) -> list:
+    return [p.first, p.last, p.country, p.region, p.city, sorted(p.journalists),
+            sorted(p.outlets)]
+
+
+def content_hash(p: ParsedRow) -> str:
+    """Everything the mapping read into fields; not the extra fields (the columns it did not
+    use), which differ between an export's layouts while the incident stays the same."""
+    return _hash(identity_of(p) + [
+        p.precision, sorted(p.kinds), p.perpetrator, p.summary, p.status, sorted(p.tags),
+        sorted([list(s) for s in p.sources], key=str)])
+
+
+def identity_hash(p: ParsedRow) -> str:
+    return _hash(identity_of(p))
+
+
+@dataclass
+class Matched:
+    """What became of a batch's id-less rows: index in the batch -> stored incident id."""
+
+    stored: dict[int, int] = field(default_factory=dict)
+    changed: dict[int, int] = field(default_factory=dict)
+
+
+class Matcher:
+    """Matches the id-less rows of one import, batch by batch, against one dataset."""
+
+    def __init__(self, connection, dataset: str | None):
+        self.connection, self.dataset = connection, dataset
+        self.claimed: set[int] = set()  # stored incidents that already answered for a row
+
+    def _stored(self, column, hashes: list[str]) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        where = Incident.dataset.is_(None) if self.dataset is None \
+            else Incident.dataset == self.dataset
+        for start in range(0, len(hashes), CHUNK):
+            for incident_id, value in self.connection.execute(
+                    select(Incident.id, column).where(where, column.in_(
+                        hashes[start:start + CHUNK])).order_by(Incident.id)):
+                if incident_id not in self.claimed:
+                    found.setdefault(value, []).append(incident_id)
+        return found
+
+    def match(self, rows: list[tuple[int, ParsedRow, str, str]]) -> Matched:
+        """rows: (index, row, content hash, identity hash) of the batch's id-less rows."""
+        result = Matched()
+        by_content = self._stored(Incident.content_hash, list({r[2] for r in rows}))
+        rest = []
+        for index, row, content, identity in rows:
+            candidates = by_content.get(content)
+            if candidates:
+                incident_id = candidates.pop(0)
+                self.claimed.add(incident_id)
+                result.stored[index] = incident_id
+            else:
+                rest.append((index, identity, row.summary))
+        if not rest:
+            return result
+        by_identity = self._stored(Incident.identity_hash, list({r[1] for r in rest}))
+        wanted = Counter(identity for _, identity, _ in rest)
+        summaries = self._summaries([i for ids in by_identity.values() for i in ids])
+        for index, identity, summary in rest:
+            candidates = [i for i in by_identity.get(identity) or [] if i not in self.claimed]
+            if not (len(candidates) == 1 and wanted[identity] == 1):
+                # several alike (same day, place and targets): only the same summary tells
+                candidates = [i for i in candidates if summaries.get(i) == summary][:1]
+            if candidates:
+                self.claimed.add(candidates[0])
+                result.changed[index] = candidates[0]
+        return result
+
+    def _summaries(self, incident_ids: list[int]) -> dict[int, str | None]:
+        found = {}
+        for start in range(0, len(incident_ids), CHUNK):
+            found.update(self.connection.execute(select(Incident.id, Incident.summary).where(
+                Incident.id.in_(incident_ids[start:start + CHUNK]))).all())
+        return found
+
+
+def as_changes(p: ParsedRow) -> dict:
+    """A row as the changes `incidents.edit` takes, to make a stored incident say it."""
+    from pressfree import dates
+
+    return {"date": str(dates.from_stored(p.first, p.last, p.precision)), "kinds": p.kinds,
+            "country": p.country, "region": p.region, "city": p.city,
+            "journalists": p.journalists, "outlets": p.outlets, "perpetrator": p.perpetrator,
+            "summary": p.summary, "status": p.status, "tags": p.tags,
+            "sources": [{"url": url, "title": title, "publisher": publisher,
+                         "published": published.isoformat() if published else None}
+                        for url, title, publisher, published in p.sources]}
+
+
+def differs(stored, wanted) -> bool:
+    """Whether a row would change a stored value (of an IncidentRecord) as an edit does:
+    a value it gives that differs, or an item of a list the stored one lacks."""
+    if isinstance(wanted, list):
+        if wanted and isinstance(wanted[0], dict):  # sources: by URL, else by publisher
+            return not all(_cited(w, stored) for w in wanted)
+        return bool(set(wanted) - set(stored or []))
+    return wanted is not None and stored != wanted
+
+
+def _cited(wanted: dict, stored: list) -> bool:
+    """A row's source is stored already: its URL, or (without one) its publisher and title."""
+    if wanted["url"]:
+        return any(s.url == wanted["url"] for s in stored)
+    return any(s.publisher == wanted["publisher"]
+               and wanted["title"] in (None, s.title) for s in stored)

@@ -1,0 +1,296 @@
+"""Merging two records of one thing: two incidents of one event, two people or two outlets
+that are one. Everything the dropped record had moves to the kept one, nothing is lost, and
+each merge is one change in the history that `merge undo` takes back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from sqlalchemy import delete, select, update
+from sqlmodel import Session
+
+from pressfree import history, identity, incidents, ledger, names, search
+from pressfree.errors import Conflict, InvalidValue
+from pressfree.models import (CustodyRelease, Designation, Incident, IncidentJournalist,
+                              IncidentOutlet, IncidentUpdate, MergedIncident, Outlet,
+                              OutletAlias, Person, PersonAlias, Revision)
+
+# Fields of the dropped incident kept on the kept one when they differ (under extra).
+SCALARS = ("date", "country", "region", "city", "perpetrator", "summary", "status")
+
+
+@dataclass
+class Merged:
+    kind: str       # incident, journalist or outlet
+    kept: str       # id or name
+    dropped: str
+    change: int     # the revision to give `merge undo`
+
+
+# --- incidents ----------------------------------------------------------------------------
+
+def merge_incidents(session: Session, keep_text: str, drop_text: str) -> Merged:
+    """Move DROP's kinds, sources, people, outlets, tags, updates and designations to KEEP;
+    KEEP's empty fields take DROP's values, and DROP's differing ones are kept in KEEP's
+    extra fields under "merged"; DROP's id (and its dataset's external id) find KEEP."""
+    keep = incidents.find(session, keep_text, "KEEP")
+    drop = incidents.find(session, drop_text, "DROP")
+    if keep.id == drop.id:
+        raise InvalidValue("DROP", drop_text, "is the incident to keep: give two incidents")
+    kept_before = incidents.get(session, keep.public_id)
+    dropped = incidents.get(session, drop.public_id)
+    moved_designations = list(session.execute(select(Designation.public_id).where(
+        Designation.incident_id == drop.id)).scalars())
+    snapshot = {**dropped.to_dict(), "import": drop.import_id,
+                "designations": moved_designations, "merged_into": keep.public_id}
+    with history.as_one(session):
+        changes = {name: getattr(dropped, name) for name in incidents.LISTS}
+        changes["sources"] = [s.__dict__ for s in dropped.sources]
+        for name in ("country", "region", "city", "perpetrator", "summary"):
+            if getattr(kept_before, name) is None and getattr(dropped, name) is not None:
+                changes[name] = getattr(dropped, name)
+        # the updates move first, so that edit re-indexes them with the rest
+        session.execute(update(IncidentUpdate).where(IncidentUpdate.incident_id == drop.id)
+                        .values(incident_id=keep.id))
+        session.execute(update(Designation).where(Designation.incident_id == drop.id)
+                        .values(incident_id=keep.id))
+        incidents.edit(session, keep.public_id, changes)
+        differing = {name: getattr(dropped, name) for name in SCALARS
+                     if getattr(dropped, name) is not None
+                     and getattr(dropped, name) != getattr(kept_before, name)}
+        extra = dict(keep.extra or {})
+        for name, value in (dropped.extra or {}).items():
+            extra.setdefault(name, value)
+        if differing:
+            extra.setdefault("merged", {})
+            extra["merged"] = {**extra["merged"], drop.public_id: differing}
+        keep.extra = extra or None
+        change_id = session.info["change_id"]
+        session.execute(update(MergedIncident).where(MergedIncident.incident_id == drop.id)
+                        .values(incident_id=keep.id))
+        session.add(MergedIncident(public_id=drop.public_id, incident_id=keep.id,
+                                   dataset=drop.dataset, external_id=drop.external_id,
+                                   change_id=change_id))
+        ledger.before_delete(session, drop)
+        session.delete(drop)
+        session.flush()
+        ledger.sync_custody(session, keep, incidents.get(session, keep.public_id).kinds)
+    kept_after = incidents.get(session, keep.public_id)
+    history.record(session, "incident", drop.public_id, snapshot, None)
+    revision = history.record(session, "incident", keep.public_id, kept_before, kept_after)
+    return Merged("incident", keep.public_id, drop.public_id, revision.id)
+
+
+def _undo_incidents(session: Session, rows: list[Revision]) -> None:
+    from pressfree import undo
+
+    gone = next(r for r in rows if r.after is None)
+    kept = next(r for r in rows if r.after is not None)
+    state = dict(gone.before, releases=[])  # releases belong to people: they stayed
+    with history.as_one(session):
+        session.execute(delete(MergedIncident).where(
+            MergedIncident.public_id == gone.record_id))
+        undo.put_back(session, gone.record_id, state, present=False)
+        drop = incidents.find(session, gone.record_id)
+        session.execute(update(Designation).where(
+            Designation.public_id.in_(gone.before.get("designations") or []))
+            .values(incident_id=drop.id))
+        undo.put_back(session, kept.record_id, kept.before, present=True)
+        incidents.find(session, kept.record_id).extra = kept.before.get("extra")
+        session.flush()
+    history.record(session, "incident", gone.record_id, None,
+                   incidents.get(session, gone.record_id))
+    history.record(session, "incident", kept.record_id, kept.after,
+                   incidents.get(session, kept.record_id))
+
+
+# --- journalists and outlets --------------------------------------------------------------
+
+KINDS = {"journalist": "person", "outlet": "outlet"}
+
+
+def _tables(kind: str):
+    """The record, its alias table, its incident link and the column naming it there."""
+    if kind == "person":
+        return Person, PersonAlias, IncidentJournalist, "person_id"
+    return Outlet, OutletAlias, IncidentOutlet, "outlet_id"
+
+
+def _state(session: Session, kind: str, record_id: int) -> dict:
+    """Everything that names a person or outlet, by public ids and names (for undo)."""
+    model, alias, link, column = _tables(kind)
+    row = session.get(model, record_id)
+    linked = list(session.execute(select(Incident.public_id).join(
+        link, link.incident_id == Incident.id).where(getattr(link, column) == record_id)
+        .order_by(Incident.public_id)).scalars())
+    state = {"name": row.name, "aliases": identity.aliases_of(session, kind, record_id),
+             "incidents": linked,
+             "designations": list(session.execute(select(Designation.public_id).where(
+                 getattr(Designation, column) == record_id).order_by(Designation.public_id)
+             ).scalars())}
+    if kind == "person":
+        outlet = session.get(Outlet, row.outlet_id) if row.outlet_id else None
+        state.update(outlet=outlet.name if outlet else None, at_risk=row.at_risk,
+                     pseudonym=row.pseudonym, releases=[
+                         {"released_on": r.released_on.isoformat(), "outcome": r.outcome}
+                         for r in session.execute(select(CustodyRelease).where(
+                             CustodyRelease.person_id == record_id)
+                             .order_by(CustodyRelease.released_on)).scalars()])
+    else:
+        state.update(type=row.type, affiliated=list(session.execute(
+            select(Person.name).where(Person.outlet_id == record_id)
+            .order_by(Person.name)).scalars()))
+    return state
+
+
+def merge_named(session: Session, noun: str, keep_name: str, drop_name: str) -> Merged:
+    """Make two journalists (or outlets) one: DROP's incidents, custody, releases,
+    designations, affiliations and aliases move to KEEP, and DROP's name becomes an alias."""
+    kind = KINDS[noun]
+    model, alias, link, column = _tables(kind)
+    keep_id = identity.existing(session, kind, keep_name, "KEEP")
+    drop_id = identity.existing(session, kind, drop_name, "DROP")
+    if keep_id == drop_id:
+        raise InvalidValue("DROP", drop_name, f"is the {noun} to keep (the same name or an "
+                                              "alias of it): give two")
+    kept_before, dropped = _state(session, kind, keep_id), _state(session, kind, drop_id)
+    keep, drop = session.get(model, keep_id), session.get(model, drop_id)
+    shared = select(link.incident_id).where(getattr(link, column) == keep_id)
+    session.execute(delete(link).where(getattr(link, column) == drop_id,
+                                       link.incident_id.in_(shared)))
+    session.execute(update(link).where(getattr(link, column) == drop_id)
+                    .values({column: keep_id}))
+    session.execute(update(Designation).where(getattr(Designation, column) == drop_id)
+                    .values({column: keep_id}))
+    session.execute(update(alias).where(getattr(alias, column) == drop_id)
+                    .values({column: keep_id}))
+    if kind == "person":
+        days = select(CustodyRelease.released_on).where(CustodyRelease.person_id == keep_id)
+        session.execute(delete(CustodyRelease).where(CustodyRelease.person_id == drop_id,
+                                                     CustodyRelease.released_on.in_(days)))
+        session.execute(update(CustodyRelease).where(CustodyRelease.person_id == drop_id)
+                        .values(person_id=keep_id))
+        taken = (drop.at_risk, drop.pseudonym, drop.outlet_id)
+    else:
+        session.execute(update(Person).where(Person.outlet_id == drop_id)
+                        .values(outlet_id=keep_id))
+    session.flush()
+    session.delete(drop)
+    session.flush()
+    if kind == "person":  # after the delete: a pseudonym is one person's
+        keep.at_risk = keep.at_risk or taken[0]
+        keep.pseudonym = keep.pseudonym or taken[1]
+        keep.outlet_id = keep.outlet_id or taken[2]
+    if names.name_key(dropped["name"]) != keep.name_key:
+        session.add(alias(**{column: keep_id, "name": dropped["name"],
+                             **identity.keys(dropped["name"])}))
+    session.flush()
+    if kind == "person":
+        ledger.rebuild(session, {keep_id})
+    search.refresh_named(session, **{column: keep_id})
+    history.record(session, noun, dropped["name"], dropped, None)
+    revision = history.record(session, noun, keep.name, kept_before,
+                              _state(session, kind, keep_id))
+    return Merged(noun, keep.name, dropped["name"], revision.id)
+
+
+def _undo_named(session: Session, noun: str, rows: list[Revision]) -> None:
+    kind = KINDS[noun]
+    model, alias, link, column = _tables(kind)
+    gone = next(r for r in rows if r.after is None).before
+    kept = next(r for r in rows if r.after is not None)
+    keep_id = identity.existing(session, kind, kept.record_id, "KEEP")
+    if identity.find(session, kind, gone["name"]) not in (None, keep_id):
+        raise Conflict(f"merge: {noun} {gone['name']!r} exists again: merge or rename it "
+                       "first")
+    session.execute(delete(alias).where(alias.name_key == names.name_key(gone["name"])))
+    values = {"name": gone["name"], **identity.keys(gone["name"])}
+    if kind == "person":
+        values.update(at_risk=gone["at_risk"], pseudonym=None, outlet_id=(
+            identity.existing(session, "outlet", gone["outlet"]) if gone["outlet"] else None))
+    else:
+        values.update(type=gone["type"])
+    drop = model(**values)
+    session.add(drop)
+    session.flush()
+    incident_ids = _incident_ids(session, gone["incidents"])
+    only_dropped = set(gone["incidents"]) - set(kept.before["incidents"])
+    session.execute(delete(link).where(getattr(link, column) == keep_id, link.incident_id.in_(
+        [incident_ids[p] for p in only_dropped if p in incident_ids])))
+    relinked = [{"incident_id": i, column: drop.id} for i in set(incident_ids.values())]
+    if relinked:
+        session.execute(link.__table__.insert(), relinked)
+    session.execute(update(Designation).where(Designation.public_id.in_(gone["designations"]))
+                    .values({column: drop.id}))
+    session.execute(update(alias).where(getattr(alias, column) == keep_id,
+                                        alias.name.in_(gone["aliases"]))
+                    .values({column: drop.id}))
+    keep = session.get(model, keep_id)
+    if kind == "person":
+        kept_days = {r["released_on"] for r in kept.before["releases"]}
+        for release in gone["releases"]:
+            day = date.fromisoformat(release["released_on"])
+            if release["released_on"] not in kept_days:  # it moved: take it back
+                session.execute(delete(CustodyRelease).where(
+                    CustodyRelease.person_id == keep_id, CustodyRelease.released_on == day))
+            session.add(CustodyRelease(person_id=drop.id, outcome=release["outcome"],
+                                       released_on=day))
+        keep.at_risk = kept.before["at_risk"]
+        keep.pseudonym = kept.before["pseudonym"]
+        keep.outlet_id = identity.existing(session, "outlet", kept.before["outlet"]) \
+            if kept.before["outlet"] else None
+        session.flush()
+        drop.pseudonym = gone["pseudonym"]
+    else:
+        session.execute(update(Person).where(Person.outlet_id == keep_id,
+                                             Person.name.in_(gone["affiliated"]))
+                        .values(outlet_id=drop.id))
+    session.flush()
+    if kind == "person":
+        ledger.rebuild(session, {keep_id, drop.id})
+    search.refresh_named(session, **{column: keep_id})
+    search.refresh_named(session, **{column: drop.id})
+    history.record(session, noun, gone["name"], None, _state(session, kind, drop.id))
+    history.record(session, noun, keep.name, kept.after, _state(session, kind, keep_id))
+
+
+def _incident_ids(session: Session, public_ids: list[str]) -> dict[str, int]:
+    """Internal ids of incidents by public id, following merges; deleted ones left out."""
+    from pressfree.errors import NotFound
+
+    found = {}
+    for public_id in public_ids:
+        try:
+            found[public_id] = incidents.find(session, public_id).id
+        except NotFound:
+            continue
+    return found
+
+
+# --- undo -----------------------------------------------------------------------------------
+
+def undo(session: Session, text: str) -> Merged:
+    """Take back the merge a revision belongs to: refused when either record changed since."""
+    revision = history.get(session, text, "REV")
+    rows = session.execute(select(Revision).where(Revision.change_id == revision.change_id)
+                           .order_by(Revision.id)).scalars().all()
+    if not revision.verb.startswith("merge ") or revision.verb == "merge undo" or \
+            len(rows) != 2 or not any(r.after is None for r in rows):
+        raise InvalidValue("REV", text, "is not a revision of a merge (see `pressfree "
+                                        "history`)")
+    for row in rows:
+        later = session.execute(select(Revision.id).where(
+            Revision.record_type == row.record_type, Revision.record_id == row.record_id,
+            Revision.id > row.id)).first()
+        if later:
+            raise Conflict(f"REV: {row.record_type} {row.record_id} changed after the merge "
+                           f"(revision {later[0]}): undo or restore that first")
+    noun = rows[0].record_type
+    if noun == "incident":
+        _undo_incidents(session, rows)
+    else:
+        _undo_named(session, noun, rows)
+    kept = next(r for r in rows if r.after is not None)
+    gone = next(r for r in rows if r.after is None)
+    return Merged(noun, kept.record_id, gone.record_id, revision.id)
+

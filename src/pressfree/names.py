@@ -1,0 +1,77 @@
+"""Names and words in any script: the keys pressfree matches them by (pure functions).
+
+Three levels, from strict to loose:
+- `name_key`: the name as typed, ignoring case (in every script), Unicode forms and spacing.
+  Two names with the same name_key are the same person or outlet.
+- `fold`: any script written in plain Latin letters and digits (anyascii), lower case, every
+  other character a space: "Игорь Лосик" -> "igor losik". Search matches words by it.
+- `sound_key`: a consonant skeleton of each word of a name, so that spellings of one name in
+  Belarusian and Russian Cyrillic, Belarusian Latin (łacinka) and the usual romanisations
+  meet: "Ігар Лосік", "Игорь Лосик", "Ihar Łosik" and "Igor Losik" all give "igr lsk".
+  It only ever suggests (search, duplicate warnings, filters): it never merges two people.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Belarusian Latin (łacinka) letters whose plain-Latin reading anyascii gets wrong: it drops
+# the diacritic ("č" -> "c"), where the Cyrillic romanisation it gives for the same letter
+# ("ч" -> "ch") has two letters. In a name written in łacinka, "c" is "ц" and "ch" is "х".
+LACINKA = {"č": "ch", "š": "sh", "ž": "zh", "ć": "ts", "ś": "s", "ź": "z", "ń": "n",
+           "ł": "l", "ŭ": "u", "dź": "dz"}
+LACINKA_MARKS = set("čšžćśźńłŭ")
+# Consonant groups that romanisations spell differently, each reduced to one letter.
+SOUNDS = [("shch", "s"), ("sch", "s"), ("sh", "s"), ("zh", "z"), ("kh", "h"), ("tch", "c"),
+          ("ch", "c"), ("ts", "c"), ("tz", "c"), ("dz", "d"), ("ck", "k"), ("ph", "f"),
+          ("x", "ks"), ("w", "v"), ("q", "k"), ("h", "g"), ("j", "i"), ("y", "i")]
+VOWELS = set("aeiou")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def name_key(text: str) -> str:
+    """A name as typed, without the differences nobody means: case, Unicode forms, spaces."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _latin(text: str) -> str:
+    from anyascii import anyascii
+
+    return anyascii(unicodedata.normalize("NFKC", text)).lower()
+
+
+def fold(text: str) -> str:
+    """Plain Latin words: "Ігар Лосік, «Белсат»" -> "igar losik belsat"."""
+    return " ".join(_NOT_WORD.sub(" ", _latin(text)).split())
+
+
+def words(text: str) -> list[str]:
+    return fold(text).split()
+
+
+def _lacinka(text: str) -> str:
+    """A name in łacinka, written as its Cyrillic romanisation would write it."""
+    lowered = unicodedata.normalize("NFC", text.casefold())
+    if not LACINKA_MARKS & set(lowered):
+        return text
+    lowered = re.sub(r"ch", "kh", lowered)
+    lowered = re.sub(r"c(?!h)", "ts", lowered)
+    for letter, spelled in sorted(LACINKA.items(), key=lambda item: -len(item[0])):
+        lowered = lowered.replace(letter, spelled)
+    return lowered
+
+
+def sound(word: str) -> str:
+    """The skeleton of one plain-Latin word: its first letter, then its consonants."""
+    for group, letter in SOUNDS:
+        word = word.replace(group, letter)
+    if not word:
+        return ""
+    kept = word[0] + "".join(c for c in word[1:] if c not in VOWELS and c != "i")
+    return re.sub(r"(.)\1+", r"\1", kept)
+
+
+def sound_key(text: str) -> str:
+    """The skeletons of a name's words: "Ihar Łosik" -> "igr lsk"."""
+    return " ".join(sound(w) for w in fold(_lacinka(text)).split())

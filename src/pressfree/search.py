@@ -1,0 +1,158 @@
+"""Search: each incident's words and name sounds (kept by `refresh` whenever it changes), and
+finding incidents by any words typed in any script, ranked.
+
+Text is matched on names.fold (plain Latin, lower case) and names' sound keys, never on what
+the user typed as query syntax: every query becomes a list of plain words, so quotes, *, -,
+NEAR, AND, OR and brackets are only ever searched as text. Each word must match, as the start
+of a word of the incident, or as the sound of a name in it. The index itself (FTS5 or a GIN
+index) lives in the backend modules; ranking is done here, the same on both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from sqlalchemy import delete, insert, select
+
+from pressfree import names
+from pressfree.errors import InvalidValue
+from pressfree.models import (Incident, IncidentJournalist, IncidentOutlet, IncidentSearch,
+                              IncidentSource, IncidentTag, IncidentUpdate, Outlet, OutletAlias,
+                              Person, PersonAlias, Source)
+
+CHUNK = 500
+MAX_TERMS = 16  # words in a query: more would only slow the index down
+
+
+@dataclass(frozen=True)
+class Term:
+    word: str   # folded: matched as the start of a word
+    sound: str  # names.sound: matched as a whole sound key of a name
+
+
+def terms(text: str, field: str = "search") -> list[Term]:
+    """The words of a query; a query with none (only punctuation) is refused."""
+    words = list(dict.fromkeys(names.words(text or "")))
+    if not words:
+        raise InvalidValue(field, text or "", "has no letters or digits to search for")
+    if len(words) > MAX_TERMS:
+        raise InvalidValue(field, text, f"has {len(words)} words: search for at most "
+                                        f"{MAX_TERMS}")
+    return [Term(w, names.sound(w)) for w in words]
+
+
+def document(texts: Iterable[str | None], name_list: Iterable[str]) -> tuple[str, str]:
+    """An incident's index entry: all its words folded, and its names' sound keys."""
+    name_list = [n for n in name_list if n]
+    words = " ".join(names.fold(t) for t in (*texts, *name_list) if t)
+    sounds = " ".join(names.sound_key(n) for n in name_list)
+    return words, sounds
+
+
+def refresh(db, incident_ids: list[int]) -> None:
+    """Rewrite the index entries of these incidents from what is stored now (db is a
+    Session or a Connection, inside the caller's transaction)."""
+    for start in range(0, len(incident_ids), CHUNK):
+        chunk = list(incident_ids[start:start + CHUNK])
+        texts: dict[int, list] = {i: [] for i in chunk}
+        named: dict[int, list] = {i: [] for i in chunk}
+        for row in db.execute(select(Incident.id, Incident.summary, Incident.perpetrator,
+                                     Incident.city, Incident.region)
+                              .where(Incident.id.in_(chunk))):
+            texts[row[0]] += row[1:]
+        for query, bucket in _related(chunk):
+            for incident_id, *values in db.execute(query):
+                bucket_for = named if bucket == "names" else texts
+                bucket_for[incident_id] += values
+        db.execute(delete(IncidentSearch).where(IncidentSearch.incident_id.in_(chunk)))
+        rows = []
+        for incident_id in texts:
+            words, sounds = document(texts[incident_id], named[incident_id])
+            rows.append({"incident_id": incident_id, "words": words, "sounds": sounds})
+        if rows:
+            db.execute(insert(IncidentSearch.__table__), rows)
+
+
+def _related(chunk: list[int]):
+    """(query, bucket) pairs: names of people and outlets with their aliases, then texts."""
+    yield (select(IncidentJournalist.incident_id, Person.name)
+           .join(Person, Person.id == IncidentJournalist.person_id)
+           .where(IncidentJournalist.incident_id.in_(chunk)), "names")
+    yield (select(IncidentJournalist.incident_id, PersonAlias.name)
+           .join(PersonAlias, PersonAlias.person_id == IncidentJournalist.person_id)
+           .where(IncidentJournalist.incident_id.in_(chunk)), "names")
+    yield (select(IncidentOutlet.incident_id, Outlet.name)
+           .join(Outlet, Outlet.id == IncidentOutlet.outlet_id)
+           .where(IncidentOutlet.incident_id.in_(chunk)), "names")
+    yield (select(IncidentOutlet.incident_id, OutletAlias.name)
+           .join(OutletAlias, OutletAlias.outlet_id == IncidentOutlet.outlet_id)
+           .where(IncidentOutlet.incident_id.in_(chunk)), "names")
+    yield (select(IncidentTag.incident_id, IncidentTag.tag)
+           .where(IncidentTag.incident_id.in_(chunk)), "texts")
+    yield (select(IncidentSource.incident_id, Source.title, Source.publisher)
+           .join(Source, Source.id == IncidentSource.source_id)
+           .where(IncidentSource.incident_id.in_(chunk)), "texts")
+    yield (select(IncidentUpdate.incident_id, IncidentUpdate.text)
+           .where(IncidentUpdate.incident_id.in_(chunk)), "texts")
+
+
+def refresh_named(db, *, person_id: int | None = None, outlet_id: int | None = None) -> None:
+    """Rewrite the entries of every incident naming this person or outlet (after an alias
+    was added or a merge)."""
+    if person_id is not None:
+        query = select(IncidentJournalist.incident_id).where(
+            IncidentJournalist.person_id == person_id)
+    else:
+        query = select(IncidentOutlet.incident_id).where(IncidentOutlet.outlet_id == outlet_id)
+    refresh(db, list(db.execute(query).scalars()))
+
+
+# --- finding ------------------------------------------------------------------------------
+
+def matching(session, query_terms: list[Term]):
+    """A SELECT of the ids of incidents matching every term (through the backend's index)."""
+    from pressfree.db import backend_for
+
+    backend = backend_for(session.get_bind().dialect.name)
+    return backend.search_ids(query_terms)
+
+
+def score(query_terms: list[Term], words: str, sounds: str) -> int:
+    """How well an incident matches: a whole word beats the start of one, which beats a
+    name that only sounds the same."""
+    word_set, sound_set = set(words.split()), set(sounds.split())
+    total = 0
+    for term in query_terms:
+        if term.word in word_set:
+            total += 3
+        elif any(w.startswith(term.word) for w in word_set):
+            total += 2
+        elif term.sound in sound_set:
+            total += 1
+    return total
+
+
+def ranked(session, incident_ids: list[int], query_terms: list[Term]) -> list[int]:
+    """The ids, best match first; ties newest first, as `list` orders."""
+    scores: dict[int, int] = {}
+    for start in range(0, len(incident_ids), CHUNK):
+        chunk = incident_ids[start:start + CHUNK]
+        for incident_id, words, sounds in session.execute(
+                select(IncidentSearch.incident_id, IncidentSearch.words, IncidentSearch.sounds)
+                .where(IncidentSearch.incident_id.in_(chunk))):
+            scores[incident_id] = score(query_terms, words, sounds)
+    order = {i: n for n, i in enumerate(incident_ids)}  # incident_ids come newest first
+    return sorted(incident_ids, key=lambda i: (-scores.get(i, 0), order[i]))
+
+
+def highlighter(query_terms: list[Term]):
+    """A function telling whether a word as shown (any script) is one the query matched."""
+    def matched(word: str) -> bool:
+        folded = names.fold(word)
+        if not folded:
+            return False
+        parts = folded.split()
+        return any(p.startswith(t.word) or names.sound(p) == t.sound
+                   for p in parts for t in query_terms)
+    return matched
