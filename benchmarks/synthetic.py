@@ -42,38 +42,47 @@ def incident_rows(n: int, rng: random.Random):
 
 def build(location: str, n: int, seed: int = 7, batch: int = 20_000) -> None:
     """Fill a fresh database with n incidents, in batches through SQLAlchemy Core."""
-    from pressfree import db
+    from pressfree import db, identity, search
     from pressfree.models import (Kind, Outlet, Person)
 
     rng = random.Random(seed)
     store = db.open_store(location)
     with store.session(write=True) as session:
         kind_ids = list(session.execute(select(Kind.id).order_by(Kind.id)).scalars())
-        session.execute(insert(Outlet), [{"id": i + 1, "name": f"Outlet {i}", "type": "outlet"}
-                                         for i in range(2000)])
+        session.execute(insert(Outlet), [{"id": i + 1, "name": f"Outlet {i}", "type": "outlet",
+                                          **identity.keys(f"Outlet {i}")} for i in range(2000)])
         session.execute(insert(Person), [{"id": i + 1, "name": f"Journalist {i}",
-                                          "at_risk": False} for i in range(20000)])
-        rows, kinds, outlets, people = [], [], [], []
+                                          "at_risk": False,
+                                          **identity.keys(f"Journalist {i}")}
+                                         for i in range(20000)])
+        rows, kinds, outlets, people, found = [], [], [], [], []
         next_id = 1
         for row, kind_numbers, outlet, person in incident_rows(n, rng):
             rows.append({"id": next_id, **row})
             kinds += [{"incident_id": next_id, "kind_id": kind_ids[k]} for k in kind_numbers]
+            named = []
             if outlet is not None:
                 outlets.append({"incident_id": next_id, "outlet_id": outlet + 1})
+                named.append(f"Outlet {outlet}")
             if person is not None:
                 people.append({"incident_id": next_id, "person_id": person + 1})
+                named.append(f"Journalist {person}")
+            # the search index, as search.refresh would write it
+            words, sounds = search.document([row["summary"], row["city"]], named)
+            found.append({"incident_id": next_id, "words": words, "sounds": sounds})
             next_id += 1
             if len(rows) >= batch:
-                _flush(session, rows, kinds, outlets, people)
-        _flush(session, rows, kinds, outlets, people)
+                _flush(session, rows, kinds, outlets, people, found)
+        _flush(session, rows, kinds, outlets, people, found)
     store.dispose()
 
 
-def _flush(session, rows, kinds, outlets, people) -> None:
-    from pressfree.models import Incident, IncidentJournalist, IncidentKind, IncidentOutlet
+def _flush(session, rows, kinds, outlets, people, found) -> None:
+    from pressfree.models import (Incident, IncidentJournalist, IncidentKind, IncidentOutlet,
+                                  IncidentSearch)
 
     for table, values in ((Incident, rows), (IncidentKind, kinds), (IncidentOutlet, outlets),
-                          (IncidentJournalist, people)):
+                          (IncidentJournalist, people), (IncidentSearch, found)):
         if values:
             session.execute(insert(table), values)
         values.clear()

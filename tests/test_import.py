@@ -125,7 +125,8 @@ def test_rows_already_present_by_external_id_are_skipped(cli, tmp_path):
         writer.writeheader()
         writer.writerows(rows)
     result = cli("import", changed, "--preset", "pft")
-    assert result.stderr == "Imported 1 incidents from 24 rows; 23 already present.\n"
+    assert result.stderr == ("Imported 1 incidents from 24 rows; 23 already stored, 0 changed, "
+                             "1 new.\n")
 
 
 MAPPING = """

@@ -123,7 +123,9 @@ def existing(session: Session, kind: str, name: str, field: str = "name") -> int
     """The id of a person or outlet that must already be stored."""
     found = find(session, kind, cleaned(name, field))
     if found is None:
-        raise NotFound(field, name, f"is not a {NOUNS[kind]} in this database")
+        noun = NOUNS[kind]
+        raise NotFound(field, name, f"is not {'an' if noun[0] in 'aeiou' else 'a'} {noun} in "
+                                    "this database")
     return found
 
 
@@ -161,7 +163,7 @@ def aliases_of(db, kind: str, owner_id: int) -> list[str]:
 def add_alias(session: Session, kind: str, name: str, alias_name: str) -> list[str]:
     """Another name for a person or outlet: it finds them from now on, in filters, search,
     imports and new incidents. Returns all their aliases."""
-    owner_id = existing(session, kind, name)
+    owner_id = existing(session, kind, name, NOUNS[kind])
     alias_name = cleaned(alias_name, "alias")
     if kind == "person" and is_placeholder(session, alias_name):
         raise InvalidValue("alias", alias_name, "is a placeholder name: it names nobody")

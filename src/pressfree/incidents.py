@@ -290,15 +290,21 @@ LISTS = ("kinds", "journalists", "outlets", "sources", "tags")
 FIELDS = ("date", "country", "region", "city", "perpetrator", "summary", "status")
 
 
-def edit(session: Session, public_id: str, changes: dict, replace: bool = False) -> IncidentRecord:
-    """Change the fields given; list values are added, or replace the old ones with replace."""
+def edit(session: Session, public_id: str, changes: dict, replace: bool = False,
+         exact: bool = False) -> IncidentRecord:
+    """Change the fields given; list values are added, or replace the old ones with replace.
+    A field given as None or [] is left as it is, unless exact (a restore): then the
+    incident becomes exactly what `changes` says, empty fields included."""
     incident = find(session, public_id)
     current = get(session, incident.public_id)
     merged = {name: getattr(current, name) for name in FIELDS + LISTS}
     merged["sources"] = [s.__dict__ for s in current.sources]
+    replace = replace or exact
     for name, value in changes.items():
-        if value is None or (name in LISTS and not value):
+        if not exact and (value is None or (name in LISTS and not value)):
             continue
+        if value is None and name in LISTS:
+            value = []
         if name in LISTS and not replace:
             merged[name] = merged[name] + list(value)
         else:

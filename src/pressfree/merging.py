@@ -57,7 +57,7 @@ def merge_incidents(session: Session, keep_text: str, drop_text: str) -> Merged:
         incidents.edit(session, keep.public_id, changes)
         differing = {name: getattr(dropped, name) for name in SCALARS
                      if getattr(dropped, name) is not None
-                     and getattr(dropped, name) != getattr(kept_before, name)}
+                     and getattr(kept_before, name) not in (None, getattr(dropped, name))}
         extra = dict(keep.extra or {})
         for name, value in (dropped.extra or {}).items():
             extra.setdefault(name, value)

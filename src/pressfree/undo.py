@@ -66,7 +66,7 @@ def put_back(session: Session, public_id: str, state: dict, present: bool,
     present, added again with its id when not (with the designations its deletion took)."""
     values = {k: state.get(k) for k in FIELDS}
     if present:
-        incidents.edit(session, public_id, values, replace=True)
+        incidents.edit(session, public_id, values, exact=True)
         # the updates as they were then: none, if the record had none
         session.execute(delete(IncidentUpdate).where(
             IncidentUpdate.incident_id == incidents.find(session, public_id).id))

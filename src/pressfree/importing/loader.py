@@ -220,7 +220,7 @@ def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None 
     connection = session.connection()
     backend = backend_for(connection.dialect.name)
     names = _Names(connection, backend)
-    matcher = Matcher(connection, mapping.name)
+    matcher = Matcher(connection)
     rejected = _Rejected(path) if skip_invalid and not dry_run else None
     try:
         pending: list[tuple[int, ParsedRow]] = []
@@ -314,7 +314,8 @@ def _existing(connection, pending: list, dataset: str) -> tuple[set, set]:
     return have_public, have_external
 
 
-def _unmatched(connection, pending: list, report: ImportReport, matcher: Matcher) -> list:
+def _unmatched(connection, pending: list, report: ImportReport, matcher: Matcher,
+               dataset: str) -> list:
     """The batch without its id-less rows that match stored incidents (matching.py): those
     already stored are counted, those changed are kept for _changes."""
     idless = [(index, parsed, matching.content_hash(parsed), matching.identity_hash(parsed))
@@ -322,7 +323,12 @@ def _unmatched(connection, pending: list, report: ImportReport, matcher: Matcher
               if not (parsed.public_id or parsed.external_id)]
     if not idless:
         return pending
-    found = matcher.match(idless)
+    by_dataset: dict = {}
+    for row in idless:
+        by_dataset.setdefault(_dataset(row[1], dataset), []).append(row)
+    found = matching.Matched()
+    for owner, rows in by_dataset.items():
+        matcher.match(rows, owner, found)
     if not (found.stored or found.changed):
         return pending
     report.already_present += len(found.stored)
@@ -374,7 +380,7 @@ def _write(connection, backend, pending: list, kinds: dict, names: _Names, datas
     if not pending:
         return
     have_public, have_external = _existing(connection, pending, dataset)
-    pending = _unmatched(connection, pending, report, matcher)
+    pending = _unmatched(connection, pending, report, matcher, dataset)
     fresh: list[ParsedRow] = []
     for _, parsed in pending:
         key_public = parsed.public_id

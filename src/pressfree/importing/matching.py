@@ -57,16 +57,15 @@ class Matched:
 
 
 class Matcher:
-    """Matches the id-less rows of one import, batch by batch, against one dataset."""
+    """Matches the id-less rows of one import, batch by batch, against their dataset."""
 
-    def __init__(self, connection, dataset: str | None):
-        self.connection, self.dataset = connection, dataset
+    def __init__(self, connection):
+        self.connection = connection
         self.claimed: set[int] = set()  # stored incidents that already answered for a row
 
-    def _stored(self, column, hashes: list[str]) -> dict[str, list[int]]:
+    def _stored(self, column, hashes: list[str], dataset: str | None) -> dict[str, list[int]]:
         found: dict[str, list[int]] = {}
-        where = Incident.dataset.is_(None) if self.dataset is None \
-            else Incident.dataset == self.dataset
+        where = Incident.dataset.is_(None) if dataset is None else Incident.dataset == dataset
         for start in range(0, len(hashes), CHUNK):
             for incident_id, value in self.connection.execute(
                     select(Incident.id, column).where(where, column.in_(
@@ -75,10 +74,11 @@ class Matcher:
                     found.setdefault(value, []).append(incident_id)
         return found
 
-    def match(self, rows: list[tuple[int, ParsedRow, str, str]]) -> Matched:
-        """rows: (index, row, content hash, identity hash) of the batch's id-less rows."""
-        result = Matched()
-        by_content = self._stored(Incident.content_hash, list({r[2] for r in rows}))
+    def match(self, rows: list[tuple[int, ParsedRow, str, str]], dataset: str | None,
+              result: Matched) -> None:
+        """rows: (index, row, content hash, identity hash) of a batch's id-less rows of one
+        dataset; what they match is added to result."""
+        by_content = self._stored(Incident.content_hash, list({r[2] for r in rows}), dataset)
         rest = []
         for index, row, content, identity in rows:
             candidates = by_content.get(content)
@@ -89,8 +89,8 @@ class Matcher:
             else:
                 rest.append((index, identity, row.summary))
         if not rest:
-            return result
-        by_identity = self._stored(Incident.identity_hash, list({r[1] for r in rest}))
+            return
+        by_identity = self._stored(Incident.identity_hash, list({r[1] for r in rest}), dataset)
         wanted = Counter(identity for _, identity, _ in rest)
         summaries = self._summaries([i for ids in by_identity.values() for i in ids])
         for index, identity, summary in rest:
@@ -101,7 +101,6 @@ class Matcher:
             if candidates:
                 self.claimed.add(candidates[0])
                 result.changed[index] = candidates[0]
-        return result
 
     def _summaries(self, incident_ids: list[int]) -> dict[int, str | None]:
         found = {}

@@ -1,0 +1,552 @@
+"""Identity and search: names in any script, aliases, placeholder names, search, likely
+duplicates, merges and their undo, and later exports of a dataset matched to what is stored."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+
+import pytest
+from conftest import FIXTURES, SAMPLE
+
+from pressfree import names
+
+
+# --- names: pure keys ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("spellings", [
+    ["Ігар Лосік", "Игорь Лосик", "Ihar Łosik", "Ihar Losik", "Igor Losik", "IHAR LOSIK"],
+    ["Śviatłana Cichanoŭskaja", "Святлана Ціханоўская", "Sviatlana Tsikhanouskaya"],
+    ["Aleś Bialacki", "Алесь Бяляцкі", "Ales Bialiatski"],
+    ["Ŭładzimir", "Ўладзімір", "Uladzimir"],
+    ["Andrej", "Andrei", "Андрэй", "Андрей"],
+    ["Νίκος", "ΝΊΚΟΣ", "Nikos"],
+])
+def test_spellings_of_one_name_share_a_sound_key(spellings):
+    assert len({names.sound_key(s) for s in spellings}) == 1, \
+        {s: names.sound_key(s) for s in spellings}
+
+
+def test_different_names_do_not_share_a_sound_key():
+    assert names.sound_key("Ihar Losik") != names.sound_key("Ihar Ilyash")
+    assert names.sound_key("Belsat") != names.sound_key("Viasna")
+
+
+def test_fold_and_name_key():
+    assert names.fold("«Ігар Лосік», BAJ!") == "igar losik baj"
+    assert names.fold('"(*-') == ""
+    assert names.name_key("  Ігар   ЛОСІК ") == "ігар лосік"
+    assert names.name_key("ΝΊΚΟΣ") == names.name_key("νίκος")
+
+
+# --- search -------------------------------------------------------------------------------
+
+def _ids(cli, *args):
+    return [row["id"] for row in cli.json(*args)]
+
+
+def _corpus(cli, db):
+    """A small corpus in several scripts, the same on every backend."""
+    cli("--db", db, "import", SAMPLE)
+    added = {}
+    for key, name, outlet, summary, day in [
+        ("by", "Ігар Лосік", "Белсат", "Обыск у журналиста", "2021-07-30"),
+        ("ru", "Игорь Лосик", None, "Задержание в Минске", "2021-07-29"),
+        ("latin", "Ihar Łosik", "Belsat TV", "Raid (at home) on \"Ihar\"", "2021-07-28"),
+        ("greek", "Νίκος Παπαδόπουλος", None, "ΈΡΕΥΝΑ στο σπίτι", "2021-07-27"),
+        ("other", "Ann Lee", None, "Assault near the court", "2021-07-26"),
+    ]:
+        args = ["--db", db, "add", "raid", "--date", day, "--country", "BY", "-j", name,
+                "--summary", summary, "--source", f"https://example.org/{key}",
+                "--publisher", "BAJ", "--force"]
+        if outlet:
+            args += ["-o", outlet]
+        added[key] = cli(*args).stdout.strip()
+    return added
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("Ihar Losik", ["by", "ru", "latin"]),
+    ("Igor Losik", ["by", "ru", "latin"]),
+    ("ЛОСИК", ["by", "ru", "latin"]),
+    ("Łosik", ["by", "ru", "latin"]),
+    ("обыск", ["by"]),
+    ("ОБЫСК журналист", ["by"]),
+    ("έρευνα", ["greek"]),
+    ("ΠΑΠΑΔΌΠΟΥΛΟΣ", ["greek"]),
+    ("court assault", ["other"]),
+    ("belsat", ["by", "latin"]),
+])
+def test_search_finds_across_scripts_and_cases_the_same_on_both_backends(cli, any_db, query,
+                                                                         expected):
+    added = _corpus(cli, any_db)
+    found = _ids(cli, "--db", any_db, "search", query)
+    mine = {v: k for k, v in added.items()}
+    assert sorted(mine[i] for i in found if i in mine) == sorted(expected)
+
+
+def test_search_ranks_whole_words_above_sound_alikes_and_takes_list_filters(cli):
+    added = _corpus(cli, cli_db(cli))
+    found = _ids(cli, "search", "Igor Losik")
+    assert found[0] == added["ru"]  # its words are "igor losik"; the others only sound so
+    assert _ids(cli, "search", "losik", "--from", "2021-07-29") == [added["by"], added["ru"]]
+    assert _ids(cli, "list", "--search", "losik", "--limit", "1") == [added["by"]]  # newest
+    assert _ids(cli, "search", "losik", "--outlet", "belsat tv") == [added["latin"]]
+    rows = list(csv.DictReader(io.StringIO(cli("search", "Лосік", "-f", "csv").stdout)))
+    assert {r["journalists"] for r in rows} == {"Ігар Лосік", "Игорь Лосик", "Ihar Łosik"}
+
+
+def cli_db(cli) -> str:
+    import os
+
+    return os.environ["PRESSFREE_DB"]
+
+
+@pytest.mark.parametrize("query", ['"', '"Ihar', 'Losik"', "*", "-losik", "losik*",
+                                   "NEAR(losik ihar)", "losik AND OR NOT", "(losik",
+                                   "{words}: losik", "losik^2", "\\", "👍 losik",
+                                   "ihar OR", "x" * 5000])
+def test_query_syntax_is_searched_as_text_on_both_backends(cli, any_db, query):
+    _corpus(cli, any_db)
+    result = cli("--db", any_db, "search", "--", query, code=_code(query))
+    assert "Traceback" not in result.stdout + result.stderr
+    if _code(query):
+        assert result.stderr.startswith("Error: --search: ") and result.stderr.count("\n") == 1
+
+
+def _code(query: str) -> int:
+    return 0 if names.fold(query) else 2
+
+
+def test_search_of_nothing_searchable_is_one_line(cli):
+    cli("init")
+    assert cli("search", "*-()", code=2).stderr == \
+        "Error: --search: '*-()' has no letters or digits to search for\n"
+    assert cli("search", " ".join(f"w{i}" for i in range(20)), code=2).stderr.startswith(
+        "Error: --search: ")
+
+
+def test_search_highlights_what_matched_in_the_table(cli):
+    from rich.console import Console
+
+    from pressfree import render, search
+    from pressfree.schemas import IncidentRecord
+
+    record = IncidentRecord(id="0" * 36, date="2021-07-30", date_precision="day",
+                            kinds=["raid"], country="BY", region=None, city="Minsk",
+                            journalists=["Ігар Лосік"], outlets=[], perpetrator=None,
+                            summary="Search at Losik's home", status="reported", tags=[],
+                            sources=[], created_at="", updated_at="")
+    table = render.incidents([record], "table",
+                             marked=search.highlighter(search.terms("ihar losik")))
+    console = Console(file=io.StringIO(), width=120, color_system="standard",
+                      force_terminal=True)
+    console.print(table)
+    out = console.file.getvalue()
+    assert "\x1b[7mІгар\x1b[0m" in out and "\x1b[7mЛосік\x1b[0m" in out
+    assert "\x1b[7mLosik\x1b[0m" in out and "\x1b[7mhome" not in out
+
+
+def test_the_index_follows_edits_updates_deletes_and_aliases(cli):
+    cli("init")
+    incident = cli("add", "raid", "--date", "2021-07-30", "-j", "Ann Lee").stdout.strip()
+    assert _ids(cli, "search", "printing") == []
+    cli("edit", incident, "--summary", "Printing house raided")
+    assert _ids(cli, "search", "printing") == [incident]
+    cli("note", incident, "Equipment seized by the KGB", "--date", "2021-07-31")
+    assert _ids(cli, "search", "kgb equipment") == [incident]
+    cli("journalists", "alias", "Ann Lee", "Hanna Li")
+    assert _ids(cli, "search", "hanna") == [incident]
+    cli("delete", incident, "--yes")
+    assert _ids(cli, "search", "printing") == []
+    cli("restore", incident)
+    assert _ids(cli, "search", "printing kgb hanna") == [incident]
+
+
+# --- aliases, filters and the ledgers -----------------------------------------------------
+
+def test_aliases_make_one_person_however_typed(cli):
+    cli("init")
+    cli("add", "detention", "--date", "2021-07-30", "--country", "BY", "-j", "Ігар Лосік",
+        "--source", "https://example.org/1")
+    cli("journalists", "alias", "Ігар Лосік", "Ihar Losik")
+    second = cli("add", "raid", "--date", "2021-08-02", "--country", "BY", "-j", "IHAR  losik",
+                 "--force").stdout.strip()
+    assert cli.json("show", second)["journalists"] == ["Ігар Лосік"]
+    people = cli.json("journalists")
+    assert [(p["name"], p["aliases"], p["incidents"]) for p in people] == \
+        [("Ігар Лосік", ["Ihar Losik"], 2)]
+    assert len(cli.json("list", "--journalist", "ihar losik")) == 2
+    assert len(cli.json("list", "--journalist", "Igor Losik")) == 2  # sounds the same
+    assert cli.json("list", "--journalist", "Ihar") == []  # a name is whole, not a word
+    summary = cli.json("summary", "--from", "2021-07", "--to", "2021-08")
+    assert summary["top_journalists"] == [{"name": "Ігар Лосік", "incidents": 2}]
+    assert cli("release", "ihar losik", "--date", "2021-08-05").stderr.startswith(
+        "Ігар Лосік: held since 2021-07-30")
+    assert [p["person"] for p in cli.json("custody", "--as-of", "2021-08-04")["held"]] == \
+        ["Ігар Лосік"]
+
+
+def test_outlet_aliases_and_the_outlets_listing(cli):
+    cli("init")
+    cli("add", "raid", "--date", "2021-07-30", "-o", "Belsat")
+    cli("outlets", "alias", "Belsat", "Белсат")
+    cli("outlets", "alias", "belsat", "Belsat TV")
+    cli("add", "raid", "--date", "2021-07-31", "-o", "белсат", "--force")
+    cli("designate", "Belsat TV", "--label", "extremist-materials", "--by", "Court",
+        "--date", "2021-07-27")
+    outlets = cli.json("outlets")
+    assert outlets == [{"name": "Belsat", "type": "outlet",
+                        "aliases": ["Belsat TV", "Белсат"], "incidents": 3}]
+    assert len(cli.json("list", "--outlet", "BELSAT TV")) == 3
+    assert cli.json("designations")[0]["target"] == "Belsat"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["journalists", "alias", "Nobody", "X"],
+     "journalist: 'Nobody' is not a journalist in this database"),
+    (["journalists", "alias", "Ann Lee", "ann  LEE"], "alias: 'ann  LEE' already names this "
+                                                     "journalist"),
+    (["journalists", "alias", "Ann Lee", "Bob Roe"],
+     "alias: 'Bob Roe' already names journalist 'Bob Roe': to make them one, `pressfree "
+     "merge journalist 'Ann Lee' 'Bob Roe'`"),
+    (["journalists", "alias", "Ann Lee", "unknown"],
+     "alias: 'unknown' is a placeholder name: it names nobody"),
+    (["journalists", "alias", "Ann Lee", " "], "alias: ' ' is empty"),
+    (["outlets", "alias", "Belsat", "a\x00b"],
+     "alias: 'a\\x00b' holds a NUL character, which PostgreSQL cannot store"),
+])
+def test_bad_aliases_are_one_line_and_write_nothing(cli, args, message):
+    cli("add", "raid", "--date", "2021-07-30", "-j", "Ann Lee", "-j", "Bob Roe", "-o", "Belsat")
+    before = cli.json("history")
+    result = cli(*args, code=2 if " is empty" in message or "placeholder" in message or
+                 "NUL" in message else 1)
+    assert result.stderr == f"Error: {message}\n"
+    assert cli.json("history") == before
+
+
+def test_redacted_exports_hide_every_spelling_of_an_at_risk_name(cli):
+    cli("add", "raid", "--date", "2021-07-30", "-j", "Ігар Лосік",
+        "--summary", "Ihar Losik and Ігар Лосік were searched")
+    cli("journalists", "alias", "Ігар Лосік", "Ihar Losik")
+    cli("journalists", "set", "Ihar Losik", "--at-risk")  # an alias finds the person
+    out = cli("export", "--redact").stdout
+    assert "Losik" not in out and "Лосік" not in out
+    assert "Ihar Losik" in cli("export").stdout
+
+
+# --- placeholder names --------------------------------------------------------------------
+
+def test_placeholder_names_are_each_an_unnamed_person(cli):
+    cli("init")
+    for day in ("2021-07-29", "2021-07-29", "2021-07-30"):
+        cli("add", "detention", "--date", day, "--country", "BY", "-j",
+            "[full name unavailable]", "-j", "Ann Lee", "--force")
+    cli("add", "raid", "--date", "2021-07-30", "-j", "UNKNOWN", "--force")
+    people = cli.json("journalists")
+    assert [p["name"] for p in people] == ["Ann Lee"]
+    assert "And 4 unnamed" in cli("journalists").stderr
+    summary = cli.json("summary", "--month", "2021-07")
+    assert summary["top_journalists"] == [{"name": "Ann Lee", "incidents": 3}]
+    # each unnamed person held is counted: three detentions, three people in custody
+    held = cli.json("custody", "--as-of", "2021-07-30")["held"]
+    assert sorted(p["person"] for p in held) == ["Ann Lee"] + ["[full name unavailable]"] * 3
+    assert cli.json("duplicates", "--month", "2021-07") != []  # through Ann Lee, not them
+    assert all("unavailable" not in p["reason"] for p in cli.json("duplicates"))
+
+
+def test_editing_an_incident_keeps_its_unnamed_person(cli, db_path):
+    import sqlite3
+
+    incident = cli("add", "raid", "--date", "2021-07-30", "-j", "anonymous").stdout.strip()
+    cli("edit", incident, "--tag", "x", "-j", "Ann Lee")
+    cli("edit", incident, "--summary", "Still one unnamed person")
+    assert cli.json("show", incident)["journalists"] == ["Ann Lee", "anonymous"]
+    count = sqlite3.connect(db_path).execute(
+        "SELECT count(*) FROM person WHERE placeholder").fetchone()[0]
+    assert count == 1
+
+
+def test_placeholders_can_be_added_and_imports_follow_them(cli, tmp_path):
+    cli("journalists", "placeholders", "add", "Name Withheld By Request")
+    assert cli("journalists", "placeholders", "add", "name withheld by request!",
+               code=1).stderr == ("Error: name: 'name withheld by request!' is already a "
+                                  "placeholder name\n")
+    rows = tmp_path / "rows.csv"
+    rows.write_text("date,kinds,journalists\n2021-07-01,raid,Name withheld by request\n"
+                    "2021-07-02,raid,name withheld by request\n2021-07-03,raid,Ann Lee\n"
+                    "2021-07-04,raid,ann lee\n", encoding="utf-8")
+    cli("import", rows)
+    assert [(p["name"], p["incidents"]) for p in cli.json("journalists")] == [("Ann Lee", 2)]
+    assert "And 2 unnamed" in cli("journalists").stderr
+
+
+# --- likely duplicates --------------------------------------------------------------------
+
+def test_add_warns_of_a_likely_duplicate_and_force_skips_the_check(cli):
+    first = cli("add", "detention", "--date", "2021-07-30", "--country", "BY", "-j",
+                "Ігар Лосік", "--summary", "Detained in Minsk").stdout.strip()
+    result = cli("add", "detention", "arrest", "--date", "2021-07", "--country", "BY", "-j",
+                 "Ihar Losik", "--source", "https://example.org/other")
+    assert result.stderr == (f"Warning: possible duplicate of {first[:8]} (2021-07-30: "
+                             "Detained in Minsk): same journalist Ihar Losik\n")
+    assert "possible duplicate" not in cli("add", "detention", "--date", "2021-07-30",
+                                           "--country", "BY", "-j", "Ihar Losik",
+                                           "--force").stderr
+    # another country, another kind, another day: not the same event
+    for args in (["--country", "PL"], ["--date", "2021-08-01"]):
+        options = {"--date": "2021-07-30", "--country": "BY", **dict([args])}
+        assert "possible duplicate" not in cli(
+            "add", "detention", "-j", "Ihar Losik",
+            *[x for kv in options.items() for x in kv]).stderr
+    assert "possible duplicate" not in cli("add", "raid", "--date", "2021-07-30", "--country",
+                                           "BY", "-j", "Ihar Losik").stderr
+
+
+def test_the_same_source_url_is_a_likely_duplicate(cli):
+    first = cli("add", "raid", "--date", "2021-07-30", "--source",
+                "https://example.org/raid").stdout.strip()
+    assert cli("add", "raid", "--date", "2021-07-29..2021-07-31", "--source",
+               "https://example.org/raid").stderr.startswith(
+        f"Warning: possible duplicate of {first[:8]} (2021-07-30: (no summary)): same source")
+
+
+def test_duplicates_lists_pairs_with_the_reason(cli):
+    a = cli("add", "raid", "--date", "2021-07-30", "--country", "BY", "-o", "Belsat",
+            "--summary", "A").stdout.strip()
+    b = cli("add", "raid", "--date", "2021-07-30", "--country", "BY", "-o", "Белсат",
+            "--summary", "B", "--force").stdout.strip()
+    cli("add", "raid", "--date", "2021-06-30", "--country", "BY", "-o", "Belsat", "--force")
+    pairs = cli.json("duplicates", "--month", "2021-07")
+    assert len(pairs) == 1
+    pair = pairs[0]
+    assert {pair["first"], pair["second"]} == {a, b}
+    assert (pair["first_date"], pair["second_date"]) == ("2021-07-30", "2021-07-30")
+    assert {pair["first_summary"], pair["second_summary"]} == {"A", "B"}
+    assert pair["reason"] in ("same outlet Belsat / Белсат", "same outlet Белсат / Belsat")
+    assert cli.json("duplicates", "--month", "2021-06") == []
+    assert "No likely duplicates." in cli("duplicates", "--month", "2021-06").stdout
+
+
+def test_restore_takes_back_fields_and_lists_that_were_empty(cli):
+    incident = cli("add", "raid", "--date", "2021-07-30").stdout.strip()
+    cli("edit", incident, "--tag", "x", "--city", "Minsk", "-j", "Ann Lee")
+    cli("restore", incident, "--to", "1")
+    restored = cli.json("show", incident)
+    assert (restored["tags"], restored["city"], restored["journalists"]) == ([], None, [])
+
+
+# --- merges -------------------------------------------------------------------------------
+
+def _document(cli) -> dict:
+    """An export, in an order that does not depend on internal row ids."""
+    document = json.loads(cli("export").stdout)
+    document.pop("exported_at")
+    document["incidents"].sort(key=lambda i: i["id"])
+    return document
+
+
+def _merge_rev(result) -> str:
+    return result.stderr.split("merge undo ")[1].split("`")[0]
+
+
+def test_merging_incidents_loses_nothing_and_undo_takes_it_back(cli):
+    keep = cli("add", "detention", "--date", "2021-07-30", "--country", "BY", "-j",
+               "Ігар Лосік", "--summary", "Detained", "--source", "https://example.org/1",
+               "--publisher", "BAJ").stdout.strip()
+    drop = cli("add", "arrest", "--date", "2021-07-30", "--country", "BY", "--city", "Minsk",
+               "-j", "Ann Lee", "-o", "Belsat", "--summary", "Arrested", "--tag", "court",
+               "--source", "https://example.org/2", "--publisher", "Viasna",
+               "--force").stdout.strip()
+    cli("note", drop, "Moved to a pre-trial prison", "--date", "2021-08-01")
+    cli("designate", "Belsat", "--label", "extremist-materials", "--by", "Court", "--date",
+        "2021-07-30")
+    before = _document(cli)
+    merged = cli("merge", "incident", keep[:8], drop[:8])
+    kept = cli.json("show", drop)  # the dropped id finds the kept incident
+    assert kept["id"] == keep
+    assert kept["kinds"] == ["arrest", "detention"]
+    assert kept["journalists"] == ["Ann Lee", "Ігар Лосік"]
+    assert kept["outlets"] == ["Belsat"] and kept["tags"] == ["court"]
+    assert kept["city"] == "Minsk" and kept["summary"] == "Detained"
+    assert [s["url"] for s in kept["sources"]] == ["https://example.org/1",
+                                                   "https://example.org/2"]
+    assert kept["extra"] == {"merged": {drop: {"summary": "Arrested"}}}
+    assert [u["text"] for u in kept["updates"]] == ["Moved to a pre-trial prison"]
+    assert {p["person"] for p in cli.json("custody", "--as-of", "2021-07-31")["held"]} == \
+        {"Ann Lee", "Ігар Лосік"}
+    assert len(cli.json("list")) == 2  # the designation's incident and the kept one
+    cli("merge", "undo", _merge_rev(merged))
+    after = _document(cli)
+    for document in (before, after):
+        for incident in document["incidents"]:
+            incident.pop("updated_at")
+    assert after["incidents"] == before["incidents"]
+    assert after["custody"] == before["custody"]
+    assert after["designations"] == before["designations"]
+    assert cli("merge", "undo", _merge_rev(merged), code=1).stderr.startswith(
+        "Error: REV: incident ")
+
+
+def test_merging_journalists_moves_everything_and_undo_takes_it_back(cli):
+    cli("add", "detention", "--date", "2021-07-01", "--country", "BY", "-j", "Ігар Лосік",
+        "--force")
+    cli("add", "detention", "--date", "2021-07-01", "--country", "BY", "-j", "Igor Losik",
+        "-j", "Ann Lee", "--force")
+    cli("journalists", "alias", "Igor Losik", "И. Лосик")
+    cli("journalists", "set", "Igor Losik", "--at-risk", "--outlet", "Belsat")
+    cli("release", "Igor Losik", "--date", "2021-07-05")
+    cli("designate", "Igor Losik", "--target-type", "person", "--label", "extremist-materials",
+        "--by", "MVD", "--date", "2021-07-20")
+    before = _document(cli)
+    merged = cli("merge", "journalist", "ігар лосік", "Igor Losik")
+    people = {p["name"]: p for p in cli.json("journalists")}
+    assert set(people) == {"Ann Lee", "Ігар Лосік"}
+    losik = people["Ігар Лосік"]
+    assert losik["aliases"] == ["Igor Losik", "И. Лосик"]
+    assert (losik["incidents"], losik["at_risk"], losik["outlet"]) == (3, True, "Belsat")
+    assert losik["pseudonym"] == before_pseudonym(before, "Igor Losik")
+    assert cli.json("designations")[0]["target"] == "Ігар Лосік"
+    # the release moved too: Losik is out, Ann Lee is still held
+    assert [p["person"] for p in cli.json("custody", "--as-of", "2021-07-06")["held"]] == \
+        ["Ann Lee"]
+    assert len(cli.json("list", "--journalist", "И. Лосик")) == 3
+    cli("merge", "undo", _merge_rev(merged))
+    after = _document(cli)
+    for document in (before, after):
+        for incident in document["incidents"]:
+            incident.pop("updated_at")
+        document["custody"].sort(key=lambda c: (c["person"], c["since"]))
+    assert after["people"] == before["people"]
+    assert after["incidents"] == before["incidents"]
+    assert after["custody"] == before["custody"]
+    assert after["designations"] == before["designations"]
+
+
+def before_pseudonym(document: dict, name: str) -> str:
+    return next(p["pseudonym"] for p in document["people"] if p["name"] == name)
+
+
+def test_merging_outlets_keeps_affiliations_and_the_name_as_an_alias(cli):
+    cli("add", "raid", "--date", "2021-07-30", "-o", "Belsat", "--force")
+    cli("add", "raid", "--date", "2021-07-30", "-o", "Белсат", "--force")
+    cli("add", "raid", "--date", "2021-07-30", "-j", "Ann Lee", "--force")
+    cli("journalists", "set", "Ann Lee", "--outlet", "Белсат")
+    before = _document(cli)
+    merged = cli("merge", "outlet", "Belsat", "Белсат")
+    assert cli.json("outlets") == [{"name": "Belsat", "type": "outlet", "aliases": ["Белсат"],
+                                    "incidents": 2}]
+    assert cli.json("journalists")[0]["outlet"] == "Belsat"
+    cli("merge", "undo", _merge_rev(merged))
+    after = _document(cli)
+    for document in (before, after):
+        for incident in document["incidents"]:
+            incident.pop("updated_at")
+    assert after == before
+
+
+@pytest.mark.parametrize("args, message", [
+    (["merge", "incident", "KEEP", "KEEP"], "DROP: 'KEEP' is the incident to keep: give two "
+                                            "incidents"),
+    (["merge", "journalist", "Ann Lee", "ann lee"],
+     "DROP: 'ann lee' is the journalist to keep (the same name or an alias of it): give two"),
+    (["merge", "journalist", "Ann Lee", "Nobody"],
+     "DROP: 'Nobody' is not a journalist in this database"),
+    (["merge", "outlet", "Belsat", "Nobody"], "DROP: 'Nobody' is not an outlet in this database"),
+    (["merge", "undo", "1"], "REV: '1' is not a revision of a merge (see `pressfree history`)"),
+    (["merge", "undo", "x"], "REV: 'x' is not a revision number"),
+])
+def test_bad_merges_are_one_line_and_write_nothing(cli, args, message):
+    code = 1 if "not a journalist" in message or "not an outlet" in message else 2
+    keep = cli("add", "raid", "--date", "2021-07-30", "-j", "Ann Lee", "-o", "Belsat"
+               ).stdout.strip()
+    args = [keep if a == "KEEP" else a for a in args]
+    message = message.replace("KEEP", keep)
+    before = cli.json("history")
+    assert cli(*args, code=code).stderr == f"Error: {message}\n"
+    assert cli.json("history") == before
+
+
+# --- later exports of a dataset -----------------------------------------------------------
+
+def _later_export(tmp_path):
+    """The PFT excerpt as a later export would have it: no slug column, one row corrected,
+    one new, the rest unchanged."""
+    rows = list(csv.DictReader(open(FIXTURES / "pft_excerpt.csv", newline="",
+                                    encoding="utf-8")))
+    columns = [c for c in rows[0] if c != "slug"]
+    later = [{c: r[c] for c in columns} for r in rows]
+    later[1]["tags"] = (later[1]["tags"] + ",corrected").strip(",")
+    later.append(dict(later[2], title="A new incident", date="2020-03-20", city="Nowhere"))
+    path = tmp_path / "later.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(later)
+    preset = (FIXTURES.parent.parent / "src" / "pressfree" / "importing" / "presets" /
+              "pft.toml").read_text(encoding="utf-8")
+    mapping = tmp_path / "pft-later.toml"
+    mapping.write_text("\n".join(line for line in preset.splitlines()
+                                 if not line.startswith(("external_id", "source_url"))),
+                       encoding="utf-8")
+    return path, mapping, len(rows), later[1]["title"]
+
+
+def test_a_later_export_without_ids_does_not_double(cli, tmp_path):
+    path, mapping, count, corrected = _later_export(tmp_path)
+    cli("import", FIXTURES / "pft_excerpt.csv", "--preset", "pft")
+    arrests = len(cli.json("list", "--kind", "arrest"))
+    assert arrests > 0
+    before = _document(cli)
+    said = cli("import", path, "--mapping", mapping, "--dry-run").stderr
+    assert said.endswith(f"Would import 1 incidents from {count + 1} rows; {count - 1} already "
+                         "stored, 1 changed, 1 new.\n")
+    assert "changed since stored as" in said and "(tags)" in said
+    assert _document(cli) == before
+    said = cli("import", path, "--mapping", mapping).stderr
+    assert said.endswith(f"Imported 1 incidents from {count + 1} rows; {count - 1} already "
+                         "stored, 1 changed, 1 new.\n")
+    assert "add --update to apply them" in said
+    assert len(cli.json("list")) == count + 1
+    assert len(cli.json("list", "--kind", "arrest")) == arrests  # nothing counted twice
+    stored = next(i for i in cli.json("list") if i["summary"] == corrected)
+    assert "corrected" not in stored["tags"]
+    said = cli("import", path, "--mapping", mapping, "--again", "--update").stderr
+    assert said.endswith(f"Imported 0 incidents from {count + 1} rows; {count} already stored, "
+                         "1 changed, 0 new.\n")
+    assert "corrected" in cli.json("show", stored["id"])["tags"]
+    assert cli("import", path, "--mapping", mapping, "--again").stderr.endswith(
+        f"Imported 0 incidents from {count + 1} rows; {count + 1} already stored, 0 changed, "
+        "0 new.\n")
+
+
+def test_identical_rows_without_ids_are_matched_as_a_multiset(cli, tmp_path):
+    first = tmp_path / "first.csv"
+    first.write_text("date,kinds,city\n2021-07-01,raid,Minsk\n2021-07-01,raid,Minsk\n",
+                     encoding="utf-8")
+    later = tmp_path / "later.csv"
+    later.write_text("date,kinds,city\n2021-07-01,raid,Minsk\n2021-07-01,raid,Minsk\n"
+                     "2021-07-01,raid,Minsk\n", encoding="utf-8")
+    cli("import", first)
+    assert cli("import", later).stderr.endswith(
+        "Imported 1 incidents from 3 rows; 2 already stored, 0 changed, 1 new.\n")
+    assert len(cli.json("list")) == 3
+
+
+# --- schema 6 on a schema 5 database ------------------------------------------------------
+
+def test_a_schema_5_database_gets_keys_search_and_unnamed_people(cli, tmp_path):
+    path = tmp_path / "old.db"
+    shutil.copy(FIXTURES / "schema5.db", path)
+    cli("--db", path, "init")
+    found = cli.json("--db", path, "search", "Ihar Losik")
+    assert sorted(i["journalists"][-1] for i in found) == sorted(["Ihar Losik", "Игорь Лосик",
+                                                                  "Ігар Лосік"])
+    assert "Losik" not in json.dumps(cli.json("--db", path, "search", "unavailable"))
+    assert "And 2 unnamed" in cli("--db", path, "journalists").stderr
+    raids = cli.json("--db", path, "list", "--journalist", "[full name unavailable]")
+    assert raids == []  # a placeholder names nobody
+    assert len(cli.json("--db", path, "list", "--search", "unavailable")) == 2
+    assert len(cli.json("--db", path, "list", "--journalist", "igor losik")) == 3
