@@ -550,3 +550,20 @@ def test_a_schema_5_database_gets_keys_search_and_unnamed_people(cli, tmp_path):
     assert raids == []  # a placeholder names nobody
     assert len(cli.json("--db", path, "list", "--search", "unavailable")) == 2
     assert len(cli.json("--db", path, "list", "--journalist", "igor losik")) == 3
+
+
+def test_a_detention_merged_into_an_imported_row_keeps_the_custody_it_opened(cli, tmp_path):
+    rows = tmp_path / "rows.csv"
+    rows.write_text("date,kinds,journalists,country\n2021-07-01,detention,Ann Lee,BY\n",
+                    encoding="utf-8")
+    cli("import", rows)
+    imported = cli.json("list")[0]["id"]
+    assert cli.json("custody", "--as-of", "2021-07-02")["held"] == []  # files say no custody
+    typed = cli("add", "detention", "--date", "2021-07-01", "--country", "BY", "-j", "Ann Lee",
+                "--force").stdout.strip()
+    merged = cli("merge", "incident", imported, typed)
+    held = cli.json("custody", "--as-of", "2021-07-02")["held"]
+    assert [(h["person"], h["incident"]) for h in held] == [("Ann Lee", imported)]
+    cli("merge", "undo", _merge_rev(merged))
+    held = cli.json("custody", "--as-of", "2021-07-02")["held"]
+    assert [(h["person"], h["incident"]) for h in held] == [("Ann Lee", typed)]

@@ -42,7 +42,9 @@ def merge_incidents(session: Session, keep_text: str, drop_text: str) -> Merged:
     moved_designations = list(session.execute(select(Designation.public_id).where(
         Designation.incident_id == drop.id)).scalars())
     snapshot = {**dropped.to_dict(), "import": drop.import_id,
-                "designations": moved_designations, "merged_into": keep.public_id}
+                "opens_custody": drop.opens_custody, "designations": moved_designations,
+                "merged_into": keep.public_id}
+    kept_opening = keep.opens_custody
     with history.as_one(session):
         changes = {name: getattr(dropped, name) for name in incidents.LISTS}
         changes["sources"] = [s.__dict__ for s in dropped.sources]
@@ -65,6 +67,8 @@ def merge_incidents(session: Session, keep_text: str, drop_text: str) -> Merged:
             extra.setdefault("merged", {})
             extra["merged"] = {**extra["merged"], drop.public_id: differing}
         keep.extra = extra or None
+        # a detention recorded by hand opens custody, even merged into an imported row
+        keep.opens_custody = keep.opens_custody or drop.opens_custody
         change_id = session.info["change_id"]
         session.execute(update(MergedIncident).where(MergedIncident.incident_id == drop.id)
                         .values(incident_id=keep.id))
@@ -75,7 +79,10 @@ def merge_incidents(session: Session, keep_text: str, drop_text: str) -> Merged:
         session.delete(drop)
         session.flush()
         ledger.sync_custody(session, keep, incidents.get(session, keep.public_id).kinds)
-    kept_after = incidents.get(session, keep.public_id)
+    # whether it opens custody is part of what undo must put back
+    kept_before = {**kept_before.to_dict(), "opens_custody": kept_opening}
+    kept_after = {**incidents.get(session, keep.public_id).to_dict(),
+                  "opens_custody": keep.opens_custody}
     history.record(session, "incident", drop.public_id, snapshot, None)
     revision = history.record(session, "incident", keep.public_id, kept_before, kept_after)
     return Merged("incident", keep.public_id, drop.public_id, revision.id)
@@ -96,7 +103,12 @@ def _undo_incidents(session: Session, rows: list[Revision]) -> None:
             Designation.public_id.in_(gone.before.get("designations") or []))
             .values(incident_id=drop.id))
         undo.put_back(session, kept.record_id, kept.before, present=True)
-        incidents.find(session, kept.record_id).extra = kept.before.get("extra")
+        row = incidents.find(session, kept.record_id)
+        row.extra = kept.before.get("extra")
+        if row.opens_custody != (kept.before.get("opens_custody") is not False):
+            row.opens_custody = not row.opens_custody
+            session.flush()
+            ledger.sync_custody(session, row, kept.before.get("kinds") or [])
         session.flush()
     history.record(session, "incident", gone.record_id, None,
                    incidents.get(session, gone.record_id))

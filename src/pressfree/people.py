@@ -42,8 +42,9 @@ def list_people(session: Session, only: int | None = None) -> list[PersonRecord]
 
 def unnamed_count(session: Session) -> int:
     """People known only by a placeholder name ("[full name unavailable]")."""
-    return session.execute(select(func.count()).select_from(Person)
-                           .where(Person.placeholder.is_(True))).scalar_one()
+    return session.execute(select(func.count(func.distinct(Person.id))).join(
+        IncidentJournalist, IncidentJournalist.person_id == Person.id)
+        .where(Person.placeholder.is_(True))).scalar_one()
 
 
 def new_pseudonym(session: Session) -> str:
