@@ -113,7 +113,7 @@ def test_query_syntax_is_searched_as_text_on_both_backends(cli, any_db, query):
     result = cli("--db", any_db, "search", "--", query, code=_code(query))
     assert "Traceback" not in result.stdout + result.stderr
     if _code(query):
-        assert result.stderr.startswith("Error: --search: ") and result.stderr.count("\n") == 1
+        assert result.stderr.startswith("Error: TEXT: ") and result.stderr.count("\n") == 1
 
 
 def _code(query: str) -> int:
@@ -123,9 +123,13 @@ def _code(query: str) -> int:
 def test_search_of_nothing_searchable_is_one_line(cli):
     cli("init")
     assert cli("search", "*-()", code=2).stderr == \
+        "Error: TEXT: '*-()' has no letters or digits to search for\n"
+    assert cli("list", "--search", "*-()", code=2).stderr == \
         "Error: --search: '*-()' has no letters or digits to search for\n"
     assert cli("search", " ".join(f"w{i}" for i in range(20)), code=2).stderr.startswith(
-        "Error: --search: ")
+        "Error: TEXT: ")
+    assert cli("search", "losik", "--limit", "-1", code=2).stderr.startswith(
+        "Error: --limit: -1 must be between 0 and ")
 
 
 def test_search_highlights_what_matched_in_the_table(cli):
@@ -234,6 +238,7 @@ def test_redacted_exports_hide_every_spelling_of_an_at_risk_name(cli):
     cli("journalists", "set", "Ihar Losik", "--at-risk")  # an alias finds the person
     out = cli("export", "--redact").stdout
     assert "Losik" not in out and "Лосік" not in out
+    assert "aliases" not in json.loads(out)["people"][0]
     assert "Ihar Losik" in cli("export").stdout
 
 
@@ -387,7 +392,40 @@ def test_merging_incidents_loses_nothing_and_undo_takes_it_back(cli):
     assert after["custody"] == before["custody"]
     assert after["designations"] == before["designations"]
     assert cli("merge", "undo", _merge_rev(merged), code=1).stderr.startswith(
-        "Error: REV: incident ")
+        "Error: REV: that merge was undone already (revision ")
+
+
+def test_merges_in_a_chain_undo_in_reverse_order(cli):
+    a, b, c = (cli("add", "raid", "--date", "2021-07-30", "-j", name, "--force").stdout.strip()
+               for name in ("Ann Lee", "Bob Roe", "Cy Doe"))
+    first = cli("merge", "incident", a, b)
+    second = cli("merge", "incident", c, a)
+    assert cli.json("show", b)["id"] == c
+    assert cli("merge", "undo", _merge_rev(first), code=1).stderr.startswith(
+        f"Error: REV: incident {a} changed after the merge (revision ")
+    cli("merge", "undo", _merge_rev(second))
+    assert cli.json("show", b)["id"] == a  # the first merge stands: b finds a again
+    cli("merge", "undo", _merge_rev(first))
+    assert [cli.json("show", i)["journalists"] for i in (a, b, c)] == \
+        [["Ann Lee"], ["Bob Roe"], ["Cy Doe"]]
+
+
+def test_incidents_on_days_that_do_not_overlap_are_not_merged(cli):
+    a = cli("add", "raid", "--date", "2021-07-10").stdout.strip()
+    b = cli("add", "raid", "--date", "2021-07-12").stdout.strip()
+    assert cli("merge", "incident", a, b, code=2).stderr == (
+        f"Error: DROP: '{b}' is dated 2021-07-12, {a[:8]} 2021-07-10: dates that do not "
+        "overlap are not one event (edit a date first if one is wrong)\n")
+
+
+def test_designating_a_journalist_by_name_or_alias_designates_the_person(cli):
+    cli("add", "raid", "--date", "2021-07-30", "-j", "Ігар Лосік")
+    cli("journalists", "alias", "Ігар Лосік", "Ihar Losik")
+    cli("designate", "ihar losik", "--label", "extremist-materials", "--by", "MinJust",
+        "--date", "2021-08-14")
+    designation = cli.json("designations")[0]
+    assert (designation["target"], designation["target_type"]) == ("Ігар Лосік", "person")
+    assert cli.json("outlets") == []
 
 
 def test_merging_journalists_moves_everything_and_undo_takes_it_back(cli):
@@ -567,3 +605,74 @@ def test_a_detention_merged_into_an_imported_row_keeps_the_custody_it_opened(cli
     cli("merge", "undo", _merge_rev(merged))
     held = cli.json("custody", "--as-of", "2021-07-02")["held"]
     assert [(h["person"], h["incident"]) for h in held] == [("Ann Lee", typed)]
+
+
+def test_an_export_with_ids_after_one_without_matches_and_takes_the_ids(cli, tmp_path):
+    path, mapping, count, _ = _later_export(tmp_path)
+    cli("import", path, "--mapping", mapping)  # without ids first (it has one row more)
+    # every row matches; each also cites its own page (the id column), which was not there
+    assert cli("import", FIXTURES / "pft_excerpt.csv", "--preset", "pft").stderr.endswith(
+        f"Imported 0 incidents from {count} rows; 0 already stored, {count} changed, "
+        "0 new.\n")
+    assert len(cli.json("list")) == count + 1
+    assert sum(1 for i in cli.json("list") if i.get("external_id")) == count
+    # from now on the ids find them
+    assert cli("import", FIXTURES / "pft_excerpt.csv", "--preset", "pft", "--again"
+               ).stderr.endswith(f"{count} already stored, 0 changed, 0 new.\n")
+
+
+def test_a_document_from_another_database_with_the_same_rows_adds_them_once(cli, tmp_path):
+    other = tmp_path / "other.db"
+    cli("--db", other, "import", FIXTURES / "pft_excerpt.csv", "--preset", "pft")
+    document = tmp_path / "other.json"
+    cli("--db", other, "export", "--out", document)
+    cli("import", FIXTURES / "pft_excerpt.csv", "--preset", "pft")
+    before = len(cli.json("list"))
+    assert "skipped" in cli("import", document).stderr
+    assert len(cli.json("list")) == before
+
+
+def test_an_unnamed_person_is_released_through_the_detention_that_named_them(cli):
+    first = cli("add", "detention", "--date", "2021-07-01", "-j", "unknown").stdout.strip()
+    cli("add", "detention", "--date", "2021-07-02", "-j", "Unknown", "--force")
+    assert cli("release", "unknown", "--date", "2021-07-05", code=2).stderr == (
+        "Error: person: 'unknown' names nobody in particular: give --incident, the detention "
+        "that named them\n")
+    cli("release", "UNKNOWN", "--date", "2021-07-05", "--incident", first[:8])
+    held = cli.json("custody", "--as-of", "2021-07-06")["held"]
+    assert [(h["person"], h["since"]) for h in held] == [("Unknown", "2021-07-02")]
+    assert cli("release", "Ann Lee", "--date", "2021-07-05", "--incident", first,
+               code=1).stderr == f"Error: person: 'Ann Lee' is not named by incident {first}\n"
+
+
+def test_partial_names_with_a_placeholder_and_freelance_name_nobody(cli):
+    for day in ("2021-07-01", "2021-07-02"):
+        cli("add", "raid", "--date", day, "-j", "Ahmad [full name unavailable]", "-o",
+            "Freelance", "--force")
+    cli("add", "raid", "--date", "2021-07-03", "-j", "Ann Lee", "-o", "Belsat", "--force")
+    summary = cli.json("summary", "--month", "2021-07")
+    assert summary["top_journalists"] == [{"name": "Ann Lee", "incidents": 1}]
+    assert summary["top_outlets"] == [{"name": "Belsat", "incidents": 1}]
+    assert "And 2 unnamed" in cli("journalists").stderr
+
+
+def test_a_placeholder_cannot_be_a_stored_name_and_can_be_removed(cli):
+    cli("add", "raid", "--date", "2021-07-01", "-j", "Zack Stoner")
+    assert cli("journalists", "placeholders", "add", "zack stoner", code=1).stderr == (
+        "Error: name: 'zack stoner' names journalist 'Zack Stoner': a placeholder names "
+        "nobody\n")
+    assert cli("journalists", "placeholders", "add", "!!!", code=2).stderr == \
+        "Error: name: '!!!' has no letters or digits\n"
+    cli("journalists", "placeholders", "remove", "Independent")
+    cli("add", "raid", "--date", "2021-07-02", "-j", "Independent", "--force")
+    assert [p["name"] for p in cli.json("journalists")] == ["Independent", "Zack Stoner"]
+
+
+def test_the_same_page_under_another_spelling_is_a_likely_duplicate(cli):
+    first = cli("add", "raid", "--date", "2021-07-30", "--source",
+                "https://example.org/raid/").stdout.strip()
+    for url in ("http://EXAMPLE.org/raid", "https://example.org/raid?utm_source=x"):
+        assert f"possible duplicate of {first[:8]}" in cli(
+            "add", "raid", "--date", "2021-07-30", "--source", url).stderr
+    pairs = cli.json("duplicates")
+    assert len(pairs) == 3 and all(p["reason"].startswith("same source ") for p in pairs)

@@ -43,6 +43,8 @@ def _target_type(session: Session, target: str, asked: str | None) -> str:
                            f"is not a target type ({', '.join(TARGET_TYPES)})")
     if wanted == "person":
         return wanted
+    if wanted is None and identity.find(session, "person", target.strip()) is not None:
+        return "person"  # a journalist's name (or alias) names them
     found = identity.find(session, "outlet", target.strip())
     stored = session.get(Outlet, found).type if found is not None else None
     if stored is not None and wanted is not None and stored != wanted:

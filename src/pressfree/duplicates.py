@@ -54,13 +54,16 @@ def candidates(session: Session, draft: IncidentIn) -> list[Candidate]:
                 IncidentJournalist.person_id.in_(identity.matching("person", name))))
             reasons_by_query.append(f"same journalist {name}")
     for name in draft.outlets:
+        if identity.is_placeholder(session, name, known):
+            continue
         linked.append(select(IncidentOutlet.incident_id).where(
             IncidentOutlet.outlet_id.in_(identity.matching("outlet", name))))
         reasons_by_query.append(f"same outlet {name}")
     for source in draft.sources:
         if source.url:
             linked.append(select(IncidentSource.incident_id).join(
-                Source, Source.id == IncidentSource.source_id).where(Source.url == source.url))
+                Source, Source.id == IncidentSource.source_id).where(
+                Source.url.in_(spellings(source.url))))
             reasons_by_query.append(f"same source {source.url}")
     if not linked:
         return []
@@ -80,6 +83,35 @@ def candidates(session: Session, draft: IncidentIn) -> list[Candidate]:
     return [Candidate(r.public_id, str(dates.from_stored(r.first_day, r.last_day,
                                                          r.date_precision)),
                       r.summary or "", found[r.id]) for r in rows]
+
+
+def _parts(url: str):
+    """A URL's parts without what does not change the page: tracking parameters
+    (utm_...), a final slash, the case of the host."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit
+
+    parts = urlsplit(url.strip())
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if not k.lower().startswith("utm_")])
+    return parts.netloc, parts.path.rstrip("/"), query
+
+
+def spellings(url: str) -> list[str]:
+    """The ways one page's URL is written: http or https, the host in any case, with or
+    without a final slash, with or without tracking parameters."""
+    from urllib.parse import urlunsplit
+
+    netloc, path, query = _parts(url)
+    return sorted({url} | {urlunsplit((scheme, host, tail, query, ""))
+                           for scheme in ("http", "https")
+                           for host in (netloc, netloc.lower())
+                           for tail in (path, path + "/")})
+
+
+def page(url: str) -> str:
+    """One spelling for all of a URL's spellings (to group by)."""
+    netloc, path, query = _parts(url)
+    return f"{netloc.lower()}{path}?{query}"
 
 
 def pairs(session: Session, period: dates.PartialDate | None = None,
@@ -112,13 +144,13 @@ def pairs(session: Session, period: dates.PartialDate | None = None,
     for incident_id, outlet_id, name, sound in session.execute(select(
             IncidentOutlet.incident_id, Outlet.id, Outlet.name, Outlet.sound_key)
             .join(Outlet, Outlet.id == IncidentOutlet.outlet_id)
-            .where(IncidentOutlet.incident_id.in_(chosen))):
+            .where(IncidentOutlet.incident_id.in_(chosen), Outlet.placeholder.is_(False))):
         groups[("outlet", sound or f"#{outlet_id}")].add((incident_id, name))
     for incident_id, url in session.execute(select(IncidentSource.incident_id, Source.url)
                                             .join(Source, Source.id == IncidentSource.source_id)
                                             .where(IncidentSource.incident_id.in_(chosen),
                                                    Source.url.is_not(None))):
-        groups[("source", url)].add((incident_id, url))
+        groups[("source", page(url))].add((incident_id, url))
     reasons: dict[tuple[int, int], list[str]] = defaultdict(list)
     for (what, _key), members in groups.items():
         ordered = sorted(members, key=lambda m: (incidents[m[0]].first_day, m[0]))

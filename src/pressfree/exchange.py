@@ -99,8 +99,10 @@ def write_document(session: Session, out: IO[str], filters: incidents.IncidentFi
     people, outlets = _people_and_outlets(session, names if narrowed else None,
                                           outlet_names if narrowed else None)
     if redacting:
-        # the name becomes the pseudonym: a second copy of it would clash on re-import
-        people = [dict(p, pseudonym=None) for p in people]
+        # the name becomes the pseudonym: a second copy of it would clash on re-import; the
+        # other spellings of an at-risk name go (even their number tells something)
+        people = [{k: v for k, v in dict(p, pseudonym=None).items()
+                   if not (k == "aliases" and p["at_risk"])} for p in people]
     tail = {"people": people, "outlets": outlets, "tallies": [asdict(t) for t in tallies],
             "custody": custody, "designations": made}
     if with_history:
@@ -230,8 +232,8 @@ def load_document(session: Session, document: dict[str, Any],
     for index, item in _new(session, Incident, "incidents", document.get("incidents", []),
                             counts):
         with _entry("incidents", index):
-            _load_incident(session, item, entry.id)
-        counts["incidents"] += 1
+            added = _load_incident(session, item, entry.id)
+        counts["incidents" if added else "skipped"] += 1
     for index, item in _new(session, Tally, "tallies", document.get("tallies", []), counts):
         with _entry("tallies", index):
             ledger.add_tally(session, item["metric"], _value_text(item),
@@ -287,13 +289,17 @@ def _timestamp(text: str | None, field: str):
     return dates.parse_timestamp(text, field) if text else None
 
 
-def _load_incident(session: Session, item: dict, import_id: int) -> None:
+def _load_incident(session: Session, item: dict, import_id: int) -> bool:
+    """Add one incident of a document; False when its dataset's row is stored already
+    (under another id: an export of another database that imported the same file)."""
     fields = {k: item.get(k) for k in ("kinds", "date", "country", "region", "city",
                                        "perpetrator", "summary", "journalists", "outlets",
                                        "status", "tags", "sources")}
     draft = validated(IncidentIn, **{k: v for k, v in fields.items() if v is not None})
     external_id = clean_text(_text(item.get("external_id")), "external_id")
     dataset = clean_text(_text(item.get("dataset")), "dataset")
+    if external_id and incidents.stored_external(session, dataset, external_id):
+        return False
     extra = item.get("extra")
     if extra is not None and not isinstance(extra, dict):
         raise InvalidValue("extra", extra, "must be a JSON object")
@@ -319,6 +325,7 @@ def _load_incident(session: Session, item: dict, import_id: int) -> None:
     if external_id or dataset or extra:
         row = incidents.find(session, added.record.id)
         row.external_id, row.dataset, row.extra = external_id, dataset, extra or None
+    return True
 
 
 def _text(value):

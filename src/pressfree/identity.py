@@ -4,10 +4,11 @@ mention is an unnamed person of its own. Every way into the store resolves names
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from sqlalchemy import func, or_, select, union
+from sqlalchemy import func, or_, select, true, union
 from sqlmodel import Session
 
 from pressfree import history, names
@@ -17,6 +18,7 @@ from pressfree.models import (OUTLET_TYPES, IncidentJournalist, IncidentOutlet, 
 from pressfree.schemas import clean_text
 
 NOUNS = {"person": "journalist", "outlet": "outlet"}
+BRACKETED = re.compile(r"\[([^\]]*)\]")  # "Ahmad [full name unavailable]"
 
 
 def _models(kind: str):
@@ -42,7 +44,11 @@ def placeholder_keys(db) -> set[str]:
 
 
 def is_placeholder(db, name: str, known: set[str] | None = None) -> bool:
-    return names.fold(name) in (known if known is not None else placeholder_keys(db))
+    """A placeholder name, or a name with one in brackets ("Ahmad [full name unavailable]":
+    many people are Ahmad)."""
+    known = known if known is not None else placeholder_keys(db)
+    return names.fold(name) in known or any(
+        names.fold(part) in known for part in BRACKETED.findall(name))
 
 
 def placeholders(session: Session) -> list[dict]:
@@ -55,31 +61,64 @@ def add_placeholder(session: Session, name: str) -> dict:
     edit them by hand): turning a named person into several would guess."""
     name = cleaned(name)
     key = names.fold(name)
-    if not key:
+    if not any(c.isalnum() for c in name):
         raise InvalidValue("name", name, "has no letters or digits")
     if key in placeholder_keys(session):
         raise Conflict(f"name: {shown(name)} is already a placeholder name")
+    for kind in ("person", "outlet"):
+        named = find(session, kind, name)
+        if named is not None:
+            model = _models(kind)[0]
+            raise Conflict(f"name: {shown(name)} names {NOUNS[kind]} "
+                           f"{shown(session.get(model, named).name)}: a placeholder names "
+                           "nobody")
     session.add(PlaceholderName(name=name, name_key=key, builtin=False))
     session.flush()
     history.record(session, "placeholder", name, None, {"name": name})
     return {"name": name, "builtin": False}
 
 
+def remove_placeholder(session: Session, name: str) -> None:
+    """A placeholder name no more: new mentions of it are a person again. The unnamed
+    people already stored stay unnamed."""
+    row = session.execute(select(PlaceholderName).where(
+        PlaceholderName.name_key == names.fold(name or ""))).scalars().first()
+    if row is None:
+        raise NotFound("name", name, "is not a placeholder name (see `pressfree journalists "
+                                     "placeholders`)")
+    history.record(session, "placeholder", row.name, {"name": row.name}, None)
+    session.delete(row)
+    session.flush()
+
+
 # --- finding and creating ---------------------------------------------------------------
 
 def find(db, kind: str, name: str) -> Optional[int]:
-    """The id of the named (not placeholder) person or outlet: the exact name, else the
-    same name in another case or spacing, else an alias."""
+    """The id of the named (not placeholder) person or outlet, or None."""
+    return find_all(db, kind, [name]).get(name)
+
+
+def find_all(db, kind: str, wanted: list[str]) -> dict[str, int]:
+    """Ids of the people or outlets these names are (placeholders are nobody): each by its
+    exact name, else the same name in another case or spacing, else an alias. Names not
+    found are left out. A few queries for the whole list (imports ask a batch at a time)."""
     model, alias, owner = _models(kind)
-    named = model.placeholder.is_(False) if kind == "person" else True
-    found = db.execute(select(model.id).where(model.name == name, named)).scalar()
-    if found is not None:
-        return found
-    key = names.name_key(name)
-    found = db.execute(select(func.min(model.id)).where(model.name_key == key, named)).scalar()
-    if found is not None:
-        return found
-    return db.execute(select(owner).where(alias.name_key == key)).scalar()
+    named = model.placeholder.is_(False) if kind == "person" else true()
+    found = dict(db.execute(select(model.name, model.id).where(
+        model.name.in_(wanted), named)).all())
+    by_key: dict[str, list[str]] = {}
+    for name in wanted:
+        if name not in found:
+            by_key.setdefault(names.name_key(name), []).append(name)
+    if by_key:
+        keyed = dict(db.execute(select(model.name_key, func.min(model.id))
+                                .where(model.name_key.in_(list(by_key)), named)
+                                .group_by(model.name_key)).all())
+        for key, owner_id in db.execute(select(alias.name_key, owner)
+                                        .where(alias.name_key.in_(list(by_key)))):
+            keyed.setdefault(key, owner_id)
+        found.update({n: keyed[k] for k, group in by_key.items() if k in keyed for n in group})
+    return found
 
 
 def person_id(session: Session, name: str, field: str = "name",
@@ -112,7 +151,8 @@ def outlet_id(session: Session, name: str, type_: str = "outlet", field: str = "
         raise InvalidValue("type", type_, f"is not an outlet type ({', '.join(OUTLET_TYPES)})")
     found = find(session, "outlet", name)
     if found is None:
-        outlet = Outlet(name=name, type=type_, **keys(name))
+        outlet = Outlet(name=name, type=type_, placeholder=is_placeholder(session, name),
+                        **keys(name))
         session.add(outlet)
         session.flush()
         found = outlet.id
@@ -126,6 +166,23 @@ def existing(session: Session, kind: str, name: str, field: str = "name") -> int
         noun = NOUNS[kind]
         raise NotFound(field, name, f"is not {'an' if noun[0] in 'aeiou' else 'a'} {noun} in "
                                     "this database")
+    return found
+
+
+def named_by(session: Session, name: str, incident: str) -> int:
+    """The person an incident names so (by name, in any case, or alias), placeholder
+    names included: "unknown" in this detention."""
+    from pressfree.incidents import find as find_incident
+
+    row = find_incident(session, incident, "--incident")
+    key = names.name_key(cleaned(name, "person"))
+    aliased = select(PersonAlias.person_id).where(PersonAlias.name_key == key)
+    found = session.execute(select(Person.id).join(
+        IncidentJournalist, IncidentJournalist.person_id == Person.id).where(
+        IncidentJournalist.incident_id == row.id,
+        or_(Person.name_key == key, Person.id.in_(aliased)))).scalar()
+    if found is None:
+        raise NotFound("person", name, f"is not named by incident {row.public_id}")
     return found
 
 
@@ -160,9 +217,10 @@ def aliases_of(db, kind: str, owner_id: int) -> list[str]:
                            .order_by(alias.name)).scalars())
 
 
-def add_alias(session: Session, kind: str, name: str, alias_name: str) -> list[str]:
+def add_alias(session: Session, kind: str, name: str,
+              alias_name: str) -> tuple[str, list[str]]:
     """Another name for a person or outlet: it finds them from now on, in filters, search,
-    imports and new incidents. Returns all their aliases."""
+    imports and new incidents. Returns their name and all their aliases."""
     owner_id = existing(session, kind, name, NOUNS[kind])
     alias_name = cleaned(alias_name, "alias")
     if kind == "person" and is_placeholder(session, alias_name):
@@ -185,7 +243,7 @@ def add_alias(session: Session, kind: str, name: str, alias_name: str) -> list[s
     after = aliases_of(session, kind, owner_id)
     record_name = session.get(model, owner_id).name
     history.record(session, NOUNS[kind], record_name, {"aliases": before}, {"aliases": after})
-    return after
+    return record_name, after
 
 
 def all_aliases(db) -> dict[str, dict[int, list[str]]]:

@@ -203,6 +203,7 @@ def list_incidents(session: Session, filters: IncidentFilter) -> list[IncidentRe
     from dataclasses import replace
 
     query_terms = search.terms(filters.search, "--search")
+    filtered(filters, session)  # checks every filter, --limit included
     found = session.execute(filtered(replace(filters, limit=None), session)
                             .with_only_columns(Incident.id)).scalars().all()
     order = search.ranked(session, list(found), query_terms)
@@ -282,6 +283,18 @@ def update_dict(update: IncidentUpdate, source: Source | None) -> dict:
                                           update.date_precision)),
             "text": update.text, "source": source.url if source else None,
             "publisher": source.publisher if source else None}
+
+
+def stored_external(session: Session, dataset: str | None, external_id: str) -> bool:
+    """Whether a dataset's row is stored: as an incident, or merged into one."""
+    from pressfree.models import MergedIncident
+
+    for model in (Incident, MergedIncident):
+        owner = model.dataset.is_(None) if dataset is None else model.dataset == dataset
+        if session.execute(select(model.public_id).where(
+                owner, model.external_id == external_id).limit(1)).first():
+            return True
+    return False
 
 
 # --- editing and deleting ---------------------------------------------------------------

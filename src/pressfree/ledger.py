@@ -315,13 +315,19 @@ def record_release(session: Session, pid: int, day: date, outcome: str) -> None:
     rebuild(session, {pid})
 
 
-def release(session: Session, person: str, on: str, outcome: str = "released") -> CustodyRecord:
-    """Close the person's open custody period (a later detention then opens the next)."""
+def release(session: Session, person: str, on: str, outcome: str = "released",
+            incident: str | None = None) -> CustodyRecord:
+    """Close the person's open custody period (a later detention then opens the next). With
+    an incident, the person is the one it names so (unnamed people have only that)."""
     day = dates.parse_day(on, "--date")
     checked_outcome(outcome)
     from pressfree import identity
 
-    pid = identity.existing(session, "person", person, "person")
+    if incident is None and identity.is_placeholder(session, person or ""):
+        raise InvalidValue("person", person, "names nobody in particular: give --incident, "
+                                             "the detention that named them")
+    pid = identity.existing(session, "person", person, "person") if incident is None \
+        else identity.named_by(session, person, incident)
     period = session.execute(select(CustodyPeriod).where(
         CustodyPeriod.person_id == pid, CustodyPeriod.released_on.is_(None))).scalars().first()
     if period is None:

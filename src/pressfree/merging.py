@@ -39,11 +39,19 @@ def merge_incidents(session: Session, keep_text: str, drop_text: str) -> Merged:
         raise InvalidValue("DROP", drop_text, "is the incident to keep: give two incidents")
     kept_before = incidents.get(session, keep.public_id)
     dropped = incidents.get(session, drop.public_id)
+    if keep.first_day > drop.last_day or drop.first_day > keep.last_day:
+        # one event happens once: the kept date would move the other's custody and releases
+        raise InvalidValue("DROP", drop_text, f"is dated {dropped.date}, {keep.public_id[:8]} "
+                                              f"{kept_before.date}: dates that do not overlap "
+                                              "are not one event (edit a date first if one "
+                                              "is wrong)")
+    redirected = list(session.execute(select(MergedIncident.public_id).where(
+        MergedIncident.incident_id == drop.id)).scalars())
     moved_designations = list(session.execute(select(Designation.public_id).where(
         Designation.incident_id == drop.id)).scalars())
     snapshot = {**dropped.to_dict(), "import": drop.import_id,
                 "opens_custody": drop.opens_custody, "designations": moved_designations,
-                "merged_into": keep.public_id}
+                "merged_into": keep.public_id, "redirected": redirected}
     kept_opening = keep.opens_custody
     with history.as_one(session):
         changes = {name: getattr(dropped, name) for name in incidents.LISTS}
@@ -85,7 +93,15 @@ def merge_incidents(session: Session, keep_text: str, drop_text: str) -> Merged:
                   "opens_custody": keep.opens_custody}
     history.record(session, "incident", drop.public_id, snapshot, None)
     revision = history.record(session, "incident", keep.public_id, kept_before, kept_after)
+    _mark(session, "incident", keep.public_id, drop.public_id)
     return Merged("incident", keep.public_id, drop.public_id, revision.id)
+
+
+def _mark(session: Session, noun: str, kept: str, dropped: str) -> None:
+    """The merge as a record of its own in the history (type "merge", id: the change), so
+    that its undo can be told apart from later changes."""
+    history.record(session, "merge", session.info["change_id"], None,
+                   {"kind": noun, "kept": kept, "dropped": dropped})
 
 
 def _undo_incidents(session: Session, rows: list[Revision]) -> None:
@@ -99,6 +115,9 @@ def _undo_incidents(session: Session, rows: list[Revision]) -> None:
             MergedIncident.public_id == gone.record_id))
         undo.put_back(session, gone.record_id, state, present=False)
         drop = incidents.find(session, gone.record_id)
+        session.execute(update(MergedIncident).where(
+            MergedIncident.public_id.in_(gone.before.get("redirected") or []))
+            .values(incident_id=drop.id))
         session.execute(update(Designation).where(
             Designation.public_id.in_(gone.before.get("designations") or []))
             .values(incident_id=drop.id))
@@ -203,6 +222,7 @@ def merge_named(session: Session, noun: str, keep_name: str, drop_name: str) -> 
     history.record(session, noun, dropped["name"], dropped, None)
     revision = history.record(session, noun, keep.name, kept_before,
                               _state(session, kind, keep_id))
+    _mark(session, noun, keep.name, dropped["name"])
     return Merged(noun, keep.name, dropped["name"], revision.id)
 
 
@@ -284,16 +304,25 @@ def _incident_ids(session: Session, public_ids: list[str]) -> dict[str, int]:
 def undo(session: Session, text: str) -> Merged:
     """Take back the merge a revision belongs to: refused when either record changed since."""
     revision = history.get(session, text, "REV")
-    rows = session.execute(select(Revision).where(Revision.change_id == revision.change_id)
+    change = revision.change_id
+    rows = session.execute(select(Revision).where(Revision.change_id == change,
+                                                  Revision.record_type != "merge")
                            .order_by(Revision.id)).scalars().all()
-    if not revision.verb.startswith("merge ") or revision.verb == "merge undo" or \
-            len(rows) != 2 or not any(r.after is None for r in rows):
+    marks = _merge_marks(session)
+    if change not in marks:
         raise InvalidValue("REV", text, "is not a revision of a merge (see `pressfree "
                                         "history`)")
+    if marks[change] is not None:
+        raise Conflict(f"REV: that merge was undone already (revision {marks[change]})")
+    # later changes to either record stop the undo, except merges since undone (and undos)
+    settled = {c for c, undone in marks.items() if undone is not None}
+    settled |= set(session.execute(select(Revision.change_id).where(
+        Revision.record_type == "merge", Revision.after.is_(None))).scalars())
     for row in rows:
         later = session.execute(select(Revision.id).where(
             Revision.record_type == row.record_type, Revision.record_id == row.record_id,
-            Revision.id > row.id)).first()
+            Revision.id > row.id, Revision.change_id.not_in(settled))
+            .order_by(Revision.id)).first()
         if later:
             raise Conflict(f"REV: {row.record_type} {row.record_id} changed after the merge "
                            f"(revision {later[0]}): undo or restore that first")
@@ -304,5 +333,18 @@ def undo(session: Session, text: str) -> Merged:
         _undo_named(session, noun, rows)
     kept = next(r for r in rows if r.after is not None)
     gone = next(r for r in rows if r.after is None)
+    mark = session.execute(select(Revision).where(Revision.change_id == change,
+                                                  Revision.record_type == "merge")).scalar_one()
+    history.record(session, "merge", change, mark.after, None)
     return Merged(noun, kept.record_id, gone.record_id, revision.id)
+
+
+def _merge_marks(session: Session) -> dict[str, int | None]:
+    """Every merge's change id, with the revision that undid it (None while it stands)."""
+    marks: dict[str, int | None] = {}
+    for record_id, after, rev in session.execute(
+            select(Revision.record_id, Revision.after, Revision.id)
+            .where(Revision.record_type == "merge").order_by(Revision.id)):
+        marks[record_id] = None if after is not None else rev
+    return marks
 

@@ -143,9 +143,12 @@ class Outlet(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
     type: str = Field(default="outlet", max_length=16)
-    # Added by schema 6: names.name_key and names.sound_key of the name.
+    # Added by schema 6: names.name_key and names.sound_key of the name; an outlet named by
+    # a placeholder ("Freelance") is nobody's newsroom: never "most targeted", never a
+    # reason for a likely duplicate.
     name_key: str = Field(default="", index=True)
     sound_key: str = Field(default="", index=True)
+    placeholder: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class Person(SQLModel, table=True):

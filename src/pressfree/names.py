@@ -30,20 +30,30 @@ VOWELS = set("aeiou")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
+def _visible(text: str) -> str:
+    """NFKC, without invisible format characters (zero-width spaces, joiners, marks of
+    direction) that a copy from a web page can carry."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text)
+                   if unicodedata.category(c) != "Cf")
+
+
 def name_key(text: str) -> str:
-    """A name as typed, without the differences nobody means: case, Unicode forms, spaces."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    """A name as typed, without the differences nobody means: case, Unicode forms, spaces,
+    invisible characters."""
+    return " ".join(_visible(text).casefold().split())
 
 
 def _latin(text: str) -> str:
     from anyascii import anyascii
 
-    return anyascii(unicodedata.normalize("NFKC", text)).lower()
+    return anyascii(_visible(text)).lower()
 
 
 def fold(text: str) -> str:
-    """Plain Latin words: "Ігар Лосік, «Белсат»" -> "igar losik belsat"."""
-    return " ".join(_NOT_WORD.sub(" ", _latin(text)).split())
+    """Plain Latin words: "Ігар Лосік, «Белсат»" -> "igar losik belsat"; a word in łacinka
+    as the Cyrillic romanisation writes it ("Žuk" -> "zhuk", as "Жук")."""
+    words = [_lacinka(w) for w in _visible(text).split()]
+    return " ".join(_NOT_WORD.sub(" ", _latin(" ".join(words))).split())
 
 
 def words(text: str) -> list[str]:
@@ -51,7 +61,8 @@ def words(text: str) -> list[str]:
 
 
 def _lacinka(text: str) -> str:
-    """A name in łacinka, written as its Cyrillic romanisation would write it."""
+    """Text in łacinka (it has one of its marked letters), written as the Cyrillic
+    romanisation would write it: "Śviatłana Cichanoŭskaja" -> "svyatlana tsikhanouskaya"."""
     lowered = unicodedata.normalize("NFC", text.casefold())
     if not LACINKA_MARKS & set(lowered):
         return text
@@ -59,7 +70,11 @@ def _lacinka(text: str) -> str:
     lowered = re.sub(r"c(?!h)", "ts", lowered)
     for letter, spelled in sorted(LACINKA.items(), key=lambda item: -len(item[0])):
         lowered = lowered.replace(letter, spelled)
-    return lowered
+    # softness: "ie" is е, "ia", "iu", "io" are я, ю, ё after a consonant; j is й or its
+    # start ("ja" is я)
+    lowered = re.sub(r"(?<=[bcdfghklmnprstvzž])ie", "e", lowered)
+    lowered = re.sub(r"(?<=[bcdfghklmnprstvzž])i(?=[aou])", "y", lowered)
+    return lowered.replace("j", "y")
 
 
 def sound(word: str) -> str:

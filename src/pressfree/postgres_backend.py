@@ -62,6 +62,7 @@ def search_ids(terms):
 
     from pressfree.models import IncidentSearch
 
-    query = " & ".join(f"({t.word}:*A | {t.sound}:B)" for t in terms)
+    query = " & ".join(f"({t.word}:*A" + (f" | {t.sound}:B" if t.sound else "") + ")"
+                       for t in terms)
     return select(IncidentSearch.incident_id).where(text(
         f"{SEARCH_VECTOR} @@ to_tsquery('simple'::regconfig, :query)").bindparams(query=query))

@@ -23,12 +23,15 @@ from pressfree.models import (Incident, IncidentJournalist, IncidentOutlet, Inci
 
 CHUNK = 500
 MAX_TERMS = 16  # words in a query: more would only slow the index down
+# A sound key shorter than this ("Zhuk": "zk") says too little: such a word matches as a
+# word only.
+MIN_SOUND = 3
 
 
 @dataclass(frozen=True)
 class Term:
     word: str   # folded: matched as the start of a word
-    sound: str  # names.sound: matched as a whole sound key of a name
+    sound: str  # names.sound: matched as a whole sound key of a name ("" for none)
 
 
 def terms(text: str, field: str = "search") -> list[Term]:
@@ -39,7 +42,8 @@ def terms(text: str, field: str = "search") -> list[Term]:
     if len(words) > MAX_TERMS:
         raise InvalidValue(field, text, f"has {len(words)} words: search for at most "
                                         f"{MAX_TERMS}")
-    return [Term(w, names.sound(w)) for w in words]
+    sounds = [names.sound(w) for w in words]
+    return [Term(w, s if len(s) >= MIN_SOUND else "") for w, s in zip(words, sounds)]
 
 
 def document(texts: Iterable[str | None], name_list: Iterable[str]) -> tuple[str, str]:
@@ -128,7 +132,7 @@ def score(query_terms: list[Term], words: str, sounds: str) -> int:
             total += 3
         elif any(w.startswith(term.word) for w in word_set):
             total += 2
-        elif term.sound in sound_set:
+        elif term.sound and term.sound in sound_set:
             total += 1
     return total
 
@@ -153,6 +157,6 @@ def highlighter(query_terms: list[Term]):
         if not folded:
             return False
         parts = folded.split()
-        return any(p.startswith(t.word) or names.sound(p) == t.sound
+        return any(p.startswith(t.word) or (t.sound and names.sound(p) == t.sound)
                    for p in parts for t in query_terms)
     return matched

@@ -145,6 +145,8 @@ def search_ids(terms):
     plain words of [a-z0-9] (search.terms), quoted, so nothing in them is query syntax."""
     from sqlalchemy import column, select, table, text
 
-    query = " AND ".join(f'({{words}}: "{t.word}"* OR {{sounds}}: "{t.sound}")' for t in terms)
+    query = " AND ".join(f'({{words}}: "{t.word}"*' + (f' OR {{sounds}}: "{t.sound}"'
+                                                         if t.sound else "") + ")"
+                         for t in terms)
     fts = table("incident_fts", column("rowid"))
     return select(fts.c.rowid).where(text("incident_fts MATCH :query").bindparams(query=query))

@@ -131,7 +131,7 @@ def _imprecise(session: Session, period: dates.PartialDate, country: str | None)
 
 def _top(session: Session, link, target, key, where) -> list[dict]:
     count = func.count().label("n")
-    named = (target.placeholder.is_(False),) if target is Person else ()  # unnamed: nobody
+    named = (target.placeholder.is_(False),)  # placeholder names name nobody
     query = (select(target.name, count).join(link, getattr(link, key) == target.id)
              .join(Incident, Incident.id == link.incident_id).where(where, *named)
              .group_by(target.id, target.name).order_by(count.desc(), target.name).limit(TOP))
@@ -142,7 +142,7 @@ def _places(session: Session, where) -> tuple[list[dict], list[dict]]:
     count = func.count().label("n")
     by_country = session.execute(select(Incident.country, count).where(where)
                                  .group_by(Incident.country)
-                                 .order_by(count.desc(), Incident.country)).all()
+                                 .order_by(count.desc(), Incident.country.nulls_last())).all()
     by_city = session.execute(select(Incident.country, Incident.city, count)
                               .where(where, Incident.city.is_not(None))
                               .group_by(Incident.country, Incident.city)

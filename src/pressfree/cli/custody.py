@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -17,11 +17,16 @@ CUSTODY_TABLE_COLUMNS = [("person", "Journalist"), ("since", "Held since"),
 
 
 def release(ctx: typer.Context,
-            person: Annotated[str, typer.Argument(help="The journalist's name, exactly.")],
+            person: Annotated[str, typer.Argument(
+                help="The journalist's name or alias, in any case.")],
             date: Annotated[str, typer.Option("--date", "-d", help="Day of release.")],
             outcome: Annotated[str, typer.Option(
                 "--outcome", help="released, sentence-served, house-arrest, exchanged or "
-                                  "other.")] = "released") -> None:
+                                  "other.")] = "released",
+            incident: Annotated[Optional[str], typer.Option(
+                "--incident", help="The detention that named them: needed for someone "
+                                   "known only by a placeholder (\"unknown\").")] = None
+            ) -> None:
     """Close a journalist's open custody period.
 
     Example: [bold]pressfree release "Ihar Losik" --date 2021-08-02 --outcome released[/]
@@ -29,7 +34,7 @@ def release(ctx: typer.Context,
     from pressfree import ledger
 
     with writing(ctx) as session:
-        record = ledger.release(session, person, date, outcome)
+        record = ledger.release(session, person, date, outcome, incident=incident)
     note(f"{record.person}: held since {record.since}, {record.outcome} on "
          f"{record.released_on} ({record.days_held} days).")
 

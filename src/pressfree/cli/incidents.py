@@ -161,6 +161,9 @@ def search(ctx: typer.Context, text: Annotated[str, typer.Argument(
 
     Example: [bold]pressfree search "Ihar Losik" --year 2021[/]
     """
+    from pressfree import search as searching
+
+    searching.terms(text, "TEXT")  # a query with nothing to search is said of TEXT
     _listing(ctx, o.incident_filter(month, year, start, end, kind, country, journalist,
                                     outlet, publisher, status, tag, limit, text), fmt)
 

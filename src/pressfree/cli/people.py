@@ -71,8 +71,8 @@ def _alias(ctx: typer.Context, kind: str, name: str, alias: str) -> None:
     from pressfree import identity
 
     with writing(ctx) as session:
-        aliases = identity.add_alias(session, kind, name, alias)
-    note(f"{name} is also written: {'; '.join(aliases)}.")
+        named, aliases = identity.add_alias(session, kind, name, alias)
+    note(f"{named} is also written: {'; '.join(aliases)}.")
 
 
 @app.command("alias")
@@ -131,6 +131,21 @@ def add_placeholder(ctx: typer.Context, name: Annotated[str, typer.Argument(
     with writing(ctx) as session:
         identity.add_placeholder(session, name)
     note(f"{name!r} is a placeholder name: each mention is an unnamed person of its own.")
+
+
+@placeholders_app.command("remove")
+def remove_placeholder(ctx: typer.Context, name: Annotated[str, typer.Argument(
+        help="A placeholder name.")]) -> None:
+    """Make a placeholder name a name again: incidents recorded from now on that give it
+    name one person (unnamed people already recorded stay so).
+
+    Example: [bold]pressfree journalists placeholders remove "independent"[/]
+    """
+    from pressfree import identity
+
+    with writing(ctx) as session:
+        identity.remove_placeholder(session, name)
+    note(f"{name!r} is no longer a placeholder name.")
 
 
 def register(root: typer.Typer) -> None:

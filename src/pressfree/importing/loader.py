@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from sqlalchemy import func, insert, select, true
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -19,7 +19,7 @@ from pressfree.importing.mapping import Mapping
 from pressfree.importing.matching import Matcher
 from pressfree.models import (ImportedFile, Incident, IncidentJournalist, IncidentKind,
                               IncidentOutlet, IncidentSource, IncidentTag, Kind, Outlet,
-                              OutletAlias, Person, PersonAlias, Source, utcnow)
+                              Person, Source, utcnow)
 
 BATCH = 5000
 CHUNK = 2000  # values per IN (...): under SQLite's and PostgreSQL's parameter limits
@@ -101,8 +101,11 @@ class _Names:
             if creating:
                 table = self._model(kind).__table__
                 ids = self.backend.reserve_ids(self.connection, table, len(creating))
-                self.connection.execute(insert(table), [dict(self._row(kind, k), id=i)
-                                                        for k, i in zip(creating, ids)])
+                rows = [dict(self._row(kind, k), id=i) for k, i in zip(creating, ids)]
+                if kind == "outlet":
+                    for row in rows:
+                        row["placeholder"] = self.is_unnamed(row["name"])
+                self.connection.execute(insert(table), rows)
                 made = dict(zip(creating, ids))
                 for k in missing:
                     found[k] = made[first[same(k)]]
@@ -122,40 +125,15 @@ class _Names:
             return {"name": key, "at_risk": False, "pseudonym": None, "outlet_id": None,
                     "placeholder": False, **identity.keys(key)}
         if kind == "outlet":
-            return {"name": key, "type": "outlet", **identity.keys(key)}
+            return {"name": key, "type": "outlet", "placeholder": False, **identity.keys(key)}
         return {"url": key[0], "title": key[1], "publisher": key[2], "published": key[3]}
-
-    def _named(self, kind: str, chunk: list[str]) -> dict:
-        """Ids of names as identity.find finds them: the name, the name in another case,
-        an alias."""
-        model = self._model(kind)
-        alias, owner = (PersonAlias, PersonAlias.person_id) if kind == "person" \
-            else (OutletAlias, OutletAlias.outlet_id)
-        named = model.placeholder.is_(False) if kind == "person" else true()
-        found = dict(self.connection.execute(select(model.name, model.id).where(
-            model.name.in_(chunk), named)).all())
-        by_key: dict = {}
-        for name in chunk:
-            if name not in found:
-                by_key.setdefault(name_keys.name_key(name), []).append(name)
-        if by_key:
-            keyed = dict(self.connection.execute(
-                select(model.name_key, func.min(model.id))
-                .where(model.name_key.in_(list(by_key)), named)
-                .group_by(model.name_key)).all())
-            keyed.update({k: i for k, i in self.connection.execute(
-                select(alias.name_key, owner).where(alias.name_key.in_(list(by_key))))
-                if k not in keyed})
-            found.update({n: keyed[k] for k, group in by_key.items() if k in keyed
-                          for n in group})
-        return found
 
     def _select(self, kind: str, keys: list) -> dict:
         found: dict = {}
         for start in range(0, len(keys), CHUNK):
             chunk = keys[start:start + CHUNK]
             if kind in ("person", "outlet"):
-                found.update(self._named(kind, chunk))
+                found.update(identity.find_all(self.connection, kind, chunk))
             elif kind == "url":
                 by_url = {k[0]: k for k in chunk}
                 rows = self.connection.execute(select(Source.url, Source.id)
@@ -294,53 +272,77 @@ def _create_kinds(session, converter: Converter, kinds: dict, report: ImportRepo
 
 
 def _existing(connection, pending: list, dataset: str) -> tuple[set, set]:
-    """Public ids, and (dataset, external id) pairs, of the batch already stored."""
+    """Public ids, and (dataset, external id) pairs, of the batch already stored (as
+    incidents, or merged into others)."""
+    from pressfree.models import MergedIncident
+
     public = [p.public_id for _, p in pending if p.public_id]
     have_public: set = set()
-    for start in range(0, len(public), CHUNK):
-        have_public.update(connection.execute(select(Incident.public_id).where(
-            Incident.public_id.in_(public[start:start + CHUNK]))).scalars())
     have_external: set = set()
     owners: dict = {}
     for _, p in pending:
         if p.external_id:
             owners.setdefault(_dataset(p, dataset), []).append(p.external_id)
-    for owner, ids in owners.items():
-        for start in range(0, len(ids), CHUNK):
-            have_external.update((owner, e) for e in connection.execute(
-                select(Incident.external_id).where(
-                    Incident.dataset.is_(None) if owner is None else Incident.dataset == owner,
-                    Incident.external_id.in_(ids[start:start + CHUNK]))).scalars())
+    for model in (Incident, MergedIncident):
+        for start in range(0, len(public), CHUNK):
+            have_public.update(connection.execute(select(model.public_id).where(
+                model.public_id.in_(public[start:start + CHUNK]))).scalars())
+        for owner, ids in owners.items():
+            for start in range(0, len(ids), CHUNK):
+                have_external.update((owner, e) for e in connection.execute(
+                    select(model.external_id).where(
+                        model.dataset.is_(None) if owner is None else model.dataset == owner,
+                        model.external_id.in_(ids[start:start + CHUNK]))).scalars())
     return have_public, have_external
 
 
 def _unmatched(connection, pending: list, report: ImportReport, matcher: Matcher,
-               dataset: str) -> list:
-    """The batch without its id-less rows that match stored incidents (matching.py): those
-    already stored are counted, those changed are kept for _changes."""
-    idless = [(index, parsed, matching.content_hash(parsed), matching.identity_hash(parsed))
-              for index, (_, parsed) in enumerate(pending)
-              if not (parsed.public_id or parsed.external_id)]
-    if not idless:
+               dataset: str, have_external: set) -> list:
+    """The batch without the rows that match stored incidents by content (matching.py):
+    rows without ids, and rows whose id is new but whose incident was stored from an export
+    without ids (it takes their id). Those already stored are counted, those changed kept
+    for _changes."""
+    groups: dict = {}
+    asked: set = set()
+    for index, (_, parsed) in enumerate(pending):
+        owner = _dataset(parsed, dataset)
+        key = (owner, parsed.external_id)
+        if parsed.public_id or key in have_external or (parsed.external_id and key in asked):
+            continue
+        asked.add(key)
+        groups.setdefault((owner, bool(parsed.external_id)), []).append(
+            (index, parsed, matching.content_hash(parsed), matching.identity_hash(parsed)))
+    if not groups:
         return pending
-    by_dataset: dict = {}
-    for row in idless:
-        by_dataset.setdefault(_dataset(row[1], dataset), []).append(row)
     found = matching.Matched()
-    for owner, rows in by_dataset.items():
-        matcher.match(rows, owner, found)
+    for (owner, with_id), rows in groups.items():
+        matcher.match(rows, owner, found, idless=with_id)
     if not (found.stored or found.changed):
         return pending
+    matched = {**found.stored, **found.changed}
+    adopted = {matched[i]: pending[i][1] for i in matched if pending[i][1].external_id}
+    _adopt_ids(connection, {i: p.external_id for i, p in adopted.items()})
+    # a later row of the batch with the same id is then already present
+    have_external.update((_dataset(p, dataset), p.external_id) for p in adopted.values())
     report.already_present += len(found.stored)
     public = dict(connection.execute(select(Incident.id, Incident.public_id).where(
         Incident.id.in_(list(found.changed.values())))).all()) if found.changed else {}
-    by_index = {index: (content, identity) for index, _, content, identity in idless}
+    hashes = {index: (content, identity) for rows in groups.values()
+              for index, _, content, identity in rows}
     for index, incident_id in found.changed.items():
         number, parsed = pending[index]
-        report.changed.append(Change(number, public[incident_id], [], parsed,
-                                     by_index[index]))
-    return [row for index, row in enumerate(pending)
-            if index not in found.stored and index not in found.changed]
+        report.changed.append(Change(number, public[incident_id], [], parsed, hashes[index]))
+    return [row for index, row in enumerate(pending) if index not in matched]
+
+
+def _adopt_ids(connection, ids: dict[int, str]) -> None:
+    """Stored incidents that a row with an id matched take that id, so that later exports
+    find them by it."""
+    from sqlalchemy import update
+
+    for incident_id, external_id in ids.items():
+        connection.execute(update(Incident).where(Incident.id == incident_id)
+                           .values(external_id=external_id))
 
 
 def _dataset(parsed: ParsedRow, dataset: str) -> str | None:
@@ -380,7 +382,7 @@ def _write(connection, backend, pending: list, kinds: dict, names: _Names, datas
     if not pending:
         return
     have_public, have_external = _existing(connection, pending, dataset)
-    pending = _unmatched(connection, pending, report, matcher, dataset)
+    pending = _unmatched(connection, pending, report, matcher, dataset, have_external)
     fresh: list[ParsedRow] = []
     for _, parsed in pending:
         key_public = parsed.public_id

@@ -63,22 +63,27 @@ class Matcher:
         self.connection = connection
         self.claimed: set[int] = set()  # stored incidents that already answered for a row
 
-    def _stored(self, column, hashes: list[str], dataset: str | None) -> dict[str, list[int]]:
+    def _stored(self, column, hashes: list[str], dataset: str | None,
+                idless: bool) -> dict[str, list[int]]:
         found: dict[str, list[int]] = {}
-        where = Incident.dataset.is_(None) if dataset is None else Incident.dataset == dataset
+        where = [Incident.dataset.is_(None) if dataset is None else Incident.dataset == dataset]
+        if idless:  # a row with an id of its own may only be one stored without any
+            where.append(Incident.external_id.is_(None))
         for start in range(0, len(hashes), CHUNK):
             for incident_id, value in self.connection.execute(
-                    select(Incident.id, column).where(where, column.in_(
+                    select(Incident.id, column).where(*where, column.in_(
                         hashes[start:start + CHUNK])).order_by(Incident.id)):
                 if incident_id not in self.claimed:
                     found.setdefault(value, []).append(incident_id)
         return found
 
     def match(self, rows: list[tuple[int, ParsedRow, str, str]], dataset: str | None,
-              result: Matched) -> None:
-        """rows: (index, row, content hash, identity hash) of a batch's id-less rows of one
-        dataset; what they match is added to result."""
-        by_content = self._stored(Incident.content_hash, list({r[2] for r in rows}), dataset)
+              result: Matched, idless: bool = False) -> None:
+        """rows: (index, row, content hash, identity hash) of a batch's rows of one dataset,
+        all without ids or all with ids not stored (idless: match only incidents stored
+        without one); what they match is added to result."""
+        by_content = self._stored(Incident.content_hash, list({r[2] for r in rows}), dataset,
+                                  idless)
         rest = []
         for index, row, content, identity in rows:
             candidates = by_content.get(content)
@@ -90,7 +95,8 @@ class Matcher:
                 rest.append((index, identity, row.summary))
         if not rest:
             return
-        by_identity = self._stored(Incident.identity_hash, list({r[1] for r in rest}), dataset)
+        by_identity = self._stored(Incident.identity_hash, list({r[1] for r in rest}), dataset,
+                                   idless)
         wanted = Counter(identity for _, identity, _ in rest)
         summaries = self._summaries([i for ids in by_identity.values() for i in ids])
         for index, identity, summary in rest:

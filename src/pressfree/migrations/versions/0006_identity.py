@@ -4,7 +4,8 @@
   key (names.sound_key: spellings across scripts meet), both indexed; aliases get tables.
 - Placeholder names ("[full name unavailable]") name nobody: the one person each such name
   was becomes one unnamed person per incident (with the custody periods that incident
-  opened), and a person's name is unique only among real names.
+  opened), and a person's name is unique only among real names. An outlet named by one
+  ("Freelance") is marked, and never counted as a target.
 - incident_search holds every incident's words in plain Latin and its names' sound keys,
   indexed by FTS5 on SQLite (kept in step by triggers) and by a GIN index on PostgreSQL;
   it is built here for every stored incident.
@@ -17,6 +18,8 @@ Revision ID: 0006_identity
 Revises: 0005_history
 """
 
+import re
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -25,8 +28,13 @@ down_revision = "0005_history"
 branch_labels = None
 depends_on = None
 
+# Names that name nobody. "Freelance" and "independent" stand where an outlet would be.
 PLACEHOLDERS = ("[full name unavailable]", "unknown", "anonymous", "unnamed", "name withheld",
-                "unidentified", "неизвестный", "невядомы", "аноним")
+                "unidentified", "freelance", "independent", "неизвестный", "невядомы",
+                "аноним")
+
+
+BRACKETED = re.compile(r"\[([^\]]*)\]")  # "Ahmad [full name unavailable]"
 
 
 def _keys(batch) -> None:
@@ -64,6 +72,8 @@ def upgrade() -> None:
                                    server_default=sa.false()))
     with op.batch_alter_table("outlet") as batch:
         _keys(batch)
+        batch.add_column(sa.Column("placeholder", sa.Boolean, nullable=False,
+                                   server_default=sa.false()))
     for table in ("person", "outlet"):
         op.create_index(f"ix_{table}_name_key", table, ["name_key"])
         op.create_index(f"ix_{table}_sound_key", table, ["sound_key"])
@@ -129,8 +139,17 @@ def _fill_keys(bind, names) -> None:
 def _split_placeholders(bind, names) -> None:
     """One unnamed person per incident for every person whose name is a placeholder."""
     keys = {names.fold(n) for n in PLACEHOLDERS}
+
+    def unnamed(name: str) -> bool:
+        return names.fold(name) in keys or any(names.fold(part) in keys
+                                               for part in BRACKETED.findall(name))
+
+    for outlet_id, name in bind.execute(sa.text("SELECT id, name FROM outlet")).all():
+        if unnamed(name):  # "Freelance" is nobody's newsroom: kept, never "most targeted"
+            bind.execute(sa.text("UPDATE outlet SET placeholder = :t WHERE id = :i"),
+                         {"t": True, "i": outlet_id})
     people = [(i, n) for i, n in bind.execute(sa.text("SELECT id, name FROM person"))
-              if names.fold(n) in keys]
+              if unnamed(n)]
     for person_id, name in people:
         bind.execute(sa.text("UPDATE person SET placeholder = :t WHERE id = :i"),
                      {"t": True, "i": person_id})
