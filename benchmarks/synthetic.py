@@ -10,6 +10,16 @@ from sqlalchemy import insert, select
 
 START, DAYS = date(2000, 1, 1), 25 * 365
 COUNTRIES = ["BY", "RU", "UA", "TR", "IR", "CN", "US", "MX", "IN", "AZ"]
+# 20,000 journalists named as people are: 100 first names, 200 surnames, so that a first
+# name is shared by 200 people and a surname by 100, and a whole name is one person's.
+FIRST = [f"{a}{b}" for a in ("Ih", "An", "Al", "Dz", "Ka", "Mi", "Ol", "Se", "Ta", "Ju")
+         for b in ("ar", "drei", "es", "mitry", "tsia", "khail", "lga", "rhei", "nia", "lia")]
+LAST = [f"{a}{b}{c}" for a in ("Lo", "Bi", "Ka", "Ma", "Sa", "Ts", "Zu", "Pa", "Ko", "Ha")
+        for b in ("s", "l", "r", "v", "t") for c in ("ik", "enka", "ovich", "ski")]
+
+
+def journalist(number: int) -> str:
+    return f"{FIRST[number % len(FIRST)]} {LAST[number // len(FIRST)]}"
 CITIES = [f"City {i}" for i in range(30)]
 
 
@@ -51,9 +61,8 @@ def build(location: str, n: int, seed: int = 7, batch: int = 20_000) -> None:
         kind_ids = list(session.execute(select(Kind.id).order_by(Kind.id)).scalars())
         session.execute(insert(Outlet), [{"id": i + 1, "name": f"Outlet {i}", "type": "outlet",
                                           **identity.keys(f"Outlet {i}")} for i in range(2000)])
-        session.execute(insert(Person), [{"id": i + 1, "name": f"Journalist {i}",
-                                          "at_risk": False,
-                                          **identity.keys(f"Journalist {i}")}
+        session.execute(insert(Person), [{"id": i + 1, "name": journalist(i),
+                                          "at_risk": False, **identity.keys(journalist(i))}
                                          for i in range(20000)])
         rows, kinds, outlets, people, found = [], [], [], [], []
         next_id = 1
@@ -66,7 +75,7 @@ def build(location: str, n: int, seed: int = 7, batch: int = 20_000) -> None:
                 named.append(f"Outlet {outlet}")
             if person is not None:
                 people.append({"incident_id": next_id, "person_id": person + 1})
-                named.append(f"Journalist {person}")
+                named.append(journalist(person))
             # the search index, as search.refresh would write it
             words, sounds = search.document([row["summary"], row["city"]], named)
             found.append({"incident_id": next_id, "words": words, "sounds": sounds})

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlmodel import Session
 
 from pressfree import dates, identity
@@ -68,9 +68,10 @@ def candidates(session: Session, draft: IncidentIn) -> list[Candidate]:
     if not linked:
         return []
     found: dict[int, list[str]] = defaultdict(list)
+    # driven by the few incidents the targets name, each checked by its own index rows
     conditions = [Incident.first_day <= draft.date.last, Incident.last_day >= draft.date.first,
-                  Incident.id.in_(select(IncidentKind.incident_id).where(
-                      IncidentKind.kind_id.in_(kind_ids)))]
+                  exists().where(IncidentKind.incident_id == Incident.id,
+                                 IncidentKind.kind_id.in_(kind_ids))]
     if draft.country:
         conditions.append(Incident.country == draft.country)
     for query, reason in zip(linked, reasons_by_query):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Optional
 
 from sqlalchemy import and_, delete, exists, insert, select
@@ -200,18 +200,43 @@ def list_incidents(session: Session, filters: IncidentFilter) -> list[IncidentRe
     """Matching incidents, newest first; with search words, the best match first."""
     if filters.search is None:
         return records(session, session.execute(filtered(filters, session)).scalars().all())
-    from dataclasses import replace
-
     query_terms = search.terms(filters.search, "--search")
     filtered(filters, session)  # checks every filter, --limit included
-    found = session.execute(filtered(replace(filters, limit=None), session)
-                            .with_only_columns(Incident.id)).scalars().all()
-    order = search.ranked(session, list(found), query_terms)
+    found = _searched(session, filters, query_terms)
+    order = search.ranked(session, found, query_terms)
     if filters.limit is not None:
         order = order[:filters.limit]
     rows = {i.id: i for start in range(0, len(order), CHUNK) for i in session.execute(
         select(Incident).where(Incident.id.in_(order[start:start + CHUNK]))).scalars()}
     return records(session, [rows[i] for i in order])
+
+
+SEARCH_FIRST = 20_000  # matches up to which the search index leads, and the filters follow
+
+
+def _searched(session: Session, filters: IncidentFilter, query_terms) -> list[int]:
+    """Ids of the incidents matching the words and the filters, newest first. When the
+    words match few incidents, those are found first and the filters checked on them (a
+    name in a million incidents); when they match many, the filters lead (a period's index
+    range) and the words are checked on what they select."""
+    from dataclasses import replace
+
+    matches = session.execute(search.matching(session, query_terms)
+                              .limit(SEARCH_FIRST + 1)).scalars().all()
+    rest = replace(filters, search=None, limit=None)
+    columns = (Incident.id, Incident.first_day, Incident.last_day, Incident.created_at,
+               Incident.public_id)
+    if len(matches) > SEARCH_FIRST:
+        return list(session.execute(filtered(replace(filters, limit=None), session)
+                                    .with_only_columns(Incident.id)).scalars())
+    rows = []
+    for start in range(0, len(matches), CHUNK):
+        rows += session.execute(filtered(rest, session).with_only_columns(*columns).where(
+            Incident.id.in_(matches[start:start + CHUNK]))).all()
+    # the order `filtered` gives: newest first, ties by what an export carries
+    rows.sort(key=lambda r: r.public_id)
+    rows.sort(key=lambda r: (r.first_day, r.last_day, r.created_at), reverse=True)
+    return [r.id for r in rows]
 
 
 def iter_incidents(session: Session, filters: IncidentFilter, batch: int = 1000):
