@@ -676,3 +676,24 @@ def test_the_same_page_under_another_spelling_is_a_likely_duplicate(cli):
             "add", "raid", "--date", "2021-07-30", "--source", url).stderr
     pairs = cli.json("duplicates")
     assert len(pairs) == 3 and all(p["reason"].startswith("same source ") for p in pairs)
+
+
+@pytest.mark.parametrize("first", [1, 3, 20_000])
+def test_every_way_of_searching_finds_the_same(cli, monkeypatch, first):
+    """The index leads when the words match few incidents; the filters lead when they match
+    many (tried here by making "many" small): the results are the same."""
+    from pressfree import incidents
+
+    added = _corpus(cli, cli_db(cli))
+    monkeypatch.setattr(incidents, "SEARCH_FIRST", first)
+    assert _ids(cli, "search", "losik") == [added["by"], added["ru"], added["latin"]]
+    assert _ids(cli, "search", "losik", "--from", "2021-07-29") == [added["by"], added["ru"]]
+    assert _ids(cli, "search", "Igor", "--month", "2021-07")[0] == added["ru"]
+    assert _ids(cli, "search", "belarusian", "--month", "2021-07") == \
+        _ids(cli, "list", "--month", "2021-07", "--search", "BELARUSIAN")
+    assert len(_ids(cli, "search", "belarusian")) == 2
+    # "baj" matches more than 3: with --from, the filters choose few and the words are
+    # checked on those
+    expected = [i["id"] for i in cli.json("list", "--from", "2021-07-29")
+                if any(src["publisher"] == "BAJ" for src in i["sources"])]
+    assert expected and _ids(cli, "search", "baj", "--from", "2021-07-29") == expected

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 from sqlalchemy import and_, delete, exists, insert, select
@@ -217,8 +217,9 @@ SEARCH_FIRST = 20_000  # matches up to which the search index leads, and the fil
 def _searched(session: Session, filters: IncidentFilter, query_terms) -> list[int]:
     """Ids of the incidents matching the words and the filters, newest first. When the
     words match few incidents, those are found first and the filters checked on them (a
-    name in a million incidents); when they match many, the filters lead (a period's index
-    range) and the words are checked on what they select."""
+    name in a million incidents); when they match many and the filters choose few (a
+    month), the words are checked on what the filters choose; when both are many, SQL
+    joins them."""
     from dataclasses import replace
 
     matches = session.execute(search.matching(session, query_terms)
@@ -227,6 +228,10 @@ def _searched(session: Session, filters: IncidentFilter, query_terms) -> list[in
     columns = (Incident.id, Incident.first_day, Incident.last_day, Incident.created_at,
                Incident.public_id)
     if len(matches) > SEARCH_FIRST:
+        chosen = session.execute(filtered(rest, session).with_only_columns(Incident.id)
+                                 .limit(SEARCH_FIRST + 1)).scalars().all()
+        if len(chosen) <= SEARCH_FIRST:  # the filters choose few: check the words on them
+            return search.among(session, chosen, query_terms)
         return list(session.execute(filtered(replace(filters, limit=None), session)
                                     .with_only_columns(Incident.id)).scalars())
     rows = []

@@ -122,6 +122,25 @@ def matching(session, query_terms: list[Term]):
     return backend.search_ids(query_terms)
 
 
+def among(session, incident_ids: list[int], query_terms: list[Term]) -> list[int]:
+    """Those of the ids (in their order) whose entries match every term, by the rule the
+    index applies (a word starting with the term, or a name sounding like it): for a few
+    incidents chosen by other filters, reading their entries beats asking the index."""
+    entries: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(incident_ids), CHUNK):
+        chunk = incident_ids[start:start + CHUNK]
+        entries.update((i, (w, s)) for i, w, s in session.execute(
+            select(IncidentSearch.incident_id, IncidentSearch.words, IncidentSearch.sounds)
+            .where(IncidentSearch.incident_id.in_(chunk))))
+    return [i for i in incident_ids if i in entries and _matches(query_terms, *entries[i])]
+
+
+def _matches(query_terms: list[Term], words: str, sounds: str) -> bool:
+    word_list, sound_set = words.split(), set(sounds.split())
+    return all(any(w.startswith(t.word) for w in word_list) or (t.sound and t.sound in sound_set)
+               for t in query_terms)
+
+
 def score(query_terms: list[Term], words: str, sounds: str) -> int:
     """How well an incident matches: a whole word beats the start of one, which beats a
     name that only sounds the same."""
