@@ -13,3 +13,13 @@ def test_the_history_benchmark_runs():
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[1].startswith("20 add commands") and lines[2].startswith("import of 500 rows")
+
+
+def test_the_identity_benchmark_runs():
+    result = subprocess.run([sys.executable, str(BENCHMARKS / "identity_scale.py"),
+                             "--small", "100", "--large", "2000", "--repeats", "1"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    rows = [line.split()[0] for line in result.stdout.splitlines()
+            if line.endswith(("ok", "MISSED"))]
+    assert rows == ["search:", "search:", "search:", "add,"]

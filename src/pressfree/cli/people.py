@@ -85,16 +85,22 @@ def alias_person(ctx: typer.Context, name: NameArg, alias: AliasArg) -> None:
     _alias(ctx, "person", name, alias)
 
 
-@outlets_app.callback()
-def list_outlets(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
-    """List outlets and organisations with their other names and incident counts."""
+def _listing(ctx: typer.Context, rows_of, columns, fmt: Format, title: str) -> None:
+    """A noun's own listing, unless one of its subcommands was asked for."""
     if ctx.invoked_subcommand:
         return
     from pressfree import identity, render
 
     with reading(ctx) as session:
-        rows = identity.list_outlets(session)
-    emit(render.listing(rows, OUTLET_COLUMNS, fmt.value, title="Outlets"))
+        rows = rows_of(identity, session)
+    emit(render.listing(rows, columns, fmt.value, title=title))
+
+
+@outlets_app.callback()
+def list_outlets(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """List outlets and organisations with their other names and incident counts."""
+    _listing(ctx, lambda identity, session: identity.list_outlets(session), OUTLET_COLUMNS,
+             fmt, "Outlets")
 
 
 @outlets_app.command("alias")
@@ -109,14 +115,9 @@ def alias_outlet(ctx: typer.Context, name: NameArg, alias: AliasArg) -> None:
 @placeholders_app.callback()
 def list_placeholders(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """List the placeholder names (matched ignoring case and punctuation)."""
-    if ctx.invoked_subcommand:
-        return
-    from pressfree import identity, render
-
-    with reading(ctx) as session:
-        rows = identity.placeholders(session)
-    emit(render.listing(rows, [("name", "Placeholder name"), ("builtin", "Built in")],
-                        fmt.value, title="Placeholder names"))
+    _listing(ctx, lambda identity, session: identity.placeholders(session),
+             [("name", "Placeholder name"), ("builtin", "Built in")], fmt,
+             "Placeholder names")
 
 
 @placeholders_app.command("add")
