@@ -402,7 +402,7 @@ def test_merges_in_a_chain_undo_in_reverse_order(cli):
     second = cli("merge", "incident", c, a)
     assert cli.json("show", b)["id"] == c
     assert cli("merge", "undo", _merge_rev(first), code=1).stderr.startswith(
-        f"Error: REV: incident {a} changed after the merge (revision ")
+        "Error: REV: a later merge stands (revision ")
     cli("merge", "undo", _merge_rev(second))
     assert cli.json("show", b)["id"] == a  # the first merge stands: b finds a again
     cli("merge", "undo", _merge_rev(first))
@@ -697,3 +697,105 @@ def test_every_way_of_searching_finds_the_same(cli, monkeypatch, first):
     expected = [i["id"] for i in cli.json("list", "--from", "2021-07-29")
                 if any(src["publisher"] == "BAJ" for src in i["sources"])]
     assert expected and _ids(cli, "search", "baj", "--from", "2021-07-29") == expected
+
+
+def test_merges_are_undone_newest_first_whatever_they_merged(cli):
+    a = cli("add", "detention", "--date", "2021-07-10", "-j", "Ігар Лосік", "--force"
+            ).stdout.strip()
+    b = cli("add", "detention", "--date", "2021-07-10", "-j", "Ihar Losik", "--force"
+            ).stdout.strip()
+    people = cli("merge", "journalist", "Ігар Лосік", "Ihar Losik")
+    both = cli("merge", "incident", a, b)
+    assert cli("merge", "undo", _merge_rev(people), code=1).stderr.startswith(
+        "Error: REV: a later merge stands (revision ")
+    cli("merge", "undo", _merge_rev(both))
+    cli("merge", "undo", _merge_rev(people))
+    assert (cli.json("show", a)["journalists"], cli.json("show", b)["journalists"]) == \
+        (["Ігар Лосік"], ["Ihar Losik"])
+
+
+def test_an_incident_merged_away_is_not_deleted_and_not_restored(cli):
+    keep = cli("add", "raid", "--date", "2021-07-30", "--force").stdout.strip()
+    drop = cli("add", "raid", "--date", "2021-07-30", "--force").stdout.strip()
+    merged = cli("merge", "incident", keep, drop)
+    assert cli.json("deleted") == []
+    assert cli("restore", drop, code=1).stderr == (
+        f"Error: id: {drop} was merged into {keep}: `pressfree merge undo "
+        f"{int(_merge_rev(merged)) - 1}` takes the merge back\n")
+
+
+def test_a_merge_undo_records_no_change_that_did_not_happen(cli):
+    keep = cli("add", "raid", "--date", "2021-07-30", "--force").stdout.strip()
+    drop = cli("add", "raid", "--date", "2021-07-30", "--force").stdout.strip()
+    cli("merge", "undo", _merge_rev(cli("merge", "incident", keep, drop)))
+    last = cli.json("history", keep)[-1]
+    assert last["verb"] == "merge undo" and "opens_custody" not in json.dumps(last["changes"])
+
+
+def test_documents_carry_merged_ids_placeholders_and_match_rows_without_ids(cli, tmp_path):
+    rows = tmp_path / "rows.csv"
+    rows.write_text("date,kinds,journalists\n2021-07-01,raid,Ann Lee\n2021-07-01,raid,Ann Lee\n"
+                    "2021-07-02,raid,Bob Roe\n", encoding="utf-8")
+    mapping = tmp_path / "rows.toml"
+    mapping.write_text('name = "tracker"\n[columns]\ndate = "date"\nkinds = "kinds"\n'
+                       'journalists = "journalists"\n', encoding="utf-8")
+    cli("import", rows, "--mapping", mapping)
+    cli("journalists", "placeholders", "add", "name withheld by request")
+    keep, drop = (cli("add", "detention", "--date", "2021-07-03", "-j", name, "--force"
+                      ).stdout.strip() for name in ("Cy Doe", "Dee Poe"))
+    cli("merge", "incident", keep, drop)
+    document = tmp_path / "all.json"
+    cli("export", "--out", document)
+    other = tmp_path / "other.db"
+    cli("--db", other, "import", rows, "--mapping", mapping)  # the same file, there too
+    said = cli("--db", other, "import", document).stderr
+    assert len(cli.json("--db", other, "list")) == 4  # 3 rows once, and the merged pair
+    assert "skipped" in said
+    assert cli.json("--db", other, "show", drop)["id"] == keep
+    assert "name withheld by request" in [p["name"] for p in cli.json(
+        "--db", other, "journalists", "placeholders")]
+
+
+def test_a_document_made_before_merges_loads_into_the_merged_database(cli, tmp_path):
+    a = cli("add", "detention", "--date", "2021-07-10", "-j", "Ігар Лосік", "--force"
+            ).stdout.strip()
+    cli("add", "detention", "--date", "2021-07-10", "-j", "Ihar Losik", "--force")
+    cli("release", "Ihar Losik", "--date", "2021-07-20")
+    before = tmp_path / "before.json"
+    cli("export", "--out", before)
+    cli("merge", "journalist", "Ігар Лосік", "Ihar Losik")
+    said = cli("import", before).stderr
+    assert "skipped" in said and len(cli.json("list")) == 2
+    assert cli.json("show", a)["journalists"] == ["Ігар Лосік"]
+
+
+def test_history_finds_a_journalist_by_any_spelling(cli):
+    cli("add", "raid", "--date", "2021-07-30", "-j", "Ігар Лосік")
+    cli("journalists", "alias", "Ігар Лосік", "Ihar Losik")
+    assert cli.json("history", "ihar losik") == cli.json("history", "Ігар Лосік") != []
+
+
+def test_different_journalists_at_one_outlet_are_not_duplicates(cli):
+    cli("add", "killing", "--date", "1993", "-j", "Ann Lee", "-o", "Ozgur Gundem")
+    second = cli("add", "killing", "--date", "1993", "-j", "Bob Roe", "-o", "Ozgur Gundem")
+    assert "possible duplicate" not in second.stderr
+    assert cli.json("duplicates") == []
+    third = cli("add", "killing", "--date", "1993", "-j", "ann lee", "-o", "Ozgur Gundem")
+    assert "possible duplicate" in third.stderr  # the same person: likely the same event
+
+
+def test_an_outlet_may_become_a_placeholder_and_stops_counting(cli):
+    cli("add", "raid", "--date", "2021-07-01", "-o", "Freelancers Inc", "--force")
+    cli("journalists", "placeholders", "add", "Freelancers Inc")
+    assert cli.json("summary", "--month", "2021-07")["top_outlets"] == []
+    cli("journalists", "placeholders", "remove", "freelancers inc")
+    assert cli.json("summary", "--month", "2021-07")["top_outlets"] == [
+        {"name": "Freelancers Inc", "incidents": 1}]
+
+
+def test_more_spellings_of_a_page_are_one_source(cli):
+    first = cli("add", "raid", "--date", "2021-07-30", "--source",
+                "https://a.example/1").stdout.strip()
+    assert f"possible duplicate of {first[:8]}" in cli(
+        "add", "raid", "--date", "2021-07-30", "--source",
+        "https://www.a.example/1?utm_medium=x&fbclid=abc").stderr

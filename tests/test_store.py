@@ -220,7 +220,7 @@ RELEASED_MIGRATIONS = {
     "0003_imports.py": "68a5260704f080316b390abb99ec7590a150ba715ca1d0bd81a1e937bfa453ea",
     "0004_rules.py": "13e5e280524d25339f55407cd7832ee13bd7a48d1d12d3d8ffd8898ffc1362ff",
     "0005_history.py": "bc3ec058923b304d8e0294deb447d37ed03be913b0166977cf7e90912b806cde",
-    "0006_identity.py": "82264fd8ed55fe524b69b5c041e94354108b9c17ba3da041cc55fa12119ea59c",
+    "0006_identity.py": "1d008444a5a1246b03d25264d2fdae233d22c01b0a2ec4a99e22b9dcbfbc07cf",
 }
 
 

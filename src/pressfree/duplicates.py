@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import exists, select
 from sqlmodel import Session
 
-from pressfree import dates, identity
+from pressfree import dates, identity, names
 from pressfree.models import (Incident, IncidentJournalist, IncidentKind, IncidentOutlet,
                               IncidentSource, Kind, Outlet, Person, Source)
 from pressfree.schemas import IncidentIn
 
 SHOWN = 5
+TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")  # parameters that name no page
 
 
 @dataclass
@@ -78,7 +79,21 @@ def candidates(session: Session, draft: IncidentIn) -> list[Candidate]:
         for incident_id in session.execute(select(Incident.id).where(
                 Incident.id.in_(query), *conditions)).scalars():
             found[incident_id].append(reason)
-    rows = session.execute(select(Incident).where(Incident.id.in_(list(found)))
+    # who the draft names: a stored person's id, and how the name sounds
+    mine = set()
+    for name in draft.journalists:
+        if not identity.is_placeholder(session, name, known):
+            person = identity.find(session, "person", name)
+            mine.update({names.sound_key(name), f"#{person}" if person else ""} - {""})
+    theirs: dict[int, set] = defaultdict(set)
+    for incident_id, person_id, sound in session.execute(select(
+            IncidentJournalist.incident_id, Person.id, Person.sound_key)
+            .join(Person, Person.id == IncidentJournalist.person_id)
+            .where(IncidentJournalist.incident_id.in_(list(found)),
+                   Person.placeholder.is_(False))):
+        theirs[incident_id].update({sound, f"#{person_id}"} - {""})
+    alike = [i for i in found if not _others(mine, theirs[i])]
+    rows = session.execute(select(Incident).where(Incident.id.in_(alike))
                            .order_by(Incident.first_day.desc(), Incident.id)
                            .limit(SHOWN)).scalars().all()
     return [Candidate(r.public_id, str(dates.from_stored(r.first_day, r.last_day,
@@ -93,8 +108,9 @@ def _parts(url: str):
 
     parts = urlsplit(url.strip())
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                       if not k.lower().startswith("utm_")])
-    return parts.netloc, parts.path.rstrip("/"), query
+                       if not k.lower().startswith(TRACKING)])
+    netloc = parts.netloc[4:] if parts.netloc.lower().startswith("www.") else parts.netloc
+    return netloc, parts.path.rstrip("/"), query
 
 
 def spellings(url: str) -> list[str]:
@@ -103,8 +119,8 @@ def spellings(url: str) -> list[str]:
     from urllib.parse import urlunsplit
 
     netloc, path, query = _parts(url)
-    return sorted({url} | {urlunsplit((scheme, host, tail, query, ""))
-                           for scheme in ("http", "https")
+    return sorted({url} | {urlunsplit((scheme, www + host, tail, query, ""))
+                           for scheme in ("http", "https") for www in ("", "www.")
                            for host in (netloc, netloc.lower())
                            for tail in (path, path + "/")})
 
@@ -137,11 +153,13 @@ def pairs(session: Session, period: dates.PartialDate | None = None,
             IncidentKind.incident_id.in_(chosen))):
         kinds[incident_id].add(kind_id)
     groups: dict[tuple, set] = defaultdict(set)  # (reason, key) -> incidents
+    people: dict[int, set] = defaultdict(set)
     for incident_id, person_id, name, sound in session.execute(select(
             IncidentJournalist.incident_id, Person.id, Person.name, Person.sound_key)
             .join(Person, Person.id == IncidentJournalist.person_id)
             .where(IncidentJournalist.incident_id.in_(chosen), Person.placeholder.is_(False))):
         groups[("journalist", sound or f"#{person_id}")].add((incident_id, name))
+        people[incident_id].update({sound, f"#{person_id}"} - {""})
     for incident_id, outlet_id, name, sound in session.execute(select(
             IncidentOutlet.incident_id, Outlet.id, Outlet.name, Outlet.sound_key)
             .join(Outlet, Outlet.id == IncidentOutlet.outlet_id)
@@ -159,7 +177,8 @@ def pairs(session: Session, period: dates.PartialDate | None = None,
             for b, b_name in ordered[i + 1:]:
                 if incidents[b].first_day > incidents[a].last_day:
                     break
-                if a == b or not _alike(incidents[a], incidents[b], kinds):
+                if a == b or not _alike(incidents[a], incidents[b], kinds) \
+                        or _others(people[a], people[b]):
                     continue
                 said = a_name if a_name == b_name else f"{a_name} / {b_name}"
                 reason = f"same {what} {said}"
@@ -172,6 +191,12 @@ def pairs(session: Session, period: dates.PartialDate | None = None,
         result.append(Pair(x.public_id, y.public_id, _date(x), _date(y), x.summary or "",
                            y.summary or "", "; ".join(why)))
     return sorted(result, key=lambda p: (p.first_date, p.first, p.second))
+
+
+def _others(first: set, second: set) -> bool:
+    """Both name journalists, and not one in common: two people's incidents (colleagues
+    at one outlet, two detentions in one report), not one incident twice."""
+    return bool(first and second and not first & second)
 
 
 def _alike(a, b, kinds) -> bool:

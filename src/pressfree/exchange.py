@@ -12,15 +12,15 @@ from typing import IO, Any, Iterator
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from pressfree import designations, identity, incidents, ledger, vocabulary
+from pressfree import designations, identity, incidents, ledger, merging, vocabulary
 from pressfree.errors import InvalidValue, PressfreeError, UsageError
 from pressfree.lookup import checked_public_id
 from pressfree.models import CustodyPeriod, Incident, Outlet, Person, Tally
 from pressfree.schemas import IncidentIn, clean_text, validated
 
 FORMAT, VERSION = "pressfree", 1
-SECTIONS = ("kinds", "labels", "people", "outlets", "incidents", "tallies", "custody",
-            "designations", "history")
+SECTIONS = ("kinds", "labels", "placeholders", "people", "outlets", "incidents", "tallies",
+            "custody", "designations", "merged", "history")
 
 
 def _people_and_outlets(session: Session, names: set[str] | None,
@@ -62,6 +62,7 @@ def write_document(session: Session, out: IO[str], filters: incidents.IncidentFi
         "kinds": [{"slug": t.slug, "label": t.label} for t in vocabulary.terms(session)],
         "labels": [{"slug": t.slug, "name": t.label}
                    for t in vocabulary.terms(session, "label")],
+        "placeholders": [{"name": p["name"]} for p in identity.placeholders(session)],
     }
     out.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "incidents": [')
     narrowed = filters.narrowed()
@@ -104,7 +105,8 @@ def write_document(session: Session, out: IO[str], filters: incidents.IncidentFi
         people = [{k: v for k, v in dict(p, pseudonym=None).items()
                    if not (k == "aliases" and p["at_risk"])} for p in people]
     tail = {"people": people, "outlets": outlets, "tallies": [asdict(t) for t in tallies],
-            "custody": custody, "designations": made}
+            "custody": custody, "designations": made,
+            "merged": merging.merged_ids(session, ids if narrowed else None)}
     if with_history:
         from pressfree import history
 
@@ -207,6 +209,9 @@ def load_document(session: Session, document: dict[str, Any],
             with _entry(section, index):
                 if term["slug"] not in known[vocabulary_name]:
                     vocabulary.add_term(session, term["slug"], term[text], vocabulary_name)
+    for index, placeholder in enumerate(document.get("placeholders", [])):
+        with _entry("placeholders", index):
+            identity.keep_placeholder(session, placeholder.get("name"))
     for index, outlet in enumerate(document.get("outlets", [])):
         with _entry("outlets", index):
             oid = identity.outlet_id(session, outlet["name"], outlet.get("type", "outlet"))
@@ -243,6 +248,9 @@ def load_document(session: Session, document: dict[str, Any],
                              title=item.get("source_title"), public_id=item.get("id"),
                              import_id=entry.id)
         counts["tallies"] += 1
+    for index, item in enumerate(document.get("merged", [])):
+        with _entry("merged", index):
+            merging.keep_merged(session, item)
     _load_custody(session, document.get("custody", []))
     counts["custody"] = session.execute(select(func.count()).select_from(CustodyPeriod)
                                         ).scalar_one() - periods_before
@@ -300,6 +308,14 @@ def _load_incident(session: Session, item: dict, import_id: int) -> bool:
     dataset = clean_text(_text(item.get("dataset")), "dataset")
     if external_id and incidents.stored_external(session, dataset, external_id):
         return False
+    hashes = None
+    if dataset is not None:  # a row of another tracker's file, maybe stored from that file
+        from pressfree.importing import matching
+
+        row = matching.row_of(draft, dataset)
+        hashes = (matching.content_hash(row), matching.identity_hash(row))
+        if not external_id and matching.stored_once(session, dataset, hashes[0]):
+            return False
     extra = item.get("extra")
     if extra is not None and not isinstance(extra, dict):
         raise InvalidValue("extra", extra, "must be a JSON object")
@@ -325,6 +341,11 @@ def _load_incident(session: Session, item: dict, import_id: int) -> bool:
     if external_id or dataset or extra:
         row = incidents.find(session, added.record.id)
         row.external_id, row.dataset, row.extra = external_id, dataset, extra or None
+        row.content_hash, row.identity_hash = hashes or (None, None)
+        if hashes:
+            from pressfree.importing import matching
+
+            matching.claim(session, row.id)  # an identical row later in the document is new
     return True
 
 
@@ -370,6 +391,9 @@ def _named(session: Session, person: str, record) -> str:
     real = session.execute(select(Person.name).where(Person.pseudonym == person)).scalar()
     if real in record.journalists:
         return real
+    stored = identity.stored_name(session, person)  # another spelling, or merged since
+    if stored in record.journalists:
+        return stored
     raise InvalidValue("person", person, f"is not named by incident {record.id}")
 
 

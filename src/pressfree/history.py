@@ -137,6 +137,12 @@ def matching(session: Session, text: str) -> list[Revision]:
     if not rows and len(wanted) >= 4 and all(c in "0123456789abcdef-" for c in wanted.lower()):
         rows = session.execute(query.where(Revision.record_id.like(f"{wanted.lower()}%"))
                                ).scalars().all()
+    if not rows:  # a journalist or outlet by any case or alias of the name it is kept under
+        from pressfree import identity
+
+        named = identity.stored_name(session, wanted)
+        if named is not None:
+            rows = session.execute(query.where(Revision.record_id == named)).scalars().all()
     if not rows:
         raise NotFound("id", text, "has no history here")
     owners = {(r.record_type, r.record_id) for r in rows}

@@ -65,17 +65,28 @@ def add_placeholder(session: Session, name: str) -> dict:
         raise InvalidValue("name", name, "has no letters or digits")
     if key in placeholder_keys(session):
         raise Conflict(f"name: {shown(name)} is already a placeholder name")
-    for kind in ("person", "outlet"):
-        named = find(session, kind, name)
-        if named is not None:
-            model = _models(kind)[0]
-            raise Conflict(f"name: {shown(name)} names {NOUNS[kind]} "
-                           f"{shown(session.get(model, named).name)}: a placeholder names "
-                           "nobody")
+    named = find(session, "person", name)
+    if named is not None:
+        raise Conflict(f"name: {shown(name)} names journalist "
+                       f"{shown(session.get(Person, named).name)}: a placeholder names nobody")
     session.add(PlaceholderName(name=name, name_key=key, builtin=False))
     session.flush()
+    _flag_outlets(session)
     history.record(session, "placeholder", name, None, {"name": name})
     return {"name": name, "builtin": False}
+
+
+def keep_placeholder(session: Session, name) -> None:
+    """A placeholder name a document brings: added unless known, or unless it names a
+    journalist stored here (that would turn one person into several: a guess)."""
+    if not isinstance(name, str) or not any(c.isalnum() for c in name):
+        raise InvalidValue("name", name, "is not a placeholder name")
+    name = cleaned(name)
+    if names.fold(name) in placeholder_keys(session) or find(session, "person", name):
+        return
+    session.add(PlaceholderName(name=name, name_key=names.fold(name), builtin=False))
+    session.flush()
+    _flag_outlets(session)
 
 
 def remove_placeholder(session: Session, name: str) -> None:
@@ -88,6 +99,17 @@ def remove_placeholder(session: Session, name: str) -> None:
                                      "placeholders`)")
     history.record(session, "placeholder", row.name, {"name": row.name}, None)
     session.delete(row)
+    session.flush()
+    _flag_outlets(session)
+
+
+def _flag_outlets(session: Session) -> None:
+    """Outlets named by a placeholder ("Freelance") are marked so, the others not."""
+    known = placeholder_keys(session)
+    for outlet in session.execute(select(Outlet)).scalars():
+        unnamed = is_placeholder(session, outlet.name, known)
+        if outlet.placeholder != unnamed:
+            outlet.placeholder = unnamed
     session.flush()
 
 
@@ -167,6 +189,15 @@ def existing(session: Session, kind: str, name: str, field: str = "name") -> int
         raise NotFound(field, name, f"is not {'an' if noun[0] in 'aeiou' else 'a'} {noun} in "
                                     "this database")
     return found
+
+
+def stored_name(session: Session, name: str) -> Optional[str]:
+    """The name a journalist (else an outlet) is stored under, found by any spelling."""
+    for kind in ("person", "outlet"):
+        found = find(session, kind, name)
+        if found is not None:
+            return session.get(_models(kind)[0], found).name
+    return None
 
 
 def named_by(session: Session, name: str, incident: str) -> int:

@@ -89,8 +89,7 @@ def merge_incidents(session: Session, keep_text: str, drop_text: str) -> Merged:
         ledger.sync_custody(session, keep, incidents.get(session, keep.public_id).kinds)
     # whether it opens custody is part of what undo must put back
     kept_before = {**kept_before.to_dict(), "opens_custody": kept_opening}
-    kept_after = {**incidents.get(session, keep.public_id).to_dict(),
-                  "opens_custody": keep.opens_custody}
+    kept_after = _with_custody(session, keep.public_id)
     history.record(session, "incident", drop.public_id, snapshot, None)
     revision = history.record(session, "incident", keep.public_id, kept_before, kept_after)
     _mark(session, "incident", keep.public_id, drop.public_id)
@@ -131,8 +130,15 @@ def _undo_incidents(session: Session, rows: list[Revision]) -> None:
         session.flush()
     history.record(session, "incident", gone.record_id, None,
                    incidents.get(session, gone.record_id))
-    history.record(session, "incident", kept.record_id, kept.after,
-                   incidents.get(session, kept.record_id))
+    history.record(session, "incident", kept.record_id, kept.after, _with_custody(
+        session, kept.record_id))
+
+
+def _with_custody(session: Session, public_id: str) -> dict:
+    """An incident as a merge records it: with whether it opens custody, which its undo
+    puts back."""
+    return {**incidents.get(session, public_id).to_dict(),
+            "opens_custody": incidents.find(session, public_id).opens_custody}
 
 
 # --- journalists and outlets --------------------------------------------------------------
@@ -299,6 +305,34 @@ def _incident_ids(session: Session, public_ids: list[str]) -> dict[str, int]:
     return found
 
 
+# --- in documents ---------------------------------------------------------------------------
+
+def merged_ids(session: Session, kept: set[str] | None = None) -> list[dict]:
+    """The ids of incidents merged into others (those kept among `kept`, or all), for a
+    document: so that they keep finding the kept one wherever it is loaded."""
+    rows = session.execute(select(MergedIncident, Incident.public_id).join(
+        Incident, Incident.id == MergedIncident.incident_id)
+        .order_by(MergedIncident.public_id)).all()
+    return [{"id": m.public_id, "into": into, "dataset": m.dataset,
+             "external_id": m.external_id} for m, into in rows if kept is None or into in kept]
+
+
+def keep_merged(session: Session, item: dict) -> None:
+    """A merged id a document brings: added unless this database holds that id already."""
+    from pressfree.lookup import checked_public_id
+
+    public_id = checked_public_id(item.get("id"))
+    into = incidents.find(session, str(item.get("into") or ""), "into")
+    taken = session.execute(select(Incident.id).where(Incident.public_id == public_id)).first() \
+        or session.get(MergedIncident, public_id)
+    if not taken:
+        session.add(MergedIncident(public_id=public_id, incident_id=into.id,
+                                   dataset=item.get("dataset"),
+                                   external_id=item.get("external_id"),
+                                   change_id=session.info.get("change_id", "")))
+        session.flush()
+
+
 # --- undo -----------------------------------------------------------------------------------
 
 def undo(session: Session, text: str) -> Merged:
@@ -314,6 +348,15 @@ def undo(session: Session, text: str) -> Merged:
                                         "history`)")
     if marks[change] is not None:
         raise Conflict(f"REV: that merge was undone already (revision {marks[change]})")
+    mark = session.execute(select(Revision.id).where(
+        Revision.change_id == change, Revision.record_type == "merge")).scalar_one()
+    standing = session.execute(select(Revision.id).where(
+        Revision.record_type == "merge", Revision.id > mark,
+        Revision.record_id.in_([c for c, undone in marks.items() if undone is None]))
+        .order_by(Revision.id.desc())).first()
+    if standing:  # merges build on each other: they are taken back newest first
+        raise Conflict(f"REV: a later merge stands (revision {standing[0]}): undo that "
+                       "first")
     # later changes to either record stop the undo, except merges since undone (and undos)
     settled = {c for c, undone in marks.items() if undone is not None}
     settled |= set(session.execute(select(Revision.change_id).where(
@@ -324,8 +367,10 @@ def undo(session: Session, text: str) -> Merged:
             Revision.id > row.id, Revision.change_id.not_in(settled))
             .order_by(Revision.id)).first()
         if later:
+            remedy = "restore it as it was after the merge first" \
+                if row.record_type == "incident" else "so the merge cannot be taken back"
             raise Conflict(f"REV: {row.record_type} {row.record_id} changed after the merge "
-                           f"(revision {later[0]}): undo or restore that first")
+                           f"(revision {later[0]}): {remedy}")
     noun = rows[0].record_type
     if noun == "incident":
         _undo_incidents(session, rows)

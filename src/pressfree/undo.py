@@ -47,6 +47,10 @@ def restore(session: Session, text: str, to: str | None = None):
         if (target.record_type, target.record_id) != ("incident", rows[0].record_id):
             raise InvalidValue("--to", to, f"is a revision of {target.record_type} "
                                            f"{target.record_id}, not of {rows[0].record_id}")
+    last = rows[-1]
+    if last.after is None and (last.before or {}).get("merged_into"):
+        raise Conflict(f"id: {last.record_id} was merged into {last.before['merged_into']}: "
+                       f"`pressfree merge undo {last.id}` takes the merge back")
     state, deletion = _state(rows, target)
     public_id = rows[0].record_id
     before = None
@@ -136,7 +140,8 @@ def deleted(session: Session) -> list[DeletedRecord]:
                            .where(Revision.after.is_(None)).order_by(Revision.id.desc())
                            ).scalars().all()
     return [DeletedRecord(r.record_id, r.before.get("date"), r.before.get("kinds") or [],
-                          r.before.get("summary"), stamp(r.at), r.who, r.id) for r in rows]
+                          r.before.get("summary"), stamp(r.at), r.who, r.id) for r in rows
+            if not r.before.get("merged_into")]  # merged: not gone, part of another
 
 
 # --- imports ------------------------------------------------------------------------------

@@ -116,6 +116,40 @@ class Matcher:
         return found
 
 
+def row_of(draft, dataset: str | None) -> ParsedRow:
+    """An incident of a pressfree document as the row its dataset's file gave (to match
+    it the way rows of files are matched)."""
+    from datetime import date
+
+    return ParsedRow(
+        first=draft.date.first, last=draft.date.last, precision=draft.date.precision,
+        kinds=list(draft.kinds), dataset=dataset, country=draft.country, region=draft.region,
+        city=draft.city, perpetrator=draft.perpetrator, summary=draft.summary,
+        status=draft.status, journalists=list(draft.journalists), outlets=list(draft.outlets),
+        tags=list(draft.tags),
+        sources=[(s.url, s.title, s.publisher,
+                  date.fromisoformat(s.published) if isinstance(s.published, str)
+                  else s.published) for s in draft.sources])
+
+
+def claim(session, incident_id: int) -> None:
+    """This incident answers for a row of what is being loaded: no other row matches it."""
+    session.info.setdefault("claimed", set()).add(incident_id)
+
+
+def stored_once(session, dataset: str | None, content: str) -> bool:
+    """Whether an incident of the dataset with this content is stored and not yet claimed
+    by another row of what is being loaded (then it is claimed)."""
+    where = Incident.dataset.is_(None) if dataset is None else Incident.dataset == dataset
+    claimed = session.info.setdefault("claimed", set())
+    for incident_id in session.execute(select(Incident.id).where(
+            where, Incident.content_hash == content).order_by(Incident.id)).scalars():
+        if incident_id not in claimed:
+            claimed.add(incident_id)
+            return True
+    return False
+
+
 def as_changes(p: ParsedRow) -> dict:
     """A row as the changes `incidents.edit` takes, to make a stored incident say it."""
     from pressfree import dates

@@ -30,8 +30,8 @@ depends_on = None
 
 # Names that name nobody. "Freelance" and "independent" stand where an outlet would be.
 PLACEHOLDERS = ("[full name unavailable]", "unknown", "anonymous", "unnamed", "name withheld",
-                "unidentified", "freelance", "independent", "неизвестный", "невядомы",
-                "аноним")
+                "unidentified", "freelance", "freelancer", "independent", "неизвестный",
+                "невядомы", "аноним")
 
 
 BRACKETED = re.compile(r"\[([^\]]*)\]")  # "Ahmad [full name unavailable]"
