@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from pressfree import names
 from pressfree.importing.convert import ParsedRow
 from pressfree.models import Incident
 
@@ -32,8 +33,11 @@ def _hash(value) -> str:
 
 
 def identity_of(p: ParsedRow) -> list:
-    return [p.first, p.last, p.country, p.region, p.city, sorted(p.journalists),
-            sorted(p.outlets)]
+    """Who, when and where; names as names.name_key has them (a name in another case is the
+    same record, and shown as first stored)."""
+    return [p.first, p.last, p.country, p.region, p.city,
+            sorted(names.name_key(n) for n in p.journalists),
+            sorted(names.name_key(n) for n in p.outlets)]
 
 
 def content_hash(p: ParsedRow) -> str:
