@@ -34,6 +34,18 @@ def test_different_names_do_not_share_a_sound_key():
     assert names.sound_key("Belsat") != names.sound_key("Viasna")
 
 
+def test_the_format_characters_are_unicodes_own():
+    import sys
+    import unicodedata
+
+    listed = {c for c in range(sys.maxunicode + 1) if names.FORMAT_CHARACTERS.match(chr(c))}
+    # every character Unicode 14 calls a format character is listed (a newer Python may
+    # know more: they are then kept, as any other character)
+    assert listed <= {c for c in range(sys.maxunicode + 1)
+                      if unicodedata.category(chr(c)) == "Cf"}
+    assert len(listed) == 163 and names.name_key("Ihar\u200b Losik\ufeff") == "ihar losik"
+
+
 def test_fold_and_name_key():
     assert names.fold("«Ігар Лосік», BAJ!") == "igar losik baj"
     assert names.fold('"(*-') == ""
@@ -799,3 +811,43 @@ def test_more_spellings_of_a_page_are_one_source(cli):
     assert f"possible duplicate of {first[:8]}" in cli(
         "add", "raid", "--date", "2021-07-30", "--source",
         "https://www.a.example/1?utm_medium=x&fbclid=abc").stderr
+
+
+def test_identical_rows_of_one_file_are_all_added_whatever_the_batches(cli, tmp_path,
+                                                                       monkeypatch):
+    from pressfree.importing import loader
+
+    monkeypatch.setattr(loader, "BATCH", 2)  # identical rows fall in different batches
+    rows = tmp_path / "rows.csv"
+    rows.write_text("date,kinds,city\n" + "2021-07-01,raid,Minsk\n" * 5, encoding="utf-8")
+    assert cli("import", rows).stderr == "Imported 5 incidents from 5 rows.\n"
+    assert cli("import", rows, "--again").stderr.endswith(
+        "Imported 0 incidents from 5 rows; 5 already stored, 0 changed, 0 new.\n")
+
+
+def test_an_import_indexes_its_rows_as_a_refresh_would(cli, db_path, tmp_path):
+    import sqlite3
+
+    from pressfree import db, search
+
+    cli("journalists", "alias", "Ann Lee", "Hanna Li", code=1)  # nobody yet: refused
+    cli("add", "raid", "--date", "2020-01-01", "-j", "Tara O'Neill", "--source",
+        "https://pressfreedomtracker.us/x", "--source-title", "First title")
+    cli("journalists", "alias", "Tara O'Neill", "T. O'Neill")
+    cli("import", FIXTURES / "pft_excerpt.csv", "--preset", "pft")
+
+    def entries():
+        con = sqlite3.connect(db_path)
+        try:
+            return {i: (sorted(w.split()), sorted(s.split())) for i, w, s in con.execute(
+                "SELECT incident_id, words, sounds FROM incident_search")}
+        finally:
+            con.close()
+
+    imported = entries()
+    store = db.open_store(str(db_path))
+    with store.session(write=True) as session:
+        search.refresh(session, list(imported))
+    store.dispose()
+    assert entries() == imported
+    assert any("o" in words and "neill" in words for words, _ in imported.values())

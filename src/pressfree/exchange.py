@@ -313,7 +313,7 @@ def _load_incident(session: Session, item: dict, import_id: int) -> bool:
         from pressfree.importing import matching
 
         row = matching.row_of(draft, dataset)
-        hashes = (matching.content_hash(row), matching.identity_hash(row))
+        hashes = matching.hashes(row)
         if not external_id and matching.stored_once(session, dataset, hashes[0]):
             return False
     extra = item.get("extra")

@@ -13,6 +13,7 @@ Three levels, from strict to loose:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -28,13 +29,21 @@ SOUNDS = [("shch", "s"), ("sch", "s"), ("sh", "s"), ("zh", "z"), ("kh", "h"), ("
           ("x", "ks"), ("w", "v"), ("q", "k"), ("h", "g"), ("j", "i"), ("y", "i")]
 VOWELS = set("aeiou")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+# Unicode's format characters (category Cf, as of Unicode 14; a test checks the list
+# against the running Python's own table).
+FORMAT_CHARACTERS = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]")
 
 
 def _visible(text: str) -> str:
     """NFKC, without invisible format characters (zero-width spaces, joiners, marks of
     direction) that a copy from a web page can carry."""
-    return "".join(c for c in unicodedata.normalize("NFKC", text)
-                   if unicodedata.category(c) != "Cf")
+    if text.isascii():  # the common case: nothing to normalise, no format characters
+        return text
+    return FORMAT_CHARACTERS.sub("", unicodedata.normalize("NFKC", text))
 
 
 def name_key(text: str) -> str:
@@ -52,8 +61,12 @@ def _latin(text: str) -> str:
 def fold(text: str) -> str:
     """Plain Latin words: "Ігар Лосік, «Белсат»" -> "igar losik belsat"; a word in łacinka
     as the Cyrillic romanisation writes it ("Žuk" -> "zhuk", as "Жук")."""
-    words = [_lacinka(w) for w in _visible(text).split()]
-    return " ".join(_NOT_WORD.sub(" ", _latin(" ".join(words))).split())
+    if text.isascii():
+        return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
+    text = _visible(text)
+    if LACINKA_MARKS & set(text.casefold()):
+        text = " ".join(_lacinka(w) for w in text.split())
+    return " ".join(_NOT_WORD.sub(" ", _latin(text)).split())
 
 
 def words(text: str) -> list[str]:
@@ -87,6 +100,7 @@ def sound(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", kept)
 
 
+@functools.lru_cache(maxsize=65_536)  # names repeat: an import asks for each mention
 def sound_key(text: str) -> str:
     """The skeletons of a name's words: "Ihar Łosik" -> "igr lsk"."""
     return " ".join(sound(w) for w in fold(_lacinka(text)).split())

@@ -78,6 +78,42 @@ def refresh(db, incident_ids: list[int]) -> None:
             db.execute(insert(IncidentSearch.__table__), rows)
 
 
+def add_new(db, entries: dict[int, tuple[list, list[int], list[int]]]) -> None:
+    """Write the entries of incidents just added in bulk (an import batch), from what the
+    caller holds: {incident id: (texts, person ids, outlet ids)}, texts as `row_texts`
+    gives them. Names and aliases are read once for the whole batch."""
+    people = {p for _, ids, _ in entries.values() for p in ids}
+    outlets = {o for _, _, ids in entries.values() for o in ids}
+    known: dict[tuple, list[str]] = {}
+    for kind, wanted, model, alias, owner in (
+            ("person", people, Person, PersonAlias, PersonAlias.person_id),
+            ("outlet", outlets, Outlet, OutletAlias, OutletAlias.outlet_id)):
+        wanted = list(wanted)
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start:start + CHUNK]
+            for record_id, name in db.execute(select(model.id, model.name)
+                                              .where(model.id.in_(chunk))):
+                known.setdefault((kind, record_id), []).insert(0, name)
+            for record_id, name in db.execute(select(owner, alias.name)
+                                              .where(owner.in_(chunk))):
+                known.setdefault((kind, record_id), []).append(name)
+    rows = []
+    for incident_id, (texts, person_ids, outlet_ids) in entries.items():
+        named = [n for p in person_ids for n in known.get(("person", p), [])]
+        named += [n for o in outlet_ids for n in known.get(("outlet", o), [])]
+        words, sounds = document(texts, named)
+        rows.append({"incident_id": incident_id, "words": words, "sounds": sounds})
+    if rows:
+        db.execute(insert(IncidentSearch.__table__), rows)
+
+
+def row_texts(summary, perpetrator, city, region, tags, sources) -> list:
+    """The texts of an incident's entry besides its names, in `refresh`'s order: sources
+    as (title, publisher) pairs."""
+    return [summary, perpetrator, city, region, *tags,
+            *(part for title, publisher in sources for part in (title, publisher))]
+
+
 def _related(chunk: list[int]):
     """(query, bucket) pairs: names of people and outlets with their aliases, then texts."""
     yield (select(IncidentJournalist.incident_id, Person.name)

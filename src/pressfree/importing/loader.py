@@ -198,7 +198,7 @@ def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None 
     connection = session.connection()
     backend = backend_for(connection.dialect.name)
     names = _Names(connection, backend)
-    matcher = Matcher(connection)
+    matcher = Matcher(connection, entry.id)
     rejected = _Rejected(path) if skip_invalid and not dry_run else None
     try:
         pending: list[tuple[int, ParsedRow]] = []
@@ -310,8 +310,10 @@ def _unmatched(connection, pending: list, report: ImportReport, matcher: Matcher
         if parsed.public_id or key in have_external or (parsed.external_id and key in asked):
             continue
         asked.add(key)
-        groups.setdefault((owner, bool(parsed.external_id)), []).append(
-            (index, parsed, matching.content_hash(parsed), matching.identity_hash(parsed)))
+        if matcher.worth(owner, idless=bool(parsed.external_id)):
+            content, identity = matching.hashes(parsed)
+            groups.setdefault((owner, bool(parsed.external_id)), []).append(
+                (index, parsed, content, identity))
     if not groups:
         return pending
     found = matching.Matched()
@@ -402,8 +404,7 @@ def _write(connection, backend, pending: list, kinds: dict, names: _Names, datas
     from pressfree.models import new_public_id
 
     # rows of pressfree's own exports have ids for good; other trackers' may lose theirs
-    hashes = {id(p): (matching.content_hash(p), matching.identity_hash(p)) for p in fresh
-              if not p.public_id}
+    hashes = {id(p): matching.hashes(p) for p in fresh if not p.public_id}
     now = utcnow()
     incident_rows = [{
         "public_id": p.public_id or new_public_id(), "first_day": p.first, "last_day": p.last,
@@ -435,6 +436,7 @@ def _write(connection, backend, pending: list, kinds: dict, names: _Names, datas
     links: dict = {IncidentKind.__table__: [], IncidentTag.__table__: [],
                    IncidentJournalist.__table__: [], IncidentOutlet.__table__: [],
                    IncidentSource.__table__: []}
+    cited: dict[int, list[int]] = {}
     for row_number, (incident_id, p) in enumerate(zip(ids, fresh)):
         links[IncidentKind.__table__] += [{"incident_id": incident_id, "kind_id": kinds[k]}
                                 for k in p.kinds]
@@ -447,14 +449,33 @@ def _write(connection, backend, pending: list, kinds: dict, names: _Names, datas
                                   for n in p.outlets]
         source_ids = dict.fromkeys(url_ids[by_url[s[0]]] if s[0] else plain_ids[s]
                                    for s in p.sources)
+        cited[incident_id] = list(source_ids)
         links[IncidentSource.__table__] += [
             {"incident_id": incident_id, "source_id": s, "position": i}
             for i, s in enumerate(source_ids)]
     for table, rows in links.items():
         if rows:
             connection.execute(insert(table), rows)
-    search.refresh(connection, ids)
+    # sources as stored (a URL cited before keeps its first title)
+    said = _source_texts(connection, {s for ids_ in cited.values() for s in ids_})
+    search.add_new(connection, {
+        incident_id: (search.row_texts(p.summary, p.perpetrator, p.city, p.region, p.tags,
+                                       [said[s] for s in cited[incident_id]]),
+                      [unnamed_ids.get((row, n)) or people[n]
+                       for n in dict.fromkeys(p.journalists)],
+                      [outlets[n] for n in dict.fromkeys(p.outlets)])
+        for row, (incident_id, p) in enumerate(zip(ids, fresh))})
     report.added += len(fresh)
+
+
+def _source_texts(connection, source_ids: set[int]) -> dict[int, tuple]:
+    wanted = list(source_ids)
+    found: dict[int, tuple] = {}
+    for start in range(0, len(wanted), CHUNK):
+        found.update((i, (title, publisher)) for i, title, publisher in connection.execute(
+            select(Source.id, Source.title, Source.publisher)
+            .where(Source.id.in_(wanted[start:start + CHUNK]))))
+    return found
 
 
 class _Rejected:

@@ -18,7 +18,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from pressfree import names
 from pressfree.importing.convert import ParsedRow
@@ -43,13 +43,22 @@ def identity_of(p: ParsedRow) -> list:
 def content_hash(p: ParsedRow) -> str:
     """Everything the mapping read into fields; not the extra fields (the columns it did not
     use), which differ between an export's layouts while the incident stays the same."""
-    return _hash(identity_of(p) + [
-        p.precision, sorted(p.kinds), p.perpetrator, p.summary, p.status, sorted(p.tags),
-        sorted([list(s) for s in p.sources], key=str)])
+    return _hash(identity_of(p) + _content_of(p))
+
+
+def _content_of(p: ParsedRow) -> list:
+    return [p.precision, sorted(p.kinds), p.perpetrator, p.summary, p.status, sorted(p.tags),
+            sorted([list(s) for s in p.sources], key=str)]
 
 
 def identity_hash(p: ParsedRow) -> str:
     return _hash(identity_of(p))
+
+
+def hashes(p: ParsedRow) -> tuple[str, str]:
+    """(content hash, identity hash), the identity worked out once."""
+    identity = identity_of(p)
+    return _hash(identity + _content_of(p)), _hash(identity)
 
 
 @dataclass
@@ -63,16 +72,37 @@ class Matched:
 class Matcher:
     """Matches the id-less rows of one import, batch by batch, against their dataset."""
 
-    def __init__(self, connection):
-        self.connection = connection
+    def __init__(self, connection, import_id: int | None = None):
+        self.connection, self.import_id = connection, import_id
         self.claimed: set[int] = set()  # stored incidents that already answered for a row
+        self.before: dict[tuple, bool] = {}
+
+    def _earlier(self, dataset: str | None, idless: bool) -> list:
+        """Incidents of the dataset stored before this import (its own rows never match
+        each other: identical rows of one file are distinct incidents)."""
+        where = [Incident.dataset.is_(None) if dataset is None
+                 else Incident.dataset == dataset]
+        if self.import_id is not None:
+            where.append(or_(Incident.import_id.is_(None),
+                             Incident.import_id != self.import_id))
+        if idless:  # a row with an id of its own may only be one stored without any
+            where.append(Incident.external_id.is_(None))
+        return where
+
+    def worth(self, dataset: str | None, idless: bool) -> bool:
+        """Whether anything was stored before that rows of the dataset could match (the
+        first import of a dataset asks nothing more)."""
+        key = (dataset, idless)
+        if key not in self.before:
+            self.before[key] = self.connection.execute(
+                select(Incident.id).where(*self._earlier(dataset, idless)).limit(1)
+            ).first() is not None
+        return self.before[key]
 
     def _stored(self, column, hashes: list[str], dataset: str | None,
                 idless: bool) -> dict[str, list[int]]:
         found: dict[str, list[int]] = {}
-        where = [Incident.dataset.is_(None) if dataset is None else Incident.dataset == dataset]
-        if idless:  # a row with an id of its own may only be one stored without any
-            where.append(Incident.external_id.is_(None))
+        where = self._earlier(dataset, idless)
         for start in range(0, len(hashes), CHUNK):
             for incident_id, value in self.connection.execute(
                     select(Incident.id, column).where(*where, column.in_(
