@@ -851,3 +851,76 @@ def test_an_import_indexes_its_rows_as_a_refresh_would(cli, db_path, tmp_path):
     store.dispose()
     assert entries() == imported
     assert any("o" in words and "neill" in words for words, _ in imported.values())
+
+
+def test_merges_and_their_undo_lose_nothing_on_both_backends(cli, any_db):
+    def run(*args, **kw):
+        return cli("--db", any_db, *args, **kw)
+
+    def document() -> dict:
+        data = json.loads(run("export").stdout)
+        data.pop("exported_at")
+        data["incidents"].sort(key=lambda i: i["id"])
+        for incident in data["incidents"]:
+            incident.pop("updated_at")
+        data["custody"].sort(key=lambda c: (c["person"], c["since"]))
+        return data
+
+    a = run("add", "detention", "--date", "2021-07-10", "--country", "BY", "-j", "Ігар Лосік",
+            "-o", "Belsat", "--summary", "A", "--source", "https://a.example", "--force"
+            ).stdout.strip()
+    b = run("add", "arrest", "--date", "2021-07-10", "--country", "BY", "-j", "Igor Losik",
+            "-o", "Белсат", "--summary", "B", "--tag", "t", "--force").stdout.strip()
+    run("release", "Igor Losik", "--date", "2021-07-20")
+    run("note", b, "Moved", "--date", "2021-07-11")
+    before = document()
+    people = run("merge", "journalist", "Ігар Лосік", "Igor Losik")
+    outlets = run("merge", "outlet", "Belsat", "Белсат")
+    both = run("merge", "incident", a, b)
+    assert run("search", "igor").stdout.count(a[:8]) == 1
+    assert [i["id"] for i in json.loads(run("list", "--format", "json").stdout)] == [a]
+    for merged in (both, outlets, people):
+        run("merge", "undo", _merge_rev(merged))
+    assert document() == before
+
+
+def _on_a_terminal(args: list[str], answer: str, env: dict) -> tuple[int, str]:
+    """Run the installed command with a terminal as stdin and stdout; answer its question."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    main, child = os.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "pressfree", *args], stdin=child,
+                               stdout=child, stderr=child, env=env, close_fds=True)
+    os.close(child)
+    output = b""
+    deadline = time.time() + 60
+    while b"anyway?" not in output and process.poll() is None and time.time() < deadline:
+        output += os.read(main, 4096)
+    os.write(main, answer.encode() + b"\n")
+    try:
+        while True:
+            chunk = os.read(main, 4096)
+            if not chunk:
+                break
+            output += chunk
+    except OSError:  # the terminal closes when the command ends
+        pass
+    os.close(main)
+    return process.wait(timeout=60), output.decode(errors="replace")
+
+
+@pytest.mark.parametrize("answer, stored", [("n", 1), ("y", 2)])
+def test_on_a_terminal_add_asks_before_adding_a_likely_duplicate(cli, db_path, answer,
+                                                                stored):
+    import os
+
+    cli("add", "raid", "--date", "2021-07-30", "--country", "BY", "-j", "Ann Lee")
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    code, said = _on_a_terminal(["--db", str(db_path), "add", "raid", "--date", "2021-07-30",
+                                 "--country", "BY", "-j", "ann lee"], answer, env)
+    assert "possible duplicate of" in said and "Add it anyway? [y/N]" in said
+    assert code == (1 if answer == "n" else 0)
+    assert len(cli.json("list")) == stored
