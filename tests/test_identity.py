@@ -924,3 +924,17 @@ def test_on_a_terminal_add_asks_before_adding_a_likely_duplicate(cli, db_path, a
     assert "possible duplicate of" in said and "Add it anyway? [y/N]" in said
     assert code == (1 if answer == "n" else 0)
     assert len(cli.json("list")) == stored
+
+
+def test_a_restored_row_is_still_matched_by_its_dataset(cli, tmp_path):
+    rows = tmp_path / "rows.csv"
+    rows.write_text("date,kinds,city\n2021-07-01,raid,Minsk\n2021-07-02,raid,Brest\n",
+                    encoding="utf-8")
+    cli("import", rows)
+    minsk = next(i["id"] for i in cli.json("list") if i["city"] == "Minsk")
+    cli("delete", minsk, "--yes")
+    cli("restore", minsk)
+    assert cli("import", rows, "--again").stderr.endswith(
+        "Imported 0 incidents from 2 rows; 2 already stored, 0 changed, 0 new.\n")
+    cli("imports", "undo", "1", "--force")  # it came from that import: it goes with it
+    assert cli.json("list") == []

@@ -23,7 +23,7 @@ RECORD_TYPES = ("incident", "tally", "designation", "journalist", "outlet", "pla
                 "kind", "label", "custody", "import", "merge")
 USER_VARIABLE = "PRESSFREE_USER"
 # Fields that change with every edit and say nothing a reader asked about.
-UNSHOWN = {"updated_at"}
+UNSHOWN = {"updated_at", "content_hash", "identity_hash", "import"}
 
 
 def default_author() -> str:

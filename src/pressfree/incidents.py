@@ -376,6 +376,14 @@ def edit(session: Session, public_id: str, changes: dict, replace: bool = False,
     return record
 
 
+def hidden(incident: Incident) -> dict:
+    """What a deleted or merged incident's history keeps beyond its record, so that restore
+    and merge undo put it back: the import that brought it, and the hashes that match it to
+    its dataset's later exports."""
+    return {"import": incident.import_id, "content_hash": incident.content_hash,
+            "identity_hash": incident.identity_hash}
+
+
 def delete_incident(session: Session, public_id: str) -> IncidentRecord:
     """Delete an incident and what hangs on it (its designations, its custody periods).
     The history keeps all of it, releases included, so that `restore` can bring it back."""
@@ -384,7 +392,7 @@ def delete_incident(session: Session, public_id: str) -> IncidentRecord:
     from pressfree import designations, ledger
 
     kept = {**record.to_dict(), "releases": ledger.releases_of(session, incident),
-            "import": incident.import_id}
+            **hidden(incident)}
     for designation in designations.of_incident(session, incident):
         history.record(session, "designation", designation.id, designation, None)
     ledger.before_delete(session, incident)

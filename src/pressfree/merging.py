@@ -49,7 +49,7 @@ def merge_incidents(session: Session, keep_text: str, drop_text: str) -> Merged:
         MergedIncident.incident_id == drop.id)).scalars())
     moved_designations = list(session.execute(select(Designation.public_id).where(
         Designation.incident_id == drop.id)).scalars())
-    snapshot = {**dropped.to_dict(), "import": drop.import_id,
+    snapshot = {**dropped.to_dict(), **incidents.hidden(drop),
                 "opens_custody": drop.opens_custody, "designations": moved_designations,
                 "merged_into": keep.public_id, "redirected": redirected}
     kept_opening = keep.opens_custody

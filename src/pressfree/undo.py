@@ -83,6 +83,10 @@ def put_back(session: Session, public_id: str, state: dict, present: bool,
                   created_at=_moment(state.get("created_at")),
                   opens_custody=state.get("opens_custody", True) is not False)
     row = incidents.find(session, public_id)
+    # what matches it to its dataset's later exports, and the import that brought it
+    row.content_hash, row.identity_hash = state.get("content_hash"), state.get("identity_hash")
+    if isinstance(state.get("import"), int) and session.get(Revision, state["import"]):
+        row.import_id = state["import"]
     row.external_id, row.dataset, row.extra = (state.get("external_id"), state.get("dataset"),
                                                state.get("extra"))
     for update in state.get("updates") or []:
