@@ -162,19 +162,24 @@ def among(session, incident_ids: list[int], query_terms: list[Term]) -> list[int
     """Those of the ids (in their order) whose entries match every term, by the rule the
     index applies (a word starting with the term, or a name sounding like it): for a few
     incidents chosen by other filters, reading their entries beats asking the index."""
-    entries: dict[int, tuple[str, str]] = {}
-    for start in range(0, len(incident_ids), CHUNK):
-        chunk = incident_ids[start:start + CHUNK]
-        entries.update((i, (w, s)) for i, w, s in session.execute(
-            select(IncidentSearch.incident_id, IncidentSearch.words, IncidentSearch.sounds)
-            .where(IncidentSearch.incident_id.in_(chunk))))
+    entries = _entries(session, incident_ids)
     return [i for i in incident_ids if i in entries and _matches(query_terms, *entries[i])]
+
+
+def _entries(session, incident_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """The index entries (words, sounds) of these incidents."""
+    found: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(incident_ids), CHUNK):
+        found.update((i, (w, s)) for i, w, s in session.execute(
+            select(IncidentSearch.incident_id, IncidentSearch.words, IncidentSearch.sounds)
+            .where(IncidentSearch.incident_id.in_(incident_ids[start:start + CHUNK]))))
+    return found
 
 
 def _matches(query_terms: list[Term], words: str, sounds: str) -> bool:
     word_list, sound_set = words.split(), set(sounds.split())
-    return all(any(w.startswith(t.word) for w in word_list) or (t.sound and t.sound in sound_set)
-               for t in query_terms)
+    return all(any(w.startswith(t.word) for w in word_list)
+               or (t.sound and t.sound in sound_set) for t in query_terms)
 
 
 def score(query_terms: list[Term], words: str, sounds: str) -> int:
@@ -194,13 +199,8 @@ def score(query_terms: list[Term], words: str, sounds: str) -> int:
 
 def ranked(session, incident_ids: list[int], query_terms: list[Term]) -> list[int]:
     """The ids, best match first; ties newest first, as `list` orders."""
-    scores: dict[int, int] = {}
-    for start in range(0, len(incident_ids), CHUNK):
-        chunk = incident_ids[start:start + CHUNK]
-        for incident_id, words, sounds in session.execute(
-                select(IncidentSearch.incident_id, IncidentSearch.words, IncidentSearch.sounds)
-                .where(IncidentSearch.incident_id.in_(chunk))):
-            scores[incident_id] = score(query_terms, words, sounds)
+    scores = {i: score(query_terms, words, sounds)
+              for i, (words, sounds) in _entries(session, incident_ids).items()}
     order = {i: n for n, i in enumerate(incident_ids)}  # incident_ids come newest first
     return sorted(incident_ids, key=lambda i: (-scores.get(i, 0), order[i]))
 
