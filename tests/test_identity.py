@@ -414,7 +414,7 @@ def test_merges_in_a_chain_undo_in_reverse_order(cli):
     second = cli("merge", "incident", c, a)
     assert cli.json("show", b)["id"] == c
     assert cli("merge", "undo", _merge_rev(first), code=1).stderr.startswith(
-        "Error: REV: a later merge stands (revision ")
+        f"Error: REV: a later merge of {c} stands (revision ")
     cli("merge", "undo", _merge_rev(second))
     assert cli.json("show", b)["id"] == a  # the first merge stands: b finds a again
     cli("merge", "undo", _merge_rev(first))
@@ -718,8 +718,9 @@ def test_merges_are_undone_newest_first_whatever_they_merged(cli):
             ).stdout.strip()
     people = cli("merge", "journalist", "Ігар Лосік", "Ihar Losik")
     both = cli("merge", "incident", a, b)
-    assert cli("merge", "undo", _merge_rev(people), code=1).stderr.startswith(
-        "Error: REV: a later merge stands (revision ")
+    assert cli("merge", "undo", _merge_rev(people), code=1).stderr == (
+        "Error: REV: journalist Ігар Лосік changed after the merge (its incidents, aliases, "
+        "releases or designations), so the merge cannot be taken back\n")
     cli("merge", "undo", _merge_rev(both))
     cli("merge", "undo", _merge_rev(people))
     assert (cli.json("show", a)["journalists"], cli.json("show", b)["journalists"]) == \
@@ -938,3 +939,49 @@ def test_a_restored_row_is_still_matched_by_its_dataset(cli, tmp_path):
         "Imported 0 incidents from 2 rows; 2 already stored, 0 changed, 0 new.\n")
     cli("imports", "undo", "1", "--force")  # it came from that import: it goes with it
     assert cli.json("list") == []
+
+
+def test_a_merge_is_undone_from_the_state_it_left_and_only_then(cli):
+    cli("add", "detention", "--date", "2021-07-01", "--country", "BY", "-j", "Ігар Лосік",
+        "--force")
+    cli("add", "detention", "--date", "2021-07-10", "--country", "BY", "-j", "Игорь Лосик",
+        "--force")
+    people = cli("merge", "journalist", "Ігар Лосік", "Игорь Лосик")
+    # typed with the dropped name after the merge: it is the kept person's now
+    cli("add", "raid", "--date", "2021-08-01", "-j", "Игорь Лосик", "--force")
+    assert "so the merge cannot be taken back" in cli("merge", "undo", _merge_rev(people),
+                                                      code=1).stderr
+    # unrelated merges do not stand in each other's way
+    a, b = (cli("add", "raid", "--date", "2021-07-05", "-o", name, "--force").stdout.strip()
+            for name in ("Oo", "Pp"))
+    incidents_ = cli("merge", "incident", a, b)
+    outlets = cli("merge", "outlet", "Oo", "Pp")
+    cli("merge", "undo", _merge_rev(outlets))
+    # an edit since is put back as the merge left it, and then the undo goes through
+    cli("edit", a, "--summary", "edited")
+    said = cli("merge", "undo", _merge_rev(incidents_), code=1).stderr
+    assert "changed after the merge: `pressfree restore" in said
+    cli("restore", a, "--to", _merge_rev(incidents_))
+    cli("merge", "undo", _merge_rev(incidents_))
+    assert sorted(i["outlets"][0] for i in cli.json("list", "--from", "2021-07-05",
+                                                     "--to", "2021-07-05")) == ["Oo", "Pp"]
+
+
+def test_a_long_alias_is_refused_the_same_on_both_backends(cli, any_db):
+    cli("--db", any_db, "add", "raid", "--date", "2021-07-01", "-j", "Anna Lee")
+    long = "x" * 3000
+    said = cli("--db", any_db, "journalists", "alias", "Anna Lee", long, code=2).stderr
+    assert said == f"Error: alias: '{'x' * 198}… (3,000 characters) is longer than 2,000 bytes\n"
+
+
+def test_a_document_is_held_to_the_rules_of_aliases(cli, tmp_path):
+    def load(aliases) -> str:
+        document = tmp_path / "doc.json"
+        document.write_text(json.dumps({"format": "pressfree", "version": 1, "people": [
+            {"name": "Cy Doe", "aliases": aliases}]}), encoding="utf-8")
+        return cli("import", document, code=2).stderr
+
+    assert load(["unknown"]) == ("Error: people[0].aliases: 'unknown' is a placeholder "
+                                 "name: it names nobody\n")
+    assert load([5]) == "Error: people[0].aliases: 5 is not a name\n"
+    assert cli.json("journalists") == []

@@ -295,13 +295,20 @@ def keep_aliases(session: Session, kind: str, owner_id: int, aliases: list) -> N
         raise InvalidValue("aliases", aliases, "must be a list of names")
     model, alias, owner = _models(kind)
     for alias_name in aliases:
-        alias_name = cleaned(alias_name if isinstance(alias_name, str) else "", "aliases")
+        if not isinstance(alias_name, str):
+            raise InvalidValue("aliases", alias_name, "is not a name")
+        alias_name = cleaned(alias_name, "aliases")
+        if kind == "person" and is_placeholder(session, alias_name):
+            raise InvalidValue("aliases", alias_name, "is a placeholder name: it names nobody")
         other = find(session, kind, alias_name)
         if other == owner_id:
             continue
         if other is not None:
+            other_name = session.get(model, other).name
             raise Conflict(f"aliases: {shown(alias_name)} already names {NOUNS[kind]} "
-                           f"{shown(session.get(model, other).name)}")
+                           f"{shown(other_name)}: merge them first (`pressfree merge "
+                           f"{NOUNS[kind]} {shown(session.get(model, owner_id).name)} "
+                           f"{shown(other_name)}`)")
         session.add(alias(**{owner.key: owner_id, "name": alias_name, **keys(alias_name)}))
         session.flush()
 

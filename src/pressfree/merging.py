@@ -348,29 +348,17 @@ def undo(session: Session, text: str) -> Merged:
                                         "history`)")
     if marks[change] is not None:
         raise Conflict(f"REV: that merge was undone already (revision {marks[change]})")
-    mark = session.execute(select(Revision.id).where(
+    mark = session.execute(select(Revision).where(
         Revision.change_id == change, Revision.record_type == "merge")).scalar_one()
-    standing = session.execute(select(Revision.id).where(
-        Revision.record_type == "merge", Revision.id > mark,
-        Revision.record_id.in_([c for c, undone in marks.items() if undone is None]))
-        .order_by(Revision.id.desc())).first()
-    if standing:  # merges build on each other: they are taken back newest first
-        raise Conflict(f"REV: a later merge stands (revision {standing[0]}): undo that "
-                       "first")
-    # later changes to either record stop the undo, except merges since undone (and undos)
-    settled = {c for c, undone in marks.items() if undone is not None}
-    settled |= set(session.execute(select(Revision.change_id).where(
-        Revision.record_type == "merge", Revision.after.is_(None))).scalars())
-    for row in rows:
-        later = session.execute(select(Revision.id).where(
-            Revision.record_type == row.record_type, Revision.record_id == row.record_id,
-            Revision.id > row.id, Revision.change_id.not_in(settled))
-            .order_by(Revision.id)).first()
-        if later:
-            remedy = "restore it as it was after the merge first" \
-                if row.record_type == "incident" else "so the merge cannot be taken back"
-            raise Conflict(f"REV: {row.record_type} {row.record_id} changed after the merge "
-                           f"(revision {later[0]}): {remedy}")
+    names_ = {mark.after["kept"], mark.after["dropped"]}
+    for later in session.execute(select(Revision).where(
+            Revision.record_type == "merge", Revision.id > mark.id,
+            Revision.after.is_not(None)).order_by(Revision.id.desc())).scalars():
+        standing = marks.get(later.record_id) is None
+        if standing and names_ & {later.after["kept"], later.after["dropped"]}:
+            raise Conflict(f"REV: a later merge of {later.after['kept']} stands (revision "
+                           f"{later.id}): undo that first")
+    _unchanged(session, rows)
     noun = rows[0].record_type
     if noun == "incident":
         _undo_incidents(session, rows)
@@ -382,6 +370,43 @@ def undo(session: Session, text: str) -> Merged:
                                                   Revision.record_type == "merge")).scalar_one()
     history.record(session, "merge", change, mark.after, None)
     return Merged(noun, kept.record_id, gone.record_id, revision.id)
+
+
+def _unchanged(session: Session, rows: list[Revision]) -> None:
+    """A merge is taken back only from the state it left: the kept record as it was right
+    after it (an edit since must be restored away first), the dropped one still gone."""
+    kept = next(r for r in rows if r.after is not None)
+    gone = next(r for r in rows if r.after is None)
+    noun = kept.record_type
+    if noun == "incident":
+        if session.execute(select(Incident.id).where(
+                Incident.public_id == gone.record_id)).first():
+            raise Conflict(f"REV: incident {gone.record_id} is stored again: there is no "
+                           "merge to take back")
+        if not session.execute(select(Incident.id).where(
+                Incident.public_id == kept.record_id)).first():
+            raise Conflict(f"REV: incident {kept.record_id} was deleted after the merge: "
+                           f"`pressfree restore {kept.record_id[:8]}` first")
+        now = _with_custody(session, kept.record_id)
+        said = (f"changed after the merge: `pressfree restore {kept.record_id[:8]} --to "
+                f"{kept.id}` puts it back as the merge left it")
+    else:
+        kind = KINDS[noun]
+        found = identity.find(session, kind, kept.record_id)
+        now = _state(session, kind, found) if found is not None else None
+        said = ("changed after the merge (its incidents, aliases, releases or "
+                "designations), so the merge cannot be taken back")
+    if _comparable(now) != _comparable(kept.after):
+        raise Conflict(f"REV: {noun} {kept.record_id} {said}")
+
+
+def _comparable(state):
+    from pressfree.schemas import plain
+
+    data = plain(state) if state is not None else None
+    if isinstance(data, dict):
+        data = {k: v for k, v in data.items() if k != "updated_at"}
+    return data
 
 
 def _merge_marks(session: Session) -> dict[str, int | None]:

@@ -22,7 +22,7 @@ LIMITS = {"tag": 100, "kind": 64, "label": 200, "external_id": 500, "dataset": 2
           "pseudonym": 32}
 INDEXED_BYTES = 2000
 INDEXED = {"journalists", "outlets", "city", "country", "url", "publisher", "name", "target",
-           "outlet",
+           "outlet", "alias", "aliases", "KEEP", "DROP",
            "person", "--journalist", "--outlet", "--city", "--publisher", "--source"}
 # Control characters could rewrite a terminal that shows them (ESC starts a sequence); free
 # text may hold tabs and line breaks, names, places, tags and ids may not.
