@@ -985,3 +985,20 @@ def test_a_document_is_held_to_the_rules_of_aliases(cli, tmp_path):
                                  "name: it names nobody\n")
     assert load([5]) == "Error: people[0].aliases: 5 is not a name\n"
     assert cli.json("journalists") == []
+
+
+def test_undoing_an_update_import_takes_its_edits_back(cli, tmp_path):
+    first = tmp_path / "first.csv"
+    first.write_text("date,kinds,city,tags\n2021-07-01,raid,Minsk,a\n", encoding="utf-8")
+    later = tmp_path / "later.csv"
+    later.write_text("date,kinds,city,tags\n2021-07-01,raid,Minsk,b\n2021-07-02,raid,Brest,\n",
+                     encoding="utf-8")
+    cli("import", first)
+    assert cli("import", later, "--update").stderr.endswith(
+        "Imported 1 incidents from 2 rows; 0 already stored, 1 changed, 1 new.\n")
+    minsk = next(i for i in cli.json("list") if i["city"] == "Minsk")
+    assert minsk["tags"] == ["a", "b"]
+    cli("imports", "undo", "2")
+    assert [(i["city"], i["tags"]) for i in cli.json("list")] == [("Minsk", ["a"])]
+    cli("imports", "undo", "1")  # the undone import's edits no longer stand in its way
+    assert cli.json("list") == []

@@ -102,6 +102,34 @@ def put_back(session: Session, public_id: str, state: dict, present: bool,
         _restore_designations(session, deletion, public_id)
 
 
+def _settled(session: Session) -> set[str]:
+    """The changes of imports undone since, and of their undos: they no longer stand."""
+    undone = session.execute(select(Revision).where(
+        Revision.record_type == "import", Revision.after.is_(None))).scalars().all()
+    imports_ = {int(r.record_id) for r in undone if r.record_id.isdigit()}
+    originals = set(session.execute(select(Revision.change_id).where(
+        Revision.id.in_(imports_))).scalars()) if imports_ else set()
+    return originals | {r.change_id for r in undone}
+
+
+def _take_back_edits(session: Session, entry: Revision, removed: set[str]) -> None:
+    """The stored incidents an import changed (`import --update`) go back to what they were
+    before it, each a revision of its own."""
+    edits = session.execute(select(Revision).where(
+        Revision.change_id == entry.change_id, Revision.record_type == "incident",
+        Revision.before.is_not(None), Revision.after.is_not(None))
+        .order_by(Revision.id.desc())).scalars().all()
+    for row in edits:
+        if row.record_id in removed or not session.execute(select(Incident.id).where(
+                Incident.public_id == row.record_id)).first():
+            continue
+        before = incidents.get(session, row.record_id)
+        with history.as_one(session):
+            put_back(session, row.record_id, row.before, present=True)
+        history.record(session, "incident", row.record_id, before,
+                       incidents.get(session, row.record_id))
+
+
 def _moment(text):
     from pressfree import dates
 
@@ -193,7 +221,8 @@ def undo_import(session: Session, text: str, force: bool = False) -> ImportRecor
     # with it, which are older), deletions included.
     later = session.execute(select(Revision).where(
         Revision.record_type == "incident", Revision.id > entry.id,
-        Revision.change_id != entry.change_id, Revision.at >= entry.at)).scalars().all()
+        Revision.change_id.not_in(_settled(session) | {entry.change_id}),
+        Revision.at >= entry.at)).scalars().all()
     touched = sorted({r.record_id for r in later if r.record_id in ids})
     gone = sorted({r.record_id for r in later if r.after is None and r.record_id not in ids
                    and (r.before or {}).get("import") == entry.id})
@@ -205,6 +234,7 @@ def undo_import(session: Session, text: str, force: bool = False) -> ImportRecor
                        "remove them anyway")
     for public_id in touched:  # changed since: each removal is kept in the history
         incidents.delete_incident(session, public_id)
+    _take_back_edits(session, entry, set(touched))
     remaining = [i for p, i in ids.items() if p not in touched]
     concerned: set[int] = set()
     for start in range(0, len(remaining), incidents.CHUNK):
