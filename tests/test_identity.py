@@ -1002,3 +1002,20 @@ def test_undoing_an_update_import_takes_its_edits_back(cli, tmp_path):
     assert [(i["city"], i["tags"]) for i in cli.json("list")] == [("Minsk", ["a"])]
     cli("imports", "undo", "1")  # the undone import's edits no longer stand in its way
     assert cli.json("list") == []
+
+
+def test_terminals_adding_the_same_new_person_at_once_all_succeed(any_db, cli):
+    import subprocess
+    import sys
+
+    cli("--db", any_db, "init")
+    commands = [subprocess.Popen(
+        [sys.executable, "-m", "pressfree", "--db", any_db, "add", "detention", "--date",
+         f"2021-09-{day:02d}", "--country", "BY", "-j", "Brand New Person", "-o",
+         "Brand New Outlet", "--force"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True) for day in range(1, 7)]
+    results = [(c.wait(timeout=120), c.stderr.read()) for c in commands]
+    assert all(code == 0 for code, _ in results), results
+    people = cli.json("--db", any_db, "journalists")
+    assert [(p["name"], p["incidents"]) for p in people] == [("Brand New Person", 6)]
+    assert [o["incidents"] for o in cli.json("--db", any_db, "outlets")] == [6]

@@ -162,9 +162,25 @@ def person_id(session: Session, name: str, field: str = "name",
         if found is not None:
             return found
         person = Person(name=name, **keys(name))
-    session.add(person)
-    session.flush()
-    return person.id
+    return _created(session, person, "person", name)
+
+
+def _created(session: Session, record, kind: str, name: str) -> int:
+    """Store a new person or outlet. When another command stored the same name meanwhile
+    (two terminals on a server), that one is the record: the insert is rolled back to a
+    savepoint and the name found again."""
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        with session.begin_nested():
+            session.add(record)
+            session.flush()
+    except IntegrityError:
+        found = find(session, kind, name)
+        if found is None:
+            raise
+        return found
+    return record.id
 
 
 def outlet_id(session: Session, name: str, type_: str = "outlet", field: str = "name") -> int:
@@ -175,9 +191,7 @@ def outlet_id(session: Session, name: str, type_: str = "outlet", field: str = "
     if found is None:
         outlet = Outlet(name=name, type=type_, placeholder=is_placeholder(session, name),
                         **keys(name))
-        session.add(outlet)
-        session.flush()
-        found = outlet.id
+        found = _created(session, outlet, "outlet", name)
     return found
 
 

@@ -259,6 +259,12 @@ def rebuild(session: Session, person_ids: set[int], *, without: int | None = Non
     With strict (an edit), a release that a detention moved past would no longer end
     anything: the edit is refused. Otherwise (a delete) a release that ends nothing any more
     is removed with what it ended."""
+    if person_ids:
+        # On a server, two commands rebuilding one person's custody at once would each
+        # write an open period: the person's row is locked, so they take turns (and the
+        # second reads what the first committed). SQLite's write lock does this already.
+        session.execute(select(Person.id).where(Person.id.in_(sorted(person_ids)))
+                        .order_by(Person.id).with_for_update(key_share=True))
     for pid in sorted(person_ids):
         stored = session.execute(select(CustodyRelease).where(
             CustodyRelease.person_id == pid)).scalars().all()
