@@ -330,10 +330,7 @@ def keep_aliases(session: Session, kind: str, owner_id: int, aliases: list) -> N
 def list_outlets(session: Session) -> list[dict]:
     counts = dict(session.execute(select(IncidentOutlet.outlet_id, func.count())
                                   .group_by(IncidentOutlet.outlet_id)).all())
-    aliases: dict[int, list] = {}
-    for owner, alias_name in session.execute(select(OutletAlias.outlet_id, OutletAlias.name)
-                                             .order_by(OutletAlias.name)):
-        aliases.setdefault(owner, []).append(alias_name)
+    aliases = all_aliases(session)["outlet"]
     return [{"name": o.name, "type": o.type, "aliases": aliases.get(o.id, []),
              "incidents": counts.get(o.id, 0)}
             for o in session.execute(select(Outlet).order_by(Outlet.name)).scalars()]

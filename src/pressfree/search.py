@@ -59,29 +59,22 @@ def refresh(db, incident_ids: list[int]) -> None:
     Session or a Connection, inside the caller's transaction)."""
     for start in range(0, len(incident_ids), CHUNK):
         chunk = list(incident_ids[start:start + CHUNK])
-        texts: dict[int, list] = {i: [] for i in chunk}
-        named: dict[int, list] = {i: [] for i in chunk}
+        entries: dict[int, tuple[list, list, list]] = {}
         for row in db.execute(select(Incident.id, Incident.summary, Incident.perpetrator,
                                      Incident.city, Incident.region)
                               .where(Incident.id.in_(chunk))):
-            texts[row[0]] += row[1:]
-        for query, bucket in _related(chunk):
+            entries[row[0]] = (list(row[1:]), [], [])
+        for query, slot in _related(chunk):
             for incident_id, *values in db.execute(query):
-                bucket_for = named if bucket == "names" else texts
-                bucket_for[incident_id] += values
+                entries[incident_id][slot].extend(values)
         db.execute(delete(IncidentSearch).where(IncidentSearch.incident_id.in_(chunk)))
-        rows = []
-        for incident_id in texts:
-            words, sounds = document(texts[incident_id], named[incident_id])
-            rows.append({"incident_id": incident_id, "words": words, "sounds": sounds})
-        if rows:
-            db.execute(insert(IncidentSearch.__table__), rows)
+        write_entries(db, entries)
 
 
-def add_new(db, entries: dict[int, tuple[list, list[int], list[int]]]) -> None:
-    """Write the entries of incidents just added in bulk (an import batch), from what the
-    caller holds: {incident id: (texts, person ids, outlet ids)}, texts as `row_texts`
-    gives them. Names and aliases are read once for the whole batch."""
+def write_entries(db, entries: dict[int, tuple[list, list[int], list[int]]]) -> None:
+    """Write index entries of incidents that have none (just added, or whose old entries
+    `refresh` removed): {incident id: (texts, person ids, outlet ids)}, texts as
+    `row_texts` gives them. Names and aliases are read once for the whole batch."""
     people = {p for _, ids, _ in entries.values() for p in ids}
     outlets = {o for _, _, ids in entries.values() for o in ids}
     known: dict[tuple, list[str]] = {}
@@ -115,26 +108,19 @@ def row_texts(summary, perpetrator, city, region, tags, sources) -> list:
 
 
 def _related(chunk: list[int]):
-    """(query, bucket) pairs: names of people and outlets with their aliases, then texts."""
-    yield (select(IncidentJournalist.incident_id, Person.name)
-           .join(Person, Person.id == IncidentJournalist.person_id)
-           .where(IncidentJournalist.incident_id.in_(chunk)), "names")
-    yield (select(IncidentJournalist.incident_id, PersonAlias.name)
-           .join(PersonAlias, PersonAlias.person_id == IncidentJournalist.person_id)
-           .where(IncidentJournalist.incident_id.in_(chunk)), "names")
-    yield (select(IncidentOutlet.incident_id, Outlet.name)
-           .join(Outlet, Outlet.id == IncidentOutlet.outlet_id)
-           .where(IncidentOutlet.incident_id.in_(chunk)), "names")
-    yield (select(IncidentOutlet.incident_id, OutletAlias.name)
-           .join(OutletAlias, OutletAlias.outlet_id == IncidentOutlet.outlet_id)
-           .where(IncidentOutlet.incident_id.in_(chunk)), "names")
+    """(query, slot) pairs: texts (0) of tags, sources and updates, and the ids of people
+    (1) and outlets (2), whose names and aliases write_entries reads."""
+    yield (select(IncidentJournalist.incident_id, IncidentJournalist.person_id)
+           .where(IncidentJournalist.incident_id.in_(chunk)), 1)
+    yield (select(IncidentOutlet.incident_id, IncidentOutlet.outlet_id)
+           .where(IncidentOutlet.incident_id.in_(chunk)), 2)
     yield (select(IncidentTag.incident_id, IncidentTag.tag)
-           .where(IncidentTag.incident_id.in_(chunk)), "texts")
+           .where(IncidentTag.incident_id.in_(chunk)), 0)
     yield (select(IncidentSource.incident_id, Source.title, Source.publisher)
            .join(Source, Source.id == IncidentSource.source_id)
-           .where(IncidentSource.incident_id.in_(chunk)), "texts")
+           .where(IncidentSource.incident_id.in_(chunk)), 0)
     yield (select(IncidentUpdate.incident_id, IncidentUpdate.text)
-           .where(IncidentUpdate.incident_id.in_(chunk)), "texts")
+           .where(IncidentUpdate.incident_id.in_(chunk)), 0)
 
 
 def refresh_named(db, *, person_id: int | None = None, outlet_id: int | None = None) -> None:

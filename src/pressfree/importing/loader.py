@@ -458,7 +458,7 @@ def _write(connection, backend, pending: list, kinds: dict, names: _Names, datas
             connection.execute(insert(table), rows)
     # sources as stored (a URL cited before keeps its first title)
     said = _source_texts(connection, {s for ids_ in cited.values() for s in ids_})
-    search.add_new(connection, {
+    search.write_entries(connection, {
         incident_id: (search.row_texts(p.summary, p.perpetrator, p.city, p.region, p.tags,
                                        [said[s] for s in cited[incident_id]]),
                       [unnamed_ids.get((row, n)) or people[n]
