@@ -188,12 +188,15 @@ def filtered(filters: IncidentFilter, session: Session):
     # Ties are broken by what an export carries, so a re-imported copy lists the same way.
     query = query.order_by(Incident.first_day.desc(), Incident.last_day.desc(),
                            Incident.created_at.desc(), Incident.public_id)
-    if filters.limit is not None:
-        if not 0 <= filters.limit <= MAX_INTEGER:
-            raise InvalidValue("--limit", filters.limit, "must be between 0 and "
-                                                         f"{MAX_INTEGER}")
+    if checked_limit(filters.limit) is not None:
         query = query.limit(filters.limit)
     return query
+
+
+def checked_limit(limit: int | None) -> int | None:
+    if limit is not None and not 0 <= limit <= MAX_INTEGER:
+        raise InvalidValue("--limit", limit, f"must be between 0 and {MAX_INTEGER}")
+    return limit
 
 
 def list_incidents(session: Session, filters: IncidentFilter) -> list[IncidentRecord]:
@@ -201,11 +204,11 @@ def list_incidents(session: Session, filters: IncidentFilter) -> list[IncidentRe
     if filters.search is None:
         return records(session, session.execute(filtered(filters, session)).scalars().all())
     query_terms = search.terms(filters.search, "--search")
-    filtered(filters, session)  # checks every filter, --limit included
+    limit = checked_limit(filters.limit)
     found = _searched(session, filters, query_terms)
     order = search.ranked(session, found, query_terms)
-    if filters.limit is not None:
-        order = order[:filters.limit]
+    if limit is not None:
+        order = order[:limit]
     rows = {i.id: i for start in range(0, len(order), CHUNK) for i in session.execute(
         select(Incident).where(Incident.id.in_(order[start:start + CHUNK]))).scalars()}
     return records(session, [rows[i] for i in order])
