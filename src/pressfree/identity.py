@@ -5,7 +5,6 @@ mention is an unnamed person of its own. Every way into the store resolves names
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Optional
 
 from sqlalchemy import func, or_, select, true, union
@@ -246,15 +245,6 @@ def matching(kind: str, text: str):
 
 
 # --- aliases ----------------------------------------------------------------------------
-
-@dataclass
-class NamedRecord:
-    """A journalist or an outlet as `journalists` and `outlets` list them."""
-
-    name: str
-    aliases: list[str] = field(default_factory=list)
-    incidents: int = 0
-
 
 def aliases_of(db, kind: str, owner_id: int) -> list[str]:
     _, alias, owner = _models(kind)

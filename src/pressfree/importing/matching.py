@@ -40,23 +40,16 @@ def identity_of(p: ParsedRow) -> list:
             sorted(names.name_key(n) for n in p.outlets)]
 
 
-def content_hash(p: ParsedRow) -> str:
-    """Everything the mapping read into fields; not the extra fields (the columns it did not
-    use), which differ between an export's layouts while the incident stays the same."""
-    return _hash(identity_of(p) + _content_of(p))
-
-
 def _content_of(p: ParsedRow) -> list:
+    """Everything the mapping read into fields besides the identity; not the extra fields
+    (the columns it did not use), which differ between an export's layouts while the
+    incident stays the same."""
     return [p.precision, sorted(p.kinds), p.perpetrator, p.summary, p.status, sorted(p.tags),
             sorted([list(s) for s in p.sources], key=str)]
 
 
-def identity_hash(p: ParsedRow) -> str:
-    return _hash(identity_of(p))
-
-
 def hashes(p: ParsedRow) -> tuple[str, str]:
-    """(content hash, identity hash), the identity worked out once."""
+    """(content hash: the whole mapped row; identity hash: who, when and where alone)."""
     identity = identity_of(p)
     return _hash(identity + _content_of(p)), _hash(identity)
 
