@@ -111,6 +111,19 @@ def writing(ctx: typer.Context) -> Iterator:
         yield session
 
 
+def noun_listing(ctx: typer.Context, rows_of, columns, fmt, title: str,
+                 empty: str | None = None) -> None:
+    """A noun's own listing (`pressfree outlets`), unless one of its subcommands was asked
+    for: rows_of(session) gives the rows."""
+    if ctx.invoked_subcommand:
+        return
+    from pressfree import render
+
+    with reading(ctx) as session:
+        rows = rows_of(session)
+    emit(render.listing(rows, columns, fmt.value, title=title, empty=empty))
+
+
 @contextmanager
 def reading(ctx: typer.Context) -> Iterator:
     """A read-only session; the database must exist already."""

@@ -6,7 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from pressfree.cli.common import Format, FormatOption, emit, note, reading, writing
+from pressfree.cli.common import (Format, FormatOption, emit, note, noun_listing, reading,
+                                  writing)
 
 LOG_COLUMNS = [("rev", "Rev"), ("at", "When (UTC)"), ("who", "Who"), ("verb", "Command"),
                ("record_type", "Record"), ("record_id", "Id"), ("changed", "Changed")]
@@ -145,14 +146,9 @@ imports_app = typer.Typer(help="Imports, one entry each in the history; undo one
 @imports_app.callback()
 def imports(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """List imports: when, who, which file and mapping, how many incidents remain."""
-    if ctx.invoked_subcommand:
-        return
-    from pressfree import render, undo
+    from pressfree import undo
 
-    with reading(ctx) as session:
-        rows = undo.imports(session)
-    emit(render.listing(rows, IMPORT_COLUMNS, fmt.value, title="Imports",
-                        empty="Nothing was imported."))
+    noun_listing(ctx, undo.imports, IMPORT_COLUMNS, fmt, "Imports", "Nothing was imported.")
 
 
 @imports_app.command("undo")

@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from pressfree.cli.common import Format, FormatOption, emit, note, reading, writing
+from pressfree.cli.common import (Format, FormatOption, emit, note, noun_listing, reading,
+                                  writing)
 
 app = typer.Typer(help="Journalists: affiliations, other spellings, who is at risk.\n\n"
                        "Example: [bold]pressfree journalists set \"Ігар Лосік\" --at-risk[/]",
@@ -85,22 +86,12 @@ def alias_person(ctx: typer.Context, name: NameArg, alias: AliasArg) -> None:
     _alias(ctx, "person", name, alias)
 
 
-def _listing(ctx: typer.Context, rows_of, columns, fmt: Format, title: str) -> None:
-    """A noun's own listing, unless one of its subcommands was asked for."""
-    if ctx.invoked_subcommand:
-        return
-    from pressfree import identity, render
-
-    with reading(ctx) as session:
-        rows = rows_of(identity, session)
-    emit(render.listing(rows, columns, fmt.value, title=title))
-
-
 @outlets_app.callback()
 def list_outlets(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """List outlets and organisations with their other names and incident counts."""
-    _listing(ctx, lambda identity, session: identity.list_outlets(session), OUTLET_COLUMNS,
-             fmt, "Outlets")
+    from pressfree import identity
+
+    noun_listing(ctx, identity.list_outlets, OUTLET_COLUMNS, fmt, "Outlets")
 
 
 @outlets_app.command("alias")
@@ -115,9 +106,11 @@ def alias_outlet(ctx: typer.Context, name: NameArg, alias: AliasArg) -> None:
 @placeholders_app.callback()
 def list_placeholders(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """List the placeholder names (matched ignoring case and punctuation)."""
-    _listing(ctx, lambda identity, session: identity.placeholders(session),
-             [("name", "Placeholder name"), ("builtin", "Built in")], fmt,
-             "Placeholder names")
+    from pressfree import identity
+
+    noun_listing(ctx, identity.placeholders,
+                 [("name", "Placeholder name"), ("builtin", "Built in")], fmt,
+                 "Placeholder names")
 
 
 @placeholders_app.command("add")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pressfree.cli.common import Format, FormatOption, emit, note, reading, writing
+from pressfree.cli.common import Format, FormatOption, note, noun_listing, writing
 
 
 def vocabulary_app(vocabulary: str, command: str, plural: str, counted: str,
@@ -19,16 +19,13 @@ def vocabulary_app(vocabulary: str, command: str, plural: str, counted: str,
 
     @app.callback()
     def list_terms(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
-        if ctx.invoked_subcommand:
-            return
-        from pressfree import render, vocabulary as terms
+        from pressfree import vocabulary as terms
 
-        with reading(ctx) as session:
-            rows = terms.terms(session, vocabulary)
-        emit(render.listing(rows, [("slug", vocabulary.title()),
-                                   ("label", "Name" if vocabulary == "label" else "Label"),
-                                   ("count", counted), ("builtin", "Built in")],
-                            fmt.value, title=plural.split(" (")[0]))
+        noun_listing(ctx, lambda session: terms.terms(session, vocabulary),
+                     [("slug", vocabulary.title()),
+                      ("label", "Name" if vocabulary == "label" else "Label"),
+                      ("count", counted), ("builtin", "Built in")], fmt,
+                     plural.split(" (")[0])
 
     list_terms.__doc__ = f"List {plural.split(' (')[0].lower()} with their counts."
 
