@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pressfree import render_summary
 from pressfree.errors import PressfreeError
 from pressfree.private_files import WholeFile
 
@@ -32,8 +33,7 @@ def monthly_trend(summary, out: Path) -> None:
                   markersize=4, label=kind, color=colours[i % len(colours)])
     axes.plot(months, [m["total"] for m in summary.monthly], linestyle="--", color="black",
               label="all incidents (distinct)")
-    axes.set_title(f"Press-freedom incidents by month, {summary.period}"
-                   + (f", {summary.country}" if summary.country else ""))
+    axes.set_title(render_summary.title(summary, "Press-freedom incidents by month"))
     axes.set_xlabel("Month")
     axes.set_ylabel("Incidents")
     axes.yaxis.get_major_locator().set_params(integer=True)

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from sqlalchemy import and_, delete, exists, insert, select
+from sqlalchemy import String, and_, cast, delete, exists, insert, select
 from sqlmodel import Session
 
 from pressfree import dates, history, identity, search, vocabulary
@@ -40,6 +40,7 @@ class IncidentFilter:
     status: Optional[str] = None
     tag: Optional[str] = None
     search: Optional[str] = None  # words, matched as search.py says
+    where: list[tuple[str, str]] = field(default_factory=list)  # (field, value) of --where
     limit: Optional[int] = None
 
     def narrowed(self) -> bool:
@@ -156,41 +157,100 @@ def filtered(filters: IncidentFilter, session: Session):
     query = select(Incident)
     if filters.period:
         query = query.where(contained_in(filters.period))
-    if filters.kinds:
-        kind_ids = vocabulary.ids_for(session, filters.kinds, "kind", "--kind").values()
-        query = query.where(exists().where(IncidentKind.incident_id == Incident.id,
-                                           IncidentKind.kind_id.in_(kind_ids)))
-    if filters.country:
-        from pressfree import countries
-
-        query = query.where(Incident.country == countries.normalise(filters.country,
-                                                                    "--country"))
-    if filters.journalist:
-        query = query.where(exists().where(
-            IncidentJournalist.incident_id == Incident.id,
-            IncidentJournalist.person_id.in_(identity.matching("person", filters.journalist))))
-    if filters.outlet:
-        query = query.where(exists().where(
-            IncidentOutlet.incident_id == Incident.id,
-            IncidentOutlet.outlet_id.in_(identity.matching("outlet", filters.outlet))))
-    if filters.search is not None:
-        query = query.where(Incident.id.in_(search.matching(
-            session, search.terms(filters.search, "--search"))))
-    if filters.publisher:
-        query = query.where(exists().where(
-            IncidentSource.incident_id == Incident.id,
-            IncidentSource.source_id == Source.id, Source.publisher == filters.publisher))
-    if filters.status:
-        query = query.where(Incident.status == check_status(filters.status, "--status"))
-    if filters.tag:
-        query = query.where(exists().where(IncidentTag.incident_id == Incident.id,
-                                           IncidentTag.tag == filters.tag))
+    query = query.where(*conditions(filters, session))
     # Ties are broken by what an export carries, so a re-imported copy lists the same way.
     query = query.order_by(Incident.first_day.desc(), Incident.last_day.desc(),
                            Incident.created_at.desc(), Incident.public_id)
     if checked_limit(filters.limit) is not None:
         query = query.limit(filters.limit)
     return query
+
+
+def conditions(filters: IncidentFilter, session: Session) -> list:
+    """The filters other than the period and the limit, as WHERE clauses on Incident: the
+    one reading of them that list, export, summary and chart share."""
+    out = []
+    if filters.kinds:
+        kind_ids = vocabulary.ids_for(session, filters.kinds, "kind", "--kind").values()
+        out.append(_about(exists().where(IncidentKind.incident_id == Incident.id,
+                                         IncidentKind.kind_id.in_(kind_ids))))
+    if filters.country:
+        from pressfree import countries
+
+        out.append(Incident.country == countries.normalise(filters.country, "--country"))
+    if filters.journalist:
+        out.append(_about(exists().where(
+            IncidentJournalist.incident_id == Incident.id,
+            IncidentJournalist.person_id.in_(identity.matching("person", filters.journalist)))))
+    if filters.outlet:
+        out.append(_about(exists().where(
+            IncidentOutlet.incident_id == Incident.id,
+            IncidentOutlet.outlet_id.in_(identity.matching("outlet", filters.outlet)))))
+    if filters.search is not None:
+        out.append(Incident.id.in_(search.matching(
+            session, search.terms(filters.search, "--search"))))
+    if filters.publisher:
+        out.append(_about(exists().where(
+            IncidentSource.incident_id == Incident.id,
+            IncidentSource.source_id == Source.id, Source.publisher == filters.publisher)))
+    if filters.status:
+        out.append(Incident.status == check_status(filters.status, "--status"))
+    if filters.tag:
+        out.append(_about(exists().where(IncidentTag.incident_id == Incident.id,
+                                         IncidentTag.tag == filters.tag)))
+    out += [recorded_as(name, value) for name, value in filters.where]
+    return out
+
+
+def _about(clause):
+    """A filter's EXISTS tied to the incident alone: a summary that counts from a link
+    table (kinds, journalists) must not have the filter tied to its own rows of it."""
+    return clause.correlate(Incident)
+
+
+# Stored columns `--where` reads; any other name is an extra field (a column an import kept).
+WHERE_COLUMNS = {"dataset": Incident.dataset, "external_id": Incident.external_id,
+                 "region": Incident.region, "city": Incident.city,
+                 "perpetrator": Incident.perpetrator}
+
+
+def recorded_as(name: str, value: str):
+    """`--where NAME=VALUE`: the stored column of that name, or else the extra field (what
+    the source recorded beyond pressfree's fields; `extra.NAME` always means the extra
+    field), holding exactly VALUE. Numbers and true/false in extra compare as their text."""
+    if name.startswith("extra."):
+        name = name[len("extra."):]
+    elif name in WHERE_COLUMNS:
+        return WHERE_COLUMNS[name] == value
+    return cast(Incident.extra[name].as_string(), String) == value
+
+
+def unheld_fields(session: Session, filters: IncidentFilter) -> list[str]:
+    """The --where extra fields no incident has (a misspelt column name, most likely)."""
+    out = []
+    for name, _ in filters.where:
+        if name in WHERE_COLUMNS:
+            continue
+        key = name.removeprefix("extra.")
+        held = session.execute(select(Incident.id).where(
+            Incident.extra[key].as_string().is_not(None)).limit(1)).first()
+        if held is None:
+            out.append(name)
+    return out
+
+
+def where_pairs(items: Iterable[str]) -> list[tuple[str, str]]:
+    """--where FIELD=VALUE options as (field, value) pairs, or one complaint naming the
+    option that is not of that form."""
+    pairs = []
+    for item in items:
+        name, equals, value = item.partition("=")
+        name = name.strip()
+        if not equals or not name or name == "extra.":
+            raise InvalidValue("--where", item, "must be FIELD=VALUE, such as "
+                                                "motiveConfirmed=Confirmed")
+        pairs.append((name, value.strip()))
+    return pairs
 
 
 def checked_limit(limit: int | None) -> int | None:

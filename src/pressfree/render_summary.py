@@ -43,13 +43,16 @@ def custody_line(summary) -> str:
     custody = summary.in_custody
     reported = "; ".join(f"{r['publisher']} reports {r['figure']} as of {r['as_of']}"
                          for r in custody["reported"]) or "no reported figure"
-    return (f"Journalists in custody on {custody['as_of']}: {custody['itemised']} itemised "
-            f"here; {reported}.")
+    unfiltered = " (all journalists: the filters narrow incidents only)" \
+        if summary.filters else ""
+    return (f"Journalists in custody on {custody['as_of']}{unfiltered}: {custody['itemised']} "
+            f"itemised here; {reported}.")
 
 
-def title(summary) -> str:
+def title(summary, what: str = "Press-freedom incidents") -> str:
     where = f", {summary.country}" if summary.country else ""
-    return f"Press-freedom incidents, {summary.period}{where}"
+    narrowed = f" ({'; '.join(summary.filters)})" if summary.filters else ""
+    return f"{what}, {summary.period}{where}{narrowed}"
 
 
 def bars(monthly: list[dict]) -> list[str]:

@@ -15,7 +15,7 @@ from sqlalchemy import and_, case, extract, func, or_, select
 from sqlmodel import Session
 
 from pressfree import countries, dates, designations, ledger
-from pressfree.incidents import contained_in
+from pressfree.incidents import IncidentFilter, conditions, contained_in
 from pressfree.models import (CustodyPeriod, Incident, IncidentJournalist, IncidentKind,
                               IncidentOutlet, Kind, Outlet, Person)
 
@@ -73,6 +73,7 @@ class Summary:
     monthly: list[dict] = field(default_factory=list)
     # Incidents of a year dated within it but not to one month (a range across months).
     not_in_a_month: int = 0
+    filters: list[str] = field(default_factory=list)  # what narrowed the incidents counted
 
     def to_dict(self) -> dict:
         from dataclasses import asdict
@@ -84,8 +85,8 @@ class Summary:
         return data
 
 
-def _where(period: dates.PartialDate, country: str | None):
-    clause = contained_in(period)
+def _where(period: dates.PartialDate, country: str | None, narrow: tuple = ()):
+    clause = and_(contained_in(period), *narrow)
     return and_(clause, Incident.country == country) if country else clause
 
 
@@ -119,8 +120,9 @@ def overlapping_only(period: dates.PartialDate):
     return or_(*starts_before, ends_after)
 
 
-def _imprecise(session: Session, period: dates.PartialDate, country: str | None) -> dict:
-    where = overlapping_only(period)
+def _imprecise(session: Session, period: dates.PartialDate, country: str | None,
+               narrow: tuple) -> dict:
+    where = and_(overlapping_only(period), *narrow)
     if country:
         where = and_(where, Incident.country == country)
     rows = session.execute(select(Incident.date_precision, func.count())
@@ -173,8 +175,8 @@ def _held_count(session: Session, day: date, country: str | None) -> int:
     return session.execute(query).scalar_one()
 
 
-def _reported(session: Session, period: dates.PartialDate,
-              country: str | None) -> list[ReportedBeside]:
+def _reported(session: Session, period: dates.PartialDate, country: str | None,
+              narrow: tuple) -> list[ReportedBeside]:
     """Each figure reported for the period beside the itemised count for its country."""
     out = []
     for t in ledger.list_tallies(session, period=period, country=country):
@@ -182,7 +184,8 @@ def _reported(session: Session, period: dates.PartialDate,
             itemised = _held_count(session, date.fromisoformat(t.as_of), t.country)
             what = f"{ledger.STOCKS[t.metric]} as of {t.as_of}"
         else:
-            itemised = _count_kind(session, t.metric, dates.parse(t.period), t.country)
+            itemised = _count_kind(session, t.metric, dates.parse(t.period), t.country,
+                                   narrow)
             what = f"{t.metric} in {t.period}"
         out.append(ReportedBeside(
             t.metric, t.reads, t.value, t.qualifier, t.publisher, t.period, t.as_of, itemised,
@@ -192,16 +195,16 @@ def _reported(session: Session, period: dates.PartialDate,
 
 
 def _count_kind(session: Session, slug: str, period: dates.PartialDate,
-                country: str | None) -> int:
+                country: str | None, narrow: tuple) -> int:
     query = (select(func.count()).select_from(IncidentKind)
              .join(Incident, Incident.id == IncidentKind.incident_id)
              .join(Kind, Kind.id == IncidentKind.kind_id)
-             .where(_where(period, country), Kind.slug == slug))
+             .where(_where(period, country, narrow), Kind.slug == slug))
     return session.execute(query).scalar_one()
 
 
-def _year(session: Session, period: dates.PartialDate,
-          country: str | None) -> tuple[dict[int, int], int, list[dict]]:
+def _year(session: Session, period: dates.PartialDate, country: str | None,
+          narrow: tuple) -> tuple[dict[int, int], int, list[dict]]:
     """A year's counts by kind, its total, and its months, from one pass over its incidents.
 
     Each incident is grouped by the month it starts in and whether it also ends in it; only
@@ -211,7 +214,7 @@ def _year(session: Session, period: dates.PartialDate,
     one_month = case((and_(extract("year", Incident.first_day)
                            == extract("year", Incident.last_day),
                            month == extract("month", Incident.last_day)), 1), else_=0)
-    where = _where(period, country)
+    where = _where(period, country, narrow)
     per_kind = session.execute(select(month, one_month, IncidentKind.kind_id, func.count())
                                .join(IncidentKind, IncidentKind.incident_id == Incident.id)
                                .where(where).group_by(month, one_month,
@@ -233,6 +236,18 @@ def _year(session: Session, period: dates.PartialDate,
     return by_kind, total, rows
 
 
+def described(filters: IncidentFilter | None) -> list[str]:
+    """The filters, as a reader of the summary is told them ("status confirmed")."""
+    if filters is None:
+        return []
+    out = [f"kind {' or '.join(filters.kinds)}"] if filters.kinds else []
+    for name in ("journalist", "outlet", "publisher", "status", "tag", "search"):
+        if getattr(filters, name) is not None:
+            out.append(f"{name} {getattr(filters, name)}")
+    out += [f"{name}={value}" for name, value in filters.where]
+    return out
+
+
 def redacted(summary: Summary, redact) -> Summary:
     """The summary with the names of people at risk replaced, wherever they appear."""
     from dataclasses import replace
@@ -242,15 +257,19 @@ def redacted(summary: Summary, redact) -> Summary:
 
 
 def summarise(session: Session, period: dates.PartialDate, country: str | None = None,
-              today: date | None = None) -> Summary:
+              today: date | None = None, filters: IncidentFilter | None = None) -> Summary:
+    """The summary of a period. `filters` (what `list` takes besides the period) narrow the
+    incidents counted, and the itemised counts beside reported figures; custody and
+    designations are about people and outlets, and are not narrowed."""
     code = countries.normalise(country, "--country")
     today = today or date.today()
     previous = period.previous()
-    where, where_before = _where(period, code), _where(previous, code)
+    narrow = tuple(conditions(filters, session)) if filters else ()
+    where, where_before = _where(period, code, narrow), _where(previous, code, narrow)
     labels = {k.id: (k.slug, k.label) for k in session.execute(select(Kind)).scalars()}
     monthly: list[dict] = []
     if period.precision == "year":
-        now, total, monthly = _year(session, period, code)
+        now, total, monthly = _year(session, period, code, narrow)
         for row in monthly:
             row["by_kind"] = {labels[k][0]: n for k, n in row["by_kind"].items()}
     else:
@@ -265,14 +284,14 @@ def summarise(session: Session, period: dates.PartialDate, country: str | None =
         period=str(period), first_day=period.first.isoformat(),
         last_day=period.last.isoformat(), previous_period=str(previous), country=code,
         total_incidents=total, previous_total=_total(session, where_before),
-        by_kind=by_kind, imprecise=_imprecise(session, period, code),
-        tallies=_reported(session, period, code),
+        by_kind=by_kind, imprecise=_imprecise(session, period, code, narrow),
+        tallies=_reported(session, period, code, narrow),
         in_custody=_in_custody(session, period, code, today),
         designations=[{"target": d.target, "label": d.label, "label_name": d.label_name,
                        "issued_by": d.issued_by, "date": d.date, "id": d.id} for d in made],
         top_outlets=_top(session, IncidentOutlet, Outlet, "outlet_id", where),
         top_journalists=_top(session, IncidentJournalist, Person, "person_id", where),
-        by_country=by_country, by_city=by_city)
+        by_country=by_country, by_city=by_city, filters=described(filters))
     if monthly:
         summary.monthly = monthly
         summary.not_in_a_month = total - sum(m["total"] for m in monthly)

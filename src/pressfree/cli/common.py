@@ -75,6 +75,15 @@ def note(message: str) -> None:
     stderr().print(message, markup=False)
 
 
+def unheld_where(session, filters) -> None:
+    """When a filtered command found nothing, say which --where fields nothing holds."""
+    from pressfree.incidents import unheld_fields
+
+    for name in unheld_fields(session, filters):
+        warn(f"--where: no incident has a field {name!r} (`show ID` lists an incident's extra "
+             "fields)")
+
+
 def interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty() and not os.environ.get("CI")
 

@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from pressfree.cli import options as o
-from pressfree.cli.common import note, reading, to_stdout, writing
+from pressfree.cli.common import note, reading, to_stdout, unheld_where, writing
 
 
 def _describe(counts: dict[str, int]) -> str:
@@ -156,7 +156,7 @@ def export(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
            start: o.From = None, end: o.To = None, kind: o.Kinds = None,
            country: o.Country = None, journalist: o.Journalist = None,
            outlet: o.Outlet = None, publisher: o.Publisher = None, status: o.Status = None,
-           tag: o.Tag = None, limit: o.Limit = None,
+           tag: o.Tag = None, where: o.Where = None, limit: o.Limit = None,
            fmt: Annotated[ExportFormat, typer.Option(
                "--format", "-f", case_sensitive=False,
                help="json (the whole database, re-importable), ndjson or csv "
@@ -181,7 +181,7 @@ def export(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
         raise UsageError("--history goes with --format json (ndjson and csv hold incidents "
                          "only)")
     filters = o.incident_filter(month, year, start, end, kind, country, journalist, outlet,
-                                publisher, status, tag, limit)
+                                publisher, status, tag, limit, where=where)
     with _destination(out) as handle, reading(ctx) as session:
         from pressfree import people
 
@@ -193,6 +193,8 @@ def export(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
             count = (render.write_ndjson(handle, records) if fmt == ExportFormat.ndjson else
                      render.write_csv(handle, map(render.incident_csv_row, records),
                                       render.EXPORT_COLUMNS))
+        if not count:
+            unheld_where(session, filters)
     if out and str(out) != "-":
         note(f"Exported {count} incidents to {out}.")
 

@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 import typer
 
 from pressfree.cli import options as o
-from pressfree.cli.common import (Format, FormatOption, emit, interactive, note, reading, warn,
-                                  writing)
+from pressfree.cli.common import (Format, FormatOption, emit, interactive, note, reading,
+                                  unheld_where, warn, writing)
 from pressfree.errors import InvalidValue
 
 KindsArg = Annotated[Optional[list[str]], typer.Argument(
@@ -135,14 +135,15 @@ def list_(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
           start: o.From = None, end: o.To = None, kind: o.Kinds = None,
           country: o.Country = None, journalist: o.Journalist = None, outlet: o.Outlet = None,
           publisher: o.Publisher = None, status: o.Status = None, tag: o.Tag = None,
-          search: o.Search = None, limit: o.Limit = None,
+          search: o.Search = None, where: o.Where = None, limit: o.Limit = None,
           fmt: FormatOption = Format.table) -> None:
     """List incidents, newest first; a period keeps those dated wholly inside it.
 
     Example: [bold]pressfree list --month 2021-07 --country BY --kind raid[/]
     """
     _listing(ctx, o.incident_filter(month, year, start, end, kind, country, journalist,
-                                    outlet, publisher, status, tag, limit, search), fmt)
+                                    outlet, publisher, status, tag, limit, search, where),
+             fmt)
 
 
 def search(ctx: typer.Context, text: Annotated[str, typer.Argument(
@@ -151,7 +152,8 @@ def search(ctx: typer.Context, text: Annotated[str, typer.Argument(
            end: o.To = None, kind: o.Kinds = None, country: o.Country = None,
            journalist: o.Journalist = None, outlet: o.Outlet = None,
            publisher: o.Publisher = None, status: o.Status = None, tag: o.Tag = None,
-           limit: o.Limit = None, fmt: FormatOption = Format.table) -> None:
+           where: o.Where = None, limit: o.Limit = None,
+           fmt: FormatOption = Format.table) -> None:
     """Find incidents by words in their summaries, people, outlets, perpetrators, places,
     sources, tags and updates, best match first.
 
@@ -165,7 +167,7 @@ def search(ctx: typer.Context, text: Annotated[str, typer.Argument(
 
     searching.terms(text, "TEXT")  # a query with nothing to search is said of TEXT
     _listing(ctx, o.incident_filter(month, year, start, end, kind, country, journalist,
-                                    outlet, publisher, status, tag, limit, text), fmt)
+                                    outlet, publisher, status, tag, limit, text, where), fmt)
 
 
 def _listing(ctx: typer.Context, filters, fmt: Format) -> None:
@@ -173,6 +175,8 @@ def _listing(ctx: typer.Context, filters, fmt: Format) -> None:
 
     with reading(ctx) as session:
         records = incidents.list_incidents(session, filters)
+        if not records:
+            unheld_where(session, filters)
     marked = searching.highlighter(searching.terms(filters.search)) \
         if filters.search is not None else None
     emit(render.incidents(records, fmt.value, marked=marked))

@@ -26,17 +26,21 @@ Status = Annotated[Optional[str], typer.Option(
 Tag = Annotated[Optional[str], typer.Option("--tag", help="Only incidents with this tag.")]
 Search = Annotated[Optional[str], typer.Option(
     "--search", help="Words to find, in any script (see `pressfree search --help`).")]
+Where = Annotated[Optional[list[str]], typer.Option(
+    "--where", help="FIELD=VALUE: only incidents whose extra field (a column an import kept, "
+                    "as `show` lists them) or dataset, external_id, region, city or "
+                    "perpetrator is exactly VALUE; repeat to require several.")]
 Limit = Annotated[Optional[int], typer.Option("--limit", "-n", help="At most this many.")]
 
 
 def incident_filter(month=None, year=None, start=None, end=None, kinds=None, country=None,
                     journalist=None, outlet=None, publisher=None, status=None, tag=None,
-                    limit=None, search=None):
+                    limit=None, search=None, where=None):
     """Build the service's filter from the options above (dates are parsed in dates.py)."""
     from pressfree import dates
-    from pressfree.incidents import IncidentFilter
+    from pressfree.incidents import IncidentFilter, where_pairs
 
     return IncidentFilter(period=dates.period(month, year, start, end), kinds=kinds or [],
                           country=country, journalist=journalist, outlet=outlet,
                           publisher=publisher, status=status, tag=tag, limit=limit,
-                          search=search)
+                          search=search, where=where_pairs(where or []))

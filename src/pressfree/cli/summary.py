@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from pressfree.cli import options as o
-from pressfree.cli.common import Format, FormatOption, emit, note, reading
+from pressfree.cli.common import Format, FormatOption, emit, note, reading, unheld_where
 from pressfree.errors import InvalidValue
 
 
@@ -27,11 +27,17 @@ def _period(month, year, start, end):
 
 def summary(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
             start: o.From = None, end: o.To = None, country: o.Country = None,
+            kind: o.Kinds = None, journalist: o.Journalist = None, outlet: o.Outlet = None,
+            publisher: o.Publisher = None, status: o.Status = None, tag: o.Tag = None,
+            search: o.Search = None, where: o.Where = None,
             redact: Annotated[bool, typer.Option(
                 "--redact", help="Show journalists marked at risk by their pseudonyms, as "
                                  "`export --redact` does: for summaries you publish.")] = False,
             fmt: FormatOption = Format.table) -> None:
     """Summarise a month, a year or any period: counts by kind, figures, custody, targets.
+
+    --kind, --status, --where and the other filters `list` takes narrow the incidents
+    counted (custody and designations are not narrowed).
 
     Example: [bold]pressfree summary --month 2021-07 --country BY --format markdown[/]
     """
@@ -41,8 +47,13 @@ def summary(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
         raise InvalidValue("--format", "ndjson", "is not offered for summaries "
                                                  "(use table, markdown, json or csv)")
     period = _period(month, year, start, end)
+    filters = o.incident_filter(kinds=kind, journalist=journalist, outlet=outlet,
+                                publisher=publisher, status=status, tag=tag, search=search,
+                                where=where)
     with reading(ctx) as session:
-        result = summaries.summarise(session, period, country)
+        result = summaries.summarise(session, period, country, filters=filters)
+        if not result.total_incidents:
+            unheld_where(session, filters)
         if redact:
             from pressfree import people
 
@@ -52,7 +63,9 @@ def summary(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
 
 def chart(ctx: typer.Context, year: Annotated[str, typer.Option("--year", help="YYYY.")],
           out: Annotated[Path, typer.Option("--out", help="trend.png or trend.svg.")],
-          country: o.Country = None) -> None:
+          country: o.Country = None, kind: o.Kinds = None, journalist: o.Journalist = None,
+          outlet: o.Outlet = None, publisher: o.Publisher = None, status: o.Status = None,
+          tag: o.Tag = None, search: o.Search = None, where: o.Where = None) -> None:
     """Draw the monthly trend by kind for a year (needs the charts extra).
 
     Example: [bold]pressfree chart --year 2021 --out trend.png[/]
@@ -63,8 +76,13 @@ def chart(ctx: typer.Context, year: Annotated[str, typer.Option("--year", help="
         raise InvalidValue("--out", str(out), "must end in .png or .svg")
     charts.require_matplotlib()
     period = _period(None, year, None, None)
+    filters = o.incident_filter(kinds=kind, journalist=journalist, outlet=outlet,
+                                publisher=publisher, status=status, tag=tag, search=search,
+                                where=where)
     with reading(ctx) as session:
-        result = summaries.summarise(session, period, country)
+        result = summaries.summarise(session, period, country, filters=filters)
+        if not result.total_incidents:
+            unheld_where(session, filters)
     charts.monthly_trend(result, out)
     note(f"Wrote {out}.")
     if result.not_in_a_month:
