@@ -196,8 +196,7 @@ def test_an_import_is_one_entry_and_can_be_undone(cli, tmp_path):
     # the changed incident's removal is in the history, and the file imports again
     assert [r["verb"] for r in cli.json("history", imported[0]["id"])] == [
         "edit", "imports undo"]
-    assert cli("import", excerpt, "--preset", "pft").stderr.startswith(
-        "Imported 23 incidents")
+    assert "\nImported 23 incidents" in cli("import", excerpt, "--preset", "pft").stderr
 
 
 def test_a_document_import_is_one_entry_too(cli, tmp_path):

@@ -84,7 +84,9 @@ def import_(ctx: typer.Context,
                 session.rollback()
         note(("Would import" if dry_run else "Imported") + _describe(counts))
         return
-    chosen = mappings.load(mapping) if mapping else mappings.preset(preset or "pressfree")
+    chosen = _layout(file, kind, *((mappings.load(mapping), "--mapping", str(mapping))
+                                   if mapping else (mappings.preset(preset), "--preset", preset)
+                                   if preset else (None, "", "")))
     with _progress(file, quiet) as advance, writing(ctx) as session:
         report = loader.import_file(session, file, chosen, kind, dry_run=dry_run,
                                     skip_invalid=skip_invalid, again=again, update=update,
@@ -95,6 +97,35 @@ def import_(ctx: typer.Context,
 
 
 SHOWN_CHANGES = 20
+
+
+def _layout(file: Path, kind: str, layouts, option: str, value: str):
+    """The mapping that reads the file: the layout of the preset or mapping given that
+    fits its header, or else the preset layout the header is recognised as; says which."""
+    from pressfree.errors import PressfreeError
+    from pressfree.importing import mapping as mappings, readers
+
+    header = readers.header(file, kind, layouts[0].delimiter if layouts else None)
+    if layouts is None:
+        chosen = mappings.recognise(header)
+        if chosen is None:
+            raise PressfreeError(
+                f"import: the columns of {file.name} are not a layout any preset knows (it "
+                f"has: {', '.join(header) or 'no columns'}). Write a mapping for it: "
+                f"pressfree mapping init {file.name} > mine.toml, edit it, then import with "
+                "--mapping mine.toml")
+        if chosen.name != "pressfree":  # its own exports: said only when they do not fit
+            note(f"Recognised {file.name} as preset {chosen.title}"
+                 + (f" ({chosen.description})" if chosen.description else "") + ".")
+    else:
+        chosen = mappings.choose(layouts, header, option, value, strict=kind == "csv")
+        if len(layouts) > 1:
+            note(f"Reading {file.name} as {chosen.title}"
+                 + (f" ({chosen.description})" if chosen.description else "") + ".")
+    unread = chosen.unread(header) if chosen.layout and kind == "csv" else []
+    if unread:
+        note(f"Columns the layout reads that this file lacks (left empty): {', '.join(unread)}.")
+    return chosen
 
 
 def _report(report, skip_invalid: bool) -> None:
@@ -126,6 +157,11 @@ def _report(report, skip_invalid: bool) -> None:
         note(f"... and {len(report.changed) - SHOWN_CHANGES} more changed rows")
     if report.changed and not report.updated:
         note("Changed rows were left as stored: add --update to apply them as edits.")
+    if report.not_incidents:
+        rows = ", ".join(map(str, report.not_incidents[:10]))
+        parts.append(f"{len(report.not_incidents)} rows not incidents, skipped (row "
+                     f"{rows}{' ...' if len(report.not_incidents) > 10 else ''}: the "
+                     "mapping's skip_rows_without rule)")
     if report.invalid:
         parts.append(f"{report.invalid} invalid" + (
             f", written to {report.rejected_file}" if report.rejected_file

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 from dataclasses import dataclass, field
@@ -24,6 +25,10 @@ SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 MEMO_LIMIT = 50_000
 TEXT_FIELDS = ("region", "city", "perpetrator", "summary", "external_id", "dataset")
 SOURCE_FIELDS = {"url": "source_url", "title": "source_title", "publisher": "publisher"}
+
+
+class NotAnIncident(Exception):
+    """A row the mapping's skip_rows_without rule says is not an incident (a footnote)."""
 
 
 class RowError(Exception):
@@ -77,6 +82,44 @@ def _partial(value: str) -> dates.PartialDate | None:
         return None
 
 
+MONTHS = {name.casefold(): number for names in (calendar.month_name, calendar.month_abbr)
+          for number, name in enumerate(names) if name}
+LOOSE_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+LOOSE_MONTH = re.compile(r"[A-Za-z]+")
+
+
+def loose_date(value: str) -> dates.PartialDate | None:
+    """What a date written as free text still says ("June 7 or 8, 2008" is June 2008,
+    "Unknown in 2013" is 2013, "October 2015 - June 2016" the months between): the months
+    and years it names, at the precision they give. None for text without words (a
+    mistyped day such as 2021-02-30 stays an error) or naming no year."""
+    years = [int(y) for y in LOOSE_YEAR.findall(value)]
+    if not years or not LOOSE_MONTH.search(value):
+        return None
+    months = [MONTHS[w.casefold()] for w in LOOSE_MONTH.findall(value) if w.casefold() in MONTHS]
+    if not months:
+        first, last = dates.year(min(years)), dates.year(max(years))
+    elif len(years) == 1:
+        first, last = dates.month(years[0], min(months)), dates.month(years[0], max(months))
+    else:
+        pairs = list(zip(months, years)) if len(months) == len(years) else \
+            [(1, min(years)), (12, max(years))]
+        first = dates.month(pairs[0][1], pairs[0][0])
+        last = dates.month(pairs[-1][1], pairs[-1][0])
+    if first == last:
+        return first
+    if last.last < first.first:
+        return None
+    return dates.PartialDate(first.first, last.last, "range")
+
+
+def _precision(layout: str) -> str:
+    """How precise a date read with this strptime layout is."""
+    if "%d" in layout or "%j" in layout:
+        return "day"
+    return "month" if any(d in layout for d in ("%m", "%B", "%b")) else "year"
+
+
 def _json_list(text: str):
     """A cell written as a JSON array by pressfree's CSV export; other text stays text."""
     try:
@@ -107,6 +150,9 @@ class Converter:
         # Cells repeat (the same category, country, status): remember what each became.
         self.memo: dict[tuple, Any] = {}
         self.extra_columns: dict[tuple, list[str]] = {}
+        # Fields given a value when the file has none: what the file held instead is kept.
+        self.defaulted = [name for name in FIELDS if name in mapping.defaults
+                          or name == "status"]
 
     def _remember(self, key: tuple, compute):
         try:
@@ -248,7 +294,7 @@ class Converter:
                                        "(or set defaults.kinds in the mapping)")
         return slugs
 
-    def date(self, row: dict) -> dates.PartialDate:
+    def date(self, row: dict, discarded: dict) -> dates.PartialDate:
         column, value = self._raw(row, "date")
         if value is None:
             value = self.m.defaults.get("date")
@@ -257,9 +303,14 @@ class Converter:
                 raise RowError(column, "", "is empty: every incident needs a date")
         value = str(value).strip()
         parsed = _iso_day(value) or _partial(value) or self._layouts(value)
+        if parsed is None and self.m.loose_dates and (parsed := loose_date(value)):
+            discarded[column] = value  # read loosely: the words are kept as extra
         if parsed is None:
+            loosely = None if self.m.loose_dates else loose_date(value)
             raise RowError(column, value, "is not a date in any layout the mapping "
-                           f"allows ({', '.join(self.m.date_formats)})")
+                           f"allows ({', '.join(self.m.date_formats)})"
+                           + (f" (with loose_dates = true it is read as {loosely})"
+                              if loosely else ""))
         if "month_flag" in self.absent:
             return parsed
         _, flag = self._raw(row, "month_flag")
@@ -273,7 +324,11 @@ class Converter:
                 day = datetime.strptime(value, layout).date()
             except ValueError:
                 continue
-            return dates.PartialDate(day, day, "day")
+            precision = _precision(layout)
+            if precision == "month":
+                return dates.month(day.year, day.month)
+            return dates.year(day.year) if precision == "year" else \
+                dates.PartialDate(day, day, "day")
         return None
 
     def country(self, row: dict, discarded: dict) -> str | None:
@@ -366,8 +421,12 @@ class Converter:
         if "__width__" in row:
             found, expected = row["__width__"]
             raise RowError("(row)", f"{found} cells", f"but the header has {expected} columns")
+        if self.m.skip_rows_without and all(self._raw(row, name)[1] is None
+                                            for name in self.m.skip_rows_without):
+            raise NotAnIncident()
         discarded: dict = {}
-        when = self.date(row)
+        when = self.date(row, discarded)
+        self._defaulted(row, discarded)
         parsed = ParsedRow(
             first=when.first, last=when.last, precision=when.precision, kinds=self.kinds(row),
             country=self.country(row, discarded), region=self.text(row, "region", discarded),
@@ -416,6 +475,17 @@ class Converter:
         parsed.extra = extra or None
         self._check_text(parsed)
         return parsed
+
+    def _defaulted(self, row: dict, discarded: dict) -> None:
+        """A field that takes its default (or status its "reported") because its cells hold
+        only "not known" markers such as N/A: the markers are kept among the extra fields,
+        so that the file can be read back from what was stored."""
+        for name in self.defaulted:
+            if self._raw(row, name)[1] is None:
+                for column in self.m.columns.get(name, ()):
+                    cell = row.get(column)
+                    if isinstance(cell, str) and cell.strip():
+                        discarded[column] = cell
 
     def _check_text(self, parsed: ParsedRow) -> None:
         """The rule every path into the store applies to text (schemas.text_problem)."""

@@ -14,8 +14,8 @@ from sqlmodel import Session
 from pressfree import identity, names as name_keys, search, vocabulary
 from pressfree.errors import InvalidValue, PressfreeError
 from pressfree.importing import matching, readers
-from pressfree.importing.convert import Converter, ParsedRow, RowError
-from pressfree.importing.mapping import Mapping
+from pressfree.importing.convert import Converter, NotAnIncident, ParsedRow, RowError
+from pressfree.importing.mapping import Mapping, choose
 from pressfree.importing.matching import Matcher
 from pressfree.models import (ImportedFile, Incident, IncidentJournalist, IncidentKind,
                               IncidentOutlet, IncidentSource, IncidentTag, Kind, Outlet,
@@ -52,6 +52,7 @@ class ImportReport:
     # rows without ids matching a stored incident whose content differs (matching.py)
     changed: list[Change] = field(default_factory=list)
     updated: bool = False  # whether the changes were applied (--update)
+    not_incidents: list[int] = field(default_factory=list)  # rows skip_rows_without skipped
 
 
 @dataclass
@@ -172,8 +173,9 @@ def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None 
     if seen_before and not again:
         report.already_imported = True
         return report
-    if fmt == "csv" and mapping.require_columns:
-        _check_columns(mapping, readers.csv_header(path, mapping.delimiter))
+    if fmt == "csv":  # JSON records may leave out keys they have no value for
+        choose([mapping], readers.header(path, fmt, mapping.delimiter), "mapping",
+               mapping.source or mapping.name)
     from pressfree import history
 
     entry = history.start_import(session, {"file": path.name, "sha256": digest,
@@ -206,6 +208,9 @@ def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None 
             report.rows += 1
             try:
                 parsed = converter.convert(row)
+            except NotAnIncident:
+                report.not_incidents.append(number)
+                continue
             except RowError as error:
                 report.invalid += 1
                 if len(report.problems) < SHOWN_PROBLEMS:
@@ -234,7 +239,8 @@ def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None 
     history.finish_import(session, entry, {
         "rows": report.rows, "added": report.added, "already_present": report.already_present,
         "changed": len(report.changed), "updated": report.updated,
-        "invalid": report.invalid, "new_kinds": report.new_kinds})
+        "invalid": report.invalid, "new_kinds": report.new_kinds,
+        "not_incidents": len(report.not_incidents)})
     report.import_id = entry.id
     if report.invalid and not skip_invalid:
         return report  # the caller rolls back: nothing is written
@@ -249,16 +255,6 @@ def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None 
             raise PressfreeError(f"import: {path.name} was imported by another command at the "
                                  "same time: nothing added") from None
     return report
-
-
-def _check_columns(mapping: Mapping, header: list[str]) -> None:
-    """Every column the mapping names must be in the file: a renamed column would otherwise
-    leave a field empty in every row, silently."""
-    missing = sorted(mapping.used_columns() - mapping.skip - set(header))
-    if missing:
-        raise InvalidValue(f"mapping {mapping.source or mapping.name}", ", ".join(missing),
-                           f"names columns the file does not have (it has: "
-                           f"{', '.join(header)})")
 
 
 def _create_kinds(session, converter: Converter, kinds: dict, report: ImportReport) -> dict:

@@ -43,12 +43,36 @@ class Mapping:
     delimiter: str | None = None
     skip: set[str] = field(default_factory=set)  # columns neither mapped nor kept as extra
     json_cells: bool = False  # cells holding JSON arrays or objects are decoded
-    require_columns: bool = True  # a CSV must have every column the mapping names
+    require_columns: bool = True  # a file must have every column the mapping names
+    essential: list[str] | None = None  # with these, other columns named may be absent
+    skip_rows_without: list[str] = field(default_factory=list)  # fields: all empty = no row
+    loose_dates: bool = False  # free-text dates give the month or year they name
+    layout: str | None = None  # which of a preset's layouts this is
+    description: str = ""
     source: str | None = None  # where the mapping came from, for messages
 
     def used_columns(self) -> set[str]:
         used = {c for columns in self.columns.values() for c in columns}
         return used | self.skip | {c for columns in self.subtract.values() for c in columns}
+
+    @property
+    def title(self) -> str:
+        """How messages name it: `pft, layout export-2020`."""
+        return self.name + (f", layout {self.layout}" if self.layout else "")
+
+    def required(self) -> list[str]:
+        """The columns a file must have for this mapping to read it."""
+        if self.essential is not None:
+            return self.essential
+        return sorted(self.used_columns() - self.skip) if self.require_columns else []
+
+    def absent(self, header: list[str]) -> list[str]:
+        """The required columns the header lacks."""
+        return [c for c in self.required() if c not in header]
+
+    def unread(self, header: list[str]) -> list[str]:
+        """Columns the mapping names that the header lacks (their fields stay empty)."""
+        return sorted(self.used_columns() - self.skip - set(header))
 
 
 def _columns(value, where: str) -> list[str]:
@@ -84,7 +108,8 @@ def parse(data: dict, name: str, source: str) -> Mapping:
     """Build a Mapping from parsed TOML, refusing anything it would not understand."""
     known = {"name", "columns", "split", "missing", "date_formats", "unknown_kinds", "kinds",
              "new_kinds", "values", "patterns", "subtract", "ignore", "defaults",
-             "country_names", "delimiter", "skip", "json_cells", "require_columns"}
+             "country_names", "delimiter", "skip", "json_cells", "require_columns",
+             "essential", "skip_rows_without", "description", "loose_dates"}
     for key in data:
         if key not in known:
             raise InvalidValue(f"mapping {source}", key, "is not a mapping setting "
@@ -145,34 +170,110 @@ def parse(data: dict, name: str, source: str) -> Mapping:
     mapping.country_names = _setting(data, "country_names", bool, source, False)
     mapping.json_cells = _setting(data, "json_cells", bool, source, False)
     mapping.require_columns = _setting(data, "require_columns", bool, source, True)
+    mapping.loose_dates = _setting(data, "loose_dates", bool, source, False)
     mapping.delimiter = _setting(data, "delimiter", str, source)
     if mapping.delimiter is not None and len(mapping.delimiter) != 1:
         raise InvalidValue(f"mapping {source} delimiter", mapping.delimiter,
                            "must be one character")
     mapping.skip = set(_texts(data.get("skip", []), f"mapping {source} skip"))
+    if "essential" in data:
+        mapping.essential = _texts(data["essential"], f"mapping {source} essential")
+    mapping.skip_rows_without = _texts(data.get("skip_rows_without", []),
+                                       f"mapping {source} skip_rows_without")
+    for key in mapping.skip_rows_without:
+        if key not in FIELDS:
+            raise InvalidValue(f"mapping {source} skip_rows_without", key,
+                               f"is not a field (known: {', '.join(FIELDS)})")
+    mapping.description = _setting(data, "description", str, source, "")
     if "date" not in mapping.columns and "date" not in mapping.defaults:
         raise InvalidValue(f"mapping {source} [columns]", "date", "is required")
     return mapping
 
 
-def load(path: Path) -> Mapping:
+def parse_layouts(data: dict, name: str, source: str) -> list[Mapping]:
+    """A mapping file's layouts: one, or each `[layouts.NAME]` table laid over the settings
+    outside it (its tables, such as [layouts.NAME.columns], add to or replace the keys of
+    the shared ones). Every layout keeps the file's name, so each export a tracker published
+    over the years is one dataset."""
+    layouts = _setting(data, "layouts", dict, source)
+    if not layouts:
+        return [parse(data, name, source)]
+    shared = {k: v for k, v in data.items() if k != "layouts"}
+    out = []
+    for key, layout in layouts.items():
+        where = f"{source} [layouts.{key}]"
+        if not isinstance(layout, dict):
+            raise InvalidValue(f"mapping {where}", layout, "must be a table")
+        merged = dict(shared)
+        for setting, value in layout.items():
+            base = shared.get(setting)
+            merged[setting] = ({**base, **value} if isinstance(base, dict)
+                               and isinstance(value, dict) else value)
+        mapping = parse(merged, name, where)
+        mapping.layout = key
+        out.append(mapping)
+    return out
+
+
+def _read(path: Path, option: str) -> dict:
     if path.is_dir():
-        raise InvalidValue("--mapping", str(path), "is a folder: name a TOML file")
+        raise InvalidValue(option, str(path), "is a folder: name a TOML file")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InvalidValue("--mapping", str(path), "does not exist") from None
+        raise InvalidValue(option, str(path), "does not exist") from None
     except UnicodeDecodeError:
-        raise InvalidValue("--mapping", str(path), "is not UTF-8 text") from None
+        raise InvalidValue(option, str(path), "is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
-        raise InvalidValue("--mapping", str(path), f"is not valid TOML ({error})") from None
-    return parse(data, path.stem, str(path))
+        raise InvalidValue(option, str(path), f"is not valid TOML ({error})") from None
 
 
-def preset(name: str) -> Mapping:
+def load(path: Path) -> list[Mapping]:
+    """The layouts of a mapping file (most files have one)."""
+    return parse_layouts(_read(path, "--mapping"), path.stem, str(path))
+
+
+def preset_path(name: str) -> Path:
     path = PRESETS / f"{name}.toml"
-    if not path.exists():
-        known = ", ".join(sorted(p.stem for p in PRESETS.glob("*.toml")))
-        raise InvalidValue("--preset", name, f"is not a preset (known: {known})")
-    return load(path)
+    if not path.exists() or name.startswith("."):
+        raise InvalidValue("--preset", name, f"is not a preset (known: {', '.join(presets())})")
+    return path
 
+
+def presets() -> list[str]:
+    return sorted(p.stem for p in PRESETS.glob("*.toml"))
+
+
+def preset(name: str) -> list[Mapping]:
+    """The layouts of a built-in preset."""
+    path = preset_path(name)
+    return parse_layouts(_read(path, "--preset"), path.stem, f"preset {name}")
+
+
+def choose(layouts: list[Mapping], header: list[str], option: str, value: str,
+           strict: bool = True) -> Mapping:
+    """The layout that reads this header: of those whose required columns it has, the one
+    that reads most of its columns (the first, on a tie). None fitting is one complaint
+    saying what each layout needs and what to do instead. Not strict (JSON records, which
+    leave out keys they hold nothing for): the one that reads most."""
+    fitting = [m for m in layouts if not strict or not m.absent(header)]
+    if fitting:
+        return max(fitting, key=lambda m: (len(m.used_columns() & set(header)),
+                                           -len(m.unread(header)), -layouts.index(m)))
+    needs = "; ".join(f"layout {m.layout} needs {', '.join(m.absent(header))}"
+                      if m.layout else f"it needs {', '.join(m.absent(header))}"
+                      for m in layouts)
+    todo = (f"copy it (`pressfree mapping show {value} > mine.toml`) and rename the columns "
+            "there" if option == "--preset" else "rename the columns in it")
+    raise InvalidValue(option, value,
+                       f"does not fit this file ({needs}; the file has: {', '.join(header)}): "
+                       f"{todo}, or set require_columns = false at its top level to read a "
+                       "file that lacks some of them")
+
+
+def recognise(header: list[str]) -> Mapping | None:
+    """The preset layout that reads this header best, if any does."""
+    fitting = [m for name in presets() for m in preset(name) if not m.absent(header)]
+    if not fitting:
+        return None
+    return choose(fitting, header, "header", "")

@@ -163,6 +163,16 @@ def csv_header(path: Path, delimiter: str | None) -> list[str]:
     return [h.strip() for h in first]
 
 
+def header(path: Path, fmt: str, delimiter: str | None = None) -> list[str]:
+    """The column names: a CSV's first row, or the keys of the first JSON or NDJSON record
+    (pressfree's own records with their sources spread into columns)."""
+    if fmt == "csv":
+        return csv_header(path, delimiter)
+    for _, row in rows(path, fmt):
+        return list(row)
+    return []
+
+
 def _csv_rows(handle, delimiter: str | None, path: Path) -> Iterator[tuple[int, dict]]:
     """Rows numbered as a spreadsheet shows them: the header is row 1."""
     reader = csv.reader(handle, delimiter=delimiter or sniff_delimiter(path))
