@@ -110,10 +110,10 @@ def root(
 
 def _register() -> None:
     from pressfree.cli import (custody, db as db_commands, designations, history, identity,
-                               import_export, incidents, people, summary, tallies)
+                               import_export, incidents, mappings, people, summary, tallies)
 
-    for module in (db_commands, incidents, people, identity, import_export, tallies, custody,
-                   designations, summary, history):
+    for module in (db_commands, incidents, people, identity, import_export, mappings, tallies,
+                   custody, designations, summary, history):
         module.register(app)
 
 
