@@ -61,10 +61,13 @@ class Mapping:
         return self.name + (f", layout {self.layout}" if self.layout else "")
 
     def required(self) -> list[str]:
-        """The columns a file must have for this mapping to read it."""
+        """The columns a file must have for this mapping to read it: with require_columns
+        false none, else its essential columns if it names them, else every one it reads."""
+        if not self.require_columns:
+            return []
         if self.essential is not None:
             return self.essential
-        return sorted(self.used_columns() - self.skip) if self.require_columns else []
+        return sorted(self.used_columns() - self.skip)
 
     def absent(self, header: list[str]) -> list[str]:
         """The required columns the header lacks."""

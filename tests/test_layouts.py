@@ -1,0 +1,364 @@
+"""Other trackers' exports in every layout they published: recognised by their header,
+imported on the first try; starting mappings; filters on what the source recorded."""
+
+import csv
+import re
+import tomllib
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+
+LAYOUTS = FIXTURES / "layouts"
+DATASETS = ROOT.parent / "shared" / "datasets"
+PFT = FIXTURES / "pft_excerpt.csv"
+
+
+def _by_name(cli) -> dict:
+    return {i["journalists"][0] if i["journalists"] else i["outlets"][0]: i
+            for i in cli.json("list")}
+
+
+def _rewrite(source, path, rename=None, keep=None, extra_rows=()):
+    """A copy of a real excerpt in another layout: columns renamed or left out."""
+    rename = rename or {}
+    with open(source, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    columns = [c for c in rows[0] if keep is None or c in keep]
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([rename.get(c, c) for c in columns])
+        writer.writerows([[r[c] for c in columns] for r in rows])
+        writer.writerows(extra_rows)
+    return path
+
+
+# --- every layout found, recognised without --preset ------------------------------------
+
+@pytest.mark.parametrize("name, preset, layout, rows", [
+    ("cpj_datamanager.csv", "cpj", "datamanager", 12),
+    ("cpj_kaggle_2016.csv", "cpj", "kaggle-2016", 7),
+    ("cpj_database_2022.csv", "cpj", "database", 10),
+    ("cpj_database_2018_combined.csv", "cpj", "database", 11),
+    ("pft_export_2020.csv", "pft", "export-2020", 1),
+    ("pft_excerpt.csv", "pft", "export-2019", 23),
+])
+def test_each_layout_is_recognised_and_imports_whole(cli, name, preset, layout, rows):
+    path = LAYOUTS / name if (LAYOUTS / name).exists() else FIXTURES / name
+    said = cli("import", path).stderr
+    assert said.startswith(f"Recognised {name} as preset {preset}, layout {layout} (")
+    assert f"Imported {rows} incidents from {rows} rows" in said
+    assert {i["dataset"] for i in cli.json("list")} == {preset}
+    # the same file named with its preset reads the same layout
+    again = cli("--db", path.parent / "no.db", "import", path, "--preset", preset,
+                "--dry-run").stderr
+    assert f"as {preset}, layout {layout} (" in again
+
+
+def test_the_export_2019_header_is_recognised_even_without_rows(cli):
+    said = cli("import", LAYOUTS / "pft_export_2019_header.csv").stderr
+    assert "preset pft, layout export-2019" in said
+    assert "Imported 0 incidents from 0 rows" in said
+
+
+def test_cpj_report_download_values(cli):
+    cli("import", LAYOUTS / "cpj_datamanager.csv")
+    people = _by_name(cli)
+    ward = people["Adam Ward"]
+    assert (ward["date"], ward["country"], ward["city"]) == (
+        "2015-08-26", "US", "Smith Mountain Lake, Virginia")
+    assert ward["external_id"] == "https://cpj.org/data/people/adam-ward/"
+    assert ward["status"] == "confirmed" and ward["kinds"] == ["killing"]
+    assert ward["tags"] == ["Dangerous Assignment", "Journalist"]
+    # dates written as words keep the month or year they name, and the words
+    hassan = people["Abdul Raheem Kour Hassan"]
+    assert (hassan["date"], hassan["date_precision"]) == ("2013", "year")
+    assert hassan["extra"]["startDisplay"] == "Unknown in 2013"
+    assert people["Abdul Samad Rohani"]["date"] == "2008-06"
+    assert people["Adel Sayegh"]["date"] == "2015-08"
+    assert people["Abdel Karim al-Khaiwani"]["status"] == "reported"
+    # CPJ's own country names: one mapped, one with no code kept as extra
+    assert people["Abdoulaye Bakayoko"]["country"] == "CI"
+    zorob = people["Adel Zorob"]
+    assert zorob["country"] is None and zorob["outlets"] == []
+    assert zorob["extra"]["country"] == "Israel and the Occupied Palestinian Territory"
+
+
+def test_cpj_kaggle_values(cli):
+    cli("import", LAYOUTS / "cpj_kaggle_2016.csv")
+    people = {i["journalists"][0]: i for i in cli.json("list")}
+    assert people["Jeroen Oerlemans"]["date"] == "2016-10-02"  # "October  2, 2016"
+    rabah = people["Sami Jawdat Rabah"]  # "October 2015 - June 2016"
+    assert (rabah["date"], rabah["date_precision"]) == ("2015-10-01..2016-06-30", "range")
+    assert {i["status"] for i in people.values()} == {"confirmed"}
+    assert people["Pavel Sheremet"]["country"] == "UA"
+    assert people["Pavel Sheremet"]["extra"]["Tortured"].strip() == "No"
+
+
+def test_cpj_imprisoned_rows_are_detentions_and_defaulted_cells_are_kept(cli):
+    cli("import", LAYOUTS / "cpj_database_2018_combined.csv")
+    kinds = sorted(i["kinds"][0] for i in cli.json("list"))
+    assert kinds == ["detention"] * 10 + ["killing"]
+    cli("--db", LAYOUTS.parent / "x.db", "import", LAYOUTS / "cpj_database_2022.csv")
+    worker = next(i for i in cli.json("--db", LAYOUTS.parent / "x.db", "list")
+                  if i["journalists"] == ["Khaled Mohammad Nofan"])
+    # motiveConfirmed "N/A" became status reported by default: the cell is kept
+    assert worker["status"] == "reported"
+    assert worker["extra"]["motiveConfirmed"] == "N/A"
+    shown = cli("--db", LAYOUTS.parent / "x.db", "show", worker["id"]).stdout
+    assert "motiveConfirmed: N/A" in shown
+    (LAYOUTS.parent / "x.db").unlink()
+
+
+def test_pft_2020_export_names_people_without_their_outlet(cli):
+    cli("import", LAYOUTS / "pft_export_2020.csv")
+    [incident] = cli.json("list")
+    assert incident["journalists"] == ["Katie Nielsen"]
+    assert incident["region"] == "California" and incident["city"] == "Oakland"
+    assert incident["kinds"] == ["arrest"]
+    assert incident["external_id"].startswith("https://pressfreedomtracker.us/all-incidents/")
+
+
+def test_pft_map_layout_and_abbreviated_states(cli, tmp_path):
+    path = _rewrite(PFT, tmp_path / "map.csv", keep={"date", "city", "state", "categories",
+                                                       "tags"},
+                    rename={"state": "state"})
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    rows[0] += ["latitude", "longitude"]
+    for row in rows[1:]:
+        row[2] = re.sub(r".*\(([A-Z]{2})\)$", r"\1", row[2])  # "California (CA)" -> "CA"
+        row += ["", ""]
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    said = cli("import", path).stderr
+    assert "preset pft, layout map" in said and "Imported 23 incidents" in said
+    regions = {i["region"] for i in cli.json("list")} - {None}
+    assert "California" in regions and not any(len(r) == 2 for r in regions)
+
+
+def test_cpj_spaced_heading_download(cli, tmp_path):
+    path = _rewrite(LAYOUTS / "cpj_datamanager.csv", tmp_path / "download.csv", rename={
+        "fullName": "Name", "status": "Status", "startDisplay": "Date", "country": "Country",
+        "typeOfDeath": "Type of Death", "mtpage": "cpj.org URL", "motiveConfirmed": "Motive"},
+        keep={"fullName", "status", "startDisplay", "country", "typeOfDeath", "mtpage",
+              "motiveConfirmed"})
+    said = cli("import", path).stderr
+    assert "preset cpj, layout download" in said and "Imported 12 incidents" in said
+    ward = _by_name(cli)["Adam Ward"]
+    assert ward["date"] == "2015-08-26" and ward["status"] == "confirmed"
+
+
+def test_footnote_rows_are_skipped_by_the_preset_rule_and_refused_by_a_users_mapping(
+        cli, tmp_path):
+    path = _rewrite(LAYOUTS / "cpj_datamanager.csv", tmp_path / "notes.csv",
+                    extra_rows=[["1"] + [""] * 10, ["2"] + [""] * 10])
+    said = cli("import", path, "--dry-run").stderr
+    assert "Would import 12 incidents from 14 rows" in said
+    assert "2 rows not incidents, skipped (row 14, 15: the mapping's skip_rows_without rule)" \
+        in said
+    mine = tmp_path / "mine.toml"
+    mine.write_text('name = "mine"\nloose_dates = true\n[columns]\n'
+                    'date = "startDisplay"\njournalists = "fullName"\n'
+                    '[defaults]\nkinds = "killing"\n', encoding="utf-8")
+    said = cli("import", path, "--mapping", mine, code=1).stderr
+    assert "row 14: startDisplay: '' is empty: every incident needs a date" in said
+    assert "2 of 14 rows are invalid; nothing was imported" in said
+    assert cli.json("list") == []
+
+
+# --- what happens when nothing fits ---------------------------------------------------
+
+def test_an_unknown_header_says_which_columns_and_the_next_step(cli, tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_text("When,What\n2021-07-30,raid\n", encoding="utf-8")
+    result = cli("import", path, code=1)
+    assert result.stderr == (
+        "Error: import: the columns of odd.csv are not a layout any preset knows (it has: "
+        "When, What). Write a mapping for it: pressfree mapping init odd.csv > mine.toml, "
+        "edit it, then import with --mapping mine.toml\n")
+
+
+def test_a_preset_that_fits_no_layout_names_each_layouts_needs(cli, tmp_path, db_path):
+    path = _rewrite(PFT, tmp_path / "cut.csv", keep={"title", "date", "city"})
+    err = cli("import", path, "--preset", "pft", code=2).stderr
+    assert err.startswith("Error: --preset: 'pft' does not fit this file (layout export-2019 "
+                          "needs categories, targets; layout export-2020 needs categories, "
+                          "targeted_journalists; layout api needs url, categories; layout "
+                          "map needs categories, latitude, longitude; the file has: title, "
+                          "date, city): copy it (`pressfree mapping show pft > mine.toml`)")
+    assert err.endswith("or set require_columns = false at its top level to read a file "
+                        "that lacks some of them\n")
+    assert len(err.splitlines()) == 1 and not db_path.exists()
+
+
+def test_a_preset_copy_with_require_columns_false_reads_the_best_layout(cli, tmp_path):
+    path = _rewrite(PFT, tmp_path / "cut.csv", keep={"title", "date", "city", "categories"})
+    mine = tmp_path / "mine.toml"
+    mine.write_text(cli("mapping", "show", "pft").stdout.replace(
+        'unknown_kinds = "error"', 'unknown_kinds = "error"\nrequire_columns = false'),
+        encoding="utf-8")
+    said = cli("import", path, "--mapping", mine).stderr
+    assert "Imported 23 incidents" in said
+    assert {i["dataset"] for i in cli.json("list")} == {"pft"}
+
+
+def test_mapping_list_names_every_layout(cli):
+    rows = cli.json("mapping", "list")
+    assert {(r["preset"], r["layout"]) for r in rows} == {
+        ("cpj", "database"), ("cpj", "datamanager"), ("cpj", "kaggle-2016"),
+        ("cpj", "download"), ("pft", "export-2019"), ("pft", "export-2020"), ("pft", "api"),
+        ("pft", "map"), ("pressfree", "")}
+    assert cli("mapping", "show", "nope", code=2).stderr.startswith(
+        "Error: --preset: 'nope' is not a preset (known: cpj, pft, pressfree)")
+
+
+# --- mapping init -------------------------------------------------------------------
+
+def test_mapping_init_guesses_a_mapping_that_imports(cli, tmp_path):
+    sheet = tmp_path / "journal.csv"
+    sheet.write_text(
+        "Дата,Вид,Журналист,СМИ,Место,Страна,Описание,Примечание\n"
+        "30.07.2021,Обыск; задержание,Ігар Лосік,Белсат,Минск,Belarus,Обыск дома,x\n"
+        "01.08.2021,Задержание,Анна Иванова,,Гомель,Belarus,,\n", encoding="utf-8")
+    text = cli("mapping", "init", sheet).stdout
+    data = tomllib.loads(text)
+    assert data["columns"] == {"date": "Дата", "kinds": "Вид", "country": "Страна",
+                               "city": "Место", "journalists": "Журналист", "outlets": "СМИ",
+                               "summary": "Описание"}
+    assert data["date_formats"] == ["%d.%m.%Y"] and data["country_names"] is True
+    assert data["kinds"] == {"Обыск": "raid", "задержание": "detention"}
+    assert data["split"] == {"kinds": ";"}
+    assert "# Kept as extra fields: Примечание" in text
+    mine = tmp_path / "mine.toml"
+    mine.write_text(text, encoding="utf-8")
+    cli("import", sheet, "--mapping", mine)
+    losik = next(i for i in cli.json("list") if i["journalists"] == ["Ігар Лосік"])
+    assert sorted(losik["kinds"]) == ["detention", "raid"] and losik["country"] == "BY"
+    assert losik["date"] == "2021-07-30" and losik["extra"] == {"Примечание": "x"}
+
+
+def test_mapping_init_finds_columns_by_their_values_and_quotes_odd_names(cli, tmp_path):
+    sheet = tmp_path / "odd.csv"
+    sheet.write_text('"when ""exactly""",where,k\nJune 7 or 8 2008,Belarus,raid\n'
+                     "2021-07-30,Ukraine,raid\n", encoding="utf-8")
+    data = tomllib.loads(cli("mapping", "init", sheet).stdout)
+    assert data["columns"]["date"] == 'when "exactly"'
+    assert data["columns"]["country"] == "where"
+    assert data["loose_dates"] is True
+    assert "kinds" not in data["columns"] and data["defaults"] == {"kinds": "other"}
+
+
+def test_mapping_init_on_a_file_without_a_date_column_says_so_at_import(cli, tmp_path):
+    sheet = tmp_path / "nodate.csv"
+    sheet.write_text("Name,Outlet\nAnn,Belsat\n", encoding="utf-8")
+    mine = tmp_path / "mine.toml"
+    mine.write_text(cli("mapping", "init", sheet).stdout, encoding="utf-8")
+    assert cli("import", sheet, "--mapping", mine, code=2).stderr == (
+        f"Error: mapping {mine} [columns]: 'date' is required\n")
+
+
+# --- the README's mapping examples ------------------------------------------------------
+
+def test_every_toml_example_in_the_readme_is_a_mapping_that_parses(tmp_path):
+    from pressfree.importing import mapping
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    examples = re.findall(r"```toml\n(.*?)```", text, re.S)
+    assert examples
+    for i, example in enumerate(examples):
+        path = tmp_path / f"example{i}.toml"
+        path.write_text(example, encoding="utf-8")
+        layouts = mapping.load(path)  # raises on anything a mapping would not understand
+        assert all(m.columns.get("date") or m.defaults.get("date") for m in layouts)
+
+
+# --- the shared datasets, recognised -----------------------------------------------------
+
+@pytest.mark.skipif(not (DATASETS / "cpj_killed_1992-2020.csv").exists(),
+                    reason="shared/datasets is not beside this checkout")
+def test_the_shared_datasets_import_without_a_preset(cli):
+    said = cli("import", DATASETS / "pft_incidents_full_2020-03.csv").stderr
+    assert "preset pft, layout export-2019" in said
+    assert cli.json("summary", "--year", "2019")["by_kind"]["arrest"] == 9
+    said = cli("import", DATASETS / "cpj_killed_1992-2020.csv").stderr
+    assert "preset cpj, layout database" in said
+    assert cli.json("summary", "--year", "2007", "--where", "dataset=cpj")["by_kind"] == {
+        "killing": 112}
+    media_workers = cli.json("list", "--where", "motiveConfirmed=N/A")
+    assert len(media_workers) == 114 and {i["status"] for i in media_workers} == {"reported"}
+
+
+# --- filtering on what the source recorded ------------------------------------------
+
+def _month(cli, db):
+    def add(*args):
+        return cli("--db", db, "add", *args, "--country", "BY", "--force").stdout.strip()
+    both = add("raid", "detention", "--date", "2021-07-30", "--status", "confirmed",
+               "--journalist", "Ann Lee", "--tag", "newsroom")
+    raid = add("raid", "--date", "2021-07-12", "--journalist", "Bob Roe")
+    held = add("detention", "--date", "2021-07-02", "--journalist", "Cy Doe",
+               "--publisher", "Viasna", "--source", "https://spring96.org/x")
+    return both, raid, held
+
+
+def test_summary_and_chart_take_the_filters_list_takes(cli, any_db, tmp_path):
+    both, raid, held = _month(cli, any_db)
+    summary = cli.json("--db", any_db, "summary", "--month", "2021-07", "--kind", "raid")
+    # incidents with a raid, counted under each of their kinds
+    assert summary["by_kind"] == {"raid": 2, "detention": 1}
+    assert summary["total_incidents"] == 2 and summary["filters"] == ["kind raid"]
+    confirmed = cli.json("--db", any_db, "summary", "--month", "2021-07", "--status",
+                         "confirmed")
+    assert confirmed["total_incidents"] == 1 and confirmed["by_kind"] == {"raid": 1,
+                                                                          "detention": 1}
+    for option, value, total in (("--journalist", "ann lee", 1), ("--tag", "newsroom", 1),
+                                 ("--publisher", "Viasna", 1), ("--search", "Roe", 1),
+                                 ("--outlet", "nobody", 0)):
+        found = cli.json("--db", any_db, "summary", "--month", "2021-07", option, value)
+        listed = cli.json("--db", any_db, "list", "--month", "2021-07", option, value)
+        assert found["total_incidents"] == len(listed) == total, option
+    # custody is about people: not narrowed, and the summary says so
+    table = cli("--db", any_db, "summary", "--month", "2021-07", "--status", "confirmed"
+                ).stdout
+    assert "Press-freedom incidents, 2021-07 (status confirmed)" in table
+    assert "(all journalists: the filters narrow incidents only)" in table
+    assert confirmed["in_custody"] == cli.json("--db", any_db, "summary", "--month",
+                                               "2021-07")["in_custody"]
+
+
+def test_where_filters_on_extra_fields_everywhere(cli, any_db, tmp_path):
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("date,kinds,city,Verified by,Count\n2021-07-01,raid,Minsk,BAJ,3\n"
+                     "2021-07-02,raid,Minsk,Viasna,4\n2021-07-03,detention,Hrodna,BAJ,5\n",
+                     encoding="utf-8")
+    cli("--db", any_db, "import", sheet)
+    listed = cli.json("--db", any_db, "list", "--where", "Verified by=BAJ")
+    assert sorted(i["date"] for i in listed) == ["2021-07-01", "2021-07-03"]
+    assert len(cli.json("--db", any_db, "list", "--where", "Verified by=BAJ", "--where",
+                        "city=Minsk")) == 1
+    assert len(cli.json("--db", any_db, "search", "Minsk", "--where", "extra.Count=4")) == 1
+    summary = cli.json("--db", any_db, "summary", "--month", "2021-07", "--where",
+                       "Verified by=BAJ")
+    assert summary["by_kind"] == {"raid": 1, "detention": 1}
+    assert summary["filters"] == ["Verified by=BAJ"]
+    exported = cli("--db", any_db, "export", "--format", "ndjson", "--where",
+                   "Verified by=Viasna").stdout.splitlines()
+    assert len(exported) == 1 and '"2021-07-02"' in exported[0]
+    # a field nothing holds is said, not silently empty; a malformed option is refused
+    result = cli("--db", any_db, "list", "--where", "Verifed by=BAJ")
+    assert "No incidents match" in result.stdout + result.stderr
+    assert "Warning: --where: no incident has a field 'Verifed by'" in result.stderr
+    assert cli("--db", any_db, "summary", "--month", "2021-07", "--where", "x", code=2
+               ).stderr == ("Error: --where: 'x' must be FIELD=VALUE, such as "
+                            "motiveConfirmed=Confirmed\n")
+
+
+def test_chart_takes_the_filters(cli, tmp_path):
+    pytest.importorskip("matplotlib")
+    _month(cli, tmp_path / "c.db")
+    out = tmp_path / "raids.svg"
+    said = cli("--db", tmp_path / "c.db", "chart", "--year", "2021", "--out", out, "--kind",
+               "raid", "--status", "confirmed").stderr
+    assert said.startswith(f"Wrote {out}.")
+    assert "(kind raid; status confirmed)" in out.read_text(encoding="utf-8")
