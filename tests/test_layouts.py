@@ -267,10 +267,14 @@ def test_every_toml_example_in_the_readme_is_a_mapping_that_parses(tmp_path):
     examples = re.findall(r"```toml\n(.*?)```", text, re.S)
     assert examples
     for i, example in enumerate(examples):
-        path = tmp_path / f"example{i}.toml"
-        path.write_text(example, encoding="utf-8")
-        layouts = mapping.load(path)  # raises on anything a mapping would not understand
-        assert all(m.columns.get("date") or m.defaults.get("date") for m in layouts)
+        # each example as written, and with its commented-out settings switched on
+        switched_on = re.sub(r"(?m)^# (\w+ = )", r"\1", example)
+        assert switched_on != example or i > 0
+        for j, text in enumerate((example, switched_on)):
+            path = tmp_path / f"example{i}-{j}.toml"
+            path.write_text(text, encoding="utf-8")
+            layouts = mapping.load(path)  # raises on anything a mapping would not understand
+            assert all(m.columns.get("date") or m.defaults.get("date") for m in layouts)
 
 
 # --- the shared datasets, recognised -----------------------------------------------------
