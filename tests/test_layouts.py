@@ -126,9 +126,11 @@ def test_pft_map_layout_and_abbreviated_states(cli, tmp_path):
     with open(path, newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     rows[0] += ["latitude", "longitude"]
+    state = rows[0].index("state")
     for row in rows[1:]:
-        row[2] = re.sub(r".*\(([A-Z]{2})\)$", r"\1", row[2])  # "California (CA)" -> "CA"
+        row[state] = re.sub(r".*\(([A-Z]{2})\)$", r"\1", row[state])  # "California (CA)"
         row += ["", ""]
+    assert sum(len(r[state]) == 2 for r in rows[1:]) > 10
     with open(path, "w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows(rows)
     said = cli("import", path).stderr
@@ -366,3 +368,36 @@ def test_chart_takes_the_filters(cli, tmp_path):
                "raid", "--status", "confirmed").stderr
     assert said.startswith(f"Wrote {out}.")
     assert "(kind raid; status confirmed)" in out.read_text(encoding="utf-8")
+
+
+def test_a_map_export_layered_on_a_full_export_adds_nothing_twice(cli, any_db, tmp_path):
+    path = _rewrite(PFT, tmp_path / "later-map.csv",
+                    keep={"date", "city", "state", "categories", "tags"})
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    rows[0] += ["latitude", "longitude"]
+    at = {name: i for i, name in enumerate(rows[0])}
+    for row in rows[1:]:
+        row[at["state"]] = re.sub(r".*\(([A-Z]{2})\)$", r"\1", row[at["state"]])
+        row += ["0", "0"]
+    new = dict(date="2020-03-21", city="Nowhere", state="TX", categories="Physical Attack",
+               tags="", latitude="0", longitude="0")
+    rows.append([new[name] for name in rows[0]])
+    rows[5][at["tags"]] = (rows[5][at["tags"]] + ", corrected").strip(", ")
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    cli("--db", any_db, "import", PFT)
+    arrests = len(cli.json("--db", any_db, "list", "--kind", "arrest"))
+    said = cli("--db", any_db, "import", path).stderr
+    assert "layout map" in said
+    assert said.endswith("Imported 1 incidents from 24 rows; 22 already stored, 1 changed, "
+                         "1 new.\n")
+    assert "(tags)" in said
+    assert len(cli.json("--db", any_db, "list")) == 24
+    assert len(cli.json("--db", any_db, "list", "--kind", "arrest")) == arrests
+    # --update adds the tag, and keeps what the fuller export said
+    cli("--db", any_db, "import", path, "--again", "--update")
+    tagged = cli.json("--db", any_db, "list", "--tag", "corrected")
+    assert len(tagged) == 1 and tagged[0]["summary"] and tagged[0]["journalists"] is not None
+    again = cli("--db", any_db, "import", PFT, "--again").stderr
+    assert "Imported 0 incidents from 23 rows" in again

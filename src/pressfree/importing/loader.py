@@ -61,7 +61,7 @@ class Change:
     incident: str  # the stored incident's public id
     fields: list[str]
     parsed: Optional[ParsedRow] = None
-    hashes: tuple = ()
+    hashes: tuple = ()  # none for a loose match: the stored incident keeps its own
 
 
 class _Names:
@@ -201,6 +201,9 @@ def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None 
     backend = backend_for(connection.dialect.name)
     names = _Names(connection, backend)
     matcher = Matcher(connection, entry.id)
+    # a layout naming no one (no journalist, outlet or summary column): matched loosely
+    loosely = not any(mapping.columns.get(name) for name in
+                      ("journalists", "outlets", "summary", "id", "external_id"))
     rejected = _Rejected(path) if skip_invalid and not dry_run else None
     try:
         pending: list[tuple[int, ParsedRow]] = []
@@ -223,11 +226,11 @@ def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None 
             if len(pending) >= BATCH:
                 kinds = _create_kinds(session, converter, kinds, report)
                 _write(connection, backend, pending, kinds, names, mapping.name, report,
-                       entry.id, matcher)
+                       entry.id, matcher, loosely)
                 pending = []
         kinds = _create_kinds(session, converter, kinds, report)
         _write(connection, backend, pending, kinds, names, mapping.name, report, entry.id,
-               matcher)
+               matcher, loosely)
         if rejected:
             report.rejected_file = rejected.close()
     except BaseException:
@@ -293,7 +296,7 @@ def _existing(connection, pending: list, dataset: str) -> tuple[set, set]:
 
 
 def _unmatched(connection, pending: list, report: ImportReport, matcher: Matcher,
-               dataset: str, have_external: set) -> list:
+               dataset: str, have_external: set, loosely: bool) -> list:
     """The batch without the rows that match stored incidents by content (matching.py):
     rows without ids, and rows whose id is new but whose incident was stored from an export
     without ids (it takes their id). Those already stored are counted, those changed kept
@@ -314,7 +317,7 @@ def _unmatched(connection, pending: list, report: ImportReport, matcher: Matcher
         return pending
     found = matching.Matched()
     for (owner, with_id), rows in groups.items():
-        matcher.match(rows, owner, found, idless=with_id)
+        matcher.match(rows, owner, found, idless=with_id, loosely=loosely)
     if not (found.stored or found.changed):
         return pending
     matched = {**found.stored, **found.changed}
@@ -329,7 +332,8 @@ def _unmatched(connection, pending: list, report: ImportReport, matcher: Matcher
               for index, _, content, identity in rows}
     for index, incident_id in found.changed.items():
         number, parsed = pending[index]
-        report.changed.append(Change(number, public[incident_id], [], parsed, hashes[index]))
+        report.changed.append(Change(number, public[incident_id], [], parsed,
+                                     () if index in found.loose else hashes[index]))
     return [row for index, row in enumerate(pending) if index not in matched]
 
 
@@ -357,6 +361,8 @@ def _changes(session: Session, report: ImportReport, update: bool) -> None:
     for change in report.changed:
         stored = incidents.get(session, change.incident)
         wanted = matching.as_changes(change.parsed)
+        if not change.hashes:  # matched loosely, by a day within the stored date: a layout
+            del wanted["date"]  # with no flag for "only the month is known" keeps it
         change.fields = [name for name, value in wanted.items()
                          if matching.differs(getattr(stored, name), value)]
         if not change.fields:  # the same incident, said in other words: nothing to change
@@ -367,7 +373,8 @@ def _changes(session: Session, report: ImportReport, update: bool) -> None:
             incidents.edit(session, change.incident, wanted)
             row = incidents.find(session, change.incident)
             row.extra = {**(row.extra or {}), **(change.parsed.extra or {})} or None
-            row.content_hash, row.identity_hash = change.hashes
+            if change.hashes:  # a loose match keeps what the fuller row it matched said
+                row.content_hash, row.identity_hash = change.hashes
         change.parsed = None
     report.changed = changed
     report.updated = update and bool(changed)
@@ -375,12 +382,13 @@ def _changes(session: Session, report: ImportReport, update: bool) -> None:
 
 
 def _write(connection, backend, pending: list, kinds: dict, names: _Names, dataset: str,
-           report: ImportReport, import_id: int, matcher: Matcher) -> None:
+           report: ImportReport, import_id: int, matcher: Matcher, loosely: bool) -> None:
     """Insert one batch through SQLAlchemy Core (executemany), ids reserved up front."""
     if not pending:
         return
     have_public, have_external = _existing(connection, pending, dataset)
-    pending = _unmatched(connection, pending, report, matcher, dataset, have_external)
+    pending = _unmatched(connection, pending, report, matcher, dataset, have_external,
+                         loosely)
     fresh: list[ParsedRow] = []
     for _, parsed in pending:
         key_public = parsed.public_id

@@ -6,6 +6,9 @@ who, when and where alone (its identity). A row of a later file is then
 - already stored, when a stored incident of the dataset has its content hash;
 - changed, when exactly one stored incident has its identity and no other row of its batch
   claims it (the source corrected a summary, added a tag);
+- for a layout that names no one (the PFT's map CSV: date, place, kinds, tags), matched
+  loosely, when a stored incident of the dataset has its dates, place and kinds: nothing
+  more is there to tell it by;
 - new otherwise.
 Identical rows can be distinct incidents (two unnamed journalists detained the same day),
 so matching is of multisets: each stored incident answers for one row only.
@@ -60,6 +63,7 @@ class Matched:
 
     stored: dict[int, int] = field(default_factory=dict)
     changed: dict[int, int] = field(default_factory=dict)
+    loose: set[int] = field(default_factory=set)  # changed rows matched loosely
 
 
 class Matcher:
@@ -105,10 +109,11 @@ class Matcher:
         return found
 
     def match(self, rows: list[tuple[int, ParsedRow, str, str]], dataset: str | None,
-              result: Matched, idless: bool = False) -> None:
+              result: Matched, idless: bool = False, loosely: bool = False) -> None:
         """rows: (index, row, content hash, identity hash) of a batch's rows of one dataset,
         all without ids or all with ids not stored (idless: match only incidents stored
-        without one); what they match is added to result."""
+        without one); what they match is added to result. loosely: the rows' layout names
+        no one, so dates, place and kinds are all they can be told by."""
         by_content = self._stored(Incident.content_hash, list({r[2] for r in rows}), dataset,
                                   idless)
         rest = []
@@ -122,6 +127,10 @@ class Matcher:
                 rest.append((index, identity, row.summary))
         if not rest:
             return
+        if loosely:
+            self._loosely({index: row for index, row, _, _ in rows}, [r[0] for r in rest],
+                          dataset, result, idless)
+            return
         by_identity = self._stored(Incident.identity_hash, list({r[1] for r in rest}), dataset,
                                    idless)
         wanted = Counter(identity for _, identity, _ in rest)
@@ -134,6 +143,51 @@ class Matcher:
             if candidates:
                 self.claimed.add(candidates[0])
                 result.changed[index] = candidates[0]
+
+    def _loosely(self, rows: dict[int, ParsedRow], indexes: list[int], dataset: str | None,
+                 result: Matched, idless: bool) -> None:
+        """Rows matched by place, dates and kinds: a stored incident of the same country,
+        region and city whose kinds include the row's, dated the same (or, stored to the
+        month or year, around the row's day: such a layout has no flag for a day that is
+        not known), each answering for one row. They are "changed", and the import finds
+        them already stored when they would change nothing."""
+        from datetime import date
+
+        from pressfree.models import IncidentKind, Kind
+
+        starts = sorted({d for i in indexes for d in (
+            rows[i].first, date(rows[i].first.year, rows[i].first.month, 1),
+            date(rows[i].first.year, 1, 1))})
+        where = self._earlier(dataset, idless)
+        stored: dict[tuple, list[tuple]] = {}
+        for start in range(0, len(starts), CHUNK):
+            for incident_id, first, last, *place in self.connection.execute(
+                    select(Incident.id, Incident.first_day, Incident.last_day, Incident.country,
+                           Incident.region, Incident.city).where(
+                        *where, Incident.first_day.in_(starts[start:start + CHUNK]))
+                    .order_by(Incident.id)):
+                if incident_id not in self.claimed:
+                    stored.setdefault(tuple(place), []).append((incident_id, first, last))
+        ids = [i for found in stored.values() for i, _, _ in found]
+        kinds: dict[int, set[str]] = {}
+        for start in range(0, len(ids), CHUNK):
+            for incident_id, slug in self.connection.execute(
+                    select(IncidentKind.incident_id, Kind.slug).join(
+                        Kind, Kind.id == IncidentKind.kind_id).where(
+                        IncidentKind.incident_id.in_(ids[start:start + CHUNK]))):
+                kinds.setdefault(incident_id, set()).add(slug)
+        for index in indexes:
+            row = rows[index]
+            fitting = [(first != row.first or last != row.last, incident_id)
+                       for incident_id, first, last in stored.get(
+                           (row.country, row.region, row.city), [])
+                       if incident_id not in self.claimed and first <= row.first
+                       and row.last <= last and set(row.kinds) <= kinds.get(incident_id, set())]
+            if fitting:
+                incident_id = min(fitting)[1]  # the same dates first
+                self.claimed.add(incident_id)
+                result.changed[index] = incident_id
+                result.loose.add(index)
 
     def _summaries(self, incident_ids: list[int]) -> dict[int, str | None]:
         found = {}
