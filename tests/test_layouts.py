@@ -43,14 +43,15 @@ def _rewrite(source, path, rename=None, keep=None, extra_rows=()):
     ("pft_export_2020.csv", "pft", "export-2020", 1),
     ("pft_excerpt.csv", "pft", "export-2019", 23),
 ])
-def test_each_layout_is_recognised_and_imports_whole(cli, name, preset, layout, rows):
+def test_each_layout_is_recognised_and_imports_whole(cli, tmp_path, name, preset, layout,
+                                                     rows):
     path = LAYOUTS / name if (LAYOUTS / name).exists() else FIXTURES / name
     said = cli("import", path).stderr
     assert said.startswith(f"Recognised {name} as preset {preset}, layout {layout} (")
     assert f"Imported {rows} incidents from {rows} rows" in said
     assert {i["dataset"] for i in cli.json("list")} == {preset}
     # the same file named with its preset reads the same layout
-    again = cli("--db", path.parent / "no.db", "import", path, "--preset", preset,
+    again = cli("--db", tmp_path / "other.db", "import", path, "--preset", preset,
                 "--dry-run").stderr
     assert f"as {preset}, layout {layout} (" in again
 
@@ -95,19 +96,18 @@ def test_cpj_kaggle_values(cli):
     assert people["Pavel Sheremet"]["extra"]["Tortured"].strip() == "No"
 
 
-def test_cpj_imprisoned_rows_are_detentions_and_defaulted_cells_are_kept(cli):
+def test_cpj_imprisoned_rows_are_detentions_and_defaulted_cells_are_kept(cli, tmp_path):
     cli("import", LAYOUTS / "cpj_database_2018_combined.csv")
     kinds = sorted(i["kinds"][0] for i in cli.json("list"))
     assert kinds == ["detention"] * 10 + ["killing"]
-    cli("--db", LAYOUTS.parent / "x.db", "import", LAYOUTS / "cpj_database_2022.csv")
-    worker = next(i for i in cli.json("--db", LAYOUTS.parent / "x.db", "list")
+    cli("--db", tmp_path / "x.db", "import", LAYOUTS / "cpj_database_2022.csv")
+    worker = next(i for i in cli.json("--db", tmp_path / "x.db", "list")
                   if i["journalists"] == ["Khaled Mohammad Nofan"])
     # motiveConfirmed "N/A" became status reported by default: the cell is kept
     assert worker["status"] == "reported"
     assert worker["extra"]["motiveConfirmed"] == "N/A"
-    shown = cli("--db", LAYOUTS.parent / "x.db", "show", worker["id"]).stdout
+    shown = cli("--db", tmp_path / "x.db", "show", worker["id"]).stdout
     assert "motiveConfirmed: N/A" in shown
-    (LAYOUTS.parent / "x.db").unlink()
 
 
 def test_pft_2020_export_names_people_without_their_outlet(cli):
@@ -212,7 +212,7 @@ def test_mapping_list_names_every_layout(cli):
         ("cpj", "download"), ("pft", "export-2019"), ("pft", "export-2020"), ("pft", "api"),
         ("pft", "map"), ("pressfree", "")}
     assert cli("mapping", "show", "nope", code=2).stderr.startswith(
-        "Error: --preset: 'nope' is not a preset (known: cpj, pft, pressfree)")
+        "Error: NAME: 'nope' is not a preset (known: cpj, pft, pressfree)")
 
 
 # --- mapping init -------------------------------------------------------------------
@@ -231,7 +231,7 @@ def test_mapping_init_guesses_a_mapping_that_imports(cli, tmp_path):
     assert data["date_formats"] == ["%d.%m.%Y"] and data["country_names"] is True
     assert data["kinds"] == {"Обыск": "raid", "задержание": "detention"}
     assert data["split"] == {"kinds": ";"}
-    assert "# Kept as extra fields: Примечание" in text
+    assert '# Kept as extra fields: "Примечание"' in text
     mine = tmp_path / "mine.toml"
     mine.write_text(text, encoding="utf-8")
     cli("import", sheet, "--mapping", mine)
@@ -401,3 +401,129 @@ def test_a_map_export_layered_on_a_full_export_adds_nothing_twice(cli, any_db, t
     assert len(tagged) == 1 and tagged[0]["summary"] and tagged[0]["journalists"] is not None
     again = cli("--db", any_db, "import", PFT, "--again").stderr
     assert "Imported 0 incidents from 23 rows" in again
+
+
+# --- found by a hostile review --------------------------------------------------------
+
+def test_a_generic_sheet_is_not_taken_for_a_trackers_export(cli, tmp_path, db_path):
+    sheet = tmp_path / "generic.csv"
+    sheet.write_text("Date,Name,Country,Type,Outlet\n2021-07-30,Ihar Losik,Belarus,Arrest,"
+                     "RFE/RL\n", encoding="utf-8")
+    assert "are not a layout any preset knows" in cli("import", sheet, code=1).stderr
+    both = tmp_path / "both.csv"
+    both.write_text("date,kinds,Name,Status,Date,Country,Type of Death\n"
+                    "2021-07-30,arrest,Ihar Losik,Killed,2021-07-30,Belarus,Murder\n",
+                    encoding="utf-8")
+    assert cli("import", both, code=2).stderr == (
+        "Error: header: 'date, kinds, Name, Status, Date, Country, Type of Death' fits the "
+        "layouts of more than one preset (cpj, pressfree): name one with --preset\n")
+    assert not db_path.exists()
+    said = cli("import", both, "--preset", "pressfree").stderr
+    assert cli.json("list")[0]["kinds"] == ["arrest"] and "Imported 1" in said
+
+
+@pytest.mark.skipif(not (DATASETS / "cpj_killed_1992-2020.csv").exists(),
+                    reason="shared/datasets is not beside this checkout")
+def test_cpj_layouts_layered_match_by_people_across_date_precision(cli):
+    cli("import", DATASETS / "cpj_killed_1992-2020.csv")
+    killed_2018 = cli.json("summary", "--year", "2018", "--kind", "killing")["total_incidents"]
+    said = cli("import", LAYOUTS / "cpj_datamanager.csv").stderr
+    assert said.endswith("Imported 2 incidents from 12 rows; 0 already stored, 10 changed, "
+                         "2 new.\n")
+    assert [i["date"] for i in cli.json("list", "--journalist", "Abadullah Hananzai")] == [
+        "2018"]
+    assert cli.json("summary", "--year", "2018", "--kind", "killing")["total_incidents"] \
+        == killed_2018
+    assert sorted(i["journalists"][0] for i in cli.json("list", "--year", "2023")) == [
+        "Abdelhalim Awad", "Adel Zorob"]  # killed after the earlier file was made
+
+
+def test_people_matching_leaves_alone_what_two_rows_could_be(cli, tmp_path):
+    first = tmp_path / "first.csv"
+    first.write_text("year,fullName,country,status\n2018,Ann Lee,Belarus,Killed\n",
+                     encoding="utf-8")
+    later = tmp_path / "later.csv"
+    later.write_text("fullName,startDisplay,country,status\nAnn Lee,\"May 1, 2018\",Belarus,"
+                     "Killed\nAnn Lee,\"June 1, 2018\",Belarus,Killed\n", encoding="utf-8")
+    cli("import", first)
+    assert "Imported 2 incidents from 2 rows" in cli("import", later).stderr
+
+
+def test_where_reads_any_key_and_true_false_alike_on_both_backends(cli, any_db, tmp_path):
+    rows = tmp_path / "types.json"
+    rows.write_text('[{"date": "2021-07-01", "kinds": "raid", "Примечание": "важно", '
+                    '"q\\"k": "quote", "flag": true, "n": 5, "s": "5"}, {"date": '
+                    '"2021-07-02", "kinds": "raid", "flag": false, "n": 6, "s": "true"}]',
+                    encoding="utf-8")
+    cli("--db", any_db, "import", rows)
+    for where, dates in (("Примечание=важно", ["2021-07-01"]), ('q"k=quote', ["2021-07-01"]),
+                         ("flag=true", ["2021-07-01"]), ("flag=false", ["2021-07-02"]),
+                         ("n=5", ["2021-07-01"]), ("s=5", ["2021-07-01"]),
+                         ("s=true", ["2021-07-02"]), ('a"=1', [])):
+        found = cli.json("--db", any_db, "list", "--where", where)
+        assert [i["date"] for i in found] == dates, where
+
+
+def test_json_cells_of_the_wrong_type_are_refused(cli, tmp_path, db_path):
+    rows = tmp_path / "odd.json"
+    rows.write_text('[{"date": "2020-01-01", "kinds": "arrest", "region": true}, {"date": '
+                    '"2020-01-02", "kinds": "arrest", "outlets": {"x": "y"}}, {"date": '
+                    '"2020-01-02", "kinds": 5}, {"date": "2020-01-03", "kinds": "raid", '
+                    '"summary": ["a"]}]', encoding="utf-8")
+    said = cli("import", rows, code=1).stderr.splitlines()
+    assert said == ["row 1: region: True is not text",
+                    "row 2: outlets: {'x': 'y'} is not text or a list of text",
+                    "row 3: kinds: 5 is not text or a list of text",
+                    "row 4: summary: ['a'] is not text",
+                    "Error: import: 4 of 4 rows are invalid; nothing was imported (fix them, "
+                    "or use --skip-invalid)"]
+    ids = tmp_path / "ids.json"
+    ids.write_text('[{"date": "2020-01-01", "kinds": "arrest", "external_id": 77}]',
+                   encoding="utf-8")
+    cli("import", ids)
+    assert cli.json("list")[0]["external_id"] == "77"
+
+
+def test_a_one_cell_footnote_row_is_skipped_too(cli, tmp_path):
+    path = _rewrite(LAYOUTS / "cpj_database_2022.csv", tmp_path / "foot.csv",
+                    extra_rows=[["Data as of 2023-01-01, CPJ"]])
+    said = cli("import", path).stderr
+    assert "Imported 10 incidents from 11 rows" in said and "1 rows not incidents" in said
+
+
+def test_loose_dates_read_only_what_the_words_say():
+    from pressfree.importing.convert import loose_date
+
+    assert str(loose_date("Unknown, may be 2013")) == "2013"  # "may" is no month
+    assert str(loose_date("Sept. 5, 2008")) == "2008-09"
+    assert str(loose_date("May 2,3 or 4, 2015")) == "2015-05"
+    assert loose_date("2021-02-30") is None and loose_date("Date unknown") is None
+    assert loose_date("June 2016 - October 2015") is None
+
+
+def test_presets_are_named_never_a_path_and_mappings_are_checked(cli, tmp_path):
+    secret = tmp_path / "secret.toml"
+    secret.write_text('name = "x"\n[columns]\ndate = "d"\n', encoding="utf-8")
+    assert cli("mapping", "show", str(secret.with_suffix("")), code=2).stderr.startswith(
+        f"Error: NAME: '{secret.with_suffix('')}' is not a preset (known: cpj, pft, pressfree)")
+    assert cli("import", PFT, "--preset", str(secret.with_suffix("")), code=2
+               ).stderr.startswith("Error: --preset: ")
+    for text, error in (
+            ('name = " "\n[columns]\ndate = "d"\n', "name: ' ' is empty: it names the dataset"),
+            ('[columns]\ndate = "d"\n[kinds]\nArrest = "arrest"\nARREST = "killing"\n',
+             "[kinds]: 'ARREST' is listed twice (values are matched in any case)")):
+        secret.write_text(text, encoding="utf-8")
+        assert error in cli("import", PFT, "--mapping", secret, code=2).stderr
+
+
+def test_mapping_init_never_lets_a_column_name_out_of_its_comment(cli, tmp_path):
+    sheet = tmp_path / "inj.csv"
+    with open(sheet, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([["date", "kind", 'note\n"ARREST" = "killing"'],
+                                      ["2021-01-02", "Arrest", "x"]])
+    text = cli("mapping", "init", sheet).stdout
+    assert tomllib.loads(text)["kinds"] == {"Arrest": "arrest"}
+    mine = tmp_path / "mine.toml"
+    mine.write_text(text, encoding="utf-8")
+    cli("import", sheet, "--mapping", mine)
+    assert cli.json("list")[0]["kinds"] == ["arrest"]

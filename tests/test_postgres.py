@@ -33,7 +33,7 @@ def test_imports_and_exports_on_postgres(cli, pg_url, tmp_path):
     from conftest import FIXTURES
 
     result = cli("--db", pg_url, "import", FIXTURES / "pft_excerpt.csv", "--preset", "pft")
-    assert result.stderr.startswith("Imported 23 incidents from 23 rows")
+    assert "\nImported 23 incidents from 23 rows" in result.stderr
     assert cli.json("--db", pg_url, "summary", "--year", "2019")["by_kind"]["arrest"] == 9
     cli("--db", pg_url, "add", "raid", "--date", "2021-07-30", "--journalist", "A")
     exported = tmp_path / "all.csv"

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from sqlalchemy import String, and_, cast, delete, exists, insert, select
+from sqlalchemy import String, and_, case, cast, delete, exists, func, insert, literal, select
 from sqlmodel import Session
 
 from pressfree import dates, history, identity, search, vocabulary
@@ -198,7 +198,7 @@ def conditions(filters: IncidentFilter, session: Session) -> list:
     if filters.tag:
         out.append(_about(exists().where(IncidentTag.incident_id == Incident.id,
                                          IncidentTag.tag == filters.tag)))
-    out += [recorded_as(name, value) for name, value in filters.where]
+    out += [recorded_as(session, name, value) for name, value in filters.where]
     return out
 
 
@@ -214,29 +214,31 @@ WHERE_COLUMNS = {"dataset": Incident.dataset, "external_id": Incident.external_i
                  "perpetrator": Incident.perpetrator}
 
 
-def recorded_as(name: str, value: str):
+def recorded_as(session: Session, name: str, value: str | None):
     """`--where NAME=VALUE`: the stored column of that name, or else the extra field (what
     the source recorded beyond pressfree's fields; `extra.NAME` always means the extra
-    field), holding exactly VALUE. Numbers and true/false in extra compare as their text."""
+    field), holding exactly VALUE; with VALUE None, the extra field held at all. Text
+    compares as it is, numbers as they are written, true and false as those words: the same
+    on both backends (SQLite reads keys through json_each, which unescapes them)."""
     if name.startswith("extra."):
         name = name[len("extra."):]
-    elif name in WHERE_COLUMNS:
+    elif name in WHERE_COLUMNS and value is not None:
         return WHERE_COLUMNS[name] == value
-    return cast(Incident.extra[name].as_string(), String) == value
+    if session.get_bind().dialect.name != "sqlite":
+        field = Incident.extra[name].as_string()
+        return field.is_not(None) if value is None else field == value
+    each = func.json_each(Incident.extra).table_valued("key", "value", "type")
+    held = each.c.key == name
+    if value is not None:
+        held = and_(held, case((each.c.type.in_(("true", "false")), each.c.type),
+                               else_=cast(each.c.value, String)) == value)
+    return exists(select(literal(1)).select_from(each).where(held))
 
 
 def unheld_fields(session: Session, filters: IncidentFilter) -> list[str]:
     """The --where extra fields no incident has (a misspelt column name, most likely)."""
-    out = []
-    for name, _ in filters.where:
-        if name in WHERE_COLUMNS:
-            continue
-        key = name.removeprefix("extra.")
-        held = session.execute(select(Incident.id).where(
-            Incident.extra[key].as_string().is_not(None)).limit(1)).first()
-        if held is None:
-            out.append(name)
-    return out
+    return [name for name, _ in filters.where if name not in WHERE_COLUMNS and session.execute(
+        select(Incident.id).where(recorded_as(session, name, None)).limit(1)).first() is None]
 
 
 def where_pairs(items: Iterable[str]) -> list[tuple[str, str]]:

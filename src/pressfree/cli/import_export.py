@@ -84,15 +84,17 @@ def import_(ctx: typer.Context,
                 session.rollback()
         note(("Would import" if dry_run else "Imported") + _describe(counts))
         return
-    chosen = _layout(file, kind, *((mappings.load(mapping), "--mapping", str(mapping))
-                                   if mapping else (mappings.preset(preset), "--preset", preset)
-                                   if preset else (None, "", "")))
+    chosen, said = _layout(file, kind, *((mappings.load(mapping), "--mapping", str(mapping))
+                                         if mapping else (mappings.preset(preset), "--preset",
+                                                          preset) if preset else (None, "", "")))
     with _progress(file, quiet) as advance, writing(ctx) as session:
         report = loader.import_file(session, file, chosen, kind, dry_run=dry_run,
                                     skip_invalid=skip_invalid, again=again, update=update,
                                     progress=advance)
         if dry_run or (report.invalid and not skip_invalid):
             session.rollback()
+    for line in said:  # after the import: a file that cannot be read gets one line only
+        note(line)
     _report(report, skip_invalid)
 
 
@@ -100,32 +102,20 @@ SHOWN_CHANGES = 20
 
 
 def _layout(file: Path, kind: str, layouts, option: str, value: str):
-    """The mapping that reads the file: the layout of the preset or mapping given that
-    fits its header, or else the preset layout the header is recognised as; says which."""
-    from pressfree.errors import PressfreeError
-    from pressfree.importing import mapping as mappings, readers
+    """The mapping that reads the file (mapping.for_file), and what to tell the user of it."""
+    from pressfree.importing import mapping as mappings
 
-    header = readers.header(file, kind, layouts[0].delimiter if layouts else None)
-    if layouts is None:
-        chosen = mappings.recognise(header)
-        if chosen is None:
-            raise PressfreeError(
-                f"import: the columns of {file.name} are not a layout any preset knows (it "
-                f"has: {', '.join(header) or 'no columns'}). Write a mapping for it: "
-                f"pressfree mapping init {file.name} > mine.toml, edit it, then import with "
-                "--mapping mine.toml")
-        if chosen.name != "pressfree":  # its own exports: said only when they do not fit
-            note(f"Recognised {file.name} as preset {chosen.title}"
-                 + (f" ({chosen.description})" if chosen.description else "") + ".")
-    else:
-        chosen = mappings.choose(layouts, header, option, value, strict=kind == "csv")
-        if len(layouts) > 1:
-            note(f"Reading {file.name} as {chosen.title}"
-                 + (f" ({chosen.description})" if chosen.description else "") + ".")
-    unread = chosen.unread(header) if chosen.layout and kind == "csv" else []
-    if unread:
-        note(f"Columns the layout reads that this file lacks (left empty): {', '.join(unread)}.")
-    return chosen
+    chosen, recognised = mappings.for_file(file, kind, layouts, option, value)
+    described = chosen.title + (f" ({chosen.description})" if chosen.description else "")
+    said = []
+    if recognised and chosen.name != "pressfree":  # its own exports need no saying
+        said.append(f"Recognised {file.name} as preset {described}.")
+    elif not recognised and len(layouts) > 1:
+        said.append(f"Reading {file.name} as {described}.")
+    if unread := mappings.unread_columns(chosen, file, kind):
+        said.append(f"Columns the layout reads that this file lacks (left empty): "
+                    f"{', '.join(unread)}.")
+    return chosen, said
 
 
 def _report(report, skip_invalid: bool) -> None:

@@ -39,7 +39,7 @@ def show(name: Annotated[str, typer.Argument(help="A preset: pft, cpj or pressfr
     """
     from pressfree.importing import mapping as mappings
 
-    emit(mappings.preset_path(name).read_text(encoding="utf-8"))
+    emit(mappings.preset_path(name, "NAME").read_text(encoding="utf-8"))
 
 
 @mapping_app.command("init")

@@ -83,9 +83,10 @@ def _partial(value: str) -> dates.PartialDate | None:
 
 
 MONTHS = {name.casefold(): number for names in (calendar.month_name, calendar.month_abbr)
-          for number, name in enumerate(names) if name}
+          for number, name in enumerate(names) if name} | {"sept": 9}
 LOOSE_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
-LOOSE_MONTH = re.compile(r"[A-Za-z]+")
+LOOSE_MONTH = re.compile(r"\b[A-Z][a-z]+")  # capitalised, as trackers write a month ("may"
+LETTER = re.compile(r"[^\W\d_]")           # in "may be 2013" is no month)
 
 
 def loose_date(value: str) -> dates.PartialDate | None:
@@ -94,7 +95,7 @@ def loose_date(value: str) -> dates.PartialDate | None:
     and years it names, at the precision they give. None for text without words (a
     mistyped day such as 2021-02-30 stays an error) or naming no year."""
     years = [int(y) for y in LOOSE_YEAR.findall(value)]
-    if not years or not LOOSE_MONTH.search(value):
+    if not years or not LETTER.search(value):
         return None
     months = [MONTHS[w.casefold()] for w in LOOSE_MONTH.findall(value) if w.casefold() in MONTHS]
     if not months:
@@ -129,6 +130,16 @@ def _json_list(text: str):
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return value
     return text
+
+
+def _scalar(column: str, value: Any) -> str:
+    """A JSON cell as text: text, or a number (an id written as one); never a list, an
+    object or true/false, which no field holds."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise RowError(column, value, "is not text")
 
 
 def slugify(text: str) -> str:
@@ -189,7 +200,7 @@ class Converter:
         if isinstance(value, str):
             separator = self.m.split.get(name)
             return value.split(separator) if separator else [value]
-        return [str(v) if v is not None else "" for v in value]
+        return [_scalar(name, v) if v is not None else "" for v in value]
 
     def positional(self, row: dict, name: str) -> list[Optional[str]]:
         """Parallel list cells (source URLs beside their titles): empty places are kept."""
@@ -223,7 +234,7 @@ class Converter:
         if value is None:
             default = self.m.defaults.get(name)
             return default if default else None
-        return self._mapped(name, column, str(value), discarded)
+        return self._mapped(name, column, _scalar(column, value), discarded)
 
     def many(self, row: dict, name: str, discarded: dict) -> list[str]:
         """A list field: the values of every column it names, split, mapped, de-duplicated."""
@@ -239,6 +250,8 @@ class Converter:
                 cells.append((column, value))
             elif isinstance(value, list) and value:
                 cells.append((column, value))
+            elif value is not None and not isinstance(value, (str, list)):
+                raise RowError(column, value, "is not text or a list of text")
         if not cells and self.m.defaults.get(name):
             cells = [(None, self.m.defaults[name])]
         parts = [(column, part) for column, value in cells
@@ -418,12 +431,13 @@ class Converter:
             raise RowError(column, value, error.reason) from None
 
     def convert(self, row: dict) -> ParsedRow:
-        if "__width__" in row:
-            found, expected = row["__width__"]
-            raise RowError("(row)", f"{found} cells", f"but the header has {expected} columns")
+        # a footnote row is often one cell: it is not an incident, whatever its width
         if self.m.skip_rows_without and all(self._raw(row, name)[1] is None
                                             for name in self.m.skip_rows_without):
             raise NotAnIncident()
+        if "__width__" in row:
+            found, expected = row["__width__"]
+            raise RowError("(row)", f"{found} cells", f"but the header has {expected} columns")
         discarded: dict = {}
         when = self.date(row, discarded)
         self._defaulted(row, discarded)

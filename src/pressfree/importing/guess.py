@@ -154,9 +154,10 @@ def initial_mapping(path: Path, fmt: str) -> str:
     header = readers.header(path, fmt)
     rows = [row for _, row in islice(readers.rows(path, fmt), SAMPLE)]
     columns = _columns(header, rows)
-    lines = [f"# A starting mapping for {path.name}, written by `pressfree mapping init`.",
+    shown = _quoted(path.name)  # a name in a comment must not end the comment
+    lines = [f"# A starting mapping for {shown}, written by `pressfree mapping init`.",
              "# Every line marked `guessed` is a guess: check it against the file, then",
-             f"#   pressfree import {path.name} --mapping THIS-FILE --dry-run",
+             f"#   pressfree import {shown} --mapping THIS-FILE --dry-run",
              "# Columns not named below are kept with each incident as extra fields.",
              f"name = {_quoted(slugify(path.stem) or 'my-sheet')}"
              "   # the dataset: external ids are unique within it"]
@@ -205,6 +206,6 @@ def initial_mapping(path: Path, fmt: str) -> str:
                       for value in islice(seen.values(), SHOWN_KINDS)]
     unused = [c for c in header if c not in columns.values()]
     if unused:
-        lines += ["", f"# Kept as extra fields: {', '.join(unused)}",
+        lines += ["", f"# Kept as extra fields: {', '.join(map(_quoted, unused))}",
                   "# skip = []   # columns to leave out altogether"]
     return "\n".join(lines) + "\n"

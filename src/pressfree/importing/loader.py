@@ -179,7 +179,7 @@ def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None 
     from pressfree import history
 
     entry = history.start_import(session, {"file": path.name, "sha256": digest,
-                                           "mapping": mapping.name, "format": fmt})
+                                           "mapping": mapping.title, "format": fmt})
     kinds = dict(session.execute(select(Kind.slug, Kind.id)).all())
     wanted = dict(mapping.new_kinds)
     for value, slugs in mapping.kinds.items():
@@ -376,7 +376,7 @@ def _changes(session: Session, report: ImportReport, update: bool) -> None:
             if change.hashes:  # a loose match keeps what the fuller row it matched said
                 row.content_hash, row.identity_hash = change.hashes
         change.parsed = None
-    report.changed = changed
+    report.changed = sorted(changed, key=lambda c: c.row)
     report.updated = update and bool(changed)
     session.flush()
 

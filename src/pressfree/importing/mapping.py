@@ -118,6 +118,9 @@ def parse(data: dict, name: str, source: str) -> Mapping:
             raise InvalidValue(f"mapping {source}", key, "is not a mapping setting "
                                f"(known: {', '.join(sorted(known))})")
     mapping = Mapping(name=_setting(data, "name", str, source, name), source=source)
+    if not mapping.name.strip():
+        raise InvalidValue(f"mapping {source} name", mapping.name, "is empty: it names the "
+                           "dataset the rows are stored in")
     for table in ("defaults", "values", "patterns", "subtract", "ignore"):
         for key in _table(data, table, source):
             if key not in FIELDS:
@@ -144,6 +147,9 @@ def parse(data: dict, name: str, source: str) -> Mapping:
                            "must be \"error\" or \"create\"")
     for value, slugs in _table(data, "kinds", source).items():
         slugs = [slugs] if isinstance(slugs, str) else slugs
+        if value.casefold() in mapping.kinds:
+            raise InvalidValue(f"mapping {source} [kinds]", value, "is listed twice (values "
+                               "are matched in any case)")
         mapping.kinds[value.casefold()] = _texts(slugs, f"mapping {source} [kinds] {value}")
     for slug, label in _table(data, "new_kinds", source).items():
         if not isinstance(label, str):
@@ -154,6 +160,9 @@ def parse(data: dict, name: str, source: str) -> Mapping:
             raise InvalidValue(f"mapping {source} [values.{key}]", table,
                                "must be a table of text values")
         mapping.values[key] = {k.casefold(): v for k, v in table.items()}
+        if len(mapping.values[key]) < len(table):
+            raise InvalidValue(f"mapping {source} [values.{key}]", ", ".join(table),
+                               "lists a value twice (values are matched in any case)")
     for key, pattern in _table(data, "patterns", source).items():
         if not isinstance(pattern, str):
             raise InvalidValue(f"mapping {source} [patterns] {key}", pattern, "must be text")
@@ -236,11 +245,11 @@ def load(path: Path) -> list[Mapping]:
     return parse_layouts(_read(path, "--mapping"), path.stem, str(path))
 
 
-def preset_path(name: str) -> Path:
-    path = PRESETS / f"{name}.toml"
-    if not path.exists() or name.startswith("."):
-        raise InvalidValue("--preset", name, f"is not a preset (known: {', '.join(presets())})")
-    return path
+def preset_path(name: str, option: str = "--preset") -> Path:
+    """The file of a built-in preset; only their names are taken (never a path)."""
+    if name not in presets():
+        raise InvalidValue(option, name, f"is not a preset (known: {', '.join(presets())})")
+    return PRESETS / f"{name}.toml"
 
 
 def presets() -> list[str]:
@@ -274,9 +283,44 @@ def choose(layouts: list[Mapping], header: list[str], option: str, value: str,
                        "file that lacks some of them")
 
 
+def for_file(path: Path, fmt: str, layouts: list[Mapping] | None, option: str,
+             value: str) -> tuple[Mapping, bool]:
+    """(The layout that reads the file, whether it was recognised): of the layouts given
+    (a preset's or a mapping file's), or else of every preset, by the file's header."""
+    from pressfree.errors import PressfreeError
+    from pressfree.importing import readers
+
+    header = readers.header(path, fmt, layouts[0].delimiter if layouts else None)
+    if layouts is not None:
+        return choose(layouts, header, option, value, strict=fmt == "csv"), False
+    chosen = recognise(header)
+    if chosen is None:
+        raise PressfreeError(
+            f"import: the columns of {path.name} are not a layout any preset knows (it has: "
+            f"{', '.join(header) or 'no columns'}). Write a mapping for it: pressfree mapping "
+            f"init {path.name} > mine.toml, edit it, then import with --mapping mine.toml")
+    return chosen, True
+
+
+def unread_columns(mapping: Mapping, path: Path, fmt: str) -> list[str]:
+    """The columns a preset's layout reads that a CSV lacks (JSON records may leave out
+    keys they hold nothing for)."""
+    from pressfree.importing import readers
+
+    if not mapping.layout or fmt != "csv":
+        return []
+    return mapping.unread(readers.header(path, fmt, mapping.delimiter))
+
+
 def recognise(header: list[str]) -> Mapping | None:
-    """The preset layout that reads this header best, if any does."""
+    """The preset layout that reads this header best, if any does. A header that fits the
+    layouts of two presets is refused: a guess there would store one tracker's rows as
+    another's (a kind, a publisher by default)."""
     fitting = [m for name in presets() for m in preset(name) if not m.absent(header)]
     if not fitting:
         return None
+    owners = sorted({m.name for m in fitting})
+    if len(owners) > 1:
+        raise InvalidValue("header", ", ".join(header), "fits the layouts of more than one "
+                           f"preset ({', '.join(owners)}): name one with --preset")
     return choose(fitting, header, "header", "")

@@ -9,6 +9,10 @@ who, when and where alone (its identity). A row of a later file is then
 - for a layout that names no one (the PFT's map CSV: date, place, kinds, tags), matched
   loosely, when a stored incident of the dataset has its dates, place and kinds: nothing
   more is there to tell it by;
+- matched by its people, when its date is of another precision than a stored incident's
+  (CPJ's download knows the year, its report download the day): the one stored incident
+  of the dataset naming the same people, in the same country, whose date holds the row's
+  or lies within it, with a kind in common;
 - new otherwise.
 Identical rows can be distinct incidents (two unnamed journalists detained the same day),
 so matching is of multisets: each stored incident answers for one row only.
@@ -127,9 +131,9 @@ class Matcher:
                 rest.append((index, identity, row.summary))
         if not rest:
             return
+        rows_at = {index: row for index, row, _, _ in rows}
         if loosely:
-            self._loosely({index: row for index, row, _, _ in rows}, [r[0] for r in rest],
-                          dataset, result, idless)
+            self._loosely(rows_at, [r[0] for r in rest], dataset, result, idless)
             return
         by_identity = self._stored(Incident.identity_hash, list({r[1] for r in rest}), dataset,
                                    idless)
@@ -143,6 +147,62 @@ class Matcher:
             if candidates:
                 self.claimed.add(candidates[0])
                 result.changed[index] = candidates[0]
+        unmatched = [i for i, _, _ in rest if i not in result.changed]
+        if unmatched:
+            self._by_people(rows_at, unmatched, dataset, result, idless)
+
+    def _by_people(self, rows: dict[int, ParsedRow], indexes: list[int], dataset: str | None,
+                   result: Matched, idless: bool) -> None:
+        """Rows matched to the one stored incident naming the same people in the same
+        country, dated with another precision around the same time, with a kind in common;
+        each answers for one row, and a stored incident two rows could be is left alone."""
+        from pressfree.models import IncidentJournalist, IncidentKind, Kind, Person
+
+        people = {i: sorted(names.name_key(n) for n in rows[i].journalists) for i in indexes}
+        keys = sorted({k for found in people.values() for k in found})
+        if not keys:
+            return
+        named: dict[int, list[str]] = {}
+        where = self._earlier(dataset, idless)
+        for start in range(0, len(keys), CHUNK):
+            for incident_id, key in self.connection.execute(
+                    select(IncidentJournalist.incident_id, Person.name_key)
+                    .join(Person, Person.id == IncidentJournalist.person_id)
+                    .join(Incident, Incident.id == IncidentJournalist.incident_id)
+                    .where(*where, Person.name_key.in_(keys[start:start + CHUNK]))):
+                if incident_id not in self.claimed:
+                    named.setdefault(incident_id, []).append(key)
+        if not named:
+            return
+        ids = list(named)
+        facts: dict[int, list] = {}
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
+            for incident_id, first, last, precision, country in self.connection.execute(
+                    select(Incident.id, Incident.first_day, Incident.last_day,
+                           Incident.date_precision, Incident.country)
+                    .where(Incident.id.in_(chunk))):
+                facts[incident_id] = [first, last, precision, country, set()]
+            for incident_id, slug in self.connection.execute(
+                    select(IncidentKind.incident_id, Kind.slug).join(
+                        Kind, Kind.id == IncidentKind.kind_id).where(
+                        IncidentKind.incident_id.in_(chunk))):
+                facts[incident_id][4].add(slug)
+        wanted: dict[int, list[int]] = {}
+        for index in indexes:
+            row = rows[index]
+            wanted[index] = [
+                incident_id for incident_id, found in named.items()
+                if sorted(found) == people[index] and (f := facts[incident_id])[3] == row.country
+                and f[2] != row.precision and set(row.kinds) & f[4]
+                and (f[0] <= row.first <= row.last <= f[1] or
+                     row.first <= f[0] <= f[1] <= row.last)]
+        asked = Counter(i for found in wanted.values() for i in found)
+        for index, found in wanted.items():
+            if len(found) == 1 and asked[found[0]] == 1 and found[0] not in self.claimed:
+                self.claimed.add(found[0])
+                result.changed[index] = found[0]
+                result.loose.add(index)
 
     def _loosely(self, rows: dict[int, ParsedRow], indexes: list[int], dataset: str | None,
                  result: Matched, idless: bool) -> None:
