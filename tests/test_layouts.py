@@ -527,3 +527,18 @@ def test_mapping_init_never_lets_a_column_name_out_of_its_comment(cli, tmp_path)
     mine.write_text(text, encoding="utf-8")
     cli("import", sheet, "--mapping", mine)
     assert cli.json("list")[0]["kinds"] == ["arrest"]
+
+
+def test_country_names_in_the_researchers_languages(cli, tmp_path):
+    sheet = tmp_path / "by.csv"
+    sheet.write_text("Дата,Вид,Страна\n30.07.2021,Обыск,Беларусь\n31.07.2021,Обыск,Украіна\n"
+                     "01.08.2021,Обыск,Россия\n", encoding="utf-8")
+    mine = tmp_path / "by.toml"
+    mine.write_text(cli("mapping", "init", sheet).stdout, encoding="utf-8")
+    cli("import", sheet, "--mapping", mine)
+    assert sorted(i["country"] for i in cli.json("list")) == ["BY", "RU", "UA"]
+
+
+def test_mapping_init_says_when_a_preset_reads_the_file_already(cli):
+    text = cli("mapping", "init", LAYOUTS / "cpj_datamanager.csv").stdout
+    assert "# This file fits preset cpj, layout datamanager: `pressfree import` reads it" in text

@@ -33,19 +33,35 @@ def name(code: str) -> str:
     return _names().get(code, code)
 
 
+# Languages whose country names are read too: the researchers' own (pycountry ships the
+# names of ISO 3166-1 in each, as gettext catalogues, offline).
+NAME_LANGUAGES = ("ru", "be", "uk")
+# Short names the catalogues give only in their formal form ("Российская Федерация").
+SHORT_NAMES = {"россия": "RU", "расія": "RU", "росія": "RU", "молдова": "MD",
+               "малдова": "MD", "иран": "IR", "сирия": "SY", "сірыя": "SY"}
+
+
 @lru_cache(maxsize=None)
 def _by_name() -> dict[str, str]:
+    import gettext
+
     import pycountry
 
+    catalogues = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang],
+                                      fallback=True) for lang in NAME_LANGUAGES]
     table = {}
-    for country in pycountry.countries:
-        for attribute in ("name", "common_name", "official_name"):
-            if value := getattr(country, attribute, None):
-                table[value.casefold()] = country.alpha_2
+    for catalogue in [None, *catalogues]:
+        for country in pycountry.countries:
+            for attribute in ("name", "common_name", "official_name"):
+                if value := getattr(country, attribute, None):
+                    value = catalogue.gettext(value) if catalogue else value
+                    table.setdefault(value.casefold(), country.alpha_2)
     table.update({v.casefold(): k for k, v in EXTRA.items()})
+    table.update(SHORT_NAMES)
     return table
 
 
 def code_for_name(text: str) -> str | None:
-    """The code for a country's English name ("Belarus" -> "BY"), or None if unknown."""
+    """The code for a country's name in English, Russian, Belarusian or Ukrainian
+    ("Belarus", "Беларусь" -> "BY"), or None if unknown."""
     return _by_name().get(text.strip().casefold())

@@ -13,8 +13,10 @@ from datetime import datetime
 from itertools import islice
 from pathlib import Path
 
+from pressfree.errors import InvalidValue
 from pressfree.importing import readers
 from pressfree.importing.convert import loose_date, slugify
+from pressfree.importing.mapping import recognise
 
 SAMPLE = 500  # rows read to guess from
 SHOWN_KINDS = 40  # distinct kinds written into [kinds]; more are created as they come
@@ -161,6 +163,13 @@ def initial_mapping(path: Path, fmt: str) -> str:
              "# Columns not named below are kept with each incident as extra fields.",
              f"name = {_quoted(slugify(path.stem) or 'my-sheet')}"
              "   # the dataset: external ids are unique within it"]
+    try:
+        known = recognise(header)
+    except InvalidValue:  # a header fitting two presets: no one preset to name
+        known = None
+    if known is not None:
+        lines[1:1] = [f"# This file fits preset {known.title}: `pressfree import` reads it "
+                      "with no mapping;", "# write one only to read it differently."]
     if "date" in columns:
         values = _values(rows, columns["date"])
         layouts = _layouts_of(values) or ["%Y-%m-%d"]

@@ -262,6 +262,14 @@ def preset(name: str) -> list[Mapping]:
     return parse_layouts(_read(path, "--preset"), path.stem, f"preset {name}")
 
 
+SHOWN_COLUMNS = 80  # a header of thousands of columns is not listed whole in one line
+
+
+def listed(header: list[str]) -> str:
+    more = len(header) - SHOWN_COLUMNS
+    return ", ".join(header[:SHOWN_COLUMNS]) + (f" and {more} more" if more > 0 else "")
+
+
 def choose(layouts: list[Mapping], header: list[str], option: str, value: str,
            strict: bool = True) -> Mapping:
     """The layout that reads this header: of those whose required columns it has, the one
@@ -278,7 +286,7 @@ def choose(layouts: list[Mapping], header: list[str], option: str, value: str,
     todo = (f"copy it (`pressfree mapping show {value} > mine.toml`) and rename the columns "
             "there" if option == "--preset" else "rename the columns in it")
     raise InvalidValue(option, value,
-                       f"does not fit this file ({needs}; the file has: {', '.join(header)}): "
+                       f"does not fit this file ({needs}; the file has: {listed(header)}): "
                        f"{todo}, or set require_columns = false at its top level to read a "
                        "file that lacks some of them")
 
@@ -297,7 +305,7 @@ def for_file(path: Path, fmt: str, layouts: list[Mapping] | None, option: str,
     if chosen is None:
         raise PressfreeError(
             f"import: the columns of {path.name} are not a layout any preset knows (it has: "
-            f"{', '.join(header) or 'no columns'}). Write a mapping for it: pressfree mapping "
+            f"{listed(header) or 'no columns'}). Write a mapping for it: pressfree mapping "
             f"init {path.name} > mine.toml, edit it, then import with --mapping mine.toml")
     return chosen, True
 
@@ -321,6 +329,6 @@ def recognise(header: list[str]) -> Mapping | None:
         return None
     owners = sorted({m.name for m in fitting})
     if len(owners) > 1:
-        raise InvalidValue("header", ", ".join(header), "fits the layouts of more than one "
+        raise InvalidValue("header", listed(header), "fits the layouts of more than one "
                            f"preset ({', '.join(owners)}): name one with --preset")
     return choose(fitting, header, "header", "")
