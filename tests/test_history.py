@@ -177,7 +177,7 @@ def test_an_import_is_one_entry_and_can_be_undone(cli, tmp_path):
     assert _log(cli) == [("add", "incident"), ("import", "import")]
     [entry] = cli.json("imports")
     assert (entry["file"], entry["mapping"], entry["incidents"], entry["undone"]) == (
-        "pft_excerpt.csv", "pft", 23, False)
+        "pft_excerpt.csv", "pft, layout export-2019", 23, False)
     assert entry["added"] == 23 and len(entry["sha256"]) == 64
     imported = [i for i in cli.json("list") if i.get("dataset") == "pft"]
     cli("edit", imported[0]["id"], "--status", "disputed")
