@@ -81,7 +81,8 @@ def unheld_where(session, filters) -> None:
 
     for name in unheld_fields(session, filters):
         warn(f"--where: no incident has a field {name!r} (`show ID` lists an incident's extra "
-             "fields)")
+             "fields; a column the mapping read into a field is filtered with that field's "
+             "option, such as --tag or --status)")
 
 
 def interactive() -> bool:
