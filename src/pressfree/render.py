@@ -25,16 +25,117 @@ INCIDENT_TABLE_COLUMNS = [("id", "ID"), ("date", "Date"), ("kinds", "Kinds"),
                           ("place", "Place"), ("targets", "Targets"), ("summary", "Summary"),
                           ("source_count", "Src")]
 WORD = re.compile(r"\w+")
-# Long free text is cut in tables (show, json and csv keep all of it).
-TABLE_TEXT_LIMIT = 60
+DATE_RANGE = re.compile(r"\d{4}(?:-\d\d){0,2}\.\.\d{4}(?:-\d\d){0,2}")
+TIMESTAMP = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d):\d\d(?:\.\d+)?Z")
+# Words a table never breaks: ids, dates, times, kinds and other slugs, numbers. Other words
+# (names, file names) fold at this width only when the terminal leaves no other way.
+UNBROKEN = re.compile(r"(?:[0-9a-f]{8}|[+-]?\d[\d:.,-]*|[a-z0-9]+(?:-[a-z0-9]+)*)[;,]?")
+FOLDED_AT = 12
+TIGHT = 4
+# Free text: one line a row, cut with an ellipsis to the width left (show, json and csv keep
+# all of it); the widest column, so a wide terminal shows more of it.
+FREE_TEXT = {"summary", "scope", "changed", "what", "text", "title"}
+FREE_TEXT_MIN = 12
+FREE_TEXT_COMFORT = 30
+# Columns a narrow terminal leaves out of the incidents table, first to last.
+DROPPED_WHEN_NARROW = ["source_count", "place", "targets", "summary"]
 
 
 def _short(key: str, text: str) -> str:
     if key in ("id", "first", "second"):  # public ids: 8 characters find them
         return text[:8]
-    if key in ("summary", "scope") and len(text) > TABLE_TEXT_LIMIT:
-        return text[:TABLE_TEXT_LIMIT - 1].rstrip() + "…"
+    if DATE_RANGE.fullmatch(text):  # a range of dates: one a line, never split in a day
+        return text.replace("..", "..\n")
+    if TIMESTAMP.fullmatch(text):  # to the minute, in two words
+        return TIMESTAMP.sub(r"\1 \2", text)
     return text
+
+
+def _least(text: str, fold: int) -> int:
+    """The narrowest a column can be without breaking a word of this text that must stay
+    whole (an id, a date, a kind); other words may fold, at `fold` characters."""
+    return max((len(w) if UNBROKEN.fullmatch(w) else min(len(w), fold)
+                for w in text.split()), default=0)
+
+
+def _longest_word(text: str) -> int:
+    return max((len(word) for word in text.split()), default=0)
+
+
+class FittedTable:
+    """A table that fits the terminal it is printed on without breaking an id, a date or a
+    kind: each column is at least as wide as the longest such word in it; names and
+    headings fold, at FOLDED_AT characters and, when the terminal is narrower still, at
+    TIGHT; free text takes the width left, on one line ending with an ellipsis. When even
+    that does not fit, columns are left out (those of `droppable` first, then free text,
+    then from the right) and a caption names them."""
+
+    def __init__(self, rows: list[list], columns: Sequence[tuple[str, str]], title, numeric,
+                 droppable: Sequence[str] = (), title_justify: str = "center"):
+        self.rows, self.columns, self.title, self.numeric = rows, list(columns), title, numeric
+        self.title_justify = title_justify
+        keys = [key for key, _ in self.columns]
+        self.drop_order = [k for k in droppable if k in keys] + [
+            k for k in reversed(keys[1:]) if k in FREE_TEXT and k not in droppable] + [
+            k for k in reversed(keys[1:]) if k not in FREE_TEXT and k not in droppable]
+
+    def _widths(self, keys: list[str], fold: int) -> tuple[dict, dict]:
+        least, most = {}, {}
+        for i, (key, heading) in enumerate(self.columns):
+            if key not in keys:
+                continue
+            lines = [line for row in self.rows for line in row[i].plain.split("\n")]
+            most[key] = max(len(line) for line in lines + [heading])
+            least[key] = min(FREE_TEXT_MIN, most[key]) if key in FREE_TEXT else max(
+                [_least(line, fold) for line in lines] + [min(_longest_word(heading), fold)])
+        return least, most
+
+    @staticmethod
+    def _borders(keys: list[str]) -> int:
+        return 3 * len(keys) + 1
+
+    def _fitting(self, room: int) -> tuple[list[str], dict, dict]:
+        """The columns shown and their narrowest and widest widths."""
+        keys = [key for key, _ in self.columns]
+        dropped = list(self.drop_order)
+        while True:
+            for fold in (FOLDED_AT, TIGHT):
+                least, most = self._widths(keys, fold)
+                if sum(least.values()) + self._borders(keys) <= room or not dropped:
+                    return keys, least, most
+            keys.remove(dropped.pop(0))
+
+    def __rich_console__(self, console, options):
+        room = options.max_width
+        keys, least, widths = self._fitting(room)
+        free = [key for key in keys if key in FREE_TEXT]
+        spare = room - self._borders(keys) - sum(widths.values())
+        # too wide: free text gives way down to a readable width, then the widest wrapping
+        # columns down to their least, then free text down to its least
+        comfortable = {k: max(least[k], min(widths[k], FREE_TEXT_COMFORT)) for k in free}
+        order = [(k, comfortable[k]) for k in free] + [
+            (k, least[k]) for k in sorted((k for k in keys if k not in FREE_TEXT),
+                                          key=lambda k: -widths[k])] + [(k, least[k])
+                                                                        for k in free]
+        for key, floor in order:
+            if spare >= 0:
+                break
+            give = max(0, min(widths[key] - floor, -spare))
+            widths[key] -= give
+            spare += give
+        left_out = [heading for key, heading in self.columns if key not in keys]
+        grid = Table(title=self.title, show_lines=False, expand=False,
+                     title_justify=self.title_justify, caption_justify="left",
+                     caption=f"Left out at this width: {', '.join(left_out)} (a wider "
+                             "terminal, or --format csv, shows them)" if left_out else None)
+        for key, heading in self.columns:
+            if key in keys:
+                grid.add_column(heading, width=widths[key], no_wrap=key in FREE_TEXT,
+                                overflow="ellipsis" if key in FREE_TEXT else "fold",
+                                justify="right" if self.numeric.get(key) else "left")
+        for row in self.rows:
+            grid.add_row(*[row[i] for i, (key, _) in enumerate(self.columns) if key in keys])
+        yield grid
 
 
 def cell(value: Any) -> str:
@@ -72,18 +173,14 @@ def _marked(text: str, marked) -> Text:
 
 
 def table(rows: Sequence[dict], columns: Sequence[tuple[str, str]],
-          title: str | None = None, marked=None) -> Table:
-    """A Rich table; ids shown by their first 8 characters, long text cut short; with
-    `marked` (search.highlighter), the words a search matched stand out."""
-    grid = Table(title=title, show_lines=False, expand=False)
-    for key, heading in columns:
-        numeric = bool(rows) and type(rows[0].get(key)) is int
-        grid.add_column(heading, overflow="fold", no_wrap=key in ("id", "date"),
-                        justify="right" if numeric else "left")
-    for row in rows:
-        grid.add_row(*[_marked(_short(key, cell(row.get(key))), None if key == "id" else marked)
-                       for key, _ in columns])
-    return grid
+          title: str | None = None, marked=None, droppable: Sequence[str] = (),
+          title_justify: str = "center") -> FittedTable:
+    """A table fitted to the terminal (FittedTable); ids shown by their first 8 characters;
+    with `marked` (search.highlighter), the words a search matched stand out."""
+    numeric = {key: bool(rows) and type(rows[0].get(key)) is int for key, _ in columns}
+    cells = [[_marked(_short(key, cell(row.get(key))), None if key == "id" else marked)
+              for key, _ in columns] for row in rows]
+    return FittedTable(cells, columns, title, numeric, droppable, title_justify)
 
 
 def to_csv(rows: Iterable[dict], columns: Sequence[tuple[str, str]] | None = None) -> str:
@@ -155,7 +252,8 @@ def listing(rows: Sequence[Any], columns: Sequence[tuple[str, str]], fmt: str,
         return (f"## {title}\n\n" if title else "") + markdown_table(flat, columns)
     if not flat:
         return Text(empty or f"No {title.lower() if title else 'rows'} match.", style="dim")
-    return table(flat, table_columns or columns, title, marked)
+    return table(flat, table_columns or columns, title, marked,
+                 DROPPED_WHEN_NARROW if table_columns is INCIDENT_TABLE_COLUMNS else ())
 
 
 def incidents(records: Sequence[Any], fmt: str, title: str = "Incidents", marked=None):

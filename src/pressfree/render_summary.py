@@ -62,13 +62,11 @@ def bars(monthly: list[dict]) -> list[str]:
             f"{m['total']}" for m in monthly]
 
 
-def _small_table(title_text: str, rows: list[dict], columns: list[tuple[str, str]]) -> Table:
-    grid = Table(title=title_text, title_justify="left")
-    for key, heading in columns:
-        grid.add_column(heading, justify="right" if key in ("incidents", "count") else "left")
-    for row in rows:
-        grid.add_row(*[str(row.get(key, "")) for key, _ in columns])
-    return grid
+def _small_table(title_text: str, rows: list[dict], columns: list[tuple[str, str]]):
+    """A table of the summary's, fitted to the terminal as every listing is."""
+    from pressfree.render import table
+
+    return table(rows, columns, title_text, title_justify="left")
 
 
 def as_table(summary) -> Group:

@@ -1,0 +1,102 @@
+"""Terminal tables read at every width: no word of an id, a date, a kind or a name is split
+across lines; free text takes the width left and ends with an ellipsis."""
+
+import re
+
+import pytest
+
+from conftest import FIXTURES, SAMPLE
+
+FREE_TEXT = {"summary", "scope", "changed", "text", "title", "reads"}
+LISTINGS = [("list",), ("search", "Belsat"), ("outlets",), ("journalists",), ("kinds",),
+            ("labels",), ("tally", "list"), ("custody", "--as-of", "2021-07-30"),
+            ("designations",), ("history",), ("imports",)]
+
+
+@pytest.fixture
+def corpus(cli):
+    cli("import", SAMPLE)
+    cli("import", FIXTURES / "pft_excerpt.csv")
+    cli("add", "detention", "equipment-seizure", "--date", "2021-07-26..2021-07-30",
+        "--country", "BY", "--city", "Maladzečna", "--journalist",
+        "Aliaksandr Verkhnedvinsk", "--outlet", "Tut.by", "--summary",
+        "A long summary " * 20, "--force")
+
+
+UNBROKEN = re.compile(r"[0-9a-f]{8}|\d{4}-\d\d(-\d\d)?|\d\d:\d\d|[a-z]+(-[a-z]+)+")
+
+
+def _words(value) -> set[str]:
+    """The words of a value a table must never break: ids (by their first 8 characters),
+    dates and times, kinds and other slugs."""
+    if isinstance(value, list):
+        return {w for v in value for w in _words(v)}
+    if isinstance(value, dict) or value is None:
+        return set()
+    text = str(value)
+    if re.fullmatch(r"[0-9a-f]{8}-[0-9a-f-]{27}", text):
+        return {text[:8]}
+    return {w.group() for w in UNBROKEN.finditer(text.replace("T", " "))}
+
+
+def _table(cli, width: int, *command) -> str:
+    from pressfree.cli import app
+
+    result = cli.runner.invoke(app, list(command), env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def _splits(shown: str, words: set[str]) -> list[str]:
+    """The words cut between one line of a cell and the next (the end of a cell's line and
+    the start of the same cell's next line joined)."""
+    rows = [line.split("│")[1:-1] for line in shown.splitlines() if line.startswith("│")]
+    found = []
+    for above, below in zip(rows, rows[1:]):
+        for top, bottom in zip(above, below):
+            if top.split() and bottom.split() and top.split()[-1] + bottom.split()[0] in words:
+                found.append(top.split()[-1] + bottom.split()[0])
+    return found
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+@pytest.mark.parametrize("command", LISTINGS, ids=" ".join)
+def test_no_word_of_a_fixed_column_is_split(cli, corpus, command, width):
+    shown = _table(cli, width, *command)
+    lines = shown.splitlines()
+    assert max(len(line) for line in lines if line[:1] in "┏┃┡│└") <= width
+    rows = cli.json(*command)
+    rows = rows["held"] if isinstance(rows, dict) and "held" in rows else rows
+    words = {w for row in rows for key, value in row.items() if key not in FREE_TEXT
+             for w in _words(value)}
+    assert not _splits(shown, words), f"{command} at {width}:\n{shown}"
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_the_incidents_table_keeps_ids_dates_and_kinds_whole(cli, corpus, width):
+    shown = _table(cli, width, "list")
+    for incident in cli.json("list"):
+        assert incident["id"][:8] in shown
+        for day in incident["date"].split(".."):
+            assert re.search(rf"│ {re.escape(day)}(\.\.)? +│", shown), (day, shown)
+        for kind in incident["kinds"]:
+            assert re.search(rf"[│ ]{re.escape(kind)};? +│|│ {re.escape(kind)};? ", shown), \
+                (kind, shown)
+
+
+def test_free_text_takes_the_width_left_and_ends_with_an_ellipsis(cli, corpus):
+    narrow, wide = (_table(cli, w, "list", "--kind", "equipment-seizure", "--country", "BY")
+                    for w in (80, 160))
+    row = next(line for line in narrow.splitlines() if "A long" in line)
+    assert "…" in row and len(row) <= 80
+    shown = next(line for line in wide.splitlines() if "A long" in line)
+    assert shown.count("long summary") > row.count("long summary")
+    assert "Src" in wide  # a wide terminal shows every column
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_the_summary_tables_fit(cli, corpus, width):
+    shown = _table(cli, width, "summary", "--month", "2021-07")
+    assert max(len(line) for line in shown.splitlines() if line[:1] in "┏┃┡│└") <= width
+    assert re.search(r"│ 2021-07-26\.\. +│", shown)
+    assert "Belsat" in shown and "designation" in shown
