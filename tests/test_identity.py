@@ -623,6 +623,9 @@ def test_an_export_with_ids_after_one_without_matches_and_takes_the_ids(cli, tmp
         f"Imported 0 incidents from {count} rows; 0 already stored, {count} changed, "
         "0 new.\n")
     assert len(cli.json("list")) == count + 1
+    # changed rows left as stored do not take their ids: --update can still apply them
+    assert not any(i.get("external_id") for i in cli.json("list"))
+    cli("import", FIXTURES / "pft_excerpt.csv", "--preset", "pft", "--again", "--update")
     assert sum(1 for i in cli.json("list") if i.get("external_id")) == count
     # from now on the ids find them
     assert cli("import", FIXTURES / "pft_excerpt.csv", "--preset", "pft", "--again"

@@ -542,3 +542,93 @@ def test_country_names_in_the_researchers_languages(cli, tmp_path):
 def test_mapping_init_says_when_a_preset_reads_the_file_already(cli):
     text = cli("mapping", "init", LAYOUTS / "cpj_datamanager.csv").stdout
     assert "# This file fits preset cpj, layout datamanager: `pressfree import` reads it" in text
+
+
+# --- found by a second hostile review: matching never merges two incidents ----------------
+
+def _map_of(source, path, rows=None, reverse=False):
+    """A PFT map-layout file (date, city, state, latitude, longitude, categories, tags) of
+    the rows of an export, states abbreviated."""
+    with open(source, newline="", encoding="utf-8") as handle:
+        found = rows or list(csv.DictReader(handle))
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["date", "city", "state", "latitude", "longitude", "categories",
+                         "tags"])
+        for r in reversed(found) if reverse else found:
+            writer.writerow([r["date"], r["city"], re.sub(r".*\(([A-Z]{2})\)$", r"\1",
+                                                          r["state"]), "1", "2",
+                             r["categories"], r["tags"]])
+    return path
+
+
+def test_a_map_layer_matches_whatever_the_order_of_its_rows(cli, tmp_path):
+    cli("import", PFT)
+    before = cli("export").stdout
+    said = cli("import", _map_of(PFT, tmp_path / "rev.csv", reverse=True), "--update").stderr
+    assert said.endswith("Imported 0 incidents from 23 rows; 23 already stored, 0 changed, "
+                         "0 new.\n")
+    assert cli("export").stdout.count('"tags"') == before.count('"tags"')
+    exported = cli.json("list")
+    assert all(s["url"] or s["title"] for i in exported for s in i["sources"]
+               if i["sources"] and len(i["sources"]) > 1)  # no empty source added
+
+
+def test_a_day_row_is_not_taken_for_a_month_incident_when_the_day_itself_is_stored(
+        cli, tmp_path):
+    stored = tmp_path / "stored.csv"
+    stored.write_text(
+        "title,slug,date,exact_date_unknown,categories,targets,city,state,tags\n"
+        "Arrested in June,https://x.test/a,2020-06-01,True,Arrest / Criminal Charge,Ann Lee,"
+        "Minneapolis,Minnesota (MN),protest\n"
+        "Arrested on the 1st,https://x.test/b,2020-06-01,False,Arrest / Criminal Charge,"
+        "Bob Roe,Minneapolis,Minnesota (MN),curfew\n", encoding="utf-8")
+    cli("import", stored)
+    later = tmp_path / "later.csv"
+    later.write_text("date,city,state,latitude,longitude,categories,tags\n"
+                     "2020-06-15,Minneapolis,MN,1,2,Arrest / Criminal Charge,curfew\n"
+                     "2020-06-01,Minneapolis,MN,1,2,Arrest / Criminal Charge,curfew\n",
+                     encoding="utf-8")
+    said = cli("import", later, "--update").stderr
+    # the 1st is the day stored; the 15th could only be the month incident: that one
+    assert said.endswith("Imported 0 incidents from 2 rows; 1 already stored, 1 changed, "
+                         "0 new.\n")
+    month = next(i for i in cli.json("list") if i["summary"] == "Arrested in June")
+    assert month["date"] == "2020-06" and sorted(month["tags"]) == ["curfew", "protest"]
+
+
+def test_people_matching_needs_the_same_people_and_never_a_placeholder_alone(cli, tmp_path):
+    mine = tmp_path / "mine.toml"
+    mine.write_text('name = "ngo"\nloose_dates = true\n[columns]\ndate = "When"\n'
+                    'kinds = "Type"\ncountry = "Country"\njournalists = "Who"\n'
+                    'outlets = "Outlet"\ncity = "City"\n[split]\njournalists = ";"\n',
+                    encoding="utf-8")
+    first = tmp_path / "first.csv"
+    first.write_text("When,Type,Country,Who,Outlet,City\n"
+                     "2021,detention,BY,Ivan Ivanov;Petr Petrov,Nasha Niva,Minsk\n"
+                     "2013,killing,SY,Unknown,Halab News,Aleppo\n"
+                     "2015,detention,SY,Naji Jerf,Hentah,Raqqa\n", encoding="utf-8")
+    cli("import", first, "--mapping", mine)
+    later = tmp_path / "later.csv"
+    later.write_text("When,Type,Country,Who,Outlet,City\n"
+                     "2021-03-05,detention,BY,Ivan Ivanov,Belsat,Minsk\n"
+                     "2013-06-03,killing,SY,Unknown,Orient TV,Idlib\n"
+                     "2015,killing,SY,Naji Jerf,Hentah,Raqqa\n", encoding="utf-8")
+    said = cli("import", later, "--mapping", mine, "--dry-run").stderr
+    assert said.endswith("Would import 3 incidents from 3 rows.\n")
+    same = tmp_path / "same.csv"
+    same.write_text("When,Type,Country,Who,Outlet,City\n"
+                    "2013-06-03,killing,SY,Unknown,Halab News,Aleppo\n", encoding="utf-8")
+    said = cli("import", same, "--mapping", mine, "--dry-run").stderr
+    assert "1 already stored, 0 changed, 0 new" in said  # the outlet and city tell who
+
+
+@pytest.mark.skipif(not (DATASETS / "pft_incidents_full_2020-03.csv").exists(),
+                    reason="shared/datasets is not beside this checkout")
+@pytest.mark.parametrize("reverse", [False, True])
+def test_the_whole_pft_export_as_a_map_layer_adds_nothing(cli, tmp_path, reverse):
+    cli("import", DATASETS / "pft_incidents_full_2020-03.csv")
+    layer = _map_of(DATASETS / "pft_incidents_full_2020-03.csv", tmp_path / "map.csv",
+                    reverse=reverse)
+    assert cli("import", layer, "--update").stderr.endswith(
+        "Imported 0 incidents from 449 rows; 449 already stored, 0 changed, 0 new.\n")

@@ -321,10 +321,14 @@ def _unmatched(connection, pending: list, report: ImportReport, matcher: Matcher
     if not (found.stored or found.changed):
         return pending
     matched = {**found.stored, **found.changed}
-    adopted = {matched[i]: pending[i][1] for i in matched if pending[i][1].external_id}
+    # A stored row takes the id its row has now; a changed one only when the change is
+    # applied (--update), else a later --update would find it by the id and skip it.
+    adopted = {found.stored[i]: pending[i][1] for i in found.stored
+               if pending[i][1].external_id}
     _adopt_ids(connection, {i: p.external_id for i, p in adopted.items()})
     # a later row of the batch with the same id is then already present
-    have_external.update((_dataset(p, dataset), p.external_id) for p in adopted.values())
+    have_external.update((_dataset(pending[i][1], dataset), pending[i][1].external_id)
+                         for i in matched if pending[i][1].external_id)
     report.already_present += len(found.stored)
     public = dict(connection.execute(select(Incident.id, Incident.public_id).where(
         Incident.id.in_(list(found.changed.values())))).all()) if found.changed else {}
@@ -370,8 +374,12 @@ def _changes(session: Session, report: ImportReport, update: bool) -> None:
             continue
         changed.append(change)
         if update:  # lists are added to, never cut: a later layout may lack a column
+            wanted["sources"] = [s for s in wanted["sources"]  # none cited twice
+                                 if matching.differs(stored.sources, [s])]
             incidents.edit(session, change.incident, wanted)
             row = incidents.find(session, change.incident)
+            if change.parsed.external_id and not row.external_id:
+                row.external_id = change.parsed.external_id  # it takes the row's id now
             row.extra = {**(row.extra or {}), **(change.parsed.extra or {})} or None
             if change.hashes:  # a loose match keeps what the fuller row it matched said
                 row.content_hash, row.identity_hash = change.hashes

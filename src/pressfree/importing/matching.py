@@ -131,16 +131,21 @@ class Matcher:
                 rest.append((index, identity, row.summary))
         if not rest:
             return
-        rows_at = {index: row for index, row, _, _ in rows}
         if loosely:
-            self._loosely(rows_at, [r[0] for r in rest], dataset, result, idless)
+            self._loosely({index: row for index, row, _, _ in rows}, [r[0] for r in rest],
+                          dataset, result, idless)
             return
         by_identity = self._stored(Incident.identity_hash, list({r[1] for r in rest}), dataset,
                                    idless)
         wanted = Counter(identity for _, identity, _ in rest)
         summaries = self._summaries([i for ids in by_identity.values() for i in ids])
+        kinds = self._kinds([i for ids in by_identity.values() for i in ids])
+        rows_at = {index: row for index, row, _, _ in rows}
         for index, identity, summary in rest:
-            candidates = [i for i in by_identity.get(identity) or [] if i not in self.claimed]
+            # the same people, day and place, but no kind in common: another incident (a
+            # journalist imprisoned, then killed, in one year)
+            candidates = [i for i in by_identity.get(identity) or [] if i not in self.claimed
+                          and set(rows_at[index].kinds) & kinds.get(i, set())]
             if not (len(candidates) == 1 and wanted[identity] == 1):
                 # several alike (same day, place and targets): only the same summary tells
                 candidates = [i for i in candidates if summaries.get(i) == summary][:1]
@@ -151,69 +156,16 @@ class Matcher:
         if unmatched:
             self._by_people(rows_at, unmatched, dataset, result, idless)
 
-    def _by_people(self, rows: dict[int, ParsedRow], indexes: list[int], dataset: str | None,
-                   result: Matched, idless: bool) -> None:
-        """Rows matched to the one stored incident naming the same people in the same
-        country, dated with another precision around the same time, with a kind in common;
-        each answers for one row, and a stored incident two rows could be is left alone."""
-        from pressfree.models import IncidentJournalist, IncidentKind, Kind, Person
-
-        people = {i: sorted(names.name_key(n) for n in rows[i].journalists) for i in indexes}
-        keys = sorted({k for found in people.values() for k in found})
-        if not keys:
-            return
-        named: dict[int, list[str]] = {}
-        where = self._earlier(dataset, idless)
-        for start in range(0, len(keys), CHUNK):
-            for incident_id, key in self.connection.execute(
-                    select(IncidentJournalist.incident_id, Person.name_key)
-                    .join(Person, Person.id == IncidentJournalist.person_id)
-                    .join(Incident, Incident.id == IncidentJournalist.incident_id)
-                    .where(*where, Person.name_key.in_(keys[start:start + CHUNK]))):
-                if incident_id not in self.claimed:
-                    named.setdefault(incident_id, []).append(key)
-        if not named:
-            return
-        ids = list(named)
-        facts: dict[int, list] = {}
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start:start + CHUNK]
-            for incident_id, first, last, precision, country in self.connection.execute(
-                    select(Incident.id, Incident.first_day, Incident.last_day,
-                           Incident.date_precision, Incident.country)
-                    .where(Incident.id.in_(chunk))):
-                facts[incident_id] = [first, last, precision, country, set()]
-            for incident_id, slug in self.connection.execute(
-                    select(IncidentKind.incident_id, Kind.slug).join(
-                        Kind, Kind.id == IncidentKind.kind_id).where(
-                        IncidentKind.incident_id.in_(chunk))):
-                facts[incident_id][4].add(slug)
-        wanted: dict[int, list[int]] = {}
-        for index in indexes:
-            row = rows[index]
-            wanted[index] = [
-                incident_id for incident_id, found in named.items()
-                if sorted(found) == people[index] and (f := facts[incident_id])[3] == row.country
-                and f[2] != row.precision and set(row.kinds) & f[4]
-                and (f[0] <= row.first <= row.last <= f[1] or
-                     row.first <= f[0] <= f[1] <= row.last)]
-        asked = Counter(i for found in wanted.values() for i in found)
-        for index, found in wanted.items():
-            if len(found) == 1 and asked[found[0]] == 1 and found[0] not in self.claimed:
-                self.claimed.add(found[0])
-                result.changed[index] = found[0]
-                result.loose.add(index)
-
     def _loosely(self, rows: dict[int, ParsedRow], indexes: list[int], dataset: str | None,
                  result: Matched, idless: bool) -> None:
         """Rows matched by place, dates and kinds: a stored incident of the same country,
-        region and city whose kinds include the row's, dated the same (or, stored to the
-        month or year, around the row's day: such a layout has no flag for a day that is
-        not known), each answering for one row. They are "changed", and the import finds
-        them already stored when they would change nothing."""
+        region and city whose kinds include the row's. First those dated the same (the
+        same kinds and tags before the same tags, before any); then, for what is left, one
+        stored to the month or year around the row's day (such a layout has no flag for a
+        day that is not known), when nothing tells the stored incidents it could be apart
+        and no other row wants them. Each answers for one row; they are "changed", and
+        found already stored when they change nothing."""
         from datetime import date
-
-        from pressfree.models import IncidentKind, Kind
 
         starts = sorted({d for i in indexes for d in (
             rows[i].first, date(rows[i].first.year, rows[i].first.month, 1),
@@ -229,25 +181,154 @@ class Matcher:
                 if incident_id not in self.claimed:
                     stored.setdefault(tuple(place), []).append((incident_id, first, last))
         ids = [i for found in stored.values() for i, _, _ in found]
-        kinds: dict[int, set[str]] = {}
+        kinds, tags = self._kinds(ids), self._tags(ids)
+
+        def fits(index: int, exact: bool) -> list[int]:
+            row = rows[index]
+            return [incident_id for incident_id, first, last in stored.get(
+                        (row.country, row.region, row.city), [])
+                    if incident_id not in self.claimed
+                    and set(row.kinds) <= kinds.get(incident_id, set())
+                    and ((first, last) == (row.first, row.last) if exact else
+                         first <= row.first and row.last <= last)]
+
+        def take(index: int, incident_id: int) -> None:
+            self.claimed.add(incident_id)
+            result.changed[index] = incident_id
+            result.loose.add(index)
+
+        # the closest first: the same kinds and tags, then the same tags, then any
+        for closeness in (2, 1, 0):
+            for index in indexes:
+                if index not in result.changed:
+                    row = rows[index]
+                    found = [i for i in fits(index, exact=True) if closeness == 0
+                             or (tags.get(i, set()) == set(row.tags) and (
+                                 closeness == 1 or kinds.get(i, set()) == set(row.kinds)))]
+                    if found:
+                        take(index, found[0])
+        # Around the day: the stored incidents a set of rows could be must be alike (the
+        # same dates, kinds and tags: nothing tells them apart, the multiset rule), wanted by
+        # no other row, and at least as many as the rows; then they are paired off.
+        dated = {i: (first, last) for found in stored.values() for i, first, last in found}
+        alike = {i: (dated[i], frozenset(kinds.get(i, ())), frozenset(tags.get(i, ())))
+                 for i in ids}
+        wanted: dict[tuple, list[int]] = {}
+        groups: dict[tuple, list[int]] = {}
+        for index in (i for i in indexes if i not in result.changed):
+            found = tuple(fits(index, exact=False))
+            if found:
+                groups.setdefault(found, []).append(index)
+                wanted[found] = list(found)
+        asked = Counter(i for found in wanted for i in found)
+        for found, members in groups.items():
+            # stored incidents that cannot be told apart answer for as many rows, in turn
+            if len({alike[i] for i in found}) == 1 and all(asked[i] == 1 for i in found) \
+                    and len(members) <= len(found):
+                for index, incident_id in zip(members, found):
+                    take(index, incident_id)
+
+    def _by_people(self, rows: dict[int, ParsedRow], indexes: list[int], dataset: str | None,
+                   result: Matched, idless: bool) -> None:
+        """Rows matched to the one stored incident naming exactly the same people, in the
+        same country, dated with another precision around the same time, with a kind in
+        common and no outlet that differs. A placeholder ("[full name unavailable]") names
+        nobody, so there the same outlets and city are needed too. Each answers for one
+        row, and a stored incident two rows could be is left alone."""
+        from pressfree.models import IncidentJournalist, Person
+
+        people = {i: sorted(names.name_key(n) for n in rows[i].journalists) for i in indexes}
+        keys = sorted({k for found in people.values() for k in found})
+        if not keys:
+            return
+        where = self._earlier(dataset, idless)
+        candidates: set[int] = set()
+        for start in range(0, len(keys), CHUNK):
+            candidates.update(self.connection.execute(
+                select(IncidentJournalist.incident_id)
+                .join(Person, Person.id == IncidentJournalist.person_id)
+                .join(Incident, Incident.id == IncidentJournalist.incident_id)
+                .where(*where, Person.name_key.in_(keys[start:start + CHUNK]))).scalars())
+        ids = sorted(candidates - self.claimed)
+        if not ids:
+            return
+        named: dict[int, list[str]] = {}
+        unnamed: set[int] = set()
+        facts: dict[int, tuple] = {}
         for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
+            for incident_id, key, placeholder in self.connection.execute(
+                    select(IncidentJournalist.incident_id, Person.name_key, Person.placeholder)
+                    .join(Person, Person.id == IncidentJournalist.person_id)
+                    .where(IncidentJournalist.incident_id.in_(chunk))):
+                named.setdefault(incident_id, []).append(key)
+                if placeholder:
+                    unnamed.add(incident_id)
+            for incident_id, *fact in self.connection.execute(
+                    select(Incident.id, Incident.first_day, Incident.last_day,
+                           Incident.date_precision, Incident.country, Incident.city)
+                    .where(Incident.id.in_(chunk))):
+                facts[incident_id] = tuple(fact)
+        kinds, outlets = self._kinds(ids), self._outlets(ids)
+        def agree(incident_id: int, row: ParsedRow) -> bool:
+            mine, theirs = {names.name_key(o) for o in row.outlets}, outlets.get(incident_id,
+                                                                                 set())
+            if incident_id in unnamed:  # a placeholder: its outlet and city tell who
+                return bool(mine) and mine == theirs and facts[incident_id][4] == row.city
+            return not (mine and theirs) or mine == theirs
+
+        wanted: dict[int, list[int]] = {}
+        for index in indexes:
+            row = rows[index]
+            wanted[index] = [
+                incident_id for incident_id in ids
+                if sorted(named.get(incident_id, [])) == people[index]
+                and (f := facts[incident_id])[3] == row.country
+                and f[2] != row.precision and set(row.kinds) & kinds.get(incident_id, set())
+                and agree(incident_id, row)
+                and (f[0] <= row.first <= row.last <= f[1] or
+                     row.first <= f[0] <= f[1] <= row.last)]
+        asked = Counter(i for found in wanted.values() for i in found)
+        for index, found in wanted.items():
+            if len(found) == 1 and asked[found[0]] == 1 and found[0] not in self.claimed:
+                self.claimed.add(found[0])
+                result.changed[index] = found[0]
+                result.loose.add(index)
+
+    def _outlets(self, incident_ids: list[int]) -> dict[int, set[str]]:
+        from pressfree.models import IncidentOutlet, Outlet
+
+        found: dict[int, set[str]] = {}
+        for start in range(0, len(incident_ids), CHUNK):
+            for incident_id, key in self.connection.execute(
+                    select(IncidentOutlet.incident_id, Outlet.name_key).join(
+                        Outlet, Outlet.id == IncidentOutlet.outlet_id).where(
+                        IncidentOutlet.incident_id.in_(incident_ids[start:start + CHUNK]))):
+                found.setdefault(incident_id, set()).add(key)
+        return found
+
+    def _kinds(self, incident_ids: list[int]) -> dict[int, set[str]]:
+        from pressfree.models import IncidentKind, Kind
+
+        found: dict[int, set[str]] = {}
+        for start in range(0, len(incident_ids), CHUNK):
             for incident_id, slug in self.connection.execute(
                     select(IncidentKind.incident_id, Kind.slug).join(
                         Kind, Kind.id == IncidentKind.kind_id).where(
-                        IncidentKind.incident_id.in_(ids[start:start + CHUNK]))):
-                kinds.setdefault(incident_id, set()).add(slug)
-        for index in indexes:
-            row = rows[index]
-            fitting = [(first != row.first or last != row.last, incident_id)
-                       for incident_id, first, last in stored.get(
-                           (row.country, row.region, row.city), [])
-                       if incident_id not in self.claimed and first <= row.first
-                       and row.last <= last and set(row.kinds) <= kinds.get(incident_id, set())]
-            if fitting:
-                incident_id = min(fitting)[1]  # the same dates first
-                self.claimed.add(incident_id)
-                result.changed[index] = incident_id
-                result.loose.add(index)
+                        IncidentKind.incident_id.in_(incident_ids[start:start + CHUNK]))):
+                found.setdefault(incident_id, set()).add(slug)
+        return found
+
+    def _tags(self, incident_ids: list[int]) -> dict[int, set[str]]:
+        from pressfree.models import IncidentTag
+
+        found: dict[int, set[str]] = {}
+        for start in range(0, len(incident_ids), CHUNK):
+            for incident_id, tag in self.connection.execute(
+                    select(IncidentTag.incident_id, IncidentTag.tag).where(
+                        IncidentTag.incident_id.in_(incident_ids[start:start + CHUNK]))):
+                found.setdefault(incident_id, set()).add(tag)
+        return found
 
     def _summaries(self, incident_ids: list[int]) -> dict[int, str | None]:
         found = {}
