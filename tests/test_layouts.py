@@ -632,3 +632,23 @@ def test_the_whole_pft_export_as_a_map_layer_adds_nothing(cli, tmp_path, reverse
                     reverse=reverse)
     assert cli("import", layer, "--update").stderr.endswith(
         "Imported 0 incidents from 449 rows; 449 already stored, 0 changed, 0 new.\n")
+
+
+def test_undoing_an_update_import_puts_back_what_matches_later_exports(cli, tmp_path):
+    first = tmp_path / "first.csv"
+    first.write_text("date,kinds,city,summary,notes\n2021-07-01,raid,Minsk,Home searched,a\n",
+                     encoding="utf-8")
+    later = tmp_path / "later.csv"
+    later.write_text("date,kinds,city,summary,notes,extra note\n"
+                     "2021-07-01,raid,Minsk,Home and office searched,a,b\n", encoding="utf-8")
+    cli("import", first)
+    before = cli("export").stdout
+    said = cli("import", later, "--update").stderr
+    assert "1 changed" in said
+    assert cli.json("list")[0]["extra"] == {"notes": "a", "extra note": "b"}
+    cli("imports", "undo", cli.json("imports")[-1]["id"])
+    assert cli.json("list")[0]["extra"] == {"notes": "a"}
+    assert cli.json("list")[0]["summary"] == "Home searched"
+    # the correction is found again, not taken for what is stored
+    assert "1 changed" in cli("import", later, "--again", "--dry-run").stderr
+    assert cli("export").stdout.count("Home searched") == before.count("Home searched")

@@ -71,6 +71,10 @@ def put_back(session: Session, public_id: str, state: dict, present: bool,
     values = {k: state.get(k) for k in FIELDS}
     if present:
         incidents.edit(session, public_id, values, exact=True)
+        row = incidents.find(session, public_id)
+        for key in ("external_id", "extra", "content_hash", "identity_hash"):
+            if key in state:  # what matched it to its dataset's exports, as it was then
+                setattr(row, key, state[key])
         # the updates as they were then: none, if the record had none
         session.execute(delete(IncidentUpdate).where(
             IncidentUpdate.incident_id == incidents.find(session, public_id).id))

@@ -374,19 +374,34 @@ def _changes(session: Session, report: ImportReport, update: bool) -> None:
             continue
         changed.append(change)
         if update:  # lists are added to, never cut: a later layout may lack a column
-            wanted["sources"] = [s for s in wanted["sources"]  # none cited twice
-                                 if matching.differs(stored.sources, [s])]
-            incidents.edit(session, change.incident, wanted)
-            row = incidents.find(session, change.incident)
-            if change.parsed.external_id and not row.external_id:
-                row.external_id = change.parsed.external_id  # it takes the row's id now
-            row.extra = {**(row.extra or {}), **(change.parsed.extra or {})} or None
-            if change.hashes:  # a loose match keeps what the fuller row it matched said
-                row.content_hash, row.identity_hash = change.hashes
+            _apply(session, change, wanted, stored)
         change.parsed = None
     report.changed = sorted(changed, key=lambda c: c.row)
     report.updated = update and bool(changed)
     session.flush()
+
+
+def _apply(session: Session, change: Change, wanted: dict, stored) -> None:
+    """One changed row applied as one revision: its fields, and what matches the incident
+    to later exports (the row's id, extra fields and hashes), so that undoing the import
+    puts all of it back."""
+    from pressfree import history, incidents
+    from pressfree.schemas import plain
+
+    wanted["sources"] = [s for s in wanted["sources"]  # none cited twice
+                         if matching.differs(stored.sources, [s])]
+    row = incidents.find(session, change.incident)
+    before = {**plain(stored), **incidents.hidden(row)}
+    with history.as_one(session):
+        incidents.edit(session, change.incident, wanted)
+    if change.parsed.external_id and not row.external_id:
+        row.external_id = change.parsed.external_id  # it takes the row's id now
+    row.extra = {**(row.extra or {}), **(change.parsed.extra or {})} or None
+    if change.hashes:  # a loose match keeps what the fuller row it matched said
+        row.content_hash, row.identity_hash = change.hashes
+    session.flush()
+    history.record(session, "incident", change.incident, before,
+                   {**plain(incidents.get(session, change.incident)), **incidents.hidden(row)})
 
 
 def _write(connection, backend, pending: list, kinds: dict, names: _Names, dataset: str,
