@@ -652,3 +652,16 @@ def test_undoing_an_update_import_puts_back_what_matches_later_exports(cli, tmp_
     # the correction is found again, not taken for what is stored
     assert "1 changed" in cli("import", later, "--again", "--dry-run").stderr
     assert cli("export").stdout.count("Home searched") == before.count("Home searched")
+
+
+def test_a_database_loaded_from_an_own_csv_export_still_matches_the_trackers_file(
+        cli, tmp_path):
+    cli("import", LAYOUTS / "cpj_database_2022.csv")
+    exported = tmp_path / "all.csv"
+    cli("export", "--format", "csv", "--out", exported)
+    other = tmp_path / "other.db"
+    cli("--db", other, "import", exported)
+    again = tmp_path / "again.csv"
+    again.write_bytes((LAYOUTS / "cpj_database_2022.csv").read_bytes() + b"\n")
+    assert cli("--db", other, "import", again, "--dry-run").stderr.endswith(
+        "Would import 0 incidents from 10 rows; 10 already stored, 0 changed, 0 new.\n")

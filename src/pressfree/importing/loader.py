@@ -430,8 +430,10 @@ def _write(connection, backend, pending: list, kinds: dict, names: _Names, datas
         return
     from pressfree.models import new_public_id
 
-    # rows of pressfree's own exports have ids for good; other trackers' may lose theirs
-    hashes = {id(p): matching.hashes(p) for p in fresh if not p.public_id}
+    # Rows of another tracker's file may come again without ids: their hashes match them.
+    # So do those of pressfree's own exports that carry such a row (its dataset).
+    hashes = {id(p): matching.hashes(p) for p in fresh
+              if not p.public_id or _dataset(p, dataset)}
     now = utcnow()
     incident_rows = [{
         "public_id": p.public_id or new_public_id(), "first_day": p.first, "last_day": p.last,
