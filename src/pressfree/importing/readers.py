@@ -185,7 +185,7 @@ def _csv_rows(handle, delimiter: str | None, path: Path) -> Iterator[tuple[int, 
         raise InvalidValue("header", ", ".join(duplicated), "names a column twice")
     width = len(header)
     for number, cells in enumerate(reader, start=2):
-        if len(cells) == 1 and not cells[0].strip() and width > 1:
+        if not cells or (len(cells) == 1 and not cells[0].strip() and width > 1):
             continue  # a blank line
         row = dict(zip(header, cells))
         if len(cells) != width:
