@@ -295,40 +295,33 @@ class Matcher:
                 result.changed[index] = found[0]
                 result.loose.add(index)
 
+    def _sets(self, query, incident_ids: list[int]) -> dict[int, set[str]]:
+        """incident id -> the values `query` (a SELECT of (incident id, value)) gives for it,
+        read a chunk of ids at a time."""
+        found: dict[int, set[str]] = {}
+        ids = query.selected_columns[0]
+        for start in range(0, len(incident_ids), CHUNK):
+            for incident_id, value in self.connection.execute(
+                    query.where(ids.in_(incident_ids[start:start + CHUNK]))):
+                found.setdefault(incident_id, set()).add(value)
+        return found
+
     def _outlets(self, incident_ids: list[int]) -> dict[int, set[str]]:
         from pressfree.models import IncidentOutlet, Outlet
 
-        found: dict[int, set[str]] = {}
-        for start in range(0, len(incident_ids), CHUNK):
-            for incident_id, key in self.connection.execute(
-                    select(IncidentOutlet.incident_id, Outlet.name_key).join(
-                        Outlet, Outlet.id == IncidentOutlet.outlet_id).where(
-                        IncidentOutlet.incident_id.in_(incident_ids[start:start + CHUNK]))):
-                found.setdefault(incident_id, set()).add(key)
-        return found
+        return self._sets(select(IncidentOutlet.incident_id, Outlet.name_key).join(
+            Outlet, Outlet.id == IncidentOutlet.outlet_id), incident_ids)
 
     def _kinds(self, incident_ids: list[int]) -> dict[int, set[str]]:
         from pressfree.models import IncidentKind, Kind
 
-        found: dict[int, set[str]] = {}
-        for start in range(0, len(incident_ids), CHUNK):
-            for incident_id, slug in self.connection.execute(
-                    select(IncidentKind.incident_id, Kind.slug).join(
-                        Kind, Kind.id == IncidentKind.kind_id).where(
-                        IncidentKind.incident_id.in_(incident_ids[start:start + CHUNK]))):
-                found.setdefault(incident_id, set()).add(slug)
-        return found
+        return self._sets(select(IncidentKind.incident_id, Kind.slug).join(
+            Kind, Kind.id == IncidentKind.kind_id), incident_ids)
 
     def _tags(self, incident_ids: list[int]) -> dict[int, set[str]]:
         from pressfree.models import IncidentTag
 
-        found: dict[int, set[str]] = {}
-        for start in range(0, len(incident_ids), CHUNK):
-            for incident_id, tag in self.connection.execute(
-                    select(IncidentTag.incident_id, IncidentTag.tag).where(
-                        IncidentTag.incident_id.in_(incident_ids[start:start + CHUNK]))):
-                found.setdefault(incident_id, set()).add(tag)
-        return found
+        return self._sets(select(IncidentTag.incident_id, IncidentTag.tag), incident_ids)
 
     def _summaries(self, incident_ids: list[int]) -> dict[int, str | None]:
         found = {}
