@@ -85,8 +85,9 @@ def _partial(value: str) -> dates.PartialDate | None:
 MONTHS = {name.casefold(): number for names in (calendar.month_name, calendar.month_abbr)
           for number, name in enumerate(names) if name} | {"sept": 9}
 LOOSE_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
-LOOSE_MONTH = re.compile(r"\b[A-Z][a-z]+")  # capitalised, as trackers write a month ("may"
-LETTER = re.compile(r"[^\W\d_]")           # in "may be 2013" is no month)
+# A month is capitalised, as trackers write one: "may" in "may be 2013" is no month.
+LOOSE_MONTH = re.compile(r"\b[A-Z][a-z]+")
+LETTER = re.compile(r"[^\W\d_]")
 
 
 def loose_date(value: str) -> dates.PartialDate | None:

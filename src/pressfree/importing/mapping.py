@@ -208,8 +208,11 @@ def parse_layouts(data: dict, name: str, source: str) -> list[Mapping]:
     the shared ones). Every layout keeps the file's name, so each export a tracker published
     over the years is one dataset."""
     layouts = _setting(data, "layouts", dict, source)
-    if not layouts:
+    if layouts is None:
         return [parse(data, name, source)]
+    if not layouts:
+        raise InvalidValue(f"mapping {source} layouts", "", "is empty: name each layout as "
+                           "a table, [layouts.NAME]")
     shared = {k: v for k, v in data.items() if k != "layouts"}
     out = []
     for key, layout in layouts.items():
