@@ -23,6 +23,9 @@ from unittest import mock
 
 from typer.testing import CliRunner
 
+sys.path.insert(0, str(Path(__file__).parent))
+from results import record  # noqa: E402
+
 MAPPING = """
 name = "bench"
 [columns]
@@ -131,10 +134,12 @@ def main() -> None:
         with_adds, without_adds = time_adds(Path(folder), adds, blocks)
         with_import, without_import = time_imports(Path(folder), rows, rounds)
     print(f"{'':34}{'with history':>14}{'without':>10}{'ratio':>8}  target")
-    print(f"{f'{adds} add commands':34}{with_adds:>13.2f}s{without_adds:>9.2f}s"
-          f"{with_adds / without_adds:>7.2f}x  1.1x")
-    print(f"{f'import of {rows:,} rows (best of {rounds})':34}{with_import:>13.2f}s"
-          f"{without_import:>9.2f}s{with_import / without_import:>7.2f}x  1.1x")
+    for label, with_, without in ((f"{adds} add commands", with_adds, without_adds),
+                                  (f"import of {rows:,} rows (best of {rounds})",
+                                   with_import, without_import)):
+        verdict = record("history_cost", label, with_ / without, 1.1, "without history")
+        print(f"{label:34}{with_:>13.2f}s{without:>9.2f}s{with_ / without:>7.2f}x  1.1x "
+              f"{verdict}")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from results import record  # noqa: E402
 from synthetic import build, journalist  # noqa: E402
 
 PRESSFREE = shutil.which("pressfree", path=str(Path(sys.executable).parent))
@@ -77,7 +78,8 @@ def main() -> None:
         small = best_wall(paths["small"], runs)
         large = best_wall(paths["large"], runs)
         ratio = large / small
-        verdict = "ok" if ratio <= target else "MISSED"
+        verdict = record("identity_scale", label, ratio, target,
+                         f"{options.small:,} incidents")
         print(f"{label:<36}{small:>9.3f}s{large:>13.3f}s   {ratio:5.2f}x  <= {target}x {verdict}")
     shutil.rmtree(folder)
 

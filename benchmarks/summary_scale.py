@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from results import record  # noqa: E402
 from synthetic import build  # noqa: E402
 
 PRESSFREE = shutil.which("pressfree", path=str(Path(sys.executable).parent))
@@ -53,7 +54,8 @@ def main() -> None:
         small = best_wall(paths["small"], args, options.repeats)
         large = best_wall(paths["large"], args, options.repeats)
         ratio = large / small
-        verdict = "ok" if ratio <= target else "MISSED"
+        verdict = record("summary_scale", label, ratio, target,
+                         f"{options.small:,} incidents")
         print(f"{label:<28}{small:>11.3f}s{large:>13.3f}s   {ratio:5.2f}x  <= {target}x {verdict}")
     shutil.rmtree(folder)
 
