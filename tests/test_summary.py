@@ -288,3 +288,15 @@ def test_the_end_of_the_calendar_is_summarised(cli):
     cli("add", "raid", "--date", "9999-12-31")
     assert cli.json("summary", "--year", "9999")["total_incidents"] == 1
     assert cli.json("summary", "--month", "9999-12")["previous_period"] == "9999-11"
+
+
+def test_the_chart_stacks_the_six_most_frequent_kinds_and_the_rest_together():
+    from pressfree.charts import stacks
+
+    monthly = [{"month": "2019-01", "total": 9,
+                "by_kind": {k: n for k, n in zip("abcdefgh", (8, 7, 6, 5, 4, 3, 2, 1))}},
+               {"month": "2019-02", "total": 1, "by_kind": {"h": 1}}]
+    kinds, series = stacks(monthly)
+    assert kinds == ["a", "b", "c", "d", "e", "f", "2 more kinds"]
+    assert series[-1] == [3, 1] and series[0] == [8, 0]
+    assert stacks(monthly[:1], top=7)[0] == list("abcdefgh")  # one more: no "1 more kinds"
