@@ -5,9 +5,8 @@ import json
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import DATASETS, FIXTURES
 
-DATASETS = ROOT.parent / "shared" / "datasets"
 PFT = FIXTURES / "pft_excerpt.csv"
 CPJ = FIXTURES / "cpj_excerpt.csv"
 

@@ -7,10 +7,9 @@ import tomllib
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import DATASETS, FIXTURES, ROOT
 
 LAYOUTS = FIXTURES / "layouts"
-DATASETS = ROOT.parent / "shared" / "datasets"
 PFT = FIXTURES / "pft_excerpt.csv"
 
 
