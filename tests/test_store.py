@@ -1,5 +1,6 @@
 """The store: where the database is, SQLite settings, privacy, transactions, schema upgrades."""
 
+import re
 import shutil
 from pathlib import Path
 import sqlite3
@@ -482,3 +483,20 @@ def test_a_schema_recorded_twice_or_not_at_all_is_refused(cli, db_path):
     con.commit()
     con.close()
     assert "records 0 schema versions (none)" in cli("init", code=1).stderr
+
+
+def test_info_names_the_backend_and_its_version_never_a_password(cli, any_db):
+    url = any_db
+    if url.startswith("postgresql"):  # trust auth takes any password: it must not show
+        url = url.replace("postgres@", "postgres:s3cret-pw@", 1)
+    cli("--db", url, "init")
+    facts = cli.json("--db", url, "info")
+    shown = cli("--db", url, "info").stdout
+    assert "s3cret-pw" not in shown + str(facts)
+    if url.startswith("postgresql"):
+        assert facts["backend"] == "postgresql"
+        assert re.fullmatch(r"PostgreSQL \d+(\.\d+)*", facts["server_version"])
+    else:
+        assert facts["backend"] == "sqlite"
+        assert facts["server_version"] == f"SQLite {sqlite3.sqlite_version}"
+    assert facts["schema_version"] >= 6 and facts["server_version"] in shown

@@ -10,11 +10,24 @@ from pressfree.models import (CustodyPeriod, CustodyRelease, Designation, Incide
                               Outlet, Person, Source, Tally)
 
 
+def server_version(session: Session) -> str:
+    """The database engine and its version: the SQLite library, or the PostgreSQL server."""
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name == "sqlite":
+        import sqlite3
+
+        return f"SQLite {sqlite3.sqlite_version}"
+    shown = ".".join(str(part) for part in dialect.server_version_info or ())
+    return f"PostgreSQL {shown}".strip()
+
+
 def database_facts(store: db.Store, session: Session) -> dict[str, object]:
     revision = db.current_revision(store)
     facts: dict[str, object] = {
         "database": store.display,
         "backend": store.engine.dialect.name,
+        "server_version": server_version(session),
         "schema_version": db.schema_version(revision),
         "schema_revision": revision,
     }
