@@ -67,15 +67,16 @@ class FittedTable:
     kind: each column is at least as wide as the longest such word in it; names and
     headings fold, at FOLDED_AT characters and, when the terminal is narrower still, at
     TIGHT; free text takes the width left, on one line ending with an ellipsis. When even
-    that does not fit, columns are left out (those of `droppable` first, then free text,
-    then from the right) and a caption names them."""
+    that does not fit, columns are left out (those of `droppable` first, before names fold
+    tight; then free text, then from the right) and a caption names them."""
 
     def __init__(self, rows: list[list], columns: Sequence[tuple[str, str]], title, numeric,
                  droppable: Sequence[str] = (), title_justify: str = "center"):
         self.rows, self.columns, self.title, self.numeric = rows, list(columns), title, numeric
         self.title_justify = title_justify
         keys = [key for key, _ in self.columns]
-        self.drop_order = [k for k in droppable if k in keys] + [
+        self.first_dropped = [k for k in droppable if k in keys]  # before names fold tight
+        self.drop_order = self.first_dropped + [
             k for k in reversed(keys[1:]) if k in FREE_TEXT and k not in droppable] + [
             k for k in reversed(keys[1:]) if k not in FREE_TEXT and k not in droppable]
 
@@ -99,7 +100,8 @@ class FittedTable:
         keys = [key for key, _ in self.columns]
         dropped = list(self.drop_order)
         while True:
-            for fold in (FOLDED_AT, TIGHT):
+            early = len(self.drop_order) - len(dropped) < len(self.first_dropped)
+            for fold in (FOLDED_AT,) if early else (FOLDED_AT, TIGHT):
                 least, most = self._widths(keys, fold)
                 if sum(least.values()) + self._borders(keys) <= room or not dropped:
                     return keys, least, most
