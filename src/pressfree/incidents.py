@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from sqlalchemy import String, and_, case, cast, delete, exists, func, insert, literal, select
+from sqlalchemy import and_, delete, exists, insert, select
 from sqlmodel import Session
 
 from pressfree import dates, history, identity, search, vocabulary
@@ -219,20 +219,14 @@ def recorded_as(session: Session, name: str, value: str | None):
     the source recorded beyond pressfree's fields; `extra.NAME` always means the extra
     field), holding exactly VALUE; with VALUE None, the extra field held at all. Text
     compares as it is, numbers as they are written, true and false as those words: the same
-    on both backends (SQLite reads keys through json_each, which unescapes them)."""
+    on both backends (each reads extra fields its own way: backend.extra_field)."""
+    from pressfree.db import backend_for
+
     if name.startswith("extra."):
         name = name[len("extra."):]
     elif name in WHERE_COLUMNS and value is not None:
         return WHERE_COLUMNS[name] == value
-    if session.get_bind().dialect.name != "sqlite":
-        field = Incident.extra[name].as_string()
-        return field.is_not(None) if value is None else field == value
-    each = func.json_each(Incident.extra).table_valued("key", "value", "type")
-    held = each.c.key == name
-    if value is not None:
-        held = and_(held, case((each.c.type.in_(("true", "false")), each.c.type),
-                               else_=cast(each.c.value, String)) == value)
-    return exists(select(literal(1)).select_from(each).where(held))
+    return backend_for(session.get_bind().dialect.name).extra_field(name, value)
 
 
 def unheld_fields(session: Session, filters: IncidentFilter) -> list[str]:

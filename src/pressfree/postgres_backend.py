@@ -66,3 +66,12 @@ def search_ids(terms):
                        for t in terms)
     return select(IncidentSearch.incident_id).where(text(
         f"{SEARCH_VECTOR} @@ to_tsquery('simple'::regconfig, :query)").bindparams(query=query))
+
+
+def extra_field(name: str, value: str | None):
+    """Incidents whose extra field NAME holds VALUE as text (None: held at all): `->>`
+    gives text, true and false as those words."""
+    from pressfree.models import Incident
+
+    field = Incident.extra[name].as_string()
+    return field.is_not(None) if value is None else field == value

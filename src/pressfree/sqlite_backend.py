@@ -150,3 +150,19 @@ def search_ids(terms):
                          for t in terms)
     fts = table("incident_fts", column("rowid"))
     return select(fts.c.rowid).where(text("incident_fts MATCH :query").bindparams(query=query))
+
+
+def extra_field(name: str, value: str | None):
+    """Incidents whose extra field NAME holds VALUE as text (true and false as those words;
+    None: held at all). Through json_each, which reads keys unescaped: a path expression
+    misses non-ASCII keys, and a quote in the key breaks it."""
+    from sqlalchemy import String, and_, case, cast, exists, func, literal, select
+
+    from pressfree.models import Incident
+
+    each = func.json_each(Incident.extra).table_valued("key", "value", "type")
+    held = each.c.key == name
+    if value is not None:
+        held = and_(held, case((each.c.type.in_(("true", "false")), each.c.type),
+                               else_=cast(each.c.value, String)) == value)
+    return exists(select(literal(1)).select_from(each).where(held))
