@@ -6,7 +6,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from pressfree.render import markdown_table, to_csv, to_json
+from pressfree.render import markdown_table, table, to_csv, to_json
 
 MULTI_KIND_NOTE = ("An incident with several kinds counts under each kind; "
                    "the total counts it once.")
@@ -64,8 +64,6 @@ def bars(monthly: list[dict]) -> list[str]:
 
 def _small_table(title_text: str, rows: list[dict], columns: list[tuple[str, str]]):
     """A table of the summary's, fitted to the terminal as every listing is."""
-    from pressfree.render import table
-
     return table(rows, columns, title_text, title_justify="left")
 
 

@@ -105,14 +105,14 @@ def _layout(file: Path, kind: str, layouts, option: str, value: str):
     """The mapping that reads the file (mapping.for_file), and what to tell the user of it."""
     from pressfree.importing import mapping as mappings
 
-    chosen, recognised = mappings.for_file(file, kind, layouts, option, value)
+    chosen, recognised, unread = mappings.for_file(file, kind, layouts, option, value)
     described = chosen.title + (f" ({chosen.description})" if chosen.description else "")
     said = []
     if recognised and chosen.name != "pressfree":  # its own exports need no saying
         said.append(f"Recognised {file.name} as preset {described}.")
     elif not recognised and len(layouts) > 1:
         said.append(f"Reading {file.name} as {described}.")
-    if unread := mappings.unread_columns(chosen, file, kind):
+    if unread:
         said.append(f"Columns the layout reads that this file lacks (left empty): "
                     f"{', '.join(unread)}.")
     return chosen, said

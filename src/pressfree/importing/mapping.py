@@ -295,32 +295,27 @@ def choose(layouts: list[Mapping], header: list[str], option: str, value: str,
 
 
 def for_file(path: Path, fmt: str, layouts: list[Mapping] | None, option: str,
-             value: str) -> tuple[Mapping, bool]:
-    """(The layout that reads the file, whether it was recognised): of the layouts given
-    (a preset's or a mapping file's), or else of every preset, by the file's header."""
+             value: str) -> tuple[Mapping, bool, list[str]]:
+    """(The layout that reads the file, whether it was recognised, the columns that layout
+    reads and the file lacks): of the layouts given (a preset's or a mapping file's), or
+    else of every preset, by the file's header, read once."""
     from pressfree.errors import PressfreeError
     from pressfree.importing import readers
 
     header = readers.header(path, fmt, layouts[0].delimiter if layouts else None)
     if layouts is not None:
-        return choose(layouts, header, option, value, strict=fmt == "csv"), False
-    chosen = recognise(header)
-    if chosen is None:
-        raise PressfreeError(
-            f"import: the columns of {path.name} are not a layout any preset knows (it has: "
-            f"{listed(header) or 'no columns'}). Write a mapping for it: pressfree mapping "
-            f"init {path.name} > mine.toml, edit it, then import with --mapping mine.toml")
-    return chosen, True
-
-
-def unread_columns(mapping: Mapping, path: Path, fmt: str) -> list[str]:
-    """The columns a preset's layout reads that a CSV lacks (JSON records may leave out
-    keys they hold nothing for)."""
-    from pressfree.importing import readers
-
-    if not mapping.layout or fmt != "csv":
-        return []
-    return mapping.unread(readers.header(path, fmt, mapping.delimiter))
+        chosen, recognised = choose(layouts, header, option, value, strict=fmt == "csv"), False
+    else:
+        chosen, recognised = recognise(header), True
+        if chosen is None:
+            raise PressfreeError(
+                f"import: the columns of {path.name} are not a layout any preset knows (it "
+                f"has: {listed(header) or 'no columns'}). Write a mapping for it: pressfree "
+                f"mapping init {path.name} > mine.toml, edit it, then import with --mapping "
+                "mine.toml")
+    # JSON records may leave out keys they hold nothing for: only a CSV lacks columns
+    unread = chosen.unread(header) if chosen.layout and fmt == "csv" else []
+    return chosen, recognised, unread
 
 
 def recognise(header: list[str]) -> Mapping | None:
