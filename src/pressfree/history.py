@@ -20,7 +20,8 @@ from pressfree.models import Revision, stamp
 from pressfree.schemas import clean_text, plain
 
 RECORD_TYPES = ("incident", "tally", "designation", "journalist", "outlet", "placeholder",
-                "kind", "label", "custody", "import", "merge")
+                "kind", "label", "custody", "import", "merge", "case", "article",
+                "category")
 USER_VARIABLE = "PRESSFREE_USER"
 # Fields that change with every edit and say nothing a reader asked about.
 UNSHOWN = {"updated_at", "content_hash", "identity_hash", "import"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Optional
 
 from sqlalchemy import and_, delete, insert, or_, select
@@ -12,9 +12,9 @@ from sqlmodel import Session
 
 from pressfree import countries, dates, history, vocabulary
 from pressfree.errors import Conflict, InvalidValue, shown
-from pressfree.models import (MAX_COUNT, CustodyPeriod, CustodyRelease, Incident,
-                              IncidentJournalist, IncidentKind, Kind,
-                              Person, Source, Tally)
+from pressfree.models import (MAX_COUNT, Case, CaseEvent, CustodyPeriod, CustodyRelease,
+                              Incident, IncidentJournalist, IncidentKind, Kind, Person, Source,
+                              Tally)
 from pressfree.schemas import SourceIn, clean_text, validated
 
 # Qualifier slug -> how a reader says it (the slugs are models.QUALIFIERS).
@@ -169,6 +169,9 @@ class CustodyRecord:
     outcome: Optional[str]
     country: Optional[str]
     incident: Optional[str]
+    # The day an administrative arrest handed down while held ends, once it has come with
+    # no release recorded (`custody --as-of`): the ledger's list may be out of date there.
+    due_for_release: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -392,13 +395,52 @@ def held_on(day: date):
                 or_(CustodyPeriod.released_on.is_(None), CustodyPeriod.released_on >= day))
 
 
-def in_custody(session: Session, as_of: date, country: str | None = None) -> list[CustodyRecord]:
-    """Who was held on a day, longest-held first. Days count from the earliest possible start."""
+def held(session: Session, as_of: date,
+         country: str | None = None) -> list[tuple[int, CustodyRecord]]:
+    """(person id, custody record) of everyone held on a day, longest-held first. Days
+    count from the earliest possible start."""
     query = select(CustodyPeriod).where(held_on(as_of))
     if country:
         query = query.where(CustodyPeriod.country == country)
-    periods = session.execute(query.order_by(CustodyPeriod.start_first)).scalars().all()
-    return _custody_records(session, periods, as_of)
+    periods = session.execute(query.order_by(CustodyPeriod.start_first,
+                                             CustodyPeriod.id)).scalars().all()
+    records = _custody_records(session, periods, as_of)
+    due = _due(session, periods, as_of)
+    for period, record in zip(periods, records):
+        if period.id in due:
+            record.due_for_release = due[period.id].isoformat()
+    return [(p.person_id, r) for p, r in zip(periods, records)]
+
+
+def _due(session: Session, periods: list[CustodyPeriod], as_of: date) -> dict[int, date]:
+    """Periods whose administrative arrest has ended by the day: an arrest of N days
+    handed down while held ends N days after the detention began (time held counts)."""
+    if not periods:
+        return {}
+    verdicts: dict[int, list[tuple[date, int]]] = {}
+    for pid, day, days in session.execute(
+            select(Case.person_id, CaseEvent.first_day, CaseEvent.sentence_days)
+            .join(Case, Case.id == CaseEvent.case_id)
+            .where(CaseEvent.event == "verdict",
+                   CaseEvent.sentence_type == "administrative-arrest",
+                   CaseEvent.first_day <= as_of,
+                   Case.person_id.in_({p.person_id for p in periods}))
+            .order_by(CaseEvent.first_day, CaseEvent.id)):
+        verdicts.setdefault(pid, []).append((day, days or 0))
+    due = {}
+    for period in periods:
+        during = [days for day, days in verdicts.get(period.person_id, [])
+                  if day >= period.start_first]
+        if during:
+            ends = period.start_first + timedelta(days=during[-1])
+            if ends <= as_of:
+                due[period.id] = ends
+    return due
+
+
+def in_custody(session: Session, as_of: date, country: str | None = None) -> list[CustodyRecord]:
+    """Who was held on a day, longest-held first."""
+    return [record for _, record in held(session, as_of, country)]
 
 
 def custody_history(session: Session) -> list[CustodyRecord]:

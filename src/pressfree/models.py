@@ -452,3 +452,120 @@ class MergedIncident(SQLModel, table=True):
     dataset: Optional[str] = Field(default=None, max_length=200)
     external_id: Optional[str] = Field(default=None, max_length=500)
     change_id: str = Field(max_length=36)  # the merge, in the history
+
+
+# --- Schema 7: cases ----------------------------------------------------------------------
+
+CASE_TYPES = ("criminal", "administrative", "civil")
+CASE_EVENTS = ("opened", "charge-added", "charge-dropped", "hearing", "verdict", "appeal",
+               "transfer", "closed")
+VERDICTS = ("convicted", "acquitted", "dismissed")
+SENTENCE_TYPES = ("prison", "restricted-freedom", "fine", "administrative-arrest", "suspended")
+
+
+class ChargeCategory(SQLModel, table=True):
+    """What a charge is, across countries' laws (CPJ's census categories: anti-state, false
+    news, retaliatory, ...): a vocabulary users can extend."""
+
+    __tablename__ = "charge_category"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, max_length=64)
+    name: str = Field(max_length=200)
+    builtin: bool = False
+
+
+class LawArticle(SQLModel, table=True):
+    """An article of a law a charge can name ("Criminal Code art. 342"), with its category,
+    so that a charge under it is categorised without being told."""
+
+    __tablename__ = "law_article"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    law: str
+    law_key: str = Field(unique=True)
+    category_id: int = Field(foreign_key="charge_category.id", index=True)
+    name: Optional[str] = None
+    builtin: bool = False
+
+
+class Case(SQLModel, table=True):
+    """Proceedings against one journalist (and maybe their outlet): charges, hearings, a
+    verdict, a sentence. Its state on any day is derived from its dated events."""
+
+    __tablename__ = "legal_case"  # CASE is an SQL keyword
+    __table_args__ = (
+        *_dated("case", "opened_first", "opened_last", "opened_precision"),
+        CheckConstraint(one_of("case_type", CASE_TYPES), name="ck_case_type"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    public_id: str = Field(default_factory=new_public_id, unique=True, max_length=36)
+    person_id: int = _fk("person.id", index=True)
+    outlet_id: Optional[int] = Field(default=None, foreign_key="outlet.id", ondelete="SET NULL",
+                                     index=True)
+    case_type: str = Field(max_length=16)
+    opened_first: date
+    opened_last: date
+    opened_precision: str = Field(max_length=8)
+    authority: Optional[str] = None
+    country: Optional[str] = Field(default=None, max_length=2)
+    created_at: datetime = _timestamp()
+
+
+class CaseIncident(SQLModel, table=True):
+    """An incident that opened or advanced a case (an arrest, a search, a trial)."""
+
+    __tablename__ = "case_incident"
+    __table_args__ = (Index("ix_case_incident_incident", "incident_id"),)
+
+    case_id: int = _link_key("legal_case.id")
+    incident_id: int = _link_key("incident.id")
+
+
+class Charge(SQLModel, table=True):
+    """One charge of a case: the law and article as written, and its category."""
+
+    __table_args__ = (UniqueConstraint("case_id", "law_key", name="uq_charge_law"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = _fk("legal_case.id", index=True)
+    law: str
+    law_key: str
+    category_id: int = Field(foreign_key="charge_category.id", index=True)
+
+
+class CaseEvent(SQLModel, table=True):
+    """A dated step of a case: opened, a charge added or dropped, a hearing, a verdict (with
+    its sentence), an appeal, a transfer to a place of detention, closed."""
+
+    __tablename__ = "case_event"
+    __table_args__ = (
+        Index("ix_case_event_day", "event", "first_day"),
+        *_dated("case_event", "first_day", "last_day", "date_precision"),
+        CheckConstraint(one_of("event", CASE_EVENTS), name="ck_case_event"),
+        CheckConstraint(f"outcome IS NULL OR {one_of('outcome', VERDICTS)}",
+                        name="ck_case_event_outcome"),
+        CheckConstraint(f"sentence_type IS NULL OR {one_of('sentence_type', SENTENCE_TYPES)}",
+                        name="ck_case_event_sentence_type"),
+        CheckConstraint("sentence_months >= 0 AND sentence_days >= 0",
+                        name="ck_case_event_sentence"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = _fk("legal_case.id", index=True)
+    event: str = Field(max_length=16)
+    first_day: date
+    last_day: date
+    date_precision: str = Field(max_length=8)
+    charge_id: Optional[int] = _fk("charge.id", nullable=True, index=True)
+    outcome: Optional[str] = Field(default=None, max_length=16)
+    # A sentence as given ("3y6m", "15d", "fine") and its length, for sums and release days.
+    sentence: Optional[str] = Field(default=None, max_length=32)
+    sentence_type: Optional[str] = Field(default=None, max_length=24)
+    sentence_months: Optional[int] = None
+    sentence_days: Optional[int] = None
+    place: Optional[str] = None
+    note: Optional[str] = None
+    source_id: Optional[int] = Field(default=None, foreign_key="source.id", index=True)
+    created_at: datetime = _timestamp()

@@ -8,6 +8,7 @@ import json
 import re
 from typing import Any, Iterable, Sequence
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
@@ -34,7 +35,7 @@ FOLDED_AT = 12
 TIGHT = 4
 # Free text: one line a row, cut with an ellipsis to the width left (show, json and csv keep
 # all of it); the widest column, so a wide terminal shows more of it.
-FREE_TEXT = {"summary", "scope", "changed", "what", "text", "title"}
+FREE_TEXT = {"summary", "scope", "changed", "what", "text", "title", "charges"}
 FREE_TEXT_MIN = 12
 FREE_TEXT_COMFORT = 30
 # Columns a narrow terminal leaves out of the incidents table, first to last.
@@ -239,9 +240,10 @@ def markdown_table(rows: Sequence[dict], columns: Sequence[tuple[str, str]]) -> 
 def listing(rows: Sequence[Any], columns: Sequence[tuple[str, str]], fmt: str,
             title: str | None = None, prepare=lambda row: row,
             table_columns: Sequence[tuple[str, str]] | None = None, empty: str | None = None,
-            marked=None):
+            marked=None, droppable: Sequence[str] = ()):
     """Any list of records in any format: a Rich renderable for table, else a string.
-    `empty` is what the table says when there is nothing to show."""
+    `empty` is what the table says when there is nothing to show; `droppable`, the
+    table's columns a narrow terminal leaves out, first to last."""
     data = [plain(r) for r in rows]
     if fmt == "json":
         return to_json(data) + "\n"
@@ -255,7 +257,7 @@ def listing(rows: Sequence[Any], columns: Sequence[tuple[str, str]], fmt: str,
     if not flat:
         return Text(empty or f"No {title.lower() if title else 'rows'} match.", style="dim")
     return table(flat, table_columns or columns, title, marked,
-                 DROPPED_WHEN_NARROW if table_columns is INCIDENT_TABLE_COLUMNS else ())
+                 DROPPED_WHEN_NARROW if table_columns is INCIDENT_TABLE_COLUMNS else droppable)
 
 
 def incidents(records: Sequence[Any], fmt: str, title: str = "Incidents", marked=None):
@@ -263,9 +265,13 @@ def incidents(records: Sequence[Any], fmt: str, title: str = "Incidents", marked
                    marked=marked)
 
 
-def incident_detail(record: Any, fmt: str):
-    """One incident, every field: a two-column table, or the record in another format."""
+def incident_detail(record: Any, fmt: str, cases: list | None = None):
+    """One incident, every field: a two-column table, or the record in another format; with
+    the cases it opened or advanced, when it has any."""
     data = plain(record)
+    if cases:
+        data["cases"] = [{"id": c.id, "person": c.person, "case_type": c.case_type,
+                          "status": c.status, "charges": c.charges_text} for c in cases]
     if fmt != "table":
         if fmt == "json":
             return to_json(data) + "\n"
@@ -280,6 +286,9 @@ def incident_detail(record: Any, fmt: str):
             grid.add_row("sources", "\n".join(value) or "(none)")
         elif key == "extra" and value:
             grid.add_row("extra", "\n".join(f"{k}: {cell(v)}" for k, v in value.items()))
+        elif key == "cases":
+            grid.add_row("cases", "\n".join(f"{c['id'][:8]} {c['person']}, {c['case_type']}, "
+                                            f"{c['status']}: {c['charges']}" for c in value))
         else:
             grid.add_row(key.replace("_", " "), cell(value))
     return grid
@@ -316,3 +325,38 @@ def incident_csv_row(record: dict) -> dict:
     row["extra"] = json.dumps(record["extra"], ensure_ascii=False) if record.get("extra") \
         else ""
     return row
+
+
+def _event_what(event: dict) -> str:
+    parts = [event.get("charge"), event.get("outcome"),
+             f"{event['sentence']} ({event['sentence_type']})" if event.get("sentence")
+             else None, event.get("place"), event.get("note"),
+             " ".join(p for p in (event.get("publisher"), event.get("source")) if p) or None]
+    return "; ".join(p for p in parts if p)
+
+
+def case_detail(record: Any, fmt: str):
+    """One case: its fields, then its events oldest first (table or Markdown); JSON whole;
+    CSV its events."""
+    from pressfree.cases import charges_text
+
+    data = plain(record)
+    events = [{"date": e["date"], "event": e["event"], "what": _event_what(e)}
+              for e in data["events"]]
+    columns = [("date", "Date"), ("event", "Event"), ("what", "What")]
+    if fmt == "json":
+        return to_json(data) + "\n"
+    if fmt in ("csv", "ndjson"):
+        return to_csv(events, columns) if fmt == "csv" else to_ndjson(data["events"])
+    fields = {**{k: v for k, v in data.items() if k not in ("events", "charges")},
+              "charges": charges_text(data["charges"])}
+    if fmt == "markdown":
+        return (f"## Case {data['id']}\n\n" + "".join(f"- {k.replace('_', ' ')}: {cell(v)}\n"
+                                                      for k, v in fields.items())
+                + "\n" + markdown_table(events, columns))
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column(overflow="fold")
+    for key, value in fields.items():
+        grid.add_row(key.replace("_", " "), cell(value))
+    return Group(grid, table(events, columns, "Events"))

@@ -49,6 +49,25 @@ def custody_line(summary) -> str:
             f"itemised here; {reported}.")
 
 
+CHARGE_COLUMNS = [("name", "Category"), ("count", "Charges")]
+SENTENCE_COLUMNS = [("person", "Journalist"), ("sentence", "Sentence"),
+                    ("sentence_type", "Type"), ("date", "Date"), ("case", "Case")]
+
+
+def cases_line(summary) -> str:
+    """"Charges brought: 3. Verdicts: 2 convicted, 1 acquitted. Sentences: 1 prison (3.0
+    years in all), 1 administrative-arrest."""
+    cases = summary.cases or {}
+    brought = sum(c["count"] for c in cases.get("charges_brought", []))
+    verdicts = ", ".join(f"{n} {outcome}" for outcome, n in cases.get("verdicts", {}).items()
+                         if n) or "none"
+    sentences = ", ".join(
+        f"{n} {kind}" + (f" ({cases['prison_years']} years in all)" if kind == "prison"
+                         else "") for kind, n in cases.get("sentences_by_type", {}).items())
+    return (f"Charges brought: {brought}. Verdicts: {verdicts}. "
+            f"Sentences handed down: {sentences or 'none'}.")
+
+
 def title(summary, what: str = "Press-freedom incidents") -> str:
     where = f", {summary.country}" if summary.country else ""
     narrowed = f" ({'; '.join(summary.filters)})" if summary.filters else ""
@@ -81,6 +100,14 @@ def as_table(summary) -> Group:
     parts += [Text("Reported counts: " + t.text) for t in summary.tallies] or \
         [Text("Reported counts: none for this period.")]
     parts.append(Text(custody_line(summary)))
+    parts.append(Text(cases_line(summary)))
+    for heading, rows, columns in (
+            ("Charges brought, by category", summary.cases.get("charges_brought"),
+             CHARGE_COLUMNS),
+            ("Sentences handed down", [dict(r, case=r["case"][:8]) for r in
+                                       summary.cases.get("sentences", [])], SENTENCE_COLUMNS)):
+        if rows:
+            parts.append(_small_table(heading, rows, columns))
     if summary.designations:
         parts.append(_small_table("Designations made", summary.designations,
                                   [("target", "Target"), ("label_name", "Label"),
@@ -139,8 +166,12 @@ def as_markdown(summary) -> str:
                            for k, h in KIND_COLUMNS]),
            f"_{MULTI_KIND_NOTE}_", "", imprecise_line(summary), "", "## Reported counts", ""]
     out += [f"- {t.text}" for t in summary.tallies] or ["- None for this period."]
-    out += ["", "## Custody", "", custody_line(summary), ""]
+    out += ["", "## Custody", "", custody_line(summary), "", "## Cases", "",
+            cases_line(summary), ""]
     sections = [
+        ("Charges brought, by category", summary.cases.get("charges_brought"),
+         CHARGE_COLUMNS),
+        ("Sentences handed down", summary.cases.get("sentences"), SENTENCE_COLUMNS),
         ("Designations made", summary.designations,
          [("target", "Target"), ("label_name", "Label"), ("issued_by", "By"),
           ("date", "Decided")]),

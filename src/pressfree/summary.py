@@ -14,7 +14,7 @@ from typing import Optional
 from sqlalchemy import and_, case, extract, func, or_, select
 from sqlmodel import Session
 
-from pressfree import countries, dates, designations, ledger
+from pressfree import cases, countries, dates, designations, ledger
 from pressfree.incidents import IncidentFilter, conditions, contained_in
 from pressfree.models import (CustodyPeriod, Incident, IncidentJournalist, IncidentKind,
                               IncidentOutlet, Kind, Outlet, Person)
@@ -73,6 +73,8 @@ class Summary:
     monthly: list[dict] = field(default_factory=list)
     # Incidents of a year dated within it but not to one month (a range across months).
     not_in_a_month: int = 0
+    # Charges brought and sentences handed down in the period (cases.in_period).
+    cases: dict = field(default_factory=dict)
     filters: list[str] = field(default_factory=list)  # what narrowed the incidents counted
 
     def to_dict(self) -> dict:
@@ -253,14 +255,14 @@ def redacted(summary: Summary, redact) -> Summary:
     from dataclasses import replace
 
     return replace(summary, top_journalists=redact(summary.top_journalists),
-                   designations=redact(summary.designations))
+                   designations=redact(summary.designations), cases=redact(summary.cases))
 
 
 def summarise(session: Session, period: dates.PartialDate, country: str | None = None,
               today: date | None = None, filters: IncidentFilter | None = None) -> Summary:
     """The summary of a period. `filters` (what `list` takes besides the period) narrow the
-    incidents counted, and the itemised counts beside reported figures; custody and
-    designations are about people and outlets, and are not narrowed."""
+    incidents counted, and the itemised counts beside reported figures; custody,
+    designations and cases are about people and outlets, and are not narrowed."""
     code = countries.normalise(country, "--country")
     today = today or date.today()
     previous = period.previous()
@@ -291,7 +293,8 @@ def summarise(session: Session, period: dates.PartialDate, country: str | None =
                        "issued_by": d.issued_by, "date": d.date, "id": d.id} for d in made],
         top_outlets=_top(session, IncidentOutlet, Outlet, "outlet_id", where),
         top_journalists=_top(session, IncidentJournalist, Person, "person_id", where),
-        by_country=by_country, by_city=by_city, filters=described(filters))
+        by_country=by_country, by_city=by_city, cases=cases.in_period(session, period, code),
+        filters=described(filters))
     if monthly:
         summary.monthly = monthly
         summary.not_in_a_month = total - sum(m["total"] for m in monthly)

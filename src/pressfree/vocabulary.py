@@ -1,4 +1,5 @@
-"""Controlled vocabularies users can extend: incident kinds and designation labels."""
+"""Controlled vocabularies users can extend: incident kinds, designation labels and the
+categories of charges."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from pressfree.errors import InvalidValue
-from pressfree.models import Designation, IncidentKind, Kind, Label
+from pressfree.models import Charge, ChargeCategory, Designation, IncidentKind, Kind, Label
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -24,11 +25,17 @@ class Term:
 
 def _table(vocabulary: str):
     return {"kind": (Kind, Kind.label, IncidentKind.kind_id),
-            "label": (Label, Label.name, Designation.label_id)}[vocabulary]
+            "label": (Label, Label.name, Designation.label_id),
+            "category": (ChargeCategory, ChargeCategory.name, Charge.category_id)}[vocabulary]
+
+
+# The command that adds to each vocabulary.
+COMMANDS = {"kind": "kinds add", "label": "labels add", "category": "charges categories add"}
 
 
 def terms(session: Session, vocabulary: str = "kind") -> list[Term]:
-    """Every term with how many incidents (kinds) or designations (labels) use it."""
+    """Every term with how many incidents (kinds), designations (labels) or charges
+    (categories) use it."""
     model, text, used = _table(vocabulary)
     counts = dict(session.execute(select(used, func.count()).group_by(used)).all())
     rows = session.execute(select(model.id, model.slug, text, model.builtin)
@@ -70,7 +77,7 @@ def ids_for(session: Session, slugs: list[str], vocabulary: str = "kind",
                                 .scalars())
             raise InvalidValue(field or vocabulary, slug, f"is not a known {vocabulary} "
                                f"(known: {choices}; add one with `pressfree "
-                               f"{'kinds' if vocabulary == 'kind' else 'labels'} add`)")
+                               f"{COMMANDS[vocabulary]}`)")
     return {slug: known[slug] for slug in wanted}
 
 

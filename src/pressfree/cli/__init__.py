@@ -109,11 +109,12 @@ def root(
 
 
 def _register() -> None:
-    from pressfree.cli import (custody, db as db_commands, designations, history, identity,
-                               import_export, incidents, mappings, people, summary, tallies)
+    from pressfree.cli import (cases, custody, db as db_commands, designations, history,
+                               identity, import_export, incidents, mappings, people, summary,
+                               tallies)
 
     for module in (db_commands, incidents, people, identity, import_export, mappings, tallies,
-                   custody, designations, summary, history):
+                   custody, designations, cases, summary, history):
         module.register(app)
 
 

@@ -187,11 +187,12 @@ def show(ctx: typer.Context, incident_id: IdArg, fmt: FormatOption = Format.tabl
 
     Example: [bold]pressfree show 3f2a9c1e --format json[/]
     """
-    from pressfree import incidents, render
+    from pressfree import cases, incidents, render
 
     with reading(ctx) as session:
         record = incidents.get(session, incident_id)
-    emit(render.incident_detail(record, fmt.value))
+        opened = cases.of_incident(session, incidents.find(session, record.id))
+    emit(render.incident_detail(record, fmt.value, opened))
 
 
 def edit(ctx: typer.Context, incident_id: IdArg, kinds: Annotated[Optional[list[str]],
