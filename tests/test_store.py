@@ -51,8 +51,8 @@ def test_new_database_is_private_and_uses_wal(cli, db_path, store):
 
 def test_info_reports_schema_and_counts(sample):
     facts = sample.json("info")
-    assert facts["schema_version"] == 6
-    assert facts["schema_revision"] == "0006_identity"
+    assert facts["schema_version"] == 7
+    assert facts["schema_revision"] == "0007_cases"
     assert (facts["incidents"], facts["tallies"], facts["designations"]) == (2, 2, 1)
     assert facts["first_incident"] == "2021-07-26" and facts["last_incident"] == "2021-07-30"
 
@@ -79,7 +79,7 @@ def test_a_schema_1_database_is_upgraded_in_place_without_loss(cli, tmp_path):
     # reading never changes the file: a command that only reads asks for the upgrade
     result = cli("--db", path, "list", code=1)
     assert result.stderr == ("Error: database: schema 0001 is older than this pressfree "
-                             "(0006): run `pressfree init` to upgrade it (reading never "
+                             "(0007): run `pressfree init` to upgrade it (reading never "
                              "changes the file)\n")
     assert not (tmp_path / "old.db.schema-1.bak").exists()
     cli("--db", path, "init")
@@ -94,7 +94,7 @@ def test_a_schema_1_database_is_upgraded_in_place_without_loss(cli, tmp_path):
     assert raid["created_at"] == "2021-07-31T09:00:00Z"
     assert detention["journalists"] == ["Андрэй Ŭładzimiraŭ"]
     assert detention["date"] == "2021-07"
-    assert cli.json("--db", path, "info")["schema_version"] == 6
+    assert cli.json("--db", path, "info")["schema_version"] == 7
     kinds = {k["slug"]: k["count"] for k in cli.json("--db", path, "kinds")}
     assert kinds["internet-shutdown"] == 0 and kinds["raid"] == 1
     # the file as it was is kept beside the upgraded one
@@ -185,7 +185,7 @@ def test_migration_files_are_named_by_their_revisions():
     config = Config()
     config.set_main_option("script_location", str(db.MIGRATIONS))
     scripts = ScriptDirectory.from_config(config)
-    assert scripts.get_current_head() == db.head_revision() == "0006_identity"
+    assert scripts.get_current_head() == db.head_revision() == "0007_cases"
     for script in scripts.walk_revisions():
         assert script.path.endswith(f"{script.revision}.py")
 
@@ -245,10 +245,11 @@ def _set_schema(location: str, version: str) -> None:
 
 
 @pytest.mark.parametrize("version, message", [
-    ("0009_future", "database: schema 0009 is newer than this pressfree (0006); upgrade "
+    ("0009_future", "database: schema 0009 is newer than this pressfree (0007); upgrade "
                     "pressfree"),
     ("abc", "database: schema 'abc' is not one this pressfree knows (it knows 0001_core, "
-            "0002_ledger, 0003_imports, 0004_rules, 0005_history, 0006_identity)"),
+            "0002_ledger, 0003_imports, 0004_rules, 0005_history, 0006_identity, "
+            "0007_cases)"),
 ])
 def test_a_schema_this_pressfree_does_not_know_is_refused(cli, any_db, version, message):
     cli("--db", any_db, "add", "raid", "--date", "2021-07-30")
@@ -406,7 +407,7 @@ def test_two_first_commands_at_once_both_succeed(any_db):
     with store.session() as session:
         assert session.execute(text("SELECT COUNT(*) FROM incident")).scalar() == 3
         assert session.execute(text("SELECT version_num FROM alembic_version")
-                               ).scalars().all() == ["0006_identity"]
+                               ).scalars().all() == ["0007_cases"]
     store.dispose()
 
 
@@ -477,7 +478,7 @@ def test_a_schema_recorded_twice_or_not_at_all_is_refused(cli, db_path):
     con.commit()
     result = cli("list", code=1)
     assert result.stderr == (f"Error: database: '{db_path}' records 2 schema versions "
-                             "('0006_identity', '0009_future'), where it should record one: it "
+                             "('0007_cases', '0009_future'), where it should record one: it "
                              "was changed by something other than pressfree\n")
     con.execute("DELETE FROM alembic_version")
     con.commit()

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from pressfree import countries, dates, history, identity, vocabulary
 from pressfree.errors import InvalidValue
 from pressfree.lookup import by_public_id, checked_public_id
-from pressfree.models import (CASE_TYPES, SENTENCE_TYPES, VERDICTS, Case, CaseEvent,
+from pressfree.models import (CASE_EVENTS, CASE_TYPES, SENTENCE_TYPES, VERDICTS, Case, CaseEvent,
                               CaseIncident, Charge, ChargeCategory, Incident,
                               IncidentJournalist, IncidentOutlet, LawArticle, Outlet, Person,
                               Source)
@@ -209,6 +209,15 @@ def charges_text(charges: list[dict]) -> str:
     """A case's charges in one line: "Criminal Code art. 342 (anti-state, dropped)"."""
     return "; ".join(f"{c['law']} ({c['category']}, {c['status']})" for c in charges) \
         or "no charge disclosed"
+
+
+def described(event: dict) -> str:
+    """What an event says besides its date and name: "convicted; 3y (prison); BAJ"."""
+    parts = [event.get("charge"), event.get("outcome"),
+             f"{event['sentence']} ({event['sentence_type']})" if event.get("sentence")
+             else None, event.get("place"), event.get("note"),
+             " ".join(p for p in (event.get("publisher"), event.get("source")) if p) or None]
+    return "; ".join(p for p in parts if p)
 
 
 def _steps(events: list[CaseEvent], keys: dict[int, str]) -> list[Step]:
@@ -457,6 +466,9 @@ def add_event(session: Session, case_text: str, event: str, on: str, *,
               publisher: str | None = None) -> CaseRecord:
     """Record a step of a case: a charge added or dropped, a hearing, a verdict, an appeal,
     a transfer to a place of detention, the case closed."""
+    if event not in CASE_EVENTS or event == "opened":
+        raise InvalidValue("event", event, "is not an event a case can record "
+                                           f"({', '.join(CASE_EVENTS[1:])})")
     row = find(session, case_text)
     when = dates.parse(on, "--date")
     before = records(session, [row])[0]
@@ -584,3 +596,33 @@ def in_period(session: Session, period: dates.PartialDate, country: str | None) 
                        "date": str(dates.from_stored(e.first_day, e.last_day,
                                                      e.date_precision)), "case": case_id}
                       for e, case_id, name in sentenced]}
+
+
+# --- links that follow incidents (delete and restore, merge and its undo) ------------------
+
+def linked_ids(session: Session, incident_id: int) -> list[str]:
+    """The public ids of the cases an incident belongs to."""
+    return list(session.execute(select(Case.public_id).join(
+        CaseIncident, CaseIncident.case_id == Case.id).where(
+        CaseIncident.incident_id == incident_id).order_by(Case.public_id)).scalars())
+
+
+def relink(session: Session, incident_id: int, public_ids: list[str]) -> None:
+    """Link an incident to these cases again (those that still exist)."""
+    for case_id in session.execute(select(Case.id).where(Case.public_id.in_(public_ids or []))
+                                   ).scalars():
+        if session.get(CaseIncident, (case_id, incident_id)) is None:
+            session.add(CaseIncident(case_id=case_id, incident_id=incident_id))
+    session.flush()
+
+
+def unlink(session: Session, incident_id: int, public_ids: list[str]) -> None:
+    ids = select(Case.id).where(Case.public_id.in_(public_ids or []))
+    session.execute(delete(CaseIncident).where(CaseIncident.incident_id == incident_id,
+                                               CaseIncident.case_id.in_(ids)))
+
+
+def move_links(session: Session, from_id: int, to_id: int) -> None:
+    """An incident merged into another: its cases belong to the one kept."""
+    relink(session, to_id, linked_ids(session, from_id))
+    session.execute(delete(CaseIncident).where(CaseIncident.incident_id == from_id))

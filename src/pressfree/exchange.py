@@ -12,7 +12,7 @@ from typing import IO, Any, Iterator
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from pressfree import designations, identity, incidents, ledger, merging, vocabulary
+from pressfree import cases, designations, identity, incidents, ledger, merging, vocabulary
 from pressfree.errors import InvalidValue, PressfreeError, UsageError
 from pressfree.lookup import checked_public_id
 from pressfree.models import CustodyPeriod, Incident, Outlet, Person, Tally
@@ -20,7 +20,7 @@ from pressfree.schemas import IncidentIn, clean_text, validated
 
 FORMAT, VERSION = "pressfree", 1
 SECTIONS = ("kinds", "labels", "placeholders", "people", "outlets", "incidents", "tallies",
-            "custody", "designations", "merged", "history")
+            "custody", "designations", "cases", "merged", "history")
 
 
 def _people_and_outlets(session: Session, names: set[str] | None,
@@ -83,11 +83,13 @@ def write_document(session: Session, out: IO[str], filters: incidents.IncidentFi
         count += 1
     custody = [asdict(c) for c in ledger.custody_history(session)]
     made = [asdict(d) for d in designations.list_designations(session)]
+    opened = [asdict(c) for c in cases.list_cases(session, as_of="9999-12-31")]
     tallies = ledger.list_tallies(session, period=filters.period, country=filters.country,
                                   publisher=filters.publisher)
     if narrowed:
         custody = [c for c in custody if c["incident"] in ids]
         made = [d for d in made if d["incident"] in ids]
+        opened = [c for c in opened if set(c["incidents"]) & ids]
         # figures are about a period, a country, a kind and a publisher: a filter on
         # anything else (a journalist, a status, a tag, a limit) selects none of them
         about_figures = not (filters.journalist or filters.outlet or filters.status
@@ -96,6 +98,8 @@ def write_document(session: Session, out: IO[str], filters: incidents.IncidentFi
                    and (not filters.kinds or t.metric in filters.kinds)]
         names.update(c["person"] for c in custody)
         names.update(d["target"] for d in made if d["target_type"] == "person")
+        names.update(c["person"] for c in opened)
+        outlet_names.update(c["outlet"] for c in opened if c["outlet"])
         outlet_names.update(d["target"] for d in made if d["target_type"] != "person")
     people, outlets = _people_and_outlets(session, names if narrowed else None,
                                           outlet_names if narrowed else None)
@@ -105,13 +109,14 @@ def write_document(session: Session, out: IO[str], filters: incidents.IncidentFi
         people = [{k: v for k, v in dict(p, pseudonym=None).items()
                    if not (k == "aliases" and p["at_risk"])} for p in people]
     tail = {"people": people, "outlets": outlets, "tallies": [asdict(t) for t in tallies],
-            "custody": custody, "designations": made,
+            "custody": custody, "designations": made, "cases": opened,
             "merged": merging.merged_ids(session, ids if narrowed else None)}
     if with_history:
         from pressfree import history
 
         tail["history"] = history.everything(session, ids | {t.id for t in tallies}
-                                             | {d["id"] for d in made} if narrowed else None)
+                                             | {d["id"] for d in made}
+                                             | {c["id"] for c in opened} if narrowed else None)
     out.write("\n ],\n" + json.dumps(redact(tail), ensure_ascii=False, indent=1)[2:] + "\n")
     return count
 
@@ -194,11 +199,12 @@ def load_document(session: Session, document: dict[str, Any],
     """Add what the document holds and the database lacks; ids already present are skipped.
     The whole document is one entry in the history (`origin` says which file it was)."""
     from pressfree import history
-    from pressfree.models import Designation
+    from pressfree.models import Case, Designation
 
     entry = history.start_import(session, {**(origin or {}), "mapping": FORMAT,
                                            "format": "json"})
-    counts = {"incidents": 0, "tallies": 0, "custody": 0, "designations": 0, "skipped": 0}
+    counts = {"incidents": 0, "tallies": 0, "custody": 0, "designations": 0, "cases": 0,
+              "skipped": 0}
     periods_before = session.execute(select(func.count()).select_from(CustodyPeriod)
                                      ).scalar_one()
     known = {"kind": set(vocabulary.slugs(session)),
@@ -267,12 +273,45 @@ def load_document(session: Session, document: dict[str, Any],
                 designations.change(session, record.id, step["change"], step["date"],
                                     step.get("note"))
         counts["designations"] += 1
+    for index, item in _new(session, Case, "cases", document.get("cases", []), counts):
+        with _entry("cases", index):
+            _load_case(session, item)
+        counts["cases"] += 1
     if not isinstance(document.get("history", []), list):
         raise InvalidValue("history", str(document["history"])[:60], "must be a list")
     if revisions := history.load(session, document.get("history", [])):
         counts["revisions"] = revisions
     history.finish_import(session, entry, {"added": counts})
     return counts
+
+
+def _load_case(session: Session, item: dict) -> None:
+    """A case of a document: opened, then its events replayed in order through the same
+    checks as `pressfree case` (its status, sentence and place are derived again)."""
+    events = item.get("events") or []
+    if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+        raise InvalidValue("events", str(events)[:60], "must be a list of JSON objects")
+    categories = {c["law"]: c["category"] for c in item.get("charges") or []}
+    opening = next((e for e in events if e.get("event") == "opened"), {})
+    record = cases.open_case(
+        session, item["person"], case_type=item["case_type"], on=item["opened"],
+        incidents=item.get("incidents") or [], by=item.get("authority"),
+        outlet=item.get("outlet"), country=item.get("country"), source=opening.get("source"),
+        publisher=opening.get("publisher"), public_id=item.get("id"))
+    for number, event in enumerate(events):
+        if event is opening:
+            continue
+        try:
+            charge = event.get("charge")
+            if charge and event["event"] == "charge-added" and charge in categories:
+                charge = f"{charge}={categories[charge]}"
+            cases.add_event(session, record.id, event["event"], event["date"], charge=charge,
+                            outcome=event.get("outcome"), sentence=event.get("sentence"),
+                            sentence_kind=event.get("sentence_type"),
+                            place=event.get("place"), note=event.get("note"),
+                            source=event.get("source"), publisher=event.get("publisher"))
+        except InvalidValue as error:
+            raise error.at(f"events[{number}]") from None
 
 
 def _value_text(item: dict) -> str:

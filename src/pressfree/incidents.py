@@ -444,14 +444,15 @@ def hidden(incident: Incident) -> dict:
 
 
 def delete_incident(session: Session, public_id: str) -> IncidentRecord:
-    """Delete an incident and what hangs on it (its designations, its custody periods).
-    The history keeps all of it, releases included, so that `restore` can bring it back."""
+    """Delete an incident and what hangs on it (its designations, its custody periods, its
+    links to cases: the cases stay). The history keeps all of it, releases and cases
+    included, so that `restore` can bring it back."""
     incident = find(session, public_id)
     record = get(session, incident.public_id)
-    from pressfree import designations, ledger
+    from pressfree import cases, designations, ledger
 
     kept = {**record.to_dict(), "releases": ledger.releases_of(session, incident),
-            **hidden(incident)}
+            "cases": cases.linked_ids(session, incident.id), **hidden(incident)}
     for designation in designations.of_incident(session, incident):
         history.record(session, "designation", designation.id, designation, None)
     ledger.before_delete(session, incident)

@@ -354,7 +354,7 @@ def release(session: Session, person: str, on: str, outcome: str = "released",
         CustodyPeriod.released_on == day)).scalars().one()
     history.record(session, "custody", person, {"periods": before},
                    {"periods": _person_periods(session, pid)})
-    return _custody_records(session, [closed], day)[0]
+    return custody_records(session, [closed], day)[0]
 
 
 def _person_periods(session: Session, pid: int) -> list[dict]:
@@ -362,7 +362,7 @@ def _person_periods(session: Session, pid: int) -> list[dict]:
     periods = session.execute(select(CustodyPeriod).where(CustodyPeriod.person_id == pid)
                               .order_by(CustodyPeriod.start_first)).scalars().all()
     return [{"since": r.since, "released_on": r.released_on, "outcome": r.outcome,
-             "incident": r.incident} for r in _custody_records(session, periods, date.today())]
+             "incident": r.incident} for r in custody_records(session, periods, date.today())]
 
 
 def releases_of(session: Session, incident: Incident) -> list[dict]:
@@ -375,7 +375,7 @@ def releases_of(session: Session, incident: Incident) -> list[dict]:
             for name, day, outcome in rows]
 
 
-def _custody_records(session: Session, periods: list[CustodyPeriod],
+def custody_records(session: Session, periods: list[CustodyPeriod],
                      as_of: date) -> list[CustodyRecord]:
     names = dict(session.execute(select(Person.id, Person.name).where(
         Person.id.in_({p.person_id for p in periods}))).all())
@@ -404,7 +404,7 @@ def held(session: Session, as_of: date,
         query = query.where(CustodyPeriod.country == country)
     periods = session.execute(query.order_by(CustodyPeriod.start_first,
                                              CustodyPeriod.id)).scalars().all()
-    records = _custody_records(session, periods, as_of)
+    records = custody_records(session, periods, as_of)
     due = _due(session, periods, as_of)
     for period, record in zip(periods, records):
         if period.id in due:
@@ -445,7 +445,7 @@ def in_custody(session: Session, as_of: date, country: str | None = None) -> lis
 
 def custody_history(session: Session) -> list[CustodyRecord]:
     periods = session.execute(select(CustodyPeriod).order_by(CustodyPeriod.id)).scalars().all()
-    return _custody_records(session, periods, date.today())
+    return custody_records(session, periods, date.today())
 
 
 @dataclass

@@ -9,9 +9,9 @@ from datetime import date
 from sqlalchemy import delete, select, update
 from sqlmodel import Session
 
-from pressfree import history, identity, incidents, ledger, names, search
+from pressfree import cases, history, identity, incidents, ledger, names, search
 from pressfree.errors import Conflict, InvalidValue
-from pressfree.models import (CustodyRelease, Designation, Incident, IncidentJournalist,
+from pressfree.models import (Case, CustodyRelease, Designation, Incident, IncidentJournalist,
                               IncidentOutlet, IncidentUpdate, MergedIncident, Outlet,
                               OutletAlias, Person, PersonAlias, Revision)
 
@@ -51,6 +51,8 @@ def merge_incidents(session: Session, keep_text: str, drop_text: str) -> Merged:
         Designation.incident_id == drop.id)).scalars())
     snapshot = {**dropped.to_dict(), **incidents.hidden(drop),
                 "opens_custody": drop.opens_custody, "designations": moved_designations,
+                "cases": cases.linked_ids(session, drop.id),
+                "cases_of_kept": cases.linked_ids(session, keep.id),
                 "merged_into": keep.public_id, "redirected": redirected}
     kept_opening = keep.opens_custody
     with history.as_one(session):
@@ -64,6 +66,7 @@ def merge_incidents(session: Session, keep_text: str, drop_text: str) -> Merged:
                         .values(incident_id=keep.id))
         session.execute(update(Designation).where(Designation.incident_id == drop.id)
                         .values(incident_id=keep.id))
+        cases.move_links(session, drop.id, keep.id)
         incidents.edit(session, keep.public_id, changes)
         differing = {name: getattr(dropped, name) for name in SCALARS
                      if getattr(dropped, name) is not None
@@ -122,6 +125,8 @@ def _undo_incidents(session: Session, rows: list[Revision]) -> None:
             .values(incident_id=drop.id))
         undo.put_back(session, kept.record_id, kept.before, present=True)
         row = incidents.find(session, kept.record_id)
+        cases.unlink(session, row.id, sorted(set(gone.before.get("cases") or [])
+                                             - set(gone.before.get("cases_of_kept") or [])))
         row.extra = kept.before.get("extra")
         if row.opens_custody != (kept.before.get("opens_custody") is not False):
             row.opens_custody = not row.opens_custody
@@ -164,7 +169,9 @@ def _state(session: Session, kind: str, record_id: int) -> dict:
              "incidents": linked,
              "designations": list(session.execute(select(Designation.public_id).where(
                  getattr(Designation, column) == record_id).order_by(Designation.public_id)
-             ).scalars())}
+             ).scalars()),
+             "cases": list(session.execute(select(Case.public_id).where(
+                 getattr(Case, column) == record_id).order_by(Case.public_id)).scalars())}
     if kind == "person":
         outlet = session.get(Outlet, row.outlet_id) if row.outlet_id else None
         state.update(outlet=outlet.name if outlet else None, at_risk=row.at_risk,
@@ -182,7 +189,7 @@ def _state(session: Session, kind: str, record_id: int) -> dict:
 
 def merge_named(session: Session, noun: str, keep_name: str, drop_name: str) -> Merged:
     """Make two journalists (or outlets) one: DROP's incidents, custody, releases,
-    designations, affiliations and aliases move to KEEP, and DROP's name becomes an alias."""
+    designations, cases, affiliations and aliases move to KEEP, and DROP's name becomes an alias."""
     kind = KINDS[noun]
     model, alias, link, column = _tables(kind)
     keep_id = identity.existing(session, kind, keep_name, "KEEP")
@@ -197,8 +204,9 @@ def merge_named(session: Session, noun: str, keep_name: str, drop_name: str) -> 
                                        link.incident_id.in_(shared)))
     session.execute(update(link).where(getattr(link, column) == drop_id)
                     .values({column: keep_id}))
-    session.execute(update(Designation).where(getattr(Designation, column) == drop_id)
-                    .values({column: keep_id}))
+    for model_naming in (Designation, Case):
+        session.execute(update(model_naming).where(getattr(model_naming, column) == drop_id)
+                        .values({column: keep_id}))
     session.execute(update(alias).where(getattr(alias, column) == drop_id)
                     .values({column: keep_id}))
     if kind == "person":
@@ -259,6 +267,8 @@ def _undo_named(session: Session, noun: str, rows: list[Revision]) -> None:
     if relinked:
         session.execute(link.__table__.insert(), relinked)
     session.execute(update(Designation).where(Designation.public_id.in_(gone["designations"]))
+                    .values({column: drop.id}))
+    session.execute(update(Case).where(Case.public_id.in_(gone.get("cases") or []))
                     .values({column: drop.id}))
     session.execute(update(alias).where(getattr(alias, column) == keep_id,
                                         alias.name.in_(gone["aliases"]))

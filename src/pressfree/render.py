@@ -35,7 +35,7 @@ FOLDED_AT = 12
 TIGHT = 4
 # Free text: one line a row, cut with an ellipsis to the width left (show, json and csv keep
 # all of it); the widest column, so a wide terminal shows more of it.
-FREE_TEXT = {"summary", "scope", "changed", "what", "text", "title", "charges"}
+FREE_TEXT = {"summary", "scope", "changed", "what", "text", "title", "charges", "detail"}
 FREE_TEXT_MIN = 12
 FREE_TEXT_COMFORT = 30
 # Columns a narrow terminal leaves out of the incidents table, first to last.
@@ -327,21 +327,13 @@ def incident_csv_row(record: dict) -> dict:
     return row
 
 
-def _event_what(event: dict) -> str:
-    parts = [event.get("charge"), event.get("outcome"),
-             f"{event['sentence']} ({event['sentence_type']})" if event.get("sentence")
-             else None, event.get("place"), event.get("note"),
-             " ".join(p for p in (event.get("publisher"), event.get("source")) if p) or None]
-    return "; ".join(p for p in parts if p)
-
-
 def case_detail(record: Any, fmt: str):
     """One case: its fields, then its events oldest first (table or Markdown); JSON whole;
     CSV its events."""
-    from pressfree.cases import charges_text
+    from pressfree.cases import charges_text, described
 
     data = plain(record)
-    events = [{"date": e["date"], "event": e["event"], "what": _event_what(e)}
+    events = [{"date": e["date"], "event": e["event"], "what": described(e)}
               for e in data["events"]]
     columns = [("date", "Date"), ("event", "Event"), ("what", "What")]
     if fmt == "json":

@@ -10,7 +10,7 @@ from typing import Optional
 from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
-from pressfree import designations, history, identity, incidents, ledger
+from pressfree import cases, designations, history, identity, incidents, ledger
 from pressfree.errors import Conflict, InvalidValue, UsageError
 from pressfree.models import (ImportedFile, Incident, IncidentJournalist, IncidentUpdate,
                               Revision, Tally, stamp)
@@ -102,6 +102,7 @@ def put_back(session: Session, public_id: str, state: dict, present: bool,
         ledger.record_release(session, identity.person_id(session, release["person"]),
                               date.fromisoformat(release["released_on"]),
                               release["outcome"] or "released")
+    cases.relink(session, row.id, state.get("cases") or [])
     if deletion is not None:
         _restore_designations(session, deletion, public_id)
 

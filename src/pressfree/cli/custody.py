@@ -53,10 +53,13 @@ def custody(ctx: typer.Context,
     if fmt == Format.json:
         emit(render.to_json({**render.plain(report), "comparison": report.comparison()}) + "\n")
         return
-    emit(render.listing(report.held, CUSTODY_COLUMNS, fmt.value,
+    # an administrative arrest that has run its days with no release recorded
+    due = [("due_for_release", "Due for release")] \
+        if any(r.due_for_release for r in report.held) else []
+    emit(render.listing(report.held, CUSTODY_COLUMNS + due, fmt.value,
                         title=f"In custody on {report.as_of}",
                         prepare=lambda r: {**r, "incident_short": (r["incident"] or "")[:8]},
-                        table_columns=CUSTODY_TABLE_COLUMNS,
+                        table_columns=CUSTODY_TABLE_COLUMNS + due,
                         empty=f"Nobody itemised here was in custody on {report.as_of}."))
     if fmt in (Format.table, Format.markdown):
         lines = report.comparison() or [f"No reported figure; {len(report.held)} itemised here."]

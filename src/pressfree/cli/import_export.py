@@ -196,7 +196,7 @@ def export(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
            with_history: Annotated[bool, typer.Option(
                "--history", help="json: carry every revision of what is exported (never "
                                  "with --redact).")] = False) -> None:
-    """Export incidents (json also carries tallies, custody and designations).
+    """Export incidents (json also carries tallies, custody, designations and cases).
 
     Example: [bold]pressfree export --format json --redact --out belarus-public.json[/]
     """

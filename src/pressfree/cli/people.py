@@ -27,6 +27,7 @@ COLUMNS = [("name", "Journalist"), ("aliases", "Also written"), ("outlet", "Outl
            ("incidents", "Incidents"), ("at_risk", "At risk"), ("pseudonym", "Pseudonym")]
 OUTLET_COLUMNS = [("name", "Outlet"), ("type", "Type"), ("aliases", "Also written"),
                   ("incidents", "Incidents")]
+TIMELINE_COLUMNS = [("date", "Date"), ("event", "What"), ("detail", "Detail"), ("id", "ID")]
 NameArg = Annotated[str, typer.Argument(help="The name, or one of its aliases.")]
 AliasArg = Annotated[str, typer.Argument(help="Another spelling or name.")]
 
@@ -66,6 +67,27 @@ def set_(ctx: typer.Context, name: NameArg,
     note(f"{record.name}: outlet {record.outlet or '(none)'}; "
          + (f"at risk, exported as {record.pseudonym!r} with --redact" if record.at_risk
             else "not marked at risk") + ".")
+
+
+@app.command("show")
+def show(ctx: typer.Context, name: NameArg, fmt: FormatOption = Format.table) -> None:
+    """One journalist's timeline: incidents, custody periods, cases and their events,
+    designations, oldest first.
+
+    Example: [bold]pressfree journalists show "Ihar Losik"[/]
+    """
+    from pressfree import render, timeline
+
+    with reading(ctx) as session:
+        found = timeline.of_person(session, name)
+    if fmt == Format.json:
+        emit(render.to_json(found) + "\n")
+        return
+    also = f" (also written {'; '.join(found.aliases)})" if found.aliases else ""
+    emit(render.listing(found.entries, TIMELINE_COLUMNS, fmt.value,
+                        title=f"{found.name}{also}" + (f", {found.outlet}" if found.outlet
+                                                       else ""),
+                        empty=f"Nothing is recorded about {found.name} yet."))
 
 
 def _alias(ctx: typer.Context, kind: str, name: str, alias: str) -> None:
