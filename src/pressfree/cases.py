@@ -386,13 +386,17 @@ def open_case(session: Session, person: str, *, case_type: str, on: str,
               charges: list[str] = (), incidents: list[str] = (), by: str | None = None,
               outlet: str | None = None, country: str | None = None,
               source: str | None = None, publisher: str | None = None,
-              public_id: str | None = None) -> CaseRecord:
-    """Open a case against a journalist already recorded, with the charges brought then."""
+              public_id: str | None = None, person_id: int | None = None,
+              import_id: int | None = None) -> CaseRecord:
+    """Open a case against a journalist already recorded (by name, or by `person_id`), with
+    the charges brought then."""
     kind = (case_type or "").strip().lower()
     if kind not in CASE_TYPES:
         raise InvalidValue("--type", case_type, f"is not a case type ({', '.join(CASE_TYPES)})")
     when = dates.parse(on, "--date")
-    row = Case(person_id=_person(session, person, list(incidents)), case_type=kind,
+    if person_id is None:
+        person_id = _person(session, person, list(incidents))
+    row = Case(person_id=person_id, case_type=kind, import_id=import_id,
                opened_first=when.first, opened_last=when.last, opened_precision=when.precision,
                authority=clean_text(by, "--by") or None,
                country=countries.normalise(country, "--country"))

@@ -275,7 +275,7 @@ def load_document(session: Session, document: dict[str, Any],
         counts["designations"] += 1
     for index, item in _new(session, Case, "cases", document.get("cases", []), counts):
         with _entry("cases", index):
-            _load_case(session, item)
+            _load_case(session, item, entry.id)
         counts["cases"] += 1
     if not isinstance(document.get("history", []), list):
         raise InvalidValue("history", str(document["history"])[:60], "must be a list")
@@ -285,7 +285,7 @@ def load_document(session: Session, document: dict[str, Any],
     return counts
 
 
-def _load_case(session: Session, item: dict) -> None:
+def _load_case(session: Session, item: dict, import_id: int) -> None:
     """A case of a document: opened, then its events replayed in order through the same
     checks as `pressfree case` (its status, sentence and place are derived again)."""
     events = item.get("events") or []
@@ -297,7 +297,7 @@ def _load_case(session: Session, item: dict) -> None:
         session, item["person"], case_type=item["case_type"], on=item["opened"],
         incidents=item.get("incidents") or [], by=item.get("authority"),
         outlet=item.get("outlet"), country=item.get("country"), source=opening.get("source"),
-        publisher=opening.get("publisher"), public_id=item.get("id"))
+        publisher=opening.get("publisher"), public_id=item.get("id"), import_id=import_id)
     for number, event in enumerate(events):
         if event is opening:
             continue

@@ -511,6 +511,10 @@ class Case(SQLModel, table=True):
     authority: Optional[str] = None
     country: Optional[str] = Field(default=None, max_length=2)
     created_at: datetime = _timestamp()
+    # The import that opened it (from an export's charge columns, or a pressfree document),
+    # so that undoing the import removes it.
+    import_id: Optional[int] = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("revision.id", ondelete="SET NULL"), nullable=True, index=True))
 
 
 class CaseIncident(SQLModel, table=True):

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from pressfree import cases, designations, history, identity, incidents, ledger
 from pressfree.errors import Conflict, InvalidValue, UsageError
-from pressfree.models import (ImportedFile, Incident, IncidentJournalist, IncidentUpdate,
+from pressfree.models import (Case, ImportedFile, Incident, IncidentJournalist, IncidentUpdate,
                               Revision, Tally, stamp)
 from pressfree.schemas import IncidentIn, plain, validated
 
@@ -210,7 +210,7 @@ def imports(session: Session) -> list[ImportRecord]:
 
 
 def undo_import(session: Session, text: str, force: bool = False) -> ImportRecord:
-    """Remove exactly what one import added: its incidents and tallies. Refused when later
+    """Remove exactly what one import added: its incidents, tallies and cases. Refused when later
     commands changed any of them, unless forced."""
     entry = history.get(session, text, "id")
     if entry.record_type != "import" or entry.after is None:
@@ -251,6 +251,7 @@ def undo_import(session: Session, text: str, force: bool = False) -> ImportRecor
         session.execute(delete(Incident).where(Incident.id.in_(chunk)))
     ledger.rebuild(session, concerned)  # the custody a document's incidents opened
     session.execute(delete(Tally).where(Tally.import_id == entry.id))
+    session.execute(delete(Case).where(Case.import_id == entry.id))
     if entry.after.get("sha256"):  # the file can be imported again
         session.execute(delete(ImportedFile).where(ImportedFile.sha256 == entry.after["sha256"]))
     session.flush()

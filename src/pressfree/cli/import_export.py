@@ -158,6 +158,8 @@ def _report(report, skip_invalid: bool) -> None:
             else ", to be left out" if report.dry_run else ""))
     if report.new_kinds:
         parts.append(f"new kinds: {', '.join(report.new_kinds)}")
+    if report.cases:
+        parts.append(f"{report.cases} cases opened from the charge columns")
     note("; ".join(parts) + ".")
     if report.rejected_file:
         note("The file is not marked as imported, so it can be imported again once fixed; "

@@ -53,6 +53,7 @@ class ImportReport:
     changed: list[Change] = field(default_factory=list)
     updated: bool = False  # whether the changes were applied (--update)
     not_incidents: list[int] = field(default_factory=list)  # rows skip_rows_without skipped
+    cases: int = 0  # opened from the rows' charge columns ([cases] in the mapping)
 
 
 @dataclass
@@ -237,13 +238,17 @@ def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None 
         if rejected:
             rejected.discard()  # a failed import leaves no file of rejected rows
         raise
+    if mapping.cases is not None and not dry_run and not report.invalid:
+        from pressfree.importing import cases
+
+        report.cases = cases.from_extra(session, entry.id, mapping.cases, mapping.missing)
     session.info["batched"] = False  # edits of changed rows are revisions of their own
     _changes(session, report, update)
     history.finish_import(session, entry, {
         "rows": report.rows, "added": report.added, "already_present": report.already_present,
         "changed": len(report.changed), "updated": report.updated,
         "invalid": report.invalid, "new_kinds": report.new_kinds,
-        "not_incidents": len(report.not_incidents)})
+        "not_incidents": len(report.not_incidents), "cases": report.cases})
     report.import_id = entry.id
     if report.invalid and not skip_invalid:
         return report  # the caller rolls back: nothing is written

@@ -10,6 +10,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 from pressfree.errors import InvalidValue
 
@@ -47,6 +48,8 @@ class Mapping:
     essential: list[str] | None = None  # with these, other columns named may be absent
     skip_rows_without: list[str] = field(default_factory=list)  # fields: all empty = no row
     loose_dates: bool = False  # free-text dates give the month or year they name
+    # Columns (kept as extra fields) that say a case followed: [cases] (importing.cases)
+    cases: Optional[CaseColumns] = None
     layout: str | None = None  # which of a preset's layouts this is
     description: str = ""
     source: str | None = None  # where the mapping came from, for messages
@@ -107,12 +110,57 @@ def _table(data: dict, key: str, source: str) -> dict:
     return _setting(data, key, dict, source, {})
 
 
+CASE_STATUSES = ("pending", "dropped", "convicted", "acquitted", "on appeal", "")
+
+
+@dataclass
+class CaseColumns:
+    """Where an export says what followed an arrest: the status of charges, the charges
+    still brought and those dropped (columns the import keeps as extra fields)."""
+
+    status: Optional[str] = None
+    charges: Optional[str] = None
+    dropped_charges: Optional[str] = None
+    split: str = ","
+    case_type: str = "criminal"
+    known_by: Optional[str] = None  # a column dating the row's last update
+    statuses: dict[str, str] = field(default_factory=dict)  # casefolded value -> status
+
+
+def _case_columns(table: dict, where: str) -> CaseColumns:
+    known = {"status", "charges", "dropped_charges", "split", "type", "known_by", "statuses"}
+    for key in table:
+        if key not in known:
+            raise InvalidValue(f"mapping {where}", key, "is not a setting of [cases] "
+                               f"(known: {', '.join(sorted(known))})")
+    out = CaseColumns()
+    for key in ("status", "charges", "dropped_charges", "split", "known_by"):
+        if key in table:
+            if not isinstance(table[key], str) or not table[key]:
+                raise InvalidValue(f"mapping {where} {key}", table[key], "must be text")
+            setattr(out, key, table[key])
+    out.case_type = table.get("type", "criminal")
+    if out.case_type not in ("criminal", "administrative", "civil"):
+        raise InvalidValue(f"mapping {where} type", out.case_type,
+                           "is not a case type (criminal, administrative, civil)")
+    statuses = table.get("statuses", {})
+    if not isinstance(statuses, dict):
+        raise InvalidValue(f"mapping {where} statuses", statuses, "must be a table")
+    for value, status in statuses.items():
+        if status not in CASE_STATUSES:
+            raise InvalidValue(f"mapping {where} statuses {value!r}", status,
+                               "is not a status (pending, dropped, convicted, acquitted, "
+                               "on appeal, or \"\" for no case)")
+        out.statuses[value.casefold()] = status
+    return out
+
+
 def parse(data: dict, name: str, source: str) -> Mapping:
     """Build a Mapping from parsed TOML, refusing anything it would not understand."""
     known = {"name", "columns", "split", "missing", "date_formats", "unknown_kinds", "kinds",
              "new_kinds", "values", "patterns", "subtract", "ignore", "defaults",
              "country_names", "delimiter", "skip", "json_cells", "require_columns",
-             "essential", "skip_rows_without", "description", "loose_dates"}
+             "essential", "skip_rows_without", "description", "loose_dates", "cases"}
     for key in data:
         if key not in known:
             raise InvalidValue(f"mapping {source}", key, "is not a mapping setting "
@@ -197,6 +245,8 @@ def parse(data: dict, name: str, source: str) -> Mapping:
             raise InvalidValue(f"mapping {source} skip_rows_without", key,
                                f"is not a field (known: {', '.join(FIELDS)})")
     mapping.description = _setting(data, "description", str, source, "")
+    if "cases" in data:
+        mapping.cases = _case_columns(_table(data, "cases", source), f"{source} [cases]")
     if "date" not in mapping.columns and "date" not in mapping.defaults:
         raise InvalidValue(f"mapping {source} [columns]", "date", "is required")
     return mapping

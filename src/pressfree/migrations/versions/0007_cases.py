@@ -1,7 +1,7 @@
 """Schema 7: cases against journalists.
 
 - legal_case: proceedings against one person (and maybe their outlet), opened on a date by
-  an authority; case_incident links it to the incidents that opened or advanced it.
+  an authority (or by an import, which its undo removes); case_incident links it to the incidents that opened or advanced it.
 - charge: the law and article a case names, each with a category; case_event: its dated
   steps (charges added or dropped, hearings, verdicts with sentences, appeals, transfers to
   a place of detention, closed). What a case is on any day is derived from its events.
@@ -104,11 +104,13 @@ def upgrade() -> None:
         sa.Column("authority", sa.String),
         sa.Column("country", sa.String(2)),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("import_id", sa.Integer, sa.ForeignKey("revision.id", ondelete="SET NULL")),
         sa.CheckConstraint("case_type IN ('criminal', 'administrative', 'civil')",
                            name="ck_case_type"),
     )
     op.create_index("ix_legal_case_person_id", "legal_case", ["person_id"])
     op.create_index("ix_legal_case_outlet_id", "legal_case", ["outlet_id"])
+    op.create_index("ix_legal_case_import_id", "legal_case", ["import_id"])
     op.create_table(
         "case_incident",
         sa.Column("case_id", sa.Integer, _cascade("legal_case.id"), primary_key=True),
