@@ -24,7 +24,7 @@ from pressfree.schemas import SourceIn, clean_text, validated
 STATUSES = ("pending", "dropped", "convicted", "acquitted", "dismissed", "on appeal", "closed")
 UNCLASSIFIED = "not-classified"
 _SENTENCE = re.compile(r"^(?:(\d+)\s*y)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*d)?$")
-_CATEGORISED = re.compile(r"^(.*\S)\s*=\s*([a-z0-9]+(?:-[a-z0-9]+)*)$")
+_CATEGORISED = re.compile(r"^(.*?)\s*=\s*([a-z0-9]+(?:-[a-z0-9]+)*)$")
 MAX_YEARS = 100
 
 
