@@ -318,7 +318,7 @@ def test_the_census_lists_who_custody_lists_with_their_cases(cli, losik):
     assert losik_row == {
         "person": "Ihar Losik", "outlet": "RFE/RL", "since": "2021-07-30", "days_held": 124,
         "charges": "Criminal Code art. 342 (anti-state, convicted); Tax Code art. 5 (other, "
-                   "convicted)", "status": "convicted", "sentence": "15y (prison)",
+                   "convicted)", "status": "convicted", "sentence": "15y prison",
         "place": "Pre-trial prison No. 1", "country": "BY", "due_for_release": None,
         "cases": [case]}
     assert (lee_row["charges"], lee_row["status"]) == ("no case recorded", "no case recorded")
@@ -565,10 +565,30 @@ def test_cases_on_both_backends(cli, any_db):
                "convicted", code=2).stderr.startswith("Error: --date: '2021-12-15' follows")
     census = cli.json("--db", any_db, "census", "--as-of", "2021-12-31")
     assert [(h["person"], h["status"], h["sentence"]) for h in census["held"]] == [
-        ("Ihar Losik", "convicted", "1y6m (prison)")]
+        ("Ihar Losik", "convicted", "1y6m prison")]
     assert cli.json("--db", any_db, "summary", "--year", "2021")["cases"]["prison_years"] == 1.5
     cli("--db", any_db, "charges", "categories", "add", "extremism", "Extremism")
     cli("--db", any_db, "case", "charge", "add", case, "--charge", "Art. 1=extremism",
         "--date", "2021-08")
     assert [c["category"] for c in cli.json("--db", any_db, "case", "show", case)["charges"]] \
         == ["anti-state", "extremism"]
+
+
+def test_the_invented_example_reads_as_the_readme_says(cli):
+    from conftest import ROOT
+
+    cli("import", ROOT / "data" / "examples" / "cases-invented.json")
+    census = cli.json("census", "--as-of", "2021-12-01", "--country", "BY")
+    assert [(h["person"], h["days_held"], h["status"], h["sentence"]) for h in census["held"]] \
+        == [("Anna Prykladnaja", 264, "on appeal", "6y prison"),
+            ("Ihar Uzorny", 124, "pending", None),
+            ("Paval Testavy", 11, "convicted", "15d administrative-arrest")]
+    assert census["comparison"] == ["Invented example reports 30 as of 2021-12-01; 3 itemised "
+                                    "here"]
+    assert "art. 243 (retaliatory, dropped)" in census["held"][1]["charges"]
+    assert [c["person"] for c in cli.json("cases", "--status", "on appeal", "--as-of",
+                                          "2021-12-01")] == ["Anna Prykladnaja"]
+    december = cli.json("summary", "--month", "2021-12", "--country", "BY")["cases"]
+    assert (december["prison_years"], december["verdicts"]["convicted"]) == (6.0, 1)
+    assert cli.json("custody", "--as-of", "2021-12-06")["held"][-1]["due_for_release"] == \
+        "2021-12-05"

@@ -4,7 +4,6 @@ status of charges, sentence, place of detention), beside the figure sources repo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Optional
 
 from sqlalchemy import select
@@ -49,7 +48,7 @@ def _entry(record: ledger.CustodyRecord, outlet: Optional[str],
         record.person, next((c.outlet for c in open_cases if c.outlet), outlet), record.since,
         record.days_held, "; ".join(c.charges_text for c in open_cases) if open_cases
         else "no case recorded", "; ".join(c.status for c in open_cases) or "no case recorded",
-        "; ".join(f"{c.sentence} ({c.sentence_type})" for c in sentenced) or None,
+        "; ".join(f"{c.sentence} {c.sentence_type}" for c in sentenced) or None,
         next((c.place for c in reversed(open_cases) if c.place), None), record.country,
         record.due_for_release, [c.id for c in open_cases])
 
@@ -75,6 +74,3 @@ def census(session: Session, as_of: str, country: str | None = None) -> Census:
                    for pid, record in held],
                   ledger.newest_stock(session, "journalists-in-custody", day, code))
 
-
-def today() -> str:
-    return date.today().isoformat()
