@@ -153,7 +153,8 @@ def test_a_deleted_incident_comes_back_whole(cli):
                               "records are only ever added to)"),
     (["history", "--kind", "bogus"], 2, "--kind: 'bogus' is not a kind of record (incident, "
                                         "tally, designation, journalist, outlet, placeholder, "
-                                        "kind, label, custody, import, merge)"),
+                                        "kind, label, custody, import, merge, case, article, "
+                                        "category)"),
     (["imports", "undo", "2"], 2, "id: '2' is not an import (see `pressfree imports`)"),
 ])
 def test_bad_history_input_is_one_line_and_writes_nothing(cli, args, code, message):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cmp_to_key
 from datetime import date
 from typing import Optional
 
@@ -12,6 +13,7 @@ from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from pressfree import countries, dates, history, identity, vocabulary
+from pressfree.vocabulary import SLUG
 from pressfree.errors import InvalidValue
 from pressfree.lookup import by_public_id, checked_public_id
 from pressfree.models import (CASE_EVENTS, CASE_TYPES, SENTENCE_TYPES, VERDICTS, Case, CaseEvent,
@@ -24,7 +26,6 @@ from pressfree.schemas import SourceIn, clean_text, validated
 STATUSES = ("pending", "dropped", "convicted", "acquitted", "dismissed", "on appeal", "closed")
 UNCLASSIFIED = "not-classified"
 _SENTENCE = re.compile(r"^(?:(\d+)\s*y)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*d)?$")
-_CATEGORISED = re.compile(r"^(.*?)\s*=\s*([a-z0-9]+(?:-[a-z0-9]+)*)$")
 MAX_YEARS = 100
 
 
@@ -63,7 +64,7 @@ def parse_sentence(text: str, field_name: str = "--sentence") -> Sentence:
 
 def sentence_type(given: str | None, sentence: Sentence, case_type: str) -> str:
     """The kind of sentence: as given, else what the sentence and the case say (a fine is a
-    fine; days alone in an administrative case are an administrative arrest; else prison)."""
+    fine; a term in an administrative case is an administrative arrest; else prison)."""
     if given:
         wanted = given.strip().lower()
         if wanted not in SENTENCE_TYPES:
@@ -75,7 +76,7 @@ def sentence_type(given: str | None, sentence: Sentence, case_type: str) -> str:
         return wanted
     if sentence.text == "fine":
         return "fine"
-    if case_type == "administrative" and not sentence.months:
+    if case_type == "administrative":  # an administrative court gives no prison term
         return "administrative-arrest"
     return "prison"
 
@@ -91,7 +92,13 @@ class Step:
     event: str
     charge: Optional[str] = None
     outcome: Optional[str] = None
-    order: int = 0  # among events of the same day: the order they were recorded in
+    order: int = 0  # the order it was recorded in
+    law: Optional[str] = field(default=None, compare=False)  # the charge as written
+    precision: str = field(default="day", compare=False)
+
+    @property
+    def when(self) -> str:
+        return str(dates.PartialDate(self.first, self.last, self.precision))
 
 
 @dataclass
@@ -102,8 +109,24 @@ class State:
     closed: Optional[date] = None
 
 
+# Events that change what a case is: they count once they have certainly happened (on the
+# last day their date can mean); the others (opened, a charge brought, a hearing, a
+# transfer) count from the first, as custody counts from the earliest possible start.
+CHANGES = ("charge-dropped", "verdict", "appeal", "closed")
+
+
+def _before(a: Step, b: Step) -> int:
+    """Whether a came before b: by date where their dates do not overlap, else in the
+    order they were recorded ("2021-08" recorded after "2021-08-15" came after it)."""
+    if a.last < b.first:
+        return -1
+    if b.last < a.first:
+        return 1
+    return (a.order > b.order) - (a.order < b.order)
+
+
 def ordered(steps: list[Step]) -> list[Step]:
-    return sorted(steps, key=lambda s: (s.first, s.last, s.order))
+    return sorted(sorted(steps, key=lambda s: (s.first, s.order)), key=cmp_to_key(_before))
 
 
 def check(steps: list[Step]) -> None:
@@ -114,70 +137,68 @@ def check(steps: list[Step]) -> None:
     dropped: set[str] = set()
     verdict = appealed = closed = False
     for step in ordered(steps):
-        when = str(dates.PartialDate(step.first, step.last, "day" if step.first == step.last
-                                     else "range"))
         if closed:
-            raise InvalidValue("--date", when, f"is after the case was closed: a {step.event} "
-                                               "cannot follow")
+            raise InvalidValue("--date", step.when, f"is after the case was closed: a "
+                                                    f"{step.event} cannot follow")
         if step.event == "charge-added":
             if step.charge in brought - dropped:
-                raise InvalidValue("--charge", step.charge, "is already brought in this case")
+                raise InvalidValue("--charge", step.law, "is already brought in this case")
             brought.add(step.charge)
             dropped.discard(step.charge)
         elif step.event == "charge-dropped":
             if step.charge not in brought:
-                raise InvalidValue("--charge", step.charge,
-                                   f"was not brought in this case by {when}")
+                raise InvalidValue("--charge", step.law,
+                                   f"was not brought in this case by {step.when}")
             if step.charge in dropped:
-                raise InvalidValue("--charge", step.charge, "is already dropped")
+                raise InvalidValue("--charge", step.law, "is already dropped")
             dropped.add(step.charge)
         elif step.event == "verdict":
             if verdict and not appealed:
-                raise InvalidValue("--date", when, "follows a verdict with no appeal between: "
-                                                   "record the appeal first")
+                raise InvalidValue("--date", step.when, "follows a verdict with no appeal "
+                                                        "between: record the appeal first")
             verdict, appealed = True, False
         elif step.event == "appeal":
             if not verdict or appealed:
-                raise InvalidValue("--date", when, "has no verdict before it to appeal" if
-                                   not verdict else "is a second appeal of the same verdict")
+                raise InvalidValue("--date", step.when, "has no verdict before it to appeal"
+                                   if not verdict else "is a second appeal of the same "
+                                                       "verdict")
             appealed = True
         elif step.event == "closed":
             closed = True
 
 
 def state_on(steps: list[Step], day: date) -> Optional[State]:
-    """The case on a day, from the events dated (at their earliest) on or before it; None
-    before it was opened. The last verdict decides, unless appealed since ("on appeal");
-    without a verdict, a case whose every charge was dropped is "dropped", one closed is
-    "closed", else "pending"."""
-    known = [s for s in ordered(steps) if s.first <= day]
+    """The case on a day; None before it was opened. The last verdict decides for the
+    charges it ruled on ("on appeal" once appealed, until the next verdict); a charge
+    brought since is pending, a dropped one dropped. Without a verdict, a case whose every
+    charge was dropped is "dropped", one closed "closed", else "pending"."""
+    known = [s for s in ordered(steps)
+             if (s.last if s.event in CHANGES else s.first) <= day]
     if not any(s.event == "opened" for s in known):
         return None
-    brought: list[str] = []
-    dropped: set[str] = set()
+    charges: dict[str, str] = {}
     verdict: Optional[Step] = None
     appealed = False
     closed = None
     for step in known:
         if step.event == "charge-added":
-            brought.append(step.charge)
-            dropped.discard(step.charge)
+            charges[step.charge] = "pending"
         elif step.event == "charge-dropped":
-            dropped.add(step.charge)
-        elif step.event == "verdict":
-            verdict, appealed = step, False
-        elif step.event == "appeal":
-            appealed = True
+            charges[step.charge] = "dropped"
+        elif step.event in ("verdict", "appeal"):
+            verdict = step if step.event == "verdict" else verdict
+            appealed = step.event == "appeal"
+            ruling = "on appeal" if appealed else verdict.outcome
+            charges = {k: v if v == "dropped" else ruling for k, v in charges.items()}
         elif step.event == "closed":
-            closed = step.first
+            closed = step.last
     if verdict is not None:
         status = "on appeal" if appealed else verdict.outcome
-    elif brought and set(brought) <= dropped:
+    elif charges and all(v == "dropped" for v in charges.values()):
         status = "dropped"
     else:
         status = "closed" if closed else "pending"
-    return State(status, {key: "dropped" if key in dropped else status for key in brought},
-                 verdict, closed)
+    return State(status, charges, verdict, closed)
 
 
 # --- records ------------------------------------------------------------------------------
@@ -197,6 +218,7 @@ class CaseRecord:
     sentence_type: Optional[str] = None
     place: Optional[str] = None
     closed: Optional[str] = None
+    verdict_on: Optional[str] = None  # the date of the verdict in force
     incidents: list[str] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
 
@@ -220,13 +242,18 @@ def described(event: dict) -> str:
     return "; ".join(p for p in parts if p)
 
 
-def _steps(events: list[CaseEvent], keys: dict[int, str]) -> list[Step]:
-    return [Step(e.first_day, e.last_day, e.event, keys.get(e.charge_id), e.outcome, e.id)
-            for e in events]
+def _steps(events: list[CaseEvent], charges: dict[int, Charge]) -> list[Step]:
+    return [Step(e.first_day, e.last_day, e.event,
+                 charges[e.charge_id].law_key if e.charge_id else None, e.outcome,
+                 e.id if e.id is not None else 10**12 + n,
+                 charges[e.charge_id].law if e.charge_id else None, e.date_precision)
+            for n, e in enumerate(events)]
 
 
 def records(session: Session, rows: list[Case], as_of: date | None = None) -> list[CaseRecord]:
-    """Cases as plain data, with their state on a day (today without one)."""
+    """Cases as plain data, with their state on a day: as they stood then (only the charges
+    brought and the events known by then), or, without one, with everything recorded and
+    their state today."""
     day = as_of or date.today()
     ids = [r.id for r in rows]
     people = dict(session.execute(select(Person.id, Person.name).where(
@@ -254,9 +281,14 @@ def records(session: Session, rows: list[Case], as_of: date | None = None) -> li
     for row in rows:
         mine = charges.get(row.id, [])
         laws = {c.id: c.law for c in mine}
-        keys = {c.id: c.law_key for c in mine}
         mine_events = events.get(row.id, [])
-        state = state_on(_steps(mine_events, keys), day)
+        steps = _steps(mine_events, {c.id: c for c in mine})
+        state = state_on(steps, day)
+        if as_of is not None:  # as it stood that day
+            known = {s.order for s in steps
+                     if (s.last if s.event in CHANGES else s.first) <= day}
+            mine_events = [e for e in mine_events if e.id in known]
+            mine = [c for c in mine if state and c.law_key in state.charges]
         verdict = next((e for e in mine_events if state and state.verdict
                         and e.id == state.verdict.order), None)
         place = [e.place for e in mine_events if e.event == "transfer" and e.first_day <= day]
@@ -270,6 +302,7 @@ def records(session: Session, rows: list[Case], as_of: date | None = None) -> li
             verdict.sentence if verdict else None, verdict.sentence_type if verdict else None,
             place[-1] if place else None,
             state.closed.isoformat() if state and state.closed else None,
+            state.verdict.when if state and state.verdict else None,
             linked.get(row.id, []),
             [_event_dict(e, laws, categories, sources) for e in mine_events]))
     return out
@@ -312,7 +345,10 @@ def list_cases(session: Session, *, status: str | None = None, country: str | No
         query = query.where(Case.person_id == identity.existing(session, "person", person,
                                                                 "journalist"))
     rows = session.execute(query.order_by(Case.opened_first.desc(), Case.id)).scalars().all()
-    return [r for r in records(session, rows, day) if wanted is None or r.status == wanted]
+    found = records(session, rows, day if as_of else None)
+    if wanted == "closed":  # closed, whatever the verdict was
+        return [r for r in found if r.closed is not None]
+    return [r for r in found if wanted is None or r.status == wanted]
 
 
 def of_incident(session: Session, incident: Incident) -> list[CaseRecord]:
@@ -327,16 +363,29 @@ def of_incident(session: Session, incident: Incident) -> list[CaseRecord]:
 def _charge(session: Session, text: str) -> tuple[str, str, int]:
     """(law, law key, category id) of a charge as given: "Criminal Code art. 342", its
     category known from the articles, or given after "=" ("... art. 342=anti-state")."""
-    law = clean_text(text, "--charge") or ""
-    category = None
-    if match := _CATEGORISED.match(law):
-        law, category = match[1], match[2]
+    given = clean_text(text, "--charge") or ""
+    law, category = given, None
+    if "=" in given:
+        law, _, category = (part.strip() for part in given.rpartition("="))
+        if not SLUG.match(category.lower()):
+            raise InvalidValue("--charge", text, "has no category after \"=\" (give one as "
+                                                 "\"Criminal Code art. 342=anti-state\")")
+        category = category.lower()
     if not law:
-        raise InvalidValue("--charge", text, "is empty")
+        raise InvalidValue("--charge", text, "names no law")
+    if "=" in law:
+        raise InvalidValue("--charge", text, "holds \"=\" twice: give the law, then one "
+                                             "\"=\" and its category")
     key = law_key(law)
+    if not key:
+        raise InvalidValue("--charge", text, "names no law")
     if category is not None:
-        return law, key, vocabulary.ids_for(session, [category], "category", "--charge")[
-            category]
+        known = vocabulary.slugs(session, "category")
+        if category not in known:
+            raise InvalidValue("--charge", text, f"has an unknown category (known: "
+                                                 f"{', '.join(known)}; add one with "
+                                                 "`pressfree charges categories add`)")
+        return law, key, vocabulary.ids_for(session, [category], "category")[category]
     known = session.execute(select(LawArticle.category_id).where(LawArticle.law_key == key)
                             ).scalar()
     if known is None:
@@ -373,6 +422,17 @@ def _incidents(session: Session, row: Case, given: list[str]) -> list[Incident]:
     return found
 
 
+def _country_of(session: Session, person_id: int, by: date) -> Optional[str]:
+    """Where a journalist's latest incident up to a day took place (else any of theirs):
+    the country of a case nobody gave one."""
+    named = (select(Incident.country).join(
+        IncidentJournalist, IncidentJournalist.incident_id == Incident.id)
+        .where(IncidentJournalist.person_id == person_id, Incident.country.is_not(None)))
+    return session.execute(named.where(Incident.first_day <= by).order_by(
+        Incident.first_day.desc(), Incident.id.desc()).limit(1)).scalar() or session.execute(
+        named.order_by(Incident.first_day, Incident.id).limit(1)).scalar()
+
+
 def _person(session: Session, person: str, incidents: list[str]) -> int:
     if identity.is_placeholder(session, person or ""):
         if not incidents:
@@ -406,7 +466,8 @@ def open_case(session: Session, person: str, *, case_type: str, on: str,
         row.public_id = checked_public_id(public_id)
     linked = _incidents(session, row, list(incidents))
     if row.country is None:
-        row.country = next((i.country for i in linked if i.country), None)
+        row.country = next((i.country for i in linked if i.country), None) \
+            or _country_of(session, row.person_id, when.last)
     session.add(row)
     session.flush()
     for incident in linked:
@@ -451,13 +512,10 @@ def _add_events(session: Session, row: Case, new: list[CaseEvent]) -> None:
                 event.first_day, event.last_day, event.date_precision)),
                 f"is before the case was opened ({opened})")
     stored = session.execute(select(CaseEvent).where(CaseEvent.case_id == row.id)
-                             ).scalars().all()
-    keys = dict(session.execute(select(Charge.id, Charge.law_key).where(
-        Charge.case_id == row.id)).all())
-    future = _steps(list(stored), keys) + [
-        Step(e.first_day, e.last_day, e.event, keys.get(e.charge_id), e.outcome,
-             10**12 + n) for n, e in enumerate(new)]
-    check(future)
+                             .order_by(CaseEvent.id)).scalars().all()
+    charges = {c.id: c for c in session.execute(select(Charge).where(
+        Charge.case_id == row.id)).scalars()}
+    check(_steps([*stored, *new], charges))
     for event in new:
         session.add(event)
     session.flush()
@@ -474,6 +532,9 @@ def add_event(session: Session, case_text: str, event: str, on: str, *,
         raise InvalidValue("event", event, "is not an event a case can record "
                                            f"({', '.join(CASE_EVENTS[1:])})")
     row = find(session, case_text)
+    # On a server, two commands adding events to one case at once would each check the
+    # case without the other's event: the case's row is locked, so they take turns.
+    session.execute(select(Case.id).where(Case.id == row.id).with_for_update())
     when = dates.parse(on, "--date")
     before = records(session, [row])[0]
     source_id = _source(session, source, publisher)
@@ -488,6 +549,8 @@ def add_event(session: Session, case_text: str, event: str, on: str, *,
             raise InvalidValue("--outcome", outcome, f"is not a verdict ({', '.join(VERDICTS)})")
         if sentence_kind and not sentence:
             raise InvalidValue("--sentence-type", sentence_kind, "needs a --sentence")
+        if sentence is not None and not sentence.strip():
+            raise InvalidValue("--sentence", sentence, "is empty")
         if sentence:
             if new.outcome != "convicted":
                 raise InvalidValue("--sentence", sentence, f"does not fit a verdict of "
@@ -546,9 +609,11 @@ def add_article(session: Session, law: str, category: str,
     text = clean_text(law, "law") or ""
     if not text:
         raise InvalidValue("law", law, "is empty")
-    if _CATEGORISED.match(text):
+    if "=" in text:
         raise InvalidValue("law", law, "holds \"=\": give the category with --category")
     key = law_key(text)
+    if not key:
+        raise InvalidValue("law", law, "names no law")
     if session.execute(select(LawArticle.law).where(LawArticle.law_key == key)).first():
         raise InvalidValue("law", law, "is already known")
     category_id = vocabulary.ids_for(session, [category], "category", "--category")[
@@ -564,9 +629,25 @@ def add_article(session: Session, law: str, category: str,
 
 # --- in a period (the summary) ------------------------------------------------------------
 
+def _appeal_rulings(session: Session, case_ids: set[int]) -> set[int]:
+    """The verdicts (by event id) that rule on an appeal: those after an appeal."""
+    events = session.execute(select(CaseEvent).where(
+        CaseEvent.case_id.in_(case_ids), CaseEvent.event.in_(("verdict", "appeal")))
+        .order_by(CaseEvent.id)).scalars().all()
+    out: set[int] = set()
+    for case_id in case_ids:
+        appealed = False
+        for step in ordered(_steps([e for e in events if e.case_id == case_id], {})):
+            appealed = appealed or step.event == "appeal"
+            if step.event == "verdict" and appealed:
+                out.add(step.order)
+    return out
+
+
 def in_period(session: Session, period: dates.PartialDate, country: str | None) -> dict:
     """Charges brought and sentences handed down in a period, counted as incidents are: an
-    event counts when its whole date lies inside the period."""
+    event counts when its whole date lies inside the period. A verdict on an appeal is
+    counted apart (appeal_rulings), so a sentence upheld is not handed down twice."""
     inside = (CaseEvent.first_day >= period.first, CaseEvent.last_day <= period.last)
     where = (*inside, Case.country == country) if country else inside
     brought: dict[str, int] = {}
@@ -578,11 +659,13 @@ def in_period(session: Session, period: dates.PartialDate, country: str | None) 
             .join(ChargeCategory, ChargeCategory.id == Charge.category_id)
             .where(CaseEvent.event == "charge-added", *where)).scalars():
         brought[slug] = brought.get(slug, 0) + 1
-    verdicts = session.execute(
+    found = session.execute(
         select(CaseEvent, Case.public_id, Person.name).join(Case, Case.id == CaseEvent.case_id)
         .join(Person, Person.id == Case.person_id)
         .where(CaseEvent.event == "verdict", *where)
         .order_by(CaseEvent.first_day, CaseEvent.id)).all()
+    rulings = _appeal_rulings(session, {e.case_id for e, _, _ in found})
+    verdicts = [(e, case_id, name) for e, case_id, name in found if e.id not in rulings]
     sentenced = [(e, case_id, name) for e, case_id, name in verdicts if e.sentence]
     by_type: dict[str, int] = {}
     for e, _, _ in sentenced:
@@ -594,6 +677,7 @@ def in_period(session: Session, period: dates.PartialDate, country: str | None) 
                             for slug, n in sorted(brought.items(), key=lambda i: (-i[1], i[0]))],
         "verdicts": {outcome: sum(1 for e, _, _ in verdicts if e.outcome == outcome)
                      for outcome in VERDICTS},
+        "appeal_rulings": len(found) - len(verdicts),
         "sentences_by_type": dict(sorted(by_type.items())),
         "prison_years": round(prison, 1),
         "sentences": [{"person": name, "sentence": e.sentence, "sentence_type": e.sentence_type,

@@ -4,6 +4,7 @@ status of charges, sentence, place of detention), beside the figure sources repo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Optional
 
 from sqlalchemy import select
@@ -53,9 +54,22 @@ def _entry(record: ledger.CustodyRecord, outlet: Optional[str],
         record.due_for_release, [c.id for c in open_cases])
 
 
+def _holds(case: cases.CaseRecord, held_since: date) -> bool:
+    """Whether a case can be why someone held since a day is held: it is not closed, and
+    it is still going (pending, on appeal) or ended in a conviction while they were held.
+    An acquittal, a dismissal, charges dropped, or a sentence handed down before this
+    custody began (served, most likely) is not."""
+    if case.closed is not None:
+        return False
+    if case.status in ("pending", "on appeal"):
+        return True
+    return case.status == "convicted" and case.verdict_on is not None \
+        and dates.parse(case.verdict_on).last >= held_since
+
+
 def census(session: Session, as_of: str, country: str | None = None) -> Census:
     """Who was held on the day (the custody ledger's list, the same as `custody --as-of`),
-    each with the cases open against them then (opened by the day, not closed)."""
+    each with the cases that can be why (`_holds`) as they stood that day."""
     day = dates.parse_day(as_of, "--as-of")
     code = countries.normalise(country, "--country")
     held = ledger.held(session, day, code)
@@ -65,9 +79,10 @@ def census(session: Session, as_of: str, country: str | None = None) -> Census:
     rows = session.execute(select(Case).where(Case.person_id.in_(ids),
                                               Case.opened_first <= day)
                            .order_by(Case.opened_first, Case.id)).scalars().all()
+    since = {pid: dates.parse(record.since).first for pid, record in held}
     by_person: dict[int, list[cases.CaseRecord]] = {}
     for row, record in zip(rows, cases.records(session, rows, day)):
-        if record.closed is None:
+        if _holds(record, since[row.person_id]):
             by_person.setdefault(row.person_id, []).append(record)
     return Census(day.isoformat(), code,
                   [_entry(record, outlets.get(pid), by_person.get(pid, []))

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import IO, Any, Iterator, Optional
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -19,8 +19,8 @@ from pressfree.models import CustodyPeriod, Incident, Outlet, Person, Tally
 from pressfree.schemas import IncidentIn, clean_text, validated
 
 FORMAT, VERSION = "pressfree", 1
-SECTIONS = ("kinds", "labels", "placeholders", "people", "outlets", "incidents", "tallies",
-            "custody", "designations", "cases", "merged", "history")
+SECTIONS = ("kinds", "labels", "categories", "articles", "placeholders", "people", "outlets",
+            "incidents", "tallies", "custody", "designations", "cases", "merged", "history")
 
 
 def _people_and_outlets(session: Session, names: set[str] | None,
@@ -62,6 +62,10 @@ def write_document(session: Session, out: IO[str], filters: incidents.IncidentFi
         "kinds": [{"slug": t.slug, "label": t.label} for t in vocabulary.terms(session)],
         "labels": [{"slug": t.slug, "name": t.label}
                    for t in vocabulary.terms(session, "label")],
+        "categories": [{"slug": t.slug, "name": t.label}
+                       for t in vocabulary.terms(session, "category")],
+        "articles": [{"law": a.law, "category": a.category, "name": a.name}
+                     for a in cases.articles(session)],
         "placeholders": [{"name": p["name"]} for p in identity.placeholders(session)],
     }
     out.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "incidents": [')
@@ -89,7 +93,15 @@ def write_document(session: Session, out: IO[str], filters: incidents.IncidentFi
     if narrowed:
         custody = [c for c in custody if c["incident"] in ids]
         made = [d for d in made if d["incident"] in ids]
-        opened = [c for c in opened if set(c["incidents"]) & ids]
+        # the cases of the incidents it holds and of the people they name (an unnamed
+        # person is only the one their incident names), linked only to what it holds
+        wanted = identity.stored_name(session, filters.journalist) if filters.journalist \
+            else None
+        placeholders = identity.placeholder_keys(session)
+        opened = [dict(c, incidents=[i for i in c["incidents"] if i in ids]) for c in opened
+                  if set(c["incidents"]) & ids or (
+                      c["person"] in names | {wanted}
+                      and not identity.is_placeholder(session, c["person"], placeholders))]
         # figures are about a period, a country, a kind and a publisher: a filter on
         # anything else (a journalist, a status, a tag, a limit) selects none of them
         about_figures = not (filters.journalist or filters.outlet or filters.status
@@ -209,12 +221,20 @@ def load_document(session: Session, document: dict[str, Any],
                                      ).scalar_one()
     known = {"kind": set(vocabulary.slugs(session)),
              "label": set(vocabulary.slugs(session, "label"))}
+    known["category"] = set(vocabulary.slugs(session, "category"))
     for section, vocabulary_name, text in (("kinds", "kind", "label"),
-                                           ("labels", "label", "name")):
+                                           ("labels", "label", "name"),
+                                           ("categories", "category", "name")):
         for index, term in enumerate(document.get(section, [])):
             with _entry(section, index):
                 if term["slug"] not in known[vocabulary_name]:
                     vocabulary.add_term(session, term["slug"], term[text], vocabulary_name)
+    articles = {law_key for law_key in (cases.law_key(a.law) for a in cases.articles(session))}
+    for index, article in enumerate(document.get("articles", [])):
+        with _entry("articles", index):
+            if cases.law_key(_texts(article, ("law",))["law"] or "") not in articles:
+                cases.add_article(session, article["law"], article["category"],
+                                  article.get("name"))
     for index, placeholder in enumerate(document.get("placeholders", [])):
         with _entry("placeholders", index):
             identity.keep_placeholder(session, placeholder.get("name"))
@@ -240,11 +260,14 @@ def load_document(session: Session, document: dict[str, Any],
                     raise InvalidValue("pseudonym", pseudonym, f"is already {taken!r}'s")
                 row.pseudonym = pseudonym
                 session.flush()
+    stored_as: dict[str, str] = {}  # a document's incident stored under another id
     for index, item in _new(session, Incident, "incidents", document.get("incidents", []),
                             counts):
         with _entry("incidents", index):
-            added = _load_incident(session, item, entry.id)
-        counts["incidents" if added else "skipped"] += 1
+            stored = _load_incident(session, item, entry.id)
+        if stored is not None and item.get("id"):
+            stored_as[item["id"]] = stored
+        counts["skipped" if stored else "incidents"] += 1
     for index, item in _new(session, Tally, "tallies", document.get("tallies", []), counts):
         with _entry("tallies", index):
             ledger.add_tally(session, item["metric"], _value_text(item),
@@ -275,8 +298,10 @@ def load_document(session: Session, document: dict[str, Any],
         counts["designations"] += 1
     for index, item in _new(session, Case, "cases", document.get("cases", []), counts):
         with _entry("cases", index):
-            _load_case(session, item, entry.id)
+            _load_case(session, item, entry.id, stored_as)
         counts["cases"] += 1
+    if not counts["cases"]:
+        del counts["cases"]  # said only of documents that hold some
     if not isinstance(document.get("history", []), list):
         raise InvalidValue("history", str(document["history"])[:60], "must be a list")
     if revisions := history.load(session, document.get("history", [])):
@@ -285,31 +310,55 @@ def load_document(session: Session, document: dict[str, Any],
     return counts
 
 
-def _load_case(session: Session, item: dict, import_id: int) -> None:
+CASE_TEXTS = ("person", "case_type", "opened", "authority", "outlet", "country")
+EVENT_TEXTS = ("event", "date", "charge", "outcome", "sentence", "sentence_type", "place",
+               "note", "source", "publisher")
+
+
+def _texts(item: dict, keys: tuple[str, ...]) -> dict:
+    """The values of these keys, each text or absent (a number or a list is refused)."""
+    for key in keys:
+        if item.get(key) is not None and not isinstance(item[key], str):
+            raise InvalidValue(key, item[key], "must be text")
+    return {key: item.get(key) for key in keys}
+
+
+def _load_case(session: Session, item: dict, import_id: int,
+               stored_as: dict[str, str]) -> None:
     """A case of a document: opened, then its events replayed in order through the same
-    checks as `pressfree case` (its status, sentence and place are derived again)."""
+    checks as `pressfree case` (its status, sentence and place are derived again). Its
+    incidents are found by id, or under the id the same row is stored with here."""
+    case = _texts(item, CASE_TEXTS)
     events = item.get("events") or []
     if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
         raise InvalidValue("events", str(events)[:60], "must be a list of JSON objects")
-    categories = {c["law"]: c["category"] for c in item.get("charges") or []}
+    linked = item.get("incidents") or []
+    if not isinstance(linked, list) or not all(isinstance(i, str) for i in linked):
+        raise InvalidValue("incidents", str(linked)[:60], "must be a list of incident ids")
+    charges = item.get("charges") or []
+    if not isinstance(charges, list) or not all(isinstance(c, dict) for c in charges):
+        raise InvalidValue("charges", str(charges)[:60], "must be a list of JSON objects")
+    categories = {c.get("law"): c.get("category") for c in charges}
     opening = next((e for e in events if e.get("event") == "opened"), {})
     record = cases.open_case(
-        session, item["person"], case_type=item["case_type"], on=item["opened"],
-        incidents=item.get("incidents") or [], by=item.get("authority"),
-        outlet=item.get("outlet"), country=item.get("country"), source=opening.get("source"),
-        publisher=opening.get("publisher"), public_id=item.get("id"), import_id=import_id)
+        session, case["person"] or "", case_type=case["case_type"] or "",
+        on=case["opened"] or "", incidents=[stored_as.get(i, i) for i in linked],
+        by=case["authority"], outlet=case["outlet"], country=case["country"],
+        source=_texts(opening, EVENT_TEXTS)["source"], publisher=opening.get("publisher"),
+        public_id=item.get("id"), import_id=import_id)
     for number, event in enumerate(events):
         if event is opening:
             continue
         try:
-            charge = event.get("charge")
-            if charge and event["event"] == "charge-added" and charge in categories:
+            given = _texts(event, EVENT_TEXTS)
+            charge = given["charge"]
+            if charge and given["event"] == "charge-added" and categories.get(charge):
                 charge = f"{charge}={categories[charge]}"
-            cases.add_event(session, record.id, event["event"], event["date"], charge=charge,
-                            outcome=event.get("outcome"), sentence=event.get("sentence"),
-                            sentence_kind=event.get("sentence_type"),
-                            place=event.get("place"), note=event.get("note"),
-                            source=event.get("source"), publisher=event.get("publisher"))
+            cases.add_event(session, record.id, given["event"] or "", given["date"] or "",
+                            charge=charge, outcome=given["outcome"],
+                            sentence=given["sentence"], sentence_kind=given["sentence_type"],
+                            place=given["place"], note=given["note"], source=given["source"],
+                            publisher=given["publisher"])
         except InvalidValue as error:
             raise error.at(f"events[{number}]") from None
 
@@ -336,25 +385,26 @@ def _timestamp(text: str | None, field: str):
     return dates.parse_timestamp(text, field) if text else None
 
 
-def _load_incident(session: Session, item: dict, import_id: int) -> bool:
-    """Add one incident of a document; False when its dataset's row is stored already
-    (under another id: an export of another database that imported the same file)."""
+def _load_incident(session: Session, item: dict, import_id: int) -> Optional[str]:
+    """Add one incident of a document; when its dataset's row is stored already (under
+    another id: an export of another database that imported the same file), the id it is
+    stored under instead (None when added)."""
     fields = {k: item.get(k) for k in ("kinds", "date", "country", "region", "city",
                                        "perpetrator", "summary", "journalists", "outlets",
                                        "status", "tags", "sources")}
     draft = validated(IncidentIn, **{k: v for k, v in fields.items() if v is not None})
     external_id = clean_text(_text(item.get("external_id")), "external_id")
     dataset = clean_text(_text(item.get("dataset")), "dataset")
-    if external_id and incidents.stored_external(session, dataset, external_id):
-        return False
+    if external_id and (stored := incidents.stored_external(session, dataset, external_id)):
+        return stored
     hashes = None
     if dataset is not None:  # a row of another tracker's file, maybe stored from that file
         from pressfree.importing import matching
 
         row = matching.row_of(draft, dataset)
         hashes = matching.hashes(row)
-        if not external_id and matching.stored_once(session, dataset, hashes[0]):
-            return False
+        if not external_id and (stored := matching.stored_once(session, dataset, hashes[0])):
+            return stored
     extra = item.get("extra")
     if extra is not None and not isinstance(extra, dict):
         raise InvalidValue("extra", extra, "must be a JSON object")
@@ -385,7 +435,7 @@ def _load_incident(session: Session, item: dict, import_id: int) -> bool:
             from pressfree.importing import matching
 
             matching.claim(session, row.id)  # an identical row later in the document is new
-    return True
+    return None
 
 
 def _text(value):

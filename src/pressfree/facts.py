@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from pressfree import db
-from pressfree.models import (CustodyPeriod, CustodyRelease, Designation, Incident, Kind,
+from pressfree.models import (Case, CustodyPeriod, CustodyRelease, Designation, Incident, Kind,
                               Outlet, Person, Source, Tally)
 
 
@@ -34,7 +34,7 @@ def database_facts(store: db.Store, session: Session) -> dict[str, object]:
     for name, model in (("incidents", Incident), ("kinds", Kind), ("journalists", Person),
                         ("outlets", Outlet), ("sources", Source), ("tallies", Tally),
                         ("custody_periods", CustodyPeriod), ("releases", CustodyRelease),
-                        ("designations", Designation)):
+                        ("designations", Designation), ("cases", Case)):
         facts[name] = session.execute(select(func.count()).select_from(model)).scalar_one()
     first, last = session.execute(select(func.min(Incident.first_day),
                                          func.max(Incident.last_day))).one()

@@ -374,16 +374,18 @@ def update_dict(update: IncidentUpdate, source: Source | None) -> dict:
             "publisher": source.publisher if source else None}
 
 
-def stored_external(session: Session, dataset: str | None, external_id: str) -> bool:
-    """Whether a dataset's row is stored: as an incident, or merged into one."""
+def stored_external(session: Session, dataset: str | None, external_id: str) -> Optional[str]:
+    """The public id of the incident a dataset's row is stored as (or merged into), if any."""
     from pressfree.models import MergedIncident
 
     for model in (Incident, MergedIncident):
         owner = model.dataset.is_(None) if dataset is None else model.dataset == dataset
-        if session.execute(select(model.public_id).where(
-                owner, model.external_id == external_id).limit(1)).first():
-            return True
-    return False
+        found = session.execute(select(model).where(
+            owner, model.external_id == external_id).limit(1)).scalars().first()
+        if found is not None:
+            return found.public_id if model is Incident else session.get(
+                Incident, found.incident_id).public_id
+    return None
 
 
 # --- editing and deleting ---------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -412,27 +413,42 @@ def held(session: Session, as_of: date,
     return [(p.person_id, r) for p, r in zip(periods, records)]
 
 
+def _later(day: date, months: int, days: int) -> date:
+    """A day plus a term of months (to the same day of the month, or its last) and days."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last)) + timedelta(days=days)
+
+
 def _due(session: Session, periods: list[CustodyPeriod], as_of: date) -> dict[int, date]:
-    """Periods whose administrative arrest has ended by the day: an arrest of N days
-    handed down while held ends N days after the detention began (time held counts)."""
+    """Periods whose administrative arrests have run out by the day. The arrests handed
+    down while held (the last verdict of each case: an appeal's ruling replaces the first)
+    run one after another from the day the detention began (time held counts), and none
+    ends before the verdict that gave it."""
     if not periods:
         return {}
-    verdicts: dict[int, list[tuple[date, int]]] = {}
-    for pid, day, days in session.execute(
-            select(Case.person_id, CaseEvent.first_day, CaseEvent.sentence_days)
+    in_force: dict[int, tuple[int, date, int, int]] = {}  # case: the last verdict on it
+    for case_id, pid, day, months, days in session.execute(
+            select(Case.id, Case.person_id, CaseEvent.first_day, CaseEvent.sentence_months,
+                   CaseEvent.sentence_days)
             .join(Case, Case.id == CaseEvent.case_id)
             .where(CaseEvent.event == "verdict",
                    CaseEvent.sentence_type == "administrative-arrest",
-                   CaseEvent.first_day <= as_of,
+                   CaseEvent.last_day <= as_of,
                    Case.person_id.in_({p.person_id for p in periods}))
             .order_by(CaseEvent.first_day, CaseEvent.id)):
-        verdicts.setdefault(pid, []).append((day, days or 0))
+        in_force[case_id] = (pid, day, months or 0, days or 0)
+    verdicts: dict[int, list[tuple[date, int, int]]] = {}
+    for pid, day, months, days in sorted(in_force.values(), key=lambda v: v[1]):
+        verdicts.setdefault(pid, []).append((day, months, days))
     due = {}
     for period in periods:
-        during = [days for day, days in verdicts.get(period.person_id, [])
-                  if day >= period.start_first]
+        during = [v for v in verdicts.get(period.person_id, []) if v[0] >= period.start_first]
         if during:
-            ends = period.start_first + timedelta(days=during[-1])
+            ends = _later(period.start_first, sum(v[1] for v in during),
+                          sum(v[2] for v in during))
+            ends = max(ends, during[-1][0])
             if ends <= as_of:
                 due[period.id] = ends
     return due

@@ -189,7 +189,8 @@ def _state(session: Session, kind: str, record_id: int) -> dict:
 
 def merge_named(session: Session, noun: str, keep_name: str, drop_name: str) -> Merged:
     """Make two journalists (or outlets) one: DROP's incidents, custody, releases,
-    designations, cases, affiliations and aliases move to KEEP, and DROP's name becomes an alias."""
+    designations, cases, affiliations and aliases move to KEEP, and DROP's name becomes an
+    alias."""
     kind = KINDS[noun]
     model, alias, link, column = _tables(kind)
     keep_id = identity.existing(session, kind, keep_name, "KEEP")

@@ -61,6 +61,8 @@ def cases_line(summary) -> str:
     brought = sum(c["count"] for c in cases.get("charges_brought", []))
     verdicts = ", ".join(f"{n} {outcome}" for outcome, n in cases.get("verdicts", {}).items()
                          if n) or "none"
+    if cases.get("appeal_rulings"):
+        verdicts += f" (and {cases['appeal_rulings']} on appeal)"
     sentences = ", ".join(
         f"{n} {kind}" + (f" ({cases['prison_years']} years in all)" if kind == "prison"
                          else "") for kind, n in cases.get("sentences_by_type", {}).items())

@@ -231,12 +231,19 @@ def undo_import(session: Session, text: str, force: bool = False) -> ImportRecor
     touched = sorted({r.record_id for r in later if r.record_id in ids})
     gone = sorted({r.record_id for r in later if r.after is None and r.record_id not in ids
                    and (r.before or {}).get("import") == entry.id})
-    if (touched or gone) and not force:
-        changed = touched + gone
+    opened = dict(session.execute(select(Case.public_id, Case.id)
+                                  .where(Case.import_id == entry.id)).all())
+    cases_changed = sorted({r.record_id for r in session.execute(select(Revision).where(
+        Revision.record_type == "case", Revision.id > entry.id,
+        Revision.change_id.not_in(_settled(session) | {entry.change_id}),
+        Revision.at >= entry.at)).scalars() if r.record_id in opened})
+    if (touched or gone or cases_changed) and not force:
+        changed = touched + gone + cases_changed
         shown = ", ".join(t[:8] for t in changed[:5]) + (" ..." if len(changed) > 5 else "")
-        raise Conflict(f"id: import {entry.id}: {len(changed)} of its {len(ids) + len(gone)} "
-                       f"incidents were changed or deleted since ({shown}); add --force to "
-                       "remove them anyway")
+        what = "incidents and cases" if opened else "incidents"
+        raise Conflict(f"id: import {entry.id}: {len(changed)} of its "
+                       f"{len(ids) + len(gone) + len(opened)} {what} were changed or deleted "
+                       f"since ({shown}); add --force to remove them anyway")
     for public_id in touched:  # changed since: each removal is kept in the history
         incidents.delete_incident(session, public_id)
     _take_back_edits(session, entry, set(touched))
@@ -251,6 +258,8 @@ def undo_import(session: Session, text: str, force: bool = False) -> ImportRecor
         session.execute(delete(Incident).where(Incident.id.in_(chunk)))
     ledger.rebuild(session, concerned)  # the custody a document's incidents opened
     session.execute(delete(Tally).where(Tally.import_id == entry.id))
+    for public_id in cases_changed:  # changed since: each removal is kept in the history
+        history.record(session, "case", public_id, cases.get(session, public_id), None)
     session.execute(delete(Case).where(Case.import_id == entry.id))
     if entry.after.get("sha256"):  # the file can be imported again
         session.execute(delete(ImportedFile).where(ImportedFile.sha256 == entry.after["sha256"]))

@@ -54,9 +54,13 @@ charges_app = typer.Typer(help="Articles of law whose category is known, so that
                           invoke_without_command=True, rich_markup_mode="rich")
 
 
-def _unclassified(record) -> None:
+def _unclassified(record, given: list[str]) -> None:
+    """Say which of the charges just given no article classified."""
+    from pressfree.cases import law_key
+
+    keys = {law_key(text) for text in given if "=" not in text}
     for charge in record.charges:
-        if charge["category"] == "not-classified":
+        if charge["category"] == "not-classified" and law_key(charge["law"]) in keys:
             warn(f"--charge: {charge['law']!r} is not an article pressfree knows, so it is "
                  "recorded as not-classified (give its category after =, or add the article "
                  "with `pressfree charges add`)")
@@ -90,7 +94,7 @@ def open_(ctx: typer.Context,
                                  outlet=outlet, country=country, source=source,
                                  publisher=publisher)
         emit(f"{record.id}\n")  # before the commit: see `add`
-    _unclassified(record)
+    _unclassified(record, charge or [])
 
 
 def _event(ctx: typer.Context, case_id: str, event: str, date: str, **fields) -> None:
@@ -99,7 +103,7 @@ def _event(ctx: typer.Context, case_id: str, event: str, date: str, **fields) ->
     with writing(ctx) as session:
         record = cases.add_event(session, case_id, event, date, **fields)
     if event == "charge-added":
-        _unclassified(record)
+        _unclassified(record, [fields["charge"]])
     note(f"Case {record.id[:8]} ({record.person}): {event.replace('-', ' ')} on {date}; "
          f"now {record.status}.")
 
@@ -226,7 +230,8 @@ def show(ctx: typer.Context, case_id: CaseArg, as_of: AsOf = None,
 def list_cases(ctx: typer.Context,
                status: Annotated[Optional[str], typer.Option(
                    "--status", help="pending, dropped, convicted, acquitted, dismissed, "
-                                    "\"on appeal\" or closed.")] = None,
+                                    "\"on appeal\", or closed (any closed case, whatever "
+                                    "its verdict).")] = None,
                country: o.Country = None, as_of: AsOf = None, journalist: o.Journalist = None,
                fmt: FormatOption = Format.table) -> None:
     """List cases as they stood on a day (today by default), newest first.
@@ -240,7 +245,8 @@ def list_cases(ctx: typer.Context,
                                 person=journalist)
     emit(render.listing(rows, CASE_COLUMNS, fmt.value, title="Cases",
                         prepare=lambda r: {**r, "charges": cases.charges_text(r["charges"])},
-                        table_columns=CASE_TABLE_COLUMNS, droppable=["sentence", "case_type"]))
+                        table_columns=CASE_TABLE_COLUMNS,
+                        droppable=["sentence", "case_type", "charges"]))
 
 
 def census(ctx: typer.Context,
@@ -263,7 +269,8 @@ def census(ctx: typer.Context,
     emit(render.listing(report.held, CENSUS_COLUMNS, fmt.value,
                         title=f"Journalists in custody on {report.as_of}{where}",
                         table_columns=CENSUS_TABLE_COLUMNS,
-                        droppable=["due_for_release", "place", "outlet", "sentence"],
+                        droppable=["due_for_release", "place", "outlet", "sentence",
+                                   "charges"],
                         empty=f"Nobody itemised here was in custody on {report.as_of}."))
     if fmt in (Format.table, Format.markdown):
         lines = report.comparison() or [f"No reported figure; {len(report.held)} itemised here."]

@@ -43,8 +43,15 @@ def _changed(row: dict) -> dict:
     """The field-by-field changes as one cell: "status: reported → confirmed"."""
     parts = []
     for change in row["changes"]:
+        before, after = change["before"], change["after"]
         if change["field"] == "(record)":
-            parts.append("added" if change["before"] == "(none)" else "deleted")
+            parts.append("added" if before == "(none)" else "deleted")
+        elif isinstance(before, list) and isinstance(after, list) and any(
+                isinstance(v, dict) for v in before + after):
+            # records in a list (a case's events): what came and went, not the whole list
+            parts.append(f"{change['field']}: " + "; ".join(
+                [f"+ {_said(v)}" for v in after if v not in before]
+                + [f"- {_said(v)}" for v in before if v not in after]))
         else:
             parts.append(f"{change['field']}: {_said(change['before'])} → "
                          f"{_said(change['after'])}")

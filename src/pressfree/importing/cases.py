@@ -1,7 +1,9 @@
 """Cases from another tracker's arrest and charge columns ([cases] in a mapping): after an
 import, each incident it added whose row named charges or a status of charges gets a case
 for each journalist it names, opened on the incident's date, through the same service and
-checks as `pressfree case`.
+checks as `pressfree case`. A status the mapping maps to "" is no case, whatever charges
+the row lists (the tracker's "unknown"); a status it does not list, with charges, is a
+pending case.
 
 An export says what the status was when the row was last updated, not when it changed: a
 charge dropped or a verdict is dated as a range from the incident to that update (the
@@ -58,14 +60,18 @@ def from_extra(session: Session, import_id: int, columns: CaseColumns, missing: 
                  if k in wanted and str(v).strip() not in missing}
         if not extra:
             continue
-        status = columns.statuses.get(str(extra.get(columns.status, "")).strip().casefold(),
-                                      "")
+        said = str(extra.get(columns.status, "")).strip().casefold()
+        status = columns.statuses.get(said, "pending" if said else "")
+        if said and status == "":
+            continue  # the mapping says this status is no case ("not charged", "unknown")
         current = _listed(extra.get(columns.charges), columns.split)
         dropped = [c for c in _listed(extra.get(columns.dropped_charges), columns.split)
                    if c.casefold() not in {k.casefold() for k in current}]
+        if status == "acquitted":  # the charges acquitted of are listed as dropped
+            current, dropped = current + dropped, []
         if not (current or dropped or status in ("dropped", "convicted", "acquitted",
                                                  "on appeal")):
-            continue  # not charged, or nothing known: no case
+            continue  # nothing known: no case
         people = session.execute(select(IncidentJournalist.person_id).where(
             IncidentJournalist.incident_id == incident.id)).scalars().all()
         when = str(dates.from_stored(incident.first_day, incident.last_day,

@@ -24,6 +24,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Optional
 
 from sqlalchemy import or_, select
 
@@ -352,17 +353,17 @@ def claim(session, incident_id: int) -> None:
     session.info.setdefault("claimed", set()).add(incident_id)
 
 
-def stored_once(session, dataset: str | None, content: str) -> bool:
-    """Whether an incident of the dataset with this content is stored and not yet claimed
-    by another row of what is being loaded (then it is claimed)."""
+def stored_once(session, dataset: str | None, content: str) -> Optional[str]:
+    """The public id of an incident of the dataset with this content, stored and not yet
+    claimed by another row of what is being loaded (then it is claimed); else None."""
     where = Incident.dataset.is_(None) if dataset is None else Incident.dataset == dataset
     claimed = session.info.setdefault("claimed", set())
-    for incident_id in session.execute(select(Incident.id).where(
-            where, Incident.content_hash == content).order_by(Incident.id)).scalars():
+    for incident_id, public_id in session.execute(select(Incident.id, Incident.public_id).where(
+            where, Incident.content_hash == content).order_by(Incident.id)).all():
         if incident_id not in claimed:
             claimed.add(incident_id)
-            return True
-    return False
+            return public_id
+    return None
 
 
 def as_changes(p: ParsedRow) -> dict:
