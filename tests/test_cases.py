@@ -800,3 +800,14 @@ def test_a_cases_section_of_the_wrong_types_is_refused_naming_the_field(cli, los
     out.write_text(json.dumps(document), encoding="utf-8")
     result = cli("--db", tmp_path / "other.db", "import", out, code=2)
     assert result.stderr == f"Error: {message}\n"
+
+
+def test_the_readme_s_summary_of_the_example_is_what_pressfree_prints(cli):
+    from conftest import ROOT
+
+    cli("import", ROOT / "data" / "examples" / "cases-invented.json")
+    shown = " ".join(cli("summary", "--year", "2021", "--country", "BY").stdout.split())
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").split(
+        "pressfree summary --year 2021 --country BY\n")[1].splitlines()
+    said = " ".join(line.lstrip("#").strip().removeprefix("... ") for line in lines[:2])
+    assert said.startswith("Charges brought: 5.") and said in shown

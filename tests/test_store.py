@@ -222,6 +222,7 @@ RELEASED_MIGRATIONS = {
     "0004_rules.py": "13e5e280524d25339f55407cd7832ee13bd7a48d1d12d3d8ffd8898ffc1362ff",
     "0005_history.py": "bc3ec058923b304d8e0294deb447d37ed03be913b0166977cf7e90912b806cde",
     "0006_identity.py": "1d008444a5a1246b03d25264d2fdae233d22c01b0a2ec4a99e22b9dcbfbc07cf",
+    "0007_cases.py": "339f4fe4c911055ac32c51a2788bfdf122ffcdf47b783b299d03f65acb011f86",
 }
 
 
