@@ -183,7 +183,8 @@ def test_an_import_is_one_entry_and_can_be_undone(cli, tmp_path):
     imported = [i for i in cli.json("list") if i.get("dataset") == "pft"]
     cli("edit", imported[0]["id"], "--status", "disputed")
     result = cli("imports", "undo", str(entry["id"]), code=1)
-    assert result.stderr == (f"Error: id: import {entry['id']}: 1 of its 23 incidents were "
+    assert result.stderr == (f"Error: id: import {entry['id']}: 1 of its 25 incidents and "
+                             "cases were "
                              f"changed or deleted since ({imported[0]['id'][:8]}); add --force "
                              "to remove them anyway\n")
     assert len(cli.json("list")) == 24
@@ -269,7 +270,8 @@ def test_an_import_whose_incident_was_deleted_is_not_undone_silently(cli):
     victim = cli.json("list")[0]["id"]
     cli("delete", victim, "--yes")
     result = cli("imports", "undo", str(entry["id"]), code=1)
-    assert result.stderr == (f"Error: id: import {entry['id']}: 1 of its 23 incidents were "
+    assert result.stderr == (f"Error: id: import {entry['id']}: 1 of its 25 incidents and "
+                             "cases were "
                              f"changed or deleted since ({victim[:8]}); add --force to remove "
                              "them anyway\n")
     cli("imports", "undo", str(entry["id"]), "--force")

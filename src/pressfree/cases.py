@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cmp_to_key
 from datetime import date
+from functools import cmp_to_key
 from typing import Optional
 
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from pressfree import countries, dates, history, identity, vocabulary
-from pressfree.vocabulary import SLUG
 from pressfree.errors import InvalidValue
 from pressfree.lookup import by_public_id, checked_public_id
 from pressfree.models import (CASE_EVENTS, CASE_TYPES, SENTENCE_TYPES, VERDICTS, Case, CaseEvent,
@@ -21,6 +20,7 @@ from pressfree.models import (CASE_EVENTS, CASE_TYPES, SENTENCE_TYPES, VERDICTS,
                               IncidentJournalist, IncidentOutlet, LawArticle, Outlet, Person,
                               Source)
 from pressfree.schemas import SourceIn, clean_text, validated
+from pressfree.vocabulary import SLUG
 
 # What a case is on a day, in the words the Press Freedom Tracker uses for charges.
 STATUSES = ("pending", "dropped", "convicted", "acquitted", "dismissed", "on appeal", "closed")

@@ -38,8 +38,7 @@ class Census:
     reported: list[TallyRecord]
 
     def comparison(self) -> list[str]:
-        return [f"{t.publisher} reports {t.reads} as of {t.as_of}; "
-                f"{len(self.held)} itemised here" for t in self.reported]
+        return ledger.compared(self.reported, len(self.held))
 
 
 def _entry(record: ledger.CustodyRecord, outlet: Optional[str],

@@ -464,6 +464,12 @@ def custody_history(session: Session) -> list[CustodyRecord]:
     return custody_records(session, periods, date.today())
 
 
+def compared(reported: list[TallyRecord], itemised: int) -> list[str]:
+    """"BAJ reports 28 as of 2021-07-30; 3 itemised here", one line per publisher."""
+    return [f"{t.publisher} reports {t.reads} as of {t.as_of}; {itemised} itemised here"
+            for t in reported]
+
+
 @dataclass
 class CustodyReport:
     as_of: str
@@ -472,9 +478,7 @@ class CustodyReport:
     reported: list[TallyRecord]
 
     def comparison(self) -> list[str]:
-        """"BAJ reports 28 as of 2021-07-30; 3 itemised here", one line per publisher."""
-        return [f"{t.publisher} reports {t.reads} as of {t.as_of}; "
-                f"{len(self.held)} itemised here" for t in self.reported]
+        return compared(self.reported, len(self.held))
 
 
 def custody_report(session: Session, as_of: str, country: str | None = None) -> CustodyReport:
