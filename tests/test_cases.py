@@ -285,8 +285,9 @@ def test_an_event_out_of_date_order_is_checked_against_the_whole_case(cli, losik
     cli("case", "verdict", case, "--date", "2021-12-14", "--outcome", "convicted")
     # a verdict earlier than the one recorded, with no appeal between: refused
     assert cli("case", "verdict", case, "--date", "2021-11-01", "--outcome", "acquitted",
-               code=2).stderr == ("Error: --date: '2021-12-14' follows a verdict with no "
-                                  "appeal between: record the appeal first\n")
+               code=2).stderr == ("Error: --date: '2021-11-01' would put the case out of "
+                                  "order: then 2021-12-14 follows a verdict with no appeal "
+                                  "between: record the appeal first\n")
     cli("case", "hearing", case, "--date", "2021-11-01")  # a hearing recorded late is fine
     assert [e["event"] for e in cli.json("case", "show", case)["events"]][-2:] == [
         "hearing", "verdict"]
@@ -811,3 +812,56 @@ def test_the_readme_s_summary_of_the_example_is_what_pressfree_prints(cli):
         "pressfree summary --year 2021 --country BY\n")[1].splitlines()
     said = " ".join(line.lstrip("#").strip().removeprefix("... ") for line in lines[:2])
     assert said.startswith("Charges brought: 5.") and said in shown
+
+
+def test_events_entered_in_an_order_their_dates_allow_survive_a_round_trip(cli, tmp_path):
+    _held(cli, "Test Person", "2021-08-01")
+    case = _open(cli, "Test Person", "--charge", ART_342, day="2021-08-01")
+    cli("case", "verdict", case, "--date", "2021-08-15", "--outcome", "convicted",
+        "--sentence", "3y")
+    cli("case", "appeal", case, "--date", "2021-08")  # entered after the verdict: after it
+    assert [e["event"] for e in cli.json("case", "show", case)["events"]][-2:] == [
+        "verdict", "appeal"]
+    out = tmp_path / "all.json"
+    cli("export", "--format", "json", "--out", out)
+    other = tmp_path / "other.db"
+    cli("--db", other, "import", out)
+    assert cli.json("--db", other, "case", "show", case)["status"] == "on appeal"
+
+
+def test_an_appeal_waits_for_the_verdict_it_appeals(cli, losik):
+    _, case = losik
+    cli("case", "verdict", case, "--date", "2021-12", "--outcome", "convicted",
+        "--sentence", "3y")
+    cli("case", "appeal", case, "--date", "2021-12-20")
+    then = cli.json("case", "show", case, "--as-of", "2021-12-25")
+    assert (then["status"], [e["event"] for e in then["events"]][-1]) == ("pending",
+                                                                          "charge-added")
+    assert cli.json("case", "show", case, "--as-of", "2021-12-31")["status"] == "on appeal"
+
+
+@pytest.mark.parametrize("steps, due", [
+    # pending on a criminal case as well: nobody is due for release
+    ([("criminal", "2021-03-02", None), ("administrative", "2021-05-02", "15d")], None),
+    # a month-dated arrest of 15 days, known by the month's end
+    ([("administrative", "2021-03", "15d")], "2021-03-31"),
+    # an arrest replaced on appeal by a fine: due on the appeal's verdict
+    ([("administrative", "2021-03-02", "15d", "fine")], "2021-03-28"),
+    # an arrest reduced on appeal to 10 days: the ruling in force counts
+    ([("administrative", "2021-03-02", "15d", "10d")], "2021-03-28"),
+])
+def test_due_for_release_follows_every_case_of_the_custody(cli, steps, due):
+    _held(cli, "Pre Trial", "2021-03-01")
+    for case_type, day, sentence, *on_appeal in steps:
+        case = cli("case", "open", "Pre Trial", "--type", case_type, "--date", day,
+                   "--charge", ART_342).stdout.strip()
+        if sentence:
+            cli("case", "verdict", case, "--date", day, "--outcome", "convicted",
+                "--sentence", sentence)
+        if on_appeal:
+            cli("case", "appeal", case, "--date", "2021-03-20")
+            cli("case", "verdict", case, "--date", "2021-03-28", "--outcome", "convicted",
+                "--sentence", on_appeal[0])
+    held = cli.json("custody", "--as-of", "2021-06-01")["held"][0]
+    census = cli.json("census", "--as-of", "2021-06-01")["held"][0]
+    assert held["due_for_release"] == census["due_for_release"] == due

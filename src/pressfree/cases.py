@@ -167,13 +167,28 @@ def check(steps: list[Step]) -> None:
             closed = True
 
 
+def known_on(steps: list[Step], day: date) -> list[Step]:
+    """The events known on a day, in order: a change once it has certainly happened, and
+    none after a change not yet certain (an appeal waits for the verdict it appeals); the
+    others from the first day their date can mean."""
+    known, waiting = [], False
+    for step in ordered(steps):
+        if step.event in CHANGES:
+            waiting = waiting or step.last > day
+            if waiting:
+                continue
+        elif step.first > day:
+            continue
+        known.append(step)
+    return known
+
+
 def state_on(steps: list[Step], day: date) -> Optional[State]:
     """The case on a day; None before it was opened. The last verdict decides for the
     charges it ruled on ("on appeal" once appealed, until the next verdict); a charge
     brought since is pending, a dropped one dropped. Without a verdict, a case whose every
     charge was dropped is "dropped", one closed "closed", else "pending"."""
-    known = [s for s in ordered(steps)
-             if (s.last if s.event in CHANGES else s.first) <= day]
+    known = known_on(steps, day)
     if not any(s.event == "opened" for s in known):
         return None
     charges: dict[str, str] = {}
@@ -284,9 +299,10 @@ def records(session: Session, rows: list[Case], as_of: date | None = None) -> li
         mine_events = events.get(row.id, [])
         steps = _steps(mine_events, {c.id: c for c in mine})
         state = state_on(steps, day)
+        position = {s.order: n for n, s in enumerate(ordered(steps))}
+        mine_events = sorted(mine_events, key=lambda e: position[e.id])  # as the rule reads
         if as_of is not None:  # as it stood that day
-            known = {s.order for s in steps
-                     if (s.last if s.event in CHANGES else s.first) <= day}
+            known = {s.order for s in known_on(steps, day)}
             mine_events = [e for e in mine_events if e.id in known]
             mine = [c for c in mine if state and c.law_key in state.charges]
         verdict = next((e for e in mine_events if state and state.verdict
@@ -515,7 +531,16 @@ def _add_events(session: Session, row: Case, new: list[CaseEvent]) -> None:
                              .order_by(CaseEvent.id)).scalars().all()
     charges = {c.id: c for c in session.execute(select(Charge).where(
         Charge.case_id == row.id)).scalars()}
-    check(_steps([*stored, *new], charges))
+    steps = _steps([*stored, *new], charges)
+    try:
+        check(steps)
+    except InvalidValue as error:
+        if error.value in {s.when for s in steps[len(stored):]} | {s.law for s in steps}:
+            raise
+        # the check stopped at an event already recorded: name the one given instead
+        added = steps[len(stored)]
+        raise InvalidValue("--date", added.when, f"would put the case out of order: then "
+                                                 f"{error.value} {error.reason}") from None
     for event in new:
         session.add(event)
     session.flush()

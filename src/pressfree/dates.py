@@ -77,6 +77,14 @@ def year(y: int) -> PartialDate:
     return PartialDate(date(y, 1, 1), date(y, 12, 31), "year")
 
 
+def later(day: date, months: int, days: int = 0) -> date:
+    """A day plus a term: months (to the same day of the month, or its last), then days."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1])) \
+        + timedelta(days=days)
+
+
 def parse(text: str, field: str = "date") -> PartialDate:
     """Parse 2021-07-30, 2021-07, 2021 or a range A..B (each end any of those)."""
     value = (text or "").strip()

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Optional
 
 from sqlalchemy import and_, delete, insert, or_, select
@@ -13,9 +12,8 @@ from sqlmodel import Session
 
 from pressfree import countries, dates, history, vocabulary
 from pressfree.errors import Conflict, InvalidValue, shown
-from pressfree.models import (MAX_COUNT, Case, CaseEvent, CustodyPeriod, CustodyRelease,
-                              Incident, IncidentJournalist, IncidentKind, Kind, Person, Source,
-                              Tally)
+from pressfree.models import (MAX_COUNT, CustodyPeriod, CustodyRelease, Incident,
+                              IncidentJournalist, IncidentKind, Kind, Person, Source, Tally)
 from pressfree.schemas import SourceIn, clean_text, validated
 
 # Qualifier slug -> how a reader says it (the slugs are models.QUALIFIERS).
@@ -170,8 +168,8 @@ class CustodyRecord:
     outcome: Optional[str]
     country: Optional[str]
     incident: Optional[str]
-    # The day an administrative arrest handed down while held ends, once it has come with
-    # no release recorded (`custody --as-of`): the ledger's list may be out of date there.
+    # The day the cases that held someone stopped holding them, once it has come with no
+    # release recorded (census.due_for_release): the ledger's list may be out of date there.
     due_for_release: Optional[str] = None
 
 
@@ -406,57 +404,7 @@ def held(session: Session, as_of: date,
     periods = session.execute(query.order_by(CustodyPeriod.start_first,
                                              CustodyPeriod.id)).scalars().all()
     records = custody_records(session, periods, as_of)
-    due = _due(session, periods, as_of)
-    for period, record in zip(periods, records):
-        if period.id in due:
-            record.due_for_release = due[period.id].isoformat()
     return [(p.person_id, r) for p, r in zip(periods, records)]
-
-
-def _later(day: date, months: int, days: int) -> date:
-    """A day plus a term of months (to the same day of the month, or its last) and days."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    return date(year, month, min(day.day, last)) + timedelta(days=days)
-
-
-def _due(session: Session, periods: list[CustodyPeriod], as_of: date) -> dict[int, date]:
-    """Periods whose administrative arrests have run out by the day. The arrests handed
-    down while held (the last verdict of each case: an appeal's ruling replaces the first)
-    run one after another from the day the detention began (time held counts), and none
-    ends before the verdict that gave it."""
-    if not periods:
-        return {}
-    in_force: dict[int, tuple[int, date, int, int]] = {}  # case: the last verdict on it
-    for case_id, pid, day, months, days in session.execute(
-            select(Case.id, Case.person_id, CaseEvent.first_day, CaseEvent.sentence_months,
-                   CaseEvent.sentence_days)
-            .join(Case, Case.id == CaseEvent.case_id)
-            .where(CaseEvent.event == "verdict",
-                   CaseEvent.sentence_type == "administrative-arrest",
-                   CaseEvent.last_day <= as_of,
-                   Case.person_id.in_({p.person_id for p in periods}))
-            .order_by(CaseEvent.first_day, CaseEvent.id)):
-        in_force[case_id] = (pid, day, months or 0, days or 0)
-    verdicts: dict[int, list[tuple[date, int, int]]] = {}
-    for pid, day, months, days in sorted(in_force.values(), key=lambda v: v[1]):
-        verdicts.setdefault(pid, []).append((day, months, days))
-    due = {}
-    for period in periods:
-        during = [v for v in verdicts.get(period.person_id, []) if v[0] >= period.start_first]
-        if during:
-            ends = _later(period.start_first, sum(v[1] for v in during),
-                          sum(v[2] for v in during))
-            ends = max(ends, during[-1][0])
-            if ends <= as_of:
-                due[period.id] = ends
-    return due
-
-
-def in_custody(session: Session, as_of: date, country: str | None = None) -> list[CustodyRecord]:
-    """Who was held on a day, longest-held first."""
-    return [record for _, record in held(session, as_of, country)]
 
 
 def custody_history(session: Session) -> list[CustodyRecord]:
@@ -479,10 +427,3 @@ class CustodyReport:
 
     def comparison(self) -> list[str]:
         return compared(self.reported, len(self.held))
-
-
-def custody_report(session: Session, as_of: str, country: str | None = None) -> CustodyReport:
-    day = dates.parse_day(as_of, "--as-of")
-    code = countries.normalise(country, "--country")
-    return CustodyReport(day.isoformat(), code, in_custody(session, day, code),
-                         newest_stock(session, "journalists-in-custody", day, code))

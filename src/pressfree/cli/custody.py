@@ -46,10 +46,10 @@ def custody(ctx: typer.Context,
 
     Example: [bold]pressfree custody --as-of 2021-07-30 --country BY[/]
     """
-    from pressfree import ledger, render
+    from pressfree import census, render
 
     with reading(ctx) as session:
-        report = ledger.custody_report(session, as_of, country)
+        report = census.custody_report(session, as_of, country)
     if fmt == Format.json:
         emit(render.to_json({**render.plain(report), "comparison": report.comparison()}) + "\n")
         return
