@@ -154,7 +154,7 @@ def verdict(ctx: typer.Context, case_id: CaseArg, date: DateOpt,
             sentence_type: Annotated[Optional[str], typer.Option(
                 "--sentence-type", help="prison, restricted-freedom, fine, "
                                         "administrative-arrest or suspended (default: a fine "
-                                        "is a fine, days alone in an administrative case an "
+                                        "is a fine, a term in an administrative case an "
                                         "administrative arrest, else prison).")] = None,
             note_text: NoteOpt = None, source: SourceOpt = None,
             publisher: o.Publisher = None) -> None:
