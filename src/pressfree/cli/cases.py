@@ -135,14 +135,20 @@ def charge_drop(ctx: typer.Context, case_id: CaseArg,
            publisher=publisher)
 
 
-@case_app.command("hearing")
-def hearing(ctx: typer.Context, case_id: CaseArg, date: DateOpt, note_text: NoteOpt = None,
-            source: SourceOpt = None, publisher: o.Publisher = None) -> None:
-    """Record a hearing.
+def _step(event: str, doc: str):
+    """A command recording a step that is only a date, a note and a source."""
+    def command(ctx: typer.Context, case_id: CaseArg, date: DateOpt, note_text: NoteOpt = None,
+                source: SourceOpt = None, publisher: o.Publisher = None) -> None:
+        _event(ctx, case_id, event, date, note=note_text, source=source, publisher=publisher)
+
+    command.__doc__ = doc
+    return command
+
+
+case_app.command("hearing")(_step("hearing", """Record a hearing.
 
     Example: [bold]pressfree case hearing 1c9e --date 2021-11-02 --note "closed trial"[/]
-    """
-    _event(ctx, case_id, "hearing", date, note=note_text, source=source, publisher=publisher)
+    """))
 
 
 @case_app.command("verdict")
@@ -167,14 +173,10 @@ def verdict(ctx: typer.Context, case_id: CaseArg, date: DateOpt,
            sentence_kind=sentence_type, note=note_text, source=source, publisher=publisher)
 
 
-@case_app.command("appeal")
-def appeal(ctx: typer.Context, case_id: CaseArg, date: DateOpt, note_text: NoteOpt = None,
-           source: SourceOpt = None, publisher: o.Publisher = None) -> None:
-    """Record an appeal of the verdict (the case is "on appeal" until the next verdict).
+case_app.command("appeal")(_step("appeal", """Record an appeal ("on appeal" to the next verdict).
 
     Example: [bold]pressfree case appeal 1c9e --date 2022-01-10[/]
-    """
-    _event(ctx, case_id, "appeal", date, note=note_text, source=source, publisher=publisher)
+    """))
 
 
 @case_app.command("transfer")
@@ -189,14 +191,10 @@ def transfer(ctx: typer.Context, case_id: CaseArg, date: DateOpt,
     _event(ctx, case_id, "transfer", date, place=to, source=source, publisher=publisher)
 
 
-@case_app.command("close")
-def close(ctx: typer.Context, case_id: CaseArg, date: DateOpt, note_text: NoteOpt = None,
-          source: SourceOpt = None, publisher: o.Publisher = None) -> None:
-    """Record that a case is over (sentence served, pardon, closed without trial).
+case_app.command("close")(_step("closed", """Record that a case is over (served, pardoned...).
 
     Example: [bold]pressfree case close 1c9e --date 2024-07-03 --note "pardoned"[/]
-    """
-    _event(ctx, case_id, "closed", date, note=note_text, source=source, publisher=publisher)
+    """))
 
 
 @case_app.command("link")
