@@ -134,13 +134,20 @@ def write_document(session: Session, out: IO[str], filters: incidents.IncidentFi
 
 
 def read_document(path: Path) -> dict[str, Any]:
-    from pressfree.importing.readers import load_json
-
     try:
         with open(path, encoding="utf-8-sig") as handle:
-            document = load_json(handle, "file", str(path))
+            return read_from(handle, str(path))
     except UnicodeDecodeError:
         raise InvalidValue("file", str(path), "is not UTF-8 text") from None
+
+
+def read_from(handle: IO[str], name: str) -> dict[str, Any]:
+    """A pressfree document from an open file, checked section by section."""
+    from pressfree.importing.readers import load_json
+
+    path = name
+    try:
+        document = load_json(handle, "file", name)
     except json.JSONDecodeError as error:
         raise InvalidValue("file", str(path), f"is not valid JSON (line {error.lineno}, "
                                               f"column {error.colno}: {error.msg})") from None

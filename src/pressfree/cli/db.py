@@ -1,9 +1,9 @@
-"""Commands about the database itself: init, info, backup."""
+"""Commands about the database itself: init, info, backup, copy."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -57,6 +57,43 @@ def backup(ctx: typer.Context, path: Annotated[Path, typer.Argument(
     note(f"Backed up {store.display} to {path} ({pages} pages).")
 
 
+def copy(ctx: typer.Context,
+         to: Annotated[Optional[str], typer.Option(
+             "--to", help="Copy this database (--db) into that one: a file or a URL such as "
+                          "postgresql+psycopg://host/team.")] = None,
+         from_: Annotated[Optional[str], typer.Option(
+             "--from", help="Copy that database into this one (--db).")] = None,
+         dry_run: Annotated[bool, typer.Option(
+             "--dry-run", help="Say what would be added, and add nothing.")] = False) -> None:
+    """Copy a whole database into another, on either backend: ids, links, figures, custody,
+    designations, cases and history. Only what the other lacks is added, so copying again
+    adds nothing.
+
+    Example: [bold]pressfree copy --to postgresql+psycopg://team@db.example.org/pressfree[/]
+    """
+    from pressfree import copying, db
+    from pressfree.cli.import_export import describe
+    from pressfree.errors import InvalidValue, UsageError
+
+    if (to is None) == (from_ is None):
+        raise UsageError("copy: give one of --to (from this database) or --from (into it)")
+    here = open_store(ctx, write=from_ is not None)
+    try:
+        there = db.open_store(to or from_, write=to is not None)
+    except InvalidValue as error:  # say which option named it
+        if error.field != "--db":
+            raise
+        raise InvalidValue("--to" if to else "--from", error.value, error.reason) from None
+    try:
+        source, target = (here, there) if to else (there, here)
+        counts = copying.copy_database(source, target, dry_run=dry_run,
+                                       who=(ctx.find_root().obj or {}).get("as"))
+    finally:
+        there.dispose()
+    note(f"{'Would copy' if dry_run else 'Copied'} from {source.display} to "
+         f"{target.display}:" + describe(counts))
+
+
 def register(app: typer.Typer) -> None:
-    for command in (init, info, backup):
+    for command in (init, info, backup, copy):
         app.command(rich_help_panel="Database")(command)

@@ -14,7 +14,7 @@ from pressfree.cli import options as o
 from pressfree.cli.common import note, reading, to_stdout, unheld_where, writing
 
 
-def _describe(counts: dict[str, int]) -> str:
+def describe(counts: dict[str, int]) -> str:
     added = ", ".join(f"{n} {name}" for name, n in counts.items() if name != "skipped")
     skipped = counts.get("skipped", 0)
     return f" {added}" + (f"; {skipped} already present, skipped." if skipped else ".")
@@ -82,7 +82,7 @@ def import_(ctx: typer.Context,
                 "file": file.name, "sha256": readers.sha256(file)})
             if dry_run:
                 session.rollback()
-        note(("Would import" if dry_run else "Imported") + _describe(counts))
+        note(("Would import" if dry_run else "Imported") + describe(counts))
         return
     chosen, said = _layout(file, kind, *((mappings.load(mapping), "--mapping", str(mapping))
                                          if mapping else (mappings.preset(preset), "--preset",

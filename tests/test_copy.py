@@ -1,0 +1,92 @@
+"""`pressfree copy`: a whole database into another, on either backend, adding only what the
+other lacks (part of the team-database issue)."""
+
+import json
+
+from conftest import ROOT, SAMPLE
+
+EXAMPLE = ROOT / "data" / "examples" / "cases-invented.json"
+
+
+def _document(cli, location, tmp_path, name: str) -> dict:
+    out = tmp_path / f"{name}.json"
+    cli("--db", location, "export", "--format", "json", "--history", "--out", out)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def _laptop(cli, path) -> None:
+    """A researcher's log: the sample, the invented cases, a release, an edit, a merge."""
+    cli("--db", path, "import", SAMPLE)
+    cli("--db", path, "import", EXAMPLE)
+    cli("--db", path, "release", "Paval Testavy", "--date", "2021-12-05")
+    incident = cli.json("--db", path, "list", "--journalist", "Ihar Uzorny")[0]["id"]
+    cli("--db", path, "edit", incident, "--status", "confirmed")
+    twin = cli("--db", path, "add", "raid", "--date", "2021-07-30", "--country", "BY",
+               "--city", "Hrodna", "--journalist", "Ihar Uzorny", "--force").stdout.strip()
+    cli("--db", path, "merge", "incident", incident, twin)
+    cli("--db", path, "journalists", "set", "Anna Prykladnaja", "--at-risk")
+
+
+def test_a_copy_carries_everything_and_a_second_copy_adds_nothing(cli, any_db, tmp_path):
+    laptop = tmp_path / "laptop.db"
+    _laptop(cli, laptop)
+    first = cli("--db", laptop, "copy", "--to", any_db).stderr
+    assert first.startswith("Copied from ") and "5 incidents, 3 tallies, 3 custody, " \
+        "1 designations, 3 cases" in first
+    mine, theirs = (_document(cli, where, tmp_path, name)
+                    for where, name in ((laptop, "mine"), (any_db, "theirs")))
+    for section in ("incidents", "people", "outlets", "tallies", "custody", "designations",
+                    "cases", "merged", "categories", "articles", "placeholders"):
+        assert sorted(map(json.dumps, theirs[section])) == sorted(
+            map(json.dumps, mine[section])), section
+    # the history came along, with one more entry: the copy itself
+    assert [(r["type"], r["id"], r["verb"]) for r in theirs["history"] if r["verb"] != "copy"
+            ] == [(r["type"], r["id"], r["verb"]) for r in mine["history"]]
+    assert [r["verb"] for r in theirs["history"]].count("copy") == 1
+    again = cli("--db", laptop, "copy", "--to", any_db).stderr
+    assert "0 incidents" in again and "already present, skipped" in again
+    assert len(_document(cli, any_db, tmp_path, "after")["history"]) == len(theirs["history"])
+
+
+def test_a_copy_comes_back_the_other_way(cli, any_db, tmp_path):
+    cli("--db", any_db, "import", EXAMPLE)
+    laptop = tmp_path / "laptop.db"
+    cli("--db", laptop, "copy", "--from", any_db)
+    census = cli.json("--db", laptop, "census", "--as-of", "2021-12-01")
+    assert [h["person"] for h in census["held"]] == ["Anna Prykladnaja", "Ihar Uzorny",
+                                                     "Paval Testavy"]
+    assert census["held"][0]["status"] == "on appeal"
+
+
+def test_a_dry_run_says_what_it_would_add_and_writes_nothing(cli, tmp_path):
+    laptop, server = tmp_path / "laptop.db", tmp_path / "server.db"
+    cli("--db", laptop, "import", SAMPLE)
+    said = cli("--db", laptop, "copy", "--to", server, "--dry-run").stderr
+    assert said == (f"Would copy from {laptop} to {server}: 2 incidents, 2 tallies, "
+                    "0 custody, 1 designations, 1 revisions.\n")
+    assert cli.json("--db", server, "list") == []
+
+
+def test_copy_refuses_what_it_cannot_do_in_one_line(cli, tmp_path):
+    laptop = tmp_path / "laptop.db"
+    cli("--db", laptop, "import", SAMPLE)
+    assert cli("--db", laptop, "copy", code=2).stderr == (
+        "Error: copy: give one of --to (from this database) or --from (into it)\n")
+    assert cli("--db", laptop, "copy", "--to", laptop, code=2).stderr == (
+        f"Error: copy: {laptop} is the database itself: name another\n")
+    missing = tmp_path / "none.db"
+    assert cli("--db", laptop, "copy", "--from", missing, code=2).stderr == (
+        f"Error: --from: '{missing}' does not exist (any command that records something, or "
+        "`pressfree init`, creates it)\n")
+    assert not missing.exists()
+
+
+def test_a_password_in_the_url_is_never_shown(cli, pg_url, tmp_path):
+    from sqlalchemy.engine import make_url
+
+    laptop = tmp_path / "laptop.db"
+    cli("--db", laptop, "import", SAMPLE)
+    with_password = make_url(pg_url).set(password="s3cret-pass").render_as_string(
+        hide_password=False)
+    said = cli("--db", laptop, "copy", "--to", with_password).stderr
+    assert "s3cret-pass" not in said and "***" in said
