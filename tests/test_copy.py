@@ -90,3 +90,14 @@ def test_a_password_in_the_url_is_never_shown(cli, pg_url, tmp_path):
         hide_password=False)
     said = cli("--db", laptop, "copy", "--to", with_password).stderr
     assert "s3cret-pass" not in said and "***" in said
+
+
+def test_a_server_that_cannot_be_reached_is_one_line_naming_the_option(cli, tmp_path):
+    laptop = tmp_path / "laptop.db"
+    cli("--db", laptop, "import", SAMPLE)
+    result = cli("--db", laptop, "copy", "--to",
+                 "postgresql+psycopg://someone:pw@127.0.0.1:1/none", code=1)
+    assert result.stderr.startswith("Error: --to: 'postgresql+psycopg://someone:***@127.0.0.1"
+                                    ":1/none' cannot be opened as a database (connection "
+                                    "failed: ")
+    assert result.stderr.count("\n") == 1 and "pw@" not in result.stderr

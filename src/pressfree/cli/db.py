@@ -73,17 +73,15 @@ def copy(ctx: typer.Context,
     """
     from pressfree import copying, db
     from pressfree.cli.import_export import describe
-    from pressfree.errors import InvalidValue, UsageError
+    from pressfree.errors import PressfreeError, UsageError
 
     if (to is None) == (from_ is None):
         raise UsageError("copy: give one of --to (from this database) or --from (into it)")
     here = open_store(ctx, write=from_ is not None)
     try:
         there = db.open_store(to or from_, write=to is not None)
-    except InvalidValue as error:  # say which option named it
-        if error.field != "--db":
-            raise
-        raise InvalidValue("--to" if to else "--from", error.value, error.reason) from None
+    except PressfreeError as error:  # say which option named it
+        raise _named(error, "--to" if to else "--from") from None
     try:
         source, target = (here, there) if to else (there, here)
         counts = copying.copy_database(source, target, dry_run=dry_run,
@@ -92,6 +90,19 @@ def copy(ctx: typer.Context,
         there.dispose()
     note(f"{'Would copy' if dry_run else 'Copied'} from {source.display} to "
          f"{target.display}:" + describe(counts))
+
+
+def _named(error, option: str):
+    """An error about --db, said of the option that named the other database."""
+    from pressfree.errors import InvalidValue, PressfreeError
+
+    if isinstance(error, InvalidValue) and error.field == "--db":
+        return InvalidValue(option, error.value, error.reason)
+    if not str(error).startswith("--db: "):
+        return error
+    renamed = PressfreeError(option + str(error)[len("--db"):])
+    renamed.exit_code = error.exit_code
+    return renamed
 
 
 def register(app: typer.Typer) -> None:
