@@ -46,3 +46,13 @@ def test_imports_and_exports_on_postgres(cli, pg_url, tmp_path):
     result = cli("--db", pg_url, "backup", tmp_path / "copy.db", code=1)
     assert result.stderr.startswith("Error: backup: a PostgreSQL database is backed up with "
                                     "pg_dump")
+
+
+def test_on_a_server_the_history_s_author_is_the_role(cli, pg_url, monkeypatch):
+    from sqlalchemy.engine import make_url
+
+    monkeypatch.delenv("PRESSFREE_USER", raising=False)
+    incident = cli("--db", pg_url, "add", "raid", "--date", "2021-07-30").stdout.strip()
+    cli("--db", pg_url, "--as", "anna", "edit", incident, "--status", "confirmed")
+    assert [r["who"] for r in cli.json("--db", pg_url, "history", incident)] == [
+        make_url(pg_url).username, "anna"]

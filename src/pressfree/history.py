@@ -27,11 +27,17 @@ USER_VARIABLE = "PRESSFREE_USER"
 UNSHOWN = {"updated_at", "content_hash", "identity_hash", "import"}
 
 
-def default_author() -> str:
-    """Who makes a change: PRESSFREE_USER, else the operating-system user."""
+def default_author(session: Session | None = None) -> str:
+    """Who makes a change: PRESSFREE_USER, else on a server the database role the change is
+    made as (the team's server knows its people by their roles), else the operating-system
+    user."""
     named = os.environ.get(USER_VARIABLE, "").strip()
     if named:
         return named
+    if session is not None and session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        return session.execute(text("SELECT current_user")).scalar_one()
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -45,7 +51,7 @@ def begin(session: Session, verb: str, who: str | None = None) -> None:
         if not who or len(who) > 200:
             raise InvalidValue("--as", who or "", "must name someone (1 to 200 characters)")
     session.info["verb"] = verb
-    session.info["who"] = who or default_author()
+    session.info["who"] = who or default_author(session)
     session.info["change_id"] = str(uuid.uuid4())
 
 
