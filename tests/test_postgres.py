@@ -5,6 +5,10 @@ to run these; each test gets a database of its own, dropped afterwards. `.ci/run
 PRESSFREE_REQUIRE_POSTGRES, so in CI a missing server fails instead of skipping.
 """
 
+import os
+
+import pytest
+
 from conftest import SAMPLE
 
 
@@ -56,3 +60,68 @@ def test_on_a_server_the_history_s_author_is_the_role(cli, pg_url, monkeypatch):
     cli("--db", pg_url, "--as", "anna", "edit", incident, "--status", "confirmed")
     assert [r["who"] for r in cli.json("--db", pg_url, "history", incident)] == [
         make_url(pg_url).username, "anna"]
+
+
+def test_the_readme_s_team_set_up_works_from_an_empty_server(cli, tmp_path, monkeypatch):
+    """The SQL of "Working as a team", run as written (with names of this test's own): a
+    writer creates and fills the database, a reader prints, a reader's write is refused in
+    one line, and the history names the person who logged in."""
+    import re
+    import uuid
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from conftest import ROOT, SERVER
+
+    if not SERVER:
+        if os.environ.get("PRESSFREE_REQUIRE_POSTGRES"):
+            pytest.fail("PRESSFREE_REQUIRE_POSTGRES is set but PRESSFREE_TEST_POSTGRES is not")
+        pytest.skip("no PostgreSQL server configured: set PRESSFREE_TEST_POSTGRES to run")
+    monkeypatch.delenv("PRESSFREE_USER", raising=False)
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split(
+        "### Working as a team")[1].split("\n### ")[0]
+    on_server, in_database = re.findall(r"```sql\n(.*?)```", section, re.S)
+    tag = uuid.uuid4().hex[:8]
+    names = {"pressfree_writers": f"w_{tag}", "pressfree_readers": f"r_{tag}",
+             "pressfree_team": f"team_{tag}", "anna": f"anna_{tag}", "olga": f"olga_{tag}"}
+
+    def ours(sql: str) -> list[str]:
+        for name, mine in names.items():
+            sql = re.sub(rf"\b{name}\b", mine, sql)
+        return [s.strip() for s in re.sub(r"--[^\n]*", "", sql).split(";") if s.strip()]
+
+    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
+    url = make_url(SERVER).set(database=names["pressfree_team"])
+    inside = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            for statement in ours(on_server):
+                connection.exec_driver_sql(statement)
+        with inside.connect() as connection:
+            for statement in ours(in_database):
+                connection.exec_driver_sql(statement)
+        inside.dispose()
+        writer = url.set(username=names["anna"]).render_as_string(hide_password=False)
+        reader = url.set(username=names["olga"]).render_as_string(hide_password=False)
+        cli("--db", writer, "import", SAMPLE)
+        incident = cli("--db", writer, "add", "raid", "--date", "2021-07-31", "--country",
+                       "BY").stdout.strip()
+        assert [r["who"] for r in cli.json("--db", reader, "history", incident)] == [
+            names["anna"]]
+        assert len(cli.json("--db", reader, "list", "--month", "2021-07")) == 3
+        for command in (["summary", "--month", "2021-07"], ["census", "--as-of", "2021-07-30"],
+                        ["cases"], ["info"], ["search", "Belsat"], ["export", "--out", "-"]):
+            cli("--db", reader, *command)
+        refused = cli("--db", reader, "add", "raid", "--date", "2021-07-31", code=1).stderr
+        assert refused == "Error: database: permission denied for table incident\n"
+        assert len(cli.json("--db", reader, "list")) == 3
+    finally:
+        inside.dispose()
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{names["pressfree_team"]}" '
+                                       "WITH (FORCE)")
+            for role in (names["anna"], names["olga"], names["pressfree_writers"],
+                         names["pressfree_readers"]):
+                connection.exec_driver_sql(f'DROP ROLE IF EXISTS "{role}"')
+        admin.dispose()

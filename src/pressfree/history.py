@@ -28,16 +28,15 @@ UNSHOWN = {"updated_at", "content_hash", "identity_hash", "import"}
 
 
 def default_author(session: Session | None = None) -> str:
-    """Who makes a change: PRESSFREE_USER, else on a server the database role the change is
-    made as (the team's server knows its people by their roles), else the operating-system
-    user."""
+    """Who makes a change: PRESSFREE_USER, else on a server the role that logged in (its
+    session user, even when it acts as the team's role), else the operating-system user."""
     named = os.environ.get(USER_VARIABLE, "").strip()
     if named:
         return named
     if session is not None and session.get_bind().dialect.name == "postgresql":
         from sqlalchemy import text
 
-        return session.execute(text("SELECT current_user")).scalar_one()
+        return session.execute(text("SELECT session_user")).scalar_one()
     try:
         return getpass.getuser()
     except (KeyError, OSError):
