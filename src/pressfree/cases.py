@@ -320,11 +320,11 @@ def records(session: Session, rows: list[Case], as_of: date | None = None) -> li
             state.closed.isoformat() if state and state.closed else None,
             state.verdict.when if state and state.verdict else None,
             linked.get(row.id, []),
-            [_event_dict(e, laws, categories, sources) for e in mine_events]))
+            [_event_dict(e, laws, sources) for e in mine_events]))
     return out
 
 
-def _event_dict(e: CaseEvent, laws: dict, categories: dict, sources: dict) -> dict:
+def _event_dict(e: CaseEvent, laws: dict, sources: dict) -> dict:
     source = sources.get(e.source_id)
     out = {"event": e.event, "date": str(dates.from_stored(e.first_day, e.last_day,
                                                            e.date_precision))}
@@ -340,6 +340,12 @@ def _event_dict(e: CaseEvent, laws: dict, categories: dict, sources: dict) -> di
 
 def find(session: Session, text: str) -> Case:
     return by_public_id(session, Case, text, "a case")
+
+
+def every_case(session: Session) -> list[CaseRecord]:
+    """Every case with everything recorded (an export's)."""
+    return records(session, session.execute(select(Case).order_by(
+        Case.opened_first.desc(), Case.id)).scalars().all())
 
 
 def get(session: Session, text: str, as_of: str | None = None) -> CaseRecord:

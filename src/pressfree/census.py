@@ -100,35 +100,49 @@ def _cases_of(session: Session, held: list[tuple[int, ledger.CustodyRecord]],
     for row, record in zip(rows, cases.records(session, rows, day)):
         if _during(record, since[row.person_id]):
             out.setdefault(row.person_id, []).append(record)
-    for pid, record in held:
-        due = due_for_release(record, since[pid], out.get(pid, []), day)
-        record.due_for_release = due.isoformat() if due else None
     return out
+
+
+@dataclass
+class _Held:
+    """Who the ledger says was held on a day, with their cases and who is due for release
+    by them: what `census` and `custody --as-of` both print."""
+
+    day: date
+    country: Optional[str]
+    held: list[tuple[int, ledger.CustodyRecord]]
+    cases: dict[int, list[cases.CaseRecord]]
+    reported: list[TallyRecord]
+
+
+def _held(session: Session, as_of: str, country: str | None) -> _Held:
+    day = dates.parse_day(as_of, "--as-of")
+    code = countries.normalise(country, "--country")
+    held = ledger.held(session, day, code)
+    by_person = _cases_of(session, held, day)
+    for pid, record in held:
+        due = due_for_release(record, dates.parse(record.since).first,
+                              by_person.get(pid, []), day)
+        record.due_for_release = due.isoformat() if due else None
+    return _Held(day, code, held, by_person,
+                 ledger.newest_stock(session, "journalists-in-custody", day, code))
 
 
 def census(session: Session, as_of: str, country: str | None = None) -> Census:
     """Who was held on the day (the custody ledger's list, the same as `custody --as-of`),
     each with the cases of their present custody as they stood that day."""
-    day = dates.parse_day(as_of, "--as-of")
-    code = countries.normalise(country, "--country")
-    held = ledger.held(session, day, code)
+    found = _held(session, as_of, country)
     outlets = dict(session.execute(select(Person.id, Outlet.name).join(
-        Outlet, Outlet.id == Person.outlet_id).where(Person.id.in_({p for p, _ in held}))
+        Outlet, Outlet.id == Person.outlet_id).where(Person.id.in_({p for p, _ in found.held}))
     ).all())
-    by_person = _cases_of(session, held, day)
-    return Census(day.isoformat(), code,
-                  [_entry(record, outlets.get(pid), by_person.get(pid, []))
-                   for pid, record in held],
-                  ledger.newest_stock(session, "journalists-in-custody", day, code))
+    return Census(found.day.isoformat(), found.country,
+                  [_entry(record, outlets.get(pid), found.cases.get(pid, []))
+                   for pid, record in found.held], found.reported)
 
 
 def custody_report(session: Session, as_of: str,
                    country: str | None = None) -> ledger.CustodyReport:
     """`custody --as-of`: the ledger's list, with who is due for release by their cases."""
-    day = dates.parse_day(as_of, "--as-of")
-    code = countries.normalise(country, "--country")
-    held = ledger.held(session, day, code)
-    _cases_of(session, held, day)
-    return ledger.CustodyReport(day.isoformat(), code, [record for _, record in held],
-                                ledger.newest_stock(session, "journalists-in-custody", day,
-                                                    code))
+    found = _held(session, as_of, country)
+    return ledger.CustodyReport(found.day.isoformat(), found.country,
+                                [record for _, record in found.held], found.reported)

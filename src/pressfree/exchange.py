@@ -87,7 +87,7 @@ def write_document(session: Session, out: IO[str], filters: incidents.IncidentFi
         count += 1
     custody = [asdict(c) for c in ledger.custody_history(session)]
     made = [asdict(d) for d in designations.list_designations(session)]
-    opened = [asdict(c) for c in cases.list_cases(session, as_of="9999-12-31")]
+    opened = [asdict(c) for c in cases.every_case(session)]
     tallies = ledger.list_tallies(session, period=filters.period, country=filters.country,
                                   publisher=filters.publisher)
     if narrowed:
@@ -145,15 +145,14 @@ def read_from(handle: IO[str], name: str) -> dict[str, Any]:
     """A pressfree document from an open file, checked section by section."""
     from pressfree.importing.readers import load_json
 
-    path = name
     try:
         document = load_json(handle, "file", name)
     except json.JSONDecodeError as error:
-        raise InvalidValue("file", str(path), f"is not valid JSON (line {error.lineno}, "
-                                              f"column {error.colno}: {error.msg})") from None
+        raise InvalidValue("file", name, f"is not valid JSON (line {error.lineno}, "
+                                         f"column {error.colno}: {error.msg})") from None
     if not is_document(document):
-        raise InvalidValue("file", str(path), "is not a pressfree export "
-                                              "(no \"format\": \"pressfree\")")
+        raise InvalidValue("file", name, "is not a pressfree export "
+                                         "(no \"format\": \"pressfree\")")
     version = document.get("version", VERSION)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise InvalidValue("version", version, "must be a whole number from 1")
@@ -226,9 +225,8 @@ def load_document(session: Session, document: dict[str, Any],
               "skipped": 0}
     periods_before = session.execute(select(func.count()).select_from(CustodyPeriod)
                                      ).scalar_one()
-    known = {"kind": set(vocabulary.slugs(session)),
-             "label": set(vocabulary.slugs(session, "label"))}
-    known["category"] = set(vocabulary.slugs(session, "category"))
+    known = {name: set(vocabulary.slugs(session, name)) for name in ("kind", "label",
+                                                                     "category")}
     for section, vocabulary_name, text in (("kinds", "kind", "label"),
                                            ("labels", "label", "name"),
                                            ("categories", "category", "name")):
@@ -236,7 +234,7 @@ def load_document(session: Session, document: dict[str, Any],
             with _entry(section, index):
                 if term["slug"] not in known[vocabulary_name]:
                     vocabulary.add_term(session, term["slug"], term[text], vocabulary_name)
-    articles = {law_key for law_key in (cases.law_key(a.law) for a in cases.articles(session))}
+    articles = {cases.law_key(a.law) for a in cases.articles(session)}
     for index, article in enumerate(document.get("articles", [])):
         with _entry("articles", index):
             if cases.law_key(_texts(article, ("law",))["law"] or "") not in articles:
@@ -330,21 +328,23 @@ def _texts(item: dict, keys: tuple[str, ...]) -> dict:
     return {key: item.get(key) for key in keys}
 
 
+def _listed(item: dict, key: str, kind: type, reason: str) -> list:
+    """A list of an entry, each of its values of one kind (absent is empty)."""
+    values = item.get(key) or []
+    if not isinstance(values, list) or not all(isinstance(v, kind) for v in values):
+        raise InvalidValue(key, str(values)[:60], reason)
+    return values
+
+
 def _load_case(session: Session, item: dict, import_id: int,
                stored_as: dict[str, str]) -> None:
     """A case of a document: opened, then its events replayed in order through the same
     checks as `pressfree case` (its status, sentence and place are derived again). Its
     incidents are found by id, or under the id the same row is stored with here."""
     case = _texts(item, CASE_TEXTS)
-    events = item.get("events") or []
-    if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
-        raise InvalidValue("events", str(events)[:60], "must be a list of JSON objects")
-    linked = item.get("incidents") or []
-    if not isinstance(linked, list) or not all(isinstance(i, str) for i in linked):
-        raise InvalidValue("incidents", str(linked)[:60], "must be a list of incident ids")
-    charges = item.get("charges") or []
-    if not isinstance(charges, list) or not all(isinstance(c, dict) for c in charges):
-        raise InvalidValue("charges", str(charges)[:60], "must be a list of JSON objects")
+    events = _listed(item, "events", dict, "must be a list of JSON objects")
+    linked = _listed(item, "incidents", str, "must be a list of incident ids")
+    charges = _listed(item, "charges", dict, "must be a list of JSON objects")
     categories = {c.get("law"): c.get("category") for c in charges}
     opening = next((e for e in events if e.get("event") == "opened"), {})
     record = cases.open_case(
@@ -424,9 +424,7 @@ def _load_incident(session: Session, item: dict, import_id: int) -> Optional[str
                           created_at=_timestamp(item.get("created_at"), "created_at"),
                           updated_at=_timestamp(item.get("updated_at"), "updated_at"),
                           opens_custody=opens, import_id=import_id)
-    updates = item.get("updates") or []
-    if not isinstance(updates, list) or not all(isinstance(u, dict) for u in updates):
-        raise InvalidValue("updates", str(updates)[:60], "must be a list of JSON objects")
+    updates = _listed(item, "updates", dict, "must be a list of JSON objects")
     for number, update in enumerate(updates):
         try:
             incidents.add_update(session, added.record.id, update.get("text"),

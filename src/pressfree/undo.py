@@ -222,21 +222,20 @@ def undo_import(session: Session, text: str, force: bool = False) -> ImportRecor
     summary = next(i for i in imports(session) if i.id == entry.id)
     ids = dict(session.execute(select(Incident.public_id, Incident.id)
                                .where(Incident.import_id == entry.id)).all())
-    # Changed since: revisions of its incidents made after it (not those a document brought
-    # with it, which are older), deletions included.
+    opened = set(session.execute(select(Case.public_id)
+                                 .where(Case.import_id == entry.id)).scalars())
+    # Changed since: revisions of its incidents and cases made after it (not those a
+    # document brought with it, which are older), deletions included.
     later = session.execute(select(Revision).where(
-        Revision.record_type == "incident", Revision.id > entry.id,
+        Revision.record_type.in_(("incident", "case")), Revision.id > entry.id,
         Revision.change_id.not_in(_settled(session) | {entry.change_id}),
         Revision.at >= entry.at)).scalars().all()
-    touched = sorted({r.record_id for r in later if r.record_id in ids})
-    gone = sorted({r.record_id for r in later if r.after is None and r.record_id not in ids
-                   and (r.before or {}).get("import") == entry.id})
-    opened = dict(session.execute(select(Case.public_id, Case.id)
-                                  .where(Case.import_id == entry.id)).all())
-    cases_changed = sorted({r.record_id for r in session.execute(select(Revision).where(
-        Revision.record_type == "case", Revision.id > entry.id,
-        Revision.change_id.not_in(_settled(session) | {entry.change_id}),
-        Revision.at >= entry.at)).scalars() if r.record_id in opened})
+    of_incidents = [r for r in later if r.record_type == "incident"]
+    touched = sorted({r.record_id for r in of_incidents if r.record_id in ids})
+    gone = sorted({r.record_id for r in of_incidents if r.after is None
+                   and r.record_id not in ids and (r.before or {}).get("import") == entry.id})
+    cases_changed = sorted({r.record_id for r in later
+                            if r.record_type == "case" and r.record_id in opened})
     if (touched or gone or cases_changed) and not force:
         changed = touched + gone + cases_changed
         shown = ", ".join(t[:8] for t in changed[:5]) + (" ..." if len(changed) > 5 else "")
