@@ -18,16 +18,49 @@ FIXTURES = Path(__file__).with_name("fixtures")
 DATASETS = Path(os.environ.get("PRESSFREE_DATASETS") or ROOT.parent / "shared" / "datasets")
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    """No test can touch a user's database: the data folder and PRESSFREE_DB are temporary."""
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(autouse=True, params=BACKENDS)
+def backend(request, tmp_path, monkeypatch):
+    """Every test runs twice, once on each backend: PRESSFREE_DB is a new SQLite file, or a
+    new PostgreSQL database of the test's own (dropped afterwards; the half is skipped, with
+    the reason, when no server is configured). No test can touch a user's database: the data
+    folder is temporary too. Tests about SQLite files alone are marked sqlite_only, and tests
+    that choose their own databases (any_db, pg_url, or marked runs_once) run once; see
+    pytest_collection_modifyitems.
+    """
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
-    monkeypatch.setenv("PRESSFREE_DB", str(tmp_path / "test.db"))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.delenv("CI", raising=False)
-    yield
+    monkeypatch.delenv("PRESSFREE_USER", raising=False)
+    if request.param == "sqlite":
+        monkeypatch.setenv("PRESSFREE_DB", str(tmp_path / "test.db"))
+        yield request.param
+        return
+    url, admin, name = _new_pg_database()
+    monkeypatch.setenv("PRESSFREE_DB", url)
+    yield request.param
+    _drop_pg_database(admin, name)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The PostgreSQL run of a test about SQLite files, or of one that makes its own
+    databases on each backend, would repeat its SQLite run: it is left out (deselected,
+    not skipped, so that a run with a server skips nothing)."""
+    kept, dropped = [], []
+    for item in items:
+        params = getattr(item, "callspec", None)
+        repeated = params is not None and params.params.get("backend") == "postgresql" and (
+            item.get_closest_marker("sqlite_only") is not None
+            or item.get_closest_marker("runs_once") is not None
+            or {"any_db", "pg_url"} & set(item.fixturenames))
+        (dropped if repeated else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture
@@ -69,10 +102,11 @@ def sample(cli) -> Cli:
 
 
 @pytest.fixture
-def store(db_path):
+def store():
+    """The test's database opened for writing, on the backend the test runs on."""
     from pressfree import db
 
-    opened = db.open_store(str(db_path))
+    opened = db.open_store(os.environ["PRESSFREE_DB"])
     yield opened
     opened.dispose()
 
@@ -119,3 +153,42 @@ def any_db(request, tmp_path):
     url, admin, name = _new_pg_database()
     yield url
     _drop_pg_database(admin, name)
+
+
+@pytest.fixture
+def sql():
+    """Runs one SQL statement on the test's database, whichever the backend: rows as tuples
+    for a query, the row count otherwise."""
+    from sqlalchemy import create_engine, text
+
+    def run(statement: str, **params):
+        location = os.environ["PRESSFREE_DB"]
+        engine = create_engine(location if "://" in location else f"sqlite:///{location}")
+        try:
+            with engine.begin() as connection:
+                result = connection.execute(text(statement), params)
+                return [tuple(r) for r in result] if result.returns_rows else result.rowcount
+        finally:
+            engine.dispose()
+
+    return run
+
+
+@pytest.fixture
+def created():
+    """Whether the test's database has been created: its SQLite file exists, or its
+    PostgreSQL database holds pressfree's tables (for tests that nothing was written)."""
+    from sqlalchemy import create_engine, inspect
+
+    def check() -> bool:
+        location = os.environ["PRESSFREE_DB"]
+        if "://" not in location:
+            return Path(location).exists()
+        engine = create_engine(location)
+        try:
+            with engine.connect() as connection:
+                return inspect(connection).has_table("alembic_version")
+        finally:
+            engine.dispose()
+
+    return check

@@ -126,6 +126,7 @@ def test_a_pressfree_document_honours_dry_run(cli):
     assert result.stderr.startswith("Error: --skip-invalid: '' applies to rows")
 
 
+@pytest.mark.sqlite_only  # backups copy SQLite files
 def test_a_failed_export_leaves_the_old_file_alone(sample, tmp_path):
     keep = tmp_path / "keep.json"
     keep.write_text("yesterday's export")
@@ -260,6 +261,7 @@ def test_hostile_json_is_one_line(cli, tmp_path, text, message):
         assert len(result.stderr.splitlines()) == 1
 
 
+@pytest.mark.sqlite_only  # backups copy SQLite files
 def test_exports_and_backups_never_replace_anything_but_a_file(sample, tmp_path):
     import os
 
@@ -289,6 +291,7 @@ def test_exports_and_backups_never_replace_anything_but_a_file(sample, tmp_path)
     assert sample("backup", "-").stdout_bytes.startswith(b"SQLite format 3\x00")
 
 
+@pytest.mark.sqlite_only  # backups copy SQLite files
 def test_partial_files_of_killed_writers_are_removed(sample, tmp_path):
     """A killed export or backup leaves a partial file named with its process id; the next
     export or backup into that folder removes those whose process is gone."""

@@ -210,6 +210,7 @@ def test_a_document_import_is_one_entry_too(cli, tmp_path):
     assert (facts["incidents"], facts["tallies"], facts["designations"]) == (0, 0, 0)
 
 
+@pytest.mark.sqlite_only  # backups copy SQLite files
 def test_the_history_goes_with_a_whole_export_and_a_backup_but_never_redacted(cli, tmp_path):
     incident = cli("add", "raid", "--date", "2021-07-30", "--journalist", "Ann"
                    ).stdout.strip()

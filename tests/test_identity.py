@@ -274,16 +274,12 @@ def test_placeholder_names_are_each_an_unnamed_person(cli):
     assert all("unavailable" not in p["reason"] for p in cli.json("duplicates"))
 
 
-def test_editing_an_incident_keeps_its_unnamed_person(cli, db_path):
-    import sqlite3
-
+def test_editing_an_incident_keeps_its_unnamed_person(cli, sql):
     incident = cli("add", "raid", "--date", "2021-07-30", "-j", "anonymous").stdout.strip()
     cli("edit", incident, "--tag", "x", "-j", "Ann Lee")
     cli("edit", incident, "--summary", "Still one unnamed person")
     assert cli.json("show", incident)["journalists"] == ["Ann Lee", "anonymous"]
-    count = sqlite3.connect(db_path).execute(
-        "SELECT count(*) FROM person WHERE placeholder").fetchone()[0]
-    assert count == 1
+    assert sql("SELECT count(*) FROM person WHERE placeholder") == [(1,)]
 
 
 def test_placeholders_can_be_added_and_imports_follow_them(cli, tmp_path):
@@ -825,8 +821,8 @@ def test_identical_rows_of_one_file_are_all_added_whatever_the_batches(cli, tmp_
         "Imported 0 incidents from 5 rows; 5 already stored, 0 changed, 0 new.\n")
 
 
-def test_an_import_indexes_its_rows_as_a_refresh_would(cli, db_path, tmp_path):
-    import sqlite3
+def test_an_import_indexes_its_rows_as_a_refresh_would(cli, sql, tmp_path):
+    import os
 
     from pressfree import db, search
 
@@ -837,15 +833,11 @@ def test_an_import_indexes_its_rows_as_a_refresh_would(cli, db_path, tmp_path):
     cli("import", FIXTURES / "pft_excerpt.csv", "--preset", "pft")
 
     def entries():
-        con = sqlite3.connect(db_path)
-        try:
-            return {i: (sorted(w.split()), sorted(s.split())) for i, w, s in con.execute(
-                "SELECT incident_id, words, sounds FROM incident_search")}
-        finally:
-            con.close()
+        return {i: (sorted(w.split()), sorted(s.split())) for i, w, s in sql(
+            "SELECT incident_id, words, sounds FROM incident_search")}
 
     imported = entries()
-    store = db.open_store(str(db_path))
+    store = db.open_store(os.environ["PRESSFREE_DB"])
     with store.session(write=True) as session:
         search.refresh(session, list(imported))
     store.dispose()
@@ -913,13 +905,12 @@ def _on_a_terminal(args: list[str], answer: str, env: dict) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize("answer, stored", [("n", 1), ("y", 2)])
-def test_on_a_terminal_add_asks_before_adding_a_likely_duplicate(cli, db_path, answer,
-                                                                stored):
+def test_on_a_terminal_add_asks_before_adding_a_likely_duplicate(cli, answer, stored):
     import os
 
     cli("add", "raid", "--date", "2021-07-30", "--country", "BY", "-j", "Ann Lee")
     env = {k: v for k, v in os.environ.items() if k != "CI"}
-    code, said = _on_a_terminal(["--db", str(db_path), "add", "raid", "--date", "2021-07-30",
+    code, said = _on_a_terminal(["add", "raid", "--date", "2021-07-30",
                                  "--country", "BY", "-j", "ann lee"], answer, env)
     assert "possible duplicate of" in said and "Add it anyway? [y/N]" in said
     assert code == (1 if answer == "n" else 0)

@@ -369,6 +369,7 @@ def test_redacted_export_hides_people_at_risk(cli):
     assert result.stderr == "Error: journalist: 'Nobody' is not a journalist in this database\n"
 
 
+@pytest.mark.sqlite_only  # backups copy SQLite files
 def test_backup_is_a_consistent_copy_while_another_connection_writes(cli, db_path, tmp_path):
     import sqlite3
     import stat

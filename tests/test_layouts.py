@@ -180,7 +180,7 @@ def test_an_unknown_header_says_which_columns_and_the_next_step(cli, tmp_path):
         "edit it, then import with --mapping mine.toml\n")
 
 
-def test_a_preset_that_fits_no_layout_names_each_layouts_needs(cli, tmp_path, db_path):
+def test_a_preset_that_fits_no_layout_names_each_layouts_needs(cli, tmp_path, created):
     path = _rewrite(PFT, tmp_path / "cut.csv", keep={"title", "date", "city"})
     err = cli("import", path, "--preset", "pft", code=2).stderr
     assert err.startswith("Error: --preset: 'pft' does not fit this file (layout export-2019 "
@@ -190,7 +190,7 @@ def test_a_preset_that_fits_no_layout_names_each_layouts_needs(cli, tmp_path, db
                           "date, city): copy it (`pressfree mapping show pft > mine.toml`)")
     assert err.endswith("or set require_columns = false at its top level to read a file "
                         "that lacks some of them\n")
-    assert len(err.splitlines()) == 1 and not db_path.exists()
+    assert len(err.splitlines()) == 1 and not created()
 
 
 def test_a_preset_copy_with_require_columns_false_reads_the_best_layout(cli, tmp_path):
@@ -404,7 +404,7 @@ def test_a_map_export_layered_on_a_full_export_adds_nothing_twice(cli, any_db, t
 
 # --- found by a hostile review --------------------------------------------------------
 
-def test_a_generic_sheet_is_not_taken_for_a_trackers_export(cli, tmp_path, db_path):
+def test_a_generic_sheet_is_not_taken_for_a_trackers_export(cli, tmp_path, created):
     sheet = tmp_path / "generic.csv"
     sheet.write_text("Date,Name,Country,Type,Outlet\n2021-07-30,Ihar Losik,Belarus,Arrest,"
                      "RFE/RL\n", encoding="utf-8")
@@ -416,7 +416,7 @@ def test_a_generic_sheet_is_not_taken_for_a_trackers_export(cli, tmp_path, db_pa
     assert cli("import", both, code=2).stderr == (
         "Error: header: 'date, kinds, Name, Status, Date, Country, Type of Death' fits the "
         "layouts of more than one preset (cpj, pressfree): name one with --preset\n")
-    assert not db_path.exists()
+    assert not created()
     said = cli("import", both, "--preset", "pressfree").stderr
     assert cli.json("list")[0]["kinds"] == ["arrest"] and "Imported 1" in said
 
@@ -463,7 +463,7 @@ def test_where_reads_any_key_and_true_false_alike_on_both_backends(cli, any_db, 
         assert [i["date"] for i in found] == dates, where
 
 
-def test_json_cells_of_the_wrong_type_are_refused(cli, tmp_path, db_path):
+def test_json_cells_of_the_wrong_type_are_refused(cli, tmp_path):
     rows = tmp_path / "odd.json"
     rows.write_text('[{"date": "2020-01-01", "kinds": "arrest", "region": true}, {"date": '
                     '"2020-01-02", "kinds": "arrest", "outlets": {"x": "y"}}, {"date": '

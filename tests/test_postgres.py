@@ -62,6 +62,7 @@ def test_on_a_server_the_history_s_author_is_the_role(cli, pg_url, monkeypatch):
         make_url(pg_url).username, "anna"]
 
 
+@pytest.mark.runs_once  # it makes its own databases and roles
 def test_the_readme_s_team_set_up_works_from_an_empty_server(cli, tmp_path, monkeypatch):
     """The SQL of "Working as a team", run as written (with names of this test's own): a
     writer creates and fills the database, a reader prints, a reader's write is refused in

@@ -41,6 +41,7 @@ def test_reading_a_database_that_does_not_exist_says_so(cli, tmp_path):
                                  "keeps its data in a file)\n")
 
 
+@pytest.mark.sqlite_only
 def test_new_database_is_private_and_uses_wal(cli, db_path, store):
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
     with store.engine.connect() as connection:
@@ -136,14 +137,14 @@ def test_every_write_is_one_transaction(store):
         assert session.get(Incident, 1) is None
 
 
-def test_two_writers_wait_for_each_other(store, db_path):
+def test_two_writers_wait_for_each_other(store):
     """A second writer waits on the busy timeout instead of failing at once."""
     import threading
 
     from pressfree import db, incidents
     from pressfree.schemas import IncidentIn, validated
 
-    other = db.open_store(str(db_path))
+    other = db.open_store(store.location)
     draft = validated(IncidentIn, kinds=["raid"], date="2021-07-30")
     errors = []
     started, done = threading.Event(), threading.Event()
@@ -190,6 +191,7 @@ def test_migration_files_are_named_by_their_revisions():
         assert script.path.endswith(f"{script.revision}.py")
 
 
+@pytest.mark.sqlite_only  # backups copy SQLite files
 def test_file_system_problems_are_one_line(cli, tmp_path):
     blocker = tmp_path / "file.db"
     blocker.write_text("x")
@@ -472,18 +474,19 @@ def test_a_device_is_not_a_database(cli, tmp_path):
     assert not Path("/dev/null-journal").exists()
 
 
-def test_a_schema_recorded_twice_or_not_at_all_is_refused(cli, db_path):
+def test_a_schema_recorded_twice_or_not_at_all_is_refused(cli, sql):
+    import os
+
+    from pressfree.db import hide_password
+
     cli("init")
-    con = sqlite3.connect(db_path)
-    con.execute("INSERT INTO alembic_version VALUES ('0009_future')")
-    con.commit()
+    sql("INSERT INTO alembic_version VALUES ('0009_future')")
     result = cli("list", code=1)
-    assert result.stderr == (f"Error: database: '{db_path}' records 2 schema versions "
+    shown = hide_password(os.environ["PRESSFREE_DB"])
+    assert result.stderr == (f"Error: database: '{shown}' records 2 schema versions "
                              "('0007_cases', '0009_future'), where it should record one: it "
                              "was changed by something other than pressfree\n")
-    con.execute("DELETE FROM alembic_version")
-    con.commit()
-    con.close()
+    sql("DELETE FROM alembic_version")
     assert "records 0 schema versions (none)" in cli("init", code=1).stderr
 
 

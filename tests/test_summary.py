@@ -34,7 +34,7 @@ def _contents(path):
 def worked_db(tmp_path_factory):
     """The worked dataset, built once for the module in a database of its own.
 
-    The autouse `isolated` fixture is per test, so this sets up the same kind of temporary
+    The autouse `backend` fixture is per test, so this sets up the same kind of temporary
     environment itself while it builds the database.
     """
     folder = tmp_path_factory.mktemp("worked")

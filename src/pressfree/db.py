@@ -13,6 +13,8 @@ from typing import Iterator
 from pressfree.errors import InvalidValue, PressfreeError, shown
 
 ENV_VAR = "PRESSFREE_DB"
+# How long a write waits for another command's write to end, on either backend.
+WRITE_WAIT_SECONDS = 10
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -141,6 +143,16 @@ def open_store(location: str, write: bool = True, upgrade: bool = True) -> Store
     if upgrade:
         upgrade_schema(store) if write else check_readable(store)
     return store
+
+
+def database_problem(error: Exception) -> str:
+    """One line for a database error no service put into words."""
+    cause = getattr(error, "orig", None) or error
+    detail = str(cause).strip()
+    if detail == "database is locked" or type(cause).__name__ == "LockNotAvailable":
+        return (f"database: another command has been writing to it for more than "
+                f"{WRITE_WAIT_SECONDS} s; nothing was written: try again when it has finished")
+    return f"database: {detail.splitlines()[0] if detail else type(error).__name__}"
 
 
 def hide_password(location: str) -> str:

@@ -8,19 +8,30 @@ from typing import Iterator
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from pressfree.db import WRITE_WAIT_SECONDS
 from pressfree.errors import PressfreeError
 
-SCHEMA_LOCK = 0x70726573  # "pres": the advisory lock every schema upgrade takes
+# The advisory lock every write transaction and every schema upgrade takes ("pres").
+WRITE_LOCK = 0x70726573
 
 
 def configure(engine: Engine) -> None:
-    """Write transactions run at READ COMMITTED (PostgreSQL's row locks do the rest)."""
+    """Times in UTC. Writers take turns, as on SQLite: a write transaction takes one advisory
+    lock first (waiting up to WRITE_WAIT_SECONDS), so two commands never interleave their
+    reads and writes (two new journalists of one name, an edit and a delete of one incident),
+    and a schema upgrade waits for the command in progress. Readers never wait (MVCC)."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         with dbapi_connection.cursor() as cursor:
             cursor.execute("SET TIME ZONE 'UTC'")
         dbapi_connection.commit()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        if connection.get_execution_options().get("pressfree_write", False):
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{WRITE_WAIT_SECONDS}s'")
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 
 
 def backup(*_args) -> int:
@@ -35,8 +46,7 @@ backup_to_stream = backup
 def migrating(connection) -> Iterator[None]:
     """PostgreSQL alters tables in place, inside one transaction, holding an advisory lock
     so that two commands starting at once on a new database upgrade it once."""
-    with connection.begin():
-        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
+    with connection.begin():  # a write transaction: it holds WRITE_LOCK
         yield
 
 

@@ -15,10 +15,11 @@ from urllib.parse import quote
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from pressfree.db import WRITE_WAIT_SECONDS
 from pressfree.errors import InvalidValue
 from pressfree.private_files import WholeFile, create_private_file
 
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = WRITE_WAIT_SECONDS * 1000
 
 
 def create_database_file(path: Path) -> None:

@@ -49,9 +49,9 @@ class _Commands(TyperGroup):
             _fail("input: nested too deeply to read", 1)
         except Exception as error:  # noqa: BLE001 - only database errors are ours to word
             if type(error).__module__.startswith(("sqlalchemy", "psycopg")):
-                detail = str(getattr(error, "orig", None) or error).strip()
-                _fail(f"database: {detail.splitlines()[0] if detail else type(error).__name__}",
-                      1)
+                from pressfree.db import database_problem
+
+                _fail(database_problem(error), 1)
             raise
 
 
