@@ -27,6 +27,7 @@ SCRIPTS = {
     "identity_scale": ([], ["--small", "100", "--large", "2000", "--repeats", "1"]),
     "history_cost": ([], ["--quick"]),
     "import_scale": ([], ["--rows", "2000"]),
+    "postgres_scale": ([], ["--incidents", "2000", "--rows", "1000", "--repeats", "1"]),
 }
 
 

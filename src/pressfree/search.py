@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 
 from pressfree import names
 from pressfree.errors import InvalidValue
@@ -97,7 +97,13 @@ def write_entries(db, entries: dict[int, tuple[list, list[int], list[int]]]) -> 
         words, sounds = document(texts, named)
         rows.append({"incident_id": incident_id, "words": words, "sounds": sounds})
     if rows:
-        db.execute(insert(IncidentSearch.__table__), rows)
+        from sqlalchemy.orm import Session
+
+        from pressfree.db import backend_for
+
+        connection = db.connection() if isinstance(db, Session) else db
+        backend_for(connection.dialect.name).insert_rows(connection, IncidentSearch.__table__,
+                                                         rows)
 
 
 def row_texts(summary, perpetrator, city, region, tags, sources) -> list:

@@ -141,6 +141,14 @@ def reserve_ids(connection, table, count: int) -> list[int]:
     return list(range(top + 1, top + 1 + count))
 
 
+def insert_rows(connection, table, rows: list[dict]) -> None:
+    """Rows in bulk: one executemany (its twin on PostgreSQL uses COPY)."""
+    from sqlalchemy import insert
+
+    if rows:
+        connection.execute(insert(table), rows)
+
+
 def search_ids(terms):
     """Ids of incidents matching every term, through the FTS5 index (schema 6). Terms are
     plain words of [a-z0-9] (search.terms), quoted, so nothing in them is query syntax."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -78,9 +78,9 @@ class _Names:
         table = Person.__table__
         ids = self.backend.reserve_ids(self.connection, table, len(mentions))
         if ids:
-            self.connection.execute(insert(table), [dict(self._row("person", n), id=i,
-                                                         placeholder=True)
-                                                    for n, i in zip(mentions, ids)])
+            self.backend.insert_rows(self.connection, table, [
+                dict(self._row("person", n), id=i, placeholder=True)
+                for n, i in zip(mentions, ids)])
         return ids
 
     def is_unnamed(self, name: str) -> bool:
@@ -107,7 +107,7 @@ class _Names:
                 if kind == "outlet":
                     for row in rows:
                         row["placeholder"] = self.is_unnamed(row["name"])
-                self.connection.execute(insert(table), rows)
+                self.backend.insert_rows(self.connection, table, rows)
                 made = dict(zip(creating, ids))
                 for k in missing:
                     found[k] = made[first[same(k)]]
@@ -455,7 +455,7 @@ def _write(connection, backend, pending: list, kinds: dict, names: _Names, datas
     ids = backend.reserve_ids(connection, Incident.__table__, len(incident_rows))
     for row, incident_id in zip(incident_rows, ids):
         row["id"] = incident_id
-    connection.execute(insert(Incident.__table__), incident_rows)
+    backend.insert_rows(connection, Incident.__table__, incident_rows)
     unnamed = [(row, n) for row, p in enumerate(fresh)
                for n in dict.fromkeys(p.journalists) if names.is_unnamed(n)]
     unnamed_ids = dict(zip(unnamed, names.unnamed([n for _, n in unnamed])))
@@ -488,8 +488,7 @@ def _write(connection, backend, pending: list, kinds: dict, names: _Names, datas
             {"incident_id": incident_id, "source_id": s, "position": i}
             for i, s in enumerate(source_ids)]
     for table, rows in links.items():
-        if rows:
-            connection.execute(insert(table), rows)
+        backend.insert_rows(connection, table, rows)
     # sources as stored (a URL cited before keeps its first title)
     said = _source_texts(connection, {s for ids_ in cited.values() for s in ids_})
     search.write_entries(connection, {
