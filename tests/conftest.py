@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import typer.testing
 from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,6 +67,23 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "test.db"
+
+
+_BUILT: dict = {}
+
+
+def _built_once(app):
+    """Typer's CliRunner builds the whole Click command again on every invoke (0.13 s for
+    pressfree's commands, most of a short test); the installed command builds it once per
+    process, and so do the tests (in every CliRunner, through typer.testing's own name)."""
+    from typer.main import get_command
+
+    if app not in _BUILT:
+        _BUILT[app] = get_command(app)
+    return _BUILT[app]
+
+
+typer.testing._get_command = _built_once
 
 
 class Cli:

@@ -554,7 +554,7 @@ def test_a_schema_6_database_gets_cases(cli, tmp_path):
     path = tmp_path / "old.db"
     shutil.copy(FIXTURES / "schema6.db", path)
     cli("--db", path, "init")
-    assert cli.json("--db", path, "info")["schema_version"] == 7
+    assert cli.json("--db", path, "info")["schema_version"] == 8
     held = cli.json("--db", path, "custody", "--as-of", "2021-08-10")["held"]
     assert [h["person"] for h in held] == ["Ігар Лосік"]
     case = cli("--db", path, "case", "open", "Ihar Losik", "--type", "criminal", "--date",

@@ -1,10 +1,13 @@
 """The store: where the database is, SQLite settings, privacy, transactions, schema upgrades."""
 
+import json
 import re
 import shutil
 from pathlib import Path
 import sqlite3
 import stat
+import subprocess
+import sys
 
 import pytest
 from sqlalchemy import text
@@ -52,8 +55,8 @@ def test_new_database_is_private_and_uses_wal(cli, db_path, store):
 
 def test_info_reports_schema_and_counts(sample):
     facts = sample.json("info")
-    assert facts["schema_version"] == 7
-    assert facts["schema_revision"] == "0007_cases"
+    assert facts["schema_version"] == 8
+    assert facts["schema_revision"] == "0008_names"
     assert (facts["incidents"], facts["tallies"], facts["designations"]) == (2, 2, 1)
     assert facts["first_incident"] == "2021-07-26" and facts["last_incident"] == "2021-07-30"
 
@@ -80,7 +83,7 @@ def test_a_schema_1_database_is_upgraded_in_place_without_loss(cli, tmp_path):
     # reading never changes the file: a command that only reads asks for the upgrade
     result = cli("--db", path, "list", code=1)
     assert result.stderr == ("Error: database: schema 0001 is older than this pressfree "
-                             "(0007): run `pressfree init` to upgrade it (reading never "
+                             "(0008): run `pressfree init` to upgrade it (reading never "
                              "changes the file)\n")
     assert not (tmp_path / "old.db.schema-1.bak").exists()
     cli("--db", path, "init")
@@ -95,7 +98,7 @@ def test_a_schema_1_database_is_upgraded_in_place_without_loss(cli, tmp_path):
     assert raid["created_at"] == "2021-07-31T09:00:00Z"
     assert detention["journalists"] == ["Андрэй Ŭładzimiraŭ"]
     assert detention["date"] == "2021-07"
-    assert cli.json("--db", path, "info")["schema_version"] == 7
+    assert cli.json("--db", path, "info")["schema_version"] == 8
     kinds = {k["slug"]: k["count"] for k in cli.json("--db", path, "kinds")}
     assert kinds["internet-shutdown"] == 0 and kinds["raid"] == 1
     # the file as it was is kept beside the upgraded one
@@ -186,7 +189,7 @@ def test_migration_files_are_named_by_their_revisions():
     config = Config()
     config.set_main_option("script_location", str(db.MIGRATIONS))
     scripts = ScriptDirectory.from_config(config)
-    assert scripts.get_current_head() == db.head_revision() == "0007_cases"
+    assert scripts.get_current_head() == db.head_revision() == "0008_names"
     for script in scripts.walk_revisions():
         assert script.path.endswith(f"{script.revision}.py")
 
@@ -225,6 +228,7 @@ RELEASED_MIGRATIONS = {
     "0005_history.py": "bc3ec058923b304d8e0294deb447d37ed03be913b0166977cf7e90912b806cde",
     "0006_identity.py": "1d008444a5a1246b03d25264d2fdae233d22c01b0a2ec4a99e22b9dcbfbc07cf",
     "0007_cases.py": "339f4fe4c911055ac32c51a2788bfdf122ffcdf47b783b299d03f65acb011f86",
+    "0008_names.py": "a86e7acf598f7c32390b913f50d8d396fcb969f1f751bf16a87acb57ca3d0fd8",
 }
 
 
@@ -248,11 +252,11 @@ def _set_schema(location: str, version: str) -> None:
 
 
 @pytest.mark.parametrize("version, message", [
-    ("0009_future", "database: schema 0009 is newer than this pressfree (0007); upgrade "
+    ("0009_future", "database: schema 0009 is newer than this pressfree (0008); upgrade "
                     "pressfree"),
     ("abc", "database: schema 'abc' is not one this pressfree knows (it knows 0001_core, "
             "0002_ledger, 0003_imports, 0004_rules, 0005_history, 0006_identity, "
-            "0007_cases)"),
+            "0007_cases, 0008_names)"),
 ])
 def test_a_schema_this_pressfree_does_not_know_is_refused(cli, any_db, version, message):
     cli("--db", any_db, "add", "raid", "--date", "2021-07-30")
@@ -410,7 +414,7 @@ def test_two_first_commands_at_once_both_succeed(any_db):
     with store.session() as session:
         assert session.execute(text("SELECT COUNT(*) FROM incident")).scalar() == 3
         assert session.execute(text("SELECT version_num FROM alembic_version")
-                               ).scalars().all() == ["0007_cases"]
+                               ).scalars().all() == ["0008_names"]
     store.dispose()
 
 
@@ -484,7 +488,7 @@ def test_a_schema_recorded_twice_or_not_at_all_is_refused(cli, sql):
     result = cli("list", code=1)
     shown = hide_password(os.environ["PRESSFREE_DB"])
     assert result.stderr == (f"Error: database: '{shown}' records 2 schema versions "
-                             "('0007_cases', '0009_future'), where it should record one: it "
+                             "('0008_names', '0009_future'), where it should record one: it "
                              "was changed by something other than pressfree\n")
     sql("DELETE FROM alembic_version")
     assert "records 0 schema versions (none)" in cli("init", code=1).stderr
@@ -505,3 +509,32 @@ def test_info_names_the_backend_and_its_version_never_a_password(cli, any_db):
         assert facts["backend"] == "sqlite"
         assert facts["server_version"] == f"SQLite {sqlite3.sqlite_version}"
     assert facts["schema_version"] >= 6 and facts["server_version"] in shown
+
+
+@pytest.mark.sqlite_only  # the fixture is a SQLite file
+def test_a_schema_7_database_gains_names_in_other_languages_without_loss(cli, tmp_path):
+    """tests/fixtures/schema7.db was made with schema 7's own commands (make_schema7_db.py)."""
+    path = tmp_path / "seven.db"
+    shutil.copy(FIXTURES / "schema7.db", path)
+    before = {k: v for k, v in json.loads(
+        subprocess.run([sys.executable, "-c", "import sqlite3, json, sys; con = sqlite3.connect("
+                        "sys.argv[1]); print(json.dumps({t: con.execute(f'SELECT COUNT(*) FROM "
+                        "\"{t}\"').fetchone()[0] for (t,) in con.execute(\"SELECT name FROM "
+                        "sqlite_master WHERE type = 'table'\")}))", str(path)],
+                       capture_output=True, text=True, check=True).stdout).items()
+        if k != "alembic_version"}
+    cli("--db", path, "init")
+    assert (tmp_path / "seven.db.schema-7.bak").exists()
+    con = sqlite3.connect(path)
+    after = {t: con.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in before}
+    assert after == before
+    names = dict(con.execute("SELECT slug, names FROM kind").fetchall())
+    con.close()
+    assert json.loads(names["detention"]) == {"ru": "Задержание", "be": "Затрыманне"}
+    assert names["house-search"] is None  # the user's own kind: named by the user
+    assert cli.json("--db", path, "info")["schema_version"] == 8
+    said = cli("--db", path, "summary", "--year", "2021", "--lang", "be").stdout
+    assert "Затрыманне" in said and "house-search" in said
+    cli("--db", path, "kinds", "name", "house-search", "Ператрус жылля", "--lang", "be")
+    assert "Ператрус жылля" in cli("--db", path, "summary", "--year", "2021", "--lang",
+                                   "be").stdout

@@ -195,6 +195,21 @@ def list_designations(session: Session, *, as_of: str | None = None, label: str 
     return records(session, rows)
 
 
+def lifted_in(session: Session, period: dates.PartialDate,
+              country: str | None = None) -> list[DesignationRecord]:
+    """Designations lifted on a day of the period (whenever they were decided)."""
+    query = select(Designation).join(
+        DesignationChange, DesignationChange.designation_id == Designation.id).where(
+        DesignationChange.change == "lifted", DesignationChange.on_day >= period.first,
+        DesignationChange.on_day <= period.last)
+    if country:
+        query = query.join(Incident, Incident.id == Designation.incident_id).where(
+            Incident.country == country)
+    rows = session.execute(query.order_by(DesignationChange.on_day.desc(),
+                                          Designation.id)).scalars().all()
+    return records(session, rows)
+
+
 def records(session: Session, rows: list[Designation]) -> list[DesignationRecord]:
     labels = {l.id: l for l in session.execute(select(Label)).scalars()}
     outlets = {id_: (name, type_) for id_, name, type_ in session.execute(

@@ -59,8 +59,9 @@ def write_document(session: Session, out: IO[str], filters: incidents.IncidentFi
     head = {
         "format": FORMAT, "version": VERSION,
         "exported_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "kinds": [{"slug": t.slug, "label": t.label} for t in vocabulary.terms(session)],
-        "labels": [{"slug": t.slug, "name": t.label}
+        "kinds": [{"slug": t.slug, "label": t.label, **_term_names(t)}
+                  for t in vocabulary.terms(session)],
+        "labels": [{"slug": t.slug, "name": t.label, **_term_names(t)}
                    for t in vocabulary.terms(session, "label")],
         "categories": [{"slug": t.slug, "name": t.label}
                        for t in vocabulary.terms(session, "category")],
@@ -230,10 +231,15 @@ def load_document(session: Session, document: dict[str, Any],
     for section, vocabulary_name, text in (("kinds", "kind", "label"),
                                            ("labels", "label", "name"),
                                            ("categories", "category", "name")):
+        stored = {t.slug: t.names for t in vocabulary.terms(session, vocabulary_name)}
         for index, term in enumerate(document.get(section, [])):
             with _entry(section, index):
                 if term["slug"] not in known[vocabulary_name]:
                     vocabulary.add_term(session, term["slug"], term[text], vocabulary_name)
+                for lang, name in _listed_names(term).items():
+                    if stored.get(term["slug"], {}).get(lang) != name:
+                        vocabulary.name_term(session, term["slug"], lang, name,
+                                             vocabulary_name)
     articles = {cases.law_key(a.law) for a in cases.articles(session)}
     for index, article in enumerate(document.get("articles", [])):
         with _entry("articles", index):
@@ -318,6 +324,19 @@ def load_document(session: Session, document: dict[str, Any],
 CASE_TEXTS = ("person", "case_type", "opened", "authority", "outlet", "country")
 EVENT_TEXTS = ("event", "date", "charge", "outcome", "sentence", "sentence_type", "place",
                "note", "source", "publisher")
+
+
+def _term_names(term) -> dict:
+    """A term's names in other languages, when it has any (a document names them once)."""
+    return {"names": term.names} if term.names else {}
+
+
+def _listed_names(term: dict) -> dict[str, str]:
+    names = term.get("names") or {}
+    if not isinstance(names, dict) or not all(isinstance(v, str) for v in names.values()):
+        raise InvalidValue("names", names, "is not a table of names by language "
+                                           "({\"be\": \"...\"})")
+    return names
 
 
 def _texts(item: dict, keys: tuple[str, ...]) -> dict:

@@ -66,6 +66,11 @@ def _fk(target: str, *, nullable: bool = False, index: bool = False) -> Any:
                                   nullable=nullable, index=index))
 
 
+def _names():
+    """A term's names in other languages: {"ru": "...", "be": "..."} (English is its label)."""
+    return Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
+
+
 class Kind(SQLModel, table=True):
     """A kind of incident (raid, detention, ...): a vocabulary users can extend."""
 
@@ -73,6 +78,7 @@ class Kind(SQLModel, table=True):
     slug: str = Field(unique=True, max_length=64)
     label: str = Field(max_length=200)
     builtin: bool = False
+    names: Optional[dict] = _names()  # schema 8
 
 
 class Incident(SQLModel, table=True):
@@ -296,6 +302,7 @@ class Label(SQLModel, table=True):
     slug: str = Field(unique=True, max_length=64)
     name: str = Field(max_length=200)
     builtin: bool = False
+    names: Optional[dict] = _names()  # schema 8
 
 
 class Designation(SQLModel, table=True):

@@ -6,12 +6,14 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from pressfree.i18n import N_, Words
 from pressfree.render import markdown_table, table, to_csv, to_json
 
-MULTI_KIND_NOTE = ("An incident with several kinds counts under each kind; "
-                   "the total counts it once.")
-KIND_COLUMNS = [("kind", "Kind"), ("count", "This period"), ("previous", "Previous"),
-                ("change", "Change")]
+ENGLISH = Words()
+MULTI_KIND_NOTE = N_("An incident with several kinds counts under each kind; the total "
+                     "counts it once.")
+KIND_COLUMNS = [("kind", N_("Kind")), ("count", N_("This period")),
+                ("previous", N_("Previous")), ("change", N_("Change"))]
 BAR_WIDTH = 40
 
 
@@ -19,61 +21,71 @@ def _signed(n: int) -> str:
     return f"+{n}" if n > 0 else str(n)
 
 
-def kind_rows(summary) -> list[dict]:
-    rows = [{"kind": k.kind, "label": k.label, "count": k.count, "previous": k.previous,
-             "change": _signed(k.change)} for k in summary.by_kind]
-    rows.append({"kind": "total (distinct incidents)", "label": "",
+def kind_rows(summary, w: Words = ENGLISH, names: dict | None = None) -> list[dict]:
+    """Kinds by slug (or by their names in w's language, when names has them)."""
+    names = names or {}
+    rows = [{"kind": names.get(k.kind, k.kind), "label": k.label, "count": k.count,
+             "previous": k.previous, "change": _signed(k.change)} for k in summary.by_kind]
+    rows.append({"kind": w("total (distinct incidents)"), "label": "",
                  "count": summary.total_incidents, "previous": summary.previous_total,
                  "change": _signed(summary.total_incidents - summary.previous_total)})
     return rows
 
 
-def imprecise_line(summary) -> str:
+PRECISIONS = {"year": N_("{n} dated to a year"), "month": N_("{n} dated to a month"),
+              "day": N_("{n} dated to a day"), "range": N_("{n} as a range")}
+
+
+def imprecise_line(summary, w: Words = ENGLISH) -> str:
     imprecise = summary.imprecise
     if not imprecise["count"]:
-        return "Dated less precisely: none."
-    parts = ", ".join(f"{n} dated to a {p}" if p != "range" else f"{n} as a range"
+        return w("Dated less precisely: none.")
+    parts = ", ".join(w(PRECISIONS.get(p, "{n} " + p), n=n)
                       for p, n in imprecise["by_precision"].items())
-    return (f"Dated less precisely: {imprecise['count']} more incidents overlap "
-            f"{summary.period} without lying wholly inside it ({parts}); "
-            "they are not in the counts above.")
+    return w("Dated less precisely: {count} more incidents overlap {period} without lying "
+             "wholly inside it ({parts}); they are not in the counts above.",
+             count=imprecise["count"], period=summary.period, parts=parts)
 
 
-def custody_line(summary) -> str:
+def custody_line(summary, w: Words = ENGLISH) -> str:
     custody = summary.in_custody
-    reported = "; ".join(f"{r['publisher']} reports {r['figure']} as of {r['as_of']}"
-                         for r in custody["reported"]) or "no reported figure"
-    unfiltered = " (all journalists: the filters narrow incidents only)" \
+    reported = "; ".join(w("{publisher} reports {figure} as of {day}", publisher=r["publisher"],
+                           figure=r["figure"], day=r["as_of"])
+                         for r in custody["reported"]) or w("no reported figure")
+    unfiltered = w(" (all journalists: the filters narrow incidents only)") \
         if summary.filters else ""
-    return (f"Journalists in custody on {custody['as_of']}{unfiltered}: {custody['itemised']} "
-            f"itemised here; {reported}.")
+    return w("Journalists in custody on {day}{unfiltered}: {itemised} itemised here; "
+             "{reported}.", day=custody["as_of"], unfiltered=unfiltered,
+             itemised=custody["itemised"], reported=reported)
 
 
-CHARGE_COLUMNS = [("name", "Category"), ("count", "Charges")]
-SENTENCE_COLUMNS = [("person", "Journalist"), ("sentence", "Sentence"),
-                    ("sentence_type", "Type"), ("date", "Date"), ("case", "Case")]
+CHARGE_COLUMNS = [("name", N_("Category")), ("count", N_("Charges"))]
+SENTENCE_COLUMNS = [("person", N_("Journalist")), ("sentence", N_("Sentence")),
+                    ("sentence_type", N_("Type")), ("date", N_("Date")), ("case", N_("Case"))]
 
 
-def cases_line(summary) -> str:
+def cases_line(summary, w: Words = ENGLISH) -> str:
     """"Charges brought: 3. Verdicts: 2 convicted, 1 acquitted. Sentences: 1 prison (3.0
     years in all), 1 administrative-arrest."""
     cases = summary.cases or {}
     brought = sum(c["count"] for c in cases.get("charges_brought", []))
     verdicts = ", ".join(f"{n} {outcome}" for outcome, n in cases.get("verdicts", {}).items()
-                         if n) or "none"
+                         if n) or w("none")
     if cases.get("appeal_rulings"):
-        verdicts += f" (and {cases['appeal_rulings']} on appeal)"
+        verdicts += w(" (and {n} on appeal)", n=cases["appeal_rulings"])
     sentences = ", ".join(
-        f"{n} {kind}" + (f" ({cases['prison_years']} years in all)" if kind == "prison"
-                         else "") for kind, n in cases.get("sentences_by_type", {}).items())
-    return (f"Charges brought: {brought}. Verdicts: {verdicts}. "
-            f"Sentences handed down: {sentences or 'none'}.")
+        f"{n} {kind}" + (w(" ({years} years in all)", years=cases["prison_years"])
+                         if kind == "prison" else "")
+        for kind, n in cases.get("sentences_by_type", {}).items())
+    return w("Charges brought: {brought}. Verdicts: {verdicts}. Sentences handed down: "
+             "{sentences}.", brought=brought, verdicts=verdicts,
+             sentences=sentences or w("none"))
 
 
-def title(summary, what: str = "Press-freedom incidents") -> str:
+def title(summary, what: str = N_("Press-freedom incidents"), w: Words = ENGLISH) -> str:
     where = f", {summary.country}" if summary.country else ""
     narrowed = f" ({'; '.join(summary.filters)})" if summary.filters else ""
-    return f"{what}, {summary.period}{where}{narrowed}"
+    return f"{w(what)}, {summary.period}{where}{narrowed}"
 
 
 def bars(monthly: list[dict]) -> list[str]:
@@ -88,126 +100,120 @@ def _small_table(title_text: str, rows: list[dict], columns: list[tuple[str, str
     return table(rows, columns, title_text, title_justify="left")
 
 
-def as_table(summary) -> Group:
-    kinds = Table(title=title(summary), title_justify="left",
-                  caption=MULTI_KIND_NOTE, caption_justify="left")
-    for key, heading in KIND_COLUMNS:
+def _columns(columns: list[tuple[str, str]], w: Words) -> list[tuple[str, str]]:
+    return [(key, w(heading)) for key, heading in columns]
+
+
+def as_table(summary, w: Words = ENGLISH, names: dict | None = None) -> Group:
+    kinds = Table(title=title(summary, w=w), title_justify="left",
+                  caption=w(MULTI_KIND_NOTE), caption_justify="left")
+    for key, heading in _columns(KIND_COLUMNS, w):
         kinds.add_column(f"{heading} ({summary.previous_period})" if key == "previous"
                          else heading, justify="left" if key == "kind" else "right")
-    rows = kind_rows(summary)
+    rows = kind_rows(summary, w, names)
     for i, row in enumerate(rows):
         kinds.add_row(*[str(row[k]) for k, _ in KIND_COLUMNS],
                       end_section=i == len(rows) - 2)
-    parts: list = [kinds, Text(imprecise_line(summary))]
-    parts += [Text("Reported counts: " + t.text) for t in summary.tallies] or \
-        [Text("Reported counts: none for this period.")]
-    parts.append(Text(custody_line(summary)))
-    parts.append(Text(cases_line(summary)))
-    for heading, rows, columns in (
-            ("Charges brought, by category", summary.cases.get("charges_brought"),
-             CHARGE_COLUMNS),
-            ("Sentences handed down", [dict(r, case=r["case"][:8]) for r in
-                                       summary.cases.get("sentences", [])], SENTENCE_COLUMNS)):
+    parts: list = [kinds, Text(imprecise_line(summary, w))]
+    parts += [Text(w("Reported counts: ") + t.text) for t in summary.tallies] or \
+        [Text(w("Reported counts: none for this period."))]
+    parts.append(Text(custody_line(summary, w)))
+    parts.append(Text(cases_line(summary, w)))
+    for heading, rows, columns in _sections(summary, short_cases=True):
         if rows:
-            parts.append(_small_table(heading, rows, columns))
-    if summary.designations:
-        parts.append(_small_table("Designations made", summary.designations,
-                                  [("target", "Target"), ("label_name", "Label"),
-                                   ("issued_by", "By"), ("date", "Decided")]))
-    for name, rows, heading in (("Most targeted outlets", summary.top_outlets, "Outlet"),
-                                ("Most targeted journalists", summary.top_journalists,
-                                 "Journalist")):
-        if rows:
-            parts.append(_small_table(name, rows, [("name", heading),
-                                                   ("incidents", "Incidents")]))
-    if summary.by_country:
-        parts.append(_small_table("By country", summary.by_country,
-                                  [("country", "Code"), ("name", "Country"),
-                                   ("incidents", "Incidents")]))
-    if summary.by_city:
-        parts.append(_small_table("By city", summary.by_city,
-                                  [("city", "City"), ("country", "Country"),
-                                   ("incidents", "Incidents")]))
+            parts.append(_small_table(w(heading), rows, _columns(columns, w)))
     if summary.monthly:
-        parts.append(monthly_table(summary))
+        parts.append(monthly_table(summary, w))
         if summary.not_in_a_month:
-            parts.append(Text(unplaced_line(summary)))
-        parts.append(Text("Incidents per month\n" + "\n".join(bars(summary.monthly))))
+            parts.append(Text(unplaced_line(summary, w)))
+        parts.append(Text(w("Incidents per month") + "\n" + "\n".join(bars(summary.monthly))))
     return Group(*parts)
 
 
-def unplaced_line(summary) -> str:
+def _sections(summary, short_cases: bool = False) -> list[tuple[str, list, list]]:
+    """The summary's small tables: (heading, rows, columns), in the order shown."""
+    sentences = summary.cases.get("sentences") or []
+    if short_cases:
+        sentences = [dict(r, case=r["case"][:8]) for r in sentences]
+    return [
+        (N_("Charges brought, by category"), summary.cases.get("charges_brought"),
+         CHARGE_COLUMNS),
+        (N_("Sentences handed down"), sentences, SENTENCE_COLUMNS),
+        (N_("Designations made"), summary.designations,
+         [("target", N_("Target")), ("label_name", N_("Label")), ("issued_by", N_("By")),
+          ("date", N_("Decided"))]),
+        (N_("Most targeted outlets"), summary.top_outlets,
+         [("name", N_("Outlet")), ("incidents", N_("Incidents"))]),
+        (N_("Most targeted journalists"), summary.top_journalists,
+         [("name", N_("Journalist")), ("incidents", N_("Incidents"))]),
+        (N_("By country"), summary.by_country,
+         [("country", N_("Code")), ("name", N_("Country")), ("incidents", N_("Incidents"))]),
+        (N_("By city"), summary.by_city,
+         [("city", N_("City")), ("country", N_("Country")), ("incidents", N_("Incidents"))]),
+    ]
+
+
+def unplaced_line(summary, w: Words = ENGLISH) -> str:
     n = summary.not_in_a_month
-    return (f"{n} incident{'s' if n != 1 else ''} of {summary.period} "
-            f"{'are' if n != 1 else 'is'} dated to the year or across months, so in no "
-            "month row above (but in the totals).") if n else ""
+    return w.plural("{n} incident of {period} is dated to the year or across months, so in "
+                    "no month row above (but in the totals).",
+                    "{n} incidents of {period} are dated to the year or across months, so "
+                    "in no month row above (but in the totals).", n,
+                    period=summary.period) if n else ""
 
 
 def monthly_columns(summary) -> list[str]:
     return sorted({k for m in summary.monthly for k in m["by_kind"]})
 
 
-def monthly_table(summary) -> Table:
+def monthly_table(summary, w: Words = ENGLISH) -> Table:
     kinds = monthly_columns(summary)
-    grid = Table(title="Month by month", title_justify="left")
-    grid.add_column("Month")
+    grid = Table(title=w("Month by month"), title_justify="left")
+    grid.add_column(w("Month"))
     for kind in kinds:
         grid.add_column(kind, justify="right")
-    grid.add_column("Total", justify="right")
+    grid.add_column(w("Total"), justify="right")
     for m in summary.monthly:
         grid.add_row(m["month"], *[str(m["by_kind"].get(k, 0)) for k in kinds], str(m["total"]))
     return grid
 
 
-def as_markdown(summary) -> str:
-    out = [f"# {title(summary)}", "",
-           f"{summary.total_incidents} incidents ({summary.previous_total} in "
-           f"{summary.previous_period}).", "", "## Incidents by kind", "",
-           markdown_table(kind_rows(summary),
+def as_markdown(summary, w: Words = ENGLISH, names: dict | None = None) -> str:
+    out = [f"# {title(summary, w=w)}", "",
+           w.plural("{n} incident ({previous} in {period}).",
+                    "{n} incidents ({previous} in {period}).", summary.total_incidents,
+                    previous=summary.previous_total, period=summary.previous_period),
+           "", "## " + w("Incidents by kind"), "",
+           markdown_table(kind_rows(summary, w, names),
                           [(k, f"{h} ({summary.previous_period})" if k == "previous" else h)
-                           for k, h in KIND_COLUMNS]),
-           f"_{MULTI_KIND_NOTE}_", "", imprecise_line(summary), "", "## Reported counts", ""]
-    out += [f"- {t.text}" for t in summary.tallies] or ["- None for this period."]
-    out += ["", "## Custody", "", custody_line(summary), "", "## Cases", "",
-            cases_line(summary), ""]
-    sections = [
-        ("Charges brought, by category", summary.cases.get("charges_brought"),
-         CHARGE_COLUMNS),
-        ("Sentences handed down", summary.cases.get("sentences"), SENTENCE_COLUMNS),
-        ("Designations made", summary.designations,
-         [("target", "Target"), ("label_name", "Label"), ("issued_by", "By"),
-          ("date", "Decided")]),
-        ("Most targeted outlets", summary.top_outlets, [("name", "Outlet"),
-                                                        ("incidents", "Incidents")]),
-        ("Most targeted journalists", summary.top_journalists,
-         [("name", "Journalist"), ("incidents", "Incidents")]),
-        ("By country", summary.by_country, [("country", "Code"), ("name", "Country"),
-                                            ("incidents", "Incidents")]),
-        ("By city", summary.by_city, [("city", "City"), ("country", "Country"),
-                                      ("incidents", "Incidents")]),
-    ]
-    for heading, rows, columns in sections:
+                           for k, h in _columns(KIND_COLUMNS, w)]),
+           f"_{w(MULTI_KIND_NOTE)}_", "", imprecise_line(summary, w), "",
+           "## " + w("Reported counts"), ""]
+    out += [f"- {t.text}" for t in summary.tallies] or ["- " + w("None for this period.")]
+    out += ["", "## " + w("Custody"), "", custody_line(summary, w), "", "## " + w("Cases"), "",
+            cases_line(summary, w), ""]
+    for heading, rows, columns in _sections(summary):
         if rows:
-            out += [f"## {heading}", "", markdown_table(rows, columns)]
+            out += [f"## {w(heading)}", "", markdown_table(rows, _columns(columns, w))]
     if summary.monthly:
         kinds = monthly_columns(summary)
         rows = [{"month": m["month"], **{k: m["by_kind"].get(k, 0) for k in kinds},
                  "total": m["total"]} for m in summary.monthly]
-        out += ["## Month by month", "",
-                markdown_table(rows, [("month", "Month"), *[(k, k) for k in kinds],
-                                      ("total", "Total")]),
-                unplaced_line(summary), "", "```", *bars(summary.monthly), "```", ""]
+        out += ["## " + w("Month by month"), "",
+                markdown_table(rows, [("month", w("Month")), *[(k, k) for k in kinds],
+                                      ("total", w("Total"))]),
+                unplaced_line(summary, w), "", "```", *bars(summary.monthly), "```", ""]
     return "\n".join(out).rstrip() + "\n"
 
 
-def render(summary, fmt: str):
+def render(summary, fmt: str, w: Words = ENGLISH, names: dict | None = None):
+    """The summary in a format; table and markdown speak w's language (with kinds by their
+    names in it), JSON and CSV are the same in every language."""
     if fmt == "json":
         return to_json(summary) + "\n"
     if fmt == "csv":
         return to_csv(kind_rows(summary), [("kind", "kind"), ("count", "count"),
                                            ("previous", "previous"), ("change", "change")])
     if fmt == "markdown":
-        return as_markdown(summary)
-    return as_table(summary)
-
-
+        return as_markdown(summary, w, names)
+    return as_table(summary, w, names)

@@ -205,37 +205,52 @@ def _count_kind(session: Session, slug: str, period: dates.PartialDate,
     return session.execute(query).scalar_one()
 
 
-def _year(session: Session, period: dates.PartialDate, country: str | None,
-          narrow: tuple) -> tuple[dict[int, int], int, list[dict]]:
-    """A year's counts by kind, its total, and its months, from one pass over its incidents.
+def _months(session: Session, period: dates.PartialDate, country: str | None,
+            narrow: tuple) -> tuple[dict[int, int], int, list[dict]]:
+    """A period's counts by kind, its total, and its months, from one pass over its
+    incidents (a year's for its summary, any run of months for a report's chart).
 
     Each incident is grouped by the month it starts in and whether it also ends in it; only
-    those that do appear in the month rows, all of them in the year's counts.
+    those that do appear in the month rows, all of them in the period's counts.
     """
-    month = extract("month", Incident.first_day)
-    one_month = case((and_(extract("year", Incident.first_day)
-                           == extract("year", Incident.last_day),
+    year, month = extract("year", Incident.first_day), extract("month", Incident.first_day)
+    one_month = case((and_(year == extract("year", Incident.last_day),
                            month == extract("month", Incident.last_day)), 1), else_=0)
     where = _where(period, country, narrow)
-    per_kind = session.execute(select(month, one_month, IncidentKind.kind_id, func.count())
+    per_kind = session.execute(select(year, month, one_month, IncidentKind.kind_id,
+                                      func.count())
                                .join(IncidentKind, IncidentKind.incident_id == Incident.id)
-                               .where(where).group_by(month, one_month,
+                               .where(where).group_by(year, month, one_month,
                                                       IncidentKind.kind_id)).all()
-    totals = session.execute(select(month, one_month, func.count()).where(where)
-                             .group_by(month, one_month)).all()
-    rows = [{"month": f"{period.first.year:04d}-{m:02d}", "total": 0, "by_kind": {}}
-            for m in range(1, 13)]
+    totals = session.execute(select(year, month, one_month, func.count()).where(where)
+                             .group_by(year, month, one_month)).all()
+    first, last = period.first, period.last
+    rows = {}
+    for n in range((last.year - first.year) * 12 + last.month - first.month + 1):
+        y, m = divmod(first.month - 1 + n, 12)
+        rows[(first.year + y, m + 1)] = {"month": f"{first.year + y:04d}-{m + 1:02d}",
+                                         "total": 0, "by_kind": {}}
     by_kind: dict[int, int] = {}
-    for m, within, kind_id, n in per_kind:
+    for y, m, within, kind_id, n in per_kind:
         by_kind[kind_id] = by_kind.get(kind_id, 0) + n
         if within:
-            rows[int(m) - 1]["by_kind"][kind_id] = n
+            rows[(int(y), int(m))]["by_kind"][kind_id] = n
     total = 0
-    for m, within, n in totals:
+    for y, m, within, n in totals:
         total += n
         if within:
-            rows[int(m) - 1]["total"] = n
-    return by_kind, total, rows
+            rows[(int(y), int(m))]["total"] = n
+    return by_kind, total, list(rows.values())
+
+
+def months(session: Session, period: dates.PartialDate, country: str | None = None
+           ) -> list[dict]:
+    """The incidents of each month of the period by kind (slugs), as a chart draws them."""
+    labels = dict(session.execute(select(Kind.id, Kind.slug)).all())
+    rows = _months(session, period, countries.normalise(country, "--country"), ())[2]
+    for row in rows:
+        row["by_kind"] = {labels[k]: n for k, n in row["by_kind"].items()}
+    return rows
 
 
 def described(filters: IncidentFilter | None) -> list[str]:
@@ -271,7 +286,7 @@ def summarise(session: Session, period: dates.PartialDate, country: str | None =
     labels = {k.id: (k.slug, k.label) for k in session.execute(select(Kind)).scalars()}
     monthly: list[dict] = []
     if period.precision == "year":
-        now, total, monthly = _year(session, period, code, narrow)
+        now, total, monthly = _months(session, period, code, narrow)
         for row in monthly:
             row["by_kind"] = {labels[k][0]: n for k, n in row["by_kind"].items()}
     else:

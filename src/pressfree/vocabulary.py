@@ -4,7 +4,7 @@ categories of charges."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -21,6 +21,7 @@ class Term:
     label: str
     builtin: bool
     count: int
+    names: dict = field(default_factory=dict)  # in other languages (kinds and labels)
 
 
 def _table(vocabulary: str):
@@ -38,9 +39,13 @@ def terms(session: Session, vocabulary: str = "kind") -> list[Term]:
     (categories) use it."""
     model, text, used = _table(vocabulary)
     counts = dict(session.execute(select(used, func.count()).group_by(used)).all())
-    rows = session.execute(select(model.id, model.slug, text, model.builtin)
+    names = getattr(model, "names", None)
+    rows = session.execute(select(model.id, model.slug, text, model.builtin,
+                                  names if names is not None else text)
                            .order_by(model.slug)).all()
-    return [Term(slug, label, builtin, counts.get(id_, 0)) for id_, slug, label, builtin in rows]
+    return [Term(slug, label, builtin, counts.get(id_, 0),
+                 (named or {}) if names is not None else {})
+            for id_, slug, label, builtin, named in rows]
 
 
 def add_term(session: Session, slug: str, label: str, vocabulary: str = "kind") -> Term:
@@ -62,6 +67,42 @@ def add_term(session: Session, slug: str, label: str, vocabulary: str = "kind") 
 
     history.record(session, vocabulary, slug, None, {"slug": slug, "label": label})
     return term
+
+
+def name_term(session: Session, slug: str, lang: str, name: str,
+              vocabulary: str = "kind") -> dict:
+    """Give a term its name in another language (what reports in it show); an empty name
+    removes it. Returns the term's names."""
+    from pressfree import history, i18n
+    from pressfree.schemas import clean_text
+
+    code = i18n.language(lang)
+    if code == i18n.DEFAULT:
+        raise InvalidValue("--lang", lang, "is English, whose name is the term's label")
+    model, text, _ = _table(vocabulary)
+    term_id = ids_for(session, [slug], vocabulary)[slug.strip().lower()]
+    row = session.get(model, term_id)
+    before = {"slug": row.slug, "label": getattr(row, text.key), "names": row.names or {}}
+    names = dict(row.names or {})
+    name = clean_text(name, "name") or ""
+    if name:
+        names[code] = name
+    else:
+        names.pop(code, None)
+    row.names = names or None
+    session.flush()
+    history.record(session, vocabulary, row.slug, before, dict(before, names=names))
+    return names
+
+
+def names_in(session: Session, lang: str) -> dict[str, str]:
+    """The names of kinds (by slug) and labels (by "label:" and slug) in a language."""
+    found: dict[str, str] = {}
+    for model, prefix in ((Kind, ""), (Label, "label:")):
+        for slug, names in session.execute(select(model.slug, model.names)):
+            if names and names.get(lang):
+                found[prefix + slug] = names[lang]
+    return found
 
 
 def ids_for(session: Session, slugs: list[str], vocabulary: str = "kind",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -25,6 +25,10 @@ def _period(month, year, start, end):
     return period
 
 
+Lang = Annotated[Optional[str], typer.Option(
+    "--lang", help="en, ru or be. Default: from the locale (LANGUAGE, LC_ALL, LANG), or en.")]
+
+
 def summary(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
             start: o.From = None, end: o.To = None, country: o.Country = None,
             kind: o.Kinds = None, journalist: o.Journalist = None, outlet: o.Outlet = None,
@@ -33,7 +37,7 @@ def summary(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
             redact: Annotated[bool, typer.Option(
                 "--redact", help="Show journalists marked at risk by their pseudonyms, as "
                                  "`export --redact` does: for summaries you publish.")] = False,
-            fmt: FormatOption = Format.table) -> None:
+            lang: Lang = None, fmt: FormatOption = Format.table) -> None:
     """Summarise a month, a year or any period: counts by kind, figures, custody, targets.
 
     --kind, --status, --where and the other filters `list` takes narrow the incidents
@@ -41,8 +45,9 @@ def summary(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
 
     Example: [bold]pressfree summary --month 2021-07 --country BY --format markdown[/]
     """
-    from pressfree import render_summary, summary as summaries
+    from pressfree import i18n, render_summary, summary as summaries, vocabulary
 
+    words = i18n.Words(i18n.language(lang))
     if fmt == Format.ndjson:
         raise InvalidValue("--format", "ndjson", "is not offered for summaries "
                                                  "(use table, markdown, json or csv)")
@@ -58,7 +63,8 @@ def summary(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
             from pressfree import people
 
             result = summaries.redacted(result, people.redactor(session))
-    emit(render_summary.render(result, fmt.value))
+        names = vocabulary.names_in(session, words.lang)
+    emit(render_summary.render(result, fmt.value, words, names))
 
 
 def chart(ctx: typer.Context, year: Annotated[str, typer.Option("--year", help="YYYY.")],
@@ -90,6 +96,48 @@ def chart(ctx: typer.Context, year: Annotated[str, typer.Option("--year", help="
              "dated to the year or across months, so in no month of the chart.")
 
 
+def report(ctx: typer.Context,
+           out: Annotated[Path, typer.Option("--out", help="july.html (or .pdf).")],
+           month: o.Month = None, year: o.Year = None, start: o.From = None,
+           end: o.To = None, country: o.Country = None, lang: Lang = None,
+           redact: Annotated[bool, typer.Option(
+               "--redact", help="Journalists marked at risk by their pseudonyms, as "
+                                "`export --redact` does.")] = False,
+           fmt: Annotated[Optional[str], typer.Option(
+               "--format", "-f", help="html or pdf (needs the pdf extra). Default: from "
+                                      "--out's ending, else html.")] = None) -> None:
+    """Write the report to publish for a period: one HTML file with everything inline.
+
+    The summary's tables, a chart of the months, figures sources reported beside what is
+    itemised, who is held at the end of the period, designations made and lifted, cases and
+    sentences, every incident with its sources, and how it is all counted.
+
+    Example: [bold]pressfree report --month 2021-07 --country BY --lang be --out july.html[/]
+    """
+    from pressfree import i18n, render_report, report as reports, vocabulary
+
+    kind = (fmt or ("pdf" if out.suffix.lower() == ".pdf" else "html")).strip().lower()
+    if kind not in ("html", "pdf"):
+        raise InvalidValue("--format", fmt, "is not html or pdf")
+    words = i18n.Words(i18n.language(lang))
+    period = _period(month, year, start, end)
+    with reading(ctx) as session:
+        found = reports.gather(session, period, country, redact=redact)
+        names = vocabulary.names_in(session, words.lang)
+    page = render_report.html(found, period, words, names, redacted=redact)
+    from pressfree.private_files import WholeFile
+
+    with WholeFile(out, "--out") as whole:
+        if kind == "pdf":
+            with whole.open("wb") as handle:
+                render_report.pdf(page, handle)
+        else:
+            with whole.open("w") as handle:
+                handle.write(page)
+    note(f"Wrote {out} ({found.summary.total_incidents} incidents).")
+
+
 def register(app: typer.Typer) -> None:
     app.command(rich_help_panel="Summaries")(summary)
+    app.command(rich_help_panel="Summaries")(report)
     app.command(rich_help_panel="Summaries")(chart)

@@ -40,4 +40,21 @@ def vocabulary_app(vocabulary: str, command: str, plural: str, counted: str,
         note(f"Added {vocabulary} {term.slug} ({term.label}).")
 
     add_term.__doc__ = f"Add a {vocabulary} to the vocabulary.\n\nExample: {example}"
+
+    @app.command("name")
+    def name_term(ctx: typer.Context,
+                  slug: Annotated[str, typer.Argument(help="Its slug.")],
+                  name: Annotated[str, typer.Argument(help="Its name in that language; \"\" "
+                                                           "removes it.")],
+                  lang: Annotated[str, typer.Option("--lang", help="ru or be.")]) -> None:
+        from pressfree import vocabulary as terms
+
+        with writing(ctx) as session:
+            names = terms.name_term(session, slug, lang, name, vocabulary)
+        shown = ", ".join(f"{code}: {text}" for code, text in sorted(names.items()))
+        note(f"Names of {vocabulary} {slug.strip().lower()}: {shown or 'none'}.")
+
+    name_term.__doc__ = (f"Name a {vocabulary} in another language, for reports and "
+                         f"summaries in it.\n\nExample: [bold]pressfree {command} name "
+                         f"{example_slug} --lang be \"...\"[/]")
     return app

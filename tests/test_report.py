@@ -1,0 +1,312 @@
+"""`pressfree report`: the HTML file researchers publish, its safety, and its languages; the
+terminal summary in Russian and Belarusian; the message catalogues."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+CASES = ROOT / "data" / "examples" / "cases-invented.json"
+LOCALES = ROOT / "src" / "pressfree" / "locales"
+
+
+class Page(HTMLParser):
+    """What a reader's browser would find in the page: elements, links, scripts, text."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self.stack: list[str] = []
+        self.sections: dict[str, list[str]] = {}
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        if tag == "section":
+            self.stack.append(attributes.get("id", ""))
+            self.sections.setdefault(self.stack[-1], [])
+
+    def handle_endtag(self, tag):
+        if tag == "section" and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if data.strip():
+            self.text.append(data.strip())
+            if self.stack:
+                self.sections[self.stack[-1]].append(data.strip())
+
+    def all(self, tag: str) -> list[dict]:
+        return [a for t, a in self.tags if t == tag]
+
+    def said(self, section: str) -> str:
+        return " ".join(self.sections.get(section, []))
+
+
+def _report(cli, tmp_path, *args: str) -> Page:
+    out = tmp_path / "report.html"
+    cli("report", *args, "--out", out)
+    return Page(out.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def cases(sample):
+    sample("import", CASES)
+    return sample
+
+
+def test_the_report_holds_every_section_with_the_sample_s_figures(cases, tmp_path):
+    page = _report(cases, tmp_path, "--month", "2021-07", "--country", "BY")
+    assert [a["id"] for a in page.all("section")] == [
+        "brief", "kinds", "chart", "reported", "custody", "designations", "cases", "incidents",
+        "method"]
+    assert "3 incidents in July 2021" in page.said("brief")
+    assert "2 detentions" in page.said("brief") and "1 designation" in page.said("brief")
+    assert "Total (distinct incidents) 3 0 +3" in page.said("kinds")
+    # the figure a source reported beside what is itemised: "more than 200" raids, 2 here
+    assert "Viasna more than 200 2 +198" in page.said("reported")
+    assert "2 journalists are itemised as held." in page.said("custody")
+    assert "Anna Prykladnaja" in page.said("custody")
+    assert "Belsat Extremist formation" in page.said("designations")
+    # every incident of the month, oldest first, with its source as a link
+    rows = page.said("incidents")
+    assert rows.index("2021-07-26..2021-07-30") < rows.index("2021-07-30")
+    assert {"https://example.org/invented/uzorny"} <= {a.get("href") for a in page.all("a")} \
+        or any("example" in (a.get("href") or "") for a in page.all("a"))
+    # nothing is fetched: no script, no stylesheet or image from elsewhere
+    assert page.all("script") == [] and page.all("img") == []
+    assert all(a.get("rel") != "stylesheet" for a in page.all("link"))
+    assert "How these figures are counted" in page.text
+
+
+def test_the_chart_stacks_twelve_months_by_kind_with_the_totals_marked(cases, tmp_path):
+    page = _report(cases, tmp_path, "--month", "2021-07")
+    months = [a for a in page.all("g") if a.get("class") == "month"]
+    assert len(months) == 12
+    labels = [t for t in page.sections["chart"] if len(t) == 2 and t.isdigit()]
+    assert labels == ["08", "09", "10", "11", "12", "01", "02", "03", "04", "05", "06", "07"]
+    # July: three incidents, five stacks (2 detentions, 2 raids, 1 designation) of 3 colours
+    july = page.said("chart")
+    assert "2021-07: Detention 2" in july and "2021-07: Designation (extremist, foreign " \
+        "agent, ...) 1" in july
+    assert len(page.all("svg")) == 1 and page.all("svg")[0]["viewbox"].startswith("0 0 ")
+
+
+def test_a_year_report_charts_its_own_months(cases, tmp_path):
+    page = _report(cases, tmp_path, "--year", "2021")
+    assert len([a for a in page.all("g") if a.get("class") == "month"]) == 12
+    assert "5 incidents in 2021" in page.said("brief")
+
+
+HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=alert(2)>',
+           "</td></tr></table><b>bold</b>"]
+
+
+def test_incident_text_never_becomes_markup_or_script(cli, tmp_path):
+    for n, text in enumerate(HOSTILE):
+        cli("add", "raid", "--date", f"2021-07-{n + 1:02d}", "--country", "BY",
+            "--summary", text, "-j", text, "-o", f"Outlet {text}", "--source",
+            f"https://example.org/{n}", "--source-title", text, "--force")
+    cli("add", "raid", "--date", "2021-07-20", "--summary", "A javascript source",
+        "--source", "javascript:alert(3)", "--source-title", "Click me", "--force", code=2)
+    out = tmp_path / "r.html"
+    cli("report", "--month", "2021-07", "--out", out)
+    html = out.read_text(encoding="utf-8")
+    page = Page(html)
+    assert page.all("script") == [] and page.all("img") == [] and page.all("b") == []
+    assert not any(k.startswith("on") for _, a in page.tags for k in a)
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3  # summary, name, title
+    assert {a["href"] for a in page.all("a")} == {f"https://example.org/{n}"
+                                                  for n in range(len(HOSTILE))}
+
+
+def test_a_source_address_that_is_not_http_is_shown_as_text_not_a_link():
+    from pressfree.render_report import link
+
+    assert link("https://baj.media/x") == "https://baj.media/x"
+    assert link("mailto:press@example.org") == "mailto:press@example.org"
+    for unsafe in ("javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<b>x</b>",
+                   "vbscript:x", "/etc/passwd", "", None, "http://[::1"):
+        assert link(unsafe) is None, unsafe
+
+
+def test_redact_hides_people_at_risk_everywhere_in_the_report(cases, tmp_path):
+    cases("journalists", "set", "Anna Prykladnaja", "--at-risk")
+    plain = (tmp_path / "plain.html")
+    cases("report", "--year", "2021", "--out", plain)
+    assert "Anna Prykladnaja" in plain.read_text(encoding="utf-8")
+    hidden = tmp_path / "hidden.html"
+    cases("report", "--year", "2021", "--redact", "--out", hidden)
+    text = hidden.read_text(encoding="utf-8")
+    assert "Anna Prykladnaja" not in text and "Prykladnaja" not in text
+    assert "Journalists marked at risk appear under pseudonyms." in text
+
+
+def test_the_report_speaks_belarusian_and_russian(cases, tmp_path):
+    page = _report(cases, tmp_path, "--month", "2021-07", "--lang", "be")
+    assert page.all("html")[0]["lang"] == "be"
+    assert "3 інцыдэнты за ліпень 2021" in page.said("brief")
+    assert "2 затрыманні" in page.said("brief") and "2 ператрусы" in page.said("brief")
+    assert "Затрыманне" in page.said("kinds")  # the kind's Belarusian name (schema 8)
+    assert "Як лічацца гэтыя лічбы" in page.text
+    page = _report(cases, tmp_path, "--month", "2021-07", "--lang", "ru")
+    assert "3 инцидента за июль 2021" in page.said("brief")
+    assert "2 задержания" in page.said("brief")
+
+
+@pytest.mark.parametrize("n, be, ru", [(1, "1 затрыманне", "1 задержание"),
+                                       (2, "2 затрыманні", "2 задержания"),
+                                       (5, "5 затрыманняў", "5 задержаний"),
+                                       (11, "11 затрыманняў", "11 задержаний"),
+                                       (21, "21 затрыманне", "21 задержание"),
+                                       (1000, "1\xa0000 затрыманняў", "1\xa0000 задержаний")])
+def test_plural_forms_follow_each_language(n, be, ru):
+    from pressfree.i18n import Words
+    from pressfree.render_report import KIND_COUNTS
+
+    assert Words("be").plural(*KIND_COUNTS["detention"], n) == be
+    assert Words("ru").plural(*KIND_COUNTS["detention"], n) == ru
+    assert Words("en").plural(*KIND_COUNTS["detention"], n) == (
+        f"{n:,} detention" if n == 1 else f"{n:,} detentions")
+
+
+def test_the_language_comes_from_lang_then_the_locale(monkeypatch):
+    from pressfree.errors import InvalidValue
+    from pressfree.i18n import language
+
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
+    assert language(None) == "en"
+    monkeypatch.setenv("LANG", "be_BY.UTF-8")
+    assert language(None) == "be"
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")  # C says nothing of a language: LANG decides
+    assert language(None) == "be"
+    monkeypatch.setenv("LANGUAGE", "ru:en")
+    assert language(None) == "ru"
+    assert language("EN") == "en" and language("be-BY") == "be"
+    with pytest.raises(InvalidValue, match="'de' is not a language pressfree speaks"):
+        language("de")
+
+
+def test_the_terminal_summary_speaks_the_language_json_does_not(sample):
+    said = sample("summary", "--month", "2021-07", "--lang", "be").stdout
+    assert "Парушэнні свабоды прэсы, 2021-07" in said and "Усяго" not in said
+    assert "усяго (розных інцыдэнтаў)" in said and "Затрыманне" in said
+    markdown = sample("summary", "--month", "2021-07", "--lang", "ru", "--format",
+                      "markdown").stdout
+    assert markdown.startswith("# Нарушения свободы прессы, 2021-07\n\n2 инцидента (0 за "
+                               "2021-06).")
+    assert sample("summary", "--month", "2021-07", "--lang", "be", "--format", "json"
+                  ).stdout == sample("summary", "--month", "2021-07", "--format",
+                                     "json").stdout
+    said = sample("summary", "--month", "2021-07", "--lang", "fr", code=2).stderr
+    assert said == "Error: --lang: 'fr' is not a language pressfree speaks (en, ru, be)\n"
+
+
+def test_users_name_their_own_kinds_in_a_language(cli, tmp_path):
+    cli("kinds", "add", "house-search", "House search")
+    cli("add", "house-search", "--date", "2021-07-02", "--force")
+    said = cli("kinds", "name", "house-search", "Ператрус жылля", "--lang", "be").stderr
+    assert said == "Names of kind house-search: be: Ператрус жылля.\n"
+    page = _report(cli, tmp_path, "--month", "2021-07", "--lang", "be")
+    assert "Ператрус жылля" in page.said("kinds")
+    assert "Ператрус жылля: 1" in page.said("brief")  # no plural forms of a user's own kind
+    assert cli("kinds", "name", "house-search", "x", "--lang", "en", code=2).stderr == (
+        "Error: --lang: 'en' is English, whose name is the term's label\n")
+    assert "is not a known kind" in cli("kinds", "name", "nope", "x", "--lang", "ru",
+                                        code=2).stderr
+    cli("labels", "name", "foreign-agent", "Замежны агент (ярлык)", "--lang", "be")
+    history = cli.json("history", "--kind", "kind")
+    assert history[-1]["after"]["names"] == {"be": "Ператрус жылля"}
+
+
+def _key(text):
+    """A message or its words as Babel gives them: text, or a plural's forms as a tuple."""
+    return tuple(text) if isinstance(text, (list, tuple)) else text
+
+
+def test_every_catalogue_has_every_message_and_its_compiled_copy_is_current():
+    from babel.messages.mofile import read_mo
+    from babel.messages.pofile import read_po
+
+    with open(LOCALES / "pressfree.pot", "rb") as handle:
+        wanted = {_key(m.id) for m in read_po(handle) if m.id}
+    assert len(wanted) > 100
+    for lang in ("ru", "be"):
+        folder = LOCALES / lang / "LC_MESSAGES"
+        with open(folder / "pressfree.po", "rb") as handle:
+            catalogue = read_po(handle)
+        have = {_key(m.id): _key(m.string) for m in catalogue if m.id}
+        assert set(have) == wanted, (lang, set(have) ^ wanted)
+        assert catalogue.num_plurals == 3
+        for message, string in have.items():
+            forms = string if isinstance(string, tuple) else (string,)
+            assert all(forms) and len(forms) == (3 if isinstance(message, tuple) else 1), (
+                lang, message)
+            placeholders = set(re.findall(r"\{\w+\}", str(message)))
+            assert all(set(re.findall(r"\{\w+\}", f)) == placeholders for f in forms), (
+                lang, message)
+        with open(folder / "pressfree.mo", "rb") as handle:
+            compiled = {_key(m.id): _key(m.string) for m in read_mo(handle) if m.id}
+        assert compiled == have, f"{lang}: run pybabel compile (see README, Languages)"
+
+
+def test_every_message_in_the_code_is_in_the_template(tmp_path):
+    """The .pot is what `pybabel extract` finds now: no message was added without it."""
+    import subprocess
+    import sys
+
+    from babel.messages.pofile import read_po
+
+    out = tmp_path / "now.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F",
+                    str(ROOT / "babel.cfg"), "-k", "N_", "-k", "NP_:1,2", "-k", "w", "-k",
+                    "n_:1,2", "-k", "plural:1,2", "--no-location", "-o", str(out),
+                    str(ROOT)], check=True, capture_output=True, cwd=ROOT)
+    with open(out, "rb") as fresh, open(LOCALES / "pressfree.pot", "rb") as kept:
+        assert {_key(m.id) for m in read_po(fresh)} == {_key(m.id) for m in read_po(kept)}
+
+
+def test_pdf_without_weasyprint_says_how_to_install_it(cases, tmp_path, monkeypatch):
+    import builtins
+
+    real = builtins.__import__
+
+    def without_weasyprint(name, *args, **kwargs):
+        if name.startswith("weasyprint"):
+            raise ImportError(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", without_weasyprint)
+    out = tmp_path / "r.pdf"
+    said = cases("report", "--month", "2021-07", "--out", out, code=1).stderr
+    assert said == ("Error: report: --format pdf needs WeasyPrint; install the pdf extra with: "
+                    "pip install 'pressfree[pdf]'\n")
+    assert not out.exists() and list(tmp_path.glob(".r.pdf*")) == []
+
+
+def test_bad_report_options_are_one_line(sample, tmp_path):
+    assert sample("report", "--out", tmp_path / "r.html", code=2).stderr.startswith(
+        "Error: period: '' is required")
+    assert sample("report", "--month", "2021-07", "--out", tmp_path / "r.html", "--format",
+                  "docx", code=2).stderr == "Error: --format: 'docx' is not html or pdf\n"
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_the_screenshot_script_is_there_and_documented():
+    script = ROOT / "tools" / "screenshot_report.py"
+    assert script.exists()
+    assert "tools/screenshot_report.py" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_bundled_sample_report_reads_the_same_on_both_backends(sample, tmp_path):
+    page = _report(sample, tmp_path, "--month", "2021-07")
+    assert Path(tmp_path / "report.html").stat().st_mode & 0o777 == 0o600
+    assert "2 incidents in July 2021" in page.said("brief")
