@@ -28,6 +28,7 @@ SCRIPTS = {
     "history_cost": ([], ["--quick"]),
     "import_scale": ([], ["--rows", "2000"]),
     "postgres_scale": ([], ["--incidents", "2000", "--rows", "1000", "--repeats", "1"]),
+    "report_scale": ([], ["--incidents", "2000", "--repeats", "1"]),
 }
 
 

@@ -144,7 +144,8 @@ def test_kinds_list_and_add(cli):
     kinds = {k["slug"]: k for k in cli.json("kinds")}
     assert kinds["internet-shutdown"] == {"slug": "internet-shutdown",
                                           "label": "Internet shutdown", "builtin": False,
-                                          "count": 1}
+                                          "count": 1, "names": {}}
+    assert kinds["detention"]["names"] == {"ru": "Задержание", "be": "Затрыманне"}
     result = cli("kinds", "add", "Bad Slug", "x", code=2)
     assert result.stderr.startswith("Error: kind: 'Bad Slug' is not a slug")
 

@@ -103,6 +103,15 @@ def test_a_year_report_charts_its_own_months(cases, tmp_path):
     page = _report(cases, tmp_path, "--year", "2021")
     assert len([a for a in page.all("g") if a.get("class") == "month"]) == 12
     assert "5 incidents in 2021" in page.said("brief")
+    assert "dated to a year or across months" not in page.said("chart")
+    cases("add", "raid", "--date", "2021-06-28..2021-07-03", "--force")
+    cases("add", "raid", "--date", "2021", "--force")
+    page = _report(cases, tmp_path, "--year", "2021")
+    assert "2 incidents of these months are dated to a year or across months, so in no " \
+           "bar." in page.said("chart")
+    page = _report(cases, tmp_path, "--month", "2021-07")  # August 2020 to July 2021
+    assert "1 incident of these months is dated to a year or across months, so in no " \
+           "bar." in page.said("chart")
 
 
 HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=alert(2)>',
@@ -290,6 +299,24 @@ def test_pdf_without_weasyprint_says_how_to_install_it(cases, tmp_path, monkeypa
     assert said == ("Error: report: --format pdf needs WeasyPrint; install the pdf extra with: "
                     "pip install 'pressfree[pdf]'\n")
     assert not out.exists() and list(tmp_path.glob(".r.pdf*")) == []
+
+
+def test_a_pdf_report_is_printed_on_a4_without_fetching_anything(cases, tmp_path):
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as error:  # the pdf extra, or its Pango, is missing
+        pytest.skip(f"WeasyPrint cannot run here: {error}")
+    out = tmp_path / "july.pdf"
+    cases("report", "--month", "2021-07", "--lang", "be", "--out", out)
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    assert out.stat().st_mode & 0o777 == 0o600
+    # laid out on A4 (210 x 297 mm; WeasyPrint counts in CSS pixels, 96 to the inch)
+    page = tmp_path / "july.html"
+    cases("report", "--month", "2021-07", "--lang", "be", "--out", page)
+    pages = weasyprint.HTML(filename=page).render().pages
+    assert [(round(p.width * 25.4 / 96), round(p.height * 25.4 / 96)) for p in pages] == [
+        (210, 297)] * len(pages) and len(pages) >= 2
 
 
 def test_bad_report_options_are_one_line(sample, tmp_path):

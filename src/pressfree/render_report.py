@@ -68,10 +68,10 @@ class Chart:
     unplaced: int = 0
 
 
-def chart(months: list[dict], names: dict[str, str], other) -> Chart:
+def chart(months: list[dict], names: dict[str, str], other, unplaced: int = 0) -> Chart:
     """A bar per month, stacked by the most frequent kinds (the rest together, grey), with
     the number of distinct incidents marked above it."""
-    shape = Chart()
+    shape = Chart(unplaced=unplaced)
     kinds, series = charts.stacks(months)
     distinct = {k for m in months for k in m["by_kind"]}
     grouped = len(distinct) > charts.TOP_KINDS + 1
@@ -150,7 +150,7 @@ def html(report, period, w: Words, names: dict[str, str], redacted: bool = False
     return environment.get_template("report.html").render(
         r=report, w=w, _=w, n_=w.plural, title=title, period=period, brief=brief,
         chart=chart(report.chart, {k: kind_name(k) for k in report.kinds},
-                    lambda n: w.plural("{n} more kind", "{n} more kinds", n)),
+                    lambda n: w.plural("{n} more kind", "{n} more kinds", n), report.unplaced),
         kind_name=kind_name, label_name=label_name, figure_name=figure_name,
         signed=lambda n: f"+{w.number(n)}" if n > 0 else w.number(n),
         charges_brought=sum(c["count"] for c in cases.get("charges_brought", [])),

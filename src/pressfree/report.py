@@ -21,6 +21,7 @@ CHART_MONTHS = 12  # a month's report charts it and the eleven months before it
 class Report:
     summary: Summary
     chart: list[dict]  # months, oldest first: {"month", "total", "by_kind": {slug: n}}
+    unplaced: int  # incidents of the chart's months dated to a year or across months
     # As plain data (dicts, lists, text), so that --redact reaches every name in them:
     held: dict  # census.Census: who was in custody at the end of the period (or today)
     lifted: list[dict]  # designations.DesignationRecord: those lifted in the period
@@ -50,9 +51,8 @@ def gather(session: Session, period: dates.PartialDate, country: str | None = No
     listed = incidents.list_incidents(session, incidents.IncidentFilter(
         period=period, country=result.country))
     listed.sort(key=lambda i: (i.first_day, i.last_day, i.id))
-    report = Report(summary=result, chart=summaries.months(session, chart_period(period),
-                                                           result.country),
-                    held=dict(asdict(held), comparison=held.comparison()),
+    chart, unplaced = summaries.months(session, chart_period(period), result.country)
+    report = Report(summary=result, chart=chart, unplaced=unplaced, held=dict(asdict(held), comparison=held.comparison()),
                     lifted=[asdict(d) for d in designations.lifted_in(session, period,
                                                                      result.country)],
                     incidents=[i.to_dict() for i in listed],

@@ -244,13 +244,15 @@ def _months(session: Session, period: dates.PartialDate, country: str | None,
 
 
 def months(session: Session, period: dates.PartialDate, country: str | None = None
-           ) -> list[dict]:
-    """The incidents of each month of the period by kind (slugs), as a chart draws them."""
+           ) -> tuple[list[dict], int]:
+    """The incidents of each month of the period by kind (slugs), as a chart draws them,
+    and how many of the period's incidents are in no month (dated to a year, or across
+    months)."""
     labels = dict(session.execute(select(Kind.id, Kind.slug)).all())
-    rows = _months(session, period, countries.normalise(country, "--country"), ())[2]
+    _, total, rows = _months(session, period, countries.normalise(country, "--country"), ())
     for row in rows:
         row["by_kind"] = {labels[k]: n for k, n in row["by_kind"].items()}
-    return rows
+    return rows, total - sum(row["total"] for row in rows)
 
 
 def described(filters: IncidentFilter | None) -> list[str]:
