@@ -310,11 +310,14 @@ def iter_incidents(session: Session, filters: IncidentFilter, batch: int = 1000)
         yield from records(session, partition)
 
 
-def _related(session: Session, ids: list[int]) -> dict[str, dict[int, list]]:
-    """Kinds, tags, targets and sources of many incidents, one query per relation per chunk."""
-    related: dict[str, dict[int, list]] = {name: defaultdict(list) for name in
-                                           ("kinds", "tags", "journalists", "outlets",
-                                            "sources", "updates")}
+RELATIONS = ("kinds", "tags", "journalists", "outlets", "sources", "updates")
+
+
+def _related(session: Session, ids: list[int],
+             wanted: tuple[str, ...] = RELATIONS) -> dict[str, dict[int, list]]:
+    """Kinds, tags, targets, sources and updates of many incidents (or those `wanted`), one
+    query per relation per chunk."""
+    related: dict[str, dict[int, list]] = {name: defaultdict(list) for name in RELATIONS}
     queries = {
         "kinds": lambda chunk: select(IncidentKind.incident_id, Kind.slug)
         .join(Kind, Kind.id == IncidentKind.kind_id)
@@ -338,8 +341,8 @@ def _related(session: Session, ids: list[int]) -> dict[str, dict[int, list]]:
     }
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        for name, query in queries.items():
-            for incident_id, value, *more in session.execute(query(chunk)).all():
+        for name in wanted:
+            for incident_id, value, *more in session.execute(queries[name](chunk)).all():
                 if name == "updates":
                     value = update_dict(value, more[0])
                 elif name == "sources":
@@ -348,6 +351,25 @@ def _related(session: Session, ids: list[int]) -> dict[str, dict[int, list]]:
                                          else None)
                 related[name][incident_id].append(value)
     return related
+
+
+def listed(session: Session, period: dates.PartialDate, country: str | None) -> list[dict]:
+    """The incidents counted in a period, oldest first, as a published list shows them:
+    date, kinds, place, journalists and outlets, summary and sources (plain data, so that a
+    redactor reaches every name). Lean: only the columns and relations it shows."""
+    where = [contained_in(period)] + ([Incident.country == country] if country else [])
+    rows = session.execute(select(
+        Incident.id, Incident.first_day, Incident.last_day, Incident.date_precision,
+        Incident.city, Incident.region, Incident.country, Incident.summary).where(*where)
+        .order_by(Incident.first_day, Incident.last_day, Incident.public_id)).all()
+    related = _related(session, [r.id for r in rows],
+                       ("kinds", "journalists", "outlets", "sources"))
+    return [{"date": str(dates.from_stored(r.first_day, r.last_day, r.date_precision)),
+             "kinds": related["kinds"][r.id], "place": [r.city, r.region, r.country],
+             "who": related["journalists"][r.id] + related["outlets"][r.id],
+             "summary": r.summary,
+             "sources": [{"url": s.url, "title": s.title, "publisher": s.publisher}
+                         for s in related["sources"][r.id]]} for r in rows]
 
 
 def records(session: Session, incidents: list[Incident]) -> list[IncidentRecord]:

@@ -51,6 +51,15 @@ def link(url: str | None) -> str | None:
     return url.strip() if scheme in ("http", "https", "mailto") else None
 
 
+def _source(source: dict, unnamed: str) -> tuple[str | None, str, str | None]:
+    """How the list shows a source: (the link, or None), its text (title, publisher or
+    address), and the address in brackets when it is not a link and not the text already."""
+    href = link(source["url"])
+    text = source["title"] or source["publisher"] or source["url"] or unnamed
+    shown = source["url"] if not href and source["url"] and source["url"] != text else None
+    return href, text, shown
+
+
 @dataclass
 class Chart:
     """The geometry of the stacked bar chart, in SVG user units."""
@@ -123,13 +132,10 @@ def html(report, period, w: Words, names: dict[str, str], redacted: bool = False
 
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
                               undefined=StrictUndefined, keep_trailing_newline=True)
-    environment.filters["link"] = link
     s = report.summary
 
     def kind_name(slug: str) -> str:
         return names.get(slug) or report.kinds.get(slug) or slug
-
-    environment.filters["kind_name"] = kind_name
 
     def label_name(slug: str, default: str) -> str:
         return names.get(f"label:{slug}") or default
@@ -141,6 +147,11 @@ def html(report, period, w: Words, names: dict[str, str], redacted: bool = False
                      day=w.day(t.as_of))
         return w("{what} in {period}", what=kind_name(t.metric), period=t.period)
 
+    rows = [{"date": i["date"], "kinds": ", ".join(map(kind_name, i["kinds"])),
+             "place": ", ".join(p for p in i["place"] if p), "who": ", ".join(i["who"]),
+             "summary": i["summary"] or "",
+             "sources": [_source(s, w("source")) for s in i["sources"]]}
+            for i in report.incidents]
     brief = [w.plural(*KIND_COUNTS[k.kind], k.count) if k.kind in KIND_COUNTS
              else f"{kind_name(k.kind)}: {w.number(k.count)}" for k in s.by_kind if k.count]
     cases = s.cases or {}
@@ -148,7 +159,7 @@ def html(report, period, w: Words, names: dict[str, str], redacted: bool = False
     if s.country:
         title += f" — {_country(s.country, w.lang)}"
     return environment.get_template("report.html").render(
-        r=report, w=w, _=w, n_=w.plural, title=title, period=period, brief=brief,
+        r=report, w=w, _=w, n_=w.plural, title=title, period=period, brief=brief, rows=rows,
         chart=chart(report.chart, {k: kind_name(k) for k in report.kinds},
                     lambda n: w.plural("{n} more kind", "{n} more kinds", n), report.unplaced),
         kind_name=kind_name, label_name=label_name, figure_name=figure_name,

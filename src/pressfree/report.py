@@ -25,7 +25,7 @@ class Report:
     # As plain data (dicts, lists, text), so that --redact reaches every name in them:
     held: dict  # census.Census: who was in custody at the end of the period (or today)
     lifted: list[dict]  # designations.DesignationRecord: those lifted in the period
-    incidents: list[dict]  # schemas.IncidentRecord: those counted in the period, by date
+    incidents: list[dict]  # incidents.listed: those counted in the period, oldest first
     kinds: dict[str, str]  # slug -> label, for every kind
 
 
@@ -48,14 +48,11 @@ def gather(session: Session, period: dates.PartialDate, country: str | None = No
     result = summaries.summarise(session, period, country, today=today)
     as_of = min(period.last, today).isoformat()
     held = census.census(session, as_of, country)
-    listed = incidents.list_incidents(session, incidents.IncidentFilter(
-        period=period, country=result.country))
-    listed.sort(key=lambda i: (i.first_day, i.last_day, i.id))
     chart, unplaced = summaries.months(session, chart_period(period), result.country)
     report = Report(summary=result, chart=chart, unplaced=unplaced, held=dict(asdict(held), comparison=held.comparison()),
                     lifted=[asdict(d) for d in designations.lifted_in(session, period,
                                                                      result.country)],
-                    incidents=[i.to_dict() for i in listed],
+                    incidents=incidents.listed(session, period, result.country),
                     kinds=dict(session.execute(select(Kind.slug, Kind.label)).all()))
     if redact:
         from pressfree import people
