@@ -134,7 +134,7 @@ def open_store(location: str, write: bool = True, upgrade: bool = True) -> Store
         from pressfree import postgres_backend
 
         try:
-            engine = create_engine(url)
+            engine = create_engine(url, connect_args=postgres_backend.CONNECT_ARGS)
         except (ArgumentError, ImportError, ValueError) as error:
             raise InvalidValue("--db", hide_password(location),
                                f"is not a usable database URL ({error})") from None
