@@ -145,6 +145,13 @@ def open_store(location: str, write: bool = True, upgrade: bool = True) -> Store
     return store
 
 
+def one_of(db, column, values: list):
+    """`column IN (values)` as the backend of `db` (a Session or Connection) reads a long
+    list best: batch lookups of imports and the search index go through this."""
+    return backend_for(db.get_bind().dialect.name if hasattr(db, "get_bind")
+                       else db.dialect.name).one_of(column, values)
+
+
 def database_problem(error: Exception) -> str:
     """One line for a database error no service put into words."""
     cause = getattr(error, "orig", None) or error

@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select, true, union
 from sqlmodel import Session
 
 from pressfree import history, names
+from pressfree.db import one_of
 from pressfree.errors import Conflict, InvalidValue, NotFound, shown
 from pressfree.models import (OUTLET_TYPES, IncidentJournalist, IncidentOutlet, Outlet,
                               OutletAlias, Person, PersonAlias, PlaceholderName)
@@ -126,17 +127,17 @@ def find_all(db, kind: str, wanted: list[str]) -> dict[str, int]:
     model, alias, owner = _models(kind)
     named = model.placeholder.is_(False) if kind == "person" else true()
     found = dict(db.execute(select(model.name, model.id).where(
-        model.name.in_(wanted), named)).all())
+        one_of(db, model.name, wanted), named)).all())
     by_key: dict[str, list[str]] = {}
     for name in wanted:
         if name not in found:
             by_key.setdefault(names.name_key(name), []).append(name)
     if by_key:
         keyed = dict(db.execute(select(model.name_key, func.min(model.id))
-                                .where(model.name_key.in_(list(by_key)), named)
+                                .where(one_of(db, model.name_key, list(by_key)), named)
                                 .group_by(model.name_key)).all())
         for key, owner_id in db.execute(select(alias.name_key, owner)
-                                        .where(alias.name_key.in_(list(by_key)))):
+                                        .where(one_of(db, alias.name_key, list(by_key)))):
             keyed.setdefault(key, owner_id)
         found.update({n: keyed[k] for k, group in by_key.items() if k in keyed for n in group})
     return found

@@ -150,7 +150,7 @@ def html(report, period, w: Words, names: dict[str, str], redacted: bool = False
     rows = [{"date": i["date"], "kinds": ", ".join(map(kind_name, i["kinds"])),
              "place": ", ".join(p for p in i["place"] if p), "who": ", ".join(i["who"]),
              "summary": i["summary"] or "",
-             "sources": [_source(s, w("source")) for s in i["sources"]]}
+             "sources": [_source(source, w("source")) for source in i["sources"]]}
             for i in report.incidents]
     brief = [w.plural(*KIND_COUNTS[k.kind], k.count) if k.kind in KIND_COUNTS
              else f"{kind_name(k.kind)}: {w.number(k.count)}" for k in s.by_kind if k.count]

@@ -49,7 +49,8 @@ def gather(session: Session, period: dates.PartialDate, country: str | None = No
     as_of = min(period.last, today).isoformat()
     held = census.census(session, as_of, country)
     chart, unplaced = summaries.months(session, chart_period(period), result.country)
-    report = Report(summary=result, chart=chart, unplaced=unplaced, held=dict(asdict(held), comparison=held.comparison()),
+    report = Report(summary=result, chart=chart, unplaced=unplaced,
+                    held=asdict(held),
                     lifted=[asdict(d) for d in designations.lifted_in(session, period,
                                                                      result.country)],
                     incidents=incidents.listed(session, period, result.country),

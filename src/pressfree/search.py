@@ -16,6 +16,7 @@ from typing import Iterable
 from sqlalchemy import delete, select
 
 from pressfree import names
+from pressfree.db import one_of
 from pressfree.errors import InvalidValue
 from pressfree.models import (Incident, IncidentJournalist, IncidentOutlet, IncidentSearch,
                               IncidentSource, IncidentTag, IncidentUpdate, Outlet, OutletAlias,
@@ -85,10 +86,10 @@ def write_entries(db, entries: dict[int, tuple[list, list[int], list[int]]]) -> 
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start:start + CHUNK]
             for record_id, name in db.execute(select(model.id, model.name)
-                                              .where(model.id.in_(chunk))):
+                                              .where(one_of(db, model.id, chunk))):
                 known.setdefault((kind, record_id), []).insert(0, name)
             for record_id, name in db.execute(select(owner, alias.name)
-                                              .where(owner.in_(chunk))):
+                                              .where(one_of(db, owner, chunk))):
                 known.setdefault((kind, record_id), []).append(name)
     rows = []
     for incident_id, (texts, person_ids, outlet_ids) in entries.items():

@@ -141,6 +141,11 @@ def reserve_ids(connection, table, count: int) -> list[int]:
     return list(range(top + 1, top + 1 + count))
 
 
+def one_of(column, values: list):
+    """`column IN (values)`, for lookups of a batch (its twin on PostgreSQL takes an array)."""
+    return column.in_(values)
+
+
 def insert_rows(connection, table, rows: list[dict]) -> None:
     """Rows in bulk: one executemany (its twin on PostgreSQL uses COPY)."""
     from sqlalchemy import insert

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from pressfree import identity, names as name_keys, search, vocabulary
+from pressfree.db import one_of
 from pressfree.errors import InvalidValue, PressfreeError
 from pressfree.importing import matching, readers
 from pressfree.importing.convert import Converter, NotAnIncident, ParsedRow, RowError
@@ -138,8 +139,8 @@ class _Names:
                 found.update(identity.find_all(self.connection, kind, chunk))
             elif kind == "url":
                 by_url = {k[0]: k for k in chunk}
-                rows = self.connection.execute(select(Source.url, Source.id)
-                                               .where(Source.url.in_(list(by_url)))).all()
+                rows = self.connection.execute(select(Source.url, Source.id).where(
+                    self.backend.one_of(Source.url, list(by_url)))).all()
                 found.update({by_url[url]: id_ for url, id_ in rows})
             else:
                 for key in chunk:  # sources without a URL are few: one query each
@@ -290,13 +291,14 @@ def _existing(connection, pending: list, dataset: str) -> tuple[set, set]:
     for model in (Incident, MergedIncident):
         for start in range(0, len(public), CHUNK):
             have_public.update(connection.execute(select(model.public_id).where(
-                model.public_id.in_(public[start:start + CHUNK]))).scalars())
+                one_of(connection, model.public_id, public[start:start + CHUNK]))).scalars())
         for owner, ids in owners.items():
             for start in range(0, len(ids), CHUNK):
                 have_external.update((owner, e) for e in connection.execute(
                     select(model.external_id).where(
                         model.dataset.is_(None) if owner is None else model.dataset == owner,
-                        model.external_id.in_(ids[start:start + CHUNK]))).scalars())
+                        one_of(connection, model.external_id, ids[start:start + CHUNK])
+                    )).scalars())
     return have_public, have_external
 
 
@@ -507,7 +509,7 @@ def _source_texts(connection, source_ids: set[int]) -> dict[int, tuple]:
     for start in range(0, len(wanted), CHUNK):
         found.update((i, (title, publisher)) for i, title, publisher in connection.execute(
             select(Source.id, Source.title, Source.publisher)
-            .where(Source.id.in_(wanted[start:start + CHUNK]))))
+            .where(one_of(connection, Source.id, wanted[start:start + CHUNK]))))
     return found
 
 
