@@ -310,14 +310,11 @@ def iter_incidents(session: Session, filters: IncidentFilter, batch: int = 1000)
         yield from records(session, partition)
 
 
-RELATIONS = ("kinds", "tags", "journalists", "outlets", "sources", "updates")
-
-
-def _related(session: Session, ids: list[int],
-             wanted: tuple[str, ...] = RELATIONS) -> dict[str, dict[int, list]]:
-    """Kinds, tags, targets, sources and updates of many incidents (or those `wanted`), one
-    query per relation per chunk."""
-    related: dict[str, dict[int, list]] = {name: defaultdict(list) for name in RELATIONS}
+def _related(session: Session, ids: list[int]) -> dict[str, dict[int, list]]:
+    """Kinds, tags, targets and sources of many incidents, one query per relation per chunk."""
+    related: dict[str, dict[int, list]] = {name: defaultdict(list) for name in
+                                           ("kinds", "tags", "journalists", "outlets",
+                                            "sources", "updates")}
     queries = {
         "kinds": lambda chunk: select(IncidentKind.incident_id, Kind.slug)
         .join(Kind, Kind.id == IncidentKind.kind_id)
@@ -341,8 +338,8 @@ def _related(session: Session, ids: list[int],
     }
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        for name in wanted:
-            for incident_id, value, *more in session.execute(queries[name](chunk)).all():
+        for name, query in queries.items():
+            for incident_id, value, *more in session.execute(query(chunk)).all():
                 if name == "updates":
                     value = update_dict(value, more[0])
                 elif name == "sources":
@@ -356,20 +353,35 @@ def _related(session: Session, ids: list[int],
 def listed(session: Session, period: dates.PartialDate, country: str | None) -> list[dict]:
     """The incidents counted in a period, oldest first, as a published list shows them:
     date, kinds, place, journalists and outlets, summary and sources (plain data, so that a
-    redactor reaches every name). Lean: only the columns and relations it shows."""
+    redactor reaches every name). Lean: the columns it shows, and one query per relation
+    over the whole period (a year's list reads tens of thousands of incidents)."""
     where = [contained_in(period)] + ([Incident.country == country] if country else [])
     rows = session.execute(select(
         Incident.id, Incident.first_day, Incident.last_day, Incident.date_precision,
         Incident.city, Incident.region, Incident.country, Incident.summary).where(*where)
         .order_by(Incident.first_day, Incident.last_day, Incident.public_id)).all()
-    related = _related(session, [r.id for r in rows],
-                       ("kinds", "journalists", "outlets", "sources"))
+    related: dict[str, dict[int, list]] = {n: defaultdict(list) for n in ("kinds", "who",
+                                                                        "sources")}
+    for name, link, columns, joined, order in (
+            ("kinds", IncidentKind, (Kind.slug,), (Kind, Kind.id == IncidentKind.kind_id),
+             Kind.slug),
+            ("who", IncidentJournalist, (Person.name,),
+             (Person, Person.id == IncidentJournalist.person_id), Person.name),
+            ("who", IncidentOutlet, (Outlet.name,),
+             (Outlet, Outlet.id == IncidentOutlet.outlet_id), Outlet.name),
+            ("sources", IncidentSource, (Source.url, Source.title, Source.publisher),
+             (Source, Source.id == IncidentSource.source_id), IncidentSource.position)):
+        query = (select(link.incident_id, *columns).join(*joined)
+                 .join(Incident, Incident.id == link.incident_id).where(*where)
+                 .order_by(order))
+        for incident_id, *values in session.execute(query):
+            related[name][incident_id].append(
+                values[0] if len(values) == 1 else dict(zip(("url", "title", "publisher"),
+                                                            values)))
     return [{"date": str(dates.from_stored(r.first_day, r.last_day, r.date_precision)),
              "kinds": related["kinds"][r.id], "place": [r.city, r.region, r.country],
-             "who": related["journalists"][r.id] + related["outlets"][r.id],
-             "summary": r.summary,
-             "sources": [{"url": s.url, "title": s.title, "publisher": s.publisher}
-                         for s in related["sources"][r.id]]} for r in rows]
+             "who": related["who"][r.id], "summary": r.summary,
+             "sources": related["sources"][r.id]} for r in rows]
 
 
 def records(session: Session, incidents: list[Incident]) -> list[IncidentRecord]:
