@@ -69,8 +69,9 @@ def history(ctx: typer.Context,
                 "--until", help="To this day, month or year (UTC).")] = None,
             who: Annotated[Optional[str], typer.Option("--who", help="Changes by.")] = None,
             kind: Annotated[Optional[str], typer.Option(
-                "--kind", help="incident, tally, designation, journalist, kind, label, "
-                               "custody or import.")] = None,
+                "--kind", help="What changed: incident, tally, designation, journalist, "
+                               "outlet, placeholder, kind, label, custody, import, merge, "
+                               "case, article or category.")] = None,
             fmt: FormatOption = Format.table) -> None:
     """Show what changed, when, by whom and with which command.
 
