@@ -327,6 +327,22 @@ def test_bad_report_options_are_one_line(sample, tmp_path):
     assert not (tmp_path / "r.html").exists()
 
 
+def test_the_report_is_never_written_over_the_database_or_into_a_folder(sample, tmp_path):
+    import os
+
+    where = os.environ["PRESSFREE_DB"]
+    if "://" not in where:  # a SQLite file: the report cannot replace it
+        assert sample("report", "--month", "2021-07", "--out", where, code=2).stderr == (
+            f"Error: --out: '{where}' is the database itself\n")
+    assert sample("report", "--month", "2021-07", "--out", tmp_path, code=2).stderr == (
+        f"Error: --out: '{tmp_path}' is a folder: name a file\n")
+    missing = tmp_path / "no" / "r.html"
+    assert "is in a folder that does not exist" in sample(
+        "report", "--month", "2021-07", "--out", missing, code=2).stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
+
+
 def test_the_screenshot_script_is_there_and_documented():
     script = ROOT / "tools" / "screenshot_report.py"
     assert script.exists()
