@@ -48,7 +48,10 @@ def gather(session: Session, period: dates.PartialDate, country: str | None = No
     result = summaries.summarise(session, period, country, today=today)
     as_of = min(period.last, today).isoformat()
     held = census.census(session, as_of, country)
-    chart, unplaced = summaries.months(session, chart_period(period), result.country)
+    if period.precision == "year":  # the summary has counted the year's months already
+        chart, unplaced = result.monthly, result.not_in_a_month
+    else:
+        chart, unplaced = summaries.months(session, chart_period(period), result.country)
     report = Report(summary=result, chart=chart, unplaced=unplaced,
                     held=asdict(held),
                     lifted=[asdict(d) for d in designations.lifted_in(session, period,
