@@ -232,6 +232,9 @@ def test_users_name_their_own_kinds_in_a_language(cli, tmp_path):
     assert "is not a known kind" in cli("kinds", "name", "nope", "x", "--lang", "ru",
                                         code=2).stderr
     cli("labels", "name", "foreign-agent", "Замежны агент (ярлык)", "--lang", "be")
+    # categories of charges have no names in other languages (yet): no such command
+    assert "No such command 'name'" in cli("charges", "categories", "name", "other", "x",
+                                           "--lang", "be", code=2).stderr
     history = cli.json("history", "--kind", "kind")
     assert history[-1]["after"]["names"] == {"be": "Ператрус жылля"}
 
@@ -239,6 +242,28 @@ def test_users_name_their_own_kinds_in_a_language(cli, tmp_path):
 def _key(text):
     """A message or its words as Babel gives them: text, or a plural's forms as a tuple."""
     return tuple(text) if isinstance(text, (list, tuple)) else text
+
+
+def test_a_document_naming_terms_in_other_languages_is_checked(cli, tmp_path):
+    import json
+
+    def document(section: str, term: dict) -> Path:
+        path = tmp_path / f"{section}.json"
+        path.write_text(json.dumps({"format": "pressfree", "version": 1, section: [term],
+                                    "incidents": []}), encoding="utf-8")
+        return path
+
+    cli("import", document("kinds", {"slug": "house-search", "label": "House search",
+                                     "names": {"be": "Ператрус жылля"}}))
+    kinds = {k["slug"]: k for k in cli.json("kinds")}
+    assert kinds["house-search"]["names"] == {"be": "Ператрус жылля"}
+    said = cli("import", document("kinds", {"slug": "raid", "label": "Raid",
+                                            "names": ["not", "a", "table"]}), code=2).stderr
+    assert said.startswith("Error: kinds[0].names: ['not', 'a', 'table'] is not a table")
+    said = cli("import", document("categories", {"slug": "other", "name": "Other",
+                                                 "names": {"be": "Іншае"}}), code=2).stderr
+    assert said == ("Error: categories[0].names: {'be': 'Іншае'} cannot be given: a category "
+                    "has no names in other languages\n")
 
 
 def test_every_catalogue_has_every_message_and_its_compiled_copy_is_current():

@@ -80,6 +80,9 @@ def name_term(session: Session, slug: str, lang: str, name: str,
     if code == i18n.DEFAULT:
         raise InvalidValue("--lang", lang, "is English, whose name is the term's label")
     model, text, _ = _table(vocabulary)
+    if not hasattr(model, "names"):
+        raise InvalidValue("names", {code: name}, f"cannot be given: a {vocabulary} has no "
+                                                  "names in other languages")
     term_id = ids_for(session, [slug], vocabulary)[slug.strip().lower()]
     row = session.get(model, term_id)
     before = {"slug": row.slug, "label": getattr(row, text.key), "names": row.names or {}}

@@ -311,7 +311,7 @@ def register(root: typer.Typer) -> None:
 
     charges_app.add_typer(vocabulary_app(
         "category", "charges categories", "Categories of charges (CPJ's census: anti-state, "
-        "false news, retaliatory, ...)", "Charges", "extremism", "Extremism"),
+        "false news, retaliatory, ...)", "Charges", "extremism", "Extremism", named=False),
         name="categories")
     root.add_typer(case_app, name="case", rich_help_panel=panel)
     root.command("cases", rich_help_panel=panel)(list_cases)

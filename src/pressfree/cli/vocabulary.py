@@ -10,8 +10,10 @@ from pressfree.cli.common import Format, FormatOption, note, noun_listing, writi
 
 
 def vocabulary_app(vocabulary: str, command: str, plural: str, counted: str,
-                   example_slug: str, example_label: str) -> typer.Typer:
-    """`pressfree COMMAND` lists terms with counts; `pressfree COMMAND add SLUG LABEL`."""
+                   example_slug: str, example_label: str, named: bool = True) -> typer.Typer:
+    """`pressfree COMMAND` lists terms with counts; `pressfree COMMAND add SLUG LABEL`; and,
+    for a vocabulary whose terms have names in other languages (named: kinds and labels),
+    `pressfree COMMAND name SLUG NAME --lang LANG`."""
     example = f"[bold]pressfree {command} add {example_slug} \"{example_label}\"[/]"
     app = typer.Typer(help=f"{plural}, with how many {counted.lower()} use each.\n\n"
                            f"Example: {example}",
@@ -40,6 +42,8 @@ def vocabulary_app(vocabulary: str, command: str, plural: str, counted: str,
         note(f"Added {vocabulary} {term.slug} ({term.label}).")
 
     add_term.__doc__ = f"Add a {vocabulary} to the vocabulary.\n\nExample: {example}"
+    if not named:
+        return app
 
     @app.command("name")
     def name_term(ctx: typer.Context,
