@@ -122,6 +122,13 @@ _register()
 
 
 def main() -> None:
+    import gc
+
+    # A command runs for seconds and builds rows by the ten thousand (a year's report, an
+    # import's batches) that live until it ends: Python's default (a collection every 700
+    # new objects) spends a tenth of a year's report looking for cycles among them.
+    # Reference counting still frees everything at once; only cycles wait longer.
+    gc.set_threshold(100_000, 50, 100)
     try:
         app(prog_name="pressfree")
     except BrokenPipeError:
