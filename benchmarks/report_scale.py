@@ -58,7 +58,7 @@ def main() -> None:
                              "incidents", ratio, target, "summary on the same database") \
                 if target else "(no target)"
             print(f"{label:<18}{summary:>9.2f}s{report:>9.2f}s   {ratio:5.2f}x  "
-                  f"{'<= ' + str(target) + 'x' if target else '':<7}{verdict:<4}"
+                  f"{'<= ' + str(target) + 'x' if target else '':<8}{verdict:<4}"
                   f"{out.stat().st_size / 1e6:8.1f} MB")
     finally:
         shutil.rmtree(folder)
