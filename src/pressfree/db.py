@@ -152,6 +152,31 @@ def one_of(db, column, values: list):
                        else db.dialect.name).one_of(column, values)
 
 
+def bulk_values(dialect, table, rows: list[dict]) -> tuple[list[str], list[tuple]]:
+    """The columns and values of rows inserted in bulk (insert_rows of each backend), as an
+    INSERT through SQLAlchemy would send them: each value through its column type's own
+    conversion (JSON, dates, booleans), and a column the rows leave out given its default.
+    Every row has the keys of the first."""
+    from operator import itemgetter
+
+    names = list(rows[0])
+    defaults = [c for c in table.columns if c.name not in rows[0] and c.default is not None
+                and (c.default.is_scalar or c.default.is_callable)]
+    convert = [(i, f) for i, f in enumerate(table.c[n].type._cached_bind_processor(dialect)
+                                            for n in names) if f is not None]
+    pick = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
+    values = [pick(row) for row in rows]
+    if convert or defaults:
+        for number, row in enumerate(values):
+            row = list(row)
+            for i, f in convert:
+                row[i] = f(row[i])
+            row += [c.default.arg(None) if c.default.is_callable else c.default.arg
+                    for c in defaults]
+            values[number] = tuple(row)
+    return names + [c.name for c in defaults], values
+
+
 def database_problem(error: Exception) -> str:
     """One line for a database error no service put into words."""
     cause = getattr(error, "orig", None) or error

@@ -78,26 +78,19 @@ def one_of(column, values: list):
 
 
 def insert_rows(connection, table, rows: list[dict]) -> None:
-    """Rows in bulk through COPY ... FROM STDIN, several times faster than INSERT. Each value
-    goes through its column type's own conversion (JSON as SQLAlchemy writes it), and a
-    column the rows leave out gets its default as an INSERT would give it."""
+    """Rows in bulk through COPY ... FROM STDIN, several times faster than INSERT; the values
+    as db.bulk_values converts them."""
+    from pressfree.db import bulk_values
+
     if not rows:
         return
-    dialect = connection.dialect
-    names = list(rows[0])
-    defaults = [c for c in table.columns if c.name not in rows[0] and c.default is not None
-                and (c.default.is_scalar or c.default.is_callable)]
-    convert = [table.c[n].type._cached_bind_processor(dialect) for n in names]
-    quote = dialect.identifier_preparer.quote
-    columns = ", ".join(quote(n) for n in names + [c.name for c in defaults])
-    statement = f"COPY {quote(table.name)} ({columns}) FROM STDIN"
+    names, values = bulk_values(connection.dialect, table, rows)
+    quote = connection.dialect.identifier_preparer.quote
+    statement = f"COPY {quote(table.name)} ({', '.join(map(quote, names))}) FROM STDIN"
     with connection.connection.driver_connection.cursor() as cursor:
         with cursor.copy(statement) as copy:
-            for row in rows:
-                values = [row[n] if f is None else f(row[n]) for n, f in zip(names, convert)]
-                values += [c.default.arg(None) if c.default.is_callable else c.default.arg
-                           for c in defaults]
-                copy.write_row(values)
+            for row in values:
+                copy.write_row(row)
 
 
 # The expression of the GIN index made by schema 6: a query must repeat it exactly to use it.
