@@ -54,6 +54,50 @@ def test_help_and_version_do_not_import_the_database_stack(args):
     assert result.stdout.splitlines()[-1] == "HEAVY []"
 
 
+def _names(app) -> list[str]:
+    from pressfree.cli import _name_of
+
+    return sorted([_name_of(c) for c in app.registered_commands] +
+                  [g.name for g in app.registered_groups])
+
+
+def test_every_command_is_owned_by_the_module_that_registers_it():
+    import copy
+    from importlib import import_module
+
+    from pressfree import cli
+
+    assert _names(cli.build()) == sorted(cli.OWNERS)
+    for module, names in cli.COMMANDS.items():
+        bare = copy.copy(cli.app_root)
+        bare.registered_commands, bare.registered_groups = [], []
+        import_module(f"pressfree.cli.{module}").register(bare)
+        assert _names(bare) == sorted(names), module
+
+
+@pytest.mark.parametrize("args, named", [
+    (["list"], "list"), (["--db", "x.db", "list"], "list"), (["--db=x.db", "case", "open"],
+                                                              "case"),
+    (["--as", "ann", "--db", "x.db", "import", "f.csv"], "import"),
+    (["--help"], None), (["--version", "list"], None), (["lst"], None), ([], None),
+    (["--db", "list"], None)])
+def test_a_command_line_naming_one_command_builds_only_it(args, named):
+    from pressfree import cli
+
+    assert cli._named(args) == named
+
+
+@pytest.mark.skipif(SCRIPT is None, reason="the pressfree script is not installed")
+def test_the_whole_command_line_answers_what_names_no_command(tmp_path):
+    typo = run("--db", tmp_path / "x.db", "lst", check=False)
+    assert typo.returncode == 2 and "No such command 'lst'" in typo.stderr
+    assert "Did you mean 'list'" in typo.stderr
+    assert "tally" in run("--help").stdout and "report" in run("--help").stdout
+    alone = run("report", "--help").stdout
+    assert "Usage: pressfree report [OPTIONS]" in alone and "--redact" in alone
+    assert "Usage: pressfree case open" in run("case", "open", "--help").stdout
+
+
 def test_tab_completion_answers_without_the_database_stack():
     code = ("import sys\nfrom pressfree.cli import main\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"

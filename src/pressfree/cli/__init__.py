@@ -75,7 +75,7 @@ def _fail(message: str, code: int) -> None:
     raise typer.Exit(code)
 
 
-app = typer.Typer(
+app_root = typer.Typer(
     cls=_Commands, rich_markup_mode="rich", no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="Track press-freedom incidents from the terminal: raids, detentions, designations, "
@@ -91,7 +91,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@app_root.callback()
 def root(
     ctx: typer.Context,
     db: Annotated[Optional[str], typer.Option(
@@ -108,21 +108,81 @@ def root(
     ctx.obj = {"db": db, "as": author}
 
 
-def _register() -> None:
-    from pressfree.cli import (cases, custody, db as db_commands, designations, history,
-                               identity, import_export, incidents, mappings, people, summary,
-                               tallies)
+# The module of pressfree.cli that registers each command (`pressfree NAME`), in the order
+# of `pressfree --help`. A command line naming one imports and builds only that one: Typer
+# builds every command's options, and importing and building all of them took longer than
+# most commands' own work. (tests/test_installed.py checks this against the modules.)
+COMMANDS = {
+    "db": ("init", "info", "backup", "copy"),
+    "incidents": ("add", "list", "search", "show", "edit", "delete", "kinds"),
+    "people": ("journalists", "outlets"),
+    "identity": ("duplicates", "merge"),
+    "import_export": ("import", "export"),
+    "mappings": ("mapping",),
+    "tallies": ("tally",),
+    "custody": ("release", "custody"),
+    "designations": ("designate", "designations", "labels"),
+    "cases": ("case", "cases", "census", "charges"),
+    "summary": ("summary", "report", "chart"),
+    "history": ("history", "restore", "deleted", "note", "imports"),
+}
+OWNERS = {name: module for module, names in COMMANDS.items() for name in names}
+_built: dict[str | None, typer.Typer] = {}
 
-    for module in (db_commands, incidents, people, identity, import_export, mappings, tallies,
-                   custody, designations, cases, summary, history):
-        module.register(app)
+
+def build(name: str | None = None) -> typer.Typer:
+    """The command line: every command, or only the one named (what `main` runs for a
+    command line that names one)."""
+    import copy
+    from importlib import import_module
+
+    if None in _built or name in _built:
+        return _built.get(name) or _built[None]
+    built = copy.copy(app_root)
+    built.registered_commands, built.registered_groups = [], []
+    for module in COMMANDS if name is None else [OWNERS[name]]:
+        import_module(f"pressfree.cli.{module}").register(built)
+    if name is not None:
+        built.registered_commands = [c for c in built.registered_commands
+                                     if _name_of(c) == name]
+        built.registered_groups = [g for g in built.registered_groups if g.name == name]
+    _built[name] = built
+    return built
 
 
-_register()
+def _name_of(command) -> str:
+    from typer.main import get_command_name
+
+    return command.name or get_command_name(command.callback.__name__)
+
+
+def _named(args: list[str]) -> str | None:
+    """The command a command line names, when it is one of ours and nothing before it asks
+    for the whole command line (--help, --version, tab completion, a mistyped name)."""
+    import os
+
+    if any(key.startswith("_PRESSFREE") for key in os.environ):  # completing a word
+        return None
+    value_follows = False
+    for arg in args:
+        if value_follows:
+            value_follows = False
+        elif arg in ("--db", "--as"):
+            value_follows = True
+        elif not arg.startswith(("--db=", "--as=")):
+            return arg if arg in OWNERS else None
+    return None
+
+
+def __getattr__(name: str):
+    if name == "app":  # every command, built when first asked for (the tests use it)
+        return build()
+    raise AttributeError(name)
 
 
 def main() -> None:
     import gc
+    import sys
 
     # A command runs for seconds and builds rows by the ten thousand (a year's report, an
     # import's batches) that live until it ends: Python's default (a collection every 700
@@ -130,12 +190,10 @@ def main() -> None:
     # Reference counting still frees everything at once; only cycles wait longer.
     gc.set_threshold(100_000, 50, 100)
     try:
-        app(prog_name="pressfree")
+        build(_named(sys.argv[1:]))(prog_name="pressfree")
     except BrokenPipeError:
         raise
     except OSError as error:  # help or version text that could not be written
-        import sys
-
         from pressfree.cli.common import drop_stdout
 
         drop_stdout()

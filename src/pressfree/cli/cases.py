@@ -305,14 +305,20 @@ def add_article(ctx: typer.Context,
     note(f"Charges under {record.law} are {record.category}.")
 
 
-def register(root: typer.Typer) -> None:
-    panel = "Cases"
+def _categories() -> None:
     from pressfree.cli.vocabulary import vocabulary_app
 
     charges_app.add_typer(vocabulary_app(
         "category", "charges categories", "Categories of charges (CPJ's census: anti-state, "
         "false news, retaliatory, ...)", "Charges", "extremism", "Extremism", named=False),
         name="categories")
+
+
+_categories()
+
+
+def register(root: typer.Typer) -> None:
+    panel = "Cases"
     root.add_typer(case_app, name="case", rich_help_panel=panel)
     root.command("cases", rich_help_panel=panel)(list_cases)
     root.command(rich_help_panel=panel)(census)
