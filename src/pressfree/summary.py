@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Optional
 
-from sqlalchemy import and_, case, extract, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
 from pressfree import cases, countries, dates, designations, ledger
@@ -213,17 +213,16 @@ def _months(session: Session, period: dates.PartialDate, country: str | None,
     Each incident is grouped by the month it starts in and whether it also ends in it; only
     those that do appear in the month rows, all of them in the period's counts.
     """
-    year, month = extract("year", Incident.first_day), extract("month", Incident.first_day)
-    one_month = case((and_(year == extract("year", Incident.last_day),
-                           month == extract("month", Incident.last_day)), 1), else_=0)
     where = _where(period, country, narrow)
-    per_kind = session.execute(select(year, month, one_month, IncidentKind.kind_id,
-                                      func.count())
+    # Grouped by the dates themselves (in the order of the period index, a few thousand
+    # groups for a year), months worked out here: a month taken from each row's date in
+    # SQL cost twice the time on a million incidents.
+    days = (Incident.first_day, Incident.last_day)
+    per_kind = session.execute(select(*days, IncidentKind.kind_id, func.count())
                                .join(IncidentKind, IncidentKind.incident_id == Incident.id)
-                               .where(where).group_by(year, month, one_month,
-                                                      IncidentKind.kind_id)).all()
-    totals = session.execute(select(year, month, one_month, func.count()).where(where)
-                             .group_by(year, month, one_month)).all()
+                               .where(where).group_by(*days, IncidentKind.kind_id)).all()
+    totals = session.execute(select(*days, func.count()).where(where)
+                             .group_by(*days)).all()
     first, last = period.first, period.last
     rows = {}
     for n in range((last.year - first.year) * 12 + last.month - first.month + 1):
@@ -231,15 +230,16 @@ def _months(session: Session, period: dates.PartialDate, country: str | None,
         rows[(first.year + y, m + 1)] = {"month": f"{first.year + y:04d}-{m + 1:02d}",
                                          "total": 0, "by_kind": {}}
     by_kind: dict[int, int] = {}
-    for y, m, within, kind_id, n in per_kind:
+    for start, end, kind_id, n in per_kind:
         by_kind[kind_id] = by_kind.get(kind_id, 0) + n
-        if within:
-            rows[(int(y), int(m))]["by_kind"][kind_id] = n
+        if (start.year, start.month) == (end.year, end.month):
+            counts = rows[(start.year, start.month)]["by_kind"]
+            counts[kind_id] = counts.get(kind_id, 0) + n
     total = 0
-    for y, m, within, n in totals:
+    for start, end, n in totals:
         total += n
-        if within:
-            rows[(int(y), int(m))]["total"] = n
+        if (start.year, start.month) == (end.year, end.month):
+            rows[(start.year, start.month)]["total"] += n
     return by_kind, total, list(rows.values())
 
 
