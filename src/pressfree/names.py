@@ -17,6 +17,10 @@ import functools
 import re
 import unicodedata
 
+# Names, places and publishers come again row after row in an import: each is worked out
+# once (bounded, as a file may hold a million different summaries).
+MEMO = 1 << 16
+
 # Belarusian Latin (łacinka) letters whose plain-Latin reading anyascii gets wrong: it drops
 # the diacritic ("č" -> "c"), where the Cyrillic romanisation it gives for the same letter
 # ("ч" -> "ch") has two letters. In a name written in łacinka, "c" is "ц" and "ch" is "х".
@@ -46,6 +50,7 @@ def _visible(text: str) -> str:
     return FORMAT_CHARACTERS.sub("", unicodedata.normalize("NFKC", text))
 
 
+@functools.lru_cache(maxsize=MEMO)
 def name_key(text: str) -> str:
     """A name as typed, without the differences nobody means: case, Unicode forms, spaces,
     invisible characters."""
@@ -58,6 +63,7 @@ def _latin(text: str) -> str:
     return anyascii(_visible(text)).lower()
 
 
+@functools.lru_cache(maxsize=MEMO)
 def fold(text: str) -> str:
     """Plain Latin words: "Ігар Лосік, «Белсат»" -> "igar losik belsat"; a word in łacinka
     as the Cyrillic romanisation writes it ("Žuk" -> "zhuk", as "Жук")."""
@@ -100,7 +106,7 @@ def sound(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", kept)
 
 
-@functools.lru_cache(maxsize=65_536)  # names repeat: an import asks for each mention
+@functools.lru_cache(maxsize=MEMO)
 def sound_key(text: str) -> str:
     """The skeletons of a name's words: "Ihar Łosik" -> "igr lsk"."""
     return " ".join(sound(w) for w in fold(_lacinka(text)).split())

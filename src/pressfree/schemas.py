@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import date
@@ -35,6 +36,7 @@ FREE_TEXT = {"summary", "perpetrator", "title", "scope", "region", "note", "text
 SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # an import asks again for each row's place, names...
 def text_problem(value: str, field: str) -> Optional[str]:
     """Why a text value cannot be stored as it is, or None: the same rule for every path
     into the store and for both backends. (Every cell of an import passes here: each test
