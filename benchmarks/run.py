@@ -29,6 +29,7 @@ SCRIPTS = {
     "import_scale": ([], ["--rows", "2000"]),
     "postgres_scale": ([], ["--incidents", "2000", "--rows", "1000", "--repeats", "1"]),
     "report_scale": ([], ["--incidents", "2000", "--repeats", "1"]),
+    "startup": ([], ["--repeats", "1"]),
 }
 
 

@@ -1,8 +1,9 @@
 """How `pressfree summary` scales: 1,000 against 1,000,000 synthetic incidents, one run.
 
-Targets (issue 4): one million within 1.25x of one thousand for --month, within 2x for
---year. Each figure is the wall time of the installed command, best of several runs, so it
-includes Python start-up, as a researcher would feel it.
+Targets (issues 4 and 14): one million within 1.25x of one thousand for --month, within
+1.5x for --year. Each figure is the wall time of the installed command, best of several
+runs, so it includes Python start-up, as a researcher would feel it (with its bytecode
+written, as on a user's machine: PYTHONDONTWRITEBYTECODE is dropped).
 
 Run: .venv/bin/python benchmarks/summary_scale.py [--small 1000] [--large 1000000]
 """
@@ -10,6 +11,7 @@ Run: .venv/bin/python benchmarks/summary_scale.py [--small 1000] [--large 100000
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -22,6 +24,7 @@ from results import record  # noqa: E402
 from synthetic import build  # noqa: E402
 
 PRESSFREE = shutil.which("pressfree", path=str(Path(sys.executable).parent))
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def best_wall(db: Path, args: list[str], repeats: int) -> float:
@@ -29,7 +32,7 @@ def best_wall(db: Path, args: list[str], repeats: int) -> float:
     for _ in range(repeats):
         started = time.perf_counter()
         subprocess.run([PRESSFREE, "--db", str(db), "summary", *args, "--format", "json"],
-                       check=True, stdout=subprocess.DEVNULL)
+                       check=True, stdout=subprocess.DEVNULL, env=ENV)
         times.append(time.perf_counter() - started)
     return min(times)
 
@@ -50,7 +53,7 @@ def main() -> None:
         print(f"built {n:>9,} incidents in {time.perf_counter() - started:6.1f} s")
     print(f"\n{'command':<28}{options.small:>12,}{options.large:>14,}   ratio  target")
     for label, args, target in (("summary --month 2021-07", ["--month", "2021-07"], 1.25),
-                                ("summary --year 2021", ["--year", "2021"], 2.0)):
+                                ("summary --year 2021", ["--year", "2021"], 1.5)):
         small = best_wall(paths["small"], args, options.repeats)
         large = best_wall(paths["large"], args, options.repeats)
         ratio = large / small
