@@ -147,8 +147,16 @@ def reserve_ids(connection, table, count: int) -> list[int]:
 
 
 def one_of(column, values: list):
-    """`column IN (values)`, for lookups of a batch (its twin on PostgreSQL takes an array)."""
-    return column.in_(values)
+    """`column IN (values)`, for lookups of a batch: the values as one JSON array parameter
+    that SQLite's json_each reads (its twin on PostgreSQL takes an array). SQLAlchemy's own
+    IN makes one parameter per value, and preparing 2,000 of them cost more than the lookup;
+    SQLite still looks each value up in the column's index."""
+    import json
+
+    from sqlalchemy import String, bindparam, func, select
+
+    listed = func.json_each(bindparam(None, json.dumps(list(values)), type_=String))
+    return column.in_(select(listed.table_valued("value").c.value))
 
 
 def insert_rows(connection, table, rows: list[dict]) -> None:

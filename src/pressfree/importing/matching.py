@@ -35,9 +35,13 @@ from pressfree.models import Incident
 CHUNK = 2000
 
 
+# One encoder for every row (json.dumps with options builds a new one each call); the text
+# it writes, and so every stored hash, is the same.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
+
+
 def _hash(value) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    return hashlib.sha256(_ENCODER.encode(value).encode()).hexdigest()[:32]
 
 
 def identity_of(p: ParsedRow) -> list:
