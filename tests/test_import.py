@@ -311,6 +311,58 @@ def test_ndjson_and_json_arrays(cli, tmp_path):
     assert len(cli.json("list")) == 4
 
 
+def test_a_json_array_is_read_a_row_at_a_time_whatever_the_chunks(cli, tmp_path,
+                                                                   monkeypatch):
+    """A JSON array streams: read in chunks, each element decoded alone. Every way a chunk
+    can cut a row (inside a string, a number, a literal, between rows) reads the same."""
+    from pressfree.importing import readers
+
+    rows = [{"Case": f"c{i}", "When": "2021-07-30", "Type": "raid", "Who": "Ігар \"Л\"",
+             "Level": 10 ** (i % 15), "Share": i / 7, "Notes": ["a", [None, True]],
+             "Text": "x" * (i * 37 % 301) + "\n"} for i in range(60)]
+    path = tmp_path / "rows.json"
+    for indent in (None, 3):
+        path.write_text(json.dumps(rows, indent=indent, ensure_ascii=False),
+                        encoding="utf-8")
+        for chunk in (1, 2, 5, 64, 1 << 16):
+            monkeypatch.setattr(readers, "ARRAY_CHUNK", chunk)
+            assert [r for _, r in readers.rows(path, "json")] == rows, (indent, chunk)
+    monkeypatch.setattr(readers, "ARRAY_CHUNK", 7)
+    rules = tmp_path / "ngo.toml"
+    rules.write_text(MAPPING, encoding="utf-8")
+    cli("import", path, "--mapping", rules)
+    stored = by_external(cli)
+    assert sorted(stored) == sorted(f"c{i}" for i in range(60))
+    assert stored["c14"]["extra"]["Level"] == 10 ** 14
+    assert stored["c14"]["extra"]["Text"] == "x" * (14 * 37 % 301) + "\n"
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[{"Case": "a"},]', "is not valid JSON (line 1: Expecting value)"),
+    ('[{"Case": "a"}', "is not valid JSON (line 1: the array is not closed)"),
+    ('[{"Case": "a"} {"Case": "b"}]', "is not valid JSON (line 1: Expecting ',' delimiter)"),
+    ('[{"Case": "a"}] trailing', "is not valid JSON (line 1: Extra data)"),
+    ('[{"Case": "a"},\n\n{"Case": tru}]', "is not valid JSON (line 3: Expecting value)"),
+    ('[\n{"Case": "unterminated}]', "is not valid JSON (line 2: Unterminated string "
+                                      "starting at)"),
+    ('[{"Case": ' + "7" * 2000 + "}]", "holds an integer of 2,000 digits (at most 1,000)"),
+    ("[" * 30_000 + "]" * 30_000, "is nested too deeply to read"),
+])
+def test_a_broken_json_array_is_one_line_wherever_the_chunks_fall(cli, tmp_path, created,
+                                                                 monkeypatch, text, message):
+    from pressfree.importing import readers
+
+    path = tmp_path / "rows.json"
+    path.write_text(text, encoding="utf-8")
+    rules = tmp_path / "ngo.toml"
+    rules.write_text(MAPPING, encoding="utf-8")
+    for chunk in (3, 1 << 16):
+        monkeypatch.setattr(readers, "ARRAY_CHUNK", chunk)
+        result = cli("import", path, "--mapping", rules, code=2)
+        assert result.stderr == f"Error: file: '{path}' {message}\n", chunk
+    assert not created() or cli.json("list") == []  # a first row that fails opens nothing
+
+
 def test_bad_mappings_and_files(cli, tmp_path):
     sheet, rules = write_sheet(tmp_path, mapping=MAPPING.replace("[columns]", "[colums]"))
     result = cli("import", sheet, "--mapping", rules, code=2)

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -14,6 +15,9 @@ from pressfree.errors import InvalidValue
 FORMATS = ("csv", "json", "ndjson")
 HASH_CHUNK = 1 << 20
 MAX_DIGITS = 1000  # Python refuses to read integers of over 4,300 digits; no count needs 1,000
+ARRAY_CHUNK = 1 << 16  # a JSON array of rows is read this much at a time
+ARRAY_ELEMENT = 64 << 20  # and no row of it may be longer than this
+_BLANK = re.compile(r"[ \t\n\r]*")
 
 
 class _LongInteger(Exception):
@@ -123,8 +127,16 @@ def _rows(handle, path: Path, fmt: str, delimiter: str | None) -> Iterator[tuple
             if line.strip():
                 yield number, _flatten_sources(_json_object(line, number, path))
     else:
+        start = handle.read(ARRAY_CHUNK)
+        if start.lstrip().startswith("["):  # an array of rows streams, a row at a time
+            items = _array_items(start, handle, str(path))
+            for number, item in enumerate(items, start=1):
+                if not isinstance(item, dict):
+                    raise InvalidValue(f"row {number}", item, "is not a JSON object")
+                yield number, _flatten_sources(item)
+            return
         try:
-            data = load_json(handle, "file", str(path))
+            data = load_json(start + handle.read(), "file", str(path))
         except json.JSONDecodeError as error:
             raise InvalidValue("file", str(path), f"is not valid JSON (line "
                                f"{error.lineno}: {error.msg})") from None
@@ -136,6 +148,79 @@ def _rows(handle, path: Path, fmt: str, delimiter: str | None) -> Iterator[tuple
             if not isinstance(item, dict):
                 raise InvalidValue(f"row {number}", item, "is not a JSON object")
             yield number, _flatten_sources(item)
+
+
+def _array_items(buffer: str, handle, name: str) -> Iterator:
+    """The elements of a JSON array, read a chunk at a time and decoded one by one by the
+    same decoder as every other JSON (so its checks, and its refusal of nesting too deep,
+    are the same): memory holds one chunk and one element, however long the file.
+
+    An element cut by the end of a chunk fails to decode, or ends exactly at the end of
+    what was read (a number): then another chunk is read and the element decoded again."""
+    state = {"buffer": buffer, "pos": 0, "line": 1, "end": False}
+
+    def more() -> bool:
+        chunk = handle.read(ARRAY_CHUNK)
+        if not chunk:
+            state["end"] = True
+            return False
+        state["line"] += state["buffer"].count("\n", 0, state["pos"])
+        state["buffer"], state["pos"] = state["buffer"][state["pos"]:] + chunk, 0
+        return True
+
+    def blank() -> None:  # skip white space, reading on as needed
+        while True:
+            state["pos"] = _BLANK.match(state["buffer"], state["pos"]).end()
+            if state["pos"] < len(state["buffer"]) or not more():
+                return
+
+    def broken(message: str, at: int | None = None) -> InvalidValue:
+        line = state["line"] + state["buffer"].count("\n", 0, state["pos"] if at is None
+                                                      else at)
+        return InvalidValue("file", name, f"is not valid JSON (line {line}: {message})")
+
+    def current() -> str:
+        return state["buffer"][state["pos"]:state["pos"] + 1]
+
+    blank()
+    state["pos"] += 1  # the opening bracket
+    first = True
+    while True:
+        blank()
+        if current() == "]":
+            state["pos"] += 1
+            blank()
+            if current():
+                raise broken("Extra data")
+            return
+        if not first:
+            if current() != ",":
+                raise broken("Expecting ',' delimiter" if current() else
+                              "the array is not closed")
+            state["pos"] += 1
+            blank()
+        first = False
+        read = 0
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(state["buffer"], state["pos"])
+            except (json.JSONDecodeError, _LongInteger) as error:
+                # cut by the chunk's end (an integer, too, is only counted whole)?
+                if read < ARRAY_ELEMENT // ARRAY_CHUNK and not state["end"] and more():
+                    read += 1
+                    continue
+                if isinstance(error, _LongInteger):
+                    raise InvalidValue("file", name, f"holds an integer of "
+                                       f"{error.args[0]:,} digits (at most {MAX_DIGITS:,})"
+                                       ) from None
+                raise broken(error.msg, error.pos) from None
+            except RecursionError:
+                raise InvalidValue("file", name, "is nested too deeply to read") from None
+            if end == len(state["buffer"]) and not state["end"] and more():
+                continue  # a number may go on in the next chunk
+            break
+        state["pos"] = end
+        yield value
 
 
 def _json_object(line: str, number: int, path: Path) -> dict:
