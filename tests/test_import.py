@@ -363,6 +363,19 @@ def test_a_broken_json_array_is_one_line_wherever_the_chunks_fall(cli, tmp_path,
     assert not created() or cli.json("list") == []  # a first row that fails opens nothing
 
 
+def test_a_json_row_too_long_to_hold_is_refused_in_one_line(cli, tmp_path, monkeypatch):
+    from pressfree.importing import readers
+
+    monkeypatch.setattr(readers, "ARRAY_ELEMENT", 2 << 20)
+    path = tmp_path / "rows.json"
+    path.write_text('[{"Case": "a", "What": "' + "x" * (3 << 20) + '"}]', encoding="utf-8")
+    rules = tmp_path / "ngo.toml"
+    rules.write_text(MAPPING, encoding="utf-8")
+    result = cli("import", path, "--mapping", rules, code=2)
+    assert result.stderr == (f"Error: file: '{path}' has a row longer than 2 MB, or is not "
+                             "valid JSON\n")
+
+
 def test_bad_mappings_and_files(cli, tmp_path):
     sheet, rules = write_sheet(tmp_path, mapping=MAPPING.replace("[columns]", "[colums]"))
     result = cli("import", sheet, "--mapping", rules, code=2)

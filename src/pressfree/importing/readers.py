@@ -209,6 +209,9 @@ def _array_items(buffer: str, handle, name: str) -> Iterator:
                 if read < ARRAY_ELEMENT // ARRAY_CHUNK and not state["end"] and more():
                     read += 1
                     continue
+                if not state["end"]:  # read on as far as a row may go: still no end
+                    raise InvalidValue("file", name, f"has a row longer than "
+                                       f"{ARRAY_ELEMENT >> 20} MB, or is not valid JSON")
                 if isinstance(error, _LongInteger):
                     raise InvalidValue("file", name, f"holds an integer of "
                                        f"{error.args[0]:,} digits (at most {MAX_DIGITS:,})"
