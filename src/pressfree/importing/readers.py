@@ -128,7 +128,7 @@ def _rows(handle, path: Path, fmt: str, delimiter: str | None) -> Iterator[tuple
                 yield number, _flatten_sources(_json_object(line, number, path))
     else:
         start = handle.read(ARRAY_CHUNK)
-        if start.lstrip().startswith("["):  # an array of rows streams, a row at a time
+        if start[_BLANK.match(start).end():].startswith("["):  # an array streams, a row at a time
             items = _array_items(start, handle, str(path))
             for number, item in enumerate(items, start=1):
                 if not isinstance(item, dict):
@@ -211,7 +211,8 @@ def _array_items(buffer: str, handle, name: str) -> Iterator:
                     continue
                 if not state["end"]:  # read on as far as a row may go: still no end
                     raise InvalidValue("file", name, f"has a row longer than "
-                                       f"{ARRAY_ELEMENT >> 20} MB, or is not valid JSON")
+                                       f"{ARRAY_ELEMENT >> 20} MB, or is not valid JSON"
+                                       ) from None
                 if isinstance(error, _LongInteger):
                     raise InvalidValue("file", name, f"holds an integer of "
                                        f"{error.args[0]:,} digits (at most {MAX_DIGITS:,})"
