@@ -10,6 +10,9 @@ import json
 import os
 
 RESULTS = "PRESSFREE_BENCH_RESULTS"
+# What timed commands run with: Python writing its bytecode, as on a user's machine (this
+# machine sets PYTHONDONTWRITEBYTECODE, and then every run compiles pressfree's modules).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def record(benchmark: str, measure: str, ratio: float, target: float, against: str) -> str:

@@ -15,7 +15,6 @@ Run: .venv/bin/python benchmarks/startup.py [--repeats 15]
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -24,25 +23,24 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from results import record  # noqa: E402
+from results import ENV, record  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PRESSFREE = shutil.which("pressfree", path=str(BIN))
 SQLITE_UTILS = shutil.which("sqlite-utils", path=str(BIN)) or shutil.which("sqlite-utils")
 SAMPLE = Path(__file__).parent.parent / "data" / "belarus-2021-07.json"
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def measure(commands: dict[str, list[str]], repeats: int) -> dict[str, float]:
     """The best wall time of each command, run in turn."""
     best = {name: float("inf") for name in commands}
-    for _ in range(repeats + 1):  # the first round only warms up (bytecode, file cache)
+    for round_ in range(repeats + 1):  # the first only warms up (bytecode, file cache)
         for name, command in commands.items():
             started = time.perf_counter()
             subprocess.run(command, check=True, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, env=ENV)
             wall = time.perf_counter() - started
-            if _ > 0:
+            if round_ > 0:
                 best[name] = min(best[name], wall)
     return best
 

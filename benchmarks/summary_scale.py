@@ -11,7 +11,6 @@ Run: .venv/bin/python benchmarks/summary_scale.py [--small 1000] [--large 100000
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -20,11 +19,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from results import record  # noqa: E402
+from results import ENV, record  # noqa: E402
 from synthetic import build  # noqa: E402
 
 PRESSFREE = shutil.which("pressfree", path=str(Path(sys.executable).parent))
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def best_wall(db: Path, args: list[str], repeats: int) -> float:
