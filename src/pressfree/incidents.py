@@ -386,12 +386,12 @@ def listed(session: Session, period: dates.PartialDate, country: str | None) -> 
                       (Source, Source.id == IncidentSource.source_id), IncidentSource.position)
     shown: dict[tuple, str] = {}  # a year's incidents fall on a few hundred dates
     listing = []
-    for incident_id, first, last, precision, city, region, state, text in rows:
+    for incident_id, first, last, precision, city, region, country_code, text in rows:
         day = shown.get((first, last, precision))
         if day is None:
             day = shown[first, last, precision] = str(dates.from_stored(first, last, precision))
         listing.append({"date": day, "kinds": kinds.get(incident_id, []),
-                        "place": [city, region, state],
+                        "place": [city, region, country_code],
                         "who": journalists.get(incident_id, []) + outlets.get(incident_id, []),
                         "summary": text, "sources": sources.get(incident_id, [])})
     return listing

@@ -229,17 +229,20 @@ def _months(session: Session, period: dates.PartialDate, country: str | None,
         y, m = divmod(first.month - 1 + n, 12)
         rows[(first.year + y, m + 1)] = {"month": f"{first.year + y:04d}-{m + 1:02d}",
                                          "total": 0, "by_kind": {}}
+    def month_of(start: date, end: date) -> dict | None:  # the row of the one month it is in
+        return rows[(start.year, start.month)] if (start.year, start.month) == \
+            (end.year, end.month) else None
+
     by_kind: dict[int, int] = {}
     for start, end, kind_id, n in per_kind:
         by_kind[kind_id] = by_kind.get(kind_id, 0) + n
-        if (start.year, start.month) == (end.year, end.month):
-            counts = rows[(start.year, start.month)]["by_kind"]
-            counts[kind_id] = counts.get(kind_id, 0) + n
+        if row := month_of(start, end):
+            row["by_kind"][kind_id] = row["by_kind"].get(kind_id, 0) + n
     total = 0
     for start, end, n in totals:
         total += n
-        if (start.year, start.month) == (end.year, end.month):
-            rows[(start.year, start.month)]["total"] += n
+        if row := month_of(start, end):
+            row["total"] += n
     return by_kind, total, list(rows.values())
 
 
