@@ -12,6 +12,7 @@ from pydantic import ValidationError, ValidationInfo, field_validator
 from sqlmodel import Field, SQLModel
 
 from pressfree import countries, dates
+from pressfree.names import MEMO
 from pressfree.errors import InvalidValue
 from pressfree.models import STATUSES
 
@@ -36,7 +37,7 @@ FREE_TEXT = {"summary", "perpetrator", "title", "scope", "region", "note", "text
 SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-@functools.lru_cache(maxsize=1 << 16)  # an import asks again for each row's place, names...
+@functools.lru_cache(maxsize=MEMO)  # an import asks again for each row's place, names...
 def text_problem(value: str, field: str) -> Optional[str]:
     """Why a text value cannot be stored as it is, or None: the same rule for every path
     into the store and for both backends. (Every cell of an import passes here: each test
