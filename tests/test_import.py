@@ -592,3 +592,109 @@ def test_round_trips_keep_source_order_and_text_that_looks_like_json(cli, tmp_pa
     first = [i for i in cli.json("list") if i["date"] == "2021-07-30"][0]
     assert first["summary"] == '["a", "b"]'
     assert [s["url"] for s in first["sources"]] == ["https://z.test/1", "https://a.test/2"]
+
+
+# --- issue 14: the fast paths store what the plain ones did ---------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_texts = st.one_of(st.none(), st.text(max_size=12))
+_names = st.lists(st.text(min_size=1, max_size=10), max_size=3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(), st.dates(), _texts, _texts, _texts, _names, _names, _names,
+       st.lists(st.tuples(_texts, _texts, _texts, st.one_of(st.none(), st.dates())),
+                max_size=3))
+def test_hashes_are_those_earlier_versions_stored(first, last, country, city, summary,
+                                                  journalists, outlets, tags, sources):
+    """Hashes stored by earlier imports must still match: the content hash is of the JSON
+    text of identity + content as one list, which hashes() now writes without encoding the
+    identity twice."""
+    import hashlib
+
+    from pressfree.importing import matching
+    from pressfree.importing.convert import ParsedRow
+
+    row = ParsedRow(first=first, last=last, precision="day", kinds=["raid", "arrest"],
+                    country=country, city=city, summary=summary, journalists=journalists,
+                    outlets=outlets, tags=tags, sources=sources)
+
+    def digest(value):
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+    identity = matching.identity_of(row)
+    assert matching.hashes(row) == (digest(identity + matching._content_of(row)),
+                                    digest(identity))
+
+
+def test_public_ids_made_in_bulk_are_version_4_uuids():
+    import uuid
+
+    from pressfree.models import new_public_ids
+
+    made = new_public_ids(5000)
+    assert len(set(made)) == 5000
+    for text in made:
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text and parsed.version == 4
+        assert parsed.variant == uuid.RFC_4122
+    assert new_public_ids(0) == []
+
+
+def test_a_bulk_write_is_searchable_and_whole_across_statements(cli, monkeypatch, tmp_path):
+    """Rows go to SQLite many to a statement; with 7 to a statement, 23 rows take four,
+    every row is stored once and found by the search index its trigger writes."""
+    from pressfree import sqlite_backend
+
+    monkeypatch.setattr(sqlite_backend, "ROWS_PER_STATEMENT", 7)
+    path = tmp_path / "rows.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["date", "kinds", "summary", "journalists"])
+        for i in range(23):
+            out.writerow([f"2021-07-{i + 1:02d}", "raid", f"Row number{i} here",
+                          f"Ihar Losik {i}"])
+    cli("import", path)
+    listed = cli.json("list")
+    assert sorted(i["summary"] for i in listed) == sorted(f"Row number{i} here"
+                                                          for i in range(23))
+    assert len({i["id"] for i in listed}) == 23
+    for i in (0, 6, 7, 22):
+        found = cli.json("list", "--search", f"number{i}")
+        assert [f["summary"] for f in found] == [f"Row number{i} here"]
+    assert len(cli.json("list", "--search", "Łосік")) == 23
+
+
+INDEXES = ("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = "
+           "'incident' ORDER BY name")
+
+
+@pytest.mark.sqlite_only
+def test_an_import_with_its_indexes_set_aside_stores_the_same(cli, sql, monkeypatch, tmp_path):
+    """The incident table's secondary indexes are set aside only while a large file fills
+    an empty database, and are all there afterwards; what is stored and found is the same."""
+    from pressfree import sqlite_backend
+    from pressfree.importing import loader
+
+    cli("init")
+    indexes = sql(INDEXES)
+    aside = []
+    real = sqlite_backend.indexes_set_aside
+
+    def spy(connection, table):
+        aside.append(table.name)
+        return real(connection, table)
+
+    monkeypatch.setattr(sqlite_backend, "indexes_set_aside", spy)
+    monkeypatch.setattr(loader, "INDEXES_SET_ASIDE_FROM", 0)
+    cli("import", PFT, "--preset", "pft")
+    assert aside == ["incident"] and sql(INDEXES) == indexes
+    assert sql("PRAGMA integrity_check") == [("ok",)]
+    listed = cli.json("list")
+    assert len(listed) == 23
+    assert len(cli.json("list", "--country", "US", "--month", "2019-05")) == len(
+        [i for i in listed if i["date"].startswith("2019-05")])
+    cli("import", CPJ, "--preset", "cpj")  # incidents are stored now: nothing set aside
+    assert aside == ["incident"] and sql(INDEXES) == indexes

@@ -21,6 +21,10 @@ from pressfree.private_files import WholeFile, create_private_file
 
 BUSY_TIMEOUT_MS = WRITE_WAIT_SECONDS * 1000
 CACHE_KIB = 64 * 1024
+SORT_CACHE_KIB = 16 * 1024  # while indexes are made again (indexes_set_aside)
+# Rows to each INSERT of a bulk write: enough that an FTS5 index is written out once per 100
+# rows, not once per row; few enough that the prepared statements stay small.
+ROWS_PER_STATEMENT = 100
 
 
 def create_database_file(path: Path) -> None:
@@ -160,18 +164,48 @@ def one_of(column, values: list):
 
 
 def insert_rows(connection, table, rows: list[dict]) -> None:
-    """Rows in bulk: one executemany of plain tuples, the values as db.bulk_values converts
-    them (its twin on PostgreSQL uses COPY). SQLAlchemy's own executemany of dicts spent
-    longer preparing each row's parameters than SQLite took to store it."""
+    """Rows in bulk, as db.bulk_values converts them (its twin on PostgreSQL uses COPY):
+    ROWS_PER_STATEMENT to each INSERT, fewer if SQLite takes fewer parameters. An FTS5
+    index (the search index's trigger writes one) writes out what it has gathered at the
+    end of every statement: one statement per row made 100,000 tiny index segments to
+    merge, and took five times as long."""
     from pressfree.db import bulk_values
 
     if not rows:
         return
     names, values = bulk_values(connection.dialect, table, rows)
     quote = connection.dialect.identifier_preparer.quote
-    connection.exec_driver_sql(
-        f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) "
-        f"VALUES ({', '.join('?' * len(names))})", values)
+    limit = connection.connection.driver_connection.getlimit(
+        sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per = max(min(limit // len(names), ROWS_PER_STATEMENT), 1)
+    one = f"({', '.join('?' * len(names))})"
+    head = f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) VALUES "
+    for start in range(0, len(values), per):
+        chunk = values[start:start + per]
+        connection.exec_driver_sql(head + ", ".join([one] * len(chunk)),
+                                   tuple(value for row in chunk for value in row))
+
+
+@contextmanager
+def indexes_set_aside(connection, table) -> Iterator[None]:
+    """The table's secondary indexes dropped while a large import fills it, and made again
+    from its sorted rows before the import ends: at 1,000,000 incidents, inserting into
+    six indexes under random keys took twice as long as building them afterwards. Inside
+    the import's transaction: other readers keep seeing the indexes, and a failed or killed
+    import rolls the drop back. Constraints' own indexes (unique ids) stay."""
+    made = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL ORDER BY name", (table.name,)).all()
+    quote = connection.dialect.identifier_preparer.quote
+    for name, _ in made:
+        connection.exec_driver_sql(f"DROP INDEX {quote(name)}")
+    yield  # no finally: after an error the caller rolls back, and the drop with it
+    # SQLite sorts for CREATE INDEX in as much memory as the page cache may take, on top
+    # of it: with the import's 64 MB the import's peak rose by 60 MB, and it was slower
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{SORT_CACHE_KIB}")
+    for _, sql in made:
+        connection.exec_driver_sql(sql)
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
 
 
 def search_ids(terms):

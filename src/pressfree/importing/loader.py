@@ -26,6 +26,7 @@ BATCH = 5000
 CHUNK = 2000  # values per IN (...): under SQLite's and PostgreSQL's parameter limits
 SHOWN_PROBLEMS = 50
 NAME_CACHE = 100_000  # people and outlets remembered between batches; then forgotten
+INDEXES_SET_ASIDE_FROM = 8 << 20  # bytes: about 40,000 rows of a tracker's export
 
 
 @dataclass
@@ -208,31 +209,32 @@ def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None 
                       ("journalists", "outlets", "summary", "id", "external_id"))
     rejected = _Rejected(path) if skip_invalid and not dry_run else None
     try:
-        pending: list[tuple[int, ParsedRow]] = []
-        for number, row in readers.rows(path, fmt, mapping.delimiter, progress):
-            report.rows += 1
-            try:
-                parsed = converter.convert(row)
-            except NotAnIncident:
-                report.not_incidents.append(number)
-                continue
-            except RowError as error:
-                report.invalid += 1
-                if len(report.problems) < SHOWN_PROBLEMS:
-                    report.problems.append(Problem(number, error.column, error.value,
-                                                   error.reason))
-                if rejected:
-                    rejected.add(number, row, error)
-                continue
-            pending.append((number, parsed))
-            if len(pending) >= BATCH:
-                kinds = _create_kinds(session, converter, kinds, report)
-                _write(connection, backend, pending, kinds, names, mapping.name, report,
-                       entry.id, matcher, loosely)
-                pending = []
-        kinds = _create_kinds(session, converter, kinds, report)
-        _write(connection, backend, pending, kinds, names, mapping.name, report, entry.id,
-               matcher, loosely)
+        with _indexes(connection, backend, path):
+            pending: list[tuple[int, ParsedRow]] = []
+            for number, row in readers.rows(path, fmt, mapping.delimiter, progress):
+                report.rows += 1
+                try:
+                    parsed = converter.convert(row)
+                except NotAnIncident:
+                    report.not_incidents.append(number)
+                    continue
+                except RowError as error:
+                    report.invalid += 1
+                    if len(report.problems) < SHOWN_PROBLEMS:
+                        report.problems.append(Problem(number, error.column, error.value,
+                                                       error.reason))
+                    if rejected:
+                        rejected.add(number, row, error)
+                    continue
+                pending.append((number, parsed))
+                if len(pending) >= BATCH:
+                    kinds = _create_kinds(session, converter, kinds, report)
+                    _write(connection, backend, pending, kinds, names, mapping.name, report,
+                           entry.id, matcher, loosely)
+                    pending = []
+            kinds = _create_kinds(session, converter, kinds, report)
+            _write(connection, backend, pending, kinds, names, mapping.name, report, entry.id,
+                   matcher, loosely)
         if rejected:
             report.rejected_file = rejected.close()
     except BaseException:
@@ -264,6 +266,19 @@ def import_file(session: Session, path: Path, mapping: Mapping, fmt: str | None 
             raise PressfreeError(f"import: {path.name} was imported by another command at the "
                                  "same time: nothing added") from None
     return report
+
+
+def _indexes(connection, backend, path: Path):
+    """A file of INDEXES_SET_ASIDE_FROM bytes or more, read into a database holding no
+    incident yet, is stored with the incident table's secondary indexes set aside and made
+    again at the end (the backend's indexes_set_aside). Only then: were any incident
+    stored, matching each batch against it would need those indexes."""
+    from contextlib import nullcontext
+
+    if path.stat().st_size < INDEXES_SET_ASIDE_FROM or \
+            connection.execute(select(Incident.id).limit(1)).first() is not None:
+        return nullcontext()
+    return backend.indexes_set_aside(connection, Incident.__table__)
 
 
 def _create_kinds(session, converter: Converter, kinds: dict, report: ImportReport) -> dict:
@@ -435,15 +450,16 @@ def _write(connection, backend, pending: list, kinds: dict, names: _Names, datas
         fresh.append(parsed)
     if not fresh:
         return
-    from pressfree.models import new_public_id
+    from pressfree.models import new_public_ids
 
     # Rows of another tracker's file may come again without ids: their hashes match them.
     # So do those of pressfree's own exports that carry such a row (its dataset).
     hashes = {id(p): matching.hashes(p) for p in fresh
               if not p.public_id or _dataset(p, dataset)}
     now = utcnow()
+    made = iter(new_public_ids(sum(not p.public_id for p in fresh)))
     incident_rows = [{
-        "public_id": p.public_id or new_public_id(), "first_day": p.first, "last_day": p.last,
+        "public_id": p.public_id or next(made), "first_day": p.first, "last_day": p.last,
         "date_precision": p.precision, "country": p.country, "region": p.region,
         "city": p.city, "perpetrator": p.perpetrator, "summary": p.summary,
         "status": p.status, "created_at": p.created_at or now,

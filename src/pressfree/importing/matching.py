@@ -40,8 +40,8 @@ CHUNK = 2000
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
 
 
-def _hash(value) -> str:
-    return hashlib.sha256(_ENCODER.encode(value).encode()).hexdigest()[:32]
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def identity_of(p: ParsedRow) -> list:
@@ -62,8 +62,11 @@ def _content_of(p: ParsedRow) -> list:
 
 def hashes(p: ParsedRow) -> tuple[str, str]:
     """(content hash: the whole mapped row; identity hash: who, when and where alone)."""
-    identity = identity_of(p)
-    return _hash(identity + _content_of(p)), _hash(identity)
+    identity = _ENCODER.encode(identity_of(p))
+    # the text of the list identity + content, without encoding the identity twice: both
+    # lists have seven items, joined by the encoder's own ", "
+    whole = identity[:-1] + ", " + _ENCODER.encode(_content_of(p))[1:]
+    return _digest(whole), _digest(identity)
 
 
 @dataclass
