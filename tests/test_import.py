@@ -698,3 +698,22 @@ def test_an_import_with_its_indexes_set_aside_stores_the_same(cli, sql, monkeypa
         [i for i in listed if i["date"].startswith("2019-05")])
     cli("import", CPJ, "--preset", "cpj")  # incidents are stored now: nothing set aside
     assert aside == ["incident"] and sql(INDEXES) == indexes
+
+
+_fields = st.sampled_from(["summary", "city", "tags", "url", "external_id", "journalists",
+                           "publisher", "title", "dataset", "region"])
+_cells = st.one_of(st.text(st.characters(blacklist_categories=()), min_size=1, max_size=30),
+                   st.text(st.characters(max_codepoint=127), min_size=1, max_size=30),
+                   st.builds(lambda c, n: c * n, st.sampled_from("aé\t"),
+                             st.sampled_from([99, 101, 201, 501, 2001])))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_fields, _cells), min_size=1, max_size=6))
+def test_a_rows_text_is_refused_as_each_value_alone_would_be(values):
+    """An import checks a row's text at once, at a glance when it is printable ASCII: what
+    it refuses, and why, is what text_problem says of the first bad value."""
+    from pressfree.schemas import first_text_problem, text_problem
+
+    expected = next(((f, v, why) for f, v in values if (why := text_problem(v, f))), None)
+    assert first_text_problem(values) == expected

@@ -49,15 +49,33 @@ def text_problem(value: str, field: str) -> Optional[str]:
     name = field.rsplit(".", 1)[-1]
     if name not in FREE_TEXT and (found := LINE_BREAK.search(value)):
         return f"holds a line break or tab ({found[0]!r}); only free text may"
+    if problem := _length_problem(value, field):
+        return problem
+    if SURROGATE.search(value):
+        return "holds an unpaired surrogate, which is not text"
+    return None
+
+
+def _length_problem(value: str, field: str) -> Optional[str]:
     limit = LIMITS.get(field.lstrip("-").removesuffix("s"))
     if limit is not None and len(value) > limit:
         return f"is longer than {limit} characters"
     # a character is at most 4 bytes in UTF-8: shorter text needs no counting
-    if name in INDEXED and len(value) * 4 > INDEXED_BYTES and \
+    if field.rsplit(".", 1)[-1] in INDEXED and len(value) * 4 > INDEXED_BYTES and \
             len(value.encode("utf-8", "surrogatepass")) > INDEXED_BYTES:
         return f"is longer than {INDEXED_BYTES:,} bytes"
-    if SURROGATE.search(value):
-        return "holds an unpaired surrogate, which is not text"
+    return None
+
+
+def first_text_problem(values: list[tuple[str, str]]) -> Optional[tuple[str, str, str]]:
+    """The first (field, value, why) of these that text_problem refuses, or None. Text that
+    is all printable ASCII (most rows of an import) breaks no rule about characters, so
+    only its length is checked."""
+    joined = "".join(value for _, value in values)
+    plain = joined.isascii() and joined.isprintable()
+    for field, value in values:
+        if problem := (_length_problem if plain else text_problem)(value, field):
+            return field, value, problem
     return None
 
 

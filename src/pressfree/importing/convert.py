@@ -14,7 +14,7 @@ from pressfree.errors import InvalidValue
 from pressfree.importing.mapping import FIELDS, LIST_FIELDS, Mapping
 from pressfree.lookup import checked_public_id
 from pressfree.models import STATUSES
-from pressfree.schemas import is_url, text_problem
+from pressfree.schemas import first_text_problem, is_url
 
 TRUE = {"true", "1", "yes", "y", "t"}
 # "Title (https://...) via Publisher, Title (https://...)" as the U.S. Press Freedom Tracker
@@ -509,7 +509,7 @@ class Converter:
                    for v in getattr(parsed, name)]
         values += [(name, v) for source in parsed.sources
                    for name, v in zip(("url", "title", "publisher"), source[:3])]
-        for name, value in values:
-            if value and (problem := text_problem(value, name)):
-                column = self.m.columns.get(SOURCE_FIELDS.get(name, name), [name])[0]
-                raise RowError(column, value, problem)
+        if found := first_text_problem([(name, v) for name, v in values if v]):
+            name, value, problem = found
+            column = self.m.columns.get(SOURCE_FIELDS.get(name, name), [name])[0]
+            raise RowError(column, value, problem)
