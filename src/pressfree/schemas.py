@@ -73,9 +73,9 @@ def first_text_problem(values: list[tuple[str, str]]) -> Optional[tuple[str, str
     only its length is checked."""
     joined = "".join(value for _, value in values)
     plain = joined.isascii() and joined.isprintable()
-    for field, value in values:
-        if problem := (_length_problem if plain else text_problem)(value, field):
-            return field, value, problem
+    for name, value in values:
+        if problem := (_length_problem if plain else text_problem)(value, name):
+            return name, value, problem
     return None
 
 
