@@ -538,3 +538,18 @@ def test_a_schema_7_database_gains_names_in_other_languages_without_loss(cli, tm
     cli("--db", path, "kinds", "name", "house-search", "Ператрус жылля", "--lang", "be")
     assert "Ператрус жылля" in cli("--db", path, "summary", "--year", "2021", "--lang",
                                    "be").stdout
+
+
+def test_partial_indexes_are_partial_on_each_backend(store):
+    """models.partial_unique declares SQLite's form only (so a SQLite command never imports
+    the PostgreSQL dialect); opening a PostgreSQL database adds that backend's."""
+    from sqlalchemy.schema import CreateIndex
+
+    from pressfree.models import CustodyPeriod, Person
+
+    for model, name, where in ((Person, "uq_person_name", "NOT placeholder"),
+                               (CustodyPeriod, "uq_custody_open", "released_on IS NULL")):
+        index = next(i for i in model.__table__.indexes if i.name == name)
+        created = str(CreateIndex(index).compile(dialect=store.engine.dialect)).strip()
+        assert created.startswith(f"CREATE UNIQUE INDEX {name} ON ")
+        assert created.endswith(f" WHERE {where}")

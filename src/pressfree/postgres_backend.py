@@ -28,6 +28,8 @@ def configure(engine: Engine) -> None:
     reads and writes (two new journalists of one name, an edit and a delete of one incident),
     and a schema upgrade waits for the command in progress. Readers never wait (MVCC)."""
 
+    _partial_indexes()
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         with dbapi_connection.cursor() as cursor:
@@ -39,6 +41,17 @@ def configure(engine: Engine) -> None:
         if connection.get_execution_options().get("pressfree_write", False):
             connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{WRITE_WAIT_SECONDS}s'")
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+
+def _partial_indexes() -> None:
+    """The models' partial indexes (models.partial_unique) given their PostgreSQL form."""
+    from pressfree import models  # its import declares the tables
+
+    for table in models.SQLModel.metadata.tables.values():
+        for index in table.indexes:
+            where = index.dialect_options["sqlite"]["where"]
+            if where is not None:
+                index.dialect_options["postgresql"]["where"] = where
 
 
 def backup(*_args) -> int:
