@@ -9,6 +9,11 @@ size). sqlite3 and sqlite-utils only copy text into a bare table; pressfree pars
 maps kinds, checks countries and every text, links journalists, outlets and sources, keeps
 unmapped columns, and writes the search index and the hashes later exports are matched by.
 
+It also measures the floor: SQLite alone storing the rows pressfree stored (INSERT ...
+SELECT from pressfree's database into a new one made by `pressfree init`, with pressfree's
+pragmas, in one transaction), with the incident table's indexes kept and set aside as
+pressfree sets them aside, and for the further tenth into a copy of the big database.
+
 Run: .venv/bin/python benchmarks/import_scale.py [--rows 1000000]
 """
 
@@ -125,6 +130,59 @@ def one(kind: str, data: Path, folder: Path, name: str) -> None:
     print(f"{wall:.3f} {peak}")
 
 
+# Every table an import writes, parents first; the key its new rows are told apart by.
+WRITTEN = [("revision", "id"), ("person", "id"), ("outlet", "id"), ("source", "id"),
+           ("incident", "id"), ("incident_kind", "incident_id"), ("incident_tag", "incident_id"),
+           ("incident_journalist", "incident_id"), ("incident_outlet", "incident_id"),
+           ("incident_source", "incident_id"), ("incident_search", "incident_id")]
+
+
+def floor(source: Path, target: Path, set_aside: bool) -> float:
+    """Seconds SQLite alone takes to store the rows of SOURCE that TARGET lacks (all of them
+    when TARGET is new), as pressfree's writers open a database. TARGET then holds every
+    incident SOURCE holds (checked: a floor that stored less would flatter pressfree)."""
+    import sqlite3
+
+    connection = sqlite3.connect(target, isolation_level=None)
+    try:
+        for pragma in ("foreign_keys = ON", "cache_size = -65536", "journal_mode = WAL",
+                       "synchronous = NORMAL"):
+            connection.execute(f"PRAGMA {pragma}")
+        connection.execute("ATTACH ? AS src", (f"file:{source}?mode=ro",))
+        started = time.perf_counter()
+        connection.execute("BEGIN IMMEDIATE")
+        indexes = connection.execute(
+            "SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND "
+            "tbl_name = 'incident' AND sql IS NOT NULL").fetchall() if set_aside else []
+        for name, _ in indexes:
+            connection.execute(f"DROP INDEX main.{name}")
+        for table, key in WRITTEN:
+            top = connection.execute(f"SELECT max({key}) FROM main.{table}").fetchone()[0]
+            columns = ", ".join(row[1] for row in connection.execute(
+                f"PRAGMA main.table_info({table})"))
+            connection.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM "
+                               f"src.{table} WHERE {key} > ?", (top or 0,))
+        connection.execute("PRAGMA cache_size = -16384")  # as sqlite_backend.SORT_CACHE_KIB
+        for _, sql in indexes:
+            connection.execute(sql)
+        connection.execute("COMMIT")
+        wall = time.perf_counter() - started
+        counts = connection.execute("SELECT (SELECT count(*) FROM main.incident), "
+                                    "(SELECT count(*) FROM src.incident)").fetchone()
+        assert counts[0] == counts[1], counts
+        return wall
+    finally:
+        connection.close()
+
+
+def fresh(folder: Path, name: str) -> Path:
+    path = folder / name
+    for stale in folder.glob(f"{name}*"):
+        stale.unlink()
+    subprocess.run([PRESSFREE, "--db", str(path), "init"], check=True, capture_output=True)
+    return path
+
+
 def as_json(csv_path: Path, folder: Path) -> tuple[Path, Path]:
     """The same rows as NDJSON and as a JSON array."""
     with open(csv_path, newline="", encoding="utf-8") as handle:
@@ -157,8 +215,13 @@ def main() -> None:
     if SQLITE_UTILS:
         sides["sqlite-utils insert"] = measure("sqlite-utils", csv_path, folder, "utils.db")
     sides["pressfree import"] = measure("pressfree", csv_path, folder)
+    big = folder / "pressfree.db"
+    floors = {"kept": floor(big, fresh(folder, "floor.db"), False),
+              "set aside": floor(big, fresh(folder, "floor.db"), True)}
+    shutil.copy(big, folder / "before-more.db")  # the big import, its WAL checkpointed
     more_sqlite = measure("sqlite3", more_path, folder, "bare-more.db")
     more_pressfree = measure("pressfree-more", more_path, folder)
+    floors["into"] = floor(big, folder / "before-more.db", False)
     print(f"\n{'':<26}{'wall':>10}{'peak memory':>14}")
     for name, (wall, peak) in sides.items():
         print(f"{name:<26}{wall:>9.2f}s{peak:>11} MB")
@@ -175,6 +238,11 @@ def main() -> None:
                        round(1 / 1.5, 2), "sqlite-utils insert"))
     print(f"{more:,} more rows into it: pressfree {more_pressfree[0]:.2f}s, sqlite3 "
           f"{more_sqlite[0]:.2f}s")
+    print(f"the floor, SQLite alone storing what pressfree stored: {rows:,} rows "
+          f"{floors['kept']:.2f}s ({floors['kept'] / sqlite_wall:.1f}x .import) with the "
+          f"incident indexes kept, {floors['set aside']:.2f}s "
+          f"({floors['set aside'] / sqlite_wall:.1f}x) with them set aside; {more:,} more "
+          f"{floors['into']:.2f}s ({floors['into'] / more_sqlite[0]:.1f}x)")
     ndjson, array = as_json(more_path, folder)
     per_format = {"csv": measure("pressfree", more_path, folder, "formats.db")[0],
                   "ndjson": measure("pressfree", ndjson, folder, "formats.db")[0],
