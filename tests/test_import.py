@@ -602,6 +602,7 @@ _texts = st.one_of(st.none(), st.text(max_size=12))
 _names = st.lists(st.text(min_size=1, max_size=10), max_size=3)
 
 
+@pytest.mark.runs_once  # pure functions: no database
 @settings(max_examples=200, deadline=None)
 @given(st.dates(), st.dates(), _texts, _texts, _texts, _names, _names, _names,
        st.lists(st.tuples(_texts, _texts, _texts, st.one_of(st.none(), st.dates())),
@@ -629,6 +630,7 @@ def test_hashes_are_those_earlier_versions_stored(first, last, country, city, su
                                     digest(identity))
 
 
+@pytest.mark.runs_once  # pure functions: no database
 def test_public_ids_made_in_bulk_are_version_4_uuids():
     import uuid
 
@@ -708,6 +710,7 @@ _cells = st.one_of(st.text(st.characters(blacklist_categories=()), min_size=1, m
                              st.sampled_from([99, 101, 201, 501, 2001])))
 
 
+@pytest.mark.runs_once  # pure functions: no database
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(_fields, _cells), min_size=1, max_size=6))
 def test_a_rows_text_is_refused_as_each_value_alone_would_be(values):
@@ -717,3 +720,30 @@ def test_a_rows_text_is_refused_as_each_value_alone_would_be(values):
 
     expected = next(((f, v, why) for f, v in values if (why := text_problem(v, f))), None)
     assert first_text_problem(values) == expected
+
+
+@pytest.mark.runs_once  # pure functions: no database
+def test_bulk_values_convert_repeated_values_as_each_alone():
+    """db.bulk_values converts each distinct date, moment and flag of a batch once: the
+    values are those SQLAlchemy's own conversion gives each row, even for one moment
+    written with two offsets (equal in Python, two texts in SQLite)."""
+    from datetime import date, datetime, timedelta, timezone
+
+    from sqlalchemy.dialects import sqlite
+
+    from pressfree.db import bulk_values
+    from pressfree.models import Incident
+
+    utc, plus2 = timezone.utc, timezone(timedelta(hours=2))
+    moments = [datetime(2021, 7, 30, 12, tzinfo=utc), datetime(2021, 7, 30, 14, tzinfo=plus2),
+               datetime(2021, 7, 30, 12, tzinfo=utc)]
+    rows = [{"first_day": date(2021, 7, d), "created_at": m, "opens_custody": flag}
+            for d, m, flag in zip((1, 2, 1), moments, (True, False, True))]
+    dialect = sqlite.dialect()
+    names, values = bulk_values(dialect, Incident.__table__, rows)
+    table = Incident.__table__
+    alone = [tuple(table.c[n].type._cached_bind_processor(dialect)(row[n])
+                   for n in ("first_day", "created_at", "opens_custody")) for row in rows]
+    assert names[:3] == ["first_day", "created_at", "opens_custody"]
+    assert [v[:3] for v in values] == alone
+    assert alone[0][1] != alone[1][1]  # the same moment, two texts

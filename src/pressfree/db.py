@@ -186,14 +186,17 @@ def bulk_values(dialect, table, rows: list[dict]) -> tuple[list[str], list[tuple
 
 def _repeated(convert):
     """A conversion that does its work once per distinct value of a batch: a batch of
-    5,000 incidents holds a few thousand distinct days and one moment of import."""
+    5,000 incidents holds a few thousand distinct days and one moment of import. Keyed by
+    the time zone too: one moment written with two offsets is equal, but stored as two
+    texts."""
     done: dict = {}
 
     def once(value):
+        key = (value, getattr(value, "tzinfo", None))
         try:
-            return done[value]
+            return done[key]
         except KeyError:
-            done[value] = result = convert(value)
+            done[key] = result = convert(value)
             return result
 
     return once
