@@ -229,6 +229,7 @@ def _months(session: Session, period: dates.PartialDate, country: str | None,
         y, m = divmod(first.month - 1 + n, 12)
         rows[(first.year + y, m + 1)] = {"month": f"{first.year + y:04d}-{m + 1:02d}",
                                          "total": 0, "by_kind": {}}
+
     def month_of(start: date, end: date) -> dict | None:  # the row of the one month it is in
         return rows[(start.year, start.month)] if (start.year, start.month) == \
             (end.year, end.month) else None
