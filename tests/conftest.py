@@ -1,50 +1,58 @@
-"""Shared fixtures: every test runs on a temporary database and a temporary data folder."""
+"""Fixtures: every test runs in a temporary home and data folder; a test that needs a
+database asks for one (through `backend`, `cli` or a module's corpus) and gets a new one on
+each backend, cloned from a schema built once per session."""
 
 from __future__ import annotations
 
-import json
 import os
-import uuid
 from pathlib import Path
 
 import pytest
-import typer.testing
-from typer.testing import CliRunner
+from hypothesis import HealthCheck, settings
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "belarus-2021-07.json"
-FIXTURES = Path(__file__).with_name("fixtures")
-# Real exports of other trackers (shared/datasets beside the checkout, or where
-# PRESSFREE_DATASETS says, as .ci/run does): tests that need them skip without them.
-DATASETS = Path(os.environ.get("PRESSFREE_DATASETS") or ROOT.parent / "shared" / "datasets")
+from helpers import BACKENDS, Cli, Templates, close_server, discard, environment, new_location
+
+# Generated tests find the same examples on every run (derandomize), wait for no clock
+# (no deadline, no health check on slow generation: a busy machine is not a failure) and
+# write nothing into the checkout. `--hypothesis-profile=explore` searches further.
+settings.register_profile(
+    "pressfree", derandomize=True, deadline=None, database=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.register_profile(
+    "explore", parent=settings.get_profile("pressfree"), derandomize=False, max_examples=500)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "pressfree"))
 
 
-BACKENDS = ("sqlite", "postgresql")
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    """No test can touch a user's files or database: a temporary home and data folder, and
+    PRESSFREE_DB at a file of the test's own that nothing has made."""
+    environment(monkeypatch, tmp_path)
+    monkeypatch.setenv("PRESSFREE_DB", str(tmp_path / "unused.db"))
 
 
-@pytest.fixture(autouse=True, params=BACKENDS)
-def backend(request, tmp_path, monkeypatch):
-    """Every test runs twice, once on each backend: PRESSFREE_DB is a new SQLite file, or a
-    new PostgreSQL database of the test's own (dropped afterwards; the half is skipped, with
-    the reason, when no server is configured). No test can touch a user's database: the data
-    folder is temporary too. Tests about SQLite files alone are marked sqlite_only, and tests
-    that choose their own databases (any_db, pg_url, or marked runs_once) run once; see
-    pytest_collection_modifyitems.
-    """
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.delenv("CI", raising=False)
-    monkeypatch.delenv("PRESSFREE_USER", raising=False)
-    if request.param == "sqlite":
-        monkeypatch.setenv("PRESSFREE_DB", str(tmp_path / "test.db"))
-        yield request.param
-        return
-    url, admin, name = _new_pg_database()
-    monkeypatch.setenv("PRESSFREE_DB", url)
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory):
+    built = Templates(tmp_path_factory.mktemp("templates"))
+    yield built
+    built.close()
+    close_server()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, tmp_path, monkeypatch, templates):
+    """The test's own database, on each backend in turn: PRESSFREE_DB names a new SQLite file
+    or a new PostgreSQL database (its half skipped, with the reason, when no server is
+    configured), at the current schema and empty. A test marked `new_database`, or asking
+    whether its database was `created`, gets a location where nothing has been made yet, to
+    see what a first command creates."""
+    if request.node.get_closest_marker("new_database") or "created" in request.fixturenames:
+        location = new_location(request.param, tmp_path)
+    else:
+        location = templates.clone(request.param, tmp_path)
+    monkeypatch.setenv("PRESSFREE_DB", location)
     yield request.param
-    _drop_pg_database(admin, name)
+    discard(location)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -65,62 +73,35 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
-def db_path(tmp_path) -> Path:
-    return tmp_path / "test.db"
-
-
-_BUILT: dict = {}
-
-
-def _built_once(app):
-    """Typer's CliRunner builds the whole Click command again on every invoke (0.13 s for
-    pressfree's commands, most of a short test); the installed command builds it once per
-    process, and so do the tests (in every CliRunner, through typer.testing's own name)."""
-    from typer.main import get_command
-
-    if app not in _BUILT:
-        _BUILT[app] = get_command(app)
-    return _BUILT[app]
-
-
-typer.testing._get_command = _built_once
-
-
-class Cli:
-    """Runs pressfree in-process with CliRunner and checks exit codes."""
-
-    def __init__(self):
-        self.runner = CliRunner()
-
-    def __call__(self, *args: str, code: int = 0, input: str | None = None):
-        from pressfree.cli import app
-
-        result = self.runner.invoke(app, [str(a) for a in args], input=input)
-        if result.exit_code != code:
-            raise AssertionError(
-                f"pressfree {' '.join(map(str, args))} exited {result.exit_code}, "
-                f"expected {code}\nstdout: {result.stdout}\nstderr: {result.stderr}\n"
-                f"exception: {result.exception!r}")
-        return result
-
-    def json(self, *args: str):
-        return json.loads(self(*args, "--format", "json").stdout)
+def cli(backend) -> Cli:
+    """pressfree, in-process, on the test's database."""
+    return Cli()
 
 
 @pytest.fixture
-def cli() -> Cli:
+def pressfree() -> Cli:
+    """pressfree, in-process, for a test that names its databases itself (--db) or needs
+    none: it runs once, not on each backend."""
     return Cli()
+
+
+@pytest.fixture
+def db_path(backend) -> Path:
+    """The test's SQLite file (for tests marked sqlite_only)."""
+    return Path(os.environ["PRESSFREE_DB"])
 
 
 @pytest.fixture
 def sample(cli) -> Cli:
     """A database with the bundled Belarus July 2021 sample loaded."""
+    from helpers import SAMPLE
+
     cli("import", SAMPLE)
     return cli
 
 
 @pytest.fixture
-def store():
+def store(backend):
     """The test's database opened for writing, on the backend the test runs on."""
     from pressfree import db
 
@@ -129,79 +110,52 @@ def store():
     opened.dispose()
 
 
-SERVER = os.environ.get("PRESSFREE_TEST_POSTGRES")
-
-
-def _new_pg_database() -> tuple[str, object, str]:
-    if not SERVER:
-        if os.environ.get("PRESSFREE_REQUIRE_POSTGRES"):
-            pytest.fail("PRESSFREE_REQUIRE_POSTGRES is set but PRESSFREE_TEST_POSTGRES is not")
-        pytest.skip("no PostgreSQL server configured: set PRESSFREE_TEST_POSTGRES to run")
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
-    name = f"pressfree_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    return make_url(SERVER).set(database=name).render_as_string(hide_password=False), admin, name
-
-
-def _drop_pg_database(admin, name: str) -> None:
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
-    admin.dispose()
-
-
 @pytest.fixture
 def pg_url():
     """A new, empty PostgreSQL database of the test's own, dropped afterwards."""
-    url, admin, name = _new_pg_database()
+    url = new_location("postgresql", None)
     yield url
-    _drop_pg_database(admin, name)
+    discard(url)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 def any_db(request, tmp_path):
-    """A new database location on each backend in turn: a SQLite file, a PostgreSQL
-    database (skipped, with the reason, when no server is configured)."""
-    if request.param == "sqlite":
-        yield str(tmp_path / "any.db")
-        return
-    url, admin, name = _new_pg_database()
-    yield url
-    _drop_pg_database(admin, name)
+    """A new database location on each backend in turn, where nothing has been made yet: a
+    SQLite file's path, an empty PostgreSQL database."""
+    location = new_location(request.param, tmp_path, "any.db")
+    yield location
+    discard(location)
 
 
 @pytest.fixture
-def sql():
+def sql(backend):
     """Runs one SQL statement on the test's database, whichever the backend: rows as tuples
     for a query, the row count otherwise."""
     from sqlalchemy import create_engine, text
 
-    def run(statement: str, **params):
-        location = os.environ["PRESSFREE_DB"]
-        engine = create_engine(location if "://" in location else f"sqlite:///{location}")
-        try:
-            with engine.begin() as connection:
-                result = connection.execute(text(statement), params)
-                return [tuple(r) for r in result] if result.returns_rows else result.rowcount
-        finally:
-            engine.dispose()
+    location = os.environ["PRESSFREE_DB"]
+    engine = create_engine(location if "://" in location else f"sqlite:///{location}")
 
-    return run
+    def run(statement: str, **params):
+        with engine.begin() as connection:
+            result = connection.execute(text(statement), params)
+            return [tuple(r) for r in result] if result.returns_rows else result.rowcount
+
+    yield run
+    engine.dispose()
 
 
 @pytest.fixture
-def created():
+def created(backend):
     """Whether the test's database has been created: its SQLite file exists, or its
-    PostgreSQL database holds pressfree's tables (for tests that nothing was written)."""
+    PostgreSQL database holds pressfree's tables (for tests that nothing was written).
+    Only meaningful on a test marked `new_database`."""
     from sqlalchemy import create_engine, inspect
 
     def check() -> bool:
         location = os.environ["PRESSFREE_DB"]
         if "://" not in location:
-            return Path(location).exists()
+            return os.path.exists(location)
         engine = create_engine(location)
         try:
             with engine.connect() as connection:

@@ -3,7 +3,7 @@ other lacks (part of the team-database issue)."""
 
 import json
 
-from conftest import ROOT, SAMPLE
+from helpers import ROOT, SAMPLE
 
 EXAMPLE = ROOT / "data" / "examples" / "cases-invented.json"
 

@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from conftest import SAMPLE
+from helpers import SAMPLE
 
 
 def test_the_sample_holds_what_the_report_says(sample):

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from conftest import FIXTURES, SAMPLE
+from helpers import FIXTURES, SAMPLE
 
 
 def _log(cli, *args):

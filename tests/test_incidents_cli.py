@@ -226,7 +226,7 @@ def test_every_help_has_a_purpose_and_an_example(cli):
 
 @pytest.mark.parametrize("args, line", [
     (["list", "--format", "xml"], "Error: Invalid value for '--format' / '-f': "),
-    (["release", "X"], "Error: Missing option '--date' / '-d'. (see `root release --help`)"),
+    (["release", "X"], "Error: Missing option '--date' / '-d'. (see `pressfree release --help`)"),
     (["add", "raid", "--colour", "red"], "Error: No such option: --colour"),
 ])
 def test_usage_errors_are_one_line_too(cli, args, line):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE
+from helpers import SAMPLE
 
 SCRIPT = shutil.which("pressfree", path=str(Path(sys.executable).parent)) or \
     shutil.which("pressfree")

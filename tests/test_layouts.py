@@ -7,7 +7,7 @@ import tomllib
 
 import pytest
 
-from conftest import DATASETS, FIXTURES, ROOT
+from helpers import DATASETS, FIXTURES, ROOT
 
 LAYOUTS = FIXTURES / "layouts"
 PFT = FIXTURES / "pft_excerpt.csv"

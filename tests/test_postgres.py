@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from conftest import SAMPLE
+from helpers import SAMPLE
 
 
 def test_sample_list_summary_and_ledgers_on_postgres(cli, pg_url):
@@ -34,7 +34,7 @@ def test_sample_list_summary_and_ledgers_on_postgres(cli, pg_url):
 
 
 def test_imports_and_exports_on_postgres(cli, pg_url, tmp_path):
-    from conftest import FIXTURES
+    from helpers import FIXTURES
 
     result = cli("--db", pg_url, "import", FIXTURES / "pft_excerpt.csv", "--preset", "pft")
     assert "\nImported 23 incidents from 23 rows" in result.stderr
@@ -73,7 +73,7 @@ def test_the_readme_s_team_set_up_works_from_an_empty_server(cli, tmp_path, monk
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
 
-    from conftest import ROOT, SERVER
+    from helpers import ROOT, SERVER
 
     if not SERVER:
         if os.environ.get("PRESSFREE_REQUIRE_POSTGRES"):

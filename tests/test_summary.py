@@ -15,48 +15,9 @@ Incidents (BY unless noted), with the periods they count in:
 A is released on 2021-07-25; C (from July) and D (from 20 June, RU) are still held.
 """
 
-import sqlite3
-
 import pytest
 
-from conftest import Cli
-
-
-def _contents(path):
-    connection = sqlite3.connect(path)
-    try:
-        return list(connection.iterdump())
-    finally:
-        connection.close()
-
-
-@pytest.fixture(scope="module")
-def worked_db(tmp_path_factory):
-    """The worked dataset, built once for the module in a database of its own.
-
-    The autouse `backend` fixture is per test, so this sets up the same kind of temporary
-    environment itself while it builds the database.
-    """
-    folder = tmp_path_factory.mktemp("worked")
-    path = folder / "worked.db"
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("HOME", str(folder / "home"))
-        monkeypatch.setenv("XDG_DATA_HOME", str(folder / "data-home"))
-        monkeypatch.setenv("PRESSFREE_DB", str(path))
-        monkeypatch.setenv("NO_COLOR", "1")
-        monkeypatch.setenv("COLUMNS", "200")
-        monkeypatch.delenv("CI", raising=False)
-        _build_worked(Cli())
-    return path, _contents(path)
-
-
-@pytest.fixture
-def worked(cli, worked_db, monkeypatch):
-    """`cli` pointed at the shared worked database; the test must only read it."""
-    path, before = worked_db
-    monkeypatch.setenv("PRESSFREE_DB", str(path))
-    yield cli
-    assert _contents(path) == before, "a test wrote to the shared worked database"
+from helpers import corpus
 
 
 def _build_worked(cli):
@@ -84,6 +45,10 @@ def _build_worked(cli):
         "--publisher", "Viasna")
     cli("tally", "add", "journalists-in-custody", "28", "--as-of", "2021-07-30", "--country",
         "BY", "--publisher", "BAJ")
+
+
+# The worked dataset, built once for the module on each backend; its tests only read it.
+worked = corpus(_build_worked)
 
 
 def test_july(worked):

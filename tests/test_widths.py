@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import FIXTURES, SAMPLE
+from helpers import FIXTURES, SAMPLE, corpus
 
 FREE_TEXT = {"summary", "scope", "changed", "text", "title", "reads", "charges", "detail"}
 LISTINGS = [("list",), ("search", "Belsat"), ("outlets",), ("journalists",), ("kinds",),
@@ -15,8 +15,7 @@ LISTINGS = [("list",), ("search", "Belsat"), ("outlets",), ("journalists",), ("k
             ("journalists", "show", "Aliaksandr Verkhnedvinsk")]
 
 
-@pytest.fixture
-def corpus(cli):
+def _build(cli):
     cli("import", SAMPLE)
     cli("import", FIXTURES / "pft_excerpt.csv")
     cli("add", "detention", "equipment-seizure", "--date", "2021-07-26..2021-07-30",
@@ -28,6 +27,10 @@ def corpus(cli):
                "Code of Administrative Offences art. 24.23").stdout.strip()
     cli("case", "verdict", case, "--date", "2021-07-29", "--outcome", "convicted",
         "--sentence", "2y6m", "--sentence-type", "restricted-freedom")
+
+
+# One corpus for the module on each backend: every test here only reads it.
+tables = corpus(_build)
 
 
 UNBROKEN = re.compile(r"[0-9a-f]{8}|\d{4}-\d\d(-\d\d)?|\d\d:\d\d|[a-z]+(-[a-z]+)+")
@@ -46,10 +49,8 @@ def _words(value) -> set[str]:
     return {w.group() for w in UNBROKEN.finditer(text.replace("T", " "))}
 
 
-def _table(cli, width: int, *command) -> str:
-    from pressfree.cli import app
-
-    result = cli.runner.invoke(app, list(command), env={"COLUMNS": str(width)})
+def _table(tables, width: int, *command) -> str:
+    result = tables.invoke(*command, env={"COLUMNS": str(width)})
     assert result.exit_code == 0, result.stderr
     return result.stdout
 
@@ -68,11 +69,11 @@ def _splits(shown: str, words: set[str]) -> list[str]:
 
 @pytest.mark.parametrize("width", [60, 80, 120])
 @pytest.mark.parametrize("command", LISTINGS, ids=" ".join)
-def test_no_word_of_a_fixed_column_is_split(cli, corpus, command, width):
-    shown = _table(cli, width, *command)
+def test_no_word_of_a_fixed_column_is_split(tables, command, width):
+    shown = _table(tables, width, *command)
     lines = shown.splitlines()
     assert max(len(line) for line in lines if line[:1] in "┏┃┡│└") <= width
-    rows = cli.json(*command)
+    rows = tables.json(*command)
     if isinstance(rows, dict):  # a report: its rows are who is held, or a timeline's entries
         rows = rows.get("held", rows.get("entries"))
     words = {w for row in rows for key, value in row.items() if key not in FREE_TEXT
@@ -81,9 +82,9 @@ def test_no_word_of_a_fixed_column_is_split(cli, corpus, command, width):
 
 
 @pytest.mark.parametrize("width", [60, 80, 120])
-def test_the_incidents_table_keeps_ids_dates_and_kinds_whole(cli, corpus, width):
-    shown = _table(cli, width, "list")
-    for incident in cli.json("list"):
+def test_the_incidents_table_keeps_ids_dates_and_kinds_whole(tables, width):
+    shown = _table(tables, width, "list")
+    for incident in tables.json("list"):
         assert incident["id"][:8] in shown
         for day in incident["date"].split(".."):
             assert re.search(rf"│ {re.escape(day)}(\.\.)? +│", shown), (day, shown)
@@ -92,8 +93,8 @@ def test_the_incidents_table_keeps_ids_dates_and_kinds_whole(cli, corpus, width)
                 (kind, shown)
 
 
-def test_free_text_takes_the_width_left_and_ends_with_an_ellipsis(cli, corpus):
-    narrow, wide = (_table(cli, w, "list", "--kind", "equipment-seizure", "--country", "BY")
+def test_free_text_takes_the_width_left_and_ends_with_an_ellipsis(tables):
+    narrow, wide = (_table(tables, w, "list", "--kind", "equipment-seizure", "--country", "BY")
                     for w in (80, 160))
     row = next(line for line in narrow.splitlines() if "A long" in line)
     assert "…" in row and len(row) <= 80
@@ -103,8 +104,8 @@ def test_free_text_takes_the_width_left_and_ends_with_an_ellipsis(cli, corpus):
 
 
 @pytest.mark.parametrize("width", [60, 80, 120])
-def test_the_summary_tables_fit(cli, corpus, width):
-    shown = _table(cli, width, "summary", "--month", "2021-07")
+def test_the_summary_tables_fit(tables, width):
+    shown = _table(tables, width, "summary", "--month", "2021-07")
     assert max(len(line) for line in shown.splitlines() if line[:1] in "┏┃┡│└") <= width
     assert re.search(r"│ 2021-07-26\.\. +│", shown)
     assert "Belsat" in shown and "designation" in shown

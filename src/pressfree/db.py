@@ -86,7 +86,6 @@ def open_store(location: str, write: bool = True, upgrade: bool = True) -> Store
     pressfree's schema, and a SQLite file is opened read-only (so reading works in a folder
     or on a disk the user cannot write to).
     """
-    from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
@@ -125,8 +124,8 @@ def open_store(location: str, write: bool = True, upgrade: bool = True) -> Store
                                                  "something, or `pressfree init`, creates it)")
         if write:
             sqlite_backend.create_database_file(path)
-        engine = create_engine(sqlite_backend.url(path, write))
-        sqlite_backend.configure(engine, write)
+        engine = _engine(sqlite_backend.url(path, write),
+                         lambda e: sqlite_backend.configure(e, write))
         from pressfree.private_files import protect
 
         protect(path)
@@ -134,15 +133,43 @@ def open_store(location: str, write: bool = True, upgrade: bool = True) -> Store
         from pressfree import postgres_backend
 
         try:
-            engine = create_engine(url, connect_args=postgres_backend.CONNECT_ARGS)
+            engine = _engine(url, postgres_backend.configure,
+                             connect_args=postgres_backend.CONNECT_ARGS)
         except (ArgumentError, ImportError, ValueError) as error:
             raise InvalidValue("--db", hide_password(location),
                                f"is not a usable database URL ({error})") from None
-        postgres_backend.configure(engine)
     store = Store(location, engine, path)
     if upgrade:
-        upgrade_schema(store) if write else check_readable(store)
+        try:
+            upgrade_schema(store) if write else check_readable(store)
+        except BaseException:
+            store.dispose()  # no connection kept to a database that was not opened
+            raise
     return store
+
+
+# The engines opened last in this process, by URL. An engine keeps the SQL it has compiled:
+# a program that opens one database again and again (commands run in-process, as the tests
+# and scripts run them) compiles each statement once, as SQLAlchemy means an engine to live
+# for the life of the program. A few at most: each holds its compiled statements.
+_ENGINES: dict = {}
+ENGINES_KEPT = 4
+
+
+def _engine(url, configure, **options):
+    """The engine of a database URL: the one opened before, or a new one, configured."""
+    from sqlalchemy import create_engine
+
+    key = (url.render_as_string(hide_password=False) if hasattr(url, "render_as_string")
+           else str(url), repr(sorted(options.items())))
+    engine = _ENGINES.pop(key, None)
+    if engine is None:
+        engine = create_engine(url, **options)
+        configure(engine)
+        while len(_ENGINES) >= ENGINES_KEPT:
+            _ENGINES.pop(next(iter(_ENGINES))).dispose()
+    _ENGINES[key] = engine  # the most recently used last
+    return engine
 
 
 def one_of(db, column, values: list):

@@ -1,0 +1,278 @@
+"""What the tests share: where things are, running pressfree in-process, and databases
+that cost nothing (a schema built once per test session and cloned for each test)."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "belarus-2021-07.json"
+FIXTURES = Path(__file__).with_name("fixtures")
+# Real exports of other trackers (shared/datasets beside the checkout, or where
+# PRESSFREE_DATASETS says, as .ci/run does): tests that need them skip without them.
+DATASETS = Path(os.environ.get("PRESSFREE_DATASETS") or ROOT.parent / "shared" / "datasets")
+BACKENDS = ("sqlite", "postgresql")
+# The PostgreSQL server the tests may make databases on; without it, their PostgreSQL half
+# is skipped with this reason (a newcomer's laptop), unless CI requires it.
+SERVER = os.environ.get("PRESSFREE_TEST_POSTGRES")
+NO_SERVER = "no PostgreSQL server configured: set PRESSFREE_TEST_POSTGRES to run"
+
+
+def environment(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """What every command a test runs sees: a temporary home and data folder (no test can
+    touch a user's database), no colour, a wide terminal, no CI or user from outside."""
+    monkeypatch.setenv("HOME", str(folder / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder / "data-home"))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("PRESSFREE_USER", raising=False)
+
+
+_COMMAND: list = []
+
+
+def command():
+    """pressfree's whole Click command, built once per process: Typer builds it anew on
+    every CliRunner.invoke (0.13 s, most of a short test); the installed script builds it
+    once per run, and so do the tests."""
+    if not _COMMAND:
+        from typer.main import get_command
+
+        from pressfree.cli import app
+
+        _COMMAND.append(get_command(app))
+    return _COMMAND[0]
+
+
+class Cli:
+    """Runs pressfree in-process and checks exit codes."""
+
+    def __init__(self, env: dict[str, str] | None = None):
+        self.runner = CliRunner()
+        self.env = env
+
+    def invoke(self, *args, input: str | None = None, env: dict[str, str] | None = None):
+        """The result of one command line, whatever its exit code."""
+        return self.runner.invoke(command(), [str(a) for a in args], input=input,
+                                  prog_name="pressfree",
+                                  env={**(self.env or {}), **(env or {})} or None)
+
+    def __call__(self, *args, code: int = 0, input: str | None = None):
+        result = self.invoke(*args, input=input)
+        # In-process, a traceback never reaches stderr: it is the exception Click caught.
+        if result.exit_code != code or not (result.exception is None
+                                            or isinstance(result.exception, SystemExit)):
+            raise AssertionError(
+                f"pressfree {' '.join(map(str, args))} exited {result.exit_code}, "
+                f"expected {code}\nstdout: {result.stdout}\nstderr: {result.stderr}\n"
+                f"exception: {result.exception!r}")
+        return result
+
+    def json(self, *args):
+        return json.loads(self(*args, "--format", "json").stdout)
+
+
+# ---- PostgreSQL databases -------------------------------------------------------------
+
+class Server:
+    """Makes and drops the tests' PostgreSQL databases, beside the tests: one thread keeps a
+    database of each template made ahead for the next test to take, another drops those the
+    tests are done with (a drop checkpoints: about half a second). The session waits for
+    both at its end."""
+
+    def __init__(self, url: str):
+        from sqlalchemy import create_engine
+
+        self.url = url
+        self.admin = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=3)
+        self.spares: dict[str, queue.Queue] = {}
+        self.lock = threading.Lock()
+        self.to_make: queue.Queue = queue.Queue()
+        self.to_drop: queue.Queue = queue.Queue()
+        for tasks, do in ((self.to_make, self._make), (self.to_drop, self._drop)):
+            threading.Thread(target=self._work, args=(tasks, do), daemon=True).start()
+
+    def create(self, template: str = "template0") -> str:
+        """A new database cloned from the template; its URL."""
+        from sqlalchemy.engine import make_url
+
+        with self.lock:
+            first = template not in self.spares
+            spares = self.spares.setdefault(template, queue.Queue())
+        for _ in range(2 if first else 1):  # one for this test, one ahead for the next
+            self.to_make.put(template)
+        name = spares.get(timeout=120)
+        if isinstance(name, Exception):
+            raise name
+        return make_url(self.url).set(database=name).render_as_string(hide_password=False)
+
+    def drop(self, url: str) -> None:
+        from sqlalchemy.engine import make_url
+
+        self.to_drop.put(make_url(url).database)
+
+    def _make(self, template: str) -> None:
+        name = f"pressfree_test_{uuid.uuid4().hex[:12]}"
+        try:
+            with self.admin.connect() as connection:
+                connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        except Exception as error:  # noqa: BLE001 - the test that takes it raises it
+            self.spares[template].put(error)
+        else:
+            self.spares[template].put(name)
+
+    def _drop(self, name: str) -> None:
+        with self.admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    @staticmethod
+    def _work(tasks: queue.Queue, do) -> None:
+        while (task := tasks.get()) is not None:
+            try:
+                do(task)
+            finally:
+                tasks.task_done()
+        tasks.task_done()
+
+    def close(self) -> None:
+        self.to_make.put(None)
+        self.to_make.join()
+        for spares in self.spares.values():  # made ahead for tests that never came
+            while not spares.empty():
+                name = spares.get()
+                if isinstance(name, str):
+                    self.to_drop.put(name)
+        self.to_drop.put(None)
+        self.to_drop.join()
+        self.admin.dispose()
+
+
+_SERVER: list[Server] = []
+
+
+def server() -> Server:
+    """The configured server, or a skip (a failure where CI requires one)."""
+    if not SERVER:
+        if os.environ.get("PRESSFREE_REQUIRE_POSTGRES"):
+            pytest.fail("PRESSFREE_REQUIRE_POSTGRES is set but PRESSFREE_TEST_POSTGRES is not")
+        pytest.skip(NO_SERVER)
+    if not _SERVER:
+        _SERVER.append(Server(SERVER))
+    return _SERVER[0]
+
+
+def close_server() -> None:
+    if _SERVER:
+        _SERVER.pop().close()
+
+
+# ---- Databases at the current schema, built once -------------------------------------
+
+class Templates:
+    """pressfree's schema, migrated once per test session on each backend, cloned for each
+    test: a SQLite file copied, a PostgreSQL database made WITH TEMPLATE. Only the tests
+    about migrations run the migration chain."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.built: dict[str, str] = {}
+
+    def location(self, backend: str) -> str:
+        if backend not in self.built:
+            from pressfree import db
+
+            if backend == "sqlite":
+                where = str(self.folder / "schema.db")
+            else:
+                where = server().create()
+            db.open_store(where).dispose()  # every migration, once
+            self.built[backend] = where
+        return self.built[backend]
+
+    def clone(self, backend: str, folder: Path) -> str:
+        """A new database at the current schema, holding nothing."""
+        template = self.location(backend)
+        if backend == "sqlite":
+            path = folder / "test.db"
+            shutil.copyfile(template, path)
+            path.chmod(0o600)
+            return str(path)
+        from sqlalchemy.engine import make_url
+
+        return server().create(make_url(template).database)
+
+    def close(self) -> None:
+        if "postgresql" in self.built:
+            server().drop(self.built["postgresql"])
+
+
+def new_location(backend: str, folder: Path | None, name: str = "test.db") -> str:
+    """Where a database may be made that does not exist yet: a SQLite file's path, or an
+    empty PostgreSQL database (no pressfree schema)."""
+    if backend == "sqlite":
+        assert folder is not None
+        return str(folder / name)
+    return server().create()
+
+
+def discard(location: str) -> None:
+    """A database a test made, dropped (SQLite files go with the test's folder)."""
+    if "://" in location:
+        server().drop(location)
+
+
+def contents(location: str) -> dict[str, list[str]]:
+    """Every row of every table, as text: to check that a shared database was only read."""
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(location if "://" in location else f"sqlite:///{location}")
+    try:
+        with engine.connect() as connection:
+            return {t: sorted(map(repr, connection.execute(text(f'SELECT * FROM "{t}"'))))
+                    for t in sorted(inspect(connection).get_table_names())}
+    finally:
+        engine.dispose()
+
+
+class Corpus(Cli):
+    """pressfree on a database many tests read: a module's corpus."""
+
+    def __init__(self, location: str, backend: str, built):
+        super().__init__(env={"PRESSFREE_DB": location})
+        self.location = location
+        self.backend = backend
+        self.built = built  # what the build returned (ids it made, say)
+
+
+def corpus(build, scope: str = "module"):
+    """A fixture giving a database built once (by `build`, given a Cli on it) for every test
+    of its scope that reads it, on each backend in turn. Tests must only read it: afterwards
+    every row is compared with what was built."""
+
+    @pytest.fixture(scope=scope, params=BACKENDS)
+    def fixture(request, tmp_path_factory, templates):
+        folder = tmp_path_factory.mktemp("corpus")
+        if request.param == "postgresql":
+            server()  # skips here, once, without a server
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            environment(monkeypatch, folder)
+            location = templates.clone(request.param, folder)
+            monkeypatch.setenv("PRESSFREE_DB", location)
+            built = build(Cli())
+        before = contents(location)
+        yield Corpus(location, request.param, built)
+        after = contents(location)
+        discard(location)
+        assert after == before, "a test wrote to a shared corpus"
+
+    return fixture
