@@ -1,7 +1,6 @@
 """Cases against journalists: charges, hearings, verdicts, sentences; the prison census."""
 
 import json
-import shutil
 from dataclasses import astuple
 from datetime import date
 
@@ -566,21 +565,6 @@ def test_the_tracker_s_whole_export_opens_a_case_for_each_charged_journalist(cli
 
 
 # --- schema 7 on a schema 6 database, and both backends ----------------------------------
-
-def test_a_schema_6_database_gets_cases(cli, tmp_path):
-    path = tmp_path / "old.db"
-    shutil.copy(FIXTURES / "schema6.db", path)
-    cli("--db", path, "init")
-    assert cli.json("--db", path, "info")["schema_version"] == 8
-    held = cli.json("--db", path, "custody", "--as-of", "2021-08-10")["held"]
-    assert [h["person"] for h in held] == ["Ігар Лосік"]
-    case = cli("--db", path, "case", "open", "Ihar Losik", "--type", "criminal", "--date",
-               "2021-07-30", "--charge", ART_342).stdout.strip()
-    assert cli.json("--db", path, "case", "show", case)["charges"][0]["category"] == \
-        "anti-state"
-    census = cli.json("--db", path, "census", "--as-of", "2021-08-10")["held"]
-    assert [(c["person"], c["cases"]) for c in census] == [("Ігар Лосік", [])]
-    assert len(cli.json("--db", path, "charges", "categories")) == 8
 
 
 def test_cases_on_both_backends(cli, any_db):

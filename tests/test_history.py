@@ -1,7 +1,6 @@
 """The history: every change kept with who made it, updates on incidents, restore and undo."""
 
 import json
-import shutil
 import sqlite3
 
 import pytest
@@ -234,26 +233,6 @@ def test_the_history_goes_with_a_whole_export_and_a_backup_but_never_redacted(cl
     copy = tmp_path / "copy.db"
     cli("backup", copy)
     assert sqlite3.connect(copy).execute("SELECT COUNT(*) FROM revision").fetchone() == (3,)
-
-
-def test_a_schema_4_database_gains_a_history_without_loss(cli, tmp_path):
-    path = tmp_path / "four.db"
-    shutil.copy(FIXTURES / "schema4.db", path)
-    before = sqlite3.connect(path)
-    counts = {t: before.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-              for t in ("incident", "person", "tally", "designation", "custody_release",
-                        "custody_period", "incident_kind")}
-    before.close()
-    cli("--db", path, "init")
-    after = sqlite3.connect(path)
-    assert {t: after.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in counts} \
-        == counts
-    assert after.execute("SELECT COUNT(*) FROM revision").fetchone() == (0,)
-    after.close()
-    assert (tmp_path / "four.db.schema-4.bak").exists()
-    [ann] = cli.json("--db", path, "list", "--journalist", "Ann Lee")
-    cli("--db", path, "edit", ann["id"], "--status", "disputed")
-    assert [r["verb"] for r in cli.json("--db", path, "history", ann["id"])] == ["edit"]
 
 
 def test_restore_to_a_revision_takes_back_later_updates(cli):

@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import os
-import shutil
 
 import pytest
 
@@ -589,20 +588,6 @@ def test_identical_rows_without_ids_are_matched_as_a_multiset(cli, tmp_path):
 
 
 # --- schema 6 on a schema 5 database ------------------------------------------------------
-
-def test_a_schema_5_database_gets_keys_search_and_unnamed_people(cli, tmp_path):
-    path = tmp_path / "old.db"
-    shutil.copy(FIXTURES / "schema5.db", path)
-    cli("--db", path, "init")
-    found = cli.json("--db", path, "search", "Ihar Losik")
-    assert sorted(i["journalists"][-1] for i in found) == sorted(["Ihar Losik", "Игорь Лосик",
-                                                                  "Ігар Лосік"])
-    assert "Losik" not in json.dumps(cli.json("--db", path, "search", "unavailable"))
-    assert "And 2 unnamed" in cli("--db", path, "journalists").stderr
-    raids = cli.json("--db", path, "list", "--journalist", "[full name unavailable]")
-    assert raids == []  # a placeholder names nobody
-    assert len(cli.json("--db", path, "list", "--search", "unavailable")) == 2
-    assert len(cli.json("--db", path, "list", "--journalist", "igor losik")) == 3
 
 
 def test_a_detention_merged_into_an_imported_row_keeps_the_custody_it_opened(cli, tmp_path):
