@@ -52,9 +52,11 @@ def without_history():
         id = None
         after: dict = {}
 
-    with mock.patch.object(history, "record", lambda *a, **k: None), \
-            mock.patch.object(history, "start_import", lambda *a, **k: Entry()), \
-            mock.patch.object(history, "finish_import", lambda *a, **k: None):
+    with (
+        mock.patch.object(history, "record", lambda *a, **k: None),
+        mock.patch.object(history, "start_import", lambda *a, **k: Entry()),
+        mock.patch.object(history, "finish_import", lambda *a, **k: None),
+    ):
         yield
 
 
@@ -74,17 +76,32 @@ def time_adds(folder: Path, adds: int, blocks: int) -> tuple[float, float]:
     for kept in (True, False):  # warm up: the first command pays for imports
         run(["--db", str(folder / f"adds-{kept}.db"), "add", "raid", "--date", "2021"])
     for block in range(blocks):
-        for kept in ((True, False) if block % 2 == 0 else (False, True)):
+        for kept in (True, False) if block % 2 == 0 else (False, True):
             db = str(folder / f"adds-{kept}.db")
             with contextlib.ExitStack() as stack:
                 if not kept:
                     stack.enter_context(without_history())
                 start = time.perf_counter()
                 for n in range(per_block):
-                    run(["--db", db, "add", "raid", "detention", "--date", "2021-07-30",
-                         "--country", "BY", "--journalist", f"Person {block}-{n}",
-                         "--source", f"https://example.org/{block}/{n}", "--publisher",
-                         "BAJ"])
+                    run(
+                        [
+                            "--db",
+                            db,
+                            "add",
+                            "raid",
+                            "detention",
+                            "--date",
+                            "2021-07-30",
+                            "--country",
+                            "BY",
+                            "--journalist",
+                            f"Person {block}-{n}",
+                            "--source",
+                            f"https://example.org/{block}/{n}",
+                            "--publisher",
+                            "BAJ",
+                        ]
+                    )
                 spent[kept] += time.perf_counter() - start
     return spent[True], spent[False]
 
@@ -93,13 +110,32 @@ def write_csv(path: Path, rows: int) -> None:
     rng = random.Random(7)
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["case_id", "date", "categories", "country", "journalist", "summary",
-                         "url", "publisher"])
+        writer.writerow(
+            [
+                "case_id",
+                "date",
+                "categories",
+                "country",
+                "journalist",
+                "summary",
+                "url",
+                "publisher",
+            ]
+        )
         for n in range(rows):
             day = date(2000, 1, 1) + timedelta(days=rng.randrange(9000))
-            writer.writerow([f"c{n}", day.isoformat(), rng.choice(["Arrest", "Raid"]), "BY",
-                             f"Person {rng.randrange(rows // 10 + 1)}", f"Row {n}",
-                             f"https://example.org/{n}", "BAJ"])
+            writer.writerow(
+                [
+                    f"c{n}",
+                    day.isoformat(),
+                    rng.choice(["Arrest", "Raid"]),
+                    "BY",
+                    f"Person {rng.randrange(rows // 10 + 1)}",
+                    f"Row {n}",
+                    f"https://example.org/{n}",
+                    "BAJ",
+                ]
+            )
 
 
 def time_imports(folder: Path, rows: int, rounds: int) -> tuple[float, float]:
@@ -109,7 +145,7 @@ def time_imports(folder: Path, rows: int, rounds: int) -> tuple[float, float]:
     mapping.write_text(MAPPING, encoding="utf-8")
     best = {True: float("inf"), False: float("inf")}
     for round_ in range(rounds):
-        for kept in ((True, False) if round_ % 2 == 0 else (False, True)):
+        for kept in (True, False) if round_ % 2 == 0 else (False, True):
             db = folder / f"import-{kept}-{round_}.db"
             run(["--db", str(db), "init"])
             with contextlib.ExitStack() as stack:
@@ -134,12 +170,12 @@ def main() -> None:
         with_adds, without_adds = time_adds(Path(folder), adds, blocks)
         with_import, without_import = time_imports(Path(folder), rows, rounds)
     print(f"{'':34}{'with history':>14}{'without':>10}{'ratio':>8}  target")
-    for label, with_, without in ((f"{adds} add commands", with_adds, without_adds),
-                                  (f"import of {rows:,} rows (best of {rounds})",
-                                   with_import, without_import)):
+    for label, with_, without in (
+        (f"{adds} add commands", with_adds, without_adds),
+        (f"import of {rows:,} rows (best of {rounds})", with_import, without_import),
+    ):
         verdict = record("history_cost", label, with_ / without, 1.1, "without history")
-        print(f"{label:34}{with_:>13.2f}s{without:>9.2f}s{with_ / without:>7.2f}x  1.1x "
-              f"{verdict}")
+        print(f"{label:34}{with_:>13.2f}s{without:>9.2f}s{with_ / without:>7.2f}x  1.1x {verdict}")
 
 
 if __name__ == "__main__":

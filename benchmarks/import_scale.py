@@ -69,18 +69,37 @@ def write_csv(path: Path, rows: int, seed: int = 11, first: int = 0) -> None:
     start = date(2000, 1, 1)
     with open(path, "w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle)
-        out.writerow(["case_id", "date", "categories", "country", "city", "journalist",
-                      "outlet", "summary", "url", "publisher", "notes"])
+        out.writerow(
+            [
+                "case_id",
+                "date",
+                "categories",
+                "country",
+                "city",
+                "journalist",
+                "outlet",
+                "summary",
+                "url",
+                "publisher",
+                "notes",
+            ]
+        )
         for i in range(first, first + rows):
-            out.writerow([
-                f"case-{i}", (start + timedelta(days=rng.randrange(9000))).isoformat(),
-                ", ".join(rng.sample(KINDS, rng.choice((1, 1, 2)))),
-                rng.choice(("BY", "RU", "UA", "TR", "US")), f"City {rng.randrange(200)}",
-                f"Journalist {rng.randrange(20000)}" if rng.random() < 0.5 else "",
-                f"Outlet {rng.randrange(2000)}" if rng.random() < 0.4 else "",
-                f"Synthetic incident number {i}, with a short summary",
-                f"https://example.org/incidents/{i}", rng.choice(("BAJ", "Viasna", "CPJ")),
-                "kept as an extra field"])
+            out.writerow(
+                [
+                    f"case-{i}",
+                    (start + timedelta(days=rng.randrange(9000))).isoformat(),
+                    ", ".join(rng.sample(KINDS, rng.choice((1, 1, 2)))),
+                    rng.choice(("BY", "RU", "UA", "TR", "US")),
+                    f"City {rng.randrange(200)}",
+                    f"Journalist {rng.randrange(20000)}" if rng.random() < 0.5 else "",
+                    f"Outlet {rng.randrange(2000)}" if rng.random() < 0.4 else "",
+                    f"Synthetic incident number {i}, with a short summary",
+                    f"https://example.org/incidents/{i}",
+                    rng.choice(("BAJ", "Viasna", "CPJ")),
+                    "kept as an extra field",
+                ]
+            )
 
 
 def timed(command: list[str], **kwargs) -> tuple[float, int]:
@@ -96,22 +115,32 @@ def timed(command: list[str], **kwargs) -> tuple[float, int]:
 
 def measure(kind: str, data: Path, folder: Path, db: str = "pressfree.db") -> tuple[float, int]:
     """Run one side in a fresh Python so ru_maxrss belongs to that side alone."""
-    result = subprocess.run([sys.executable, __file__, "--one", kind, str(data), str(folder),
-                             db], check=True, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, __file__, "--one", kind, str(data), str(folder), db],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     wall, peak = result.stdout.split()
     return float(wall), int(peak)
 
 
 def one(kind: str, data: Path, folder: Path, name: str) -> None:
     if kind == "python-csv":  # the floor: Python reading the rows, doing nothing with them
-        wall, peak = timed([sys.executable, "-c", "import csv, sys\n"
-                            "for _ in csv.reader(open(sys.argv[1], newline='')): pass",
-                            str(data)])
+        wall, peak = timed(
+            [
+                sys.executable,
+                "-c",
+                "import csv, sys\nfor _ in csv.reader(open(sys.argv[1], newline='')): pass",
+                str(data),
+            ]
+        )
     elif kind == "sqlite3":
         db = folder / name
         db.unlink(missing_ok=True)
-        wall, peak = timed(["sqlite3", str(db)], input=f".mode csv\n.import {data} bare\n",
-                           text=True)
+        wall, peak = timed(
+            ["sqlite3", str(db)], input=f".mode csv\n.import {data} bare\n", text=True
+        )
     elif kind == "sqlite-utils":
         db = folder / name
         db.unlink(missing_ok=True)
@@ -121,20 +150,31 @@ def one(kind: str, data: Path, folder: Path, name: str) -> None:
         if kind == "pressfree":  # a new database; "pressfree-more" adds to the one there
             for stale in folder.glob(f"{name}*"):
                 stale.unlink()
-            subprocess.run([PRESSFREE, "--db", str(db), "init"], check=True,
-                           stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [PRESSFREE, "--db", str(db), "init"], check=True, stderr=subprocess.DEVNULL
+            )
         mapping = folder / "bench.toml"
         mapping.write_text(MAPPING, encoding="utf-8")
-        wall, peak = timed([PRESSFREE, "--db", str(db), "import", str(data), "--mapping",
-                            str(mapping), "--quiet"])
+        wall, peak = timed(
+            [PRESSFREE, "--db", str(db), "import", str(data), "--mapping", str(mapping), "--quiet"]
+        )
     print(f"{wall:.3f} {peak}")
 
 
 # Every table an import writes, parents first; the key its new rows are told apart by.
-WRITTEN = [("revision", "id"), ("person", "id"), ("outlet", "id"), ("source", "id"),
-           ("incident", "id"), ("incident_kind", "incident_id"), ("incident_tag", "incident_id"),
-           ("incident_journalist", "incident_id"), ("incident_outlet", "incident_id"),
-           ("incident_source", "incident_id"), ("incident_search", "incident_id")]
+WRITTEN = [
+    ("revision", "id"),
+    ("person", "id"),
+    ("outlet", "id"),
+    ("source", "id"),
+    ("incident", "id"),
+    ("incident_kind", "incident_id"),
+    ("incident_tag", "incident_id"),
+    ("incident_journalist", "incident_id"),
+    ("incident_outlet", "incident_id"),
+    ("incident_source", "incident_id"),
+    ("incident_search", "incident_id"),
+]
 
 
 def floor(source: Path, target: Path, set_aside: bool) -> float:
@@ -145,30 +185,44 @@ def floor(source: Path, target: Path, set_aside: bool) -> float:
 
     connection = sqlite3.connect(target, isolation_level=None)
     try:
-        for pragma in ("foreign_keys = ON", "cache_size = -65536", "journal_mode = WAL",
-                       "synchronous = NORMAL"):
+        for pragma in (
+            "foreign_keys = ON",
+            "cache_size = -65536",
+            "journal_mode = WAL",
+            "synchronous = NORMAL",
+        ):
             connection.execute(f"PRAGMA {pragma}")
         connection.execute("ATTACH ? AS src", (f"file:{source}?mode=ro",))
         started = time.perf_counter()
         connection.execute("BEGIN IMMEDIATE")
-        indexes = connection.execute(
-            "SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND "
-            "tbl_name = 'incident' AND sql IS NOT NULL").fetchall() if set_aside else []
+        indexes = (
+            connection.execute(
+                "SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND "
+                "tbl_name = 'incident' AND sql IS NOT NULL"
+            ).fetchall()
+            if set_aside
+            else []
+        )
         for name, _ in indexes:
             connection.execute(f"DROP INDEX main.{name}")
         for table, key in WRITTEN:
             top = connection.execute(f"SELECT max({key}) FROM main.{table}").fetchone()[0]
-            columns = ", ".join(row[1] for row in connection.execute(
-                f"PRAGMA main.table_info({table})"))
-            connection.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM "
-                               f"src.{table} WHERE {key} > ?", (top or 0,))
+            columns = ", ".join(
+                row[1] for row in connection.execute(f"PRAGMA main.table_info({table})")
+            )
+            connection.execute(
+                f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM "
+                f"src.{table} WHERE {key} > ?",
+                (top or 0,),
+            )
         connection.execute("PRAGMA cache_size = -16384")  # as sqlite_backend.SORT_CACHE_KIB
         for _, sql in indexes:
             connection.execute(sql)
         connection.execute("COMMIT")
         wall = time.perf_counter() - started
-        counts = connection.execute("SELECT (SELECT count(*) FROM main.incident), "
-                                    "(SELECT count(*) FROM src.incident)").fetchone()
+        counts = connection.execute(
+            "SELECT (SELECT count(*) FROM main.incident), (SELECT count(*) FROM src.incident)"
+        ).fetchone()
         assert counts[0] == counts[1], counts
         return wall
     finally:
@@ -208,16 +262,22 @@ def main() -> None:
     write_csv(csv_path, rows)
     write_csv(more_path, more, seed=12, first=rows)
     size = csv_path.stat().st_size / 1e6
-    print(f"wrote {rows:,} rows ({size:.0f} MB) and {more:,} more in "
-          f"{time.perf_counter() - started:.1f} s")
-    sides = {"sqlite3 .import": measure("sqlite3", csv_path, folder, "bare.db"),
-             "python csv (read only)": measure("python-csv", csv_path, folder)}
+    print(
+        f"wrote {rows:,} rows ({size:.0f} MB) and {more:,} more in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    sides = {
+        "sqlite3 .import": measure("sqlite3", csv_path, folder, "bare.db"),
+        "python csv (read only)": measure("python-csv", csv_path, folder),
+    }
     if SQLITE_UTILS:
         sides["sqlite-utils insert"] = measure("sqlite-utils", csv_path, folder, "utils.db")
     sides["pressfree import"] = measure("pressfree", csv_path, folder)
     big = folder / "pressfree.db"
-    floors = {"kept": floor(big, fresh(folder, "floor.db"), False),
-              "set aside": floor(big, fresh(folder, "floor.db"), True)}
+    floors = {
+        "kept": floor(big, fresh(folder, "floor.db"), False),
+        "set aside": floor(big, fresh(folder, "floor.db"), True),
+    }
     shutil.copy(big, folder / "before-more.db")  # the big import, its WAL checkpointed
     more_sqlite = measure("sqlite3", more_path, folder, "bare-more.db")
     more_pressfree = measure("pressfree-more", more_path, folder)
@@ -227,35 +287,63 @@ def main() -> None:
         print(f"{name:<26}{wall:>9.2f}s{peak:>11} MB")
     wall, peak = sides["pressfree import"]
     sqlite_wall = sides["sqlite3 .import"][0]
-    print(f"\nper row: pressfree {wall / rows * 1e6:.0f} us, sqlite3 "
-          f"{sqlite_wall / rows * 1e6:.1f} us")
-    checks = [(f"import of {rows:,} rows", wall / sqlite_wall, 12.0, "sqlite3 .import"),
-              (f"peak memory, {rows:,} rows (MB / 300)", peak / 300, 1.0, "300 MB"),
-              (f"{more:,} rows into the {rows:,}", more_pressfree[0] / more_sqlite[0], 25.0,
-               "sqlite3 .import")]
+    print(
+        f"\nper row: pressfree {wall / rows * 1e6:.0f} us, sqlite3 "
+        f"{sqlite_wall / rows * 1e6:.1f} us"
+    )
+    checks = [
+        (f"import of {rows:,} rows", wall / sqlite_wall, 12.0, "sqlite3 .import"),
+        (f"peak memory, {rows:,} rows (MB / 300)", peak / 300, 1.0, "300 MB"),
+        (
+            f"{more:,} rows into the {rows:,}",
+            more_pressfree[0] / more_sqlite[0],
+            25.0,
+            "sqlite3 .import",
+        ),
+    ]
     if SQLITE_UTILS:
-        checks.append((f"import of {rows:,} rows", wall / sides["sqlite-utils insert"][0],
-                       round(1 / 1.5, 2), "sqlite-utils insert"))
-    print(f"{more:,} more rows into it: pressfree {more_pressfree[0]:.2f}s, sqlite3 "
-          f"{more_sqlite[0]:.2f}s")
-    print(f"the floor, SQLite alone storing what pressfree stored: {rows:,} rows "
-          f"{floors['kept']:.2f}s ({floors['kept'] / sqlite_wall:.1f}x .import) with the "
-          f"incident indexes kept, {floors['set aside']:.2f}s "
-          f"({floors['set aside'] / sqlite_wall:.1f}x) with them set aside; {more:,} more "
-          f"{floors['into']:.2f}s ({floors['into'] / more_sqlite[0]:.1f}x)")
+        checks.append(
+            (
+                f"import of {rows:,} rows",
+                wall / sides["sqlite-utils insert"][0],
+                round(1 / 1.5, 2),
+                "sqlite-utils insert",
+            )
+        )
+    print(
+        f"{more:,} more rows into it: pressfree {more_pressfree[0]:.2f}s, sqlite3 "
+        f"{more_sqlite[0]:.2f}s"
+    )
+    print(
+        f"the floor, SQLite alone storing what pressfree stored: {rows:,} rows "
+        f"{floors['kept']:.2f}s ({floors['kept'] / sqlite_wall:.1f}x .import) with the "
+        f"incident indexes kept, {floors['set aside']:.2f}s "
+        f"({floors['set aside'] / sqlite_wall:.1f}x) with them set aside; {more:,} more "
+        f"{floors['into']:.2f}s ({floors['into'] / more_sqlite[0]:.1f}x)"
+    )
     ndjson, array = as_json(more_path, folder)
-    per_format = {"csv": measure("pressfree", more_path, folder, "formats.db")[0],
-                  "ndjson": measure("pressfree", ndjson, folder, "formats.db")[0],
-                  "json": measure("pressfree", array, folder, "formats.db")[0]}
-    print("the same {:,} rows into new databases: {}".format(more, ", ".join(
-        f"{name} {wall:.2f}s" for name, wall in per_format.items())))
+    per_format = {
+        "csv": measure("pressfree", more_path, folder, "formats.db")[0],
+        "ndjson": measure("pressfree", ndjson, folder, "formats.db")[0],
+        "json": measure("pressfree", array, folder, "formats.db")[0],
+    }
+    print(
+        "the same {:,} rows into new databases: {}".format(
+            more, ", ".join(f"{name} {wall:.2f}s" for name, wall in per_format.items())
+        )
+    )
     for name in ("ndjson", "json"):
-        checks.append((f"{name} import of {more:,} rows", per_format[name] / per_format["csv"],
-                       1.1, "the same rows as CSV"))
+        checks.append(
+            (
+                f"{name} import of {more:,} rows",
+                per_format[name] / per_format["csv"],
+                1.1,
+                "the same rows as CSV",
+            )
+        )
     for measure_name, ratio, target, against in checks:
         verdict = record("import_scale", measure_name, ratio, target, against)
-        print(f"{measure_name:<44}{ratio:6.2f}x of {against:<22}(target <= {target}x: "
-              f"{verdict})")
+        print(f"{measure_name:<44}{ratio:6.2f}x of {against:<22}(target <= {target}x: {verdict})")
     shutil.rmtree(folder)
 
 

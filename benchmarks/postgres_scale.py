@@ -85,16 +85,19 @@ def summaries(server: Server, folder: Path, incidents: int, repeats: int) -> Non
         print(f"built {incidents:,} incidents on {name} in {time.perf_counter() - started:.1f} s")
     server.analyze(postgres)
     print(f"\n{'command':<26}{'SQLite':>10}{'PostgreSQL':>12}   ratio  target")
-    for label, args in (("summary --month 2021-07", ["--month", "2021-07"]),
-                        ("summary --year 2021", ["--year", "2021"])):
+    for label, args in (
+        ("summary --month 2021-07", ["--month", "2021-07"]),
+        ("summary --year 2021", ["--year", "2021"]),
+    ):
         command = ["summary", *args, "--format", "json"]
-        on_sqlite, on_postgres = best(sqlite, command, repeats), best(postgres, command,
-                                                                      repeats)
+        on_sqlite, on_postgres = best(sqlite, command, repeats), best(postgres, command, repeats)
         ratio = on_postgres / on_sqlite
-        verdict = record("postgres_scale", f"{label}, {incidents:,} incidents", ratio, 2.0,
-                         "the same on SQLite")
-        print(f"{label:<26}{on_sqlite:>9.3f}s{on_postgres:>11.3f}s   {ratio:5.2f}x  <= 2x "
-              f"{verdict}")
+        verdict = record(
+            "postgres_scale", f"{label}, {incidents:,} incidents", ratio, 2.0, "the same on SQLite"
+        )
+        print(
+            f"{label:<26}{on_sqlite:>9.3f}s{on_postgres:>11.3f}s   {ratio:5.2f}x  <= 2x {verdict}"
+        )
 
 
 def imports(server: Server, folder: Path, rows: int) -> None:
@@ -103,15 +106,18 @@ def imports(server: Server, folder: Path, rows: int) -> None:
     mapping.write_text(MAPPING, encoding="utf-8")
     times = {}
     for name, location in (("SQLite", str(folder / "import.db")), ("PostgreSQL", server.new())):
-        subprocess.run([PRESSFREE, "--db", location, "init"], check=True,
-                       stderr=subprocess.DEVNULL)
-        times[name] = wall(["--db", location, "import", str(csv_path), "--mapping",
-                            str(mapping), "--quiet"])
+        subprocess.run([PRESSFREE, "--db", location, "init"], check=True, stderr=subprocess.DEVNULL)
+        times[name] = wall(
+            ["--db", location, "import", str(csv_path), "--mapping", str(mapping), "--quiet"]
+        )
     ratio = times["PostgreSQL"] / times["SQLite"]
-    verdict = record("postgres_scale", f"import of {rows:,} rows", ratio, 1.5,
-                     "the same file into SQLite")
-    print(f"{'import ' + format(rows, ',') + ' rows':<26}{times['SQLite']:>9.2f}s"
-          f"{times['PostgreSQL']:>11.2f}s   {ratio:5.2f}x  <= 1.5x {verdict}")
+    verdict = record(
+        "postgres_scale", f"import of {rows:,} rows", ratio, 1.5, "the same file into SQLite"
+    )
+    print(
+        f"{'import ' + format(rows, ',') + ' rows':<26}{times['SQLite']:>9.2f}s"
+        f"{times['PostgreSQL']:>11.2f}s   {ratio:5.2f}x  <= 1.5x {verdict}"
+    )
 
 
 def main() -> None:
@@ -122,8 +128,10 @@ def main() -> None:
     parser.add_argument("--server", default=os.environ.get("PRESSFREE_TEST_POSTGRES"))
     options = parser.parse_args()
     if not options.server:
-        print("postgres_scale: no PostgreSQL server (set PRESSFREE_TEST_POSTGRES or give "
-              "--server URL): nothing measured")
+        print(
+            "postgres_scale: no PostgreSQL server (set PRESSFREE_TEST_POSTGRES or give "
+            "--server URL): nothing measured"
+        )
         return
     server = Server(options.server)
     folder = Path(tempfile.mkdtemp(prefix="pressfree-pg-bench-"))

@@ -30,8 +30,9 @@ def best(args: list[str], repeats: int) -> float:
     times = []
     for _ in range(repeats):
         started = time.perf_counter()
-        subprocess.run([PRESSFREE, *args], check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [PRESSFREE, *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         times.append(time.perf_counter() - started)
     return min(times)
 
@@ -48,18 +49,30 @@ def main() -> None:
         build(db, options.incidents)
         print(f"built {options.incidents:,} incidents in {time.perf_counter() - started:.1f} s")
         print(f"\n{'period':<18}{'summary':>10}{'report':>10}   ratio  target   report size")
-        for label, args, target in (("--year 2021", ["--year", "2021"], 2.0),
-                                    ("--month 2021-07", ["--month", "2021-07"], None)):
+        for label, args, target in (
+            ("--year 2021", ["--year", "2021"], 2.0),
+            ("--month 2021-07", ["--month", "2021-07"], None),
+        ):
             summary = best(["--db", db, "summary", *args, "--format", "json"], options.repeats)
             out = folder / "report.html"
             report = best(["--db", db, "report", *args, "--out", str(out)], options.repeats)
             ratio = report / summary
-            verdict = record("report_scale", f"report {label}, {options.incidents:,} "
-                             "incidents", ratio, target, "summary on the same database") \
-                if target else "(no target)"
-            print(f"{label:<18}{summary:>9.2f}s{report:>9.2f}s   {ratio:5.2f}x  "
-                  f"{'<= ' + str(target) + 'x' if target else '':<8}{verdict:<4}"
-                  f"{out.stat().st_size / 1e6:8.1f} MB")
+            verdict = (
+                record(
+                    "report_scale",
+                    f"report {label}, {options.incidents:,} incidents",
+                    ratio,
+                    target,
+                    "summary on the same database",
+                )
+                if target
+                else "(no target)"
+            )
+            print(
+                f"{label:<18}{summary:>9.2f}s{report:>9.2f}s   {ratio:5.2f}x  "
+                f"{'<= ' + str(target) + 'x' if target else '':<8}{verdict:<4}"
+                f"{out.stat().st_size / 1e6:8.1f} MB"
+            )
     finally:
         shutil.rmtree(folder)
 

@@ -22,7 +22,17 @@ def record(benchmark: str, measure: str, ratio: float, target: float, against: s
     path = os.environ.get(RESULTS)
     if path:
         with open(path, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps({"benchmark": benchmark, "measure": measure,
-                                     "ratio": round(ratio, 3), "target": target,
-                                     "against": against, "verdict": verdict}) + "\n")
+            handle.write(
+                json.dumps(
+                    {
+                        "benchmark": benchmark,
+                        "measure": measure,
+                        "ratio": round(ratio, 3),
+                        "target": target,
+                        "against": against,
+                        "verdict": verdict,
+                    }
+                )
+                + "\n"
+            )
     return verdict

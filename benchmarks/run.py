@@ -38,25 +38,35 @@ def run(name: str, quick: bool, results: Path) -> float:
     arguments = SCRIPTS[name][1 if quick else 0]
     print(f"\n== {name} {' '.join(arguments)}", flush=True)
     started = time.perf_counter()
-    subprocess.run([sys.executable, str(HERE / f"{name}.py"), *arguments], check=True,
-                   env={**os.environ, "PRESSFREE_BENCH_RESULTS": str(results)})
+    subprocess.run(
+        [sys.executable, str(HERE / f"{name}.py"), *arguments],
+        check=True,
+        env={**os.environ, "PRESSFREE_BENCH_RESULTS": str(results)},
+    )
     return time.perf_counter() - started
 
 
 def table(rows: list[dict]) -> str:
     width = max([len(r["measure"]) for r in rows] + [7])
-    lines = [f"{'benchmark':<16}{'measure':<{width + 2}}{'against':<22}{'ratio':>8}"
-             f"{'target':>9}  verdict"]
+    lines = [
+        f"{'benchmark':<16}{'measure':<{width + 2}}{'against':<22}{'ratio':>8}"
+        f"{'target':>9}  verdict"
+    ]
     for r in rows:
-        lines.append(f"{r['benchmark']:<16}{r['measure']:<{width + 2}}{r['against']:<22}"
-                     f"{r['ratio']:>7.2f}x{r['target']:>8}x  {r['verdict']}")
+        lines.append(
+            f"{r['benchmark']:<16}{r['measure']:<{width + 2}}{r['against']:<22}"
+            f"{r['ratio']:>7.2f}x{r['target']:>8}x  {r['verdict']}"
+        )
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="tiny sizes: checks the scripts run; the timings mean nothing")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="tiny sizes: checks the scripts run; the timings mean nothing",
+    )
     parser.add_argument("--only", nargs="+", choices=sorted(SCRIPTS), default=list(SCRIPTS))
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="pressfree-bench-") as folder:

@@ -37,8 +37,9 @@ def measure(commands: dict[str, list[str]], repeats: int) -> dict[str, float]:
     for round_ in range(repeats + 1):  # the first only warms up (bytecode, file cache)
         for name, command in commands.items():
             started = time.perf_counter()
-            subprocess.run(command, check=True, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, env=ENV)
+            subprocess.run(
+                command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV
+            )
             wall = time.perf_counter() - started
             if round_ > 0:
                 best[name] = min(best[name], wall)
@@ -52,21 +53,34 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="pressfree-startup-bench-"))
     try:
         db = str(folder / "small.db")
-        subprocess.run([PRESSFREE, "--db", db, "import", str(SAMPLE), "--quiet"], check=True,
-                       env=ENV)
-        shown = subprocess.run([PRESSFREE, "--db", db, "list", "--format", "csv"],
-                               check=True, capture_output=True, text=True, env=ENV)
+        subprocess.run(
+            [PRESSFREE, "--db", db, "import", str(SAMPLE), "--quiet"], check=True, env=ENV
+        )
+        shown = subprocess.run(
+            [PRESSFREE, "--db", db, "list", "--format", "csv"],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=ENV,
+        )
         some_id = shown.stdout.splitlines()[1].split(",")[0]
         base = [PRESSFREE, "--db", db]
-        opening = {"list": base + ["list"], "show": base + ["show", some_id],
-                   "summary": base + ["summary", "--month", "2021-07"],
-                   "add": base + ["add", "raid", "--date", "2021-07-02", "--country", "BY"]}
+        opening = {
+            "list": base + ["list"],
+            "show": base + ["show", some_id],
+            "summary": base + ["summary", "--month", "2021-07"],
+            "add": base + ["add", "raid", "--date", "2021-07-02", "--country", "BY"],
+        }
         commands = {"import sqlmodel": [sys.executable, "-c", "import sqlmodel"], **opening}
         helps = {f"{name} --help": [PRESSFREE, name, "--help"] for name in opening}
         helps["--help"] = [PRESSFREE, "--help"]
         if SQLITE_UTILS:
-            commands["sqlite-utils query"] = [SQLITE_UTILS, "query", db,
-                                              "select count(*) from incident"]
+            commands["sqlite-utils query"] = [
+                SQLITE_UTILS,
+                "query",
+                db,
+                "select count(*) from incident",
+            ]
             helps["sqlite-utils --help"] = [SQLITE_UTILS, "--help"]
         best = measure({**commands, **helps}, options.repeats)
         print(f"\n{'command':<24}{'best':>9}   ratio  target")
@@ -74,23 +88,22 @@ def main() -> None:
         print(f"{'import sqlmodel':<24}{floor:>8.3f}s")
         for name in opening:
             ratio = best[name] / floor
-            verdict = record("startup", f"`{name}`, small database", ratio, 1.25,
-                             "import sqlmodel")
+            verdict = record("startup", f"`{name}`, small database", ratio, 1.25, "import sqlmodel")
             print(f"{name:<24}{best[name]:>8.3f}s  {ratio:5.2f}x  <= 1.25x {verdict}")
         if not SQLITE_UTILS:
-            print("sqlite-utils is not installed (pip install sqlite-utils): --help not "
-                  "compared")
+            print("sqlite-utils is not installed (pip install sqlite-utils): --help not compared")
             return
         peer = best["sqlite-utils --help"]
-        print(f"{'sqlite-utils query':<24}{best['sqlite-utils query']:>8.3f}s  "
-              f"(list is {best['list'] / best['sqlite-utils query']:.2f}x of it)")
+        print(
+            f"{'sqlite-utils query':<24}{best['sqlite-utils query']:>8.3f}s  "
+            f"(list is {best['list'] / best['sqlite-utils query']:.2f}x of it)"
+        )
         print(f"{'sqlite-utils --help':<24}{peer:>8.3f}s")
         for name in helps:
             if name.startswith("sqlite-utils"):
                 continue
             ratio = best[name] / peer
-            verdict = record("startup", f"`pressfree {name}`", ratio, 1.3,
-                             "sqlite-utils --help")
+            verdict = record("startup", f"`pressfree {name}`", ratio, 1.3, "sqlite-utils --help")
             print(f"{name:<24}{best[name]:>8.3f}s  {ratio:5.2f}x  <= 1.3x  {verdict}")
     finally:
         shutil.rmtree(folder)

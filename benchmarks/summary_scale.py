@@ -29,8 +29,12 @@ def best_wall(db: Path, args: list[str], repeats: int) -> float:
     times = []
     for _ in range(repeats):
         started = time.perf_counter()
-        subprocess.run([PRESSFREE, "--db", str(db), "summary", *args, "--format", "json"],
-                       check=True, stdout=subprocess.DEVNULL, env=ENV)
+        subprocess.run(
+            [PRESSFREE, "--db", str(db), "summary", *args, "--format", "json"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env=ENV,
+        )
         times.append(time.perf_counter() - started)
     return min(times)
 
@@ -50,13 +54,14 @@ def main() -> None:
         build(str(paths[name]), n)
         print(f"built {n:>9,} incidents in {time.perf_counter() - started:6.1f} s")
     print(f"\n{'command':<28}{options.small:>12,}{options.large:>14,}   ratio  target")
-    for label, args, target in (("summary --month 2021-07", ["--month", "2021-07"], 1.25),
-                                ("summary --year 2021", ["--year", "2021"], 1.5)):
+    for label, args, target in (
+        ("summary --month 2021-07", ["--month", "2021-07"], 1.25),
+        ("summary --year 2021", ["--year", "2021"], 1.5),
+    ):
         small = best_wall(paths["small"], args, options.repeats)
         large = best_wall(paths["large"], args, options.repeats)
         ratio = large / small
-        verdict = record("summary_scale", label, ratio, target,
-                         f"{options.small:,} incidents")
+        verdict = record("summary_scale", label, ratio, target, f"{options.small:,} incidents")
         print(f"{label:<28}{small:>11.3f}s{large:>13.3f}s   {ratio:5.2f}x  <= {target}x {verdict}")
     shutil.rmtree(folder)
 

@@ -12,14 +12,23 @@ START, DAYS = date(2000, 1, 1), 25 * 365
 COUNTRIES = ["BY", "RU", "UA", "TR", "IR", "CN", "US", "MX", "IN", "AZ"]
 # 20,000 journalists named as people are: 100 first names, 200 surnames, so that a first
 # name is shared by 200 people and a surname by 100, and a whole name is one person's.
-FIRST = [f"{a}{b}" for a in ("Ih", "An", "Al", "Dz", "Ka", "Mi", "Ol", "Se", "Ta", "Ju")
-         for b in ("ar", "drei", "es", "mitry", "tsia", "khail", "lga", "rhei", "nia", "lia")]
-LAST = [f"{a}{b}{c}" for a in ("Lo", "Bi", "Ka", "Ma", "Sa", "Ts", "Zu", "Pa", "Ko", "Ha")
-        for b in ("s", "l", "r", "v", "t") for c in ("ik", "enka", "ovich", "ski")]
+FIRST = [
+    f"{a}{b}"
+    for a in ("Ih", "An", "Al", "Dz", "Ka", "Mi", "Ol", "Se", "Ta", "Ju")
+    for b in ("ar", "drei", "es", "mitry", "tsia", "khail", "lga", "rhei", "nia", "lia")
+]
+LAST = [
+    f"{a}{b}{c}"
+    for a in ("Lo", "Bi", "Ka", "Ma", "Sa", "Ts", "Zu", "Pa", "Ko", "Ha")
+    for b in ("s", "l", "r", "v", "t")
+    for c in ("ik", "enka", "ovich", "ski")
+]
 
 
 def journalist(number: int) -> str:
     return f"{FIRST[number % len(FIRST)]} {LAST[number // len(FIRST)]}"
+
+
 CITIES = [f"City {i}" for i in range(30)]
 
 
@@ -40,30 +49,58 @@ def incident_rows(n: int, rng: random.Random):
             first, last, precision = date(day.year, 1, 1), date(day.year, 12, 31), "year"
         else:
             first, last, precision = day, day + timedelta(days=rng.randrange(2, 40)), "range"
-        yield ({"public_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                "first_day": first, "last_day": last, "date_precision": precision,
-                "country": rng.choice(COUNTRIES), "city": rng.choice(CITIES),
-                "summary": f"synthetic incident {i}", "status": "reported",
-                "created_at": now, "updated_at": now},
-               rng.sample(range(14), rng.choice((1, 1, 1, 2))),
-               rng.randrange(2000) if rng.random() < 0.4 else None,
-               rng.randrange(20000) if rng.random() < 0.5 else None)
+        yield (
+            {
+                "public_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "first_day": first,
+                "last_day": last,
+                "date_precision": precision,
+                "country": rng.choice(COUNTRIES),
+                "city": rng.choice(CITIES),
+                "summary": f"synthetic incident {i}",
+                "status": "reported",
+                "created_at": now,
+                "updated_at": now,
+            },
+            rng.sample(range(14), rng.choice((1, 1, 1, 2))),
+            rng.randrange(2000) if rng.random() < 0.4 else None,
+            rng.randrange(20000) if rng.random() < 0.5 else None,
+        )
 
 
 def build(location: str, n: int, seed: int = 7, batch: int = 20_000) -> None:
     """Fill a fresh database with n incidents, in batches through SQLAlchemy Core."""
     from pressfree import db, identity, search
-    from pressfree.models import (Kind, Outlet, Person)
+    from pressfree.models import Kind, Outlet, Person
 
     rng = random.Random(seed)
     store = db.open_store(location)
     with store.session(write=True) as session:
         kind_ids = list(session.execute(select(Kind.id).order_by(Kind.id)).scalars())
-        session.execute(insert(Outlet), [{"id": i + 1, "name": f"Outlet {i}", "type": "outlet",
-                                          **identity.keys(f"Outlet {i}")} for i in range(2000)])
-        session.execute(insert(Person), [{"id": i + 1, "name": journalist(i),
-                                          "at_risk": False, **identity.keys(journalist(i))}
-                                         for i in range(20000)])
+        session.execute(
+            insert(Outlet),
+            [
+                {
+                    "id": i + 1,
+                    "name": f"Outlet {i}",
+                    "type": "outlet",
+                    **identity.keys(f"Outlet {i}"),
+                }
+                for i in range(2000)
+            ],
+        )
+        session.execute(
+            insert(Person),
+            [
+                {
+                    "id": i + 1,
+                    "name": journalist(i),
+                    "at_risk": False,
+                    **identity.keys(journalist(i)),
+                }
+                for i in range(20000)
+            ],
+        )
         rows, kinds, outlets, people, found = [], [], [], [], []
         next_id = 1
         for row, kind_numbers, outlet, person in incident_rows(n, rng):
@@ -87,11 +124,21 @@ def build(location: str, n: int, seed: int = 7, batch: int = 20_000) -> None:
 
 
 def _flush(session, rows, kinds, outlets, people, found) -> None:
-    from pressfree.models import (Incident, IncidentJournalist, IncidentKind, IncidentOutlet,
-                                  IncidentSearch)
+    from pressfree.models import (
+        Incident,
+        IncidentJournalist,
+        IncidentKind,
+        IncidentOutlet,
+        IncidentSearch,
+    )
 
-    for table, values in ((Incident, rows), (IncidentKind, kinds), (IncidentOutlet, outlets),
-                          (IncidentJournalist, people), (IncidentSearch, found)):
+    for table, values in (
+        (Incident, rows),
+        (IncidentKind, kinds),
+        (IncidentOutlet, outlets),
+        (IncidentJournalist, people),
+        (IncidentSearch, found),
+    ):
         if values:
             session.execute(insert(table), values)
         values.clear()

@@ -16,10 +16,16 @@ from helpers import BACKENDS, Cli, Templates, close_server, discard, environment
 # (no deadline, no health check on slow generation: a busy machine is not a failure) and
 # write nothing into the checkout. `--hypothesis-profile=explore` searches further.
 settings.register_profile(
-    "pressfree", derandomize=True, deadline=None, database=None, print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    "pressfree",
+    derandomize=True,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 settings.register_profile(
-    "explore", parent=settings.get_profile("pressfree"), derandomize=False, max_examples=500)
+    "explore", parent=settings.get_profile("pressfree"), derandomize=False, max_examples=500
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "pressfree"))
 
 
@@ -62,10 +68,15 @@ def pytest_collection_modifyitems(config, items):
     kept, dropped = [], []
     for item in items:
         params = getattr(item, "callspec", None)
-        repeated = params is not None and params.params.get("backend") == "postgresql" and (
-            item.get_closest_marker("sqlite_only") is not None
-            or item.get_closest_marker("runs_once") is not None
-            or {"any_db", "pg_url"} & set(item.fixturenames))
+        repeated = (
+            params is not None
+            and params.params.get("backend") == "postgresql"
+            and (
+                item.get_closest_marker("sqlite_only") is not None
+                or item.get_closest_marker("runs_once") is not None
+                or {"any_db", "pg_url"} & set(item.fixturenames)
+            )
+        )
         (dropped if repeated else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)

@@ -63,19 +63,25 @@ class Cli:
 
     def invoke(self, *args, input: str | None = None, env: dict[str, str] | None = None):
         """The result of one command line, whatever its exit code."""
-        return self.runner.invoke(command(), [str(a) for a in args], input=input,
-                                  prog_name="pressfree",
-                                  env={**(self.env or {}), **(env or {})} or None)
+        return self.runner.invoke(
+            command(),
+            [str(a) for a in args],
+            input=input,
+            prog_name="pressfree",
+            env={**(self.env or {}), **(env or {})} or None,
+        )
 
     def __call__(self, *args, code: int = 0, input: str | None = None):
         result = self.invoke(*args, input=input)
         # In-process, a traceback never reaches stderr: it is the exception Click caught.
-        if result.exit_code != code or not (result.exception is None
-                                            or isinstance(result.exception, SystemExit)):
+        if result.exit_code != code or not (
+            result.exception is None or isinstance(result.exception, SystemExit)
+        ):
             raise AssertionError(
                 f"pressfree {' '.join(map(str, args))} exited {result.exit_code}, "
                 f"expected {code}\nstdout: {result.stdout}\nstderr: {result.stderr}\n"
-                f"exception: {result.exception!r}")
+                f"exception: {result.exception!r}"
+            )
         return result
 
     def json(self, *args):
@@ -83,6 +89,7 @@ class Cli:
 
 
 # ---- PostgreSQL databases -------------------------------------------------------------
+
 
 class Server:
     """Makes and drops the tests' PostgreSQL databases, beside the tests: one thread keeps a
@@ -178,6 +185,7 @@ def close_server() -> None:
 
 # ---- Databases at the current schema, built once -------------------------------------
 
+
 class Templates:
     """pressfree's schema, migrated once per test session on each backend, cloned for each
     test: a SQLite file copied, a PostgreSQL database made WITH TEMPLATE. Only the tests
@@ -238,8 +246,10 @@ def contents(location: str) -> dict[str, list[str]]:
     engine = create_engine(location if "://" in location else f"sqlite:///{location}")
     try:
         with engine.connect() as connection:
-            return {t: sorted(map(repr, connection.execute(text(f'SELECT * FROM "{t}"'))))
-                    for t in sorted(inspect(connection).get_table_names())}
+            return {
+                t: sorted(map(repr, connection.execute(text(f'SELECT * FROM "{t}"'))))
+                for t in sorted(inspect(connection).get_table_names())
+            }
     finally:
         engine.dispose()
 

@@ -17,9 +17,13 @@ PEER = 1 if shutil.which("sqlite-utils", path=os.path.dirname(sys.executable)) e
 # The ratios each script reports: postgres_scale measures nothing without a server to
 # compare SQLite with.
 RATIOS = {
-    "summary_scale": 2, "identity_scale": 4, "history_cost": 2, "import_scale": 5 + PEER,
+    "summary_scale": 2,
+    "identity_scale": 4,
+    "history_cost": 2,
+    "import_scale": 5 + PEER,
     "postgres_scale": 3 if os.environ.get("PRESSFREE_TEST_POSTGRES") else 0,
-    "report_scale": 1, "startup": 4 + 5 * PEER,
+    "report_scale": 1,
+    "startup": 4 + 5 * PEER,
 }
 
 
@@ -37,10 +41,14 @@ def test_every_benchmark_script_is_run_here():
 # One item a script, so that the test workers share them out.
 @pytest.mark.parametrize("name", sorted(RATIOS))
 def test_the_benchmark_runs_and_reports_its_ratios(name):
-    result = subprocess.run([sys.executable, str(BENCHMARKS / "run.py"), "--quick", "--only",
-                             name], capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "run.py"), "--quick", "--only", name],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
-    table = result.stdout[result.stdout.index("benchmark "):].splitlines()
+    table = result.stdout[result.stdout.index("benchmark ") :].splitlines()
     rows = [line for line in table[1:] if re.search(r"\d\.\d\dx +[\d.]+x  (ok|MISSED)$", line)]
     assert [row.split()[0] for row in rows] == [name] * RATIOS[name]
     assert "(--quick: tiny sizes; these ratios say nothing about speed)" in result.stdout

@@ -34,8 +34,13 @@ WRITER = textwrap.dedent("""
 
 
 def _start(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+    return subprocess.Popen(
+        [sys.executable, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+    )
 
 
 def _pressfree(*args: str) -> subprocess.Popen:
@@ -59,15 +64,18 @@ def test_two_writers_adding_100_each_end_with_exactly_200(cli, sql):
     assert sql("SELECT count(DISTINCT public_id) FROM incident") == [(200,)]
     summaries = {i["summary"] for i in cli.json("list", "--limit", "2000")}
     assert summaries == {f"{tag} {n}" for tag in "ab" for n in range(100)}
-    assert sql("SELECT verb, count(*) FROM revision WHERE record_type = 'incident' "
-               "GROUP BY verb") == [("add", 200)]
+    assert sql(
+        "SELECT verb, count(*) FROM revision WHERE record_type = 'incident' GROUP BY verb"
+    ) == [("add", 200)]
 
 
 def _rows(tmp_path, name: str, city: str, count: int):
     path = tmp_path / f"{name}.csv"
     lines = ["date,kinds,country,city,journalists,summary"]
-    lines += [f"2021-07-{1 + n % 28:02d},detention,BY,{city},Person {city} {n},{city} row {n}"
-              for n in range(count)]
+    lines += [
+        f"2021-07-{1 + n % 28:02d},detention,BY,{city},Person {city} {n},{city} row {n}"
+        for n in range(count)
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -78,7 +86,9 @@ def test_two_imports_of_different_files_at_once_both_land_whole(cli, sql, tmp_pa
     results = [_ended(p) for p in [_pressfree("import", f) for f in files]]
     assert [code for code, _, _ in results] == [0, 0], results
     assert sql("SELECT city, count(*) FROM incident GROUP BY city ORDER BY city") == [
-        ("Brest", 300), ("Minsk", 400)]
+        ("Brest", 300),
+        ("Minsk", 400),
+    ]
     imports = cli.json("imports")
     assert sorted(i["incidents"] for i in imports) == [300, 400]
     # both again at once: each file is already stored, nothing is added twice
@@ -90,19 +100,28 @@ def test_two_imports_of_different_files_at_once_both_land_whole(cli, sql, tmp_pa
 def test_an_edit_racing_a_delete_ends_in_one_clear_outcome(cli, sql):
     outcomes = set()
     for attempt in range(4):  # each order twice
-        incident = cli("add", "raid", "--date", "2021-07-30", "--summary", "Before",
-                       "--force").stdout.strip()
-        racers = [_pressfree("edit", incident, "--summary", "After", "--tag", "edited"),
-                  _pressfree("delete", incident, "--yes")]
+        incident = cli(
+            "add", "raid", "--date", "2021-07-30", "--summary", "Before", "--force"
+        ).stdout.strip()
+        racers = [
+            _pressfree("edit", incident, "--summary", "After", "--tag", "edited"),
+            _pressfree("delete", incident, "--yes"),
+        ]
         if attempt % 2:
             racers.reverse()
-        (edit_code, _, edit_err), (delete_code, _, delete_err) = (
-            [_ended(p) for p in racers][::(-1 if attempt % 2 else 1)])
+        (edit_code, _, edit_err), (delete_code, _, delete_err) = [_ended(p) for p in racers][
+            :: (-1 if attempt % 2 else 1)
+        ]
         assert delete_code == 0, delete_err
         assert sql("SELECT count(*) FROM incident WHERE public_id = :p", p=incident) == [(0,)]
-        revisions = [verb for (verb,) in sql(
-            "SELECT verb FROM revision WHERE record_type = 'incident' AND record_id = :p "
-            "ORDER BY id", p=incident)]
+        revisions = [
+            verb
+            for (verb,) in sql(
+                "SELECT verb FROM revision WHERE record_type = 'incident' AND record_id = :p "
+                "ORDER BY id",
+                p=incident,
+            )
+        ]
         if edit_code == 0:  # the edit came first; the delete removed the edited incident
             assert edit_err == ""
             assert revisions == ["add", "edit", "delete"]
@@ -141,7 +160,8 @@ def test_a_schema_upgrade_waits_for_the_command_in_progress(cli, sql, backend):
         db.upgrade_schema(store, "0006_identity")
         with store.session(write=True) as session:  # the command in progress
             session.connection().exec_driver_sql(
-                "INSERT INTO outlet (name, type) VALUES ('Belsat', 'outlet')")
+                "INSERT INTO outlet (name, type) VALUES ('Belsat', 'outlet')"
+            )
             upgrade = _pressfree("init")
             _waits_for_the_write_lock(upgrade, sql, backend)
         code, _, err = _ended(upgrade)
@@ -152,14 +172,15 @@ def test_a_schema_upgrade_waits_for_the_command_in_progress(cli, sql, backend):
     assert [o["name"] for o in cli.json("outlets")] == ["Belsat"]
 
 
-def test_a_writer_waiting_too_long_gives_up_in_one_line_and_writes_nothing(cli, sql,
-                                                                           monkeypatch):
+def test_a_writer_waiting_too_long_gives_up_in_one_line_and_writes_nothing(cli, sql, monkeypatch):
     from pressfree import db
 
     cli("init")
     monkeypatch.setattr(db, "WRITE_WAIT_SECONDS", 1)
     store = db.open_store(os.environ["PRESSFREE_DB"])
-    holder = _start("-c", textwrap.dedent("""
+    holder = _start(
+        "-c",
+        textwrap.dedent("""
         import os, sys, time
         from pressfree import db
         store = db.open_store(os.environ["PRESSFREE_DB"])
@@ -167,24 +188,40 @@ def test_a_writer_waiting_too_long_gives_up_in_one_line_and_writes_nothing(cli, 
             session.connection().exec_driver_sql("DELETE FROM incident WHERE id = -1")
             print("holding", flush=True)
             time.sleep(float(sys.argv[1]))
-    """), "30")
+    """),
+        "30",
+    )
     try:
         assert holder.stdout.readline() == "holding\n"
-        slow = subprocess.run([sys.executable, "-c", textwrap.dedent("""
+        slow = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                textwrap.dedent("""
             from pressfree import db
             db.WRITE_WAIT_SECONDS = 1
             from pressfree.cli import main
             main()
-        """), "add", "raid", "--date", "2021-07-30"], capture_output=True, text=True,
-            timeout=120)
+        """),
+                "add",
+                "raid",
+                "--date",
+                "2021-07-30",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         holder.kill()
         holder.wait()
         store.dispose()
     assert slow.returncode == 1 and slow.stdout == ""
-    assert slow.stderr == ("Error: database: another command has been writing to it for "
-                           "more than 1 s; nothing was written: try again when it has "
-                           "finished\n")
+    assert slow.stderr == (
+        "Error: database: another command has been writing to it for "
+        "more than 1 s; nothing was written: try again when it has "
+        "finished\n"
+    )
     assert sql("SELECT count(*) FROM incident") == [(0,)]
 
 
@@ -244,8 +281,18 @@ def test_a_command_killed_mid_write_leaves_nothing_half_written(cli, sql, tmp_pa
     if victim == "import":
         _killed_mid_import(rows, loader.INDEXES_SET_ASIDE_FROM)
     else:
-        process = _start("-c", PAUSED_BEFORE_COMMIT, "add", "raid", "--date", "2021-07-30",
-                         "--journalist", "Ales Test", "--source", "https://example.org/a")
+        process = _start(
+            "-c",
+            PAUSED_BEFORE_COMMIT,
+            "add",
+            "raid",
+            "--date",
+            "2021-07-30",
+            "--journalist",
+            "Ales Test",
+            "--source",
+            "https://example.org/a",
+        )
         try:
             assert process.stdout.readline() == "committing\n"  # everything is written
         finally:
@@ -257,8 +304,9 @@ def test_a_command_killed_mid_write_leaves_nothing_half_written(cli, sql, tmp_pa
     assert len(cli.json("list")) == 1
 
 
-INDEXES = ("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'incident' "
-           "ORDER BY name")
+INDEXES = (
+    "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'incident' ORDER BY name"
+)
 
 
 @pytest.mark.sqlite_only

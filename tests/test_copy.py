@@ -21,8 +21,21 @@ def _laptop(cli, path) -> None:
     cli("--db", path, "release", "Paval Testavy", "--date", "2021-12-05")
     incident = cli.json("--db", path, "list", "--journalist", "Ihar Uzorny")[0]["id"]
     cli("--db", path, "edit", incident, "--status", "confirmed")
-    twin = cli("--db", path, "add", "raid", "--date", "2021-07-30", "--country", "BY",
-               "--city", "Hrodna", "--journalist", "Ihar Uzorny", "--force").stdout.strip()
+    twin = cli(
+        "--db",
+        path,
+        "add",
+        "raid",
+        "--date",
+        "2021-07-30",
+        "--country",
+        "BY",
+        "--city",
+        "Hrodna",
+        "--journalist",
+        "Ihar Uzorny",
+        "--force",
+    ).stdout.strip()
     cli("--db", path, "merge", "incident", incident, twin)
     cli("--db", path, "journalists", "set", "Anna Prykladnaja", "--at-risk")
 
@@ -31,17 +44,34 @@ def test_a_copy_carries_everything_and_a_second_copy_adds_nothing(cli, any_db, t
     laptop = tmp_path / "laptop.db"
     _laptop(cli, laptop)
     first = cli("--db", laptop, "copy", "--to", any_db).stderr
-    assert first.startswith("Copied from ") and "5 incidents, 3 tallies, 3 custody, " \
-        "1 designations, 3 cases" in first
-    mine, theirs = (_document(cli, where, tmp_path, name)
-                    for where, name in ((laptop, "mine"), (any_db, "theirs")))
-    for section in ("incidents", "people", "outlets", "tallies", "custody", "designations",
-                    "cases", "merged", "categories", "articles", "placeholders"):
-        assert sorted(map(json.dumps, theirs[section])) == sorted(
-            map(json.dumps, mine[section])), section
+    assert (
+        first.startswith("Copied from ")
+        and "5 incidents, 3 tallies, 3 custody, 1 designations, 3 cases" in first
+    )
+    mine, theirs = (
+        _document(cli, where, tmp_path, name)
+        for where, name in ((laptop, "mine"), (any_db, "theirs"))
+    )
+    for section in (
+        "incidents",
+        "people",
+        "outlets",
+        "tallies",
+        "custody",
+        "designations",
+        "cases",
+        "merged",
+        "categories",
+        "articles",
+        "placeholders",
+    ):
+        assert sorted(map(json.dumps, theirs[section])) == sorted(map(json.dumps, mine[section])), (
+            section
+        )
     # the history came along, with one more entry: the copy itself
-    assert [(r["type"], r["id"], r["verb"]) for r in theirs["history"] if r["verb"] != "copy"
-            ] == [(r["type"], r["id"], r["verb"]) for r in mine["history"]]
+    assert [(r["type"], r["id"], r["verb"]) for r in theirs["history"] if r["verb"] != "copy"] == [
+        (r["type"], r["id"], r["verb"]) for r in mine["history"]
+    ]
     assert [r["verb"] for r in theirs["history"]].count("copy") == 1
     again = cli("--db", laptop, "copy", "--to", any_db).stderr
     assert "0 incidents" in again and "already present, skipped" in again
@@ -53,8 +83,11 @@ def test_a_copy_comes_back_the_other_way(cli, any_db, tmp_path):
     laptop = tmp_path / "laptop.db"
     cli("--db", laptop, "copy", "--from", any_db)
     census = cli.json("--db", laptop, "census", "--as-of", "2021-12-01")
-    assert [h["person"] for h in census["held"]] == ["Anna Prykladnaja", "Ihar Uzorny",
-                                                     "Paval Testavy"]
+    assert [h["person"] for h in census["held"]] == [
+        "Anna Prykladnaja",
+        "Ihar Uzorny",
+        "Paval Testavy",
+    ]
     assert census["held"][0]["status"] == "on appeal"
 
 
@@ -62,8 +95,10 @@ def test_a_dry_run_says_what_it_would_add_and_writes_nothing(cli, tmp_path):
     laptop, server = tmp_path / "laptop.db", tmp_path / "server.db"
     cli("--db", laptop, "import", SAMPLE)
     said = cli("--db", laptop, "copy", "--to", server, "--dry-run").stderr
-    assert said == (f"Would copy from {laptop} to {server}: 2 incidents, 2 tallies, "
-                    "0 custody, 1 designations, 1 revisions.\n")
+    assert said == (
+        f"Would copy from {laptop} to {server}: 2 incidents, 2 tallies, "
+        "0 custody, 1 designations, 1 revisions.\n"
+    )
     assert cli.json("--db", server, "list") == []
 
 
@@ -71,13 +106,16 @@ def test_copy_refuses_what_it_cannot_do_in_one_line(cli, tmp_path):
     laptop = tmp_path / "laptop.db"
     cli("--db", laptop, "import", SAMPLE)
     assert cli("--db", laptop, "copy", code=2).stderr == (
-        "Error: copy: give one of --to (from this database) or --from (into it)\n")
+        "Error: copy: give one of --to (from this database) or --from (into it)\n"
+    )
     assert cli("--db", laptop, "copy", "--to", laptop, code=2).stderr == (
-        f"Error: copy: {laptop} is the database itself: name another\n")
+        f"Error: copy: {laptop} is the database itself: name another\n"
+    )
     missing = tmp_path / "none.db"
     assert cli("--db", laptop, "copy", "--from", missing, code=2).stderr == (
         f"Error: --from: '{missing}' does not exist (any command that records something, or "
-        "`pressfree init`, creates it)\n")
+        "`pressfree init`, creates it)\n"
+    )
     assert not missing.exists()
 
 
@@ -86,8 +124,9 @@ def test_a_password_in_the_url_is_never_shown(cli, pg_url, tmp_path):
 
     laptop = tmp_path / "laptop.db"
     cli("--db", laptop, "import", SAMPLE)
-    with_password = make_url(pg_url).set(password="s3cret-pass").render_as_string(
-        hide_password=False)
+    with_password = (
+        make_url(pg_url).set(password="s3cret-pass").render_as_string(hide_password=False)
+    )
     said = cli("--db", laptop, "copy", "--to", with_password).stderr
     assert "s3cret-pass" not in said and "***" in said
 
@@ -95,9 +134,12 @@ def test_a_password_in_the_url_is_never_shown(cli, pg_url, tmp_path):
 def test_a_server_that_cannot_be_reached_is_one_line_naming_the_option(cli, tmp_path):
     laptop = tmp_path / "laptop.db"
     cli("--db", laptop, "import", SAMPLE)
-    result = cli("--db", laptop, "copy", "--to",
-                 "postgresql+psycopg://someone:pw@127.0.0.1:1/none", code=1)
-    assert result.stderr.startswith("Error: --to: 'postgresql+psycopg://someone:***@127.0.0.1"
-                                    ":1/none' cannot be opened as a database (connection "
-                                    "failed: ")
+    result = cli(
+        "--db", laptop, "copy", "--to", "postgresql+psycopg://someone:pw@127.0.0.1:1/none", code=1
+    )
+    assert result.stderr.startswith(
+        "Error: --to: 'postgresql+psycopg://someone:***@127.0.0.1"
+        ":1/none' cannot be opened as a database (connection "
+        "failed: "
+    )
     assert result.stderr.count("\n") == 1 and "pw@" not in result.stderr

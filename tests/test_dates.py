@@ -9,31 +9,37 @@ from pressfree import dates
 from pressfree.errors import InvalidValue
 
 
-@pytest.mark.parametrize("text, first, last, precision", [
-    ("2021-07-30", date(2021, 7, 30), date(2021, 7, 30), "day"),
-    ("2021-07", date(2021, 7, 1), date(2021, 7, 31), "month"),
-    ("2021-02", date(2021, 2, 1), date(2021, 2, 28), "month"),
-    ("2020-02", date(2020, 2, 1), date(2020, 2, 29), "month"),
-    ("2021", date(2021, 1, 1), date(2021, 12, 31), "year"),
-    ("2021-07-26..2021-07-30", date(2021, 7, 26), date(2021, 7, 30), "range"),
-    ("2021-06..2021-07-30", date(2021, 6, 1), date(2021, 7, 30), "range"),
-    ("2021-07-30..2021-07-30", date(2021, 7, 30), date(2021, 7, 30), "day"),
-    (" 2021-7-3 ", date(2021, 7, 3), date(2021, 7, 3), "day"),
-])
+@pytest.mark.parametrize(
+    "text, first, last, precision",
+    [
+        ("2021-07-30", date(2021, 7, 30), date(2021, 7, 30), "day"),
+        ("2021-07", date(2021, 7, 1), date(2021, 7, 31), "month"),
+        ("2021-02", date(2021, 2, 1), date(2021, 2, 28), "month"),
+        ("2020-02", date(2020, 2, 1), date(2020, 2, 29), "month"),
+        ("2021", date(2021, 1, 1), date(2021, 12, 31), "year"),
+        ("2021-07-26..2021-07-30", date(2021, 7, 26), date(2021, 7, 30), "range"),
+        ("2021-06..2021-07-30", date(2021, 6, 1), date(2021, 7, 30), "range"),
+        ("2021-07-30..2021-07-30", date(2021, 7, 30), date(2021, 7, 30), "day"),
+        (" 2021-7-3 ", date(2021, 7, 3), date(2021, 7, 3), "day"),
+    ],
+)
 def test_parse(text, first, last, precision):
     value = dates.parse(text)
     assert (value.first, value.last, value.precision) == (first, last, precision)
 
 
-@pytest.mark.parametrize("text, message", [
-    ("2021-13-01", "date: '2021-13-01' is not a real date"),
-    ("2021-02-30", "date: '2021-02-30' is not a real date"),
-    ("2021-13", "date: '2021-13' is not a real date"),
-    ("30/07/2021", "date: '30/07/2021' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or A..B)"),
-    ("yesterday", "date: 'yesterday' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or A..B)"),
-    ("", "date: '' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or A..B)"),
-    ("2021-07-30..2021-07-26", "date: '2021-07-30..2021-07-26' ends before it starts"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("2021-13-01", "date: '2021-13-01' is not a real date"),
+        ("2021-02-30", "date: '2021-02-30' is not a real date"),
+        ("2021-13", "date: '2021-13' is not a real date"),
+        ("30/07/2021", "date: '30/07/2021' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or A..B)"),
+        ("yesterday", "date: 'yesterday' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or A..B)"),
+        ("", "date: '' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or A..B)"),
+        ("2021-07-30..2021-07-26", "date: '2021-07-30..2021-07-26' ends before it starts"),
+    ],
+)
 def test_bad_dates_name_the_field_and_value(text, message):
     with pytest.raises(InvalidValue) as error:
         dates.parse(text)
@@ -61,8 +67,10 @@ def test_period_options():
         dates.period(start="2021-07", end="2021-06")
 
 
-@given(st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31)),
-       st.integers(min_value=0, max_value=400))
+@given(
+    st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31)),
+    st.integers(min_value=0, max_value=400),
+)
 def test_any_range_survives_a_round_trip_through_text(start, length):
     end = date.fromordinal(min(start.toordinal() + length, date(9999, 12, 31).toordinal()))
     value = dates.parse(f"{start.isoformat()}..{end.isoformat()}")

@@ -2,8 +2,20 @@
 
 import json
 
-DESIGNATE = ["designate", "Belsat", "--label", "extremist-formation", "--by", "KGB",
-             "--date", "2021-07-26..2021-07-30", "--country", "BY", "--publisher", "VOA"]
+DESIGNATE = [
+    "designate",
+    "Belsat",
+    "--label",
+    "extremist-formation",
+    "--by",
+    "KGB",
+    "--date",
+    "2021-07-26..2021-07-30",
+    "--country",
+    "BY",
+    "--publisher",
+    "VOA",
+]
 
 
 def test_designating_records_an_incident_of_kind_designation(cli):
@@ -15,15 +27,41 @@ def test_designating_records_an_incident_of_kind_designation(cli):
     [row] = cli.json("designations")
     assert row["id"] == designation_id and row["incident"] == incident["id"]
     assert (row["target"], row["target_type"], row["label"], row["issued_by"]) == (
-        "Belsat", "outlet", "extremist-formation", "KGB")
+        "Belsat",
+        "outlet",
+        "extremist-formation",
+        "KGB",
+    )
 
 
 def test_who_was_under_which_label_on_a_day(cli):
     belsat = cli(*DESIGNATE).stdout.strip()
-    cli("designate", "Viasna", "--label", "extremist-formation", "--by", "Ministry of "
-        "Internal Affairs", "--date", "2023-08", "--target-type", "organisation")
-    cli("designate", "Ihar Losik", "--label", "terrorist-organisation", "--by", "KGB",
-        "--date", "2022-05-10", "--target-type", "person", "--reference", "entry 123")
+    cli(
+        "designate",
+        "Viasna",
+        "--label",
+        "extremist-formation",
+        "--by",
+        "Ministry of Internal Affairs",
+        "--date",
+        "2023-08",
+        "--target-type",
+        "organisation",
+    )
+    cli(
+        "designate",
+        "Ihar Losik",
+        "--label",
+        "terrorist-organisation",
+        "--by",
+        "KGB",
+        "--date",
+        "2022-05-10",
+        "--target-type",
+        "person",
+        "--reference",
+        "entry 123",
+    )
 
     def targets(*args):
         return sorted(r["target"] for r in cli.json("designations", *args))
@@ -46,14 +84,33 @@ def test_who_was_under_which_label_on_a_day(cli):
 
 
 def test_bad_designations_write_nothing(cli):
-    result = cli("designate", "Belsat", "--label", "enemy", "--by", "KGB", "--date", "2021",
-                 code=2)
+    result = cli("designate", "Belsat", "--label", "enemy", "--by", "KGB", "--date", "2021", code=2)
     assert result.stderr.startswith("Error: --label: 'enemy' is not a known label")
-    result = cli("designate", "Belsat", "--label", "foreign-agent", "--by", "KGB", "--date",
-                 "2021-02-30", code=2)
+    result = cli(
+        "designate",
+        "Belsat",
+        "--label",
+        "foreign-agent",
+        "--by",
+        "KGB",
+        "--date",
+        "2021-02-30",
+        code=2,
+    )
     assert result.stderr == "Error: --date: '2021-02-30' is not a real date\n"
-    result = cli("designate", "Belsat", "--label", "foreign-agent", "--by", "KGB", "--date",
-                 "2021", "--target-type", "website", code=2)
+    result = cli(
+        "designate",
+        "Belsat",
+        "--label",
+        "foreign-agent",
+        "--by",
+        "KGB",
+        "--date",
+        "2021",
+        "--target-type",
+        "website",
+        code=2,
+    )
     assert result.stderr.startswith("Error: --target-type: 'website' is not a target type")
     assert cli.json("designations") == [] and cli.json("list") == []
     designation = cli(*DESIGNATE).stdout.strip()
@@ -64,24 +121,59 @@ def test_bad_designations_write_nothing(cli):
 def test_labels_can_be_extended(cli):
     cli("labels", "add", "undesirable-media", "Undesirable media")
     labels = {l["slug"]: l for l in cli.json("labels")}
-    assert set(labels) == {"extremist-materials", "extremist-formation",
-                           "terrorist-organisation", "foreign-agent",
-                           "undesirable-organisation", "undesirable-media"}
-    cli("designate", "Meduza", "--label", "undesirable-media", "--by", "Prosecutor General",
-        "--date", "2023-01-26", "--country", "RU")
+    assert set(labels) == {
+        "extremist-materials",
+        "extremist-formation",
+        "terrorist-organisation",
+        "foreign-agent",
+        "undesirable-organisation",
+        "undesirable-media",
+    }
+    cli(
+        "designate",
+        "Meduza",
+        "--label",
+        "undesirable-media",
+        "--by",
+        "Prosecutor General",
+        "--date",
+        "2023-01-26",
+        "--country",
+        "RU",
+    )
     assert {l["slug"]: l["count"] for l in cli.json("labels")}["undesirable-media"] == 1
 
 
 def test_designating_an_organisation_records_it_as_one(cli):
-    cli("designate", "Viasna", "--label", "extremist-formation", "--by", "MVD", "--date",
-        "2023-08", "--target-type", "Organisation")
+    cli(
+        "designate",
+        "Viasna",
+        "--label",
+        "extremist-formation",
+        "--by",
+        "MVD",
+        "--date",
+        "2023-08",
+        "--target-type",
+        "Organisation",
+    )
     document = json.loads(cli("export").stdout)
     assert document["outlets"] == [{"name": "Viasna", "type": "organisation"}]
 
 
 def test_designations_follow_their_incident(cli, tmp_path):
-    cli("designate", "Belsat", "--label", "extremist-formation", "--by", "KGB", "--date",
-        "2021-07-28", "--country", "BY")
+    cli(
+        "designate",
+        "Belsat",
+        "--label",
+        "extremist-formation",
+        "--by",
+        "KGB",
+        "--date",
+        "2021-07-28",
+        "--country",
+        "BY",
+    )
     [incident] = cli.json("list")
     cli("edit", incident["id"], "--date", "2021-08-05", "--country", "RU")
     assert cli.json("designations")[0]["date"] == "2021-08-05"
@@ -93,18 +185,29 @@ def test_designations_follow_their_incident(cli, tmp_path):
 
 
 def test_a_designation_cannot_be_dated_after_its_lift_or_lose_its_kind(cli):
-    designation = cli("designate", "Belsat", "--label", "extremist-formation", "--by", "KGB",
-                      "--date", "2021-07-26").stdout.strip()
+    designation = cli(
+        "designate",
+        "Belsat",
+        "--label",
+        "extremist-formation",
+        "--by",
+        "KGB",
+        "--date",
+        "2021-07-26",
+    ).stdout.strip()
     cli("designations", "lift", designation, "--date", "2024-01-10")
     [record] = cli.json("designations")
     incident = record["incident"]
     result = cli("edit", incident, "--date", "2024-02", code=2)
-    assert result.stderr == ("Error: date: '2024-02' is after the designation was lifted "
-                             "(2024-01-10)\n")
+    assert result.stderr == (
+        "Error: date: '2024-02' is after the designation was lifted (2024-01-10)\n"
+    )
     result = cli("edit", incident, "--replace", "--kind", "raid", code=2)
-    assert result.stderr == (f"Error: kind: 'raid' leaves out designation: incident "
-                             f"{incident[:8]} records designation {designation[:8]} (delete "
-                             "that instead)\n")
+    assert result.stderr == (
+        f"Error: kind: 'raid' leaves out designation: incident "
+        f"{incident[:8]} records designation {designation[:8]} (delete "
+        "that instead)\n"
+    )
     assert cli.json("designations", "--as-of", "2023-01-01")[0]["date"] == "2021-07-26"
     assert cli.json("show", incident)["kinds"] == ["designation"]
     cli("edit", incident, "--date", "2021-07")  # moving it earlier is fine
@@ -112,14 +215,45 @@ def test_a_designation_cannot_be_dated_after_its_lift_or_lose_its_kind(cli):
 
 
 def test_a_targets_type_lives_in_one_place(cli):
-    cli("designate", "Viasna", "--label", "extremist-formation", "--by", "MVD", "--date",
-        "2023-08", "--target-type", "organisation")
-    cli("designate", "Viasna", "--label", "extremist-materials", "--by", "Court", "--date",
-        "2023-09")  # no --target-type: what Viasna is recorded as
+    cli(
+        "designate",
+        "Viasna",
+        "--label",
+        "extremist-formation",
+        "--by",
+        "MVD",
+        "--date",
+        "2023-08",
+        "--target-type",
+        "organisation",
+    )
+    cli(
+        "designate",
+        "Viasna",
+        "--label",
+        "extremist-materials",
+        "--by",
+        "Court",
+        "--date",
+        "2023-09",
+    )  # no --target-type: what Viasna is recorded as
     assert [d["target_type"] for d in cli.json("designations")] == ["organisation"] * 2
-    result = cli("designate", "Viasna", "--label", "foreign-agent", "--by", "MoJ", "--date",
-                 "2023-10", "--target-type", "outlet", code=2)
-    assert result.stderr == ("Error: --target-type: 'outlet' does not match 'Viasna', "
-                             "recorded as an organisation\n")
+    result = cli(
+        "designate",
+        "Viasna",
+        "--label",
+        "foreign-agent",
+        "--by",
+        "MoJ",
+        "--date",
+        "2023-10",
+        "--target-type",
+        "outlet",
+        code=2,
+    )
+    assert result.stderr == (
+        "Error: --target-type: 'outlet' does not match 'Viasna', recorded as an organisation\n"
+    )
     assert json.loads(cli("export").stdout)["outlets"] == [
-        {"name": "Viasna", "type": "organisation"}]
+        {"name": "Viasna", "type": "organisation"}
+    ]

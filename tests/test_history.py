@@ -14,24 +14,58 @@ def _log(cli, *args):
 
 def test_every_write_records_a_revision_with_who_and_which_command(cli, monkeypatch):
     monkeypatch.setenv("PRESSFREE_USER", "viasna-desk")
-    incident = cli("add", "detention", "--date", "2021-07-30", "--journalist", "Ann",
-                   "--source", "https://example.org/a").stdout.strip()
+    incident = cli(
+        "add",
+        "detention",
+        "--date",
+        "2021-07-30",
+        "--journalist",
+        "Ann",
+        "--source",
+        "https://example.org/a",
+    ).stdout.strip()
     cli("--as", "anna", "edit", incident, "--status", "confirmed")
-    cli("tally", "add", "raid", ">200", "--period", "2021-07", "--country", "BY",
-        "--publisher", "Viasna")
+    cli(
+        "tally",
+        "add",
+        "raid",
+        ">200",
+        "--period",
+        "2021-07",
+        "--country",
+        "BY",
+        "--publisher",
+        "Viasna",
+    )
     cli("release", "Ann", "--date", "2021-08-02")
-    designation = cli("designate", "Belsat", "--label", "extremist-formation", "--by", "KGB",
-                      "--date", "2021-07-26").stdout.strip()
+    designation = cli(
+        "designate",
+        "Belsat",
+        "--label",
+        "extremist-formation",
+        "--by",
+        "KGB",
+        "--date",
+        "2021-07-26",
+    ).stdout.strip()
     cli("designations", "lift", designation, "--date", "2024-01-10")
     cli("journalists", "set", "Ann", "--at-risk")
     cli("kinds", "add", "internet-shutdown", "Internet shutdown")
     cli("labels", "add", "undesirable-media", "Undesirable media")
     cli("delete", incident, "--yes")
     assert _log(cli) == [
-        ("add", "incident"), ("edit", "incident"), ("tally add", "tally"),
-        ("release", "custody"), ("designate", "incident"), ("designate", "designation"),
-        ("designations lift", "designation"), ("journalists set", "journalist"),
-        ("kinds add", "kind"), ("labels add", "label"), ("delete", "incident")]
+        ("add", "incident"),
+        ("edit", "incident"),
+        ("tally add", "tally"),
+        ("release", "custody"),
+        ("designate", "incident"),
+        ("designate", "designation"),
+        ("designations lift", "designation"),
+        ("journalists set", "journalist"),
+        ("kinds add", "kind"),
+        ("labels add", "label"),
+        ("delete", "incident"),
+    ]
     log = cli.json("history")
     assert {r["who"] for r in log} == {"viasna-desk", "anna"}
     assert [r["who"] for r in log if r["verb"] == "edit"] == ["anna"]
@@ -40,8 +74,10 @@ def test_every_write_records_a_revision_with_who_and_which_command(cli, monkeypa
     assert edit["before"]["status"] == "reported" and edit["after"]["status"] == "confirmed"
     assert edit["at"].endswith("Z")
     assert [r["verb"] for r in cli.json("history", "--who", "anna")] == ["edit"]
-    assert _log(cli, "--kind", "designation") == [("designate", "designation"),
-                                                  ("designations lift", "designation")]
+    assert _log(cli, "--kind", "designation") == [
+        ("designate", "designation"),
+        ("designations lift", "designation"),
+    ]
     assert cli.json("history", "--since", "2000", "--until", "2001") == []
 
 
@@ -57,18 +93,39 @@ def test_a_failed_command_leaves_no_revision(cli):
 def test_one_records_history_field_by_field(cli):
     incident = cli("add", "raid", "--date", "2021-07", "--city", "Minsk").stdout.strip()
     cli("edit", incident, "--date", "2021-07-30", "--city", "Hrodna", "--tag", "newsroom")
-    cli("note", incident, "Equipment returned", "--date", "2021-08-15", "--source",
-        "https://example.org/b", "--publisher", "BAJ")
+    cli(
+        "note",
+        incident,
+        "Equipment returned",
+        "--date",
+        "2021-08-15",
+        "--source",
+        "https://example.org/b",
+        "--publisher",
+        "BAJ",
+    )
     revisions = cli.json("history", incident[:6])
     assert [r["rev"] for r in revisions] == [1, 2, 3]
     assert revisions[1]["changes"] == [
         {"field": "date", "before": "2021-07", "after": "2021-07-30"},
         {"field": "date_precision", "before": "month", "after": "day"},
         {"field": "city", "before": "Minsk", "after": "Hrodna"},
-        {"field": "tags", "before": [], "after": ["newsroom"]}]
-    assert revisions[2]["changes"] == [{"field": "updates", "before": None, "after": [
-        {"date": "2021-08-15", "text": "Equipment returned", "source": "https://example.org/b",
-         "publisher": "BAJ"}]}]
+        {"field": "tags", "before": [], "after": ["newsroom"]},
+    ]
+    assert revisions[2]["changes"] == [
+        {
+            "field": "updates",
+            "before": None,
+            "after": [
+                {
+                    "date": "2021-08-15",
+                    "text": "Equipment returned",
+                    "source": "https://example.org/b",
+                    "publisher": "BAJ",
+                }
+            ],
+        }
+    ]
     lines = cli("history", incident).stdout
     assert "city: Minsk → Hrodna" in lines and "added" in lines
     ndjson = cli("history", incident, "--format", "ndjson").stdout.splitlines()
@@ -76,13 +133,14 @@ def test_one_records_history_field_by_field(cli):
 
 
 def test_updates_are_shown_in_date_order_and_travel_with_the_incident(cli, tmp_path):
-    incident = cli("add", "arrest", "--date", "2021-07-30", "--journalist", "Ann"
-                   ).stdout.strip()
+    incident = cli("add", "arrest", "--date", "2021-07-30", "--journalist", "Ann").stdout.strip()
     cli("note", incident, "Sentenced to 3 years", "--date", "2022-01")
     cli("note", incident, "Charged under article 342", "--date", "2021-08-02")
     shown = cli.json("show", incident)
-    assert [u["text"] for u in shown["updates"]] == ["Charged under article 342",
-                                                     "Sentenced to 3 years"]
+    assert [u["text"] for u in shown["updates"]] == [
+        "Charged under article 342",
+        "Sentenced to 3 years",
+    ]
     assert "Charged under article 342" in cli("show", incident).stdout
     result = cli("note", incident, "Before it happened", "--date", "2021-07-01", code=2)
     assert result.stderr == "Error: --date: '2021-07-01' is before the incident (2021-07-30)\n"
@@ -94,13 +152,17 @@ def test_updates_are_shown_in_date_order_and_travel_with_the_incident(cli, tmp_p
 
 
 def test_restore_to_a_revision_is_a_new_revision(cli):
-    incident = cli("add", "raid", "--date", "2021-07-30", "--summary", "First words",
-                   "--tag", "a").stdout.strip()
+    incident = cli(
+        "add", "raid", "--date", "2021-07-30", "--summary", "First words", "--tag", "a"
+    ).stdout.strip()
     cli("edit", incident, "--summary", "Second words", "--replace", "--tag", "b")
     cli("edit", incident, "--status", "retracted")
     restored = cli.json("restore", incident, "--to", "1")
     assert (restored["summary"], restored["tags"], restored["status"]) == (
-        "First words", ["a"], "reported")
+        "First words",
+        ["a"],
+        "reported",
+    )
     revisions = cli.json("history", incident)
     assert [r["verb"] for r in revisions] == ["add", "edit", "edit", "restore"]
     assert revisions[-1]["before"]["status"] == "retracted"  # nothing was rewritten
@@ -111,9 +173,26 @@ def test_a_deleted_incident_comes_back_whole(cli):
     [designated] = cli.json("designations")
     belsat = designated["incident"]
     cli("designations", "appeal", designated["id"], "--date", "2021-08-10")
-    detention = cli("add", "detention", "--date", "2021-07-30", "--country", "BY", "--city",
-                    "Minsk", "--journalist", "Ann", "--outlet", "Belsat", "--tag", "home",
-                    "--source", "https://example.org/a", "--publisher", "BAJ").stdout.strip()
+    detention = cli(
+        "add",
+        "detention",
+        "--date",
+        "2021-07-30",
+        "--country",
+        "BY",
+        "--city",
+        "Minsk",
+        "--journalist",
+        "Ann",
+        "--outlet",
+        "Belsat",
+        "--tag",
+        "home",
+        "--source",
+        "https://example.org/a",
+        "--publisher",
+        "BAJ",
+    ).stdout.strip()
     cli("release", "Ann", "--date", "2021-08-02", "--outcome", "exchanged")
     cli("note", detention, "Released after 3 days", "--date", "2021-08-02")
     before = {i: cli.json("show", i) for i in (detention, belsat)}
@@ -123,44 +202,70 @@ def test_a_deleted_incident_comes_back_whole(cli):
     cli("delete", belsat, "--yes")
     assert cli.json("designations") == [] and cli.json("export")["custody"] == []
     gone = cli.json("deleted")
-    assert [(d["id"], d["kinds"]) for d in gone] == [(belsat, ["designation"]),
-                                                     (detention, ["detention"])]
+    assert [(d["id"], d["kinds"]) for d in gone] == [
+        (belsat, ["designation"]),
+        (detention, ["detention"]),
+    ]
     for incident in (detention, belsat):
         cli("restore", incident[:8])
     for incident in (detention, belsat):
         back = cli.json("show", incident)
         assert {k: v for k, v in back.items() if k != "updated_at"} == {
-            k: v for k, v in before[incident].items() if k != "updated_at"}
+            k: v for k, v in before[incident].items() if k != "updated_at"
+        }
     assert cli.json("export")["custody"] == custody
     assert cli.json("designations") == designations
     assert cli.json("deleted") == []
     assert [r["verb"] for r in cli.json("history", detention)] == [
-        "add", "note", "delete", "restore"]
+        "add",
+        "note",
+        "delete",
+        "restore",
+    ]
 
 
-@pytest.mark.parametrize("args, code, message", [
-    (["history", "0000"], 1, "id: '0000' has no history here"),
-    (["history", ""], 2, "id: '' is empty"),
-    (["restore", "abcdef12"], 1, "id: 'abcdef12' has no history here"),
-    (["restore", "INCIDENT", "--to", "x"], 2, "--to: 'x' is not a revision number"),
-    (["restore", "INCIDENT", "--to", "99"], 1, "--to: '99' is not a revision here"),
-    (["restore", "INCIDENT", "--to", "3"], 2,
-     "--to: '3' is a revision of tally TALLY, not of INCIDENT"),
-    (["restore", "INCIDENT"], 2, "--to is needed: incident INCIDENT is not deleted (give the "
-                                 "revision to go back to, see `pressfree history ID`)"),
-    (["restore", "TALLY"], 2, "id: 'TALLY' is a tally: only incidents are restored (other "
-                              "records are only ever added to)"),
-    (["history", "--kind", "bogus"], 2, "--kind: 'bogus' is not a kind of record (incident, "
-                                        "tally, designation, journalist, outlet, placeholder, "
-                                        "kind, label, custody, import, merge, case, article, "
-                                        "category)"),
-    (["imports", "undo", "2"], 2, "id: '2' is not an import (see `pressfree imports`)"),
-])
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["history", "0000"], 1, "id: '0000' has no history here"),
+        (["history", ""], 2, "id: '' is empty"),
+        (["restore", "abcdef12"], 1, "id: 'abcdef12' has no history here"),
+        (["restore", "INCIDENT", "--to", "x"], 2, "--to: 'x' is not a revision number"),
+        (["restore", "INCIDENT", "--to", "99"], 1, "--to: '99' is not a revision here"),
+        (
+            ["restore", "INCIDENT", "--to", "3"],
+            2,
+            "--to: '3' is a revision of tally TALLY, not of INCIDENT",
+        ),
+        (
+            ["restore", "INCIDENT"],
+            2,
+            "--to is needed: incident INCIDENT is not deleted (give the "
+            "revision to go back to, see `pressfree history ID`)",
+        ),
+        (
+            ["restore", "TALLY"],
+            2,
+            "id: 'TALLY' is a tally: only incidents are restored (other "
+            "records are only ever added to)",
+        ),
+        (
+            ["history", "--kind", "bogus"],
+            2,
+            "--kind: 'bogus' is not a kind of record (incident, "
+            "tally, designation, journalist, outlet, placeholder, "
+            "kind, label, custody, import, merge, case, article, "
+            "category)",
+        ),
+        (["imports", "undo", "2"], 2, "id: '2' is not an import (see `pressfree imports`)"),
+    ],
+)
 def test_bad_history_input_is_one_line_and_writes_nothing(cli, args, code, message):
     incident = cli("add", "raid", "--date", "2021-07-30").stdout.strip()
     cli("edit", incident, "--status", "confirmed")
-    tally = cli("tally", "add", "raid", "5", "--period", "2021-07", "--country", "BY",
-                "--publisher", "X").stdout.strip()
+    tally = cli(
+        "tally", "add", "raid", "5", "--period", "2021-07", "--country", "BY", "--publisher", "X"
+    ).stdout.strip()
     swap = {"INCIDENT": incident, "TALLY": tally}
     args = [swap.get(a, a) for a in args]
     for name, value in swap.items():
@@ -177,26 +282,32 @@ def test_an_import_is_one_entry_and_can_be_undone(cli, tmp_path):
     assert _log(cli) == [("add", "incident"), ("import", "import")]
     [entry] = cli.json("imports")
     assert (entry["file"], entry["mapping"], entry["incidents"], entry["undone"]) == (
-        "pft_excerpt.csv", "pft, layout export-2019", 23, False)
+        "pft_excerpt.csv",
+        "pft, layout export-2019",
+        23,
+        False,
+    )
     assert entry["added"] == 23 and len(entry["sha256"]) == 64
     imported = [i for i in cli.json("list") if i.get("dataset") == "pft"]
     cli("edit", imported[0]["id"], "--status", "disputed")
     result = cli("imports", "undo", str(entry["id"]), code=1)
-    assert result.stderr == (f"Error: id: import {entry['id']}: 1 of its 25 incidents and "
-                             "cases were "
-                             f"changed or deleted since ({imported[0]['id'][:8]}); add --force "
-                             "to remove them anyway\n")
+    assert result.stderr == (
+        f"Error: id: import {entry['id']}: 1 of its 25 incidents and "
+        "cases were "
+        f"changed or deleted since ({imported[0]['id'][:8]}); add --force "
+        "to remove them anyway\n"
+    )
     assert len(cli.json("list")) == 24
     result = cli("imports", "undo", str(entry["id"]), "--force")
-    assert result.stderr == (f"Undid import {entry['id']} (pft_excerpt.csv): removed 23 "
-                             "incidents.\n")
+    assert result.stderr == (
+        f"Undid import {entry['id']} (pft_excerpt.csv): removed 23 incidents.\n"
+    )
     assert len(cli.json("list")) == 1
     assert cli.json("imports")[0]["undone"] is True
     result = cli("imports", "undo", str(entry["id"]), code=1)
     assert result.stderr == f"Error: id: import {entry['id']} was undone already\n"
     # the changed incident's removal is in the history, and the file imports again
-    assert [r["verb"] for r in cli.json("history", imported[0]["id"])] == [
-        "edit", "imports undo"]
+    assert [r["verb"] for r in cli.json("history", imported[0]["id"])] == ["edit", "imports undo"]
     assert "\nImported 23 incidents" in cli("import", excerpt, "--preset", "pft").stderr
 
 
@@ -211,19 +322,20 @@ def test_a_document_import_is_one_entry_too(cli, tmp_path):
 
 @pytest.mark.sqlite_only  # backups copy SQLite files
 def test_the_history_goes_with_a_whole_export_and_a_backup_but_never_redacted(cli, tmp_path):
-    incident = cli("add", "raid", "--date", "2021-07-30", "--journalist", "Ann"
-                   ).stdout.strip()
+    incident = cli("add", "raid", "--date", "2021-07-30", "--journalist", "Ann").stdout.strip()
     cli("edit", incident, "--status", "confirmed")
     cli("journalists", "set", "Ann", "--at-risk")
     document = json.loads(cli("export", "--history").stdout)
     assert [r["verb"] for r in document["history"]] == ["add", "edit", "journalists set"]
     assert "history" not in json.loads(cli("export").stdout)
     result = cli("export", "--history", "--format", "csv", code=2)
-    assert result.stderr == ("Error: --history goes with --format json (ndjson and csv hold "
-                             "incidents only)\n")
+    assert result.stderr == (
+        "Error: --history goes with --format json (ndjson and csv hold incidents only)\n"
+    )
     result = cli("export", "--history", "--redact", code=2)
-    assert result.stderr == ("Error: --history cannot go with --redact: old values hold the "
-                             "names it hides\n")
+    assert result.stderr == (
+        "Error: --history cannot go with --redact: old values hold the names it hides\n"
+    )
     path = tmp_path / "with-history.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     fresh = tmp_path / "fresh.db"
@@ -250,10 +362,12 @@ def test_an_import_whose_incident_was_deleted_is_not_undone_silently(cli):
     victim = cli.json("list")[0]["id"]
     cli("delete", victim, "--yes")
     result = cli("imports", "undo", str(entry["id"]), code=1)
-    assert result.stderr == (f"Error: id: import {entry['id']}: 1 of its 25 incidents and "
-                             "cases were "
-                             f"changed or deleted since ({victim[:8]}); add --force to remove "
-                             "them anyway\n")
+    assert result.stderr == (
+        f"Error: id: import {entry['id']}: 1 of its 25 incidents and "
+        "cases were "
+        f"changed or deleted since ({victim[:8]}); add --force to remove "
+        "them anyway\n"
+    )
     cli("imports", "undo", str(entry["id"]), "--force")
     assert cli.json("list") == []
 

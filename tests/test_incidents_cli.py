@@ -6,10 +6,33 @@ import json
 
 import pytest
 
-BASE = ["add", "raid", "detention", "--date", "2021-07-30", "--country", "by", "--city",
-        "Minsk", "--perpetrator", "GUBOPiK", "--summary", "Search and detention",
-        "--journalist", "Ігар Лосік", "--journalist", "Andrej Ŭładzimiraŭ", "--outlet",
-        "Belsat", "--source", "https://baj.media/x", "--publisher", "BAJ", "--tag", "minsk"]
+BASE = [
+    "add",
+    "raid",
+    "detention",
+    "--date",
+    "2021-07-30",
+    "--country",
+    "by",
+    "--city",
+    "Minsk",
+    "--perpetrator",
+    "GUBOPiK",
+    "--summary",
+    "Search and detention",
+    "--journalist",
+    "Ігар Лосік",
+    "--journalist",
+    "Andrej Ŭładzimiraŭ",
+    "--outlet",
+    "Belsat",
+    "--source",
+    "https://baj.media/x",
+    "--publisher",
+    "BAJ",
+    "--tag",
+    "minsk",
+]
 
 
 def count(cli) -> int:
@@ -21,14 +44,24 @@ def test_add_prints_the_id_and_list_returns_the_contract(cli):
     assert len(new_id) == 36
     [item] = cli.json("list")
     assert item == {
-        "id": new_id, "date": "2021-07-30", "date_precision": "day",
-        "kinds": ["detention", "raid"], "country": "BY", "region": None, "city": "Minsk",
-        "journalists": ["Andrej Ŭładzimiraŭ", "Ігар Лосік"], "outlets": ["Belsat"],
-        "perpetrator": "GUBOPiK", "summary": "Search and detention", "status": "reported",
+        "id": new_id,
+        "date": "2021-07-30",
+        "date_precision": "day",
+        "kinds": ["detention", "raid"],
+        "country": "BY",
+        "region": None,
+        "city": "Minsk",
+        "journalists": ["Andrej Ŭładzimiraŭ", "Ігар Лосік"],
+        "outlets": ["Belsat"],
+        "perpetrator": "GUBOPiK",
+        "summary": "Search and detention",
+        "status": "reported",
         "tags": ["minsk"],
-        "sources": [{"url": "https://baj.media/x", "publisher": "BAJ", "title": None,
-                     "published": None}],
-        "created_at": item["created_at"], "updated_at": item["updated_at"],
+        "sources": [
+            {"url": "https://baj.media/x", "publisher": "BAJ", "title": None, "published": None}
+        ],
+        "created_at": item["created_at"],
+        "updated_at": item["updated_at"],
     }
     assert item["created_at"].endswith("Z")
 
@@ -41,8 +74,9 @@ def test_add_without_a_source_warns(cli):
 
 def test_add_without_a_terminal_never_prompts(cli):
     result = cli("add", "--date", "2021-07-30", code=2, input="raid\n")
-    assert result.stderr == ("Error: kind: '' is required (stdin is not a terminal, so "
-                             "pressfree does not ask)\n")
+    assert result.stderr == (
+        "Error: kind: '' is required (stdin is not a terminal, so pressfree does not ask)\n"
+    )
     result = cli("add", "raid", code=2)
     assert "--date: '' is required" in result.stderr
     assert count(cli) == 0
@@ -61,8 +95,18 @@ def test_add_prompts_on_a_terminal(cli, monkeypatch):
 
 def test_list_filters(cli):
     cli(*BASE)
-    cli("add", "assault", "--date", "2021-06-02", "--country", "RU", "--status", "confirmed",
-        "--publisher", "CPJ")
+    cli(
+        "add",
+        "assault",
+        "--date",
+        "2021-06-02",
+        "--country",
+        "RU",
+        "--status",
+        "confirmed",
+        "--publisher",
+        "CPJ",
+    )
     cli("add", "blocking", "--date", "2021", "--country", "BY", "--outlet", "Belsat")
     cli("add", "raid", "--date", "2021-07-31..2021-08-02", "--country", "BY")
 
@@ -71,8 +115,7 @@ def test_list_filters(cli):
 
     assert dates() == ["2021-07-31..2021-08-02", "2021-07-30", "2021-06-02", "2021"]
     assert dates("--month", "2021-07") == ["2021-07-30"]
-    assert dates("--year", "2021") == ["2021-07-31..2021-08-02", "2021-07-30", "2021-06-02",
-                                       "2021"]
+    assert dates("--year", "2021") == ["2021-07-31..2021-08-02", "2021-07-30", "2021-06-02", "2021"]
     assert dates("--from", "2021-06", "--to", "2021-07") == ["2021-07-30", "2021-06-02"]
     assert dates("--kind", "raid") == ["2021-07-31..2021-08-02", "2021-07-30"]
     assert dates("--kind", "assault", "--kind", "blocking") == ["2021-06-02", "2021"]
@@ -111,8 +154,18 @@ def test_show(cli):
 
 def test_edit_adds_or_replaces_lists(cli):
     new_id = cli(*BASE).stdout.strip()
-    edited = cli.json("edit", new_id, "--status", "confirmed", "--tag", "belsat", "--kind",
-                      "equipment-seizure", "--date", "2021-07")
+    edited = cli.json(
+        "edit",
+        new_id,
+        "--status",
+        "confirmed",
+        "--tag",
+        "belsat",
+        "--kind",
+        "equipment-seizure",
+        "--date",
+        "2021-07",
+    )
     assert edited["status"] == "confirmed"
     assert edited["tags"] == ["belsat", "minsk"]
     assert edited["kinds"] == ["detention", "equipment-seizure", "raid"]
@@ -142,33 +195,52 @@ def test_kinds_list_and_add(cli):
     cli("kinds", "add", "internet-shutdown", "Internet shutdown")
     cli("add", "internet-shutdown", "--date", "2021-08", "--country", "BY")
     kinds = {k["slug"]: k for k in cli.json("kinds")}
-    assert kinds["internet-shutdown"] == {"slug": "internet-shutdown",
-                                          "label": "Internet shutdown", "builtin": False,
-                                          "count": 1, "names": {}}
+    assert kinds["internet-shutdown"] == {
+        "slug": "internet-shutdown",
+        "label": "Internet shutdown",
+        "builtin": False,
+        "count": 1,
+        "names": {},
+    }
     assert kinds["detention"]["names"] == {"ru": "Задержание", "be": "Затрыманне"}
     result = cli("kinds", "add", "Bad Slug", "x", code=2)
     assert result.stderr.startswith("Error: kind: 'Bad Slug' is not a slug")
 
 
-@pytest.mark.parametrize("args, message", [
-    (["add", "raid", "--date", "2021-13-01"], "date: '2021-13-01' is not a real date"),
-    (["add", "raid", "--date", "2021-02-30"], "date: '2021-02-30' is not a real date"),
-    (["add", "raid", "--date", "last July"],
-     "date: 'last July' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or A..B)"),
-    (["add", "raid", "--date", "2021-07-30..2021-07-01"],
-     "date: '2021-07-30..2021-07-01' ends before it starts"),
-    (["add", "bombing", "--date", "2021-07-30"], "kind: 'bombing' is not a known kind"),
-    (["add", "raid", "--date", "2021-07-30", "--country", "XX"],
-     "country: 'XX' is not an ISO 3166-1 alpha-2 country code"),
-    (["add", "raid", "--date", "2021-07-30", "--status", "rumoured"],
-     "status: 'rumoured' is not a status (one of reported, confirmed, disputed, retracted)"),
-    (["add", "raid", "--date", "2021-07-30", "--source", "baj.by"],
-     "source: 'baj.by' is not a URL"),
-    (["list", "--month", "2021-13"], "--month: '2021-13' is not a real date"),
-    (["list", "--kind", "bombing"], "--kind: 'bombing' is not a known kind"),
-    (["list", "--country", "Belarus"],
-     "--country: 'Belarus' is not an ISO 3166-1 alpha-2 country code"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["add", "raid", "--date", "2021-13-01"], "date: '2021-13-01' is not a real date"),
+        (["add", "raid", "--date", "2021-02-30"], "date: '2021-02-30' is not a real date"),
+        (
+            ["add", "raid", "--date", "last July"],
+            "date: 'last July' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or A..B)",
+        ),
+        (
+            ["add", "raid", "--date", "2021-07-30..2021-07-01"],
+            "date: '2021-07-30..2021-07-01' ends before it starts",
+        ),
+        (["add", "bombing", "--date", "2021-07-30"], "kind: 'bombing' is not a known kind"),
+        (
+            ["add", "raid", "--date", "2021-07-30", "--country", "XX"],
+            "country: 'XX' is not an ISO 3166-1 alpha-2 country code",
+        ),
+        (
+            ["add", "raid", "--date", "2021-07-30", "--status", "rumoured"],
+            "status: 'rumoured' is not a status (one of reported, confirmed, disputed, retracted)",
+        ),
+        (
+            ["add", "raid", "--date", "2021-07-30", "--source", "baj.by"],
+            "source: 'baj.by' is not a URL",
+        ),
+        (["list", "--month", "2021-13"], "--month: '2021-13' is not a real date"),
+        (["list", "--kind", "bombing"], "--kind: 'bombing' is not a known kind"),
+        (
+            ["list", "--country", "Belarus"],
+            "--country: 'Belarus' is not an ISO 3166-1 alpha-2 country code",
+        ),
+    ],
+)
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(cli, args, message):
     cli(*BASE)
     result = cli(*args, code=2)
@@ -191,8 +263,9 @@ def test_empty_db_value(cli, monkeypatch):
     assert result.stderr == ("Error: --db: '' is empty: give a file path or a database URL\n")
     monkeypatch.setenv("PRESSFREE_DB", "")
     result = cli("list", code=2)
-    assert result.stderr == ("Error: PRESSFREE_DB: '' is empty: give a file path or a "
-                             "database URL\n")
+    assert result.stderr == (
+        "Error: PRESSFREE_DB: '' is empty: give a file path or a database URL\n"
+    )
 
 
 def test_a_failed_edit_changes_nothing(cli):
@@ -224,11 +297,17 @@ def test_every_help_has_a_purpose_and_an_example(cli):
     assert seen >= 20
 
 
-@pytest.mark.parametrize("args, line", [
-    (["list", "--format", "xml"], "Error: Invalid value for '--format' / '-f': "),
-    (["release", "X"], "Error: Missing option '--date' / '-d'. (see `pressfree release --help`)"),
-    (["add", "raid", "--colour", "red"], "Error: No such option: --colour"),
-])
+@pytest.mark.parametrize(
+    "args, line",
+    [
+        (["list", "--format", "xml"], "Error: Invalid value for '--format' / '-f': "),
+        (
+            ["release", "X"],
+            "Error: Missing option '--date' / '-d'. (see `pressfree release --help`)",
+        ),
+        (["add", "raid", "--colour", "red"], "Error: No such option: --colour"),
+    ],
+)
 def test_usage_errors_are_one_line_too(cli, args, line):
     result = cli(*args, code=2)
     assert result.stderr.startswith(line)
@@ -250,31 +329,45 @@ def test_small_inconsistencies(cli):
 def test_messages_show_values_as_they_were_typed_and_cut_long_ones(cli):
     cli("add", "detention", "--date", "2021-07-01", "--journalist", "Ann Lee")
     result = cli("release", "Ann  Leigh ", "--date", "2021-07-02", code=1)
-    assert result.stderr == ("Error: person: 'Ann  Leigh ' is not a journalist in this "
-                             "database\n")
+    assert result.stderr == ("Error: person: 'Ann  Leigh ' is not a journalist in this database\n")
     # spacing and case are not part of a name: "ANN  lee" is Ann Lee
     assert cli("release", "ANN  lee", "--date", "2021-07-02").stderr.startswith("Ann Lee: ")
     huge = "x" * 100_000
     result = cli("add", "raid", "--date", huge, code=2)
-    assert result.stderr == (f"Error: date: '{'x' * 198}… (100,000 characters) is not a date "
-                             "(use YYYY-MM-DD, YYYY-MM, YYYY or A..B)\n")
+    assert result.stderr == (
+        f"Error: date: '{'x' * 198}… (100,000 characters) is not a date "
+        "(use YYYY-MM-DD, YYYY-MM, YYYY or A..B)\n"
+    )
     result = cli("add", "raid", "--date", "2021", "--summary", "line one\nline two\x00", code=2)
-    assert result.stderr == ("Error: summary: 'line one\\nline two\\x00' holds a NUL "
-                             "character, which PostgreSQL cannot store\n")
+    assert result.stderr == (
+        "Error: summary: 'line one\\nline two\\x00' holds a NUL "
+        "character, which PostgreSQL cannot store\n"
+    )
     result = cli("custody", "--as-of", "2021-06-30")
-    assert result.stdout.splitlines()[0] == ("Nobody itemised here was in custody on "
-                                             "2021-06-30.")
+    assert result.stdout.splitlines()[0] == ("Nobody itemised here was in custody on 2021-06-30.")
 
 
-@pytest.mark.parametrize("option, value, message", [
-    ("--summary", "a\x00b", "summary: 'a\\x00b' holds a NUL character, which PostgreSQL "
-                            "cannot store"),
-    ("--journalist", "Ann\x00", "journalists: 'Ann\\x00' holds a NUL character, which "
-                                "PostgreSQL cannot store"),
-    ("--tag", "t" * 101, f"tags: '{'t' * 101}' is longer than 100 characters"),
-    ("--city", "Мінск" * 300, "city: '" + ("Мінск" * 40)[:198] + "… (1,500 characters) is "
-                              "longer than 2,000 bytes"),
-])
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        (
+            "--summary",
+            "a\x00b",
+            "summary: 'a\\x00b' holds a NUL character, which PostgreSQL cannot store",
+        ),
+        (
+            "--journalist",
+            "Ann\x00",
+            "journalists: 'Ann\\x00' holds a NUL character, which PostgreSQL cannot store",
+        ),
+        ("--tag", "t" * 101, f"tags: '{'t' * 101}' is longer than 100 characters"),
+        (
+            "--city",
+            "Мінск" * 300,
+            "city: '" + ("Мінск" * 40)[:198] + "… (1,500 characters) is longer than 2,000 bytes",
+        ),
+    ],
+)
 def test_both_backends_take_the_same_text(cli, any_db, option, value, message):
     result = cli("--db", any_db, "add", "raid", "--date", "2021", option, value, code=2)
     assert result.stderr == f"Error: {message}\n"

@@ -11,13 +11,20 @@ import pytest
 
 from helpers import SAMPLE
 
-SCRIPT = shutil.which("pressfree", path=str(Path(sys.executable).parent)) or \
-    shutil.which("pressfree")
+SCRIPT = shutil.which("pressfree", path=str(Path(sys.executable).parent)) or shutil.which(
+    "pressfree"
+)
 
 
 def run(*args, env=None, check=True):
-    return subprocess.run([SCRIPT, *map(str, args)], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, check=check, timeout=120)
+    return subprocess.run(
+        [SCRIPT, *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=check,
+        timeout=120,
+    )
 
 
 @pytest.mark.skipif(SCRIPT is None, reason="the pressfree script is not installed")
@@ -26,8 +33,9 @@ def test_the_installed_script_runs_the_main_job(tmp_path):
     run("--db", db, "import", SAMPLE)
     listed = json.loads(run("--db", db, "list", "--month", "2021-07", "--format", "json").stdout)
     assert [i["date"] for i in listed] == ["2021-07-30", "2021-07-26..2021-07-30"]
-    summary = json.loads(run("--db", db, "summary", "--month", "2021-07", "--format",
-                             "json").stdout)
+    summary = json.loads(
+        run("--db", db, "summary", "--month", "2021-07", "--format", "json").stdout
+    )
     assert summary["total_incidents"] == 2
     bad = run("--db", db, "add", "raid", "--date", "2021-02-30", check=False)
     assert (bad.returncode, bad.stdout) == (2, "")
@@ -36,29 +44,35 @@ def test_the_installed_script_runs_the_main_job(tmp_path):
 
 
 def test_python_dash_m_works(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "pressfree", "--version"],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "pressfree", "--version"], capture_output=True, text=True, check=True
+    )
     assert result.stdout == "pressfree 0.1.0\n"
 
 
-@pytest.mark.parametrize("args", [["--help"], ["--version"], ["list", "--help"],
-                                  ["summary", "--help"]])
+@pytest.mark.parametrize(
+    "args", [["--help"], ["--version"], ["list", "--help"], ["summary", "--help"]]
+)
 def test_help_and_version_do_not_import_the_database_stack(args):
-    code = ("import sys\nfrom pressfree.cli import app\n"
-            "try:\n    app(args=%r, prog_name='pressfree')\nexcept SystemExit:\n    pass\n"
-            "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('sqlalchemy', 'sqlmodel', 'alembic', 'pycountry', 'matplotlib'))\n"
-            "print('HEAVY', heavy)" % (args,))
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+    code = (
+        "import sys\nfrom pressfree.cli import app\n"
+        "try:\n    app(args=%r, prog_name='pressfree')\nexcept SystemExit:\n    pass\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('sqlalchemy', 'sqlmodel', 'alembic', 'pycountry', 'matplotlib'))\n"
+        "print('HEAVY', heavy)" % (args,)
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.splitlines()[-1] == "HEAVY []"
 
 
 def _names(app) -> list[str]:
     from pressfree.cli import _name_of
 
-    return sorted([_name_of(c) for c in app.registered_commands] +
-                  [g.name for g in app.registered_groups])
+    return sorted(
+        [_name_of(c) for c in app.registered_commands] + [g.name for g in app.registered_groups]
+    )
 
 
 def test_every_command_is_owned_by_the_module_that_registers_it():
@@ -75,12 +89,20 @@ def test_every_command_is_owned_by_the_module_that_registers_it():
         assert _names(bare) == sorted(names), module
 
 
-@pytest.mark.parametrize("args, named", [
-    (["list"], "list"), (["--db", "x.db", "list"], "list"), (["--db=x.db", "case", "open"],
-                                                              "case"),
-    (["--as", "ann", "--db", "x.db", "import", "f.csv"], "import"),
-    (["--help"], None), (["--version", "list"], None), (["lst"], None), ([], None),
-    (["--db", "list"], None)])
+@pytest.mark.parametrize(
+    "args, named",
+    [
+        (["list"], "list"),
+        (["--db", "x.db", "list"], "list"),
+        (["--db=x.db", "case", "open"], "case"),
+        (["--as", "ann", "--db", "x.db", "import", "f.csv"], "import"),
+        (["--help"], None),
+        (["--version", "list"], None),
+        (["lst"], None),
+        ([], None),
+        (["--db", "list"], None),
+    ],
+)
 def test_a_command_line_naming_one_command_builds_only_it(args, named):
     from pressfree import cli
 
@@ -99,15 +121,22 @@ def test_the_whole_command_line_answers_what_names_no_command(tmp_path):
 
 
 def test_tab_completion_answers_without_the_database_stack():
-    code = ("import sys\nfrom pressfree.cli import main\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('sqlalchemy', 'sqlmodel', 'alembic'))\n"
-            "print('HEAVY', heavy)")
-    env = {**os.environ, "_PRESSFREE_COMPLETE": "complete_bash",
-           "COMP_WORDS": "pressfree li", "COMP_CWORD": "1"}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env=env, check=True)
+    code = (
+        "import sys\nfrom pressfree.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('sqlalchemy', 'sqlmodel', 'alembic'))\n"
+        "print('HEAVY', heavy)"
+    )
+    env = {
+        **os.environ,
+        "_PRESSFREE_COMPLETE": "complete_bash",
+        "COMP_WORDS": "pressfree li",
+        "COMP_CWORD": "1",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
     assert result.stdout.splitlines() == ["list", "HEAVY []"]
 
 
@@ -116,16 +145,28 @@ def test_a_command_on_a_sqlite_file_never_loads_the_postgresql_dialect(tmp_path)
     """SQLAlchemy's PostgreSQL dialect took 0.03 s of every command's start (a partial
     index named its PostgreSQL form: models.partial_unique)."""
     db = tmp_path / "sample.db"
-    subprocess.run([sys.executable, "-m", "pressfree", "--db", str(db), "import", str(SAMPLE)],
-                   check=True, capture_output=True)
-    code = ("import sys\nfrom pressfree.cli import main\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print('LOADED', sorted(m for m in sys.modules if 'postgresql' in m or "
-            "m.startswith('psycopg')))")
-    for args in (["list"], ["summary", "--month", "2021-07"], ["add", "raid", "--date",
-                                                                 "2021-07-31", "--force"]):
-        result = subprocess.run([sys.executable, "-c", code, "--db", str(db), *args],
-                                capture_output=True, text=True, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pressfree", "--db", str(db), "import", str(SAMPLE)],
+        check=True,
+        capture_output=True,
+    )
+    code = (
+        "import sys\nfrom pressfree.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('LOADED', sorted(m for m in sys.modules if 'postgresql' in m or "
+        "m.startswith('psycopg')))"
+    )
+    for args in (
+        ["list"],
+        ["summary", "--month", "2021-07"],
+        ["add", "raid", "--date", "2021-07-31", "--force"],
+    ):
+        result = subprocess.run(
+            [sys.executable, "-c", code, "--db", str(db), *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         assert result.stdout.splitlines()[-1] == "LOADED []", args
 
 
@@ -134,14 +175,25 @@ def test_a_command_on_a_sqlite_file_never_loads_the_postgresql_dialect(tmp_path)
 def test_output_that_cannot_be_written_is_one_line(tmp_path):
     db = tmp_path / "sample.db"
     run("--db", db, "import", SAMPLE)
-    for args in (["list", "--format", "json"], ["list"], ["summary", "--month", "2021-07"],
-                 ["export"], ["backup", "-"]):
+    for args in (
+        ["list", "--format", "json"],
+        ["list"],
+        ["summary", "--month", "2021-07"],
+        ["export"],
+        ["backup", "-"],
+    ):
         with open("/dev/full", "w") as full:
-            result = subprocess.run([SCRIPT, "--db", str(db), *args], stdout=full,
-                                    stderr=subprocess.PIPE, text=True, timeout=120)
+            result = subprocess.run(
+                [SCRIPT, "--db", str(db), *args],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=120,
+            )
         assert result.returncode in (1, 2), args
-        assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1, \
+        assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1, (
             result.stderr
+        )
         assert "cannot be written (No space left on device)" in result.stderr
 
 
@@ -151,17 +203,22 @@ def _read_only_folder(folder: Path):
     if os.geteuid() != 0:
         folder.chmod(0o555)
         return lambda *args: run(*args, check=False)
-    if not shutil.which("unshare") or subprocess.run(
-            ["unshare", "-m", "true"], capture_output=True).returncode != 0:
-        pytest.skip("running as root without mount namespaces: cannot make a folder "
-                    "read-only")
+    if (
+        not shutil.which("unshare")
+        or subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode != 0
+    ):
+        pytest.skip("running as root without mount namespaces: cannot make a folder read-only")
 
     def in_namespace(*args):
         command = " ".join(f"'{a}'" for a in (SCRIPT, *map(str, args)))
-        script = (f"mount --bind '{folder}' '{folder}' && mount -o remount,bind,ro '{folder}' "
-                  f"&& {command}")
-        return subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True,
-                              text=True, timeout=120)
+        script = (
+            f"mount --bind '{folder}' '{folder}' && mount -o remount,bind,ro '{folder}' "
+            f"&& {command}"
+        )
+        return subprocess.run(
+            ["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, timeout=120
+        )
+
     return in_namespace
 
 
@@ -196,17 +253,34 @@ def test_reading_works_in_a_read_only_folder(tmp_path):
 def test_a_write_whose_output_fails_stores_nothing(tmp_path):
     db = tmp_path / "s.db"
     run("--db", db, "init")
-    for args in (["add", "raid", "--date", "2021-07-01", "--source", "https://x.org/1"],
-                 ["tally", "add", "raid", "5", "--period", "2021-07", "--country", "BY",
-                  "--publisher", "X"],
-                 ["designate", "Belsat", "--label", "extremist-materials", "--by", "KGB",
-                  "--date", "2021-07"],
-                 ["--help"], ["--version"], ["list", "--help"]):
+    for args in (
+        ["add", "raid", "--date", "2021-07-01", "--source", "https://x.org/1"],
+        ["tally", "add", "raid", "5", "--period", "2021-07", "--country", "BY", "--publisher", "X"],
+        [
+            "designate",
+            "Belsat",
+            "--label",
+            "extremist-materials",
+            "--by",
+            "KGB",
+            "--date",
+            "2021-07",
+        ],
+        ["--help"],
+        ["--version"],
+        ["list", "--help"],
+    ):
         with open("/dev/full", "w") as full:
-            result = subprocess.run([SCRIPT, "--db", str(db), *args], stdout=full,
-                                    stderr=subprocess.PIPE, text=True, timeout=120)
+            result = subprocess.run(
+                [SCRIPT, "--db", str(db), *args],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=120,
+            )
         assert (result.returncode, result.stderr) == (
-            1, "Error: output: standard output cannot be written (No space left on "
-               "device)\n"), args
+            1,
+            "Error: output: standard output cannot be written (No space left on device)\n",
+        ), args
     facts = json.loads(run("--db", db, "info", "--format", "json").stdout)
     assert (facts["incidents"], facts["tallies"], facts["designations"]) == (0, 0, 0)

@@ -50,9 +50,11 @@ def test_a_schema_1_database_is_upgraded_in_place_without_loss(pressfree, tmp_pa
     shutil.copy(FIXTURES / "schema1.db", path)
     # reading never changes the file: a command that only reads asks for the upgrade
     result = pressfree("--db", path, "list", code=1)
-    assert result.stderr == ("Error: database: schema 0001 is older than this pressfree "
-                             "(0008): run `pressfree init` to upgrade it (reading never "
-                             "changes the file)\n")
+    assert result.stderr == (
+        "Error: database: schema 0001 is older than this pressfree "
+        "(0008): run `pressfree init` to upgrade it (reading never "
+        "changes the file)\n"
+    )
     assert not (tmp_path / "old.db.schema-1.bak").exists()
     pressfree("--db", path, "init")
     [raid, detention] = pressfree.json("--db", path, "list")
@@ -60,8 +62,14 @@ def test_a_schema_1_database_is_upgraded_in_place_without_loss(pressfree, tmp_pa
     assert raid["kinds"] == ["equipment-seizure", "raid"]
     assert raid["outlets"] == ["Наша Ніва"]
     assert raid["summary"] == "Search of a newsroom; Łukašenka era"
-    assert raid["sources"] == [{"url": "https://example.org/report", "publisher": "BAJ",
-                                "title": "Weekly review", "published": "2021-07-31"}]
+    assert raid["sources"] == [
+        {
+            "url": "https://example.org/report",
+            "publisher": "BAJ",
+            "title": "Weekly review",
+            "published": "2021-07-31",
+        }
+    ]
     assert raid["tags"] == ["newsroom"] and raid["status"] == "confirmed"
     assert raid["created_at"] == "2021-07-31T09:00:00Z"
     assert detention["journalists"] == ["Андрэй Ŭładzimiraŭ"]
@@ -78,10 +86,23 @@ def test_a_schema_1_database_is_upgraded_in_place_without_loss(pressfree, tmp_pa
     # the ledger holds the journalist detained before it existed
     custody = pressfree.json("--db", path, "custody", "--as-of", "2021-07-31")
     assert [(c["person"], c["since"]) for c in custody["held"]] == [
-        ("Андрэй Ŭładzimiraŭ", "2021-07")]
+        ("Андрэй Ŭładzimiraŭ", "2021-07")
+    ]
     # new tables work on the upgraded file
-    pressfree("--db", path, "tally", "add", "raid", "200+", "--period", "2021-07", "--country", "BY",
-        "--publisher", "Viasna")
+    pressfree(
+        "--db",
+        path,
+        "tally",
+        "add",
+        "raid",
+        "200+",
+        "--period",
+        "2021-07",
+        "--country",
+        "BY",
+        "--publisher",
+        "Viasna",
+    )
     assert len(pressfree.json("--db", path, "tally", "list")) == 1
 
 
@@ -105,8 +126,10 @@ def test_released_migrations_never_change():
 
     from pressfree import db
 
-    found = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-             for p in (db.MIGRATIONS / "versions").glob("*.py")}
+    found = {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in (db.MIGRATIONS / "versions").glob("*.py")
+    }
     assert found == RELEASED_MIGRATIONS
 
 
@@ -119,21 +142,28 @@ def _set_schema(location: str, version: str) -> None:
     engine.dispose()
 
 
-@pytest.mark.parametrize("version, message", [
-    ("0009_future", "database: schema 0009 is newer than this pressfree (0008); upgrade "
-                    "pressfree"),
-    ("abc", "database: schema 'abc' is not one this pressfree knows (it knows 0001_core, "
+@pytest.mark.parametrize(
+    "version, message",
+    [
+        (
+            "0009_future",
+            "database: schema 0009 is newer than this pressfree (0008); upgrade pressfree",
+        ),
+        (
+            "abc",
+            "database: schema 'abc' is not one this pressfree knows (it knows 0001_core, "
             "0002_ledger, 0003_imports, 0004_rules, 0005_history, 0006_identity, "
-            "0007_cases, 0008_names)"),
-])
+            "0007_cases, 0008_names)",
+        ),
+    ],
+)
 def test_a_schema_this_pressfree_does_not_know_is_refused(pressfree, any_db, version, message):
     pressfree("--db", any_db, "add", "raid", "--date", "2021-07-30")
     _set_schema(any_db, version)
     for command in (["info"], ["list"], ["add", "raid", "--date", "2021"], ["init"]):
         assert pressfree("--db", any_db, *command, code=1).stderr == f"Error: {message}\n"
     if "://" not in any_db:  # no backup is written for a schema that will not be upgraded
-        assert sorted(p.name for p in Path(any_db).parent.iterdir()
-                      if ".bak" in p.name) == []
+        assert sorted(p.name for p in Path(any_db).parent.iterdir() if ".bak" in p.name) == []
 
 
 def test_a_schema_3_database_is_upgraded_without_loss(pressfree, tmp_path):
@@ -141,19 +171,30 @@ def test_a_schema_3_database_is_upgraded_without_loss(pressfree, tmp_path):
     path = tmp_path / "three.db"
     shutil.copy(FIXTURES / "schema3.db", path)
     old = sqlite3.connect(path)
-    counts = {t: old.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-              for t in ("incident", "person", "outlet", "source", "tally", "designation",
-                        "designation_change", "incident_journalist", "incident_kind")}
+    counts = {
+        t: old.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+        for t in (
+            "incident",
+            "person",
+            "outlet",
+            "source",
+            "tally",
+            "designation",
+            "designation_change",
+            "incident_journalist",
+            "incident_kind",
+        )
+    }
     old.close()
     pressfree("--db", path, "init")
     new = sqlite3.connect(path)
     assert {t: new.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in counts} == counts
-    assert new.execute("SELECT p.name, r.released_on, r.outcome FROM custody_release r "
-                       "JOIN person p ON p.id = r.person_id").fetchall() == [
-        ("Ann Lee", "2021-08-02", "released")]
+    assert new.execute(
+        "SELECT p.name, r.released_on, r.outcome FROM custody_release r "
+        "JOIN person p ON p.id = r.person_id"
+    ).fetchall() == [("Ann Lee", "2021-08-02", "released")]
     # the 23 rows of another tracker's export open no custody, the detention added does
-    assert new.execute("SELECT COUNT(*) FROM incident WHERE NOT opens_custody").fetchone() \
-        == (23,)
+    assert new.execute("SELECT COUNT(*) FROM incident WHERE NOT opens_custody").fetchone() == (23,)
     new.close()
     assert (tmp_path / "three.db.schema-3.bak").exists()
     held = pressfree.json("--db", path, "custody", "--as-of", "2021-08-05")["held"]
@@ -164,11 +205,14 @@ def test_a_schema_3_database_is_upgraded_without_loss(pressfree, tmp_path):
     # the ledger goes on working: an edit re-derives it from detentions and releases
     [detention] = pressfree.json("--db", path, "list", "--journalist", "Ann Lee")
     pressfree("--db", path, "edit", detention["id"], "--status", "disputed")
-    assert [r["person"] for r in pressfree.json("--db", path, "custody", "--as-of",
-                                          "2021-08-05")["held"]] == ["Ігар Лосік"]
-    assert sorted(r["person"] for r in pressfree.json("--db", path, "custody", "--as-of",
-                                                "2021-08-01")["held"]) == ["Ann Lee",
-                                                                           "Ігар Лосік"]
+    assert [
+        r["person"]
+        for r in pressfree.json("--db", path, "custody", "--as-of", "2021-08-05")["held"]
+    ] == ["Ігар Лосік"]
+    assert sorted(
+        r["person"]
+        for r in pressfree.json("--db", path, "custody", "--as-of", "2021-08-01")["held"]
+    ) == ["Ann Lee", "Ігар Лосік"]
 
 
 def test_a_schema_recorded_twice_or_not_at_all_is_refused(cli, sql):
@@ -180,9 +224,11 @@ def test_a_schema_recorded_twice_or_not_at_all_is_refused(cli, sql):
     sql("INSERT INTO alembic_version VALUES ('0009_future')")
     result = cli("list", code=1)
     shown = hide_password(os.environ["PRESSFREE_DB"])
-    assert result.stderr == (f"Error: database: '{shown}' records 2 schema versions "
-                             "('0008_names', '0009_future'), where it should record one: it "
-                             "was changed by something other than pressfree\n")
+    assert result.stderr == (
+        f"Error: database: '{shown}' records 2 schema versions "
+        "('0008_names', '0009_future'), where it should record one: it "
+        "was changed by something other than pressfree\n"
+    )
     sql("DELETE FROM alembic_version")
     assert "records 0 schema versions (none)" in cli("init", code=1).stderr
 
@@ -191,13 +237,26 @@ def test_a_schema_7_database_gains_names_in_other_languages_without_loss(pressfr
     """tests/fixtures/schema7.db was made with schema 7's own commands (make_schema7_db.py)."""
     path = tmp_path / "seven.db"
     shutil.copy(FIXTURES / "schema7.db", path)
-    before = {k: v for k, v in json.loads(
-        subprocess.run([sys.executable, "-c", "import sqlite3, json, sys; con = sqlite3.connect("
-                        "sys.argv[1]); print(json.dumps({t: con.execute(f'SELECT COUNT(*) FROM "
-                        "\"{t}\"').fetchone()[0] for (t,) in con.execute(\"SELECT name FROM "
-                        "sqlite_master WHERE type = 'table'\")}))", str(path)],
-                       capture_output=True, text=True, check=True).stdout).items()
-        if k != "alembic_version"}
+    before = {
+        k: v
+        for k, v in json.loads(
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    "import sqlite3, json, sys; con = sqlite3.connect("
+                    "sys.argv[1]); print(json.dumps({t: con.execute(f'SELECT COUNT(*) FROM "
+                    '"{t}"\').fetchone()[0] for (t,) in con.execute("SELECT name FROM '
+                    "sqlite_master WHERE type = 'table'\")}))",
+                    str(path),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        ).items()
+        if k != "alembic_version"
+    }
     pressfree("--db", path, "init")
     assert (tmp_path / "seven.db.schema-7.bak").exists()
     con = sqlite3.connect(path)
@@ -211,22 +270,32 @@ def test_a_schema_7_database_gains_names_in_other_languages_without_loss(pressfr
     said = pressfree("--db", path, "summary", "--year", "2021", "--lang", "be").stdout
     assert "Затрыманне" in said and "house-search" in said
     pressfree("--db", path, "kinds", "name", "house-search", "Ператрус жылля", "--lang", "be")
-    assert "Ператрус жылля" in pressfree("--db", path, "summary", "--year", "2021", "--lang",
-                                   "be").stdout
+    assert (
+        "Ператрус жылля"
+        in pressfree("--db", path, "summary", "--year", "2021", "--lang", "be").stdout
+    )
 
 
 def test_a_schema_4_database_gains_a_history_without_loss(pressfree, tmp_path):
     path = tmp_path / "four.db"
     shutil.copy(FIXTURES / "schema4.db", path)
     before = sqlite3.connect(path)
-    counts = {t: before.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-              for t in ("incident", "person", "tally", "designation", "custody_release",
-                        "custody_period", "incident_kind")}
+    counts = {
+        t: before.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+        for t in (
+            "incident",
+            "person",
+            "tally",
+            "designation",
+            "custody_release",
+            "custody_period",
+            "incident_kind",
+        )
+    }
     before.close()
     pressfree("--db", path, "init")
     after = sqlite3.connect(path)
-    assert {t: after.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in counts} \
-        == counts
+    assert {t: after.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in counts} == counts
     assert after.execute("SELECT COUNT(*) FROM revision").fetchone() == (0,)
     after.close()
     assert (tmp_path / "four.db.schema-4.bak").exists()
@@ -240,8 +309,9 @@ def test_a_schema_5_database_gets_keys_search_and_unnamed_people(pressfree, tmp_
     shutil.copy(FIXTURES / "schema5.db", path)
     pressfree("--db", path, "init")
     found = pressfree.json("--db", path, "search", "Ihar Losik")
-    assert sorted(i["journalists"][-1] for i in found) == sorted(["Ihar Losik", "Игорь Лосик",
-                                                                  "Ігар Лосік"])
+    assert sorted(i["journalists"][-1] for i in found) == sorted(
+        ["Ihar Losik", "Игорь Лосик", "Ігар Лосік"]
+    )
     assert "Losik" not in json.dumps(pressfree.json("--db", path, "search", "unavailable"))
     assert "And 2 unnamed" in pressfree("--db", path, "journalists").stderr
     raids = pressfree.json("--db", path, "list", "--journalist", "[full name unavailable]")
@@ -257,10 +327,22 @@ def test_a_schema_6_database_gets_cases(pressfree, tmp_path):
     assert pressfree.json("--db", path, "info")["schema_version"] == 8
     held = pressfree.json("--db", path, "custody", "--as-of", "2021-08-10")["held"]
     assert [h["person"] for h in held] == ["Ігар Лосік"]
-    case = pressfree("--db", path, "case", "open", "Ihar Losik", "--type", "criminal", "--date",
-               "2021-07-30", "--charge", ART_342).stdout.strip()
-    assert pressfree.json("--db", path, "case", "show", case)["charges"][0]["category"] == \
-        "anti-state"
+    case = pressfree(
+        "--db",
+        path,
+        "case",
+        "open",
+        "Ihar Losik",
+        "--type",
+        "criminal",
+        "--date",
+        "2021-07-30",
+        "--charge",
+        ART_342,
+    ).stdout.strip()
+    assert (
+        pressfree.json("--db", path, "case", "show", case)["charges"][0]["category"] == "anti-state"
+    )
     census = pressfree.json("--db", path, "census", "--as-of", "2021-08-10")["held"]
     assert [(c["person"], c["cases"]) for c in census] == [("Ігар Лосік", [])]
     assert len(pressfree.json("--db", path, "charges", "categories")) == 8

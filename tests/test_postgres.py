@@ -17,18 +17,33 @@ def test_sample_list_summary_and_ledgers_on_postgres(cli, pg_url):
     facts = cli.json("--db", pg_url, "info")
     assert facts["backend"] == "postgresql" and facts["schema_version"] == 8
     assert [i["date"] for i in cli.json("--db", pg_url, "list", "--month", "2021-07")] == [
-        "2021-07-30", "2021-07-26..2021-07-30"]
-    new_id = cli("--db", pg_url, "add", "arrest", "--date", "2021-07", "--country", "BY",
-                 "--journalist", "Ігар Лосік").stdout.strip()
+        "2021-07-30",
+        "2021-07-26..2021-07-30",
+    ]
+    new_id = cli(
+        "--db",
+        pg_url,
+        "add",
+        "arrest",
+        "--date",
+        "2021-07",
+        "--country",
+        "BY",
+        "--journalist",
+        "Ігар Лосік",
+    ).stdout.strip()
     assert cli.json("--db", pg_url, "show", new_id[:8])["journalists"] == ["Ігар Лосік"]
     custody = cli.json("--db", pg_url, "custody", "--as-of", "2021-07-31", "--country", "BY")
     assert custody["comparison"] == [
-        "Belarusian Association of Journalists reports 28 as of 2021-07-30; 1 itemised here"]
+        "Belarusian Association of Journalists reports 28 as of 2021-07-30; 1 itemised here"
+    ]
     summary = cli.json("--db", pg_url, "summary", "--year", "2021")
     assert summary["total_incidents"] == 3
-    assert summary["monthly"][6] == {"month": "2021-07", "total": 3,
-                                     "by_kind": {"arrest": 1, "designation": 1,
-                                                 "detention": 1, "raid": 1}}
+    assert summary["monthly"][6] == {
+        "month": "2021-07",
+        "total": 3,
+        "by_kind": {"arrest": 1, "designation": 1, "detention": 1, "raid": 1},
+    }
     cli("--db", pg_url, "add", "raid", "--date", "2021-02-30", code=2)
     assert cli.json("--db", pg_url, "info")["incidents"] == 3
 
@@ -48,8 +63,9 @@ def test_imports_and_exports_on_postgres(cli, pg_url, tmp_path):
     cli("--db", fresh, "export", "--format", "csv", "--out", again)
     assert again.read_text(encoding="utf-8") == exported.read_text(encoding="utf-8")
     result = cli("--db", pg_url, "backup", tmp_path / "copy.db", code=1)
-    assert result.stderr.startswith("Error: backup: a PostgreSQL database is backed up with "
-                                    "pg_dump")
+    assert result.stderr.startswith(
+        "Error: backup: a PostgreSQL database is backed up with pg_dump"
+    )
 
 
 def test_on_a_server_the_history_s_author_is_the_role(cli, pg_url, monkeypatch):
@@ -59,7 +75,9 @@ def test_on_a_server_the_history_s_author_is_the_role(cli, pg_url, monkeypatch):
     incident = cli("--db", pg_url, "add", "raid", "--date", "2021-07-30").stdout.strip()
     cli("--db", pg_url, "--as", "anna", "edit", incident, "--status", "confirmed")
     assert [r["who"] for r in cli.json("--db", pg_url, "history", incident)] == [
-        make_url(pg_url).username, "anna"]
+        make_url(pg_url).username,
+        "anna",
+    ]
 
 
 @pytest.mark.runs_once  # it makes its own databases and roles
@@ -80,12 +98,21 @@ def test_the_readme_s_team_set_up_works_from_an_empty_server(cli, tmp_path, monk
             pytest.fail("PRESSFREE_REQUIRE_POSTGRES is set but PRESSFREE_TEST_POSTGRES is not")
         pytest.skip("no PostgreSQL server configured: set PRESSFREE_TEST_POSTGRES to run")
     monkeypatch.delenv("PRESSFREE_USER", raising=False)
-    section = (ROOT / "README.md").read_text(encoding="utf-8").split(
-        "### Working as a team")[1].split("\n### ")[0]
+    section = (
+        (ROOT / "README.md")
+        .read_text(encoding="utf-8")
+        .split("### Working as a team")[1]
+        .split("\n### ")[0]
+    )
     on_server, in_database = re.findall(r"```sql\n(.*?)```", section, re.S)
     tag = uuid.uuid4().hex[:8]
-    names = {"pressfree_writers": f"w_{tag}", "pressfree_readers": f"r_{tag}",
-             "pressfree_team": f"team_{tag}", "anna": f"anna_{tag}", "olga": f"olga_{tag}"}
+    names = {
+        "pressfree_writers": f"w_{tag}",
+        "pressfree_readers": f"r_{tag}",
+        "pressfree_team": f"team_{tag}",
+        "anna": f"anna_{tag}",
+        "olga": f"olga_{tag}",
+    }
 
     def ours(sql: str) -> list[str]:
         for name, mine in names.items():
@@ -106,13 +133,19 @@ def test_the_readme_s_team_set_up_works_from_an_empty_server(cli, tmp_path, monk
         writer = url.set(username=names["anna"]).render_as_string(hide_password=False)
         reader = url.set(username=names["olga"]).render_as_string(hide_password=False)
         cli("--db", writer, "import", SAMPLE)
-        incident = cli("--db", writer, "add", "raid", "--date", "2021-07-31", "--country",
-                       "BY").stdout.strip()
-        assert [r["who"] for r in cli.json("--db", reader, "history", incident)] == [
-            names["anna"]]
+        incident = cli(
+            "--db", writer, "add", "raid", "--date", "2021-07-31", "--country", "BY"
+        ).stdout.strip()
+        assert [r["who"] for r in cli.json("--db", reader, "history", incident)] == [names["anna"]]
         assert len(cli.json("--db", reader, "list", "--month", "2021-07")) == 3
-        for command in (["summary", "--month", "2021-07"], ["census", "--as-of", "2021-07-30"],
-                        ["cases"], ["info"], ["search", "Belsat"], ["export", "--out", "-"]):
+        for command in (
+            ["summary", "--month", "2021-07"],
+            ["census", "--as-of", "2021-07-30"],
+            ["cases"],
+            ["info"],
+            ["search", "Belsat"],
+            ["export", "--out", "-"],
+        ):
             cli("--db", reader, *command)
         refused = cli("--db", reader, "add", "raid", "--date", "2021-07-31", code=1).stderr
         assert refused == "Error: database: permission denied for table incident\n"
@@ -120,9 +153,14 @@ def test_the_readme_s_team_set_up_works_from_an_empty_server(cli, tmp_path, monk
     finally:
         inside.dispose()
         with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{names["pressfree_team"]}" '
-                                       "WITH (FORCE)")
-            for role in (names["anna"], names["olga"], names["pressfree_writers"],
-                         names["pressfree_readers"]):
+            connection.exec_driver_sql(
+                f'DROP DATABASE IF EXISTS "{names["pressfree_team"]}" WITH (FORCE)'
+            )
+            for role in (
+                names["anna"],
+                names["olga"],
+                names["pressfree_writers"],
+                names["pressfree_readers"],
+            ):
                 connection.exec_driver_sql(f'DROP ROLE IF EXISTS "{role}"')
         admin.dispose()

@@ -65,8 +65,16 @@ def cases(sample):
 def test_the_report_holds_every_section_with_the_sample_s_figures(cases, tmp_path):
     page = _report(cases, tmp_path, "--month", "2021-07", "--country", "BY")
     assert [a["id"] for a in page.all("section")] == [
-        "brief", "kinds", "chart", "reported", "custody", "designations", "cases", "incidents",
-        "method"]
+        "brief",
+        "kinds",
+        "chart",
+        "reported",
+        "custody",
+        "designations",
+        "cases",
+        "incidents",
+        "method",
+    ]
     assert "3 incidents in July 2021" in page.said("brief")
     assert "2 detentions" in page.said("brief") and "1 designation" in page.said("brief")
     assert "Total (distinct incidents) 3 0 +3" in page.said("kinds")
@@ -78,8 +86,9 @@ def test_the_report_holds_every_section_with_the_sample_s_figures(cases, tmp_pat
     # every incident of the month, oldest first, with its source as a link
     rows = page.said("incidents")
     assert rows.index("2021-07-26..2021-07-30") < rows.index("2021-07-30")
-    assert {"https://example.org/invented/uzorny"} <= {a.get("href") for a in page.all("a")} \
-        or any("example" in (a.get("href") or "") for a in page.all("a"))
+    assert {"https://example.org/invented/uzorny"} <= {a.get("href") for a in page.all("a")} or any(
+        "example" in (a.get("href") or "") for a in page.all("a")
+    )
     # nothing is fetched: no script, no stylesheet or image from elsewhere
     assert page.all("script") == [] and page.all("img") == []
     assert all(a.get("rel") != "stylesheet" for a in page.all("link"))
@@ -94,8 +103,10 @@ def test_the_chart_stacks_twelve_months_by_kind_with_the_totals_marked(cases, tm
     assert labels == ["08", "09", "10", "11", "12", "01", "02", "03", "04", "05", "06", "07"]
     # July: three incidents, five stacks (2 detentions, 2 raids, 1 designation) of 3 colours
     july = page.said("chart")
-    assert "2021-07: Detention 2" in july and "2021-07: Designation (extremist, foreign " \
-        "agent, ...) 1" in july
+    assert (
+        "2021-07: Detention 2" in july
+        and "2021-07: Designation (extremist, foreign agent, ...) 1" in july
+    )
     assert len(page.all("svg")) == 1 and page.all("svg")[0]["viewbox"].startswith("0 0 ")
 
 
@@ -107,24 +118,59 @@ def test_a_year_report_charts_its_own_months(cases, tmp_path):
     cases("add", "raid", "--date", "2021-06-28..2021-07-03", "--force")
     cases("add", "raid", "--date", "2021", "--force")
     page = _report(cases, tmp_path, "--year", "2021")
-    assert "2 incidents of these months are dated to a year or across months, so in no " \
-           "bar." in page.said("chart")
+    assert (
+        "2 incidents of these months are dated to a year or across months, so in no "
+        "bar." in page.said("chart")
+    )
     page = _report(cases, tmp_path, "--month", "2021-07")  # August 2020 to July 2021
-    assert "1 incident of these months is dated to a year or across months, so in no " \
-           "bar." in page.said("chart")
+    assert (
+        "1 incident of these months is dated to a year or across months, so in no "
+        "bar." in page.said("chart")
+    )
 
 
-HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=alert(2)>',
-           "</td></tr></table><b>bold</b>"]
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(2)>',
+    "</td></tr></table><b>bold</b>",
+]
 
 
 def test_incident_text_never_becomes_markup_or_script(cli, tmp_path):
     for n, text in enumerate(HOSTILE):
-        cli("add", "raid", "--date", f"2021-07-{n + 1:02d}", "--country", "BY",
-            "--summary", text, "-j", text, "-o", f"Outlet {text}", "--source",
-            f"https://example.org/{n}", "--source-title", text, "--force")
-    cli("add", "raid", "--date", "2021-07-20", "--summary", "A javascript source",
-        "--source", "javascript:alert(3)", "--source-title", "Click me", "--force", code=2)
+        cli(
+            "add",
+            "raid",
+            "--date",
+            f"2021-07-{n + 1:02d}",
+            "--country",
+            "BY",
+            "--summary",
+            text,
+            "-j",
+            text,
+            "-o",
+            f"Outlet {text}",
+            "--source",
+            f"https://example.org/{n}",
+            "--source-title",
+            text,
+            "--force",
+        )
+    cli(
+        "add",
+        "raid",
+        "--date",
+        "2021-07-20",
+        "--summary",
+        "A javascript source",
+        "--source",
+        "javascript:alert(3)",
+        "--source-title",
+        "Click me",
+        "--force",
+        code=2,
+    )
     out = tmp_path / "r.html"
     cli("report", "--month", "2021-07", "--out", out)
     html = out.read_text(encoding="utf-8")
@@ -132,8 +178,9 @@ def test_incident_text_never_becomes_markup_or_script(cli, tmp_path):
     assert page.all("script") == [] and page.all("img") == [] and page.all("b") == []
     assert not any(k.startswith("on") for _, a in page.tags for k in a)
     assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3  # summary, name, title
-    assert {a["href"] for a in page.all("a")} == {f"https://example.org/{n}"
-                                                  for n in range(len(HOSTILE))}
+    assert {a["href"] for a in page.all("a")} == {
+        f"https://example.org/{n}" for n in range(len(HOSTILE))
+    }
 
 
 def test_a_source_address_that_is_not_http_is_shown_as_text_not_a_link():
@@ -141,14 +188,22 @@ def test_a_source_address_that_is_not_http_is_shown_as_text_not_a_link():
 
     assert link("https://baj.media/x") == "https://baj.media/x"
     assert link("mailto:press@example.org") == "mailto:press@example.org"
-    for unsafe in ("javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<b>x</b>",
-                   "vbscript:x", "/etc/passwd", "", None, "http://[::1"):
+    for unsafe in (
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "data:text/html,<b>x</b>",
+        "vbscript:x",
+        "/etc/passwd",
+        "",
+        None,
+        "http://[::1",
+    ):
         assert link(unsafe) is None, unsafe
 
 
 def test_redact_hides_people_at_risk_everywhere_in_the_report(cases, tmp_path):
     cases("journalists", "set", "Anna Prykladnaja", "--at-risk")
-    plain = (tmp_path / "plain.html")
+    plain = tmp_path / "plain.html"
     cases("report", "--year", "2021", "--out", plain)
     assert "Anna Prykladnaja" in plain.read_text(encoding="utf-8")
     hidden = tmp_path / "hidden.html"
@@ -170,12 +225,17 @@ def test_the_report_speaks_belarusian_and_russian(cases, tmp_path):
     assert "2 задержания" in page.said("brief")
 
 
-@pytest.mark.parametrize("n, be, ru", [(1, "1 затрыманне", "1 задержание"),
-                                       (2, "2 затрыманні", "2 задержания"),
-                                       (5, "5 затрыманняў", "5 задержаний"),
-                                       (11, "11 затрыманняў", "11 задержаний"),
-                                       (21, "21 затрыманне", "21 задержание"),
-                                       (1000, "1\xa0000 затрыманняў", "1\xa0000 задержаний")])
+@pytest.mark.parametrize(
+    "n, be, ru",
+    [
+        (1, "1 затрыманне", "1 задержание"),
+        (2, "2 затрыманні", "2 задержания"),
+        (5, "5 затрыманняў", "5 задержаний"),
+        (11, "11 затрыманняў", "11 задержаний"),
+        (21, "21 затрыманне", "21 задержание"),
+        (1000, "1\xa0000 затрыманняў", "1\xa0000 задержаний"),
+    ],
+)
 def test_plural_forms_follow_each_language(n, be, ru):
     from pressfree.i18n import Words
     from pressfree.render_report import KIND_COUNTS
@@ -183,7 +243,8 @@ def test_plural_forms_follow_each_language(n, be, ru):
     assert Words("be").plural(*KIND_COUNTS["detention"], n) == be
     assert Words("ru").plural(*KIND_COUNTS["detention"], n) == ru
     assert Words("en").plural(*KIND_COUNTS["detention"], n) == (
-        f"{n:,} detention" if n == 1 else f"{n:,} detentions")
+        f"{n:,} detention" if n == 1 else f"{n:,} detentions"
+    )
 
 
 def test_the_language_comes_from_lang_then_the_locale(monkeypatch):
@@ -208,13 +269,14 @@ def test_the_terminal_summary_speaks_the_language_json_does_not(sample):
     said = sample("summary", "--month", "2021-07", "--lang", "be").stdout
     assert "Парушэнні свабоды прэсы, 2021-07" in said and "Усяго" not in said
     assert "усяго (розных інцыдэнтаў)" in said and "Затрыманне" in said
-    markdown = sample("summary", "--month", "2021-07", "--lang", "ru", "--format",
-                      "markdown").stdout
-    assert markdown.startswith("# Нарушения свободы прессы, 2021-07\n\n2 инцидента (0 за "
-                               "2021-06).")
-    assert sample("summary", "--month", "2021-07", "--lang", "be", "--format", "json"
-                  ).stdout == sample("summary", "--month", "2021-07", "--format",
-                                     "json").stdout
+    markdown = sample(
+        "summary", "--month", "2021-07", "--lang", "ru", "--format", "markdown"
+    ).stdout
+    assert markdown.startswith("# Нарушения свободы прессы, 2021-07\n\n2 инцидента (0 за 2021-06).")
+    assert (
+        sample("summary", "--month", "2021-07", "--lang", "be", "--format", "json").stdout
+        == sample("summary", "--month", "2021-07", "--format", "json").stdout
+    )
     said = sample("summary", "--month", "2021-07", "--lang", "fr", code=2).stderr
     assert said == "Error: --lang: 'fr' is not a language pressfree speaks (en, ru, be)\n"
 
@@ -228,13 +290,15 @@ def test_users_name_their_own_kinds_in_a_language(cli, tmp_path):
     assert "Ператрус жылля" in page.said("kinds")
     assert "Ператрус жылля: 1" in page.said("brief")  # no plural forms of a user's own kind
     assert cli("kinds", "name", "house-search", "x", "--lang", "en", code=2).stderr == (
-        "Error: --lang: 'en' is English, whose name is the term's label\n")
-    assert "is not a known kind" in cli("kinds", "name", "nope", "x", "--lang", "ru",
-                                        code=2).stderr
+        "Error: --lang: 'en' is English, whose name is the term's label\n"
+    )
+    assert "is not a known kind" in cli("kinds", "name", "nope", "x", "--lang", "ru", code=2).stderr
     cli("labels", "name", "foreign-agent", "Замежны агент (ярлык)", "--lang", "be")
     # categories of charges have no names in other languages (yet): no such command
-    assert "No such command 'name'" in cli("charges", "categories", "name", "other", "x",
-                                           "--lang", "be", code=2).stderr
+    assert (
+        "No such command 'name'"
+        in cli("charges", "categories", "name", "other", "x", "--lang", "be", code=2).stderr
+    )
     history = cli.json("history", "--kind", "kind")
     assert history[-1]["after"]["names"] == {"be": "Ператрус жылля"}
 
@@ -249,21 +313,36 @@ def test_a_document_naming_terms_in_other_languages_is_checked(cli, tmp_path):
 
     def document(section: str, term: dict) -> Path:
         path = tmp_path / f"{section}.json"
-        path.write_text(json.dumps({"format": "pressfree", "version": 1, section: [term],
-                                    "incidents": []}), encoding="utf-8")
+        path.write_text(
+            json.dumps({"format": "pressfree", "version": 1, section: [term], "incidents": []}),
+            encoding="utf-8",
+        )
         return path
 
-    cli("import", document("kinds", {"slug": "house-search", "label": "House search",
-                                     "names": {"be": "Ператрус жылля"}}))
+    cli(
+        "import",
+        document(
+            "kinds",
+            {"slug": "house-search", "label": "House search", "names": {"be": "Ператрус жылля"}},
+        ),
+    )
     kinds = {k["slug"]: k for k in cli.json("kinds")}
     assert kinds["house-search"]["names"] == {"be": "Ператрус жылля"}
-    said = cli("import", document("kinds", {"slug": "raid", "label": "Raid",
-                                            "names": ["not", "a", "table"]}), code=2).stderr
+    said = cli(
+        "import",
+        document("kinds", {"slug": "raid", "label": "Raid", "names": ["not", "a", "table"]}),
+        code=2,
+    ).stderr
     assert said.startswith("Error: kinds[0].names: ['not', 'a', 'table'] is not a table")
-    said = cli("import", document("categories", {"slug": "other", "name": "Other",
-                                                 "names": {"be": "Іншае"}}), code=2).stderr
-    assert said == ("Error: categories[0].names: {'be': 'Іншае'} cannot be given: a category "
-                    "has no names in other languages\n")
+    said = cli(
+        "import",
+        document("categories", {"slug": "other", "name": "Other", "names": {"be": "Іншае"}}),
+        code=2,
+    ).stderr
+    assert said == (
+        "Error: categories[0].names: {'be': 'Іншае'} cannot be given: a category "
+        "has no names in other languages\n"
+    )
 
 
 def test_every_catalogue_has_every_message_and_its_compiled_copy_is_current():
@@ -283,10 +362,14 @@ def test_every_catalogue_has_every_message_and_its_compiled_copy_is_current():
         for message, string in have.items():
             forms = string if isinstance(string, tuple) else (string,)
             assert all(forms) and len(forms) == (3 if isinstance(message, tuple) else 1), (
-                lang, message)
+                lang,
+                message,
+            )
             placeholders = set(re.findall(r"\{\w+\}", str(message)))
             assert all(set(re.findall(r"\{\w+\}", f)) == placeholders for f in forms), (
-                lang, message)
+                lang,
+                message,
+            )
         with open(folder / "pressfree.mo", "rb") as handle:
             compiled = {_key(m.id): _key(m.string) for m in read_mo(handle) if m.id}
         assert compiled == have, f"{lang}: run pybabel compile (see README, Languages)"
@@ -300,10 +383,33 @@ def test_every_message_in_the_code_is_in_the_template(tmp_path):
     from babel.messages.pofile import read_po
 
     out = tmp_path / "now.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F",
-                    str(ROOT / "babel.cfg"), "-k", "N_", "-k", "NP_:1,2", "-k", "w", "-k",
-                    "n_:1,2", "-k", "plural:1,2", "--no-location", "-o", str(out),
-                    str(ROOT)], check=True, capture_output=True, cwd=ROOT)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-k",
+            "N_",
+            "-k",
+            "NP_:1,2",
+            "-k",
+            "w",
+            "-k",
+            "n_:1,2",
+            "-k",
+            "plural:1,2",
+            "--no-location",
+            "-o",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
     with open(out, "rb") as fresh, open(LOCALES / "pressfree.pot", "rb") as kept:
         assert {_key(m.id) for m in read_po(fresh)} == {_key(m.id) for m in read_po(kept)}
 
@@ -321,8 +427,10 @@ def test_pdf_without_weasyprint_says_how_to_install_it(cases, tmp_path, monkeypa
     monkeypatch.setattr(builtins, "__import__", without_weasyprint)
     out = tmp_path / "r.pdf"
     said = cases("report", "--month", "2021-07", "--out", out, code=1).stderr
-    assert said == ("Error: report: --format pdf needs WeasyPrint; install the pdf extra with: "
-                    "pip install 'pressfree[pdf]'\n")
+    assert said == (
+        "Error: report: --format pdf needs WeasyPrint; install the pdf extra with: "
+        "pip install 'pressfree[pdf]'\n"
+    )
     assert not out.exists() and list(tmp_path.glob(".r.pdf*")) == []
 
 
@@ -341,14 +449,20 @@ def test_a_pdf_report_is_printed_on_a4_without_fetching_anything(cases, tmp_path
     cases("report", "--month", "2021-07", "--lang", "be", "--out", page)
     pages = weasyprint.HTML(filename=page).render().pages
     assert [(round(p.width * 25.4 / 96), round(p.height * 25.4 / 96)) for p in pages] == [
-        (210, 297)] * len(pages) and len(pages) >= 2
+        (210, 297)
+    ] * len(pages) and len(pages) >= 2
 
 
 def test_bad_report_options_are_one_line(sample, tmp_path):
     assert sample("report", "--out", tmp_path / "r.html", code=2).stderr.startswith(
-        "Error: period: '' is required")
-    assert sample("report", "--month", "2021-07", "--out", tmp_path / "r.html", "--format",
-                  "docx", code=2).stderr == "Error: --format: 'docx' is not html or pdf\n"
+        "Error: period: '' is required"
+    )
+    assert (
+        sample(
+            "report", "--month", "2021-07", "--out", tmp_path / "r.html", "--format", "docx", code=2
+        ).stderr
+        == "Error: --format: 'docx' is not html or pdf\n"
+    )
     assert not (tmp_path / "r.html").exists()
 
 
@@ -358,14 +472,19 @@ def test_the_report_is_never_written_over_the_database_or_into_a_folder(sample, 
     where = os.environ["PRESSFREE_DB"]
     if "://" not in where:  # a SQLite file: the report cannot replace it
         assert sample("report", "--month", "2021-07", "--out", where, code=2).stderr == (
-            f"Error: --out: '{where}' is the database itself\n")
+            f"Error: --out: '{where}' is the database itself\n"
+        )
     assert sample("report", "--month", "2021-07", "--out", tmp_path, code=2).stderr == (
-        f"Error: --out: '{tmp_path}' is a folder: name a file\n")
+        f"Error: --out: '{tmp_path}' is a folder: name a file\n"
+    )
     missing = tmp_path / "no" / "r.html"
-    assert "is in a folder that does not exist" in sample(
-        "report", "--month", "2021-07", "--out", missing, code=2).stderr
+    assert (
+        "is in a folder that does not exist"
+        in sample("report", "--month", "2021-07", "--out", missing, code=2).stderr
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
+        p.name for p in tmp_path.iterdir() if not p.name.startswith(".")
+    )
 
 
 def test_the_screenshot_script_is_there_and_documented():

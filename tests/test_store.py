@@ -30,16 +30,24 @@ def test_db_option_wins_over_the_environment(cli, tmp_path):
 
 def test_reading_a_database_that_does_not_exist_says_so(cli, tmp_path):
     missing = tmp_path / "typo.db"
-    for command in (["list"], ["summary", "--month", "2021-07"], ["info"], ["export"],
-                    ["backup", tmp_path / "copy.db"]):
+    for command in (
+        ["list"],
+        ["summary", "--month", "2021-07"],
+        ["info"],
+        ["export"],
+        ["backup", tmp_path / "copy.db"],
+    ):
         result = cli("--db", missing, *command, code=2)
-        assert result.stderr == (f"Error: --db: '{missing}' does not exist (any command that "
-                                 "records something, or `pressfree init`, creates it)\n")
+        assert result.stderr == (
+            f"Error: --db: '{missing}' does not exist (any command that "
+            "records something, or `pressfree init`, creates it)\n"
+        )
     assert not missing.exists()
     for url in ("sqlite:///", "sqlite://"):
         result = cli("--db", url, "list", code=2)
-        assert result.stderr == (f"Error: --db: '{url}' names no database file (pressfree "
-                                 "keeps its data in a file)\n")
+        assert result.stderr == (
+            f"Error: --db: '{url}' names no database file (pressfree keeps its data in a file)\n"
+        )
 
 
 @pytest.mark.sqlite_only
@@ -129,33 +137,58 @@ def test_file_system_problems_are_one_line(cli, tmp_path):
     assert result.stderr.startswith(f"Error: --db: '{blocker / 'sub.db'}' cannot be created")
     cli("add", "raid", "--date", "2021-07-30")
     result = cli("backup", blocker / "x.db", code=2)
-    assert result.stderr == (f"Error: path: '{blocker / 'x.db'}' is in a folder that does not "
-                             "exist (create it first)\n")
+    assert result.stderr == (
+        f"Error: path: '{blocker / 'x.db'}' is in a folder that does not exist (create it first)\n"
+    )
     result = cli("export", "--out", "/proc/pressfree.json", code=2)
     assert result.stderr.startswith("Error: --out: '/proc/pressfree.json' cannot be written")
     result = cli("list", "--limit", "99999999999999999999", code=2)
     assert result.stderr.startswith("Error: --limit: 99999999999999999999 must be between")
-    result = cli("tally", "add", "raid", "99999999999999999999", "--period", "2021",
-                 "--country", "BY", "--publisher", "X", code=2)
-    assert result.stderr == ("Error: value: '99999999999999999999' is too large (at most "
-                             "2,147,483,647)\n")
+    result = cli(
+        "tally",
+        "add",
+        "raid",
+        "99999999999999999999",
+        "--period",
+        "2021",
+        "--country",
+        "BY",
+        "--publisher",
+        "X",
+        code=2,
+    )
+    assert result.stderr == (
+        "Error: value: '99999999999999999999' is too large (at most 2,147,483,647)\n"
+    )
     result = cli("add", "raid", "--date", "2021-07-01..2021-07-02..2021-07-03", code=2)
-    assert result.stderr.startswith("Error: date: '2021-07-01..2021-07-02..2021-07-03' has "
-                                    "more than one '..'")
+    assert result.stderr.startswith(
+        "Error: date: '2021-07-01..2021-07-02..2021-07-03' has more than one '..'"
+    )
 
 
 # --- odd --db values; reading never writes ---------------------------------------------
 
 
-@pytest.mark.parametrize("location, message", [
-    (":memory:", "--db: ':memory:' is not a file: pressfree keeps its data in a file, and a "
-                 "database in memory would be lost"),
-    ("sqlite:///:memory:", "--db: 'sqlite:///:memory:' names no database file (pressfree keeps "
-                           "its data in a file)"),
-    ("postgresql+psycopg://postgres:secret@[::1:5432/x",
-     "--db: 'postgresql+psycopg://postgres:***@[::1:5432/x' is not a usable database URL "
-     "(invalid literal for int() with base 10: ':1:5432')"),
-])
+@pytest.mark.parametrize(
+    "location, message",
+    [
+        (
+            ":memory:",
+            "--db: ':memory:' is not a file: pressfree keeps its data in a file, and a "
+            "database in memory would be lost",
+        ),
+        (
+            "sqlite:///:memory:",
+            "--db: 'sqlite:///:memory:' names no database file (pressfree keeps "
+            "its data in a file)",
+        ),
+        (
+            "postgresql+psycopg://postgres:secret@[::1:5432/x",
+            "--db: 'postgresql+psycopg://postgres:***@[::1:5432/x' is not a usable database URL "
+            "(invalid literal for int() with base 10: ':1:5432')",
+        ),
+    ],
+)
 def test_odd_database_locations_are_refused(pressfree, tmp_path, monkeypatch, location, message):
     monkeypatch.chdir(tmp_path)
     for command in (["add", "raid", "--date", "2021"], ["list"]):
@@ -163,8 +196,17 @@ def test_odd_database_locations_are_refused(pressfree, tmp_path, monkeypatch, lo
     assert list(tmp_path.iterdir()) == []  # no file named ':memory:' or anything else
 
 
-@pytest.mark.parametrize("name", ["odd?name.db", "hash#name.db", "per%20cent.db",
-                                  "with space.db", "Беларусь ŭ.db", "a?b#c%d e.db"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "odd?name.db",
+        "hash#name.db",
+        "per%20cent.db",
+        "with space.db",
+        "Беларусь ŭ.db",
+        "a?b#c%d e.db",
+    ],
+)
 def test_any_file_name_is_the_database_it_names(pressfree, tmp_path, monkeypatch, name):
     monkeypatch.chdir(tmp_path)
     pressfree("--db", name, "add", "raid", "--date", "2021-07-30")
@@ -175,17 +217,35 @@ def test_any_file_name_is_the_database_it_names(pressfree, tmp_path, monkeypatch
     assert pressfree.json("--db", "copy.db", "info")["incidents"] == 1
 
 
-READ_COMMANDS = [["list"], ["summary", "--month", "2021-07"], ["info"], ["export"],
-                 ["custody", "--as-of", "2021-07-30"], ["tally", "list"], ["designations"],
-                 ["journalists"], ["kinds"], ["show", "abcd"], ["backup", "copy.db"]]
+READ_COMMANDS = [
+    ["list"],
+    ["summary", "--month", "2021-07"],
+    ["info"],
+    ["export"],
+    ["custody", "--as-of", "2021-07-30"],
+    ["tally", "list"],
+    ["designations"],
+    ["journalists"],
+    ["kinds"],
+    ["show", "abcd"],
+    ["backup", "copy.db"],
+]
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "holds no pressfree database yet (any command that records something, or "
-          "`pressfree init`, creates one)"),
-    (b"just some notes\n" * 50, "cannot be opened as a database (file is not a database)"),
-])
-def test_reading_never_creates_or_changes_a_file(pressfree, tmp_path, monkeypatch, content, message):
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (
+            b"",
+            "holds no pressfree database yet (any command that records something, or "
+            "`pressfree init`, creates one)",
+        ),
+        (b"just some notes\n" * 50, "cannot be opened as a database (file is not a database)"),
+    ],
+)
+def test_reading_never_creates_or_changes_a_file(
+    pressfree, tmp_path, monkeypatch, content, message
+):
     monkeypatch.chdir(tmp_path)
     path = tmp_path / "notes.db"
     path.write_bytes(content)
@@ -205,10 +265,13 @@ def test_a_database_with_tables_of_its_own_is_not_taken_over(cli, tmp_path):
     other.commit()
     other.close()
     result = cli("--db", path, "add", "raid", "--date", "2021", code=1)
-    assert result.stderr == (f"Error: --db: '{path}' is a database, but not pressfree's (it "
-                             "has tables of its own): name another file\n")
-    assert sqlite3.connect(path).execute(
-        "SELECT name FROM sqlite_master").fetchall() == [("contacts",)]
+    assert result.stderr == (
+        f"Error: --db: '{path}' is a database, but not pressfree's (it "
+        "has tables of its own): name another file\n"
+    )
+    assert sqlite3.connect(path).execute("SELECT name FROM sqlite_master").fetchall() == [
+        ("contacts",)
+    ]
 
 
 def test_reading_leaves_no_files_beside_the_database(pressfree, tmp_path):
@@ -226,8 +289,7 @@ def _ruled(cli) -> None:
     cli("add", "detention", "--date", "2021-07-01", "--journalist", "Ann")
     cli("release", "Ann", "--date", "2021-07-02")
     cli("add", "detention", "--date", "2021-07-05", "--journalist", "Ann")
-    cli("tally", "add", "raid", "5", "--period", "2021-07", "--country", "BY", "--publisher",
-        "X")
+    cli("tally", "add", "raid", "5", "--period", "2021-07", "--country", "BY", "--publisher", "X")
     [designation] = cli.json("designations")
     cli("designations", "appeal", designation["id"], "--date", "2021-08-01")
 
@@ -236,19 +298,22 @@ def _ruled(cli) -> None:
 ruled = corpus(_ruled)
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE incident SET last_day = '2000-01-01'",
-    "UPDATE incident SET date_precision = 'week'",
-    "UPDATE incident SET status = 'rumoured'",
-    "UPDATE tally SET qualifier = 'lots'",
-    "UPDATE tally SET value = -1",
-    "UPDATE tally SET last_day = '2000-01-01'",
-    "UPDATE designation_change SET change = 'annulled'",
-    "UPDATE designation SET person_id = (SELECT MIN(id) FROM person)",
-    "UPDATE outlet SET type = 'blog'",
-    "UPDATE custody_period SET released_on = '2000-01-01'",
-    "UPDATE custody_period SET released_on = NULL",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE incident SET last_day = '2000-01-01'",
+        "UPDATE incident SET date_precision = 'week'",
+        "UPDATE incident SET status = 'rumoured'",
+        "UPDATE tally SET qualifier = 'lots'",
+        "UPDATE tally SET value = -1",
+        "UPDATE tally SET last_day = '2000-01-01'",
+        "UPDATE designation_change SET change = 'annulled'",
+        "UPDATE designation SET person_id = (SELECT MIN(id) FROM person)",
+        "UPDATE outlet SET type = 'blog'",
+        "UPDATE custody_period SET released_on = '2000-01-01'",
+        "UPDATE custody_period SET released_on = NULL",
+    ],
+)
 def test_the_database_enforces_the_rules_itself(ruled, statement):
     from sqlalchemy import create_engine
     from sqlalchemy.exc import IntegrityError
@@ -267,10 +332,24 @@ def test_two_first_commands_at_once_both_succeed(any_db):
     """Creating the schema is safe when two commands start together on a new database."""
 
     def start(n):
-        return subprocess.Popen([sys.executable, "-m", "pressfree", "--db", any_db, "add",
-                                 "raid", "--date", f"2021-07-{n:02d}", "--source",
-                                 f"https://example.org/{n}"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "pressfree",
+                "--db",
+                any_db,
+                "add",
+                "raid",
+                "--date",
+                f"2021-07-{n:02d}",
+                "--source",
+                f"https://example.org/{n}",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
     for attempt in range(3):
         if attempt and "://" not in any_db:
@@ -286,33 +365,43 @@ def test_two_first_commands_at_once_both_succeed(any_db):
     store = db.open_store(any_db, write=False)
     with store.session() as session:
         assert session.execute(text("SELECT COUNT(*) FROM incident")).scalar() == 3
-        assert session.execute(text("SELECT version_num FROM alembic_version")
-                               ).scalars().all() == ["0008_names"]
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [
+            "0008_names"
+        ]
     store.dispose()
 
 
-@pytest.mark.parametrize("location, shown", [
-    ("postgresql+psycopg://postgres@127.0.0.1:1/x?password=s3cretPW",
-     "postgresql+psycopg://postgres@127.0.0.1:1/x?password=***"),
-    ("postgresql+psycopg://postgres:s3cretPW@127.0.0.1:1/x",
-     "postgresql+psycopg://postgres:***@127.0.0.1:1/x"),
-])
+@pytest.mark.parametrize(
+    "location, shown",
+    [
+        (
+            "postgresql+psycopg://postgres@127.0.0.1:1/x?password=s3cretPW",
+            "postgresql+psycopg://postgres@127.0.0.1:1/x?password=***",
+        ),
+        (
+            "postgresql+psycopg://postgres:s3cretPW@127.0.0.1:1/x",
+            "postgresql+psycopg://postgres:***@127.0.0.1:1/x",
+        ),
+    ],
+)
 def test_a_password_is_never_shown(cli, location, shown):
     result = cli("--db", location, "list", code=1)
     assert "s3cretPW" not in result.stderr
     assert result.stderr.startswith(f"Error: --db: '{shown}' cannot be opened as a database")
-    result = cli("--db", "postgresql+psycopg://postgres:s3c@retPW@127.0.0.1:1/x", "list",
-                 code=2)
-    assert result.stderr == ("Error: --db: 'postgresql+psycopg://postgres:***@127.0.0.1:1/x' "
-                             "is not a usable database URL (write an @ in a user name or "
-                             "password as %40)\n")
+    result = cli("--db", "postgresql+psycopg://postgres:s3c@retPW@127.0.0.1:1/x", "list", code=2)
+    assert result.stderr == (
+        "Error: --db: 'postgresql+psycopg://postgres:***@127.0.0.1:1/x' "
+        "is not a usable database URL (write an @ in a user name or "
+        "password as %40)\n"
+    )
 
 
 def test_a_device_is_not_a_database(cli, tmp_path):
     for command in (["add", "raid", "--date", "2021"], ["list"]):
         result = cli("--db", "/dev/null", *command, code=2)
-        assert result.stderr == ("Error: --db: '/dev/null' is not a regular file (a device, "
-                                 "FIFO or socket)\n")
+        assert result.stderr == (
+            "Error: --db: '/dev/null' is not a regular file (a device, FIFO or socket)\n"
+        )
     assert not Path("/dev/null-journal").exists()
 
 
@@ -340,8 +429,10 @@ def test_partial_indexes_are_partial_on_each_backend(store):
 
     from pressfree.models import CustodyPeriod, Person
 
-    for model, name, where in ((Person, "uq_person_name", "NOT placeholder"),
-                               (CustodyPeriod, "uq_custody_open", "released_on IS NULL")):
+    for model, name, where in (
+        (Person, "uq_person_name", "NOT placeholder"),
+        (CustodyPeriod, "uq_custody_open", "released_on IS NULL"),
+    ):
         index = next(i for i in model.__table__.indexes if i.name == name)
         created = str(CreateIndex(index).compile(dialect=store.engine.dialect)).strip()
         assert created.startswith(f"CREATE UNIQUE INDEX {name} ON ")

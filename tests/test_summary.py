@@ -24,27 +24,97 @@ def _build_worked(cli):
     def add(*args):
         cli("add", *args, "--publisher", "BAJ")
 
-    add("raid", "detention", "--date", "2021-07-05", "--country", "BY", "--city", "Minsk",
-        "--journalist", "A", "--outlet", "Nasha Niva")
-    add("raid", "--date", "2021-07-10", "--country", "BY", "--city", "Minsk", "--outlet",
-        "Nasha Niva")
-    add("assault", "--date", "2021-07-20", "--country", "BY", "--city", "Hrodna",
-        "--journalist", "B")
+    add(
+        "raid",
+        "detention",
+        "--date",
+        "2021-07-05",
+        "--country",
+        "BY",
+        "--city",
+        "Minsk",
+        "--journalist",
+        "A",
+        "--outlet",
+        "Nasha Niva",
+    )
+    add(
+        "raid",
+        "--date",
+        "2021-07-10",
+        "--country",
+        "BY",
+        "--city",
+        "Minsk",
+        "--outlet",
+        "Nasha Niva",
+    )
+    add(
+        "assault",
+        "--date",
+        "2021-07-20",
+        "--country",
+        "BY",
+        "--city",
+        "Hrodna",
+        "--journalist",
+        "B",
+    )
     add("detention", "--date", "2021-07", "--country", "BY", "--journalist", "C")
     add("blocking", "--date", "2021", "--country", "BY", "--outlet", "Belsat")
     add("raid", "--date", "2021-07-30..2021-08-02", "--country", "BY")
     add("raid", "--date", "2021-06-15", "--country", "BY", "--city", "Minsk")
-    add("detention", "arrest", "--date", "2021-06-20", "--country", "RU", "--city", "Moscow",
-        "--journalist", "D")
+    add(
+        "detention",
+        "arrest",
+        "--date",
+        "2021-06-20",
+        "--country",
+        "RU",
+        "--city",
+        "Moscow",
+        "--journalist",
+        "D",
+    )
     add("raid", "--date", "2021-08-03", "--country", "BY")
     add("threat", "--date", "2020-12-31..2021-01-02", "--country", "BY")
-    cli("designate", "Belsat", "--label", "extremist-formation", "--by", "KGB", "--date",
-        "2021-07-26..2021-07-30", "--country", "BY")
+    cli(
+        "designate",
+        "Belsat",
+        "--label",
+        "extremist-formation",
+        "--by",
+        "KGB",
+        "--date",
+        "2021-07-26..2021-07-30",
+        "--country",
+        "BY",
+    )
     cli("release", "A", "--date", "2021-07-25")
-    cli("tally", "add", "raid", ">200", "--period", "2021-07", "--country", "BY",
-        "--publisher", "Viasna")
-    cli("tally", "add", "journalists-in-custody", "28", "--as-of", "2021-07-30", "--country",
-        "BY", "--publisher", "BAJ")
+    cli(
+        "tally",
+        "add",
+        "raid",
+        ">200",
+        "--period",
+        "2021-07",
+        "--country",
+        "BY",
+        "--publisher",
+        "Viasna",
+    )
+    cli(
+        "tally",
+        "add",
+        "journalists-in-custody",
+        "28",
+        "--as-of",
+        "2021-07-30",
+        "--country",
+        "BY",
+        "--publisher",
+        "BAJ",
+    )
 
 
 # The worked dataset, built once for the module on each backend; its tests only read it.
@@ -58,33 +128,55 @@ def test_july(worked):
     assert s["by_kind"] == {"raid": 2, "detention": 2, "assault": 1, "designation": 1}
     assert s["previous_by_kind"] == {"raid": 1, "detention": 1, "arrest": 1}
     assert [(k["kind"], k["count"], k["previous"], k["change"]) for k in s["kinds"]] == [
-        ("detention", 2, 1, 1), ("raid", 2, 1, 1), ("assault", 1, 0, 1),
-        ("designation", 1, 0, 1), ("arrest", 0, 1, -1)]
+        ("detention", 2, 1, 1),
+        ("raid", 2, 1, 1),
+        ("assault", 1, 0, 1),
+        ("designation", 1, 0, 1),
+        ("arrest", 0, 1, -1),
+    ]
     assert s["imprecise"] == {"count": 2, "by_precision": {"range": 1, "year": 1}}
     assert [t["text"] for t in s["tallies"]] == [
         "raid in 2021-07: Viasna reports more than 200; 2 itemised here",
-        "journalists in custody as of 2021-07-30: BAJ reports 28; 1 itemised here"]
+        "journalists in custody as of 2021-07-30: BAJ reports 28; 1 itemised here",
+    ]
     assert [t["gap"] for t in s["tallies"]] == [198, 27]
-    assert s["in_custody"] == {"as_of": "2021-07-31", "itemised": 2, "reported": [
-        {"publisher": "BAJ", "figure": "28", "value": 28, "qualifier": "exact",
-         "as_of": "2021-07-30", "country": "BY"}]}
+    assert s["in_custody"] == {
+        "as_of": "2021-07-31",
+        "itemised": 2,
+        "reported": [
+            {
+                "publisher": "BAJ",
+                "figure": "28",
+                "value": 28,
+                "qualifier": "exact",
+                "as_of": "2021-07-30",
+                "country": "BY",
+            }
+        ],
+    }
     assert [(d["target"], d["label"]) for d in s["designations"]] == [
-        ("Belsat", "extremist-formation")]
-    assert s["top_outlets"] == [{"name": "Nasha Niva", "incidents": 2},
-                                {"name": "Belsat", "incidents": 1}]
+        ("Belsat", "extremist-formation")
+    ]
+    assert s["top_outlets"] == [
+        {"name": "Nasha Niva", "incidents": 2},
+        {"name": "Belsat", "incidents": 1},
+    ]
     assert s["top_journalists"] == [{"name": n, "incidents": 1} for n in "ABC"]
     assert s["by_country"] == [{"country": "BY", "name": "Belarus", "incidents": 5}]
-    assert s["by_city"] == [{"city": "Minsk", "country": "BY", "incidents": 2},
-                            {"city": "Hrodna", "country": "BY", "incidents": 1}]
+    assert s["by_city"] == [
+        {"city": "Minsk", "country": "BY", "incidents": 2},
+        {"city": "Hrodna", "country": "BY", "incidents": 1},
+    ]
     assert s["monthly"] == []
 
 
 def test_june_and_august_never_double_count_the_range(worked):
     june = worked.json("summary", "--month", "2021-06")
     assert june["total_incidents"] == 2
-    assert june["by_country"] == [{"country": "BY", "name": "Belarus", "incidents": 1},
-                                  {"country": "RU", "name": "Russian Federation",
-                                   "incidents": 1}]
+    assert june["by_country"] == [
+        {"country": "BY", "name": "Belarus", "incidents": 1},
+        {"country": "RU", "name": "Russian Federation", "incidents": 1},
+    ]
     assert june["imprecise"] == {"count": 1, "by_precision": {"year": 1}}
     august = worked.json("summary", "--month", "2021-08")
     assert august["total_incidents"] == 1 and august["by_kind"] == {"raid": 1}
@@ -105,16 +197,29 @@ def test_country_filter(worked):
 def test_year(worked):
     s = worked.json("summary", "--year", "2021")
     assert s["total_incidents"] == 10 and s["previous_total"] == 0
-    assert s["by_kind"] == {"raid": 5, "detention": 3, "arrest": 1, "assault": 1,
-                            "blocking": 1, "designation": 1}
+    assert s["by_kind"] == {
+        "raid": 5,
+        "detention": 3,
+        "arrest": 1,
+        "assault": 1,
+        "blocking": 1,
+        "designation": 1,
+    }
     assert s["imprecise"] == {"count": 1, "by_precision": {"range": 1}}
     months = {m["month"]: m for m in s["monthly"]}
     assert len(months) == 12
-    assert months["2021-06"] == {"month": "2021-06", "total": 2,
-                                 "by_kind": {"raid": 1, "detention": 1, "arrest": 1}}
+    assert months["2021-06"] == {
+        "month": "2021-06",
+        "total": 2,
+        "by_kind": {"raid": 1, "detention": 1, "arrest": 1},
+    }
     assert months["2021-07"]["total"] == 5
-    assert months["2021-07"]["by_kind"] == {"raid": 2, "detention": 2, "assault": 1,
-                                            "designation": 1}
+    assert months["2021-07"]["by_kind"] == {
+        "raid": 2,
+        "detention": 2,
+        "assault": 1,
+        "designation": 1,
+    }
     assert months["2021-08"] == {"month": "2021-08", "total": 1, "by_kind": {"raid": 1}}
     assert sum(m["total"] for m in s["monthly"]) == 8
     assert s["not_in_a_month"] == 2  # the year-dated blocking and the July-August range
@@ -143,13 +248,18 @@ def test_an_empty_period(worked):
 def test_table_markdown_and_csv(worked):
     table = worked("summary", "--month", "2021-07").stdout
     assert "Press-freedom incidents, 2021-07" in table
-    assert "An incident with several kinds counts under each kind; the total counts it " \
-           "once." in " ".join(table.split())
-    assert ("Dated less precisely: 2 more incidents overlap 2021-07 without lying wholly "
-            "inside it (1 as a range, 1 dated to a year)") in " ".join(table.split())
+    assert (
+        "An incident with several kinds counts under each kind; the total counts it "
+        "once." in " ".join(table.split())
+    )
+    assert (
+        "Dated less precisely: 2 more incidents overlap 2021-07 without lying wholly "
+        "inside it (1 as a range, 1 dated to a year)"
+    ) in " ".join(table.split())
     markdown = worked("summary", "--month", "2021-07", "--format", "markdown").stdout
-    assert markdown.startswith("# Press-freedom incidents, 2021-07\n\n5 incidents (2 in "
-                               "2021-06).\n")
+    assert markdown.startswith(
+        "# Press-freedom incidents, 2021-07\n\n5 incidents (2 in 2021-06).\n"
+    )
     assert "| raid | 2 | 1 | +1 |" in markdown
     assert "| total (distinct incidents) | 5 | 2 | +3 |" in markdown
     assert "- raid in 2021-07: Viasna reports more than 200; 2 itemised here" in markdown
@@ -161,8 +271,7 @@ def test_table_markdown_and_csv(worked):
 
 def test_summary_needs_a_period_and_a_real_one(cli):
     result = cli("summary", code=2)
-    assert result.stderr == ("Error: period: '' is required: give --month, --year or "
-                             "--from/--to\n")
+    assert result.stderr == ("Error: period: '' is required: give --month, --year or --from/--to\n")
     result = cli("summary", "--month", "2021-13", code=2)
     assert result.stderr == "Error: --month: '2021-13' is not a real date\n"
 
@@ -174,7 +283,8 @@ def test_the_sample_summary(sample):
     assert [t["text"] for t in s["tallies"]] == [
         "raid in 2021-07: Viasna reports more than 200; 1 itemised here",
         "journalists in custody as of 2021-07-30: Belarusian Association of Journalists "
-        "reports 28; 0 itemised here"]
+        "reports 28; 0 itemised here",
+    ]
 
 
 def test_chart_draws_a_png_and_an_svg(worked, tmp_path):
@@ -195,7 +305,9 @@ def test_chart_draws_a_png_and_an_svg(worked, tmp_path):
         os.umask(old)
     assert stat.S_IMODE(png.stat().st_mode) == stat.S_IMODE(svg.stat().st_mode) == 0o600
     assert sorted(p.name for p in tmp_path.iterdir() if "trend" in p.name) == [
-        "trend.png", "trend.svg"]  # and no partial file left beside them
+        "trend.png",
+        "trend.svg",
+    ]  # and no partial file left beside them
     result = worked("chart", "--year", "2021", "--out", tmp_path / "trend.gif", code=2)
     assert result.stderr == f"Error: --out: '{tmp_path / 'trend.gif'}' must end in .png or .svg\n"
 
@@ -205,16 +317,23 @@ def test_chart_without_matplotlib_says_how_to_install_it(worked, tmp_path, monke
 
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     result = worked("chart", "--year", "2021", "--out", tmp_path / "t.png", code=1)
-    assert result.stderr == ("Error: chart: matplotlib is not installed; install the charts "
-                             "extra with: pip install 'pressfree[charts]'\n")
+    assert result.stderr == (
+        "Error: chart: matplotlib is not installed; install the charts "
+        "extra with: pip install 'pressfree[charts]'\n"
+    )
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--from", "2021-07"], "--from/--to: '2021-07' a summary needs both ends of the period"),
-    (["--to", "2021-07"], "--from/--to: '2021-07' a summary needs both ends of the period"),
-    (["--year", "0001"], "period: '0001' reaches too far back to compare with the period "
-                         "before it"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--from", "2021-07"], "--from/--to: '2021-07' a summary needs both ends of the period"),
+        (["--to", "2021-07"], "--from/--to: '2021-07' a summary needs both ends of the period"),
+        (
+            ["--year", "0001"],
+            "period: '0001' reaches too far back to compare with the period before it",
+        ),
+    ],
+)
 def test_summary_periods_it_cannot_compare(cli, args, message):
     cli("init")
     assert cli("summary", *args, code=2).stderr == f"Error: {message}\n"
@@ -227,8 +346,10 @@ def test_quarters_compare_with_the_quarter_before(cli):
     assert summary["previous_period"] == "2021-04-01..2021-06-30"
     assert summary["previous_total"] == 1
     result = cli("summary", "--from", "1000", "--to", "2025", code=2)
-    assert result.stderr == ("Error: period: '1000-01-01..2025-12-31' reaches too far back "
-                             "to compare with the period before it\n")
+    assert result.stderr == (
+        "Error: period: '1000-01-01..2025-12-31' reaches too far back "
+        "to compare with the period before it\n"
+    )
 
 
 def test_a_published_summary_can_hide_people_at_risk(cli):
@@ -245,8 +366,10 @@ def test_the_chart_says_what_it_cannot_draw(cli, tmp_path):
     cli("add", "killing", "--date", "2007")
     cli("add", "killing", "--date", "2007-03-02")
     result = cli("chart", "--year", "2007", "--out", tmp_path / "t.png")
-    assert result.stderr.splitlines()[-1] == ("1 of 2 incidents of 2007 are dated to the year "
-                                              "or across months, so in no month of the chart.")
+    assert result.stderr.splitlines()[-1] == (
+        "1 of 2 incidents of 2007 are dated to the year "
+        "or across months, so in no month of the chart."
+    )
 
 
 def test_the_end_of_the_calendar_is_summarised(cli):
@@ -258,9 +381,14 @@ def test_the_end_of_the_calendar_is_summarised(cli):
 def test_the_chart_stacks_the_six_most_frequent_kinds_and_the_rest_together():
     from pressfree.charts import stacks
 
-    monthly = [{"month": "2019-01", "total": 9,
-                "by_kind": {k: n for k, n in zip("abcdefgh", (8, 7, 6, 5, 4, 3, 2, 1))}},
-               {"month": "2019-02", "total": 1, "by_kind": {"h": 1}}]
+    monthly = [
+        {
+            "month": "2019-01",
+            "total": 9,
+            "by_kind": {k: n for k, n in zip("abcdefgh", (8, 7, 6, 5, 4, 3, 2, 1))},
+        },
+        {"month": "2019-02", "total": 1, "by_kind": {"h": 1}},
+    ]
     kinds, series = stacks(monthly)
     assert kinds == ["a", "b", "c", "d", "e", "f", "2 more kinds"]
     assert series[-1] == [3, 1] and series[0] == [8, 0]

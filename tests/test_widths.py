@@ -8,25 +8,72 @@ import pytest
 from helpers import FIXTURES, SAMPLE, corpus
 
 FREE_TEXT = {"summary", "scope", "changed", "text", "title", "reads", "charges", "detail"}
-LISTINGS = [("list",), ("search", "Belsat"), ("outlets",), ("journalists",), ("kinds",),
-            ("labels",), ("tally", "list"), ("custody", "--as-of", "2021-07-30"),
-            ("designations",), ("history",), ("imports",), ("cases",),
-            ("census", "--as-of", "2021-07-30"), ("charges",),
-            ("journalists", "show", "Aliaksandr Verkhnedvinsk")]
+LISTINGS = [
+    ("list",),
+    ("search", "Belsat"),
+    ("outlets",),
+    ("journalists",),
+    ("kinds",),
+    ("labels",),
+    ("tally", "list"),
+    ("custody", "--as-of", "2021-07-30"),
+    ("designations",),
+    ("history",),
+    ("imports",),
+    ("cases",),
+    ("census", "--as-of", "2021-07-30"),
+    ("charges",),
+    ("journalists", "show", "Aliaksandr Verkhnedvinsk"),
+]
 
 
 def _build(cli):
     cli("import", SAMPLE)
     cli("import", FIXTURES / "pft_excerpt.csv")
-    cli("add", "detention", "equipment-seizure", "--date", "2021-07-26..2021-07-30",
-        "--country", "BY", "--city", "Maladzečna", "--journalist",
-        "Aliaksandr Verkhnedvinsk", "--outlet", "Tut.by", "--summary",
-        "A long summary " * 20, "--force")
-    case = cli("case", "open", "Aliaksandr Verkhnedvinsk", "--type", "criminal", "--date",
-               "2021-07-27", "--charge", "Criminal Code art. 361-1", "--charge",
-               "Code of Administrative Offences art. 24.23").stdout.strip()
-    cli("case", "verdict", case, "--date", "2021-07-29", "--outcome", "convicted",
-        "--sentence", "2y6m", "--sentence-type", "restricted-freedom")
+    cli(
+        "add",
+        "detention",
+        "equipment-seizure",
+        "--date",
+        "2021-07-26..2021-07-30",
+        "--country",
+        "BY",
+        "--city",
+        "Maladzečna",
+        "--journalist",
+        "Aliaksandr Verkhnedvinsk",
+        "--outlet",
+        "Tut.by",
+        "--summary",
+        "A long summary " * 20,
+        "--force",
+    )
+    case = cli(
+        "case",
+        "open",
+        "Aliaksandr Verkhnedvinsk",
+        "--type",
+        "criminal",
+        "--date",
+        "2021-07-27",
+        "--charge",
+        "Criminal Code art. 361-1",
+        "--charge",
+        "Code of Administrative Offences art. 24.23",
+    ).stdout.strip()
+    cli(
+        "case",
+        "verdict",
+        case,
+        "--date",
+        "2021-07-29",
+        "--outcome",
+        "convicted",
+        "--sentence",
+        "2y6m",
+        "--sentence-type",
+        "restricted-freedom",
+    )
 
 
 # One corpus for the module on each backend: every test here only reads it.
@@ -76,8 +123,13 @@ def test_no_word_of_a_fixed_column_is_split(tables, command, width):
     rows = tables.json(*command)
     if isinstance(rows, dict):  # a report: its rows are who is held, or a timeline's entries
         rows = rows.get("held", rows.get("entries"))
-    words = {w for row in rows for key, value in row.items() if key not in FREE_TEXT
-             for w in _words(value)}
+    words = {
+        w
+        for row in rows
+        for key, value in row.items()
+        if key not in FREE_TEXT
+        for w in _words(value)
+    }
     assert not _splits(shown, words), f"{command} at {width}:\n{shown}"
 
 
@@ -89,13 +141,17 @@ def test_the_incidents_table_keeps_ids_dates_and_kinds_whole(tables, width):
         for day in incident["date"].split(".."):
             assert re.search(rf"│ {re.escape(day)}(\.\.)? +│", shown), (day, shown)
         for kind in incident["kinds"]:
-            assert re.search(rf"[│ ]{re.escape(kind)};? +│|│ {re.escape(kind)};? ", shown), \
-                (kind, shown)
+            assert re.search(rf"[│ ]{re.escape(kind)};? +│|│ {re.escape(kind)};? ", shown), (
+                kind,
+                shown,
+            )
 
 
 def test_free_text_takes_the_width_left_and_ends_with_an_ellipsis(tables):
-    narrow, wide = (_table(tables, w, "list", "--kind", "equipment-seizure", "--country", "BY")
-                    for w in (80, 160))
+    narrow, wide = (
+        _table(tables, w, "list", "--kind", "equipment-seizure", "--country", "BY")
+        for w in (80, 160)
+    )
     row = next(line for line in narrow.splitlines() if "A long" in line)
     assert "…" in row and len(row) <= 80
     shown = next(line for line in wide.splitlines() if "A long" in line)

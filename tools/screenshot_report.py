@@ -28,10 +28,23 @@ def chromium() -> str:
 
 def shoot(browser: str, page: Path, out: Path, width: int, height: int, full: bool) -> None:
     tall = height * 6 if full else height  # the page's first screens, not only the first
-    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
-                    "--hide-scrollbars", "--no-first-run", "--disable-extensions",
-                    f"--window-size={width},{tall}", f"--screenshot={out}", page.as_uri()],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--no-first-run",
+            "--disable-extensions",
+            f"--window-size={width},{tall}",
+            f"--screenshot={out}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def main() -> None:
@@ -46,9 +59,20 @@ def main() -> None:
         shoot(browser, page, out, width, height, full=True)
         print(f"wrote {out} ({width} px wide)")
     printed = options.out_dir / f"{page.stem}-print.pdf"
-    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
-                    "--no-pdf-header-footer", f"--print-to-pdf={printed}", page.as_uri()],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={printed}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     print(f"wrote {printed} (A4, as the page's print styles lay it out)")
 
 

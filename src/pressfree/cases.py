@@ -15,10 +15,24 @@ from sqlmodel import Session
 from pressfree import countries, dates, history, identity, vocabulary
 from pressfree.errors import InvalidValue
 from pressfree.lookup import by_public_id, checked_public_id
-from pressfree.models import (CASE_EVENTS, CASE_TYPES, SENTENCE_TYPES, VERDICTS, Case, CaseEvent,
-                              CaseIncident, Charge, ChargeCategory, Incident,
-                              IncidentJournalist, IncidentOutlet, LawArticle, Outlet, Person,
-                              Source)
+from pressfree.models import (
+    CASE_EVENTS,
+    CASE_TYPES,
+    SENTENCE_TYPES,
+    VERDICTS,
+    Case,
+    CaseEvent,
+    CaseIncident,
+    Charge,
+    ChargeCategory,
+    Incident,
+    IncidentJournalist,
+    IncidentOutlet,
+    LawArticle,
+    Outlet,
+    Person,
+    Source,
+)
 from pressfree.schemas import SourceIn, clean_text, validated
 from pressfree.vocabulary import SLUG
 
@@ -51,8 +65,11 @@ def parse_sentence(text: str, field_name: str = "--sentence") -> Sentence:
         return Sentence("fine", None, None)
     match = _SENTENCE.match(value)
     if not value or not match or not any(match.groups()):
-        raise InvalidValue(field_name, text, "is not a sentence (give years, months and days "
-                                             "as 3y, 6m, 15d, 2y6m, or fine)")
+        raise InvalidValue(
+            field_name,
+            text,
+            "is not a sentence (give years, months and days as 3y, 6m, 15d, 2y6m, or fine)",
+        )
     years, months, days = (int(g) if g else 0 for g in match.groups())
     if years * 12 + months > MAX_YEARS * 12 or days > MAX_YEARS * 366:
         raise InvalidValue(field_name, text, f"is longer than {MAX_YEARS} years")
@@ -68,11 +85,13 @@ def sentence_type(given: str | None, sentence: Sentence, case_type: str) -> str:
     if given:
         wanted = given.strip().lower()
         if wanted not in SENTENCE_TYPES:
-            raise InvalidValue("--sentence-type", given,
-                               f"is not a sentence type ({', '.join(SENTENCE_TYPES)})")
+            raise InvalidValue(
+                "--sentence-type", given, f"is not a sentence type ({', '.join(SENTENCE_TYPES)})"
+            )
         if (wanted == "fine") != (sentence.text == "fine"):
-            raise InvalidValue("--sentence-type", given, f"does not fit the sentence "
-                                                         f"{sentence.text!r}")
+            raise InvalidValue(
+                "--sentence-type", given, f"does not fit the sentence {sentence.text!r}"
+            )
         return wanted
     if sentence.text == "fine":
         return "fine"
@@ -82,6 +101,7 @@ def sentence_type(given: str | None, sentence: Sentence, case_type: str) -> str:
 
 
 # --- the rule: what a case is on a day ----------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Step:
@@ -138,8 +158,9 @@ def check(steps: list[Step]) -> None:
     verdict = appealed = closed = False
     for step in ordered(steps):
         if closed:
-            raise InvalidValue("--date", step.when, f"is after the case was closed: a "
-                                                    f"{step.event} cannot follow")
+            raise InvalidValue(
+                "--date", step.when, f"is after the case was closed: a {step.event} cannot follow"
+            )
         if step.event == "charge-added":
             if step.charge in brought - dropped:
                 raise InvalidValue("--charge", step.law, "is already brought in this case")
@@ -147,21 +168,29 @@ def check(steps: list[Step]) -> None:
             dropped.discard(step.charge)
         elif step.event == "charge-dropped":
             if step.charge not in brought:
-                raise InvalidValue("--charge", step.law,
-                                   f"was not brought in this case by {step.when}")
+                raise InvalidValue(
+                    "--charge", step.law, f"was not brought in this case by {step.when}"
+                )
             if step.charge in dropped:
                 raise InvalidValue("--charge", step.law, "is already dropped")
             dropped.add(step.charge)
         elif step.event == "verdict":
             if verdict and not appealed:
-                raise InvalidValue("--date", step.when, "follows a verdict with no appeal "
-                                                        "between: record the appeal first")
+                raise InvalidValue(
+                    "--date",
+                    step.when,
+                    "follows a verdict with no appeal between: record the appeal first",
+                )
             verdict, appealed = True, False
         elif step.event == "appeal":
             if not verdict or appealed:
-                raise InvalidValue("--date", step.when, "has no verdict before it to appeal"
-                                   if not verdict else "is a second appeal of the same "
-                                                       "verdict")
+                raise InvalidValue(
+                    "--date",
+                    step.when,
+                    "has no verdict before it to appeal"
+                    if not verdict
+                    else "is a second appeal of the same verdict",
+                )
             appealed = True
         elif step.event == "closed":
             closed = True
@@ -218,6 +247,7 @@ def state_on(steps: list[Step], day: date) -> Optional[State]:
 
 # --- records ------------------------------------------------------------------------------
 
+
 @dataclass
 class CaseRecord:
     id: str
@@ -244,25 +274,39 @@ class CaseRecord:
 
 def charges_text(charges: list[dict]) -> str:
     """A case's charges in one line: "Criminal Code art. 342 (anti-state, dropped)"."""
-    return "; ".join(f"{c['law']} ({c['category']}, {c['status']})" for c in charges) \
+    return (
+        "; ".join(f"{c['law']} ({c['category']}, {c['status']})" for c in charges)
         or "no charge disclosed"
+    )
 
 
 def described(event: dict) -> str:
     """What an event says besides its date and name: "convicted; 3y (prison); BAJ"."""
-    parts = [event.get("charge"), event.get("outcome"),
-             f"{event['sentence']} ({event['sentence_type']})" if event.get("sentence")
-             else None, event.get("place"), event.get("note"),
-             " ".join(p for p in (event.get("publisher"), event.get("source")) if p) or None]
+    parts = [
+        event.get("charge"),
+        event.get("outcome"),
+        f"{event['sentence']} ({event['sentence_type']})" if event.get("sentence") else None,
+        event.get("place"),
+        event.get("note"),
+        " ".join(p for p in (event.get("publisher"), event.get("source")) if p) or None,
+    ]
     return "; ".join(p for p in parts if p)
 
 
 def _steps(events: list[CaseEvent], charges: dict[int, Charge]) -> list[Step]:
-    return [Step(e.first_day, e.last_day, e.event,
-                 charges[e.charge_id].law_key if e.charge_id else None, e.outcome,
-                 e.id if e.id is not None else 10**12 + n,
-                 charges[e.charge_id].law if e.charge_id else None, e.date_precision)
-            for n, e in enumerate(events)]
+    return [
+        Step(
+            e.first_day,
+            e.last_day,
+            e.event,
+            charges[e.charge_id].law_key if e.charge_id else None,
+            e.outcome,
+            e.id if e.id is not None else 10**12 + n,
+            charges[e.charge_id].law if e.charge_id else None,
+            e.date_precision,
+        )
+        for n, e in enumerate(events)
+    ]
 
 
 def records(session: Session, rows: list[Case], as_of: date | None = None) -> list[CaseRecord]:
@@ -271,26 +315,46 @@ def records(session: Session, rows: list[Case], as_of: date | None = None) -> li
     their state today."""
     day = as_of or date.today()
     ids = [r.id for r in rows]
-    people = dict(session.execute(select(Person.id, Person.name).where(
-        Person.id.in_({r.person_id for r in rows}))).all())
-    outlets = dict(session.execute(select(Outlet.id, Outlet.name).where(
-        Outlet.id.in_({r.outlet_id for r in rows if r.outlet_id}))).all())
+    people = dict(
+        session.execute(
+            select(Person.id, Person.name).where(Person.id.in_({r.person_id for r in rows}))
+        ).all()
+    )
+    outlets = dict(
+        session.execute(
+            select(Outlet.id, Outlet.name).where(
+                Outlet.id.in_({r.outlet_id for r in rows if r.outlet_id})
+            )
+        ).all()
+    )
     categories = dict(session.execute(select(ChargeCategory.id, ChargeCategory.slug)).all())
     charges: dict[int, list[Charge]] = {}
-    for c in session.execute(select(Charge).where(Charge.case_id.in_(ids))
-                             .order_by(Charge.id)).scalars():
+    for c in session.execute(
+        select(Charge).where(Charge.case_id.in_(ids)).order_by(Charge.id)
+    ).scalars():
         charges.setdefault(c.case_id, []).append(c)
     events: dict[int, list[CaseEvent]] = {}
-    for e in session.execute(select(CaseEvent).where(CaseEvent.case_id.in_(ids))
-                             .order_by(CaseEvent.first_day, CaseEvent.id)).scalars():
+    for e in session.execute(
+        select(CaseEvent)
+        .where(CaseEvent.case_id.in_(ids))
+        .order_by(CaseEvent.first_day, CaseEvent.id)
+    ).scalars():
         events.setdefault(e.case_id, []).append(e)
-    sources = {s.id: s for s in session.execute(select(Source).where(Source.id.in_(
-        {e.source_id for es in events.values() for e in es if e.source_id}))).scalars()}
+    sources = {
+        s.id: s
+        for s in session.execute(
+            select(Source).where(
+                Source.id.in_({e.source_id for es in events.values() for e in es if e.source_id})
+            )
+        ).scalars()
+    }
     linked: dict[int, list[str]] = {}
     for case_id, public_id in session.execute(
-            select(CaseIncident.case_id, Incident.public_id)
-            .join(Incident, Incident.id == CaseIncident.incident_id)
-            .where(CaseIncident.case_id.in_(ids)).order_by(Incident.first_day, Incident.id)):
+        select(CaseIncident.case_id, Incident.public_id)
+        .join(Incident, Incident.id == CaseIncident.incident_id)
+        .where(CaseIncident.case_id.in_(ids))
+        .order_by(Incident.first_day, Incident.id)
+    ):
         linked.setdefault(case_id, []).append(public_id)
     out = []
     for row in rows:
@@ -305,34 +369,57 @@ def records(session: Session, rows: list[Case], as_of: date | None = None) -> li
             known = {s.order for s in known_on(steps, day)}
             mine_events = [e for e in mine_events if e.id in known]
             mine = [c for c in mine if state and c.law_key in state.charges]
-        verdict = next((e for e in mine_events if state and state.verdict
-                        and e.id == state.verdict.order), None)
+        verdict = next(
+            (e for e in mine_events if state and state.verdict and e.id == state.verdict.order),
+            None,
+        )
         place = [e.place for e in mine_events if e.event == "transfer" and e.first_day <= day]
-        out.append(CaseRecord(
-            row.public_id, people[row.person_id], outlets.get(row.outlet_id), row.case_type,
-            str(dates.from_stored(row.opened_first, row.opened_last, row.opened_precision)),
-            row.authority, row.country, state.status if state else "not yet opened",
-            [{"law": c.law, "category": categories[c.category_id],
-              "status": state.charges.get(c.law_key, "pending") if state else "not yet"}
-             for c in mine],
-            verdict.sentence if verdict else None, verdict.sentence_type if verdict else None,
-            place[-1] if place else None,
-            state.closed.isoformat() if state and state.closed else None,
-            state.verdict.when if state and state.verdict else None,
-            linked.get(row.id, []),
-            [_event_dict(e, laws, sources) for e in mine_events]))
+        out.append(
+            CaseRecord(
+                row.public_id,
+                people[row.person_id],
+                outlets.get(row.outlet_id),
+                row.case_type,
+                str(dates.from_stored(row.opened_first, row.opened_last, row.opened_precision)),
+                row.authority,
+                row.country,
+                state.status if state else "not yet opened",
+                [
+                    {
+                        "law": c.law,
+                        "category": categories[c.category_id],
+                        "status": state.charges.get(c.law_key, "pending") if state else "not yet",
+                    }
+                    for c in mine
+                ],
+                verdict.sentence if verdict else None,
+                verdict.sentence_type if verdict else None,
+                place[-1] if place else None,
+                state.closed.isoformat() if state and state.closed else None,
+                state.verdict.when if state and state.verdict else None,
+                linked.get(row.id, []),
+                [_event_dict(e, laws, sources) for e in mine_events],
+            )
+        )
     return out
 
 
 def _event_dict(e: CaseEvent, laws: dict, sources: dict) -> dict:
     source = sources.get(e.source_id)
-    out = {"event": e.event, "date": str(dates.from_stored(e.first_day, e.last_day,
-                                                           e.date_precision))}
-    for key, value in (("charge", laws.get(e.charge_id)), ("outcome", e.outcome),
-                       ("sentence", e.sentence), ("sentence_type", e.sentence_type),
-                       ("place", e.place), ("note", e.note),
-                       ("source", source.url if source else None),
-                       ("publisher", source.publisher if source else None)):
+    out = {
+        "event": e.event,
+        "date": str(dates.from_stored(e.first_day, e.last_day, e.date_precision)),
+    }
+    for key, value in (
+        ("charge", laws.get(e.charge_id)),
+        ("outcome", e.outcome),
+        ("sentence", e.sentence),
+        ("sentence_type", e.sentence_type),
+        ("place", e.place),
+        ("note", e.note),
+        ("source", source.url if source else None),
+        ("publisher", source.publisher if source else None),
+    ):
         if value is not None:
             out[key] = value
     return out
@@ -344,8 +431,10 @@ def find(session: Session, text: str) -> Case:
 
 def every_case(session: Session) -> list[CaseRecord]:
     """Every case with everything recorded (an export's)."""
-    return records(session, session.execute(select(Case).order_by(
-        Case.opened_first.desc(), Case.id)).scalars().all())
+    return records(
+        session,
+        session.execute(select(Case).order_by(Case.opened_first.desc(), Case.id)).scalars().all(),
+    )
 
 
 def get(session: Session, text: str, as_of: str | None = None) -> CaseRecord:
@@ -353,8 +442,14 @@ def get(session: Session, text: str, as_of: str | None = None) -> CaseRecord:
     return records(session, [find(session, text)], day)[0]
 
 
-def list_cases(session: Session, *, status: str | None = None, country: str | None = None,
-               as_of: str | None = None, person: str | None = None) -> list[CaseRecord]:
+def list_cases(
+    session: Session,
+    *,
+    status: str | None = None,
+    country: str | None = None,
+    as_of: str | None = None,
+    person: str | None = None,
+) -> list[CaseRecord]:
     """Cases opened by the day (today without one), each as it stood then, newest first."""
     day = dates.parse_day(as_of, "--as-of") if as_of else date.today()
     wanted = (status or "").strip().lower() or None
@@ -364,8 +459,9 @@ def list_cases(session: Session, *, status: str | None = None, country: str | No
     if country:
         query = query.where(Case.country == countries.normalise(country, "--country"))
     if person:
-        query = query.where(Case.person_id == identity.existing(session, "person", person,
-                                                                "journalist"))
+        query = query.where(
+            Case.person_id == identity.existing(session, "person", person, "journalist")
+        )
     rows = session.execute(query.order_by(Case.opened_first.desc(), Case.id)).scalars().all()
     found = records(session, rows, day if as_of else None)
     if wanted == "closed":  # closed, whatever the verdict was
@@ -374,13 +470,21 @@ def list_cases(session: Session, *, status: str | None = None, country: str | No
 
 
 def of_incident(session: Session, incident: Incident) -> list[CaseRecord]:
-    rows = session.execute(select(Case).join(CaseIncident, CaseIncident.case_id == Case.id)
-                           .where(CaseIncident.incident_id == incident.id)
-                           .order_by(Case.opened_first, Case.id)).scalars().all()
+    rows = (
+        session.execute(
+            select(Case)
+            .join(CaseIncident, CaseIncident.case_id == Case.id)
+            .where(CaseIncident.incident_id == incident.id)
+            .order_by(Case.opened_first, Case.id)
+        )
+        .scalars()
+        .all()
+    )
     return records(session, rows)
 
 
 # --- writing ------------------------------------------------------------------------------
+
 
 def _charge(session: Session, text: str) -> tuple[str, str, int]:
     """(law, law key, category id) of a charge as given: "Criminal Code art. 342", its
@@ -390,26 +494,35 @@ def _charge(session: Session, text: str) -> tuple[str, str, int]:
     if "=" in given:
         law, _, category = (part.strip() for part in given.rpartition("="))
         if not SLUG.match(category.lower()):
-            raise InvalidValue("--charge", text, "has no category after \"=\" (give one as "
-                                                 "\"Criminal Code art. 342=anti-state\")")
+            raise InvalidValue(
+                "--charge",
+                text,
+                'has no category after "=" (give one as "Criminal Code art. 342=anti-state")',
+            )
         category = category.lower()
     if not law:
         raise InvalidValue("--charge", text, "names no law")
     if "=" in law:
-        raise InvalidValue("--charge", text, "holds \"=\" twice: give the law, then one "
-                                             "\"=\" and its category")
+        raise InvalidValue(
+            "--charge", text, 'holds "=" twice: give the law, then one "=" and its category'
+        )
     key = law_key(law)
     if not key:
         raise InvalidValue("--charge", text, "names no law")
     if category is not None:
         known = vocabulary.slugs(session, "category")
         if category not in known:
-            raise InvalidValue("--charge", text, f"has an unknown category (known: "
-                                                 f"{', '.join(known)}; add one with "
-                                                 "`pressfree charges categories add`)")
+            raise InvalidValue(
+                "--charge",
+                text,
+                f"has an unknown category (known: "
+                f"{', '.join(known)}; add one with "
+                "`pressfree charges categories add`)",
+            )
         return law, key, vocabulary.ids_for(session, [category], "category")[category]
-    known = session.execute(select(LawArticle.category_id).where(LawArticle.law_key == key)
-                            ).scalar()
+    known = session.execute(
+        select(LawArticle.category_id).where(LawArticle.law_key == key)
+    ).scalar()
     if known is None:
         known = vocabulary.ids_for(session, [UNCLASSIFIED], "category")[UNCLASSIFIED]
     return law, key, known
@@ -430,16 +543,23 @@ def _incidents(session: Session, row: Case, given: list[str]) -> list[Incident]:
     found = []
     for text in given:
         incident = find_incident(session, text, "--incident")
-        named = session.execute(select(IncidentJournalist.person_id).where(
-            IncidentJournalist.incident_id == incident.id,
-            IncidentJournalist.person_id == row.person_id)).first()
+        named = session.execute(
+            select(IncidentJournalist.person_id).where(
+                IncidentJournalist.incident_id == incident.id,
+                IncidentJournalist.person_id == row.person_id,
+            )
+        ).first()
         if named is None and row.outlet_id is not None:
-            named = session.execute(select(IncidentOutlet.outlet_id).where(
-                IncidentOutlet.incident_id == incident.id,
-                IncidentOutlet.outlet_id == row.outlet_id)).first()
+            named = session.execute(
+                select(IncidentOutlet.outlet_id).where(
+                    IncidentOutlet.incident_id == incident.id,
+                    IncidentOutlet.outlet_id == row.outlet_id,
+                )
+            ).first()
         if named is None:
-            raise InvalidValue("--incident", text, "names neither the journalist nor the "
-                                                   "outlet of this case")
+            raise InvalidValue(
+                "--incident", text, "names neither the journalist nor the outlet of this case"
+            )
         found.append(incident)
     return found
 
@@ -447,29 +567,50 @@ def _incidents(session: Session, row: Case, given: list[str]) -> list[Incident]:
 def _country_of(session: Session, person_id: int, by: date) -> Optional[str]:
     """Where a journalist's latest incident up to a day took place (else any of theirs):
     the country of a case nobody gave one."""
-    named = (select(Incident.country).join(
-        IncidentJournalist, IncidentJournalist.incident_id == Incident.id)
-        .where(IncidentJournalist.person_id == person_id, Incident.country.is_not(None)))
-    return session.execute(named.where(Incident.first_day <= by).order_by(
-        Incident.first_day.desc(), Incident.id.desc()).limit(1)).scalar() or session.execute(
-        named.order_by(Incident.first_day, Incident.id).limit(1)).scalar()
+    named = (
+        select(Incident.country)
+        .join(IncidentJournalist, IncidentJournalist.incident_id == Incident.id)
+        .where(IncidentJournalist.person_id == person_id, Incident.country.is_not(None))
+    )
+    return (
+        session.execute(
+            named.where(Incident.first_day <= by)
+            .order_by(Incident.first_day.desc(), Incident.id.desc())
+            .limit(1)
+        ).scalar()
+        or session.execute(named.order_by(Incident.first_day, Incident.id).limit(1)).scalar()
+    )
 
 
 def _person(session: Session, person: str, incidents: list[str]) -> int:
     if identity.is_placeholder(session, person or ""):
         if not incidents:
-            raise InvalidValue("person", person, "names nobody in particular: give --incident, "
-                                                 "an incident that names them")
+            raise InvalidValue(
+                "person",
+                person,
+                "names nobody in particular: give --incident, an incident that names them",
+            )
         return identity.named_by(session, person, incidents[0])
     return identity.existing(session, "person", person, "person")
 
 
-def open_case(session: Session, person: str, *, case_type: str, on: str,
-              charges: list[str] = (), incidents: list[str] = (), by: str | None = None,
-              outlet: str | None = None, country: str | None = None,
-              source: str | None = None, publisher: str | None = None,
-              public_id: str | None = None, person_id: int | None = None,
-              import_id: int | None = None) -> CaseRecord:
+def open_case(
+    session: Session,
+    person: str,
+    *,
+    case_type: str,
+    on: str,
+    charges: list[str] = (),
+    incidents: list[str] = (),
+    by: str | None = None,
+    outlet: str | None = None,
+    country: str | None = None,
+    source: str | None = None,
+    publisher: str | None = None,
+    public_id: str | None = None,
+    person_id: int | None = None,
+    import_id: int | None = None,
+) -> CaseRecord:
     """Open a case against a journalist already recorded (by name, or by `person_id`), with
     the charges brought then."""
     kind = (case_type or "").strip().lower()
@@ -478,29 +619,40 @@ def open_case(session: Session, person: str, *, case_type: str, on: str,
     when = dates.parse(on, "--date")
     if person_id is None:
         person_id = _person(session, person, list(incidents))
-    row = Case(person_id=person_id, case_type=kind, import_id=import_id,
-               opened_first=when.first, opened_last=when.last, opened_precision=when.precision,
-               authority=clean_text(by, "--by") or None,
-               country=countries.normalise(country, "--country"))
+    row = Case(
+        person_id=person_id,
+        case_type=kind,
+        import_id=import_id,
+        opened_first=when.first,
+        opened_last=when.last,
+        opened_precision=when.precision,
+        authority=clean_text(by, "--by") or None,
+        country=countries.normalise(country, "--country"),
+    )
     if outlet and outlet.strip():
         row.outlet_id = identity.outlet_id(session, outlet.strip(), field="--outlet")
     if public_id:
         row.public_id = checked_public_id(public_id)
     linked = _incidents(session, row, list(incidents))
     if row.country is None:
-        row.country = next((i.country for i in linked if i.country), None) \
-            or _country_of(session, row.person_id, when.last)
+        row.country = next((i.country for i in linked if i.country), None) or _country_of(
+            session, row.person_id, when.last
+        )
     session.add(row)
     session.flush()
     for incident in linked:
         if session.get(CaseIncident, (row.id, incident.id)) is None:
             session.add(CaseIncident(case_id=row.id, incident_id=incident.id))
     source_id = _source(session, source, publisher)
-    _add_events(session, row, [CaseEvent(case_id=row.id, event="opened", source_id=source_id,
-                                         **_dated(when))])
+    _add_events(
+        session,
+        row,
+        [CaseEvent(case_id=row.id, event="opened", source_id=source_id, **_dated(when))],
+    )
     for text in charges:
-        _add_events(session, row, [_charge_event(session, row, "charge-added", text, when,
-                                                 source_id)])
+        _add_events(
+            session, row, [_charge_event(session, row, "charge-added", text, when, source_id)]
+        )
     record = records(session, [row])[0]
     history.record(session, "case", record.id, None, record)
     return record
@@ -510,19 +662,29 @@ def _dated(when: dates.PartialDate) -> dict:
     return {"first_day": when.first, "last_day": when.last, "date_precision": when.precision}
 
 
-def _charge_event(session: Session, row: Case, event: str, text: str,
-                  when: dates.PartialDate, source_id: int | None) -> CaseEvent:
+def _charge_event(
+    session: Session,
+    row: Case,
+    event: str,
+    text: str,
+    when: dates.PartialDate,
+    source_id: int | None,
+) -> CaseEvent:
     law, key, category = _charge(session, text)
-    charge = session.execute(select(Charge).where(Charge.case_id == row.id,
-                                                  Charge.law_key == key)).scalars().first()
+    charge = (
+        session.execute(select(Charge).where(Charge.case_id == row.id, Charge.law_key == key))
+        .scalars()
+        .first()
+    )
     if charge is None:
         if event == "charge-dropped":
             raise InvalidValue("--charge", law, "was never brought in this case")
         charge = Charge(case_id=row.id, law=law, law_key=key, category_id=category)
         session.add(charge)
         session.flush()
-    return CaseEvent(case_id=row.id, event=event, charge_id=charge.id, source_id=source_id,
-                     **_dated(when))
+    return CaseEvent(
+        case_id=row.id, event=event, charge_id=charge.id, source_id=source_id, **_dated(when)
+    )
 
 
 def _add_events(session: Session, row: Case, new: list[CaseEvent]) -> None:
@@ -530,38 +692,58 @@ def _add_events(session: Session, row: Case, new: list[CaseEvent]) -> None:
     for event in new:
         if event.last_day < row.opened_first:
             opened = dates.from_stored(row.opened_first, row.opened_last, row.opened_precision)
-            raise InvalidValue("--date", str(dates.from_stored(
-                event.first_day, event.last_day, event.date_precision)),
-                f"is before the case was opened ({opened})")
-    stored = session.execute(select(CaseEvent).where(CaseEvent.case_id == row.id)
-                             .order_by(CaseEvent.id)).scalars().all()
-    charges = {c.id: c for c in session.execute(select(Charge).where(
-        Charge.case_id == row.id)).scalars()}
+            raise InvalidValue(
+                "--date",
+                str(dates.from_stored(event.first_day, event.last_day, event.date_precision)),
+                f"is before the case was opened ({opened})",
+            )
+    stored = (
+        session.execute(select(CaseEvent).where(CaseEvent.case_id == row.id).order_by(CaseEvent.id))
+        .scalars()
+        .all()
+    )
+    charges = {
+        c.id: c for c in session.execute(select(Charge).where(Charge.case_id == row.id)).scalars()
+    }
     steps = _steps([*stored, *new], charges)
     try:
         check(steps)
     except InvalidValue as error:
-        if error.value in {s.when for s in steps[len(stored):]} | {s.law for s in steps}:
+        if error.value in {s.when for s in steps[len(stored) :]} | {s.law for s in steps}:
             raise
         # the check stopped at an event already recorded: name the one given instead
         added = steps[len(stored)]
-        raise InvalidValue("--date", added.when, f"would put the case out of order: then "
-                                                 f"{error.value} {error.reason}") from None
+        raise InvalidValue(
+            "--date",
+            added.when,
+            f"would put the case out of order: then {error.value} {error.reason}",
+        ) from None
     for event in new:
         session.add(event)
     session.flush()
 
 
-def add_event(session: Session, case_text: str, event: str, on: str, *,
-              charge: str | None = None, outcome: str | None = None,
-              sentence: str | None = None, sentence_kind: str | None = None,
-              place: str | None = None, note: str | None = None, source: str | None = None,
-              publisher: str | None = None) -> CaseRecord:
+def add_event(
+    session: Session,
+    case_text: str,
+    event: str,
+    on: str,
+    *,
+    charge: str | None = None,
+    outcome: str | None = None,
+    sentence: str | None = None,
+    sentence_kind: str | None = None,
+    place: str | None = None,
+    note: str | None = None,
+    source: str | None = None,
+    publisher: str | None = None,
+) -> CaseRecord:
     """Record a step of a case: a charge added or dropped, a hearing, a verdict, an appeal,
     a transfer to a place of detention, the case closed."""
     if event not in CASE_EVENTS or event == "opened":
-        raise InvalidValue("event", event, "is not an event a case can record "
-                                           f"({', '.join(CASE_EVENTS[1:])})")
+        raise InvalidValue(
+            "event", event, f"is not an event a case can record ({', '.join(CASE_EVENTS[1:])})"
+        )
     row = find(session, case_text)
     # On a server, two commands adding events to one case at once would each check the
     # case without the other's event: the case's row is locked, so they take turns.
@@ -572,8 +754,13 @@ def add_event(session: Session, case_text: str, event: str, on: str, *,
     if event in ("charge-added", "charge-dropped"):
         new = _charge_event(session, row, event, charge or "", when, source_id)
     else:
-        new = CaseEvent(case_id=row.id, event=event, source_id=source_id,
-                        note=clean_text(note, "--note") or None, **_dated(when))
+        new = CaseEvent(
+            case_id=row.id,
+            event=event,
+            source_id=source_id,
+            note=clean_text(note, "--note") or None,
+            **_dated(when),
+        )
     if event == "verdict":
         new.outcome = (outcome or "").strip().lower()
         if new.outcome not in VERDICTS:
@@ -584,11 +771,15 @@ def add_event(session: Session, case_text: str, event: str, on: str, *,
             raise InvalidValue("--sentence", sentence, "is empty")
         if sentence:
             if new.outcome != "convicted":
-                raise InvalidValue("--sentence", sentence, f"does not fit a verdict of "
-                                                           f"{new.outcome}")
+                raise InvalidValue(
+                    "--sentence", sentence, f"does not fit a verdict of {new.outcome}"
+                )
             given = parse_sentence(sentence)
             new.sentence, new.sentence_months, new.sentence_days = (
-                given.text, given.months, given.days)
+                given.text,
+                given.months,
+                given.days,
+            )
             new.sentence_type = sentence_type(sentence_kind, given, row.case_type)
     if event == "transfer":
         new.place = clean_text(place, "--to") or None
@@ -614,6 +805,7 @@ def link_incident(session: Session, case_text: str, incident: str) -> CaseRecord
 
 # --- charges and their categories ---------------------------------------------------------
 
+
 @dataclass
 class ArticleRecord:
     law: str
@@ -628,43 +820,57 @@ def articles(session: Session) -> list[ArticleRecord]:
     counts: dict[str, int] = {}
     for key in session.execute(select(Charge.law_key)).scalars():
         counts[key] = counts.get(key, 0) + 1
-    return [ArticleRecord(a.law, categories[a.category_id], a.name, a.builtin,
-                          counts.get(a.law_key, 0))
-            for a in session.execute(select(LawArticle).order_by(LawArticle.law)).scalars()]
+    return [
+        ArticleRecord(a.law, categories[a.category_id], a.name, a.builtin, counts.get(a.law_key, 0))
+        for a in session.execute(select(LawArticle).order_by(LawArticle.law)).scalars()
+    ]
 
 
-def add_article(session: Session, law: str, category: str,
-                name: str | None = None) -> ArticleRecord:
+def add_article(
+    session: Session, law: str, category: str, name: str | None = None
+) -> ArticleRecord:
     """Make an article known, so charges under it are categorised (those recorded from now
     on: charges already recorded keep their category)."""
     text = clean_text(law, "law") or ""
     if not text:
         raise InvalidValue("law", law, "is empty")
     if "=" in text:
-        raise InvalidValue("law", law, "holds \"=\": give the category with --category")
+        raise InvalidValue("law", law, 'holds "=": give the category with --category')
     key = law_key(text)
     if not key:
         raise InvalidValue("law", law, "names no law")
     if session.execute(select(LawArticle.law).where(LawArticle.law_key == key)).first():
         raise InvalidValue("law", law, "is already known")
     category_id = vocabulary.ids_for(session, [category], "category", "--category")[
-        category.strip().lower()]
-    session.add(LawArticle(law=text, law_key=key, category_id=category_id,
-                           name=clean_text(name, "--name") or None))
+        category.strip().lower()
+    ]
+    session.add(
+        LawArticle(
+            law=text, law_key=key, category_id=category_id, name=clean_text(name, "--name") or None
+        )
+    )
     session.flush()
-    record = ArticleRecord(text, category.strip().lower(), clean_text(name, "--name") or None,
-                           False, 0)
+    record = ArticleRecord(
+        text, category.strip().lower(), clean_text(name, "--name") or None, False, 0
+    )
     history.record(session, "article", text, None, record)
     return record
 
 
 # --- in a period (the summary) ------------------------------------------------------------
 
+
 def _appeal_rulings(session: Session, case_ids: set[int]) -> set[int]:
     """The verdicts (by event id) that rule on an appeal: those after an appeal."""
-    events = session.execute(select(CaseEvent).where(
-        CaseEvent.case_id.in_(case_ids), CaseEvent.event.in_(("verdict", "appeal")))
-        .order_by(CaseEvent.id)).scalars().all()
+    events = (
+        session.execute(
+            select(CaseEvent)
+            .where(CaseEvent.case_id.in_(case_ids), CaseEvent.event.in_(("verdict", "appeal")))
+            .order_by(CaseEvent.id)
+        )
+        .scalars()
+        .all()
+    )
     out: set[int] = set()
     for case_id in case_ids:
         appealed = False
@@ -684,52 +890,76 @@ def in_period(session: Session, period: dates.PartialDate, country: str | None) 
     brought: dict[str, int] = {}
     names = dict(session.execute(select(ChargeCategory.slug, ChargeCategory.name)).all())
     for slug in session.execute(
-            select(ChargeCategory.slug).select_from(CaseEvent)
-            .join(Case, Case.id == CaseEvent.case_id)
-            .join(Charge, Charge.id == CaseEvent.charge_id)
-            .join(ChargeCategory, ChargeCategory.id == Charge.category_id)
-            .where(CaseEvent.event == "charge-added", *where)).scalars():
+        select(ChargeCategory.slug)
+        .select_from(CaseEvent)
+        .join(Case, Case.id == CaseEvent.case_id)
+        .join(Charge, Charge.id == CaseEvent.charge_id)
+        .join(ChargeCategory, ChargeCategory.id == Charge.category_id)
+        .where(CaseEvent.event == "charge-added", *where)
+    ).scalars():
         brought[slug] = brought.get(slug, 0) + 1
     found = session.execute(
-        select(CaseEvent, Case.public_id, Person.name).join(Case, Case.id == CaseEvent.case_id)
+        select(CaseEvent, Case.public_id, Person.name)
+        .join(Case, Case.id == CaseEvent.case_id)
         .join(Person, Person.id == Case.person_id)
         .where(CaseEvent.event == "verdict", *where)
-        .order_by(CaseEvent.first_day, CaseEvent.id)).all()
+        .order_by(CaseEvent.first_day, CaseEvent.id)
+    ).all()
     rulings = _appeal_rulings(session, {e.case_id for e, _, _ in found})
     verdicts = [(e, case_id, name) for e, case_id, name in found if e.id not in rulings]
     sentenced = [(e, case_id, name) for e, case_id, name in verdicts if e.sentence]
     by_type: dict[str, int] = {}
     for e, _, _ in sentenced:
         by_type[e.sentence_type] = by_type.get(e.sentence_type, 0) + 1
-    prison = sum((e.sentence_months or 0) / 12 + (e.sentence_days or 0) / 365.25
-                 for e, _, _ in sentenced if e.sentence_type == "prison")
+    prison = sum(
+        (e.sentence_months or 0) / 12 + (e.sentence_days or 0) / 365.25
+        for e, _, _ in sentenced
+        if e.sentence_type == "prison"
+    )
     return {
-        "charges_brought": [{"category": slug, "name": names[slug], "count": n}
-                            for slug, n in sorted(brought.items(), key=lambda i: (-i[1], i[0]))],
-        "verdicts": {outcome: sum(1 for e, _, _ in verdicts if e.outcome == outcome)
-                     for outcome in VERDICTS},
+        "charges_brought": [
+            {"category": slug, "name": names[slug], "count": n}
+            for slug, n in sorted(brought.items(), key=lambda i: (-i[1], i[0]))
+        ],
+        "verdicts": {
+            outcome: sum(1 for e, _, _ in verdicts if e.outcome == outcome) for outcome in VERDICTS
+        },
         "appeal_rulings": len(found) - len(verdicts),
         "sentences_by_type": dict(sorted(by_type.items())),
         "prison_years": round(prison, 1),
-        "sentences": [{"person": name, "sentence": e.sentence, "sentence_type": e.sentence_type,
-                       "date": str(dates.from_stored(e.first_day, e.last_day,
-                                                     e.date_precision)), "case": case_id}
-                      for e, case_id, name in sentenced]}
+        "sentences": [
+            {
+                "person": name,
+                "sentence": e.sentence,
+                "sentence_type": e.sentence_type,
+                "date": str(dates.from_stored(e.first_day, e.last_day, e.date_precision)),
+                "case": case_id,
+            }
+            for e, case_id, name in sentenced
+        ],
+    }
 
 
 # --- links that follow incidents (delete and restore, merge and its undo) ------------------
 
+
 def linked_ids(session: Session, incident_id: int) -> list[str]:
     """The public ids of the cases an incident belongs to."""
-    return list(session.execute(select(Case.public_id).join(
-        CaseIncident, CaseIncident.case_id == Case.id).where(
-        CaseIncident.incident_id == incident_id).order_by(Case.public_id)).scalars())
+    return list(
+        session.execute(
+            select(Case.public_id)
+            .join(CaseIncident, CaseIncident.case_id == Case.id)
+            .where(CaseIncident.incident_id == incident_id)
+            .order_by(Case.public_id)
+        ).scalars()
+    )
 
 
 def relink(session: Session, incident_id: int, public_ids: list[str]) -> None:
     """Link an incident to these cases again (those that still exist)."""
-    for case_id in session.execute(select(Case.id).where(Case.public_id.in_(public_ids or []))
-                                   ).scalars():
+    for case_id in session.execute(
+        select(Case.id).where(Case.public_id.in_(public_ids or []))
+    ).scalars():
         if session.get(CaseIncident, (case_id, incident_id)) is None:
             session.add(CaseIncident(case_id=case_id, incident_id=incident_id))
     session.flush()
@@ -737,8 +967,11 @@ def relink(session: Session, incident_id: int, public_ids: list[str]) -> None:
 
 def unlink(session: Session, incident_id: int, public_ids: list[str]) -> None:
     ids = select(Case.id).where(Case.public_id.in_(public_ids or []))
-    session.execute(delete(CaseIncident).where(CaseIncident.incident_id == incident_id,
-                                               CaseIncident.case_id.in_(ids)))
+    session.execute(
+        delete(CaseIncident).where(
+            CaseIncident.incident_id == incident_id, CaseIncident.case_id.in_(ids)
+        )
+    )
 
 
 def move_links(session: Session, from_id: int, to_id: int) -> None:

@@ -13,8 +13,10 @@ def require_matplotlib() -> None:
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise PressfreeError("chart: matplotlib is not installed; install the charts extra "
-                             "with: pip install 'pressfree[charts]'") from None
+        raise PressfreeError(
+            "chart: matplotlib is not installed; install the charts extra "
+            "with: pip install 'pressfree[charts]'"
+        ) from None
 
 
 TOP_KINDS = 6  # kinds drawn on their own; the rest share one grey stack
@@ -52,17 +54,36 @@ def monthly_trend(summary, out: Path) -> None:
     colours = pyplot.get_cmap("tab10").colors
     bottom = [0] * len(months)
     for i, (kind, counts) in enumerate(zip(kinds, series)):
-        axes.bar(months, counts, bottom=bottom, label=kind, width=0.7,
-                 color="#b0b0b0" if i == TOP_KINDS else colours[i % len(colours)])
+        axes.bar(
+            months,
+            counts,
+            bottom=bottom,
+            label=kind,
+            width=0.7,
+            color="#b0b0b0" if i == TOP_KINDS else colours[i % len(colours)],
+        )
         bottom = [b + n for b, n in zip(bottom, counts)]
     totals = [m["total"] for m in summary.monthly]
     marked = [(x, t) for x, t in zip(months, totals) if t]
-    axes.scatter([x for x, _ in marked], [t for _, t in marked], marker="_", s=500,
-                 color="black", zorder=3, label="distinct incidents")
+    axes.scatter(
+        [x for x, _ in marked],
+        [t for _, t in marked],
+        marker="_",
+        s=500,
+        color="black",
+        zorder=3,
+        label="distinct incidents",
+    )
     for x, total, height in zip(months, totals, bottom):
         if total:
-            axes.annotate(str(total), (x, max(total, height)), textcoords="offset points",
-                          xytext=(0, 4), ha="center", fontsize="small")
+            axes.annotate(
+                str(total),
+                (x, max(total, height)),
+                textcoords="offset points",
+                xytext=(0, 4),
+                ha="center",
+                fontsize="small",
+            )
     axes.set_title(render_summary.title(summary, "Press-freedom incidents by month"))
     axes.set_xlabel("Month")
     axes.set_ylabel("Incidents (by kind; the mark counts each incident once)")
@@ -70,14 +91,19 @@ def monthly_trend(summary, out: Path) -> None:
     axes.set_ylim(0, max(bottom + [1]) * 1.15 + 0.5)  # room for the counts above the bars
     axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
     if summary.not_in_a_month:
-        axes.annotate(f"Not drawn: {summary.not_in_a_month} of {summary.total_incidents} "
-                      "incidents dated to the year or across months", xy=(0, -0.18),
-                      xycoords="axes fraction", fontsize="small")
+        axes.annotate(
+            f"Not drawn: {summary.not_in_a_month} of {summary.total_incidents} "
+            "incidents dated to the year or across months",
+            xy=(0, -0.18),
+            xycoords="axes fraction",
+            fontsize="small",
+        )
     figure.tight_layout()
     svg = out.suffix.lower() == ".svg"
     try:
         with WholeFile(out, "--out") as whole, whole.open("wb") as handle:
-            figure.savefig(handle, format="svg" if svg else "png",
-                           metadata={"Date": None} if svg else None)
+            figure.savefig(
+                handle, format="svg" if svg else "png", metadata={"Date": None} if svg else None
+            )
     finally:
         pyplot.close(figure)

@@ -11,8 +11,9 @@ from pressfree.errors import UsageError
 from pressfree.incidents import IncidentFilter
 
 
-def copy_database(source, target, *, dry_run: bool = False,
-                  who: str | None = None) -> dict[str, int]:
+def copy_database(
+    source, target, *, dry_run: bool = False, who: str | None = None
+) -> dict[str, int]:
     """Copy what `source` holds and `target` lacks (two db.Store), history included, in one
     transaction on the target. When nothing is new (a second copy), nothing is written, not
     even the history's entry for the copy."""

@@ -37,8 +37,16 @@ def name(code: str) -> str:
 # names of ISO 3166-1 in each, as gettext catalogues, offline).
 NAME_LANGUAGES = ("ru", "be", "uk")
 # Short names the catalogues give only in their formal form ("Российская Федерация").
-SHORT_NAMES = {"россия": "RU", "расія": "RU", "росія": "RU", "молдова": "MD",
-               "малдова": "MD", "иран": "IR", "сирия": "SY", "сірыя": "SY"}
+SHORT_NAMES = {
+    "россия": "RU",
+    "расія": "RU",
+    "росія": "RU",
+    "молдова": "MD",
+    "малдова": "MD",
+    "иран": "IR",
+    "сирия": "SY",
+    "сірыя": "SY",
+}
 
 
 @lru_cache(maxsize=None)
@@ -47,8 +55,10 @@ def _by_name() -> dict[str, str]:
 
     import pycountry
 
-    catalogues = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang],
-                                      fallback=True) for lang in NAME_LANGUAGES]
+    catalogues = [
+        gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+        for lang in NAME_LANGUAGES
+    ]
     table = {}
     for catalogue in [None, *catalogues]:
         for country in pycountry.countries:

@@ -52,11 +52,15 @@ class PartialDate:
                     return PartialDate(shifted.first, shifted.last, self.precision)
                 return shifted
             end_day = first - timedelta(days=1)
-            return PartialDate(end_day - timedelta(days=self.days - 1), end_day,
-                               "day" if self.days == 1 else "range")
+            return PartialDate(
+                end_day - timedelta(days=self.days - 1),
+                end_day,
+                "day" if self.days == 1 else "range",
+            )
         except (OverflowError, ValueError):
-            raise InvalidValue("period", str(self), "reaches too far back to compare with "
-                                                    "the period before it") from None
+            raise InvalidValue(
+                "period", str(self), "reaches too far back to compare with the period before it"
+            ) from None
 
 
 def _shift_month(y: int, m: int, by: int) -> tuple[int, int]:
@@ -81,8 +85,9 @@ def later(day: date, months: int, days: int = 0) -> date:
     """A day plus a term: months (to the same day of the month, or its last), then days."""
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1])) \
-        + timedelta(days=days)
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1])) + timedelta(
+        days=days
+    )
 
 
 def parse(text: str, field: str = "date") -> PartialDate:
@@ -122,15 +127,29 @@ def from_stored(first: date, last: date, precision: str) -> PartialDate:
     return PartialDate(first, last, precision)
 
 
-def period(month_text: str | None = None, year_text: str | None = None,
-           start: str | None = None, end: str | None = None,
-           default: PartialDate | None = None) -> PartialDate | None:
+def period(
+    month_text: str | None = None,
+    year_text: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    default: PartialDate | None = None,
+) -> PartialDate | None:
     """The period named by --month, --year or --from/--to (partial dates allowed)."""
-    given = [name for name, value in (("--month", month_text), ("--year", year_text),
-                                      ("--from/--to", start or end)) if value]
+    given = [
+        name
+        for name, value in (
+            ("--month", month_text),
+            ("--year", year_text),
+            ("--from/--to", start or end),
+        )
+        if value
+    ]
     if len(given) > 1:
-        raise InvalidValue("period", " and ".join(given),
-                           "cannot be combined: give one of --month, --year, --from/--to")
+        raise InvalidValue(
+            "period",
+            " and ".join(given),
+            "cannot be combined: give one of --month, --year, --from/--to",
+        )
     if month_text:
         value = parse(month_text, "--month")
         if value.precision != "month":

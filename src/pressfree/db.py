@@ -61,8 +61,11 @@ class Store:
     @property
     def display(self) -> str:
         """Where the database is, with any password in a URL hidden."""
-        return str(self.path) if self.path else hide_password(
-            self.engine.url.render_as_string(hide_password=False))
+        return (
+            str(self.path)
+            if self.path
+            else hide_password(self.engine.url.render_as_string(hide_password=False))
+        )
 
     @contextmanager
     def session(self, write: bool = False) -> Iterator:
@@ -90,22 +93,32 @@ def open_store(location: str, write: bool = True, upgrade: bool = True) -> Store
     from sqlalchemy.exc import ArgumentError
 
     if location.strip() == ":memory:":
-        raise InvalidValue("--db", location, "is not a file: pressfree keeps its data in a "
-                                             "file, and a database in memory would be lost")
+        raise InvalidValue(
+            "--db",
+            location,
+            "is not a file: pressfree keeps its data in a "
+            "file, and a database in memory would be lost",
+        )
     if "://" in location:
         try:
             url = make_url(location)
         except (ArgumentError, ValueError) as error:
-            raise InvalidValue("--db", hide_password(location),
-                               f"is not a usable database URL ({error})") from None
+            raise InvalidValue(
+                "--db", hide_password(location), f"is not a usable database URL ({error})"
+            ) from None
         if url.host and "@" in url.host:
-            raise InvalidValue("--db", hide_password(location), "is not a usable database URL "
-                               "(write an @ in a user name or password as %40)")
+            raise InvalidValue(
+                "--db",
+                hide_password(location),
+                "is not a usable database URL (write an @ in a user name or password as %40)",
+            )
         if url.get_backend_name() == "sqlite":
-            if not url.database or url.database == ":memory:" or url.query.get("mode") \
-                    == "memory":
-                raise InvalidValue("--db", hide_password(location), "names no database file "
-                                   "(pressfree keeps its data in a file)")
+            if not url.database or url.database == ":memory:" or url.query.get("mode") == "memory":
+                raise InvalidValue(
+                    "--db",
+                    hide_password(location),
+                    "names no database file (pressfree keeps its data in a file)",
+                )
             path = Path(url.database)
         else:
             path = None
@@ -117,15 +130,19 @@ def open_store(location: str, write: bool = True, upgrade: bool = True) -> Store
         if path.is_dir():
             raise InvalidValue("--db", location, "is a folder, not a database file")
         if path.exists() and not path.is_file():
-            raise InvalidValue("--db", location, "is not a regular file (a device, FIFO or "
-                                                 "socket)")
+            raise InvalidValue("--db", location, "is not a regular file (a device, FIFO or socket)")
         if not write and not path.exists():
-            raise InvalidValue("--db", location, "does not exist (any command that records "
-                                                 "something, or `pressfree init`, creates it)")
+            raise InvalidValue(
+                "--db",
+                location,
+                "does not exist (any command that records "
+                "something, or `pressfree init`, creates it)",
+            )
         if write:
             sqlite_backend.create_database_file(path)
-        engine = _engine(sqlite_backend.url(path, write),
-                         lambda e: sqlite_backend.configure(e, write))
+        engine = _engine(
+            sqlite_backend.url(path, write), lambda e: sqlite_backend.configure(e, write)
+        )
         from pressfree.private_files import protect
 
         protect(path)
@@ -133,11 +150,13 @@ def open_store(location: str, write: bool = True, upgrade: bool = True) -> Store
         from pressfree import postgres_backend
 
         try:
-            engine = _engine(url, postgres_backend.configure,
-                             connect_args=postgres_backend.CONNECT_ARGS)
+            engine = _engine(
+                url, postgres_backend.configure, connect_args=postgres_backend.CONNECT_ARGS
+            )
         except (ArgumentError, ImportError, ValueError) as error:
-            raise InvalidValue("--db", hide_password(location),
-                               f"is not a usable database URL ({error})") from None
+            raise InvalidValue(
+                "--db", hide_password(location), f"is not a usable database URL ({error})"
+            ) from None
     store = Store(location, engine, path)
     if upgrade:
         try:
@@ -160,8 +179,10 @@ def _engine(url, configure, **options):
     """The engine of a database URL: the one opened before, or a new one, configured."""
     from sqlalchemy import create_engine
 
-    key = (url.render_as_string(hide_password=False) if hasattr(url, "render_as_string")
-           else str(url), repr(sorted(options.items())))
+    key = (
+        url.render_as_string(hide_password=False) if hasattr(url, "render_as_string") else str(url),
+        repr(sorted(options.items())),
+    )
     engine = _ENGINES.pop(key, None)
     if engine is None:
         engine = create_engine(url, **options)
@@ -175,8 +196,9 @@ def _engine(url, configure, **options):
 def one_of(db, column, values: list):
     """`column IN (values)` as the backend of `db` (a Session or Connection) reads a long
     list best: batch lookups of imports and the search index go through this."""
-    return backend_for(db.get_bind().dialect.name if hasattr(db, "get_bind")
-                       else db.dialect.name).one_of(column, values)
+    return backend_for(
+        db.get_bind().dialect.name if hasattr(db, "get_bind") else db.dialect.name
+    ).one_of(column, values)
 
 
 def bulk_values(dialect, table, rows: list[dict]) -> tuple[list[str], list[tuple]]:
@@ -189,8 +211,13 @@ def bulk_values(dialect, table, rows: list[dict]) -> tuple[list[str], list[tuple
     from sqlalchemy import Boolean, Date, DateTime
 
     names = list(rows[0])
-    defaults = [c for c in table.columns if c.name not in rows[0] and c.default is not None
-                and (c.default.is_scalar or c.default.is_callable)]
+    defaults = [
+        c
+        for c in table.columns
+        if c.name not in rows[0]
+        and c.default is not None
+        and (c.default.is_scalar or c.default.is_callable)
+    ]
     convert = []
     for i, name in enumerate(names):
         column_type = table.c[name].type
@@ -205,8 +232,9 @@ def bulk_values(dialect, table, rows: list[dict]) -> tuple[list[str], list[tuple
             row = list(row)
             for i, f in convert:
                 row[i] = f(row[i])
-            row += [c.default.arg(None) if c.default.is_callable else c.default.arg
-                    for c in defaults]
+            row += [
+                c.default.arg(None) if c.default.is_callable else c.default.arg for c in defaults
+            ]
             values[number] = tuple(row)
     return names + [c.name for c in defaults], values
 
@@ -234,8 +262,10 @@ def database_problem(error: Exception) -> str:
     cause = getattr(error, "orig", None) or error
     detail = str(cause).strip()
     if detail == "database is locked" or type(cause).__name__ == "LockNotAvailable":
-        return (f"database: another command has been writing to it for more than "
-                f"{WRITE_WAIT_SECONDS} s; nothing was written: try again when it has finished")
+        return (
+            f"database: another command has been writing to it for more than "
+            f"{WRITE_WAIT_SECONDS} s; nothing was written: try again when it has finished"
+        )
     return f"database: {detail.splitlines()[0] if detail else type(error).__name__}"
 
 
@@ -277,15 +307,19 @@ def current_revision(store: Store, connection=None) -> str | None:
             return current_revision(store, connection)
     if not inspect(connection).has_table("alembic_version"):
         if inspect(connection).get_table_names():
-            raise PressfreeError(f"--db: {store.display!r} is a database, but not "
-                                 "pressfree's (it has tables of its own): name another file")
+            raise PressfreeError(
+                f"--db: {store.display!r} is a database, but not "
+                "pressfree's (it has tables of its own): name another file"
+            )
         return None
     versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
     if len(versions) != 1:
-        raise PressfreeError(f"database: {store.display!r} records {len(versions)} schema "
-                             f"versions ({', '.join(map(repr, versions)) or 'none'}), where it "
-                             "should record one: it was changed by something other than "
-                             "pressfree")
+        raise PressfreeError(
+            f"database: {store.display!r} records {len(versions)} schema "
+            f"versions ({', '.join(map(repr, versions)) or 'none'}), where it "
+            "should record one: it was changed by something other than "
+            "pressfree"
+        )
     return versions[0]
 
 
@@ -302,17 +336,22 @@ def _checked(store: Store, connection=None) -> str | None:
     try:
         current = current_revision(store, connection)
     except (OperationalError, DatabaseError) as error:
-        raise PressfreeError(f"--db: {store.display!r} cannot be opened as a database "
-                             f"({error.orig})") from None
+        raise PressfreeError(
+            f"--db: {store.display!r} cannot be opened as a database ({error.orig})"
+        ) from None
     if current is None or current in known_revisions():
         return current
     head = head_revision()
     number = re.match(r"^(\d+)(?:_|$)", str(current))
     if number and int(number[1]) > schema_version(head):
-        raise PressfreeError(f"database: schema {int(number[1]):04d} is newer than this "
-                             f"pressfree ({schema_version(head):04d}); upgrade pressfree")
-    raise PressfreeError(f"database: schema {shown(current)} is not one this pressfree "
-                         f"knows (it knows {', '.join(known_revisions())})")
+        raise PressfreeError(
+            f"database: schema {int(number[1]):04d} is newer than this "
+            f"pressfree ({schema_version(head):04d}); upgrade pressfree"
+        )
+    raise PressfreeError(
+        f"database: schema {shown(current)} is not one this pressfree "
+        f"knows (it knows {', '.join(known_revisions())})"
+    )
 
 
 def check_readable(store: Store) -> None:
@@ -320,13 +359,17 @@ def check_readable(store: Store) -> None:
     current = _checked(store)
     head = head_revision()
     if current is None:
-        raise PressfreeError(f"--db: {store.display!r} holds no pressfree database yet (any "
-                             "command that records something, or `pressfree init`, creates "
-                             "one)")
+        raise PressfreeError(
+            f"--db: {store.display!r} holds no pressfree database yet (any "
+            "command that records something, or `pressfree init`, creates "
+            "one)"
+        )
     if current != head:
-        raise PressfreeError(f"database: schema {schema_version(current):04d} is older than "
-                             f"this pressfree ({schema_version(head):04d}): run `pressfree "
-                             "init` to upgrade it (reading never changes the file)")
+        raise PressfreeError(
+            f"database: schema {schema_version(current):04d} is older than "
+            f"this pressfree ({schema_version(head):04d}): run `pressfree "
+            "init` to upgrade it (reading never changes the file)"
+        )
 
 
 def upgrade_schema(store: Store, target: str = "head") -> None:
@@ -348,7 +391,8 @@ def upgrade_schema(store: Store, target: str = "head") -> None:
             if current is not None and store.path is not None:
                 # An upgrade rewrites tables; keep the old file until the user deletes it.
                 backup_path = store.path.with_name(
-                    f"{store.path.name}.schema-{schema_version(current)}.bak")
+                    f"{store.path.name}.schema-{schema_version(current)}.bak"
+                )
                 if not backup_path.exists():
                     store.backend.backup(store.path, backup_path)
             command.upgrade(_alembic_config(connection), target)

@@ -11,10 +11,18 @@ from sqlmodel import Session
 
 from pressfree import countries, dates, history, identity, incidents, vocabulary
 from pressfree.errors import InvalidValue
-from pressfree.models import (CHANGES, TARGET_TYPES, Designation, DesignationChange, Incident,
-                              Label, Outlet, Person, Source)
+from pressfree.models import (
+    CHANGES,
+    TARGET_TYPES,
+    Designation,
+    DesignationChange,
+    Incident,
+    Label,
+    Outlet,
+    Person,
+    Source,
+)
 from pressfree.schemas import IncidentIn, SourceIn, clean_text, validated
-
 
 
 @dataclass
@@ -39,8 +47,9 @@ def _target_type(session: Session, target: str, asked: str | None) -> str:
     place a target's type lives); a new outlet takes the type asked for, or "outlet"."""
     wanted = (asked or "").strip().lower() or None
     if wanted is not None and wanted not in TARGET_TYPES:
-        raise InvalidValue("--target-type", asked,
-                           f"is not a target type ({', '.join(TARGET_TYPES)})")
+        raise InvalidValue(
+            "--target-type", asked, f"is not a target type ({', '.join(TARGET_TYPES)})"
+        )
     if wanted == "person":
         return wanted
     if wanted is None and identity.find(session, "person", target.strip()) is not None:
@@ -48,17 +57,32 @@ def _target_type(session: Session, target: str, asked: str | None) -> str:
     found = identity.find(session, "outlet", target.strip())
     stored = session.get(Outlet, found).type if found is not None else None
     if stored is not None and wanted is not None and stored != wanted:
-        raise InvalidValue("--target-type", asked, f"does not match {target!r}, recorded as "
-                                                   f"{'an' if stored[0] in 'aeiou' else 'a'} "
-                                                   f"{stored}")
+        raise InvalidValue(
+            "--target-type",
+            asked,
+            f"does not match {target!r}, recorded as "
+            f"{'an' if stored[0] in 'aeiou' else 'a'} "
+            f"{stored}",
+        )
     return stored or wanted or "outlet"
 
 
-def designate(session: Session, target: str, *, label: str, by: str, on: str,
-              target_type: str | None = None, country: str | None = None,
-              list_reference: str | None = None, source: str | None = None,
-              publisher: str | None = None, title: str | None = None,
-              public_id: str | None = None, incident_id: str | None = None) -> DesignationRecord:
+def designate(
+    session: Session,
+    target: str,
+    *,
+    label: str,
+    by: str,
+    on: str,
+    target_type: str | None = None,
+    country: str | None = None,
+    list_reference: str | None = None,
+    source: str | None = None,
+    publisher: str | None = None,
+    title: str | None = None,
+    public_id: str | None = None,
+    incident_id: str | None = None,
+) -> DesignationRecord:
     """Record a designation and the incident of kind designation that goes with it."""
     if not (target or "").strip():
         raise InvalidValue("target", target, "is empty")
@@ -69,8 +93,11 @@ def designate(session: Session, target: str, *, label: str, by: str, on: str,
     by = clean_text(by, "--by")
     label_id = vocabulary.ids_for(session, [label], "label", "--label")[label.strip().lower()]
     when = dates.parse(on, "--date")
-    sources = [] if not (source or publisher) else [
-        validated(SourceIn, url=source, publisher=publisher, title=title)]
+    sources = (
+        []
+        if not (source or publisher)
+        else [validated(SourceIn, url=source, publisher=publisher, title=title)]
+    )
     label_name = session.get(Label, label_id).name
     if target_type != "person":
         # create the target first, with its type, so the incident links the right record
@@ -78,22 +105,31 @@ def designate(session: Session, target: str, *, label: str, by: str, on: str,
     if incident_id:
         incident = incidents.find(session, incident_id, "incident")
         if "designation" not in incidents.get(session, incident.public_id).kinds:
-            raise InvalidValue("incident", incident_id, "is not an incident of kind "
-                                                        "designation")
+            raise InvalidValue("incident", incident_id, "is not an incident of kind designation")
     else:
         draft = validated(
-            IncidentIn, kinds=["designation"], date=when, country=countries.normalise(country),
-            perpetrator=by, summary=f"{by} designated {target}: {label_name}",
+            IncidentIn,
+            kinds=["designation"],
+            date=when,
+            country=countries.normalise(country),
+            perpetrator=by,
+            summary=f"{by} designated {target}: {label_name}",
             journalists=[target] if target_type == "person" else [],
-            outlets=[] if target_type == "person" else [target], sources=sources)
+            outlets=[] if target_type == "person" else [target],
+            sources=sources,
+        )
         added = incidents.add(session, draft)
         incident = incidents.find(session, added.record.id)
     row = Designation(
-        label_id=label_id, issued_by=by,
-        decided_first=when.first, decided_last=when.last, decided_precision=when.precision,
+        label_id=label_id,
+        issued_by=by,
+        decided_first=when.first,
+        decided_last=when.last,
+        decided_precision=when.precision,
         list_reference=clean_text(list_reference, "--reference"),
         source_id=incidents.source_id(session, sources[0]) if sources else None,
-        incident_id=incident.id)
+        incident_id=incident.id,
+    )
     if target_type == "person":
         row.person_id = identity.person_id(session, target)
     else:
@@ -113,19 +149,27 @@ def follow_incident(session: Session, incident: Incident, kinds: list[str]) -> N
     """A designation is dated by its incident: when the incident's date is edited, so is it.
     The incident must stay one of kind designation, and must not move after a later step
     (appeal, lift) recorded on the designation."""
-    for row in session.execute(select(Designation).where(
-            Designation.incident_id == incident.id)).scalars():
+    for row in session.execute(
+        select(Designation).where(Designation.incident_id == incident.id)
+    ).scalars():
         if "designation" not in kinds:
-            raise InvalidValue("kind", ", ".join(kinds), f"leaves out designation: incident "
-                               f"{incident.public_id[:8]} records designation "
-                               f"{row.public_id[:8]} (delete that instead)")
-        when = dates.from_stored(incident.first_day, incident.last_day,
-                                 incident.date_precision)
-        for step in session.execute(select(DesignationChange).where(
-                DesignationChange.designation_id == row.id)).scalars():
+            raise InvalidValue(
+                "kind",
+                ", ".join(kinds),
+                f"leaves out designation: incident "
+                f"{incident.public_id[:8]} records designation "
+                f"{row.public_id[:8]} (delete that instead)",
+            )
+        when = dates.from_stored(incident.first_day, incident.last_day, incident.date_precision)
+        for step in session.execute(
+            select(DesignationChange).where(DesignationChange.designation_id == row.id)
+        ).scalars():
             if step.on_day < incident.first_day:
-                raise InvalidValue("date", str(when), f"is after the designation was "
-                                   f"{step.change} ({step.on_day.isoformat()})")
+                raise InvalidValue(
+                    "date",
+                    str(when),
+                    f"is after the designation was {step.change} ({step.on_day.isoformat()})",
+                )
         row.decided_first, row.decided_last = incident.first_day, incident.last_day
         row.decided_precision = incident.date_precision
 
@@ -136,8 +180,9 @@ def find(session: Session, public_id: str) -> Designation:
     return by_public_id(session, Designation, public_id, "a designation")
 
 
-def change(session: Session, public_id: str, what: str, on: str,
-           note: str | None = None) -> DesignationRecord:
+def change(
+    session: Session, public_id: str, what: str, on: str, note: str | None = None
+) -> DesignationRecord:
     """Record a later step (appealed, upheld, lifted) on a designation."""
     if what not in CHANGES:
         raise InvalidValue("change", what, f"is not one of {', '.join(CHANGES)}")
@@ -149,8 +194,11 @@ def change(session: Session, public_id: str, what: str, on: str,
     if _lifted(session, row.id) is not None:
         raise InvalidValue("id", public_id, "is already lifted")
     before = records(session, [row])[0]
-    session.add(DesignationChange(designation_id=row.id, change=what, on_day=day,
-                                  note=clean_text(note, "--note")))
+    session.add(
+        DesignationChange(
+            designation_id=row.id, change=what, on_day=day, note=clean_text(note, "--note")
+        )
+    )
     session.flush()
     record = records(session, [row])[0]
     history.record(session, "designation", record.id, before, record)
@@ -158,85 +206,147 @@ def change(session: Session, public_id: str, what: str, on: str,
 
 
 def of_incident(session: Session, incident: Incident) -> list[DesignationRecord]:
-    return records(session, session.execute(select(Designation).where(
-        Designation.incident_id == incident.id)).scalars().all())
+    return records(
+        session,
+        session.execute(select(Designation).where(Designation.incident_id == incident.id))
+        .scalars()
+        .all(),
+    )
 
 
 def _lifted(session: Session, designation_id: int) -> date | None:
-    return session.execute(select(DesignationChange.on_day).where(
-        DesignationChange.designation_id == designation_id,
-        DesignationChange.change == "lifted")).scalar()
+    return session.execute(
+        select(DesignationChange.on_day).where(
+            DesignationChange.designation_id == designation_id, DesignationChange.change == "lifted"
+        )
+    ).scalar()
 
 
 def in_force_on(day: date):
     """Designations decided by the day and not lifted on or before it."""
-    return and_(Designation.decided_first <= day, ~exists().where(
-        DesignationChange.designation_id == Designation.id,
-        DesignationChange.change == "lifted", DesignationChange.on_day <= day))
+    return and_(
+        Designation.decided_first <= day,
+        ~exists().where(
+            DesignationChange.designation_id == Designation.id,
+            DesignationChange.change == "lifted",
+            DesignationChange.on_day <= day,
+        ),
+    )
 
 
-def list_designations(session: Session, *, as_of: str | None = None, label: str | None = None,
-                      period: dates.PartialDate | None = None,
-                      country: str | None = None) -> list[DesignationRecord]:
+def list_designations(
+    session: Session,
+    *,
+    as_of: str | None = None,
+    label: str | None = None,
+    period: dates.PartialDate | None = None,
+    country: str | None = None,
+) -> list[DesignationRecord]:
     query = select(Designation)
     if country:
         query = query.join(Incident, Incident.id == Designation.incident_id).where(
-            Incident.country == country)
+            Incident.country == country
+        )
     if as_of:
         query = query.where(in_force_on(dates.parse_day(as_of, "--as-of")))
     if period:
-        query = query.where(Designation.decided_first >= period.first,
-                            Designation.decided_last <= period.last)
+        query = query.where(
+            Designation.decided_first >= period.first, Designation.decided_last <= period.last
+        )
     if label:
         label_id = vocabulary.ids_for(session, [label], "label", "--label")[label.strip().lower()]
         query = query.where(Designation.label_id == label_id)
-    rows = session.execute(query.order_by(Designation.decided_first.desc(),
-                                          Designation.id)).scalars().all()
+    rows = (
+        session.execute(query.order_by(Designation.decided_first.desc(), Designation.id))
+        .scalars()
+        .all()
+    )
     return records(session, rows)
 
 
-def lifted_in(session: Session, period: dates.PartialDate,
-              country: str | None = None) -> list[DesignationRecord]:
+def lifted_in(
+    session: Session, period: dates.PartialDate, country: str | None = None
+) -> list[DesignationRecord]:
     """Designations lifted on a day of the period (whenever they were decided)."""
-    query = select(Designation).join(
-        DesignationChange, DesignationChange.designation_id == Designation.id).where(
-        DesignationChange.change == "lifted", DesignationChange.on_day >= period.first,
-        DesignationChange.on_day <= period.last)
+    query = (
+        select(Designation)
+        .join(DesignationChange, DesignationChange.designation_id == Designation.id)
+        .where(
+            DesignationChange.change == "lifted",
+            DesignationChange.on_day >= period.first,
+            DesignationChange.on_day <= period.last,
+        )
+    )
     if country:
         query = query.join(Incident, Incident.id == Designation.incident_id).where(
-            Incident.country == country)
-    rows = session.execute(query.order_by(DesignationChange.on_day.desc(),
-                                          Designation.id)).scalars().all()
+            Incident.country == country
+        )
+    rows = (
+        session.execute(query.order_by(DesignationChange.on_day.desc(), Designation.id))
+        .scalars()
+        .all()
+    )
     return records(session, rows)
 
 
 def records(session: Session, rows: list[Designation]) -> list[DesignationRecord]:
     labels = {l.id: l for l in session.execute(select(Label)).scalars()}
-    outlets = {id_: (name, type_) for id_, name, type_ in session.execute(
-        select(Outlet.id, Outlet.name, Outlet.type).where(
-        Outlet.id.in_({r.outlet_id for r in rows if r.outlet_id})))}
-    people = dict(session.execute(select(Person.id, Person.name).where(
-        Person.id.in_({r.person_id for r in rows if r.person_id}))).all())
-    sources = {s.id: s for s in session.execute(select(Source).where(
-        Source.id.in_({r.source_id for r in rows if r.source_id}))).scalars()}
-    incident_ids = dict(session.execute(select(Incident.id, Incident.public_id).where(
-        Incident.id.in_({r.incident_id for r in rows if r.incident_id}))).all())
+    outlets = {
+        id_: (name, type_)
+        for id_, name, type_ in session.execute(
+            select(Outlet.id, Outlet.name, Outlet.type).where(
+                Outlet.id.in_({r.outlet_id for r in rows if r.outlet_id})
+            )
+        )
+    }
+    people = dict(
+        session.execute(
+            select(Person.id, Person.name).where(
+                Person.id.in_({r.person_id for r in rows if r.person_id})
+            )
+        ).all()
+    )
+    sources = {
+        s.id: s
+        for s in session.execute(
+            select(Source).where(Source.id.in_({r.source_id for r in rows if r.source_id}))
+        ).scalars()
+    }
+    incident_ids = dict(
+        session.execute(
+            select(Incident.id, Incident.public_id).where(
+                Incident.id.in_({r.incident_id for r in rows if r.incident_id})
+            )
+        ).all()
+    )
     changes: dict[int, list[dict]] = {}
-    for c in session.execute(select(DesignationChange).where(
-            DesignationChange.designation_id.in_([r.id for r in rows]))
-            .order_by(DesignationChange.on_day, DesignationChange.id)).scalars():
+    for c in session.execute(
+        select(DesignationChange)
+        .where(DesignationChange.designation_id.in_([r.id for r in rows]))
+        .order_by(DesignationChange.on_day, DesignationChange.id)
+    ).scalars():
         changes.setdefault(c.designation_id, []).append(
-            {"change": c.change, "date": c.on_day.isoformat(), "note": c.note})
+            {"change": c.change, "date": c.on_day.isoformat(), "note": c.note}
+        )
     out = []
     for r in rows:
         source = sources.get(r.source_id)
         lifted = [c["date"] for c in changes.get(r.id, []) if c["change"] == "lifted"]
-        out.append(DesignationRecord(
-            r.public_id, outlets[r.outlet_id][0] if r.outlet_id else people.get(r.person_id),
-            outlets[r.outlet_id][1] if r.outlet_id else "person",
-            labels[r.label_id].slug, labels[r.label_id].name, r.issued_by,
-            str(dates.from_stored(r.decided_first, r.decided_last, r.decided_precision)),
-            r.list_reference, source.url if source else None,
-            source.publisher if source else None, incident_ids.get(r.incident_id),
-            changes.get(r.id, []), lifted[0] if lifted else None))
+        out.append(
+            DesignationRecord(
+                r.public_id,
+                outlets[r.outlet_id][0] if r.outlet_id else people.get(r.person_id),
+                outlets[r.outlet_id][1] if r.outlet_id else "person",
+                labels[r.label_id].slug,
+                labels[r.label_id].name,
+                r.issued_by,
+                str(dates.from_stored(r.decided_first, r.decided_last, r.decided_precision)),
+                r.list_reference,
+                source.url if source else None,
+                source.publisher if source else None,
+                incident_ids.get(r.incident_id),
+                changes.get(r.id, []),
+                lifted[0] if lifted else None,
+            )
+        )
     return out

@@ -12,7 +12,7 @@ def shown(value: object) -> str:
     if len(text) <= SHOWN_CHARACTERS:
         return text
     length = len(value) if isinstance(value, (str, bytes, list, dict)) else len(text)
-    return f"{text[:SHOWN_CHARACTERS - 1]}… ({length:,} characters)"
+    return f"{text[: SHOWN_CHARACTERS - 1]}… ({length:,} characters)"
 
 
 class PressfreeError(Exception):

@@ -19,32 +19,68 @@ from pressfree.models import CustodyPeriod, Incident, Outlet, Person, Tally
 from pressfree.schemas import IncidentIn, clean_text, validated
 
 FORMAT, VERSION = "pressfree", 1
-SECTIONS = ("kinds", "labels", "categories", "articles", "placeholders", "people", "outlets",
-            "incidents", "tallies", "custody", "designations", "cases", "merged", "history")
+SECTIONS = (
+    "kinds",
+    "labels",
+    "categories",
+    "articles",
+    "placeholders",
+    "people",
+    "outlets",
+    "incidents",
+    "tallies",
+    "custody",
+    "designations",
+    "cases",
+    "merged",
+    "history",
+)
 
 
-def _people_and_outlets(session: Session, names: set[str] | None,
-                        outlet_names: set[str] | None) -> tuple[list[dict], list[dict]]:
+def _people_and_outlets(
+    session: Session, names: set[str] | None, outlet_names: set[str] | None
+) -> tuple[list[dict], list[dict]]:
     """People and outlets: all of them, or only those a filtered export mentions."""
     outlets = session.execute(select(Outlet).order_by(Outlet.name)).scalars().all()
     by_id = {o.id: o.name for o in outlets}
     # unnamed people (placeholder names) are only what each incident says of them
-    people = session.execute(select(Person).where(Person.placeholder.is_(False))
-                             .order_by(Person.name)).scalars().all()
+    people = (
+        session.execute(select(Person).where(Person.placeholder.is_(False)).order_by(Person.name))
+        .scalars()
+        .all()
+    )
     aliases = identity.all_aliases(session)
 
     def also(kind: str, record_id: int) -> dict:
         return {"aliases": aliases[kind][record_id]} if record_id in aliases[kind] else {}
 
-    return ([{"name": p.name, "outlet": by_id.get(p.outlet_id), "at_risk": p.at_risk,
-              "pseudonym": p.pseudonym, **also("person", p.id)}
-             for p in people if names is None or p.name in names],
-            [{"name": o.name, "type": o.type, **also("outlet", o.id)}
-             for o in outlets if outlet_names is None or o.name in outlet_names])
+    return (
+        [
+            {
+                "name": p.name,
+                "outlet": by_id.get(p.outlet_id),
+                "at_risk": p.at_risk,
+                "pseudonym": p.pseudonym,
+                **also("person", p.id),
+            }
+            for p in people
+            if names is None or p.name in names
+        ],
+        [
+            {"name": o.name, "type": o.type, **also("outlet", o.id)}
+            for o in outlets
+            if outlet_names is None or o.name in outlet_names
+        ],
+    )
 
 
-def write_document(session: Session, out: IO[str], filters: incidents.IncidentFilter,
-                   redact=None, with_history: bool = False) -> int:
+def write_document(
+    session: Session,
+    out: IO[str],
+    filters: incidents.IncidentFilter,
+    redact=None,
+    with_history: bool = False,
+) -> int:
     """Write the JSON document, streaming incidents; returns how many were written.
 
     A filtered export carries only what belongs to the incidents it holds: their people and
@@ -53,20 +89,25 @@ def write_document(session: Session, out: IO[str], filters: incidents.IncidentFi
     """
     redacting = redact is not None
     if redacting and with_history:
-        raise UsageError("--history cannot go with --redact: old values hold the names it "
-                         "hides")
+        raise UsageError("--history cannot go with --redact: old values hold the names it hides")
     redact = redact or (lambda value: value)
     head = {
-        "format": FORMAT, "version": VERSION,
+        "format": FORMAT,
+        "version": VERSION,
         "exported_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "kinds": [{"slug": t.slug, "label": t.label, **_term_names(t)}
-                  for t in vocabulary.terms(session)],
-        "labels": [{"slug": t.slug, "name": t.label, **_term_names(t)}
-                   for t in vocabulary.terms(session, "label")],
-        "categories": [{"slug": t.slug, "name": t.label}
-                       for t in vocabulary.terms(session, "category")],
-        "articles": [{"law": a.law, "category": a.category, "name": a.name}
-                     for a in cases.articles(session)],
+        "kinds": [
+            {"slug": t.slug, "label": t.label, **_term_names(t)} for t in vocabulary.terms(session)
+        ],
+        "labels": [
+            {"slug": t.slug, "name": t.label, **_term_names(t)}
+            for t in vocabulary.terms(session, "label")
+        ],
+        "categories": [
+            {"slug": t.slug, "name": t.label} for t in vocabulary.terms(session, "category")
+        ],
+        "articles": [
+            {"law": a.law, "category": a.category, "name": a.name} for a in cases.articles(session)
+        ],
         "placeholders": [{"name": p["name"]} for p in identity.placeholders(session)],
     }
     out.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "incidents": [')
@@ -89,47 +130,74 @@ def write_document(session: Session, out: IO[str], filters: incidents.IncidentFi
     custody = [asdict(c) for c in ledger.custody_history(session)]
     made = [asdict(d) for d in designations.list_designations(session)]
     opened = [asdict(c) for c in cases.every_case(session)]
-    tallies = ledger.list_tallies(session, period=filters.period, country=filters.country,
-                                  publisher=filters.publisher)
+    tallies = ledger.list_tallies(
+        session, period=filters.period, country=filters.country, publisher=filters.publisher
+    )
     if narrowed:
         custody = [c for c in custody if c["incident"] in ids]
         made = [d for d in made if d["incident"] in ids]
         # the cases of the incidents it holds and of the people they name (an unnamed
         # person is only the one their incident names), linked only to what it holds
-        wanted = identity.stored_name(session, filters.journalist) if filters.journalist \
-            else None
+        wanted = identity.stored_name(session, filters.journalist) if filters.journalist else None
         placeholders = identity.placeholder_keys(session)
-        opened = [dict(c, incidents=[i for i in c["incidents"] if i in ids]) for c in opened
-                  if set(c["incidents"]) & ids or (
-                      c["person"] in names | {wanted}
-                      and not identity.is_placeholder(session, c["person"], placeholders))]
+        opened = [
+            dict(c, incidents=[i for i in c["incidents"] if i in ids])
+            for c in opened
+            if set(c["incidents"]) & ids
+            or (
+                c["person"] in names | {wanted}
+                and not identity.is_placeholder(session, c["person"], placeholders)
+            )
+        ]
         # figures are about a period, a country, a kind and a publisher: a filter on
         # anything else (a journalist, a status, a tag, a limit) selects none of them
-        about_figures = not (filters.journalist or filters.outlet or filters.status
-                             or filters.tag or filters.limit is not None)
-        tallies = [t for t in tallies if about_figures
-                   and (not filters.kinds or t.metric in filters.kinds)]
+        about_figures = not (
+            filters.journalist
+            or filters.outlet
+            or filters.status
+            or filters.tag
+            or filters.limit is not None
+        )
+        tallies = [
+            t for t in tallies if about_figures and (not filters.kinds or t.metric in filters.kinds)
+        ]
         names.update(c["person"] for c in custody)
         names.update(d["target"] for d in made if d["target_type"] == "person")
         names.update(c["person"] for c in opened)
         outlet_names.update(c["outlet"] for c in opened if c["outlet"])
         outlet_names.update(d["target"] for d in made if d["target_type"] != "person")
-    people, outlets = _people_and_outlets(session, names if narrowed else None,
-                                          outlet_names if narrowed else None)
+    people, outlets = _people_and_outlets(
+        session, names if narrowed else None, outlet_names if narrowed else None
+    )
     if redacting:
         # the name becomes the pseudonym: a second copy of it would clash on re-import; the
         # other spellings of an at-risk name go (even their number tells something)
-        people = [{k: v for k, v in dict(p, pseudonym=None).items()
-                   if not (k == "aliases" and p["at_risk"])} for p in people]
-    tail = {"people": people, "outlets": outlets, "tallies": [asdict(t) for t in tallies],
-            "custody": custody, "designations": made, "cases": opened,
-            "merged": merging.merged_ids(session, ids if narrowed else None)}
+        people = [
+            {
+                k: v
+                for k, v in dict(p, pseudonym=None).items()
+                if not (k == "aliases" and p["at_risk"])
+            }
+            for p in people
+        ]
+    tail = {
+        "people": people,
+        "outlets": outlets,
+        "tallies": [asdict(t) for t in tallies],
+        "custody": custody,
+        "designations": made,
+        "cases": opened,
+        "merged": merging.merged_ids(session, ids if narrowed else None),
+    }
     if with_history:
         from pressfree import history
 
-        tail["history"] = history.everything(session, ids | {t.id for t in tallies}
-                                             | {d["id"] for d in made}
-                                             | {c["id"] for c in opened} if narrowed else None)
+        tail["history"] = history.everything(
+            session,
+            ids | {t.id for t in tallies} | {d["id"] for d in made} | {c["id"] for c in opened}
+            if narrowed
+            else None,
+        )
     out.write("\n ],\n" + json.dumps(redact(tail), ensure_ascii=False, indent=1)[2:] + "\n")
     return count
 
@@ -149,17 +217,20 @@ def read_from(handle: IO[str], name: str) -> dict[str, Any]:
     try:
         document = load_json(handle, "file", name)
     except json.JSONDecodeError as error:
-        raise InvalidValue("file", name, f"is not valid JSON (line {error.lineno}, "
-                                         f"column {error.colno}: {error.msg})") from None
+        raise InvalidValue(
+            "file",
+            name,
+            f"is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})",
+        ) from None
     if not is_document(document):
-        raise InvalidValue("file", name, "is not a pressfree export "
-                                         "(no \"format\": \"pressfree\")")
+        raise InvalidValue("file", name, 'is not a pressfree export (no "format": "pressfree")')
     version = document.get("version", VERSION)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise InvalidValue("version", version, "must be a whole number from 1")
     if version > VERSION:
-        raise InvalidValue("version", version,
-                           f"is newer than this pressfree reads ({VERSION}): upgrade pressfree")
+        raise InvalidValue(
+            "version", version, f"is newer than this pressfree reads ({VERSION}): upgrade pressfree"
+        )
     for section in SECTIONS:
         rows = document.get(section, [])
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
@@ -213,24 +284,30 @@ def _new(session: Session, model, section: str, rows: list[dict], counts: dict) 
             yield index, item
 
 
-def load_document(session: Session, document: dict[str, Any],
-                  origin: dict | None = None) -> dict[str, int]:
+def load_document(
+    session: Session, document: dict[str, Any], origin: dict | None = None
+) -> dict[str, int]:
     """Add what the document holds and the database lacks; ids already present are skipped.
     The whole document is one entry in the history (`origin` says which file it was)."""
     from pressfree import history
     from pressfree.models import Case, Designation
 
-    entry = history.start_import(session, {**(origin or {}), "mapping": FORMAT,
-                                           "format": "json"})
-    counts = {"incidents": 0, "tallies": 0, "custody": 0, "designations": 0, "cases": 0,
-              "skipped": 0}
-    periods_before = session.execute(select(func.count()).select_from(CustodyPeriod)
-                                     ).scalar_one()
-    known = {name: set(vocabulary.slugs(session, name)) for name in ("kind", "label",
-                                                                     "category")}
-    for section, vocabulary_name, text in (("kinds", "kind", "label"),
-                                           ("labels", "label", "name"),
-                                           ("categories", "category", "name")):
+    entry = history.start_import(session, {**(origin or {}), "mapping": FORMAT, "format": "json"})
+    counts = {
+        "incidents": 0,
+        "tallies": 0,
+        "custody": 0,
+        "designations": 0,
+        "cases": 0,
+        "skipped": 0,
+    }
+    periods_before = session.execute(select(func.count()).select_from(CustodyPeriod)).scalar_one()
+    known = {name: set(vocabulary.slugs(session, name)) for name in ("kind", "label", "category")}
+    for section, vocabulary_name, text in (
+        ("kinds", "kind", "label"),
+        ("labels", "label", "name"),
+        ("categories", "category", "name"),
+    ):
         stored = {t.slug: t.names for t in vocabulary.terms(session, vocabulary_name)}
         for index, term in enumerate(document.get(section, [])):
             with _entry(section, index):
@@ -238,14 +315,12 @@ def load_document(session: Session, document: dict[str, Any],
                     vocabulary.add_term(session, term["slug"], term[text], vocabulary_name)
                 for lang, name in _listed_names(term).items():
                     if stored.get(term["slug"], {}).get(lang) != name:
-                        vocabulary.name_term(session, term["slug"], lang, name,
-                                             vocabulary_name)
+                        vocabulary.name_term(session, term["slug"], lang, name, vocabulary_name)
     articles = {cases.law_key(a.law) for a in cases.articles(session)}
     for index, article in enumerate(document.get("articles", [])):
         with _entry("articles", index):
             if cases.law_key(_texts(article, ("law",))["law"] or "") not in articles:
-                cases.add_article(session, article["law"], article["category"],
-                                  article.get("name"))
+                cases.add_article(session, article["law"], article["category"], article.get("name"))
     for index, placeholder in enumerate(document.get("placeholders", [])):
         with _entry("placeholders", index):
             identity.keep_placeholder(session, placeholder.get("name"))
@@ -265,15 +340,15 @@ def load_document(session: Session, document: dict[str, Any],
             row.at_risk = bool(person.get("at_risk")) or row.at_risk
             pseudonym = clean_text(person.get("pseudonym"), "pseudonym")
             if pseudonym and row.pseudonym is None:
-                taken = session.execute(select(Person.name).where(
-                    Person.pseudonym == pseudonym)).scalar()
+                taken = session.execute(
+                    select(Person.name).where(Person.pseudonym == pseudonym)
+                ).scalar()
                 if taken is not None:
                     raise InvalidValue("pseudonym", pseudonym, f"is already {taken!r}'s")
                 row.pseudonym = pseudonym
                 session.flush()
     stored_as: dict[str, str] = {}  # a document's incident stored under another id
-    for index, item in _new(session, Incident, "incidents", document.get("incidents", []),
-                            counts):
+    for index, item in _new(session, Incident, "incidents", document.get("incidents", []), counts):
         with _entry("incidents", index):
             stored = _load_incident(session, item, entry.id)
         if stored is not None and item.get("id"):
@@ -281,31 +356,50 @@ def load_document(session: Session, document: dict[str, Any],
         counts["skipped" if stored else "incidents"] += 1
     for index, item in _new(session, Tally, "tallies", document.get("tallies", []), counts):
         with _entry("tallies", index):
-            ledger.add_tally(session, item["metric"], _value_text(item),
-                             period=item.get("period"), as_of=item.get("as_of"),
-                             country=item["country"], scope=item.get("scope"),
-                             publisher=item.get("publisher"), source=item.get("source"),
-                             title=item.get("source_title"), public_id=item.get("id"),
-                             import_id=entry.id)
+            ledger.add_tally(
+                session,
+                item["metric"],
+                _value_text(item),
+                period=item.get("period"),
+                as_of=item.get("as_of"),
+                country=item["country"],
+                scope=item.get("scope"),
+                publisher=item.get("publisher"),
+                source=item.get("source"),
+                title=item.get("source_title"),
+                public_id=item.get("id"),
+                import_id=entry.id,
+            )
         counts["tallies"] += 1
     for index, item in enumerate(document.get("merged", [])):
         with _entry("merged", index):
             merging.keep_merged(session, item)
     _load_custody(session, document.get("custody", []))
-    counts["custody"] = session.execute(select(func.count()).select_from(CustodyPeriod)
-                                        ).scalar_one() - periods_before
-    for index, item in _new(session, Designation, "designations",
-                            document.get("designations", []), counts):
+    counts["custody"] = (
+        session.execute(select(func.count()).select_from(CustodyPeriod)).scalar_one()
+        - periods_before
+    )
+    for index, item in _new(
+        session, Designation, "designations", document.get("designations", []), counts
+    ):
         with _entry("designations", index):
             record = designations.designate(
-                session, item["target"], label=item["label"], by=item["issued_by"],
-                on=item["date"], target_type=item.get("target_type"),
-                list_reference=item.get("list_reference"), source=item.get("source"),
-                publisher=item.get("publisher"), public_id=item.get("id"),
-                incident_id=item.get("incident"))
+                session,
+                item["target"],
+                label=item["label"],
+                by=item["issued_by"],
+                on=item["date"],
+                target_type=item.get("target_type"),
+                list_reference=item.get("list_reference"),
+                source=item.get("source"),
+                publisher=item.get("publisher"),
+                public_id=item.get("id"),
+                incident_id=item.get("incident"),
+            )
             for step in item.get("changes", []):
-                designations.change(session, record.id, step["change"], step["date"],
-                                    step.get("note"))
+                designations.change(
+                    session, record.id, step["change"], step["date"], step.get("note")
+                )
         counts["designations"] += 1
     for index, item in _new(session, Case, "cases", document.get("cases", []), counts):
         with _entry("cases", index):
@@ -322,8 +416,18 @@ def load_document(session: Session, document: dict[str, Any],
 
 
 CASE_TEXTS = ("person", "case_type", "opened", "authority", "outlet", "country")
-EVENT_TEXTS = ("event", "date", "charge", "outcome", "sentence", "sentence_type", "place",
-               "note", "source", "publisher")
+EVENT_TEXTS = (
+    "event",
+    "date",
+    "charge",
+    "outcome",
+    "sentence",
+    "sentence_type",
+    "place",
+    "note",
+    "source",
+    "publisher",
+)
 
 
 def _term_names(term) -> dict:
@@ -334,8 +438,7 @@ def _term_names(term) -> dict:
 def _listed_names(term: dict) -> dict[str, str]:
     names = term.get("names") or {}
     if not isinstance(names, dict) or not all(isinstance(v, str) for v in names.values()):
-        raise InvalidValue("names", names, "is not a table of names by language "
-                                           "({\"be\": \"...\"})")
+        raise InvalidValue("names", names, 'is not a table of names by language ({"be": "..."})')
     return names
 
 
@@ -355,8 +458,7 @@ def _listed(item: dict, key: str, kind: type, reason: str) -> list:
     return values
 
 
-def _load_case(session: Session, item: dict, import_id: int,
-               stored_as: dict[str, str]) -> None:
+def _load_case(session: Session, item: dict, import_id: int, stored_as: dict[str, str]) -> None:
     """A case of a document: opened, then its events replayed in order through the same
     checks as `pressfree case` (its status, sentence and place are derived again). Its
     incidents are found by id, or under the id the same row is stored with here."""
@@ -367,11 +469,19 @@ def _load_case(session: Session, item: dict, import_id: int,
     categories = {c.get("law"): c.get("category") for c in charges}
     opening = next((e for e in events if e.get("event") == "opened"), {})
     record = cases.open_case(
-        session, case["person"] or "", case_type=case["case_type"] or "",
-        on=case["opened"] or "", incidents=[stored_as.get(i, i) for i in linked],
-        by=case["authority"], outlet=case["outlet"], country=case["country"],
-        source=_texts(opening, EVENT_TEXTS)["source"], publisher=opening.get("publisher"),
-        public_id=item.get("id"), import_id=import_id)
+        session,
+        case["person"] or "",
+        case_type=case["case_type"] or "",
+        on=case["opened"] or "",
+        incidents=[stored_as.get(i, i) for i in linked],
+        by=case["authority"],
+        outlet=case["outlet"],
+        country=case["country"],
+        source=_texts(opening, EVENT_TEXTS)["source"],
+        publisher=opening.get("publisher"),
+        public_id=item.get("id"),
+        import_id=import_id,
+    )
     for number, event in enumerate(events):
         if event is opening:
             continue
@@ -380,11 +490,20 @@ def _load_case(session: Session, item: dict, import_id: int,
             charge = given["charge"]
             if charge and given["event"] == "charge-added" and categories.get(charge):
                 charge = f"{charge}={categories[charge]}"
-            cases.add_event(session, record.id, given["event"] or "", given["date"] or "",
-                            charge=charge, outcome=given["outcome"],
-                            sentence=given["sentence"], sentence_kind=given["sentence_type"],
-                            place=given["place"], note=given["note"], source=given["source"],
-                            publisher=given["publisher"])
+            cases.add_event(
+                session,
+                record.id,
+                given["event"] or "",
+                given["date"] or "",
+                charge=charge,
+                outcome=given["outcome"],
+                sentence=given["sentence"],
+                sentence_kind=given["sentence_type"],
+                place=given["place"],
+                note=given["note"],
+                source=given["source"],
+                publisher=given["publisher"],
+            )
         except InvalidValue as error:
             raise error.at(f"events[{number}]") from None
 
@@ -400,8 +519,13 @@ def _existing(session: Session, model, public_ids: list) -> set[str]:
     wanted = [i for i in public_ids if i]
     found: set[str] = set()
     for start in range(0, len(wanted), incidents.CHUNK):
-        found.update(session.execute(select(model.public_id).where(
-            model.public_id.in_(wanted[start:start + incidents.CHUNK]))).scalars())
+        found.update(
+            session.execute(
+                select(model.public_id).where(
+                    model.public_id.in_(wanted[start : start + incidents.CHUNK])
+                )
+            ).scalars()
+        )
     return found
 
 
@@ -415,9 +539,23 @@ def _load_incident(session: Session, item: dict, import_id: int) -> Optional[str
     """Add one incident of a document; when its dataset's row is stored already (under
     another id: an export of another database that imported the same file), the id it is
     stored under instead (None when added)."""
-    fields = {k: item.get(k) for k in ("kinds", "date", "country", "region", "city",
-                                       "perpetrator", "summary", "journalists", "outlets",
-                                       "status", "tags", "sources")}
+    fields = {
+        k: item.get(k)
+        for k in (
+            "kinds",
+            "date",
+            "country",
+            "region",
+            "city",
+            "perpetrator",
+            "summary",
+            "journalists",
+            "outlets",
+            "status",
+            "tags",
+            "sources",
+        )
+    }
     draft = validated(IncidentIn, **{k: v for k, v in fields.items() if v is not None})
     external_id = clean_text(_text(item.get("external_id")), "external_id")
     dataset = clean_text(_text(item.get("dataset")), "dataset")
@@ -439,16 +577,26 @@ def _load_incident(session: Session, item: dict, import_id: int) -> Optional[str
     opens = item.get("opens_custody", dataset is None)
     if not isinstance(opens, bool):
         raise InvalidValue("opens_custody", opens, "must be true or false")
-    added = incidents.add(session, draft, public_id=item.get("id"),
-                          created_at=_timestamp(item.get("created_at"), "created_at"),
-                          updated_at=_timestamp(item.get("updated_at"), "updated_at"),
-                          opens_custody=opens, import_id=import_id)
+    added = incidents.add(
+        session,
+        draft,
+        public_id=item.get("id"),
+        created_at=_timestamp(item.get("created_at"), "created_at"),
+        updated_at=_timestamp(item.get("updated_at"), "updated_at"),
+        opens_custody=opens,
+        import_id=import_id,
+    )
     updates = _listed(item, "updates", dict, "must be a list of JSON objects")
     for number, update in enumerate(updates):
         try:
-            incidents.add_update(session, added.record.id, update.get("text"),
-                                 update.get("date"), update.get("source"),
-                                 update.get("publisher"))
+            incidents.add_update(
+                session,
+                added.record.id,
+                update.get("text"),
+                update.get("date"),
+                update.get("source"),
+                update.get("publisher"),
+            )
         except InvalidValue as error:
             raise error.at(f"updates[{number}]") from None
     if external_id or dataset or extra:
@@ -464,8 +612,7 @@ def _load_incident(session: Session, item: dict, import_id: int) -> Optional[str
 
 def _text(value):
     """An id in a document may be written as a number: keep it as text."""
-    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
-        else value
+    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
 def _load_custody(session: Session, rows: list[dict]) -> None:
@@ -480,14 +627,19 @@ def _load_custody(session: Session, rows: list[dict]) -> None:
         with _entry("custody", index):
             since = dates.parse(row["since"], "since")
             if not row.get("incident"):
-                raise InvalidValue("incident", row.get("incident"), "is required: a custody "
-                                   "period belongs to the detention or arrest that opened it")
+                raise InvalidValue(
+                    "incident",
+                    row.get("incident"),
+                    "is required: a custody "
+                    "period belongs to the detention or arrest that opened it",
+                )
             record = incidents.get(session, row["incident"], "incident")
             name = _named(session, row["person"], record)
             if not set(record.kinds) & set(ledger.OPENING_KINDS):
                 raise InvalidValue("incident", row["incident"], "is not a detention or arrest")
-            pid = identity.person_id(session, name,
-                                     incident_id=incidents.find(session, record.id).id)
+            pid = identity.person_id(
+                session, name, incident_id=incidents.find(session, record.id).id
+            )
             concerned.add(pid)
             if row.get("released_on"):
                 day = dates.parse_day(row["released_on"], "released_on")
@@ -510,8 +662,9 @@ def _named(session: Session, person: str, record) -> str:
     raise InvalidValue("person", person, f"is not named by incident {record.id}")
 
 
-def iter_records(session: Session, filters: incidents.IncidentFilter,
-                 redact=None) -> Iterator[dict]:
+def iter_records(
+    session: Session, filters: incidents.IncidentFilter, redact=None
+) -> Iterator[dict]:
     """Incidents as plain dicts (for ndjson and csv), names redacted when asked."""
     for record in incidents.iter_incidents(session, filters):
         yield redact(record.to_dict()) if redact else record.to_dict()

@@ -6,8 +6,18 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from pressfree import db
-from pressfree.models import (Case, CustodyPeriod, CustodyRelease, Designation, Incident, Kind,
-                              Outlet, Person, Source, Tally)
+from pressfree.models import (
+    Case,
+    CustodyPeriod,
+    CustodyRelease,
+    Designation,
+    Incident,
+    Kind,
+    Outlet,
+    Person,
+    Source,
+    Tally,
+)
 
 
 def server_version(session: Session) -> str:
@@ -31,13 +41,22 @@ def database_facts(store: db.Store, session: Session) -> dict[str, object]:
         "schema_version": db.schema_version(revision),
         "schema_revision": revision,
     }
-    for name, model in (("incidents", Incident), ("kinds", Kind), ("journalists", Person),
-                        ("outlets", Outlet), ("sources", Source), ("tallies", Tally),
-                        ("custody_periods", CustodyPeriod), ("releases", CustodyRelease),
-                        ("designations", Designation), ("cases", Case)):
+    for name, model in (
+        ("incidents", Incident),
+        ("kinds", Kind),
+        ("journalists", Person),
+        ("outlets", Outlet),
+        ("sources", Source),
+        ("tallies", Tally),
+        ("custody_periods", CustodyPeriod),
+        ("releases", CustodyRelease),
+        ("designations", Designation),
+        ("cases", Case),
+    ):
         facts[name] = session.execute(select(func.count()).select_from(model)).scalar_one()
-    first, last = session.execute(select(func.min(Incident.first_day),
-                                         func.max(Incident.last_day))).one()
+    first, last = session.execute(
+        select(func.min(Incident.first_day), func.max(Incident.last_day))
+    ).one()
     facts["first_incident"] = first.isoformat() if first else None
     facts["last_incident"] = last.isoformat() if last else None
     return facts

@@ -19,9 +19,22 @@ from pressfree.errors import InvalidValue, NotFound
 from pressfree.models import Revision, stamp
 from pressfree.schemas import clean_text, plain
 
-RECORD_TYPES = ("incident", "tally", "designation", "journalist", "outlet", "placeholder",
-                "kind", "label", "custody", "import", "merge", "case", "article",
-                "category")
+RECORD_TYPES = (
+    "incident",
+    "tally",
+    "designation",
+    "journalist",
+    "outlet",
+    "placeholder",
+    "kind",
+    "label",
+    "custody",
+    "import",
+    "merge",
+    "case",
+    "article",
+    "category",
+)
 USER_VARIABLE = "PRESSFREE_USER"
 # Fields that change with every edit and say nothing a reader asked about.
 UNSHOWN = {"updated_at", "content_hash", "identity_hash", "import"}
@@ -66,17 +79,24 @@ def as_one(session: Session) -> Iterator[None]:
         session.info["batched"] = was
 
 
-def record(session: Session, record_type: str, record_id: str, before: Any,
-           after: Any) -> Optional[Revision]:
+def record(
+    session: Session, record_type: str, record_id: str, before: Any, after: Any
+) -> Optional[Revision]:
     """Append a revision for one record, in the caller's transaction. Inside an import the
     batch has one revision of its own, so single records are not recorded."""
     if session.info.get("batched"):
         return None
     if "change_id" not in session.info:
         begin(session, "api")
-    row = Revision(change_id=session.info["change_id"], record_type=record_type,
-                   record_id=str(record_id)[:500], verb=session.info["verb"],
-                   before=plain(before), after=plain(after), who=session.info["who"])
+    row = Revision(
+        change_id=session.info["change_id"],
+        record_type=record_type,
+        record_id=str(record_id)[:500],
+        verb=session.info["verb"],
+        before=plain(before),
+        after=plain(after),
+        who=session.info["who"],
+    )
     session.add(row)
     session.flush()
     return row
@@ -100,6 +120,7 @@ def finish_import(session: Session, entry: Revision, details: dict) -> None:
 
 # --- reading the history ------------------------------------------------------------------
 
+
 @dataclass
 class RevisionRecord:
     rev: int
@@ -117,8 +138,13 @@ def changes(before: Optional[dict], after: Optional[dict]) -> list[dict]:
     """What changed, field by field: [{field, before, after}] (a whole record when it was
     added or deleted)."""
     if before is None or after is None:
-        return [{"field": "(record)", "before": "(none)" if before is None else "(record)",
-                 "after": "(none)" if after is None else "(record)"}]
+        return [
+            {
+                "field": "(record)",
+                "before": "(none)" if before is None else "(record)",
+                "after": "(none)" if after is None else "(record)",
+            }
+        ]
     out = []
     for key in list(before) + [k for k in after if k not in before]:
         if key in UNSHOWN or before.get(key) == after.get(key):
@@ -128,8 +154,20 @@ def changes(before: Optional[dict], after: Optional[dict]) -> list[dict]:
 
 
 def _records(rows: list[Revision]) -> list[RevisionRecord]:
-    return [RevisionRecord(r.id, stamp(r.at), r.who, r.verb, r.record_type, r.record_id,
-                           changes(r.before, r.after), r.before, r.after) for r in rows]
+    return [
+        RevisionRecord(
+            r.id,
+            stamp(r.at),
+            r.who,
+            r.verb,
+            r.record_type,
+            r.record_id,
+            changes(r.before, r.after),
+            r.before,
+            r.after,
+        )
+        for r in rows
+    ]
 
 
 def matching(session: Session, text: str) -> list[Revision]:
@@ -141,8 +179,11 @@ def matching(session: Session, text: str) -> list[Revision]:
     query = select(Revision).order_by(Revision.id)
     rows = session.execute(query.where(Revision.record_id == wanted)).scalars().all()
     if not rows and len(wanted) >= 4 and all(c in "0123456789abcdef-" for c in wanted.lower()):
-        rows = session.execute(query.where(Revision.record_id.like(f"{wanted.lower()}%"))
-                               ).scalars().all()
+        rows = (
+            session.execute(query.where(Revision.record_id.like(f"{wanted.lower()}%")))
+            .scalars()
+            .all()
+        )
     if not rows:  # a journalist or outlet by any case or alias of the name it is kept under
         from pressfree import identity
 
@@ -153,8 +194,9 @@ def matching(session: Session, text: str) -> list[Revision]:
         raise NotFound("id", text, "has no history here")
     owners = {(r.record_type, r.record_id) for r in rows}
     if len(owners) > 1:
-        raise InvalidValue("id", text, "names several records: give more characters or the "
-                                       "whole id")
+        raise InvalidValue(
+            "id", text, "names several records: give more characters or the whole id"
+        )
     return rows
 
 
@@ -162,9 +204,15 @@ def of_record(session: Session, text: str) -> list[RevisionRecord]:
     return _records(matching(session, text))
 
 
-def log(session: Session, *, since: str | None = None, until: str | None = None,
-        who: str | None = None, kind: str | None = None,
-        limit: int | None = None) -> list[RevisionRecord]:
+def log(
+    session: Session,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    who: str | None = None,
+    kind: str | None = None,
+    limit: int | None = None,
+) -> list[RevisionRecord]:
     """The log of the whole database, oldest first, filtered."""
     from datetime import time, timezone
 
@@ -180,8 +228,9 @@ def log(session: Session, *, since: str | None = None, until: str | None = None,
     if kind:
         wanted = kind.strip().lower()
         if wanted not in RECORD_TYPES:
-            raise InvalidValue("--kind", kind, f"is not a kind of record "
-                                               f"({', '.join(RECORD_TYPES)})")
+            raise InvalidValue(
+                "--kind", kind, f"is not a kind of record ({', '.join(RECORD_TYPES)})"
+            )
         query = query.where(Revision.record_type == wanted)
     query = query.order_by(Revision.id)
     if limit is not None:
@@ -203,10 +252,21 @@ def get(session: Session, rev: int | str, field_name: str = "--to") -> Revision:
 def everything(session: Session, record_ids: set[str] | None = None) -> list[dict]:
     """Revisions as a document carries them: all, or those of some records."""
     rows = session.execute(select(Revision).order_by(Revision.id)).scalars().all()
-    return [{"rev": r.id, "change": r.change_id, "type": r.record_type, "id": r.record_id,
-             "verb": r.verb, "before": r.before, "after": r.after, "at": stamp(r.at),
-             "who": r.who}
-            for r in rows if record_ids is None or r.record_id in record_ids]
+    return [
+        {
+            "rev": r.id,
+            "change": r.change_id,
+            "type": r.record_type,
+            "id": r.record_id,
+            "verb": r.verb,
+            "before": r.before,
+            "after": r.after,
+            "at": stamp(r.at),
+            "who": r.who,
+        }
+        for r in rows
+        if record_ids is None or r.record_id in record_ids
+    ]
 
 
 def load(session: Session, entries: list[dict]) -> int:
@@ -218,24 +278,39 @@ def load(session: Session, entries: list[dict]) -> int:
             at = dates.parse_timestamp(entry["at"], "at")
             key = (str(entry["change"]), str(entry["type"]), str(entry["id"]), str(entry["verb"]))
         except KeyError as error:
-            raise InvalidValue(f"history[{index}]", "", f"lacks the field "
-                                                        f"{error.args[0]!r}") from None
+            raise InvalidValue(
+                f"history[{index}]", "", f"lacks the field {error.args[0]!r}"
+            ) from None
         if entry["type"] not in RECORD_TYPES:
-            raise InvalidValue(f"history[{index}].type", entry["type"], "is not a kind of "
-                                                                        "record")
+            raise InvalidValue(f"history[{index}].type", entry["type"], "is not a kind of record")
         for name in ("before", "after"):
             if entry.get(name) is not None and not isinstance(entry[name], dict):
-                raise InvalidValue(f"history[{index}].{name}", entry[name],
-                                   "must be a JSON object or null")
-        exists = session.execute(select(Revision.id).where(
-            Revision.change_id == key[0], Revision.record_type == key[1],
-            Revision.record_id == key[2], Revision.verb == key[3], Revision.at == at)).first()
+                raise InvalidValue(
+                    f"history[{index}].{name}", entry[name], "must be a JSON object or null"
+                )
+        exists = session.execute(
+            select(Revision.id).where(
+                Revision.change_id == key[0],
+                Revision.record_type == key[1],
+                Revision.record_id == key[2],
+                Revision.verb == key[3],
+                Revision.at == at,
+            )
+        ).first()
         if exists:
             continue
-        session.add(Revision(change_id=clean_text(key[0], "change")[:36], record_type=key[1],
-                             record_id=clean_text(key[2], "id"), verb=clean_text(key[3], "verb"),
-                             before=entry.get("before"), after=entry.get("after"), at=at,
-                             who=clean_text(str(entry.get("who") or "unknown"), "who")[:200]))
+        session.add(
+            Revision(
+                change_id=clean_text(key[0], "change")[:36],
+                record_type=key[1],
+                record_id=clean_text(key[2], "id"),
+                verb=clean_text(key[3], "verb"),
+                before=entry.get("before"),
+                after=entry.get("after"),
+                at=at,
+                who=clean_text(str(entry.get("who") or "unknown"), "who")[:200],
+            )
+        )
         added += 1
     session.flush()
     return added

@@ -30,8 +30,9 @@ def language(asked: str | None) -> str:
     if asked is not None:
         code = asked.strip().lower().replace("-", "_").split("_")[0]
         if code not in LANGUAGES:
-            raise InvalidValue("--lang", asked, f"is not a language pressfree speaks "
-                                                f"({', '.join(LANGUAGES)})")
+            raise InvalidValue(
+                "--lang", asked, f"is not a language pressfree speaks ({', '.join(LANGUAGES)})"
+            )
         return code
     for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         for value in os.environ.get(variable, "").split(":"):

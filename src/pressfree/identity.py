@@ -13,8 +13,16 @@ from sqlmodel import Session
 from pressfree import history, names
 from pressfree.db import one_of
 from pressfree.errors import Conflict, InvalidValue, NotFound, shown
-from pressfree.models import (OUTLET_TYPES, IncidentJournalist, IncidentOutlet, Outlet,
-                              OutletAlias, Person, PersonAlias, PlaceholderName)
+from pressfree.models import (
+    OUTLET_TYPES,
+    IncidentJournalist,
+    IncidentOutlet,
+    Outlet,
+    OutletAlias,
+    Person,
+    PersonAlias,
+    PlaceholderName,
+)
 from pressfree.schemas import clean_text
 
 NOUNS = {"person": "journalist", "outlet": "outlet"}
@@ -22,8 +30,11 @@ BRACKETED = re.compile(r"\[([^\]]*)\]")  # "Ahmad [full name unavailable]"
 
 
 def _models(kind: str):
-    return (Person, PersonAlias, PersonAlias.person_id) if kind == "person" \
+    return (
+        (Person, PersonAlias, PersonAlias.person_id)
+        if kind == "person"
         else (Outlet, OutletAlias, OutletAlias.outlet_id)
+    )
 
 
 def cleaned(name: str, field: str = "name") -> str:
@@ -39,6 +50,7 @@ def keys(name: str) -> dict:
 
 # --- placeholders -----------------------------------------------------------------------
 
+
 def placeholder_keys(db) -> set[str]:
     return set(db.execute(select(PlaceholderName.name_key)).scalars())
 
@@ -48,7 +60,8 @@ def is_placeholder(db, name: str, known: set[str] | None = None) -> bool:
     many people are Ahmad)."""
     known = known if known is not None else placeholder_keys(db)
     return names.fold(name) in known or any(
-        names.fold(part) in known for part in BRACKETED.findall(name))
+        names.fold(part) in known for part in BRACKETED.findall(name)
+    )
 
 
 def placeholders(session: Session) -> list[dict]:
@@ -67,8 +80,10 @@ def add_placeholder(session: Session, name: str) -> dict:
         raise Conflict(f"name: {shown(name)} is already a placeholder name")
     named = find(session, "person", name)
     if named is not None:
-        raise Conflict(f"name: {shown(name)} names journalist "
-                       f"{shown(session.get(Person, named).name)}: a placeholder names nobody")
+        raise Conflict(
+            f"name: {shown(name)} names journalist "
+            f"{shown(session.get(Person, named).name)}: a placeholder names nobody"
+        )
     session.add(PlaceholderName(name=name, name_key=key, builtin=False))
     session.flush()
     _flag_outlets(session)
@@ -92,11 +107,17 @@ def keep_placeholder(session: Session, name) -> None:
 def remove_placeholder(session: Session, name: str) -> None:
     """A placeholder name no more: new mentions of it are a person again. The unnamed
     people already stored stay unnamed."""
-    row = session.execute(select(PlaceholderName).where(
-        PlaceholderName.name_key == names.fold(name or ""))).scalars().first()
+    row = (
+        session.execute(
+            select(PlaceholderName).where(PlaceholderName.name_key == names.fold(name or ""))
+        )
+        .scalars()
+        .first()
+    )
     if row is None:
-        raise NotFound("name", name, "is not a placeholder name (see `pressfree journalists "
-                                     "placeholders`)")
+        raise NotFound(
+            "name", name, "is not a placeholder name (see `pressfree journalists placeholders`)"
+        )
     history.record(session, "placeholder", row.name, {"name": row.name}, None)
     session.delete(row)
     session.flush()
@@ -115,6 +136,7 @@ def _flag_outlets(session: Session) -> None:
 
 # --- finding and creating ---------------------------------------------------------------
 
+
 def find(db, kind: str, name: str) -> Optional[int]:
     """The id of the named (not placeholder) person or outlet, or None."""
     return find_all(db, kind, [name]).get(name)
@@ -126,34 +148,46 @@ def find_all(db, kind: str, wanted: list[str]) -> dict[str, int]:
     found are left out. A few queries for the whole list (imports ask a batch at a time)."""
     model, alias, owner = _models(kind)
     named = model.placeholder.is_(False) if kind == "person" else true()
-    found = dict(db.execute(select(model.name, model.id).where(
-        one_of(db, model.name, wanted), named)).all())
+    found = dict(
+        db.execute(select(model.name, model.id).where(one_of(db, model.name, wanted), named)).all()
+    )
     by_key: dict[str, list[str]] = {}
     for name in wanted:
         if name not in found:
             by_key.setdefault(names.name_key(name), []).append(name)
     if by_key:
-        keyed = dict(db.execute(select(model.name_key, func.min(model.id))
-                                .where(one_of(db, model.name_key, list(by_key)), named)
-                                .group_by(model.name_key)).all())
-        for key, owner_id in db.execute(select(alias.name_key, owner)
-                                        .where(one_of(db, alias.name_key, list(by_key)))):
+        keyed = dict(
+            db.execute(
+                select(model.name_key, func.min(model.id))
+                .where(one_of(db, model.name_key, list(by_key)), named)
+                .group_by(model.name_key)
+            ).all()
+        )
+        for key, owner_id in db.execute(
+            select(alias.name_key, owner).where(one_of(db, alias.name_key, list(by_key)))
+        ):
             keyed.setdefault(key, owner_id)
         found.update({n: keyed[k] for k, group in by_key.items() if k in keyed for n in group})
     return found
 
 
-def person_id(session: Session, name: str, field: str = "name",
-              incident_id: int | None = None) -> int:
+def person_id(
+    session: Session, name: str, field: str = "name", incident_id: int | None = None
+) -> int:
     """The person a name is, created if new. A placeholder name is a new unnamed person,
     except that an incident already naming one by it keeps that one."""
     name = cleaned(name, field)
     if is_placeholder(session, name):
         if incident_id is not None:
-            found = session.execute(select(Person.id).join(
-                IncidentJournalist, IncidentJournalist.person_id == Person.id).where(
-                IncidentJournalist.incident_id == incident_id, Person.placeholder.is_(True),
-                Person.name == name)).scalar()
+            found = session.execute(
+                select(Person.id)
+                .join(IncidentJournalist, IncidentJournalist.person_id == Person.id)
+                .where(
+                    IncidentJournalist.incident_id == incident_id,
+                    Person.placeholder.is_(True),
+                    Person.name == name,
+                )
+            ).scalar()
             if found is not None:
                 return found
         person = Person(name=name, placeholder=True, **keys(name))
@@ -189,8 +223,9 @@ def outlet_id(session: Session, name: str, type_: str = "outlet", field: str = "
         raise InvalidValue("type", type_, f"is not an outlet type ({', '.join(OUTLET_TYPES)})")
     found = find(session, "outlet", name)
     if found is None:
-        outlet = Outlet(name=name, type=type_, placeholder=is_placeholder(session, name),
-                        **keys(name))
+        outlet = Outlet(
+            name=name, type=type_, placeholder=is_placeholder(session, name), **keys(name)
+        )
         found = _created(session, outlet, "outlet", name)
     return found
 
@@ -200,8 +235,9 @@ def existing(session: Session, kind: str, name: str, field: str = "name") -> int
     found = find(session, kind, cleaned(name, field))
     if found is None:
         noun = NOUNS[kind]
-        raise NotFound(field, name, f"is not {'an' if noun[0] in 'aeiou' else 'a'} {noun} in "
-                                    "this database")
+        raise NotFound(
+            field, name, f"is not {'an' if noun[0] in 'aeiou' else 'a'} {noun} in this database"
+        )
     return found
 
 
@@ -222,10 +258,14 @@ def named_by(session: Session, name: str, incident: str) -> int:
     row = find_incident(session, incident, "--incident")
     key = names.name_key(cleaned(name, "person"))
     aliased = select(PersonAlias.person_id).where(PersonAlias.name_key == key)
-    found = session.execute(select(Person.id).join(
-        IncidentJournalist, IncidentJournalist.person_id == Person.id).where(
-        IncidentJournalist.incident_id == row.id,
-        or_(Person.name_key == key, Person.id.in_(aliased)))).scalar()
+    found = session.execute(
+        select(Person.id)
+        .join(IncidentJournalist, IncidentJournalist.person_id == Person.id)
+        .where(
+            IncidentJournalist.incident_id == row.id,
+            or_(Person.name_key == key, Person.id.in_(aliased)),
+        )
+    ).scalar()
     if found is None:
         raise NotFound("person", name, f"is not named by incident {row.public_id}")
     return found
@@ -238,23 +278,29 @@ def matching(kind: str, text: str):
     model, alias, owner = _models(kind)
     key, sound = names.name_key(text), names.sound_key(text)
     named = model.placeholder.is_(False) if kind == "person" else True
-    direct = select(model.id).where(named, or_(model.name == text, model.name_key == key,
-                                               model.sound_key == sound if sound else False))
-    aliased = select(owner).where(or_(alias.name_key == key,
-                                      alias.sound_key == sound if sound else False))
+    direct = select(model.id).where(
+        named,
+        or_(
+            model.name == text, model.name_key == key, model.sound_key == sound if sound else False
+        ),
+    )
+    aliased = select(owner).where(
+        or_(alias.name_key == key, alias.sound_key == sound if sound else False)
+    )
     return union(direct, aliased)
 
 
 # --- aliases ----------------------------------------------------------------------------
 
+
 def aliases_of(db, kind: str, owner_id: int) -> list[str]:
     _, alias, owner = _models(kind)
-    return list(db.execute(select(alias.name).where(owner == owner_id)
-                           .order_by(alias.name)).scalars())
+    return list(
+        db.execute(select(alias.name).where(owner == owner_id).order_by(alias.name)).scalars()
+    )
 
 
-def add_alias(session: Session, kind: str, name: str,
-              alias_name: str) -> tuple[str, list[str]]:
+def add_alias(session: Session, kind: str, name: str, alias_name: str) -> tuple[str, list[str]]:
     """Another name for a person or outlet: it finds them from now on, in filters, search,
     imports and new incidents. Returns their name and all their aliases."""
     owner_id = existing(session, kind, name, NOUNS[kind])
@@ -267,9 +313,11 @@ def add_alias(session: Session, kind: str, name: str,
         raise Conflict(f"alias: {shown(alias_name)} already names this {NOUNS[kind]}")
     if other is not None:
         other_name = session.get(model, other).name
-        raise Conflict(f"alias: {shown(alias_name)} already names {NOUNS[kind]} "
-                       f"{shown(other_name)}: to make them one, `pressfree merge "
-                       f"{NOUNS[kind]} {shown(name)} {shown(other_name)}`")
+        raise Conflict(
+            f"alias: {shown(alias_name)} already names {NOUNS[kind]} "
+            f"{shown(other_name)}: to make them one, `pressfree merge "
+            f"{NOUNS[kind]} {shown(name)} {shown(other_name)}`"
+        )
     before = aliases_of(session, kind, owner_id)
     session.add(alias(**{owner.key: owner_id, "name": alias_name, **keys(alias_name)}))
     session.flush()
@@ -287,8 +335,7 @@ def all_aliases(db) -> dict[str, dict[int, list[str]]]:
     found: dict[str, dict[int, list[str]]] = {"person": {}, "outlet": {}}
     for kind in found:
         _, alias, owner = _models(kind)
-        for owner_id, alias_name in db.execute(select(owner, alias.name)
-                                               .order_by(alias.name)):
+        for owner_id, alias_name in db.execute(select(owner, alias.name).order_by(alias.name)):
             found[kind].setdefault(owner_id, []).append(alias_name)
     return found
 
@@ -310,18 +357,29 @@ def keep_aliases(session: Session, kind: str, owner_id: int, aliases: list) -> N
             continue
         if other is not None:
             other_name = session.get(model, other).name
-            raise Conflict(f"aliases: {shown(alias_name)} already names {NOUNS[kind]} "
-                           f"{shown(other_name)}: merge them first (`pressfree merge "
-                           f"{NOUNS[kind]} {shown(session.get(model, owner_id).name)} "
-                           f"{shown(other_name)}`)")
+            raise Conflict(
+                f"aliases: {shown(alias_name)} already names {NOUNS[kind]} "
+                f"{shown(other_name)}: merge them first (`pressfree merge "
+                f"{NOUNS[kind]} {shown(session.get(model, owner_id).name)} "
+                f"{shown(other_name)}`)"
+            )
         session.add(alias(**{owner.key: owner_id, "name": alias_name, **keys(alias_name)}))
         session.flush()
 
 
 def list_outlets(session: Session) -> list[dict]:
-    counts = dict(session.execute(select(IncidentOutlet.outlet_id, func.count())
-                                  .group_by(IncidentOutlet.outlet_id)).all())
+    counts = dict(
+        session.execute(
+            select(IncidentOutlet.outlet_id, func.count()).group_by(IncidentOutlet.outlet_id)
+        ).all()
+    )
     aliases = all_aliases(session)["outlet"]
-    return [{"name": o.name, "type": o.type, "aliases": aliases.get(o.id, []),
-             "incidents": counts.get(o.id, 0)}
-            for o in session.execute(select(Outlet).order_by(Outlet.name)).scalars()]
+    return [
+        {
+            "name": o.name,
+            "type": o.type,
+            "aliases": aliases.get(o.id, []),
+            "incidents": counts.get(o.id, 0),
+        }
+        for o in session.execute(select(Outlet).order_by(Outlet.name)).scalars()
+    ]

@@ -11,11 +11,30 @@ from sqlmodel import Session
 
 from pressfree import dates, history, identity, search, vocabulary
 from pressfree.errors import InvalidValue
-from pressfree.models import (Incident, IncidentJournalist, IncidentKind, IncidentOutlet,
-                              IncidentSource, IncidentTag, IncidentUpdate, Kind, Outlet, Person,
-                              Source, stamp, utcnow)
-from pressfree.schemas import (IncidentIn, IncidentRecord, SourceIn, SourceRecord,
-                               check_status, clean_text, validated)
+from pressfree.models import (
+    Incident,
+    IncidentJournalist,
+    IncidentKind,
+    IncidentOutlet,
+    IncidentSource,
+    IncidentTag,
+    IncidentUpdate,
+    Kind,
+    Outlet,
+    Person,
+    Source,
+    stamp,
+    utcnow,
+)
+from pressfree.schemas import (
+    IncidentIn,
+    IncidentRecord,
+    SourceIn,
+    SourceRecord,
+    check_status,
+    clean_text,
+    validated,
+)
 
 CHUNK = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
 MAX_INTEGER = 2**63 - 1  # the largest integer SQLite and PostgreSQL store
@@ -50,16 +69,20 @@ class IncidentFilter:
 
 # --- sources: found by URL, created when new (people and outlets: identity.py) ---------
 
+
 def source_id(session: Session, source: SourceIn) -> int:
     """The same URL is the same source; without a URL, the same publisher, title and date."""
     if source.url:
         where = Source.url == source.url
     else:
-        where = and_(Source.url.is_(None), Source.publisher == source.publisher,
-                     Source.title.is_(None) if source.title is None
-                     else Source.title == source.title,
-                     Source.published.is_(None) if source.published is None
-                     else Source.published == source.published)
+        where = and_(
+            Source.url.is_(None),
+            Source.publisher == source.publisher,
+            Source.title.is_(None) if source.title is None else Source.title == source.title,
+            Source.published.is_(None)
+            if source.published is None
+            else Source.published == source.published,
+        )
     existing = session.execute(select(Source).where(where)).scalars().first()
     if existing is None:
         existing = Source(**source.model_dump())
@@ -75,19 +98,36 @@ def source_id(session: Session, source: SourceIn) -> int:
 
 # --- adding -----------------------------------------------------------------------------
 
-def add(session: Session, draft: IncidentIn, *, public_id: str | None = None,
-        created_at=None, updated_at=None, opens_custody: bool = True,
-        import_id: int | None = None) -> Added:
+
+def add(
+    session: Session,
+    draft: IncidentIn,
+    *,
+    public_id: str | None = None,
+    created_at=None,
+    updated_at=None,
+    opens_custody: bool = True,
+    import_id: int | None = None,
+) -> Added:
     """Store a new incident with everything it links to; open custody for detentions
     (unless opens_custody is false: see models.Incident.opens_custody)."""
     kind_ids = vocabulary.ids_for(session, draft.kinds, "kind")
     now = utcnow()
     incident = Incident(
-        first_day=draft.date.first, last_day=draft.date.last,
-        date_precision=draft.date.precision, country=draft.country, region=draft.region,
-        city=draft.city, perpetrator=draft.perpetrator, summary=draft.summary,
-        status=draft.status, created_at=created_at or now, updated_at=updated_at or now,
-        opens_custody=opens_custody, import_id=import_id)
+        first_day=draft.date.first,
+        last_day=draft.date.last,
+        date_precision=draft.date.precision,
+        country=draft.country,
+        region=draft.region,
+        city=draft.city,
+        perpetrator=draft.perpetrator,
+        summary=draft.summary,
+        status=draft.status,
+        created_at=created_at or now,
+        updated_at=updated_at or now,
+        opens_custody=opens_custody,
+        import_id=import_id,
+    )
     if public_id:
         from pressfree.lookup import checked_public_id
 
@@ -98,9 +138,14 @@ def add(session: Session, draft: IncidentIn, *, public_id: str | None = None,
     from pressfree import ledger
 
     ledger.sync_custody(session, incident, draft.kinds)
-    warnings = [] if draft.sources else [
-        f"incident {incident.public_id} has no source: add one with "
-        f"`pressfree edit {incident.public_id[:8]} --source URL`"]
+    warnings = (
+        []
+        if draft.sources
+        else [
+            f"incident {incident.public_id} has no source: add one with "
+            f"`pressfree edit {incident.public_id[:8]} --source URL`"
+        ]
+    )
     record = get(session, incident.public_id)
     history.record(session, "incident", record.id, None, record)
     return Added(record, warnings)
@@ -112,15 +157,17 @@ def _link(session: Session, incident_id: int, kind_ids: Iterable[int], draft) ->
     rows = {
         IncidentKind.kind_id: list(kind_ids),
         IncidentTag.tag: draft.tags,
-        IncidentJournalist.person_id: [identity.person_id(session, n, incident_id=incident_id)
-                                       for n in draft.journalists],
+        IncidentJournalist.person_id: [
+            identity.person_id(session, n, incident_id=incident_id) for n in draft.journalists
+        ],
         IncidentOutlet.outlet_id: [identity.outlet_id(session, n) for n in draft.outlets],
         IncidentSource.source_id: [source_id(session, s) for s in draft.sources],
     }
     for column, values in rows.items():
         table = column.table
-        existing = set(session.execute(select(column).where(
-            table.c.incident_id == incident_id)).scalars())
+        existing = set(
+            session.execute(select(column).where(table.c.incident_id == incident_id)).scalars()
+        )
         fresh = [v for v in dict.fromkeys(values) if v not in existing]
         if not fresh:
             continue
@@ -135,6 +182,7 @@ def _link(session: Session, incident_id: int, kind_ids: Iterable[int], draft) ->
 
 # --- finding ----------------------------------------------------------------------------
 
+
 def find(session: Session, public_id: str, field: str = "id") -> Incident:
     """The incident with this id, or with an unambiguous prefix of it (at least 4 characters)."""
     from pressfree.lookup import by_public_id
@@ -148,8 +196,11 @@ def get(session: Session, public_id: str, field: str = "id") -> IncidentRecord:
 
 def contained_in(period: dates.PartialDate):
     """Incidents whose whole date lies inside the period (an index range on first_day)."""
-    return and_(Incident.first_day >= period.first, Incident.first_day <= period.last,
-                Incident.last_day <= period.last)
+    return and_(
+        Incident.first_day >= period.first,
+        Incident.first_day <= period.last,
+        Incident.last_day <= period.last,
+    )
 
 
 def filtered(filters: IncidentFilter, session: Session):
@@ -159,8 +210,12 @@ def filtered(filters: IncidentFilter, session: Session):
         query = query.where(contained_in(filters.period))
     query = query.where(*conditions(filters, session))
     # Ties are broken by what an export carries, so a re-imported copy lists the same way.
-    query = query.order_by(Incident.first_day.desc(), Incident.last_day.desc(),
-                           Incident.created_at.desc(), Incident.public_id)
+    query = query.order_by(
+        Incident.first_day.desc(),
+        Incident.last_day.desc(),
+        Incident.created_at.desc(),
+        Incident.public_id,
+    )
     if checked_limit(filters.limit) is not None:
         query = query.limit(filters.limit)
     return query
@@ -172,32 +227,61 @@ def conditions(filters: IncidentFilter, session: Session) -> list:
     out = []
     if filters.kinds:
         kind_ids = vocabulary.ids_for(session, filters.kinds, "kind", "--kind").values()
-        out.append(_about(exists().where(IncidentKind.incident_id == Incident.id,
-                                         IncidentKind.kind_id.in_(kind_ids))))
+        out.append(
+            _about(
+                exists().where(
+                    IncidentKind.incident_id == Incident.id, IncidentKind.kind_id.in_(kind_ids)
+                )
+            )
+        )
     if filters.country:
         from pressfree import countries
 
         out.append(Incident.country == countries.normalise(filters.country, "--country"))
     if filters.journalist:
-        out.append(_about(exists().where(
-            IncidentJournalist.incident_id == Incident.id,
-            IncidentJournalist.person_id.in_(identity.matching("person", filters.journalist)))))
+        out.append(
+            _about(
+                exists().where(
+                    IncidentJournalist.incident_id == Incident.id,
+                    IncidentJournalist.person_id.in_(
+                        identity.matching("person", filters.journalist)
+                    ),
+                )
+            )
+        )
     if filters.outlet:
-        out.append(_about(exists().where(
-            IncidentOutlet.incident_id == Incident.id,
-            IncidentOutlet.outlet_id.in_(identity.matching("outlet", filters.outlet)))))
+        out.append(
+            _about(
+                exists().where(
+                    IncidentOutlet.incident_id == Incident.id,
+                    IncidentOutlet.outlet_id.in_(identity.matching("outlet", filters.outlet)),
+                )
+            )
+        )
     if filters.search is not None:
-        out.append(Incident.id.in_(search.matching(
-            session, search.terms(filters.search, "--search"))))
+        out.append(
+            Incident.id.in_(search.matching(session, search.terms(filters.search, "--search")))
+        )
     if filters.publisher:
-        out.append(_about(exists().where(
-            IncidentSource.incident_id == Incident.id,
-            IncidentSource.source_id == Source.id, Source.publisher == filters.publisher)))
+        out.append(
+            _about(
+                exists().where(
+                    IncidentSource.incident_id == Incident.id,
+                    IncidentSource.source_id == Source.id,
+                    Source.publisher == filters.publisher,
+                )
+            )
+        )
     if filters.status:
         out.append(Incident.status == check_status(filters.status, "--status"))
     if filters.tag:
-        out.append(_about(exists().where(IncidentTag.incident_id == Incident.id,
-                                         IncidentTag.tag == filters.tag)))
+        out.append(
+            _about(
+                exists().where(
+                    IncidentTag.incident_id == Incident.id, IncidentTag.tag == filters.tag
+                )
+            )
+        )
     out += [recorded_as(session, name, value) for name, value in filters.where]
     return out
 
@@ -209,9 +293,13 @@ def _about(clause):
 
 
 # Stored columns `--where` reads; any other name is an extra field (a column an import kept).
-WHERE_COLUMNS = {"dataset": Incident.dataset, "external_id": Incident.external_id,
-                 "region": Incident.region, "city": Incident.city,
-                 "perpetrator": Incident.perpetrator}
+WHERE_COLUMNS = {
+    "dataset": Incident.dataset,
+    "external_id": Incident.external_id,
+    "region": Incident.region,
+    "city": Incident.city,
+    "perpetrator": Incident.perpetrator,
+}
 
 
 def recorded_as(session: Session, name: str, value: str | None):
@@ -223,7 +311,7 @@ def recorded_as(session: Session, name: str, value: str | None):
     from pressfree.db import backend_for
 
     if name.startswith("extra."):
-        name = name[len("extra."):]
+        name = name[len("extra.") :]
     elif name in WHERE_COLUMNS and value is not None:
         return WHERE_COLUMNS[name] == value
     return backend_for(session.get_bind().dialect.name).extra_field(name, value)
@@ -231,8 +319,15 @@ def recorded_as(session: Session, name: str, value: str | None):
 
 def unheld_fields(session: Session, filters: IncidentFilter) -> list[str]:
     """The --where extra fields no incident has (a misspelt column name, most likely)."""
-    return [name for name, _ in filters.where if name not in WHERE_COLUMNS and session.execute(
-        select(Incident.id).where(recorded_as(session, name, None)).limit(1)).first() is None]
+    return [
+        name
+        for name, _ in filters.where
+        if name not in WHERE_COLUMNS
+        and session.execute(
+            select(Incident.id).where(recorded_as(session, name, None)).limit(1)
+        ).first()
+        is None
+    ]
 
 
 def where_pairs(items: Iterable[str]) -> list[tuple[str, str]]:
@@ -243,8 +338,9 @@ def where_pairs(items: Iterable[str]) -> list[tuple[str, str]]:
         name, equals, value = item.partition("=")
         name = name.strip()
         if not equals or not name or name == "extra.":
-            raise InvalidValue("--where", item, "must be FIELD=VALUE, such as "
-                                                "motiveConfirmed=Confirmed")
+            raise InvalidValue(
+                "--where", item, "must be FIELD=VALUE, such as motiveConfirmed=Confirmed"
+            )
         pairs.append((name, value.strip()))
     return pairs
 
@@ -265,8 +361,13 @@ def list_incidents(session: Session, filters: IncidentFilter) -> list[IncidentRe
     order = search.ranked(session, found, query_terms)
     if limit is not None:
         order = order[:limit]
-    rows = {i.id: i for start in range(0, len(order), CHUNK) for i in session.execute(
-        select(Incident).where(Incident.id.in_(order[start:start + CHUNK]))).scalars()}
+    rows = {
+        i.id: i
+        for start in range(0, len(order), CHUNK)
+        for i in session.execute(
+            select(Incident).where(Incident.id.in_(order[start : start + CHUNK]))
+        ).scalars()
+    }
     return records(session, [rows[i] for i in order])
 
 
@@ -281,22 +382,41 @@ def _searched(session: Session, filters: IncidentFilter, query_terms) -> list[in
     joins them."""
     from dataclasses import replace
 
-    matches = session.execute(search.matching(session, query_terms)
-                              .limit(SEARCH_FIRST + 1)).scalars().all()
+    matches = (
+        session.execute(search.matching(session, query_terms).limit(SEARCH_FIRST + 1))
+        .scalars()
+        .all()
+    )
     rest = replace(filters, search=None, limit=None)
-    columns = (Incident.id, Incident.first_day, Incident.last_day, Incident.created_at,
-               Incident.public_id)
+    columns = (
+        Incident.id,
+        Incident.first_day,
+        Incident.last_day,
+        Incident.created_at,
+        Incident.public_id,
+    )
     if len(matches) > SEARCH_FIRST:
-        chosen = session.execute(filtered(rest, session).with_only_columns(Incident.id)
-                                 .limit(SEARCH_FIRST + 1)).scalars().all()
+        chosen = (
+            session.execute(
+                filtered(rest, session).with_only_columns(Incident.id).limit(SEARCH_FIRST + 1)
+            )
+            .scalars()
+            .all()
+        )
         if len(chosen) <= SEARCH_FIRST:  # the filters choose few: check the words on them
             return search.among(session, chosen, query_terms)
-        return list(session.execute(filtered(replace(filters, limit=None), session)
-                                    .with_only_columns(Incident.id)).scalars())
+        return list(
+            session.execute(
+                filtered(replace(filters, limit=None), session).with_only_columns(Incident.id)
+            ).scalars()
+        )
     rows = []
     for start in range(0, len(matches), CHUNK):
-        rows += session.execute(filtered(rest, session).with_only_columns(*columns).where(
-            Incident.id.in_(matches[start:start + CHUNK]))).all()
+        rows += session.execute(
+            filtered(rest, session)
+            .with_only_columns(*columns)
+            .where(Incident.id.in_(matches[start : start + CHUNK]))
+        ).all()
     # the order `filtered` gives: newest first, ties by what an export carries
     rows.sort(key=lambda r: r.public_id)
     rows.sort(key=lambda r: (r.first_day, r.last_day, r.created_at), reverse=True)
@@ -312,40 +432,60 @@ def iter_incidents(session: Session, filters: IncidentFilter, batch: int = 1000)
 
 def _related(session: Session, ids: list[int]) -> dict[str, dict[int, list]]:
     """Kinds, tags, targets and sources of many incidents, one query per relation per chunk."""
-    related: dict[str, dict[int, list]] = {name: defaultdict(list) for name in
-                                           ("kinds", "tags", "journalists", "outlets",
-                                            "sources", "updates")}
+    related: dict[str, dict[int, list]] = {
+        name: defaultdict(list)
+        for name in ("kinds", "tags", "journalists", "outlets", "sources", "updates")
+    }
     queries = {
-        "kinds": lambda chunk: select(IncidentKind.incident_id, Kind.slug)
-        .join(Kind, Kind.id == IncidentKind.kind_id)
-        .where(IncidentKind.incident_id.in_(chunk)).order_by(Kind.slug),
-        "tags": lambda chunk: select(IncidentTag.incident_id, IncidentTag.tag)
-        .where(IncidentTag.incident_id.in_(chunk)).order_by(IncidentTag.tag),
-        "journalists": lambda chunk: select(IncidentJournalist.incident_id, Person.name)
-        .join(Person, Person.id == IncidentJournalist.person_id)
-        .where(IncidentJournalist.incident_id.in_(chunk)).order_by(Person.name),
-        "outlets": lambda chunk: select(IncidentOutlet.incident_id, Outlet.name)
-        .join(Outlet, Outlet.id == IncidentOutlet.outlet_id)
-        .where(IncidentOutlet.incident_id.in_(chunk)).order_by(Outlet.name),
-        "sources": lambda chunk: select(IncidentSource.incident_id, Source)
-        .join(Source, Source.id == IncidentSource.source_id)
-        .where(IncidentSource.incident_id.in_(chunk))
-        .order_by(IncidentSource.position, Source.id),
-        "updates": lambda chunk: select(IncidentUpdate.incident_id, IncidentUpdate, Source)
-        .outerjoin(Source, Source.id == IncidentUpdate.source_id)
-        .where(IncidentUpdate.incident_id.in_(chunk))
-        .order_by(IncidentUpdate.first_day, IncidentUpdate.last_day, IncidentUpdate.id),
+        "kinds": lambda chunk: (
+            select(IncidentKind.incident_id, Kind.slug)
+            .join(Kind, Kind.id == IncidentKind.kind_id)
+            .where(IncidentKind.incident_id.in_(chunk))
+            .order_by(Kind.slug)
+        ),
+        "tags": lambda chunk: (
+            select(IncidentTag.incident_id, IncidentTag.tag)
+            .where(IncidentTag.incident_id.in_(chunk))
+            .order_by(IncidentTag.tag)
+        ),
+        "journalists": lambda chunk: (
+            select(IncidentJournalist.incident_id, Person.name)
+            .join(Person, Person.id == IncidentJournalist.person_id)
+            .where(IncidentJournalist.incident_id.in_(chunk))
+            .order_by(Person.name)
+        ),
+        "outlets": lambda chunk: (
+            select(IncidentOutlet.incident_id, Outlet.name)
+            .join(Outlet, Outlet.id == IncidentOutlet.outlet_id)
+            .where(IncidentOutlet.incident_id.in_(chunk))
+            .order_by(Outlet.name)
+        ),
+        "sources": lambda chunk: (
+            select(IncidentSource.incident_id, Source)
+            .join(Source, Source.id == IncidentSource.source_id)
+            .where(IncidentSource.incident_id.in_(chunk))
+            .order_by(IncidentSource.position, Source.id)
+        ),
+        "updates": lambda chunk: (
+            select(IncidentUpdate.incident_id, IncidentUpdate, Source)
+            .outerjoin(Source, Source.id == IncidentUpdate.source_id)
+            .where(IncidentUpdate.incident_id.in_(chunk))
+            .order_by(IncidentUpdate.first_day, IncidentUpdate.last_day, IncidentUpdate.id)
+        ),
     }
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
+        chunk = ids[start : start + CHUNK]
         for name, query in queries.items():
             for incident_id, value, *more in session.execute(query(chunk)).all():
                 if name == "updates":
                     value = update_dict(value, more[0])
                 elif name == "sources":
-                    value = SourceRecord(value.url, value.publisher, value.title,
-                                         value.published.isoformat() if value.published
-                                         else None)
+                    value = SourceRecord(
+                        value.url,
+                        value.publisher,
+                        value.title,
+                        value.published.isoformat() if value.published else None,
+                    )
                 related[name][incident_id].append(value)
     return related
 
@@ -358,15 +498,29 @@ def listed(session: Session, period: dates.PartialDate, country: str | None) -> 
     rows without the ORM, each date written once."""
     where = [contained_in(period)] + ([Incident.country == country] if country else [])
     connection = session.connection()
-    rows = connection.execute(select(
-        Incident.id, Incident.first_day, Incident.last_day, Incident.date_precision,
-        Incident.city, Incident.region, Incident.country, Incident.summary).where(*where)
-        .order_by(Incident.first_day, Incident.last_day, Incident.public_id)).all()
+    rows = connection.execute(
+        select(
+            Incident.id,
+            Incident.first_day,
+            Incident.last_day,
+            Incident.date_precision,
+            Incident.city,
+            Incident.region,
+            Incident.country,
+            Incident.summary,
+        )
+        .where(*where)
+        .order_by(Incident.first_day, Incident.last_day, Incident.public_id)
+    ).all()
 
     def related(link, columns, joined, order) -> dict[int, list]:
         found: dict[int, list] = defaultdict(list)
-        query = (select(link.incident_id, *columns).join(*joined)
-                 .join(Incident, Incident.id == link.incident_id).where(*where))
+        query = (
+            select(link.incident_id, *columns)
+            .join(*joined)
+            .join(Incident, Incident.id == link.incident_id)
+            .where(*where)
+        )
         result = connection.execute(query.order_by(order)).all()
         if len(columns) == 1:
             for incident_id, value in result:
@@ -376,49 +530,80 @@ def listed(session: Session, period: dates.PartialDate, country: str | None) -> 
                 found[incident_id].append(dict(zip(("url", "title", "publisher"), values)))
         return found
 
-    kinds = related(IncidentKind, (Kind.slug,), (Kind, Kind.id == IncidentKind.kind_id),
-                    Kind.slug)
-    journalists = related(IncidentJournalist, (Person.name,),
-                          (Person, Person.id == IncidentJournalist.person_id), Person.name)
-    outlets = related(IncidentOutlet, (Outlet.name,),
-                      (Outlet, Outlet.id == IncidentOutlet.outlet_id), Outlet.name)
-    sources = related(IncidentSource, (Source.url, Source.title, Source.publisher),
-                      (Source, Source.id == IncidentSource.source_id), IncidentSource.position)
+    kinds = related(IncidentKind, (Kind.slug,), (Kind, Kind.id == IncidentKind.kind_id), Kind.slug)
+    journalists = related(
+        IncidentJournalist,
+        (Person.name,),
+        (Person, Person.id == IncidentJournalist.person_id),
+        Person.name,
+    )
+    outlets = related(
+        IncidentOutlet, (Outlet.name,), (Outlet, Outlet.id == IncidentOutlet.outlet_id), Outlet.name
+    )
+    sources = related(
+        IncidentSource,
+        (Source.url, Source.title, Source.publisher),
+        (Source, Source.id == IncidentSource.source_id),
+        IncidentSource.position,
+    )
     shown: dict[tuple, str] = {}  # a year's incidents fall on a few hundred dates
     listing = []
     for incident_id, first, last, precision, city, region, country_code, text in rows:
         day = shown.get((first, last, precision))
         if day is None:
             day = shown[first, last, precision] = str(dates.from_stored(first, last, precision))
-        listing.append({"date": day, "kinds": kinds.get(incident_id, []),
-                        "place": [city, region, country_code],
-                        "who": journalists.get(incident_id, []) + outlets.get(incident_id, []),
-                        "summary": text, "sources": sources.get(incident_id, [])})
+        listing.append(
+            {
+                "date": day,
+                "kinds": kinds.get(incident_id, []),
+                "place": [city, region, country_code],
+                "who": journalists.get(incident_id, []) + outlets.get(incident_id, []),
+                "summary": text,
+                "sources": sources.get(incident_id, []),
+            }
+        )
     return listing
 
 
 def records(session: Session, incidents: list[Incident]) -> list[IncidentRecord]:
     related = _related(session, [i.id for i in incidents])
-    return [IncidentRecord(
-        id=i.public_id,
-        date=str(dates.from_stored(i.first_day, i.last_day, i.date_precision)),
-        date_precision=i.date_precision,
-        kinds=related["kinds"][i.id], country=i.country, region=i.region, city=i.city,
-        journalists=related["journalists"][i.id], outlets=related["outlets"][i.id],
-        perpetrator=i.perpetrator, summary=i.summary, status=i.status,
-        tags=related["tags"][i.id], sources=related["sources"][i.id],
-        created_at=stamp(i.created_at), updated_at=stamp(i.updated_at),
-        first_day=i.first_day, last_day=i.last_day,
-        external_id=i.external_id, dataset=i.dataset, extra=i.extra,
-        opens_custody=i.opens_custody, updates=related["updates"][i.id],
-    ) for i in incidents]
+    return [
+        IncidentRecord(
+            id=i.public_id,
+            date=str(dates.from_stored(i.first_day, i.last_day, i.date_precision)),
+            date_precision=i.date_precision,
+            kinds=related["kinds"][i.id],
+            country=i.country,
+            region=i.region,
+            city=i.city,
+            journalists=related["journalists"][i.id],
+            outlets=related["outlets"][i.id],
+            perpetrator=i.perpetrator,
+            summary=i.summary,
+            status=i.status,
+            tags=related["tags"][i.id],
+            sources=related["sources"][i.id],
+            created_at=stamp(i.created_at),
+            updated_at=stamp(i.updated_at),
+            first_day=i.first_day,
+            last_day=i.last_day,
+            external_id=i.external_id,
+            dataset=i.dataset,
+            extra=i.extra,
+            opens_custody=i.opens_custody,
+            updates=related["updates"][i.id],
+        )
+        for i in incidents
+    ]
 
 
 def update_dict(update: IncidentUpdate, source: Source | None) -> dict:
-    return {"date": str(dates.from_stored(update.first_day, update.last_day,
-                                          update.date_precision)),
-            "text": update.text, "source": source.url if source else None,
-            "publisher": source.publisher if source else None}
+    return {
+        "date": str(dates.from_stored(update.first_day, update.last_day, update.date_precision)),
+        "text": update.text,
+        "source": source.url if source else None,
+        "publisher": source.publisher if source else None,
+    }
 
 
 def stored_external(session: Session, dataset: str | None, external_id: str) -> Optional[str]:
@@ -427,11 +612,17 @@ def stored_external(session: Session, dataset: str | None, external_id: str) -> 
 
     for model in (Incident, MergedIncident):
         owner = model.dataset.is_(None) if dataset is None else model.dataset == dataset
-        found = session.execute(select(model).where(
-            owner, model.external_id == external_id).limit(1)).scalars().first()
+        found = (
+            session.execute(select(model).where(owner, model.external_id == external_id).limit(1))
+            .scalars()
+            .first()
+        )
         if found is not None:
-            return found.public_id if model is Incident else session.get(
-                Incident, found.incident_id).public_id
+            return (
+                found.public_id
+                if model is Incident
+                else session.get(Incident, found.incident_id).public_id
+            )
     return None
 
 
@@ -441,8 +632,9 @@ LISTS = ("kinds", "journalists", "outlets", "sources", "tags")
 FIELDS = ("date", "country", "region", "city", "perpetrator", "summary", "status")
 
 
-def edit(session: Session, public_id: str, changes: dict, replace: bool = False,
-         exact: bool = False) -> IncidentRecord:
+def edit(
+    session: Session, public_id: str, changes: dict, replace: bool = False, exact: bool = False
+) -> IncidentRecord:
     """Change the fields given; list values are added, or replace the old ones with replace.
     A field given as None or [] is left as it is, unless exact (a restore): then the
     incident becomes exactly what `changes` says, empty fields included."""
@@ -468,8 +660,13 @@ def edit(session: Session, public_id: str, changes: dict, replace: bool = False,
         setattr(incident, name, getattr(draft, name))
     incident.updated_at = utcnow()
     if replace:
-        for table in (IncidentKind, IncidentTag, IncidentJournalist, IncidentOutlet,
-                      IncidentSource):
+        for table in (
+            IncidentKind,
+            IncidentTag,
+            IncidentJournalist,
+            IncidentOutlet,
+            IncidentSource,
+        ):
             session.execute(delete(table).where(table.incident_id == incident.id))
     session.flush()
     _link(session, incident.id, kind_ids.values(), draft)
@@ -488,8 +685,11 @@ def hidden(incident: Incident) -> dict:
     """What a deleted or merged incident's history keeps beyond its record, so that restore
     and merge undo put it back: the import that brought it, and the hashes that match it to
     its dataset's later exports."""
-    return {"import": incident.import_id, "content_hash": incident.content_hash,
-            "identity_hash": incident.identity_hash}
+    return {
+        "import": incident.import_id,
+        "content_hash": incident.content_hash,
+        "identity_hash": incident.identity_hash,
+    }
 
 
 def delete_incident(session: Session, public_id: str) -> IncidentRecord:
@@ -500,8 +700,12 @@ def delete_incident(session: Session, public_id: str) -> IncidentRecord:
     record = get(session, incident.public_id)
     from pressfree import cases, designations, ledger
 
-    kept = {**record.to_dict(), "releases": ledger.releases_of(session, incident),
-            "cases": cases.linked_ids(session, incident.id), **hidden(incident)}
+    kept = {
+        **record.to_dict(),
+        "releases": ledger.releases_of(session, incident),
+        "cases": cases.linked_ids(session, incident.id),
+        **hidden(incident),
+    }
     for designation in designations.of_incident(session, incident):
         history.record(session, "designation", designation.id, designation, None)
     ledger.before_delete(session, incident)
@@ -513,9 +717,16 @@ def delete_incident(session: Session, public_id: str) -> IncidentRecord:
 
 # --- updates --------------------------------------------------------------------------------
 
-def add_update(session: Session, public_id: str, text: str, on: str | None = None,
-               source: str | None = None, publisher: str | None = None,
-               field: str = "id") -> IncidentRecord:
+
+def add_update(
+    session: Session,
+    public_id: str,
+    text: str,
+    on: str | None = None,
+    source: str | None = None,
+    publisher: str | None = None,
+    field: str = "id",
+) -> IncidentRecord:
     """A dated update on an incident ("Released on bail"); dated today unless said."""
     from datetime import date
 
@@ -527,13 +738,20 @@ def add_update(session: Session, public_id: str, text: str, on: str | None = Non
     today = date.today()
     when = dates.parse(on, "--date") if on else dates.PartialDate(today, today, "day")
     if when.last < incident.first_day:
-        raise InvalidValue("--date", str(when), "is before the incident "
-                                                f"({before.date})")
-    sources = [validated(SourceIn, url=source, publisher=publisher)] if (source or publisher) \
-        else []
-    session.add(IncidentUpdate(incident_id=incident.id, first_day=when.first, last_day=when.last,
-                               date_precision=when.precision, text=words,
-                               source_id=source_id(session, sources[0]) if sources else None))
+        raise InvalidValue("--date", str(when), f"is before the incident ({before.date})")
+    sources = (
+        [validated(SourceIn, url=source, publisher=publisher)] if (source or publisher) else []
+    )
+    session.add(
+        IncidentUpdate(
+            incident_id=incident.id,
+            first_day=when.first,
+            last_day=when.last,
+            date_precision=when.precision,
+            text=words,
+            source_id=source_id(session, sources[0]) if sources else None,
+        )
+    )
     incident.updated_at = utcnow()
     session.flush()
     search.refresh(session, [incident.id])

@@ -12,16 +12,38 @@ from sqlmodel import Session
 
 from pressfree import countries, dates, history, vocabulary
 from pressfree.errors import Conflict, InvalidValue, shown
-from pressfree.models import (MAX_COUNT, CustodyPeriod, CustodyRelease, Incident,
-                              IncidentJournalist, IncidentKind, Kind, Person, Source, Tally)
+from pressfree.models import (
+    MAX_COUNT,
+    CustodyPeriod,
+    CustodyRelease,
+    Incident,
+    IncidentJournalist,
+    IncidentKind,
+    Kind,
+    Person,
+    Source,
+    Tally,
+)
 from pressfree.schemas import SourceIn, clean_text, validated
 
 # Qualifier slug -> how a reader says it (the slugs are models.QUALIFIERS).
-PHRASES = {"exact": "{n}", "at-least": "at least {n}", "more-than": "more than {n}",
-           "about": "about {n}", "at-most": "at most {n}"}
+PHRASES = {
+    "exact": "{n}",
+    "at-least": "at least {n}",
+    "more-than": "more than {n}",
+    "about": "about {n}",
+    "at-most": "at most {n}",
+}
 _VALUE = re.compile(r"^(>=|>|<=|~|≥|≤)?\s*(-?[0-9]+)\s*(\+)?$")
-_SIGNS = {None: "exact", ">=": "at-least", "≥": "at-least", ">": "more-than", "~": "about",
-          "<=": "at-most", "≤": "at-most"}
+_SIGNS = {
+    None: "exact",
+    ">=": "at-least",
+    "≥": "at-least",
+    ">": "more-than",
+    "~": "about",
+    "<=": "at-most",
+    "≤": "at-most",
+}
 # Stocks are counted on a day ("28 journalists in custody"); every kind slug is a flow metric.
 STOCKS = {"journalists-in-custody": "journalists in custody"}
 OPENING_KINDS = ("detention", "arrest")
@@ -32,8 +54,9 @@ def parse_value(text: str) -> tuple[int, str]:
     """'28' -> (28, exact); '200+' or '>=200' -> at-least; '>200', '~200', '<=200'."""
     match = _VALUE.match((text or "").strip())
     if not match or (match[1] and match[3]):
-        raise InvalidValue("value", text, "has an unknown qualifier (use 28, 200+, >=200, "
-                                          ">200, ~200 or <=200)")
+        raise InvalidValue(
+            "value", text, "has an unknown qualifier (use 28, 200+, >=200, >200, ~200 or <=200)"
+        )
     if match[2].startswith("-"):
         raise InvalidValue("value", text, "is negative")
     # Compared as text first: Python refuses to convert integers of over 4,300 digits.
@@ -63,27 +86,48 @@ class TallyRecord:
     source_title: Optional[str] = None
 
 
-def add_tally(session: Session, metric: str, value: str, *, period: str | None = None,
-              as_of: str | None = None, country: str, scope: str | None = None,
-              publisher: str | None, source: str | None = None, title: str | None = None,
-              public_id: str | None = None, import_id: int | None = None) -> TallyRecord:
+def add_tally(
+    session: Session,
+    metric: str,
+    value: str,
+    *,
+    period: str | None = None,
+    as_of: str | None = None,
+    country: str,
+    scope: str | None = None,
+    publisher: str | None,
+    source: str | None = None,
+    title: str | None = None,
+    public_id: str | None = None,
+    import_id: int | None = None,
+) -> TallyRecord:
     metric = (clean_text(metric, "metric") or "").lower()
     if metric not in STOCKS:
         vocabulary.ids_for(session, [metric], "kind", "metric")
     number, qualifier = parse_value(value)
     if bool(period) == bool(as_of):
-        raise InvalidValue("--period/--as-of", period or as_of or "",
-                           "give exactly one: a period for a count of events, "
-                           "an as-of day for a count of people held")
+        raise InvalidValue(
+            "--period/--as-of",
+            period or as_of or "",
+            "give exactly one: a period for a count of events, "
+            "an as-of day for a count of people held",
+        )
     if metric in STOCKS and period:
-        raise InvalidValue("--period", period, f"does not fit {metric}, a count of people "
-                                               "held on a day: give --as-of")
+        raise InvalidValue(
+            "--period",
+            period,
+            f"does not fit {metric}, a count of people held on a day: give --as-of",
+        )
     if metric not in STOCKS and as_of:
-        raise InvalidValue("--as-of", as_of, f"does not fit {metric}, a count of events: "
-                                             "give the --period it covers")
+        raise InvalidValue(
+            "--as-of",
+            as_of,
+            f"does not fit {metric}, a count of events: give the --period it covers",
+        )
     if as_of:
-        when = dates.PartialDate(dates.parse_day(as_of, "--as-of"),
-                                 dates.parse_day(as_of, "--as-of"), "day")
+        when = dates.PartialDate(
+            dates.parse_day(as_of, "--as-of"), dates.parse_day(as_of, "--as-of"), "day"
+        )
     else:
         when = dates.parse(period, "--period")
     code = countries.normalise(country, "--country")
@@ -94,10 +138,19 @@ def add_tally(session: Session, metric: str, value: str, *, period: str | None =
     from pressfree.incidents import source_id
 
     source_row = validated(SourceIn, url=source, publisher=publisher, title=title)
-    tally = Tally(metric=metric, value=number, qualifier=qualifier, first_day=when.first,
-                  last_day=when.last, date_precision=when.precision, as_of=bool(as_of),
-                  country=code, scope=clean_text(scope, "--scope"),
-                  source_id=source_id(session, source_row), import_id=import_id)
+    tally = Tally(
+        metric=metric,
+        value=number,
+        qualifier=qualifier,
+        first_day=when.first,
+        last_day=when.last,
+        date_precision=when.precision,
+        as_of=bool(as_of),
+        country=code,
+        scope=clean_text(scope, "--scope"),
+        source_id=source_id(session, source_row),
+        import_id=import_id,
+    )
     if public_id:
         from pressfree.lookup import checked_public_id
 
@@ -110,22 +163,43 @@ def add_tally(session: Session, metric: str, value: str, *, period: str | None =
 
 
 def tally_records(session: Session, tallies: list[Tally]) -> list[TallyRecord]:
-    sources = {s.id: s for s in session.execute(
-        select(Source).where(Source.id.in_({t.source_id for t in tallies}))).scalars()}
+    sources = {
+        s.id: s
+        for s in session.execute(
+            select(Source).where(Source.id.in_({t.source_id for t in tallies}))
+        ).scalars()
+    }
     out = []
     for t in tallies:
         when = str(dates.from_stored(t.first_day, t.last_day, t.date_precision))
         src = sources[t.source_id]
-        out.append(TallyRecord(t.public_id, t.metric, t.value, t.qualifier,
-                               say(t.value, t.qualifier), None if t.as_of else when,
-                               when if t.as_of else None, t.country, t.scope,
-                               src.publisher, src.url, src.title))
+        out.append(
+            TallyRecord(
+                t.public_id,
+                t.metric,
+                t.value,
+                t.qualifier,
+                say(t.value, t.qualifier),
+                None if t.as_of else when,
+                when if t.as_of else None,
+                t.country,
+                t.scope,
+                src.publisher,
+                src.url,
+                src.title,
+            )
+        )
     return out
 
 
-def list_tallies(session: Session, *, period: dates.PartialDate | None = None,
-                 country: str | None = None, metric: str | None = None,
-                 publisher: str | None = None) -> list[TallyRecord]:
+def list_tallies(
+    session: Session,
+    *,
+    period: dates.PartialDate | None = None,
+    country: str | None = None,
+    metric: str | None = None,
+    publisher: str | None = None,
+) -> list[TallyRecord]:
     """Tallies whose period or as-of day lies inside the period, newest first."""
     query = select(Tally).join(Source, Source.id == Tally.source_id)
     if period:
@@ -143,12 +217,15 @@ def list_tallies(session: Session, *, period: dates.PartialDate | None = None,
     return tally_records(session, session.execute(query).scalars().all())
 
 
-def newest_stock(session: Session, metric: str, as_of: date,
-                 country: str | None) -> list[TallyRecord]:
+def newest_stock(
+    session: Session, metric: str, as_of: date, country: str | None
+) -> list[TallyRecord]:
     """The newest as-of figures for a stock on or before a day, one per publisher."""
-    query = (select(Tally).where(Tally.metric == metric, Tally.as_of.is_(True),
-                                 Tally.last_day <= as_of)
-             .order_by(Tally.last_day.desc(), Tally.id.desc()))
+    query = (
+        select(Tally)
+        .where(Tally.metric == metric, Tally.as_of.is_(True), Tally.last_day <= as_of)
+        .order_by(Tally.last_day.desc(), Tally.id.desc())
+    )
     if country:
         query = query.where(Tally.country == country)
     newest: dict[tuple, TallyRecord] = {}
@@ -158,6 +235,7 @@ def newest_stock(session: Session, metric: str, as_of: date,
 
 
 # --- the custody ledger -----------------------------------------------------------------
+
 
 @dataclass
 class CustodyRecord:
@@ -196,8 +274,9 @@ class Period:
     released: Optional[Release] = None
 
 
-def derive_periods(detentions: list[Detention],
-                   releases: list[Release]) -> tuple[list[Period], list[Release], list[Release]]:
+def derive_periods(
+    detentions: list[Detention], releases: list[Release]
+) -> tuple[list[Period], list[Release], list[Release]]:
     """One person's custody periods from their detentions and recorded releases: the rule
     of the ledger, whatever order things were entered in and whatever path they came by.
 
@@ -212,8 +291,7 @@ def derive_periods(detentions: list[Detention],
     passed: list[Release] = []
     for detention in sorted(detentions, key=lambda d: (d.first, d.last, d.incident_id)):
         current = periods[-1] if periods else None
-        if current and (current.released is None
-                        or current.released.day >= detention.first):
+        if current and (current.released is None or current.released.day >= detention.first):
             continue  # still held: this detention is part of the same period
         while waiting and waiting[0].day < detention.first:
             passed.append(waiting.pop(0))
@@ -224,38 +302,68 @@ def derive_periods(detentions: list[Detention],
 def sync_custody(session: Session, incident: Incident, kinds: list[str]) -> None:
     """After an incident is added or edited (its people linked), re-derive the custody of
     everyone it concerns."""
-    concerned = set(session.execute(select(CustodyPeriod.person_id).where(
-        CustodyPeriod.incident_id == incident.id)).scalars())
+    concerned = set(
+        session.execute(
+            select(CustodyPeriod.person_id).where(CustodyPeriod.incident_id == incident.id)
+        ).scalars()
+    )
     if incident.opens_custody and set(kinds) & set(OPENING_KINDS):
-        concerned.update(session.execute(select(IncidentJournalist.person_id).where(
-            IncidentJournalist.incident_id == incident.id)).scalars())
+        concerned.update(
+            session.execute(
+                select(IncidentJournalist.person_id).where(
+                    IncidentJournalist.incident_id == incident.id
+                )
+            ).scalars()
+        )
     rebuild(session, concerned, strict=True)
 
 
 def before_delete(session: Session, incident: Incident) -> None:
     """Re-derive the custody of everyone an incident concerned, as if it were gone."""
-    concerned = set(session.execute(select(CustodyPeriod.person_id).where(
-        CustodyPeriod.incident_id == incident.id)).scalars())
-    concerned.update(session.execute(select(IncidentJournalist.person_id).where(
-        IncidentJournalist.incident_id == incident.id)).scalars())
+    concerned = set(
+        session.execute(
+            select(CustodyPeriod.person_id).where(CustodyPeriod.incident_id == incident.id)
+        ).scalars()
+    )
+    concerned.update(
+        session.execute(
+            select(IncidentJournalist.person_id).where(
+                IncidentJournalist.incident_id == incident.id
+            )
+        ).scalars()
+    )
     rebuild(session, concerned, without=incident.id)
 
 
 def _detentions(session: Session, pid: int, without: int | None) -> list[Detention]:
-    opening = (select(IncidentKind.incident_id).join(Kind, Kind.id == IncidentKind.kind_id)
-               .where(Kind.slug.in_(OPENING_KINDS)))
-    query = (select(Incident.id, Incident.first_day, Incident.last_day,
-                    Incident.date_precision, Incident.country)
-             .join(IncidentJournalist, IncidentJournalist.incident_id == Incident.id)
-             .where(IncidentJournalist.person_id == pid, Incident.opens_custody.is_(True),
-                    Incident.id.in_(opening)))
+    opening = (
+        select(IncidentKind.incident_id)
+        .join(Kind, Kind.id == IncidentKind.kind_id)
+        .where(Kind.slug.in_(OPENING_KINDS))
+    )
+    query = (
+        select(
+            Incident.id,
+            Incident.first_day,
+            Incident.last_day,
+            Incident.date_precision,
+            Incident.country,
+        )
+        .join(IncidentJournalist, IncidentJournalist.incident_id == Incident.id)
+        .where(
+            IncidentJournalist.person_id == pid,
+            Incident.opens_custody.is_(True),
+            Incident.id.in_(opening),
+        )
+    )
     if without is not None:
         query = query.where(Incident.id != without)
     return [Detention(*row) for row in session.execute(query).all()]
 
 
-def rebuild(session: Session, person_ids: set[int], *, without: int | None = None,
-            strict: bool = False) -> None:
+def rebuild(
+    session: Session, person_ids: set[int], *, without: int | None = None, strict: bool = False
+) -> None:
     """Write each person's custody periods as derive_periods says.
 
     With strict (an edit), a release that a detention moved past would no longer end
@@ -265,33 +373,54 @@ def rebuild(session: Session, person_ids: set[int], *, without: int | None = Non
         # On a server, two commands rebuilding one person's custody at once would each
         # write an open period: the person's row is locked, so they take turns (and the
         # second reads what the first committed). SQLite's write lock does this already.
-        session.execute(select(Person.id).where(Person.id.in_(sorted(person_ids)))
-                        .order_by(Person.id).with_for_update(key_share=True))
+        session.execute(
+            select(Person.id)
+            .where(Person.id.in_(sorted(person_ids)))
+            .order_by(Person.id)
+            .with_for_update(key_share=True)
+        )
     for pid in sorted(person_ids):
-        stored = session.execute(select(CustodyRelease).where(
-            CustodyRelease.person_id == pid)).scalars().all()
+        stored = (
+            session.execute(select(CustodyRelease).where(CustodyRelease.person_id == pid))
+            .scalars()
+            .all()
+        )
         periods, passed, left = derive_periods(
-            _detentions(session, pid, without),
-            [Release(r.released_on, r.outcome) for r in stored])
+            _detentions(session, pid, without), [Release(r.released_on, r.outcome) for r in stored]
+        )
         if strict and passed:
             start = next(p.detention for p in periods if p.detention.first > passed[-1].day)
             when = dates.from_stored(start.first, start.last, start.precision)
-            raise InvalidValue("date", str(when), "is after the recorded release "
-                                                  f"({passed[-1].day.isoformat()})")
+            raise InvalidValue(
+                "date", str(when), f"is after the recorded release ({passed[-1].day.isoformat()})"
+            )
         unused = set(passed) | set(left)
         for row in stored:
             if Release(row.released_on, row.outcome) in unused:
                 session.delete(row)
-        session.execute(delete(CustodyPeriod).where(CustodyPeriod.person_id == pid,
-                                                    CustodyPeriod.incident_id.is_not(None)))
+        session.execute(
+            delete(CustodyPeriod).where(
+                CustodyPeriod.person_id == pid, CustodyPeriod.incident_id.is_not(None)
+            )
+        )
         session.flush()
         if periods:
-            session.execute(insert(CustodyPeriod), [{
-                "person_id": pid, "incident_id": p.detention.incident_id,
-                "start_first": p.detention.first, "start_last": p.detention.last,
-                "start_precision": p.detention.precision, "country": p.detention.country,
-                "released_on": p.released.day if p.released else None,
-                "outcome": p.released.outcome if p.released else None} for p in periods])
+            session.execute(
+                insert(CustodyPeriod),
+                [
+                    {
+                        "person_id": pid,
+                        "incident_id": p.detention.incident_id,
+                        "start_first": p.detention.first,
+                        "start_last": p.detention.last,
+                        "start_precision": p.detention.precision,
+                        "country": p.detention.country,
+                        "released_on": p.released.day if p.released else None,
+                        "outcome": p.released.outcome if p.released else None,
+                    }
+                    for p in periods
+                ],
+            )
         session.flush()
 
 
@@ -302,29 +431,35 @@ def checked_outcome(outcome: str | None, field: str = "--outcome") -> str:
     return value
 
 
-def check_release(outcome: str | None, day: date, since: dates.PartialDate,
-                  field: str = "--date") -> str:
+def check_release(
+    outcome: str | None, day: date, since: dates.PartialDate, field: str = "--date"
+) -> str:
     """The one rule for a release, whatever path records it: a known outcome, on or after
     the earliest day custody can have begun. Returns the outcome, normalised."""
     outcome = checked_outcome(outcome, "--outcome" if field == "--date" else "outcome")
     if day < since.first:
-        raise InvalidValue(field, day.isoformat(),
-                           f"is before the detention it would end ({since})")
+        raise InvalidValue(
+            field, day.isoformat(), f"is before the detention it would end ({since})"
+        )
     return outcome
 
 
 def record_release(session: Session, pid: int, day: date, outcome: str) -> None:
     """Store a release (once per person and day) and re-derive the person's custody."""
-    exists_ = session.execute(select(CustodyRelease.id).where(
-        CustodyRelease.person_id == pid, CustodyRelease.released_on == day)).first()
+    exists_ = session.execute(
+        select(CustodyRelease.id).where(
+            CustodyRelease.person_id == pid, CustodyRelease.released_on == day
+        )
+    ).first()
     if not exists_:
         session.add(CustodyRelease(person_id=pid, released_on=day, outcome=outcome))
         session.flush()
     rebuild(session, {pid})
 
 
-def release(session: Session, person: str, on: str, outcome: str = "released",
-            incident: str | None = None) -> CustodyRecord:
+def release(
+    session: Session, person: str, on: str, outcome: str = "released", incident: str | None = None
+) -> CustodyRecord:
     """Close the person's open custody period (a later detention then opens the next). With
     an incident, the person is the one it names so (unnamed people have only that)."""
     day = dates.parse_day(on, "--date")
@@ -332,12 +467,25 @@ def release(session: Session, person: str, on: str, outcome: str = "released",
     from pressfree import identity
 
     if incident is None and identity.is_placeholder(session, person or ""):
-        raise InvalidValue("person", person, "names nobody in particular: give --incident, "
-                                             "the detention that named them")
-    pid = identity.existing(session, "person", person, "person") if incident is None \
+        raise InvalidValue(
+            "person",
+            person,
+            "names nobody in particular: give --incident, the detention that named them",
+        )
+    pid = (
+        identity.existing(session, "person", person, "person")
+        if incident is None
         else identity.named_by(session, person, incident)
-    period = session.execute(select(CustodyPeriod).where(
-        CustodyPeriod.person_id == pid, CustodyPeriod.released_on.is_(None))).scalars().first()
+    )
+    period = (
+        session.execute(
+            select(CustodyPeriod).where(
+                CustodyPeriod.person_id == pid, CustodyPeriod.released_on.is_(None)
+            )
+        )
+        .scalars()
+        .first()
+    )
     if period is None:
         raise Conflict(f"person: {shown(person)} has no open custody period to close")
     since = dates.from_stored(period.start_first, period.start_last, period.start_precision)
@@ -348,61 +496,106 @@ def release(session: Session, person: str, on: str, outcome: str = "released",
         session.flush()
     else:
         record_release(session, pid, day, outcome)
-    closed = session.execute(select(CustodyPeriod).where(
-        CustodyPeriod.person_id == pid, CustodyPeriod.start_first == since.first,
-        CustodyPeriod.released_on == day)).scalars().one()
-    history.record(session, "custody", person, {"periods": before},
-                   {"periods": _person_periods(session, pid)})
+    closed = (
+        session.execute(
+            select(CustodyPeriod).where(
+                CustodyPeriod.person_id == pid,
+                CustodyPeriod.start_first == since.first,
+                CustodyPeriod.released_on == day,
+            )
+        )
+        .scalars()
+        .one()
+    )
+    history.record(
+        session, "custody", person, {"periods": before}, {"periods": _person_periods(session, pid)}
+    )
     return custody_records(session, [closed], day)[0]
 
 
 def _person_periods(session: Session, pid: int) -> list[dict]:
     """A person's custody as the history keeps it (no "days held": that grows daily)."""
-    periods = session.execute(select(CustodyPeriod).where(CustodyPeriod.person_id == pid)
-                              .order_by(CustodyPeriod.start_first)).scalars().all()
-    return [{"since": r.since, "released_on": r.released_on, "outcome": r.outcome,
-             "incident": r.incident} for r in custody_records(session, periods, date.today())]
+    periods = (
+        session.execute(
+            select(CustodyPeriod)
+            .where(CustodyPeriod.person_id == pid)
+            .order_by(CustodyPeriod.start_first)
+        )
+        .scalars()
+        .all()
+    )
+    return [
+        {
+            "since": r.since,
+            "released_on": r.released_on,
+            "outcome": r.outcome,
+            "incident": r.incident,
+        }
+        for r in custody_records(session, periods, date.today())
+    ]
 
 
 def releases_of(session: Session, incident: Incident) -> list[dict]:
     """The releases that end custody periods an incident opened: {person, day, outcome}."""
-    rows = session.execute(select(Person.name, CustodyPeriod.released_on, CustodyPeriod.outcome)
-                           .join(Person, Person.id == CustodyPeriod.person_id)
-                           .where(CustodyPeriod.incident_id == incident.id,
-                                  CustodyPeriod.released_on.is_not(None))).all()
-    return [{"person": name, "released_on": day.isoformat(), "outcome": outcome}
-            for name, day, outcome in rows]
+    rows = session.execute(
+        select(Person.name, CustodyPeriod.released_on, CustodyPeriod.outcome)
+        .join(Person, Person.id == CustodyPeriod.person_id)
+        .where(CustodyPeriod.incident_id == incident.id, CustodyPeriod.released_on.is_not(None))
+    ).all()
+    return [
+        {"person": name, "released_on": day.isoformat(), "outcome": outcome}
+        for name, day, outcome in rows
+    ]
 
 
-def custody_records(session: Session, periods: list[CustodyPeriod],
-                     as_of: date) -> list[CustodyRecord]:
-    names = dict(session.execute(select(Person.id, Person.name).where(
-        Person.id.in_({p.person_id for p in periods}))).all())
-    incidents = dict(session.execute(select(Incident.id, Incident.public_id).where(
-        Incident.id.in_({p.incident_id for p in periods if p.incident_id}))).all())
-    return [CustodyRecord(
-        names[p.person_id],
-        str(dates.from_stored(p.start_first, p.start_last, p.start_precision)),
-        (min(p.released_on or as_of, as_of) - p.start_first).days,
-        p.released_on.isoformat() if p.released_on else None, p.outcome, p.country,
-        incidents.get(p.incident_id)) for p in periods]
+def custody_records(
+    session: Session, periods: list[CustodyPeriod], as_of: date
+) -> list[CustodyRecord]:
+    names = dict(
+        session.execute(
+            select(Person.id, Person.name).where(Person.id.in_({p.person_id for p in periods}))
+        ).all()
+    )
+    incidents = dict(
+        session.execute(
+            select(Incident.id, Incident.public_id).where(
+                Incident.id.in_({p.incident_id for p in periods if p.incident_id})
+            )
+        ).all()
+    )
+    return [
+        CustodyRecord(
+            names[p.person_id],
+            str(dates.from_stored(p.start_first, p.start_last, p.start_precision)),
+            (min(p.released_on or as_of, as_of) - p.start_first).days,
+            p.released_on.isoformat() if p.released_on else None,
+            p.outcome,
+            p.country,
+            incidents.get(p.incident_id),
+        )
+        for p in periods
+    ]
 
 
 def held_on(day: date):
     """Custody periods that had started by the day and had not ended before it."""
-    return and_(CustodyPeriod.start_first <= day,
-                or_(CustodyPeriod.released_on.is_(None), CustodyPeriod.released_on >= day))
+    return and_(
+        CustodyPeriod.start_first <= day,
+        or_(CustodyPeriod.released_on.is_(None), CustodyPeriod.released_on >= day),
+    )
 
 
-def held(session: Session, as_of: date,
-         country: str | None = None) -> list[tuple[int, CustodyRecord]]:
+def held(
+    session: Session, as_of: date, country: str | None = None
+) -> list[tuple[int, CustodyRecord]]:
     """(person id, custody record) of everyone held on a day, longest-held first. Days
     count from the earliest possible start."""
     query = select(CustodyPeriod).where(held_on(as_of))
     if country:
         query = query.where(CustodyPeriod.country == country)
-    periods = session.execute(query.order_by(CustodyPeriod.start_first,
-                                             CustodyPeriod.id)).scalars().all()
+    periods = (
+        session.execute(query.order_by(CustodyPeriod.start_first, CustodyPeriod.id)).scalars().all()
+    )
     records = custody_records(session, periods, as_of)
     return [(p.person_id, r) for p, r in zip(periods, records)]
 
@@ -413,9 +606,11 @@ def custody_history(session: Session) -> list[CustodyRecord]:
 
 
 def compared(reported: list[TallyRecord], itemised: int) -> list[str]:
-    """"BAJ reports 28 as of 2021-07-30; 3 itemised here", one line per publisher."""
-    return [f"{t.publisher} reports {t.reads} as of {t.as_of}; {itemised} itemised here"
-            for t in reported]
+    """ "BAJ reports 28 as of 2021-07-30; 3 itemised here", one line per publisher."""
+    return [
+        f"{t.publisher} reports {t.reads} as of {t.as_of}; {itemised} itemised here"
+        for t in reported
+    ]
 
 
 @dataclass

@@ -18,8 +18,11 @@ def checked_public_id(text, field: str = "id") -> str:
     """An id given in a file: a UUID, lower-cased, or a clear complaint."""
     value = str(text).strip().lower()
     if not _UUID.match(value):
-        raise InvalidValue(field, text, "is not a pressfree id (a UUID such as "
-                                        "0b7c3e52-9d41-4a8e-8f0e-6c2d9a1b7e11)")
+        raise InvalidValue(
+            field,
+            text,
+            "is not a pressfree id (a UUID such as 0b7c3e52-9d41-4a8e-8f0e-6c2d9a1b7e11)",
+        )
     return value
 
 
@@ -38,13 +41,20 @@ def by_public_id(session: Session, model, text: str, noun: str, field: str = "id
         from pressfree.models import MergedIncident
 
         merged = MergedIncident.public_id
-        kept = session.execute(select(MergedIncident.incident_id).where(
-            merged == wanted if len(wanted) == 36 else merged.like(f"{wanted}%"))
-            .limit(2)).scalars().all()
+        kept = (
+            session.execute(
+                select(MergedIncident.incident_id)
+                .where(merged == wanted if len(wanted) == 36 else merged.like(f"{wanted}%"))
+                .limit(2)
+            )
+            .scalars()
+            .all()
+        )
         rows = [session.get(model, i) for i in kept]
     if not rows:
         raise NotFound(field, text, f"is not {noun} id")
     if len(rows) > 1:
-        raise InvalidValue(field, text, f"matches several {noun.split()[-1]}s: give more "
-                                       "characters")
+        raise InvalidValue(
+            field, text, f"matches several {noun.split()[-1]}s: give more characters"
+        )
     return rows[0]

@@ -11,9 +11,21 @@ from sqlmodel import Session
 
 from pressfree import cases, history, identity, incidents, ledger, names, search
 from pressfree.errors import Conflict, InvalidValue
-from pressfree.models import (Case, CustodyRelease, Designation, Incident, IncidentJournalist,
-                              IncidentOutlet, IncidentUpdate, MergedIncident, Outlet,
-                              OutletAlias, Person, PersonAlias, Revision)
+from pressfree.models import (
+    Case,
+    CustodyRelease,
+    Designation,
+    Incident,
+    IncidentJournalist,
+    IncidentOutlet,
+    IncidentUpdate,
+    MergedIncident,
+    Outlet,
+    OutletAlias,
+    Person,
+    PersonAlias,
+    Revision,
+)
 
 # Fields of the dropped incident kept on the kept one when they differ (under extra).
 SCALARS = ("date", "country", "region", "city", "perpetrator", "summary", "status")
@@ -21,13 +33,14 @@ SCALARS = ("date", "country", "region", "city", "perpetrator", "summary", "statu
 
 @dataclass
 class Merged:
-    kind: str       # incident, journalist or outlet
-    kept: str       # id or name
+    kind: str  # incident, journalist or outlet
+    kept: str  # id or name
     dropped: str
-    change: int     # the revision to give `merge undo`
+    change: int  # the revision to give `merge undo`
 
 
 # --- incidents ----------------------------------------------------------------------------
+
 
 def merge_incidents(session: Session, keep_text: str, drop_text: str) -> Merged:
     """Move DROP's kinds, sources, people, outlets, tags, updates and designations to KEEP;
@@ -41,19 +54,34 @@ def merge_incidents(session: Session, keep_text: str, drop_text: str) -> Merged:
     dropped = incidents.get(session, drop.public_id)
     if keep.first_day > drop.last_day or drop.first_day > keep.last_day:
         # one event happens once: the kept date would move the other's custody and releases
-        raise InvalidValue("DROP", drop_text, f"is dated {dropped.date}, {keep.public_id[:8]} "
-                                              f"{kept_before.date}: dates that do not overlap "
-                                              "are not one event (edit a date first if one "
-                                              "is wrong)")
-    redirected = list(session.execute(select(MergedIncident.public_id).where(
-        MergedIncident.incident_id == drop.id)).scalars())
-    moved_designations = list(session.execute(select(Designation.public_id).where(
-        Designation.incident_id == drop.id)).scalars())
-    snapshot = {**dropped.to_dict(), **incidents.hidden(drop),
-                "opens_custody": drop.opens_custody, "designations": moved_designations,
-                "cases": cases.linked_ids(session, drop.id),
-                "cases_of_kept": cases.linked_ids(session, keep.id),
-                "merged_into": keep.public_id, "redirected": redirected}
+        raise InvalidValue(
+            "DROP",
+            drop_text,
+            f"is dated {dropped.date}, {keep.public_id[:8]} "
+            f"{kept_before.date}: dates that do not overlap "
+            "are not one event (edit a date first if one "
+            "is wrong)",
+        )
+    redirected = list(
+        session.execute(
+            select(MergedIncident.public_id).where(MergedIncident.incident_id == drop.id)
+        ).scalars()
+    )
+    moved_designations = list(
+        session.execute(
+            select(Designation.public_id).where(Designation.incident_id == drop.id)
+        ).scalars()
+    )
+    snapshot = {
+        **dropped.to_dict(),
+        **incidents.hidden(drop),
+        "opens_custody": drop.opens_custody,
+        "designations": moved_designations,
+        "cases": cases.linked_ids(session, drop.id),
+        "cases_of_kept": cases.linked_ids(session, keep.id),
+        "merged_into": keep.public_id,
+        "redirected": redirected,
+    }
     kept_opening = keep.opens_custody
     with history.as_one(session):
         changes = {name: getattr(dropped, name) for name in incidents.LISTS}
@@ -62,15 +90,24 @@ def merge_incidents(session: Session, keep_text: str, drop_text: str) -> Merged:
             if getattr(kept_before, name) is None and getattr(dropped, name) is not None:
                 changes[name] = getattr(dropped, name)
         # the updates move first, so that edit re-indexes them with the rest
-        session.execute(update(IncidentUpdate).where(IncidentUpdate.incident_id == drop.id)
-                        .values(incident_id=keep.id))
-        session.execute(update(Designation).where(Designation.incident_id == drop.id)
-                        .values(incident_id=keep.id))
+        session.execute(
+            update(IncidentUpdate)
+            .where(IncidentUpdate.incident_id == drop.id)
+            .values(incident_id=keep.id)
+        )
+        session.execute(
+            update(Designation)
+            .where(Designation.incident_id == drop.id)
+            .values(incident_id=keep.id)
+        )
         cases.move_links(session, drop.id, keep.id)
         incidents.edit(session, keep.public_id, changes)
-        differing = {name: getattr(dropped, name) for name in SCALARS
-                     if getattr(dropped, name) is not None
-                     and getattr(kept_before, name) not in (None, getattr(dropped, name))}
+        differing = {
+            name: getattr(dropped, name)
+            for name in SCALARS
+            if getattr(dropped, name) is not None
+            and getattr(kept_before, name) not in (None, getattr(dropped, name))
+        }
         extra = dict(keep.extra or {})
         for name, value in (dropped.extra or {}).items():
             extra.setdefault(name, value)
@@ -81,11 +118,20 @@ def merge_incidents(session: Session, keep_text: str, drop_text: str) -> Merged:
         # a detention recorded by hand opens custody, even merged into an imported row
         keep.opens_custody = keep.opens_custody or drop.opens_custody
         change_id = session.info["change_id"]
-        session.execute(update(MergedIncident).where(MergedIncident.incident_id == drop.id)
-                        .values(incident_id=keep.id))
-        session.add(MergedIncident(public_id=drop.public_id, incident_id=keep.id,
-                                   dataset=drop.dataset, external_id=drop.external_id,
-                                   change_id=change_id))
+        session.execute(
+            update(MergedIncident)
+            .where(MergedIncident.incident_id == drop.id)
+            .values(incident_id=keep.id)
+        )
+        session.add(
+            MergedIncident(
+                public_id=drop.public_id,
+                incident_id=keep.id,
+                dataset=drop.dataset,
+                external_id=drop.external_id,
+                change_id=change_id,
+            )
+        )
         ledger.before_delete(session, drop)
         session.delete(drop)
         session.flush()
@@ -102,8 +148,13 @@ def merge_incidents(session: Session, keep_text: str, drop_text: str) -> Merged:
 def _mark(session: Session, noun: str, kept: str, dropped: str) -> None:
     """The merge as a record of its own in the history (type "merge", id: the change), so
     that its undo can be told apart from later changes."""
-    history.record(session, "merge", session.info["change_id"], None,
-                   {"kind": noun, "kept": kept, "dropped": dropped})
+    history.record(
+        session,
+        "merge",
+        session.info["change_id"],
+        None,
+        {"kind": noun, "kept": kept, "dropped": dropped},
+    )
 
 
 def _undo_incidents(session: Session, rows: list[Revision]) -> None:
@@ -113,37 +164,49 @@ def _undo_incidents(session: Session, rows: list[Revision]) -> None:
     kept = next(r for r in rows if r.after is not None)
     state = dict(gone.before, releases=[])  # releases belong to people: they stayed
     with history.as_one(session):
-        session.execute(delete(MergedIncident).where(
-            MergedIncident.public_id == gone.record_id))
+        session.execute(delete(MergedIncident).where(MergedIncident.public_id == gone.record_id))
         undo.put_back(session, gone.record_id, state, present=False)
         drop = incidents.find(session, gone.record_id)
-        session.execute(update(MergedIncident).where(
-            MergedIncident.public_id.in_(gone.before.get("redirected") or []))
-            .values(incident_id=drop.id))
-        session.execute(update(Designation).where(
-            Designation.public_id.in_(gone.before.get("designations") or []))
-            .values(incident_id=drop.id))
+        session.execute(
+            update(MergedIncident)
+            .where(MergedIncident.public_id.in_(gone.before.get("redirected") or []))
+            .values(incident_id=drop.id)
+        )
+        session.execute(
+            update(Designation)
+            .where(Designation.public_id.in_(gone.before.get("designations") or []))
+            .values(incident_id=drop.id)
+        )
         undo.put_back(session, kept.record_id, kept.before, present=True)
         row = incidents.find(session, kept.record_id)
-        cases.unlink(session, row.id, sorted(set(gone.before.get("cases") or [])
-                                             - set(gone.before.get("cases_of_kept") or [])))
+        cases.unlink(
+            session,
+            row.id,
+            sorted(
+                set(gone.before.get("cases") or []) - set(gone.before.get("cases_of_kept") or [])
+            ),
+        )
         row.extra = kept.before.get("extra")
         if row.opens_custody != (kept.before.get("opens_custody") is not False):
             row.opens_custody = not row.opens_custody
             session.flush()
             ledger.sync_custody(session, row, kept.before.get("kinds") or [])
         session.flush()
-    history.record(session, "incident", gone.record_id, None,
-                   incidents.get(session, gone.record_id))
-    history.record(session, "incident", kept.record_id, kept.after, _with_custody(
-        session, kept.record_id))
+    history.record(
+        session, "incident", gone.record_id, None, incidents.get(session, gone.record_id)
+    )
+    history.record(
+        session, "incident", kept.record_id, kept.after, _with_custody(session, kept.record_id)
+    )
 
 
 def _with_custody(session: Session, public_id: str) -> dict:
     """An incident as a merge records it: with whether it opens custody, which its undo
     puts back."""
-    return {**incidents.get(session, public_id).to_dict(),
-            "opens_custody": incidents.find(session, public_id).opens_custody}
+    return {
+        **incidents.get(session, public_id).to_dict(),
+        "opens_custody": incidents.find(session, public_id).opens_custody,
+    }
 
 
 # --- journalists and outlets --------------------------------------------------------------
@@ -162,28 +225,57 @@ def _state(session: Session, kind: str, record_id: int) -> dict:
     """Everything that names a person or outlet, by public ids and names (for undo)."""
     model, alias, link, column = _tables(kind)
     row = session.get(model, record_id)
-    linked = list(session.execute(select(Incident.public_id).join(
-        link, link.incident_id == Incident.id).where(getattr(link, column) == record_id)
-        .order_by(Incident.public_id)).scalars())
-    state = {"name": row.name, "aliases": identity.aliases_of(session, kind, record_id),
-             "incidents": linked,
-             "designations": list(session.execute(select(Designation.public_id).where(
-                 getattr(Designation, column) == record_id).order_by(Designation.public_id)
-             ).scalars()),
-             "cases": list(session.execute(select(Case.public_id).where(
-                 getattr(Case, column) == record_id).order_by(Case.public_id)).scalars())}
+    linked = list(
+        session.execute(
+            select(Incident.public_id)
+            .join(link, link.incident_id == Incident.id)
+            .where(getattr(link, column) == record_id)
+            .order_by(Incident.public_id)
+        ).scalars()
+    )
+    state = {
+        "name": row.name,
+        "aliases": identity.aliases_of(session, kind, record_id),
+        "incidents": linked,
+        "designations": list(
+            session.execute(
+                select(Designation.public_id)
+                .where(getattr(Designation, column) == record_id)
+                .order_by(Designation.public_id)
+            ).scalars()
+        ),
+        "cases": list(
+            session.execute(
+                select(Case.public_id)
+                .where(getattr(Case, column) == record_id)
+                .order_by(Case.public_id)
+            ).scalars()
+        ),
+    }
     if kind == "person":
         outlet = session.get(Outlet, row.outlet_id) if row.outlet_id else None
-        state.update(outlet=outlet.name if outlet else None, at_risk=row.at_risk,
-                     pseudonym=row.pseudonym, releases=[
-                         {"released_on": r.released_on.isoformat(), "outcome": r.outcome}
-                         for r in session.execute(select(CustodyRelease).where(
-                             CustodyRelease.person_id == record_id)
-                             .order_by(CustodyRelease.released_on)).scalars()])
+        state.update(
+            outlet=outlet.name if outlet else None,
+            at_risk=row.at_risk,
+            pseudonym=row.pseudonym,
+            releases=[
+                {"released_on": r.released_on.isoformat(), "outcome": r.outcome}
+                for r in session.execute(
+                    select(CustodyRelease)
+                    .where(CustodyRelease.person_id == record_id)
+                    .order_by(CustodyRelease.released_on)
+                ).scalars()
+            ],
+        )
     else:
-        state.update(type=row.type, affiliated=list(session.execute(
-            select(Person.name).where(Person.outlet_id == record_id)
-            .order_by(Person.name)).scalars()))
+        state.update(
+            type=row.type,
+            affiliated=list(
+                session.execute(
+                    select(Person.name).where(Person.outlet_id == record_id).order_by(Person.name)
+                ).scalars()
+            ),
+        )
     return state
 
 
@@ -196,30 +288,40 @@ def merge_named(session: Session, noun: str, keep_name: str, drop_name: str) -> 
     keep_id = identity.existing(session, kind, keep_name, "KEEP")
     drop_id = identity.existing(session, kind, drop_name, "DROP")
     if keep_id == drop_id:
-        raise InvalidValue("DROP", drop_name, f"is the {noun} to keep (the same name or an "
-                                              "alias of it): give two")
+        raise InvalidValue(
+            "DROP", drop_name, f"is the {noun} to keep (the same name or an alias of it): give two"
+        )
     kept_before, dropped = _state(session, kind, keep_id), _state(session, kind, drop_id)
     keep, drop = session.get(model, keep_id), session.get(model, drop_id)
     shared = select(link.incident_id).where(getattr(link, column) == keep_id)
-    session.execute(delete(link).where(getattr(link, column) == drop_id,
-                                       link.incident_id.in_(shared)))
-    session.execute(update(link).where(getattr(link, column) == drop_id)
-                    .values({column: keep_id}))
+    session.execute(
+        delete(link).where(getattr(link, column) == drop_id, link.incident_id.in_(shared))
+    )
+    session.execute(update(link).where(getattr(link, column) == drop_id).values({column: keep_id}))
     for model_naming in (Designation, Case):
-        session.execute(update(model_naming).where(getattr(model_naming, column) == drop_id)
-                        .values({column: keep_id}))
-    session.execute(update(alias).where(getattr(alias, column) == drop_id)
-                    .values({column: keep_id}))
+        session.execute(
+            update(model_naming)
+            .where(getattr(model_naming, column) == drop_id)
+            .values({column: keep_id})
+        )
+    session.execute(
+        update(alias).where(getattr(alias, column) == drop_id).values({column: keep_id})
+    )
     if kind == "person":
         days = select(CustodyRelease.released_on).where(CustodyRelease.person_id == keep_id)
-        session.execute(delete(CustodyRelease).where(CustodyRelease.person_id == drop_id,
-                                                     CustodyRelease.released_on.in_(days)))
-        session.execute(update(CustodyRelease).where(CustodyRelease.person_id == drop_id)
-                        .values(person_id=keep_id))
+        session.execute(
+            delete(CustodyRelease).where(
+                CustodyRelease.person_id == drop_id, CustodyRelease.released_on.in_(days)
+            )
+        )
+        session.execute(
+            update(CustodyRelease)
+            .where(CustodyRelease.person_id == drop_id)
+            .values(person_id=keep_id)
+        )
         taken = (drop.at_risk, drop.pseudonym, drop.outlet_id)
     else:
-        session.execute(update(Person).where(Person.outlet_id == drop_id)
-                        .values(outlet_id=keep_id))
+        session.execute(update(Person).where(Person.outlet_id == drop_id).values(outlet_id=keep_id))
     session.flush()
     session.delete(drop)
     session.flush()
@@ -228,15 +330,15 @@ def merge_named(session: Session, noun: str, keep_name: str, drop_name: str) -> 
         keep.pseudonym = keep.pseudonym or taken[1]
         keep.outlet_id = keep.outlet_id or taken[2]
     if names.name_key(dropped["name"]) != keep.name_key:
-        session.add(alias(**{column: keep_id, "name": dropped["name"],
-                             **identity.keys(dropped["name"])}))
+        session.add(
+            alias(**{column: keep_id, "name": dropped["name"], **identity.keys(dropped["name"])})
+        )
     session.flush()
     if kind == "person":
         ledger.rebuild(session, {keep_id})
     search.refresh_named(session, **{column: keep_id})
     history.record(session, noun, dropped["name"], dropped, None)
-    revision = history.record(session, noun, keep.name, kept_before,
-                              _state(session, kind, keep_id))
+    revision = history.record(session, noun, keep.name, kept_before, _state(session, kind, keep_id))
     _mark(session, noun, keep.name, dropped["name"])
     return Merged(noun, keep.name, dropped["name"], revision.id)
 
@@ -248,13 +350,17 @@ def _undo_named(session: Session, noun: str, rows: list[Revision]) -> None:
     kept = next(r for r in rows if r.after is not None)
     keep_id = identity.existing(session, kind, kept.record_id, "KEEP")
     if identity.find(session, kind, gone["name"]) not in (None, keep_id):
-        raise Conflict(f"merge: {noun} {gone['name']!r} exists again: merge or rename it "
-                       "first")
+        raise Conflict(f"merge: {noun} {gone['name']!r} exists again: merge or rename it first")
     session.execute(delete(alias).where(alias.name_key == names.name_key(gone["name"])))
     values = {"name": gone["name"], **identity.keys(gone["name"])}
     if kind == "person":
-        values.update(at_risk=gone["at_risk"], pseudonym=None, outlet_id=(
-            identity.existing(session, "outlet", gone["outlet"]) if gone["outlet"] else None))
+        values.update(
+            at_risk=gone["at_risk"],
+            pseudonym=None,
+            outlet_id=(
+                identity.existing(session, "outlet", gone["outlet"]) if gone["outlet"] else None
+            ),
+        )
     else:
         values.update(type=gone["type"])
     drop = model(**values)
@@ -262,38 +368,57 @@ def _undo_named(session: Session, noun: str, rows: list[Revision]) -> None:
     session.flush()
     incident_ids = _incident_ids(session, gone["incidents"])
     only_dropped = set(gone["incidents"]) - set(kept.before["incidents"])
-    session.execute(delete(link).where(getattr(link, column) == keep_id, link.incident_id.in_(
-        [incident_ids[p] for p in only_dropped if p in incident_ids])))
+    session.execute(
+        delete(link).where(
+            getattr(link, column) == keep_id,
+            link.incident_id.in_([incident_ids[p] for p in only_dropped if p in incident_ids]),
+        )
+    )
     relinked = [{"incident_id": i, column: drop.id} for i in set(incident_ids.values())]
     if relinked:
         session.execute(link.__table__.insert(), relinked)
-    session.execute(update(Designation).where(Designation.public_id.in_(gone["designations"]))
-                    .values({column: drop.id}))
-    session.execute(update(Case).where(Case.public_id.in_(gone.get("cases") or []))
-                    .values({column: drop.id}))
-    session.execute(update(alias).where(getattr(alias, column) == keep_id,
-                                        alias.name.in_(gone["aliases"]))
-                    .values({column: drop.id}))
+    session.execute(
+        update(Designation)
+        .where(Designation.public_id.in_(gone["designations"]))
+        .values({column: drop.id})
+    )
+    session.execute(
+        update(Case).where(Case.public_id.in_(gone.get("cases") or [])).values({column: drop.id})
+    )
+    session.execute(
+        update(alias)
+        .where(getattr(alias, column) == keep_id, alias.name.in_(gone["aliases"]))
+        .values({column: drop.id})
+    )
     keep = session.get(model, keep_id)
     if kind == "person":
         kept_days = {r["released_on"] for r in kept.before["releases"]}
         for release in gone["releases"]:
             day = date.fromisoformat(release["released_on"])
             if release["released_on"] not in kept_days:  # it moved: take it back
-                session.execute(delete(CustodyRelease).where(
-                    CustodyRelease.person_id == keep_id, CustodyRelease.released_on == day))
-            session.add(CustodyRelease(person_id=drop.id, outcome=release["outcome"],
-                                       released_on=day))
+                session.execute(
+                    delete(CustodyRelease).where(
+                        CustodyRelease.person_id == keep_id, CustodyRelease.released_on == day
+                    )
+                )
+            session.add(
+                CustodyRelease(person_id=drop.id, outcome=release["outcome"], released_on=day)
+            )
         keep.at_risk = kept.before["at_risk"]
         keep.pseudonym = kept.before["pseudonym"]
-        keep.outlet_id = identity.existing(session, "outlet", kept.before["outlet"]) \
-            if kept.before["outlet"] else None
+        keep.outlet_id = (
+            identity.existing(session, "outlet", kept.before["outlet"])
+            if kept.before["outlet"]
+            else None
+        )
         session.flush()
         drop.pseudonym = gone["pseudonym"]
     else:
-        session.execute(update(Person).where(Person.outlet_id == keep_id,
-                                             Person.name.in_(gone["affiliated"]))
-                        .values(outlet_id=drop.id))
+        session.execute(
+            update(Person)
+            .where(Person.outlet_id == keep_id, Person.name.in_(gone["affiliated"]))
+            .values(outlet_id=drop.id)
+        )
     session.flush()
     if kind == "person":
         ledger.rebuild(session, {keep_id, drop.id})
@@ -318,14 +443,20 @@ def _incident_ids(session: Session, public_ids: list[str]) -> dict[str, int]:
 
 # --- in documents ---------------------------------------------------------------------------
 
+
 def merged_ids(session: Session, kept: set[str] | None = None) -> list[dict]:
     """The ids of incidents merged into others (those kept among `kept`, or all), for a
     document: so that they keep finding the kept one wherever it is loaded."""
-    rows = session.execute(select(MergedIncident, Incident.public_id).join(
-        Incident, Incident.id == MergedIncident.incident_id)
-        .order_by(MergedIncident.public_id)).all()
-    return [{"id": m.public_id, "into": into, "dataset": m.dataset,
-             "external_id": m.external_id} for m, into in rows if kept is None or into in kept]
+    rows = session.execute(
+        select(MergedIncident, Incident.public_id)
+        .join(Incident, Incident.id == MergedIncident.incident_id)
+        .order_by(MergedIncident.public_id)
+    ).all()
+    return [
+        {"id": m.public_id, "into": into, "dataset": m.dataset, "external_id": m.external_id}
+        for m, into in rows
+        if kept is None or into in kept
+    ]
 
 
 def keep_merged(session: Session, item: dict) -> None:
@@ -334,41 +465,58 @@ def keep_merged(session: Session, item: dict) -> None:
 
     public_id = checked_public_id(item.get("id"))
     into = incidents.find(session, str(item.get("into") or ""), "into")
-    taken = session.execute(select(Incident.id).where(Incident.public_id == public_id)).first() \
-        or session.get(MergedIncident, public_id)
+    taken = session.execute(
+        select(Incident.id).where(Incident.public_id == public_id)
+    ).first() or session.get(MergedIncident, public_id)
     if not taken:
-        session.add(MergedIncident(public_id=public_id, incident_id=into.id,
-                                   dataset=item.get("dataset"),
-                                   external_id=item.get("external_id"),
-                                   change_id=session.info.get("change_id", "")))
+        session.add(
+            MergedIncident(
+                public_id=public_id,
+                incident_id=into.id,
+                dataset=item.get("dataset"),
+                external_id=item.get("external_id"),
+                change_id=session.info.get("change_id", ""),
+            )
+        )
         session.flush()
 
 
 # --- undo -----------------------------------------------------------------------------------
 
+
 def undo(session: Session, text: str) -> Merged:
     """Take back the merge a revision belongs to: refused when either record changed since."""
     revision = history.get(session, text, "REV")
     change = revision.change_id
-    rows = session.execute(select(Revision).where(Revision.change_id == change,
-                                                  Revision.record_type != "merge")
-                           .order_by(Revision.id)).scalars().all()
+    rows = (
+        session.execute(
+            select(Revision)
+            .where(Revision.change_id == change, Revision.record_type != "merge")
+            .order_by(Revision.id)
+        )
+        .scalars()
+        .all()
+    )
     marks = _merge_marks(session)
     if change not in marks:
-        raise InvalidValue("REV", text, "is not a revision of a merge (see `pressfree "
-                                        "history`)")
+        raise InvalidValue("REV", text, "is not a revision of a merge (see `pressfree history`)")
     if marks[change] is not None:
         raise Conflict(f"REV: that merge was undone already (revision {marks[change]})")
-    mark = session.execute(select(Revision).where(
-        Revision.change_id == change, Revision.record_type == "merge")).scalar_one()
+    mark = session.execute(
+        select(Revision).where(Revision.change_id == change, Revision.record_type == "merge")
+    ).scalar_one()
     names_ = {mark.after["kept"], mark.after["dropped"]}
-    for later in session.execute(select(Revision).where(
-            Revision.record_type == "merge", Revision.id > mark.id,
-            Revision.after.is_not(None)).order_by(Revision.id.desc())).scalars():
+    for later in session.execute(
+        select(Revision)
+        .where(Revision.record_type == "merge", Revision.id > mark.id, Revision.after.is_not(None))
+        .order_by(Revision.id.desc())
+    ).scalars():
         standing = marks.get(later.record_id) is None
         if standing and names_ & {later.after["kept"], later.after["dropped"]}:
-            raise Conflict(f"REV: a later merge of {later.after['kept']} stands (revision "
-                           f"{later.id}): undo that first")
+            raise Conflict(
+                f"REV: a later merge of {later.after['kept']} stands (revision "
+                f"{later.id}): undo that first"
+            )
     _unchanged(session, rows)
     noun = rows[0].record_type
     if noun == "incident":
@@ -377,8 +525,9 @@ def undo(session: Session, text: str) -> Merged:
         _undo_named(session, noun, rows)
     kept = next(r for r in rows if r.after is not None)
     gone = next(r for r in rows if r.after is None)
-    mark = session.execute(select(Revision).where(Revision.change_id == change,
-                                                  Revision.record_type == "merge")).scalar_one()
+    mark = session.execute(
+        select(Revision).where(Revision.change_id == change, Revision.record_type == "merge")
+    ).scalar_one()
     history.record(session, "merge", change, mark.after, None)
     return Merged(noun, kept.record_id, gone.record_id, revision.id)
 
@@ -390,23 +539,30 @@ def _unchanged(session: Session, rows: list[Revision]) -> None:
     gone = next(r for r in rows if r.after is None)
     noun = kept.record_type
     if noun == "incident":
-        if session.execute(select(Incident.id).where(
-                Incident.public_id == gone.record_id)).first():
-            raise Conflict(f"REV: incident {gone.record_id} is stored again: there is no "
-                           "merge to take back")
-        if not session.execute(select(Incident.id).where(
-                Incident.public_id == kept.record_id)).first():
-            raise Conflict(f"REV: incident {kept.record_id} was deleted after the merge: "
-                           f"`pressfree restore {kept.record_id[:8]}` first")
+        if session.execute(select(Incident.id).where(Incident.public_id == gone.record_id)).first():
+            raise Conflict(
+                f"REV: incident {gone.record_id} is stored again: there is no merge to take back"
+            )
+        if not session.execute(
+            select(Incident.id).where(Incident.public_id == kept.record_id)
+        ).first():
+            raise Conflict(
+                f"REV: incident {kept.record_id} was deleted after the merge: "
+                f"`pressfree restore {kept.record_id[:8]}` first"
+            )
         now = _with_custody(session, kept.record_id)
-        said = (f"changed after the merge: `pressfree restore {kept.record_id[:8]} --to "
-                f"{kept.id}` puts it back as the merge left it")
+        said = (
+            f"changed after the merge: `pressfree restore {kept.record_id[:8]} --to "
+            f"{kept.id}` puts it back as the merge left it"
+        )
     else:
         kind = KINDS[noun]
         found = identity.find(session, kind, kept.record_id)
         now = _state(session, kind, found) if found is not None else None
-        said = ("changed after the merge (its incidents, aliases, releases or "
-                "designations), so the merge cannot be taken back")
+        said = (
+            "changed after the merge (its incidents, aliases, releases or "
+            "designations), so the merge cannot be taken back"
+        )
     if _comparable(now) != _comparable(kept.after):
         raise Conflict(f"REV: {noun} {kept.record_id} {said}")
 
@@ -424,8 +580,9 @@ def _merge_marks(session: Session) -> dict[str, int | None]:
     """Every merge's change id, with the revision that undid it (None while it stands)."""
     marks: dict[str, int | None] = {}
     for record_id, after, rev in session.execute(
-            select(Revision.record_id, Revision.after, Revision.id)
-            .where(Revision.record_type == "merge").order_by(Revision.id)):
+        select(Revision.record_id, Revision.after, Revision.id)
+        .where(Revision.record_type == "merge")
+        .order_by(Revision.id)
+    ):
         marks[record_id] = None if after is not None else rev
     return marks
-

@@ -5,8 +5,20 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any, Optional
 
-from sqlalchemy import (JSON, CheckConstraint, Column, DateTime, ForeignKey, Index, Integer,
-                        Text, UniqueConstraint, false, text, true)
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+    true,
+)
 from sqlmodel import Field, SQLModel
 
 from pressfree.dates import PRECISIONS
@@ -33,8 +45,10 @@ def new_public_ids(count: int) -> list[str]:
 
     hexes = os.urandom(16 * count).hex()
     variant = "89ab89ab89ab89ab"  # the hex digit's top two bits become 10
-    return [f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant[int(h[16], 16)]}{h[17:20]}-{h[20:]}"
-            for h in (hexes[i:i + 32] for i in range(0, 32 * count, 32))]
+    return [
+        f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant[int(h[16], 16)]}{h[17:20]}-{h[20:]}"
+        for h in (hexes[i : i + 32] for i in range(0, 32 * count, 32))
+    ]
 
 
 def partial_unique(name: str, *columns: str, where: str) -> Index:
@@ -58,8 +72,7 @@ def stamp(moment: datetime) -> str:
 
 def _timestamp() -> Any:
     """A UTC timestamp column (aware datetimes in, UTC out, on every backend)."""
-    return Field(default_factory=utcnow,
-                 sa_column=Column(DateTime(timezone=True), nullable=False))
+    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
 def one_of(column: str, values: tuple[str, ...]) -> str:
@@ -70,20 +83,24 @@ def one_of(column: str, values: tuple[str, ...]) -> str:
 
 def _dated(prefix: str, first: str, last: str, precision: str) -> tuple:
     """CHECKs for a partial date stored as first day, last day and precision."""
-    return (CheckConstraint(f"{first} <= {last}", name=f"ck_{prefix}_days"),
-            CheckConstraint(one_of(precision, PRECISIONS), name=f"ck_{prefix}_precision"))
+    return (
+        CheckConstraint(f"{first} <= {last}", name=f"ck_{prefix}_days"),
+        CheckConstraint(one_of(precision, PRECISIONS), name=f"ck_{prefix}_precision"),
+    )
 
 
 def _link_key(target: str, ondelete: str = "CASCADE") -> Any:
     """One half of a link table's primary key."""
-    return Field(sa_column=Column(Integer, ForeignKey(target, ondelete=ondelete),
-                                  primary_key=True))
+    return Field(sa_column=Column(Integer, ForeignKey(target, ondelete=ondelete), primary_key=True))
 
 
 def _fk(target: str, *, nullable: bool = False, index: bool = False) -> Any:
     """A foreign key that disappears with its parent row (link tables and ledgers)."""
-    return Field(sa_column=Column(Integer, ForeignKey(target, ondelete="CASCADE"),
-                                  nullable=nullable, index=index))
+    return Field(
+        sa_column=Column(
+            Integer, ForeignKey(target, ondelete="CASCADE"), nullable=nullable, index=index
+        )
+    )
 
 
 def _names():
@@ -136,8 +153,12 @@ class Incident(SQLModel, table=True):
     # whatever is edited later.
     opens_custody: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
     # Added by schema 5: the import that added it (its entry in the history), for undo.
-    import_id: Optional[int] = Field(default=None, sa_column=Column(
-        Integer, ForeignKey("revision.id", ondelete="SET NULL"), nullable=True, index=True))
+    import_id: Optional[int] = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("revision.id", ondelete="SET NULL"), nullable=True, index=True
+        ),
+    )
     # Added by schema 6: for rows imported without an id, what the row said (a hash of its
     # mapped content) and who, when and where (a hash of those alone), so that a later
     # export of the same dataset is matched to what is stored (importing.matching).
@@ -189,8 +210,9 @@ class Person(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str
-    outlet_id: Optional[int] = Field(default=None, foreign_key="outlet.id", ondelete="SET NULL",
-                                     index=True)
+    outlet_id: Optional[int] = Field(
+        default=None, foreign_key="outlet.id", ondelete="SET NULL", index=True
+    )
     # Added by schema 3: names of people at risk are replaced by their pseudonym (random,
     # given once, kept) in `export --redact`.
     at_risk: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
@@ -242,6 +264,7 @@ class IncidentSource(SQLModel, table=True):
 
 # --- Schema 2: reported counts, the custody ledger, the designations register -------------
 
+
 class Tally(SQLModel, table=True):
     """A figure a source published ("more than 200 raids in July"), kept beside the others."""
 
@@ -267,8 +290,12 @@ class Tally(SQLModel, table=True):
     source_id: int = Field(foreign_key="source.id", index=True)
     created_at: datetime = _timestamp()
     # Added by schema 5: the import that added it, for undo.
-    import_id: Optional[int] = Field(default=None, sa_column=Column(
-        Integer, ForeignKey("revision.id", ondelete="SET NULL"), nullable=True, index=True))
+    import_id: Optional[int] = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("revision.id", ondelete="SET NULL"), nullable=True, index=True
+        ),
+    )
 
 
 class CustodyPeriod(SQLModel, table=True):
@@ -283,8 +310,9 @@ class CustodyPeriod(SQLModel, table=True):
         # A person is held at most once at a time.
         partial_unique("uq_custody_open", "person_id", where="released_on IS NULL"),
         *_dated("custody", "start_first", "start_last", "start_precision"),
-        CheckConstraint("released_on IS NULL OR released_on >= start_first",
-                        name="ck_custody_release"),
+        CheckConstraint(
+            "released_on IS NULL OR released_on >= start_first", name="ck_custody_release"
+        ),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -329,8 +357,7 @@ class Designation(SQLModel, table=True):
     __table_args__ = (
         Index("ix_designation_decided", "decided_first"),
         *_dated("designation", "decided_first", "decided_last", "decided_precision"),
-        CheckConstraint("(outlet_id IS NULL) <> (person_id IS NULL)",
-                        name="ck_designation_target"),
+        CheckConstraint("(outlet_id IS NULL) <> (person_id IS NULL)", name="ck_designation_target"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -363,6 +390,7 @@ class DesignationChange(SQLModel, table=True):
 
 # --- Schema 3: imports --------------------------------------------------------------------
 
+
 class ImportedFile(SQLModel, table=True):
     """A file already imported, by content hash, so importing it again adds nothing."""
 
@@ -378,12 +406,15 @@ class ImportedFile(SQLModel, table=True):
 
 # --- Schema 5: history ------------------------------------------------------------------
 
+
 class Revision(SQLModel, table=True):
     """One change to one record: what it was before and after, when, who, by which command.
     pressfree only ever appends to this table; an import is one revision for its batch."""
 
-    __table_args__ = (Index("ix_revision_record", "record_type", "record_id"),
-                      Index("ix_revision_at", "at"))
+    __table_args__ = (
+        Index("ix_revision_record", "record_type", "record_id"),
+        Index("ix_revision_at", "at"),
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     change_id: str = Field(max_length=36, index=True)  # the command that made it
@@ -391,10 +422,12 @@ class Revision(SQLModel, table=True):
     record_id: str = Field(max_length=500)
     verb: str = Field(max_length=64)
     # none_as_null: "nothing" (before an add, after a delete) is SQL NULL, not JSON null
-    before: Optional[dict] = Field(default=None, sa_column=Column(JSON(none_as_null=True),
-                                                                  nullable=True))
-    after: Optional[dict] = Field(default=None, sa_column=Column(JSON(none_as_null=True),
-                                                                 nullable=True))
+    before: Optional[dict] = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
+    )
+    after: Optional[dict] = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
+    )
     at: datetime = _timestamp()
     who: str = Field(max_length=200)
 
@@ -416,6 +449,7 @@ class IncidentUpdate(SQLModel, table=True):
 
 
 # --- Schema 6: identity and search ------------------------------------------------------
+
 
 class PersonAlias(SQLModel, table=True):
     """Another spelling of a journalist's name ("Ihar Losik" for "Ігар Лосік")."""
@@ -481,8 +515,16 @@ class MergedIncident(SQLModel, table=True):
 # --- Schema 7: cases ----------------------------------------------------------------------
 
 CASE_TYPES = ("criminal", "administrative", "civil")
-CASE_EVENTS = ("opened", "charge-added", "charge-dropped", "hearing", "verdict", "appeal",
-               "transfer", "closed")
+CASE_EVENTS = (
+    "opened",
+    "charge-added",
+    "charge-dropped",
+    "hearing",
+    "verdict",
+    "appeal",
+    "transfer",
+    "closed",
+)
 VERDICTS = ("convicted", "acquitted", "dismissed")
 SENTENCE_TYPES = ("prison", "restricted-freedom", "fine", "administrative-arrest", "suspended")
 
@@ -526,8 +568,9 @@ class Case(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     public_id: str = Field(default_factory=new_public_id, unique=True, max_length=36)
     person_id: int = _fk("person.id", index=True)
-    outlet_id: Optional[int] = Field(default=None, foreign_key="outlet.id", ondelete="SET NULL",
-                                     index=True)
+    outlet_id: Optional[int] = Field(
+        default=None, foreign_key="outlet.id", ondelete="SET NULL", index=True
+    )
     case_type: str = Field(max_length=16)
     opened_first: date
     opened_last: date
@@ -537,8 +580,12 @@ class Case(SQLModel, table=True):
     created_at: datetime = _timestamp()
     # The import that opened it (from an export's charge columns, or a pressfree document),
     # so that undoing the import removes it.
-    import_id: Optional[int] = Field(default=None, sa_column=Column(
-        Integer, ForeignKey("revision.id", ondelete="SET NULL"), nullable=True, index=True))
+    import_id: Optional[int] = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("revision.id", ondelete="SET NULL"), nullable=True, index=True
+        ),
+    )
 
 
 class CaseIncident(SQLModel, table=True):
@@ -572,12 +619,16 @@ class CaseEvent(SQLModel, table=True):
         Index("ix_case_event_day", "event", "first_day"),
         *_dated("case_event", "first_day", "last_day", "date_precision"),
         CheckConstraint(one_of("event", CASE_EVENTS), name="ck_case_event"),
-        CheckConstraint(f"outcome IS NULL OR {one_of('outcome', VERDICTS)}",
-                        name="ck_case_event_outcome"),
-        CheckConstraint(f"sentence_type IS NULL OR {one_of('sentence_type', SENTENCE_TYPES)}",
-                        name="ck_case_event_sentence_type"),
-        CheckConstraint("sentence_months >= 0 AND sentence_days >= 0",
-                        name="ck_case_event_sentence"),
+        CheckConstraint(
+            f"outcome IS NULL OR {one_of('outcome', VERDICTS)}", name="ck_case_event_outcome"
+        ),
+        CheckConstraint(
+            f"sentence_type IS NULL OR {one_of('sentence_type', SENTENCE_TYPES)}",
+            name="ck_case_event_sentence_type",
+        ),
+        CheckConstraint(
+            "sentence_months >= 0 AND sentence_days >= 0", name="ck_case_event_sentence"
+        ),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)

@@ -24,13 +24,40 @@ MEMO = 1 << 16
 # Belarusian Latin (łacinka) letters whose plain-Latin reading anyascii gets wrong: it drops
 # the diacritic ("č" -> "c"), where the Cyrillic romanisation it gives for the same letter
 # ("ч" -> "ch") has two letters. In a name written in łacinka, "c" is "ц" and "ch" is "х".
-LACINKA = {"č": "ch", "š": "sh", "ž": "zh", "ć": "ts", "ś": "s", "ź": "z", "ń": "n",
-           "ł": "l", "ŭ": "u", "dź": "dz"}
+LACINKA = {
+    "č": "ch",
+    "š": "sh",
+    "ž": "zh",
+    "ć": "ts",
+    "ś": "s",
+    "ź": "z",
+    "ń": "n",
+    "ł": "l",
+    "ŭ": "u",
+    "dź": "dz",
+}
 LACINKA_MARKS = set("čšžćśźńłŭ")
 # Consonant groups that romanisations spell differently, each reduced to one letter.
-SOUNDS = [("shch", "s"), ("sch", "s"), ("sh", "s"), ("zh", "z"), ("kh", "h"), ("tch", "c"),
-          ("ch", "c"), ("ts", "c"), ("tz", "c"), ("dz", "d"), ("ck", "k"), ("ph", "f"),
-          ("x", "ks"), ("w", "v"), ("q", "k"), ("h", "g"), ("j", "i"), ("y", "i")]
+SOUNDS = [
+    ("shch", "s"),
+    ("sch", "s"),
+    ("sh", "s"),
+    ("zh", "z"),
+    ("kh", "h"),
+    ("tch", "c"),
+    ("ch", "c"),
+    ("ts", "c"),
+    ("tz", "c"),
+    ("dz", "d"),
+    ("ck", "k"),
+    ("ph", "f"),
+    ("x", "ks"),
+    ("w", "v"),
+    ("q", "k"),
+    ("h", "g"),
+    ("j", "i"),
+    ("y", "i"),
+]
 VOWELS = set("aeiou")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 # Unicode's format characters (category Cf, as of Unicode 14; a test checks the list
@@ -39,7 +66,8 @@ FORMAT_CHARACTERS = re.compile(
     "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
     "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
     "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
-    "\U000e0020-\U000e007f]")
+    "\U000e0020-\U000e007f]"
+)
 
 
 def _visible(text: str) -> str:

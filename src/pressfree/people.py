@@ -28,23 +28,38 @@ class PersonRecord:
 
 def list_people(session: Session, only: int | None = None) -> list[PersonRecord]:
     """Named journalists (unnamed ones, each a placeholder name, are counted apart)."""
-    counts = dict(session.execute(select(IncidentJournalist.person_id, func.count())
-                                  .group_by(IncidentJournalist.person_id)).all())
+    counts = dict(
+        session.execute(
+            select(IncidentJournalist.person_id, func.count()).group_by(
+                IncidentJournalist.person_id
+            )
+        ).all()
+    )
     outlets = dict(session.execute(select(Outlet.id, Outlet.name)).all())
     query = select(Person).where(Person.placeholder.is_(False)).order_by(Person.name)
     if only is not None:
         query = query.where(Person.id == only)
     aliases = identity.all_aliases(session)["person"]
-    return [PersonRecord(p.name, outlets.get(p.outlet_id), p.at_risk, p.pseudonym,
-                         counts.get(p.id, 0), aliases.get(p.id, []))
-            for p in session.execute(query).scalars().all()]
+    return [
+        PersonRecord(
+            p.name,
+            outlets.get(p.outlet_id),
+            p.at_risk,
+            p.pseudonym,
+            counts.get(p.id, 0),
+            aliases.get(p.id, []),
+        )
+        for p in session.execute(query).scalars().all()
+    ]
 
 
 def unnamed_count(session: Session) -> int:
     """People known only by a placeholder name ("[full name unavailable]")."""
-    return session.execute(select(func.count(func.distinct(Person.id))).join(
-        IncidentJournalist, IncidentJournalist.person_id == Person.id)
-        .where(Person.placeholder.is_(True))).scalar_one()
+    return session.execute(
+        select(func.count(func.distinct(Person.id)))
+        .join(IncidentJournalist, IncidentJournalist.person_id == Person.id)
+        .where(Person.placeholder.is_(True))
+    ).scalar_one()
 
 
 def new_pseudonym(session: Session) -> str:
@@ -52,18 +67,21 @@ def new_pseudonym(session: Session) -> str:
     while True:
         code = "".join(secrets.choice(PSEUDONYM_ALPHABET) for _ in range(8))
         pseudonym = f"Person {code[:4]}-{code[4:]}"
-        if session.execute(select(Person.id).where(Person.pseudonym == pseudonym)).first() \
-                is None:
+        if session.execute(select(Person.id).where(Person.pseudonym == pseudonym)).first() is None:
             return pseudonym
 
 
-def update(session: Session, name: str, *, outlet: str | None = None,
-           at_risk: bool | None = None) -> PersonRecord:
+def update(
+    session: Session, name: str, *, outlet: str | None = None, at_risk: bool | None = None
+) -> PersonRecord:
     person = session.get(Person, identity.existing(session, "person", name, "journalist"))
     before = list_people(session, person.id)[0]
     if outlet is not None:
-        person.outlet_id = identity.outlet_id(session, outlet.strip(), field="--outlet") \
-            if outlet.strip() else None
+        person.outlet_id = (
+            identity.outlet_id(session, outlet.strip(), field="--outlet")
+            if outlet.strip()
+            else None
+        )
     if at_risk is not None:
         person.at_risk = at_risk
         if at_risk and person.pseudonym is None:
@@ -76,24 +94,31 @@ def update(session: Session, name: str, *, outlet: str | None = None,
 
 def redactor(session: Session) -> Callable[[Any], Any]:
     """A function that replaces every at-risk name, wherever it appears in exported data."""
-    names = dict(session.execute(select(Person.name, Person.pseudonym)
-                                 .where(Person.at_risk.is_(True))).all())
+    names = dict(
+        session.execute(select(Person.name, Person.pseudonym).where(Person.at_risk.is_(True))).all()
+    )
     # every other spelling of an at-risk name is hidden too
-    names.update(session.execute(select(PersonAlias.name, Person.pseudonym)
-                                 .join(Person, Person.id == PersonAlias.person_id)
-                                 .where(Person.at_risk.is_(True))).all())
+    names.update(
+        session.execute(
+            select(PersonAlias.name, Person.pseudonym)
+            .join(Person, Person.id == PersonAlias.person_id)
+            .where(Person.at_risk.is_(True))
+        ).all()
+    )
     if not names:
         return lambda value: value
     # Whole names only ("Ann" is not redacted inside "Anna" or "Annual"), in any case.
     by_folded = {name.casefold(): pseudonym for name, pseudonym in names.items()}
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(
-        re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?!\w)",
-        re.IGNORECASE)
+    pattern = re.compile(
+        r"(?<!\w)(?:"
+        + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        + r")(?!\w)",
+        re.IGNORECASE,
+    )
 
     def redact(value: Any) -> Any:
         if isinstance(value, str):
-            return pattern.sub(lambda m: by_folded.get(m.group(0).casefold(), m.group(0)),
-                               value)
+            return pattern.sub(lambda m: by_folded.get(m.group(0).casefold(), m.group(0)), value)
         if isinstance(value, list):
             return [redact(v) for v in value]
         if isinstance(value, dict):

@@ -55,8 +55,10 @@ def _partial_indexes() -> None:
 
 
 def backup(*_args) -> int:
-    raise PressfreeError("backup: a PostgreSQL database is backed up with pg_dump, "
-                         "not by pressfree (it copies SQLite files only)")
+    raise PressfreeError(
+        "backup: a PostgreSQL database is backed up with pg_dump, "
+        "not by pressfree (it copies SQLite files only)"
+    )
 
 
 backup_to_stream = backup
@@ -74,9 +76,16 @@ def reserve_ids(connection, table, count: int) -> list[int]:
     """Ids for rows about to be inserted in bulk, taken from the table's own sequence."""
     from sqlalchemy import text
 
-    rows = connection.execute(text(
-        "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
-        {"table": table.name, "n": count}).scalars().all()
+    rows = (
+        connection.execute(
+            text(
+                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
+            ),
+            {"table": table.name, "n": count},
+        )
+        .scalars()
+        .all()
+    )
     return list(rows)
 
 
@@ -115,8 +124,10 @@ def indexes_set_aside(_connection, _table):
 
 
 # The expression of the GIN index made by schema 6: a query must repeat it exactly to use it.
-SEARCH_VECTOR = ("(setweight(to_tsvector('simple'::regconfig, words), 'A') || "
-                 "setweight(to_tsvector('simple'::regconfig, sounds), 'B'))")
+SEARCH_VECTOR = (
+    "(setweight(to_tsvector('simple'::regconfig, words), 'A') || "
+    "setweight(to_tsvector('simple'::regconfig, sounds), 'B'))"
+)
 
 
 def search_ids(terms):
@@ -126,10 +137,12 @@ def search_ids(terms):
 
     from pressfree.models import IncidentSearch
 
-    query = " & ".join(f"({t.word}:*A" + (f" | {t.sound}:B" if t.sound else "") + ")"
-                       for t in terms)
-    return select(IncidentSearch.incident_id).where(text(
-        f"{SEARCH_VECTOR} @@ to_tsquery('simple'::regconfig, :query)").bindparams(query=query))
+    query = " & ".join(
+        f"({t.word}:*A" + (f" | {t.sound}:B" if t.sound else "") + ")" for t in terms
+    )
+    return select(IncidentSearch.incident_id).where(
+        text(f"{SEARCH_VECTOR} @@ to_tsquery('simple'::regconfig, :query)").bindparams(query=query)
+    )
 
 
 def extra_field(name: str, value: str | None):

@@ -21,8 +21,9 @@ _PROTECTED: set[Path] = set()
 def protect(path: Path) -> None:
     """Never write an output file over this one (the open database, its -wal and -shm)."""
     resolved = path.resolve()
-    _PROTECTED.update({resolved, *(resolved.with_name(resolved.name + s)
-                                   for s in ("-wal", "-shm", "-journal"))})
+    _PROTECTED.update(
+        {resolved, *(resolved.with_name(resolved.name + s) for s in ("-wal", "-shm", "-journal"))}
+    )
 
 
 def create_private_file(path: Path, field: str = "--db") -> None:
@@ -50,11 +51,11 @@ def check_target(path: Path, field: str) -> None:
         if stat.S_ISLNK(mode):
             raise InvalidValue(field, str(path), "is a symbolic link: name the file itself")
         if not stat.S_ISREG(mode):
-            raise InvalidValue(field, str(path), "is not a regular file (a device, FIFO or "
-                                                 "socket): name a file")
+            raise InvalidValue(
+                field, str(path), "is not a regular file (a device, FIFO or socket): name a file"
+            )
     if not path.parent.is_dir():
-        raise InvalidValue(field, str(path), "is in a folder that does not exist (create it "
-                                             "first)")
+        raise InvalidValue(field, str(path), "is in a folder that does not exist (create it first)")
     if path.resolve() in _PROTECTED:
         raise InvalidValue(field, str(path), "is the database itself")
 
@@ -108,8 +109,9 @@ class WholeFile:
             self.partial.unlink(missing_ok=True)
             descriptor = os.open(self.partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except OSError as error:
-            raise InvalidValue(self.field, str(self.path),
-                               f"cannot be written ({error.strerror})") from None
+            raise InvalidValue(
+                self.field, str(self.path), f"cannot be written ({error.strerror})"
+            ) from None
         if "b" in mode:
             return os.fdopen(descriptor, "wb")
         return os.fdopen(descriptor, "w", encoding="utf-8", newline="")

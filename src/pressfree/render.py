@@ -17,14 +17,29 @@ from pressfree.schemas import plain
 FORMATS = ("table", "csv", "json", "ndjson", "markdown")
 
 # (key, heading) pairs: what a listing shows as columns, in order.
-INCIDENT_COLUMNS = [("id", "ID"), ("date", "Date"), ("kinds", "Kinds"), ("country", "Country"),
-                    ("city", "City"), ("journalists", "Journalists"), ("outlets", "Outlets"),
-                    ("perpetrator", "Perpetrator"), ("summary", "Summary"),
-                    ("publishers", "Sources"), ("status", "Status")]
+INCIDENT_COLUMNS = [
+    ("id", "ID"),
+    ("date", "Date"),
+    ("kinds", "Kinds"),
+    ("country", "Country"),
+    ("city", "City"),
+    ("journalists", "Journalists"),
+    ("outlets", "Outlets"),
+    ("perpetrator", "Perpetrator"),
+    ("summary", "Summary"),
+    ("publishers", "Sources"),
+    ("status", "Status"),
+]
 # A terminal is narrow: the table folds place and targets into one column each.
-INCIDENT_TABLE_COLUMNS = [("id", "ID"), ("date", "Date"), ("kinds", "Kinds"),
-                          ("place", "Place"), ("targets", "Targets"), ("summary", "Summary"),
-                          ("source_count", "Src")]
+INCIDENT_TABLE_COLUMNS = [
+    ("id", "ID"),
+    ("date", "Date"),
+    ("kinds", "Kinds"),
+    ("place", "Place"),
+    ("targets", "Targets"),
+    ("summary", "Summary"),
+    ("source_count", "Src"),
+]
 WORD = re.compile(r"\w+")
 DATE_RANGE = re.compile(r"\d{4}(?:-\d\d){0,2}\.\.\d{4}(?:-\d\d){0,2}")
 TIMESTAMP = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d):\d\d(?:\.\d+)?Z")
@@ -55,8 +70,9 @@ def _short(key: str, text: str) -> str:
 def _least(text: str, fold: int) -> int:
     """The narrowest a column can be without breaking a word of this text that must stay
     whole (an id, a date, a kind); other words may fold, at `fold` characters."""
-    return max((len(w) if UNBROKEN.fullmatch(w) else min(len(w), fold)
-                for w in text.split()), default=0)
+    return max(
+        (len(w) if UNBROKEN.fullmatch(w) else min(len(w), fold) for w in text.split()), default=0
+    )
 
 
 def _longest_word(text: str) -> int:
@@ -71,15 +87,24 @@ class FittedTable:
     that does not fit, columns are left out (those of `droppable` first, before names fold
     tight; then free text, then from the right) and a caption names them."""
 
-    def __init__(self, rows: list[list], columns: Sequence[tuple[str, str]], title, numeric,
-                 droppable: Sequence[str] = (), title_justify: str = "center"):
+    def __init__(
+        self,
+        rows: list[list],
+        columns: Sequence[tuple[str, str]],
+        title,
+        numeric,
+        droppable: Sequence[str] = (),
+        title_justify: str = "center",
+    ):
         self.rows, self.columns, self.title, self.numeric = rows, list(columns), title, numeric
         self.title_justify = title_justify
         keys = [key for key, _ in self.columns]
         self.first_dropped = [k for k in droppable if k in keys]  # before names fold tight
-        self.drop_order = self.first_dropped + [
-            k for k in reversed(keys[1:]) if k in FREE_TEXT and k not in droppable] + [
-            k for k in reversed(keys[1:]) if k not in FREE_TEXT and k not in droppable]
+        self.drop_order = (
+            self.first_dropped
+            + [k for k in reversed(keys[1:]) if k in FREE_TEXT and k not in droppable]
+            + [k for k in reversed(keys[1:]) if k not in FREE_TEXT and k not in droppable]
+        )
 
     def _widths(self, keys: list[str], fold: int) -> tuple[dict, dict]:
         least, most = {}, {}
@@ -88,8 +113,13 @@ class FittedTable:
                 continue
             lines = [line for row in self.rows for line in row[i].plain.split("\n")]
             most[key] = max(len(line) for line in lines + [heading])
-            least[key] = min(FREE_TEXT_MIN, most[key]) if key in FREE_TEXT else max(
-                [_least(line, fold) for line in lines] + [min(_longest_word(heading), fold)])
+            least[key] = (
+                min(FREE_TEXT_MIN, most[key])
+                if key in FREE_TEXT
+                else max(
+                    [_least(line, fold) for line in lines] + [min(_longest_word(heading), fold)]
+                )
+            )
         return least, most
 
     @staticmethod
@@ -116,10 +146,14 @@ class FittedTable:
         # too wide: free text gives way down to a readable width, then the widest wrapping
         # columns down to their least, then free text down to its least
         comfortable = {k: max(least[k], min(widths[k], FREE_TEXT_COMFORT)) for k in free}
-        order = [(k, comfortable[k]) for k in free] + [
-            (k, least[k]) for k in sorted((k for k in keys if k not in FREE_TEXT),
-                                          key=lambda k: -widths[k])] + [(k, least[k])
-                                                                        for k in free]
+        order = (
+            [(k, comfortable[k]) for k in free]
+            + [
+                (k, least[k])
+                for k in sorted((k for k in keys if k not in FREE_TEXT), key=lambda k: -widths[k])
+            ]
+            + [(k, least[k]) for k in free]
+        )
         for key, floor in order:
             if spare >= 0:
                 break
@@ -127,15 +161,26 @@ class FittedTable:
             widths[key] -= give
             spare += give
         left_out = [heading for key, heading in self.columns if key not in keys]
-        grid = Table(title=self.title, show_lines=False, expand=False,
-                     title_justify=self.title_justify, caption_justify="left",
-                     caption=f"Left out at this width: {', '.join(left_out)} (a wider "
-                             "terminal, or --format csv, shows them)" if left_out else None)
+        grid = Table(
+            title=self.title,
+            show_lines=False,
+            expand=False,
+            title_justify=self.title_justify,
+            caption_justify="left",
+            caption=f"Left out at this width: {', '.join(left_out)} (a wider "
+            "terminal, or --format csv, shows them)"
+            if left_out
+            else None,
+        )
         for key, heading in self.columns:
             if key in keys:
-                grid.add_column(heading, width=widths[key], no_wrap=key in FREE_TEXT,
-                                overflow="ellipsis" if key in FREE_TEXT else "fold",
-                                justify="right" if self.numeric.get(key) else "left")
+                grid.add_column(
+                    heading,
+                    width=widths[key],
+                    no_wrap=key in FREE_TEXT,
+                    overflow="ellipsis" if key in FREE_TEXT else "fold",
+                    justify="right" if self.numeric.get(key) else "left",
+                )
         for row in self.rows:
             grid.add_row(*[row[i] for i, (key, _) in enumerate(self.columns) if key in keys])
         yield grid
@@ -158,8 +203,9 @@ def incident_row(record: dict) -> dict:
     """An incident flattened for tables and CSV: sources shown by publisher or URL."""
     row = dict(record)
     row["publishers"] = [s.get("publisher") or s.get("url") for s in record.get("sources", [])]
-    row["place"] = ", ".join(p for p in (record.get("city"), record.get("region"),
-                                         record.get("country")) if p)
+    row["place"] = ", ".join(
+        p for p in (record.get("city"), record.get("region"), record.get("country")) if p
+    )
     row["targets"] = record.get("journalists", []) + record.get("outlets", [])
     row["source_count"] = len(record.get("sources", []))
     return row
@@ -175,14 +221,24 @@ def _marked(text: str, marked) -> Text:
     return shown
 
 
-def table(rows: Sequence[dict], columns: Sequence[tuple[str, str]],
-          title: str | None = None, marked=None, droppable: Sequence[str] = (),
-          title_justify: str = "center") -> FittedTable:
+def table(
+    rows: Sequence[dict],
+    columns: Sequence[tuple[str, str]],
+    title: str | None = None,
+    marked=None,
+    droppable: Sequence[str] = (),
+    title_justify: str = "center",
+) -> FittedTable:
     """A table fitted to the terminal (FittedTable); ids shown by their first 8 characters;
     with `marked` (search.highlighter), the words a search matched stand out."""
     numeric = {key: bool(rows) and type(rows[0].get(key)) is int for key, _ in columns}
-    cells = [[_marked(_short(key, cell(row.get(key))), None if key == "id" else marked)
-              for key, _ in columns] for row in rows]
+    cells = [
+        [
+            _marked(_short(key, cell(row.get(key))), None if key == "id" else marked)
+            for key, _ in columns
+        ]
+        for row in rows
+    ]
     return FittedTable(cells, columns, title, numeric, droppable, title_justify)
 
 
@@ -230,17 +286,26 @@ def _md_escape(text: str) -> str:
 
 
 def markdown_table(rows: Sequence[dict], columns: Sequence[tuple[str, str]]) -> str:
-    lines = ["| " + " | ".join(h for _, h in columns) + " |",
-             "|" + "|".join("---" for _ in columns) + "|"]
+    lines = [
+        "| " + " | ".join(h for _, h in columns) + " |",
+        "|" + "|".join("---" for _ in columns) + "|",
+    ]
     for row in rows:
         lines.append("| " + " | ".join(_md_escape(cell(row.get(k))) for k, _ in columns) + " |")
     return "\n".join(lines) + "\n"
 
 
-def listing(rows: Sequence[Any], columns: Sequence[tuple[str, str]], fmt: str,
-            title: str | None = None, prepare=lambda row: row,
-            table_columns: Sequence[tuple[str, str]] | None = None, empty: str | None = None,
-            marked=None, droppable: Sequence[str] = ()):
+def listing(
+    rows: Sequence[Any],
+    columns: Sequence[tuple[str, str]],
+    fmt: str,
+    title: str | None = None,
+    prepare=lambda row: row,
+    table_columns: Sequence[tuple[str, str]] | None = None,
+    empty: str | None = None,
+    marked=None,
+    droppable: Sequence[str] = (),
+):
     """Any list of records in any format: a Rich renderable for table, else a string.
     `empty` is what the table says when there is nothing to show; `droppable`, the
     table's columns a narrow terminal leaves out, first to last."""
@@ -256,13 +321,19 @@ def listing(rows: Sequence[Any], columns: Sequence[tuple[str, str]], fmt: str,
         return (f"## {title}\n\n" if title else "") + markdown_table(flat, columns)
     if not flat:
         return Text(empty or f"No {title.lower() if title else 'rows'} match.", style="dim")
-    return table(flat, table_columns or columns, title, marked,
-                 DROPPED_WHEN_NARROW if table_columns is INCIDENT_TABLE_COLUMNS else droppable)
+    return table(
+        flat,
+        table_columns or columns,
+        title,
+        marked,
+        DROPPED_WHEN_NARROW if table_columns is INCIDENT_TABLE_COLUMNS else droppable,
+    )
 
 
 def incidents(records: Sequence[Any], fmt: str, title: str = "Incidents", marked=None):
-    return listing(records, INCIDENT_COLUMNS, fmt, title, incident_row, INCIDENT_TABLE_COLUMNS,
-                   marked=marked)
+    return listing(
+        records, INCIDENT_COLUMNS, fmt, title, incident_row, INCIDENT_TABLE_COLUMNS, marked=marked
+    )
 
 
 def incident_detail(record: Any, fmt: str, cases: list | None = None):
@@ -270,8 +341,16 @@ def incident_detail(record: Any, fmt: str, cases: list | None = None):
     the cases it opened or advanced, when it has any."""
     data = plain(record)
     if cases:
-        data["cases"] = [{"id": c.id, "person": c.person, "case_type": c.case_type,
-                          "status": c.status, "charges": c.charges_text} for c in cases]
+        data["cases"] = [
+            {
+                "id": c.id,
+                "person": c.person,
+                "case_type": c.case_type,
+                "status": c.status,
+                "charges": c.charges_text,
+            }
+            for c in cases
+        ]
     if fmt != "table":
         if fmt == "json":
             return to_json(data) + "\n"
@@ -281,28 +360,68 @@ def incident_detail(record: Any, fmt: str, cases: list | None = None):
     grid.add_column(overflow="fold")
     for key, value in data.items():
         if key == "sources":
-            value = [" ".join(p for p in (s.get("publisher"), s.get("title"), s.get("url"),
-                                          s.get("published")) if p) for s in value]
+            value = [
+                " ".join(
+                    p
+                    for p in (s.get("publisher"), s.get("title"), s.get("url"), s.get("published"))
+                    if p
+                )
+                for s in value
+            ]
             grid.add_row("sources", "\n".join(value) or "(none)")
         elif key == "extra" and value:
             grid.add_row("extra", "\n".join(f"{k}: {cell(v)}" for k, v in value.items()))
         elif key == "cases":
-            grid.add_row("cases", "\n".join(f"{c['id'][:8]} {c['person']}, {c['case_type']}, "
-                                            f"{c['status']}: {c['charges']}" for c in value))
+            grid.add_row(
+                "cases",
+                "\n".join(
+                    f"{c['id'][:8]} {c['person']}, {c['case_type']}, {c['status']}: {c['charges']}"
+                    for c in value
+                ),
+            )
         else:
             grid.add_row(key.replace("_", " "), cell(value))
     return grid
 
 
-
 # Flat CSV columns of an export: lists joined with "; ", sources as parallel lists.
-EXPORT_COLUMNS = [(k, k) for k in (
-    "id", "date", "date_precision", "kinds", "country", "region", "city", "journalists",
-    "outlets", "perpetrator", "summary", "status", "tags", "source_urls", "source_publishers",
-    "source_titles", "source_published", "created_at", "updated_at", "external_id", "dataset",
-    "extra")]
-EXPORT_LISTS = ("kinds", "journalists", "outlets", "tags", "source_urls", "source_publishers",
-                "source_titles", "source_published")
+EXPORT_COLUMNS = [
+    (k, k)
+    for k in (
+        "id",
+        "date",
+        "date_precision",
+        "kinds",
+        "country",
+        "region",
+        "city",
+        "journalists",
+        "outlets",
+        "perpetrator",
+        "summary",
+        "status",
+        "tags",
+        "source_urls",
+        "source_publishers",
+        "source_titles",
+        "source_published",
+        "created_at",
+        "updated_at",
+        "external_id",
+        "dataset",
+        "extra",
+    )
+]
+EXPORT_LISTS = (
+    "kinds",
+    "journalists",
+    "outlets",
+    "tags",
+    "source_urls",
+    "source_publishers",
+    "source_titles",
+    "source_published",
+)
 
 
 def joined(values: list) -> str:
@@ -322,8 +441,7 @@ def incident_csv_row(record: dict) -> dict:
     row["source_published"] = [s.get("published") or "" for s in sources]
     for key in EXPORT_LISTS:
         row[key] = joined([str(v) for v in row.get(key) or []])
-    row["extra"] = json.dumps(record["extra"], ensure_ascii=False) if record.get("extra") \
-        else ""
+    row["extra"] = json.dumps(record["extra"], ensure_ascii=False) if record.get("extra") else ""
     return row
 
 
@@ -333,19 +451,25 @@ def case_detail(record: Any, fmt: str):
     from pressfree.cases import charges_text, described
 
     data = plain(record)
-    events = [{"date": e["date"], "event": e["event"], "what": described(e)}
-              for e in data["events"]]
+    events = [
+        {"date": e["date"], "event": e["event"], "what": described(e)} for e in data["events"]
+    ]
     columns = [("date", "Date"), ("event", "Event"), ("what", "What")]
     if fmt == "json":
         return to_json(data) + "\n"
     if fmt in ("csv", "ndjson"):
         return to_csv(events, columns) if fmt == "csv" else to_ndjson(data["events"])
-    fields = {**{k: v for k, v in data.items() if k not in ("events", "charges")},
-              "charges": charges_text(data["charges"])}
+    fields = {
+        **{k: v for k, v in data.items() if k not in ("events", "charges")},
+        "charges": charges_text(data["charges"]),
+    }
     if fmt == "markdown":
-        return (f"## Case {data['id']}\n\n" + "".join(f"- {k.replace('_', ' ')}: {cell(v)}\n"
-                                                      for k, v in fields.items())
-                + "\n" + markdown_table(events, columns))
+        return (
+            f"## Case {data['id']}\n\n"
+            + "".join(f"- {k.replace('_', ' ')}: {cell(v)}\n" for k, v in fields.items())
+            + "\n"
+            + markdown_table(events, columns)
+        )
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column(overflow="fold")

@@ -19,8 +19,18 @@ from pressfree.i18n import N_, NP_, Words
 
 TEMPLATES = Path(__file__).with_name("templates")
 # matplotlib's tab10, as `pressfree chart` draws; the kinds grouped together are grey
-COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-           "#7f7f7f", "#bcbd22", "#17becf"]
+COLOURS = [
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+]
 OTHER = "#b0b0b0"
 
 # "5 detentions": each built-in kind counted, in each language's plural forms.
@@ -72,13 +82,17 @@ def incident_rows(incidents: list[dict], kind_name, unnamed: str) -> Markup:
     The one part of the page written here rather than in the template: a year's report
     lists tens of thousands of incidents, and markupsafe's escape (what the template's
     autoescaping calls) written into one string takes a third of the template's time."""
-    return Markup("".join(
-        f'\n<tr><td class="date">{escape(i["date"])}</td>'
-        f'<td>{escape(", ".join(map(kind_name, i["kinds"])))}</td>'
-        f'<td>{escape(", ".join(p for p in i["place"] if p))}</td>\n'
-        f'<td>{escape(", ".join(i["who"]))}</td><td>{escape(i["summary"] or "")}</td>'
-        f'<td class="sources">{";".join(chr(10) + _source(s, unnamed) for s in i["sources"])}'
-        "</td></tr>" for i in incidents))
+    return Markup(
+        "".join(
+            f'\n<tr><td class="date">{escape(i["date"])}</td>'
+            f"<td>{escape(', '.join(map(kind_name, i['kinds'])))}</td>"
+            f"<td>{escape(', '.join(p for p in i['place'] if p))}</td>\n"
+            f"<td>{escape(', '.join(i['who']))}</td><td>{escape(i['summary'] or '')}</td>"
+            f'<td class="sources">{";".join(chr(10) + _source(s, unnamed) for s in i["sources"])}'
+            "</td></tr>"
+            for i in incidents
+        )
+    )
 
 
 @dataclass
@@ -117,8 +131,9 @@ def chart(months: list[dict], names: dict[str, str], other, unplaced: int = 0) -
     scale = (shape.bottom - shape.top) / top
     slot = (shape.right - shape.left) / max(len(months), 1)
     shape.bar_width = round(slot * 0.68, 2)
-    shape.ticks = [{"value": v, "y": round(shape.bottom - v * scale, 2)}
-                   for v in range(0, top + 1, step)]
+    shape.ticks = [
+        {"value": v, "y": round(shape.bottom - v * scale, 2)} for v in range(0, top + 1, step)
+    ]
     for i, month in enumerate(months):
         x = round(shape.left + slot * i + (slot - shape.bar_width) / 2, 2)
         y, blocks = shape.bottom, []
@@ -126,13 +141,26 @@ def chart(months: list[dict], names: dict[str, str], other, unplaced: int = 0) -
             if counts[i]:
                 height = counts[i] * scale
                 y -= height
-                blocks.append({"y": round(y, 2), "height": round(height, 2), "count": counts[i],
-                               "colour": colour, "name": name})
+                blocks.append(
+                    {
+                        "y": round(y, 2),
+                        "height": round(height, 2),
+                        "count": counts[i],
+                        "colour": colour,
+                        "name": name,
+                    }
+                )
         total_y = round(min(y, shape.bottom - month["total"] * scale), 2)
-        shape.bars.append({"x": x, "blocks": blocks, "total": month["total"],
-                           "total_y": total_y, "label": month["month"],
-                           "short": month["month"][5:] if len(months) <= 12
-                           else month["month"][2:]})
+        shape.bars.append(
+            {
+                "x": x,
+                "blocks": blocks,
+                "total": month["total"],
+                "total_y": total_y,
+                "label": month["month"],
+                "short": month["month"][5:] if len(months) <= 12 else month["month"][2:],
+            }
+        )
     shape.legend = [{"name": n, "colour": c} for n, c in zip(shown, colours)]
     return shape
 
@@ -144,15 +172,25 @@ def _tick_step(top: int) -> int:
     return 10 ** len(str(top)) // 10
 
 
-def html(report, period, w: Words, names: dict[str, str], redacted: bool = False,
-         generated: date | None = None) -> str:
+def html(
+    report,
+    period,
+    w: Words,
+    names: dict[str, str],
+    redacted: bool = False,
+    generated: date | None = None,
+) -> str:
     """The report as one HTML page: styles and chart inline, nothing fetched from anywhere."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     from pressfree import __version__
 
-    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
-                              undefined=StrictUndefined, keep_trailing_newline=True)
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
     s = report.summary
 
     def kind_name(slug: str) -> str:
@@ -163,27 +201,51 @@ def html(report, period, w: Words, names: dict[str, str], redacted: bool = False
 
     def figure_name(t) -> str:
         if t.as_of:
-            return w("{what} as of {day}", what=kind_name(t.metric) if t.metric
-                     in report.kinds else w(_STOCKS.get(t.metric, t.metric)),
-                     day=w.day(t.as_of))
+            return w(
+                "{what} as of {day}",
+                what=kind_name(t.metric)
+                if t.metric in report.kinds
+                else w(_STOCKS.get(t.metric, t.metric)),
+                day=w.day(t.as_of),
+            )
         return w("{what} in {period}", what=kind_name(t.metric), period=t.period)
 
-    brief = [w.plural(*KIND_COUNTS[k.kind], k.count) if k.kind in KIND_COUNTS
-             else f"{kind_name(k.kind)}: {w.number(k.count)}" for k in s.by_kind if k.count]
+    brief = [
+        w.plural(*KIND_COUNTS[k.kind], k.count)
+        if k.kind in KIND_COUNTS
+        else f"{kind_name(k.kind)}: {w.number(k.count)}"
+        for k in s.by_kind
+        if k.count
+    ]
     cases = s.cases or {}
     title = w("Press-freedom incidents, {period}", period=w.period(period))
     if s.country:
         title += f" — {_country(s.country, w.lang)}"
     return environment.get_template("report.html").render(
-        r=report, w=w, _=w, n_=w.plural, title=title, period=period, brief=brief,
+        r=report,
+        w=w,
+        _=w,
+        n_=w.plural,
+        title=title,
+        period=period,
+        brief=brief,
         rows=incident_rows(report.incidents, kind_name, w("source")),
-        chart=chart(report.chart, {k: kind_name(k) for k in report.kinds},
-                    lambda n: w.plural("{n} more kind", "{n} more kinds", n), report.unplaced),
-        kind_name=kind_name, label_name=label_name, figure_name=figure_name,
+        chart=chart(
+            report.chart,
+            {k: kind_name(k) for k in report.kinds},
+            lambda n: w.plural("{n} more kind", "{n} more kinds", n),
+            report.unplaced,
+        ),
+        kind_name=kind_name,
+        label_name=label_name,
+        figure_name=figure_name,
         signed=lambda n: f"+{w.number(n)}" if n > 0 else w.number(n),
         charges_brought=sum(c["count"] for c in cases.get("charges_brought", [])),
         verdicts=sum(cases.get("verdicts", {}).values()),
-        redacted=redacted, generated=generated or date.today(), version=__version__)
+        redacted=redacted,
+        generated=generated or date.today(),
+        version=__version__,
+    )
 
 
 _STOCKS = {"journalists-in-custody": N_("Journalists in custody")}
@@ -200,8 +262,10 @@ def pdf(page: str, out) -> None:
     try:
         from weasyprint import HTML
     except (ImportError, OSError):
-        raise PressfreeError("report: --format pdf needs WeasyPrint; install the pdf extra "
-                             "with: pip install 'pressfree[pdf]'") from None
+        raise PressfreeError(
+            "report: --format pdf needs WeasyPrint; install the pdf extra "
+            "with: pip install 'pressfree[pdf]'"
+        ) from None
 
     def nothing(url, *args, **kwargs):  # a report never fetches anything, even for a PDF
         raise ValueError(f"not fetched: {url}")

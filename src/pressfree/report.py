@@ -38,8 +38,13 @@ def chart_period(period: dates.PartialDate) -> dates.PartialDate:
     return period
 
 
-def gather(session: Session, period: dates.PartialDate, country: str | None = None,
-           redact: bool = False, today: date | None = None) -> Report:
+def gather(
+    session: Session,
+    period: dates.PartialDate,
+    country: str | None = None,
+    redact: bool = False,
+    today: date | None = None,
+) -> Report:
     from sqlalchemy import select
 
     from pressfree.models import Kind
@@ -52,17 +57,24 @@ def gather(session: Session, period: dates.PartialDate, country: str | None = No
         chart, unplaced = result.monthly, result.not_in_a_month
     else:
         chart, unplaced = summaries.months(session, chart_period(period), result.country)
-    report = Report(summary=result, chart=chart, unplaced=unplaced,
-                    held=asdict(held),
-                    lifted=[asdict(d) for d in designations.lifted_in(session, period,
-                                                                     result.country)],
-                    incidents=incidents.listed(session, period, result.country),
-                    kinds=dict(session.execute(select(Kind.slug, Kind.label)).all()))
+    report = Report(
+        summary=result,
+        chart=chart,
+        unplaced=unplaced,
+        held=asdict(held),
+        lifted=[asdict(d) for d in designations.lifted_in(session, period, result.country)],
+        incidents=incidents.listed(session, period, result.country),
+        kinds=dict(session.execute(select(Kind.slug, Kind.label)).all()),
+    )
     if redact:
         from pressfree import people
 
         hide = people.redactor(session)
-        report = replace(report, summary=summaries.redacted(result, hide),
-                         held=hide(report.held), lifted=hide(report.lifted),
-                         incidents=hide(report.incidents))
+        report = replace(
+            report,
+            summary=summaries.redacted(result, hide),
+            held=hide(report.held),
+            lifted=hide(report.lifted),
+            incidents=hide(report.incidents),
+        )
     return report

@@ -20,18 +20,47 @@ from pressfree.models import STATUSES
 # How long a value may be, by what it is, so that SQLite and PostgreSQL take the same values:
 # PostgreSQL refuses a VARCHAR(n) value longer than n, and an index entry over ~2,700 bytes
 # (names, places, publishers and URLs are indexed), where SQLite takes anything.
-LIMITS = {"tag": 100, "kind": 64, "label": 200, "external_id": 500, "dataset": 200,
-          "pseudonym": 32}
+LIMITS = {"tag": 100, "kind": 64, "label": 200, "external_id": 500, "dataset": 200, "pseudonym": 32}
 INDEXED_BYTES = 2000
-INDEXED = {"journalists", "outlets", "city", "country", "url", "publisher", "name", "target",
-           "outlet", "alias", "aliases", "KEEP", "DROP",
-           "person", "--journalist", "--outlet", "--city", "--publisher", "--source"}
+INDEXED = {
+    "journalists",
+    "outlets",
+    "city",
+    "country",
+    "url",
+    "publisher",
+    "name",
+    "target",
+    "outlet",
+    "alias",
+    "aliases",
+    "KEEP",
+    "DROP",
+    "person",
+    "--journalist",
+    "--outlet",
+    "--city",
+    "--publisher",
+    "--source",
+}
 # Control characters could rewrite a terminal that shows them (ESC starts a sequence); free
 # text may hold tabs and line breaks, names, places, tags and ids may not.
 CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 LINE_BREAK = re.compile("[\t\n\r\x85\u2028\u2029]")
-FREE_TEXT = {"summary", "perpetrator", "title", "scope", "region", "note", "text",
-             "--summary", "--perpetrator", "--scope", "--source-title", "--note"}
+FREE_TEXT = {
+    "summary",
+    "perpetrator",
+    "title",
+    "scope",
+    "region",
+    "note",
+    "text",
+    "--summary",
+    "--perpetrator",
+    "--scope",
+    "--source-title",
+    "--note",
+}
 
 
 SURROGATE = re.compile("[\ud800-\udfff]")
@@ -61,8 +90,11 @@ def _length_problem(value: str, field: str) -> Optional[str]:
     if limit is not None and len(value) > limit:
         return f"is longer than {limit} characters"
     # a character is at most 4 bytes in UTF-8: shorter text needs no counting
-    if field.rsplit(".", 1)[-1] in INDEXED and len(value) * 4 > INDEXED_BYTES and \
-            len(value.encode("utf-8", "surrogatepass")) > INDEXED_BYTES:
+    if (
+        field.rsplit(".", 1)[-1] in INDEXED
+        and len(value) * 4 > INDEXED_BYTES
+        and len(value.encode("utf-8", "surrogatepass")) > INDEXED_BYTES
+    ):
         return f"is longer than {INDEXED_BYTES:,} bytes"
     return None
 
@@ -130,8 +162,7 @@ class SourceIn(SQLModel):
     @classmethod
     def _url(cls, value):
         if value and not is_url(value):
-            raise InvalidValue("source", value, "is not a URL (it needs a scheme such as "
-                                                 "https://)")
+            raise InvalidValue("source", value, "is not a URL (it needs a scheme such as https://)")
         return value
 
     def is_empty(self) -> bool:
@@ -187,8 +218,13 @@ class IncidentIn(SQLModel):
     @field_validator("sources", mode="before")
     @classmethod
     def _sources(cls, values):
-        return [s for s in (SourceIn.model_validate(v) if isinstance(v, dict) else v
-                            for v in values or []) if not s.is_empty()]
+        return [
+            s
+            for s in (
+                SourceIn.model_validate(v) if isinstance(v, dict) else v for v in values or []
+            )
+            if not s.is_empty()
+        ]
 
 
 def check_status(value: Optional[str], field: str = "status") -> str:

@@ -18,9 +18,20 @@ from sqlalchemy import delete, select
 from pressfree import names
 from pressfree.db import one_of
 from pressfree.errors import InvalidValue
-from pressfree.models import (Incident, IncidentJournalist, IncidentOutlet, IncidentSearch,
-                              IncidentSource, IncidentTag, IncidentUpdate, Outlet, OutletAlias,
-                              Person, PersonAlias, Source)
+from pressfree.models import (
+    Incident,
+    IncidentJournalist,
+    IncidentOutlet,
+    IncidentSearch,
+    IncidentSource,
+    IncidentTag,
+    IncidentUpdate,
+    Outlet,
+    OutletAlias,
+    Person,
+    PersonAlias,
+    Source,
+)
 
 CHUNK = 500
 MAX_TERMS = 16  # words in a query: more would only slow the index down
@@ -31,7 +42,7 @@ MIN_SOUND = 3
 
 @dataclass(frozen=True)
 class Term:
-    word: str   # folded: matched as the start of a word
+    word: str  # folded: matched as the start of a word
     sound: str  # names.sound: matched as a whole sound key of a name ("" for none)
 
 
@@ -41,8 +52,7 @@ def terms(text: str, field: str = "search") -> list[Term]:
     if not words:
         raise InvalidValue(field, text or "", "has no letters or digits to search for")
     if len(words) > MAX_TERMS:
-        raise InvalidValue(field, text, f"has {len(words)} words: search for at most "
-                                        f"{MAX_TERMS}")
+        raise InvalidValue(field, text, f"has {len(words)} words: search for at most {MAX_TERMS}")
     sounds = [names.sound(w) for w in words]
     return [Term(w, s if len(s) >= MIN_SOUND else "") for w, s in zip(words, sounds)]
 
@@ -59,11 +69,13 @@ def refresh(db, incident_ids: list[int]) -> None:
     """Rewrite the index entries of these incidents from what is stored now (db is a
     Session or a Connection, inside the caller's transaction)."""
     for start in range(0, len(incident_ids), CHUNK):
-        chunk = list(incident_ids[start:start + CHUNK])
+        chunk = list(incident_ids[start : start + CHUNK])
         entries: dict[int, tuple[list, list, list]] = {}
-        for row in db.execute(select(Incident.id, Incident.summary, Incident.perpetrator,
-                                     Incident.city, Incident.region)
-                              .where(Incident.id.in_(chunk))):
+        for row in db.execute(
+            select(
+                Incident.id, Incident.summary, Incident.perpetrator, Incident.city, Incident.region
+            ).where(Incident.id.in_(chunk))
+        ):
             entries[row[0]] = (list(row[1:]), [], [])
         for query, slot in _related(chunk):
             for incident_id, *values in db.execute(query):
@@ -80,16 +92,19 @@ def write_entries(db, entries: dict[int, tuple[list, list[int], list[int]]]) -> 
     outlets = {o for _, _, ids in entries.values() for o in ids}
     known: dict[tuple, list[str]] = {}
     for kind, wanted, model, alias, owner in (
-            ("person", people, Person, PersonAlias, PersonAlias.person_id),
-            ("outlet", outlets, Outlet, OutletAlias, OutletAlias.outlet_id)):
+        ("person", people, Person, PersonAlias, PersonAlias.person_id),
+        ("outlet", outlets, Outlet, OutletAlias, OutletAlias.outlet_id),
+    ):
         wanted = list(wanted)
         for start in range(0, len(wanted), CHUNK):
-            chunk = wanted[start:start + CHUNK]
-            for record_id, name in db.execute(select(model.id, model.name)
-                                              .where(one_of(db, model.id, chunk))):
+            chunk = wanted[start : start + CHUNK]
+            for record_id, name in db.execute(
+                select(model.id, model.name).where(one_of(db, model.id, chunk))
+            ):
                 known.setdefault((kind, record_id), []).insert(0, name)
-            for record_id, name in db.execute(select(owner, alias.name)
-                                              .where(one_of(db, owner, chunk))):
+            for record_id, name in db.execute(
+                select(owner, alias.name).where(one_of(db, owner, chunk))
+            ):
                 known.setdefault((kind, record_id), []).append(name)
     rows = []
     for incident_id, (texts, person_ids, outlet_ids) in entries.items():
@@ -103,31 +118,53 @@ def write_entries(db, entries: dict[int, tuple[list, list[int], list[int]]]) -> 
         from pressfree.db import backend_for
 
         connection = db.connection() if isinstance(db, Session) else db
-        backend_for(connection.dialect.name).insert_rows(connection, IncidentSearch.__table__,
-                                                         rows)
+        backend_for(connection.dialect.name).insert_rows(connection, IncidentSearch.__table__, rows)
 
 
 def row_texts(summary, perpetrator, city, region, tags, sources) -> list:
     """The texts of an incident's entry besides its names, in `refresh`'s order: sources
     as (title, publisher) pairs."""
-    return [summary, perpetrator, city, region, *tags,
-            *(part for title, publisher in sources for part in (title, publisher))]
+    return [
+        summary,
+        perpetrator,
+        city,
+        region,
+        *tags,
+        *(part for title, publisher in sources for part in (title, publisher)),
+    ]
 
 
 def _related(chunk: list[int]):
     """(query, slot) pairs: texts (0) of tags, sources and updates, and the ids of people
     (1) and outlets (2), whose names and aliases write_entries reads."""
-    yield (select(IncidentJournalist.incident_id, IncidentJournalist.person_id)
-           .where(IncidentJournalist.incident_id.in_(chunk)), 1)
-    yield (select(IncidentOutlet.incident_id, IncidentOutlet.outlet_id)
-           .where(IncidentOutlet.incident_id.in_(chunk)), 2)
-    yield (select(IncidentTag.incident_id, IncidentTag.tag)
-           .where(IncidentTag.incident_id.in_(chunk)), 0)
-    yield (select(IncidentSource.incident_id, Source.title, Source.publisher)
-           .join(Source, Source.id == IncidentSource.source_id)
-           .where(IncidentSource.incident_id.in_(chunk)), 0)
-    yield (select(IncidentUpdate.incident_id, IncidentUpdate.text)
-           .where(IncidentUpdate.incident_id.in_(chunk)), 0)
+    yield (
+        select(IncidentJournalist.incident_id, IncidentJournalist.person_id).where(
+            IncidentJournalist.incident_id.in_(chunk)
+        ),
+        1,
+    )
+    yield (
+        select(IncidentOutlet.incident_id, IncidentOutlet.outlet_id).where(
+            IncidentOutlet.incident_id.in_(chunk)
+        ),
+        2,
+    )
+    yield (
+        select(IncidentTag.incident_id, IncidentTag.tag).where(IncidentTag.incident_id.in_(chunk)),
+        0,
+    )
+    yield (
+        select(IncidentSource.incident_id, Source.title, Source.publisher)
+        .join(Source, Source.id == IncidentSource.source_id)
+        .where(IncidentSource.incident_id.in_(chunk)),
+        0,
+    )
+    yield (
+        select(IncidentUpdate.incident_id, IncidentUpdate.text).where(
+            IncidentUpdate.incident_id.in_(chunk)
+        ),
+        0,
+    )
 
 
 def refresh_named(db, *, person_id: int | None = None, outlet_id: int | None = None) -> None:
@@ -135,13 +172,15 @@ def refresh_named(db, *, person_id: int | None = None, outlet_id: int | None = N
     was added or a merge)."""
     if person_id is not None:
         query = select(IncidentJournalist.incident_id).where(
-            IncidentJournalist.person_id == person_id)
+            IncidentJournalist.person_id == person_id
+        )
     else:
         query = select(IncidentOutlet.incident_id).where(IncidentOutlet.outlet_id == outlet_id)
     refresh(db, list(db.execute(query).scalars()))
 
 
 # --- finding ------------------------------------------------------------------------------
+
 
 def matching(session, query_terms: list[Term]):
     """A SELECT of the ids of incidents matching every term (through the backend's index)."""
@@ -163,16 +202,23 @@ def _entries(session, incident_ids: list[int]) -> dict[int, tuple[str, str]]:
     """The index entries (words, sounds) of these incidents."""
     found: dict[int, tuple[str, str]] = {}
     for start in range(0, len(incident_ids), CHUNK):
-        found.update((i, (w, s)) for i, w, s in session.execute(
-            select(IncidentSearch.incident_id, IncidentSearch.words, IncidentSearch.sounds)
-            .where(IncidentSearch.incident_id.in_(incident_ids[start:start + CHUNK]))))
+        found.update(
+            (i, (w, s))
+            for i, w, s in session.execute(
+                select(
+                    IncidentSearch.incident_id, IncidentSearch.words, IncidentSearch.sounds
+                ).where(IncidentSearch.incident_id.in_(incident_ids[start : start + CHUNK]))
+            )
+        )
     return found
 
 
 def _matches(query_terms: list[Term], words: str, sounds: str) -> bool:
     word_list, sound_set = words.split(), set(sounds.split())
-    return all(any(w.startswith(t.word) for w in word_list)
-               or (t.sound and t.sound in sound_set) for t in query_terms)
+    return all(
+        any(w.startswith(t.word) for w in word_list) or (t.sound and t.sound in sound_set)
+        for t in query_terms
+    )
 
 
 def score(query_terms: list[Term], words: str, sounds: str) -> int:
@@ -192,19 +238,26 @@ def score(query_terms: list[Term], words: str, sounds: str) -> int:
 
 def ranked(session, incident_ids: list[int], query_terms: list[Term]) -> list[int]:
     """The ids, best match first; ties newest first, as `list` orders."""
-    scores = {i: score(query_terms, words, sounds)
-              for i, (words, sounds) in _entries(session, incident_ids).items()}
+    scores = {
+        i: score(query_terms, words, sounds)
+        for i, (words, sounds) in _entries(session, incident_ids).items()
+    }
     order = {i: n for n, i in enumerate(incident_ids)}  # incident_ids come newest first
     return sorted(incident_ids, key=lambda i: (-scores.get(i, 0), order[i]))
 
 
 def highlighter(query_terms: list[Term]):
     """A function telling whether a word as shown (any script) is one the query matched."""
+
     def matched(word: str) -> bool:
         folded = names.fold(word)
         if not folded:
             return False
         parts = folded.split()
-        return any(p.startswith(t.word) or (t.sound and names.sound(p) == t.sound)
-                   for p in parts for t in query_terms)
+        return any(
+            p.startswith(t.word) or (t.sound and names.sound(p) == t.sound)
+            for p in parts
+            for t in query_terms
+        )
+
     return matched

@@ -175,15 +175,15 @@ def insert_rows(connection, table, rows: list[dict]) -> None:
         return
     names, values = bulk_values(connection.dialect, table, rows)
     quote = connection.dialect.identifier_preparer.quote
-    limit = connection.connection.driver_connection.getlimit(
-        sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    limit = connection.connection.driver_connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     per = max(min(limit // len(names), ROWS_PER_STATEMENT), 1)
     one = f"({', '.join('?' * len(names))})"
     head = f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) VALUES "
     for start in range(0, len(values), per):
-        chunk = values[start:start + per]
-        connection.exec_driver_sql(head + ", ".join([one] * len(chunk)),
-                                   tuple(value for row in chunk for value in row))
+        chunk = values[start : start + per]
+        connection.exec_driver_sql(
+            head + ", ".join([one] * len(chunk)), tuple(value for row in chunk for value in row)
+        )
 
 
 @contextmanager
@@ -195,7 +195,9 @@ def indexes_set_aside(connection, table) -> Iterator[None]:
     import rolls the drop back. Constraints' own indexes (unique ids) stay."""
     made = connection.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-        "AND sql IS NOT NULL ORDER BY name", (table.name,)).all()
+        "AND sql IS NOT NULL ORDER BY name",
+        (table.name,),
+    ).all()
     quote = connection.dialect.identifier_preparer.quote
     for name, _ in made:
         connection.exec_driver_sql(f"DROP INDEX {quote(name)}")
@@ -213,9 +215,10 @@ def search_ids(terms):
     plain words of [a-z0-9] (search.terms), quoted, so nothing in them is query syntax."""
     from sqlalchemy import column, select, table, text
 
-    query = " AND ".join(f'({{words}}: "{t.word}"*' + (f' OR {{sounds}}: "{t.sound}"'
-                                                         if t.sound else "") + ")"
-                         for t in terms)
+    query = " AND ".join(
+        f'({{words}}: "{t.word}"*' + (f' OR {{sounds}}: "{t.sound}"' if t.sound else "") + ")"
+        for t in terms
+    )
     fts = table("incident_fts", column("rowid"))
     return select(fts.c.rowid).where(text("incident_fts MATCH :query").bindparams(query=query))
 
@@ -231,6 +234,11 @@ def extra_field(name: str, value: str | None):
     each = func.json_each(Incident.extra).table_valued("key", "value", "type")
     held = each.c.key == name
     if value is not None:
-        held = and_(held, case((each.c.type.in_(("true", "false")), each.c.type),
-                               else_=cast(each.c.value, String)) == value)
+        held = and_(
+            held,
+            case(
+                (each.c.type.in_(("true", "false")), each.c.type), else_=cast(each.c.value, String)
+            )
+            == value,
+        )
     return exists(select(literal(1)).select_from(each).where(held))

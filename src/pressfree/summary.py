@@ -16,8 +16,16 @@ from sqlmodel import Session
 
 from pressfree import cases, countries, dates, designations, ledger
 from pressfree.incidents import IncidentFilter, conditions, contained_in
-from pressfree.models import (CustodyPeriod, Incident, IncidentJournalist, IncidentKind,
-                              IncidentOutlet, Kind, Outlet, Person)
+from pressfree.models import (
+    CustodyPeriod,
+    Incident,
+    IncidentJournalist,
+    IncidentKind,
+    IncidentOutlet,
+    Kind,
+    Outlet,
+    Person,
+)
 
 TOP = 10
 # The longest a date of each precision can span, so the overlap search stays on the index.
@@ -93,9 +101,12 @@ def _where(period: dates.PartialDate, country: str | None, narrow: tuple = ()):
 
 
 def _by_kind(session: Session, where) -> dict[str, int]:
-    query = (select(IncidentKind.kind_id, func.count())
-             .join(Incident, Incident.id == IncidentKind.incident_id)
-             .where(where).group_by(IncidentKind.kind_id))
+    query = (
+        select(IncidentKind.kind_id, func.count())
+        .join(Incident, Incident.id == IncidentKind.incident_id)
+        .where(where)
+        .group_by(IncidentKind.kind_id)
+    )
     return dict(session.execute(query).all())
 
 
@@ -109,26 +120,39 @@ def overlapping_only(period: dates.PartialDate):
     Written as one indexed range per precision (date_precision, first_day), so that a
     month in a million incidents reads only the rows near it.
     """
-    starts_before = [and_(Incident.date_precision == precision,
-                          Incident.first_day >= period.first - span,
-                          Incident.first_day < period.first,
-                          Incident.last_day >= period.first)
-                     for precision, span in LONGEST.items()]
-    starts_before.append(and_(Incident.date_precision == "range",
-                              Incident.first_day < period.first,
-                              Incident.last_day >= period.first))
-    ends_after = and_(Incident.first_day >= period.first, Incident.first_day <= period.last,
-                      Incident.last_day > period.last)
+    starts_before = [
+        and_(
+            Incident.date_precision == precision,
+            Incident.first_day >= period.first - span,
+            Incident.first_day < period.first,
+            Incident.last_day >= period.first,
+        )
+        for precision, span in LONGEST.items()
+    ]
+    starts_before.append(
+        and_(
+            Incident.date_precision == "range",
+            Incident.first_day < period.first,
+            Incident.last_day >= period.first,
+        )
+    )
+    ends_after = and_(
+        Incident.first_day >= period.first,
+        Incident.first_day <= period.last,
+        Incident.last_day > period.last,
+    )
     return or_(*starts_before, ends_after)
 
 
-def _imprecise(session: Session, period: dates.PartialDate, country: str | None,
-               narrow: tuple) -> dict:
+def _imprecise(
+    session: Session, period: dates.PartialDate, country: str | None, narrow: tuple
+) -> dict:
     where = and_(overlapping_only(period), *narrow)
     if country:
         where = and_(where, Incident.country == country)
-    rows = session.execute(select(Incident.date_precision, func.count())
-                           .where(where).group_by(Incident.date_precision)).all()
+    rows = session.execute(
+        select(Incident.date_precision, func.count()).where(where).group_by(Incident.date_precision)
+    ).all()
     by_precision = {precision: count for precision, count in sorted(rows)}
     return {"count": sum(by_precision.values()), "by_precision": by_precision}
 
@@ -136,38 +160,66 @@ def _imprecise(session: Session, period: dates.PartialDate, country: str | None,
 def _top(session: Session, link, target, key, where) -> list[dict]:
     count = func.count().label("n")
     named = (target.placeholder.is_(False),)  # placeholder names name nobody
-    query = (select(target.name, count).join(link, getattr(link, key) == target.id)
-             .join(Incident, Incident.id == link.incident_id).where(where, *named)
-             .group_by(target.id, target.name).order_by(count.desc(), target.name).limit(TOP))
+    query = (
+        select(target.name, count)
+        .join(link, getattr(link, key) == target.id)
+        .join(Incident, Incident.id == link.incident_id)
+        .where(where, *named)
+        .group_by(target.id, target.name)
+        .order_by(count.desc(), target.name)
+        .limit(TOP)
+    )
     return [{"name": name, "incidents": n} for name, n in session.execute(query).all()]
 
 
 def _places(session: Session, where) -> tuple[list[dict], list[dict]]:
     count = func.count().label("n")
-    by_country = session.execute(select(Incident.country, count).where(where)
-                                 .group_by(Incident.country)
-                                 .order_by(count.desc(), Incident.country.nulls_last())).all()
-    by_city = session.execute(select(Incident.country, Incident.city, count)
-                              .where(where, Incident.city.is_not(None))
-                              .group_by(Incident.country, Incident.city)
-                              .order_by(count.desc(), Incident.city).limit(TOP)).all()
-    return ([{"country": c, "name": countries.name(c) if c else "unknown", "incidents": n}
-             for c, n in by_country],
-            [{"city": city, "country": c, "incidents": n} for c, city, n in by_city])
+    by_country = session.execute(
+        select(Incident.country, count)
+        .where(where)
+        .group_by(Incident.country)
+        .order_by(count.desc(), Incident.country.nulls_last())
+    ).all()
+    by_city = session.execute(
+        select(Incident.country, Incident.city, count)
+        .where(where, Incident.city.is_not(None))
+        .group_by(Incident.country, Incident.city)
+        .order_by(count.desc(), Incident.city)
+        .limit(TOP)
+    ).all()
+    return (
+        [
+            {"country": c, "name": countries.name(c) if c else "unknown", "incidents": n}
+            for c, n in by_country
+        ],
+        [{"city": city, "country": c, "incidents": n} for c, city, n in by_city],
+    )
 
 
-def _in_custody(session: Session, period: dates.PartialDate, country: str | None,
-                today: date) -> dict:
+def _in_custody(
+    session: Session, period: dates.PartialDate, country: str | None, today: date
+) -> dict:
     as_of = min(period.last, today)
     query = select(func.count()).select_from(CustodyPeriod).where(ledger.held_on(as_of))
     if country:
         query = query.where(CustodyPeriod.country == country)
     itemised = session.execute(query).scalar_one()
     reported = ledger.newest_stock(session, "journalists-in-custody", as_of, country)
-    return {"as_of": as_of.isoformat(), "itemised": itemised,
-            "reported": [{"publisher": t.publisher, "figure": t.reads, "value": t.value,
-                          "qualifier": t.qualifier, "as_of": t.as_of, "country": t.country}
-                         for t in reported]}
+    return {
+        "as_of": as_of.isoformat(),
+        "itemised": itemised,
+        "reported": [
+            {
+                "publisher": t.publisher,
+                "figure": t.reads,
+                "value": t.value,
+                "qualifier": t.qualifier,
+                "as_of": t.as_of,
+                "country": t.country,
+            }
+            for t in reported
+        ],
+    }
 
 
 def _held_count(session: Session, day: date, country: str | None) -> int:
@@ -177,8 +229,9 @@ def _held_count(session: Session, day: date, country: str | None) -> int:
     return session.execute(query).scalar_one()
 
 
-def _reported(session: Session, period: dates.PartialDate, country: str | None,
-              narrow: tuple) -> list[ReportedBeside]:
+def _reported(
+    session: Session, period: dates.PartialDate, country: str | None, narrow: tuple
+) -> list[ReportedBeside]:
     """Each figure reported for the period beside the itemised count for its country."""
     out = []
     for t in ledger.list_tallies(session, period=period, country=country):
@@ -186,27 +239,41 @@ def _reported(session: Session, period: dates.PartialDate, country: str | None,
             itemised = _held_count(session, date.fromisoformat(t.as_of), t.country)
             what = f"{ledger.STOCKS[t.metric]} as of {t.as_of}"
         else:
-            itemised = _count_kind(session, t.metric, dates.parse(t.period), t.country,
-                                   narrow)
+            itemised = _count_kind(session, t.metric, dates.parse(t.period), t.country, narrow)
             what = f"{t.metric} in {t.period}"
-        out.append(ReportedBeside(
-            t.metric, t.reads, t.value, t.qualifier, t.publisher, t.period, t.as_of, itemised,
-            t.value - itemised,
-            f"{what}: {t.publisher} reports {t.reads}; {itemised} itemised here"))
+        out.append(
+            ReportedBeside(
+                t.metric,
+                t.reads,
+                t.value,
+                t.qualifier,
+                t.publisher,
+                t.period,
+                t.as_of,
+                itemised,
+                t.value - itemised,
+                f"{what}: {t.publisher} reports {t.reads}; {itemised} itemised here",
+            )
+        )
     return out
 
 
-def _count_kind(session: Session, slug: str, period: dates.PartialDate,
-                country: str | None, narrow: tuple) -> int:
-    query = (select(func.count()).select_from(IncidentKind)
-             .join(Incident, Incident.id == IncidentKind.incident_id)
-             .join(Kind, Kind.id == IncidentKind.kind_id)
-             .where(_where(period, country, narrow), Kind.slug == slug))
+def _count_kind(
+    session: Session, slug: str, period: dates.PartialDate, country: str | None, narrow: tuple
+) -> int:
+    query = (
+        select(func.count())
+        .select_from(IncidentKind)
+        .join(Incident, Incident.id == IncidentKind.incident_id)
+        .join(Kind, Kind.id == IncidentKind.kind_id)
+        .where(_where(period, country, narrow), Kind.slug == slug)
+    )
     return session.execute(query).scalar_one()
 
 
-def _months(session: Session, period: dates.PartialDate, country: str | None,
-            narrow: tuple) -> tuple[dict[int, int], int, list[dict]]:
+def _months(
+    session: Session, period: dates.PartialDate, country: str | None, narrow: tuple
+) -> tuple[dict[int, int], int, list[dict]]:
     """A period's counts by kind, its total, and its months, from one pass over its
     incidents (a year's for its summary, any run of months for a report's chart).
 
@@ -218,21 +285,29 @@ def _months(session: Session, period: dates.PartialDate, country: str | None,
     # groups for a year), months worked out here: a month taken from each row's date in
     # SQL cost twice the time on a million incidents.
     days = (Incident.first_day, Incident.last_day)
-    per_kind = session.execute(select(*days, IncidentKind.kind_id, func.count())
-                               .join(IncidentKind, IncidentKind.incident_id == Incident.id)
-                               .where(where).group_by(*days, IncidentKind.kind_id)).all()
-    totals = session.execute(select(*days, func.count()).where(where)
-                             .group_by(*days)).all()
+    per_kind = session.execute(
+        select(*days, IncidentKind.kind_id, func.count())
+        .join(IncidentKind, IncidentKind.incident_id == Incident.id)
+        .where(where)
+        .group_by(*days, IncidentKind.kind_id)
+    ).all()
+    totals = session.execute(select(*days, func.count()).where(where).group_by(*days)).all()
     first, last = period.first, period.last
     rows = {}
     for n in range((last.year - first.year) * 12 + last.month - first.month + 1):
         y, m = divmod(first.month - 1 + n, 12)
-        rows[(first.year + y, m + 1)] = {"month": f"{first.year + y:04d}-{m + 1:02d}",
-                                         "total": 0, "by_kind": {}}
+        rows[(first.year + y, m + 1)] = {
+            "month": f"{first.year + y:04d}-{m + 1:02d}",
+            "total": 0,
+            "by_kind": {},
+        }
 
     def month_of(start: date, end: date) -> dict | None:  # the row of the one month it is in
-        return rows[(start.year, start.month)] if (start.year, start.month) == \
-            (end.year, end.month) else None
+        return (
+            rows[(start.year, start.month)]
+            if (start.year, start.month) == (end.year, end.month)
+            else None
+        )
 
     by_kind: dict[int, int] = {}
     for start, end, kind_id, n in per_kind:
@@ -247,8 +322,9 @@ def _months(session: Session, period: dates.PartialDate, country: str | None,
     return by_kind, total, list(rows.values())
 
 
-def months(session: Session, period: dates.PartialDate, country: str | None = None
-           ) -> tuple[list[dict], int]:
+def months(
+    session: Session, period: dates.PartialDate, country: str | None = None
+) -> tuple[list[dict], int]:
     """The incidents of each month of the period by kind (slugs), as a chart draws them,
     and how many of the period's incidents are in no month (dated to a year, or across
     months)."""
@@ -275,12 +351,21 @@ def redacted(summary: Summary, redact) -> Summary:
     """The summary with the names of people at risk replaced, wherever they appear."""
     from dataclasses import replace
 
-    return replace(summary, top_journalists=redact(summary.top_journalists),
-                   designations=redact(summary.designations), cases=redact(summary.cases))
+    return replace(
+        summary,
+        top_journalists=redact(summary.top_journalists),
+        designations=redact(summary.designations),
+        cases=redact(summary.cases),
+    )
 
 
-def summarise(session: Session, period: dates.PartialDate, country: str | None = None,
-              today: date | None = None, filters: IncidentFilter | None = None) -> Summary:
+def summarise(
+    session: Session,
+    period: dates.PartialDate,
+    country: str | None = None,
+    today: date | None = None,
+    filters: IncidentFilter | None = None,
+) -> Summary:
     """The summary of a period. `filters` (what `list` takes besides the period) narrow the
     incidents counted, and the itemised counts beside reported figures; custody,
     designations and cases are about people and outlets, and are not narrowed."""
@@ -298,24 +383,45 @@ def summarise(session: Session, period: dates.PartialDate, country: str | None =
     else:
         now, total = _by_kind(session, where), _total(session, where)
     before = _by_kind(session, where_before)
-    by_kind = sorted((KindCount(labels[k][0], labels[k][1], now.get(k, 0), before.get(k, 0))
-                      for k in set(now) | set(before)),
-                     key=lambda k: (-k.count, -k.previous, k.kind))
+    by_kind = sorted(
+        (
+            KindCount(labels[k][0], labels[k][1], now.get(k, 0), before.get(k, 0))
+            for k in set(now) | set(before)
+        ),
+        key=lambda k: (-k.count, -k.previous, k.kind),
+    )
     by_country, by_city = _places(session, where)
     made = designations.list_designations(session, period=period, country=code)
     summary = Summary(
-        period=str(period), first_day=period.first.isoformat(),
-        last_day=period.last.isoformat(), previous_period=str(previous), country=code,
-        total_incidents=total, previous_total=_total(session, where_before),
-        by_kind=by_kind, imprecise=_imprecise(session, period, code, narrow),
+        period=str(period),
+        first_day=period.first.isoformat(),
+        last_day=period.last.isoformat(),
+        previous_period=str(previous),
+        country=code,
+        total_incidents=total,
+        previous_total=_total(session, where_before),
+        by_kind=by_kind,
+        imprecise=_imprecise(session, period, code, narrow),
         tallies=_reported(session, period, code, narrow),
         in_custody=_in_custody(session, period, code, today),
-        designations=[{"target": d.target, "label": d.label, "label_name": d.label_name,
-                       "issued_by": d.issued_by, "date": d.date, "id": d.id} for d in made],
+        designations=[
+            {
+                "target": d.target,
+                "label": d.label,
+                "label_name": d.label_name,
+                "issued_by": d.issued_by,
+                "date": d.date,
+                "id": d.id,
+            }
+            for d in made
+        ],
         top_outlets=_top(session, IncidentOutlet, Outlet, "outlet_id", where),
         top_journalists=_top(session, IncidentJournalist, Person, "person_id", where),
-        by_country=by_country, by_city=by_city, cases=cases.in_period(session, period, code),
-        filters=described(filters))
+        by_country=by_country,
+        by_city=by_city,
+        cases=cases.in_period(session, period, code),
+        filters=described(filters),
+    )
     if monthly:
         summary.monthly = monthly
         summary.not_in_a_month = total - sum(m["total"] for m in monthly)

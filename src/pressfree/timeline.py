@@ -11,8 +11,15 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from pressfree import cases, designations, identity, incidents, ledger
-from pressfree.models import (Case, CustodyPeriod, Designation, Incident, IncidentJournalist,
-                              Outlet, Person)
+from pressfree.models import (
+    Case,
+    CustodyPeriod,
+    Designation,
+    Incident,
+    IncidentJournalist,
+    Outlet,
+    Person,
+)
 
 
 @dataclass
@@ -34,37 +41,94 @@ def of_person(session: Session, name: str) -> Timeline:
     person = session.get(Person, pid)
     outlet = session.get(Outlet, person.outlet_id) if person.outlet_id else None
     entries: list[dict] = []
-    rows = session.execute(select(Incident).join(
-        IncidentJournalist, IncidentJournalist.incident_id == Incident.id)
-        .where(IncidentJournalist.person_id == pid)).scalars().all()
+    rows = (
+        session.execute(
+            select(Incident)
+            .join(IncidentJournalist, IncidentJournalist.incident_id == Incident.id)
+            .where(IncidentJournalist.person_id == pid)
+        )
+        .scalars()
+        .all()
+    )
     for record in incidents.records(session, rows):
-        entries.append({"date": record.date, "event": ", ".join(record.kinds),
-                        "detail": record.summary or "", "id": record.id})
-    periods = session.execute(select(CustodyPeriod).where(CustodyPeriod.person_id == pid)
-                              .order_by(CustodyPeriod.start_first)).scalars().all()
+        entries.append(
+            {
+                "date": record.date,
+                "event": ", ".join(record.kinds),
+                "detail": record.summary or "",
+                "id": record.id,
+            }
+        )
+    periods = (
+        session.execute(
+            select(CustodyPeriod)
+            .where(CustodyPeriod.person_id == pid)
+            .order_by(CustodyPeriod.start_first)
+        )
+        .scalars()
+        .all()
+    )
     for held in ledger.custody_records(session, periods, date.today()):
-        entries.append({"date": held.since, "event": "custody began",
-                        "detail": f"held {held.days_held} days" + (
-                            "" if held.released_on else " so far"), "id": held.incident})
+        entries.append(
+            {
+                "date": held.since,
+                "event": "custody began",
+                "detail": f"held {held.days_held} days" + ("" if held.released_on else " so far"),
+                "id": held.incident,
+            }
+        )
         if held.released_on:
-            entries.append({"date": held.released_on, "event": "custody ended",
-                            "detail": held.outcome or "", "id": held.incident})
-    for case in cases.records(session, session.execute(
-            select(Case).where(Case.person_id == pid)).scalars().all()):
+            entries.append(
+                {
+                    "date": held.released_on,
+                    "event": "custody ended",
+                    "detail": held.outcome or "",
+                    "id": held.incident,
+                }
+            )
+    for case in cases.records(
+        session, session.execute(select(Case).where(Case.person_id == pid)).scalars().all()
+    ):
         for event in case.events:
             detail = cases.described(event)
             if event["event"] == "opened":
-                detail = "; ".join(p for p in (f"{case.case_type} case", case.authority,
-                                               detail) if p)
-            entries.append({"date": event["date"], "event": f"case {event['event']}",
-                            "detail": detail, "id": case.id})
-    for made in designations.records(session, session.execute(
-            select(Designation).where(Designation.person_id == pid)).scalars().all()):
-        entries.append({"date": made.date, "event": f"designated {made.label}",
-                        "detail": f"by {made.issued_by}", "id": made.id})
+                detail = "; ".join(
+                    p for p in (f"{case.case_type} case", case.authority, detail) if p
+                )
+            entries.append(
+                {
+                    "date": event["date"],
+                    "event": f"case {event['event']}",
+                    "detail": detail,
+                    "id": case.id,
+                }
+            )
+    for made in designations.records(
+        session,
+        session.execute(select(Designation).where(Designation.person_id == pid)).scalars().all(),
+    ):
+        entries.append(
+            {
+                "date": made.date,
+                "event": f"designated {made.label}",
+                "detail": f"by {made.issued_by}",
+                "id": made.id,
+            }
+        )
         for step in made.changes:
-            entries.append({"date": step["date"], "event": f"designation {step['change']}",
-                            "detail": step.get("note") or "", "id": made.id})
+            entries.append(
+                {
+                    "date": step["date"],
+                    "event": f"designation {step['change']}",
+                    "detail": step.get("note") or "",
+                    "id": made.id,
+                }
+            )
     entries.sort(key=lambda e: (_first(e["date"]), e["date"]))
-    return Timeline(person.name, outlet.name if outlet else None,
-                    identity.aliases_of(session, "person", pid), person.at_risk, entries)
+    return Timeline(
+        person.name,
+        outlet.name if outlet else None,
+        identity.aliases_of(session, "person", pid),
+        person.at_risk,
+        entries,
+    )

@@ -12,12 +12,32 @@ from sqlmodel import Session
 
 from pressfree import cases, designations, history, identity, incidents, ledger
 from pressfree.errors import Conflict, InvalidValue, UsageError
-from pressfree.models import (Case, ImportedFile, Incident, IncidentJournalist, IncidentUpdate,
-                              Revision, Tally, stamp)
+from pressfree.models import (
+    Case,
+    ImportedFile,
+    Incident,
+    IncidentJournalist,
+    IncidentUpdate,
+    Revision,
+    Tally,
+    stamp,
+)
 from pressfree.schemas import IncidentIn, plain, validated
 
-FIELDS = ("kinds", "date", "country", "region", "city", "perpetrator", "summary",
-          "journalists", "outlets", "status", "tags", "sources")
+FIELDS = (
+    "kinds",
+    "date",
+    "country",
+    "region",
+    "city",
+    "perpetrator",
+    "summary",
+    "journalists",
+    "outlets",
+    "status",
+    "tags",
+    "sources",
+)
 
 
 def _state(rows: list[Revision], to: Optional[Revision]) -> tuple[dict, Optional[Revision]]:
@@ -26,8 +46,10 @@ def _state(rows: list[Revision], to: Optional[Revision]) -> tuple[dict, Optional
     last = rows[-1]
     if to is None:
         if last.after is not None:
-            raise UsageError(f"--to is needed: incident {last.record_id} is not deleted "
-                             "(give the revision to go back to, see `pressfree history ID`)")
+            raise UsageError(
+                f"--to is needed: incident {last.record_id} is not deleted "
+                "(give the revision to go back to, see `pressfree history ID`)"
+            )
         return last.before, last
     if to.after is None:
         raise InvalidValue("--to", to.id, "is the revision that deleted it: give one before")
@@ -39,18 +61,28 @@ def restore(session: Session, text: str, to: str | None = None):
     id, kinds, people, outlets, sources, tags, updates, custody releases and designations."""
     rows = history.matching(session, text)
     if rows[0].record_type != "incident":
-        raise InvalidValue("id", text, f"is a {rows[0].record_type}: only incidents are "
-                                       "restored (other records are only ever added to)")
+        raise InvalidValue(
+            "id",
+            text,
+            f"is a {rows[0].record_type}: only incidents are "
+            "restored (other records are only ever added to)",
+        )
     target = None
     if to is not None:
         target = history.get(session, to)
         if (target.record_type, target.record_id) != ("incident", rows[0].record_id):
-            raise InvalidValue("--to", to, f"is a revision of {target.record_type} "
-                                           f"{target.record_id}, not of {rows[0].record_id}")
+            raise InvalidValue(
+                "--to",
+                to,
+                f"is a revision of {target.record_type} "
+                f"{target.record_id}, not of {rows[0].record_id}",
+            )
     last = rows[-1]
     if last.after is None and (last.before or {}).get("merged_into"):
-        raise Conflict(f"id: {last.record_id} was merged into {last.before['merged_into']}: "
-                       f"`pressfree merge undo {last.id}` takes the merge back")
+        raise Conflict(
+            f"id: {last.record_id} was merged into {last.before['merged_into']}: "
+            f"`pressfree merge undo {last.id}` takes the merge back"
+        )
     state, deletion = _state(rows, target)
     public_id = rows[0].record_id
     before = None
@@ -64,8 +96,13 @@ def restore(session: Session, text: str, to: str | None = None):
     return after
 
 
-def put_back(session: Session, public_id: str, state: dict, present: bool,
-             deletion: Optional[Revision] = None) -> None:
+def put_back(
+    session: Session,
+    public_id: str,
+    state: dict,
+    present: bool,
+    deletion: Optional[Revision] = None,
+) -> None:
     """Make the incident what `state` (a record from the history) says: edited in place when
     present, added again with its id when not (with the designations its deletion took)."""
     values = {k: state.get(k) for k in FIELDS}
@@ -76,32 +113,57 @@ def put_back(session: Session, public_id: str, state: dict, present: bool,
             if key in state:  # what matched it to its dataset's exports, as it was then
                 setattr(row, key, state[key])
         # the updates as they were then: none, if the record had none
-        session.execute(delete(IncidentUpdate).where(
-            IncidentUpdate.incident_id == incidents.find(session, public_id).id))
+        session.execute(
+            delete(IncidentUpdate).where(
+                IncidentUpdate.incident_id == incidents.find(session, public_id).id
+            )
+        )
         for update in state.get("updates") or []:
-            incidents.add_update(session, public_id, update["text"], update["date"],
-                                 update.get("source"), update.get("publisher"))
+            incidents.add_update(
+                session,
+                public_id,
+                update["text"],
+                update["date"],
+                update.get("source"),
+                update.get("publisher"),
+            )
         return
     draft = validated(IncidentIn, **{k: v for k, v in values.items() if v is not None})
-    incidents.add(session, draft, public_id=public_id,
-                  created_at=_moment(state.get("created_at")),
-                  opens_custody=state.get("opens_custody", True) is not False)
+    incidents.add(
+        session,
+        draft,
+        public_id=public_id,
+        created_at=_moment(state.get("created_at")),
+        opens_custody=state.get("opens_custody", True) is not False,
+    )
     row = incidents.find(session, public_id)
     # what matches it to its dataset's later exports, and the import that brought it
     row.content_hash, row.identity_hash = state.get("content_hash"), state.get("identity_hash")
     if isinstance(state.get("import"), int) and session.get(Revision, state["import"]):
         row.import_id = state["import"]
-    row.external_id, row.dataset, row.extra = (state.get("external_id"), state.get("dataset"),
-                                               state.get("extra"))
+    row.external_id, row.dataset, row.extra = (
+        state.get("external_id"),
+        state.get("dataset"),
+        state.get("extra"),
+    )
     for update in state.get("updates") or []:
-        incidents.add_update(session, public_id, update["text"], update["date"],
-                             update.get("source"), update.get("publisher"))
+        incidents.add_update(
+            session,
+            public_id,
+            update["text"],
+            update["date"],
+            update.get("source"),
+            update.get("publisher"),
+        )
     for release in state.get("releases") or []:
         from datetime import date
 
-        ledger.record_release(session, identity.person_id(session, release["person"]),
-                              date.fromisoformat(release["released_on"]),
-                              release["outcome"] or "released")
+        ledger.record_release(
+            session,
+            identity.person_id(session, release["person"]),
+            date.fromisoformat(release["released_on"]),
+            release["outcome"] or "released",
+        )
     cases.relink(session, row.id, state.get("cases") or [])
     if deletion is not None:
         _restore_designations(session, deletion, public_id)
@@ -109,30 +171,53 @@ def put_back(session: Session, public_id: str, state: dict, present: bool,
 
 def _settled(session: Session) -> set[str]:
     """The changes of imports undone since, and of their undos: they no longer stand."""
-    undone = session.execute(select(Revision).where(
-        Revision.record_type == "import", Revision.after.is_(None))).scalars().all()
+    undone = (
+        session.execute(
+            select(Revision).where(Revision.record_type == "import", Revision.after.is_(None))
+        )
+        .scalars()
+        .all()
+    )
     imports_ = {int(r.record_id) for r in undone if r.record_id.isdigit()}
-    originals = set(session.execute(select(Revision.change_id).where(
-        Revision.id.in_(imports_))).scalars()) if imports_ else set()
+    originals = (
+        set(session.execute(select(Revision.change_id).where(Revision.id.in_(imports_))).scalars())
+        if imports_
+        else set()
+    )
     return originals | {r.change_id for r in undone}
 
 
 def _take_back_edits(session: Session, entry: Revision, removed: set[str]) -> None:
     """The stored incidents an import changed (`import --update`) go back to what they were
     before it, each a revision of its own."""
-    edits = session.execute(select(Revision).where(
-        Revision.change_id == entry.change_id, Revision.record_type == "incident",
-        Revision.before.is_not(None), Revision.after.is_not(None))
-        .order_by(Revision.id.desc())).scalars().all()
+    edits = (
+        session.execute(
+            select(Revision)
+            .where(
+                Revision.change_id == entry.change_id,
+                Revision.record_type == "incident",
+                Revision.before.is_not(None),
+                Revision.after.is_not(None),
+            )
+            .order_by(Revision.id.desc())
+        )
+        .scalars()
+        .all()
+    )
     for row in edits:
-        if row.record_id in removed or not session.execute(select(Incident.id).where(
-                Incident.public_id == row.record_id)).first():
+        if (
+            row.record_id in removed
+            or not session.execute(
+                select(Incident.id).where(Incident.public_id == row.record_id)
+            ).first()
+        ):
             continue
         before = incidents.get(session, row.record_id)
         with history.as_one(session):
             put_back(session, row.record_id, row.before, present=True)
-        history.record(session, "incident", row.record_id, before,
-                       incidents.get(session, row.record_id))
+        history.record(
+            session, "incident", row.record_id, before, incidents.get(session, row.record_id)
+        )
 
 
 def _moment(text):
@@ -143,18 +228,31 @@ def _moment(text):
 
 def _restore_designations(session: Session, deletion: Revision, public_id: str) -> None:
     """The designations deleted with the incident, by the same command."""
-    for row in session.execute(select(Revision).where(
-            Revision.change_id == deletion.change_id, Revision.record_type == "designation",
-            Revision.after.is_(None)).order_by(Revision.id)).scalars():
+    for row in session.execute(
+        select(Revision)
+        .where(
+            Revision.change_id == deletion.change_id,
+            Revision.record_type == "designation",
+            Revision.after.is_(None),
+        )
+        .order_by(Revision.id)
+    ).scalars():
         was = row.before
         record = designations.designate(
-            session, was["target"], label=was["label"], by=was["issued_by"], on=was["date"],
-            target_type=was["target_type"], list_reference=was.get("list_reference"),
-            source=was.get("source"), publisher=was.get("publisher"), public_id=was["id"],
-            incident_id=public_id)
+            session,
+            was["target"],
+            label=was["label"],
+            by=was["issued_by"],
+            on=was["date"],
+            target_type=was["target_type"],
+            list_reference=was.get("list_reference"),
+            source=was.get("source"),
+            publisher=was.get("publisher"),
+            public_id=was["id"],
+            incident_id=public_id,
+        )
         for step in was.get("changes") or []:
-            designations.change(session, record.id, step["change"], step["date"],
-                                step.get("note"))
+            designations.change(session, record.id, step["change"], step["date"], step.get("note"))
 
 
 @dataclass
@@ -170,18 +268,39 @@ class DeletedRecord:
 
 def deleted(session: Session) -> list[DeletedRecord]:
     """Incidents whose last revision deleted them, newest deletion first."""
-    last = (select(Revision.record_id, func.max(Revision.id).label("rev"))
-            .where(Revision.record_type == "incident").group_by(Revision.record_id)
-            .subquery())
-    rows = session.execute(select(Revision).join(last, last.c.rev == Revision.id)
-                           .where(Revision.after.is_(None)).order_by(Revision.id.desc())
-                           ).scalars().all()
-    return [DeletedRecord(r.record_id, r.before.get("date"), r.before.get("kinds") or [],
-                          r.before.get("summary"), stamp(r.at), r.who, r.id) for r in rows
-            if not r.before.get("merged_into")]  # merged: not gone, part of another
+    last = (
+        select(Revision.record_id, func.max(Revision.id).label("rev"))
+        .where(Revision.record_type == "incident")
+        .group_by(Revision.record_id)
+        .subquery()
+    )
+    rows = (
+        session.execute(
+            select(Revision)
+            .join(last, last.c.rev == Revision.id)
+            .where(Revision.after.is_(None))
+            .order_by(Revision.id.desc())
+        )
+        .scalars()
+        .all()
+    )
+    return [
+        DeletedRecord(
+            r.record_id,
+            r.before.get("date"),
+            r.before.get("kinds") or [],
+            r.before.get("summary"),
+            stamp(r.at),
+            r.who,
+            r.id,
+        )
+        for r in rows
+        if not r.before.get("merged_into")
+    ]  # merged: not gone, part of another
 
 
 # --- imports ------------------------------------------------------------------------------
+
 
 @dataclass
 class ImportRecord:
@@ -197,16 +316,36 @@ class ImportRecord:
 
 
 def imports(session: Session) -> list[ImportRecord]:
-    rows = session.execute(select(Revision).where(Revision.record_type == "import")
-                           .order_by(Revision.id)).scalars().all()
+    rows = (
+        session.execute(
+            select(Revision).where(Revision.record_type == "import").order_by(Revision.id)
+        )
+        .scalars()
+        .all()
+    )
     undone = {r.record_id for r in rows if r.after is None}
-    counts = dict(session.execute(select(Incident.import_id, func.count())
-                                  .where(Incident.import_id.is_not(None))
-                                  .group_by(Incident.import_id)).all())
-    return [ImportRecord(r.id, stamp(r.at), r.who, r.after.get("file"), r.after.get("mapping"),
-                         r.after.get("sha256"), r.after.get("added"), counts.get(r.id, 0),
-                         str(r.id) in undone)
-            for r in rows if r.after is not None]
+    counts = dict(
+        session.execute(
+            select(Incident.import_id, func.count())
+            .where(Incident.import_id.is_not(None))
+            .group_by(Incident.import_id)
+        ).all()
+    )
+    return [
+        ImportRecord(
+            r.id,
+            stamp(r.at),
+            r.who,
+            r.after.get("file"),
+            r.after.get("mapping"),
+            r.after.get("sha256"),
+            r.after.get("added"),
+            counts.get(r.id, 0),
+            str(r.id) in undone,
+        )
+        for r in rows
+        if r.after is not None
+    ]
 
 
 def undo_import(session: Session, text: str, force: bool = False) -> ImportRecord:
@@ -215,45 +354,74 @@ def undo_import(session: Session, text: str, force: bool = False) -> ImportRecor
     entry = history.get(session, text, "id")
     if entry.record_type != "import" or entry.after is None:
         raise InvalidValue("id", text, "is not an import (see `pressfree imports`)")
-    if session.execute(select(Revision.id).where(
-            Revision.record_type == "import", Revision.record_id == str(entry.id),
-            Revision.after.is_(None))).first():
+    if session.execute(
+        select(Revision.id).where(
+            Revision.record_type == "import",
+            Revision.record_id == str(entry.id),
+            Revision.after.is_(None),
+        )
+    ).first():
         raise Conflict(f"id: import {entry.id} was undone already")
     summary = next(i for i in imports(session) if i.id == entry.id)
-    ids = dict(session.execute(select(Incident.public_id, Incident.id)
-                               .where(Incident.import_id == entry.id)).all())
-    opened = set(session.execute(select(Case.public_id)
-                                 .where(Case.import_id == entry.id)).scalars())
+    ids = dict(
+        session.execute(
+            select(Incident.public_id, Incident.id).where(Incident.import_id == entry.id)
+        ).all()
+    )
+    opened = set(
+        session.execute(select(Case.public_id).where(Case.import_id == entry.id)).scalars()
+    )
     # Changed since: revisions of its incidents and cases made after it (not those a
     # document brought with it, which are older), deletions included.
-    later = session.execute(select(Revision).where(
-        Revision.record_type.in_(("incident", "case")), Revision.id > entry.id,
-        Revision.change_id.not_in(_settled(session) | {entry.change_id}),
-        Revision.at >= entry.at)).scalars().all()
+    later = (
+        session.execute(
+            select(Revision).where(
+                Revision.record_type.in_(("incident", "case")),
+                Revision.id > entry.id,
+                Revision.change_id.not_in(_settled(session) | {entry.change_id}),
+                Revision.at >= entry.at,
+            )
+        )
+        .scalars()
+        .all()
+    )
     of_incidents = [r for r in later if r.record_type == "incident"]
     touched = sorted({r.record_id for r in of_incidents if r.record_id in ids})
-    gone = sorted({r.record_id for r in of_incidents if r.after is None
-                   and r.record_id not in ids and (r.before or {}).get("import") == entry.id})
-    cases_changed = sorted({r.record_id for r in later
-                            if r.record_type == "case" and r.record_id in opened})
+    gone = sorted(
+        {
+            r.record_id
+            for r in of_incidents
+            if r.after is None
+            and r.record_id not in ids
+            and (r.before or {}).get("import") == entry.id
+        }
+    )
+    cases_changed = sorted(
+        {r.record_id for r in later if r.record_type == "case" and r.record_id in opened}
+    )
     if (touched or gone or cases_changed) and not force:
         changed = touched + gone + cases_changed
         shown = ", ".join(t[:8] for t in changed[:5]) + (" ..." if len(changed) > 5 else "")
         what = "incidents and cases" if opened else "incidents"
-        raise Conflict(f"id: import {entry.id}: {len(changed)} of its "
-                       f"{len(ids) + len(gone) + len(opened)} {what} were changed or deleted "
-                       f"since ({shown}); add --force to remove them anyway")
+        raise Conflict(
+            f"id: import {entry.id}: {len(changed)} of its "
+            f"{len(ids) + len(gone) + len(opened)} {what} were changed or deleted "
+            f"since ({shown}); add --force to remove them anyway"
+        )
     for public_id in touched:  # changed since: each removal is kept in the history
         incidents.delete_incident(session, public_id)
     _take_back_edits(session, entry, set(touched))
     remaining = [i for p, i in ids.items() if p not in touched]
     concerned: set[int] = set()
     for start in range(0, len(remaining), incidents.CHUNK):
-        chunk = remaining[start:start + incidents.CHUNK]
-        concerned.update(session.execute(
-            select(IncidentJournalist.person_id)
-            .join(Incident, Incident.id == IncidentJournalist.incident_id)
-            .where(Incident.id.in_(chunk), Incident.opens_custody.is_(True))).scalars())
+        chunk = remaining[start : start + incidents.CHUNK]
+        concerned.update(
+            session.execute(
+                select(IncidentJournalist.person_id)
+                .join(Incident, Incident.id == IncidentJournalist.incident_id)
+                .where(Incident.id.in_(chunk), Incident.opens_custody.is_(True))
+            ).scalars()
+        )
         session.execute(delete(Incident).where(Incident.id.in_(chunk)))
     ledger.rebuild(session, concerned)  # the custody a document's incidents opened
     session.execute(delete(Tally).where(Tally.import_id == entry.id))
@@ -265,4 +433,3 @@ def undo_import(session: Session, text: str, force: bool = False) -> ImportRecor
     session.flush()
     history.record(session, "import", str(entry.id), entry.after, None)
     return summary
-

@@ -25,9 +25,11 @@ class Term:
 
 
 def _table(vocabulary: str):
-    return {"kind": (Kind, Kind.label, IncidentKind.kind_id),
-            "label": (Label, Label.name, Designation.label_id),
-            "category": (ChargeCategory, ChargeCategory.name, Charge.category_id)}[vocabulary]
+    return {
+        "kind": (Kind, Kind.label, IncidentKind.kind_id),
+        "label": (Label, Label.name, Designation.label_id),
+        "category": (ChargeCategory, ChargeCategory.name, Charge.category_id),
+    }[vocabulary]
 
 
 # The command that adds to each vocabulary.
@@ -40,12 +42,15 @@ def terms(session: Session, vocabulary: str = "kind") -> list[Term]:
     model, text, used = _table(vocabulary)
     counts = dict(session.execute(select(used, func.count()).group_by(used)).all())
     names = getattr(model, "names", None)
-    rows = session.execute(select(model.id, model.slug, text, model.builtin,
-                                  names if names is not None else text)
-                           .order_by(model.slug)).all()
-    return [Term(slug, label, builtin, counts.get(id_, 0),
-                 (named or {}) if names is not None else {})
-            for id_, slug, label, builtin, named in rows]
+    rows = session.execute(
+        select(
+            model.id, model.slug, text, model.builtin, names if names is not None else text
+        ).order_by(model.slug)
+    ).all()
+    return [
+        Term(slug, label, builtin, counts.get(id_, 0), (named or {}) if names is not None else {})
+        for id_, slug, label, builtin, named in rows
+    ]
 
 
 def add_term(session: Session, slug: str, label: str, vocabulary: str = "kind") -> Term:
@@ -69,8 +74,7 @@ def add_term(session: Session, slug: str, label: str, vocabulary: str = "kind") 
     return term
 
 
-def name_term(session: Session, slug: str, lang: str, name: str,
-              vocabulary: str = "kind") -> dict:
+def name_term(session: Session, slug: str, lang: str, name: str, vocabulary: str = "kind") -> dict:
     """Give a term its name in another language (what reports in it show); an empty name
     removes it. Returns the term's names."""
     from pressfree import history, i18n
@@ -81,8 +85,11 @@ def name_term(session: Session, slug: str, lang: str, name: str,
         raise InvalidValue("--lang", lang, "is English, whose name is the term's label")
     model, text, _ = _table(vocabulary)
     if not hasattr(model, "names"):
-        raise InvalidValue("names", {code: name}, f"cannot be given: a {vocabulary} has no "
-                                                  "names in other languages")
+        raise InvalidValue(
+            "names",
+            {code: name},
+            f"cannot be given: a {vocabulary} has no names in other languages",
+        )
     term_id = ids_for(session, [slug], vocabulary)[slug.strip().lower()]
     row = session.get(model, term_id)
     before = {"slug": row.slug, "label": getattr(row, text.key), "names": row.names or {}}
@@ -108,20 +115,23 @@ def names_in(session: Session, lang: str) -> dict[str, str]:
     return found
 
 
-def ids_for(session: Session, slugs: list[str], vocabulary: str = "kind",
-            field: str | None = None) -> dict[str, int]:
+def ids_for(
+    session: Session, slugs: list[str], vocabulary: str = "kind", field: str | None = None
+) -> dict[str, int]:
     """Map slugs to ids, refusing any slug that is not in the vocabulary."""
     model, _, _ = _table(vocabulary)
     wanted = [s.strip().lower() for s in slugs]
-    known = dict(session.execute(select(model.slug, model.id)
-                                 .where(model.slug.in_(wanted))).all())
+    known = dict(session.execute(select(model.slug, model.id).where(model.slug.in_(wanted))).all())
     for slug in wanted:
         if slug not in known:
-            choices = ", ".join(session.execute(select(model.slug).order_by(model.slug))
-                                .scalars())
-            raise InvalidValue(field or vocabulary, slug, f"is not a known {vocabulary} "
-                               f"(known: {choices}; add one with `pressfree "
-                               f"{COMMANDS[vocabulary]}`)")
+            choices = ", ".join(session.execute(select(model.slug).order_by(model.slug)).scalars())
+            raise InvalidValue(
+                field or vocabulary,
+                slug,
+                f"is not a known {vocabulary} "
+                f"(known: {choices}; add one with `pressfree "
+                f"{COMMANDS[vocabulary]}`)",
+            )
     return {slug: known[slug] for slug in wanted}
 
 

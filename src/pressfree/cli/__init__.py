@@ -76,11 +76,13 @@ def _fail(message: str, code: int) -> None:
 
 
 app_root = typer.Typer(
-    cls=_Commands, rich_markup_mode="rich", no_args_is_help=True,
+    cls=_Commands,
+    rich_markup_mode="rich",
+    no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="Track press-freedom incidents from the terminal: raids, detentions, designations, "
-         "the figures sources publish, and monthly summaries.\n\n"
-         "Example: [bold]pressfree add raid detention --date 2021-07-30 --country BY[/]",
+    "the figures sources publish, and monthly summaries.\n\n"
+    "Example: [bold]pressfree add raid detention --date 2021-07-30 --country BY[/]",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -94,15 +96,31 @@ def _version(value: bool) -> None:
 @app_root.callback()
 def root(
     ctx: typer.Context,
-    db: Annotated[Optional[str], typer.Option(
-        "--db", envvar="PRESSFREE_DB", show_envvar=True,
-        help="Database file, or a SQLAlchemy URL such as postgresql+psycopg://host/db. "
-             "Default: pressfree.db in your user data folder.")] = None,
-    version: Annotated[Optional[bool], typer.Option(
-        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = None,
-    author: Annotated[Optional[str], typer.Option(
-        "--as", envvar="PRESSFREE_USER", show_envvar=True,
-        help="Who is making the changes, for the history. Default: your user name.")] = None,
+    db: Annotated[
+        Optional[str],
+        typer.Option(
+            "--db",
+            envvar="PRESSFREE_DB",
+            show_envvar=True,
+            help="Database file, or a SQLAlchemy URL such as postgresql+psycopg://host/db. "
+            "Default: pressfree.db in your user data folder.",
+        ),
+    ] = None,
+    version: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = None,
+    author: Annotated[
+        Optional[str],
+        typer.Option(
+            "--as",
+            envvar="PRESSFREE_USER",
+            show_envvar=True,
+            help="Who is making the changes, for the history. Default: your user name.",
+        ),
+    ] = None,
 ) -> None:
     """Track press-freedom incidents from the terminal."""
     ctx.obj = {"db": db, "as": author}
@@ -143,8 +161,7 @@ def build(name: str | None = None) -> typer.Typer:
     for module in COMMANDS if name is None else [OWNERS[name]]:
         import_module(f"pressfree.cli.{module}").register(built)
     if name is not None:
-        built.registered_commands = [c for c in built.registered_commands
-                                     if _name_of(c) == name]
+        built.registered_commands = [c for c in built.registered_commands if _name_of(c) == name]
         built.registered_groups = [g for g in built.registered_groups if g.name == name]
     _built[name] = built
     return built

@@ -20,9 +20,12 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
-FormatOption = Annotated[Format, typer.Option(
-    "--format", "-f", help="Output: table, csv, json, ndjson or markdown.",
-    case_sensitive=False)]
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--format", "-f", help="Output: table, csv, json, ndjson or markdown.", case_sensitive=False
+    ),
+]
 
 
 def stdout() -> Console:
@@ -54,8 +57,9 @@ def to_stdout() -> Iterator:
 
         drop_stdout()
 
-        raise PressfreeError(f"output: standard output cannot be written "
-                             f"({error.strerror})") from None
+        raise PressfreeError(
+            f"output: standard output cannot be written ({error.strerror})"
+        ) from None
 
 
 def emit(output: Any) -> None:
@@ -80,9 +84,11 @@ def unheld_where(session, filters) -> None:
     from pressfree.incidents import unheld_fields
 
     for name in unheld_fields(session, filters):
-        warn(f"--where: no incident has a field {name!r} (`show ID` lists an incident's extra "
-             "fields; a column the mapping read into a field is filtered with that field's "
-             "option, such as --tag or --status)")
+        warn(
+            f"--where: no incident has a field {name!r} (`show ID` lists an incident's extra "
+            "fields; a column the mapping read into a field is filtered with that field's "
+            "option, such as --tag or --status)"
+        )
 
 
 def interactive() -> bool:
@@ -116,13 +122,17 @@ def writing(ctx: typer.Context) -> Iterator:
 
     with open_store(ctx).session(write=True) as session:
         # every change the command makes is recorded in the history under its verb
-        history.begin(session, " ".join(ctx.command_path.split()[1:]) or "pressfree",
-                      (ctx.find_root().obj or {}).get("as"))
+        history.begin(
+            session,
+            " ".join(ctx.command_path.split()[1:]) or "pressfree",
+            (ctx.find_root().obj or {}).get("as"),
+        )
         yield session
 
 
-def noun_listing(ctx: typer.Context, rows_of, columns, fmt, title: str,
-                 empty: str | None = None) -> None:
+def noun_listing(
+    ctx: typer.Context, rows_of, columns, fmt, title: str, empty: str | None = None
+) -> None:
     """A noun's own listing (`pressfree outlets`), unless one of its subcommands was asked
     for: rows_of(session) gives the rows."""
     if ctx.invoked_subcommand:

@@ -9,24 +9,41 @@ import typer
 from pressfree.cli import options as o
 from pressfree.cli.common import Format, FormatOption, emit, note, reading, writing
 
-CUSTODY_COLUMNS = [("person", "Journalist"), ("since", "Held since"),
-                   ("days_held", "Days held"), ("country", "Country"), ("incident", "Incident")]
-CUSTODY_TABLE_COLUMNS = [("person", "Journalist"), ("since", "Held since"),
-                         ("days_held", "Days held"), ("country", "Country"),
-                         ("incident_short", "Incident")]
+CUSTODY_COLUMNS = [
+    ("person", "Journalist"),
+    ("since", "Held since"),
+    ("days_held", "Days held"),
+    ("country", "Country"),
+    ("incident", "Incident"),
+]
+CUSTODY_TABLE_COLUMNS = [
+    ("person", "Journalist"),
+    ("since", "Held since"),
+    ("days_held", "Days held"),
+    ("country", "Country"),
+    ("incident_short", "Incident"),
+]
 
 
-def release(ctx: typer.Context,
-            person: Annotated[str, typer.Argument(
-                help="The journalist's name or alias, in any case.")],
-            date: Annotated[str, typer.Option("--date", "-d", help="Day of release.")],
-            outcome: Annotated[str, typer.Option(
-                "--outcome", help="released, sentence-served, house-arrest, exchanged or "
-                                  "other.")] = "released",
-            incident: Annotated[Optional[str], typer.Option(
-                "--incident", help="The detention that named them: needed for someone "
-                                   "known only by a placeholder (\"unknown\").")] = None
-            ) -> None:
+def release(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(help="The journalist's name or alias, in any case.")],
+    date: Annotated[str, typer.Option("--date", "-d", help="Day of release.")],
+    outcome: Annotated[
+        str,
+        typer.Option(
+            "--outcome", help="released, sentence-served, house-arrest, exchanged or other."
+        ),
+    ] = "released",
+    incident: Annotated[
+        Optional[str],
+        typer.Option(
+            "--incident",
+            help="The detention that named them: needed for someone "
+            'known only by a placeholder ("unknown").',
+        ),
+    ] = None,
+) -> None:
     """Close a journalist's open custody period.
 
     Example: [bold]pressfree release "Ihar Losik" --date 2021-08-02 --outcome released[/]
@@ -35,13 +52,18 @@ def release(ctx: typer.Context,
 
     with writing(ctx) as session:
         record = ledger.release(session, person, date, outcome, incident=incident)
-    note(f"{record.person}: held since {record.since}, {record.outcome} on "
-         f"{record.released_on} ({record.days_held} days).")
+    note(
+        f"{record.person}: held since {record.since}, {record.outcome} on "
+        f"{record.released_on} ({record.days_held} days)."
+    )
 
 
-def custody(ctx: typer.Context,
-            as_of: Annotated[str, typer.Option("--as-of", help="The day, YYYY-MM-DD.")],
-            country: o.Country = None, fmt: FormatOption = Format.table) -> None:
+def custody(
+    ctx: typer.Context,
+    as_of: Annotated[str, typer.Option("--as-of", help="The day, YYYY-MM-DD.")],
+    country: o.Country = None,
+    fmt: FormatOption = Format.table,
+) -> None:
     """List who was in custody on a day, beside the newest figure a source reported.
 
     Example: [bold]pressfree custody --as-of 2021-07-30 --country BY[/]
@@ -54,13 +76,22 @@ def custody(ctx: typer.Context,
         emit(render.to_json({**render.plain(report), "comparison": report.comparison()}) + "\n")
         return
     # an administrative arrest that has run its days with no release recorded
-    due = [("due_for_release", "Due for release")] \
-        if any(r.due_for_release for r in report.held) else []
-    emit(render.listing(report.held, CUSTODY_COLUMNS + due, fmt.value,
-                        title=f"In custody on {report.as_of}",
-                        prepare=lambda r: {**r, "incident_short": (r["incident"] or "")[:8]},
-                        table_columns=CUSTODY_TABLE_COLUMNS + due,
-                        empty=f"Nobody itemised here was in custody on {report.as_of}."))
+    due = (
+        [("due_for_release", "Due for release")]
+        if any(r.due_for_release for r in report.held)
+        else []
+    )
+    emit(
+        render.listing(
+            report.held,
+            CUSTODY_COLUMNS + due,
+            fmt.value,
+            title=f"In custody on {report.as_of}",
+            prepare=lambda r: {**r, "incident_short": (r["incident"] or "")[:8]},
+            table_columns=CUSTODY_TABLE_COLUMNS + due,
+            empty=f"Nobody itemised here was in custody on {report.as_of}.",
+        )
+    )
     if fmt in (Format.table, Format.markdown):
         lines = report.comparison() or [f"No reported figure; {len(report.held)} itemised here."]
         emit("\n".join(lines) + "\n")

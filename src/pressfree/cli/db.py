@@ -7,8 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from pressfree.cli.common import (Format, FormatOption, emit, note, open_store, reading,
-                                  to_stdout)
+from pressfree.cli.common import Format, FormatOption, emit, note, open_store, reading, to_stdout
 
 
 def init(ctx: typer.Context) -> None:
@@ -19,8 +18,10 @@ def init(ctx: typer.Context) -> None:
     from pressfree import db
 
     store = open_store(ctx)
-    note(f"Database ready at {store.display} "
-         f"(schema {db.schema_version(db.current_revision(store))}).")
+    note(
+        f"Database ready at {store.display} "
+        f"(schema {db.schema_version(db.current_revision(store))})."
+    )
 
 
 def info(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
@@ -36,12 +37,20 @@ def info(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     if fmt == Format.json:
         emit(render.to_json(facts) + "\n")
     else:
-        emit(render.listing(rows, [("what", "What"), ("value", "Value")], fmt.value,
-                            title="Database"))
+        emit(
+            render.listing(
+                rows, [("what", "What"), ("value", "Value")], fmt.value, title="Database"
+            )
+        )
 
 
-def backup(ctx: typer.Context, path: Annotated[Path, typer.Argument(
-        help="Where to write the copy (replaced if it is a file; - for stdout).")]) -> None:
+def backup(
+    ctx: typer.Context,
+    path: Annotated[
+        Path,
+        typer.Argument(help="Where to write the copy (replaced if it is a file; - for stdout)."),
+    ],
+) -> None:
     """Write a consistent copy of the database, even while another terminal writes.
 
     Example: [bold]pressfree backup ~/backups/pressfree-2021-07.db[/]
@@ -57,14 +66,23 @@ def backup(ctx: typer.Context, path: Annotated[Path, typer.Argument(
     note(f"Backed up {store.display} to {path} ({pages} pages).")
 
 
-def copy(ctx: typer.Context,
-         to: Annotated[Optional[str], typer.Option(
-             "--to", help="Copy this database (--db) into that one: a file or a URL such as "
-                          "postgresql+psycopg://host/team.")] = None,
-         from_: Annotated[Optional[str], typer.Option(
-             "--from", help="Copy that database into this one (--db).")] = None,
-         dry_run: Annotated[bool, typer.Option(
-             "--dry-run", help="Say what would be added, and add nothing.")] = False) -> None:
+def copy(
+    ctx: typer.Context,
+    to: Annotated[
+        Optional[str],
+        typer.Option(
+            "--to",
+            help="Copy this database (--db) into that one: a file or a URL such as "
+            "postgresql+psycopg://host/team.",
+        ),
+    ] = None,
+    from_: Annotated[
+        Optional[str], typer.Option("--from", help="Copy that database into this one (--db).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be added, and add nothing.")
+    ] = False,
+) -> None:
     """Copy a whole database into another, on either backend: ids, links, figures, custody,
     designations, cases and history. Only what the other lacks is added, so copying again
     adds nothing.
@@ -84,12 +102,15 @@ def copy(ctx: typer.Context,
         raise _named(error, "--to" if to else "--from") from None
     try:
         source, target = (here, there) if to else (there, here)
-        counts = copying.copy_database(source, target, dry_run=dry_run,
-                                       who=(ctx.find_root().obj or {}).get("as"))
+        counts = copying.copy_database(
+            source, target, dry_run=dry_run, who=(ctx.find_root().obj or {}).get("as")
+        )
     finally:
         there.dispose()
-    note(f"{'Would copy' if dry_run else 'Copied'} from {source.display} to "
-         f"{target.display}:" + describe(counts))
+    note(
+        f"{'Would copy' if dry_run else 'Copied'} from {source.display} to "
+        f"{target.display}:" + describe(counts)
+    )
 
 
 def _named(error, option: str):
@@ -100,7 +121,7 @@ def _named(error, option: str):
         return InvalidValue(option, error.value, error.reason)
     if not str(error).startswith("--db: "):
         return error
-    renamed = PressfreeError(option + str(error)[len("--db"):])
+    renamed = PressfreeError(option + str(error)[len("--db") :])
     renamed.exit_code = error.exit_code
     return renamed
 

@@ -9,30 +9,54 @@ import typer
 from pressfree.cli import options as o
 from pressfree.cli.common import Format, FormatOption, emit, note, reading, writing
 
-DESIGNATION_COLUMNS = [("id", "ID"), ("target", "Target"), ("target_type", "Type"),
-                       ("label", "Label"), ("issued_by", "By"), ("date", "Decided"),
-                       ("list_reference", "Reference"), ("lifted_on", "Lifted"),
-                       ("publisher", "Publisher"), ("source", "Source")]
-DESIGNATION_TABLE_COLUMNS = [("id", "ID"), ("target", "Target"), ("label", "Label"),
-                             ("issued_by", "By"), ("date", "Decided"), ("lifted_on", "Lifted")]
+DESIGNATION_COLUMNS = [
+    ("id", "ID"),
+    ("target", "Target"),
+    ("target_type", "Type"),
+    ("label", "Label"),
+    ("issued_by", "By"),
+    ("date", "Decided"),
+    ("list_reference", "Reference"),
+    ("lifted_on", "Lifted"),
+    ("publisher", "Publisher"),
+    ("source", "Source"),
+]
+DESIGNATION_TABLE_COLUMNS = [
+    ("id", "ID"),
+    ("target", "Target"),
+    ("label", "Label"),
+    ("issued_by", "By"),
+    ("date", "Decided"),
+    ("lifted_on", "Lifted"),
+]
 
 
-def designate(ctx: typer.Context,
-              target: Annotated[str, typer.Argument(help="Outlet, organisation or person.")],
-              label: Annotated[str, typer.Option("--label", "-l", help="extremist-materials, "
-                                                 "extremist-formation, foreign-agent, ...")],
-              by: Annotated[str, typer.Option("--by", help="Issuing body: a court, a "
-                                              "ministry, the KGB.")],
-              date: Annotated[str, typer.Option("--date", "-d", help="Decision date, any "
-                                                "precision.")],
-              target_type: Annotated[Optional[str], typer.Option(
-                  "--target-type", help="outlet, organisation or person (default: what the "
-                                        "target is recorded as, else outlet).")] = None,
-              country: o.Country = None,
-              reference: Annotated[Optional[str], typer.Option(
-                  "--reference", help="List reference (entry number).")] = None,
-              source: Annotated[Optional[str], typer.Option("--source", help="URL.")] = None,
-              publisher: o.Publisher = None) -> None:
+def designate(
+    ctx: typer.Context,
+    target: Annotated[str, typer.Argument(help="Outlet, organisation or person.")],
+    label: Annotated[
+        str,
+        typer.Option(
+            "--label", "-l", help="extremist-materials, extremist-formation, foreign-agent, ..."
+        ),
+    ],
+    by: Annotated[str, typer.Option("--by", help="Issuing body: a court, a ministry, the KGB.")],
+    date: Annotated[str, typer.Option("--date", "-d", help="Decision date, any precision.")],
+    target_type: Annotated[
+        Optional[str],
+        typer.Option(
+            "--target-type",
+            help="outlet, organisation or person (default: what the "
+            "target is recorded as, else outlet).",
+        ),
+    ] = None,
+    country: o.Country = None,
+    reference: Annotated[
+        Optional[str], typer.Option("--reference", help="List reference (entry number).")
+    ] = None,
+    source: Annotated[Optional[str], typer.Option("--source", help="URL.")] = None,
+    publisher: o.Publisher = None,
+) -> None:
     """Record a designation (and an incident of kind designation); prints its id.
 
     Example: [bold]pressfree designate Belsat --label extremist-formation --by "KGB"
@@ -41,23 +65,38 @@ def designate(ctx: typer.Context,
     from pressfree import designations
 
     with writing(ctx) as session:
-        record = designations.designate(session, target, label=label, by=by, on=date,
-                                        target_type=target_type, country=country,
-                                        list_reference=reference, source=source,
-                                        publisher=publisher)
+        record = designations.designate(
+            session,
+            target,
+            label=label,
+            by=by,
+            on=date,
+            target_type=target_type,
+            country=country,
+            list_reference=reference,
+            source=source,
+            publisher=publisher,
+        )
         emit(f"{record.id}\n")  # before the commit: see `add`
 
 
-app = typer.Typer(help="The designations register: who was under which label.\n\n"
-                       "Example: [bold]pressfree designations --as-of 2021-08-01[/]",
-                  invoke_without_command=True, rich_markup_mode="rich")
+app = typer.Typer(
+    help="The designations register: who was under which label.\n\n"
+    "Example: [bold]pressfree designations --as-of 2021-08-01[/]",
+    invoke_without_command=True,
+    rich_markup_mode="rich",
+)
 
 
 @app.callback()
-def list_(ctx: typer.Context, as_of: Annotated[Optional[str], typer.Option(
-              "--as-of", help="Only designations in force on this day.")] = None,
-          label: Annotated[Optional[str], typer.Option("--label", "-l")] = None,
-          fmt: FormatOption = Format.table) -> None:
+def list_(
+    ctx: typer.Context,
+    as_of: Annotated[
+        Optional[str], typer.Option("--as-of", help="Only designations in force on this day.")
+    ] = None,
+    label: Annotated[Optional[str], typer.Option("--label", "-l")] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
     """List designations (those in force on a day with --as-of)."""
     if ctx.invoked_subcommand:
         return
@@ -65,28 +104,40 @@ def list_(ctx: typer.Context, as_of: Annotated[Optional[str], typer.Option(
 
     with reading(ctx) as session:
         rows = designations.list_designations(session, as_of=as_of, label=label)
-    emit(render.listing(rows, DESIGNATION_COLUMNS, fmt.value, title="Designations",
-                        table_columns=DESIGNATION_TABLE_COLUMNS))
+    emit(
+        render.listing(
+            rows,
+            DESIGNATION_COLUMNS,
+            fmt.value,
+            title="Designations",
+            table_columns=DESIGNATION_TABLE_COLUMNS,
+        )
+    )
 
 
 def _change(verb: str, what: str):
-    def command(ctx: typer.Context,
-                designation_id: Annotated[str, typer.Argument(help="Designation id.")],
-                date: Annotated[str, typer.Option("--date", "-d", help="YYYY-MM-DD.")],
-                note_text: Annotated[Optional[str], typer.Option("--note")] = None) -> None:
+    def command(
+        ctx: typer.Context,
+        designation_id: Annotated[str, typer.Argument(help="Designation id.")],
+        date: Annotated[str, typer.Option("--date", "-d", help="YYYY-MM-DD.")],
+        note_text: Annotated[Optional[str], typer.Option("--note")] = None,
+    ) -> None:
         from pressfree import designations
 
         with writing(ctx) as session:
             record = designations.change(session, designation_id, what, date, note_text)
         note(f"{record.target}: {record.label} {what} on {date}.")
 
-    command.__doc__ = (f"Record that a designation was {what}.\n\n"
-                       f"Example: [bold]pressfree designations {verb} 1c9e --date 2022-03-01[/]")
+    command.__doc__ = (
+        f"Record that a designation was {what}.\n\n"
+        f"Example: [bold]pressfree designations {verb} 1c9e --date 2022-03-01[/]"
+    )
     return command
 
 
 for _verb, _what in (("lift", "lifted"), ("appeal", "appealed"), ("uphold", "upheld")):
     app.command(_verb)(_change(_verb, _what))
+
 
 def register(root: typer.Typer) -> None:
     panel = "Figures and ledgers"
@@ -94,7 +145,12 @@ def register(root: typer.Typer) -> None:
     root.add_typer(app, name="designations", rich_help_panel=panel)
     from pressfree.cli.vocabulary import vocabulary_app
 
-    labels = vocabulary_app("label", "labels", "Designation labels (extremist-materials, "
-                            "foreign-agent, ...)", "Designations", "undesirable-media",
-                            "Undesirable media")
+    labels = vocabulary_app(
+        "label",
+        "labels",
+        "Designation labels (extremist-materials, foreign-agent, ...)",
+        "Designations",
+        "undesirable-media",
+        "Undesirable media",
+    )
     root.add_typer(labels, name="labels", rich_help_panel=panel)

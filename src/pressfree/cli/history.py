@@ -6,22 +6,58 @@ from typing import Annotated, Optional
 
 import typer
 
-from pressfree.cli.common import (Format, FormatOption, emit, note, noun_listing, reading,
-                                  writing)
+from pressfree.cli.common import Format, FormatOption, emit, note, noun_listing, reading, writing
 
-LOG_COLUMNS = [("rev", "Rev"), ("at", "When (UTC)"), ("who", "Who"), ("verb", "Command"),
-               ("record_type", "Record"), ("record_id", "Id"), ("changed", "Changed")]
-LOG_TABLE = [("rev", "Rev"), ("when", "When (UTC)"), ("who", "Who"), ("verb", "Command"),
-             ("record_type", "Record"), ("short_id", "Id"), ("changed", "Changed")]
-RECORD_COLUMNS = [("rev", "Rev"), ("at", "When (UTC)"), ("who", "Who"), ("verb", "Command"),
-                  ("changed", "What changed")]
-RECORD_TABLE = [("rev", "Rev"), ("when", "When (UTC)"), ("who", "Who"), ("verb", "Command"),
-                ("changed", "What changed")]
-DELETED_COLUMNS = [("id", "ID"), ("date", "Date"), ("kinds", "Kinds"), ("summary", "Summary"),
-                   ("deleted_at", "Deleted (UTC)"), ("deleted_by", "By"), ("rev", "Rev")]
-IMPORT_COLUMNS = [("id", "ID"), ("at", "When (UTC)"), ("who", "Who"), ("file", "File"),
-                  ("mapping", "Mapping"), ("incidents", "Incidents now"),
-                  ("undone", "Undone")]
+LOG_COLUMNS = [
+    ("rev", "Rev"),
+    ("at", "When (UTC)"),
+    ("who", "Who"),
+    ("verb", "Command"),
+    ("record_type", "Record"),
+    ("record_id", "Id"),
+    ("changed", "Changed"),
+]
+LOG_TABLE = [
+    ("rev", "Rev"),
+    ("when", "When (UTC)"),
+    ("who", "Who"),
+    ("verb", "Command"),
+    ("record_type", "Record"),
+    ("short_id", "Id"),
+    ("changed", "Changed"),
+]
+RECORD_COLUMNS = [
+    ("rev", "Rev"),
+    ("at", "When (UTC)"),
+    ("who", "Who"),
+    ("verb", "Command"),
+    ("changed", "What changed"),
+]
+RECORD_TABLE = [
+    ("rev", "Rev"),
+    ("when", "When (UTC)"),
+    ("who", "Who"),
+    ("verb", "Command"),
+    ("changed", "What changed"),
+]
+DELETED_COLUMNS = [
+    ("id", "ID"),
+    ("date", "Date"),
+    ("kinds", "Kinds"),
+    ("summary", "Summary"),
+    ("deleted_at", "Deleted (UTC)"),
+    ("deleted_by", "By"),
+    ("rev", "Rev"),
+]
+IMPORT_COLUMNS = [
+    ("id", "ID"),
+    ("at", "When (UTC)"),
+    ("who", "Who"),
+    ("file", "File"),
+    ("mapping", "Mapping"),
+    ("incidents", "Incidents now"),
+    ("undone", "Undone"),
+]
 
 
 def _short(text: str) -> str:
@@ -46,33 +82,56 @@ def _changed(row: dict) -> dict:
         before, after = change["before"], change["after"]
         if change["field"] == "(record)":
             parts.append("added" if before == "(none)" else "deleted")
-        elif isinstance(before, list) and isinstance(after, list) and any(
-                isinstance(v, dict) for v in before + after):
+        elif (
+            isinstance(before, list)
+            and isinstance(after, list)
+            and any(isinstance(v, dict) for v in before + after)
+        ):
             # records in a list (a case's events): what came and went, not the whole list
-            parts.append(f"{change['field']}: " + "; ".join(
-                [f"+ {_said(v)}" for v in after if v not in before]
-                + [f"- {_said(v)}" for v in before if v not in after]))
+            parts.append(
+                f"{change['field']}: "
+                + "; ".join(
+                    [f"+ {_said(v)}" for v in after if v not in before]
+                    + [f"- {_said(v)}" for v in before if v not in after]
+                )
+            )
         else:
-            parts.append(f"{change['field']}: {_said(change['before'])} → "
-                         f"{_said(change['after'])}")
-    return {**row, "changed": "\n".join(parts), "short_id": _short(row["record_id"]),
-            "when": row["at"][:16].replace("T", " ")}
+            parts.append(f"{change['field']}: {_said(change['before'])} → {_said(change['after'])}")
+    return {
+        **row,
+        "changed": "\n".join(parts),
+        "short_id": _short(row["record_id"]),
+        "when": row["at"][:16].replace("T", " "),
+    }
 
 
-def history(ctx: typer.Context,
-            record_id: Annotated[Optional[str], typer.Argument(
-                help="An id (or its first characters), a journalist's name, a kind or label "
-                     "slug; none for the log of the whole database.")] = None,
-            since: Annotated[Optional[str], typer.Option(
-                "--since", help="From this day, month or year (UTC).")] = None,
-            until: Annotated[Optional[str], typer.Option(
-                "--until", help="To this day, month or year (UTC).")] = None,
-            who: Annotated[Optional[str], typer.Option("--who", help="Changes by.")] = None,
-            kind: Annotated[Optional[str], typer.Option(
-                "--kind", help="What changed: incident, tally, designation, journalist, "
-                               "outlet, placeholder, kind, label, custody, import, merge, "
-                               "case, article or category.")] = None,
-            fmt: FormatOption = Format.table) -> None:
+def history(
+    ctx: typer.Context,
+    record_id: Annotated[
+        Optional[str],
+        typer.Argument(
+            help="An id (or its first characters), a journalist's name, a kind or label "
+            "slug; none for the log of the whole database."
+        ),
+    ] = None,
+    since: Annotated[
+        Optional[str], typer.Option("--since", help="From this day, month or year (UTC).")
+    ] = None,
+    until: Annotated[
+        Optional[str], typer.Option("--until", help="To this day, month or year (UTC).")
+    ] = None,
+    who: Annotated[Optional[str], typer.Option("--who", help="Changes by.")] = None,
+    kind: Annotated[
+        Optional[str],
+        typer.Option(
+            "--kind",
+            help="What changed: incident, tally, designation, journalist, "
+            "outlet, placeholder, kind, label, custody, import, merge, "
+            "case, article or category.",
+        ),
+    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
     """Show what changed, when, by whom and with which command.
 
     Example: [bold]pressfree history 3f2a9c1e[/] or [bold]pressfree history --since
@@ -87,22 +146,46 @@ def history(ctx: typer.Context,
             rows = revisions.log(session, since=since, until=until, who=who, kind=kind)
     if record_id is not None:
         title = f"History of {rows[0].record_type} {rows[0].record_id}"
-        emit(render.listing(rows, RECORD_COLUMNS + [("changes", "Changes")], fmt.value,
-                            title=title, prepare=_changed, table_columns=RECORD_TABLE,
-                            empty="No changes recorded."))
+        emit(
+            render.listing(
+                rows,
+                RECORD_COLUMNS + [("changes", "Changes")],
+                fmt.value,
+                title=title,
+                prepare=_changed,
+                table_columns=RECORD_TABLE,
+                empty="No changes recorded.",
+            )
+        )
     else:
-        emit(render.listing(rows, LOG_COLUMNS + [("changes", "Changes")], fmt.value,
-                            title="History", prepare=_changed, table_columns=LOG_TABLE,
-                            empty="No changes match."))
+        emit(
+            render.listing(
+                rows,
+                LOG_COLUMNS + [("changes", "Changes")],
+                fmt.value,
+                title="History",
+                prepare=_changed,
+                table_columns=LOG_TABLE,
+                empty="No changes match.",
+            )
+        )
 
 
-def restore(ctx: typer.Context,
-            incident_id: Annotated[str, typer.Argument(help="The incident's id (4+ characters "
-                                                            "of it will do).")],
-            to: Annotated[Optional[str], typer.Option(
-                "--to", help="The revision to go back to (see `pressfree history ID`); "
-                             "without it, a deleted incident is brought back.")] = None,
-            fmt: FormatOption = Format.table) -> None:
+def restore(
+    ctx: typer.Context,
+    incident_id: Annotated[
+        str, typer.Argument(help="The incident's id (4+ characters of it will do).")
+    ],
+    to: Annotated[
+        Optional[str],
+        typer.Option(
+            "--to",
+            help="The revision to go back to (see `pressfree history ID`); "
+            "without it, a deleted incident is brought back.",
+        ),
+    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
     """Put an incident back as it was, or bring back a deleted one; a new revision.
 
     Example: [bold]pressfree restore 3f2a9c1e --to 12[/]
@@ -123,17 +206,27 @@ def deleted(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
 
     with reading(ctx) as session:
         rows = undo.deleted(session)
-    emit(render.listing(rows, DELETED_COLUMNS, fmt.value, title="Deleted incidents",
-                        empty="Nothing was deleted."))
+    emit(
+        render.listing(
+            rows,
+            DELETED_COLUMNS,
+            fmt.value,
+            title="Deleted incidents",
+            empty="Nothing was deleted.",
+        )
+    )
 
 
-def note_(ctx: typer.Context,
-          incident_id: Annotated[str, typer.Argument(help="The incident's id.")],
-          text: Annotated[str, typer.Argument(help="What happened since.")],
-          date: Annotated[Optional[str], typer.Option(
-              "--date", "-d", help="When (any precision); default today.")] = None,
-          source: Annotated[Optional[str], typer.Option("--source", help="URL.")] = None,
-          publisher: Annotated[Optional[str], typer.Option("--publisher")] = None) -> None:
+def note_(
+    ctx: typer.Context,
+    incident_id: Annotated[str, typer.Argument(help="The incident's id.")],
+    text: Annotated[str, typer.Argument(help="What happened since.")],
+    date: Annotated[
+        Optional[str], typer.Option("--date", "-d", help="When (any precision); default today.")
+    ] = None,
+    source: Annotated[Optional[str], typer.Option("--source", help="URL.")] = None,
+    publisher: Annotated[Optional[str], typer.Option("--publisher")] = None,
+) -> None:
     """Add a dated update to an incident ("Released on bail").
 
     Example: [bold]pressfree note 3f2a9c1e "Released on bail" --date 2021-08-02[/]
@@ -146,9 +239,12 @@ def note_(ctx: typer.Context,
     note(f"{record.id}: {count} update{'' if count == 1 else 's'}.")
 
 
-imports_app = typer.Typer(help="Imports, one entry each in the history; undo one.\n\n"
-                               "Example: [bold]pressfree imports undo 7[/]",
-                          invoke_without_command=True, rich_markup_mode="rich")
+imports_app = typer.Typer(
+    help="Imports, one entry each in the history; undo one.\n\n"
+    "Example: [bold]pressfree imports undo 7[/]",
+    invoke_without_command=True,
+    rich_markup_mode="rich",
+)
 
 
 @imports_app.callback()
@@ -160,11 +256,14 @@ def imports(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
 
 
 @imports_app.command("undo")
-def undo_import(ctx: typer.Context,
-                import_id: Annotated[str, typer.Argument(help="The import's id.")],
-                force: Annotated[bool, typer.Option(
-                    "--force", help="Also when later commands changed some of its "
-                                    "incidents.")] = False) -> None:
+def undo_import(
+    ctx: typer.Context,
+    import_id: Annotated[str, typer.Argument(help="The import's id.")],
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Also when later commands changed some of its incidents."),
+    ] = False,
+) -> None:
     """Remove exactly what one import added.
 
     Example: [bold]pressfree imports undo 7[/]

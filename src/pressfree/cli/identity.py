@@ -11,20 +11,39 @@ from pressfree.cli.common import Format, FormatOption, emit, note, reading, writ
 
 merge_app = typer.Typer(
     help="Make two records of one thing one: incidents, journalists or outlets. Nothing is "
-         "lost, and `merge undo` takes a merge back.\n\n"
-         "Example: [bold]pressfree merge journalist \"Ігар Лосік\" \"Ihar Losik\"[/]",
-    no_args_is_help=True, rich_markup_mode="rich")
+    "lost, and `merge undo` takes a merge back.\n\n"
+    'Example: [bold]pressfree merge journalist "Ігар Лосік" "Ihar Losik"[/]',
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
 
-PAIR_COLUMNS = [("first", "First"), ("first_date", "Date"), ("first_summary", "Summary"),
-                ("second", "Second"), ("second_date", "Date "), ("second_summary", "Summary "),
-                ("reason", "Why")]
-PAIR_TABLE_COLUMNS = [("first", "First"), ("first_date", "Date"), ("second", "Second"),
-                      ("second_date", "Date "), ("reason", "Why")]
+PAIR_COLUMNS = [
+    ("first", "First"),
+    ("first_date", "Date"),
+    ("first_summary", "Summary"),
+    ("second", "Second"),
+    ("second_date", "Date "),
+    ("second_summary", "Summary "),
+    ("reason", "Why"),
+]
+PAIR_TABLE_COLUMNS = [
+    ("first", "First"),
+    ("first_date", "Date"),
+    ("second", "Second"),
+    ("second_date", "Date "),
+    ("reason", "Why"),
+]
 
 
-def duplicates(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
-               start: o.From = None, end: o.To = None, country: o.Country = None,
-               fmt: FormatOption = Format.table) -> None:
+def duplicates(
+    ctx: typer.Context,
+    month: o.Month = None,
+    year: o.Year = None,
+    start: o.From = None,
+    end: o.To = None,
+    country: o.Country = None,
+    fmt: FormatOption = Format.table,
+) -> None:
     """List pairs of incidents that are likely one event: dates that overlap, a kind in
     common, the same country, and the same journalist, outlet (or a name that sounds the
     same in another script) or source URL.
@@ -37,19 +56,29 @@ def duplicates(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
     period = dates.period(month, year, start, end)
     with reading(ctx) as session:
         rows = finding.pairs(session, period, country)
-    emit(render.listing(rows, PAIR_COLUMNS, fmt.value, title="Likely duplicates",
-                        table_columns=PAIR_TABLE_COLUMNS,
-                        empty="No likely duplicates."))
+    emit(
+        render.listing(
+            rows,
+            PAIR_COLUMNS,
+            fmt.value,
+            title="Likely duplicates",
+            table_columns=PAIR_TABLE_COLUMNS,
+            empty="No likely duplicates.",
+        )
+    )
 
 
 KeepArg = Annotated[str, typer.Argument(help="The record to keep.", show_default=False)]
-DropArg = Annotated[str, typer.Argument(help="The record merged into it (it goes).",
-                                        show_default=False)]
+DropArg = Annotated[
+    str, typer.Argument(help="The record merged into it (it goes).", show_default=False)
+]
 
 
 def _said(merged) -> None:
-    note(f"Merged {merged.kind} {merged.dropped} into {merged.kept} "
-         f"(`pressfree merge undo {merged.change}` takes it back).")
+    note(
+        f"Merged {merged.kind} {merged.dropped} into {merged.kept} "
+        f"(`pressfree merge undo {merged.change}` takes it back)."
+    )
 
 
 @merge_app.command("incident")
@@ -96,9 +125,16 @@ def merge_outlet(ctx: typer.Context, keep: KeepArg, drop: DropArg) -> None:
 
 
 @merge_app.command("undo")
-def merge_undo(ctx: typer.Context, rev: Annotated[str, typer.Argument(
-        help="A revision of the merge (as `merge` printed it, or from `pressfree history`).",
-        show_default=False)]) -> None:
+def merge_undo(
+    ctx: typer.Context,
+    rev: Annotated[
+        str,
+        typer.Argument(
+            help="A revision of the merge (as `merge` printed it, or from `pressfree history`).",
+            show_default=False,
+        ),
+    ],
+) -> None:
     """Take a merge back: the dropped record returns with everything it had.
 
     Example: [bold]pressfree merge undo 42[/]

@@ -29,31 +29,57 @@ class ExportFormat(str, Enum):
 PROGRESS_BYTES = 1 << 20  # about a few thousand rows: below this a bar only flickers
 
 
-def import_(ctx: typer.Context,
-            file: Annotated[Path, typer.Argument(help="CSV, JSON or NDJSON file.",
-                                                 exists=True, dir_okay=False)],
-            preset: Annotated[Optional[str], typer.Option(
-                "--preset", help="A built-in mapping: pft (U.S. Press Freedom Tracker), cpj "
-                                 "(CPJ killed journalists), pressfree (own CSV/NDJSON).")] = None,
-            mapping: Annotated[Optional[Path], typer.Option(
-                "--mapping", help="A TOML mapping file (see the README).")] = None,
-            fmt: Annotated[Optional[str], typer.Option(
-                "--format", "-f", help="csv, json or ndjson (default: from the name).")] = None,
-            dry_run: Annotated[bool, typer.Option(
-                "--dry-run", help="Check every row; write nothing.")] = False,
-            skip_invalid: Annotated[bool, typer.Option(
-                "--skip-invalid", help="Import the valid rows; write the rejected ones, with "
-                                       "the reason, to FILE.rejected.csv.")] = False,
-            again: Annotated[bool, typer.Option(
-                "--again", help="Read a file imported before once more (after fixing the "
-                                "mapping): rows already stored are skipped.")] = False,
-            update: Annotated[bool, typer.Option(
-                "--update", help="Rows without ids that match a stored incident of the same "
-                                 "dataset but say something else (a corrected summary, a new "
-                                 "tag) are applied to it as edits; without --update they "
-                                 "are listed and left alone.")] = False,
-            quiet: Annotated[bool, typer.Option("--quiet", "-q",
-                                                help="No progress bar.")] = False) -> None:
+def import_(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(help="CSV, JSON or NDJSON file.", exists=True, dir_okay=False)
+    ],
+    preset: Annotated[
+        Optional[str],
+        typer.Option(
+            "--preset",
+            help="A built-in mapping: pft (U.S. Press Freedom Tracker), cpj "
+            "(CPJ killed journalists), pressfree (own CSV/NDJSON).",
+        ),
+    ] = None,
+    mapping: Annotated[
+        Optional[Path], typer.Option("--mapping", help="A TOML mapping file (see the README).")
+    ] = None,
+    fmt: Annotated[
+        Optional[str],
+        typer.Option("--format", "-f", help="csv, json or ndjson (default: from the name)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row; write nothing.")
+    ] = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid",
+            help="Import the valid rows; write the rejected ones, with "
+            "the reason, to FILE.rejected.csv.",
+        ),
+    ] = False,
+    again: Annotated[
+        bool,
+        typer.Option(
+            "--again",
+            help="Read a file imported before once more (after fixing the "
+            "mapping): rows already stored are skipped.",
+        ),
+    ] = False,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update",
+            help="Rows without ids that match a stored incident of the same "
+            "dataset but say something else (a corrected summary, a new "
+            "tag) are applied to it as edits; without --update they "
+            "are listed and left alone.",
+        ),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
     """Import incidents; a file already imported, or rows already present, add nothing.
 
     Rows without ids are matched to what an earlier import of the same dataset stored (a
@@ -69,28 +95,49 @@ def import_(ctx: typer.Context,
     if preset and mapping:
         raise InvalidValue("--preset", preset, "and --mapping cannot both be given")
     if fmt and fmt not in readers.FORMATS:
-        raise InvalidValue("--format", fmt, f"is not an import format "
-                                            f"({', '.join(readers.FORMATS)})")
+        raise InvalidValue(
+            "--format", fmt, f"is not an import format ({', '.join(readers.FORMATS)})"
+        )
     kind = fmt or readers.detect_format(file)
     if kind == "json" and not (preset or mapping) and exchange.holds_document(file):
         if skip_invalid:
-            raise InvalidValue("--skip-invalid", "", "applies to rows of CSV, NDJSON or JSON "
-                                                     "arrays; a pressfree export imports whole")
+            raise InvalidValue(
+                "--skip-invalid",
+                "",
+                "applies to rows of CSV, NDJSON or JSON arrays; a pressfree export imports whole",
+            )
         document = exchange.read_document(file)
         with writing(ctx) as session:
-            counts = exchange.load_document(session, document, {
-                "file": file.name, "sha256": readers.sha256(file)})
+            counts = exchange.load_document(
+                session, document, {"file": file.name, "sha256": readers.sha256(file)}
+            )
             if dry_run:
                 session.rollback()
         note(("Would import" if dry_run else "Imported") + describe(counts))
         return
-    chosen, said = _layout(file, kind, *((mappings.load(mapping), "--mapping", str(mapping))
-                                         if mapping else (mappings.preset(preset), "--preset",
-                                                          preset) if preset else (None, "", "")))
+    chosen, said = _layout(
+        file,
+        kind,
+        *(
+            (mappings.load(mapping), "--mapping", str(mapping))
+            if mapping
+            else (mappings.preset(preset), "--preset", preset)
+            if preset
+            else (None, "", "")
+        ),
+    )
     with _progress(file, quiet) as advance, writing(ctx) as session:
-        report = loader.import_file(session, file, chosen, kind, dry_run=dry_run,
-                                    skip_invalid=skip_invalid, again=again, update=update,
-                                    progress=advance)
+        report = loader.import_file(
+            session,
+            file,
+            chosen,
+            kind,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            again=again,
+            update=update,
+            progress=advance,
+        )
         if dry_run or (report.invalid and not skip_invalid):
             session.rollback()
     for line in said:  # after the import: a file that cannot be read gets one line only
@@ -113,8 +160,9 @@ def _layout(file: Path, kind: str, layouts, option: str, value: str):
     elif not recognised and len(layouts) > 1:
         said.append(f"Reading {file.name} as {described}.")
     if unread:
-        said.append(f"Columns the layout reads that this file lacks (left empty): "
-                    f"{', '.join(unread)}.")
+        said.append(
+            f"Columns the layout reads that this file lacks (left empty): {', '.join(unread)}."
+        )
     return chosen, said
 
 
@@ -122,48 +170,72 @@ def _report(report, skip_invalid: bool) -> None:
     from pressfree.errors import PressfreeError, shown
 
     if report.already_imported:
-        note(f"{report.file} was imported before (same sha256): nothing added. To read it "
-             "again after fixing its mapping, add --again.")
+        note(
+            f"{report.file} was imported before (same sha256): nothing added. To read it "
+            "again after fixing its mapping, add --again."
+        )
         return
     for p in report.problems:
         note(f"row {p.row}: {p.column}: {shown(p.value)} {p.reason}")
     if report.invalid > len(report.problems):
         note(f"... and {report.invalid - len(report.problems)} more invalid rows")
     if report.invalid and not skip_invalid:
-        raise PressfreeError(f"import: {report.invalid} of {report.rows} rows are invalid; "
-                             f"nothing {'would be' if report.dry_run else 'was'} imported "
-                             "(fix them, or use --skip-invalid)")
+        raise PressfreeError(
+            f"import: {report.invalid} of {report.rows} rows are invalid; "
+            f"nothing {'would be' if report.dry_run else 'was'} imported "
+            "(fix them, or use --skip-invalid)"
+        )
     verb = "Would import" if report.dry_run else "Imported"
     parts = [f"{verb} {report.added} incidents from {report.rows} rows"]
     if report.already_present or report.changed:
-        parts.append(f"{report.already_present} already stored, {len(report.changed)} "
-                     f"changed, {report.added} new")
+        parts.append(
+            f"{report.already_present} already stored, {len(report.changed)} "
+            f"changed, {report.added} new"
+        )
     for change in report.changed[:SHOWN_CHANGES]:
-        note(f"row {change.row}: changed since stored as {change.incident[:8]} "
-             f"({', '.join(change.fields) or 'sources or extra fields'})"
-             + (": updated" if report.updated and not report.dry_run
-                else ": would be updated" if report.updated else ""))
+        note(
+            f"row {change.row}: changed since stored as {change.incident[:8]} "
+            f"({', '.join(change.fields) or 'sources or extra fields'})"
+            + (
+                ": updated"
+                if report.updated and not report.dry_run
+                else ": would be updated"
+                if report.updated
+                else ""
+            )
+        )
     if len(report.changed) > SHOWN_CHANGES:
         note(f"... and {len(report.changed) - SHOWN_CHANGES} more changed rows")
     if report.changed and not report.updated:
         note("Changed rows were left as stored: add --update to apply them as edits.")
     if report.not_incidents:
         rows = ", ".join(map(str, report.not_incidents[:10]))
-        parts.append(f"{len(report.not_incidents)} rows not incidents, skipped (row "
-                     f"{rows}{' ...' if len(report.not_incidents) > 10 else ''}: the "
-                     "mapping's skip_rows_without rule)")
+        parts.append(
+            f"{len(report.not_incidents)} rows not incidents, skipped (row "
+            f"{rows}{' ...' if len(report.not_incidents) > 10 else ''}: the "
+            "mapping's skip_rows_without rule)"
+        )
     if report.invalid:
-        parts.append(f"{report.invalid} invalid" + (
-            f", written to {report.rejected_file}" if report.rejected_file
-            else ", to be left out" if report.dry_run else ""))
+        parts.append(
+            f"{report.invalid} invalid"
+            + (
+                f", written to {report.rejected_file}"
+                if report.rejected_file
+                else ", to be left out"
+                if report.dry_run
+                else ""
+            )
+        )
     if report.new_kinds:
         parts.append(f"new kinds: {', '.join(report.new_kinds)}")
     if report.cases:
         parts.append(f"{report.cases} cases opened from the charge columns")
     note("; ".join(parts) + ".")
     if report.rejected_file:
-        note("The file is not marked as imported, so it can be imported again once fixed; "
-             "rows with ids will then be skipped, rows without ids added again.")
+        note(
+            "The file is not marked as imported, so it can be imported again once fixed; "
+            "rows with ids will then be skipped, rows without ids added again."
+        )
 
 
 @contextmanager
@@ -174,30 +246,64 @@ def _progress(file: Path, quiet: bool):
         return
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-                  TimeRemainingColumn(), transient=True) as bar:
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+    ) as bar:
         task = bar.add_task(f"Importing {file.name}", total=file.stat().st_size)
         yield lambda done: bar.update(task, completed=done)
 
 
-def export(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
-           start: o.From = None, end: o.To = None, kind: o.Kinds = None,
-           country: o.Country = None, journalist: o.Journalist = None,
-           outlet: o.Outlet = None, publisher: o.Publisher = None, status: o.Status = None,
-           tag: o.Tag = None, where: o.Where = None, limit: o.Limit = None,
-           fmt: Annotated[ExportFormat, typer.Option(
-               "--format", "-f", case_sensitive=False,
-               help="json (the whole database, re-importable), ndjson or csv "
-                    "(incidents).")] = ExportFormat.json,
-           out: Annotated[Optional[Path], typer.Option(
-               "--out", help="Write to this file (created 0600, written whole) instead of "
-                             "stdout; - is stdout.")] = None,
-           redact: Annotated[bool, typer.Option(
-               "--redact", help="Replace the names of people marked at risk with their "
-                                "pseudonyms, wherever they appear.")] = False,
-           with_history: Annotated[bool, typer.Option(
-               "--history", help="json: carry every revision of what is exported (never "
-                                 "with --redact).")] = False) -> None:
+def export(
+    ctx: typer.Context,
+    month: o.Month = None,
+    year: o.Year = None,
+    start: o.From = None,
+    end: o.To = None,
+    kind: o.Kinds = None,
+    country: o.Country = None,
+    journalist: o.Journalist = None,
+    outlet: o.Outlet = None,
+    publisher: o.Publisher = None,
+    status: o.Status = None,
+    tag: o.Tag = None,
+    where: o.Where = None,
+    limit: o.Limit = None,
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="json (the whole database, re-importable), ndjson or csv (incidents).",
+        ),
+    ] = ExportFormat.json,
+    out: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--out",
+            help="Write to this file (created 0600, written whole) instead of stdout; - is stdout.",
+        ),
+    ] = None,
+    redact: Annotated[
+        bool,
+        typer.Option(
+            "--redact",
+            help="Replace the names of people marked at risk with their "
+            "pseudonyms, wherever they appear.",
+        ),
+    ] = False,
+    with_history: Annotated[
+        bool,
+        typer.Option(
+            "--history",
+            help="json: carry every revision of what is exported (never with --redact).",
+        ),
+    ] = False,
+) -> None:
     """Export incidents (json also carries tallies, custody, designations and cases).
 
     Example: [bold]pressfree export --format json --redact --out belarus-public.json[/]
@@ -206,10 +312,22 @@ def export(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
     from pressfree.errors import UsageError
 
     if with_history and fmt != ExportFormat.json:
-        raise UsageError("--history goes with --format json (ndjson and csv hold incidents "
-                         "only)")
-    filters = o.incident_filter(month, year, start, end, kind, country, journalist, outlet,
-                                publisher, status, tag, limit, where=where)
+        raise UsageError("--history goes with --format json (ndjson and csv hold incidents only)")
+    filters = o.incident_filter(
+        month,
+        year,
+        start,
+        end,
+        kind,
+        country,
+        journalist,
+        outlet,
+        publisher,
+        status,
+        tag,
+        limit,
+        where=where,
+    )
     with _destination(out) as handle, reading(ctx) as session:
         from pressfree import people
 
@@ -218,9 +336,13 @@ def export(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
             count = exchange.write_document(session, handle, filters, redactor, with_history)
         else:
             records = exchange.iter_records(session, filters, redactor)
-            count = (render.write_ndjson(handle, records) if fmt == ExportFormat.ndjson else
-                     render.write_csv(handle, map(render.incident_csv_row, records),
-                                      render.EXPORT_COLUMNS))
+            count = (
+                render.write_ndjson(handle, records)
+                if fmt == ExportFormat.ndjson
+                else render.write_csv(
+                    handle, map(render.incident_csv_row, records), render.EXPORT_COLUMNS
+                )
+            )
         if not count:
             unheld_where(session, filters)
     if out and str(out) != "-":

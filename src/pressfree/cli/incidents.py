@@ -7,44 +7,79 @@ from typing import Annotated, Optional
 import typer
 
 from pressfree.cli import options as o
-from pressfree.cli.common import (Format, FormatOption, emit, interactive, note, reading,
-                                  unheld_where, warn, writing)
+from pressfree.cli.common import (
+    Format,
+    FormatOption,
+    emit,
+    interactive,
+    note,
+    reading,
+    unheld_where,
+    warn,
+    writing,
+)
 from pressfree.errors import InvalidValue
 
-KindsArg = Annotated[Optional[list[str]], typer.Argument(
-    help="One or more kinds: raid, detention, arrest, ... (see `pressfree kinds`).",
-    show_default=False)]
-DateOpt = Annotated[Optional[str], typer.Option(
-    "--date", "-d", help="2021-07-30, 2021-07, 2021 or a range 2021-07-26..2021-07-30.")]
+KindsArg = Annotated[
+    Optional[list[str]],
+    typer.Argument(
+        help="One or more kinds: raid, detention, arrest, ... (see `pressfree kinds`).",
+        show_default=False,
+    ),
+]
+DateOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--date", "-d", help="2021-07-30, 2021-07, 2021 or a range 2021-07-26..2021-07-30."
+    ),
+]
 Region = Annotated[Optional[str], typer.Option("--region", help="Region or oblast.")]
 City = Annotated[Optional[str], typer.Option("--city", help="City or town.")]
-Journalists = Annotated[Optional[list[str]], typer.Option(
-    "--journalist", "-j", help="A journalist targeted (repeat for several).")]
-Outlets = Annotated[Optional[list[str]], typer.Option(
-    "--outlet", "-o", help="An outlet or organisation targeted (repeat for several).")]
-Perpetrator = Annotated[Optional[str], typer.Option(
-    "--perpetrator", help='Who did it, as reported: "KGB", "GUBOPiK", "Ministry of Information".')]
+Journalists = Annotated[
+    Optional[list[str]],
+    typer.Option("--journalist", "-j", help="A journalist targeted (repeat for several)."),
+]
+Outlets = Annotated[
+    Optional[list[str]],
+    typer.Option("--outlet", "-o", help="An outlet or organisation targeted (repeat for several)."),
+]
+Perpetrator = Annotated[
+    Optional[str],
+    typer.Option(
+        "--perpetrator",
+        help='Who did it, as reported: "KGB", "GUBOPiK", "Ministry of Information".',
+    ),
+]
 Summary = Annotated[Optional[str], typer.Option("--summary", "-s", help="What happened.")]
-Sources = Annotated[Optional[list[str]], typer.Option(
-    "--source", help="Source URL (repeat for several).")]
-Publisher = Annotated[Optional[str], typer.Option(
-    "--publisher", help="Who published the source (VOA, BAJ, Viasna).")]
+Sources = Annotated[
+    Optional[list[str]], typer.Option("--source", help="Source URL (repeat for several).")
+]
+Publisher = Annotated[
+    Optional[str], typer.Option("--publisher", help="Who published the source (VOA, BAJ, Viasna).")
+]
 SourceTitle = Annotated[Optional[str], typer.Option("--source-title", help="Source title.")]
-Published = Annotated[Optional[str], typer.Option(
-    "--published", help="Day the source was published, YYYY-MM-DD.")]
-StatusOpt = Annotated[Optional[str], typer.Option(
-    "--status", help="reported (default), confirmed, disputed or retracted.")]
+Published = Annotated[
+    Optional[str], typer.Option("--published", help="Day the source was published, YYYY-MM-DD.")
+]
+StatusOpt = Annotated[
+    Optional[str],
+    typer.Option("--status", help="reported (default), confirmed, disputed or retracted."),
+]
 Tags = Annotated[Optional[list[str]], typer.Option("--tag", "-t", help="A tag (repeatable).")]
 IdArg = Annotated[str, typer.Argument(help="Incident id, or its first characters (4 or more).")]
 
 
 def _sources(urls, publisher, title, published) -> list[dict]:
     if published and not (urls or publisher or title):
-        raise InvalidValue("--published", published, "needs a source: give --source, "
-                                                      "--publisher or --source-title too")
+        raise InvalidValue(
+            "--published",
+            published,
+            "needs a source: give --source, --publisher or --source-title too",
+        )
     if urls:
-        return [{"url": u, "publisher": publisher, "title": title, "published": published}
-                for u in urls]
+        return [
+            {"url": u, "publisher": publisher, "title": title, "published": published} for u in urls
+        ]
     if publisher or title:
         return [{"publisher": publisher, "title": title, "published": published}]
     return []
@@ -58,8 +93,9 @@ def _ask_for_missing(session, kinds, date, status):
         return kinds, date, status
     if not interactive():
         missing = "kind" if not kinds else "--date"
-        raise InvalidValue(missing, "", "is required (stdin is not a terminal, so pressfree "
-                                        "does not ask)")
+        raise InvalidValue(
+            missing, "", "is required (stdin is not a terminal, so pressfree does not ask)"
+        )
     if not kinds:
         known = vocabulary.slugs(session)
         note("Kinds: " + ", ".join(known))
@@ -75,21 +111,36 @@ def _ask_for_missing(session, kinds, date, status):
     if status is None:
         from pressfree.models import STATUSES
 
-        while (status := typer.prompt(f"Status ({'/'.join(STATUSES)})",
-                                      default="reported").strip().lower()) not in STATUSES:
+        while (
+            status := typer.prompt(f"Status ({'/'.join(STATUSES)})", default="reported")
+            .strip()
+            .lower()
+        ) not in STATUSES:
             note(f"Unknown status: {status}")
     return kinds, date, status
 
 
-def add(ctx: typer.Context, kinds: KindsArg = None, date: DateOpt = None,
-        country: o.Country = None, region: Region = None, city: City = None,
-        journalist: Journalists = None, outlet: Outlets = None,
-        perpetrator: Perpetrator = None, summary: Summary = None, source: Sources = None,
-        publisher: Publisher = None, source_title: SourceTitle = None,
-        published: Published = None, status: StatusOpt = None, tag: Tags = None,
-        force: Annotated[bool, typer.Option(
-            "--force", help="Do not look for a stored incident this one may repeat.")] = False
-        ) -> None:
+def add(
+    ctx: typer.Context,
+    kinds: KindsArg = None,
+    date: DateOpt = None,
+    country: o.Country = None,
+    region: Region = None,
+    city: City = None,
+    journalist: Journalists = None,
+    outlet: Outlets = None,
+    perpetrator: Perpetrator = None,
+    summary: Summary = None,
+    source: Sources = None,
+    publisher: Publisher = None,
+    source_title: SourceTitle = None,
+    published: Published = None,
+    status: StatusOpt = None,
+    tag: Tags = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Do not look for a stored incident this one may repeat.")
+    ] = False,
+) -> None:
     """Record an incident and print its id.
 
     If a stored incident looks like the same event (dates overlap, a kind in common, the
@@ -105,10 +156,20 @@ def add(ctx: typer.Context, kinds: KindsArg = None, date: DateOpt = None,
     with writing(ctx) as session:
         kinds, date, status = _ask_for_missing(session, kinds, date, status)
         draft = validated(
-            IncidentIn, kinds=kinds, date=date, country=country, region=region, city=city,
-            journalists=journalist or [], outlets=outlet or [], perpetrator=perpetrator,
-            summary=summary, sources=_sources(source, publisher, source_title, published),
-            status=status, tags=tag or [])
+            IncidentIn,
+            kinds=kinds,
+            date=date,
+            country=country,
+            region=region,
+            city=city,
+            journalists=journalist or [],
+            outlets=outlet or [],
+            perpetrator=perpetrator,
+            summary=summary,
+            sources=_sources(source, publisher, source_title, published),
+            status=status,
+            tags=tag or [],
+        )
         if not force:
             _check_repeats(session, draft)
         added = incidents.add(session, draft)
@@ -125,35 +186,78 @@ def _check_repeats(session, draft) -> None:
 
     found = duplicates.candidates(session, draft)
     for candidate in found:
-        warn(f"possible duplicate of {candidate.id[:8]} ({candidate.date}: "
-             f"{candidate.summary[:60] or '(no summary)'}): {'; '.join(candidate.reasons)}")
+        warn(
+            f"possible duplicate of {candidate.id[:8]} ({candidate.date}: "
+            f"{candidate.summary[:60] or '(no summary)'}): {'; '.join(candidate.reasons)}"
+        )
     if found and interactive() and not typer.confirm("Add it anyway?"):
         raise typer.Exit(1)
 
 
-def list_(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
-          start: o.From = None, end: o.To = None, kind: o.Kinds = None,
-          country: o.Country = None, journalist: o.Journalist = None, outlet: o.Outlet = None,
-          publisher: o.Publisher = None, status: o.Status = None, tag: o.Tag = None,
-          search: o.Search = None, where: o.Where = None, limit: o.Limit = None,
-          fmt: FormatOption = Format.table) -> None:
+def list_(
+    ctx: typer.Context,
+    month: o.Month = None,
+    year: o.Year = None,
+    start: o.From = None,
+    end: o.To = None,
+    kind: o.Kinds = None,
+    country: o.Country = None,
+    journalist: o.Journalist = None,
+    outlet: o.Outlet = None,
+    publisher: o.Publisher = None,
+    status: o.Status = None,
+    tag: o.Tag = None,
+    search: o.Search = None,
+    where: o.Where = None,
+    limit: o.Limit = None,
+    fmt: FormatOption = Format.table,
+) -> None:
     """List incidents, newest first; a period keeps those dated wholly inside it.
 
     Example: [bold]pressfree list --month 2021-07 --country BY --kind raid[/]
     """
-    _listing(ctx, o.incident_filter(month, year, start, end, kind, country, journalist,
-                                    outlet, publisher, status, tag, limit, search, where),
-             fmt)
+    _listing(
+        ctx,
+        o.incident_filter(
+            month,
+            year,
+            start,
+            end,
+            kind,
+            country,
+            journalist,
+            outlet,
+            publisher,
+            status,
+            tag,
+            limit,
+            search,
+            where,
+        ),
+        fmt,
+    )
 
 
-def search(ctx: typer.Context, text: Annotated[str, typer.Argument(
-               help="Words to find, in any script or case.", show_default=False)],
-           month: o.Month = None, year: o.Year = None, start: o.From = None,
-           end: o.To = None, kind: o.Kinds = None, country: o.Country = None,
-           journalist: o.Journalist = None, outlet: o.Outlet = None,
-           publisher: o.Publisher = None, status: o.Status = None, tag: o.Tag = None,
-           where: o.Where = None, limit: o.Limit = None,
-           fmt: FormatOption = Format.table) -> None:
+def search(
+    ctx: typer.Context,
+    text: Annotated[
+        str, typer.Argument(help="Words to find, in any script or case.", show_default=False)
+    ],
+    month: o.Month = None,
+    year: o.Year = None,
+    start: o.From = None,
+    end: o.To = None,
+    kind: o.Kinds = None,
+    country: o.Country = None,
+    journalist: o.Journalist = None,
+    outlet: o.Outlet = None,
+    publisher: o.Publisher = None,
+    status: o.Status = None,
+    tag: o.Tag = None,
+    where: o.Where = None,
+    limit: o.Limit = None,
+    fmt: FormatOption = Format.table,
+) -> None:
     """Find incidents by words in their summaries, people, outlets, perpetrators, places,
     sources, tags and updates, best match first.
 
@@ -166,8 +270,26 @@ def search(ctx: typer.Context, text: Annotated[str, typer.Argument(
     from pressfree import search as searching
 
     searching.terms(text, "TEXT")  # a query with nothing to search is said of TEXT
-    _listing(ctx, o.incident_filter(month, year, start, end, kind, country, journalist,
-                                    outlet, publisher, status, tag, limit, text, where), fmt)
+    _listing(
+        ctx,
+        o.incident_filter(
+            month,
+            year,
+            start,
+            end,
+            kind,
+            country,
+            journalist,
+            outlet,
+            publisher,
+            status,
+            tag,
+            limit,
+            text,
+            where,
+        ),
+        fmt,
+    )
 
 
 def _listing(ctx: typer.Context, filters, fmt: Format) -> None:
@@ -177,8 +299,11 @@ def _listing(ctx: typer.Context, filters, fmt: Format) -> None:
         records = incidents.list_incidents(session, filters)
         if not records:
             unheld_where(session, filters)
-    marked = searching.highlighter(searching.terms(filters.search)) \
-        if filters.search is not None else None
+    marked = (
+        searching.highlighter(searching.terms(filters.search))
+        if filters.search is not None
+        else None
+    )
     emit(render.incidents(records, fmt.value, marked=marked))
 
 
@@ -195,34 +320,66 @@ def show(ctx: typer.Context, incident_id: IdArg, fmt: FormatOption = Format.tabl
     emit(render.incident_detail(record, fmt.value, opened))
 
 
-def edit(ctx: typer.Context, incident_id: IdArg, kinds: Annotated[Optional[list[str]],
-         typer.Option("--kind", "-k", help="Add a kind (repeatable).")] = None,
-         date: DateOpt = None, country: o.Country = None, region: Region = None,
-         city: City = None, journalist: Journalists = None, outlet: Outlets = None,
-         perpetrator: Perpetrator = None, summary: Summary = None, source: Sources = None,
-         publisher: Publisher = None, source_title: SourceTitle = None,
-         published: Published = None, status: StatusOpt = None, tag: Tags = None,
-         replace: Annotated[bool, typer.Option(
-             "--replace", help="Lists given (kinds, journalists, outlets, sources, tags) "
-                               "replace the old ones instead of adding to them.")] = False,
-         fmt: FormatOption = Format.table) -> None:
+def edit(
+    ctx: typer.Context,
+    incident_id: IdArg,
+    kinds: Annotated[
+        Optional[list[str]], typer.Option("--kind", "-k", help="Add a kind (repeatable).")
+    ] = None,
+    date: DateOpt = None,
+    country: o.Country = None,
+    region: Region = None,
+    city: City = None,
+    journalist: Journalists = None,
+    outlet: Outlets = None,
+    perpetrator: Perpetrator = None,
+    summary: Summary = None,
+    source: Sources = None,
+    publisher: Publisher = None,
+    source_title: SourceTitle = None,
+    published: Published = None,
+    status: StatusOpt = None,
+    tag: Tags = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Lists given (kinds, journalists, outlets, sources, tags) "
+            "replace the old ones instead of adding to them.",
+        ),
+    ] = False,
+    fmt: FormatOption = Format.table,
+) -> None:
     """Change an incident: fields given are set, list values are added (or --replace).
 
     Example: [bold]pressfree edit 3f2a9c1e --status confirmed --tag belsat[/]
     """
     from pressfree import incidents, render
 
-    changes = dict(kinds=kinds, date=date, country=country, region=region, city=city,
-                   journalists=journalist, outlets=outlet, perpetrator=perpetrator,
-                   summary=summary, sources=_sources(source, publisher, source_title, published),
-                   status=status, tags=tag)
+    changes = dict(
+        kinds=kinds,
+        date=date,
+        country=country,
+        region=region,
+        city=city,
+        journalists=journalist,
+        outlets=outlet,
+        perpetrator=perpetrator,
+        summary=summary,
+        sources=_sources(source, publisher, source_title, published),
+        status=status,
+        tags=tag,
+    )
     with writing(ctx) as session:
         record = incidents.edit(session, incident_id, changes, replace=replace)
         emit(render.incident_detail(record, fmt.value))  # before the commit, as in add
 
 
-def delete(ctx: typer.Context, incident_id: IdArg, yes: Annotated[bool, typer.Option(
-        "--yes", "-y", help="Do not ask first.")] = False) -> None:
+def delete(
+    ctx: typer.Context,
+    incident_id: IdArg,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask first.")] = False,
+) -> None:
     """Delete an incident (asks first unless --yes).
 
     Example: [bold]pressfree delete 3f2a9c1e --yes[/]
@@ -250,6 +407,12 @@ def register(app: typer.Typer) -> None:
         app.command(rich_help_panel=panel)(command)
     from pressfree.cli.vocabulary import vocabulary_app
 
-    kinds = vocabulary_app("kind", "kinds", "Incident kinds (raid, detention, ...)",
-                           "Incidents", "internet-shutdown", "Internet shutdown")
+    kinds = vocabulary_app(
+        "kind",
+        "kinds",
+        "Incident kinds (raid, detention, ...)",
+        "Incidents",
+        "internet-shutdown",
+        "Internet shutdown",
+    )
     app.add_typer(kinds, name="kinds", rich_help_panel=panel)

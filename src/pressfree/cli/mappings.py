@@ -9,9 +9,12 @@ import typer
 
 from pressfree.cli.common import Format, FormatOption, emit
 
-mapping_app = typer.Typer(help="Mapping files that say what another tracker's columns mean.\n\n"
-                               "Example: [bold]pressfree mapping init sheet.csv > mine.toml[/]",
-                          no_args_is_help=True, rich_markup_mode="rich")
+mapping_app = typer.Typer(
+    help="Mapping files that say what another tracker's columns mean.\n\n"
+    "Example: [bold]pressfree mapping init sheet.csv > mine.toml[/]",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
 
 
 @mapping_app.command("list")
@@ -23,12 +26,29 @@ def list_presets(fmt: FormatOption = Format.table) -> None:
     from pressfree import render
     from pressfree.importing import mapping as mappings
 
-    rows = [{"preset": m.name, "layout": m.layout or "", "needs": ", ".join(m.required()),
-             "what": m.description} for name in mappings.presets()
-            for m in mappings.preset(name)]
-    emit(render.listing(rows, [("preset", "Preset"), ("layout", "Layout"),
-                               ("needs", "Columns it needs"), ("what", "What it reads")],
-                        fmt.value, title="Presets"))
+    rows = [
+        {
+            "preset": m.name,
+            "layout": m.layout or "",
+            "needs": ", ".join(m.required()),
+            "what": m.description,
+        }
+        for name in mappings.presets()
+        for m in mappings.preset(name)
+    ]
+    emit(
+        render.listing(
+            rows,
+            [
+                ("preset", "Preset"),
+                ("layout", "Layout"),
+                ("needs", "Columns it needs"),
+                ("what", "What it reads"),
+            ],
+            fmt.value,
+            title="Presets",
+        )
+    )
 
 
 @mapping_app.command("show")
@@ -43,11 +63,16 @@ def show(name: Annotated[str, typer.Argument(help="A preset: pft, cpj or pressfr
 
 
 @mapping_app.command("init")
-def init(file: Annotated[Path, typer.Argument(help="The CSV, JSON or NDJSON file to read.",
-                                              exists=True, dir_okay=False)],
-         fmt: Annotated[Optional[str], typer.Option(
-             "--format", "-f", help="csv, json or ndjson (default: from the name).")] = None
-         ) -> None:
+def init(
+    file: Annotated[
+        Path,
+        typer.Argument(help="The CSV, JSON or NDJSON file to read.", exists=True, dir_okay=False),
+    ],
+    fmt: Annotated[
+        Optional[str],
+        typer.Option("--format", "-f", help="csv, json or ndjson (default: from the name)."),
+    ] = None,
+) -> None:
     """Write a starting mapping for a file no preset knows, guessed from its header and
     first rows (date, kind, country and name columns, date layouts, kinds), to edit.
 
@@ -57,8 +82,9 @@ def init(file: Annotated[Path, typer.Argument(help="The CSV, JSON or NDJSON file
     from pressfree.importing import guess, readers
 
     if fmt and fmt not in readers.FORMATS:
-        raise InvalidValue("--format", fmt, f"is not an import format "
-                                            f"({', '.join(readers.FORMATS)})")
+        raise InvalidValue(
+            "--format", fmt, f"is not an import format ({', '.join(readers.FORMATS)})"
+        )
     emit(guess.initial_mapping(file, fmt or readers.detect_format(file)))
 
 

@@ -8,39 +8,82 @@ import typer
 
 Month = Annotated[Optional[str], typer.Option("--month", help="A month, YYYY-MM.")]
 Year = Annotated[Optional[str], typer.Option("--year", help="A year, YYYY.")]
-From = Annotated[Optional[str], typer.Option(
-    "--from", help="Start: a day, month or year (2021, 2021-07, 2021-07-26).")]
-To = Annotated[Optional[str], typer.Option(
-    "--to", help="End: a day, month or year; the whole month or year is included.")]
-Country = Annotated[Optional[str], typer.Option(
-    "--country", "-c", help="ISO 3166-1 alpha-2 country code, such as BY.")]
-Kinds = Annotated[Optional[list[str]], typer.Option(
-    "--kind", "-k", help="Only incidents of this kind (repeat for any of several).")]
-Journalist = Annotated[Optional[str], typer.Option(
-    "--journalist", help="Name or alias, in any case; also the same name in another script.")]
-Outlet = Annotated[Optional[str], typer.Option(
-    "--outlet", help="Outlet name or alias, in any case or script.")]
+From = Annotated[
+    Optional[str],
+    typer.Option("--from", help="Start: a day, month or year (2021, 2021-07, 2021-07-26)."),
+]
+To = Annotated[
+    Optional[str],
+    typer.Option("--to", help="End: a day, month or year; the whole month or year is included."),
+]
+Country = Annotated[
+    Optional[str],
+    typer.Option("--country", "-c", help="ISO 3166-1 alpha-2 country code, such as BY."),
+]
+Kinds = Annotated[
+    Optional[list[str]],
+    typer.Option("--kind", "-k", help="Only incidents of this kind (repeat for any of several)."),
+]
+Journalist = Annotated[
+    Optional[str],
+    typer.Option(
+        "--journalist", help="Name or alias, in any case; also the same name in another script."
+    ),
+]
+Outlet = Annotated[
+    Optional[str], typer.Option("--outlet", help="Outlet name or alias, in any case or script.")
+]
 Publisher = Annotated[Optional[str], typer.Option("--publisher", help="Source publisher.")]
-Status = Annotated[Optional[str], typer.Option(
-    "--status", help="reported, confirmed, disputed or retracted.")]
+Status = Annotated[
+    Optional[str], typer.Option("--status", help="reported, confirmed, disputed or retracted.")
+]
 Tag = Annotated[Optional[str], typer.Option("--tag", help="Only incidents with this tag.")]
-Search = Annotated[Optional[str], typer.Option(
-    "--search", help="Words to find, in any script (see `pressfree search --help`).")]
-Where = Annotated[Optional[list[str]], typer.Option(
-    "--where", help="FIELD=VALUE: only incidents whose extra field (a column an import kept, "
-                    "as `show` lists them) or dataset, external_id, region, city or "
-                    "perpetrator is exactly VALUE; repeat to require several.")]
+Search = Annotated[
+    Optional[str],
+    typer.Option("--search", help="Words to find, in any script (see `pressfree search --help`)."),
+]
+Where = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--where",
+        help="FIELD=VALUE: only incidents whose extra field (a column an import kept, "
+        "as `show` lists them) or dataset, external_id, region, city or "
+        "perpetrator is exactly VALUE; repeat to require several.",
+    ),
+]
 Limit = Annotated[Optional[int], typer.Option("--limit", "-n", help="At most this many.")]
 
 
-def incident_filter(month=None, year=None, start=None, end=None, kinds=None, country=None,
-                    journalist=None, outlet=None, publisher=None, status=None, tag=None,
-                    limit=None, search=None, where=None):
+def incident_filter(
+    month=None,
+    year=None,
+    start=None,
+    end=None,
+    kinds=None,
+    country=None,
+    journalist=None,
+    outlet=None,
+    publisher=None,
+    status=None,
+    tag=None,
+    limit=None,
+    search=None,
+    where=None,
+):
     """Build the service's filter from the options above (dates are parsed in dates.py)."""
     from pressfree import dates
     from pressfree.incidents import IncidentFilter, where_pairs
 
-    return IncidentFilter(period=dates.period(month, year, start, end), kinds=kinds or [],
-                          country=country, journalist=journalist, outlet=outlet,
-                          publisher=publisher, status=status, tag=tag, limit=limit,
-                          search=search, where=where_pairs(where or []))
+    return IncidentFilter(
+        period=dates.period(month, year, start, end),
+        kinds=kinds or [],
+        country=country,
+        journalist=journalist,
+        outlet=outlet,
+        publisher=publisher,
+        status=status,
+        tag=tag,
+        limit=limit,
+        search=search,
+        where=where_pairs(where or []),
+    )

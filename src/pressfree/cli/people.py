@@ -7,26 +7,43 @@ from typing import Annotated, Optional
 
 import typer
 
-from pressfree.cli.common import (Format, FormatOption, emit, note, noun_listing, reading,
-                                  writing)
+from pressfree.cli.common import Format, FormatOption, emit, note, noun_listing, reading, writing
 
-app = typer.Typer(help="Journalists: affiliations, other spellings, who is at risk.\n\n"
-                       "Example: [bold]pressfree journalists set \"Ігар Лосік\" --at-risk[/]",
-                  invoke_without_command=True, rich_markup_mode="rich")
-outlets_app = typer.Typer(help="Outlets and organisations, with their other names.\n\n"
-                               "Example: [bold]pressfree outlets alias Belsat Белсат[/]",
-                          invoke_without_command=True, rich_markup_mode="rich")
+app = typer.Typer(
+    help="Journalists: affiliations, other spellings, who is at risk.\n\n"
+    'Example: [bold]pressfree journalists set "Ігар Лосік" --at-risk[/]',
+    invoke_without_command=True,
+    rich_markup_mode="rich",
+)
+outlets_app = typer.Typer(
+    help="Outlets and organisations, with their other names.\n\n"
+    "Example: [bold]pressfree outlets alias Belsat Белсат[/]",
+    invoke_without_command=True,
+    rich_markup_mode="rich",
+)
 placeholders_app = typer.Typer(
-    help="Placeholder names (\"[full name unavailable]\", \"unknown\"): each mention of one "
-         "is an unnamed person of its own, never merged, never \"most targeted\".\n\n"
-         "Example: [bold]pressfree journalists placeholders add \"name withheld\"[/]",
-    invoke_without_command=True, rich_markup_mode="rich")
+    help='Placeholder names ("[full name unavailable]", "unknown"): each mention of one '
+    'is an unnamed person of its own, never merged, never "most targeted".\n\n'
+    'Example: [bold]pressfree journalists placeholders add "name withheld"[/]',
+    invoke_without_command=True,
+    rich_markup_mode="rich",
+)
 app.add_typer(placeholders_app, name="placeholders")
 
-COLUMNS = [("name", "Journalist"), ("aliases", "Also written"), ("outlet", "Outlet"),
-           ("incidents", "Incidents"), ("at_risk", "At risk"), ("pseudonym", "Pseudonym")]
-OUTLET_COLUMNS = [("name", "Outlet"), ("type", "Type"), ("aliases", "Also written"),
-                  ("incidents", "Incidents")]
+COLUMNS = [
+    ("name", "Journalist"),
+    ("aliases", "Also written"),
+    ("outlet", "Outlet"),
+    ("incidents", "Incidents"),
+    ("at_risk", "At risk"),
+    ("pseudonym", "Pseudonym"),
+]
+OUTLET_COLUMNS = [
+    ("name", "Outlet"),
+    ("type", "Type"),
+    ("aliases", "Also written"),
+    ("incidents", "Incidents"),
+]
 TIMELINE_COLUMNS = [("date", "Date"), ("event", "What"), ("detail", "Detail"), ("id", "ID")]
 NameArg = Annotated[str, typer.Argument(help="The name, or one of its aliases.")]
 AliasArg = Annotated[str, typer.Argument(help="Another spelling or name.")]
@@ -44,18 +61,26 @@ def list_(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
         unnamed = people.unnamed_count(session)
     emit(render.listing(rows, COLUMNS, fmt.value, title="Journalists"))
     if unnamed and fmt == Format.table:
-        note(f"And {unnamed} unnamed (placeholder names: see `pressfree journalists "
-             "placeholders`).")
+        note(
+            f"And {unnamed} unnamed (placeholder names: see `pressfree journalists placeholders`)."
+        )
 
 
 @app.command("set")
-def set_(ctx: typer.Context, name: NameArg,
-         outlet: Annotated[Optional[str], typer.Option(
-             "--outlet", help="Affiliation (an empty value removes it).")] = None,
-         at_risk: Annotated[Optional[bool], typer.Option(
-             "--at-risk/--not-at-risk",
-             help="At risk: `export --redact` replaces the name with a pseudonym.")] = None
-         ) -> None:
+def set_(
+    ctx: typer.Context,
+    name: NameArg,
+    outlet: Annotated[
+        Optional[str], typer.Option("--outlet", help="Affiliation (an empty value removes it).")
+    ] = None,
+    at_risk: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--at-risk/--not-at-risk",
+            help="At risk: `export --redact` replaces the name with a pseudonym.",
+        ),
+    ] = None,
+) -> None:
     """Set a journalist's affiliation or at-risk flag.
 
     Example: [bold]pressfree journalists set "Ігар Лосік" --outlet Belsat --at-risk[/]
@@ -64,9 +89,15 @@ def set_(ctx: typer.Context, name: NameArg,
 
     with writing(ctx) as session:
         record = people.update(session, name, outlet=outlet, at_risk=at_risk)
-    note(f"{record.name}: outlet {record.outlet or '(none)'}; "
-         + (f"at risk, exported as {record.pseudonym!r} with --redact" if record.at_risk
-            else "not marked at risk") + ".")
+    note(
+        f"{record.name}: outlet {record.outlet or '(none)'}; "
+        + (
+            f"at risk, exported as {record.pseudonym!r} with --redact"
+            if record.at_risk
+            else "not marked at risk"
+        )
+        + "."
+    )
 
 
 @app.command("show")
@@ -84,10 +115,15 @@ def show(ctx: typer.Context, name: NameArg, fmt: FormatOption = Format.table) ->
         emit(render.to_json(found) + "\n")
         return
     also = f" (also written {'; '.join(found.aliases)})" if found.aliases else ""
-    emit(render.listing(found.entries, TIMELINE_COLUMNS, fmt.value,
-                        title=f"{found.name}{also}" + (f", {found.outlet}" if found.outlet
-                                                       else ""),
-                        empty=f"Nothing is recorded about {found.name} yet."))
+    emit(
+        render.listing(
+            found.entries,
+            TIMELINE_COLUMNS,
+            fmt.value,
+            title=f"{found.name}{also}" + (f", {found.outlet}" if found.outlet else ""),
+            empty=f"Nothing is recorded about {found.name} yet.",
+        )
+    )
 
 
 def _alias(ctx: typer.Context, kind: str, name: str, alias: str) -> None:
@@ -130,14 +166,19 @@ def list_placeholders(ctx: typer.Context, fmt: FormatOption = Format.table) -> N
     """List the placeholder names (matched ignoring case and punctuation)."""
     from pressfree import identity
 
-    noun_listing(ctx, identity.placeholders,
-                 [("name", "Placeholder name"), ("builtin", "Built in")], fmt,
-                 "Placeholder names")
+    noun_listing(
+        ctx,
+        identity.placeholders,
+        [("name", "Placeholder name"), ("builtin", "Built in")],
+        fmt,
+        "Placeholder names",
+    )
 
 
 @placeholders_app.command("add")
-def add_placeholder(ctx: typer.Context, name: Annotated[str, typer.Argument(
-        help="A name that names nobody.")]) -> None:
+def add_placeholder(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="A name that names nobody.")]
+) -> None:
     """Add a placeholder name: incidents recorded from now on that give it name nobody.
 
     Example: [bold]pressfree journalists placeholders add "name withheld"[/]
@@ -150,8 +191,9 @@ def add_placeholder(ctx: typer.Context, name: Annotated[str, typer.Argument(
 
 
 @placeholders_app.command("remove")
-def remove_placeholder(ctx: typer.Context, name: Annotated[str, typer.Argument(
-        help="A placeholder name.")]) -> None:
+def remove_placeholder(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="A placeholder name.")]
+) -> None:
     """Make a placeholder name a name again: incidents recorded from now on that give it
     name one person (unnamed people already recorded stay so).
 

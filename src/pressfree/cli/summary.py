@@ -16,8 +16,7 @@ def _period(month, year, start, end):
     from pressfree import dates
 
     if bool(start) != bool(end):
-        raise InvalidValue("--from/--to", start or end, "a summary needs both ends of the "
-                                                        "period")
+        raise InvalidValue("--from/--to", start or end, "a summary needs both ends of the period")
     period = dates.period(month, year, start, end)
     if period is None:
         raise InvalidValue("period", "", "is required: give --month, --year or --from/--to")
@@ -25,19 +24,40 @@ def _period(month, year, start, end):
     return period
 
 
-Lang = Annotated[Optional[str], typer.Option(
-    "--lang", help="en, ru or be. Default: from the locale (LANGUAGE, LC_ALL, LANG), or en.")]
+Lang = Annotated[
+    Optional[str],
+    typer.Option(
+        "--lang", help="en, ru or be. Default: from the locale (LANGUAGE, LC_ALL, LANG), or en."
+    ),
+]
 
 
-def summary(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
-            start: o.From = None, end: o.To = None, country: o.Country = None,
-            kind: o.Kinds = None, journalist: o.Journalist = None, outlet: o.Outlet = None,
-            publisher: o.Publisher = None, status: o.Status = None, tag: o.Tag = None,
-            search: o.Search = None, where: o.Where = None,
-            redact: Annotated[bool, typer.Option(
-                "--redact", help="Show journalists marked at risk by their pseudonyms, as "
-                                 "`export --redact` does: for summaries you publish.")] = False,
-            lang: Lang = None, fmt: FormatOption = Format.table) -> None:
+def summary(
+    ctx: typer.Context,
+    month: o.Month = None,
+    year: o.Year = None,
+    start: o.From = None,
+    end: o.To = None,
+    country: o.Country = None,
+    kind: o.Kinds = None,
+    journalist: o.Journalist = None,
+    outlet: o.Outlet = None,
+    publisher: o.Publisher = None,
+    status: o.Status = None,
+    tag: o.Tag = None,
+    search: o.Search = None,
+    where: o.Where = None,
+    redact: Annotated[
+        bool,
+        typer.Option(
+            "--redact",
+            help="Show journalists marked at risk by their pseudonyms, as "
+            "`export --redact` does: for summaries you publish.",
+        ),
+    ] = False,
+    lang: Lang = None,
+    fmt: FormatOption = Format.table,
+) -> None:
     """Summarise a month, a year or any period: counts by kind, figures, custody, targets.
 
     --kind, --status, --where and the other filters `list` takes narrow the incidents
@@ -49,12 +69,20 @@ def summary(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
 
     words = i18n.Words(i18n.language(lang))
     if fmt == Format.ndjson:
-        raise InvalidValue("--format", "ndjson", "is not offered for summaries "
-                                                 "(use table, markdown, json or csv)")
+        raise InvalidValue(
+            "--format", "ndjson", "is not offered for summaries (use table, markdown, json or csv)"
+        )
     period = _period(month, year, start, end)
-    filters = o.incident_filter(kinds=kind, journalist=journalist, outlet=outlet,
-                                publisher=publisher, status=status, tag=tag, search=search,
-                                where=where)
+    filters = o.incident_filter(
+        kinds=kind,
+        journalist=journalist,
+        outlet=outlet,
+        publisher=publisher,
+        status=status,
+        tag=tag,
+        search=search,
+        where=where,
+    )
     with reading(ctx) as session:
         result = summaries.summarise(session, period, country, filters=filters)
         if not result.total_incidents:
@@ -67,11 +95,20 @@ def summary(ctx: typer.Context, month: o.Month = None, year: o.Year = None,
     emit(render_summary.render(result, fmt.value, words, names))
 
 
-def chart(ctx: typer.Context, year: Annotated[str, typer.Option("--year", help="YYYY.")],
-          out: Annotated[Path, typer.Option("--out", help="trend.png or trend.svg.")],
-          country: o.Country = None, kind: o.Kinds = None, journalist: o.Journalist = None,
-          outlet: o.Outlet = None, publisher: o.Publisher = None, status: o.Status = None,
-          tag: o.Tag = None, search: o.Search = None, where: o.Where = None) -> None:
+def chart(
+    ctx: typer.Context,
+    year: Annotated[str, typer.Option("--year", help="YYYY.")],
+    out: Annotated[Path, typer.Option("--out", help="trend.png or trend.svg.")],
+    country: o.Country = None,
+    kind: o.Kinds = None,
+    journalist: o.Journalist = None,
+    outlet: o.Outlet = None,
+    publisher: o.Publisher = None,
+    status: o.Status = None,
+    tag: o.Tag = None,
+    search: o.Search = None,
+    where: o.Where = None,
+) -> None:
     """Draw the monthly trend by kind for a year (needs the charts extra).
 
     Example: [bold]pressfree chart --year 2021 --out trend.png[/]
@@ -82,9 +119,16 @@ def chart(ctx: typer.Context, year: Annotated[str, typer.Option("--year", help="
         raise InvalidValue("--out", str(out), "must end in .png or .svg")
     charts.require_matplotlib()
     period = _period(None, year, None, None)
-    filters = o.incident_filter(kinds=kind, journalist=journalist, outlet=outlet,
-                                publisher=publisher, status=status, tag=tag, search=search,
-                                where=where)
+    filters = o.incident_filter(
+        kinds=kind,
+        journalist=journalist,
+        outlet=outlet,
+        publisher=publisher,
+        status=status,
+        tag=tag,
+        search=search,
+        where=where,
+    )
     with reading(ctx) as session:
         result = summaries.summarise(session, period, country, filters=filters)
         if not result.total_incidents:
@@ -92,20 +136,37 @@ def chart(ctx: typer.Context, year: Annotated[str, typer.Option("--year", help="
     charts.monthly_trend(result, out)
     note(f"Wrote {out}.")
     if result.not_in_a_month:
-        note(f"{result.not_in_a_month} of {result.total_incidents} incidents of {year} are "
-             "dated to the year or across months, so in no month of the chart.")
+        note(
+            f"{result.not_in_a_month} of {result.total_incidents} incidents of {year} are "
+            "dated to the year or across months, so in no month of the chart."
+        )
 
 
-def report(ctx: typer.Context,
-           out: Annotated[Path, typer.Option("--out", help="july.html (or .pdf).")],
-           month: o.Month = None, year: o.Year = None, start: o.From = None,
-           end: o.To = None, country: o.Country = None, lang: Lang = None,
-           redact: Annotated[bool, typer.Option(
-               "--redact", help="Journalists marked at risk by their pseudonyms, as "
-                                "`export --redact` does.")] = False,
-           fmt: Annotated[Optional[str], typer.Option(
-               "--format", "-f", help="html or pdf (needs the pdf extra). Default: from "
-                                      "--out's ending, else html.")] = None) -> None:
+def report(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="july.html (or .pdf).")],
+    month: o.Month = None,
+    year: o.Year = None,
+    start: o.From = None,
+    end: o.To = None,
+    country: o.Country = None,
+    lang: Lang = None,
+    redact: Annotated[
+        bool,
+        typer.Option(
+            "--redact",
+            help="Journalists marked at risk by their pseudonyms, as `export --redact` does.",
+        ),
+    ] = False,
+    fmt: Annotated[
+        Optional[str],
+        typer.Option(
+            "--format",
+            "-f",
+            help="html or pdf (needs the pdf extra). Default: from --out's ending, else html.",
+        ),
+    ] = None,
+) -> None:
     """Write the report to publish for a period: one HTML file with everything inline.
 
     The summary's tables, a chart of the months, figures sources reported beside what is

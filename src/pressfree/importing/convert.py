@@ -19,8 +19,10 @@ from pressfree.schemas import first_text_problem, is_url
 TRUE = {"true", "1", "yes", "y", "t"}
 # "Title (https://...) via Publisher, Title (https://...)" as the U.S. Press Freedom Tracker
 # writes its links; titles may hold commas, so the URL in brackets is the anchor.
-LINK = re.compile(r"\s*(?P<title>.*?)\s*\((?P<url>https?://[^\s)]+)\)"
-                  r"(?:\s+via\s+(?P<publisher>[^,]+?))?\s*(?:,|$)")
+LINK = re.compile(
+    r"\s*(?P<title>.*?)\s*\((?P<url>https?://[^\s)]+)\)"
+    r"(?:\s+via\s+(?P<publisher>[^,]+?))?\s*(?:,|$)"
+)
 SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 MEMO_LIMIT = 50_000
 TEXT_FIELDS = ("region", "city", "perpetrator", "summary", "external_id", "dataset")
@@ -82,8 +84,12 @@ def _partial(value: str) -> dates.PartialDate | None:
         return None
 
 
-MONTHS = {name.casefold(): number for names in (calendar.month_name, calendar.month_abbr)
-          for number, name in enumerate(names) if name} | {"sept": 9}
+MONTHS = {
+    name.casefold(): number
+    for names in (calendar.month_name, calendar.month_abbr)
+    for number, name in enumerate(names)
+    if name
+} | {"sept": 9}
 LOOSE_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 # A month is capitalised, as trackers write one: "may" in "may be 2013" is no month.
 LOOSE_MONTH = re.compile(r"\b[A-Z][a-z]+")
@@ -104,8 +110,11 @@ def loose_date(value: str) -> dates.PartialDate | None:
     elif len(years) == 1:
         first, last = dates.month(years[0], min(months)), dates.month(years[0], max(months))
     else:
-        pairs = list(zip(months, years)) if len(months) == len(years) else \
-            [(1, min(years)), (12, max(years))]
+        pairs = (
+            list(zip(months, years))
+            if len(months) == len(years)
+            else [(1, min(years)), (12, max(years))]
+        )
         first = dates.month(pairs[0][1], pairs[0][0])
         last = dates.month(pairs[-1][1], pairs[-1][0])
     if first == last:
@@ -157,14 +166,14 @@ class Converter:
         self.used = mapping.used_columns()
         self.missing = mapping.missing
         # Fields the mapping gives neither a column nor a default are skipped outright.
-        self.absent = {name for name in FIELDS if name not in mapping.columns
-                       and name not in mapping.defaults}
+        self.absent = {
+            name for name in FIELDS if name not in mapping.columns and name not in mapping.defaults
+        }
         # Cells repeat (the same category, country, status): remember what each became.
         self.memo: dict[tuple, Any] = {}
         self.extra_columns: dict[tuple, list[str]] = {}
         # Fields given a value when the file has none: what the file held instead is kept.
-        self.defaulted = [name for name in FIELDS if name in mapping.defaults
-                          or name == "status"]
+        self.defaulted = [name for name in FIELDS if name in mapping.defaults or name == "status"]
 
     def _remember(self, key: tuple, compute):
         try:
@@ -210,15 +219,17 @@ class Converter:
         _, value = self._raw(row, name, strip=False)
         if value is None:
             return []
-        return [None if p.strip() in self.missing else p.strip()
-                for p in self._parts(name, value)]
+        return [None if p.strip() in self.missing else p.strip() for p in self._parts(name, value)]
 
     def _mapped(self, name: str, column: str | None, value: str, discarded: dict) -> str | None:
         if name in self.m.patterns:
             match = self.m.patterns[name].search(value)
             if match:
-                value = (match.groupdict().get("value") or match.group(1)
-                         if match.groups() else match.group(0)).strip()
+                value = (
+                    match.groupdict().get("value") or match.group(1)
+                    if match.groups()
+                    else match.group(0)
+                ).strip()
         table = self.m.values.get(name)
         if table is not None:
             mapped = table.get(value.casefold())
@@ -244,8 +255,12 @@ class Converter:
         cells = []
         for column in self.m.columns.get(name, ()):
             value = row.get(column)
-            if isinstance(value, str) and self.m.json_cells and name in LIST_FIELDS \
-                    and value.startswith("["):
+            if (
+                isinstance(value, str)
+                and self.m.json_cells
+                and name in LIST_FIELDS
+                and value.startswith("[")
+            ):
                 value = _json_list(value)
             if isinstance(value, str) and value.strip() not in self.missing:
                 cells.append((column, value))
@@ -255,8 +270,7 @@ class Converter:
                 raise RowError(column, value, "is not text or a list of text")
         if not cells and self.m.defaults.get(name):
             cells = [(None, self.m.defaults[name])]
-        parts = [(column, part) for column, value in cells
-                 for part in self._parts(name, value)]
+        parts = [(column, part) for column, value in cells for part in self._parts(name, value)]
         ignore = self.m.ignore.get(name, set())
         out: list[str] = []
         for column, part in parts:
@@ -272,16 +286,20 @@ class Converter:
                 cell = row.get(other)
                 if isinstance(cell, str) and cell.strip() not in self.missing:
                     separator = self.m.split.get(name)
-                    others.update(p.strip() for p in (cell.split(separator) if separator
-                                                      else [cell]))
+                    others.update(
+                        p.strip() for p in (cell.split(separator) if separator else [cell])
+                    )
             out = [v for v in out if v not in others]
         return out
 
     # --- fields -----------------------------------------------------------------------
 
     def kinds(self, row: dict) -> list[str]:
-        return list(self._remember(("kinds", *map(row.get, self.m.columns.get("kinds", ()))),
-                                   lambda: self._kinds(row)))
+        return list(
+            self._remember(
+                ("kinds", *map(row.get, self.m.columns.get("kinds", ()))), lambda: self._kinds(row)
+            )
+        )
 
     def _kinds(self, row: dict) -> list[str]:
         column = (self.m.columns.get("kinds") or ["kinds"])[0]
@@ -298,14 +316,21 @@ class Converter:
                     if mapped[0] not in self.known_kinds:
                         self.created_kinds.setdefault(mapped[0], value.strip())
                 else:
-                    raise RowError(column, value, "is not a known kind (map it under [kinds] "
-                                   "in the mapping, or set unknown_kinds = \"create\")")
+                    raise RowError(
+                        column,
+                        value,
+                        "is not a known kind (map it under [kinds] "
+                        'in the mapping, or set unknown_kinds = "create")',
+                    )
             for slug in mapped:
                 if slug not in slugs:
                     slugs.append(slug)
         if not slugs:
-            raise RowError(column, "", "is empty: every incident needs a kind "
-                                       "(or set defaults.kinds in the mapping)")
+            raise RowError(
+                column,
+                "",
+                "is empty: every incident needs a kind (or set defaults.kinds in the mapping)",
+            )
         return slugs
 
     def date(self, row: dict, discarded: dict) -> dates.PartialDate:
@@ -321,10 +346,13 @@ class Converter:
             discarded[column] = value  # read loosely: the words are kept as extra
         if parsed is None:
             loosely = None if self.m.loose_dates else loose_date(value)
-            raise RowError(column, value, "is not a date in any layout the mapping "
-                           f"allows ({', '.join(self.m.date_formats)})"
-                           + (f" (with loose_dates = true it is read as {loosely})"
-                              if loosely else ""))
+            raise RowError(
+                column,
+                value,
+                "is not a date in any layout the mapping "
+                f"allows ({', '.join(self.m.date_formats)})"
+                + (f" (with loose_dates = true it is read as {loosely})" if loosely else ""),
+            )
         if "month_flag" in self.absent:
             return parsed
         _, flag = self._raw(row, "month_flag")
@@ -341,8 +369,9 @@ class Converter:
             precision = _precision(layout)
             if precision == "month":
                 return dates.month(day.year, day.month)
-            return dates.year(day.year) if precision == "year" else \
-                dates.PartialDate(day, day, "day")
+            return (
+                dates.year(day.year) if precision == "year" else dates.PartialDate(day, day, "day")
+            )
         return None
 
     def country(self, row: dict, discarded: dict) -> str | None:
@@ -370,9 +399,13 @@ class Converter:
                 pass
         if self.m.country_names and (code := countries.code_for_name(value)):
             return code
-        raise RowError(column or "country", value, "is not a country code"
-                       + (" or name" if self.m.country_names else "")
-                       + " (map it under [values.country])")
+        raise RowError(
+            column or "country",
+            value,
+            "is not a country code"
+            + (" or name" if self.m.country_names else "")
+            + " (map it under [values.country])",
+        )
 
     def status(self, row: dict, discarded: dict) -> str:
         if "status" in self.absent:
@@ -380,8 +413,11 @@ class Converter:
         column, _ = self._raw(row, "status")
         value = (self.text(row, "status", discarded) or "reported").lower()
         if value not in STATUSES:
-            raise RowError(column or "status", value, f"is not a status ({', '.join(STATUSES)})"
-                           " (map it under [values.status])")
+            raise RowError(
+                column or "status",
+                value,
+                f"is not a status ({', '.join(STATUSES)}) (map it under [values.status])",
+            )
         return value
 
     def sources(self, row: dict, discarded: dict) -> list[tuple]:
@@ -392,24 +428,32 @@ class Converter:
         default_publisher = self.m.defaults.get("publisher")
         out = []
         for i in range(max(len(urls), len(titles), len(publishers))):
-            url, title, publisher, day = (part[i] if i < len(part) else None
-                                          for part in (urls, titles, publishers, published))
+            url, title, publisher, day = (
+                part[i] if i < len(part) else None for part in (urls, titles, publishers, published)
+            )
             if url and not is_url(url):
                 raise RowError(self.m.columns["source_url"][0], url, "is not a URL")
             if day:
                 try:
                     day = date.fromisoformat(day)
                 except ValueError:
-                    raise RowError(self.m.columns["source_published"][0], day,
-                                   "is not a day (YYYY-MM-DD)") from None
+                    raise RowError(
+                        self.m.columns["source_published"][0], day, "is not a day (YYYY-MM-DD)"
+                    ) from None
             if url or title or publisher:
                 out.append((url, title, publisher or default_publisher, day))
         column, links = self._raw(row, "source_links")
         if isinstance(links, str):
             for match in LINK.finditer(links):
                 if match.group("url"):
-                    out.append((match["url"], match["title"] or None,
-                            (match["publisher"] or "").strip() or default_publisher, None))
+                    out.append(
+                        (
+                            match["url"],
+                            match["title"] or None,
+                            (match["publisher"] or "").strip() or default_publisher,
+                            None,
+                        )
+                    )
         if not out and default_publisher:
             out.append((None, None, default_publisher, None))
         seen, unique = set(), []
@@ -433,8 +477,9 @@ class Converter:
 
     def convert(self, row: dict) -> ParsedRow:
         # a footnote row is often one cell: it is not an incident, whatever its width
-        if self.m.skip_rows_without and all(self._raw(row, name)[1] is None
-                                            for name in self.m.skip_rows_without):
+        if self.m.skip_rows_without and all(
+            self._raw(row, name)[1] is None for name in self.m.skip_rows_without
+        ):
             raise NotAnIncident()
         if "__width__" in row:
             found, expected = row["__width__"]
@@ -443,8 +488,12 @@ class Converter:
         when = self.date(row, discarded)
         self._defaulted(row, discarded)
         parsed = ParsedRow(
-            first=when.first, last=when.last, precision=when.precision, kinds=self.kinds(row),
-            country=self.country(row, discarded), region=self.text(row, "region", discarded),
+            first=when.first,
+            last=when.last,
+            precision=when.precision,
+            kinds=self.kinds(row),
+            country=self.country(row, discarded),
+            region=self.text(row, "region", discarded),
             city=self.text(row, "city", discarded),
             perpetrator=self.text(row, "perpetrator", discarded),
             summary=self.text(row, "summary", discarded),
@@ -454,7 +503,8 @@ class Converter:
             tags=self.many(row, "tags", discarded),
             sources=self.sources(row, discarded),
             created_at=self.timestamp(row, "created_at"),
-            updated_at=self.timestamp(row, "updated_at"))
+            updated_at=self.timestamp(row, "updated_at"),
+        )
         _, public_id = self._raw(row, "id")
         _, external_id = self._raw(row, "external_id")
         if public_id:
@@ -469,8 +519,9 @@ class Converter:
         keys = tuple(row)
         unused = self.extra_columns.get(keys)
         if unused is None:
-            unused = self.extra_columns[keys] = [k for k in keys
-                                                 if k not in self.used and k != "extra"]
+            unused = self.extra_columns[keys] = [
+                k for k in keys if k not in self.used and k != "extra"
+            ]
             if len(self.extra_columns) > MEMO_LIMIT:
                 self.extra_columns.clear()
         extra = {}
@@ -505,10 +556,14 @@ class Converter:
     def _check_text(self, parsed: ParsedRow) -> None:
         """The rule every path into the store applies to text (schemas.text_problem)."""
         values = [(name, getattr(parsed, name)) for name in TEXT_FIELDS]
-        values += [(name, v) for name in ("journalists", "outlets", "tags")
-                   for v in getattr(parsed, name)]
-        values += [(name, v) for source in parsed.sources
-                   for name, v in zip(("url", "title", "publisher"), source[:3])]
+        values += [
+            (name, v) for name in ("journalists", "outlets", "tags") for v in getattr(parsed, name)
+        ]
+        values += [
+            (name, v)
+            for source in parsed.sources
+            for name, v in zip(("url", "title", "publisher"), source[:3])
+        ]
         if found := first_text_problem([(name, v) for name, v in values if v]):
             name, value, problem = found
             column = self.m.columns.get(SOURCE_FIELDS.get(name, name), [name])[0]

@@ -15,12 +15,40 @@ from typing import Optional
 from pressfree.errors import InvalidValue
 
 PRESETS = Path(__file__).with_name("presets")
-FIELDS = ("id", "external_id", "date", "month_flag", "kinds", "country", "region", "city",
-          "journalists", "outlets", "perpetrator", "summary", "status", "tags", "source_url",
-          "source_title", "publisher", "source_published", "source_links", "created_at",
-          "updated_at", "dataset")
-LIST_FIELDS = ("kinds", "journalists", "outlets", "tags", "source_url", "source_title",
-               "publisher", "source_published")
+FIELDS = (
+    "id",
+    "external_id",
+    "date",
+    "month_flag",
+    "kinds",
+    "country",
+    "region",
+    "city",
+    "journalists",
+    "outlets",
+    "perpetrator",
+    "summary",
+    "status",
+    "tags",
+    "source_url",
+    "source_title",
+    "publisher",
+    "source_published",
+    "source_links",
+    "created_at",
+    "updated_at",
+    "dataset",
+)
+LIST_FIELDS = (
+    "kinds",
+    "journalists",
+    "outlets",
+    "tags",
+    "source_url",
+    "source_title",
+    "publisher",
+    "source_published",
+)
 
 
 @dataclass
@@ -131,8 +159,11 @@ def _case_columns(table: dict, where: str) -> CaseColumns:
     known = {"status", "charges", "dropped_charges", "split", "type", "known_by", "statuses"}
     for key in table:
         if key not in known:
-            raise InvalidValue(f"mapping {where}", key, "is not a setting of [cases] "
-                               f"(known: {', '.join(sorted(known))})")
+            raise InvalidValue(
+                f"mapping {where}",
+                key,
+                f"is not a setting of [cases] (known: {', '.join(sorted(known))})",
+            )
     out = CaseColumns()
     for key in ("status", "charges", "dropped_charges", "split", "known_by"):
         if key in table:
@@ -141,43 +172,80 @@ def _case_columns(table: dict, where: str) -> CaseColumns:
             setattr(out, key, table[key])
     out.case_type = table.get("type", "criminal")
     if out.case_type not in ("criminal", "administrative", "civil"):
-        raise InvalidValue(f"mapping {where} type", out.case_type,
-                           "is not a case type (criminal, administrative, civil)")
+        raise InvalidValue(
+            f"mapping {where} type",
+            out.case_type,
+            "is not a case type (criminal, administrative, civil)",
+        )
     statuses = table.get("statuses", {})
     if not isinstance(statuses, dict):
         raise InvalidValue(f"mapping {where} statuses", statuses, "must be a table")
     for value, status in statuses.items():
         if status not in CASE_STATUSES:
-            raise InvalidValue(f"mapping {where} statuses {value!r}", status,
-                               "is not a status (pending, dropped, convicted, acquitted, "
-                               "on appeal, or \"\" for no case)")
+            raise InvalidValue(
+                f"mapping {where} statuses {value!r}",
+                status,
+                "is not a status (pending, dropped, convicted, acquitted, "
+                'on appeal, or "" for no case)',
+            )
         out.statuses[value.casefold()] = status
     return out
 
 
 def parse(data: dict, name: str, source: str) -> Mapping:
     """Build a Mapping from parsed TOML, refusing anything it would not understand."""
-    known = {"name", "columns", "split", "missing", "date_formats", "unknown_kinds", "kinds",
-             "new_kinds", "values", "patterns", "subtract", "ignore", "defaults",
-             "country_names", "delimiter", "skip", "json_cells", "require_columns",
-             "essential", "skip_rows_without", "description", "loose_dates", "cases"}
+    known = {
+        "name",
+        "columns",
+        "split",
+        "missing",
+        "date_formats",
+        "unknown_kinds",
+        "kinds",
+        "new_kinds",
+        "values",
+        "patterns",
+        "subtract",
+        "ignore",
+        "defaults",
+        "country_names",
+        "delimiter",
+        "skip",
+        "json_cells",
+        "require_columns",
+        "essential",
+        "skip_rows_without",
+        "description",
+        "loose_dates",
+        "cases",
+    }
     for key in data:
         if key not in known:
-            raise InvalidValue(f"mapping {source}", key, "is not a mapping setting "
-                               f"(known: {', '.join(sorted(known))})")
+            raise InvalidValue(
+                f"mapping {source}",
+                key,
+                f"is not a mapping setting (known: {', '.join(sorted(known))})",
+            )
     mapping = Mapping(name=_setting(data, "name", str, source, name), source=source)
     if not mapping.name.strip():
-        raise InvalidValue(f"mapping {source} name", mapping.name, "is empty: it names the "
-                           "dataset the rows are stored in")
+        raise InvalidValue(
+            f"mapping {source} name",
+            mapping.name,
+            "is empty: it names the dataset the rows are stored in",
+        )
     for table in ("defaults", "values", "patterns", "subtract", "ignore"):
         for key in _table(data, table, source):
             if key not in FIELDS:
-                raise InvalidValue(f"mapping {source} [{table}]", key,
-                                   f"is not a field (known: {', '.join(FIELDS)})")
+                raise InvalidValue(
+                    f"mapping {source} [{table}]",
+                    key,
+                    f"is not a field (known: {', '.join(FIELDS)})",
+                )
     for key, value in _table(data, "columns", source).items():
         if key not in FIELDS:
-            raise InvalidValue(f"mapping {source} [columns]", key,
-                               f"is not a field (known: {', '.join(FIELDS)})")
+            raise InvalidValue(
+                f"mapping {source} [columns]", key, f"is not a field (known: {', '.join(FIELDS)})"
+            )
         mapping.columns[key] = _columns(value, f"[columns] {key}")
     for key, value in _table(data, "split", source).items():
         if key not in LIST_FIELDS:
@@ -191,13 +259,17 @@ def parse(data: dict, name: str, source: str) -> Mapping:
         mapping.date_formats = _texts(data["date_formats"], f"mapping {source} date_formats")
     mapping.unknown_kinds = _setting(data, "unknown_kinds", str, source, "error")
     if mapping.unknown_kinds not in ("error", "create"):
-        raise InvalidValue(f"mapping {source} unknown_kinds", mapping.unknown_kinds,
-                           "must be \"error\" or \"create\"")
+        raise InvalidValue(
+            f"mapping {source} unknown_kinds", mapping.unknown_kinds, 'must be "error" or "create"'
+        )
     for value, slugs in _table(data, "kinds", source).items():
         slugs = [slugs] if isinstance(slugs, str) else slugs
         if value.casefold() in mapping.kinds:
-            raise InvalidValue(f"mapping {source} [kinds]", value, "is listed twice (values "
-                               "are matched in any case)")
+            raise InvalidValue(
+                f"mapping {source} [kinds]",
+                value,
+                "is listed twice (values are matched in any case)",
+            )
         mapping.kinds[value.casefold()] = _texts(slugs, f"mapping {source} [kinds] {value}")
     for slug, label in _table(data, "new_kinds", source).items():
         if not isinstance(label, str):
@@ -205,24 +277,34 @@ def parse(data: dict, name: str, source: str) -> Mapping:
         mapping.new_kinds[slug] = label
     for key, table in _table(data, "values", source).items():
         if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
-            raise InvalidValue(f"mapping {source} [values.{key}]", table,
-                               "must be a table of text values")
+            raise InvalidValue(
+                f"mapping {source} [values.{key}]", table, "must be a table of text values"
+            )
         mapping.values[key] = {k.casefold(): v for k, v in table.items()}
         if len(mapping.values[key]) < len(table):
-            raise InvalidValue(f"mapping {source} [values.{key}]", ", ".join(table),
-                               "lists a value twice (values are matched in any case)")
+            raise InvalidValue(
+                f"mapping {source} [values.{key}]",
+                ", ".join(table),
+                "lists a value twice (values are matched in any case)",
+            )
     for key, pattern in _table(data, "patterns", source).items():
         if not isinstance(pattern, str):
             raise InvalidValue(f"mapping {source} [patterns] {key}", pattern, "must be text")
         try:
             mapping.patterns[key] = re.compile(pattern)
         except re.error as error:
-            raise InvalidValue(f"mapping {source} [patterns] {key}", pattern,
-                               f"is not a regular expression ({error})") from None
-    mapping.subtract = {k: _columns(v, f"[subtract] {k}")
-                        for k, v in _table(data, "subtract", source).items()}
-    mapping.ignore = {k: {x.casefold() for x in _texts(v, f"mapping {source} [ignore] {k}")}
-                      for k, v in _table(data, "ignore", source).items()}
+            raise InvalidValue(
+                f"mapping {source} [patterns] {key}",
+                pattern,
+                f"is not a regular expression ({error})",
+            ) from None
+    mapping.subtract = {
+        k: _columns(v, f"[subtract] {k}") for k, v in _table(data, "subtract", source).items()
+    }
+    mapping.ignore = {
+        k: {x.casefold() for x in _texts(v, f"mapping {source} [ignore] {k}")}
+        for k, v in _table(data, "ignore", source).items()
+    }
     for key, value in _table(data, "defaults", source).items():
         if not isinstance(value, str):
             raise InvalidValue(f"mapping {source} [defaults] {key}", value, "must be text")
@@ -233,17 +315,22 @@ def parse(data: dict, name: str, source: str) -> Mapping:
     mapping.loose_dates = _setting(data, "loose_dates", bool, source, False)
     mapping.delimiter = _setting(data, "delimiter", str, source)
     if mapping.delimiter is not None and len(mapping.delimiter) != 1:
-        raise InvalidValue(f"mapping {source} delimiter", mapping.delimiter,
-                           "must be one character")
+        raise InvalidValue(
+            f"mapping {source} delimiter", mapping.delimiter, "must be one character"
+        )
     mapping.skip = set(_texts(data.get("skip", []), f"mapping {source} skip"))
     if "essential" in data:
         mapping.essential = _texts(data["essential"], f"mapping {source} essential")
-    mapping.skip_rows_without = _texts(data.get("skip_rows_without", []),
-                                       f"mapping {source} skip_rows_without")
+    mapping.skip_rows_without = _texts(
+        data.get("skip_rows_without", []), f"mapping {source} skip_rows_without"
+    )
     for key in mapping.skip_rows_without:
         if key not in FIELDS:
-            raise InvalidValue(f"mapping {source} skip_rows_without", key,
-                               f"is not a field (known: {', '.join(FIELDS)})")
+            raise InvalidValue(
+                f"mapping {source} skip_rows_without",
+                key,
+                f"is not a field (known: {', '.join(FIELDS)})",
+            )
     mapping.description = _setting(data, "description", str, source, "")
     if "cases" in data:
         mapping.cases = _case_columns(_table(data, "cases", source), f"{source} [cases]")
@@ -261,8 +348,9 @@ def parse_layouts(data: dict, name: str, source: str) -> list[Mapping]:
     if layouts is None:
         return [parse(data, name, source)]
     if not layouts:
-        raise InvalidValue(f"mapping {source} layouts", "", "is empty: name each layout as "
-                           "a table, [layouts.NAME]")
+        raise InvalidValue(
+            f"mapping {source} layouts", "", "is empty: name each layout as a table, [layouts.NAME]"
+        )
     shared = {k: v for k, v in data.items() if k != "layouts"}
     out = []
     for key, layout in layouts.items():
@@ -272,8 +360,9 @@ def parse_layouts(data: dict, name: str, source: str) -> list[Mapping]:
         merged = dict(shared)
         for setting, value in layout.items():
             base = shared.get(setting)
-            merged[setting] = ({**base, **value} if isinstance(base, dict)
-                               and isinstance(value, dict) else value)
+            merged[setting] = (
+                {**base, **value} if isinstance(base, dict) and isinstance(value, dict) else value
+            )
         mapping = parse(merged, name, where)
         mapping.layout = key
         out.append(mapping)
@@ -323,29 +412,46 @@ def listed(header: list[str]) -> str:
     return ", ".join(header[:SHOWN_COLUMNS]) + (f" and {more} more" if more > 0 else "")
 
 
-def choose(layouts: list[Mapping], header: list[str], option: str, value: str,
-           strict: bool = True) -> Mapping:
+def choose(
+    layouts: list[Mapping], header: list[str], option: str, value: str, strict: bool = True
+) -> Mapping:
     """The layout that reads this header: of those whose required columns it has, the one
     that reads most of its columns (the first, on a tie). None fitting is one complaint
     saying what each layout needs and what to do instead. Not strict (JSON records, which
     leave out keys they hold nothing for): the one that reads most."""
     fitting = [m for m in layouts if not strict or not m.absent(header)]
     if fitting:
-        return max(fitting, key=lambda m: (len(m.used_columns() & set(header)),
-                                           -len(m.unread(header)), -layouts.index(m)))
-    needs = "; ".join(f"layout {m.layout} needs {', '.join(m.absent(header))}"
-                      if m.layout else f"it needs {', '.join(m.absent(header))}"
-                      for m in layouts)
-    todo = (f"copy it (`pressfree mapping show {value} > mine.toml`) and rename the columns "
-            "there" if option == "--preset" else "rename the columns in it")
-    raise InvalidValue(option, value,
-                       f"does not fit this file ({needs}; the file has: {listed(header)}): "
-                       f"{todo}, or set require_columns = false at its top level to read a "
-                       "file that lacks some of them")
+        return max(
+            fitting,
+            key=lambda m: (
+                len(m.used_columns() & set(header)),
+                -len(m.unread(header)),
+                -layouts.index(m),
+            ),
+        )
+    needs = "; ".join(
+        f"layout {m.layout} needs {', '.join(m.absent(header))}"
+        if m.layout
+        else f"it needs {', '.join(m.absent(header))}"
+        for m in layouts
+    )
+    todo = (
+        f"copy it (`pressfree mapping show {value} > mine.toml`) and rename the columns there"
+        if option == "--preset"
+        else "rename the columns in it"
+    )
+    raise InvalidValue(
+        option,
+        value,
+        f"does not fit this file ({needs}; the file has: {listed(header)}): "
+        f"{todo}, or set require_columns = false at its top level to read a "
+        "file that lacks some of them",
+    )
 
 
-def for_file(path: Path, fmt: str, layouts: list[Mapping] | None, option: str,
-             value: str) -> tuple[Mapping, bool, list[str]]:
+def for_file(
+    path: Path, fmt: str, layouts: list[Mapping] | None, option: str, value: str
+) -> tuple[Mapping, bool, list[str]]:
     """(The layout that reads the file, whether it was recognised, the columns that layout
     reads and the file lacks): of the layouts given (a preset's or a mapping file's), or
     else of every preset, by the file's header, read once."""
@@ -362,7 +468,8 @@ def for_file(path: Path, fmt: str, layouts: list[Mapping] | None, option: str,
                 f"import: the columns of {path.name} are not a layout any preset knows (it "
                 f"has: {listed(header) or 'no columns'}). Write a mapping for it: pressfree "
                 f"mapping init {path.name} > mine.toml, edit it, then import with --mapping "
-                "mine.toml")
+                "mine.toml"
+            )
     # JSON records may leave out keys they hold nothing for: only a CSV lacks columns
     unread = chosen.unread(header) if chosen.layout and fmt == "csv" else []
     return chosen, recognised, unread
@@ -377,6 +484,10 @@ def recognise(header: list[str]) -> Mapping | None:
         return None
     owners = sorted({m.name for m in fitting})
     if len(owners) > 1:
-        raise InvalidValue("header", listed(header), "fits the layouts of more than one "
-                           f"preset ({', '.join(owners)}): name one with --preset")
+        raise InvalidValue(
+            "header",
+            listed(header),
+            "fits the layouts of more than one "
+            f"preset ({', '.join(owners)}): name one with --preset",
+        )
     return choose(fitting, header, "header", "")

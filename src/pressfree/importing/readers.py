@@ -41,8 +41,9 @@ def load_json(source, field: str, value: str):
     try:
         return _DECODER.decode(source if isinstance(source, str) else source.read())
     except _LongInteger as error:
-        raise InvalidValue(field, value, f"holds an integer of {error.args[0]:,} digits "
-                                         f"(at most {MAX_DIGITS:,})") from None
+        raise InvalidValue(
+            field, value, f"holds an integer of {error.args[0]:,} digits (at most {MAX_DIGITS:,})"
+        ) from None
     except RecursionError:
         raise InvalidValue(field, value, "is nested too deeply to read") from None
 
@@ -63,8 +64,11 @@ def detect_format(path: Path) -> str:
         return "ndjson"
     if suffix == "json":
         return "json"
-    raise InvalidValue("file", str(path), "has an unknown format: name it .csv, .json or "
-                                          ".ndjson (or give --format)")
+    raise InvalidValue(
+        "file",
+        str(path),
+        "has an unknown format: name it .csv, .json or .ndjson (or give --format)",
+    )
 
 
 class _CountingReader(io.RawIOBase):
@@ -87,8 +91,7 @@ class _CountingReader(io.RawIOBase):
 def _text(path: Path, progress) -> io.TextIOWrapper:
     raw = _CountingReader(open(path, "rb"), progress)
     # utf-8-sig drops a byte-order mark if there is one; newline="" keeps quoted newlines
-    return io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), encoding="utf-8-sig",
-                            newline="")
+    return io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), encoding="utf-8-sig", newline="")
 
 
 def _flatten_sources(row: dict) -> dict:
@@ -104,15 +107,23 @@ def _flatten_sources(row: dict) -> dict:
     return row
 
 
-def rows(path: Path, fmt: str, delimiter: str | None = None,
-         progress: Callable[[int], None] | None = None) -> Iterator[tuple[int, dict]]:
+def rows(
+    path: Path,
+    fmt: str,
+    delimiter: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[tuple[int, dict]]:
     """(row number, row) pairs; CSV rows are numbered as a spreadsheet shows them."""
     handle = _text(path, progress)
     try:
         yield from _rows(handle, path, fmt, delimiter)
     except UnicodeDecodeError as error:
-        raise InvalidValue("file", str(path), f"is not UTF-8 text (byte {error.start} of a "
-                           "block): save it as UTF-8 (in a spreadsheet: CSV UTF-8)") from None
+        raise InvalidValue(
+            "file",
+            str(path),
+            f"is not UTF-8 text (byte {error.start} of a "
+            "block): save it as UTF-8 (in a spreadsheet: CSV UTF-8)",
+        ) from None
     except csv.Error as error:
         raise InvalidValue("file", str(path), f"is not readable as CSV ({error})") from None
     finally:
@@ -128,7 +139,7 @@ def _rows(handle, path: Path, fmt: str, delimiter: str | None) -> Iterator[tuple
                 yield number, _flatten_sources(_json_object(line, number, path))
     else:
         start = handle.read(ARRAY_CHUNK)
-        if start[_BLANK.match(start).end():].startswith("["):  # an array streams, a row at a time
+        if start[_BLANK.match(start).end() :].startswith("["):  # an array streams, a row at a time
             items = _array_items(start, handle, str(path))
             for number, item in enumerate(items, start=1):
                 if not isinstance(item, dict):
@@ -138,8 +149,9 @@ def _rows(handle, path: Path, fmt: str, delimiter: str | None) -> Iterator[tuple
         try:
             data = load_json(start + handle.read(), "file", str(path))
         except json.JSONDecodeError as error:
-            raise InvalidValue("file", str(path), f"is not valid JSON (line "
-                               f"{error.lineno}: {error.msg})") from None
+            raise InvalidValue(
+                "file", str(path), f"is not valid JSON (line {error.lineno}: {error.msg})"
+            ) from None
         if isinstance(data, dict) and isinstance(data.get("incidents"), list):
             data = data["incidents"]
         if not isinstance(data, list):
@@ -165,7 +177,7 @@ def _array_items(buffer: str, handle, name: str) -> Iterator:
             state["end"] = True
             return False
         state["line"] += state["buffer"].count("\n", 0, state["pos"])
-        state["buffer"], state["pos"] = state["buffer"][state["pos"]:] + chunk, 0
+        state["buffer"], state["pos"] = state["buffer"][state["pos"] :] + chunk, 0
         return True
 
     def blank() -> None:  # skip white space, reading on as needed
@@ -175,12 +187,11 @@ def _array_items(buffer: str, handle, name: str) -> Iterator:
                 return
 
     def broken(message: str, at: int | None = None) -> InvalidValue:
-        line = state["line"] + state["buffer"].count("\n", 0, state["pos"] if at is None
-                                                      else at)
+        line = state["line"] + state["buffer"].count("\n", 0, state["pos"] if at is None else at)
         return InvalidValue("file", name, f"is not valid JSON (line {line}: {message})")
 
     def current() -> str:
-        return state["buffer"][state["pos"]:state["pos"] + 1]
+        return state["buffer"][state["pos"] : state["pos"] + 1]
 
     blank()
     state["pos"] += 1  # the opening bracket
@@ -195,8 +206,7 @@ def _array_items(buffer: str, handle, name: str) -> Iterator:
             return
         if not first:
             if current() != ",":
-                raise broken("Expecting ',' delimiter" if current() else
-                              "the array is not closed")
+                raise broken("Expecting ',' delimiter" if current() else "the array is not closed")
             state["pos"] += 1
             blank()
         first = False
@@ -210,13 +220,17 @@ def _array_items(buffer: str, handle, name: str) -> Iterator:
                     read += 1
                     continue
                 if not state["end"]:  # read on as far as a row may go: still no end
-                    raise InvalidValue("file", name, f"has a row longer than "
-                                       f"{ARRAY_ELEMENT >> 20} MB, or is not valid JSON"
-                                       ) from None
+                    raise InvalidValue(
+                        "file",
+                        name,
+                        f"has a row longer than {ARRAY_ELEMENT >> 20} MB, or is not valid JSON",
+                    ) from None
                 if isinstance(error, _LongInteger):
-                    raise InvalidValue("file", name, f"holds an integer of "
-                                       f"{error.args[0]:,} digits (at most {MAX_DIGITS:,})"
-                                       ) from None
+                    raise InvalidValue(
+                        "file",
+                        name,
+                        f"holds an integer of {error.args[0]:,} digits (at most {MAX_DIGITS:,})",
+                    ) from None
                 raise broken(error.msg, error.pos) from None
             except RecursionError:
                 raise InvalidValue("file", name, "is nested too deeply to read") from None
@@ -231,8 +245,9 @@ def _json_object(line: str, number: int, path: Path) -> dict:
     try:
         item = load_json(line, f"line {number}", line.strip())
     except json.JSONDecodeError as error:
-        raise InvalidValue(f"line {number}", line.strip()[:60],
-                           f"is not valid JSON ({error.msg})") from None
+        raise InvalidValue(
+            f"line {number}", line.strip()[:60], f"is not valid JSON ({error.msg})"
+        ) from None
     if not isinstance(item, dict):
         raise InvalidValue(f"line {number}", line.strip()[:60], "is not a JSON object")
     return item
@@ -254,8 +269,9 @@ def csv_header(path: Path, delimiter: str | None) -> list[str]:
     try:
         first = next(csv.reader(handle, delimiter=delimiter or sniff_delimiter(path)), [])
     except UnicodeDecodeError:
-        raise InvalidValue("file", str(path), "is not UTF-8 text: save it as UTF-8 (in a "
-                                              "spreadsheet: CSV UTF-8)") from None
+        raise InvalidValue(
+            "file", str(path), "is not UTF-8 text: save it as UTF-8 (in a spreadsheet: CSV UTF-8)"
+        ) from None
     finally:
         handle.close()
     return [h.strip() for h in first]
