@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import insert, select
 
@@ -34,7 +34,7 @@ CITIES = [f"City {i}" for i in range(30)]
 
 def incident_rows(n: int, rng: random.Random):
     """Yield (incident row, kind slugs, outlet number or None, person number or None)."""
-    now = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    now = datetime(2025, 1, 1, tzinfo=UTC)
     for i in range(n):
         day = START + timedelta(days=rng.randrange(DAYS))
         roll = rng.random()

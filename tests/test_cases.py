@@ -5,7 +5,8 @@ from dataclasses import astuple
 from datetime import date
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from helpers import DATASETS, FIXTURES, SAMPLE, corpus
 
@@ -137,8 +138,8 @@ def test_the_order_events_were_entered_in_changes_nothing(order):
                 ("2021-08-01", "verdict", None, "convicted"),
                 ("2021-09-01", "verdict", None, "convicted"),
             ],
-            "Error: --date: '2021-09-01' follows a verdict with no appeal between: record the appeal "
-            "first",
+            "Error: --date: '2021-09-01' follows a verdict with no appeal between: record the "
+            "appeal first",
         ),
         (
             [("2021-08-01", "closed", None, None), ("2021-09-01", "hearing", None, None)],
@@ -995,7 +996,7 @@ def test_the_tracker_s_whole_export_opens_a_case_for_each_charged_journalist(cli
     assert statuses == {"dropped": 22, "closed": 1, "pending": 1, "convicted": 4, "acquitted": 4}
 
 
-# --- schema 7 on a schema 6 database, and both backends ----------------------------------
+# --- both backends -------------------------------------------------------------------------
 
 
 def test_cases_on_both_backends(cli, any_db):
@@ -1144,7 +1145,7 @@ def test_two_verdicts_at_once_end_with_one(cli, any_db):
     assert events.count("verdict") == 1
 
 
-# --- found by trying it as a hostile user --------------------------------------------------
+# --- undo, round trips, dates given loosely, the census and appeals ------------------------
 
 
 def test_undoing_an_import_keeps_a_case_changed_since_unless_forced(cli, losik, tmp_path):

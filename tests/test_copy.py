@@ -1,5 +1,5 @@
 """`pressfree copy`: a whole database into another, on either backend, adding only what the
-other lacks (part of the team-database issue)."""
+other lacks."""
 
 import json
 

@@ -3,7 +3,8 @@
 from datetime import date
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pressfree import dates
 from pressfree.errors import InvalidValue

@@ -120,7 +120,7 @@ def test_bad_designations_write_nothing(cli):
 
 def test_labels_can_be_extended(cli):
     cli("labels", "add", "undesirable-media", "Undesirable media")
-    labels = {l["slug"]: l for l in cli.json("labels")}
+    labels = {label["slug"]: label for label in cli.json("labels")}
     assert set(labels) == {
         "extremist-materials",
         "extremist-formation",
@@ -141,7 +141,7 @@ def test_labels_can_be_extended(cli):
         "--country",
         "RU",
     )
-    assert {l["slug"]: l["count"] for l in cli.json("labels")}["undesirable-media"] == 1
+    assert {label["slug"]: label["count"] for label in cli.json("labels")}["undesirable-media"] == 1
 
 
 def test_designating_an_organisation_records_it_as_one(cli):

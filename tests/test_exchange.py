@@ -224,7 +224,7 @@ def test_a_filtered_export_by_journalist_carries_no_figures(sample):
     assert [t["publisher"] for t in document["tallies"]] == ["Viasna"]
 
 
-# --- hardening: documents that name what is not there, odd targets, partial files ----------
+# --- documents that name what is not there, odd targets, partial files ---------------------
 
 
 def _document(**sections):
@@ -262,7 +262,8 @@ def _arrest(id_="0b7c3e52-9d41-4a8e-8f0e-6c2d9a1b7e11", person="Ann"):
                     }
                 ]
             ),
-            "designations[0].incident: '5e1f0a93-2c64-4b7d-a9e8-3f4b6c7d8e22' is not an incident id",
+            "designations[0].incident: '5e1f0a93-2c64-4b7d-a9e8-3f4b6c7d8e22' is not an "
+            "incident id",
         ),
         (
             _document(

@@ -9,7 +9,9 @@ import json
 import re
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from helpers import SAMPLE, Cli
 
 EXAMPLES = 40

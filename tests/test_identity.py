@@ -11,9 +11,7 @@ import os
 import pytest
 
 from helpers import FIXTURES, SAMPLE, corpus
-
 from pressfree import names
-
 
 # --- names: pure keys ---------------------------------------------------------------------
 
@@ -866,7 +864,7 @@ def test_identical_rows_without_ids_are_matched_as_a_multiset(cli, tmp_path):
     assert len(cli.json("list")) == 3
 
 
-# --- schema 6 on a schema 5 database ------------------------------------------------------
+# --- custody across merges -----------------------------------------------------------------
 
 
 def test_a_detention_merged_into_an_imported_row_keeps_the_custody_it_opened(cli, tmp_path):

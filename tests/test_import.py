@@ -2,8 +2,12 @@
 
 import csv
 import json
+import re
+from datetime import UTC
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import DATASETS, FIXTURES
 
@@ -51,12 +55,22 @@ def test_pft_preset_on_the_excerpt(cli):
 
 def test_pft_links_become_sources(cli):
     cli("import", PFT, "--preset", "pft")
+    with open(PFT, encoding="utf-8", newline="") as handle:
+        links = {row["title"]: row["links"] for row in csv.DictReader(handle)}
     linked = [i for i in cli.json("list") if len(i["sources"]) > 1]
-    assert linked, "the excerpt has incidents with links"
+    assert (len(linked), sum(len(i["sources"]) - 1 for i in linked)) == (3, 22)
     for incident in linked:
-        for source in incident["sources"][1:]:
-            assert source["url"].startswith("http")
-            assert source["title"]
+        cell = links[incident["sources"][0]["title"]] + ", "
+        # the links in the cell's order, each "Title (URL) via Publisher", or "Title (URL)"
+        # where the tracker itself is the publisher
+        assert [s["url"] for s in incident["sources"][1:]] == re.findall(
+            r"\((https?://[^)]+)\)", cell
+        )
+        for s in incident["sources"][1:]:
+            said = f"{s['title']} ({s['url']})"
+            assert f"{said} via {s['publisher']}, " in cell or (
+                s["publisher"] == "U.S. Press Freedom Tracker" and f"{said}, " in cell
+            ), s
 
 
 def test_pft_targets_split_people_from_institutions(cli, tmp_path):
@@ -730,9 +744,7 @@ def test_round_trips_keep_source_order_and_text_that_looks_like_json(cli, tmp_pa
     assert [s["url"] for s in first["sources"]] == ["https://z.test/1", "https://a.test/2"]
 
 
-# --- issue 14: the fast paths store what the plain ones did ---------------------------------
-
-from hypothesis import given, settings, strategies as st  # noqa: E402
+# --- the fast paths store what the plain ones did -----------------------------------------
 
 _texts = st.one_of(st.none(), st.text(max_size=12))
 _names = st.lists(st.text(min_size=1, max_size=10), max_size=3)
@@ -904,7 +916,7 @@ def test_bulk_values_convert_repeated_values_as_each_alone():
     from pressfree.db import bulk_values
     from pressfree.models import Incident
 
-    utc, plus2 = timezone.utc, timezone(timedelta(hours=2))
+    utc, plus2 = UTC, timezone(timedelta(hours=2))
     moments = [
         datetime(2021, 7, 30, 12, tzinfo=utc),
         datetime(2021, 7, 30, 14, tzinfo=plus2),

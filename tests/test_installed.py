@@ -56,10 +56,10 @@ def test_python_dash_m_works(tmp_path):
 def test_help_and_version_do_not_import_the_database_stack(args):
     code = (
         "import sys\nfrom pressfree.cli import app\n"
-        "try:\n    app(args=%r, prog_name='pressfree')\nexcept SystemExit:\n    pass\n"
+        f"try:\n    app(args={args!r}, prog_name='pressfree')\nexcept SystemExit:\n    pass\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
         "('sqlalchemy', 'sqlmodel', 'alembic', 'pycountry', 'matplotlib'))\n"
-        "print('HEAVY', heavy)" % (args,)
+        "print('HEAVY', heavy)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

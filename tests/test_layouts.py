@@ -332,11 +332,10 @@ def test_every_toml_example_in_the_readme_is_a_mapping_that_parses(tmp_path):
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     examples = re.findall(r"```toml\n(.*?)```", text, re.S)
-    assert examples
+    assert examples and re.search(r"(?m)^# \w+ = ", examples[0])  # the first shows them
     for i, example in enumerate(examples):
         # each example as written, and with its commented-out settings switched on
         switched_on = re.sub(r"(?m)^# (\w+ = )", r"\1", example)
-        assert switched_on != example or i > 0
         for j, text in enumerate((example, switched_on)):
             path = tmp_path / f"example{i}-{j}.toml"
             path.write_text(text, encoding="utf-8")
@@ -522,7 +521,7 @@ def test_a_map_export_layered_on_a_full_export_adds_nothing_twice(cli, any_db, t
     assert "Imported 0 incidents from 23 rows" in again
 
 
-# --- found by a hostile review --------------------------------------------------------
+# --- sheets that look like a layout, odd cells, loose dates and countries ------------------
 
 
 def test_a_generic_sheet_is_not_taken_for_a_trackers_export(cli, tmp_path, created):
@@ -704,7 +703,7 @@ def test_mapping_init_says_when_a_preset_reads_the_file_already(cli):
     assert "# This file fits preset cpj, layout datamanager: `pressfree import` reads it" in text
 
 
-# --- found by a second hostile review: matching never merges two incidents ----------------
+# --- matching never merges two incidents ---------------------------------------------------
 
 
 def _map_of(source, path, rows=None, reverse=False):

@@ -1,6 +1,12 @@
 """Reported counts (tallies) and the custody ledger."""
 
+from datetime import date
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pressfree.ledger import Detention, Release, derive_periods
 
 TALLY = [
     "tally",
@@ -362,12 +368,6 @@ def test_every_publishers_newest_figure_is_shown(cli, tmp_path):
 
 
 # --- the ledger's one rule ----------------------------------------------------------------
-
-from datetime import date  # noqa: E402
-
-from hypothesis import given, strategies as st  # noqa: E402
-
-from pressfree.ledger import Detention, Release, derive_periods  # noqa: E402
 
 
 def _detention(n, first, last=None):

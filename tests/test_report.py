@@ -3,6 +3,7 @@ terminal summary in Russian and Belarusian; the message catalogues."""
 
 from __future__ import annotations
 
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -487,9 +488,51 @@ def test_the_report_is_never_written_over_the_database_or_into_a_folder(sample, 
     )
 
 
-def test_the_screenshot_script_is_there_and_documented():
-    script = ROOT / "tools" / "screenshot_report.py"
-    assert script.exists()
+# A stand-in for Chromium: writes what it is asked to (--screenshot=, --print-to-pdf=) and
+# records its arguments, so the script is checked without a browser installed.
+BROWSER = """#!{python}
+import json, sys
+for arg in sys.argv[1:]:
+    if arg.startswith(("--screenshot=", "--print-to-pdf=")):
+        open(arg.split("=", 1)[1], "w").write(json.dumps(sys.argv[1:]))
+"""
+
+
+@pytest.mark.sqlite_only  # the script reads the report's file, whichever database made it
+def test_the_screenshot_script_shoots_a4_and_a_phone_and_prints_a_pdf(sample, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    browser = bin_folder / "chromium"
+    browser.write_text(BROWSER.format(python=sys.executable), encoding="utf-8")
+    browser.chmod(0o755)
+    page = tmp_path / "july.html"
+    sample("report", "--month", "2021-07", "--out", page)
+    done = subprocess.run(
+        [
+            sys.executable,
+            ROOT / "tools" / "screenshot_report.py",
+            page,
+            "--out-dir",
+            tmp_path / "shots",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": str(bin_folder)},
+        check=True,
+    )
+    shots = tmp_path / "shots"
+    assert done.stdout.splitlines() == [
+        f"wrote {shots / 'july-a4.png'} (794 px wide)",
+        f"wrote {shots / 'july-phone.png'} (390 px wide)",
+        f"wrote {shots / 'july-print.pdf'} (A4, as the page's print styles lay it out)",
+    ]
+    for name, size in (("a4", "794,6738"), ("phone", "390,5064")):
+        said = json.loads((shots / f"july-{name}.png").read_text())
+        assert f"--window-size={size}" in said and said[-1] == page.as_uri()
     assert "tools/screenshot_report.py" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 

@@ -1,11 +1,11 @@
 """The store: where the database is, SQLite settings, privacy, transactions, schema upgrades."""
 
 import re
-from pathlib import Path
 import sqlite3
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text

@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cmp_to_key
-from typing import Optional
 
 from sqlalchemy import delete, select
 from sqlmodel import Session
@@ -54,8 +53,8 @@ def law_key(text: str) -> str:
 @dataclass(frozen=True)
 class Sentence:
     text: str  # as stored: "3y6m", "15d", "fine"
-    months: Optional[int]
-    days: Optional[int]
+    months: int | None
+    days: int | None
 
 
 def parse_sentence(text: str, field_name: str = "--sentence") -> Sentence:
@@ -110,10 +109,10 @@ class Step:
     first: date
     last: date
     event: str
-    charge: Optional[str] = None
-    outcome: Optional[str] = None
+    charge: str | None = None
+    outcome: str | None = None
     order: int = 0  # the order it was recorded in
-    law: Optional[str] = field(default=None, compare=False)  # the charge as written
+    law: str | None = field(default=None, compare=False)  # the charge as written
     precision: str = field(default="day", compare=False)
 
     @property
@@ -125,8 +124,8 @@ class Step:
 class State:
     status: str
     charges: dict[str, str]  # law key -> status of that charge
-    verdict: Optional[Step] = None
-    closed: Optional[date] = None
+    verdict: Step | None = None
+    closed: date | None = None
 
 
 # Events that change what a case is: they count once they have certainly happened (on the
@@ -212,7 +211,7 @@ def known_on(steps: list[Step], day: date) -> list[Step]:
     return known
 
 
-def state_on(steps: list[Step], day: date) -> Optional[State]:
+def state_on(steps: list[Step], day: date) -> State | None:
     """The case on a day; None before it was opened. The last verdict decides for the
     charges it ruled on ("on appeal" once appealed, until the next verdict); a charge
     brought since is pending, a dropped one dropped. Without a verdict, a case whose every
@@ -221,7 +220,7 @@ def state_on(steps: list[Step], day: date) -> Optional[State]:
     if not any(s.event == "opened" for s in known):
         return None
     charges: dict[str, str] = {}
-    verdict: Optional[Step] = None
+    verdict: Step | None = None
     appealed = False
     closed = None
     for step in known:
@@ -252,18 +251,18 @@ def state_on(steps: list[Step], day: date) -> Optional[State]:
 class CaseRecord:
     id: str
     person: str
-    outlet: Optional[str]
+    outlet: str | None
     case_type: str
     opened: str
-    authority: Optional[str]
-    country: Optional[str]
+    authority: str | None
+    country: str | None
     status: str
     charges: list[dict] = field(default_factory=list)
-    sentence: Optional[str] = None
-    sentence_type: Optional[str] = None
-    place: Optional[str] = None
-    closed: Optional[str] = None
-    verdict_on: Optional[str] = None  # the date of the verdict in force
+    sentence: str | None = None
+    sentence_type: str | None = None
+    place: str | None = None
+    closed: str | None = None
+    verdict_on: str | None = None  # the date of the verdict in force
     incidents: list[str] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
 
@@ -528,7 +527,7 @@ def _charge(session: Session, text: str) -> tuple[str, str, int]:
     return law, key, known
 
 
-def _source(session: Session, url: str | None, publisher: str | None) -> Optional[int]:
+def _source(session: Session, url: str | None, publisher: str | None) -> int | None:
     if not (url or publisher):
         return None
     from pressfree.incidents import source_id
@@ -564,7 +563,7 @@ def _incidents(session: Session, row: Case, given: list[str]) -> list[Incident]:
     return found
 
 
-def _country_of(session: Session, person_id: int, by: date) -> Optional[str]:
+def _country_of(session: Session, person_id: int, by: date) -> str | None:
     """Where a journalist's latest incident up to a day took place (else any of theirs):
     the country of a case nobody gave one."""
     named = (
@@ -810,7 +809,7 @@ def link_incident(session: Session, case_text: str, incident: str) -> CaseRecord
 class ArticleRecord:
     law: str
     category: str
-    name: Optional[str]
+    name: str | None
     builtin: bool
     charges: int
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Optional
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -18,22 +17,22 @@ from pressfree.models import Case, Outlet, Person
 @dataclass
 class CensusEntry:
     person: str
-    outlet: Optional[str]
+    outlet: str | None
     since: str
     days_held: int
     charges: str
     status: str
-    sentence: Optional[str]
-    place: Optional[str]
-    country: Optional[str]
-    due_for_release: Optional[str]
+    sentence: str | None
+    place: str | None
+    country: str | None
+    due_for_release: str | None
     cases: list[str] = field(default_factory=list)
 
 
 @dataclass
 class Census:
     as_of: str
-    country: Optional[str]
+    country: str | None
     held: list[CensusEntry]
     reported: list[TallyRecord]
 
@@ -42,7 +41,7 @@ class Census:
 
 
 def _entry(
-    record: ledger.CustodyRecord, outlet: Optional[str], open_cases: list[cases.CaseRecord]
+    record: ledger.CustodyRecord, outlet: str | None, open_cases: list[cases.CaseRecord]
 ) -> CensusEntry:
     sentenced = [c for c in open_cases if c.sentence]
     return CensusEntry(
@@ -85,7 +84,7 @@ def _holds(case: cases.CaseRecord) -> bool:
 
 def due_for_release(
     custody: ledger.CustodyRecord, held_since: date, during: list[cases.CaseRecord], day: date
-) -> Optional[date]:
+) -> date | None:
     """The day a journalist's cases stopped holding them, if it has come: when every case of
     this custody is decided, none to prison (or pending, or on appeal), the administrative
     arrests among them run one after another from the day the detention began (time held
@@ -136,7 +135,7 @@ class _Held:
     by them: what `census` and `custody --as-of` both print."""
 
     day: date
-    country: Optional[str]
+    country: str | None
     held: list[tuple[int, ledger.CustodyRecord]]
     cases: dict[int, list[cases.CaseRecord]]
     reported: list[TallyRecord]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from pressfree.errors import InvalidValue
 
@@ -10,7 +10,7 @@ from pressfree.errors import InvalidValue
 EXTRA = {"XK": "Kosovo"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _names() -> dict[str, str]:
     import pycountry
 
@@ -49,7 +49,7 @@ SHORT_NAMES = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _by_name() -> dict[str, str]:
     import gettext
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from pressfree.errors import InvalidValue
 
@@ -178,7 +178,7 @@ def parse_timestamp(text, field: str = "timestamp") -> datetime:
     try:
         moment = datetime.fromisoformat(value)
         if moment.tzinfo is None:
-            return moment.replace(tzinfo=timezone.utc)
-        return moment.astimezone(timezone.utc)
+            return moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
     except (ValueError, OverflowError):
         raise InvalidValue(field, text, "is not an ISO 8601 timestamp") from None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Optional
 
 from sqlalchemy import and_, exists, select
 from sqlmodel import Session
@@ -34,12 +33,12 @@ class DesignationRecord:
     label_name: str
     issued_by: str
     date: str
-    list_reference: Optional[str]
-    source: Optional[str]
-    publisher: Optional[str]
-    incident: Optional[str]
+    list_reference: str | None
+    source: str | None
+    publisher: str | None
+    incident: str | None
     changes: list[dict] = field(default_factory=list)
-    lifted_on: Optional[str] = None
+    lifted_on: str | None = None
 
 
 def _target_type(session: Session, target: str, asked: str | None) -> str:
@@ -290,7 +289,7 @@ def lifted_in(
 
 
 def records(session: Session, rows: list[Designation]) -> list[DesignationRecord]:
-    labels = {l.id: l for l in session.execute(select(Label)).scalars()}
+    labels = {label.id: label for label in session.execute(select(Label)).scalars()}
     outlets = {
         id_: (name, type_)
         for id_, name, type_ in session.execute(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, Iterator, Optional
+from typing import IO, Any
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -535,7 +536,7 @@ def _timestamp(text: str | None, field: str):
     return dates.parse_timestamp(text, field) if text else None
 
 
-def _load_incident(session: Session, item: dict, import_id: int) -> Optional[str]:
+def _load_incident(session: Session, item: dict, import_id: int) -> str | None:
     """Add one incident of a document; when its dataset's row is stored already (under
     another id: an export of another database that imported the same file), the id it is
     stored under instead (None when added)."""

@@ -6,10 +6,11 @@ from __future__ import annotations
 import getpass
 import os
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Iterator, Optional
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -81,7 +82,7 @@ def as_one(session: Session) -> Iterator[None]:
 
 def record(
     session: Session, record_type: str, record_id: str, before: Any, after: Any
-) -> Optional[Revision]:
+) -> Revision | None:
     """Append a revision for one record, in the caller's transaction. Inside an import the
     batch has one revision of its own, so single records are not recorded."""
     if session.info.get("batched"):
@@ -130,11 +131,11 @@ class RevisionRecord:
     record_type: str
     record_id: str
     changes: list[dict] = field(default_factory=list)
-    before: Optional[dict] = None
-    after: Optional[dict] = None
+    before: dict | None = None
+    after: dict | None = None
 
 
-def changes(before: Optional[dict], after: Optional[dict]) -> list[dict]:
+def changes(before: dict | None, after: dict | None) -> list[dict]:
     """What changed, field by field: [{field, before, after}] (a whole record when it was
     added or deleted)."""
     if before is None or after is None:
@@ -214,15 +215,15 @@ def log(
     limit: int | None = None,
 ) -> list[RevisionRecord]:
     """The log of the whole database, oldest first, filtered."""
-    from datetime import time, timezone
+    from datetime import time
 
     query = select(Revision)
     if since:
         first = dates.parse(since, "--since").first
-        query = query.where(Revision.at >= datetime.combine(first, time.min, timezone.utc))
+        query = query.where(Revision.at >= datetime.combine(first, time.min, UTC))
     if until:
         last = dates.parse(until, "--until").last
-        query = query.where(Revision.at <= datetime.combine(last, time.max, timezone.utc))
+        query = query.where(Revision.at <= datetime.combine(last, time.max, UTC))
     if who:
         query = query.where(Revision.who == who)
     if kind:

@@ -5,7 +5,6 @@ mention is an unnamed person of its own. Every way into the store resolves names
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from sqlalchemy import func, or_, select, true, union
 from sqlmodel import Session
@@ -137,7 +136,7 @@ def _flag_outlets(session: Session) -> None:
 # --- finding and creating ---------------------------------------------------------------
 
 
-def find(db, kind: str, name: str) -> Optional[int]:
+def find(db, kind: str, name: str) -> int | None:
     """The id of the named (not placeholder) person or outlet, or None."""
     return find_all(db, kind, [name]).get(name)
 
@@ -241,7 +240,7 @@ def existing(session: Session, kind: str, name: str, field: str = "name") -> int
     return found
 
 
-def stored_name(session: Session, name: str) -> Optional[str]:
+def stored_name(session: Session, name: str) -> str | None:
     """The name a journalist (else an outlet) is stored under, found by any spelling."""
     for kind in ("person", "outlet"):
         found = find(session, kind, name)

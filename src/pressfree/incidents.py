@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
 
 from sqlalchemy import and_, delete, exists, insert, select
 from sqlmodel import Session
@@ -50,17 +50,17 @@ class Added:
 class IncidentFilter:
     """What `list` and `export` select; every field is optional."""
 
-    period: Optional[dates.PartialDate] = None
+    period: dates.PartialDate | None = None
     kinds: list[str] = field(default_factory=list)
-    country: Optional[str] = None
-    journalist: Optional[str] = None
-    outlet: Optional[str] = None
-    publisher: Optional[str] = None
-    status: Optional[str] = None
-    tag: Optional[str] = None
-    search: Optional[str] = None  # words, matched as search.py says
+    country: str | None = None
+    journalist: str | None = None
+    outlet: str | None = None
+    publisher: str | None = None
+    status: str | None = None
+    tag: str | None = None
+    search: str | None = None  # words, matched as search.py says
     where: list[tuple[str, str]] = field(default_factory=list)  # (field, value) of --where
-    limit: Optional[int] = None
+    limit: int | None = None
 
     def narrowed(self) -> bool:
         """True when the filter leaves anything out."""
@@ -606,7 +606,7 @@ def update_dict(update: IncidentUpdate, source: Source | None) -> dict:
     }
 
 
-def stored_external(session: Session, dataset: str | None, external_id: str) -> Optional[str]:
+def stored_external(session: Session, dataset: str | None, external_id: str) -> str | None:
     """The public id of the incident a dataset's row is stored as (or merged into), if any."""
     from pressfree.models import MergedIncident
 

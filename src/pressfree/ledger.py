@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Optional
 
 from sqlalchemy import and_, delete, insert, or_, select
 from sqlmodel import Session
@@ -77,13 +76,13 @@ class TallyRecord:
     value: int
     qualifier: str
     reads: str
-    period: Optional[str]
-    as_of: Optional[str]
+    period: str | None
+    as_of: str | None
     country: str
-    scope: Optional[str]
-    publisher: Optional[str]
-    source: Optional[str]
-    source_title: Optional[str] = None
+    scope: str | None
+    publisher: str | None
+    source: str | None
+    source_title: str | None = None
 
 
 def add_tally(
@@ -242,13 +241,13 @@ class CustodyRecord:
     person: str
     since: str
     days_held: int
-    released_on: Optional[str]
-    outcome: Optional[str]
-    country: Optional[str]
-    incident: Optional[str]
+    released_on: str | None
+    outcome: str | None
+    country: str | None
+    incident: str | None
     # The day the cases that held someone stopped holding them, once it has come with no
     # release recorded (census.due_for_release): the ledger's list may be out of date there.
-    due_for_release: Optional[str] = None
+    due_for_release: str | None = None
 
 
 @dataclass(frozen=True)
@@ -259,7 +258,7 @@ class Detention:
     first: date
     last: date
     precision: str
-    country: Optional[str]
+    country: str | None
 
 
 @dataclass(frozen=True, order=True)
@@ -271,7 +270,7 @@ class Release:
 @dataclass
 class Period:
     detention: Detention
-    released: Optional[Release] = None
+    released: Release | None = None
 
 
 def derive_periods(
@@ -616,7 +615,7 @@ def compared(reported: list[TallyRecord], itemised: int) -> list[str]:
 @dataclass
 class CustodyReport:
     as_of: str
-    country: Optional[str]
+    country: str | None
     held: list[CustodyRecord]
     reported: list[TallyRecord]
 

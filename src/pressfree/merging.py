@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+
 from sqlalchemy import delete, select, update
 from sqlmodel import Session
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from typing import Any, Optional
+from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -60,13 +60,13 @@ def partial_unique(name: str, *columns: str, where: str) -> Index:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def stamp(moment: datetime) -> str:
     """A stored timestamp as ISO 8601 UTC text ("2021-07-30T21:27:00Z")."""
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment.isoformat(timespec="seconds") + "Z"
 
 
@@ -111,11 +111,11 @@ def _names():
 class Kind(SQLModel, table=True):
     """A kind of incident (raid, detention, ...): a vocabulary users can extend."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, max_length=64)
     label: str = Field(max_length=200)
     builtin: bool = False
-    names: Optional[dict] = _names()  # schema 8
+    names: dict | None = _names()  # schema 8
 
 
 class Incident(SQLModel, table=True):
@@ -131,29 +131,29 @@ class Incident(SQLModel, table=True):
         CheckConstraint(one_of("status", STATUSES), name="ck_incident_status"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     public_id: str = Field(default_factory=new_public_id, unique=True, max_length=36)
     first_day: date
     last_day: date
     date_precision: str = Field(max_length=8)
-    country: Optional[str] = Field(default=None, max_length=2)
-    region: Optional[str] = None
-    city: Optional[str] = Field(default=None, index=True)
-    perpetrator: Optional[str] = None
-    summary: Optional[str] = None
+    country: str | None = Field(default=None, max_length=2)
+    region: str | None = None
+    city: str | None = Field(default=None, index=True)
+    perpetrator: str | None = None
+    summary: str | None = None
     status: str = Field(default="reported", max_length=16)
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
     # Added by schema 3 (imports): where a row came from and what the mapping did not use.
-    dataset: Optional[str] = Field(default=None, max_length=200)
-    external_id: Optional[str] = Field(default=None, max_length=500)
-    extra: Optional[dict] = Field(default=None, sa_column=Column(JSON, nullable=True))
+    dataset: str | None = Field(default=None, max_length=200)
+    external_id: str | None = Field(default=None, max_length=500)
+    extra: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     # Added by schema 4: whether a detention or arrest opens custody periods. Rows imported
     # from CSV, NDJSON or JSON arrays never do (those files do not say who is still held),
     # whatever is edited later.
     opens_custody: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
     # Added by schema 5: the import that added it (its entry in the history), for undo.
-    import_id: Optional[int] = Field(
+    import_id: int | None = Field(
         default=None,
         sa_column=Column(
             Integer, ForeignKey("revision.id", ondelete="SET NULL"), nullable=True, index=True
@@ -162,8 +162,8 @@ class Incident(SQLModel, table=True):
     # Added by schema 6: for rows imported without an id, what the row said (a hash of its
     # mapped content) and who, when and where (a hash of those alone), so that a later
     # export of the same dataset is matched to what is stored (importing.matching).
-    content_hash: Optional[str] = Field(default=None, max_length=32)
-    identity_hash: Optional[str] = Field(default=None, max_length=32)
+    content_hash: str | None = Field(default=None, max_length=32)
+    identity_hash: str | None = Field(default=None, max_length=32)
 
 
 class IncidentKind(SQLModel, table=True):
@@ -187,7 +187,7 @@ class Outlet(SQLModel, table=True):
 
     __table_args__ = (CheckConstraint(one_of("type", OUTLET_TYPES), name="ck_outlet_type"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
     type: str = Field(default="outlet", max_length=16)
     # Added by schema 6: names.name_key and names.sound_key of the name; an outlet named by
@@ -208,15 +208,15 @@ class Person(SQLModel, table=True):
         partial_unique("uq_person_name", "name", where="NOT placeholder"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     name: str
-    outlet_id: Optional[int] = Field(
+    outlet_id: int | None = Field(
         default=None, foreign_key="outlet.id", ondelete="SET NULL", index=True
     )
     # Added by schema 3: names of people at risk are replaced by their pseudonym (random,
     # given once, kept) in `export --redact`.
     at_risk: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
-    pseudonym: Optional[str] = Field(default=None, max_length=32)
+    pseudonym: str | None = Field(default=None, max_length=32)
     # Added by schema 6: names.name_key and names.sound_key of the name; placeholder names
     # never identify anyone.
     name_key: str = Field(default="", index=True)
@@ -245,11 +245,11 @@ class Source(SQLModel, table=True):
 
     __table_args__ = (Index("ix_source_publisher", "publisher"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
-    url: Optional[str] = Field(default=None, unique=True)
-    publisher: Optional[str] = None
-    title: Optional[str] = None
-    published: Optional[date] = None
+    id: int | None = Field(default=None, primary_key=True)
+    url: str | None = Field(default=None, unique=True)
+    publisher: str | None = None
+    title: str | None = None
+    published: date | None = None
 
 
 class IncidentSource(SQLModel, table=True):
@@ -275,7 +275,7 @@ class Tally(SQLModel, table=True):
         CheckConstraint("value >= 0", name="ck_tally_value"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     public_id: str = Field(default_factory=new_public_id, unique=True, max_length=36)
     metric: str = Field(max_length=64)
     value: int
@@ -286,11 +286,11 @@ class Tally(SQLModel, table=True):
     date_precision: str = Field(max_length=8)
     as_of: bool = False
     country: str = Field(max_length=2)
-    scope: Optional[str] = None
+    scope: str | None = None
     source_id: int = Field(foreign_key="source.id", index=True)
     created_at: datetime = _timestamp()
     # Added by schema 5: the import that added it, for undo.
-    import_id: Optional[int] = Field(
+    import_id: int | None = Field(
         default=None,
         sa_column=Column(
             Integer, ForeignKey("revision.id", ondelete="SET NULL"), nullable=True, index=True
@@ -315,16 +315,16 @@ class CustodyPeriod(SQLModel, table=True):
         ),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     person_id: int = _fk("person.id", index=True)
     # The incident that opened it: deleting that incident removes the period too.
-    incident_id: Optional[int] = _fk("incident.id", nullable=True, index=True)
+    incident_id: int | None = _fk("incident.id", nullable=True, index=True)
     start_first: date
     start_last: date
     start_precision: str = Field(max_length=8)
-    country: Optional[str] = Field(default=None, max_length=2)
-    released_on: Optional[date] = None
-    outcome: Optional[str] = Field(default=None, max_length=32)
+    country: str | None = Field(default=None, max_length=2)
+    released_on: date | None = None
+    outcome: str | None = Field(default=None, max_length=32)
 
 
 class CustodyRelease(SQLModel, table=True):
@@ -334,7 +334,7 @@ class CustodyRelease(SQLModel, table=True):
     __tablename__ = "custody_release"
     __table_args__ = (UniqueConstraint("person_id", "released_on", name="uq_release_day"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     person_id: int = _fk("person.id", index=True)
     released_on: date
     outcome: str = Field(max_length=32)
@@ -343,11 +343,11 @@ class CustodyRelease(SQLModel, table=True):
 class Label(SQLModel, table=True):
     """A label authorities put on targets ("extremist materials"); users can add more."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, max_length=64)
     name: str = Field(max_length=200)
     builtin: bool = False
-    names: Optional[dict] = _names()  # schema 8
+    names: dict | None = _names()  # schema 8
 
 
 class Designation(SQLModel, table=True):
@@ -360,19 +360,19 @@ class Designation(SQLModel, table=True):
         CheckConstraint("(outlet_id IS NULL) <> (person_id IS NULL)", name="ck_designation_target"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     public_id: str = Field(default_factory=new_public_id, unique=True, max_length=36)
-    outlet_id: Optional[int] = _fk("outlet.id", nullable=True, index=True)
-    person_id: Optional[int] = _fk("person.id", nullable=True, index=True)
+    outlet_id: int | None = _fk("outlet.id", nullable=True, index=True)
+    person_id: int | None = _fk("person.id", nullable=True, index=True)
     label_id: int = Field(foreign_key="label.id", index=True)
     issued_by: str
     decided_first: date
     decided_last: date
     decided_precision: str = Field(max_length=8)
-    list_reference: Optional[str] = None
-    source_id: Optional[int] = Field(default=None, foreign_key="source.id", index=True)
+    list_reference: str | None = None
+    source_id: int | None = Field(default=None, foreign_key="source.id", index=True)
     # The incident of kind designation recorded with it: one event, deleted together.
-    incident_id: Optional[int] = _fk("incident.id", nullable=True, index=True)
+    incident_id: int | None = _fk("incident.id", nullable=True, index=True)
 
 
 class DesignationChange(SQLModel, table=True):
@@ -381,11 +381,11 @@ class DesignationChange(SQLModel, table=True):
     __tablename__ = "designation_change"
     __table_args__ = (CheckConstraint(one_of("change", CHANGES), name="ck_change"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     designation_id: int = _fk("designation.id", index=True)
     change: str = Field(max_length=16)
     on_day: date
-    note: Optional[str] = None
+    note: str | None = None
 
 
 # --- Schema 3: imports --------------------------------------------------------------------
@@ -396,7 +396,7 @@ class ImportedFile(SQLModel, table=True):
 
     __tablename__ = "imported_file"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     sha256: str = Field(unique=True, max_length=64)
     name: str
     dataset: str
@@ -416,16 +416,16 @@ class Revision(SQLModel, table=True):
         Index("ix_revision_at", "at"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     change_id: str = Field(max_length=36, index=True)  # the command that made it
     record_type: str = Field(max_length=16)
     record_id: str = Field(max_length=500)
     verb: str = Field(max_length=64)
     # none_as_null: "nothing" (before an add, after a delete) is SQL NULL, not JSON null
-    before: Optional[dict] = Field(
+    before: dict | None = Field(
         default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
     )
-    after: Optional[dict] = Field(
+    after: dict | None = Field(
         default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
     )
     at: datetime = _timestamp()
@@ -438,13 +438,13 @@ class IncidentUpdate(SQLModel, table=True):
     __tablename__ = "incident_update"
     __table_args__ = (*_dated("incident_update", "first_day", "last_day", "date_precision"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     incident_id: int = _fk("incident.id", index=True)
     first_day: date
     last_day: date
     date_precision: str = Field(max_length=8)
     text: str
-    source_id: Optional[int] = Field(default=None, foreign_key="source.id", index=True)
+    source_id: int | None = Field(default=None, foreign_key="source.id", index=True)
     created_at: datetime = _timestamp()
 
 
@@ -456,7 +456,7 @@ class PersonAlias(SQLModel, table=True):
 
     __tablename__ = "person_alias"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     person_id: int = _fk("person.id", index=True)
     name: str
     name_key: str = Field(unique=True)
@@ -468,7 +468,7 @@ class OutletAlias(SQLModel, table=True):
 
     __tablename__ = "outlet_alias"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     outlet_id: int = _fk("outlet.id", index=True)
     name: str
     name_key: str = Field(unique=True)
@@ -480,7 +480,7 @@ class PlaceholderName(SQLModel, table=True):
 
     __tablename__ = "placeholder_name"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     name: str
     name_key: str = Field(unique=True)
     builtin: bool = False
@@ -507,8 +507,8 @@ class MergedIncident(SQLModel, table=True):
 
     public_id: str = Field(primary_key=True, max_length=36)
     incident_id: int = _fk("incident.id", index=True)
-    dataset: Optional[str] = Field(default=None, max_length=200)
-    external_id: Optional[str] = Field(default=None, max_length=500)
+    dataset: str | None = Field(default=None, max_length=200)
+    external_id: str | None = Field(default=None, max_length=500)
     change_id: str = Field(max_length=36)  # the merge, in the history
 
 
@@ -535,7 +535,7 @@ class ChargeCategory(SQLModel, table=True):
 
     __tablename__ = "charge_category"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, max_length=64)
     name: str = Field(max_length=200)
     builtin: bool = False
@@ -547,11 +547,11 @@ class LawArticle(SQLModel, table=True):
 
     __tablename__ = "law_article"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     law: str
     law_key: str = Field(unique=True)
     category_id: int = Field(foreign_key="charge_category.id", index=True)
-    name: Optional[str] = None
+    name: str | None = None
     builtin: bool = False
 
 
@@ -565,22 +565,22 @@ class Case(SQLModel, table=True):
         CheckConstraint(one_of("case_type", CASE_TYPES), name="ck_case_type"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     public_id: str = Field(default_factory=new_public_id, unique=True, max_length=36)
     person_id: int = _fk("person.id", index=True)
-    outlet_id: Optional[int] = Field(
+    outlet_id: int | None = Field(
         default=None, foreign_key="outlet.id", ondelete="SET NULL", index=True
     )
     case_type: str = Field(max_length=16)
     opened_first: date
     opened_last: date
     opened_precision: str = Field(max_length=8)
-    authority: Optional[str] = None
-    country: Optional[str] = Field(default=None, max_length=2)
+    authority: str | None = None
+    country: str | None = Field(default=None, max_length=2)
     created_at: datetime = _timestamp()
     # The import that opened it (from an export's charge columns, or a pressfree document),
     # so that undoing the import removes it.
-    import_id: Optional[int] = Field(
+    import_id: int | None = Field(
         default=None,
         sa_column=Column(
             Integer, ForeignKey("revision.id", ondelete="SET NULL"), nullable=True, index=True
@@ -603,7 +603,7 @@ class Charge(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("case_id", "law_key", name="uq_charge_law"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     case_id: int = _fk("legal_case.id", index=True)
     law: str
     law_key: str
@@ -631,20 +631,20 @@ class CaseEvent(SQLModel, table=True):
         ),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     case_id: int = _fk("legal_case.id", index=True)
     event: str = Field(max_length=16)
     first_day: date
     last_day: date
     date_precision: str = Field(max_length=8)
-    charge_id: Optional[int] = _fk("charge.id", nullable=True, index=True)
-    outcome: Optional[str] = Field(default=None, max_length=16)
+    charge_id: int | None = _fk("charge.id", nullable=True, index=True)
+    outcome: str | None = Field(default=None, max_length=16)
     # A sentence as given ("3y6m", "15d", "fine") and its length, for sums and release days.
-    sentence: Optional[str] = Field(default=None, max_length=32)
-    sentence_type: Optional[str] = Field(default=None, max_length=24)
-    sentence_months: Optional[int] = None
-    sentence_days: Optional[int] = None
-    place: Optional[str] = None
-    note: Optional[str] = None
-    source_id: Optional[int] = Field(default=None, foreign_key="source.id", index=True)
+    sentence: str | None = Field(default=None, max_length=32)
+    sentence_type: str | None = Field(default=None, max_length=24)
+    sentence_months: int | None = None
+    sentence_days: int | None = None
+    place: str | None = None
+    note: str | None = None
+    source_id: int | None = Field(default=None, foreign_key="source.id", index=True)
     created_at: datetime = _timestamp()

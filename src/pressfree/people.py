@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -19,9 +20,9 @@ PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misr
 @dataclass
 class PersonRecord:
     name: str
-    outlet: Optional[str]
+    outlet: str | None
     at_risk: bool
-    pseudonym: Optional[str]
+    pseudonym: str | None
     incidents: int
     aliases: list[str] = field(default_factory=list)
 

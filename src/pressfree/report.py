@@ -11,7 +11,8 @@ from datetime import date
 
 from sqlmodel import Session
 
-from pressfree import census, dates, designations, incidents, summary as summaries
+from pressfree import census, dates, designations, incidents
+from pressfree import summary as summaries
 from pressfree.summary import Summary
 
 CHART_MONTHS = 12  # a month's report charts it and the eleven months before it

@@ -6,16 +6,15 @@ import functools
 import re
 from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import date
-from typing import Any, Optional
+from typing import Any
 
 from pydantic import ValidationError, ValidationInfo, field_validator
 from sqlmodel import Field, SQLModel
 
 from pressfree import countries, dates
-from pressfree.names import MEMO
 from pressfree.errors import InvalidValue
 from pressfree.models import STATUSES
-
+from pressfree.names import MEMO
 
 # How long a value may be, by what it is, so that SQLite and PostgreSQL take the same values:
 # PostgreSQL refuses a VARCHAR(n) value longer than n, and an index entry over ~2,700 bytes
@@ -67,7 +66,7 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @functools.lru_cache(maxsize=MEMO)  # an import asks again for each row's place, names...
-def text_problem(value: str, field: str) -> Optional[str]:
+def text_problem(value: str, field: str) -> str | None:
     """Why a text value cannot be stored as it is, or None: the same rule for every path
     into the store and for both backends. (Every cell of an import passes here: each test
     is one scan in C.)"""
@@ -85,7 +84,7 @@ def text_problem(value: str, field: str) -> Optional[str]:
     return None
 
 
-def _length_problem(value: str, field: str) -> Optional[str]:
+def _length_problem(value: str, field: str) -> str | None:
     limit = LIMITS.get(field.lstrip("-").removesuffix("s"))
     if limit is not None and len(value) > limit:
         return f"is longer than {limit} characters"
@@ -99,7 +98,7 @@ def _length_problem(value: str, field: str) -> Optional[str]:
     return None
 
 
-def first_text_problem(values: list[tuple[str, str]]) -> Optional[tuple[str, str, str]]:
+def first_text_problem(values: list[tuple[str, str]]) -> tuple[str, str, str] | None:
     """The first (field, value, why) of these that text_problem refuses, or None. Text that
     is all printable ASCII (most rows of an import) breaks no rule about characters, so
     only its length is checked."""
@@ -116,7 +115,7 @@ def is_url(value: str) -> bool:
     return "://" in value
 
 
-def clean_text(value, field: str) -> Optional[str]:
+def clean_text(value, field: str) -> str | None:
     """Text as it is stored: blanks stripped, "" meaning not given, and checked."""
     if value is None:
         return None
@@ -141,10 +140,10 @@ def _clean_list(values: list[str] | str, field: str) -> list[str]:
 class SourceIn(SQLModel):
     """A source as the user gives it: any of url, publisher, title, published date."""
 
-    url: Optional[str] = None
-    publisher: Optional[str] = None
-    title: Optional[str] = None
-    published: Optional[date] = None
+    url: str | None = None
+    publisher: str | None = None
+    title: str | None = None
+    published: date | None = None
 
     @field_validator("url", "publisher", "title", mode="before")
     @classmethod
@@ -174,11 +173,11 @@ class IncidentIn(SQLModel):
 
     kinds: list[str] = Field(min_length=1)
     date: dates.PartialDate
-    country: Optional[str] = None
-    region: Optional[str] = None
-    city: Optional[str] = None
-    perpetrator: Optional[str] = None
-    summary: Optional[str] = None
+    country: str | None = None
+    region: str | None = None
+    city: str | None = None
+    perpetrator: str | None = None
+    summary: str | None = None
     journalists: list[str] = []
     outlets: list[str] = []
     sources: list[SourceIn] = []
@@ -227,7 +226,7 @@ class IncidentIn(SQLModel):
         ]
 
 
-def check_status(value: Optional[str], field: str = "status") -> str:
+def check_status(value: str | None, field: str = "status") -> str:
     """None means the default, reported; anything else must be a status."""
     status = "reported" if value is None else value.strip().lower()
     if status not in STATUSES:
@@ -263,10 +262,10 @@ def plain(value: Any) -> Any:
 
 @dataclass
 class SourceRecord:
-    url: Optional[str]
-    publisher: Optional[str]
-    title: Optional[str]
-    published: Optional[str]
+    url: str | None
+    publisher: str | None
+    title: str | None
+    published: str | None
 
 
 @dataclass
@@ -277,13 +276,13 @@ class IncidentRecord:
     date: str
     date_precision: str
     kinds: list[str]
-    country: Optional[str]
-    region: Optional[str]
-    city: Optional[str]
+    country: str | None
+    region: str | None
+    city: str | None
     journalists: list[str]
     outlets: list[str]
-    perpetrator: Optional[str]
-    summary: Optional[str]
+    perpetrator: str | None
+    summary: str | None
     status: str
     tags: list[str]
     sources: list[SourceRecord]
@@ -291,9 +290,9 @@ class IncidentRecord:
     updated_at: str
     first_day: date = field(repr=False, default=None)
     last_day: date = field(repr=False, default=None)
-    external_id: Optional[str] = None
-    dataset: Optional[str] = None
-    extra: Optional[dict] = None
+    external_id: str | None = None
+    dataset: str | None = None
+    extra: dict | None = None
     opens_custody: bool = True
     updates: list[dict] = field(default_factory=list)  # dated updates, oldest first
 

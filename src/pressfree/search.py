@@ -10,8 +10,8 @@ index) lives in the backend modules; ranking is done here, the same on both.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from sqlalchemy import delete, select
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Optional
 
 from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
@@ -52,9 +51,9 @@ class ReportedBeside:
     reported: str
     value: int
     qualifier: str
-    publisher: Optional[str]
-    period: Optional[str]
-    as_of: Optional[str]
+    publisher: str | None
+    period: str | None
+    as_of: str | None
     itemised: int
     gap: int
     text: str
@@ -66,7 +65,7 @@ class Summary:
     first_day: str
     last_day: str
     previous_period: str
-    country: Optional[str]
+    country: str | None
     total_incidents: int
     previous_total: int
     by_kind: list[KindCount]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Optional
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -25,7 +24,7 @@ from pressfree.models import (
 @dataclass
 class Timeline:
     name: str
-    outlet: Optional[str]
+    outlet: str | None
     aliases: list[str]
     at_risk: bool
     entries: list[dict] = field(default_factory=list)  # {date, event, detail, id}

@@ -5,7 +5,6 @@ history is never rewritten."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from sqlalchemy import delete, func, select
 from sqlmodel import Session
@@ -40,7 +39,7 @@ FIELDS = (
 )
 
 
-def _state(rows: list[Revision], to: Optional[Revision]) -> tuple[dict, Optional[Revision]]:
+def _state(rows: list[Revision], to: Revision | None) -> tuple[dict, Revision | None]:
     """The incident as it was after revision `to`; without one, as it was before the delete
     that is its last revision."""
     last = rows[-1]
@@ -97,11 +96,7 @@ def restore(session: Session, text: str, to: str | None = None):
 
 
 def put_back(
-    session: Session,
-    public_id: str,
-    state: dict,
-    present: bool,
-    deletion: Optional[Revision] = None,
+    session: Session, public_id: str, state: dict, present: bool, deletion: Revision | None = None
 ) -> None:
     """Make the incident what `state` (a record from the history) says: edited in place when
     present, added again with its id when not (with the designations its deletion took)."""
@@ -258,9 +253,9 @@ def _restore_designations(session: Session, deletion: Revision, public_id: str) 
 @dataclass
 class DeletedRecord:
     id: str
-    date: Optional[str]
+    date: str | None
     kinds: list[str]
-    summary: Optional[str]
+    summary: str | None
     deleted_at: str
     deleted_by: str
     rev: int
@@ -307,9 +302,9 @@ class ImportRecord:
     id: int
     at: str
     who: str
-    file: Optional[str]
-    mapping: Optional[str]
-    sha256: Optional[str]
+    file: str | None
+    mapping: str | None
+    sha256: str | None
     added: object  # how many incidents (rows) or records (documents) it added
     incidents: int  # how many of them are still here
     undone: bool

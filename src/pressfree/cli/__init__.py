@@ -6,14 +6,13 @@ stay fast; each command imports the services it needs when it runs.
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
 
 from pressfree import __version__
 from pressfree.errors import PressfreeError
-
 
 # Click's own usage errors (a missing option, a bad choice), found without importing click,
 # which some Typer versions vendor under another name.
@@ -97,7 +96,7 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     db: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--db",
             envvar="PRESSFREE_DB",
@@ -107,13 +106,13 @@ def root(
         ),
     ] = None,
     version: Annotated[
-        Optional[bool],
+        bool | None,
         typer.Option(
             "--version", callback=_version, is_eager=True, help="Show the version and exit."
         ),
     ] = None,
     author: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--as",
             envvar="PRESSFREE_USER",

@@ -3,7 +3,7 @@ census, and the charges (articles of law and their categories)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -12,13 +12,13 @@ from pressfree.cli.common import Format, FormatOption, emit, note, reading, warn
 
 CaseArg = Annotated[str, typer.Argument(help="Case id (its first characters will do).")]
 DateOpt = Annotated[str, typer.Option("--date", "-d", help="When: a day, month, year or range.")]
-NoteOpt = Annotated[Optional[str], typer.Option("--note", help="What else to keep.")]
-SourceOpt = Annotated[Optional[str], typer.Option("--source", help="URL.")]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="What else to keep.")]
+SourceOpt = Annotated[str | None, typer.Option("--source", help="URL.")]
 AsOf = Annotated[
-    Optional[str], typer.Option("--as-of", help="As the case stood on this day (default: today).")
+    str | None, typer.Option("--as-of", help="As the case stood on this day (default: today).")
 ]
 Charges = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Option(
         "--charge",
         help='Law and article, as "Criminal Code art. 342"; its category is known '
@@ -115,15 +115,14 @@ def open_(
     date: DateOpt,
     charge: Charges = None,
     incident: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option("--incident", help="An incident that opened or advanced it (repeatable)."),
     ] = None,
     by: Annotated[
-        Optional[str],
-        typer.Option("--by", help="The authority: an investigative committee, a court."),
+        str | None, typer.Option("--by", help="The authority: an investigative committee, a court.")
     ] = None,
     outlet: Annotated[
-        Optional[str], typer.Option("--outlet", help="The outlet the case is also against.")
+        str | None, typer.Option("--outlet", help="The outlet the case is also against.")
     ] = None,
     country: o.Country = None,
     source: SourceOpt = None,
@@ -236,10 +235,10 @@ def verdict(
     date: DateOpt,
     outcome: Annotated[str, typer.Option("--outcome", help="convicted, acquitted or dismissed.")],
     sentence: Annotated[
-        Optional[str], typer.Option("--sentence", help="3y, 6m, 15d, 2y6m or fine.")
+        str | None, typer.Option("--sentence", help="3y, 6m, 15d, 2y6m or fine.")
     ] = None,
     sentence_type: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--sentence-type",
             help="prison, restricted-freedom, fine, "
@@ -347,7 +346,7 @@ def show(
 def list_cases(
     ctx: typer.Context,
     status: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--status",
             help="pending, dropped, convicted, acquitted, dismissed, "
@@ -396,7 +395,8 @@ def census(
 
     Example: [bold]pressfree census --as-of 2021-12-01 --country BY --format markdown[/]
     """
-    from pressfree import census as census_service, render
+    from pressfree import census as census_service
+    from pressfree import render
 
     with reading(ctx) as session:
         report = census_service.census(session, as_of, country)
@@ -436,9 +436,7 @@ def add_article(
     category: Annotated[
         str, typer.Option("--category", help="A category (`pressfree charges categories`).")
     ],
-    name: Annotated[
-        Optional[str], typer.Option("--name", help="What the article is about.")
-    ] = None,
+    name: Annotated[str | None, typer.Option("--name", help="What the article is about.")] = None,
 ) -> None:
     """Make an article known with its category: charges recorded under it from now on are
     categorised.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -36,7 +36,7 @@ def release(
         ),
     ] = "released",
     incident: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--incident",
             help="The detention that named them: needed for someone "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -29,7 +29,8 @@ def info(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
 
     Example: [bold]pressfree info --format json[/]
     """
-    from pressfree import facts as database, render
+    from pressfree import facts as database
+    from pressfree import render
 
     with reading(ctx) as session:
         facts = database.database_facts(open_store(ctx), session)
@@ -69,7 +70,7 @@ def backup(
 def copy(
     ctx: typer.Context,
     to: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--to",
             help="Copy this database (--db) into that one: a file or a URL such as "
@@ -77,7 +78,7 @@ def copy(
         ),
     ] = None,
     from_: Annotated[
-        Optional[str], typer.Option("--from", help="Copy that database into this one (--db).")
+        str | None, typer.Option("--from", help="Copy that database into this one (--db).")
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Say what would be added, and add nothing.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -43,7 +43,7 @@ def designate(
     by: Annotated[str, typer.Option("--by", help="Issuing body: a court, a ministry, the KGB.")],
     date: Annotated[str, typer.Option("--date", "-d", help="Decision date, any precision.")],
     target_type: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--target-type",
             help="outlet, organisation or person (default: what the "
@@ -52,9 +52,9 @@ def designate(
     ] = None,
     country: o.Country = None,
     reference: Annotated[
-        Optional[str], typer.Option("--reference", help="List reference (entry number).")
+        str | None, typer.Option("--reference", help="List reference (entry number).")
     ] = None,
-    source: Annotated[Optional[str], typer.Option("--source", help="URL.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="URL.")] = None,
     publisher: o.Publisher = None,
 ) -> None:
     """Record a designation (and an incident of kind designation); prints its id.
@@ -92,9 +92,9 @@ app = typer.Typer(
 def list_(
     ctx: typer.Context,
     as_of: Annotated[
-        Optional[str], typer.Option("--as-of", help="Only designations in force on this day.")
+        str | None, typer.Option("--as-of", help="Only designations in force on this day.")
     ] = None,
-    label: Annotated[Optional[str], typer.Option("--label", "-l")] = None,
+    label: Annotated[str | None, typer.Option("--label", "-l")] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """List designations (those in force on a day with --as-of)."""
@@ -120,7 +120,7 @@ def _change(verb: str, what: str):
         ctx: typer.Context,
         designation_id: Annotated[str, typer.Argument(help="Designation id.")],
         date: Annotated[str, typer.Option("--date", "-d", help="YYYY-MM-DD.")],
-        note_text: Annotated[Optional[str], typer.Option("--note")] = None,
+        note_text: Annotated[str | None, typer.Option("--note")] = None,
     ) -> None:
         from pressfree import designations
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -108,21 +108,21 @@ def _changed(row: dict) -> dict:
 def history(
     ctx: typer.Context,
     record_id: Annotated[
-        Optional[str],
+        str | None,
         typer.Argument(
             help="An id (or its first characters), a journalist's name, a kind or label "
             "slug; none for the log of the whole database."
         ),
     ] = None,
     since: Annotated[
-        Optional[str], typer.Option("--since", help="From this day, month or year (UTC).")
+        str | None, typer.Option("--since", help="From this day, month or year (UTC).")
     ] = None,
     until: Annotated[
-        Optional[str], typer.Option("--until", help="To this day, month or year (UTC).")
+        str | None, typer.Option("--until", help="To this day, month or year (UTC).")
     ] = None,
-    who: Annotated[Optional[str], typer.Option("--who", help="Changes by.")] = None,
+    who: Annotated[str | None, typer.Option("--who", help="Changes by.")] = None,
     kind: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--kind",
             help="What changed: incident, tally, designation, journalist, "
@@ -137,7 +137,8 @@ def history(
     Example: [bold]pressfree history 3f2a9c1e[/] or [bold]pressfree history --since
     2021-07 --who anna[/]
     """
-    from pressfree import history as revisions, render
+    from pressfree import history as revisions
+    from pressfree import render
 
     with reading(ctx) as session:
         if record_id is not None:
@@ -177,7 +178,7 @@ def restore(
         str, typer.Argument(help="The incident's id (4+ characters of it will do).")
     ],
     to: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--to",
             help="The revision to go back to (see `pressfree history ID`); "
@@ -222,10 +223,10 @@ def note_(
     incident_id: Annotated[str, typer.Argument(help="The incident's id.")],
     text: Annotated[str, typer.Argument(help="What happened since.")],
     date: Annotated[
-        Optional[str], typer.Option("--date", "-d", help="When (any precision); default today.")
+        str | None, typer.Option("--date", "-d", help="When (any precision); default today.")
     ] = None,
-    source: Annotated[Optional[str], typer.Option("--source", help="URL.")] = None,
-    publisher: Annotated[Optional[str], typer.Option("--publisher")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="URL.")] = None,
+    publisher: Annotated[str | None, typer.Option("--publisher")] = None,
 ) -> None:
     """Add a dated update to an incident ("Released on bail").
 

@@ -51,7 +51,8 @@ def duplicates(
     Example: [bold]pressfree duplicates --month 2021-07[/], then [bold]pressfree merge
     incident KEEP DROP[/]
     """
-    from pressfree import dates, duplicates as finding, render
+    from pressfree import dates, render
+    from pressfree import duplicates as finding
 
     period = dates.period(month, year, start, end)
     with reading(ctx) as session:

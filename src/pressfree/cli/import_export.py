@@ -6,7 +6,7 @@ import sys
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -35,7 +35,7 @@ def import_(
         Path, typer.Argument(help="CSV, JSON or NDJSON file.", exists=True, dir_okay=False)
     ],
     preset: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--preset",
             help="A built-in mapping: pft (U.S. Press Freedom Tracker), cpj "
@@ -43,10 +43,10 @@ def import_(
         ),
     ] = None,
     mapping: Annotated[
-        Optional[Path], typer.Option("--mapping", help="A TOML mapping file (see the README).")
+        Path | None, typer.Option("--mapping", help="A TOML mapping file (see the README).")
     ] = None,
     fmt: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--format", "-f", help="csv, json or ndjson (default: from the name)."),
     ] = None,
     dry_run: Annotated[
@@ -90,7 +90,8 @@ def import_(
     """
     from pressfree import exchange
     from pressfree.errors import InvalidValue
-    from pressfree.importing import loader, mapping as mappings, readers
+    from pressfree.importing import loader, readers
+    from pressfree.importing import mapping as mappings
 
     if preset and mapping:
         raise InvalidValue("--preset", preset, "and --mapping cannot both be given")
@@ -282,7 +283,7 @@ def export(
         ),
     ] = ExportFormat.json,
     out: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             "--out",
             help="Write to this file (created 0600, written whole) instead of stdout; - is stdout.",
@@ -350,7 +351,7 @@ def export(
 
 
 @contextmanager
-def _destination(out: Optional[Path]):
+def _destination(out: Path | None):
     """stdout (no --out, or -), or a private file written whole: a partial file beside it is
     renamed over it only when the export succeeds, so a failed export leaves an old file as
     it was, and a link, FIFO or device is refused rather than replaced."""

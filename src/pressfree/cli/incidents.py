@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -21,51 +21,51 @@ from pressfree.cli.common import (
 from pressfree.errors import InvalidValue
 
 KindsArg = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Argument(
         help="One or more kinds: raid, detention, arrest, ... (see `pressfree kinds`).",
         show_default=False,
     ),
 ]
 DateOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--date", "-d", help="2021-07-30, 2021-07, 2021 or a range 2021-07-26..2021-07-30."
     ),
 ]
-Region = Annotated[Optional[str], typer.Option("--region", help="Region or oblast.")]
-City = Annotated[Optional[str], typer.Option("--city", help="City or town.")]
+Region = Annotated[str | None, typer.Option("--region", help="Region or oblast.")]
+City = Annotated[str | None, typer.Option("--city", help="City or town.")]
 Journalists = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Option("--journalist", "-j", help="A journalist targeted (repeat for several)."),
 ]
 Outlets = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Option("--outlet", "-o", help="An outlet or organisation targeted (repeat for several)."),
 ]
 Perpetrator = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--perpetrator",
         help='Who did it, as reported: "KGB", "GUBOPiK", "Ministry of Information".',
     ),
 ]
-Summary = Annotated[Optional[str], typer.Option("--summary", "-s", help="What happened.")]
+Summary = Annotated[str | None, typer.Option("--summary", "-s", help="What happened.")]
 Sources = Annotated[
-    Optional[list[str]], typer.Option("--source", help="Source URL (repeat for several).")
+    list[str] | None, typer.Option("--source", help="Source URL (repeat for several).")
 ]
 Publisher = Annotated[
-    Optional[str], typer.Option("--publisher", help="Who published the source (VOA, BAJ, Viasna).")
+    str | None, typer.Option("--publisher", help="Who published the source (VOA, BAJ, Viasna).")
 ]
-SourceTitle = Annotated[Optional[str], typer.Option("--source-title", help="Source title.")]
+SourceTitle = Annotated[str | None, typer.Option("--source-title", help="Source title.")]
 Published = Annotated[
-    Optional[str], typer.Option("--published", help="Day the source was published, YYYY-MM-DD.")
+    str | None, typer.Option("--published", help="Day the source was published, YYYY-MM-DD.")
 ]
 StatusOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--status", help="reported (default), confirmed, disputed or retracted."),
 ]
-Tags = Annotated[Optional[list[str]], typer.Option("--tag", "-t", help="A tag (repeatable).")]
+Tags = Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag (repeatable).")]
 IdArg = Annotated[str, typer.Argument(help="Incident id, or its first characters (4 or more).")]
 
 
@@ -293,7 +293,8 @@ def search(
 
 
 def _listing(ctx: typer.Context, filters, fmt: Format) -> None:
-    from pressfree import incidents, render, search as searching
+    from pressfree import incidents, render
+    from pressfree import search as searching
 
     with reading(ctx) as session:
         records = incidents.list_incidents(session, filters)
@@ -324,7 +325,7 @@ def edit(
     ctx: typer.Context,
     incident_id: IdArg,
     kinds: Annotated[
-        Optional[list[str]], typer.Option("--kind", "-k", help="Add a kind (repeatable).")
+        list[str] | None, typer.Option("--kind", "-k", help="Add a kind (repeatable).")
     ] = None,
     date: DateOpt = None,
     country: o.Country = None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -69,7 +69,7 @@ def init(
         typer.Argument(help="The CSV, JSON or NDJSON file to read.", exists=True, dir_okay=False),
     ],
     fmt: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--format", "-f", help="csv, json or ndjson (default: from the name)."),
     ] = None,
 ) -> None:

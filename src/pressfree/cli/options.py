@@ -2,48 +2,47 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-Month = Annotated[Optional[str], typer.Option("--month", help="A month, YYYY-MM.")]
-Year = Annotated[Optional[str], typer.Option("--year", help="A year, YYYY.")]
+Month = Annotated[str | None, typer.Option("--month", help="A month, YYYY-MM.")]
+Year = Annotated[str | None, typer.Option("--year", help="A year, YYYY.")]
 From = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--from", help="Start: a day, month or year (2021, 2021-07, 2021-07-26)."),
 ]
 To = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--to", help="End: a day, month or year; the whole month or year is included."),
 ]
 Country = Annotated[
-    Optional[str],
-    typer.Option("--country", "-c", help="ISO 3166-1 alpha-2 country code, such as BY."),
+    str | None, typer.Option("--country", "-c", help="ISO 3166-1 alpha-2 country code, such as BY.")
 ]
 Kinds = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Option("--kind", "-k", help="Only incidents of this kind (repeat for any of several)."),
 ]
 Journalist = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--journalist", help="Name or alias, in any case; also the same name in another script."
     ),
 ]
 Outlet = Annotated[
-    Optional[str], typer.Option("--outlet", help="Outlet name or alias, in any case or script.")
+    str | None, typer.Option("--outlet", help="Outlet name or alias, in any case or script.")
 ]
-Publisher = Annotated[Optional[str], typer.Option("--publisher", help="Source publisher.")]
+Publisher = Annotated[str | None, typer.Option("--publisher", help="Source publisher.")]
 Status = Annotated[
-    Optional[str], typer.Option("--status", help="reported, confirmed, disputed or retracted.")
+    str | None, typer.Option("--status", help="reported, confirmed, disputed or retracted.")
 ]
-Tag = Annotated[Optional[str], typer.Option("--tag", help="Only incidents with this tag.")]
+Tag = Annotated[str | None, typer.Option("--tag", help="Only incidents with this tag.")]
 Search = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--search", help="Words to find, in any script (see `pressfree search --help`)."),
 ]
 Where = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Option(
         "--where",
         help="FIELD=VALUE: only incidents whose extra field (a column an import kept, "
@@ -51,7 +50,7 @@ Where = Annotated[
         "perpetrator is exactly VALUE; repeat to require several.",
     ),
 ]
-Limit = Annotated[Optional[int], typer.Option("--limit", "-n", help="At most this many.")]
+Limit = Annotated[int | None, typer.Option("--limit", "-n", help="At most this many.")]
 
 
 def incident_filter(

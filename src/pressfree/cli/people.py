@@ -3,7 +3,7 @@ alias, set a journalist's affiliation or at-risk flag; the placeholder names."""
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -71,10 +71,10 @@ def set_(
     ctx: typer.Context,
     name: NameArg,
     outlet: Annotated[
-        Optional[str], typer.Option("--outlet", help="Affiliation (an empty value removes it).")
+        str | None, typer.Option("--outlet", help="Affiliation (an empty value removes it).")
     ] = None,
     at_risk: Annotated[
-        Optional[bool],
+        bool | None,
         typer.Option(
             "--at-risk/--not-at-risk",
             help="At risk: `export --redact` replaces the name with a pseudonym.",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -25,7 +25,7 @@ def _period(month, year, start, end):
 
 
 Lang = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--lang", help="en, ru or be. Default: from the locale (LANGUAGE, LC_ALL, LANG), or en."
     ),
@@ -65,7 +65,8 @@ def summary(
 
     Example: [bold]pressfree summary --month 2021-07 --country BY --format markdown[/]
     """
-    from pressfree import i18n, render_summary, summary as summaries, vocabulary
+    from pressfree import i18n, render_summary, vocabulary
+    from pressfree import summary as summaries
 
     words = i18n.Words(i18n.language(lang))
     if fmt == Format.ndjson:
@@ -113,7 +114,8 @@ def chart(
 
     Example: [bold]pressfree chart --year 2021 --out trend.png[/]
     """
-    from pressfree import charts, summary as summaries
+    from pressfree import charts
+    from pressfree import summary as summaries
 
     if out.suffix.lower() not in (".png", ".svg"):
         raise InvalidValue("--out", str(out), "must end in .png or .svg")
@@ -159,7 +161,7 @@ def report(
         ),
     ] = False,
     fmt: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--format",
             "-f",
@@ -175,7 +177,8 @@ def report(
 
     Example: [bold]pressfree report --month 2021-07 --country BY --lang be --out july.html[/]
     """
-    from pressfree import i18n, render_report, report as reports, vocabulary
+    from pressfree import i18n, render_report, vocabulary
+    from pressfree import report as reports
 
     kind = (fmt or ("pdf" if out.suffix.lower() == ".pdf" else "html")).strip().lower()
     if kind not in ("html", "pdf"):

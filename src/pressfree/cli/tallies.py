@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -63,21 +63,20 @@ def add(
         ),
     ],
     period: Annotated[
-        Optional[str],
-        typer.Option("--period", help="What the count covers: 2021-07, 2021 or A..B."),
+        str | None, typer.Option("--period", help="What the count covers: 2021-07, 2021 or A..B.")
     ] = None,
     as_of: Annotated[
-        Optional[str], typer.Option("--as-of", help="The day a count of people held refers to.")
+        str | None, typer.Option("--as-of", help="The day a count of people held refers to.")
     ] = None,
     country: o.Country = None,
     scope: Annotated[
-        Optional[str], typer.Option("--scope", help="What was counted, in the source's words.")
+        str | None, typer.Option("--scope", help="What was counted, in the source's words.")
     ] = None,
     publisher: Annotated[
-        Optional[str], typer.Option("--publisher", help="Who published the figure (Viasna, BAJ).")
+        str | None, typer.Option("--publisher", help="Who published the figure (Viasna, BAJ).")
     ] = None,
-    source: Annotated[Optional[str], typer.Option("--source", help="Source URL.")] = None,
-    title: Annotated[Optional[str], typer.Option("--source-title")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Source URL.")] = None,
+    title: Annotated[str | None, typer.Option("--source-title")] = None,
 ) -> None:
     """Record a figure a source published; figures from other sources are kept beside it.
 
@@ -110,7 +109,7 @@ def list_(
     start: o.From = None,
     end: o.To = None,
     country: o.Country = None,
-    metric: Annotated[Optional[str], typer.Option("--metric")] = None,
+    metric: Annotated[str | None, typer.Option("--metric")] = None,
     publisher: o.Publisher = None,
     fmt: FormatOption = Format.table,
 ) -> None:

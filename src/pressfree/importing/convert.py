@@ -7,7 +7,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Optional
+from typing import Any
 
 from pressfree import countries, dates
 from pressfree.errors import InvalidValue
@@ -47,22 +47,22 @@ class ParsedRow:
     last: date
     precision: str
     kinds: list[str]
-    public_id: Optional[str] = None
-    external_id: Optional[str] = None
-    dataset: Optional[str] = None
-    country: Optional[str] = None
-    region: Optional[str] = None
-    city: Optional[str] = None
-    perpetrator: Optional[str] = None
-    summary: Optional[str] = None
+    public_id: str | None = None
+    external_id: str | None = None
+    dataset: str | None = None
+    country: str | None = None
+    region: str | None = None
+    city: str | None = None
+    perpetrator: str | None = None
+    summary: str | None = None
     status: str = "reported"
     journalists: list[str] = field(default_factory=list)
     outlets: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     sources: list[tuple] = field(default_factory=list)  # (url, title, publisher, published)
-    created_at: Optional[datetime] = None
-    updated_at: Optional[datetime] = None
-    extra: Optional[dict] = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    extra: dict | None = None
 
 
 def _iso_day(value: str) -> dates.PartialDate | None:
@@ -189,7 +189,7 @@ class Converter:
 
     # --- cells ------------------------------------------------------------------------
 
-    def _raw(self, row: dict, name: str, strip: bool = True) -> tuple[Optional[str], Any]:
+    def _raw(self, row: dict, name: str, strip: bool = True) -> tuple[str | None, Any]:
         """The first column of the field holding a value: (column, value)."""
         for column in self.m.columns.get(name, ()):
             value = row.get(column)
@@ -212,7 +212,7 @@ class Converter:
             return value.split(separator) if separator else [value]
         return [_scalar(name, v) if v is not None else "" for v in value]
 
-    def positional(self, row: dict, name: str) -> list[Optional[str]]:
+    def positional(self, row: dict, name: str) -> list[str | None]:
         """Parallel list cells (source URLs beside their titles): empty places are kept."""
         if name in self.absent:
             return []

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from pressfree import identity, names as name_keys, search, vocabulary
+from pressfree import identity, search, vocabulary
+from pressfree import names as name_keys
 from pressfree.db import one_of
 from pressfree.errors import InvalidValue, PressfreeError
 from pressfree.importing import matching, readers
@@ -57,11 +58,11 @@ class ImportReport:
     already_present: int = 0
     invalid: int = 0
     problems: list[Problem] = field(default_factory=list)
-    rejected_file: Optional[str] = None
+    rejected_file: str | None = None
     new_kinds: list[str] = field(default_factory=list)
     already_imported: bool = False
     dry_run: bool = False
-    import_id: Optional[int] = None  # its entry in the history
+    import_id: int | None = None  # its entry in the history
     # rows without ids matching a stored incident whose content differs (matching.py)
     changed: list[Change] = field(default_factory=list)
     updated: bool = False  # whether the changes were applied (--update)
@@ -74,7 +75,7 @@ class Change:
     row: int
     incident: str  # the stored incident's public id
     fields: list[str]
-    parsed: Optional[ParsedRow] = None
+    parsed: ParsedRow | None = None
     hashes: tuple = ()  # none for a loose match: the stored incident keeps its own
 
 
@@ -373,7 +374,7 @@ def _indexes(connection, backend, path: Path):
 
 
 def _create_kinds(session, converter: Converter, kinds: dict, report: ImportReport) -> dict:
-    fresh = {s: l for s, l in converter.created_kinds.items() if s not in kinds}
+    fresh = {s: name for s, name in converter.created_kinds.items() if s not in kinds}
     for slug, label in fresh.items():
         vocabulary.add_term(session, slug, label, "kind")
         report.new_kinds.append(slug)

@@ -10,7 +10,6 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 from pressfree.errors import InvalidValue
 
@@ -77,7 +76,7 @@ class Mapping:
     skip_rows_without: list[str] = field(default_factory=list)  # fields: all empty = no row
     loose_dates: bool = False  # free-text dates give the month or year they name
     # Columns (kept as extra fields) that say a case followed: [cases] (importing.cases)
-    cases: Optional[CaseColumns] = None
+    cases: CaseColumns | None = None
     layout: str | None = None  # which of a preset's layouts this is
     description: str = ""
     source: str | None = None  # where the mapping came from, for messages
@@ -146,12 +145,12 @@ class CaseColumns:
     """Where an export says what followed an arrest: the status of charges, the charges
     still brought and those dropped (columns the import keeps as extra fields)."""
 
-    status: Optional[str] = None
-    charges: Optional[str] = None
-    dropped_charges: Optional[str] = None
+    status: str | None = None
+    charges: str | None = None
+    dropped_charges: str | None = None
     split: str = ","
     case_type: str = "criminal"
-    known_by: Optional[str] = None  # a column dating the row's last update
+    known_by: str | None = None  # a column dating the row's last update
     statuses: dict[str, str] = field(default_factory=dict)  # casefolded value -> status
 
 

@@ -24,7 +24,6 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Optional
 
 from sqlalchemy import or_, select
 
@@ -475,7 +474,7 @@ def claim(session, incident_id: int) -> None:
     session.info.setdefault("claimed", set()).add(incident_id)
 
 
-def stored_once(session, dataset: str | None, content: str) -> Optional[str]:
+def stored_once(session, dataset: str | None, content: str) -> str | None:
     """The public id of an incident of the dataset with this content, stored and not yet
     claimed by another row of what is being loaded (then it is claimed); else None."""
     where = Incident.dataset.is_(None) if dataset is None else Incident.dataset == dataset

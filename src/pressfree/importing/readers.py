@@ -7,8 +7,8 @@ import hashlib
 import io
 import json
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 from pressfree.errors import InvalidValue
 
