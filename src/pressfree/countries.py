@@ -59,7 +59,7 @@ def _by_name() -> dict[str, str]:
         gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
         for lang in NAME_LANGUAGES
     ]
-    table = {}
+    table: dict[str, str] = {}
     for catalogue in [None, *catalogues]:
         for country in pycountry.countries:
             for attribute in ("name", "common_name", "official_name"):

@@ -169,7 +169,7 @@ def period(
     return default
 
 
-def parse_timestamp(text, field: str = "timestamp") -> datetime:
+def parse_timestamp(text: str, field: str = "timestamp") -> datetime:
     """An ISO 8601 moment ("2021-07-30T21:27:00Z", or with an offset) as an aware UTC
     datetime; one without an offset is taken as UTC, as pressfree writes them."""
     value = str(text).strip()

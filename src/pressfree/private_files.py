@@ -8,7 +8,7 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from pressfree.errors import InvalidValue
 
@@ -63,7 +63,7 @@ def check_target(path: Path, field: str) -> None:
 def remove_stale_partials(folder: Path) -> list[Path]:
     """Partial files left in a folder by exports or backups that were killed: each name holds
     the writer's process id, so only those of processes that are gone are removed."""
-    removed = []
+    removed: list[Path] = []
     try:
         candidates = [p for p in folder.iterdir() if PARTIAL in p.name]
     except OSError:
@@ -103,7 +103,7 @@ class WholeFile:
         remove_stale_partials(path.parent)
         self.partial = path.with_name(f".{path.name}.{os.getpid()}{PARTIAL}")
 
-    def open(self, mode: str = "w") -> IO:
+    def open(self, mode: str = "w") -> IO[Any]:
         """The partial file, created private (0600)."""
         try:
             self.partial.unlink(missing_ok=True)
@@ -127,7 +127,7 @@ class WholeFile:
     def __enter__(self) -> WholeFile:
         return self
 
-    def __exit__(self, kind, *_exc) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *_exc: object) -> None:
         try:
             if kind is None:
                 self.commit()
