@@ -23,13 +23,13 @@ from pathlib import Path
 HERE = Path(__file__).parent
 # script -> (its arguments for the full run, for a quick run)
 SCRIPTS = {
-    "summary_scale": ([], ["--small", "100", "--large", "2000", "--repeats", "1"]),
-    "identity_scale": ([], ["--small", "100", "--large", "2000", "--repeats", "1"]),
+    "summary_scale": ([], ["--small", "100", "--large", "500", "--repeats", "1"]),
+    "identity_scale": ([], ["--small", "100", "--large", "500", "--repeats", "1"]),
     "history_cost": ([], ["--quick"]),
-    "import_scale": ([], ["--rows", "2000"]),
-    "postgres_scale": ([], ["--incidents", "2000", "--rows", "1000", "--repeats", "1"]),
-    "report_scale": ([], ["--incidents", "2000", "--repeats", "1"]),
-    "startup": ([], ["--repeats", "1"]),
+    "import_scale": ([], ["--rows", "500"]),
+    "postgres_scale": ([], ["--incidents", "500", "--rows", "300", "--repeats", "1"]),
+    "report_scale": ([], ["--incidents", "500", "--repeats", "1"]),
+    "startup": ([], ["--repeats", "0"]),
 }
 
 

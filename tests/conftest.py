@@ -4,6 +4,7 @@ each backend, cloned from a schema built once per session."""
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -27,6 +28,12 @@ settings.register_profile(
     "explore", parent=settings.get_profile("pressfree"), derandomize=False, max_examples=500
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "pressfree"))
+
+# Commands run in-process here as the installed command runs them: with its garbage
+# collector thresholds (pressfree.cli.main), not Python's default of a collection every 700
+# new objects, which spent a quarter of the suite's time looking for cycles among
+# SQLAlchemy's objects.
+gc.set_threshold(100_000, 50, 100)
 
 
 @pytest.hookimpl(hookwrapper=True)

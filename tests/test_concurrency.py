@@ -52,21 +52,21 @@ def _ended(process: subprocess.Popen) -> tuple[int, str, str]:
     return process.returncode, out, err
 
 
-def test_two_writers_adding_100_each_end_with_exactly_200(cli, sql):
+def test_two_writers_adding_60_each_end_with_exactly_120(cli, sql):
     cli("init")
-    writers = [_start("-c", WRITER, tag, "100") for tag in ("a", "b")]
+    writers = [_start("-c", WRITER, tag, "60") for tag in ("a", "b")]
     results = [_ended(w) for w in writers]
     assert [(code, err) for code, _, err in results] == [(0, ""), (0, "")]
-    assert sql("SELECT count(*) FROM incident") == [(200,)]
+    assert sql("SELECT count(*) FROM incident") == [(120,)]
     # both created "Shared Person" and "Shared Outlet" if missing: each exists once
     assert sql("SELECT count(*) FROM person WHERE name = 'Shared Person'") == [(1,)]
     assert sql("SELECT count(*) FROM outlet WHERE name = 'Shared Outlet'") == [(1,)]
-    assert sql("SELECT count(DISTINCT public_id) FROM incident") == [(200,)]
+    assert sql("SELECT count(DISTINCT public_id) FROM incident") == [(120,)]
     summaries = {i["summary"] for i in cli.json("list", "--limit", "2000")}
-    assert summaries == {f"{tag} {n}" for tag in "ab" for n in range(100)}
+    assert summaries == {f"{tag} {n}" for tag in "ab" for n in range(60)}
     assert sql(
         "SELECT verb, count(*) FROM revision WHERE record_type = 'incident' GROUP BY verb"
-    ) == [("add", 200)]
+    ) == [("add", 120)]
 
 
 def _rows(tmp_path, name: str, city: str, count: int):
