@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import DATASETS, FIXTURES, SAMPLE, corpus
+from pressfree.errors import shown
 
 ART_342 = "Criminal Code art. 342"
 
@@ -508,6 +509,20 @@ BAD = [
             " ",
         ],
         "Error: --sentence: ' ' is empty\n",
+    ),
+    (
+        [
+            "case",
+            "verdict",
+            "{case}",
+            "--date",
+            "2021-12-01",
+            "--outcome",
+            "convicted",
+            "--sentence",
+            "9" * 5000 + "d",
+        ],
+        f"Error: --sentence: {shown('9' * 5000 + 'd')} is longer than 100 years\n",
     ),
     (
         ["charges", "add", "=x", "--category", "other"],

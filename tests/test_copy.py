@@ -102,21 +102,27 @@ def test_a_dry_run_says_what_it_would_add_and_writes_nothing(cli, tmp_path):
     assert cli.json("--db", server, "list") == []
 
 
-def test_copy_refuses_what_it_cannot_do_in_one_line(cli, tmp_path):
+def test_copy_refuses_what_it_cannot_do_in_one_line(pressfree, tmp_path):
     laptop = tmp_path / "laptop.db"
-    cli("--db", laptop, "import", SAMPLE)
-    assert cli("--db", laptop, "copy", code=2).stderr == (
+    pressfree("--db", laptop, "import", SAMPLE)
+    assert pressfree("--db", laptop, "copy", code=2).stderr == (
         "Error: copy: give one of --to (from this database) or --from (into it)\n"
     )
-    assert cli("--db", laptop, "copy", "--to", laptop, code=2).stderr == (
+    assert pressfree("--db", laptop, "copy", "--to", laptop, code=2).stderr == (
         f"Error: copy: {laptop} is the database itself: name another\n"
     )
     missing = tmp_path / "none.db"
-    assert cli("--db", laptop, "copy", "--from", missing, code=2).stderr == (
+    assert pressfree("--db", laptop, "copy", "--from", missing, code=2).stderr == (
         f"Error: --from: '{missing}' does not exist (any command that records something, or "
         "`pressfree init`, creates it)\n"
     )
     assert not missing.exists()
+    for option in ("--to", "--from"):
+        for blank in ("", " "):
+            assert pressfree("--db", laptop, "copy", option, blank, code=2).stderr == (
+                f"Error: {option}: {blank!r} is empty: give a file path or a database URL\n"
+            )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["laptop.db"]  # no file named " "
 
 
 def test_a_password_in_the_url_is_never_shown(cli, pg_url, tmp_path):

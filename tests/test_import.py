@@ -596,6 +596,16 @@ def test_mapping_settings_of_the_wrong_type(cli, tmp_path, toml, message):
     assert result.stderr.startswith(f"Error: mapping {rules} {message}"), result.stderr
 
 
+def test_a_mapping_holding_a_number_too_long_to_read_is_one_line(cli, tmp_path):
+    rules, sheet = tmp_path / "m.toml", tmp_path / "s.csv"
+    rules.write_text('[columns]\ndate = "d"\n[defaults]\nx = ' + "9" * 5000 + "\n")
+    sheet.write_text("d,k\n2021-07-30,raid\n")
+    assert cli("import", sheet, "--mapping", rules, code=2).stderr == (
+        f"Error: --mapping: '{rules}' holds a number too long to read (over 4,300 digits)\n"
+    )
+    assert cli.json("list") == []
+
+
 def test_external_ids_are_unique_per_dataset_through_a_round_trip(cli, tmp_path):
     for name in ("ngo-a", "ngo-b"):
         rules, sheet = tmp_path / f"{name}.toml", tmp_path / f"{name}.csv"

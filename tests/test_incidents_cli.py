@@ -239,6 +239,14 @@ one_added = corpus(lambda cli: cli(*BASE))
             ["add", "raid", "--date", "2021-07-30", "--source", "baj.by"],
             "source: 'baj.by' is not a URL",
         ),
+        (
+            ["add", "raid", "--date", "2021-07-30", "--source", "http://[::1"],
+            "source: 'http://[::1' is not a URL",
+        ),
+        (
+            ["add", "raid", "--date", "2021-07-30", "--source", "https://baj.by:99999/"],
+            "source: 'https://baj.by:99999/' is not a URL",
+        ),
         (["list", "--month", "2021-13"], "--month: '2021-13' is not a real date"),
         (["list", "--kind", "bombing"], "--kind: 'bombing' is not a known kind"),
         (
@@ -377,3 +385,13 @@ def test_both_backends_take_the_same_text(cli, any_db, option, value, message):
     result = cli("--db", any_db, "add", "raid", "--date", "2021", option, value, code=2)
     assert result.stderr == f"Error: {message}\n"
     cli("--db", any_db, "add", "raid", "--date", "2021", option, value[:50].replace("\x00", ""))
+
+
+def test_a_source_address_stored_before_it_was_checked_breaks_nothing(cli, sql):
+    """A URL no parser can read, stored by an older pressfree: finding duplicates compares it
+    as written instead of failing."""
+    first = cli("add", "raid", "--date", "2021-07-30", "--source", "https://x.org/a").stdout
+    sql("UPDATE source SET url = 'http://[::1' WHERE url = 'https://x.org/a'")
+    assert cli.json("duplicates") == []
+    cli("add", "raid", "--date", "2021-07-31", "--source", "https://x.org/b")
+    assert cli.json("show", first.strip())["sources"][0]["url"] == "http://[::1"

@@ -284,3 +284,73 @@ def test_a_write_whose_output_fails_stores_nothing(tmp_path):
         ), args
     facts = json.loads(run("--db", db, "info", "--format", "json").stdout)
     assert (facts["incidents"], facts["tallies"], facts["designations"]) == (0, 0, 0)
+
+
+def _closing(*fds: int):
+    """Runs the child with these standard streams closed, as `<&-` and `>&-` do."""
+
+    def close() -> None:
+        for fd in fds:
+            os.close(fd)
+
+    return close
+
+
+@pytest.mark.skipif(SCRIPT is None, reason="the pressfree script is not installed")
+def test_closed_standard_streams_are_one_line_and_store_nothing(tmp_path):
+    db = tmp_path / "s.db"
+    incident = run("--db", db, "add", "detention", "--date", "2021-07-01", "-j", "Ann").stdout
+    closed_out = "Error: output: standard output cannot be written (Bad file descriptor)\n"
+    for args, fd, said in [
+        (
+            ["delete", incident.strip()],
+            0,
+            "Error: --yes: '' is required to delete without a terminal\n",
+        ),
+        (["list"], 1, closed_out),
+        (["info"], 1, closed_out),
+        (["export"], 1, closed_out),
+        (["summary", "--month", "2021-07"], 1, closed_out),
+        (["add", "raid", "--date", "2021-07-02", "--force"], 1, closed_out),
+    ]:
+        result = subprocess.run(
+            [SCRIPT, "--db", str(db), *args],
+            capture_output=fd == 0,
+            stderr=None if fd == 0 else subprocess.PIPE,
+            text=True,
+            preexec_fn=_closing(fd),
+            timeout=120,
+        )
+        assert (result.returncode, result.stderr) == (2 if fd == 0 else 1, said), args
+    # a likely duplicate with no one to ask: added with a warning, as on any non-terminal
+    added = subprocess.run(
+        [
+            SCRIPT,
+            "--db",
+            str(db),
+            "add",
+            "detention",
+            "--date",
+            "2021-07-01",
+            "-j",
+            "Ann",
+            "--source",
+            "https://x.org/1",
+        ],
+        capture_output=True,
+        text=True,
+        preexec_fn=_closing(0),
+        timeout=120,
+    )
+    assert added.returncode == 0 and "possible duplicate" in added.stderr
+    listed = json.loads(run("--db", db, "list", "--format", "json").stdout)
+    assert len(listed) == 2  # the first and the duplicate: nothing of the refused commands
+    # standard error closed: the exit code still says what happened
+    quiet = subprocess.run(
+        [SCRIPT, "--db", str(db), "add", "raid", "--date", "2021-02-30"],
+        capture_output=False,
+        stdout=subprocess.DEVNULL,
+        preexec_fn=_closing(2),
+        timeout=120,
+    )
+    assert quiet.returncode == 2

@@ -69,6 +69,8 @@ def parse_sentence(text: str, field_name: str = "--sentence") -> Sentence:
             text,
             "is not a sentence (give years, months and days as 3y, 6m, 15d, 2y6m, or fine)",
         )
+    if any(g and len(g) > 6 for g in match.groups()):  # no sentence is a million days
+        raise InvalidValue(field_name, text, f"is longer than {MAX_YEARS} years")
     years, months, days = (int(g) if g else 0 for g in match.groups())
     if years * 12 + months > MAX_YEARS * 12 or days > MAX_YEARS * 366:
         raise InvalidValue(field_name, text, f"is longer than {MAX_YEARS} years")

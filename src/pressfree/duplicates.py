@@ -139,7 +139,10 @@ def _parts(url: str):
     (utm_...), a final slash, the case of the host."""
     from urllib.parse import parse_qsl, urlencode, urlsplit
 
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # stored before source URLs were checked: compared as written
+        return url.strip(), "", ""
     query = urlencode(
         [
             (k, v)

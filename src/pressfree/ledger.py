@@ -131,7 +131,7 @@ def add_tally(
         when = dates.parse(period, "--period")
     code = countries.normalise(country, "--country")
     if code is None:
-        raise InvalidValue("--country", country, "is required for a tally")
+        raise InvalidValue("--country", country or "", "is required for a tally")
     if not (publisher or "").strip():
         raise InvalidValue("--publisher", publisher or "", "is required: who published it?")
     from pressfree.incidents import source_id

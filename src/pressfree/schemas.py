@@ -111,8 +111,18 @@ def first_text_problem(values: list[tuple[str, str]]) -> tuple[str, str, str] | 
 
 
 def is_url(value: str) -> bool:
-    """A source URL needs a scheme (https://...); the one check every path uses."""
-    return "://" in value
+    """A source URL needs a scheme (https://...) and must be one a URL parser can take apart
+    (no "http://[::1" or port 99999), as finding duplicates by URL does; the one check every
+    path uses."""
+    from urllib.parse import urlsplit
+
+    if "://" not in value:
+        return False
+    try:
+        urlsplit(value).port  # noqa: B018 - reading the port is what checks it
+    except ValueError:
+        return False
+    return True
 
 
 def clean_text(value, field: str) -> str | None:

@@ -196,9 +196,48 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
+class _ClosedStream:
+    """A standard stream the shell closed (`>&-`, `2>&-`), which Python leaves as None:
+    writing to standard output fails as writing to any closed descriptor does (one line,
+    exit 1); what would go to a closed standard error is dropped, nobody can read it."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def write(self, text: str) -> int:
+        if self.fd == 2:
+            return len(text)
+        import errno
+
+        raise OSError(errno.EBADF, "Bad file descriptor")
+
+    def flush(self) -> None:
+        pass
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _reopen_closed_streams() -> None:
+    import os
+    import sys
+
+    if sys.stdin is None:  # `<&-`: input reads as empty, so nothing is ever confirmed
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - for the whole run
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream(1)
+    if sys.stderr is None:
+        sys.stderr = _ClosedStream(2)
+
+
 def main() -> None:
     import gc
     import sys
+
+    _reopen_closed_streams()
 
     # A command runs for seconds and builds rows by the ten thousand (a year's report, an
     # import's batches) that live until it ends: Python's default (a collection every 700

@@ -92,10 +92,13 @@ def copy(
     """
     from pressfree import copying, db
     from pressfree.cli.import_export import describe
-    from pressfree.errors import PressfreeError, UsageError
+    from pressfree.errors import InvalidValue, PressfreeError, UsageError
 
     if (to is None) == (from_ is None):
         raise UsageError("copy: give one of --to (from this database) or --from (into it)")
+    for option, value in (("--to", to), ("--from", from_)):
+        if value is not None and not value.strip():
+            raise InvalidValue(option, value, "is empty: give a file path or a database URL")
     here = open_store(ctx, write=from_ is not None)
     try:
         there = db.open_store(to or from_, write=to is not None)

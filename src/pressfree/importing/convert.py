@@ -446,6 +446,8 @@ class Converter:
         if isinstance(links, str):
             for match in LINK.finditer(links):
                 if match.group("url"):
+                    if not is_url(match["url"]):
+                        raise RowError(column, match["url"], "is not a URL")
                     out.append(
                         (
                             match["url"],

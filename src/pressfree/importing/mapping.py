@@ -379,6 +379,10 @@ def _read(path: Path, option: str) -> dict:
         raise InvalidValue(option, str(path), "is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
         raise InvalidValue(option, str(path), f"is not valid TOML ({error})") from None
+    except ValueError:  # an integer past Python's 4,300 digits, which tomllib does not catch
+        raise InvalidValue(
+            option, str(path), "holds a number too long to read (over 4,300 digits)"
+        ) from None
 
 
 def load(path: Path) -> list[Mapping]:
