@@ -949,3 +949,66 @@ def test_bulk_values_convert_repeated_values_as_each_alone():
     assert names[:3] == ["first_day", "created_at", "opens_custody"]
     assert [v[:3] for v in values] == alone
     assert alone[0][1] != alone[1][1]  # the same moment, two texts
+
+
+@pytest.mark.parametrize(
+    "name, text, said",
+    [
+        (
+            "esc.csv",
+            "date,kinds,\x1b[2Jcol\n2021-07-05,raid,v\n",
+            "row 2: extra field name: '\\x1b[2Jcol' holds a control character ('\\x1b'), "
+            "which could rewrite a terminal",
+        ),
+        (
+            "cell.csv",
+            "date,kinds,other\n2021-07-05,raid,\x1b[31mred\n",
+            "row 2: extra: '\\x1b[31mred' holds a control character ('\\x1b'), which could "
+            "rewrite a terminal",
+        ),
+        (
+            "key.json",
+            '[{"date": "2021-07-05", "kinds": ["raid"], "a\\u0000b": "v"}]',
+            "row 1: extra field name: 'a\\x00b' holds a NUL character, which PostgreSQL cannot "
+            "store",
+        ),
+        (
+            "value.ndjson",
+            '{"date": "2021-07-05", "kinds": ["raid"], "x": {"y": ["\\u009b2J"]}}\n',
+            "row 1: extra: '\\x9b2J' holds a control character ('\\x9b'), which could rewrite "
+            "a terminal",
+        ),
+    ],
+)
+def test_control_characters_in_extra_fields_are_refused(cli, tmp_path, name, text, said):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    err = cli("import", path, code=1).stderr
+    assert err.splitlines()[0] == said
+    assert cli.json("list") == []
+
+
+@pytest.mark.parametrize(
+    "name, text, said",
+    [
+        ("nan.json", '[{"date": "2021-07-05", "kinds": ["raid"], "x": NaN}]', "NaN"),
+        ("inf.json", '[{"date": "2021-07-05", "kinds": ["raid"], "x": -Infinity}]', "-Infinity"),
+        ("big.ndjson", '{"date": "2021-07-05", "kinds": ["raid"], "x": 1e999}\n', "1e999"),
+    ],
+)
+def test_numbers_json_does_not_have_are_refused_at_the_door(cli, tmp_path, name, text, said):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    err = cli("import", path, code=2).stderr
+    assert err.endswith(f"holds {said}, which is not a finite number (JSON has no such number)\n")
+    assert err.count("\n") == 1 and cli.json("list") == []
+
+
+def test_a_mapping_name_with_a_control_character_is_refused(cli, tmp_path):
+    rules, sheet = tmp_path / "m.toml", tmp_path / "s.csv"
+    rules.write_text('name = "ngo\\u001b[31m"\n[columns]\ndate = "d"\n')
+    sheet.write_text("d\n2021-07-30\n")
+    assert cli("import", sheet, "--mapping", rules, code=2).stderr == (
+        f"Error: mapping {rules} name: 'ngo\\x1b[31m' holds a control character ('\\x1b'), "
+        "which could rewrite a terminal\n"
+    )

@@ -240,6 +240,19 @@ one_added = corpus(lambda cli: cli(*BASE))
             "source: 'baj.by' is not a URL",
         ),
         (
+            ["add", "raid", "--date", "2021-07-30", "-j", "Ann\u202eLee"],
+            "journalists: 'Ann\\u202eLee' holds a bidirectional control character (U+202E), "
+            "which could make it read as something else; only free text may",
+        ),
+        (
+            ["add", "raid", "--date", "2021-07-30", "--tag", "x\u2066y"],
+            "tags: 'x\\u2066y' holds a bidirectional control character (U+2066)",
+        ),
+        (
+            ["--as", "Ann\u202d", "add", "raid", "--date", "2021-07-30"],
+            "--as: 'Ann\\u202d' holds a bidirectional control character (U+202D)",
+        ),
+        (
             ["add", "raid", "--date", "2021-07-30", "--source", "http://[::1"],
             "source: 'http://[::1' is not a URL",
         ),

@@ -17,7 +17,7 @@ from pressfree import cases, designations, identity, incidents, ledger, merging,
 from pressfree.errors import InvalidValue, PressfreeError, UsageError
 from pressfree.lookup import checked_public_id
 from pressfree.models import CustodyPeriod, Incident, Outlet, Person, Tally
-from pressfree.schemas import IncidentIn, clean_text, validated
+from pressfree.schemas import IncidentIn, clean_text, extra_problem, validated
 
 FORMAT, VERSION = "pressfree", 1
 SECTIONS = (
@@ -573,6 +573,8 @@ def _load_incident(session: Session, item: dict, import_id: int) -> str | None:
     extra = item.get("extra")
     if extra is not None and not isinstance(extra, dict):
         raise InvalidValue("extra", extra, "must be a JSON object")
+    if extra and (found := extra_problem(extra)):
+        raise InvalidValue(*found)
     # An incident imported from a file opened no custody period where it came from, and
     # does not here (documents of pressfree 0.1.0 do not say so: a dataset tells).
     opens = item.get("opens_custody", dataset is None)

@@ -46,7 +46,12 @@ INDEXED = {
 # text may hold tabs and line breaks, names, places, tags and ids may not.
 CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 LINE_BREAK = re.compile("[\t\n\r\x85\u2028\u2029]")
+# Bidirectional embeddings, overrides and isolates reorder the text after them: in a name, a
+# tag or a kind they make a table or the report show one thing for another ("U+202E" turns
+# "Losik" round). Free text may hold them (mixed right-to-left writing needs them).
+BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 FREE_TEXT = {
+    "extra",
     "summary",
     "perpetrator",
     "title",
@@ -77,6 +82,11 @@ def text_problem(value: str, field: str) -> str | None:
     name = field.rsplit(".", 1)[-1]
     if name not in FREE_TEXT and (found := LINE_BREAK.search(value)):
         return f"holds a line break or tab ({found[0]!r}); only free text may"
+    if name not in FREE_TEXT and (found := BIDI_CONTROL.search(value)):
+        return (
+            f"holds a bidirectional control character (U+{ord(found[0]):04X}), which could "
+            "make it read as something else; only free text may"
+        )
     if problem := _length_problem(value, field):
         return problem
     if SURROGATE.search(value):
@@ -95,6 +105,31 @@ def _length_problem(value: str, field: str) -> str | None:
         and len(value.encode("utf-8", "surrogatepass")) > INDEXED_BYTES
     ):
         return f"is longer than {INDEXED_BYTES:,} bytes"
+    return None
+
+
+def extra_problem(extra: dict, field: str = "extra") -> tuple[str, object, str] | None:
+    """The first (field, value, why) of an incident's extra fields that cannot be stored as
+    it is, or None: a field's name holds no control character or line break (it becomes a
+    label in `show` and a column in exports), its text the rule of free text, and no number
+    is NaN or infinite (JSON has none, and one stored would break every later query)."""
+    import math
+
+    pending: list[tuple[str, object]] = [(field, extra)]
+    while pending:
+        where, value = pending.pop()
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if problem := text_problem(str(key), "extra field name"):
+                    return f"{where} field name", key, problem
+                pending.append((where, inner))
+        elif isinstance(value, list):
+            pending.extend((where, inner) for inner in value)
+        elif isinstance(value, str):
+            if problem := text_problem(value, field):
+                return where, value, problem
+        elif isinstance(value, float) and not math.isfinite(value):
+            return where, value, "is not a finite number"
     return None
 
 

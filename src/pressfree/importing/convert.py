@@ -14,7 +14,7 @@ from pressfree.errors import InvalidValue
 from pressfree.importing.mapping import FIELDS, LIST_FIELDS, Mapping
 from pressfree.lookup import checked_public_id
 from pressfree.models import STATUSES
-from pressfree.schemas import first_text_problem, is_url
+from pressfree.schemas import extra_problem, first_text_problem, is_url
 
 TRUE = {"true", "1", "yes", "y", "t"}
 # "Title (https://...) via Publisher, Title (https://...)" as the U.S. Press Freedom Tracker
@@ -540,6 +540,9 @@ class Converter:
         if isinstance(carried, dict):
             extra.update(carried)
         extra.update(discarded)
+        if extra and (found := extra_problem(extra)):
+            where, value, problem = found
+            raise RowError(where, value, problem)
         parsed.extra = extra or None
         self._check_text(parsed)
         return parsed

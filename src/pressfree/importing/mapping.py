@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pressfree.errors import InvalidValue
+from pressfree.schemas import text_problem
 
 PRESETS = Path(__file__).with_name("presets")
 FIELDS = (
@@ -232,6 +233,8 @@ def parse(data: dict, name: str, source: str) -> Mapping:
             mapping.name,
             "is empty: it names the dataset the rows are stored in",
         )
+    if problem := text_problem(mapping.name, "name"):  # shown by `imports` and `show`
+        raise InvalidValue(f"mapping {source} name", mapping.name, problem)
     for table in ("defaults", "values", "patterns", "subtract", "ignore"):
         for key in _table(data, table, source):
             if key not in FIELDS:

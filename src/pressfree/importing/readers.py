@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,9 +31,29 @@ def _integer(text: str) -> int:
     return int(text)
 
 
+class _NotFinite(Exception):
+    """NaN, Infinity, or a number too large for a float: Python's JSON reads them, JSON has
+    none, and one stored breaks every later query on SQLite (PostgreSQL refuses it)."""
+
+
+def _constant(text: str) -> float:
+    raise _NotFinite(text)
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotFinite(text)
+    return value
+
+
 # One decoder for every document and line: json.loads with any option builds a new decoder
 # each time, which cost an NDJSON import twice its reading.
-_DECODER = json.JSONDecoder(parse_int=_integer)
+_DECODER = json.JSONDecoder(parse_int=_integer, parse_float=_float, parse_constant=_constant)
+
+
+def _not_finite(error: _NotFinite) -> str:
+    return f"holds {error.args[0]}, which is not a finite number (JSON has no such number)"
 
 
 def load_json(source, field: str, value: str):
@@ -44,6 +65,8 @@ def load_json(source, field: str, value: str):
         raise InvalidValue(
             field, value, f"holds an integer of {error.args[0]:,} digits (at most {MAX_DIGITS:,})"
         ) from None
+    except _NotFinite as error:
+        raise InvalidValue(field, value, _not_finite(error)) from None
     except RecursionError:
         raise InvalidValue(field, value, "is nested too deeply to read") from None
 
@@ -232,6 +255,8 @@ def _array_items(buffer: str, handle, name: str) -> Iterator:
                         f"holds an integer of {error.args[0]:,} digits (at most {MAX_DIGITS:,})",
                     ) from None
                 raise broken(error.msg, error.pos) from None
+            except _NotFinite as error:
+                raise InvalidValue("file", name, _not_finite(error)) from None
             except RecursionError:
                 raise InvalidValue("file", name, "is nested too deeply to read") from None
             if end == len(state["buffer"]) and not state["end"] and more():
