@@ -149,3 +149,20 @@ def test_a_server_that_cannot_be_reached_is_one_line_naming_the_option(cli, tmp_
         "failed: "
     )
     assert result.stderr.count("\n") == 1 and "pw@" not in result.stderr
+
+
+def test_a_copy_into_the_database_itself_is_refused_however_it_is_named(
+    pressfree, tmp_path, monkeypatch
+):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    pressfree("--db", "a.db", "import", SAMPLE)
+    history = pressfree.json("--db", "a.db", "history")
+    (folder / "link.db").symlink_to(folder / "a.db")
+    for target in (str(folder / "a.db"), "../d/a.db", "link.db"):
+        assert pressfree("--db", "a.db", "copy", "--to", target, code=2).stderr == (
+            "Error: copy: a.db is the database itself: name another\n"
+        )
+    assert pressfree.json("--db", "a.db", "info")["incidents"] == 2
+    assert pressfree.json("--db", "a.db", "history") == history  # nothing copied into it

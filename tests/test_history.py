@@ -390,3 +390,10 @@ def test_a_documents_own_history_is_no_change_since_its_import(cli, tmp_path):
     [entry] = cli.json("--db", fresh, "imports")
     cli("--db", fresh, "imports", "undo", str(entry["id"]))
     assert cli.json("--db", fresh, "list") == []
+
+
+@pytest.mark.parametrize("command", [["merge", "undo"], ["imports", "undo"]])
+def test_a_revision_number_past_32_bits_is_no_revision_on_either_backend(cli, command):
+    result = cli(*command, "2147483648", code=1)
+    assert result.stderr.endswith("'2147483648' is not a revision here\n")
+    assert result.stderr.count("\n") == 1

@@ -540,3 +540,10 @@ def test_the_bundled_sample_report_reads_the_same_on_both_backends(sample, tmp_p
     page = _report(sample, tmp_path, "--month", "2021-07")
     assert Path(tmp_path / "report.html").stat().st_mode & 0o777 == 0o600
     assert "2 incidents in July 2021" in page.said("brief")
+
+
+def test_a_report_to_dash_goes_to_standard_output(sample, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    page = sample("report", "--month", "2021-07", "--out", "-").stdout
+    assert page.startswith("<!DOCTYPE html>") and "2 incidents in July 2021" in page
+    assert not (tmp_path / "-").exists()

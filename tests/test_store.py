@@ -437,3 +437,46 @@ def test_partial_indexes_are_partial_on_each_backend(store):
         created = str(CreateIndex(index).compile(dialect=store.engine.dialect)).strip()
         assert created.startswith(f"CREATE UNIQUE INDEX {name} ON ")
         assert created.endswith(f" WHERE {where}")
+
+
+def test_files_sqlite_keeps_beside_a_database_are_not_databases(pressfree, tmp_path):
+    for suffix in ("-wal", "-shm", "-journal"):
+        path = tmp_path / f"v.db{suffix}"
+        assert pressfree("--db", path, "add", "raid", "--date", "2021", code=2).stderr == (
+            f"Error: --db: '{path}' is the name of a file SQLite keeps beside a database (and "
+            "deletes): name the database itself\n"
+        )
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("url", ["postgresql+psycopg://", "postgresql+psycopg://u@127.0.0.1/"])
+def test_a_server_url_naming_no_database_is_refused(pressfree, url):
+    assert pressfree("--db", url, "list", code=2).stderr == (
+        f"Error: --db: '{url}' names no database on the server (add its name: "
+        "postgresql+psycopg://host/name)\n"
+    )
+
+
+def test_every_folder_made_for_a_new_database_is_private(pressfree, tmp_path):
+    import os
+
+    old = os.umask(0)
+    try:
+        pressfree("--db", tmp_path / "a" / "b" / "new.db", "add", "raid", "--date", "2021")
+    finally:
+        os.umask(old)
+    modes = [stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "a", tmp_path / "a" / "b")]
+    assert modes == [0o700, 0o700]
+    assert stat.S_IMODE((tmp_path / "a" / "b" / "new.db").stat().st_mode) == 0o600
+
+
+def test_a_refused_write_leaves_another_program_s_file_as_it_was(pressfree, tmp_path):
+    path = tmp_path / "contacts.db"
+    other = sqlite3.connect(path)
+    other.execute("CREATE TABLE contacts (name TEXT)")
+    other.commit()
+    other.close()
+    before = path.read_bytes()
+    pressfree("--db", path, "add", "raid", "--date", "2021", code=1)
+    assert path.read_bytes() == before  # still in its own journal mode, unchanged
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["contacts.db"]

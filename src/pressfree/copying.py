@@ -11,13 +11,23 @@ from pressfree.errors import UsageError
 from pressfree.incidents import IncidentFilter
 
 
+def _same_file(one, other) -> bool:
+    """Two SQLite paths naming one file: by an absolute path, through `..` or a link."""
+    import os
+
+    try:
+        return one is not None and other is not None and os.path.samefile(one, other)
+    except OSError:
+        return False
+
+
 def copy_database(
     source, target, *, dry_run: bool = False, who: str | None = None
 ) -> dict[str, int]:
     """Copy what `source` holds and `target` lacks (two db.Store), history included, in one
     transaction on the target. When nothing is new (a second copy), nothing is written, not
     even the history's entry for the copy."""
-    if source.display == target.display:
+    if source.display == target.display or _same_file(source.path, target.path):
         raise UsageError(f"copy: {source.display} is the database itself: name another")
     # a file only this user can read, gone when closed: the document holds every name
     with tempfile.TemporaryFile("w+", encoding="utf-8") as handle:

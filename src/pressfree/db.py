@@ -112,6 +112,12 @@ def open_store(location: str, write: bool = True, upgrade: bool = True) -> Store
                 hide_password(location),
                 "is not a usable database URL (write an @ in a user name or password as %40)",
             )
+        if url.get_backend_name() != "sqlite" and not url.database:
+            raise InvalidValue(
+                "--db",
+                hide_password(location),
+                "names no database on the server (add its name: postgresql+psycopg://host/name)",
+            )
         if url.get_backend_name() == "sqlite":
             if not url.database or url.database == ":memory:" or url.query.get("mode") == "memory":
                 raise InvalidValue(
@@ -129,6 +135,13 @@ def open_store(location: str, write: bool = True, upgrade: bool = True) -> Store
 
         if path.is_dir():
             raise InvalidValue("--db", location, "is a folder, not a database file")
+        if path.name.endswith(("-wal", "-shm", "-journal")):
+            raise InvalidValue(
+                "--db",
+                location,
+                "is the name of a file SQLite keeps beside a database (and deletes): name "
+                "the database itself",
+            )
         if path.exists() and not path.is_file():
             raise InvalidValue("--db", location, "is not a regular file (a device, FIFO or socket)")
         if not write and not path.exists():
@@ -161,6 +174,10 @@ def open_store(location: str, write: bool = True, upgrade: bool = True) -> Store
     if upgrade:
         try:
             upgrade_schema(store) if write else check_readable(store)
+            if write and path is not None:
+                from pressfree import sqlite_backend
+
+                sqlite_backend.use_wal(engine)
         except BaseException:
             store.dispose()  # no connection kept to a database that was not opened
             raise

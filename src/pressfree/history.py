@@ -244,7 +244,8 @@ def get(session: Session, rev: int | str, field_name: str = "--to") -> Revision:
         number = int(str(rev).strip().lstrip("#"))
     except ValueError:
         raise InvalidValue(field_name, rev, "is not a revision number") from None
-    row = session.get(Revision, number) if 0 < number < 2**63 else None
+    # ids are 32-bit integers on PostgreSQL: a larger number is no revision on either backend
+    row = session.get(Revision, number) if 0 < number < 2**31 else None
     if row is None:
         raise NotFound(field_name, rev, "is not a revision here")
     return row

@@ -31,7 +31,11 @@ def create_database_file(path: Path) -> None:
     """The database file, readable and writable by its owner only: it names people. Its
     folder is created (0700) if missing, as the default one in the user data folder is."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # each missing folder private, not only the last (mkdir's mode reaches no other)
+        for folder in reversed([path.parent, *path.parent.parents]):
+            if not folder.exists():
+                folder.mkdir(mode=0o700)
+                folder.chmod(0o700)  # whatever the umask
     except OSError as error:
         raise InvalidValue("--db", str(path), f"cannot be created ({error.strerror})") from None
     create_private_file(path, "--db")
@@ -75,8 +79,7 @@ def configure(engine: Engine, write: bool = True) -> None:
         # keys (UUIDs, external ids, hashes) to indexes that outgrow 2 MB at once; with too
         # small a cache each insertion rereads and rewrites pages.
         cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        if write:  # WAL is recorded in the file: only a writer sets it
-            cursor.execute("PRAGMA journal_mode = WAL")
+        if write:
             cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
@@ -86,6 +89,18 @@ def configure(engine: Engine, write: bool = True) -> None:
         # wait for each other (busy timeout) instead of failing halfway through.
         write = connection.get_execution_options().get("pressfree_write", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def use_wal(engine: Engine) -> None:
+    """Write-ahead logging, recorded in the file: set once the file is known to be
+    pressfree's (new, or at its schema), so that a refused write leaves another program's
+    SQLite file as it was."""
+    with engine.connect() as connection:
+        # on the driver's connection: outside a transaction, where the mode can change
+        raw = connection.connection.driver_connection
+        assert raw is not None  # an open connection has its driver's
+        if raw.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            raw.execute("PRAGMA journal_mode = WAL")
 
 
 def backup(source: Path, target: Path) -> int:

@@ -146,7 +146,7 @@ def chart(
 
 def report(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", help="july.html (or .pdf).")],
+    out: Annotated[Path, typer.Option("--out", help="july.html (or .pdf); - for stdout.")],
     month: o.Month = None,
     year: o.Year = None,
     start: o.From = None,
@@ -189,6 +189,15 @@ def report(
         found = reports.gather(session, period, country, redact=redact)
         names = vocabulary.names_in(session, words.lang)
     page = render_report.html(found, period, words, names, redacted=redact)
+    if str(out) == "-":  # standard output, as for export and backup
+        from pressfree.cli.common import to_stdout
+
+        with to_stdout() as stream:
+            if kind == "pdf":
+                render_report.pdf(page, stream.buffer)
+            else:
+                stream.write(page)
+        return
     from pressfree.private_files import WholeFile
 
     with WholeFile(out, "--out") as whole:
