@@ -5,6 +5,7 @@ every outcome is whole."""
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 import textwrap
@@ -322,3 +323,41 @@ def test_a_large_import_killed_with_its_indexes_set_aside_keeps_them(cli, sql, t
     assert sql("SELECT count(*) FROM incident") == [(0,)]
     assert sql(INDEXES) == before
     assert sql("PRAGMA integrity_check") == [("ok",)]
+
+
+# A backup to standard output that stops once its copy is made, and says so.
+PAUSED_BACKUP = textwrap.dedent("""
+    import shutil, time
+    def copy_then_wait(source, target, *args):
+        print("copied", flush=True)
+        time.sleep(120)
+    shutil.copyfileobj = copy_then_wait
+    from pressfree.cli import main
+    main()
+""")
+
+
+@pytest.mark.sqlite_only  # backups copy SQLite files
+def test_a_backup_to_a_stream_killed_halfway_leaves_no_copy_outside_its_folder(
+    cli, db_path, tmp_path
+):
+    cli("add", "detention", "--date", "2021-07-01", "-j", "Ann")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-c", PAUSED_BACKUP, "backup", "-"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+    )
+    try:
+        assert process.stdout.readline() == "copied\n"
+    finally:
+        process.kill()  # kill -9
+        process.wait()
+    assert list(scratch.iterdir()) == []  # nothing in the temporary folder
+    [left] = [p for p in db_path.parent.iterdir() if ".pressfree-partial" in p.name]
+    assert stat.S_IMODE(left.stat().st_mode) == 0o600 and left.name.startswith(".test.db.")
+    cli("add", "raid", "--date", "2021-07-02")  # the next write removes it
+    assert [p for p in db_path.parent.iterdir() if ".pressfree-partial" in p.name] == []

@@ -153,6 +153,9 @@ def open_store(location: str, write: bool = True, upgrade: bool = True) -> Store
             )
         if write:
             sqlite_backend.create_database_file(path)
+            from pressfree.private_files import remove_stale_partials
+
+            remove_stale_partials(path.parent)  # of backups killed halfway: whole databases
         engine = _engine(
             sqlite_backend.url(path, write), lambda e: sqlite_backend.configure(e, write)
         )
