@@ -108,6 +108,19 @@ class Server:
         self.to_drop: queue.Queue = queue.Queue()
         for tasks, do in ((self.to_make, self._make), (self.to_drop, self._drop)):
             threading.Thread(target=self._work, args=(tasks, do), daemon=True).start()
+        self._sweep()
+
+    def _sweep(self) -> None:
+        """Databases of test processes that are gone (killed before they could drop them):
+        each name holds its maker's process id, as pressfree's partial files do."""
+        with self.admin.connect() as connection:
+            names = connection.exec_driver_sql(
+                "SELECT datname FROM pg_database WHERE starts_with(datname, 'pressfree_test_')"
+            ).scalars()
+            for name in names:
+                pid = name.split("_")[2]
+                if pid.isdigit() and not _alive(int(pid)):
+                    self.to_drop.put(name)
 
     def create(self, template: str = "template0") -> str:
         """A new database cloned from the template; its URL."""
@@ -129,7 +142,7 @@ class Server:
         self.to_drop.put(make_url(url).database)
 
     def _make(self, template: str) -> None:
-        name = f"pressfree_test_{uuid.uuid4().hex[:12]}"
+        name = f"pressfree_test_{os.getpid()}_{uuid.uuid4().hex[:12]}"
         try:
             with self.admin.connect() as connection:
                 connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
@@ -162,6 +175,16 @@ class Server:
         self.to_drop.put(None)
         self.to_drop.join()
         self.admin.dispose()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 _SERVER: list[Server] = []

@@ -38,6 +38,9 @@ def test_parse(text, first, last, precision):
         ("30/07/2021", "date: '30/07/2021' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or A..B)"),
         ("yesterday", "date: 'yesterday' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or A..B)"),
         ("", "date: '' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or A..B)"),
+        # digits as tallies take them: 0 to 9 (ISO 8601's, and what every output shows)
+        ("٢٠٢١-٠٧-٠١", "date: '٢٠٢١-٠٧-٠١' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or A..B)"),
+        ("２０２１", "date: '２０２１' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or A..B)"),
         ("2021-07-30..2021-07-26", "date: '2021-07-30..2021-07-26' ends before it starts"),
     ],
 )

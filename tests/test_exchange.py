@@ -294,6 +294,8 @@ def _arrest(id_="0b7c3e52-9d41-4a8e-8f0e-6c2d9a1b7e11", person="Ann"):
             "custody[0].person: 'Bob' is not named by incident "
             "0b7c3e52-9d41-4a8e-8f0e-6c2d9a1b7e11",
         ),
+        (_document(people=[{"name": 5}]), "people[0].name: 5 must be text"),
+        (_document(outlets=[{"name": ["Belsat"]}]), "outlets[0].name: ['Belsat'] must be text"),
         (
             _document(incidents=[_arrest()], custody=[{"person": "Ann", "since": "2021-07-30"}]),
             "custody[0].incident: None is required: a custody period belongs to the detention or "

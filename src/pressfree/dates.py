@@ -11,9 +11,9 @@ from pressfree.errors import InvalidValue
 
 PRECISIONS = ("day", "month", "year", "range")
 
-_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_YEAR = re.compile(r"^(\d{4})$")
+_DAY = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
+_YEAR = re.compile(r"^([0-9]{4})$")
 
 
 @dataclass(frozen=True, order=True)

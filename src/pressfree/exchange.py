@@ -327,11 +327,13 @@ def load_document(
             identity.keep_placeholder(session, placeholder.get("name"))
     for index, outlet in enumerate(document.get("outlets", [])):
         with _entry("outlets", index):
+            _texts(outlet, ("name", "type"))
             oid = identity.outlet_id(session, outlet["name"], outlet.get("type", "outlet"))
             identity.keep_aliases(session, "outlet", oid, outlet.get("aliases") or [])
     placeholder_keys = identity.placeholder_keys(session)
     for index, person in enumerate(document.get("people", [])):
         with _entry("people", index):
+            _texts(person, ("name", "outlet", "pseudonym"))
             if identity.is_placeholder(session, person["name"], placeholder_keys):
                 continue  # an unnamed person is whoever each incident names
             row = session.get(Person, identity.person_id(session, person["name"]))

@@ -110,9 +110,10 @@ def _length_problem(value: str, field: str) -> str | None:
 
 def extra_problem(extra: dict, field: str = "extra") -> tuple[str, object, str] | None:
     """The first (field, value, why) of an incident's extra fields that cannot be stored as
-    it is, or None: a field's name holds no control character or line break (it becomes a
-    label in `show` and a column in exports), its text the rule of free text, and no number
-    is NaN or infinite (JSON has none, and one stored would break every later query)."""
+    it is, or None: a field's name and text follow the rule of free text (a name becomes a
+    label in `show` and a column in exports, so it may not hold a bidirectional control
+    either), and no number is NaN or infinite (JSON has none, and one stored would break
+    every later query)."""
     import math
 
     pending: list[tuple[str, object]] = [(field, extra)]
@@ -120,7 +121,15 @@ def extra_problem(extra: dict, field: str = "extra") -> tuple[str, object, str] 
         where, value = pending.pop()
         if isinstance(value, dict):
             for key, inner in value.items():
-                if problem := text_problem(str(key), "extra field name"):
+                # a spreadsheet's header may break its line, as free text does; it is shown
+                # as a label, so it must not reorder what follows either
+                problem = text_problem(str(key), field)
+                if problem is None and (found := BIDI_CONTROL.search(str(key))):
+                    problem = (
+                        f"holds a bidirectional control character (U+{ord(found[0]):04X}), "
+                        "which could make it read as something else"
+                    )
+                if problem:
                     return f"{where} field name", key, problem
                 pending.append((where, inner))
         elif isinstance(value, list):
