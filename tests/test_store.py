@@ -480,16 +480,3 @@ def test_a_refused_write_leaves_another_program_s_file_as_it_was(pressfree, tmp_
     pressfree("--db", path, "add", "raid", "--date", "2021", code=1)
     assert path.read_bytes() == before  # still in its own journal mode, unchanged
     assert sorted(p.name for p in tmp_path.iterdir()) == ["contacts.db"]
-
-
-def test_a_failed_first_write_leaves_no_database_or_folder_behind(pressfree, tmp_path):
-    new = tmp_path / "no" / "sub" / "new.db"
-    for args in (["add", "raid", "--date", "2021-02-30"], ["add", "bombing", "--date", "2021"]):
-        pressfree("--db", new, *args, code=2)
-        assert list(tmp_path.iterdir()) == []
-    pressfree("--db", new, "add", "raid", "--date", "2021")
-    pressfree("--db", new, "add", "bombing", "--date", "2021", code=2)  # not new: kept
-    assert pressfree.json("--db", new, "info")["incidents"] == 1
-    (tmp_path / "empty").mkdir()
-    pressfree("--db", tmp_path / "empty" / "kept.db", "init")  # made, and nothing failed
-    assert (tmp_path / "empty" / "kept.db").exists()

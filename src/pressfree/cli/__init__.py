@@ -30,7 +30,7 @@ class _Commands(TyperGroup):
 
     def invoke(self, ctx):
         try:
-            return self._invoke_forgetting(ctx)
+            return super().invoke(ctx)
         except PressfreeError as error:
             _fail(str(error), error.exit_code)
         except _CLICK_ERROR as error:
@@ -51,18 +51,6 @@ class _Commands(TyperGroup):
                 from pressfree.db import database_problem
 
                 _fail(database_problem(error), 1)
-            raise
-
-    def _invoke_forgetting(self, ctx: typer.Context) -> object:
-        """The command; if it fails, a database it made (holding nothing) is removed."""
-        try:
-            return super().invoke(ctx)
-        except BaseException as error:
-            succeeded = isinstance(error, typer.Exit) and error.exit_code == 0
-            if not succeeded and ctx.obj and ctx.obj.get("made"):
-                from pressfree.cli.common import forget_what_a_failed_command_made
-
-                forget_what_a_failed_command_made(ctx)
             raise
 
 

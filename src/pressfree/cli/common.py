@@ -7,7 +7,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -112,49 +111,9 @@ def open_store(ctx: typer.Context, write: bool = True):
     if "store" not in root.obj:
         from pressfree import db
 
-        where = location(ctx)
-        made = _missing(where) if write else []
-        root.obj["store"] = db.open_store(where, write=write)
-        root.obj["made"] = made
+        root.obj["store"] = db.open_store(location(ctx), write=write)
         root.call_on_close(root.obj["store"].dispose)
     return root.obj["store"]
-
-
-def _missing(where: str) -> list[Path]:
-    """The SQLite file and the folders above it that do not exist yet (a command may make
-    them), deepest first; nothing for a server database."""
-    if "://" in where:
-        return []
-    path = Path(where).expanduser().absolute()
-    return [p for p in [path, *path.parents] if not p.exists()]
-
-
-def forget_what_a_failed_command_made(ctx: typer.Context) -> None:
-    """A command that failed leaves no database behind that it made (with its schema and its
-    folders): only one that holds no change at all is removed."""
-    root = ctx.find_root()
-    made = (root.obj or {}).get("made") or []
-    store = (root.obj or {}).get("store")
-    if not made or store is None:
-        return
-    from sqlalchemy import text
-
-    with store.engine.connect() as connection:
-        changed = connection.execute(text("SELECT count(*) FROM revision")).scalar()
-    store.dispose()
-    if changed:
-        return
-    database = made[0]
-    for leftover in (
-        database,
-        *(database.with_name(database.name + s) for s in ("-wal", "-shm", "-journal")),
-    ):
-        leftover.unlink(missing_ok=True)
-    for folder in made[1:]:
-        try:
-            folder.rmdir()  # only if empty
-        except OSError:
-            break
 
 
 @contextmanager
