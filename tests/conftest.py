@@ -11,7 +11,16 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from helpers import BACKENDS, Cli, Templates, close_server, discard, environment, new_location
+from helpers import (
+    BACKENDS,
+    SAMPLE,
+    Cli,
+    Templates,
+    close_server,
+    discard,
+    environment,
+    new_location,
+)
 
 # Generated tests find the same examples on every run (derandomize), wait for no clock
 # (no deadline, no health check on slow generation: a busy machine is not a failure) and
@@ -123,8 +132,6 @@ def db_path(backend) -> Path:
 @pytest.fixture
 def sample(cli) -> Cli:
     """A database with the bundled Belarus July 2021 sample loaded."""
-    from helpers import SAMPLE
-
     cli("import", SAMPLE)
     return cli
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from pressfree.private_files import process_alive
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "belarus-2021-07.json"
 FIXTURES = Path(__file__).with_name("fixtures")
@@ -119,7 +121,7 @@ class Server:
             ).scalars()
             for name in names:
                 pid = name.split("_")[2]
-                if pid.isdigit() and not _alive(int(pid)):
+                if pid.isdigit() and not process_alive(int(pid)):
                     self.to_drop.put(name)
 
     def create(self, template: str = "template0") -> str:
@@ -175,16 +177,6 @@ class Server:
         self.to_drop.put(None)
         self.to_drop.join()
         self.admin.dispose()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 _SERVER: list[Server] = []

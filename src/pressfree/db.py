@@ -199,10 +199,7 @@ def _engine(url, configure, **options):
     """The engine of a database URL: the one opened before, or a new one, configured."""
     from sqlalchemy import create_engine
 
-    key = (
-        url.render_as_string(hide_password=False) if hasattr(url, "render_as_string") else str(url),
-        repr(sorted(options.items())),
-    )
+    key = (url.render_as_string(hide_password=False), repr(sorted(options.items())))
     engine = _ENGINES.pop(key, None)
     if engine is None:
         engine = create_engine(url, **options)

@@ -70,7 +70,7 @@ def remove_stale_partials(folder: Path) -> list[Path]:
         return removed
     for path in candidates:
         match = _PARTIAL_NAME.match(path.name)
-        if match and not _alive(int(match[1])):
+        if match and not process_alive(int(match[1])):
             try:
                 path.unlink()
                 removed.append(path)
@@ -79,7 +79,8 @@ def remove_stale_partials(folder: Path) -> list[Path]:
     return removed
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process of this id runs (one of another user's counts as running)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

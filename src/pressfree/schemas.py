@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import date
@@ -82,15 +83,21 @@ def text_problem(value: str, field: str) -> str | None:
     name = field.rsplit(".", 1)[-1]
     if name not in FREE_TEXT and (found := LINE_BREAK.search(value)):
         return f"holds a line break or tab ({found[0]!r}); only free text may"
-    if name not in FREE_TEXT and (found := BIDI_CONTROL.search(value)):
-        return (
-            f"holds a bidirectional control character (U+{ord(found[0]):04X}), which could "
-            "make it read as something else; only free text may"
-        )
+    if name not in FREE_TEXT and (problem := _bidi_problem(value)):
+        return f"{problem}; only free text may"
     if problem := _length_problem(value, field):
         return problem
     if SURROGATE.search(value):
         return "holds an unpaired surrogate, which is not text"
+    return None
+
+
+def _bidi_problem(value: str) -> str | None:
+    if found := BIDI_CONTROL.search(value):
+        return (
+            f"holds a bidirectional control character (U+{ord(found[0]):04X}), which could "
+            "make it read as something else"
+        )
     return None
 
 
@@ -114,8 +121,6 @@ def extra_problem(extra: dict, field: str = "extra") -> tuple[str, object, str] 
     label in `show` and a column in exports, so it may not hold a bidirectional control
     either), and no number is NaN or infinite (JSON has none, and one stored would break
     every later query)."""
-    import math
-
     pending: list[tuple[str, object]] = [(field, extra)]
     while pending:
         where, value = pending.pop()
@@ -123,13 +128,7 @@ def extra_problem(extra: dict, field: str = "extra") -> tuple[str, object, str] 
             for key, inner in value.items():
                 # a spreadsheet's header may break its line, as free text does; it is shown
                 # as a label, so it must not reorder what follows either
-                problem = text_problem(str(key), field)
-                if problem is None and (found := BIDI_CONTROL.search(str(key))):
-                    problem = (
-                        f"holds a bidirectional control character (U+{ord(found[0]):04X}), "
-                        "which could make it read as something else"
-                    )
-                if problem:
+                if problem := text_problem(str(key), field) or _bidi_problem(str(key)):
                     return f"{where} field name", key, problem
                 pending.append((where, inner))
         elif isinstance(value, list):

@@ -129,14 +129,14 @@ def backup(source: Path, target: Path) -> int:
 def backup_to_stream(source: Path, stream) -> int:
     """A backup written to a stream (stdout, to pipe into gpg): made beside the database, in
     a private partial file named with this process's id, copied out, removed. Killed
-    halfway, the partial stays only where the database itself is, and the next command
-    that writes there removes it (private_files.remove_stale_partials); never in /tmp."""
+    halfway, the partial stays only where the database itself is, and the next backup or
+    command that writes there removes it (private_files.remove_stale_partials, which
+    WholeFile runs); never in /tmp."""
     import os
     import shutil
 
-    from pressfree.private_files import PARTIAL, remove_stale_partials
+    from pressfree.private_files import PARTIAL
 
-    remove_stale_partials(source.parent)
     copy = source.with_name(f".{source.name}.backup.{os.getpid()}{PARTIAL}")
     try:
         pages = backup(source, copy)
