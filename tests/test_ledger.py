@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pressfree.ledger import Detention, Release, derive_periods
+from pressfree.custody import Detention, Release, derive_periods
 
 TALLY = [
     "tally",

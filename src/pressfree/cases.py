@@ -11,7 +11,7 @@ from functools import cmp_to_key
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
-from pressfree import countries, dates, history, identity, vocabulary
+from pressfree import countries, dates, identity, vocabulary, work
 from pressfree.errors import InvalidValue
 from pressfree.lookup import by_public_id, checked_public_id
 from pressfree.models import (
@@ -148,6 +148,15 @@ def _before(a: Step, b: Step) -> int:
 
 def ordered(steps: list[Step]) -> list[Step]:
     return sorted(sorted(steps, key=lambda s: (s.first, s.order)), key=cmp_to_key(_before))
+
+
+def steps_of(session: Session, row: Case) -> list[Step]:
+    """A stored case's events as the rules read them."""
+    charges = {
+        c.id: c for c in session.execute(select(Charge).where(Charge.case_id == row.id)).scalars()
+    }
+    events = session.execute(select(CaseEvent).where(CaseEvent.case_id == row.id)).scalars()
+    return _steps(list(events), charges)
 
 
 def check(steps: list[Step]) -> None:
@@ -655,7 +664,7 @@ def open_case(
             session, row, [_charge_event(session, row, "charge-added", text, when, source_id)]
         )
     record = records(session, [row])[0]
-    history.record(session, "case", record.id, None, record)
+    work.changed(session, "case", record.id, None, record)
     return record
 
 
@@ -788,7 +797,7 @@ def add_event(
             raise InvalidValue("--to", place, "is empty: name the place of detention")
     _add_events(session, row, [new])
     record = records(session, [row])[0]
-    history.record(session, "case", record.id, before, record)
+    work.changed(session, "case", record.id, before, record)
     return record
 
 
@@ -800,7 +809,7 @@ def link_incident(session: Session, case_text: str, incident: str) -> CaseRecord
             session.add(CaseIncident(case_id=row.id, incident_id=found.id))
     session.flush()
     record = records(session, [row])[0]
-    history.record(session, "case", record.id, before, record)
+    work.changed(session, "case", record.id, before, record)
     return record
 
 
@@ -854,7 +863,7 @@ def add_article(
     record = ArticleRecord(
         text, category.strip().lower(), clean_text(name, "--name") or None, False, 0
     )
-    history.record(session, "article", text, None, record)
+    work.changed(session, "article", text, None, record)
     return record
 
 

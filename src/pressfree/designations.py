@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import and_, exists, select
 from sqlmodel import Session
 
-from pressfree import countries, dates, history, identity, incidents, vocabulary
+from pressfree import countries, dates, identity, incidents, vocabulary, work
 from pressfree.errors import InvalidValue
 from pressfree.models import (
     CHANGES,
@@ -140,37 +140,8 @@ def designate(
     session.add(row)
     session.flush()
     record = records(session, [row])[0]
-    history.record(session, "designation", record.id, None, record)
+    work.changed(session, "designation", record.id, None, record)
     return record
-
-
-def follow_incident(session: Session, incident: Incident, kinds: list[str]) -> None:
-    """A designation is dated by its incident: when the incident's date is edited, so is it.
-    The incident must stay one of kind designation, and must not move after a later step
-    (appeal, lift) recorded on the designation."""
-    for row in session.execute(
-        select(Designation).where(Designation.incident_id == incident.id)
-    ).scalars():
-        if "designation" not in kinds:
-            raise InvalidValue(
-                "kind",
-                ", ".join(kinds),
-                f"leaves out designation: incident "
-                f"{incident.public_id[:8]} records designation "
-                f"{row.public_id[:8]} (delete that instead)",
-            )
-        when = dates.from_stored(incident.first_day, incident.last_day, incident.date_precision)
-        for step in session.execute(
-            select(DesignationChange).where(DesignationChange.designation_id == row.id)
-        ).scalars():
-            if step.on_day < incident.first_day:
-                raise InvalidValue(
-                    "date",
-                    str(when),
-                    f"is after the designation was {step.change} ({step.on_day.isoformat()})",
-                )
-        row.decided_first, row.decided_last = incident.first_day, incident.last_day
-        row.decided_precision = incident.date_precision
 
 
 def find(session: Session, public_id: str) -> Designation:
@@ -200,7 +171,7 @@ def change(
     )
     session.flush()
     record = records(session, [row])[0]
-    history.record(session, "designation", record.id, before, record)
+    work.changed(session, "designation", record.id, before, record)
     return record
 
 

@@ -13,7 +13,17 @@ from typing import IO, Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from pressfree import cases, designations, identity, incidents, ledger, merging, vocabulary
+from pressfree import (
+    cases,
+    custody,
+    designations,
+    identity,
+    incidents,
+    ledger,
+    merging,
+    vocabulary,
+    work,
+)
 from pressfree.errors import InvalidValue, PressfreeError, UsageError
 from pressfree.lookup import checked_public_id
 from pressfree.models import CustodyPeriod, Incident, Outlet, Person, Tally
@@ -640,7 +650,7 @@ def _load_custody(session: Session, rows: list[dict]) -> None:
                 )
             record = incidents.get(session, row["incident"], "incident")
             name = _named(session, row["person"], record)
-            if not set(record.kinds) & set(ledger.OPENING_KINDS):
+            if not set(record.kinds) & set(custody.OPENING_KINDS):
                 raise InvalidValue("incident", row["incident"], "is not a detention or arrest")
             pid = identity.person_id(
                 session, name, incident_id=incidents.find(session, record.id).id
@@ -650,7 +660,7 @@ def _load_custody(session: Session, rows: list[dict]) -> None:
                 day = dates.parse_day(row["released_on"], "released_on")
                 outcome = ledger.check_release(row.get("outcome"), day, since, "released_on")
                 ledger.record_release(session, pid, day, outcome)
-    ledger.rebuild(session, concerned)
+    work.custody_changed(session, concerned)
 
 
 def _named(session: Session, person: str, record) -> str:

@@ -35,6 +35,7 @@ RECORD_TYPES = (
     "case",
     "article",
     "category",
+    "check",
 )
 USER_VARIABLE = "PRESSFREE_USER"
 # Fields that change with every edit and say nothing a reader asked about.

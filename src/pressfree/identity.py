@@ -9,7 +9,7 @@ import re
 from sqlalchemy import func, or_, select, true, union
 from sqlmodel import Session
 
-from pressfree import history, names
+from pressfree import names, work
 from pressfree.db import one_of
 from pressfree.errors import Conflict, InvalidValue, NotFound, shown
 from pressfree.models import (
@@ -86,7 +86,7 @@ def add_placeholder(session: Session, name: str) -> dict:
     session.add(PlaceholderName(name=name, name_key=key, builtin=False))
     session.flush()
     _flag_outlets(session)
-    history.record(session, "placeholder", name, None, {"name": name})
+    work.changed(session, "placeholder", name, None, {"name": name})
     return {"name": name, "builtin": False}
 
 
@@ -117,7 +117,7 @@ def remove_placeholder(session: Session, name: str) -> None:
         raise NotFound(
             "name", name, "is not a placeholder name (see `pressfree journalists placeholders`)"
         )
-    history.record(session, "placeholder", row.name, {"name": row.name}, None)
+    work.changed(session, "placeholder", row.name, {"name": row.name}, None)
     session.delete(row)
     session.flush()
     _flag_outlets(session)
@@ -320,12 +320,10 @@ def add_alias(session: Session, kind: str, name: str, alias_name: str) -> tuple[
     before = aliases_of(session, kind, owner_id)
     session.add(alias(**{owner.key: owner_id, "name": alias_name, **keys(alias_name)}))
     session.flush()
-    from pressfree import search
-
-    search.refresh_named(session, **{f"{kind}_id": owner_id})
+    work.names_changed(session, **{"people" if kind == "person" else "outlets": [owner_id]})
     after = aliases_of(session, kind, owner_id)
     record_name = session.get(model, owner_id).name
-    history.record(session, NOUNS[kind], record_name, {"aliases": before}, {"aliases": after})
+    work.changed(session, NOUNS[kind], record_name, {"aliases": before}, {"aliases": after})
     return record_name, after
 
 

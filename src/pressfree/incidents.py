@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, delete, exists, insert, select
 from sqlmodel import Session
 
-from pressfree import dates, history, identity, search, vocabulary
+from pressfree import dates, identity, search, vocabulary, work
 from pressfree.errors import InvalidValue
 from pressfree.models import (
     Incident,
@@ -90,9 +90,15 @@ def source_id(session: Session, source: SourceIn) -> int:
         session.flush()
     else:
         # Fill what the stored source lacks, never overwrite what it has.
-        for name, value in source.model_dump().items():
-            if value is not None and getattr(existing, name) is None:
-                setattr(existing, name, value)
+        filled = {
+            name: value
+            for name, value in source.model_dump().items()
+            if value is not None and getattr(existing, name) is None
+        }
+        for name, value in filled.items():
+            setattr(existing, name, value)
+        if filled:
+            work.sources_changed(session, [existing.id])
     return existing.id
 
 
@@ -135,9 +141,8 @@ def add(
     session.add(incident)
     session.flush()
     _link(session, incident.id, kind_ids.values(), draft)
-    from pressfree import ledger
-
-    ledger.sync_custody(session, incident, draft.kinds)
+    work.incidents_changed(session, [incident.id])
+    work.settle(session)  # custody refuses the add now, not at commit
     warnings = (
         []
         if draft.sources
@@ -147,7 +152,7 @@ def add(
         ]
     )
     record = get(session, incident.public_id)
-    history.record(session, "incident", record.id, None, record)
+    work.changed(session, "incident", record.id, None, record)
     return Added(record, warnings)
 
 
@@ -177,7 +182,6 @@ def _link(session: Session, incident_id: int, kind_ids: Iterable[int], draft) ->
             for position, link in enumerate(links, start=after):
                 link["position"] = position
         session.execute(insert(table), links)
-    search.refresh(session, [incident_id])
 
 
 # --- finding ----------------------------------------------------------------------------
@@ -670,14 +674,10 @@ def edit(
             session.execute(delete(table).where(table.incident_id == incident.id))
     session.flush()
     _link(session, incident.id, kind_ids.values(), draft)
-    from pressfree import ledger
-
-    ledger.sync_custody(session, incident, draft.kinds)
-    from pressfree import designations
-
-    designations.follow_incident(session, incident, draft.kinds)
+    work.incidents_changed(session, [incident.id])
+    work.settle(session)  # custody and designations refuse the edit now, not at commit
     record = get(session, incident.public_id)
-    history.record(session, "incident", record.id, current, record)
+    work.changed(session, "incident", record.id, current, record)
     return record
 
 
@@ -707,11 +707,11 @@ def delete_incident(session: Session, public_id: str) -> IncidentRecord:
         **hidden(incident),
     }
     for designation in designations.of_incident(session, incident):
-        history.record(session, "designation", designation.id, designation, None)
-    ledger.before_delete(session, incident)
+        work.changed(session, "designation", designation.id, designation, None)
+    work.deleting(session, [incident.id])
     session.delete(incident)
     session.flush()
-    history.record(session, "incident", record.id, kept, None)
+    work.changed(session, "incident", record.id, kept, None)
     return record
 
 
@@ -754,7 +754,6 @@ def add_update(
     )
     incident.updated_at = utcnow()
     session.flush()
-    search.refresh(session, [incident.id])
     after = get(session, incident.public_id)
-    history.record(session, "incident", after.id, before, after)
+    work.changed(session, "incident", after.id, before, after)
     return after

@@ -6,19 +6,16 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, delete, insert, or_, select
+from sqlalchemy import select
 from sqlmodel import Session
 
-from pressfree import countries, dates, history, vocabulary
+from pressfree import countries, custody, dates, vocabulary, work
 from pressfree.errors import Conflict, InvalidValue, shown
 from pressfree.models import (
     MAX_COUNT,
     CustodyPeriod,
     CustodyRelease,
     Incident,
-    IncidentJournalist,
-    IncidentKind,
-    Kind,
     Person,
     Source,
     Tally,
@@ -45,7 +42,8 @@ _SIGNS = {
 }
 # Stocks are counted on a day ("28 journalists in custody"); every kind slug is a flow metric.
 STOCKS = {"journalists-in-custody": "journalists in custody"}
-OPENING_KINDS = ("detention", "arrest")
+
+
 OUTCOMES = ("released", "sentence-served", "house-arrest", "exchanged", "other")
 
 
@@ -157,7 +155,7 @@ def add_tally(
     session.add(tally)
     session.flush()
     record = tally_records(session, [tally])[0]
-    history.record(session, "tally", record.id, None, record)
+    work.changed(session, "tally", record.id, None, record)
     return record
 
 
@@ -250,179 +248,6 @@ class CustodyRecord:
     due_for_release: str | None = None
 
 
-@dataclass(frozen=True)
-class Detention:
-    """A detention or arrest naming the person, as the ledger needs it."""
-
-    incident_id: int
-    first: date
-    last: date
-    precision: str
-    country: str | None
-
-
-@dataclass(frozen=True, order=True)
-class Release:
-    day: date
-    outcome: str
-
-
-@dataclass
-class Period:
-    detention: Detention
-    released: Release | None = None
-
-
-def derive_periods(
-    detentions: list[Detention], releases: list[Release]
-) -> tuple[list[Period], list[Release], list[Release]]:
-    """One person's custody periods from their detentions and recorded releases: the rule
-    of the ledger, whatever order things were entered in and whatever path they came by.
-
-    Detentions are taken in date order. The first opens a period; one while the person is
-    still held (its start is on or before the period's release, or there is none) adds
-    nothing; each period ends with the earliest release on or after its start; a detention
-    after that release opens the next. Returns the periods, the releases passed over
-    because a later detention started after them (an edit moved a detention past its
-    release), and the releases left after the last period ended."""
-    periods: list[Period] = []
-    waiting = sorted(releases)
-    passed: list[Release] = []
-    for detention in sorted(detentions, key=lambda d: (d.first, d.last, d.incident_id)):
-        current = periods[-1] if periods else None
-        if current and (current.released is None or current.released.day >= detention.first):
-            continue  # still held: this detention is part of the same period
-        while waiting and waiting[0].day < detention.first:
-            passed.append(waiting.pop(0))
-        periods.append(Period(detention, waiting.pop(0) if waiting else None))
-    return periods, passed, waiting
-
-
-def sync_custody(session: Session, incident: Incident, kinds: list[str]) -> None:
-    """After an incident is added or edited (its people linked), re-derive the custody of
-    everyone it concerns."""
-    concerned = set(
-        session.execute(
-            select(CustodyPeriod.person_id).where(CustodyPeriod.incident_id == incident.id)
-        ).scalars()
-    )
-    if incident.opens_custody and set(kinds) & set(OPENING_KINDS):
-        concerned.update(
-            session.execute(
-                select(IncidentJournalist.person_id).where(
-                    IncidentJournalist.incident_id == incident.id
-                )
-            ).scalars()
-        )
-    rebuild(session, concerned, strict=True)
-
-
-def before_delete(session: Session, incident: Incident) -> None:
-    """Re-derive the custody of everyone an incident concerned, as if it were gone."""
-    concerned = set(
-        session.execute(
-            select(CustodyPeriod.person_id).where(CustodyPeriod.incident_id == incident.id)
-        ).scalars()
-    )
-    concerned.update(
-        session.execute(
-            select(IncidentJournalist.person_id).where(
-                IncidentJournalist.incident_id == incident.id
-            )
-        ).scalars()
-    )
-    rebuild(session, concerned, without=incident.id)
-
-
-def _detentions(session: Session, pid: int, without: int | None) -> list[Detention]:
-    opening = (
-        select(IncidentKind.incident_id)
-        .join(Kind, Kind.id == IncidentKind.kind_id)
-        .where(Kind.slug.in_(OPENING_KINDS))
-    )
-    query = (
-        select(
-            Incident.id,
-            Incident.first_day,
-            Incident.last_day,
-            Incident.date_precision,
-            Incident.country,
-        )
-        .join(IncidentJournalist, IncidentJournalist.incident_id == Incident.id)
-        .where(
-            IncidentJournalist.person_id == pid,
-            Incident.opens_custody.is_(True),
-            Incident.id.in_(opening),
-        )
-    )
-    if without is not None:
-        query = query.where(Incident.id != without)
-    return [Detention(*row) for row in session.execute(query).all()]
-
-
-def rebuild(
-    session: Session, person_ids: set[int], *, without: int | None = None, strict: bool = False
-) -> None:
-    """Write each person's custody periods as derive_periods says.
-
-    With strict (an edit), a release that a detention moved past would no longer end
-    anything: the edit is refused. Otherwise (a delete) a release that ends nothing any more
-    is removed with what it ended."""
-    if person_ids:
-        # On a server, two commands rebuilding one person's custody at once would each
-        # write an open period: the person's row is locked, so they take turns (and the
-        # second reads what the first committed). SQLite's write lock does this already.
-        session.execute(
-            select(Person.id)
-            .where(Person.id.in_(sorted(person_ids)))
-            .order_by(Person.id)
-            .with_for_update(key_share=True)
-        )
-    for pid in sorted(person_ids):
-        stored = (
-            session.execute(select(CustodyRelease).where(CustodyRelease.person_id == pid))
-            .scalars()
-            .all()
-        )
-        periods, passed, left = derive_periods(
-            _detentions(session, pid, without), [Release(r.released_on, r.outcome) for r in stored]
-        )
-        if strict and passed:
-            start = next(p.detention for p in periods if p.detention.first > passed[-1].day)
-            when = dates.from_stored(start.first, start.last, start.precision)
-            raise InvalidValue(
-                "date", str(when), f"is after the recorded release ({passed[-1].day.isoformat()})"
-            )
-        unused = set(passed) | set(left)
-        for row in stored:
-            if Release(row.released_on, row.outcome) in unused:
-                session.delete(row)
-        session.execute(
-            delete(CustodyPeriod).where(
-                CustodyPeriod.person_id == pid, CustodyPeriod.incident_id.is_not(None)
-            )
-        )
-        session.flush()
-        if periods:
-            session.execute(
-                insert(CustodyPeriod),
-                [
-                    {
-                        "person_id": pid,
-                        "incident_id": p.detention.incident_id,
-                        "start_first": p.detention.first,
-                        "start_last": p.detention.last,
-                        "start_precision": p.detention.precision,
-                        "country": p.detention.country,
-                        "released_on": p.released.day if p.released else None,
-                        "outcome": p.released.outcome if p.released else None,
-                    }
-                    for p in periods
-                ],
-            )
-        session.flush()
-
-
 def checked_outcome(outcome: str | None, field: str = "--outcome") -> str:
     value = (outcome or "released").strip().lower()
     if value not in OUTCOMES:
@@ -453,7 +278,7 @@ def record_release(session: Session, pid: int, day: date, outcome: str) -> None:
     if not exists_:
         session.add(CustodyRelease(person_id=pid, released_on=day, outcome=outcome))
         session.flush()
-    rebuild(session, {pid})
+    work.custody_changed(session, [pid])
 
 
 def release(
@@ -495,6 +320,7 @@ def release(
         session.flush()
     else:
         record_release(session, pid, day, outcome)
+        work.settle(session)  # the period it closed is read next
     closed = (
         session.execute(
             select(CustodyPeriod).where(
@@ -506,7 +332,7 @@ def release(
         .scalars()
         .one()
     )
-    history.record(
+    work.changed(
         session, "custody", person, {"periods": before}, {"periods": _person_periods(session, pid)}
     )
     return custody_records(session, [closed], day)[0]
@@ -576,20 +402,12 @@ def custody_records(
     ]
 
 
-def held_on(day: date):
-    """Custody periods that had started by the day and had not ended before it."""
-    return and_(
-        CustodyPeriod.start_first <= day,
-        or_(CustodyPeriod.released_on.is_(None), CustodyPeriod.released_on >= day),
-    )
-
-
 def held(
     session: Session, as_of: date, country: str | None = None
 ) -> list[tuple[int, CustodyRecord]]:
     """(person id, custody record) of everyone held on a day, longest-held first. Days
     count from the earliest possible start."""
-    query = select(CustodyPeriod).where(held_on(as_of))
+    query = select(CustodyPeriod).where(custody.held_on(as_of))
     if country:
         query = query.where(CustodyPeriod.country == country)
     periods = (

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import delete, select, update
 from sqlmodel import Session
 
-from pressfree import cases, history, identity, incidents, ledger, names, search
+from pressfree import cases, history, identity, incidents, names, work
 from pressfree.errors import Conflict, InvalidValue
 from pressfree.models import (
     Case,
@@ -133,15 +133,16 @@ def merge_incidents(session: Session, keep_text: str, drop_text: str) -> Merged:
                 change_id=change_id,
             )
         )
-        ledger.before_delete(session, drop)
+        work.deleting(session, [drop.id])
         session.delete(drop)
         session.flush()
-        ledger.sync_custody(session, keep, incidents.get(session, keep.public_id).kinds)
+        work.incidents_changed(session, [keep.id])
+        work.settle(session)
     # whether it opens custody is part of what undo must put back
     kept_before = {**kept_before.to_dict(), "opens_custody": kept_opening}
     kept_after = _with_custody(session, keep.public_id)
-    history.record(session, "incident", drop.public_id, snapshot, None)
-    revision = history.record(session, "incident", keep.public_id, kept_before, kept_after)
+    work.changed(session, "incident", drop.public_id, snapshot, None)
+    revision = work.changed(session, "incident", keep.public_id, kept_before, kept_after)
     _mark(session, "incident", keep.public_id, drop.public_id)
     return Merged("incident", keep.public_id, drop.public_id, revision.id)
 
@@ -149,13 +150,16 @@ def merge_incidents(session: Session, keep_text: str, drop_text: str) -> Merged:
 def _mark(session: Session, noun: str, kept: str, dropped: str) -> None:
     """The merge as a record of its own in the history (type "merge", id: the change), so
     that its undo can be told apart from later changes."""
-    history.record(
+    work.changed(
         session,
         "merge",
         session.info["change_id"],
         None,
         {"kind": noun, "kept": kept, "dropped": dropped},
     )
+
+
+_NAMED = {"person": "people", "outlet": "outlets"}
 
 
 def _undo_incidents(session: Session, rows: list[Revision]) -> None:
@@ -190,13 +194,10 @@ def _undo_incidents(session: Session, rows: list[Revision]) -> None:
         row.extra = kept.before.get("extra")
         if row.opens_custody != (kept.before.get("opens_custody") is not False):
             row.opens_custody = not row.opens_custody
-            session.flush()
-            ledger.sync_custody(session, row, kept.before.get("kinds") or [])
+            work.incidents_changed(session, [row.id])
         session.flush()
-    history.record(
-        session, "incident", gone.record_id, None, incidents.get(session, gone.record_id)
-    )
-    history.record(
+    work.changed(session, "incident", gone.record_id, None, incidents.get(session, gone.record_id))
+    work.changed(
         session, "incident", kept.record_id, kept.after, _with_custody(session, kept.record_id)
     )
 
@@ -336,10 +337,11 @@ def merge_named(session: Session, noun: str, keep_name: str, drop_name: str) -> 
         )
     session.flush()
     if kind == "person":
-        ledger.rebuild(session, {keep_id})
-    search.refresh_named(session, **{column: keep_id})
-    history.record(session, noun, dropped["name"], dropped, None)
-    revision = history.record(session, noun, keep.name, kept_before, _state(session, kind, keep_id))
+        work.custody_changed(session, [keep_id])
+    work.names_changed(session, **{_NAMED[kind]: [keep_id]})
+    work.settle(session)
+    work.changed(session, noun, dropped["name"], dropped, None)
+    revision = work.changed(session, noun, keep.name, kept_before, _state(session, kind, keep_id))
     _mark(session, noun, keep.name, dropped["name"])
     return Merged(noun, keep.name, dropped["name"], revision.id)
 
@@ -422,11 +424,11 @@ def _undo_named(session: Session, noun: str, rows: list[Revision]) -> None:
         )
     session.flush()
     if kind == "person":
-        ledger.rebuild(session, {keep_id, drop.id})
-    search.refresh_named(session, **{column: keep_id})
-    search.refresh_named(session, **{column: drop.id})
-    history.record(session, noun, gone["name"], None, _state(session, kind, drop.id))
-    history.record(session, noun, keep.name, kept.after, _state(session, kind, keep_id))
+        work.custody_changed(session, [keep_id, drop.id])
+    work.names_changed(session, **{_NAMED[kind]: [keep_id, drop.id]})
+    work.settle(session)
+    work.changed(session, noun, gone["name"], None, _state(session, kind, drop.id))
+    work.changed(session, noun, keep.name, kept.after, _state(session, kind, keep_id))
 
 
 def _incident_ids(session: Session, public_ids: list[str]) -> dict[str, int]:
@@ -529,7 +531,7 @@ def undo(session: Session, text: str) -> Merged:
     mark = session.execute(
         select(Revision).where(Revision.change_id == change, Revision.record_type == "merge")
     ).scalar_one()
-    history.record(session, "merge", change, mark.after, None)
+    work.changed(session, "merge", change, mark.after, None)
     return Merged(noun, kept.record_id, gone.record_id, revision.id)
 
 

@@ -301,8 +301,9 @@ class Tally(SQLModel, table=True):
 class CustodyPeriod(SQLModel, table=True):
     """A stretch of time one person spent detained, opened by a detention or arrest.
 
-    Derived: ledger.rebuild writes these from the detentions and the releases (schema 4);
-    they are kept as rows so that "who was held on D" is an index range."""
+    Derived: custody.rebuild (through the unit of work, work.py) writes these from the
+    detentions and the releases (schema 4); they are kept as rows so that "who was held on
+    D" is an index range."""
 
     __tablename__ = "custody_period"
     __table_args__ = (

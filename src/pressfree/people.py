@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from pressfree import history, identity
+from pressfree import identity, work
 from pressfree.models import IncidentJournalist, Outlet, Person, PersonAlias
 
 PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -89,7 +89,7 @@ def update(
             person.pseudonym = new_pseudonym(session)
     session.flush()
     after = list_people(session, person.id)[0]
-    history.record(session, "journalist", person.name, before, after)
+    work.changed(session, "journalist", person.name, before, after)
     return after
 
 

@@ -145,6 +145,15 @@ def search_ids(terms):
     )
 
 
+def search_index_problem(_connection) -> str | None:
+    """Nothing to check: PostgreSQL keeps a GIN index itself (the SQLite twin asks FTS5)."""
+    return None
+
+
+def rebuild_search_index(_connection) -> None:
+    """Nothing to rebuild (see search_index_problem)."""
+
+
 def extra_field(name: str, value: str | None):
     """Incidents whose extra field NAME holds VALUE as text (None: held at all): `->>`
     gives text, true and false as those words."""

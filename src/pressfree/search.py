@@ -67,27 +67,48 @@ def document(texts: Iterable[str | None], name_list: Iterable[str]) -> tuple[str
 
 def refresh(db, incident_ids: list[int]) -> None:
     """Rewrite the index entries of these incidents from what is stored now (db is a
-    Session or a Connection, inside the caller's transaction)."""
+    Session or a Connection, inside the caller's transaction). Only the unit of work
+    (work.py) calls it."""
     for start in range(0, len(incident_ids), CHUNK):
         chunk = list(incident_ids[start : start + CHUNK])
-        entries: dict[int, tuple[list, list, list]] = {}
-        for row in db.execute(
-            select(
-                Incident.id, Incident.summary, Incident.perpetrator, Incident.city, Incident.region
-            ).where(Incident.id.in_(chunk))
-        ):
-            entries[row[0]] = (list(row[1:]), [], [])
-        for query, slot in _related(chunk):
-            for incident_id, *values in db.execute(query):
-                entries[incident_id][slot].extend(values)
+        rows = documents(db, _gathered(db, chunk))
         db.execute(delete(IncidentSearch).where(IncidentSearch.incident_id.in_(chunk)))
-        write_entries(db, entries)
+        _insert(db, rows)
+
+
+def expected(db, incident_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """The entries these incidents should have, from what is stored now (for `check`)."""
+    found: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(incident_ids), CHUNK):
+        rows = documents(db, _gathered(db, list(incident_ids[start : start + CHUNK])))
+        found.update((r["incident_id"], (r["words"], r["sounds"])) for r in rows)
+    return found
+
+
+def _gathered(db, chunk: list[int]) -> dict[int, tuple[list, list, list]]:
+    entries: dict[int, tuple[list, list, list]] = {}
+    for row in db.execute(
+        select(
+            Incident.id, Incident.summary, Incident.perpetrator, Incident.city, Incident.region
+        ).where(Incident.id.in_(chunk))
+    ):
+        entries[row[0]] = (list(row[1:]), [], [])
+    for query, slot in _related(chunk):
+        for incident_id, *values in db.execute(query):
+            entries[incident_id][slot].extend(values)
+    return entries
 
 
 def write_entries(db, entries: dict[int, tuple[list, list[int], list[int]]]) -> None:
     """Write index entries of incidents that have none (just added, or whose old entries
     `refresh` removed): {incident id: (texts, person ids, outlet ids)}, texts as
-    `row_texts` gives them. Names and aliases are read once for the whole batch."""
+    `row_texts` gives them."""
+    _insert(db, documents(db, entries))
+
+
+def documents(db, entries: dict[int, tuple[list, list[int], list[int]]]) -> list[dict]:
+    """The index rows of incidents: {incident id: (texts, person ids, outlet ids)}. Names
+    and aliases are read once for the whole batch."""
     people = {p for _, ids, _ in entries.values() for p in ids}
     outlets = {o for _, _, ids in entries.values() for o in ids}
     known: dict[tuple, list[str]] = {}
@@ -112,6 +133,10 @@ def write_entries(db, entries: dict[int, tuple[list, list[int], list[int]]]) -> 
         named += [n for o in outlet_ids for n in known.get(("outlet", o), [])]
         words, sounds = document(texts, named)
         rows.append({"incident_id": incident_id, "words": words, "sounds": sounds})
+    return rows
+
+
+def _insert(db, rows: list[dict]) -> None:
     if rows:
         from sqlalchemy.orm import Session
 
@@ -165,18 +190,6 @@ def _related(chunk: list[int]):
         ),
         0,
     )
-
-
-def refresh_named(db, *, person_id: int | None = None, outlet_id: int | None = None) -> None:
-    """Rewrite the entries of every incident naming this person or outlet (after an alias
-    was added or a merge)."""
-    if person_id is not None:
-        query = select(IncidentJournalist.incident_id).where(
-            IncidentJournalist.person_id == person_id
-        )
-    else:
-        query = select(IncidentOutlet.incident_id).where(IncidentOutlet.outlet_id == outlet_id)
-    refresh(db, list(db.execute(query).scalars()))
 
 
 # --- finding ------------------------------------------------------------------------------

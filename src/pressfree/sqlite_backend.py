@@ -245,6 +245,30 @@ def search_ids(terms):
     return select(fts.c.rowid).where(text("incident_fts MATCH :query").bindparams(query=query))
 
 
+def search_index_problem(connection) -> str | None:
+    """What FTS5's own check finds wrong with the full-text index (schema 6: an external
+    content table over incident_search), or None."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    try:
+        with connection.begin_nested():
+            connection.execute(
+                text("INSERT INTO incident_fts(incident_fts, rank) VALUES ('integrity-check', 1)")
+            )
+    except DatabaseError as error:
+        return f"the full-text index differs from the entries ({error.orig})"
+    return None
+
+
+def rebuild_search_index(connection) -> None:
+    """Write the full-text index again from incident_search (its twin does nothing: a GIN
+    index is PostgreSQL's to keep)."""
+    from sqlalchemy import text
+
+    connection.execute(text("INSERT INTO incident_fts(incident_fts) VALUES ('rebuild')"))
+
+
 def extra_field(name: str, value: str | None):
     """Incidents whose extra field NAME holds VALUE as text (true and false as those words;
     None: held at all). Through json_each, which reads keys unescaped: a path expression

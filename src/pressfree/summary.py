@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
-from pressfree import cases, countries, dates, designations, ledger
+from pressfree import cases, countries, custody, dates, designations, ledger
 from pressfree.incidents import IncidentFilter, conditions, contained_in
 from pressfree.models import (
     CustodyPeriod,
@@ -199,7 +199,7 @@ def _in_custody(
     session: Session, period: dates.PartialDate, country: str | None, today: date
 ) -> dict:
     as_of = min(period.last, today)
-    query = select(func.count()).select_from(CustodyPeriod).where(ledger.held_on(as_of))
+    query = select(func.count()).select_from(CustodyPeriod).where(custody.held_on(as_of))
     if country:
         query = query.where(CustodyPeriod.country == country)
     itemised = session.execute(query).scalar_one()
@@ -222,7 +222,7 @@ def _in_custody(
 
 
 def _held_count(session: Session, day: date, country: str | None) -> int:
-    query = select(func.count()).select_from(CustodyPeriod).where(ledger.held_on(day))
+    query = select(func.count()).select_from(CustodyPeriod).where(custody.held_on(day))
     if country:
         query = query.where(CustodyPeriod.country == country)
     return session.execute(query).scalar_one()

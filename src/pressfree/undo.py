@@ -5,17 +5,17 @@ history is never rewritten."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
-from pressfree import cases, designations, history, identity, incidents, ledger
+from pressfree import cases, designations, history, identity, incidents, ledger, work
 from pressfree.errors import Conflict, InvalidValue, UsageError
 from pressfree.models import (
     Case,
     ImportedFile,
     Incident,
-    IncidentJournalist,
     IncidentUpdate,
     Revision,
     Tally,
@@ -91,7 +91,7 @@ def restore(session: Session, text: str, to: str | None = None):
         put_back(session, public_id, state, before is not None, deletion)
     after = incidents.get(session, public_id)
     if before is None or history.changes(plain(before), plain(after)):
-        history.record(session, "incident", public_id, before, after)
+        work.changed(session, "incident", public_id, before, after)
     return after
 
 
@@ -151,8 +151,6 @@ def put_back(
             update.get("publisher"),
         )
     for release in state.get("releases") or []:
-        from datetime import date
-
         ledger.record_release(
             session,
             identity.person_id(session, release["person"]),
@@ -210,7 +208,7 @@ def _take_back_edits(session: Session, entry: Revision, removed: set[str]) -> No
         before = incidents.get(session, row.record_id)
         with history.as_one(session):
             put_back(session, row.record_id, row.before, present=True)
-        history.record(
+        work.changed(
             session, "incident", row.record_id, before, incidents.get(session, row.record_id)
         )
 
@@ -407,24 +405,16 @@ def undo_import(session: Session, text: str, force: bool = False) -> ImportRecor
         incidents.delete_incident(session, public_id)
     _take_back_edits(session, entry, set(touched))
     remaining = [i for p, i in ids.items() if p not in touched]
-    concerned: set[int] = set()
+    work.deleting(session, remaining)  # the custody a document's incidents opened
     for start in range(0, len(remaining), incidents.CHUNK):
         chunk = remaining[start : start + incidents.CHUNK]
-        concerned.update(
-            session.execute(
-                select(IncidentJournalist.person_id)
-                .join(Incident, Incident.id == IncidentJournalist.incident_id)
-                .where(Incident.id.in_(chunk), Incident.opens_custody.is_(True))
-            ).scalars()
-        )
         session.execute(delete(Incident).where(Incident.id.in_(chunk)))
-    ledger.rebuild(session, concerned)  # the custody a document's incidents opened
     session.execute(delete(Tally).where(Tally.import_id == entry.id))
     for public_id in cases_changed:  # changed since: each removal is kept in the history
-        history.record(session, "case", public_id, cases.get(session, public_id), None)
+        work.changed(session, "case", public_id, cases.get(session, public_id), None)
     session.execute(delete(Case).where(Case.import_id == entry.id))
     if entry.after.get("sha256"):  # the file can be imported again
         session.execute(delete(ImportedFile).where(ImportedFile.sha256 == entry.after["sha256"]))
     session.flush()
-    history.record(session, "import", str(entry.id), entry.after, None)
+    work.changed(session, "import", str(entry.id), entry.after, None)
     return summary

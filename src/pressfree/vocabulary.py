@@ -68,16 +68,16 @@ def add_term(session: Session, slug: str, label: str, vocabulary: str = "kind") 
     session.add(model(slug=slug, **{text.key: label}))
     session.flush()
     term = Term(slug, label, False, 0)
-    from pressfree import history
+    from pressfree import work
 
-    history.record(session, vocabulary, slug, None, {"slug": slug, "label": label})
+    work.changed(session, vocabulary, slug, None, {"slug": slug, "label": label})
     return term
 
 
 def name_term(session: Session, slug: str, lang: str, name: str, vocabulary: str = "kind") -> dict:
     """Give a term its name in another language (what reports in it show); an empty name
     removes it. Returns the term's names."""
-    from pressfree import history, i18n
+    from pressfree import i18n, work
     from pressfree.schemas import clean_text
 
     code = i18n.language(lang)
@@ -101,7 +101,7 @@ def name_term(session: Session, slug: str, lang: str, name: str, vocabulary: str
         names.pop(code, None)
     row.names = names or None
     session.flush()
-    history.record(session, vocabulary, row.slug, before, dict(before, names=names))
+    work.changed(session, vocabulary, row.slug, before, dict(before, names=names))
     return names
 
 

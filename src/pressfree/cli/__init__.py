@@ -130,7 +130,7 @@ def root(
 # builds every command's options, and importing and building all of them took longer than
 # most commands' own work. (tests/test_installed.py checks this against the modules.)
 COMMANDS = {
-    "db": ("init", "info", "backup", "copy"),
+    "db": ("init", "info", "backup", "copy", "check"),
     "incidents": ("add", "list", "search", "show", "edit", "delete", "kinds"),
     "people": ("journalists", "outlets"),
     "identity": ("duplicates", "merge"),

@@ -1,4 +1,4 @@
-"""Commands about the database itself: init, info, backup, copy."""
+"""Commands about the database itself: init, info, backup, copy, check."""
 
 from __future__ import annotations
 
@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from pressfree.cli.common import Format, FormatOption, emit, note, open_store, reading, to_stdout
+from pressfree.cli.common import (
+    Format,
+    FormatOption,
+    emit,
+    note,
+    open_store,
+    reading,
+    to_stdout,
+    writing,
+)
 
 
 def init(ctx: typer.Context) -> None:
@@ -117,6 +126,49 @@ def copy(
     )
 
 
+def check(
+    ctx: typer.Context,
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair", help="Write what the facts say wherever it differs, as one revision."
+        ),
+    ] = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Rebuild everything derived (search index, custody periods, designation dates, name
+    keys) from the facts, compare it with what is stored, and check every case's events.
+    Prints one line per difference; exits 1 if there is any, 0 if none. Run it after a
+    crash, or before publishing.
+
+    Example: [bold]pressfree check[/] then [bold]pressfree check --repair[/]
+    """
+    from pressfree import check as checking
+    from pressfree import render
+
+    if repair:
+        with writing(ctx) as session:
+            found = checking.differences(session)
+            repaired = checking.repair(session, found)
+    else:
+        with reading(ctx) as session:
+            found = checking.differences(session)
+        repaired = 0
+    rows = [{"area": d.area, "record": d.record, "problem": d.problem} for d in found]
+    if fmt == Format.json:
+        emit(render.to_json({"differences": rows, "repaired": repaired}) + "\n")
+    elif found:
+        emit("".join(d.line() + "\n" for d in found))
+    if repaired:
+        note(f"Repaired {repaired} of {len(found)}: recorded as one revision.")
+    left = len(found) - repaired
+    if left:
+        note(f"{left} difference{'s' if left != 1 else ''} found.")
+        raise typer.Exit(1)
+    if not found:
+        note("Everything derived matches the facts.")
+
+
 def _named(error, option: str):
     """An error about --db, said of the option that named the other database."""
     from pressfree.errors import InvalidValue, PressfreeError
@@ -131,5 +183,5 @@ def _named(error, option: str):
 
 
 def register(app: typer.Typer) -> None:
-    for command in (init, info, backup, copy):
+    for command in (init, info, backup, copy, check):
         app.command(rich_help_panel="Database")(command)

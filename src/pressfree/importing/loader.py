@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from pressfree import identity, search, vocabulary
+from pressfree import identity, search, vocabulary, work
 from pressfree import names as name_keys
 from pressfree.db import one_of
 from pressfree.errors import InvalidValue, PressfreeError
@@ -557,7 +557,7 @@ def _apply(session: Session, change: Change, wanted: dict, stored) -> None:
     if change.hashes:  # a loose match keeps what the fuller row it matched said
         row.content_hash, row.identity_hash = change.hashes
     session.flush()
-    history.record(
+    work.changed(
         session,
         "incident",
         change.incident,
@@ -684,7 +684,7 @@ def _write(
         backend.insert_rows(connection, table, rows)
     # sources as stored (a URL cited before keeps its first title)
     said = _source_texts(connection, {s for ids_ in cited.values() for s in ids_})
-    search.write_entries(
+    work.indexed(
         connection,
         {
             incident_id: (

@@ -1,0 +1,231 @@
+"""Custody periods: derived, one rule whatever path the data came by, from each person's
+detentions and the releases recorded for them (only the unit of work writes them)."""
+
+from __future__ import annotations
+
+from collections.abc import Set
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, and_, delete, insert, or_, select
+from sqlmodel import Session
+
+from pressfree import dates
+from pressfree.errors import InvalidValue
+from pressfree.models import (
+    CustodyPeriod,
+    CustodyRelease,
+    Incident,
+    IncidentJournalist,
+    IncidentKind,
+    Kind,
+    Person,
+)
+
+OPENING_KINDS = ("detention", "arrest")
+CHUNK = 500  # ids per IN (...) list
+
+
+@dataclass(frozen=True)
+class Detention:
+    """A detention or arrest naming the person, as the ledger needs it."""
+
+    incident_id: int
+    first: date
+    last: date
+    precision: str
+    country: str | None
+
+
+@dataclass(frozen=True, order=True)
+class Release:
+    day: date
+    outcome: str
+
+
+@dataclass
+class Period:
+    detention: Detention
+    released: Release | None = None
+
+
+def derive_periods(
+    detentions: list[Detention], releases: list[Release]
+) -> tuple[list[Period], list[Release], list[Release]]:
+    """One person's custody periods from their detentions and recorded releases: the rule
+    of the ledger, whatever order things were entered in and whatever path they came by.
+
+    Detentions are taken in date order. The first opens a period; one while the person is
+    still held (its start is on or before the period's release, or there is none) adds
+    nothing; each period ends with the earliest release on or after its start; a detention
+    after that release opens the next. Returns the periods, the releases passed over
+    because a later detention started after them (an edit moved a detention past its
+    release), and the releases left after the last period ended."""
+    periods: list[Period] = []
+    waiting = sorted(releases)
+    passed: list[Release] = []
+    for detention in sorted(detentions, key=lambda d: (d.first, d.last, d.incident_id)):
+        current = periods[-1] if periods else None
+        if current and (current.released is None or current.released.day >= detention.first):
+            continue  # still held: this detention is part of the same period
+        while waiting and waiting[0].day < detention.first:
+            passed.append(waiting.pop(0))
+        periods.append(Period(detention, waiting.pop(0) if waiting else None))
+    return periods, passed, waiting
+
+
+def detentions(session: Session, pid: int) -> list[Detention]:
+    """The person's detentions and arrests that open custody."""
+    query = (
+        select(
+            Incident.id,
+            Incident.first_day,
+            Incident.last_day,
+            Incident.date_precision,
+            Incident.country,
+        )
+        .join(IncidentJournalist, IncidentJournalist.incident_id == Incident.id)
+        .where(
+            IncidentJournalist.person_id == pid,
+            Incident.opens_custody.is_(True),
+            Incident.id.in_(opening_incidents()),
+        )
+    )
+    return [Detention(*row) for row in session.execute(query).all()]
+
+
+def concerned(session: Session, incident_ids: list[int]) -> set[int]:
+    """The people whose custody these incidents may change: those they opened a period
+    for, and those they name if they are detentions or arrests that open custody."""
+    found: set[int] = set()
+    for start in range(0, len(incident_ids), CHUNK):
+        chunk = incident_ids[start : start + CHUNK]
+        found.update(
+            session.execute(
+                select(CustodyPeriod.person_id).where(CustodyPeriod.incident_id.in_(chunk))
+            ).scalars()
+        )
+        found.update(
+            session.execute(
+                select(IncidentJournalist.person_id)
+                .join(Incident, Incident.id == IncidentJournalist.incident_id)
+                .where(
+                    Incident.id.in_(chunk),
+                    Incident.opens_custody.is_(True),
+                    Incident.id.in_(opening_incidents()),
+                )
+            ).scalars()
+        )
+    return found
+
+
+def opening_incidents() -> Select[tuple[int]]:
+    query: Select[tuple[int]] = (
+        select(IncidentKind.incident_id)
+        .join(Kind, Kind.id == IncidentKind.kind_id)
+        .where(Kind.slug.in_(OPENING_KINDS))
+    )
+    return query
+
+
+def rebuild(
+    session: Session,
+    person_ids: set[int],
+    strict: Set[int] = frozenset(),
+    tidy: Set[int] = frozenset(),
+) -> None:
+    """Write each person's custody periods as derive_periods says.
+
+    A release is a fact about the person and is kept even when it ends nothing any more
+    (an edit took the person off their detention: restoring the edit makes it end the
+    period again), except for the people in `tidy` (a delete concerned them: its history
+    keeps the releases it ended, and a restore brings them back). For the people in
+    `strict` (an add or edit concerned them), a release that ended a period and that a
+    detention has now moved past would end nothing: the change is refused."""
+    if person_ids:
+        # On a server, two commands rebuilding one person's custody at once would each
+        # write an open period: the person's row is locked, so they take turns (and the
+        # second reads what the first committed). SQLite's write lock does this already.
+        session.execute(
+            select(Person.id)
+            .where(Person.id.in_(sorted(person_ids)))
+            .order_by(Person.id)
+            .with_for_update(key_share=True)
+        )
+    for pid in sorted(person_ids):
+        stored = (
+            session.execute(select(CustodyRelease).where(CustodyRelease.person_id == pid))
+            .scalars()
+            .all()
+        )
+        periods, passed, left = derive_periods(
+            detentions(session, pid), [Release(r.released_on, r.outcome) for r in stored]
+        )
+        if pid in strict:
+            ended = set(
+                session.execute(
+                    select(CustodyPeriod.released_on).where(
+                        CustodyPeriod.person_id == pid, CustodyPeriod.released_on.is_not(None)
+                    )
+                ).scalars()
+            )
+            refused = [r for r in passed if r.day in ended]
+            if refused:
+                start = next(p.detention for p in periods if p.detention.first > refused[-1].day)
+                when = dates.from_stored(start.first, start.last, start.precision)
+                raise InvalidValue(
+                    "date",
+                    str(when),
+                    f"is after the recorded release ({refused[-1].day.isoformat()})",
+                )
+        if pid in tidy:
+            unused = set(passed) | set(left)
+            for row in stored:
+                if Release(row.released_on, row.outcome) in unused:
+                    session.delete(row)
+        session.execute(
+            delete(CustodyPeriod).where(
+                CustodyPeriod.person_id == pid, CustodyPeriod.incident_id.is_not(None)
+            )
+        )
+        session.flush()
+        rows = period_rows(pid, periods)
+        if rows:
+            session.execute(insert(CustodyPeriod), rows)
+        session.flush()
+
+
+def period_rows(pid: int, periods: list[Period]) -> list[dict]:
+    """The stored rows of a person's periods."""
+    return [
+        {
+            "person_id": pid,
+            "incident_id": p.detention.incident_id,
+            "start_first": p.detention.first,
+            "start_last": p.detention.last,
+            "start_precision": p.detention.precision,
+            "country": p.detention.country,
+            "released_on": p.released.day if p.released else None,
+            "outcome": p.released.outcome if p.released else None,
+        }
+        for p in periods
+    ]
+
+
+def expected(session: Session, pid: int) -> list[dict]:
+    """What a person's derived periods should be, from what is stored now (for `check`)."""
+    releases = session.execute(
+        select(CustodyRelease.released_on, CustodyRelease.outcome).where(
+            CustodyRelease.person_id == pid
+        )
+    ).all()
+    periods, _, _ = derive_periods(detentions(session, pid), [Release(*r) for r in releases])
+    return period_rows(pid, periods)
+
+
+def held_on(day: date):
+    """Custody periods that had started by the day and had not ended before it."""
+    return and_(
+        CustodyPeriod.start_first <= day,
+        or_(CustodyPeriod.released_on.is_(None), CustodyPeriod.released_on >= day),
+    )
