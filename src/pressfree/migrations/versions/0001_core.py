@@ -107,6 +107,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("incident_source", "source", "incident_outlet", "incident_journalist",
-                  "person", "outlet", "incident_tag", "incident_kind", "incident", "kind"):
-        op.drop_table(table)
+    raise NotImplementedError("schema 1 is not downgraded: it is the first (delete the file to start again)")

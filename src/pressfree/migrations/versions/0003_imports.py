@@ -44,17 +44,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("imported_file")
-    with op.batch_alter_table("incident_source") as batch:
-        batch.drop_column("position")
-    op.drop_index("ix_incident_period", "incident")
-    op.create_index("ix_incident_days", "incident", ["first_day", "last_day"])
-    with op.batch_alter_table("person") as batch:
-        batch.drop_constraint("uq_person_pseudonym")
-        batch.drop_column("pseudonym")
-        batch.drop_column("at_risk")
-    with op.batch_alter_table("incident") as batch:
-        batch.drop_constraint("uq_incident_external")
-        batch.drop_column("extra")
-        batch.drop_column("external_id")
-        batch.drop_column("dataset")
+    raise NotImplementedError("schema 3 is not downgraded: restore the NAME.schema-2.bak copy")

@@ -57,7 +57,8 @@ def _alias_table(name: str, owner: str) -> None:
 
 
 def upgrade() -> None:
-    from pressfree import names, search
+    from pressfree.migrations.frozen import names_0006 as names
+    from pressfree.migrations.frozen import search_0006 as search
 
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
