@@ -4,8 +4,6 @@ repairs what does not."""
 
 import json
 
-from helpers import SAMPLE
-
 
 def _add_detention(cli, name="Ales Test", day="2021-07-01", *more):
     return cli(
@@ -111,10 +109,23 @@ def test_a_shared_source_filled_in_later_is_searchable_on_every_incident(cli):
     _clean(cli)
 
 
-def test_imports_undo_takes_the_people_and_outlets_it_made_out_of_search(cli):
-    cli("import", SAMPLE)
-    imported = cli.json("imports")[0]["id"]
-    cli("imports", "undo", str(imported))
+def test_imports_undo_removes_the_names_and_kinds_only_it_brought(cli, tmp_path):
+    _add_detention(cli, "Keep Me")
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        "date,kinds,journalists,outlets\n"
+        "2021-07-05,newkind,Keep Me,Gone Outlet\n"
+        "2021-07-06,raid,Gone Person,\n"
+        "2021-07-07,raid,Flagged Person,\n",
+        encoding="utf-8",
+    )
+    cli("import", sheet)
+    cli("journalists", "set", "Flagged Person", "--at-risk")
+    [imported] = cli.json("imports")
+    cli("imports", "undo", str(imported["id"]), "--force")
+    assert [p["name"] for p in cli.json("journalists")] == ["Flagged Person", "Keep Me"]
+    assert cli.json("outlets") == []
+    assert "newkind" not in [k["slug"] for k in cli.json("kinds")]
     _clean(cli)
 
 

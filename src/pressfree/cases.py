@@ -11,7 +11,7 @@ from functools import cmp_to_key
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
-from pressfree import countries, dates, identity, vocabulary, work
+from pressfree import countries, dates, identity, sources, vocabulary, work
 from pressfree.errors import InvalidValue
 from pressfree.lookup import by_public_id, checked_public_id
 from pressfree.models import (
@@ -350,7 +350,7 @@ def records(session: Session, rows: list[Case], as_of: date | None = None) -> li
         .order_by(CaseEvent.first_day, CaseEvent.id)
     ).scalars():
         events.setdefault(e.case_id, []).append(e)
-    sources = {
+    cited = {
         s.id: s
         for s in session.execute(
             select(Source).where(
@@ -408,7 +408,7 @@ def records(session: Session, rows: list[Case], as_of: date | None = None) -> li
                 state.closed.isoformat() if state and state.closed else None,
                 state.verdict.when if state and state.verdict else None,
                 linked.get(row.id, []),
-                [_event_dict(e, laws, sources) for e in mine_events],
+                [_event_dict(e, laws, cited) for e in mine_events],
             )
         )
     return out
@@ -541,18 +541,15 @@ def _charge(session: Session, text: str) -> tuple[str, str, int]:
 def _source(session: Session, url: str | None, publisher: str | None) -> int | None:
     if not (url or publisher):
         return None
-    from pressfree.incidents import source_id
-
-    return source_id(session, validated(SourceIn, url=url, publisher=publisher))
+    return sources.source_id(session, validated(SourceIn, url=url, publisher=publisher))
 
 
 def _incidents(session: Session, row: Case, given: list[str]) -> list[Incident]:
     """Incidents a case belongs to: each must name its journalist (or its outlet)."""
-    from pressfree.incidents import find as find_incident
 
     found = []
     for text in given:
-        incident = find_incident(session, text, "--incident")
+        incident = by_public_id(session, Incident, text, "an incident", "--incident")
         named = session.execute(
             select(IncidentJournalist.person_id).where(
                 IncidentJournalist.incident_id == incident.id,

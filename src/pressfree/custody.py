@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Set
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Select, and_, delete, insert, or_, select
 from sqlmodel import Session
@@ -35,6 +35,14 @@ class Detention:
     last: date
     precision: str
     country: str | None
+    # Which of two detentions on the same day opens the period: the one recorded first (to
+    # the second, as exports keep it), then by public id, so that a copy of the database
+    # (other row ids) derives the same.
+    created_at: datetime | None = None
+    public_id: str = ""
+
+    def order(self) -> tuple:
+        return (self.first, self.last, self.created_at or datetime.min, self.public_id)
 
 
 @dataclass(frozen=True, order=True)
@@ -64,7 +72,7 @@ def derive_periods(
     periods: list[Period] = []
     waiting = sorted(releases)
     passed: list[Release] = []
-    for detention in sorted(detentions, key=lambda d: (d.first, d.last, d.incident_id)):
+    for detention in sorted(detentions, key=lambda d: (*d.order(), d.incident_id)):
         current = periods[-1] if periods else None
         if current and (current.released is None or current.released.day >= detention.first):
             continue  # still held: this detention is part of the same period
@@ -83,6 +91,8 @@ def detentions(session: Session, pid: int) -> list[Detention]:
             Incident.last_day,
             Incident.date_precision,
             Incident.country,
+            Incident.created_at,
+            Incident.public_id,
         )
         .join(IncidentJournalist, IncidentJournalist.incident_id == Incident.id)
         .where(

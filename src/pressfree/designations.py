@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import and_, exists, select
 from sqlmodel import Session
 
-from pressfree import countries, dates, identity, incidents, vocabulary, work
+from pressfree import countries, dates, identity, incidents, sources, vocabulary, work
 from pressfree.errors import InvalidValue
 from pressfree.models import (
     CHANGES,
@@ -92,7 +92,7 @@ def designate(
     by = clean_text(by, "--by")
     label_id = vocabulary.ids_for(session, [label], "label", "--label")[label.strip().lower()]
     when = dates.parse(on, "--date")
-    sources = (
+    given = (
         []
         if not (source or publisher)
         else [validated(SourceIn, url=source, publisher=publisher, title=title)]
@@ -115,7 +115,7 @@ def designate(
             summary=f"{by} designated {target}: {label_name}",
             journalists=[target] if target_type == "person" else [],
             outlets=[] if target_type == "person" else [target],
-            sources=sources,
+            sources=given,
         )
         added = incidents.add(session, draft)
         incident = incidents.find(session, added.record.id)
@@ -126,7 +126,7 @@ def designate(
         decided_last=when.last,
         decided_precision=when.precision,
         list_reference=clean_text(list_reference, "--reference"),
-        source_id=incidents.source_id(session, sources[0]) if sources else None,
+        source_id=sources.source_id(session, given[0]) if given else None,
         incident_id=incident.id,
     )
     if target_type == "person":
@@ -276,7 +276,7 @@ def records(session: Session, rows: list[Designation]) -> list[DesignationRecord
             )
         ).all()
     )
-    sources = {
+    cited = {
         s.id: s
         for s in session.execute(
             select(Source).where(Source.id.in_({r.source_id for r in rows if r.source_id}))
@@ -300,7 +300,7 @@ def records(session: Session, rows: list[Designation]) -> list[DesignationRecord
         )
     out = []
     for r in rows:
-        source = sources.get(r.source_id)
+        source = cited.get(r.source_id)
         lifted = [c["date"] for c in changes.get(r.id, []) if c["change"] == "lifted"]
         out.append(
             DesignationRecord(

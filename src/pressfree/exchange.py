@@ -614,6 +614,10 @@ def _load_incident(session: Session, item: dict, import_id: int) -> str | None:
             )
         except InvalidValue as error:
             raise error.at(f"updates[{number}]") from None
+    if updates and item.get("updated_at"):  # the updates were there when it was last changed
+        incidents.find(session, added.record.id).updated_at = _timestamp(
+            item["updated_at"], "updated_at"
+        )
     if external_id or dataset or extra:
         row = incidents.find(session, added.record.id)
         row.external_id, row.dataset, row.extra = external_id, dataset, extra or None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import getpass
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -172,9 +172,12 @@ def _records(rows: list[Revision]) -> list[RevisionRecord]:
     ]
 
 
-def matching(session: Session, text: str) -> list[Revision]:
+def matching(
+    session: Session, text: str, stored_name: Callable[[Session, str], str | None] | None = None
+) -> list[Revision]:
     """The revisions of the one record a text names: an id or its first characters (4 or
-    more), or a name or slug exactly."""
+    more), or a name or slug exactly; with stored_name (identity's), a journalist or outlet
+    by any spelling."""
     wanted = (text or "").strip()
     if not wanted:
         raise InvalidValue("id", text, "is empty")
@@ -186,10 +189,8 @@ def matching(session: Session, text: str) -> list[Revision]:
             .scalars()
             .all()
         )
-    if not rows:  # a journalist or outlet by any case or alias of the name it is kept under
-        from pressfree import identity
-
-        named = identity.stored_name(session, wanted)
+    if not rows and stored_name:  # a journalist or outlet by any spelling of its name
+        named = stored_name(session, wanted)
         if named is not None:
             rows = session.execute(query.where(Revision.record_id == named)).scalars().all()
     if not rows:
@@ -202,8 +203,10 @@ def matching(session: Session, text: str) -> list[Revision]:
     return rows
 
 
-def of_record(session: Session, text: str) -> list[RevisionRecord]:
-    return _records(matching(session, text))
+def of_record(
+    session: Session, text: str, stored_name: Callable[[Session, str], str | None] | None = None
+) -> list[RevisionRecord]:
+    return _records(matching(session, text, stored_name))
 
 
 def log(

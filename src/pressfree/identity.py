@@ -12,8 +12,10 @@ from sqlmodel import Session
 from pressfree import names, work
 from pressfree.db import one_of
 from pressfree.errors import Conflict, InvalidValue, NotFound, shown
+from pressfree.lookup import by_public_id
 from pressfree.models import (
     OUTLET_TYPES,
+    Incident,
     IncidentJournalist,
     IncidentOutlet,
     Outlet,
@@ -252,9 +254,7 @@ def stored_name(session: Session, name: str) -> str | None:
 def named_by(session: Session, name: str, incident: str) -> int:
     """The person an incident names so (by name, in any case, or alias), placeholder
     names included: "unknown" in this detention."""
-    from pressfree.incidents import find as find_incident
-
-    row = find_incident(session, incident, "--incident")
+    row = by_public_id(session, Incident, incident, "an incident", "--incident")
     key = names.name_key(cleaned(name, "person"))
     aliased = select(PersonAlias.person_id).where(PersonAlias.name_key == key)
     found = session.execute(

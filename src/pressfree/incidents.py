@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, delete, exists, insert, select
 from sqlmodel import Session
 
-from pressfree import dates, identity, search, vocabulary, work
+from pressfree import dates, identity, search, sources, vocabulary, work
 from pressfree.errors import InvalidValue
 from pressfree.models import (
     Incident,
@@ -23,16 +23,15 @@ from pressfree.models import (
     Outlet,
     Person,
     Source,
+    incident_now,
     stamp,
-    utcnow,
 )
 from pressfree.schemas import (
     IncidentIn,
     IncidentRecord,
-    SourceIn,
     SourceRecord,
     check_status,
-    clean_text,
+    checked_update,
     validated,
 )
 
@@ -67,41 +66,6 @@ class IncidentFilter:
         return any(value not in (None, []) for value in vars(self).values())
 
 
-# --- sources: found by URL, created when new (people and outlets: identity.py) ---------
-
-
-def source_id(session: Session, source: SourceIn) -> int:
-    """The same URL is the same source; without a URL, the same publisher, title and date."""
-    if source.url:
-        where = Source.url == source.url
-    else:
-        where = and_(
-            Source.url.is_(None),
-            Source.publisher == source.publisher,
-            Source.title.is_(None) if source.title is None else Source.title == source.title,
-            Source.published.is_(None)
-            if source.published is None
-            else Source.published == source.published,
-        )
-    existing = session.execute(select(Source).where(where)).scalars().first()
-    if existing is None:
-        existing = Source(**source.model_dump())
-        session.add(existing)
-        session.flush()
-    else:
-        # Fill what the stored source lacks, never overwrite what it has.
-        filled = {
-            name: value
-            for name, value in source.model_dump().items()
-            if value is not None and getattr(existing, name) is None
-        }
-        for name, value in filled.items():
-            setattr(existing, name, value)
-        if filled:
-            work.sources_changed(session, [existing.id])
-    return existing.id
-
-
 # --- adding -----------------------------------------------------------------------------
 
 
@@ -118,7 +82,7 @@ def add(
     """Store a new incident with everything it links to; open custody for detentions
     (unless opens_custody is false: see models.Incident.opens_custody)."""
     kind_ids = vocabulary.ids_for(session, draft.kinds, "kind")
-    now = utcnow()
+    now = incident_now()
     incident = Incident(
         first_day=draft.date.first,
         last_day=draft.date.last,
@@ -166,7 +130,7 @@ def _link(session: Session, incident_id: int, kind_ids: Iterable[int], draft) ->
             identity.person_id(session, n, incident_id=incident_id) for n in draft.journalists
         ],
         IncidentOutlet.outlet_id: [identity.outlet_id(session, n) for n in draft.outlets],
-        IncidentSource.source_id: [source_id(session, s) for s in draft.sources],
+        IncidentSource.source_id: [sources.source_id(session, s) for s in draft.sources],
     }
     for column, values in rows.items():
         table = column.table
@@ -544,7 +508,7 @@ def listed(session: Session, period: dates.PartialDate, country: str | None) -> 
     outlets = related(
         IncidentOutlet, (Outlet.name,), (Outlet, Outlet.id == IncidentOutlet.outlet_id), Outlet.name
     )
-    sources = related(
+    cited = related(
         IncidentSource,
         (Source.url, Source.title, Source.publisher),
         (Source, Source.id == IncidentSource.source_id),
@@ -563,7 +527,7 @@ def listed(session: Session, period: dates.PartialDate, country: str | None) -> 
                 "place": [city, region, country_code],
                 "who": journalists.get(incident_id, []) + outlets.get(incident_id, []),
                 "summary": text,
-                "sources": sources.get(incident_id, []),
+                "sources": cited.get(incident_id, []),
             }
         )
     return listing
@@ -662,7 +626,7 @@ def edit(
     incident.date_precision = draft.date.precision
     for name in ("country", "region", "city", "perpetrator", "summary", "status"):
         setattr(incident, name, getattr(draft, name))
-    incident.updated_at = utcnow()
+    incident.updated_at = incident_now()
     if replace:
         for table in (
             IncidentKind,
@@ -692,29 +656,6 @@ def hidden(incident: Incident) -> dict:
     }
 
 
-def delete_incident(session: Session, public_id: str) -> IncidentRecord:
-    """Delete an incident and what hangs on it (its designations, its custody periods, its
-    links to cases: the cases stay). The history keeps all of it, releases and cases
-    included, so that `restore` can bring it back."""
-    incident = find(session, public_id)
-    record = get(session, incident.public_id)
-    from pressfree import cases, designations, ledger
-
-    kept = {
-        **record.to_dict(),
-        "releases": ledger.releases_of(session, incident),
-        "cases": cases.linked_ids(session, incident.id),
-        **hidden(incident),
-    }
-    for designation in designations.of_incident(session, incident):
-        work.changed(session, "designation", designation.id, designation, None)
-    work.deleting(session, [incident.id])
-    session.delete(incident)
-    session.flush()
-    work.changed(session, "incident", record.id, kept, None)
-    return record
-
-
 # --- updates --------------------------------------------------------------------------------
 
 
@@ -728,20 +669,12 @@ def add_update(
     field: str = "id",
 ) -> IncidentRecord:
     """A dated update on an incident ("Released on bail"); dated today unless said."""
-    from datetime import date
 
     incident = find(session, public_id, field)
     before = get(session, incident.public_id)
-    words = clean_text(text, "text")
-    if not words:
-        raise InvalidValue("text", text or "", "is empty: say what happened")
-    today = date.today()
-    when = dates.parse(on, "--date") if on else dates.PartialDate(today, today, "day")
+    when, words, given = checked_update(text, on, source, publisher)
     if when.last < incident.first_day:
         raise InvalidValue("--date", str(when), f"is before the incident ({before.date})")
-    sources = (
-        [validated(SourceIn, url=source, publisher=publisher)] if (source or publisher) else []
-    )
     session.add(
         IncidentUpdate(
             incident_id=incident.id,
@@ -749,10 +682,10 @@ def add_update(
             last_day=when.last,
             date_precision=when.precision,
             text=words,
-            source_id=source_id(session, sources[0]) if sources else None,
+            source_id=sources.source_id(session, given) if given else None,
         )
     )
-    incident.updated_at = utcnow()
+    incident.updated_at = incident_now()
     session.flush()
     after = get(session, incident.public_id)
     work.changed(session, "incident", after.id, before, after)

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlmodel import Session
 
-from pressfree import countries, custody, dates, vocabulary, work
+from pressfree import countries, custody, dates, sources, vocabulary, work
 from pressfree.errors import Conflict, InvalidValue, shown
 from pressfree.models import (
     MAX_COUNT,
@@ -132,8 +132,6 @@ def add_tally(
         raise InvalidValue("--country", country or "", "is required for a tally")
     if not (publisher or "").strip():
         raise InvalidValue("--publisher", publisher or "", "is required: who published it?")
-    from pressfree.incidents import source_id
-
     source_row = validated(SourceIn, url=source, publisher=publisher, title=title)
     tally = Tally(
         metric=metric,
@@ -145,7 +143,7 @@ def add_tally(
         as_of=bool(as_of),
         country=code,
         scope=clean_text(scope, "--scope"),
-        source_id=source_id(session, source_row),
+        source_id=sources.source_id(session, source_row),
         import_id=import_id,
     )
     if public_id:
@@ -160,7 +158,7 @@ def add_tally(
 
 
 def tally_records(session: Session, tallies: list[Tally]) -> list[TallyRecord]:
-    sources = {
+    cited = {
         s.id: s
         for s in session.execute(
             select(Source).where(Source.id.in_({t.source_id for t in tallies}))
@@ -169,7 +167,7 @@ def tally_records(session: Session, tallies: list[Tally]) -> list[TallyRecord]:
     out = []
     for t in tallies:
         when = str(dates.from_stored(t.first_day, t.last_day, t.date_precision))
-        src = sources[t.source_id]
+        src = cited[t.source_id]
         out.append(
             TallyRecord(
                 t.public_id,
@@ -418,7 +416,23 @@ def held(
 
 
 def custody_history(session: Session) -> list[CustodyRecord]:
-    periods = session.execute(select(CustodyPeriod).order_by(CustodyPeriod.id)).scalars().all()
+    # in an order a copy of the database (other row ids) keeps
+    periods = (
+        session.execute(
+            select(CustodyPeriod)
+            .join(Person, Person.id == CustodyPeriod.person_id)
+            .outerjoin(Incident, Incident.id == CustodyPeriod.incident_id)
+            .order_by(
+                CustodyPeriod.start_first,
+                CustodyPeriod.start_last,
+                Person.name,
+                Incident.public_id,
+                CustodyPeriod.id,
+            )
+        )
+        .scalars()
+        .all()
+    )
     return custody_records(session, periods, date.today())
 
 

@@ -63,6 +63,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def incident_now() -> datetime:
+    """Now as an incident records it (created, updated): to the second, as exports write it
+    (stamp), so that a copy made from an export orders its incidents as the original does."""
+    return utcnow().replace(microsecond=0)
+
+
 def stamp(moment: datetime) -> str:
     """A stored timestamp as ISO 8601 UTC text ("2021-07-30T21:27:00Z")."""
     if moment.tzinfo is not None:

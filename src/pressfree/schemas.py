@@ -7,7 +7,7 @@ import math
 import re
 from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError, ValidationInfo, field_validator
 from sqlmodel import Field, SQLModel
@@ -219,6 +219,29 @@ class SourceIn(SQLModel):
 
     def is_empty(self) -> bool:
         return not (self.url or self.publisher or self.title)
+
+
+def checked_update(
+    text: str | None,
+    on: str | None,
+    source: str | None = None,
+    publisher: str | None = None,
+    date_field: str = "--date",
+) -> tuple[dates.PartialDate, str, SourceIn | None]:
+    """The one rule for a dated update on an incident ("Released on bail"), whatever path
+    brings it (`note`, a document, an NDJSON export): some words, a date (today unless
+    given), and a source given as `--source`/`--publisher` are."""
+    words = clean_text(text, "text")
+    if not words:
+        raise InvalidValue("text", text or "", "is empty: say what happened")
+    today = date.today()
+    when = dates.parse(on, date_field) if on else dates.PartialDate(today, today, "day")
+    given = (
+        cast(SourceIn, validated(SourceIn, url=source, publisher=publisher))
+        if (source or publisher)
+        else None
+    )
+    return when, words, given
 
 
 class IncidentIn(SQLModel):

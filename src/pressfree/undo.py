@@ -1,13 +1,13 @@
-"""Putting things back from the history: restore an incident as it was (or after it was
-deleted), list what was deleted, list imports and undo one. Each is a new revision: the
-history is never rewritten."""
+"""Deleting and putting back: delete an incident (its history keeping all of it), restore one
+as it was (or after it was deleted), list what was deleted, list imports and undo one. Each
+is a new revision: the history is never rewritten."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlmodel import Session
 
 from pressfree import cases, designations, history, identity, incidents, ledger, work
@@ -16,12 +16,19 @@ from pressfree.models import (
     Case,
     ImportedFile,
     Incident,
+    IncidentJournalist,
+    IncidentOutlet,
+    IncidentSource,
     IncidentUpdate,
+    Kind,
+    Outlet,
+    Person,
     Revision,
+    Source,
     Tally,
     stamp,
 )
-from pressfree.schemas import IncidentIn, plain, validated
+from pressfree.schemas import IncidentIn, IncidentRecord, plain, validated
 
 FIELDS = (
     "kinds",
@@ -248,6 +255,57 @@ def _restore_designations(session: Session, deletion: Revision, public_id: str) 
             designations.change(session, record.id, step["change"], step["date"], step.get("note"))
 
 
+def _named_by(session: Session, incident_ids: list[int]) -> dict:
+    """The people, outlets and sources these incidents link to, by model."""
+    found: dict = {Person: set(), Outlet: set(), Source: set()}
+    for start in range(0, len(incident_ids), incidents.CHUNK):
+        chunk = incident_ids[start : start + incidents.CHUNK]
+        for model, column in (
+            (Person, IncidentJournalist.person_id),
+            (Outlet, IncidentOutlet.outlet_id),
+            (Source, IncidentSource.source_id),
+        ):
+            query = select(column).where(column.table.c.incident_id.in_(chunk))
+            found[model].update(session.execute(query).scalars())
+    return found
+
+
+def _remove_unused(session: Session, named: dict, kinds: list[str]) -> None:
+    """What an undone import leaves naming nothing: the people, outlets and sources only its
+    incidents named, and the kinds it created, unless something else refers to them now
+    (a later incident, a designation, a case, a release) or a researcher said something of
+    them (at risk, a pseudonym, an affiliation, an alias)."""
+    from sqlmodel import SQLModel
+
+    created = select(Kind.id).where(Kind.slug.in_(kinds), Kind.builtin.is_(False))
+    named = {**named, Kind: set(session.execute(created).scalars()) if kinds else set()}
+    for model, ids in named.items():
+        table = model.__table__
+        wanted = set(ids)
+        if model is Person and wanted:
+            flagged = select(Person.id).where(
+                Person.id.in_(sorted(wanted)),
+                or_(
+                    Person.at_risk.is_(True),
+                    Person.pseudonym.is_not(None),
+                    Person.outlet_id.is_not(None),
+                ),
+            )
+            wanted -= set(session.execute(flagged).scalars())
+        # every column that refers to the row, aliases included: found from the models,
+        # so a table added later is counted too
+        for other in SQLModel.metadata.tables.values():
+            for key in other.foreign_keys:
+                if key.column.table is table and wanted:
+                    used = select(key.parent).where(key.parent.in_(sorted(wanted)))
+                    wanted -= set(session.execute(used).scalars())
+        chosen = sorted(wanted)
+        for start in range(0, len(chosen), incidents.CHUNK):
+            chunk = chosen[start : start + incidents.CHUNK]
+            session.execute(delete(table).where(table.c.id.in_(chunk)))
+    session.flush()
+
+
 @dataclass
 class DeletedRecord:
     id: str
@@ -402,9 +460,10 @@ def undo_import(session: Session, text: str, force: bool = False) -> ImportRecor
             f"since ({shown}); add --force to remove them anyway"
         )
     for public_id in touched:  # changed since: each removal is kept in the history
-        incidents.delete_incident(session, public_id)
+        delete_incident(session, public_id)
     _take_back_edits(session, entry, set(touched))
     remaining = [i for p, i in ids.items() if p not in touched]
+    named = _named_by(session, remaining)
     work.deleting(session, remaining)  # the custody a document's incidents opened
     for start in range(0, len(remaining), incidents.CHUNK):
         chunk = remaining[start : start + incidents.CHUNK]
@@ -413,8 +472,30 @@ def undo_import(session: Session, text: str, force: bool = False) -> ImportRecor
     for public_id in cases_changed:  # changed since: each removal is kept in the history
         work.changed(session, "case", public_id, cases.get(session, public_id), None)
     session.execute(delete(Case).where(Case.import_id == entry.id))
+    _remove_unused(session, named, entry.after.get("new_kinds") or [])
     if entry.after.get("sha256"):  # the file can be imported again
         session.execute(delete(ImportedFile).where(ImportedFile.sha256 == entry.after["sha256"]))
     session.flush()
     work.changed(session, "import", str(entry.id), entry.after, None)
     return summary
+
+
+def delete_incident(session: Session, public_id: str) -> IncidentRecord:
+    """Delete an incident and what hangs on it (its designations, its custody periods, its
+    links to cases: the cases stay). The history keeps all of it, releases and cases
+    included, so that `restore` can bring it back."""
+    incident = incidents.find(session, public_id)
+    record = incidents.get(session, incident.public_id)
+    kept = {
+        **record.to_dict(),
+        "releases": ledger.releases_of(session, incident),
+        "cases": cases.linked_ids(session, incident.id),
+        **incidents.hidden(incident),
+    }
+    for designation in designations.of_incident(session, incident):
+        work.changed(session, "designation", designation.id, designation, None)
+    work.deleting(session, [incident.id])
+    session.delete(incident)
+    session.flush()
+    work.changed(session, "incident", record.id, kept, None)
+    return record

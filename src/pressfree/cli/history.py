@@ -138,11 +138,11 @@ def history(
     2021-07 --who anna[/]
     """
     from pressfree import history as revisions
-    from pressfree import render
+    from pressfree import identity, render
 
     with reading(ctx) as session:
         if record_id is not None:
-            rows = revisions.of_record(session, record_id)
+            rows = revisions.of_record(session, record_id, identity.stored_name)
         else:
             rows = revisions.log(session, since=since, until=until, who=who, kind=kind)
     if record_id is not None:

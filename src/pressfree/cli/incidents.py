@@ -385,7 +385,7 @@ def delete(
 
     Example: [bold]pressfree delete 3f2a9c1e --yes[/]
     """
-    from pressfree import incidents
+    from pressfree import incidents, undo
 
     with writing(ctx) as session:
         record = incidents.get(session, incident_id)
@@ -395,7 +395,7 @@ def delete(
             summary = record.summary or ", ".join(record.kinds)
             if not typer.confirm(f"Delete {record.id} ({record.date}: {summary})?"):
                 raise typer.Exit(1)
-        incidents.delete_incident(session, record.id)
+        undo.delete_incident(session, record.id)
     note(f"Deleted {record.id}.")
 
 

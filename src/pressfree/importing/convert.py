@@ -14,7 +14,7 @@ from pressfree.errors import InvalidValue
 from pressfree.importing.mapping import FIELDS, LIST_FIELDS, Mapping
 from pressfree.lookup import checked_public_id
 from pressfree.models import STATUSES
-from pressfree.schemas import extra_problem, first_text_problem, is_url
+from pressfree.schemas import checked_update, extra_problem, first_text_problem, is_url
 
 TRUE = {"true", "1", "yes", "y", "t"}
 # "Title (https://...) via Publisher, Title (https://...)" as the U.S. Press Freedom Tracker
@@ -63,6 +63,16 @@ class ParsedRow:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     extra: dict | None = None
+    # dated updates: (date, text, source URL, publisher)
+    updates: list[tuple[dates.PartialDate, str, str | None, str | None]] = field(
+        default_factory=list
+    )
+
+
+def _text_of(value: Any) -> str | None:
+    """A value of a JSON object that should be text: anything else is refused by the rule
+    that reads it, as text."""
+    return value if value is None or isinstance(value, str) else json.dumps(value)
 
 
 def _iso_day(value: str) -> dates.PartialDate | None:
@@ -238,6 +248,40 @@ class Converter:
                     discarded[column] = value  # dropped by the mapping: kept as extra
                 return mapped or None
         return value or None
+
+    def updates(self, row: dict) -> list[tuple[dates.PartialDate, str, str | None, str | None]]:
+        """An export's updates: a list of {date, text, source, publisher} (a JSON cell in
+        CSV), each held to the rules of `pressfree note`."""
+        if "updates" in self.absent:
+            return []
+        column, value = self._raw(row, "updates")
+        if value is None:
+            return []
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise RowError(column, value[:60], "is not a JSON list of updates") from None
+        if not isinstance(value, list) or not all(isinstance(u, dict) for u in value):
+            raise RowError(column, str(value)[:60], "is not a list of JSON objects")
+        found = []
+        for update in value:
+            try:
+                when, words, given = checked_update(
+                    _text_of(update.get("text")),
+                    _text_of(update.get("date")),
+                    _text_of(update.get("source")),
+                    _text_of(update.get("publisher")),
+                    "date",
+                )
+                found.append(
+                    (when, words, given.url, given.publisher)
+                    if given
+                    else (when, words, None, None)
+                )
+            except InvalidValue as error:
+                raise RowError(f"{column}.{error.field}", error.value, error.reason) from None
+        return found
 
     def text(self, row: dict, name: str, discarded: dict) -> str | None:
         if name in self.absent:
@@ -506,7 +550,16 @@ class Converter:
             sources=self.sources(row, discarded),
             created_at=self.timestamp(row, "created_at"),
             updated_at=self.timestamp(row, "updated_at"),
+            updates=self.updates(row),
         )
+        for when, *_ in parsed.updates:
+            if when.last < parsed.first:
+                raise RowError(
+                    self.m.columns["updates"][0] + ".date",
+                    str(when),
+                    "is before the incident "
+                    f"({dates.from_stored(parsed.first, parsed.last, parsed.precision)})",
+                )
         _, public_id = self._raw(row, "id")
         _, external_id = self._raw(row, "external_id")
         if public_id:

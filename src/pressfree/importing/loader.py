@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -27,10 +27,12 @@ from pressfree.models import (
     IncidentOutlet,
     IncidentSource,
     IncidentTag,
+    IncidentUpdate,
     Kind,
     Outlet,
     Person,
     Source,
+    incident_now,
     utcnow,
 )
 
@@ -605,7 +607,7 @@ def _write(
     # Rows of another tracker's file may come again without ids: their hashes match them.
     # So do those of pressfree's own exports that carry such a row (its dataset).
     hashes = {id(p): matching.hashes(p) for p in fresh if not p.public_id or _dataset(p, dataset)}
-    now = utcnow()
+    now = incident_now()
     made = iter(new_public_ids(sum(not p.public_id for p in fresh)))
     incident_rows = [
         {
@@ -647,11 +649,21 @@ def _write(
         "person", [n for p in fresh for n in p.journalists if not names.is_unnamed(n)]
     )
     outlets = names.ids("outlet", [n for p in fresh for n in p.outlets])
+    # the sources updates cite, as sources: (url, title, publisher, published)
+    cited_by_updates = {
+        (url, None, publisher, None) for p in fresh for _, _, url, publisher in p.updates
+    } - {(None, None, None, None)}
     by_url: dict = {}
     for source in (s for p in fresh for s in p.sources if s[0]):
         by_url.setdefault(source[0], source)  # one row per URL: the first one seen wins
+    for source in sorted((s for s in cited_by_updates if s[0]), key=str):
+        by_url.setdefault(source[0], source)
     url_ids = names.ids("url", list(by_url.values()))
-    plain_ids = names.ids("plain", [s for p in fresh for s in p.sources if not s[0]])
+    plain_ids = names.ids(
+        "plain",
+        [s for p in fresh for s in p.sources if not s[0]]
+        + [s for s in cited_by_updates if not s[0]],
+    )
     links: dict = {
         IncidentKind.__table__: [],
         IncidentTag.__table__: [],
@@ -682,6 +694,27 @@ def _write(
         ]
     for table, rows in links.items():
         backend.insert_rows(connection, table, rows)
+    updates = [
+        {
+            "incident_id": incident_id,
+            "first_day": when.first,
+            "last_day": when.last,
+            "date_precision": when.precision,
+            "text": text,
+            "created_at": now,
+            "source_id": (
+                url_ids[by_url[url]]
+                if url
+                else plain_ids[(None, None, publisher, None)]
+                if publisher
+                else None
+            ),
+        }
+        for incident_id, p in zip(ids, fresh)
+        for when, text, url, publisher in p.updates
+    ]
+    if updates:
+        connection.execute(insert(IncidentUpdate), updates)
     # sources as stored (a URL cited before keeps its first title)
     said = _source_texts(connection, {s for ids_ in cited.values() for s in ids_})
     work.indexed(
@@ -695,7 +728,8 @@ def _write(
                     p.region,
                     p.tags,
                     [said[s] for s in cited[incident_id]],
-                ),
+                )
+                + [text for _, text, _, _ in p.updates],
                 [unnamed_ids.get((row, n)) or people[n] for n in dict.fromkeys(p.journalists)],
                 [outlets[n] for n in dict.fromkeys(p.outlets)],
             )

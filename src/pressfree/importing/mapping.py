@@ -38,6 +38,7 @@ FIELDS = (
     "created_at",
     "updated_at",
     "dataset",
+    "updates",
 )
 LIST_FIELDS = (
     "kinds",
