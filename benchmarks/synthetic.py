@@ -70,8 +70,9 @@ def incident_rows(n: int, rng: random.Random):
 
 def build(location: str, n: int, seed: int = 7, batch: int = 20_000) -> None:
     """Fill a fresh database with n incidents, in batches through SQLAlchemy Core."""
-    from pressfree import db, identity, search
-    from pressfree.models import Kind, Outlet, Person
+    from pressfree import identity, search
+    from pressfree.store import db
+    from pressfree.store.models import Kind, Outlet, Person
 
     rng = random.Random(seed)
     store = db.open_store(location)
@@ -124,7 +125,7 @@ def build(location: str, n: int, seed: int = 7, batch: int = 20_000) -> None:
 
 
 def _flush(session, rows, kinds, outlets, people, found) -> None:
-    from pressfree.models import (
+    from pressfree.store.models import (
         Incident,
         IncidentJournalist,
         IncidentKind,

@@ -139,7 +139,7 @@ def sample(cli) -> Cli:
 @pytest.fixture
 def store(backend):
     """The test's database opened for writing, on the backend the test runs on."""
-    from pressfree import db
+    from pressfree.store import db
 
     opened = db.open_store(os.environ["PRESSFREE_DB"])
     yield opened

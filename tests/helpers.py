@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pressfree.private_files import process_alive
+from pressfree.store.private_files import process_alive
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "belarus-2021-07.json"
@@ -210,7 +210,7 @@ class Templates:
 
     def location(self, backend: str) -> str:
         if backend not in self.built:
-            from pressfree import db
+            from pressfree.store import db
 
             if backend == "sqlite":
                 where = str(self.folder / "schema.db")

@@ -154,7 +154,7 @@ def _waits_for_the_write_lock(process: subprocess.Popen, sql, backend: str) -> N
 def test_a_schema_upgrade_waits_for_the_command_in_progress(cli, sql, backend):
     """A command is writing when a newer pressfree upgrades the database: the upgrade waits
     until the write commits, then runs; the write is kept."""
-    from pressfree import db
+    from pressfree.store import db
 
     store = db.open_store(os.environ["PRESSFREE_DB"], upgrade=False)
     try:
@@ -174,16 +174,16 @@ def test_a_schema_upgrade_waits_for_the_command_in_progress(cli, sql, backend):
 
 
 def test_a_writer_waiting_too_long_gives_up_in_one_line_and_writes_nothing(cli, sql, monkeypatch):
-    from pressfree import db
+    from pressfree.store import db, writes
 
     cli("init")
-    monkeypatch.setattr(db, "WRITE_WAIT_SECONDS", 1)
+    monkeypatch.setattr(writes, "WRITE_WAIT_SECONDS", 1)
     store = db.open_store(os.environ["PRESSFREE_DB"])
     holder = _start(
         "-c",
         textwrap.dedent("""
         import os, sys, time
-        from pressfree import db
+        from pressfree.store import db
         store = db.open_store(os.environ["PRESSFREE_DB"])
         with store.session(write=True) as session:
             session.connection().exec_driver_sql("DELETE FROM incident WHERE id = -1")
@@ -199,8 +199,8 @@ def test_a_writer_waiting_too_long_gives_up_in_one_line_and_writes_nothing(cli, 
                 sys.executable,
                 "-c",
                 textwrap.dedent("""
-            from pressfree import db
-            db.WRITE_WAIT_SECONDS = 1
+            from pressfree.store import writes
+            writes.WRITE_WAIT_SECONDS = 1
             from pressfree.cli import main
             main()
         """),
@@ -246,7 +246,7 @@ PAUSED_BEFORE_COMMIT = textwrap.dedent("""
 
 PAUSED_IMPORT = textwrap.dedent("""
     import sys, time
-    from pressfree.importing import loader
+    from pressfree.exchange import loader
     loader.INDEXES_SET_ASIDE_FROM = int(sys.argv[1])
     write = loader._write
 
@@ -263,7 +263,7 @@ PAUSED_IMPORT = textwrap.dedent("""
 
 
 def _killed_mid_import(rows, set_aside_from: int) -> None:
-    from pressfree.importing import loader
+    from pressfree.exchange import loader
 
     process = _start("-c", PAUSED_IMPORT, str(set_aside_from), "import", str(rows))
     try:
@@ -275,7 +275,7 @@ def _killed_mid_import(rows, set_aside_from: int) -> None:
 
 @pytest.mark.parametrize("victim", ["import", "add"])
 def test_a_command_killed_mid_write_leaves_nothing_half_written(cli, sql, tmp_path, victim):
-    from pressfree.importing import loader
+    from pressfree.exchange import loader
 
     cli("init")
     rows = _rows(tmp_path, "big", "Minsk", 20000)

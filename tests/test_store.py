@@ -77,8 +77,8 @@ def test_a_file_that_is_not_a_database(cli, tmp_path):
 def test_every_write_is_one_transaction(store):
     """A failure after the first insert leaves nothing behind."""
     from pressfree import incidents
-    from pressfree.models import Incident
     from pressfree.schemas import IncidentIn, validated
+    from pressfree.store.models import Incident
 
     draft = validated(IncidentIn, kinds=["raid"], date="2021-07-30")
     with pytest.raises(RuntimeError):
@@ -94,8 +94,9 @@ def test_two_writers_wait_for_each_other(store):
     """A second writer waits on the busy timeout instead of failing at once."""
     import threading
 
-    from pressfree import db, incidents
+    from pressfree import incidents
     from pressfree.schemas import IncidentIn, validated
+    from pressfree.store import db
 
     other = db.open_store(store.location)
     draft = validated(IncidentIn, kinds=["raid"], date="2021-07-30")
@@ -360,7 +361,7 @@ def test_two_first_commands_at_once_both_succeed(any_db):
         runs = [start(n) for n in (1, 2, 3)]
         results = [(p.wait(60), p.stderr.read()) for p in runs]
         assert [code for code, _ in results] == [0, 0, 0], results
-    from pressfree import db
+    from pressfree.store import db
 
     store = db.open_store(any_db, write=False)
     with store.session() as session:
@@ -427,7 +428,7 @@ def test_partial_indexes_are_partial_on_each_backend(store):
     the PostgreSQL dialect); opening a PostgreSQL database adds that backend's."""
     from sqlalchemy.schema import CreateIndex
 
-    from pressfree.models import CustodyPeriod, Person
+    from pressfree.store.models import CustodyPeriod, Person
 
     for model, name, where in (
         (Person, "uq_person_name", "NOT placeholder"),

@@ -379,7 +379,7 @@ def test_the_end_of_the_calendar_is_summarised(cli):
 
 
 def test_the_chart_stacks_the_six_most_frequent_kinds_and_the_rest_together():
-    from pressfree.charts import stacks
+    from pressfree.publish.charts import stacks
 
     monthly = [
         {

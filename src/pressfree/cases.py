@@ -13,8 +13,9 @@ from sqlmodel import Session
 
 from pressfree import countries, dates, identity, sources, vocabulary, work
 from pressfree.errors import InvalidValue
-from pressfree.lookup import by_public_id, checked_public_id
-from pressfree.models import (
+from pressfree.public_ids import by_public_id, checked_public_id
+from pressfree.schemas import SourceIn, clean_text, validated
+from pressfree.store.models import (
     CASE_EVENTS,
     CASE_TYPES,
     SENTENCE_TYPES,
@@ -32,7 +33,6 @@ from pressfree.models import (
     Person,
     Source,
 )
-from pressfree.schemas import SourceIn, clean_text, validated
 from pressfree.vocabulary import SLUG
 
 # What a case is on a day, in the words the Press Freedom Tracker uses for charges.

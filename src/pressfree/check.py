@@ -12,9 +12,9 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 from pressfree import cases, custody, names, search, work
-from pressfree.db import backend_for
 from pressfree.errors import InvalidValue
-from pressfree.models import (
+from pressfree.store.db import backend_for
+from pressfree.store.models import (
     Case,
     CustodyPeriod,
     CustodyRelease,

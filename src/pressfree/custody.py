@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from pressfree import dates
 from pressfree.errors import InvalidValue
-from pressfree.models import (
+from pressfree.store.models import (
     CustodyPeriod,
     CustodyRelease,
     Incident,

@@ -10,7 +10,8 @@ from sqlmodel import Session
 
 from pressfree import countries, dates, identity, incidents, sources, vocabulary, work
 from pressfree.errors import InvalidValue
-from pressfree.models import (
+from pressfree.schemas import IncidentIn, SourceIn, clean_text, validated
+from pressfree.store.models import (
     CHANGES,
     TARGET_TYPES,
     Designation,
@@ -21,7 +22,6 @@ from pressfree.models import (
     Person,
     Source,
 )
-from pressfree.schemas import IncidentIn, SourceIn, clean_text, validated
 
 
 @dataclass
@@ -134,7 +134,7 @@ def designate(
     else:
         row.outlet_id = identity.outlet_id(session, target, target_type)
     if public_id:
-        from pressfree.lookup import checked_public_id
+        from pressfree.public_ids import checked_public_id
 
         row.public_id = checked_public_id(public_id)
     session.add(row)
@@ -145,7 +145,7 @@ def designate(
 
 
 def find(session: Session, public_id: str) -> Designation:
-    from pressfree.lookup import by_public_id
+    from pressfree.public_ids import by_public_id
 
     return by_public_id(session, Designation, public_id, "a designation")
 

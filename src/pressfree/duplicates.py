@@ -14,7 +14,8 @@ from sqlalchemy import exists, select
 from sqlmodel import Session
 
 from pressfree import dates, identity, names
-from pressfree.models import (
+from pressfree.schemas import IncidentIn
+from pressfree.store.models import (
     Incident,
     IncidentJournalist,
     IncidentKind,
@@ -25,7 +26,6 @@ from pressfree.models import (
     Person,
     Source,
 )
-from pressfree.schemas import IncidentIn
 
 SHOWN = 5
 TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")  # parameters that name no page

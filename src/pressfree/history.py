@@ -17,8 +17,8 @@ from sqlmodel import Session
 
 from pressfree import dates
 from pressfree.errors import InvalidValue, NotFound
-from pressfree.models import Revision, stamp
 from pressfree.schemas import clean_text, plain
+from pressfree.store.models import Revision, stamp
 
 RECORD_TYPES = (
     "incident",

@@ -10,10 +10,11 @@ from sqlalchemy import func, or_, select, true, union
 from sqlmodel import Session
 
 from pressfree import names, work
-from pressfree.db import one_of
 from pressfree.errors import Conflict, InvalidValue, NotFound, shown
-from pressfree.lookup import by_public_id
-from pressfree.models import (
+from pressfree.public_ids import by_public_id
+from pressfree.schemas import clean_text
+from pressfree.store.db import one_of
+from pressfree.store.models import (
     OUTLET_TYPES,
     Incident,
     IncidentJournalist,
@@ -24,7 +25,6 @@ from pressfree.models import (
     PersonAlias,
     PlaceholderName,
 )
-from pressfree.schemas import clean_text
 
 NOUNS = {"person": "journalist", "outlet": "outlet"}
 BRACKETED = re.compile(r"\[([^\]]*)\]")  # "Ahmad [full name unavailable]"

@@ -11,7 +11,15 @@ from sqlmodel import Session
 
 from pressfree import dates, identity, search, sources, vocabulary, work
 from pressfree.errors import InvalidValue
-from pressfree.models import (
+from pressfree.schemas import (
+    IncidentIn,
+    IncidentRecord,
+    SourceRecord,
+    check_status,
+    checked_update,
+    validated,
+)
+from pressfree.store.models import (
     Incident,
     IncidentJournalist,
     IncidentKind,
@@ -25,14 +33,6 @@ from pressfree.models import (
     Source,
     incident_now,
     stamp,
-)
-from pressfree.schemas import (
-    IncidentIn,
-    IncidentRecord,
-    SourceRecord,
-    check_status,
-    checked_update,
-    validated,
 )
 
 CHUNK = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
@@ -99,7 +99,7 @@ def add(
         import_id=import_id,
     )
     if public_id:
-        from pressfree.lookup import checked_public_id
+        from pressfree.public_ids import checked_public_id
 
         incident.public_id = checked_public_id(public_id)
     session.add(incident)
@@ -153,7 +153,7 @@ def _link(session: Session, incident_id: int, kind_ids: Iterable[int], draft) ->
 
 def find(session: Session, public_id: str, field: str = "id") -> Incident:
     """The incident with this id, or with an unambiguous prefix of it (at least 4 characters)."""
-    from pressfree.lookup import by_public_id
+    from pressfree.public_ids import by_public_id
 
     return by_public_id(session, Incident, public_id, "an incident", field)
 
@@ -276,7 +276,7 @@ def recorded_as(session: Session, name: str, value: str | None):
     field), holding exactly VALUE; with VALUE None, the extra field held at all. Text
     compares as it is, numbers as they are written, true and false as those words: the same
     on both backends (each reads extra fields its own way: backend.extra_field)."""
-    from pressfree.db import backend_for
+    from pressfree.store.db import backend_for
 
     if name.startswith("extra."):
         name = name[len("extra.") :]
@@ -576,7 +576,7 @@ def update_dict(update: IncidentUpdate, source: Source | None) -> dict:
 
 def stored_external(session: Session, dataset: str | None, external_id: str) -> str | None:
     """The public id of the incident a dataset's row is stored as (or merged into), if any."""
-    from pressfree.models import MergedIncident
+    from pressfree.store.models import MergedIncident
 
     for model in (Incident, MergedIncident):
         owner = model.dataset.is_(None) if dataset is None else model.dataset == dataset

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from pressfree import cases, history, identity, incidents, names, work
 from pressfree.errors import Conflict, InvalidValue
-from pressfree.models import (
+from pressfree.store.models import (
     Case,
     CustodyRelease,
     Designation,
@@ -163,14 +163,14 @@ _NAMED = {"person": "people", "outlet": "outlets"}
 
 
 def _undo_incidents(session: Session, rows: list[Revision]) -> None:
-    from pressfree import undo
+    from pressfree import restore
 
     gone = next(r for r in rows if r.after is None)
     kept = next(r for r in rows if r.after is not None)
     state = dict(gone.before, releases=[])  # releases belong to people: they stayed
     with history.as_one(session):
         session.execute(delete(MergedIncident).where(MergedIncident.public_id == gone.record_id))
-        undo.put_back(session, gone.record_id, state, present=False)
+        restore.put_back(session, gone.record_id, state, present=False)
         drop = incidents.find(session, gone.record_id)
         session.execute(
             update(MergedIncident)
@@ -182,7 +182,7 @@ def _undo_incidents(session: Session, rows: list[Revision]) -> None:
             .where(Designation.public_id.in_(gone.before.get("designations") or []))
             .values(incident_id=drop.id)
         )
-        undo.put_back(session, kept.record_id, kept.before, present=True)
+        restore.put_back(session, kept.record_id, kept.before, present=True)
         row = incidents.find(session, kept.record_id)
         cases.unlink(
             session,
@@ -464,7 +464,7 @@ def merged_ids(session: Session, kept: set[str] | None = None) -> list[dict]:
 
 def keep_merged(session: Session, item: dict) -> None:
     """A merged id a document brings: added unless this database holds that id already."""
-    from pressfree.lookup import checked_public_id
+    from pressfree.public_ids import checked_public_id
 
     public_id = checked_public_id(item.get("id"))
     into = incidents.find(session, str(item.get("into") or ""), "into")

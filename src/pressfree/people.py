@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from pressfree import identity, work
-from pressfree.models import IncidentJournalist, Outlet, Person, PersonAlias
+from pressfree.store.models import IncidentJournalist, Outlet, Person, PersonAlias
 
 PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 

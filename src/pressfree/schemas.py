@@ -14,8 +14,8 @@ from sqlmodel import Field, SQLModel
 
 from pressfree import countries, dates
 from pressfree.errors import InvalidValue
-from pressfree.models import STATUSES
 from pressfree.names import MEMO
+from pressfree.store.models import STATUSES
 
 # How long a value may be, by what it is, so that SQLite and PostgreSQL take the same values:
 # PostgreSQL refuses a VARCHAR(n) value longer than n, and an index entry over ~2,700 bytes

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 
 from pressfree import names
-from pressfree.db import one_of
 from pressfree.errors import InvalidValue
-from pressfree.models import (
+from pressfree.store.db import one_of
+from pressfree.store.models import (
     Incident,
     IncidentJournalist,
     IncidentOutlet,
@@ -140,7 +140,7 @@ def _insert(db, rows: list[dict]) -> None:
     if rows:
         from sqlalchemy.orm import Session
 
-        from pressfree.db import backend_for
+        from pressfree.store.db import backend_for
 
         connection = db.connection() if isinstance(db, Session) else db
         backend_for(connection.dialect.name).insert_rows(connection, IncidentSearch.__table__, rows)
@@ -197,7 +197,7 @@ def _related(chunk: list[int]):
 
 def matching(session, query_terms: list[Term]):
     """A SELECT of the ids of incidents matching every term (through the backend's index)."""
-    from pressfree.db import backend_for
+    from pressfree.store.db import backend_for
 
     backend = backend_for(session.get_bind().dialect.name)
     return backend.search_ids(query_terms)

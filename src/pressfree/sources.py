@@ -7,8 +7,8 @@ from sqlalchemy import and_, select
 from sqlmodel import Session
 
 from pressfree import work
-from pressfree.models import Source
 from pressfree.schemas import SourceIn
+from pressfree.store.models import Source
 
 
 def source_id(session: Session, source: SourceIn) -> int:

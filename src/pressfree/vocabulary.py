@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from pressfree.errors import InvalidValue
-from pressfree.models import Charge, ChargeCategory, Designation, IncidentKind, Kind, Label
+from pressfree.store.models import Charge, ChargeCategory, Designation, IncidentKind, Kind, Label
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -77,11 +77,11 @@ def add_term(session: Session, slug: str, label: str, vocabulary: str = "kind") 
 def name_term(session: Session, slug: str, lang: str, name: str, vocabulary: str = "kind") -> dict:
     """Give a term its name in another language (what reports in it show); an empty name
     removes it. Returns the term's names."""
-    from pressfree import i18n, work
+    from pressfree import languages, work
     from pressfree.schemas import clean_text
 
-    code = i18n.language(lang)
-    if code == i18n.DEFAULT:
+    code = languages.language(lang)
+    if code == languages.DEFAULT:
         raise InvalidValue("--lang", lang, "is English, whose name is the term's label")
     model, text, _ = _table(vocabulary)
     if not hasattr(model, "names"):

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from pressfree import custody, dates, history, search
 from pressfree.errors import InvalidValue
-from pressfree.models import (
+from pressfree.store.models import (
     Designation,
     DesignationChange,
     Incident,

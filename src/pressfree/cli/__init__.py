@@ -48,7 +48,7 @@ class _Commands(TyperGroup):
             _fail("input: nested too deeply to read", 1)
         except Exception as error:  # noqa: BLE001 - only database errors are ours to word
             if type(error).__module__.startswith(("sqlalchemy", "psycopg")):
-                from pressfree.db import database_problem
+                from pressfree.store.db import database_problem
 
                 _fail(database_problem(error), 1)
             raise

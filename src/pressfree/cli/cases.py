@@ -336,7 +336,8 @@ def show(
 
     Example: [bold]pressfree case show 1c9e --as-of 2021-12-01[/]
     """
-    from pressfree import cases, render
+    from pressfree import cases
+    from pressfree.publish import render
 
     with reading(ctx) as session:
         record = cases.get(session, case_id, as_of)
@@ -363,7 +364,8 @@ def list_cases(
 
     Example: [bold]pressfree cases --status convicted --country BY --as-of 2021-12-31[/]
     """
-    from pressfree import cases, render
+    from pressfree import cases
+    from pressfree.publish import render
 
     with reading(ctx) as session:
         rows = cases.list_cases(
@@ -395,8 +397,8 @@ def census(
 
     Example: [bold]pressfree census --as-of 2021-12-01 --country BY --format markdown[/]
     """
-    from pressfree import census as census_service
-    from pressfree import render
+    from pressfree.publish import census as census_service
+    from pressfree.publish import render
 
     with reading(ctx) as session:
         report = census_service.census(session, as_of, country)

@@ -97,7 +97,7 @@ def interactive() -> bool:
 
 
 def location(ctx: typer.Context) -> str:
-    from pressfree import db
+    from pressfree.store import db
 
     root = ctx.find_root()
     return db.resolve_location((root.obj or {}).get("db"))
@@ -109,7 +109,7 @@ def open_store(ctx: typer.Context, write: bool = True):
     root = ctx.find_root()
     root.obj = root.obj or {}
     if "store" not in root.obj:
-        from pressfree import db
+        from pressfree.store import db
 
         root.obj["store"] = db.open_store(location(ctx), write=write)
         root.call_on_close(root.obj["store"].dispose)
@@ -138,7 +138,7 @@ def noun_listing(
     for: rows_of(session) gives the rows."""
     if ctx.invoked_subcommand:
         return
-    from pressfree import render
+    from pressfree.publish import render
 
     with reading(ctx) as session:
         rows = rows_of(session)

@@ -48,10 +48,10 @@ def release(
 
     Example: [bold]pressfree release "Ihar Losik" --date 2021-08-02 --outcome released[/]
     """
-    from pressfree import ledger
+    from pressfree import releases
 
     with writing(ctx) as session:
-        record = ledger.release(session, person, date, outcome, incident=incident)
+        record = releases.release(session, person, date, outcome, incident=incident)
     note(
         f"{record.person}: held since {record.since}, {record.outcome} on "
         f"{record.released_on} ({record.days_held} days)."
@@ -68,7 +68,7 @@ def custody(
 
     Example: [bold]pressfree custody --as-of 2021-07-30 --country BY[/]
     """
-    from pressfree import census, render
+    from pressfree.publish import census, render
 
     with reading(ctx) as session:
         report = census.custody_report(session, as_of, country)

@@ -24,7 +24,7 @@ def init(ctx: typer.Context) -> None:
 
     Example: [bold]pressfree --db ~/cases/belarus.db init[/]
     """
-    from pressfree import db
+    from pressfree.store import db
 
     store = open_store(ctx)
     note(
@@ -38,8 +38,8 @@ def info(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
 
     Example: [bold]pressfree info --format json[/]
     """
-    from pressfree import facts as database
-    from pressfree import render
+    from pressfree import contents as database
+    from pressfree.publish import render
 
     with reading(ctx) as session:
         facts = database.database_facts(open_store(ctx), session)
@@ -99,9 +99,10 @@ def copy(
 
     Example: [bold]pressfree copy --to postgresql+psycopg://team@db.example.org/pressfree[/]
     """
-    from pressfree import copying, db
     from pressfree.cli.import_export import describe
     from pressfree.errors import InvalidValue, PressfreeError, UsageError
+    from pressfree.exchange import copying
+    from pressfree.store import db
 
     if (to is None) == (from_ is None):
         raise UsageError("copy: give one of --to (from this database) or --from (into it)")
@@ -144,7 +145,7 @@ def check(
     Example: [bold]pressfree check[/] then [bold]pressfree check --repair[/]
     """
     from pressfree import check as checking
-    from pressfree import render
+    from pressfree.publish import render
 
     if repair:
         with writing(ctx) as session:

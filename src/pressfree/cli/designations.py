@@ -100,7 +100,8 @@ def list_(
     """List designations (those in force on a day with --as-of)."""
     if ctx.invoked_subcommand:
         return
-    from pressfree import designations, render
+    from pressfree import designations
+    from pressfree.publish import render
 
     with reading(ctx) as session:
         rows = designations.list_designations(session, as_of=as_of, label=label)

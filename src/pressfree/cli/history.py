@@ -138,7 +138,8 @@ def history(
     2021-07 --who anna[/]
     """
     from pressfree import history as revisions
-    from pressfree import identity, render
+    from pressfree import identity
+    from pressfree.publish import render
 
     with reading(ctx) as session:
         if record_id is not None:
@@ -191,10 +192,11 @@ def restore(
 
     Example: [bold]pressfree restore 3f2a9c1e --to 12[/]
     """
-    from pressfree import render, undo
+    from pressfree import restore
+    from pressfree.publish import render
 
     with writing(ctx) as session:
-        record = undo.restore(session, incident_id, to)
+        record = restore.restore(session, incident_id, to)
         emit(render.incident_detail(record, fmt.value))
 
 
@@ -203,10 +205,11 @@ def deleted(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
 
     Example: [bold]pressfree deleted[/]
     """
-    from pressfree import render, undo
+    from pressfree import restore
+    from pressfree.publish import render
 
     with reading(ctx) as session:
-        rows = undo.deleted(session)
+        rows = restore.deleted(session)
     emit(
         render.listing(
             rows,
@@ -251,9 +254,9 @@ imports_app = typer.Typer(
 @imports_app.callback()
 def imports(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """List imports: when, who, which file and mapping, how many incidents remain."""
-    from pressfree import undo
+    from pressfree import restore
 
-    noun_listing(ctx, undo.imports, IMPORT_COLUMNS, fmt, "Imports", "Nothing was imported.")
+    noun_listing(ctx, restore.imports, IMPORT_COLUMNS, fmt, "Imports", "Nothing was imported.")
 
 
 @imports_app.command("undo")
@@ -269,10 +272,10 @@ def undo_import(
 
     Example: [bold]pressfree imports undo 7[/]
     """
-    from pressfree import undo
+    from pressfree import restore
 
     with writing(ctx) as session:
-        done = undo.undo_import(session, import_id, force)
+        done = restore.undo_import(session, import_id, force)
     note(f"Undid import {done.id} ({done.file}): removed {done.incidents} incidents.")
 
 

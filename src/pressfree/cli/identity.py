@@ -51,8 +51,9 @@ def duplicates(
     Example: [bold]pressfree duplicates --month 2021-07[/], then [bold]pressfree merge
     incident KEEP DROP[/]
     """
-    from pressfree import dates, render
+    from pressfree import dates
     from pressfree import duplicates as finding
+    from pressfree.publish import render
 
     period = dates.period(month, year, start, end)
     with reading(ctx) as session:

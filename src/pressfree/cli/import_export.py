@@ -88,10 +88,9 @@ def import_(
 
     Example: [bold]pressfree import incidents.csv --preset pft --dry-run[/]
     """
-    from pressfree import exchange
     from pressfree.errors import InvalidValue
-    from pressfree.importing import loader, readers
-    from pressfree.importing import mapping as mappings
+    from pressfree.exchange import document, loader, readers
+    from pressfree.exchange import mapping as mappings
 
     if preset and mapping:
         raise InvalidValue("--preset", preset, "and --mapping cannot both be given")
@@ -100,17 +99,17 @@ def import_(
             "--format", fmt, f"is not an import format ({', '.join(readers.FORMATS)})"
         )
     kind = fmt or readers.detect_format(file)
-    if kind == "json" and not (preset or mapping) and exchange.holds_document(file):
+    if kind == "json" and not (preset or mapping) and document.holds_document(file):
         if skip_invalid:
             raise InvalidValue(
                 "--skip-invalid",
                 "",
                 "applies to rows of CSV, NDJSON or JSON arrays; a pressfree export imports whole",
             )
-        document = exchange.read_document(file)
+        loaded = document.read_document(file)
         with writing(ctx) as session:
-            counts = exchange.load_document(
-                session, document, {"file": file.name, "sha256": readers.sha256(file)}
+            counts = document.load_document(
+                session, loaded, {"file": file.name, "sha256": readers.sha256(file)}
             )
             if dry_run:
                 session.rollback()
@@ -151,7 +150,7 @@ SHOWN_CHANGES = 20
 
 def _layout(file: Path, kind: str, layouts, option: str, value: str):
     """The mapping that reads the file (mapping.for_file), and what to tell the user of it."""
-    from pressfree.importing import mapping as mappings
+    from pressfree.exchange import mapping as mappings
 
     chosen, recognised, unread = mappings.for_file(file, kind, layouts, option, value)
     described = chosen.title + (f" ({chosen.description})" if chosen.description else "")
@@ -309,8 +308,9 @@ def export(
 
     Example: [bold]pressfree export --format json --redact --out belarus-public.json[/]
     """
-    from pressfree import exchange, render
     from pressfree.errors import UsageError
+    from pressfree.exchange import document
+    from pressfree.publish import render
 
     if with_history and fmt != ExportFormat.json:
         raise UsageError("--history goes with --format json (ndjson and csv hold incidents only)")
@@ -334,9 +334,9 @@ def export(
 
         redactor = people.redactor(session) if redact else None
         if fmt == ExportFormat.json:
-            count = exchange.write_document(session, handle, filters, redactor, with_history)
+            count = document.write_document(session, handle, filters, redactor, with_history)
         else:
-            records = exchange.iter_records(session, filters, redactor)
+            records = document.iter_records(session, filters, redactor)
             count = (
                 render.write_ndjson(handle, records)
                 if fmt == ExportFormat.ndjson
@@ -359,7 +359,7 @@ def _destination(out: Path | None):
         with to_stdout() as handle:
             yield handle
         return
-    from pressfree.private_files import WholeFile
+    from pressfree.store.private_files import WholeFile
 
     with WholeFile(out, "--out") as whole, whole.open("w") as handle:
         yield handle

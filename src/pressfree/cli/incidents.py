@@ -109,7 +109,7 @@ def _ask_for_missing(session, kinds, date, status):
     if not date:
         date = typer.prompt("Date (2021-07-30, 2021-07, 2021 or A..B)")
     if status is None:
-        from pressfree.models import STATUSES
+        from pressfree.store.models import STATUSES
 
         while (
             status := typer.prompt(f"Status ({'/'.join(STATUSES)})", default="reported")
@@ -293,8 +293,9 @@ def search(
 
 
 def _listing(ctx: typer.Context, filters, fmt: Format) -> None:
-    from pressfree import incidents, render
+    from pressfree import incidents
     from pressfree import search as searching
+    from pressfree.publish import render
 
     with reading(ctx) as session:
         records = incidents.list_incidents(session, filters)
@@ -313,7 +314,8 @@ def show(ctx: typer.Context, incident_id: IdArg, fmt: FormatOption = Format.tabl
 
     Example: [bold]pressfree show 3f2a9c1e --format json[/]
     """
-    from pressfree import cases, incidents, render
+    from pressfree import cases, incidents
+    from pressfree.publish import render
 
     with reading(ctx) as session:
         record = incidents.get(session, incident_id)
@@ -355,7 +357,8 @@ def edit(
 
     Example: [bold]pressfree edit 3f2a9c1e --status confirmed --tag belsat[/]
     """
-    from pressfree import incidents, render
+    from pressfree import incidents
+    from pressfree.publish import render
 
     changes = dict(
         kinds=kinds,
@@ -385,7 +388,7 @@ def delete(
 
     Example: [bold]pressfree delete 3f2a9c1e --yes[/]
     """
-    from pressfree import incidents, undo
+    from pressfree import incidents, restore
 
     with writing(ctx) as session:
         record = incidents.get(session, incident_id)
@@ -395,7 +398,7 @@ def delete(
             summary = record.summary or ", ".join(record.kinds)
             if not typer.confirm(f"Delete {record.id} ({record.date}: {summary})?"):
                 raise typer.Exit(1)
-        undo.delete_incident(session, record.id)
+        restore.delete_incident(session, record.id)
     note(f"Deleted {record.id}.")
 
 

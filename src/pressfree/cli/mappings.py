@@ -23,8 +23,8 @@ def list_presets(fmt: FormatOption = Format.table) -> None:
 
     Example: [bold]pressfree mapping list[/]
     """
-    from pressfree import render
-    from pressfree.importing import mapping as mappings
+    from pressfree.exchange import mapping as mappings
+    from pressfree.publish import render
 
     rows = [
         {
@@ -57,7 +57,7 @@ def show(name: Annotated[str, typer.Argument(help="A preset: pft, cpj or pressfr
 
     Example: [bold]pressfree mapping show pft > my-pft.toml[/]
     """
-    from pressfree.importing import mapping as mappings
+    from pressfree.exchange import mapping as mappings
 
     emit(mappings.preset_path(name, "NAME").read_text(encoding="utf-8"))
 
@@ -79,7 +79,7 @@ def init(
     Example: [bold]pressfree mapping init sheet.csv > mine.toml[/]
     """
     from pressfree.errors import InvalidValue
-    from pressfree.importing import guess, readers
+    from pressfree.exchange import guess, readers
 
     if fmt and fmt not in readers.FORMATS:
         raise InvalidValue(

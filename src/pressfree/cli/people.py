@@ -54,7 +54,8 @@ def list_(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """List journalists with their other spellings, outlet, incident count and at-risk flag."""
     if ctx.invoked_subcommand:
         return
-    from pressfree import people, render
+    from pressfree import people
+    from pressfree.publish import render
 
     with reading(ctx) as session:
         rows = people.list_people(session)
@@ -107,7 +108,7 @@ def show(ctx: typer.Context, name: NameArg, fmt: FormatOption = Format.table) ->
 
     Example: [bold]pressfree journalists show "Ihar Losik"[/]
     """
-    from pressfree import render, timeline
+    from pressfree.publish import render, timeline
 
     with reading(ctx) as session:
         found = timeline.of_person(session, name)

@@ -65,10 +65,11 @@ def summary(
 
     Example: [bold]pressfree summary --month 2021-07 --country BY --format markdown[/]
     """
-    from pressfree import i18n, render_summary, vocabulary
-    from pressfree import summary as summaries
+    from pressfree import languages, vocabulary
+    from pressfree.publish import i18n, render_summary
+    from pressfree.publish import summary as summaries
 
-    words = i18n.Words(i18n.language(lang))
+    words = i18n.Words(languages.language(lang))
     if fmt == Format.ndjson:
         raise InvalidValue(
             "--format", "ndjson", "is not offered for summaries (use table, markdown, json or csv)"
@@ -114,8 +115,8 @@ def chart(
 
     Example: [bold]pressfree chart --year 2021 --out trend.png[/]
     """
-    from pressfree import charts
-    from pressfree import summary as summaries
+    from pressfree.publish import charts
+    from pressfree.publish import summary as summaries
 
     if out.suffix.lower() not in (".png", ".svg"):
         raise InvalidValue("--out", str(out), "must end in .png or .svg")
@@ -177,13 +178,14 @@ def report(
 
     Example: [bold]pressfree report --month 2021-07 --country BY --lang be --out july.html[/]
     """
-    from pressfree import i18n, render_report, vocabulary
-    from pressfree import report as reports
+    from pressfree import languages, vocabulary
+    from pressfree.publish import i18n, render_report
+    from pressfree.publish import report as reports
 
     kind = (fmt or ("pdf" if out.suffix.lower() == ".pdf" else "html")).strip().lower()
     if kind not in ("html", "pdf"):
         raise InvalidValue("--format", fmt, "is not html or pdf")
-    words = i18n.Words(i18n.language(lang))
+    words = i18n.Words(languages.language(lang))
     period = _period(month, year, start, end)
     with reading(ctx) as session:
         found = reports.gather(session, period, country, redact=redact)
@@ -198,7 +200,7 @@ def report(
             else:
                 stream.write(page)
         return
-    from pressfree.private_files import WholeFile
+    from pressfree.store.private_files import WholeFile
 
     with WholeFile(out, "--out") as whole:
         if kind == "pdf":

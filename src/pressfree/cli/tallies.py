@@ -83,10 +83,10 @@ def add(
     Example: [bold]pressfree tally add raid ">200" --period 2021-07 --country BY
     --publisher Viasna --scope "offices and apartments of activists and journalists"[/]
     """
-    from pressfree import ledger
+    from pressfree import tallies
 
     with writing(ctx) as session:
-        record = ledger.add_tally(
+        record = tallies.add_tally(
             session,
             metric,
             value,
@@ -117,10 +117,11 @@ def list_(
 
     Example: [bold]pressfree tally list --month 2021-07 --metric raid[/]
     """
-    from pressfree import dates, ledger, render
+    from pressfree import dates, tallies
+    from pressfree.publish import render
 
     with reading(ctx) as session:
-        rows = ledger.list_tallies(
+        rows = tallies.list_tallies(
             session,
             period=dates.period(month, year, start, end),
             country=country,

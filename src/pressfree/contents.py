@@ -1,0 +1,62 @@
+"""Facts about the database as a whole: where it is, its schema, how many of each record."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from pressfree.store import db
+from pressfree.store.models import (
+    Case,
+    CustodyPeriod,
+    CustodyRelease,
+    Designation,
+    Incident,
+    Kind,
+    Outlet,
+    Person,
+    Source,
+    Tally,
+)
+
+
+def server_version(session: Session) -> str:
+    """The database engine and its version: the SQLite library, or the PostgreSQL server."""
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name == "sqlite":
+        import sqlite3
+
+        return f"SQLite {sqlite3.sqlite_version}"
+    shown = ".".join(str(part) for part in dialect.server_version_info or ())
+    return f"PostgreSQL {shown}".strip()
+
+
+def database_facts(store: db.Store, session: Session) -> dict[str, object]:
+    revision = db.current_revision(store)
+    facts: dict[str, object] = {
+        "database": store.display,
+        "backend": store.engine.dialect.name,
+        "server_version": server_version(session),
+        "schema_version": db.schema_version(revision),
+        "schema_revision": revision,
+    }
+    for name, model in (
+        ("incidents", Incident),
+        ("kinds", Kind),
+        ("journalists", Person),
+        ("outlets", Outlet),
+        ("sources", Source),
+        ("tallies", Tally),
+        ("custody_periods", CustodyPeriod),
+        ("releases", CustodyRelease),
+        ("designations", Designation),
+        ("cases", Case),
+    ):
+        facts[name] = session.execute(select(func.count()).select_from(model)).scalar_one()
+    first, last = session.execute(
+        select(func.min(Incident.first_day), func.max(Incident.last_day))
+    ).one()
+    facts["first_incident"] = first.isoformat() if first else None
+    facts["last_incident"] = last.isoformat() if last else None
+    return facts

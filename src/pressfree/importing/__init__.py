@@ -1,1 +1,0 @@
-"""Importing incidents from CSV, JSON and NDJSON files, described by a TOML mapping."""

@@ -1,0 +1,92 @@
+"""The languages summaries and reports speak: English, Russian and Belarusian.
+
+Words come from gettext message catalogues (src/pressfree/publish/locales/LANG/LC_MESSAGES/
+pressfree.po, compiled with Babel to the .mo files shipped beside them; a test holds each
+.mo to its .po). Dates and numbers are written for the language by Babel, and plural forms
+follow each language's rules (1 затрыманне, 2 затрыманні, 5 затрыманняў).
+
+Machine formats (JSON, CSV) never change with the language: only what people read does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from pressfree.languages import DEFAULT
+
+LOCALES = Path(__file__).with_name("locales")
+DOMAIN = "pressfree"
+
+
+@cache
+def _catalogue(code: str):
+    import gettext
+
+    if code == DEFAULT:
+        return gettext.NullTranslations()
+    with open(LOCALES / code / "LC_MESSAGES" / f"{DOMAIN}.mo", "rb") as handle:
+        return gettext.GNUTranslations(handle)
+
+
+@dataclass(frozen=True)
+class Words:
+    """Everything a renderer needs to speak one language: messages, plurals, numbers, dates."""
+
+    lang: str = DEFAULT
+
+    def __call__(self, message: str, **values) -> str:
+        text = _catalogue(self.lang).gettext(message)
+        return text.format(**values) if values else text
+
+    def plural(self, one: str, many: str, n: int, **values) -> str:
+        """The form for n ("{n} incident" / "{n} incidents"), with {n} written as a number
+        of the language."""
+        return _catalogue(self.lang).ngettext(one, many, n).format(n=self.number(n), **values)
+
+    def number(self, n: int | float) -> str:
+        from babel.numbers import format_decimal
+
+        return format_decimal(n, locale=self.lang)
+
+    def day(self, day: date | str) -> str:
+        """30 July 2021, 30 июля 2021 г., 30 ліпеня 2021 г."""
+        from babel.dates import format_date
+
+        return format_date(_as_date(day), format="long", locale=self.lang)
+
+    def month(self, day: date | str) -> str:
+        """July 2021, июль 2021, ліпень 2021 (the month standing alone)."""
+        from babel.dates import format_date
+
+        return format_date(_as_date(day), format="LLLL y", locale=self.lang)
+
+    def period(self, period) -> str:
+        """A period as a reader says it: a month, a year, or a range of days."""
+        if period.precision == "month":
+            return self.month(period.first)
+        if period.precision == "year":
+            return str(period.first.year)
+        if period.precision == "day":
+            return self.day(period.first)
+        return f"{self.day(period.first)} – {self.day(period.last)}"
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for the catalogues where it is defined; it is translated where used."""
+    return message
+
+
+def plural_noop(one: str, many: str) -> tuple[str, str]:
+    """Marks a message and its plural for the catalogues; Words.plural chooses the form."""
+    return one, many
+
+
+N_ = gettext_noop
+NP_ = plural_noop

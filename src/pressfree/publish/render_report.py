@@ -1,0 +1,273 @@
+"""A report (report.py) as one self-contained HTML file, or as PDF through WeasyPrint.
+
+The page is a Jinja2 template with autoescaping on, so no text of an incident (a summary,
+a name, a source's title) can add markup or script; only http(s) and mailto addresses become
+links. The chart is inline SVG drawn from the same stacks as `pressfree chart`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
+
+from pressfree.errors import PressfreeError
+from pressfree.publish import charts
+from pressfree.publish.i18n import N_, NP_, Words
+
+TEMPLATES = Path(__file__).with_name("templates")
+# matplotlib's tab10, as `pressfree chart` draws; the kinds grouped together are grey
+COLOURS = [
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+]
+OTHER = "#b0b0b0"
+
+# "5 detentions": each built-in kind counted, in each language's plural forms.
+KIND_COUNTS = {
+    "raid": NP_("{n} raid", "{n} raids"),
+    "detention": NP_("{n} detention", "{n} detentions"),
+    "arrest": NP_("{n} arrest", "{n} arrests"),
+    "charge": NP_("{n} charge", "{n} charges"),
+    "conviction": NP_("{n} conviction", "{n} convictions"),
+    "designation": NP_("{n} designation", "{n} designations"),
+    "equipment-seizure": NP_("{n} equipment seizure", "{n} equipment seizures"),
+    "assault": NP_("{n} assault", "{n} assaults"),
+    "threat": NP_("{n} threat", "{n} threats"),
+    "denial-of-access": NP_("{n} denial of access", "{n} denials of access"),
+    "blocking": NP_("{n} blocking", "{n} blockings"),
+    "killing": NP_("{n} killing", "{n} killings"),
+    "disappearance": NP_("{n} disappearance", "{n} disappearances"),
+}
+
+
+def link(url: str | None) -> str | None:
+    """The address when it is safe to follow from a published page (http, https, mailto);
+    None for anything else (javascript:, data:, a relative path), shown as text instead."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return url.strip() if scheme in ("http", "https", "mailto") else None
+
+
+def _source(source: dict, unnamed: str) -> str:
+    """A source as the list shows it, escaped: a link when its address is safe to follow,
+    its text (title, publisher or address), and the address in brackets when it is not a
+    link and not the text already."""
+    href = link(source["url"])
+    text = source["title"] or source["publisher"] or source["url"] or unnamed
+    if href:
+        return f'<a href="{escape(href)}" rel="noopener noreferrer">{escape(text)}</a>'
+    if source["url"] and source["url"] != text:
+        return f"{escape(text)} ({escape(source['url'])})"
+    return str(escape(text))
+
+
+def incident_rows(incidents: list[dict], kind_name, unnamed: str) -> Markup:
+    """The rows of the list of incidents, every value escaped.
+
+    The one part of the page written here rather than in the template: a year's report
+    lists tens of thousands of incidents, and markupsafe's escape (what the template's
+    autoescaping calls) written into one string takes a third of the template's time."""
+    return Markup(
+        "".join(
+            f'\n<tr><td class="date">{escape(i["date"])}</td>'
+            f"<td>{escape(', '.join(map(kind_name, i['kinds'])))}</td>"
+            f"<td>{escape(', '.join(p for p in i['place'] if p))}</td>\n"
+            f"<td>{escape(', '.join(i['who']))}</td><td>{escape(i['summary'] or '')}</td>"
+            f'<td class="sources">{";".join(chr(10) + _source(s, unnamed) for s in i["sources"])}'
+            "</td></tr>"
+            for i in incidents
+        )
+    )
+
+
+@dataclass
+class Chart:
+    """The geometry of the stacked bar chart, in SVG user units."""
+
+    width: int = 760
+    height: int = 300
+    left: int = 44
+    right: int = 744
+    top: int = 20
+    bottom: int = 260
+    bar_width: float = 0
+    bars: list[dict] = field(default_factory=list)
+    ticks: list[dict] = field(default_factory=list)
+    legend: list[dict] = field(default_factory=list)
+    unplaced: int = 0
+
+
+def chart(months: list[dict], names: dict[str, str], other, unplaced: int = 0) -> Chart:
+    """A bar per month, stacked by the most frequent kinds (the rest together, grey), with
+    the number of distinct incidents marked above it."""
+    shape = Chart(unplaced=unplaced)
+    kinds, series = charts.stacks(months)
+    distinct = {k for m in months for k in m["by_kind"]}
+    grouped = len(distinct) > charts.TOP_KINDS + 1
+    colours = [COLOURS[i % len(COLOURS)] for i in range(len(kinds))]
+    shown = [names.get(k, k) for k in kinds]
+    if grouped:  # the last stack is the rest of the kinds together
+        colours[-1] = OTHER
+        shown[-1] = other(len(distinct) - charts.TOP_KINDS)
+    stacked = [sum(column) for column in zip(*series)] or [0] * len(months)
+    top = max([*stacked, *(m["total"] for m in months), 1])
+    step = _tick_step(top)
+    top = -(-top // step) * step
+    scale = (shape.bottom - shape.top) / top
+    slot = (shape.right - shape.left) / max(len(months), 1)
+    shape.bar_width = round(slot * 0.68, 2)
+    shape.ticks = [
+        {"value": v, "y": round(shape.bottom - v * scale, 2)} for v in range(0, top + 1, step)
+    ]
+    for i, month in enumerate(months):
+        x = round(shape.left + slot * i + (slot - shape.bar_width) / 2, 2)
+        y, blocks = shape.bottom, []
+        for name, colour, counts in zip(shown, colours, series):
+            if counts[i]:
+                height = counts[i] * scale
+                y -= height
+                blocks.append(
+                    {
+                        "y": round(y, 2),
+                        "height": round(height, 2),
+                        "count": counts[i],
+                        "colour": colour,
+                        "name": name,
+                    }
+                )
+        total_y = round(min(y, shape.bottom - month["total"] * scale), 2)
+        shape.bars.append(
+            {
+                "x": x,
+                "blocks": blocks,
+                "total": month["total"],
+                "total_y": total_y,
+                "label": month["month"],
+                "short": month["month"][5:] if len(months) <= 12 else month["month"][2:],
+            }
+        )
+    shape.legend = [{"name": n, "colour": c} for n, c in zip(shown, colours)]
+    return shape
+
+
+def _tick_step(top: int) -> int:
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
+        if top / step <= 6:
+            return step
+    return 10 ** len(str(top)) // 10
+
+
+def html(
+    report,
+    period,
+    w: Words,
+    names: dict[str, str],
+    redacted: bool = False,
+    generated: date | None = None,
+) -> str:
+    """The report as one HTML page: styles and chart inline, nothing fetched from anywhere."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    from pressfree import __version__
+
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    s = report.summary
+
+    def kind_name(slug: str) -> str:
+        return names.get(slug) or report.kinds.get(slug) or slug
+
+    def label_name(slug: str, default: str) -> str:
+        return names.get(f"label:{slug}") or default
+
+    def figure_name(t) -> str:
+        if t.as_of:
+            return w(
+                "{what} as of {day}",
+                what=kind_name(t.metric)
+                if t.metric in report.kinds
+                else w(_STOCKS.get(t.metric, t.metric)),
+                day=w.day(t.as_of),
+            )
+        return w("{what} in {period}", what=kind_name(t.metric), period=t.period)
+
+    brief = [
+        w.plural(*KIND_COUNTS[k.kind], k.count)
+        if k.kind in KIND_COUNTS
+        else f"{kind_name(k.kind)}: {w.number(k.count)}"
+        for k in s.by_kind
+        if k.count
+    ]
+    cases = s.cases or {}
+    title = w("Press-freedom incidents, {period}", period=w.period(period))
+    if s.country:
+        title += f" — {_country(s.country, w.lang)}"
+    return environment.get_template("report.html").render(
+        r=report,
+        w=w,
+        _=w,
+        n_=w.plural,
+        title=title,
+        period=period,
+        brief=brief,
+        rows=incident_rows(report.incidents, kind_name, w("source")),
+        chart=chart(
+            report.chart,
+            {k: kind_name(k) for k in report.kinds},
+            lambda n: w.plural("{n} more kind", "{n} more kinds", n),
+            report.unplaced,
+        ),
+        kind_name=kind_name,
+        label_name=label_name,
+        figure_name=figure_name,
+        signed=lambda n: f"+{w.number(n)}" if n > 0 else w.number(n),
+        charges_brought=sum(c["count"] for c in cases.get("charges_brought", [])),
+        verdicts=sum(cases.get("verdicts", {}).values()),
+        redacted=redacted,
+        generated=generated or date.today(),
+        version=__version__,
+    )
+
+
+_STOCKS = {"journalists-in-custody": N_("Journalists in custody")}
+
+
+def _country(code: str, lang: str) -> str:
+    from babel import Locale
+
+    return Locale.parse(lang).territories.get(code, code)
+
+
+def pdf(page: str, out) -> None:
+    """The HTML page printed to PDF on A4 by WeasyPrint (the optional pdf extra)."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError):
+        raise PressfreeError(
+            "report: --format pdf needs WeasyPrint; install the pdf extra "
+            "with: pip install 'pressfree[pdf]'"
+        ) from None
+
+    def nothing(url, *args, **kwargs):  # a report never fetches anything, even for a PDF
+        raise ValueError(f"not fetched: {url}")
+
+    HTML(string=page, url_fetcher=nothing).write_pdf(out)

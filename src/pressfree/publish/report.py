@@ -1,0 +1,82 @@
+"""The report researchers publish for a month, a year or any period: everything `summary`
+says, the itemised incidents with their sources, who is held at the end of the period,
+designations made and lifted, cases and sentences, and a chart of the months before it.
+
+This module gathers the facts; render_report.py writes them as HTML (and PDF)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from datetime import date
+
+from sqlmodel import Session
+
+from pressfree import dates, designations, incidents
+from pressfree.publish import census
+from pressfree.publish import summary as summaries
+from pressfree.publish.summary import Summary
+
+CHART_MONTHS = 12  # a month's report charts it and the eleven months before it
+
+
+@dataclass
+class Report:
+    summary: Summary
+    chart: list[dict]  # months, oldest first: {"month", "total", "by_kind": {slug: n}}
+    unplaced: int  # incidents of the chart's months dated to a year or across months
+    # As plain data (dicts, lists, text), so that --redact reaches every name in them:
+    held: dict  # census.Census: who was in custody at the end of the period (or today)
+    lifted: list[dict]  # designations.DesignationRecord: those lifted in the period
+    incidents: list[dict]  # incidents.listed: those counted in the period, oldest first
+    kinds: dict[str, str]  # slug -> label, for every kind
+
+
+def chart_period(period: dates.PartialDate) -> dates.PartialDate:
+    """The months a report's chart shows: a month and the eleven before it; otherwise the
+    months of the period itself."""
+    if period.precision == "month":
+        start = dates.later(period.first, 1 - CHART_MONTHS)
+        return dates.parse(f"{start:%Y-%m}..{period.first:%Y-%m}")
+    return period
+
+
+def gather(
+    session: Session,
+    period: dates.PartialDate,
+    country: str | None = None,
+    redact: bool = False,
+    today: date | None = None,
+) -> Report:
+    from sqlalchemy import select
+
+    from pressfree.store.models import Kind
+
+    today = today or date.today()
+    result = summaries.summarise(session, period, country, today=today)
+    as_of = min(period.last, today).isoformat()
+    held = census.census(session, as_of, country)
+    if period.precision == "year":  # the summary has counted the year's months already
+        chart, unplaced = result.monthly, result.not_in_a_month
+    else:
+        chart, unplaced = summaries.months(session, chart_period(period), result.country)
+    report = Report(
+        summary=result,
+        chart=chart,
+        unplaced=unplaced,
+        held=asdict(held),
+        lifted=[asdict(d) for d in designations.lifted_in(session, period, result.country)],
+        incidents=incidents.listed(session, period, result.country),
+        kinds=dict(session.execute(select(Kind.slug, Kind.label)).all()),
+    )
+    if redact:
+        from pressfree import people
+
+        hide = people.redactor(session)
+        report = replace(
+            report,
+            summary=summaries.redacted(result, hide),
+            held=hide(report.held),
+            lifted=hide(report.lifted),
+            incidents=hide(report.incidents),
+        )
+    return report

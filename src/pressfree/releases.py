@@ -1,0 +1,248 @@
+"""Releases, and the custody ledger as researchers read it: who was held, since when, until
+when, and how that compares with the figures sources publish."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from pressfree import custody, dates, work
+from pressfree.errors import Conflict, InvalidValue, shown
+from pressfree.store.models import (
+    CustodyPeriod,
+    CustodyRelease,
+    Incident,
+    Person,
+)
+from pressfree.tallies import TallyRecord
+
+OUTCOMES = ("released", "sentence-served", "house-arrest", "exchanged", "other")
+
+
+# --- the custody ledger -----------------------------------------------------------------
+
+
+@dataclass
+class CustodyRecord:
+    person: str
+    since: str
+    days_held: int
+    released_on: str | None
+    outcome: str | None
+    country: str | None
+    incident: str | None
+    # The day the cases that held someone stopped holding them, once it has come with no
+    # release recorded (census.due_for_release): the ledger's list may be out of date there.
+    due_for_release: str | None = None
+
+
+def checked_outcome(outcome: str | None, field: str = "--outcome") -> str:
+    value = (outcome or "released").strip().lower()
+    if value not in OUTCOMES:
+        raise InvalidValue(field, outcome, f"is not an outcome ({', '.join(OUTCOMES)})")
+    return value
+
+
+def check_release(
+    outcome: str | None, day: date, since: dates.PartialDate, field: str = "--date"
+) -> str:
+    """The one rule for a release, whatever path records it: a known outcome, on or after
+    the earliest day custody can have begun. Returns the outcome, normalised."""
+    outcome = checked_outcome(outcome, "--outcome" if field == "--date" else "outcome")
+    if day < since.first:
+        raise InvalidValue(
+            field, day.isoformat(), f"is before the detention it would end ({since})"
+        )
+    return outcome
+
+
+def record_release(session: Session, pid: int, day: date, outcome: str) -> None:
+    """Store a release (once per person and day) and re-derive the person's custody."""
+    exists_ = session.execute(
+        select(CustodyRelease.id).where(
+            CustodyRelease.person_id == pid, CustodyRelease.released_on == day
+        )
+    ).first()
+    if not exists_:
+        session.add(CustodyRelease(person_id=pid, released_on=day, outcome=outcome))
+        session.flush()
+    work.custody_changed(session, [pid])
+
+
+def release(
+    session: Session, person: str, on: str, outcome: str = "released", incident: str | None = None
+) -> CustodyRecord:
+    """Close the person's open custody period (a later detention then opens the next). With
+    an incident, the person is the one it names so (unnamed people have only that)."""
+    day = dates.parse_day(on, "--date")
+    checked_outcome(outcome)
+    from pressfree import identity
+
+    if incident is None and identity.is_placeholder(session, person or ""):
+        raise InvalidValue(
+            "person",
+            person,
+            "names nobody in particular: give --incident, the detention that named them",
+        )
+    pid = (
+        identity.existing(session, "person", person, "person")
+        if incident is None
+        else identity.named_by(session, person, incident)
+    )
+    period = (
+        session.execute(
+            select(CustodyPeriod).where(
+                CustodyPeriod.person_id == pid, CustodyPeriod.released_on.is_(None)
+            )
+        )
+        .scalars()
+        .first()
+    )
+    if period is None:
+        raise Conflict(f"person: {shown(person)} has no open custody period to close")
+    since = dates.from_stored(period.start_first, period.start_last, period.start_precision)
+    outcome = check_release(outcome, day, since)
+    before = _person_periods(session, pid)
+    if period.incident_id is None:  # a period recorded without its detention (schema 3)
+        period.released_on, period.outcome = day, outcome
+        session.flush()
+    else:
+        record_release(session, pid, day, outcome)
+        work.settle(session)  # the period it closed is read next
+    closed = (
+        session.execute(
+            select(CustodyPeriod).where(
+                CustodyPeriod.person_id == pid,
+                CustodyPeriod.start_first == since.first,
+                CustodyPeriod.released_on == day,
+            )
+        )
+        .scalars()
+        .one()
+    )
+    work.changed(
+        session, "custody", person, {"periods": before}, {"periods": _person_periods(session, pid)}
+    )
+    return custody_records(session, [closed], day)[0]
+
+
+def _person_periods(session: Session, pid: int) -> list[dict]:
+    """A person's custody as the history keeps it (no "days held": that grows daily)."""
+    periods = (
+        session.execute(
+            select(CustodyPeriod)
+            .where(CustodyPeriod.person_id == pid)
+            .order_by(CustodyPeriod.start_first)
+        )
+        .scalars()
+        .all()
+    )
+    return [
+        {
+            "since": r.since,
+            "released_on": r.released_on,
+            "outcome": r.outcome,
+            "incident": r.incident,
+        }
+        for r in custody_records(session, periods, date.today())
+    ]
+
+
+def releases_of(session: Session, incident: Incident) -> list[dict]:
+    """The releases that end custody periods an incident opened: {person, day, outcome}."""
+    rows = session.execute(
+        select(Person.name, CustodyPeriod.released_on, CustodyPeriod.outcome)
+        .join(Person, Person.id == CustodyPeriod.person_id)
+        .where(CustodyPeriod.incident_id == incident.id, CustodyPeriod.released_on.is_not(None))
+    ).all()
+    return [
+        {"person": name, "released_on": day.isoformat(), "outcome": outcome}
+        for name, day, outcome in rows
+    ]
+
+
+def custody_records(
+    session: Session, periods: list[CustodyPeriod], as_of: date
+) -> list[CustodyRecord]:
+    names = dict(
+        session.execute(
+            select(Person.id, Person.name).where(Person.id.in_({p.person_id for p in periods}))
+        ).all()
+    )
+    incidents = dict(
+        session.execute(
+            select(Incident.id, Incident.public_id).where(
+                Incident.id.in_({p.incident_id for p in periods if p.incident_id})
+            )
+        ).all()
+    )
+    return [
+        CustodyRecord(
+            names[p.person_id],
+            str(dates.from_stored(p.start_first, p.start_last, p.start_precision)),
+            (min(p.released_on or as_of, as_of) - p.start_first).days,
+            p.released_on.isoformat() if p.released_on else None,
+            p.outcome,
+            p.country,
+            incidents.get(p.incident_id),
+        )
+        for p in periods
+    ]
+
+
+def held(
+    session: Session, as_of: date, country: str | None = None
+) -> list[tuple[int, CustodyRecord]]:
+    """(person id, custody record) of everyone held on a day, longest-held first. Days
+    count from the earliest possible start."""
+    query = select(CustodyPeriod).where(custody.held_on(as_of))
+    if country:
+        query = query.where(CustodyPeriod.country == country)
+    periods = (
+        session.execute(query.order_by(CustodyPeriod.start_first, CustodyPeriod.id)).scalars().all()
+    )
+    records = custody_records(session, periods, as_of)
+    return [(p.person_id, r) for p, r in zip(periods, records)]
+
+
+def custody_history(session: Session) -> list[CustodyRecord]:
+    # in an order a copy of the database (other row ids) keeps
+    periods = (
+        session.execute(
+            select(CustodyPeriod)
+            .join(Person, Person.id == CustodyPeriod.person_id)
+            .outerjoin(Incident, Incident.id == CustodyPeriod.incident_id)
+            .order_by(
+                CustodyPeriod.start_first,
+                CustodyPeriod.start_last,
+                Person.name,
+                Incident.public_id,
+                CustodyPeriod.id,
+            )
+        )
+        .scalars()
+        .all()
+    )
+    return custody_records(session, periods, date.today())
+
+
+def compared(reported: list[TallyRecord], itemised: int) -> list[str]:
+    """ "BAJ reports 28 as of 2021-07-30; 3 itemised here", one line per publisher."""
+    return [
+        f"{t.publisher} reports {t.reads} as of {t.as_of}; {itemised} itemised here"
+        for t in reported
+    ]
+
+
+@dataclass
+class CustodyReport:
+    as_of: str
+    country: str | None
+    held: list[CustodyRecord]
+    reported: list[TallyRecord]
+
+    def comparison(self) -> list[str]:
+        return compared(self.reported, len(self.held))

@@ -1,0 +1,358 @@
+"""Where the database is, opening it, upgrading its schema, and transactions."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pressfree.errors import InvalidValue, PressfreeError, shown
+from pressfree.store import writes
+
+ENV_VAR = "PRESSFREE_DB"
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def default_path() -> Path:
+    import platformdirs
+
+    return platformdirs.user_data_path("pressfree") / "pressfree.db"
+
+
+def resolve_location(option: str | None) -> str:
+    """--db wins over PRESSFREE_DB, which wins over the user data folder."""
+    if option is not None:
+        value, field = option, "--db"
+    elif ENV_VAR in os.environ:
+        value, field = os.environ[ENV_VAR], ENV_VAR
+    else:
+        return str(default_path())
+    if not value.strip():
+        raise InvalidValue(field, value, "is empty: give a file path or a database URL")
+    return value
+
+
+def backend_for(dialect: str):
+    """The module holding everything specific to one database backend."""
+    if dialect == "sqlite":
+        from pressfree.store import sqlite_backend as backend
+    else:
+        from pressfree.store import postgres_backend as backend
+    return backend
+
+
+@dataclass
+class Store:
+    """An open database: an engine plus the knowledge of which backend it is."""
+
+    location: str
+    engine: object
+    path: Path | None  # the SQLite file, or None for a server database
+
+    @property
+    def backend(self):
+        return backend_for(self.engine.dialect.name)
+
+    @property
+    def display(self) -> str:
+        """Where the database is, with any password in a URL hidden."""
+        return (
+            str(self.path)
+            if self.path
+            else hide_password(self.engine.url.render_as_string(hide_password=False))
+        )
+
+    @contextmanager
+    def session(self, write: bool = False) -> Iterator:
+        """One transaction: committed when the block ends, rolled back on any error."""
+        from sqlmodel import Session
+
+        bind = self.engine.execution_options(pressfree_write=write)
+        with Session(bind, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(location: str, write: bool = True, upgrade: bool = True) -> Store:
+    """Open the database at a path or SQLAlchemy URL.
+
+    For writing, a missing SQLite file is created (0600) and an older schema upgraded.
+    For reading, nothing is ever created or changed: the database must exist and be at this
+    pressfree's schema, and a SQLite file is opened read-only (so reading works in a folder
+    or on a disk the user cannot write to).
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    if location.strip() == ":memory:":
+        raise InvalidValue(
+            "--db",
+            location,
+            "is not a file: pressfree keeps its data in a "
+            "file, and a database in memory would be lost",
+        )
+    if "://" in location:
+        try:
+            url = make_url(location)
+        except (ArgumentError, ValueError) as error:
+            raise InvalidValue(
+                "--db", hide_password(location), f"is not a usable database URL ({error})"
+            ) from None
+        if url.host and "@" in url.host:
+            raise InvalidValue(
+                "--db",
+                hide_password(location),
+                "is not a usable database URL (write an @ in a user name or password as %40)",
+            )
+        if url.get_backend_name() != "sqlite" and not url.database:
+            raise InvalidValue(
+                "--db",
+                hide_password(location),
+                "names no database on the server (add its name: postgresql+psycopg://host/name)",
+            )
+        if url.get_backend_name() == "sqlite":
+            if not url.database or url.database == ":memory:" or url.query.get("mode") == "memory":
+                raise InvalidValue(
+                    "--db",
+                    hide_password(location),
+                    "names no database file (pressfree keeps its data in a file)",
+                )
+            path = Path(url.database)
+        else:
+            path = None
+    else:
+        path = Path(location).expanduser()
+    if path is not None:
+        from pressfree.store import sqlite_backend
+
+        if path.is_dir():
+            raise InvalidValue("--db", location, "is a folder, not a database file")
+        if path.name.endswith(("-wal", "-shm", "-journal")):
+            raise InvalidValue(
+                "--db",
+                location,
+                "is the name of a file SQLite keeps beside a database (and deletes): name "
+                "the database itself",
+            )
+        if path.exists() and not path.is_file():
+            raise InvalidValue("--db", location, "is not a regular file (a device, FIFO or socket)")
+        if not write and not path.exists():
+            raise InvalidValue(
+                "--db",
+                location,
+                "does not exist (any command that records "
+                "something, or `pressfree init`, creates it)",
+            )
+        if write:
+            sqlite_backend.create_database_file(path)
+            from pressfree.store.private_files import remove_stale_partials
+
+            remove_stale_partials(path.parent)  # of backups killed halfway: whole databases
+        engine = _engine(
+            sqlite_backend.url(path, write), lambda e: sqlite_backend.configure(e, write)
+        )
+        from pressfree.store.private_files import protect
+
+        protect(path)
+    else:
+        from pressfree.store import postgres_backend
+
+        try:
+            engine = _engine(
+                url, postgres_backend.configure, connect_args=postgres_backend.CONNECT_ARGS
+            )
+        except (ArgumentError, ImportError, ValueError) as error:
+            raise InvalidValue(
+                "--db", hide_password(location), f"is not a usable database URL ({error})"
+            ) from None
+    store = Store(location, engine, path)
+    if upgrade:
+        try:
+            upgrade_schema(store) if write else check_readable(store)
+            if write and path is not None:
+                from pressfree.store import sqlite_backend
+
+                sqlite_backend.use_wal(engine)
+        except BaseException:
+            store.dispose()  # no connection kept to a database that was not opened
+            raise
+    return store
+
+
+# The engines opened last in this process, by URL. An engine keeps the SQL it has compiled:
+# a program that opens one database again and again (commands run in-process, as the tests
+# and scripts run them) compiles each statement once, as SQLAlchemy means an engine to live
+# for the life of the program. A few at most: each holds its compiled statements.
+_ENGINES: dict = {}
+ENGINES_KEPT = 4
+
+
+def _engine(url, configure, **options):
+    """The engine of a database URL: the one opened before, or a new one, configured."""
+    from sqlalchemy import create_engine
+
+    key = (url.render_as_string(hide_password=False), repr(sorted(options.items())))
+    engine = _ENGINES.pop(key, None)
+    if engine is None:
+        engine = create_engine(url, **options)
+        configure(engine)
+        while len(_ENGINES) >= ENGINES_KEPT:
+            _ENGINES.pop(next(iter(_ENGINES))).dispose()
+    _ENGINES[key] = engine  # the most recently used last
+    return engine
+
+
+def one_of(db, column, values: list):
+    """`column IN (values)` as the backend of `db` (a Session or Connection) reads a long
+    list best: batch lookups of imports and the search index go through this."""
+    return backend_for(
+        db.get_bind().dialect.name if hasattr(db, "get_bind") else db.dialect.name
+    ).one_of(column, values)
+
+
+def database_problem(error: Exception) -> str:
+    """One line for a database error no service put into words."""
+    cause = getattr(error, "orig", None) or error
+    detail = str(cause).strip()
+    if detail == "database is locked" or type(cause).__name__ == "LockNotAvailable":
+        return (
+            f"database: another command has been writing to it for more than "
+            f"{writes.WRITE_WAIT_SECONDS} s; nothing was written: try again when it has finished"
+        )
+    return f"database: {detail.splitlines()[0] if detail else type(error).__name__}"
+
+
+def hide_password(location: str) -> str:
+    """A URL as it may be shown: any password (user:PASSWORD@host, or ?password=...)
+    replaced by ***, even in a malformed URL."""
+    location = re.sub(r"(://[^/:@]*:)[^/]*@", r"\1***@", location)
+    return re.sub(r"(?i)([?&](?:password|passwd|pwd|sslpassword)=)[^&#]*", r"\1***", location)
+
+
+def _alembic_config(connection):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest schema. Migration files are named by their revision ids, numbered in
+    order (a test holds them to it), so this needs no Alembic import on every start."""
+    return known_revisions()[-1]
+
+
+@lru_cache(maxsize=1)
+def known_revisions() -> tuple[str, ...]:
+    """The migration steps this pressfree has, oldest first (read once per process)."""
+    steps = (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py")
+    return tuple(sorted(p.stem for p in steps))
+
+
+def current_revision(store: Store, connection=None) -> str | None:
+    """The schema the database is at; None for a new, empty database."""
+    from sqlalchemy import inspect, text
+
+    if connection is None:
+        with store.engine.connect() as connection:
+            return current_revision(store, connection)
+    if not inspect(connection).has_table("alembic_version"):
+        if inspect(connection).get_table_names():
+            raise PressfreeError(
+                f"--db: {store.display!r} is a database, but not "
+                "pressfree's (it has tables of its own): name another file"
+            )
+        return None
+    versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(versions) != 1:
+        raise PressfreeError(
+            f"database: {store.display!r} records {len(versions)} schema "
+            f"versions ({', '.join(map(repr, versions)) or 'none'}), where it "
+            "should record one: it was changed by something other than "
+            "pressfree"
+        )
+    return versions[0]
+
+
+def schema_version(revision: str | None) -> int:
+    """Revisions are named 0001_core, 0002_ledger ...: the number is the schema version."""
+    return int(revision.split("_", 1)[0]) if revision else 0
+
+
+def _checked(store: Store, connection=None) -> str | None:
+    """The database's schema, refused when this pressfree does not know it (a newer
+    pressfree wrote it, or it is garbage), before anything is written."""
+    from sqlalchemy.exc import DatabaseError, OperationalError
+
+    try:
+        current = current_revision(store, connection)
+    except (OperationalError, DatabaseError) as error:
+        raise PressfreeError(
+            f"--db: {store.display!r} cannot be opened as a database ({error.orig})"
+        ) from None
+    if current is None or current in known_revisions():
+        return current
+    head = head_revision()
+    number = re.match(r"^(\d+)(?:_|$)", str(current))
+    if number and int(number[1]) > schema_version(head):
+        raise PressfreeError(
+            f"database: schema {int(number[1]):04d} is newer than this "
+            f"pressfree ({schema_version(head):04d}); upgrade pressfree"
+        )
+    raise PressfreeError(
+        f"database: schema {shown(current)} is not one this pressfree "
+        f"knows (it knows {', '.join(known_revisions())})"
+    )
+
+
+def check_readable(store: Store) -> None:
+    """A database a read-only command can use as it is."""
+    current = _checked(store)
+    head = head_revision()
+    if current is None:
+        raise PressfreeError(
+            f"--db: {store.display!r} holds no pressfree database yet (any "
+            "command that records something, or `pressfree init`, creates "
+            "one)"
+        )
+    if current != head:
+        raise PressfreeError(
+            f"database: schema {schema_version(current):04d} is older than "
+            f"this pressfree ({schema_version(head):04d}): run `pressfree "
+            "init` to upgrade it (reading never changes the file)"
+        )
+
+
+def upgrade_schema(store: Store, target: str = "head") -> None:
+    """Bring the schema up to date in one transaction, keeping a copy of an older file.
+
+    Two commands starting at once on a new database both find it out of date: the upgrade
+    runs under the backend's write lock (an advisory lock on PostgreSQL), and whoever comes
+    second finds the schema current once it holds the lock, and does nothing."""
+    head = head_revision() if target == "head" else target
+    if _checked(store) == head:
+        return
+    from alembic import command  # only when there is something to upgrade: it is slow
+
+    with store.engine.execution_options(pressfree_write=True).connect() as connection:
+        with store.backend.migrating(connection):
+            current = _checked(store, connection)
+            if current == head:
+                return
+            if current is not None and store.path is not None:
+                # An upgrade rewrites tables; keep the old file until the user deletes it.
+                backup_path = store.path.with_name(
+                    f"{store.path.name}.schema-{schema_version(current)}.bak"
+                )
+                if not backup_path.exists():
+                    store.backend.backup(store.path, backup_path)
+            command.upgrade(_alembic_config(connection), target)

@@ -1,0 +1,288 @@
+"""Everything SQLite-only: file creation (0600), pragmas, write locks and online backup.
+
+Its PostgreSQL twin is postgres_backend.py; db.py picks one by the URL's dialect.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from pressfree.errors import InvalidValue
+from pressfree.store.private_files import WholeFile, create_private_file
+from pressfree.store.writes import WRITE_WAIT_SECONDS, bulk_values
+
+BUSY_TIMEOUT_MS = WRITE_WAIT_SECONDS * 1000
+CACHE_KIB = 64 * 1024
+SORT_CACHE_KIB = 16 * 1024  # while indexes are made again (indexes_set_aside)
+# Rows to each INSERT of a bulk write: enough that an FTS5 index is written out once per 100
+# rows, not once per row; few enough that the prepared statements stay small.
+ROWS_PER_STATEMENT = 100
+
+
+def create_database_file(path: Path) -> None:
+    """The database file, readable and writable by its owner only: it names people. Its
+    folder is created (0700) if missing, as the default one in the user data folder is."""
+    try:
+        # each missing folder private, not only the last (mkdir's mode reaches no other)
+        for folder in reversed([path.parent, *path.parent.parents]):
+            if not folder.exists():
+                folder.mkdir(mode=0o700)
+                folder.chmod(0o700)  # whatever the umask
+    except OSError as error:
+        raise InvalidValue("--db", str(path), f"cannot be created ({error.strerror})") from None
+    create_private_file(path, "--db")
+
+
+def read_uri(path: Path) -> str:
+    """A SQLite URI filename that opens the file for reading and never creates it.
+
+    mode=rw fails on a missing file; a file the user cannot write is opened read-only; in a
+    folder nobody can write to, no writer can be changing it either, so it is opened as
+    immutable: SQLite cannot otherwise read a WAL database there, for want of its -shm
+    file. The path is percent-encoded, so ?, # and % in it stay part of the name."""
+    if not os.access(path.parent, os.W_OK):
+        mode = "immutable=1"
+    else:
+        mode = "mode=rw" if os.access(path, os.W_OK) else "mode=ro"
+    return f"file:{quote(str(path.absolute()))}?{mode}"
+
+
+def url(path: Path, write: bool):
+    """The SQLAlchemy URL of a database file, built by URL.create so that no character of
+    the path (?, #, %, spaces) is read as part of a URL; readers get read_uri."""
+    from sqlalchemy.engine import URL
+
+    if write:
+        return URL.create("sqlite", database=str(path))
+    return URL.create("sqlite", database=read_uri(path), query={"uri": "true"})
+
+
+def configure(engine: Engine, write: bool = True) -> None:
+    """Foreign keys on, WAL, a busy timeout; write transactions take the lock at BEGIN."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own is deferred).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # Pages kept in memory (SQLite's default is 2 MB): an import adds rows under random
+        # keys (UUIDs, external ids, hashes) to indexes that outgrow 2 MB at once; with too
+        # small a cache each insertion rereads and rewrites pages.
+        cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        if write:
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        # BEGIN IMMEDIATE takes the write lock up front, so two terminals writing at once
+        # wait for each other (busy timeout) instead of failing halfway through.
+        write = connection.get_execution_options().get("pressfree_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def use_wal(engine: Engine) -> None:
+    """Write-ahead logging, recorded in the file: set once the file is known to be
+    pressfree's (new, or at its schema), so that a refused write leaves another program's
+    SQLite file as it was."""
+    with engine.connect() as connection:
+        # on the driver's connection: outside a transaction, where the mode can change
+        raw = connection.connection.driver_connection
+        assert raw is not None  # an open connection has its driver's
+        if raw.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            raw.execute("PRAGMA journal_mode = WAL")
+
+
+def backup(source: Path, target: Path) -> int:
+    """Copy a live database with SQLite's online backup API; returns pages copied.
+
+    The copy is made beside the target and renamed over it when complete, so an older
+    backup of the same name survives a failed one."""
+    with WholeFile(target, "path") as whole:
+        whole.open("wb").close()
+        src = sqlite3.connect(read_uri(source), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        dst = sqlite3.connect(whole.partial)
+        try:
+            # pages=-1 copies in one step: the copy is one consistent snapshot even while
+            # another process writes (a stepped copy restarts whenever the source changes).
+            src.backup(dst, pages=-1)
+            pages = dst.execute("PRAGMA page_count").fetchone()[0]
+            dst.execute("PRAGMA journal_mode = DELETE")
+        except sqlite3.Error as error:
+            raise InvalidValue("path", str(target), f"cannot be written ({error})") from None
+        finally:
+            dst.close()
+            src.close()
+    return pages
+
+
+def backup_to_stream(source: Path, stream) -> int:
+    """A backup written to a stream (stdout, to pipe into gpg): made beside the database, in
+    a private partial file named with this process's id, copied out, removed. Killed
+    halfway, the partial stays only where the database itself is, and the next backup or
+    command that writes there removes it (private_files.remove_stale_partials, which
+    WholeFile runs); never in /tmp."""
+    import os
+    import shutil
+
+    from pressfree.store.private_files import PARTIAL
+
+    copy = source.with_name(f".{source.name}.backup.{os.getpid()}{PARTIAL}")
+    try:
+        pages = backup(source, copy)
+        with open(copy, "rb") as handle:
+            shutil.copyfileobj(handle, stream)
+    finally:
+        copy.unlink(missing_ok=True)
+    return pages
+
+
+@contextmanager
+def migrating(connection) -> Iterator[None]:
+    """Foreign keys off while Alembic's batch mode copies tables (on, DROP TABLE would
+    cascade and delete every linked row), then checked before the upgrade commits."""
+    raw = connection.connection.driver_connection
+    raw.execute("PRAGMA foreign_keys = OFF")  # only takes effect outside a transaction
+    try:
+        with connection.begin():
+            yield
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"schema upgrade broke {len(broken)} links: {broken[:3]}")
+    finally:
+        raw.execute("PRAGMA foreign_keys = ON")
+
+
+def reserve_ids(connection, table, count: int) -> list[int]:
+    """Ids for rows about to be inserted in bulk. The write lock (BEGIN IMMEDIATE) is held,
+    so nobody else can take the ones after the current largest."""
+    from sqlalchemy import func, select
+
+    top = connection.execute(select(func.max(table.c.id))).scalar() or 0
+    return list(range(top + 1, top + 1 + count))
+
+
+def one_of(column, values: list):
+    """`column IN (values)`, for lookups of a batch: the values as one JSON array parameter
+    that SQLite's json_each reads (its twin on PostgreSQL takes an array). SQLAlchemy's own
+    IN makes one parameter per value, and preparing 2,000 of them cost more than the lookup;
+    SQLite still looks each value up in the column's index."""
+    import json
+
+    from sqlalchemy import String, bindparam, func, select
+
+    listed = func.json_each(bindparam(None, json.dumps(list(values)), type_=String))
+    return column.in_(select(listed.table_valued("value").c.value))
+
+
+def insert_rows(connection, table, rows: list[dict]) -> None:
+    """Rows in bulk, as writes.bulk_values converts them (its twin on PostgreSQL uses COPY):
+    ROWS_PER_STATEMENT to each INSERT, fewer if SQLite takes fewer parameters. An FTS5
+    index (the search index's trigger writes one) writes out what it has gathered at the
+    end of every statement: one statement per row made 100,000 tiny index segments to
+    merge, and took five times as long."""
+    if not rows:
+        return
+    names, values = bulk_values(connection.dialect, table, rows)
+    quote = connection.dialect.identifier_preparer.quote
+    limit = connection.connection.driver_connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per = max(min(limit // len(names), ROWS_PER_STATEMENT), 1)
+    one = f"({', '.join('?' * len(names))})"
+    head = f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) VALUES "
+    for start in range(0, len(values), per):
+        chunk = values[start : start + per]
+        connection.exec_driver_sql(
+            head + ", ".join([one] * len(chunk)), tuple(value for row in chunk for value in row)
+        )
+
+
+@contextmanager
+def indexes_set_aside(connection, table) -> Iterator[None]:
+    """The table's secondary indexes dropped while a large import fills it, and made again
+    from its sorted rows before the import ends: at 1,000,000 incidents, inserting into
+    six indexes under random keys took twice as long as building them afterwards. Inside
+    the import's transaction: other readers keep seeing the indexes, and a failed or killed
+    import rolls the drop back. Constraints' own indexes (unique ids) stay."""
+    made = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL ORDER BY name",
+        (table.name,),
+    ).all()
+    quote = connection.dialect.identifier_preparer.quote
+    for name, _ in made:
+        connection.exec_driver_sql(f"DROP INDEX {quote(name)}")
+    yield  # no finally: after an error the caller rolls back, and the drop with it
+    # SQLite sorts for CREATE INDEX in as much memory as the page cache may take, on top
+    # of it: with the import's 64 MB the import's peak rose by 60 MB, and it was slower
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{SORT_CACHE_KIB}")
+    for _, sql in made:
+        connection.exec_driver_sql(sql)
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
+
+
+def search_ids(terms):
+    """Ids of incidents matching every term, through the FTS5 index (schema 6). Terms are
+    plain words of [a-z0-9] (search.terms), quoted, so nothing in them is query syntax."""
+    from sqlalchemy import column, select, table, text
+
+    query = " AND ".join(
+        f'({{words}}: "{t.word}"*' + (f' OR {{sounds}}: "{t.sound}"' if t.sound else "") + ")"
+        for t in terms
+    )
+    fts = table("incident_fts", column("rowid"))
+    return select(fts.c.rowid).where(text("incident_fts MATCH :query").bindparams(query=query))
+
+
+def search_index_problem(connection) -> str | None:
+    """What FTS5's own check finds wrong with the full-text index (schema 6: an external
+    content table over incident_search), or None."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    try:
+        with connection.begin_nested():
+            connection.execute(
+                text("INSERT INTO incident_fts(incident_fts, rank) VALUES ('integrity-check', 1)")
+            )
+    except DatabaseError as error:
+        return f"the full-text index differs from the entries ({error.orig})"
+    return None
+
+
+def rebuild_search_index(connection) -> None:
+    """Write the full-text index again from incident_search (its twin does nothing: a GIN
+    index is PostgreSQL's to keep)."""
+    from sqlalchemy import text
+
+    connection.execute(text("INSERT INTO incident_fts(incident_fts) VALUES ('rebuild')"))
+
+
+def extra_field(name: str, value: str | None):
+    """Incidents whose extra field NAME holds VALUE as text (true and false as those words;
+    None: held at all). Through json_each, which reads keys unescaped: a path expression
+    misses non-ASCII keys, and a quote in the key breaks it."""
+    from sqlalchemy import String, and_, case, cast, exists, func, literal, select
+
+    from pressfree.store.models import Incident
+
+    each = func.json_each(Incident.extra).table_valued("key", "value", "type")
+    held = each.c.key == name
+    if value is not None:
+        held = and_(
+            held,
+            case(
+                (each.c.type.in_(("true", "false")), each.c.type), else_=cast(each.c.value, String)
+            )
+            == value,
+        )
+    return exists(select(literal(1)).select_from(each).where(held))

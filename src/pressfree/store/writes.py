@@ -1,0 +1,63 @@
+"""How the store writes, for db.py and both backends alike: how long a write waits for
+another's, and the values of rows inserted in bulk."""
+
+from __future__ import annotations
+
+# How long a write waits for another command's write to end, on either backend.
+WRITE_WAIT_SECONDS = 10
+
+
+def bulk_values(dialect, table, rows: list[dict]) -> tuple[list[str], list[tuple]]:
+    """The columns and values of rows inserted in bulk (insert_rows of each backend), as an
+    INSERT through SQLAlchemy would send them: each value through its column type's own
+    conversion (JSON, dates, booleans), and a column the rows leave out given its default.
+    Every row has the keys of the first."""
+    from operator import itemgetter
+
+    from sqlalchemy import Boolean, Date, DateTime
+
+    names = list(rows[0])
+    defaults = [
+        c
+        for c in table.columns
+        if c.name not in rows[0]
+        and c.default is not None
+        and (c.default.is_scalar or c.default.is_callable)
+    ]
+    convert = []
+    for i, name in enumerate(names):
+        column_type = table.c[name].type
+        f = column_type._cached_bind_processor(dialect)
+        if f is not None:
+            repeats = isinstance(column_type, (Boolean, Date, DateTime))
+            convert.append((i, _repeated(f) if repeats else f))
+    pick = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
+    values = [pick(row) for row in rows]
+    if convert or defaults:
+        for number, row in enumerate(values):
+            row = list(row)
+            for i, f in convert:
+                row[i] = f(row[i])
+            row += [
+                c.default.arg(None) if c.default.is_callable else c.default.arg for c in defaults
+            ]
+            values[number] = tuple(row)
+    return names + [c.name for c in defaults], values
+
+
+def _repeated(convert):
+    """A conversion that does its work once per distinct value of a batch: a batch of
+    5,000 incidents holds a few thousand distinct days and one moment of import. Keyed by
+    the time zone too: one moment written with two offsets is equal, but stored as two
+    texts."""
+    done: dict = {}
+
+    def once(value):
+        key = (value, getattr(value, "tzinfo", None))
+        try:
+            return done[key]
+        except KeyError:
+            done[key] = result = convert(value)
+            return result
+
+    return once

@@ -1,0 +1,225 @@
+"""Tallies: the figures sources publish ("more than 200 raids this month", "28 journalists
+in custody"), with who said them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from pressfree import countries, dates, sources, vocabulary, work
+from pressfree.errors import InvalidValue
+from pressfree.schemas import SourceIn, clean_text, validated
+from pressfree.store.models import MAX_COUNT, Source, Tally
+
+# Qualifier slug -> how a reader says it (the slugs are models.QUALIFIERS).
+PHRASES = {
+    "exact": "{n}",
+    "at-least": "at least {n}",
+    "more-than": "more than {n}",
+    "about": "about {n}",
+    "at-most": "at most {n}",
+}
+
+
+_VALUE = re.compile(r"^(>=|>|<=|~|≥|≤)?\s*(-?[0-9]+)\s*(\+)?$")
+
+
+_SIGNS = {
+    None: "exact",
+    ">=": "at-least",
+    "≥": "at-least",
+    ">": "more-than",
+    "~": "about",
+    "<=": "at-most",
+    "≤": "at-most",
+}
+
+
+# Stocks are counted on a day ("28 journalists in custody"); every kind slug is a flow metric.
+STOCKS = {"journalists-in-custody": "journalists in custody"}
+
+
+def parse_value(text: str) -> tuple[int, str]:
+    """'28' -> (28, exact); '200+' or '>=200' -> at-least; '>200', '~200', '<=200'."""
+    match = _VALUE.match((text or "").strip())
+    if not match or (match[1] and match[3]):
+        raise InvalidValue(
+            "value", text, "has an unknown qualifier (use 28, 200+, >=200, >200, ~200 or <=200)"
+        )
+    if match[2].startswith("-"):
+        raise InvalidValue("value", text, "is negative")
+    # Compared as text first: Python refuses to convert integers of over 4,300 digits.
+    if len(match[2].lstrip("0")) > len(str(MAX_COUNT)) or int(match[2]) > MAX_COUNT:
+        raise InvalidValue("value", text, f"is too large (at most {MAX_COUNT:,})")
+    number = int(match[2])
+    return number, "at-least" if match[3] else _SIGNS[match[1]]
+
+
+def say(value: int, qualifier: str) -> str:
+    return PHRASES[qualifier].format(n=value)
+
+
+@dataclass
+class TallyRecord:
+    id: str
+    metric: str
+    value: int
+    qualifier: str
+    reads: str
+    period: str | None
+    as_of: str | None
+    country: str
+    scope: str | None
+    publisher: str | None
+    source: str | None
+    source_title: str | None = None
+
+
+def add_tally(
+    session: Session,
+    metric: str,
+    value: str,
+    *,
+    period: str | None = None,
+    as_of: str | None = None,
+    country: str,
+    scope: str | None = None,
+    publisher: str | None,
+    source: str | None = None,
+    title: str | None = None,
+    public_id: str | None = None,
+    import_id: int | None = None,
+) -> TallyRecord:
+    metric = (clean_text(metric, "metric") or "").lower()
+    if metric not in STOCKS:
+        vocabulary.ids_for(session, [metric], "kind", "metric")
+    number, qualifier = parse_value(value)
+    if bool(period) == bool(as_of):
+        raise InvalidValue(
+            "--period/--as-of",
+            period or as_of or "",
+            "give exactly one: a period for a count of events, "
+            "an as-of day for a count of people held",
+        )
+    if metric in STOCKS and period:
+        raise InvalidValue(
+            "--period",
+            period,
+            f"does not fit {metric}, a count of people held on a day: give --as-of",
+        )
+    if metric not in STOCKS and as_of:
+        raise InvalidValue(
+            "--as-of",
+            as_of,
+            f"does not fit {metric}, a count of events: give the --period it covers",
+        )
+    if as_of:
+        when = dates.PartialDate(
+            dates.parse_day(as_of, "--as-of"), dates.parse_day(as_of, "--as-of"), "day"
+        )
+    else:
+        when = dates.parse(period, "--period")
+    code = countries.normalise(country, "--country")
+    if code is None:
+        raise InvalidValue("--country", country or "", "is required for a tally")
+    if not (publisher or "").strip():
+        raise InvalidValue("--publisher", publisher or "", "is required: who published it?")
+    source_row = validated(SourceIn, url=source, publisher=publisher, title=title)
+    tally = Tally(
+        metric=metric,
+        value=number,
+        qualifier=qualifier,
+        first_day=when.first,
+        last_day=when.last,
+        date_precision=when.precision,
+        as_of=bool(as_of),
+        country=code,
+        scope=clean_text(scope, "--scope"),
+        source_id=sources.source_id(session, source_row),
+        import_id=import_id,
+    )
+    if public_id:
+        from pressfree.public_ids import checked_public_id
+
+        tally.public_id = checked_public_id(public_id)
+    session.add(tally)
+    session.flush()
+    record = tally_records(session, [tally])[0]
+    work.changed(session, "tally", record.id, None, record)
+    return record
+
+
+def tally_records(session: Session, tallies: list[Tally]) -> list[TallyRecord]:
+    cited = {
+        s.id: s
+        for s in session.execute(
+            select(Source).where(Source.id.in_({t.source_id for t in tallies}))
+        ).scalars()
+    }
+    out = []
+    for t in tallies:
+        when = str(dates.from_stored(t.first_day, t.last_day, t.date_precision))
+        src = cited[t.source_id]
+        out.append(
+            TallyRecord(
+                t.public_id,
+                t.metric,
+                t.value,
+                t.qualifier,
+                say(t.value, t.qualifier),
+                None if t.as_of else when,
+                when if t.as_of else None,
+                t.country,
+                t.scope,
+                src.publisher,
+                src.url,
+                src.title,
+            )
+        )
+    return out
+
+
+def list_tallies(
+    session: Session,
+    *,
+    period: dates.PartialDate | None = None,
+    country: str | None = None,
+    metric: str | None = None,
+    publisher: str | None = None,
+) -> list[TallyRecord]:
+    """Tallies whose period or as-of day lies inside the period, newest first."""
+    query = select(Tally).join(Source, Source.id == Tally.source_id)
+    if period:
+        query = query.where(Tally.first_day >= period.first, Tally.last_day <= period.last)
+    if country:
+        query = query.where(Tally.country == countries.normalise(country, "--country"))
+    if metric:
+        metric = metric.strip().lower()
+        if metric not in STOCKS:
+            vocabulary.ids_for(session, [metric], "kind", "--metric")
+        query = query.where(Tally.metric == metric)
+    if publisher:
+        query = query.where(Source.publisher == publisher)
+    query = query.order_by(Tally.last_day.desc(), Tally.metric, Tally.id)
+    return tally_records(session, session.execute(query).scalars().all())
+
+
+def newest_stock(
+    session: Session, metric: str, as_of: date, country: str | None
+) -> list[TallyRecord]:
+    """The newest as-of figures for a stock on or before a day, one per publisher."""
+    query = (
+        select(Tally)
+        .where(Tally.metric == metric, Tally.as_of.is_(True), Tally.last_day <= as_of)
+        .order_by(Tally.last_day.desc(), Tally.id.desc())
+    )
+    if country:
+        query = query.where(Tally.country == country)
+    newest: dict[tuple, TallyRecord] = {}
+    for record in tally_records(session, session.execute(query).scalars().all()):
+        newest.setdefault((record.publisher, record.country), record)
+    return list(newest.values())
