@@ -1012,3 +1012,34 @@ def test_a_mapping_name_with_a_control_character_is_refused(cli, tmp_path):
         f"Error: mapping {rules} name: 'ngo\\x1b[31m' holds a control character ('\\x1b'), "
         "which could rewrite a terminal\n"
     )
+
+
+def test_a_cell_of_links_and_a_published_day_follow_the_rules_of_a_source_given_by_hand(
+    cli, tmp_path
+):
+    mapping = tmp_path / "links.toml"
+    mapping.write_text(
+        'name = "links"\n[columns]\ndate = "date"\nkinds = "kinds"\nstatus = "status"\n'
+        'source_links = "links"\n',
+        encoding="utf-8",
+    )
+    sheet = tmp_path / "links.csv"
+    sheet.write_text(
+        "date,kinds,status,links\n"
+        '2021-07-30,raid,Confirmed,"Raid, then more (https://e.org/a) via BAJ, '
+        'Archive (ipfs://bafy/x)"\n',
+        encoding="utf-8",
+    )
+    cli("import", sheet, "--mapping", mapping)
+    [incident] = cli.json("list")
+    assert incident["status"] == "confirmed"
+    assert [(s["url"], s["title"], s["publisher"]) for s in incident["sources"]] == [
+        ("https://e.org/a", "Raid, then more", "BAJ"),
+        ("ipfs://bafy/x", "Archive", None),
+    ]
+    sheet.write_text("date,kinds,status,links\n2021-07-31,raid,bogus,\n", encoding="utf-8")
+    result = cli("import", sheet, "--mapping", mapping, code=1)
+    assert (
+        "status: 'bogus' is not a status (reported, confirmed, disputed, retracted) "
+        "(map it under [values.status])" in result.stderr
+    )

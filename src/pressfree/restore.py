@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from pressfree import cases, designations, history, identity, incidents, releases, work
 from pressfree.errors import Conflict, InvalidValue, UsageError
-from pressfree.schemas import IncidentIn, IncidentRecord, plain, validated
+from pressfree.schemas import INCIDENT_FIELDS, IncidentIn, IncidentRecord, plain, validated
 from pressfree.store.models import (
     Case,
     ImportedFile,
@@ -28,21 +28,6 @@ from pressfree.store.models import (
     Source,
     Tally,
     stamp,
-)
-
-FIELDS = (
-    "kinds",
-    "date",
-    "country",
-    "region",
-    "city",
-    "perpetrator",
-    "summary",
-    "journalists",
-    "outlets",
-    "status",
-    "tags",
-    "sources",
 )
 
 
@@ -107,7 +92,7 @@ def put_back(
 ) -> None:
     """Make the incident what `state` (a record from the history) says: edited in place when
     present, added again with its id when not (with the designations its deletion took)."""
-    values = {k: state.get(k) for k in FIELDS}
+    values = {k: state.get(k) for k in INCIDENT_FIELDS}
     if present:
         incidents.edit(session, public_id, values, exact=True)
         row = incidents.find(session, public_id)
@@ -120,15 +105,7 @@ def put_back(
                 IncidentUpdate.incident_id == incidents.find(session, public_id).id
             )
         )
-        for update in state.get("updates") or []:
-            incidents.add_update(
-                session,
-                public_id,
-                update["text"],
-                update["date"],
-                update.get("source"),
-                update.get("publisher"),
-            )
+        _put_updates(session, public_id, state)
         return
     draft = validated(IncidentIn, **{k: v for k, v in values.items() if v is not None})
     incidents.add(
@@ -148,15 +125,7 @@ def put_back(
         state.get("dataset"),
         state.get("extra"),
     )
-    for update in state.get("updates") or []:
-        incidents.add_update(
-            session,
-            public_id,
-            update["text"],
-            update["date"],
-            update.get("source"),
-            update.get("publisher"),
-        )
+    _put_updates(session, public_id, state)
     for release in state.get("releases") or []:
         releases.record_release(
             session,
@@ -167,6 +136,18 @@ def put_back(
     cases.relink(session, row.id, state.get("cases") or [])
     if deletion is not None:
         _restore_designations(session, deletion, public_id)
+
+
+def _put_updates(session: Session, public_id: str, state: dict) -> None:
+    for update in state.get("updates") or []:
+        incidents.add_update(
+            session,
+            public_id,
+            update["text"],
+            update["date"],
+            update.get("source"),
+            update.get("publisher"),
+        )
 
 
 def _settled(session: Session) -> set[str]:

@@ -244,6 +244,24 @@ def checked_update(
     return when, words, given
 
 
+# An incident's fields as a user (or a document, or the history) gives them: what IncidentIn
+# takes, in the order `show` lists them.
+INCIDENT_FIELDS = (
+    "kinds",
+    "date",
+    "country",
+    "region",
+    "city",
+    "perpetrator",
+    "summary",
+    "journalists",
+    "outlets",
+    "status",
+    "tags",
+    "sources",
+)
+
+
 class IncidentIn(SQLModel):
     """A new incident before it is stored; kinds are checked against the database later."""
 

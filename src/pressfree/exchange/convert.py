@@ -13,14 +13,21 @@ from pressfree import countries, dates
 from pressfree.errors import InvalidValue
 from pressfree.exchange.mapping import FIELDS, LIST_FIELDS, Mapping
 from pressfree.public_ids import checked_public_id
-from pressfree.schemas import checked_update, extra_problem, first_text_problem, is_url
+from pressfree.schemas import (
+    check_status,
+    checked_update,
+    extra_problem,
+    first_text_problem,
+    is_url,
+)
 from pressfree.store.models import STATUSES
 
 TRUE = {"true", "1", "yes", "y", "t"}
 # "Title (https://...) via Publisher, Title (https://...)" as the U.S. Press Freedom Tracker
-# writes its links; titles may hold commas, so the URL in brackets is the anchor.
+# writes its links; titles may hold commas, so the URL in brackets is the anchor (any scheme:
+# whether it is a URL is schemas.is_url's to say, as for every source).
 LINK = re.compile(
-    r"\s*(?P<title>.*?)\s*\((?P<url>https?://[^\s)]+)\)"
+    r"\s*(?P<title>.*?)\s*\((?P<url>[A-Za-z][A-Za-z0-9+.-]*://[^\s)]+)\)"
     r"(?:\s+via\s+(?P<publisher>[^,]+?))?\s*(?:,|$)"
 )
 SLUG_CHARS = re.compile(r"[^a-z0-9]+")
@@ -456,13 +463,14 @@ class Converter:
             return "reported"
         column, _ = self._raw(row, "status")
         value = (self.text(row, "status", discarded) or "reported").lower()
-        if value not in STATUSES:
+        try:
+            return check_status(value)  # the rule every path follows
+        except InvalidValue:
             raise RowError(
                 column or "status",
                 value,
                 f"is not a status ({', '.join(STATUSES)}) (map it under [values.status])",
-            )
-        return value
+            ) from None
 
     def sources(self, row: dict, discarded: dict) -> list[tuple]:
         urls = self.positional(row, "source_url")
@@ -479,8 +487,8 @@ class Converter:
                 raise RowError(self.m.columns["source_url"][0], url, "is not a URL")
             if day:
                 try:
-                    day = date.fromisoformat(day)
-                except ValueError:
+                    day = dates.parse_day(day, "published")  # as a source given by hand
+                except InvalidValue:
                     raise RowError(
                         self.m.columns["source_published"][0], day, "is not a day (YYYY-MM-DD)"
                     ) from None

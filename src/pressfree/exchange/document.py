@@ -27,7 +27,7 @@ from pressfree import (
 )
 from pressfree.errors import InvalidValue, PressfreeError, UsageError
 from pressfree.public_ids import checked_public_id
-from pressfree.schemas import IncidentIn, clean_text, extra_problem, validated
+from pressfree.schemas import INCIDENT_FIELDS, IncidentIn, clean_text, extra_problem, validated
 from pressfree.store.models import CustodyPeriod, Incident, Outlet, Person, Tally
 
 FORMAT, VERSION = "pressfree", 1
@@ -555,23 +555,7 @@ def _load_incident(session: Session, item: dict, import_id: int) -> str | None:
     """Add one incident of a document; when its dataset's row is stored already (under
     another id: an export of another database that imported the same file), the id it is
     stored under instead (None when added)."""
-    fields = {
-        k: item.get(k)
-        for k in (
-            "kinds",
-            "date",
-            "country",
-            "region",
-            "city",
-            "perpetrator",
-            "summary",
-            "journalists",
-            "outlets",
-            "status",
-            "tags",
-            "sources",
-        )
-    }
+    fields = {k: item.get(k) for k in INCIDENT_FIELDS}
     draft = validated(IncidentIn, **{k: v for k, v in fields.items() if v is not None})
     external_id = clean_text(_text(item.get("external_id")), "external_id")
     dataset = clean_text(_text(item.get("dataset")), "dataset")
