@@ -171,7 +171,7 @@ def rebuild(
         periods, passed, left = derive_periods(
             detentions(session, pid), [Release(r.released_on, r.outcome) for r in stored]
         )
-        if pid in strict:
+        if pid in strict and passed:
             ended = set(
                 session.execute(
                     select(CustodyPeriod.released_on).where(

@@ -105,8 +105,6 @@ def add(
     session.add(incident)
     session.flush()
     _link(session, incident.id, kind_ids.values(), draft)
-    work.incidents_changed(session, [incident.id])
-    work.settle(session)  # custody refuses the add now, not at commit
     warnings = (
         []
         if draft.sources
@@ -117,6 +115,7 @@ def add(
     )
     record = get(session, incident.public_id)
     work.changed(session, "incident", record.id, None, record)
+    work.settle(session)  # custody refuses the add now, not at commit
     return Added(record, warnings)
 
 
@@ -638,10 +637,9 @@ def edit(
             session.execute(delete(table).where(table.incident_id == incident.id))
     session.flush()
     _link(session, incident.id, kind_ids.values(), draft)
-    work.incidents_changed(session, [incident.id])
-    work.settle(session)  # custody and designations refuse the edit now, not at commit
     record = get(session, incident.public_id)
     work.changed(session, "incident", record.id, current, record)
+    work.settle(session)  # custody and designations refuse the edit now, not at commit
     return record
 
 

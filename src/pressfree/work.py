@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, event, select
+from sqlalchemy import Connection, event, or_, select
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
 from pressfree import custody, dates, history, search
@@ -49,11 +50,11 @@ class Work:
 
 
 def of(session: Session) -> Work:
-    """The session's unit of work, started (and set to finish before commit) if need be."""
+    """The session's unit of work, started if need be (every session finishes its own
+    before it commits: see the listener below settle)."""
     work = session.info.get("work")
     if work is None:
         work = session.info["work"] = Work()
-        event.listen(session, "before_commit", settle)
     return work
 
 
@@ -129,16 +130,18 @@ def settle(session: Session) -> None:
     if not work:
         return
     session.flush()
-    incident_ids = set(work.incidents)
-    if work.public_ids:
-        incident_ids |= set(
+    incident_ids: set[int] = set()
+    if work.incidents or work.public_ids:  # those still there
+        incident_ids = set(
             session.execute(
-                select(Incident.id).where(Incident.public_id.in_(sorted(work.public_ids)))
+                select(Incident.id).where(
+                    or_(
+                        Incident.id.in_(sorted(work.incidents)),
+                        Incident.public_id.in_(sorted(work.public_ids)),
+                    )
+                )
             ).scalars()
         )
-    incident_ids = set(
-        session.execute(select(Incident.id).where(Incident.id.in_(sorted(incident_ids)))).scalars()
-    )  # only those still there
     strict = custody.concerned(session, sorted(incident_ids))
     _follow_designations(session, sorted(incident_ids))
     custody.rebuild(session, strict | work.people, strict=strict - work.tidy, tidy=work.tidy)
@@ -146,6 +149,11 @@ def settle(session: Session) -> None:
     search.refresh(session, sorted(refreshed))
     session.info["work"] = Work()
     session.flush()
+
+
+# Once for every session, rather than once for each (registering on an instance costs more
+# than a small write's own derivations): a session with no unit of work returns at once.
+event.listen(OrmSession, "before_commit", settle)
 
 
 def _citing(session: Session, work: Work) -> set[int]:

@@ -158,8 +158,11 @@ def check(
     rows = [{"area": d.area, "record": d.record, "problem": d.problem} for d in found]
     if fmt == Format.json:
         emit(render.to_json({"differences": rows, "repaired": repaired}) + "\n")
-    elif found:
-        emit("".join(d.line() + "\n" for d in found))
+    elif fmt == Format.table:
+        emit("".join(d.line() + "\n" for d in found))  # one line each, as grep wants them
+    else:
+        columns = [("area", "Area"), ("record", "Record"), ("problem", "Problem")]
+        emit(render.listing(rows, columns, fmt.value, title="Differences"))
     if repaired:
         note(f"Repaired {repaired} of {len(found)}: recorded as one revision.")
     left = len(found) - repaired
