@@ -98,3 +98,25 @@ def test_only_the_command_line_speaks_typer_or_rich():
 def test_the_layers_are_what_the_folders_say():
     assert {_layer(name) for name in MODULES} == set(RANK)
     assert "pressfree.store.models" in MODULES and "pressfree.work" in MODULES
+
+
+def test_every_label_a_text_is_checked_under_names_a_field():
+    """A text's rule comes from what its field is (schemas.FIELDS); a label that named no
+    field would silently get the loosest rule, and renaming an option could change one."""
+    from pressfree.schemas import FIELDS, field_of
+
+    checking = {"clean_text", "text_problem", "cleaned", "_clean_list"}
+    labels = set()
+    for tree in MODULES.values():
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            given = [k.value for k in node.keywords if k.arg == "field"]
+            if name in checking and len(node.args) > 1:
+                given.append(node.args[1])
+            labels.update(
+                g.value for g in given if isinstance(g, ast.Constant) and isinstance(g.value, str)
+            )
+    assert len(labels) > 20
+    assert sorted(label for label in labels if field_of(label) not in FIELDS) == []

@@ -17,32 +17,78 @@ from pressfree.errors import InvalidValue
 from pressfree.names import MEMO
 from pressfree.store.models import STATUSES
 
-# How long a value may be, by what it is, so that SQLite and PostgreSQL take the same values:
-# PostgreSQL refuses a VARCHAR(n) value longer than n, and an index entry over ~2,700 bytes
-# (names, places, publishers and URLs are indexed), where SQLite takes anything.
-LIMITS = {"tag": 100, "kind": 64, "label": 200, "external_id": 500, "dataset": 200, "pseudonym": 32}
+# What each field is, by its name: a text's rule (how long it may be, whether it may break
+# lines) comes from this table, never from how a command spells its option. How long a value
+# may be, so that SQLite and PostgreSQL take the same values: PostgreSQL refuses a VARCHAR(n)
+# value longer than n, and an index entry over ~2,700 bytes (names, places, publishers and
+# URLs are indexed), where SQLite takes anything.
 INDEXED_BYTES = 2000
-INDEXED = {
-    "journalists",
-    "outlets",
-    "city",
-    "country",
-    "url",
-    "publisher",
-    "name",
-    "target",
-    "outlet",
-    "alias",
-    "aliases",
-    "KEEP",
-    "DROP",
-    "person",
-    "--journalist",
-    "--outlet",
-    "--city",
-    "--publisher",
-    "--source",
+NAME = "name"  # indexed: at most INDEXED_BYTES, one line
+FREE = "free"  # free text: may hold line breaks, tabs and bidirectional controls
+LINE = "line"  # one line, no other limit
+FIELDS: dict[str, tuple[str, int | None]] = {
+    # names, places and addresses (indexed)
+    "journalist": (NAME, None),
+    "outlet": (NAME, None),
+    "city": (NAME, None),
+    "country": (NAME, None),
+    "url": (NAME, None),
+    "publisher": (NAME, None),
+    "name": (NAME, None),
+    "target": (NAME, None),
+    "alias": (NAME, None),
+    "person": (NAME, None),
+    # free text
+    "extra": (FREE, None),
+    "summary": (FREE, None),
+    "perpetrator": (FREE, None),
+    "title": (FREE, None),
+    "scope": (FREE, None),
+    "region": (FREE, None),
+    "note": (FREE, None),
+    "text": (FREE, None),
+    # one line, some with a column's length
+    "tag": (LINE, 100),
+    "kind": (LINE, 64),
+    "label": (LINE, 200),
+    "category": (LINE, None),
+    "external_id": (LINE, 500),
+    "dataset": (LINE, 200),
+    "pseudonym": (LINE, 32),
+    "as": (LINE, None),
+    "who": (LINE, None),
+    "verb": (LINE, None),
+    "change": (LINE, None),
+    "id": (LINE, None),
+    "metric": (LINE, None),
+    "by": (LINE, None),
+    "charge": (LINE, None),
+    "law": (LINE, None),
+    "to": (LINE, None),
+    "reference": (LINE, None),
 }
+# Labels that are not a field's own name: a list's plural, a positional argument, an option
+# spelt otherwise. (tests/test_layers.py checks that every label the code passes is known.)
+LABELS = {
+    "journalists": "journalist",
+    "outlets": "outlet",
+    "tags": "tag",
+    "kinds": "kind",
+    "aliases": "alias",
+    "KEEP": "name",
+    "DROP": "name",
+    "source": "url",
+    "source-title": "title",
+}
+
+
+def field_of(label: str) -> str:
+    """The field a label names: "--journalist", "incidents[2].journalists" and "KEEP" name
+    journalist, journalist and name."""
+    name = label.rsplit(".", 1)[-1].lstrip("-")
+    return LABELS.get(name, name)
+
+
 # Control characters could rewrite a terminal that shows them (ESC starts a sequence); free
 # text may hold tabs and line breaks, names, places, tags and ids may not.
 CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -51,21 +97,6 @@ LINE_BREAK = re.compile("[\t\n\r\x85\u2028\u2029]")
 # tag or a kind they make a table or the report show one thing for another ("U+202E" turns
 # "Losik" round). Free text may hold them (mixed right-to-left writing needs them).
 BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
-FREE_TEXT = {
-    "extra",
-    "summary",
-    "perpetrator",
-    "title",
-    "scope",
-    "region",
-    "note",
-    "text",
-    "--summary",
-    "--perpetrator",
-    "--scope",
-    "--source-title",
-    "--note",
-}
 
 
 SURROGATE = re.compile("[\ud800-\udfff]")
@@ -80,10 +111,10 @@ def text_problem(value: str, field: str) -> str | None:
         return "holds a NUL character, which PostgreSQL cannot store"
     if found := CONTROL.search(value):
         return f"holds a control character ({found[0]!r}), which could rewrite a terminal"
-    name = field.rsplit(".", 1)[-1]
-    if name not in FREE_TEXT and (found := LINE_BREAK.search(value)):
+    free = FIELDS.get(field_of(field), (LINE, None))[0] == FREE
+    if not free and (found := LINE_BREAK.search(value)):
         return f"holds a line break or tab ({found[0]!r}); only free text may"
-    if name not in FREE_TEXT and (problem := _bidi_problem(value)):
+    if not free and (problem := _bidi_problem(value)):
         return f"{problem}; only free text may"
     if problem := _length_problem(value, field):
         return problem
@@ -102,12 +133,12 @@ def _bidi_problem(value: str) -> str | None:
 
 
 def _length_problem(value: str, field: str) -> str | None:
-    limit = LIMITS.get(field.lstrip("-").removesuffix("s"))
+    what, limit = FIELDS.get(field_of(field), (LINE, None))
     if limit is not None and len(value) > limit:
         return f"is longer than {limit} characters"
     # a character is at most 4 bytes in UTF-8: shorter text needs no counting
     if (
-        field.rsplit(".", 1)[-1] in INDEXED
+        what == NAME
         and len(value) * 4 > INDEXED_BYTES
         and len(value.encode("utf-8", "surrogatepass")) > INDEXED_BYTES
     ):
