@@ -3,8 +3,9 @@ incidents, people, names and sources they touched); this module alone brings wha
 from those facts up to date, once, just before the transaction commits: custody periods,
 designation dates, and the search index.
 
-It attaches itself to the session the first time a service says something, so every write
-goes through it whichever command, import, document, copy, merge, restore or undo made it."""
+A session's unit of work starts the first time a service says something, and one listener
+finishes it before any session commits, so every write goes through it whichever command,
+import, document, copy, merge, restore or undo made it."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, event, or_, select
+from sqlalchemy import Connection, event, select
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
@@ -31,6 +32,8 @@ from pressfree.store.models import (
     Person,
     Revision,
 )
+
+CHUNK = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
 
 
 @dataclass
@@ -130,18 +133,12 @@ def settle(session: Session) -> None:
     if not work:
         return
     session.flush()
-    incident_ids: set[int] = set()
-    if work.incidents or work.public_ids:  # those still there
-        incident_ids = set(
-            session.execute(
-                select(Incident.id).where(
-                    or_(
-                        Incident.id.in_(sorted(work.incidents)),
-                        Incident.public_id.in_(sorted(work.public_ids)),
-                    )
-                )
-            ).scalars()
-        )
+    incident_ids: set[int] = set()  # those still there
+    for column, wanted in ((Incident.id, work.incidents), (Incident.public_id, work.public_ids)):
+        chosen = sorted(wanted)
+        for start in range(0, len(chosen), CHUNK):  # an import --update changes thousands
+            query = select(Incident.id).where(column.in_(chosen[start : start + CHUNK]))
+            incident_ids |= set(session.execute(query).scalars())
     strict = custody.concerned(session, sorted(incident_ids))
     _follow_designations(session, sorted(incident_ids))
     custody.rebuild(session, strict | work.people, strict=strict - work.tidy, tidy=work.tidy)
@@ -175,11 +172,16 @@ def _follow_designations(session: Session, incident_ids: list[int]) -> None:
     incident's date is edited, so is it. The incident must stay one of kind designation,
     keep naming the designated person or outlet, and not move after a later step (appeal,
     lift) recorded on the designation."""
-    if not incident_ids:
-        return
-    for row in session.execute(
-        select(Designation).where(Designation.incident_id.in_(incident_ids))
-    ).scalars():
+    rows = [
+        row
+        for start in range(0, len(incident_ids), CHUNK)
+        for row in session.execute(
+            select(Designation).where(
+                Designation.incident_id.in_(incident_ids[start : start + CHUNK])
+            )
+        ).scalars()
+    ]
+    for row in rows:
         incident = session.get(Incident, row.incident_id)
         kinds = incident_kinds(session, incident.id)
         if "designation" not in kinds:
