@@ -49,6 +49,7 @@ class Difference:
     record: str  # which record, as a reader names it
     problem: str
     repairable: bool = True
+    key: int | None = None  # the row a repair rewrites (an incident's, a person's id)
 
     def line(self) -> str:
         return f"{self.area}: {self.record}: {self.problem}"
@@ -72,23 +73,10 @@ def repair(session: Session, found: list[Difference]) -> int:
     fixable = [d for d in found if d.repairable]
     if not fixable:
         return 0
-    incident_ids = [
-        i
-        for d in fixable
-        if d.area == "search"
-        for i in session.execute(
-            select(Incident.id).where(Incident.public_id == d.record)
-        ).scalars()
-    ]
-    search.refresh(session, incident_ids)
-    people = {
-        p
-        for d in fixable
-        if d.area == "custody"
-        for p in session.execute(
-            select(Person.id).where(Person.id == int(d.record.rsplit("#", 1)[1]))
-        ).scalars()
-    }
+    search.refresh(
+        session, sorted(d.key for d in fixable if d.area == "search" and d.key is not None)
+    )
+    people = {d.key for d in fixable if d.area == "custody" and d.key is not None}
     custody.rebuild(session, people)
     for d in fixable:
         if d.area == "designation":
@@ -148,7 +136,7 @@ def _search(session: Session) -> list[Difference]:
                 problem = "search entry has the sounds of other names"
             else:
                 continue
-            found.append(Difference("search", public[incident_id], problem))
+            found.append(Difference("search", public[incident_id], problem, key=incident_id))
     backend = backend_for(session.get_bind().dialect.name)
     if problem := backend.search_index_problem(session.connection()):
         found.append(Difference("search", "full-text index", problem))
@@ -187,6 +175,7 @@ def _custody(session: Session) -> list[Difference]:
                     f"{len(stored)} period(s) stored, {len(wanted)} derived from the "
                     "detentions and releases"
                     + ("" if len(stored) != len(wanted) else " (dates or releases differ)"),
+                    key=pid,
                 )
             )
     return found
