@@ -172,3 +172,37 @@ def test_check_reads_only(sample, sql):
     before = sql("SELECT count(*) FROM revision")
     _clean(sample)
     assert sql("SELECT count(*) FROM revision") == before
+
+
+def test_a_command_and_an_import_find_and_create_sources_and_people_alike(cli, tmp_path):
+    """One rule finds a source (by URL, else by publisher, title and date) and a person (by
+    name in any case or spacing), whether a command or an import a batch at a time asks."""
+    import csv
+
+    cli("add", "detention", "--date", "2021-07-01", "-j", "Ales Test", "--publisher", "BAJ",
+        "--source-title", "Weekly review", "--summary", "one")  # fmt: skip
+    row = next(csv.DictReader(cli("export", "--format", "csv").stdout.splitlines()))
+    rows = [
+        dict(row, id="", summary="two", journalists="ales  TEST", date="2021-07-02"),
+        dict(
+            row,
+            id="",
+            summary="three",
+            journalists="Ales Test",
+            date="2021-07-03",
+            source_titles="Monthly review",
+        ),  # fmt: skip
+    ]
+    path = tmp_path / "more.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(row))
+        writer.writeheader()
+        writer.writerows(rows)
+    cli("import", path)
+    info = cli.json("info")
+    assert (info["incidents"], info["journalists"], info["sources"]) == (3, 1, 2)
+    cli("add", "detention", "--date", "2021-07-04", "-j", "ALES test", "--publisher", "BAJ",
+        "--source-title", "Monthly review", "--summary", "four")  # fmt: skip
+    info = cli.json("info")
+    assert (info["incidents"], info["journalists"], info["sources"]) == (4, 1, 2)
+    _clean(cli)

@@ -390,7 +390,7 @@ def records(session: Session, rows: list[Case], as_of: date | None = None) -> li
                 people[row.person_id],
                 outlets.get(row.outlet_id),
                 row.case_type,
-                str(dates.from_stored(row.opened_first, row.opened_last, row.opened_precision)),
+                str(row.span),
                 row.authority,
                 row.country,
                 state.status if state else "not yet opened",
@@ -418,7 +418,7 @@ def _event_dict(e: CaseEvent, laws: dict, sources: dict) -> dict:
     source = sources.get(e.source_id)
     out = {
         "event": e.event,
-        "date": str(dates.from_stored(e.first_day, e.last_day, e.date_precision)),
+        "date": str(e.span),
     }
     for key, value in (
         ("charge", laws.get(e.charge_id)),
@@ -698,10 +698,10 @@ def _add_events(session: Session, row: Case, new: list[CaseEvent]) -> None:
     """Add events to a case if the case, with them, is still one a case can be."""
     for event in new:
         if event.last_day < row.opened_first:
-            opened = dates.from_stored(row.opened_first, row.opened_last, row.opened_precision)
+            opened = row.span
             raise InvalidValue(
                 "--date",
-                str(dates.from_stored(event.first_day, event.last_day, event.date_precision)),
+                str(event.span),
                 f"is before the case was opened ({opened})",
             )
     stored = (
@@ -939,7 +939,7 @@ def in_period(session: Session, period: dates.PartialDate, country: str | None) 
                 "person": name,
                 "sentence": e.sentence,
                 "sentence_type": e.sentence_type,
-                "date": str(dates.from_stored(e.first_day, e.last_day, e.date_precision)),
+                "date": str(e.span),
                 "case": case_id,
             }
             for e, case_id, name in sentenced

@@ -159,7 +159,7 @@ def change(
     row = find(session, public_id)
     day = dates.parse_day(on, "--date")
     if day < row.decided_first:
-        decided = dates.from_stored(row.decided_first, row.decided_last, row.decided_precision)
+        decided = row.span
         raise InvalidValue("--date", on, f"is before the designation was decided ({decided})")
     if _lifted(session, row.id) is not None:
         raise InvalidValue("id", public_id, "is already lifted")
@@ -310,7 +310,7 @@ def records(session: Session, rows: list[Designation]) -> list[DesignationRecord
                 labels[r.label_id].slug,
                 labels[r.label_id].name,
                 r.issued_by,
-                str(dates.from_stored(r.decided_first, r.decided_last, r.decided_precision)),
+                str(r.span),
                 r.list_reference,
                 source.url if source else None,
                 source.publisher if source else None,

@@ -126,7 +126,7 @@ def candidates(session: Session, draft: IncidentIn) -> list[Candidate]:
     return [
         Candidate(
             r.public_id,
-            str(dates.from_stored(r.first_day, r.last_day, r.date_precision)),
+            str(r.span),
             r.summary or "",
             found[r.id],
         )
@@ -285,4 +285,5 @@ def _alike(a, b, kinds) -> bool:
 
 
 def _date(row) -> str:
+    """The date of a row read as columns (not a stored record)."""
     return str(dates.from_stored(row.first_day, row.last_day, row.date_precision))

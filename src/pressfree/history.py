@@ -215,7 +215,7 @@ def log(
     since: str | None = None,
     until: str | None = None,
     who: str | None = None,
-    kind: str | None = None,
+    record_type: str | None = None,
     limit: int | None = None,
 ) -> list[RevisionRecord]:
     """The log of the whole database, oldest first, filtered."""
@@ -230,11 +230,11 @@ def log(
         query = query.where(Revision.at <= datetime.combine(last, time.max, UTC))
     if who:
         query = query.where(Revision.who == who)
-    if kind:
-        wanted = kind.strip().lower()
+    if record_type:
+        wanted = record_type.strip().lower()
         if wanted not in RECORD_TYPES:
             raise InvalidValue(
-                "--kind", kind, f"is not a kind of record ({', '.join(RECORD_TYPES)})"
+                "--kind", record_type, f"is not a kind of record ({', '.join(RECORD_TYPES)})"
             )
         query = query.where(Revision.record_type == wanted)
     query = query.order_by(Revision.id)

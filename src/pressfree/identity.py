@@ -30,10 +30,10 @@ NOUNS = {"person": "journalist", "outlet": "outlet"}
 BRACKETED = re.compile(r"\[([^\]]*)\]")  # "Ahmad [full name unavailable]"
 
 
-def _models(kind: str):
+def _models(target: str):
     return (
         (Person, PersonAlias, PersonAlias.person_id)
-        if kind == "person"
+        if target == "person"
         else (Outlet, OutletAlias, OutletAlias.outlet_id)
     )
 
@@ -138,17 +138,17 @@ def _flag_outlets(session: Session) -> None:
 # --- finding and creating ---------------------------------------------------------------
 
 
-def find(db, kind: str, name: str) -> int | None:
+def find(db, target: str, name: str) -> int | None:
     """The id of the named (not placeholder) person or outlet, or None."""
-    return find_all(db, kind, [name]).get(name)
+    return find_all(db, target, [name]).get(name)
 
 
-def find_all(db, kind: str, wanted: list[str]) -> dict[str, int]:
+def find_all(db, target: str, wanted: list[str]) -> dict[str, int]:
     """Ids of the people or outlets these names are (placeholders are nobody): each by its
     exact name, else the same name in another case or spacing, else an alias. Names not
     found are left out. A few queries for the whole list (imports ask a batch at a time)."""
-    model, alias, owner = _models(kind)
-    named = model.placeholder.is_(False) if kind == "person" else true()
+    model, alias, owner = _models(target)
+    named = model.placeholder.is_(False) if target == "person" else true()
     found = dict(
         db.execute(select(model.name, model.id).where(one_of(db, model.name, wanted), named)).all()
     )
@@ -191,16 +191,25 @@ def person_id(
             ).scalar()
             if found is not None:
                 return found
-        person = Person(name=name, placeholder=True, **keys(name))
+        person = Person(**new_record("person", name, placeholder=True))
     else:
         found = find(session, "person", name)
         if found is not None:
             return found
-        person = Person(name=name, **keys(name))
+        person = Person(**new_record("person", name))
     return _created(session, person, "person", name)
 
 
-def _created(session: Session, record, kind: str, name: str) -> int:
+def new_record(target: str, name: str, placeholder: bool = False, type_: str = "outlet") -> dict:
+    """The columns of a new person or outlet: its name, the keys it is found by, whether it
+    names nobody. Commands, documents and imports (a batch at a time) all create by it."""
+    record = {"name": name, "placeholder": placeholder, **keys(name)}
+    if target == "person":
+        return {**record, "at_risk": False, "pseudonym": None, "outlet_id": None}
+    return {**record, "type": type_}
+
+
+def _created(session: Session, record, target: str, name: str) -> int:
     """Store a new person or outlet. When another command stored the same name meanwhile
     (two terminals on a server), that one is the record: the insert is rolled back to a
     savepoint and the name found again."""
@@ -211,7 +220,7 @@ def _created(session: Session, record, kind: str, name: str) -> int:
             session.add(record)
             session.flush()
     except IntegrityError:
-        found = find(session, kind, name)
+        found = find(session, target, name)
         if found is None:
             raise
         return found
@@ -225,17 +234,17 @@ def outlet_id(session: Session, name: str, type_: str = "outlet", field: str = "
     found = find(session, "outlet", name)
     if found is None:
         outlet = Outlet(
-            name=name, type=type_, placeholder=is_placeholder(session, name), **keys(name)
+            **new_record("outlet", name, placeholder=is_placeholder(session, name), type_=type_)
         )
         found = _created(session, outlet, "outlet", name)
     return found
 
 
-def existing(session: Session, kind: str, name: str, field: str = "name") -> int:
+def existing(session: Session, target: str, name: str, field: str = "name") -> int:
     """The id of a person or outlet that must already be stored."""
-    found = find(session, kind, cleaned(name, field))
+    found = find(session, target, cleaned(name, field))
     if found is None:
-        noun = NOUNS[kind]
+        noun = NOUNS[target]
         raise NotFound(
             field, name, f"is not {'an' if noun[0] in 'aeiou' else 'a'} {noun} in this database"
         )
@@ -244,10 +253,10 @@ def existing(session: Session, kind: str, name: str, field: str = "name") -> int
 
 def stored_name(session: Session, name: str) -> str | None:
     """The name a journalist (else an outlet) is stored under, found by any spelling."""
-    for kind in ("person", "outlet"):
-        found = find(session, kind, name)
+    for target in ("person", "outlet"):
+        found = find(session, target, name)
         if found is not None:
-            return session.get(_models(kind)[0], found).name
+            return session.get(_models(target)[0], found).name
     return None
 
 
@@ -270,13 +279,13 @@ def named_by(session: Session, name: str, incident: str) -> int:
     return found
 
 
-def matching(kind: str, text: str):
+def matching(target: str, text: str):
     """A SELECT of the ids of people or outlets a filter value names: by name or alias in
     any case, or by a name that sounds the same in another script or spelling. Placeholder
     names match nobody."""
-    model, alias, owner = _models(kind)
+    model, alias, owner = _models(target)
     key, sound = names.name_key(text), names.sound_key(text)
-    named = model.placeholder.is_(False) if kind == "person" else True
+    named = model.placeholder.is_(False) if target == "person" else True
     direct = select(model.id).where(
         named,
         or_(
@@ -292,72 +301,72 @@ def matching(kind: str, text: str):
 # --- aliases ----------------------------------------------------------------------------
 
 
-def aliases_of(db, kind: str, owner_id: int) -> list[str]:
-    _, alias, owner = _models(kind)
+def aliases_of(db, target: str, owner_id: int) -> list[str]:
+    _, alias, owner = _models(target)
     return list(
         db.execute(select(alias.name).where(owner == owner_id).order_by(alias.name)).scalars()
     )
 
 
-def add_alias(session: Session, kind: str, name: str, alias_name: str) -> tuple[str, list[str]]:
+def add_alias(session: Session, target: str, name: str, alias_name: str) -> tuple[str, list[str]]:
     """Another name for a person or outlet: it finds them from now on, in filters, search,
     imports and new incidents. Returns their name and all their aliases."""
-    owner_id = existing(session, kind, name, NOUNS[kind])
+    owner_id = existing(session, target, name, NOUNS[target])
     alias_name = cleaned(alias_name, "alias")
-    if kind == "person" and is_placeholder(session, alias_name):
+    if target == "person" and is_placeholder(session, alias_name):
         raise InvalidValue("alias", alias_name, "is a placeholder name: it names nobody")
-    model, alias, owner = _models(kind)
-    other = find(session, kind, alias_name)
+    model, alias, owner = _models(target)
+    other = find(session, target, alias_name)
     if other == owner_id:
-        raise Conflict(f"alias: {shown(alias_name)} already names this {NOUNS[kind]}")
+        raise Conflict(f"alias: {shown(alias_name)} already names this {NOUNS[target]}")
     if other is not None:
         other_name = session.get(model, other).name
         raise Conflict(
-            f"alias: {shown(alias_name)} already names {NOUNS[kind]} "
+            f"alias: {shown(alias_name)} already names {NOUNS[target]} "
             f"{shown(other_name)}: to make them one, `pressfree merge "
-            f"{NOUNS[kind]} {shown(name)} {shown(other_name)}`"
+            f"{NOUNS[target]} {shown(name)} {shown(other_name)}`"
         )
-    before = aliases_of(session, kind, owner_id)
+    before = aliases_of(session, target, owner_id)
     session.add(alias(**{owner.key: owner_id, "name": alias_name, **keys(alias_name)}))
     session.flush()
-    work.names_changed(session, **{"people" if kind == "person" else "outlets": [owner_id]})
-    after = aliases_of(session, kind, owner_id)
+    work.names_changed(session, **{"people" if target == "person" else "outlets": [owner_id]})
+    after = aliases_of(session, target, owner_id)
     record_name = session.get(model, owner_id).name
-    work.changed(session, NOUNS[kind], record_name, {"aliases": before}, {"aliases": after})
+    work.changed(session, NOUNS[target], record_name, {"aliases": before}, {"aliases": after})
     return record_name, after
 
 
 def all_aliases(db) -> dict[str, dict[int, list[str]]]:
     """Every alias, by owner: {"person": {id: [names]}, "outlet": {...}}."""
     found: dict[str, dict[int, list[str]]] = {"person": {}, "outlet": {}}
-    for kind in found:
-        _, alias, owner = _models(kind)
+    for target in found:
+        _, alias, owner = _models(target)
         for owner_id, alias_name in db.execute(select(owner, alias.name).order_by(alias.name)):
-            found[kind].setdefault(owner_id, []).append(alias_name)
+            found[target].setdefault(owner_id, []).append(alias_name)
     return found
 
 
-def keep_aliases(session: Session, kind: str, owner_id: int, aliases: list) -> None:
+def keep_aliases(session: Session, target: str, owner_id: int, aliases: list) -> None:
     """Aliases a document gives a person or outlet: added unless already theirs (an alias
     naming someone else is refused, as `alias` refuses it)."""
     if not isinstance(aliases, list):
         raise InvalidValue("aliases", aliases, "must be a list of names")
-    model, alias, owner = _models(kind)
+    model, alias, owner = _models(target)
     for alias_name in aliases:
         if not isinstance(alias_name, str):
             raise InvalidValue("aliases", alias_name, "is not a name")
         alias_name = cleaned(alias_name, "aliases")
-        if kind == "person" and is_placeholder(session, alias_name):
+        if target == "person" and is_placeholder(session, alias_name):
             raise InvalidValue("aliases", alias_name, "is a placeholder name: it names nobody")
-        other = find(session, kind, alias_name)
+        other = find(session, target, alias_name)
         if other == owner_id:
             continue
         if other is not None:
             other_name = session.get(model, other).name
             raise Conflict(
-                f"aliases: {shown(alias_name)} already names {NOUNS[kind]} "
+                f"aliases: {shown(alias_name)} already names {NOUNS[target]} "
                 f"{shown(other_name)}: merge them first (`pressfree merge "
-                f"{NOUNS[kind]} {shown(session.get(model, owner_id).name)} "
+                f"{NOUNS[target]} {shown(session.get(model, owner_id).name)} "
                 f"{shown(other_name)}`)"
             )
         session.add(alias(**{owner.key: owner_id, "name": alias_name, **keys(alias_name)}))

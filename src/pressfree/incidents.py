@@ -537,7 +537,7 @@ def records(session: Session, incidents: list[Incident]) -> list[IncidentRecord]
     return [
         IncidentRecord(
             id=i.public_id,
-            date=str(dates.from_stored(i.first_day, i.last_day, i.date_precision)),
+            date=str(i.span),
             date_precision=i.date_precision,
             kinds=related["kinds"][i.id],
             country=i.country,
@@ -566,7 +566,7 @@ def records(session: Session, incidents: list[Incident]) -> list[IncidentRecord]
 
 def update_dict(update: IncidentUpdate, source: Source | None) -> dict:
     return {
-        "date": str(dates.from_stored(update.first_day, update.last_day, update.date_precision)),
+        "date": str(update.span),
         "text": update.text,
         "source": source.url if source else None,
         "publisher": source.publisher if source else None,

@@ -34,7 +34,7 @@ SCALARS = ("date", "country", "region", "city", "perpetrator", "summary", "statu
 
 @dataclass
 class Merged:
-    kind: str  # incident, journalist or outlet
+    record_type: str  # incident, journalist or outlet
     kept: str  # id or name
     dropped: str
     change: int  # the revision to give `merge undo`
@@ -213,19 +213,19 @@ def _with_custody(session: Session, public_id: str) -> dict:
 
 # --- journalists and outlets --------------------------------------------------------------
 
-KINDS = {"journalist": "person", "outlet": "outlet"}
+TARGETS = {"journalist": "person", "outlet": "outlet"}
 
 
-def _tables(kind: str):
+def _tables(target: str):
     """The record, its alias table, its incident link and the column naming it there."""
-    if kind == "person":
+    if target == "person":
         return Person, PersonAlias, IncidentJournalist, "person_id"
     return Outlet, OutletAlias, IncidentOutlet, "outlet_id"
 
 
-def _state(session: Session, kind: str, record_id: int) -> dict:
+def _state(session: Session, target: str, record_id: int) -> dict:
     """Everything that names a person or outlet, by public ids and names (for undo)."""
-    model, alias, link, column = _tables(kind)
+    model, alias, link, column = _tables(target)
     row = session.get(model, record_id)
     linked = list(
         session.execute(
@@ -237,7 +237,7 @@ def _state(session: Session, kind: str, record_id: int) -> dict:
     )
     state = {
         "name": row.name,
-        "aliases": identity.aliases_of(session, kind, record_id),
+        "aliases": identity.aliases_of(session, target, record_id),
         "incidents": linked,
         "designations": list(
             session.execute(
@@ -254,7 +254,7 @@ def _state(session: Session, kind: str, record_id: int) -> dict:
             ).scalars()
         ),
     }
-    if kind == "person":
+    if target == "person":
         outlet = session.get(Outlet, row.outlet_id) if row.outlet_id else None
         state.update(
             outlet=outlet.name if outlet else None,
@@ -285,15 +285,15 @@ def merge_named(session: Session, noun: str, keep_name: str, drop_name: str) -> 
     """Make two journalists (or outlets) one: DROP's incidents, custody, releases,
     designations, cases, affiliations and aliases move to KEEP, and DROP's name becomes an
     alias."""
-    kind = KINDS[noun]
-    model, alias, link, column = _tables(kind)
-    keep_id = identity.existing(session, kind, keep_name, "KEEP")
-    drop_id = identity.existing(session, kind, drop_name, "DROP")
+    target = TARGETS[noun]
+    model, alias, link, column = _tables(target)
+    keep_id = identity.existing(session, target, keep_name, "KEEP")
+    drop_id = identity.existing(session, target, drop_name, "DROP")
     if keep_id == drop_id:
         raise InvalidValue(
             "DROP", drop_name, f"is the {noun} to keep (the same name or an alias of it): give two"
         )
-    kept_before, dropped = _state(session, kind, keep_id), _state(session, kind, drop_id)
+    kept_before, dropped = _state(session, target, keep_id), _state(session, target, drop_id)
     keep, drop = session.get(model, keep_id), session.get(model, drop_id)
     shared = select(link.incident_id).where(getattr(link, column) == keep_id)
     session.execute(
@@ -309,7 +309,7 @@ def merge_named(session: Session, noun: str, keep_name: str, drop_name: str) -> 
     session.execute(
         update(alias).where(getattr(alias, column) == drop_id).values({column: keep_id})
     )
-    if kind == "person":
+    if target == "person":
         days = select(CustodyRelease.released_on).where(CustodyRelease.person_id == keep_id)
         session.execute(
             delete(CustodyRelease).where(
@@ -327,7 +327,7 @@ def merge_named(session: Session, noun: str, keep_name: str, drop_name: str) -> 
     session.flush()
     session.delete(drop)
     session.flush()
-    if kind == "person":  # after the delete: a pseudonym is one person's
+    if target == "person":  # after the delete: a pseudonym is one person's
         keep.at_risk = keep.at_risk or taken[0]
         keep.pseudonym = keep.pseudonym or taken[1]
         keep.outlet_id = keep.outlet_id or taken[2]
@@ -336,27 +336,27 @@ def merge_named(session: Session, noun: str, keep_name: str, drop_name: str) -> 
             alias(**{column: keep_id, "name": dropped["name"], **identity.keys(dropped["name"])})
         )
     session.flush()
-    if kind == "person":
+    if target == "person":
         work.custody_changed(session, [keep_id])
-    work.names_changed(session, **{_NAMED[kind]: [keep_id]})
+    work.names_changed(session, **{_NAMED[target]: [keep_id]})
     work.settle(session)
     work.changed(session, noun, dropped["name"], dropped, None)
-    revision = work.changed(session, noun, keep.name, kept_before, _state(session, kind, keep_id))
+    revision = work.changed(session, noun, keep.name, kept_before, _state(session, target, keep_id))
     _mark(session, noun, keep.name, dropped["name"])
     return Merged(noun, keep.name, dropped["name"], revision.id)
 
 
 def _undo_named(session: Session, noun: str, rows: list[Revision]) -> None:
-    kind = KINDS[noun]
-    model, alias, link, column = _tables(kind)
+    target = TARGETS[noun]
+    model, alias, link, column = _tables(target)
     gone = next(r for r in rows if r.after is None).before
     kept = next(r for r in rows if r.after is not None)
-    keep_id = identity.existing(session, kind, kept.record_id, "KEEP")
-    if identity.find(session, kind, gone["name"]) not in (None, keep_id):
+    keep_id = identity.existing(session, target, kept.record_id, "KEEP")
+    if identity.find(session, target, gone["name"]) not in (None, keep_id):
         raise Conflict(f"merge: {noun} {gone['name']!r} exists again: merge or rename it first")
     session.execute(delete(alias).where(alias.name_key == names.name_key(gone["name"])))
     values = {"name": gone["name"], **identity.keys(gone["name"])}
-    if kind == "person":
+    if target == "person":
         values.update(
             at_risk=gone["at_risk"],
             pseudonym=None,
@@ -394,7 +394,7 @@ def _undo_named(session: Session, noun: str, rows: list[Revision]) -> None:
         .values({column: drop.id})
     )
     keep = session.get(model, keep_id)
-    if kind == "person":
+    if target == "person":
         kept_days = {r["released_on"] for r in kept.before["releases"]}
         for release in gone["releases"]:
             day = date.fromisoformat(release["released_on"])
@@ -423,12 +423,12 @@ def _undo_named(session: Session, noun: str, rows: list[Revision]) -> None:
             .values(outlet_id=drop.id)
         )
     session.flush()
-    if kind == "person":
+    if target == "person":
         work.custody_changed(session, [keep_id, drop.id])
-    work.names_changed(session, **{_NAMED[kind]: [keep_id, drop.id]})
+    work.names_changed(session, **{_NAMED[target]: [keep_id, drop.id]})
     work.settle(session)
-    work.changed(session, noun, gone["name"], None, _state(session, kind, drop.id))
-    work.changed(session, noun, keep.name, kept.after, _state(session, kind, keep_id))
+    work.changed(session, noun, gone["name"], None, _state(session, target, drop.id))
+    work.changed(session, noun, keep.name, kept.after, _state(session, target, keep_id))
 
 
 def _incident_ids(session: Session, public_ids: list[str]) -> dict[str, int]:
@@ -559,9 +559,9 @@ def _unchanged(session: Session, rows: list[Revision]) -> None:
             f"{kept.id}` puts it back as the merge left it"
         )
     else:
-        kind = KINDS[noun]
-        found = identity.find(session, kind, kept.record_id)
-        now = _state(session, kind, found) if found is not None else None
+        target = TARGETS[noun]
+        found = identity.find(session, target, kept.record_id)
+        now = _state(session, target, found) if found is not None else None
         said = (
             "changed after the merge (its incidents, aliases, releases or "
             "designations), so the merge cannot be taken back"

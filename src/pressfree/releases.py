@@ -103,7 +103,7 @@ def release(
     )
     if period is None:
         raise Conflict(f"person: {shown(person)} has no open custody period to close")
-    since = dates.from_stored(period.start_first, period.start_last, period.start_precision)
+    since = period.span
     outcome = check_release(outcome, day, since)
     before = _person_periods(session, pid)
     if period.incident_id is None:  # a period recorded without its detention (schema 3)
@@ -182,7 +182,7 @@ def custody_records(
     return [
         CustodyRecord(
             names[p.person_id],
-            str(dates.from_stored(p.start_first, p.start_last, p.start_precision)),
+            str(p.span),
             (min(p.released_on or as_of, as_of) - p.start_first).days,
             p.released_on.isoformat() if p.released_on else None,
             p.outcome,

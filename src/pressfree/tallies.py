@@ -162,7 +162,7 @@ def tally_records(session: Session, tallies: list[Tally]) -> list[TallyRecord]:
     }
     out = []
     for t in tallies:
-        when = str(dates.from_stored(t.first_day, t.last_day, t.date_precision))
+        when = str(t.span)
         src = cited[t.source_id]
         out.append(
             TallyRecord(

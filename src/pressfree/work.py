@@ -17,7 +17,7 @@ from sqlalchemy import Connection, event, select
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
-from pressfree import custody, dates, history, search
+from pressfree import custody, history, search
 from pressfree.errors import InvalidValue
 from pressfree.store.models import (
     Designation,
@@ -218,7 +218,7 @@ def _follow_designations(session: Session, incident_ids: list[int]) -> None:
                 f"is designated by designation {row.public_id[:8]}: it stays on incident "
                 f"{incident.public_id[:8]} (delete the designation to change what it names)",
             )
-        when = dates.from_stored(incident.first_day, incident.last_day, incident.date_precision)
+        when = incident.span
         for step in session.execute(
             select(DesignationChange).where(DesignationChange.designation_id == row.id)
         ).scalars():

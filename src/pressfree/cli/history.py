@@ -121,7 +121,7 @@ def history(
         str | None, typer.Option("--until", help="To this day, month or year (UTC).")
     ] = None,
     who: Annotated[str | None, typer.Option("--who", help="Changes by.")] = None,
-    kind: Annotated[
+    record_type: Annotated[
         str | None,
         typer.Option(
             "--kind",
@@ -145,7 +145,9 @@ def history(
         if record_id is not None:
             rows = revisions.of_record(session, record_id, identity.stored_name)
         else:
-            rows = revisions.log(session, since=since, until=until, who=who, kind=kind)
+            rows = revisions.log(
+                session, since=since, until=until, who=who, record_type=record_type
+            )
     if record_id is not None:
         title = f"History of {rows[0].record_type} {rows[0].record_id}"
         emit(

@@ -78,7 +78,7 @@ DropArg = Annotated[
 
 def _said(merged) -> None:
     note(
-        f"Merged {merged.kind} {merged.dropped} into {merged.kept} "
+        f"Merged {merged.record_type} {merged.dropped} into {merged.kept} "
         f"(`pressfree merge undo {merged.change}` takes it back)."
     )
 
@@ -145,7 +145,7 @@ def merge_undo(
 
     with writing(ctx) as session:
         merged = merging.undo(session, rev)
-    note(f"Took back the merge of {merged.kind} {merged.dropped} into {merged.kept}.")
+    note(f"Took back the merge of {merged.record_type} {merged.dropped} into {merged.kept}.")
 
 
 def register(root: typer.Typer) -> None:

@@ -98,8 +98,8 @@ def import_(
         raise InvalidValue(
             "--format", fmt, f"is not an import format ({', '.join(readers.FORMATS)})"
         )
-    kind = fmt or readers.detect_format(file)
-    if kind == "json" and not (preset or mapping) and document.holds_document(file):
+    file_format = fmt or readers.detect_format(file)
+    if file_format == "json" and not (preset or mapping) and document.holds_document(file):
         if skip_invalid:
             raise InvalidValue(
                 "--skip-invalid",
@@ -117,7 +117,7 @@ def import_(
         return
     chosen, said = _layout(
         file,
-        kind,
+        file_format,
         *(
             (mappings.load(mapping), "--mapping", str(mapping))
             if mapping
@@ -131,7 +131,7 @@ def import_(
             session,
             file,
             chosen,
-            kind,
+            file_format,
             dry_run=dry_run,
             skip_invalid=skip_invalid,
             again=again,
@@ -148,11 +148,11 @@ def import_(
 SHOWN_CHANGES = 20
 
 
-def _layout(file: Path, kind: str, layouts, option: str, value: str):
+def _layout(file: Path, file_format: str, layouts, option: str, value: str):
     """The mapping that reads the file (mapping.for_file), and what to tell the user of it."""
     from pressfree.exchange import mapping as mappings
 
-    chosen, recognised, unread = mappings.for_file(file, kind, layouts, option, value)
+    chosen, recognised, unread = mappings.for_file(file, file_format, layouts, option, value)
     described = chosen.title + (f" ({chosen.description})" if chosen.description else "")
     said = []
     if recognised and chosen.name != "pressfree":  # its own exports need no saying

@@ -127,11 +127,11 @@ def show(ctx: typer.Context, name: NameArg, fmt: FormatOption = Format.table) ->
     )
 
 
-def _alias(ctx: typer.Context, kind: str, name: str, alias: str) -> None:
+def _alias(ctx: typer.Context, target: str, name: str, alias: str) -> None:
     from pressfree import identity
 
     with writing(ctx) as session:
-        named, aliases = identity.add_alias(session, kind, name, alias)
+        named, aliases = identity.add_alias(session, target, name, alias)
     note(f"{named} is also written: {'; '.join(aliases)}.")
 
 

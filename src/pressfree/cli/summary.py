@@ -182,8 +182,8 @@ def report(
     from pressfree.publish import i18n, render_report
     from pressfree.publish import report as reports
 
-    kind = (fmt or ("pdf" if out.suffix.lower() == ".pdf" else "html")).strip().lower()
-    if kind not in ("html", "pdf"):
+    file_format = (fmt or ("pdf" if out.suffix.lower() == ".pdf" else "html")).strip().lower()
+    if file_format not in ("html", "pdf"):
         raise InvalidValue("--format", fmt, "is not html or pdf")
     words = i18n.Words(languages.language(lang))
     period = _period(month, year, start, end)
@@ -195,7 +195,7 @@ def report(
         from pressfree.cli.common import to_stdout
 
         with to_stdout() as stream:
-            if kind == "pdf":
+            if file_format == "pdf":
                 render_report.pdf(page, stream.buffer)
             else:
                 stream.write(page)
@@ -203,7 +203,7 @@ def report(
     from pressfree.store.private_files import WholeFile
 
     with WholeFile(out, "--out") as whole:
-        if kind == "pdf":
+        if file_format == "pdf":
             with whole.open("wb") as handle:
                 render_report.pdf(page, handle)
         else:

@@ -100,9 +100,7 @@ def from_extra(
             .scalars()
             .all()
         )
-        when = str(
-            dates.from_stored(incident.first_day, incident.last_day, incident.date_precision)
-        )
+        when = str(incident.span)
         later = _known_by(incident, incident.extra or {}, columns.known_by, today)
         for person_id in sorted(people):
             record = cases.open_case(

@@ -63,8 +63,8 @@ def _people_and_outlets(
     )
     aliases = identity.all_aliases(session)
 
-    def also(kind: str, record_id: int) -> dict:
-        return {"aliases": aliases[kind][record_id]} if record_id in aliases[kind] else {}
+    def also(target: str, record_id: int) -> dict:
+        return {"aliases": aliases[target][record_id]} if record_id in aliases[target] else {}
 
     return (
         [
@@ -466,10 +466,10 @@ def _texts(item: dict, keys: tuple[str, ...]) -> dict:
     return {key: item.get(key) for key in keys}
 
 
-def _listed(item: dict, key: str, kind: type, reason: str) -> list:
-    """A list of an entry, each of its values of one kind (absent is empty)."""
+def _listed(item: dict, key: str, expected: type, reason: str) -> list:
+    """A list of an entry, each of its values of one expected (absent is empty)."""
     values = item.get(key) or []
-    if not isinstance(values, list) or not all(isinstance(v, kind) for v in values):
+    if not isinstance(values, list) or not all(isinstance(v, expected) for v in values):
         raise InvalidValue(key, str(values)[:60], reason)
     return values
 

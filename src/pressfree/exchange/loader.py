@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from pressfree import identity, search, vocabulary, work
+from pressfree import identity, search, sources, vocabulary, work
 from pressfree import names as name_keys
 from pressfree.errors import InvalidValue, PressfreeError
 from pressfree.exchange import matching, readers
@@ -98,7 +98,7 @@ class _Names:
                 self.connection,
                 table,
                 [
-                    dict(self._row("person", n), id=i, placeholder=True)
+                    dict(identity.new_record("person", n, placeholder=True), id=i)
                     for n, i in zip(mentions, ids)
                 ],
             )
@@ -107,27 +107,24 @@ class _Names:
     def is_unnamed(self, name: str) -> bool:
         return identity.is_placeholder(self.connection, name, self.placeholders)
 
-    def ids(self, kind: str, keys: list) -> dict:
+    def ids(self, key_type: str, keys: list) -> dict:
         """Ids for keys; new ones are created in order of first appearance."""
         keys = list(dict.fromkeys(keys))
-        result = {k: self.cache[(kind, k)] for k in keys if (kind, k) in self.cache}
+        result = {k: self.cache[(key_type, k)] for k in keys if (key_type, k) in self.cache}
         wanted = [k for k in keys if k not in result]
         if wanted:
-            found = self._select(kind, wanted)
+            found = self._select(key_type, wanted)
             missing = [k for k in wanted if k not in found]
             # one new row per name however its case is typed: the first spelling is kept
-            same = name_keys.name_key if kind in ("person", "outlet") else (lambda k: k)
+            same = name_keys.name_key if key_type in ("person", "outlet") else (lambda k: k)
             first: dict = {}
             for k in missing:
                 first.setdefault(same(k), k)
             creating = list(first.values())
             if creating:
-                table = self._model(kind).__table__
+                table = self._model(key_type).__table__
                 ids = self.backend.reserve_ids(self.connection, table, len(creating))
-                rows = [dict(self._row(kind, k), id=i) for k, i in zip(creating, ids)]
-                if kind == "outlet":
-                    for row in rows:
-                        row["placeholder"] = self.is_unnamed(row["name"])
+                rows = [dict(self._record(key_type, k), id=i) for k, i in zip(creating, ids)]
                 self.backend.insert_rows(self.connection, table, rows)
                 made = dict(zip(creating, ids))
                 for k in missing:
@@ -135,35 +132,27 @@ class _Names:
             result.update(found)
             if len(self.cache) > NAME_CACHE:
                 self.cache.clear()
-            self.cache.update({(kind, k): v for k, v in found.items()})
+            self.cache.update({(key_type, k): v for k, v in found.items()})
         return result
 
     @staticmethod
-    def _model(kind: str):
-        return {"person": Person, "outlet": Outlet, "url": Source, "plain": Source}[kind]
+    def _model(key_type: str):
+        return {"person": Person, "outlet": Outlet, "url": Source, "plain": Source}[key_type]
 
-    @staticmethod
-    def _row(kind: str, key) -> dict:
-        if kind == "person":
-            return {
-                "name": key,
-                "at_risk": False,
-                "pseudonym": None,
-                "outlet_id": None,
-                "placeholder": False,
-                **identity.keys(key),
-            }
-        if kind == "outlet":
-            return {"name": key, "type": "outlet", "placeholder": False, **identity.keys(key)}
-        return {"url": key[0], "title": key[1], "publisher": key[2], "published": key[3]}
+    def _record(self, key_type: str, key) -> dict:
+        if key_type == "person":
+            return identity.new_record("person", key)
+        if key_type == "outlet":
+            return identity.new_record("outlet", key, placeholder=self.is_unnamed(key))
+        return sources.new_record(key)
 
-    def _select(self, kind: str, keys: list) -> dict:
+    def _select(self, key_type: str, keys: list) -> dict:
         found: dict = {}
         for start in range(0, len(keys), CHUNK):
             chunk = keys[start : start + CHUNK]
-            if kind in ("person", "outlet"):
-                found.update(identity.find_all(self.connection, kind, chunk))
-            elif kind == "url":
+            if key_type in ("person", "outlet"):
+                found.update(identity.find_all(self.connection, key_type, chunk))
+            elif key_type == "url":
                 by_url = {k[0]: k for k in chunk}
                 rows = self.connection.execute(
                     select(Source.url, Source.id).where(
@@ -174,16 +163,7 @@ class _Names:
             else:
                 for key in chunk:  # sources without a URL are few: one query each
                     row = self.connection.execute(
-                        select(Source.id).where(
-                            Source.url.is_(None),
-                            Source.title.is_(None) if key[1] is None else Source.title == key[1],
-                            Source.publisher.is_(None)
-                            if key[2] is None
-                            else Source.publisher == key[2],
-                            Source.published.is_(None)
-                            if key[3] is None
-                            else Source.published == key[3],
-                        )
+                        select(Source.id).where(sources.same(key))
                     ).first()
                     if row:
                         found[key] = row[0]

@@ -121,11 +121,11 @@ def _columns(value, where: str) -> list[str]:
 _TYPES = {str: "text", bool: "true or false", list: "a list", dict: "a table"}
 
 
-def _setting(data: dict, key: str, kind: type, source: str, default=None):
+def _setting(data: dict, key: str, expected: type, source: str, default=None):
     """A setting of the expected TOML type, or a clear complaint naming it."""
     value = data.get(key, default)
-    if value is not None and not isinstance(value, kind):
-        raise InvalidValue(f"mapping {source} {key}", value, f"must be {_TYPES[kind]}")
+    if value is not None and not isinstance(value, expected):
+        raise InvalidValue(f"mapping {source} {key}", value, f"must be {_TYPES[expected]}")
     return value
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from pressfree.dates import PRECISIONS
+from pressfree.dates import PRECISIONS, PartialDate
 
 STATUSES = ("reported", "confirmed", "disputed", "retracted")
 OUTLET_TYPES = ("outlet", "organisation")
@@ -95,6 +95,26 @@ def _dated(prefix: str, first: str, last: str, precision: str) -> tuple:
     )
 
 
+class Dated:
+    """A record dated by one span: its first and last possible day and how precise the date
+    is (a day, a month, a year, a range). The columns keep the names they were released
+    with (incidents, figures, updates and case events: first_day, last_day, date_precision;
+    a custody period's start_*, a designation's decided_*, a case's opened_*), so files read
+    by other tools keep working; code reads and writes every one as `span`."""
+
+    SPAN: ClassVar[tuple[str, str, str]] = ("first_day", "last_day", "date_precision")
+
+    @property
+    def span(self) -> PartialDate:
+        first, last, precision = (getattr(self, column) for column in self.SPAN)
+        return PartialDate(first, last, precision)
+
+    @classmethod
+    def span_columns(cls, when: PartialDate) -> dict:
+        """The columns holding `when`, to build or update a record."""
+        return dict(zip(cls.SPAN, (when.first, when.last, when.precision)))
+
+
 def _link_key(target: str, ondelete: str = "CASCADE") -> Any:
     """One half of a link table's primary key."""
     return Field(sa_column=Column(Integer, ForeignKey(target, ondelete=ondelete), primary_key=True))
@@ -124,7 +144,7 @@ class Kind(SQLModel, table=True):
     names: dict | None = _names()  # schema 8
 
 
-class Incident(SQLModel, table=True):
+class Incident(Dated, SQLModel, table=True):
     """One thing that happened to journalists or media, dated as precisely as known."""
 
     __table_args__ = (
@@ -271,7 +291,7 @@ class IncidentSource(SQLModel, table=True):
 # --- Schema 2: reported counts, the custody ledger, the designations register -------------
 
 
-class Tally(SQLModel, table=True):
+class Tally(Dated, SQLModel, table=True):
     """A figure a source published ("more than 200 raids in July"), kept beside the others."""
 
     __table_args__ = (
@@ -304,12 +324,14 @@ class Tally(SQLModel, table=True):
     )
 
 
-class CustodyPeriod(SQLModel, table=True):
+class CustodyPeriod(Dated, SQLModel, table=True):
     """A stretch of time one person spent detained, opened by a detention or arrest.
 
     Derived: custody.rebuild (through the unit of work, work.py) writes these from the
     detentions and the releases (schema 4); they are kept as rows so that "who was held on
     D" is an index range."""
+
+    SPAN: ClassVar[tuple[str, str, str]] = ("start_first", "start_last", "start_precision")
 
     __tablename__ = "custody_period"
     __table_args__ = (
@@ -357,9 +379,11 @@ class Label(SQLModel, table=True):
     names: dict | None = _names()  # schema 8
 
 
-class Designation(SQLModel, table=True):
+class Designation(Dated, SQLModel, table=True):
     """An authority's decision to put a label on an outlet, organisation or person (its
     type is the outlet's own: schema 4 keeps it in one place)."""
+
+    SPAN: ClassVar[tuple[str, str, str]] = ("decided_first", "decided_last", "decided_precision")
 
     __table_args__ = (
         Index("ix_designation_decided", "decided_first"),
@@ -439,7 +463,7 @@ class Revision(SQLModel, table=True):
     who: str = Field(max_length=200)
 
 
-class IncidentUpdate(SQLModel, table=True):
+class IncidentUpdate(Dated, SQLModel, table=True):
     """A dated update on an incident ("Released on bail"), as trackers show under it."""
 
     __tablename__ = "incident_update"
@@ -562,9 +586,11 @@ class LawArticle(SQLModel, table=True):
     builtin: bool = False
 
 
-class Case(SQLModel, table=True):
+class Case(Dated, SQLModel, table=True):
     """Proceedings against one journalist (and maybe their outlet): charges, hearings, a
     verdict, a sentence. Its state on any day is derived from its dated events."""
+
+    SPAN: ClassVar[tuple[str, str, str]] = ("opened_first", "opened_last", "opened_precision")
 
     __tablename__ = "legal_case"  # CASE is an SQL keyword
     __table_args__ = (
@@ -617,7 +643,7 @@ class Charge(SQLModel, table=True):
     category_id: int = Field(foreign_key="charge_category.id", index=True)
 
 
-class CaseEvent(SQLModel, table=True):
+class CaseEvent(Dated, SQLModel, table=True):
     """A dated step of a case: opened, a charge added or dropped, a hearing, a verdict (with
     its sentence), an appeal, a transfer to a place of detention, closed."""
 
