@@ -269,7 +269,7 @@ revised = corpus(_revised)
             "--kind: 'bogus' is not a kind of record (incident, "
             "tally, designation, journalist, outlet, placeholder, "
             "kind, label, custody, import, merge, case, article, "
-            "category, check)",
+            "category, check, setting)",
         ),
         (["imports", "undo", "2"], 2, "id: '2' is not an import (see `pressfree imports`)"),
     ],

@@ -28,6 +28,7 @@ RELEASED_MIGRATIONS = {
     "versions/0006_identity.py": "eafcb57f8a63bd445f37d446e38a817a1e9b2e398ca8bf995a842e4710d6cfe1",
     "versions/0007_cases.py": "56555d04249b538d4fc920a134c3c65a97746709ba24876eca27d04c798b9841",
     "versions/0008_names.py": "99d8ebb5ed0401771fb0fdb12de855e8ba45d2484daea6f1699d01c0f1e1310f",
+    "versions/0009_settings.py": "65a6834c2d87213b2306b12d3ac9336bc250650c88781e1c550daaf019dbaf2b",
     "frozen/__init__.py": "4ba85b042bb6f6e31da87ef1105c14e072490693c66429cb667681ffb45fd7d6",
     "frozen/cases_0007.py": "ad6948f7f358be04f8b9f916695c98aad7a304c50b4ffac287874c8cc531a3b9",
     "frozen/names_0006.py": "3f3de91d1f001fd202cf3eccd70d3922b935b4b3c34618c193fb759811d5425b",
@@ -58,7 +59,7 @@ def test_a_schema_1_database_is_upgraded_in_place_without_loss(pressfree, tmp_pa
     result = pressfree("--db", path, "list", code=1)
     assert result.stderr == (
         "Error: database: schema 0001 is older than this pressfree "
-        "(0008): run `pressfree init` to upgrade it (reading never "
+        "(0009): run `pressfree init` to upgrade it (reading never "
         "changes the file)\n"
     )
     assert not (tmp_path / "old.db.schema-1.bak").exists()
@@ -80,7 +81,7 @@ def test_a_schema_1_database_is_upgraded_in_place_without_loss(pressfree, tmp_pa
     assert raid["created_at"] == "2021-07-31T09:00:00Z"
     assert detention["journalists"] == ["Андрэй Ŭładzimiraŭ"]
     assert detention["date"] == "2021-07"
-    assert pressfree.json("--db", path, "info")["schema_version"] == 8
+    assert pressfree.json("--db", path, "info")["schema_version"] == 9
     kinds = {k["slug"]: k["count"] for k in pressfree.json("--db", path, "kinds")}
     assert kinds["internet-shutdown"] == 0 and kinds["raid"] == 1
     # the file as it was is kept beside the upgraded one
@@ -122,7 +123,7 @@ def test_migration_files_are_named_by_their_revisions():
     config = Config()
     config.set_main_option("script_location", str(db.MIGRATIONS))
     scripts = ScriptDirectory.from_config(config)
-    assert scripts.get_current_head() == db.head_revision() == "0008_names"
+    assert scripts.get_current_head() == db.head_revision() == "0009_settings"
     for script in scripts.walk_revisions():
         assert script.path.endswith(f"{script.revision}.py")
 
@@ -196,14 +197,14 @@ def _set_schema(location: str, version: str) -> None:
     "version, message",
     [
         (
-            "0009_future",
-            "database: schema 0009 is newer than this pressfree (0008); upgrade pressfree",
+            "0010_future",
+            "database: schema 0010 is newer than this pressfree (0009); upgrade pressfree",
         ),
         (
             "abc",
             "database: schema 'abc' is not one this pressfree knows (it knows 0001_core, "
             "0002_ledger, 0003_imports, 0004_rules, 0005_history, 0006_identity, "
-            "0007_cases, 0008_names)",
+            "0007_cases, 0008_names, 0009_settings)",
         ),
     ],
 )
@@ -252,9 +253,13 @@ def test_a_schema_3_database_is_upgraded_without_loss(pressfree, tmp_path):
     # the organisation stays one, and its designation says so
     [viasna] = [d for d in pressfree.json("--db", path, "designations") if d["target"] == "Viasna"]
     assert (viasna["target_type"], viasna["lifted_on"]) == ("organisation", "2024-01-10")
-    # the ledger goes on working: an edit re-derives it from detentions and releases
+    # the ledger goes on working: an edit re-derives it from detentions and releases (a
+    # disputed detention opens nothing under the default publication rule; confirmed again,
+    # it opens what it did, Ann Lee's release kept)
     [detention] = pressfree.json("--db", path, "list", "--journalist", "Ann Lee")
     pressfree("--db", path, "edit", detention["id"], "--status", "disputed")
+    assert pressfree.json("--db", path, "custody", "--as-of", "2021-08-01")["held"] == []
+    pressfree("--db", path, "edit", detention["id"], "--status", "confirmed")
     assert [
         r["person"]
         for r in pressfree.json("--db", path, "custody", "--as-of", "2021-08-05")["held"]
@@ -271,12 +276,12 @@ def test_a_schema_recorded_twice_or_not_at_all_is_refused(cli, sql):
     from pressfree.store.db import hide_password
 
     cli("init")
-    sql("INSERT INTO alembic_version VALUES ('0009_future')")
+    sql("INSERT INTO alembic_version VALUES ('0010_future')")
     result = cli("list", code=1)
     shown = hide_password(os.environ["PRESSFREE_DB"])
     assert result.stderr == (
         f"Error: database: '{shown}' records 2 schema versions "
-        "('0008_names', '0009_future'), where it should record one: it "
+        "('0009_settings', '0010_future'), where it should record one: it "
         "was changed by something other than pressfree\n"
     )
     sql("DELETE FROM alembic_version")
@@ -316,7 +321,7 @@ def test_a_schema_7_database_gains_names_in_other_languages_without_loss(pressfr
     con.close()
     assert json.loads(names["detention"]) == {"ru": "Задержание", "be": "Затрыманне"}
     assert names["house-search"] is None  # the user's own kind: named by the user
-    assert pressfree.json("--db", path, "info")["schema_version"] == 8
+    assert pressfree.json("--db", path, "info")["schema_version"] == 9
     said = pressfree("--db", path, "summary", "--year", "2021", "--lang", "be").stdout
     assert "Затрыманне" in said and "house-search" in said
     pressfree("--db", path, "kinds", "name", "house-search", "Ператрус жылля", "--lang", "be")
@@ -374,7 +379,7 @@ def test_a_schema_6_database_gets_cases(pressfree, tmp_path):
     path = tmp_path / "old.db"
     shutil.copy(FIXTURES / "schema6.db", path)
     pressfree("--db", path, "init")
-    assert pressfree.json("--db", path, "info")["schema_version"] == 8
+    assert pressfree.json("--db", path, "info")["schema_version"] == 9
     held = pressfree.json("--db", path, "custody", "--as-of", "2021-08-10")["held"]
     assert [h["person"] for h in held] == ["Ігар Лосік"]
     case = pressfree(
@@ -398,11 +403,43 @@ def test_a_schema_6_database_gets_cases(pressfree, tmp_path):
     assert len(pressfree.json("--db", path, "charges", "categories")) == 8
 
 
-@pytest.mark.parametrize("version", [1, 3, 4, 5, 6, 7])
+@pytest.mark.parametrize("version", [1, 3, 4, 5, 6, 7, 8])
 def test_an_upgraded_old_database_has_nothing_derived_out_of_date(pressfree, tmp_path, version):
     path = tmp_path / "old.db"
     shutil.copy(FIXTURES / f"schema{version}.db", path)
     pressfree("--db", path, "init")
+    assert pressfree("--db", path, "check").stdout == ""
+
+
+def test_a_schema_8_database_gains_the_publication_rule_and_its_custody_follows_it(
+    pressfree, tmp_path
+):
+    """tests/fixtures/schema8.db (make_schema8_db.py) holds a retracted detention of Pavel
+    Test that opened custody under schema 8: the upgrade derives custody again by the rule,
+    in the upgrade's transaction, as one revision."""
+    path = tmp_path / "eight.db"
+    shutil.copy(FIXTURES / "schema8.db", path)
+    con = sqlite3.connect(path)
+    before = {t: con.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in ("incident",)}
+    held = con.execute(
+        "SELECT COUNT(*) FROM custody_period JOIN person ON person.id = person_id "
+        "WHERE person.name = 'Pavel Test'"
+    ).fetchone()[0]
+    con.close()
+    assert held == 1
+    pressfree("--db", path, "init")
+    assert (tmp_path / "eight.db.schema-8.bak").exists()
+    assert pressfree.json("--db", path, "info")["incidents"] == before["incident"]
+    held = pressfree.json("--db", path, "custody", "--as-of", "2021-07-25")["held"]
+    assert "Pavel Test" not in [r["person"] for r in held]
+    repairs = pressfree.json("--db", path, "history", "--kind", "check")
+    assert [(r["verb"], r["after"]) for r in repairs] == [("upgrade", {"repaired": 1})]
+    assert pressfree.json("--db", path, "rule") == {
+        "counted": ["reported", "confirmed"],
+        "left_out": ["disputed", "retracted"],
+    }
+    summary = pressfree.json("--db", path, "summary", "--month", "2021-07")
+    assert summary["left_out"] == {"disputed": 1, "retracted": 1}
     assert pressfree("--db", path, "check").stdout == ""
 
 

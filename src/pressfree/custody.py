@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import Select, and_, delete, insert, or_, select
 from sqlmodel import Session
 
-from pressfree import dates
+from pressfree import dates, publication
 from pressfree.errors import InvalidValue
 from pressfree.store.models import (
     CustodyPeriod,
@@ -82,8 +82,9 @@ def derive_periods(
     return periods, passed, waiting
 
 
-def detentions(session: Session, pid: int) -> list[Detention]:
-    """The person's detentions and arrests that open custody."""
+def detentions(session: Session, pid: int, counted: tuple[str, ...]) -> list[Detention]:
+    """The person's detentions and arrests that open custody, of the statuses that count
+    (publication.counted: a retracted detention never opened anything)."""
     query = (
         select(
             Incident.id,
@@ -99,6 +100,7 @@ def detentions(session: Session, pid: int) -> list[Detention]:
             IncidentJournalist.person_id == pid,
             Incident.opens_custody.is_(True),
             Incident.id.in_(opening_incidents()),
+            Incident.status.in_(counted),
         )
     )
     return [Detention(*row) for row in session.execute(query).all()]
@@ -162,6 +164,7 @@ def rebuild(
             .order_by(Person.id)
             .with_for_update(key_share=True)
         )
+    counted = publication.counted(session)
     for pid in sorted(person_ids):
         stored = (
             session.execute(select(CustodyRelease).where(CustodyRelease.person_id == pid))
@@ -169,7 +172,8 @@ def rebuild(
             .all()
         )
         periods, passed, left = derive_periods(
-            detentions(session, pid), [Release(r.released_on, r.outcome) for r in stored]
+            detentions(session, pid, counted),
+            [Release(r.released_on, r.outcome) for r in stored],
         )
         if pid in strict and passed:
             ended = set(
@@ -229,7 +233,9 @@ def expected(session: Session, pid: int) -> list[dict]:
             CustodyRelease.person_id == pid
         )
     ).all()
-    periods, _, _ = derive_periods(detentions(session, pid), [Release(*r) for r in releases])
+    periods, _, _ = derive_periods(
+        detentions(session, pid, publication.counted(session)), [Release(*r) for r in releases]
+    )
     return period_rows(pid, periods)
 
 

@@ -211,12 +211,17 @@ def list_designations(
     label: str | None = None,
     period: dates.PartialDate | None = None,
     country: str | None = None,
+    counted: tuple[str, ...] | None = None,
 ) -> list[DesignationRecord]:
+    """Designations, filtered; with `counted`, only those whose incident has a status that
+    counts (what publishes: a designation reported in error is retracted with it)."""
     query = select(Designation)
+    if country or counted:
+        query = query.join(Incident, Incident.id == Designation.incident_id)
     if country:
-        query = query.join(Incident, Incident.id == Designation.incident_id).where(
-            Incident.country == country
-        )
+        query = query.where(Incident.country == country)
+    if counted:
+        query = query.where(Incident.status.in_(counted))
     if as_of:
         query = query.where(in_force_on(dates.parse_day(as_of, "--as-of")))
     if period:

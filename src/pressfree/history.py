@@ -36,6 +36,7 @@ RECORD_TYPES = (
     "article",
     "category",
     "check",
+    "setting",
 )
 USER_VARIABLE = "PRESSFREE_USER"
 # Fields that change with every edit and say nothing a reader asked about.

@@ -457,13 +457,16 @@ def _related(session: Session, ids: list[int]) -> dict[str, dict[int, list]]:
     return related
 
 
-def listed(session: Session, period: dates.PartialDate, country: str | None) -> list[dict]:
-    """The incidents counted in a period, oldest first, as a published list shows them:
-    date, kinds, place, journalists and outlets, summary and sources (plain data, so that a
-    redactor reaches every name). Lean: the columns it shows, one query per relation over
-    the whole period (a year's list reads tens of thousands of incidents), read as plain
-    rows without the ORM, each date written once."""
-    where = [contained_in(period)] + ([Incident.country == country] if country else [])
+def listed(
+    session: Session, period: dates.PartialDate, country: str | None, narrow: tuple = ()
+) -> list[dict]:
+    """The incidents counted in a period (and meeting `narrow`: the publication rule and
+    the filters), oldest first, as a published list shows them: date, kinds, place,
+    journalists and outlets, summary, status and sources (plain data, so that a redactor
+    reaches every name). Lean: the columns it shows, one query per relation over the whole
+    period (a year's list reads tens of thousands of incidents), read as plain rows without
+    the ORM, each date written once."""
+    where = [contained_in(period), *narrow] + ([Incident.country == country] if country else [])
     connection = session.connection()
     rows = connection.execute(
         select(
@@ -475,6 +478,7 @@ def listed(session: Session, period: dates.PartialDate, country: str | None) -> 
             Incident.region,
             Incident.country,
             Incident.summary,
+            Incident.status,
         )
         .where(*where)
         .order_by(Incident.first_day, Incident.last_day, Incident.public_id)
@@ -515,7 +519,7 @@ def listed(session: Session, period: dates.PartialDate, country: str | None) -> 
     )
     shown: dict[tuple, str] = {}  # a year's incidents fall on a few hundred dates
     listing = []
-    for incident_id, first, last, precision, city, region, country_code, text in rows:
+    for incident_id, first, last, precision, city, region, country_code, text, status in rows:
         day = shown.get((first, last, precision))
         if day is None:
             day = shown[first, last, precision] = str(dates.from_stored(first, last, precision))
@@ -526,6 +530,7 @@ def listed(session: Session, period: dates.PartialDate, country: str | None) -> 
                 "place": [city, region, country_code],
                 "who": journalists.get(incident_id, []) + outlets.get(incident_id, []),
                 "summary": text,
+                "status": status,
                 "sources": cited.get(incident_id, []),
             }
         )

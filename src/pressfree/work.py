@@ -42,6 +42,9 @@ class Work:
 
     incidents: set[int] = field(default_factory=set)  # added or changed
     public_ids: set[str] = field(default_factory=set)  # the same, named by a revision
+    # ... whose status changed: retracting a detention may leave a release ending nothing,
+    # which is no reason to refuse it (an edit that moves a detention past a release is)
+    new_status: set[str] = field(default_factory=set)
     people: set[int] = field(default_factory=set)  # custody to derive again
     tidy: set[int] = field(default_factory=set)  # ... after a delete concerned them
     person_names: set[int] = field(default_factory=set)  # names or aliases changed
@@ -71,7 +74,14 @@ def changed(
     brought up to date (whichever path changed it, however it changed)."""
     if record_type == "incident" and after is not None:
         of(session).public_ids.add(str(record_id))
+        if before is not None and _status(before) != _status(after):
+            of(session).new_status.add(str(record_id))
     return history.record(session, record_type, record_id, before, after)
+
+
+def _status(incident: Any) -> str | None:
+    """An incident's status, of a record or of its plain dict (services pass either)."""
+    return incident.get("status") if isinstance(incident, dict) else incident.status
 
 
 def incidents_changed(session: Session, incident_ids: Iterable[int | None]) -> None:
@@ -133,19 +143,31 @@ def settle(session: Session) -> None:
     if not work:
         return
     session.flush()
-    incident_ids: set[int] = set()  # those still there
-    for column, wanted in ((Incident.id, work.incidents), (Incident.public_id, work.public_ids)):
-        chosen = sorted(wanted)
-        for start in range(0, len(chosen), CHUNK):  # an import --update changes thousands
-            query = select(Incident.id).where(column.in_(chosen[start : start + CHUNK]))
-            incident_ids |= set(session.execute(query).scalars())
-    strict = custody.concerned(session, sorted(incident_ids))
+    incident_ids = _stored(session, Incident.id, work.incidents) | _stored(
+        session, Incident.public_id, work.public_ids
+    )
+    concerned = custody.concerned(session, sorted(incident_ids))
+    lenient = custody.concerned(
+        session, sorted(_stored(session, Incident.public_id, work.new_status))
+    )
     _follow_designations(session, sorted(incident_ids))
-    custody.rebuild(session, strict | work.people, strict=strict - work.tidy, tidy=work.tidy)
+    custody.rebuild(
+        session, concerned | work.people, strict=concerned - work.tidy - lenient, tidy=work.tidy
+    )
     refreshed = incident_ids | _citing(session, work)
     search.refresh(session, sorted(refreshed))
     session.info["work"] = Work()
     session.flush()
+
+
+def _stored(session: Session, column: Any, wanted: set[int] | set[str]) -> set[int]:
+    """The ids of the incidents still stored, of those named (by id or public id)."""
+    found: set[int] = set()
+    chosen = sorted(wanted)
+    for start in range(0, len(chosen), CHUNK):  # an import --update changes thousands
+        query = select(Incident.id).where(column.in_(chosen[start : start + CHUNK]))
+        found |= set(session.execute(query).scalars())
+    return found
 
 
 # Once for every session, rather than once for each (registering on an instance costs more

@@ -140,7 +140,7 @@ COMMANDS = {
     "custody": ("release", "custody"),
     "designations": ("designate", "designations", "labels"),
     "cases": ("case", "cases", "census", "charges"),
-    "summary": ("summary", "report", "chart"),
+    "summary": ("summary", "report", "chart", "rule"),
     "history": ("history", "restore", "deleted", "note", "imports"),
 }
 OWNERS = {name: module for module, names in COMMANDS.items() for name in names}

@@ -111,9 +111,24 @@ def open_store(ctx: typer.Context, write: bool = True):
     if "store" not in root.obj:
         from pressfree.store import db
 
-        root.obj["store"] = db.open_store(location(ctx), write=write)
+        root.obj["store"] = db.open_store(location(ctx), write=write, after_upgrade=rederive)
         root.call_on_close(root.obj["store"].dispose)
     return root.obj["store"]
+
+
+def rederive(connection) -> None:
+    """After a schema upgrade, in its transaction: what this pressfree derives from the
+    facts differently from the one that wrote them (the publication rule of schema 9 leaves
+    retracted detentions out of custody) is derived again, as one revision (history --kind
+    check); nothing, when nothing differs."""
+    from sqlmodel import Session
+
+    from pressfree import check, history
+
+    with Session(bind=connection, join_transaction_mode="rollback_only") as session:
+        history.begin(session, "upgrade", None)
+        check.repair(session, check.differences(session))
+        session.commit()  # settles the unit of work; the upgrade's transaction commits it
 
 
 @contextmanager

@@ -127,7 +127,7 @@ def history(
             "--kind",
             help="What changed: incident, tally, designation, journalist, "
             "outlet, placeholder, kind, label, custody, import, merge, "
-            "case, article or category.",
+            "case, article, category, check or setting.",
         ),
     ] = None,
     fmt: FormatOption = Format.table,

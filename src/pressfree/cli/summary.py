@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 
 from pressfree.cli import options as o
-from pressfree.cli.common import Format, FormatOption, emit, note, reading, unheld_where
+from pressfree.cli.common import (
+    Format,
+    FormatOption,
+    emit,
+    note,
+    reading,
+    unheld_where,
+    writing,
+)
 from pressfree.errors import InvalidValue
 
 
@@ -153,6 +161,14 @@ def report(
     start: o.From = None,
     end: o.To = None,
     country: o.Country = None,
+    kind: o.Kinds = None,
+    journalist: o.Journalist = None,
+    outlet: o.Outlet = None,
+    publisher: o.Publisher = None,
+    status: o.Status = None,
+    tag: o.Tag = None,
+    search: o.Search = None,
+    where: o.Where = None,
     lang: Lang = None,
     redact: Annotated[
         bool,
@@ -174,7 +190,9 @@ def report(
 
     The summary's tables, a chart of the months, figures sources reported beside what is
     itemised, who is held at the end of the period, designations made and lifted, cases and
-    sentences, every incident with its sources, and how it is all counted.
+    sentences, every incident with its status and sources, and how it is all counted.
+    Incidents count as the publication rule says (`pressfree rule`); --status and the other
+    filters `list` takes narrow them.
 
     Example: [bold]pressfree report --month 2021-07 --country BY --lang be --out july.html[/]
     """
@@ -187,8 +205,18 @@ def report(
         raise InvalidValue("--format", fmt, "is not html or pdf")
     words = i18n.Words(languages.language(lang))
     period = _period(month, year, start, end)
+    filters = o.incident_filter(
+        kinds=kind,
+        journalist=journalist,
+        outlet=outlet,
+        publisher=publisher,
+        status=status,
+        tag=tag,
+        search=search,
+        where=where,
+    )
     with reading(ctx) as session:
-        found = reports.gather(session, period, country, redact=redact)
+        found = reports.gather(session, period, country, redact=redact, filters=filters)
         names = vocabulary.names_in(session, words.lang)
     page = render_report.html(found, period, words, names, redacted=redact)
     if str(out) == "-":  # standard output, as for export and backup
@@ -212,7 +240,46 @@ def report(
     note(f"Wrote {out} ({found.summary.total_incidents} incidents).")
 
 
+def rule(
+    ctx: typer.Context,
+    count: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--count",
+            help="A status that counts: reported, confirmed or disputed (repeat it). "
+            "Retracted incidents never count.",
+        ),
+    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Show or set the publication rule: which statuses of incidents count in summaries,
+    reports, charts, the census and custody. Default: reported and confirmed.
+
+    Example: [bold]pressfree rule --count reported --count confirmed --count disputed[/]
+    """
+    from pressfree import publication, settings
+    from pressfree.publish import render
+
+    if count:
+        with writing(ctx) as session:
+            before = publication.counted(session)
+            chosen = settings.count(session, count)
+        if chosen != before:
+            note("Changed the publication rule; custody was derived again.")
+    else:
+        with reading(ctx) as session:
+            chosen = publication.counted(session)
+    if fmt == Format.json:
+        emit(
+            render.to_json({"counted": list(chosen), "left_out": publication.left_out(chosen)})
+            + "\n"
+        )
+    else:
+        emit(f"{publication.described(chosen)}.\n")
+
+
 def register(app: typer.Typer) -> None:
     app.command(rich_help_panel="Summaries")(summary)
     app.command(rich_help_panel="Summaries")(report)
     app.command(rich_help_panel="Summaries")(chart)
+    app.command(rich_help_panel="Summaries")(rule)

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from pressfree.errors import PressfreeError
 from pressfree.publish import charts
 from pressfree.publish.i18n import N_, NP_, Words
+from pressfree.publish.render_summary import STATUS_NAMES, rule_line
 
 TEMPLATES = Path(__file__).with_name("templates")
 # matplotlib's tab10, as `pressfree chart` draws; the kinds grouped together are grey
@@ -76,7 +77,7 @@ def _source(source: dict, unnamed: str) -> str:
     return str(escape(text))
 
 
-def incident_rows(incidents: list[dict], kind_name, unnamed: str) -> Markup:
+def incident_rows(incidents: list[dict], kind_name, unnamed: str, status_name) -> Markup:
     """The rows of the list of incidents, every value escaped.
 
     The one part of the page written here rather than in the template: a year's report
@@ -88,6 +89,7 @@ def incident_rows(incidents: list[dict], kind_name, unnamed: str) -> Markup:
             f"<td>{escape(', '.join(map(kind_name, i['kinds'])))}</td>"
             f"<td>{escape(', '.join(p for p in i['place'] if p))}</td>\n"
             f"<td>{escape(', '.join(i['who']))}</td><td>{escape(i['summary'] or '')}</td>"
+            f"<td>{escape(status_name(i['status']))}</td>"
             f'<td class="sources">{";".join(chr(10) + _source(s, unnamed) for s in i["sources"])}'
             "</td></tr>"
             for i in incidents
@@ -229,7 +231,8 @@ def html(
         title=title,
         period=period,
         brief=brief,
-        rows=incident_rows(report.incidents, kind_name, w("source")),
+        rows=incident_rows(report.incidents, kind_name, w("source"), lambda s: w(STATUS_NAMES[s])),
+        rule=rule_line(s, w),
         chart=chart(
             report.chart,
             {k: kind_name(k) for k in report.kinds},

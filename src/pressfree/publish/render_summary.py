@@ -75,6 +75,26 @@ def imprecise_line(summary, w: Words = ENGLISH) -> str:
     )
 
 
+STATUS_NAMES = {
+    "reported": N_("reported"),
+    "confirmed": N_("confirmed"),
+    "disputed": N_("disputed"),
+    "retracted": N_("retracted"),
+}
+
+
+def rule_line(summary, w: Words = ENGLISH) -> str:
+    """Which incidents count (the publication rule, or --status) and how many it left out:
+    "Counted: reported and confirmed incidents. Left out: 1 retracted, 2 disputed."."""
+    counted = [w(STATUS_NAMES[s]) for s in summary.counted]
+    left = ", ".join(f"{n} {w(STATUS_NAMES[s])}" for s, n in summary.left_out.items())
+    return w(
+        "Counted: incidents {statuses}. Left out: {left}.",
+        statuses=" / ".join(counted),
+        left=left or w("none"),
+    )
+
+
 def custody_line(summary, w: Words = ENGLISH) -> str:
     custody = summary.in_custody
     reported = "; ".join(
@@ -170,7 +190,7 @@ def as_table(summary, w: Words = ENGLISH, names: dict | None = None) -> Group:
     rows = kind_rows(summary, w, names)
     for i, row in enumerate(rows):
         kinds.add_row(*[str(row[k]) for k, _ in KIND_COLUMNS], end_section=i == len(rows) - 2)
-    parts: list = [kinds, Text(imprecise_line(summary, w))]
+    parts: list = [kinds, Text(imprecise_line(summary, w)), Text(rule_line(summary, w))]
     parts += [Text(w("Reported counts: ") + t.text) for t in summary.tallies] or [
         Text(w("Reported counts: none for this period."))
     ]
@@ -284,6 +304,8 @@ def as_markdown(summary, w: Words = ENGLISH, names: dict | None = None) -> str:
         f"_{w(MULTI_KIND_NOTE)}_",
         "",
         imprecise_line(summary, w),
+        "",
+        rule_line(summary, w),
         "",
         "## " + w("Reported counts"),
         "",

@@ -46,26 +46,30 @@ def gather(
     country: str | None = None,
     redact: bool = False,
     today: date | None = None,
+    filters: incidents.IncidentFilter | None = None,
 ) -> Report:
+    """The report's facts: its incidents are those the summary counts (the publication
+    rule, or --status, and the other filters)."""
     from sqlalchemy import select
 
     from pressfree.store.models import Kind
 
     today = today or date.today()
-    result = summaries.summarise(session, period, country, today=today)
+    result = summaries.summarise(session, period, country, today=today, filters=filters)
+    _, narrow, _ = summaries.counting(session, filters)
     as_of = min(period.last, today).isoformat()
     held = census.census(session, as_of, country)
     if period.precision == "year":  # the summary has counted the year's months already
         chart, unplaced = result.monthly, result.not_in_a_month
     else:
-        chart, unplaced = summaries.months(session, chart_period(period), result.country)
+        chart, unplaced = summaries.months(session, chart_period(period), result.country, filters)
     report = Report(
         summary=result,
         chart=chart,
         unplaced=unplaced,
         held=asdict(held),
         lifted=[asdict(d) for d in designations.lifted_in(session, period, result.country)],
-        incidents=incidents.listed(session, period, result.country),
+        incidents=incidents.listed(session, period, result.country, narrow),
         kinds=dict(session.execute(select(Kind.slug, Kind.label)).all()),
     )
     if redact:

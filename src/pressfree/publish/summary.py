@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
-from pressfree import cases, countries, custody, dates, designations, tallies
+from pressfree import cases, countries, custody, dates, designations, publication, tallies
 from pressfree.incidents import IncidentFilter, conditions, contained_in
 from pressfree.store.models import (
     CustodyPeriod,
@@ -83,6 +83,10 @@ class Summary:
     # Charges brought and sentences handed down in the period (cases.in_period).
     cases: dict = field(default_factory=dict)
     filters: list[str] = field(default_factory=list)  # what narrowed the incidents counted
+    # The publication rule: the statuses counted, and how many incidents of the period (of
+    # those the filters select) it left out, by status.
+    counted: list[str] = field(default_factory=lambda: list(publication.DEFAULT))
+    left_out: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         from dataclasses import asdict
@@ -322,16 +326,34 @@ def _months(
 
 
 def months(
-    session: Session, period: dates.PartialDate, country: str | None = None
+    session: Session,
+    period: dates.PartialDate,
+    country: str | None = None,
+    filters: IncidentFilter | None = None,
 ) -> tuple[list[dict], int]:
-    """The incidents of each month of the period by kind (slugs), as a chart draws them,
-    and how many of the period's incidents are in no month (dated to a year, or across
-    months)."""
+    """The incidents that count (see `counting`) of each month of the period by kind
+    (slugs), as a chart draws them, and how many of the period's incidents are in no month
+    (dated to a year, or across months)."""
     labels = dict(session.execute(select(Kind.id, Kind.slug)).all())
-    _, total, rows = _months(session, period, countries.normalise(country, "--country"), ())
+    _, narrow, _ = counting(session, filters)
+    _, total, rows = _months(session, period, countries.normalise(country, "--country"), narrow)
     for row in rows:
         row["by_kind"] = {labels[k]: n for k, n in row["by_kind"].items()}
     return rows, total - sum(row["total"] for row in rows)
+
+
+def counting(
+    session: Session, filters: IncidentFilter | None
+) -> tuple[tuple[str, ...], tuple, tuple]:
+    """(The statuses that count, the conditions of the incidents counted, those of the
+    incidents the filters select whatever their status): the publication rule, or the one
+    status --status asks for, applied with the other filters."""
+    from dataclasses import replace
+
+    wanted = filters.status if filters else None
+    chosen = publication.statuses(session, wanted)
+    selected = tuple(conditions(replace(filters, status=None), session)) if filters else ()
+    return chosen, (*selected, publication.condition(session, wanted)), selected
 
 
 def described(filters: IncidentFilter | None) -> list[str]:
@@ -365,13 +387,14 @@ def summarise(
     today: date | None = None,
     filters: IncidentFilter | None = None,
 ) -> Summary:
-    """The summary of a period. `filters` (what `list` takes besides the period) narrow the
+    """The summary of a period. Incidents count as the publication rule says (or as
+    `filters.status` asks). `filters` (what `list` takes besides the period) narrow the
     incidents counted, and the itemised counts beside reported figures; custody,
     designations and cases are about people and outlets, and are not narrowed."""
     code = countries.normalise(country, "--country")
     today = today or date.today()
     previous = period.previous()
-    narrow = tuple(conditions(filters, session)) if filters else ()
+    chosen, narrow, selected = counting(session, filters)
     where, where_before = _where(period, code, narrow), _where(previous, code, narrow)
     labels = {k.id: (k.slug, k.label) for k in session.execute(select(Kind)).scalars()}
     monthly: list[dict] = []
@@ -390,7 +413,7 @@ def summarise(
         key=lambda k: (-k.count, -k.previous, k.kind),
     )
     by_country, by_city = _places(session, where)
-    made = designations.list_designations(session, period=period, country=code)
+    made = designations.list_designations(session, period=period, country=code, counted=chosen)
     summary = Summary(
         period=str(period),
         first_day=period.first.isoformat(),
@@ -420,6 +443,8 @@ def summarise(
         by_city=by_city,
         cases=cases.in_period(session, period, code),
         filters=described(filters),
+        counted=list(chosen),
+        left_out=publication.left_out_counts(session, _where(period, code, selected), chosen),
     )
     if monthly:
         summary.monthly = monthly

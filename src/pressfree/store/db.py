@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pressfree.errors import InvalidValue, PressfreeError, shown
 from pressfree.store import writes
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 ENV_VAR = "PRESSFREE_DB"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -80,10 +84,16 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(location: str, write: bool = True, upgrade: bool = True) -> Store:
+def open_store(
+    location: str,
+    write: bool = True,
+    upgrade: bool = True,
+    after_upgrade: Callable[[Connection], None] | None = None,
+) -> Store:
     """Open the database at a path or SQLAlchemy URL.
 
-    For writing, a missing SQLite file is created (0600) and an older schema upgraded.
+    For writing, a missing SQLite file is created (0600) and an older schema upgraded
+    (then `after_upgrade` runs in the upgrade's transaction: see upgrade_schema).
     For reading, nothing is ever created or changed: the database must exist and be at this
     pressfree's schema, and a SQLite file is opened read-only (so reading works in a folder
     or on a disk the user cannot write to).
@@ -175,7 +185,7 @@ def open_store(location: str, write: bool = True, upgrade: bool = True) -> Store
     store = Store(location, engine, path)
     if upgrade:
         try:
-            upgrade_schema(store) if write else check_readable(store)
+            upgrade_schema(store, after=after_upgrade) if write else check_readable(store)
             if write and path is not None:
                 from pressfree.store import sqlite_backend
 
@@ -332,8 +342,15 @@ def check_readable(store: Store) -> None:
         )
 
 
-def upgrade_schema(store: Store, target: str = "head") -> None:
+def upgrade_schema(
+    store: Store, target: str = "head", after: Callable[[Connection], None] | None = None
+) -> None:
     """Bring the schema up to date in one transaction, keeping a copy of an older file.
+
+    Migrations change the facts' tables and never import live code (they stand as released);
+    what is derived from the facts follows the rules of the pressfree that runs, so a caller
+    that knows them passes `after`, run in the same transaction once an existing database
+    is upgraded (the command line derives again what differs: check.repair).
 
     Two commands starting at once on a new database both find it out of date: the upgrade
     runs under the backend's write lock (an advisory lock on PostgreSQL), and whoever comes
@@ -356,3 +373,5 @@ def upgrade_schema(store: Store, target: str = "head") -> None:
                 if not backup_path.exists():
                     store.backend.backup(store.path, backup_path)
             command.upgrade(_alembic_config(connection), target)
+            if current is not None and after is not None:
+                after(connection)

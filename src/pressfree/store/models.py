@@ -506,6 +506,14 @@ class OutletAlias(SQLModel, table=True):
     sound_key: str = Field(index=True)
 
 
+class Setting(SQLModel, table=True):
+    """A setting of the database, shared by everyone who uses it (schema 9): for now the
+    publication rule, "counted_statuses". A setting not stored has its default."""
+
+    name: str = Field(primary_key=True, max_length=64)
+    value: Any = Field(sa_column=Column(JSON, nullable=False))
+
+
 class PlaceholderName(SQLModel, table=True):
     """A name that names nobody ("[full name unavailable]", "unknown"): users can add more."""
 

@@ -1,0 +1,77 @@
+"""The publication rule: which incidents count in what is published.
+
+Every summary, report, chart, census and custody period counts only incidents of the
+statuses the rule names, a setting of the database shared by everyone who uses it (default:
+reported and confirmed). Retracted incidents never count; disputed ones count only when the
+rule says so. Whatever is left out stays in `list --status`, `show`, the history and exports,
+and what publishes says how many it left out and why.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import Session, col
+
+from pressfree.errors import InvalidValue
+from pressfree.schemas import check_status
+from pressfree.store.models import STATUSES, Incident, Setting
+
+COUNTED = "counted_statuses"
+DEFAULT = ("reported", "confirmed")
+NEVER = ("retracted",)
+MAY_COUNT = tuple(s for s in STATUSES if s not in NEVER)
+
+
+def counted(db: Session) -> tuple[str, ...]:
+    """The statuses that count, in the order statuses are listed."""
+    stored = db.execute(select(col(Setting.value)).where(col(Setting.name) == COUNTED)).scalar()
+    chosen = set(stored or DEFAULT)
+    return tuple(s for s in STATUSES if s in chosen)
+
+
+def left_out(chosen: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(s for s in STATUSES if s not in chosen)
+
+
+def statuses(db: Session, wanted: str | None = None) -> tuple[str, ...]:
+    """The statuses a published count takes: the rule's, or the one a --status filter asks
+    for (any but retracted, which never counts)."""
+    if wanted is None:
+        return counted(db)
+    status = check_status(wanted, "--status")
+    if status in NEVER:
+        raise InvalidValue(
+            "--status",
+            wanted,
+            "never counts in what is published (`list --status retracted` shows those incidents)",
+        )
+    return (status,)
+
+
+def condition(db: Session, wanted: str | None = None) -> ColumnElement[bool]:
+    """The incidents that count (as statuses() says), as a WHERE clause."""
+    return col(Incident.status).in_(statuses(db, wanted))
+
+
+def described(chosen: tuple[str, ...]) -> str:
+    """The rule as a reader is told it."""
+    out = left_out(chosen)
+    return f"{_words(chosen)} incidents count; {_words(out)} ones are left out"
+
+
+def _words(items: tuple[str, ...]) -> str:
+    return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
+
+
+def left_out_counts(
+    session: Session, where: ColumnElement[bool], chosen: tuple[str, ...]
+) -> dict[str, int]:
+    """How many incidents `where` selects that the rule leaves out, by status."""
+    rows = session.execute(
+        select(col(Incident.status), func.count())
+        .where(where, col(Incident.status).not_in(chosen))
+        .group_by(col(Incident.status))
+    ).all()
+    found: dict[str, int] = {status: n for status, n in rows}
+    return {s: found[s] for s in STATUSES if found.get(s)}

@@ -1,0 +1,50 @@
+"""Settings of the database, shared by everyone who uses it: each change is a revision of
+the history, and what it changes is derived again by the unit of work."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from pressfree import work
+from pressfree.errors import InvalidValue
+from pressfree.publication import COUNTED, MAY_COUNT, NEVER, counted
+from pressfree.schemas import check_status
+from pressfree.store.models import STATUSES, Incident, IncidentJournalist, Setting
+
+
+def count(session: Session, chosen: list[str]) -> tuple[str, ...]:
+    """Change the rule, as one revision; custody is derived again for everyone it may
+    change (a detention that counted may no longer, or the reverse)."""
+    wanted = set()
+    for given in chosen:
+        status = check_status(given, "--count")
+        if status in NEVER:
+            raise InvalidValue(
+                "--count", given, "never counts: a retracted incident is one that did not happen"
+            )
+        wanted.add(status)
+    if not wanted:
+        raise InvalidValue("--count", "", f"needs at least one status ({', '.join(MAY_COUNT)})")
+    before = counted(session)
+    after = tuple(s for s in STATUSES if s in wanted)
+    if after == before:
+        return after
+    row = session.get(Setting, COUNTED)
+    if row is None:
+        session.add(Setting(name=COUNTED, value=list(after)))
+    else:
+        row.value = list(after)
+    session.flush()
+    changed = set(before) ^ set(after)
+    work.custody_changed(
+        session,
+        session.execute(
+            select(col(IncidentJournalist.person_id))
+            .join(Incident, col(Incident.id) == IncidentJournalist.incident_id)
+            .where(col(Incident.status).in_(changed), col(Incident.opens_custody).is_(True))
+            .distinct()
+        ).scalars(),
+    )
+    work.changed(session, "setting", COUNTED, {"counted": list(before)}, {"counted": list(after)})
+    return after
