@@ -168,3 +168,45 @@ def test_the_summary_s_json_names_the_rule_in_every_language(cli, july):
         assert (data["counted"], data["left_out"]) == (["reported", "confirmed"], {"retracted": 1})
     said = cli("summary", "--month", "2021-07", "--lang", "be").stdout
     assert "Не ўлічаны: 1 адклікана." in " ".join(said.split())
+
+
+def test_a_copy_or_an_export_carries_the_rule_to_a_database_without_one(cli, july, tmp_path):
+    cli("edit", july, "--status", "disputed")
+    cli("rule", "--count", "reported", "--count", "disputed")
+    exported = tmp_path / "all.json"
+    cli("export", "--format", "json", "--out", exported)
+    assert json.loads(exported.read_text())["settings"] == [
+        {"name": "counted_statuses", "value": ["reported", "disputed"]}
+    ]
+    fresh = tmp_path / "fresh.db"
+    cli("--db", fresh, "import", exported)
+    assert cli.json("--db", fresh, "rule")["counted"] == ["reported", "disputed"]
+    assert _held(cli, "2021-07-31") == ["Ігар Лосік"]
+    assert [r["person"] for r in cli.json("--db", fresh, "custody", "--as-of", "2021-07-31")[
+        "held"]] == ["Ігар Лосік"]  # fmt: skip
+    copied = tmp_path / "copied.db"
+    cli("copy", "--to", copied)
+    assert cli.json("--db", copied, "rule")["counted"] == ["reported", "disputed"]
+    # a database that chose its own rule keeps it
+    own = tmp_path / "own.db"
+    cli("--db", own, "rule", "--count", "confirmed")
+    cli("--db", own, "import", exported)
+    assert cli.json("--db", own, "rule")["counted"] == ["confirmed"]
+    assert cli.json("--db", own, "custody", "--as-of", "2021-07-31")["held"] == []
+
+
+def test_a_document_s_setting_that_cannot_be_is_refused(cli, tmp_path):
+    path = tmp_path / "bad.json"
+    for setting, message in (
+        (
+            {"name": "colour", "value": []},
+            "settings[0].name: 'colour' is not a setting (counted_statuses)",
+        ),  # fmt: skip
+        (
+            {"name": "counted_statuses", "value": ["retracted"]},
+            "settings[0].value: 'retracted' never counts: a retracted incident is one that did "
+            "not happen",
+        ),  # fmt: skip
+    ):
+        path.write_text(json.dumps({"format": "pressfree", "settings": [setting]}))
+        assert cli("import", path, code=2).stderr == f"Error: {message}\n"

@@ -72,7 +72,7 @@ def machine(templates, backend, folder):
 
         @rule(
             data=st.data(),
-            change=st.sampled_from(["journalist", "date", "kind", "outlet"]),
+            change=st.sampled_from(["journalist", "date", "kind", "outlet", "status"]),
             value=st.integers(0, 3),
         )
         @precondition(lambda self: self.incidents)
@@ -82,6 +82,7 @@ def machine(templates, backend, folder):
                 "date": ["--date", DAYS[value]],
                 "kind": ["--kind", KINDS[value % 3]],
                 "outlet": ["--replace", "-o", f"Outlet {value}"],
+                "status": ["--status", ("reported", "confirmed", "disputed", "retracted")[value]],
             }[change]
             self.run("edit", self.pick(data), *option)
 
@@ -104,6 +105,10 @@ def machine(templates, backend, folder):
                 rows = json.loads(revisions.stdout)
                 to = data.draw(st.sampled_from([None] + [r["rev"] for r in rows]))
                 self.run("restore", incident, *(["--to", to] if to else []))
+
+        @rule(disputed=st.booleans())
+        def publication_rule(self, disputed):
+            self.run("rule", "--count", "reported", *(["--count", "disputed"] if disputed else []))
 
         @rule(name=st.sampled_from(NAMES), day=st.sampled_from(DAYS))
         def release(self, name, day):

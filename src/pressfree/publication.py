@@ -30,6 +30,14 @@ def counted(db: Session) -> tuple[str, ...]:
     return tuple(s for s in STATUSES if s in chosen)
 
 
+def is_set(db: Session) -> bool:
+    """Whether the database has chosen its rule (else it has the default)."""
+    return (
+        db.execute(select(col(Setting.name)).where(col(Setting.name) == COUNTED)).first()
+        is not None
+    )
+
+
 def left_out(chosen: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(s for s in STATUSES if s not in chosen)
 

@@ -13,19 +13,19 @@ from pressfree.schemas import check_status
 from pressfree.store.models import STATUSES, Incident, IncidentJournalist, Setting
 
 
-def count(session: Session, chosen: list[str]) -> tuple[str, ...]:
+def count(session: Session, chosen: list[str], field: str = "--count") -> tuple[str, ...]:
     """Change the rule, as one revision; custody is derived again for everyone it may
     change (a detention that counted may no longer, or the reverse)."""
     wanted = set()
     for given in chosen:
-        status = check_status(given, "--count")
+        status = check_status(given, field)
         if status in NEVER:
             raise InvalidValue(
-                "--count", given, "never counts: a retracted incident is one that did not happen"
+                field, given, "never counts: a retracted incident is one that did not happen"
             )
         wanted.add(status)
     if not wanted:
-        raise InvalidValue("--count", "", f"needs at least one status ({', '.join(MAY_COUNT)})")
+        raise InvalidValue(field, "", f"needs at least one status ({', '.join(MAY_COUNT)})")
     before = counted(session)
     after = tuple(s for s in STATUSES if s in wanted)
     if after == before:

@@ -20,7 +20,9 @@ from pressfree import (
     identity,
     incidents,
     merging,
+    publication,
     releases,
+    settings,
     tallies,
     vocabulary,
     work,
@@ -32,6 +34,7 @@ from pressfree.store.models import CustodyPeriod, Incident, Outlet, Person, Tall
 
 FORMAT, VERSION = "pressfree", 1
 SECTIONS = (
+    "settings",
     "kinds",
     "labels",
     "categories",
@@ -107,6 +110,7 @@ def write_document(
         "format": FORMAT,
         "version": VERSION,
         "exported_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "settings": [{"name": publication.COUNTED, "value": list(publication.counted(session))}],
         "kinds": [
             {"slug": t.slug, "label": t.label, **_term_names(t)} for t in vocabulary.terms(session)
         ],
@@ -298,6 +302,16 @@ def _new(session: Session, model, section: str, rows: list[dict], counts: dict) 
             yield index, item
 
 
+def _take_setting(session: Session, setting: dict) -> None:
+    """A database takes a document's setting when it has none of its own (a new database, a
+    copy); one it has stands (a team's rule does not change by an import)."""
+    if setting["name"] != publication.COUNTED:
+        raise InvalidValue("name", setting["name"], f"is not a setting ({publication.COUNTED})")
+    value = _listed(setting, "value", str, "must be a list of statuses")
+    if not publication.is_set(session):
+        settings.count(session, value, "value")
+
+
 def load_document(
     session: Session, document: dict[str, Any], origin: dict | None = None
 ) -> dict[str, int]:
@@ -316,6 +330,9 @@ def load_document(
         "skipped": 0,
     }
     periods_before = session.execute(select(func.count()).select_from(CustodyPeriod)).scalar_one()
+    for index, setting in enumerate(document.get("settings", [])):
+        with _entry("settings", index):
+            _take_setting(session, setting)
     known = {name: set(vocabulary.slugs(session, name)) for name in ("kind", "label", "category")}
     for section, vocabulary_name, text in (
         ("kinds", "kind", "label"),
