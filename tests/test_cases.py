@@ -535,7 +535,7 @@ BAD = [
     (
         ["cases", "--status", "jailed"],
         "Error: --status: 'jailed' is not a status (pending, dropped, convicted, acquitted, "
-        "dismissed, on appeal, closed)\n",
+        "dismissed, on appeal, closed, open)\n",
     ),
 ]
 
@@ -1107,6 +1107,20 @@ def test_the_invented_example_reads_as_the_readme_says(cli):
     assert [
         c["person"] for c in cli.json("cases", "--status", "on appeal", "--as-of", "2021-12-01")
     ] == ["Anna Prykladnaja"]
+    # cases still open: pending or on appeal, asked for both ways (the tracker's #588/#616)
+    both = ["--status", "pending", "--status", "on appeal", "--as-of", "2021-12-01"]
+    still_open = [(c["person"], c["status"]) for c in cli.json("cases", *both)]
+    assert still_open == [
+        (c["person"], c["status"])
+        for c in cli.json("cases", "--status", "open", "--as-of", "2021-12-01")
+    ]
+    assert sorted(still_open) == [("Anna Prykladnaja", "on appeal"), ("Ihar Uzorny", "pending")]
+    assert [
+        c["person"]
+        for c in cli.json(
+            "cases", "--status", "open", "--status", "CONVICTED", "--as-of", "2021-12-01"
+        )  # fmt: skip
+    ] == ["Paval Testavy", "Ihar Uzorny", "Anna Prykladnaja"]
     # December's verdict rules on the appeal: no sentence is handed down twice
     december = cli.json("summary", "--month", "2021-12", "--country", "BY")["cases"]
     assert (

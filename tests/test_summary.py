@@ -260,13 +260,13 @@ def test_table_markdown_and_csv(worked):
     assert markdown.startswith(
         "# Press-freedom incidents, 2021-07\n\n5 incidents (2 in 2021-06).\n"
     )
-    assert "| raid | 2 | 1 | +1 |" in markdown
-    assert "| total (distinct incidents) | 5 | 2 | +3 |" in markdown
+    assert "| raid | 2 | 1 | +1 | 1 |" in markdown
+    assert "| total (distinct incidents) | 5 | 2 | +3 | 3 |" in markdown
     assert "- raid in 2021-07: Viasna reports more than 200; 2 itemised here" in markdown
     csv = worked("summary", "--month", "2021-07", "--format", "csv").stdout.splitlines()
-    assert csv[0] == "kind,count,previous,change"
-    assert csv[1:3] == ["detention,2,1,+1", "raid,2,1,+1"]
-    assert csv[-1] == "total (distinct incidents),5,2,+3"
+    assert csv[0] == "kind,count,previous,change,journalists"
+    assert csv[1:3] == ["detention,2,1,+1,2", "raid,2,1,+1,1"]
+    assert csv[-1] == "total (distinct incidents),5,2,+3,3"
 
 
 def test_summary_needs_a_period_and_a_real_one(cli):
@@ -393,3 +393,27 @@ def test_the_chart_stacks_the_six_most_frequent_kinds_and_the_rest_together():
     assert kinds == ["a", "b", "c", "d", "e", "f", "2 more kinds"]
     assert series[-1] == [3, 1] and series[0] == [8, 0]
     assert stacks(monthly[:1], top=7)[0] == list("abcdefgh")  # one more: no "1 more kinds"
+
+
+def test_journalists_affected_beside_incidents(worked):
+    """A, B and C are named in July (A in a raid and a detention: once in all); nobody
+    unnamed."""
+    s = worked.json("summary", "--month", "2021-07")
+    assert s["journalists_affected"] == {
+        "named": 3,
+        "unnamed": 0,
+        "by_kind": {
+            "assault": {"named": 1, "unnamed": 0},
+            "detention": {"named": 2, "unnamed": 0},
+            "raid": {"named": 1, "unnamed": 0},
+        },
+    }
+    assert {k["kind"]: k["journalists"] for k in s["kinds"]} == {
+        "raid": 1,
+        "detention": 2,
+        "assault": 1,
+        "designation": 0,
+        "arrest": 0,  # a kind of June only
+    }
+    table = " ".join(worked("summary", "--month", "2021-07").stdout.split())
+    assert "Journalists affected: 3 named (each once, whatever the kinds), and 0 mentioned" in table

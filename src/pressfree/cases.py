@@ -452,19 +452,30 @@ def get(session: Session, text: str, as_of: str | None = None) -> CaseRecord:
     return records(session, [find(session, text)], day)[0]
 
 
+# What --status may also say: "open" is pending or on appeal.
+STATUS_GROUPS = {"open": ("pending", "on appeal")}
+
+
 def list_cases(
     session: Session,
     *,
-    status: str | None = None,
+    statuses: list[str] | None = None,
     country: str | None = None,
     as_of: str | None = None,
     person: str | None = None,
 ) -> list[CaseRecord]:
-    """Cases opened by the day (today without one), each as it stood then, newest first."""
+    """Cases opened by the day (today without one), each as it stood then, newest first;
+    with statuses, those of any of them ("closed": any closed case, whatever its verdict;
+    "open": pending or on appeal)."""
     day = dates.parse_day(as_of, "--as-of") if as_of else date.today()
-    wanted = (status or "").strip().lower() or None
-    if wanted is not None and wanted not in STATUSES:
-        raise InvalidValue("--status", status, f"is not a status ({', '.join(STATUSES)})")
+    wanted: set[str] = set()
+    for given in statuses or []:
+        status = given.strip().lower()
+        if status not in STATUSES and status not in STATUS_GROUPS:
+            raise InvalidValue(
+                "--status", given, f"is not a status ({', '.join((*STATUSES, *STATUS_GROUPS))})"
+            )
+        wanted.update(STATUS_GROUPS.get(status, (status,)))
     query = select(Case).where(Case.opened_first <= day)
     if country:
         query = query.where(Case.country == countries.normalise(country, "--country"))
@@ -474,9 +485,11 @@ def list_cases(
         )
     rows = session.execute(query.order_by(Case.opened_first.desc(), Case.id)).scalars().all()
     found = records(session, rows, day if as_of else None)
-    if wanted == "closed":  # closed, whatever the verdict was
-        return [r for r in found if r.closed is not None]
-    return [r for r in found if wanted is None or r.status == wanted]
+    return [
+        r
+        for r in found
+        if not wanted or r.status in wanted or ("closed" in wanted and r.closed is not None)
+    ]
 
 
 def of_incident(session: Session, incident: Incident) -> list[CaseRecord]:

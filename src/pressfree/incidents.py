@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, delete, exists, insert, select
+from sqlalchemy import and_, delete, exists, insert, or_, select
 from sqlmodel import Session
 
 from pressfree import dates, identity, search, sources, vocabulary, work
@@ -60,10 +60,17 @@ class IncidentFilter:
     search: str | None = None  # words, matched as search.py says
     where: list[tuple[str, str]] = field(default_factory=list)  # (field, value) of --where
     limit: int | None = None
+    # Changed (edited, noted, linked) from the first day of one, before the first of the
+    # other; an incident recorded then and never changed only with include_new.
+    updated_since: dates.PartialDate | None = None
+    updated_before: dates.PartialDate | None = None
+    include_new: bool = False
+    # With outlet: also the incidents of journalists affiliated with it.
+    affiliated: bool = False
 
     def narrowed(self) -> bool:
         """True when the filter leaves anything out."""
-        return any(value not in (None, []) for value in vars(self).values())
+        return any(v is not None and v is not False and v != [] for v in vars(self).values())
 
 
 # --- adding -----------------------------------------------------------------------------
@@ -217,14 +224,25 @@ def conditions(filters: IncidentFilter, session: Session) -> list:
             )
         )
     if filters.outlet:
-        out.append(
-            _about(
-                exists().where(
-                    IncidentOutlet.incident_id == Incident.id,
-                    IncidentOutlet.outlet_id.in_(identity.matching("outlet", filters.outlet)),
-                )
+        outlets = identity.matching("outlet", filters.outlet)
+        named = _about(
+            exists().where(
+                IncidentOutlet.incident_id == Incident.id, IncidentOutlet.outlet_id.in_(outlets)
             )
         )
+        if filters.affiliated:
+            named = or_(
+                named,
+                _about(
+                    exists().where(
+                        IncidentJournalist.incident_id == Incident.id,
+                        IncidentJournalist.person_id == Person.id,
+                        Person.outlet_id.in_(outlets),
+                    )
+                ),
+            )
+        out.append(named)
+    out += _updated(filters)
     if filters.search is not None:
         out.append(
             Incident.id.in_(search.matching(session, search.terms(filters.search, "--search")))
@@ -250,6 +268,24 @@ def conditions(filters: IncidentFilter, session: Session) -> list:
             )
         )
     out += [recorded_as(session, name, value) for name, value in filters.where]
+    return out
+
+
+def _updated(filters: IncidentFilter) -> list:
+    """--updated-since/--updated-before: by when the incident last changed (updated_at, which
+    every edit, note and change of its links sets); one recorded in that time and never
+    changed only with --include-new."""
+    from datetime import UTC, datetime, time
+
+    out = []
+    if filters.updated_since:
+        start = datetime.combine(filters.updated_since.first, time.min, UTC)
+        out.append(Incident.updated_at >= start)
+    if filters.updated_before:
+        end = datetime.combine(filters.updated_before.first, time.min, UTC)
+        out.append(Incident.updated_at < end)
+    if out and not filters.include_new:
+        out.append(Incident.updated_at > Incident.created_at)
     return out
 
 

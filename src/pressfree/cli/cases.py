@@ -347,12 +347,12 @@ def show(
 def list_cases(
     ctx: typer.Context,
     status: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
             "--status",
             help="pending, dropped, convicted, acquitted, dismissed, "
-            '"on appeal", or closed (any closed case, whatever '
-            "its verdict).",
+            '"on appeal", closed (any closed case, whatever its verdict) or '
+            "open (pending or on appeal); repeat for any of several.",
         ),
     ] = None,
     country: o.Country = None,
@@ -362,14 +362,14 @@ def list_cases(
 ) -> None:
     """List cases as they stood on a day (today by default), newest first.
 
-    Example: [bold]pressfree cases --status convicted --country BY --as-of 2021-12-31[/]
+    Example: [bold]pressfree cases --status open --country BY --as-of 2021-12-31[/]
     """
     from pressfree import cases
     from pressfree.publish import render
 
     with reading(ctx) as session:
         rows = cases.list_cases(
-            session, status=status, country=country, as_of=as_of, person=journalist
+            session, statuses=status, country=country, as_of=as_of, person=journalist
         )
     emit(
         render.listing(

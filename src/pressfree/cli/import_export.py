@@ -271,6 +271,10 @@ def export(
     status: o.Status = None,
     tag: o.Tag = None,
     where: o.Where = None,
+    updated_since: o.UpdatedSince = None,
+    updated_before: o.UpdatedBefore = None,
+    include_new: o.IncludeNew = False,
+    affiliated: o.Affiliated = False,
     limit: o.Limit = None,
     fmt: Annotated[
         ExportFormat,
@@ -328,6 +332,10 @@ def export(
         tag,
         limit,
         where=where,
+        updated_since=updated_since,
+        updated_before=updated_before,
+        include_new=include_new,
+        affiliated=affiliated,
     )
     with _destination(out) as handle, reading(ctx) as session:
         from pressfree import people

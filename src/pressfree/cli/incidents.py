@@ -209,6 +209,10 @@ def list_(
     tag: o.Tag = None,
     search: o.Search = None,
     where: o.Where = None,
+    updated_since: o.UpdatedSince = None,
+    updated_before: o.UpdatedBefore = None,
+    include_new: o.IncludeNew = False,
+    affiliated: o.Affiliated = False,
     limit: o.Limit = None,
     fmt: FormatOption = Format.table,
 ) -> None:
@@ -233,6 +237,10 @@ def list_(
             limit,
             search,
             where,
+            updated_since=updated_since,
+            updated_before=updated_before,
+            include_new=include_new,
+            affiliated=affiliated,
         ),
         fmt,
     )

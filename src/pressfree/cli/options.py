@@ -51,6 +51,36 @@ Where = Annotated[
     ),
 ]
 Limit = Annotated[int | None, typer.Option("--limit", "-n", help="At most this many.")]
+UpdatedSince = Annotated[
+    str | None,
+    typer.Option(
+        "--updated-since",
+        help="Only incidents changed (edited, noted, linked) on or after this day, month or "
+        "year (UTC).",
+    ),
+]
+UpdatedBefore = Annotated[
+    str | None,
+    typer.Option(
+        "--updated-before", help="Only incidents last changed before this day, month or year."
+    ),
+]
+IncludeNew = Annotated[
+    bool,
+    typer.Option(
+        "--include-new",
+        help="With --updated-since/--updated-before: incidents recorded in that time and "
+        "never changed count too.",
+    ),
+]
+Affiliated = Annotated[
+    bool,
+    typer.Option(
+        "--affiliated",
+        help="With --outlet: also incidents of journalists affiliated with the outlet "
+        "(`journalists set NAME --outlet`).",
+    ),
+]
 
 
 def incident_filter(
@@ -68,11 +98,20 @@ def incident_filter(
     limit=None,
     search=None,
     where=None,
+    updated_since=None,
+    updated_before=None,
+    include_new=False,
+    affiliated=False,
 ):
     """Build the service's filter from the options above (dates are parsed in dates.py)."""
     from pressfree import dates
+    from pressfree.errors import UsageError
     from pressfree.incidents import IncidentFilter, where_pairs
 
+    if include_new and not (updated_since or updated_before):
+        raise UsageError("--include-new goes with --updated-since or --updated-before")
+    if affiliated and not outlet:
+        raise UsageError("--affiliated goes with --outlet")
     return IncidentFilter(
         period=dates.period(month, year, start, end),
         kinds=kinds or [],
@@ -85,4 +124,8 @@ def incident_filter(
         limit=limit,
         search=search,
         where=where_pairs(where or []),
+        updated_since=dates.parse(updated_since, "--updated-since") if updated_since else None,
+        updated_before=dates.parse(updated_before, "--updated-before") if updated_before else None,
+        include_new=include_new,
+        affiliated=affiliated,
     )

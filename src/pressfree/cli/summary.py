@@ -55,6 +55,10 @@ def summary(
     tag: o.Tag = None,
     search: o.Search = None,
     where: o.Where = None,
+    updated_since: o.UpdatedSince = None,
+    updated_before: o.UpdatedBefore = None,
+    include_new: o.IncludeNew = False,
+    affiliated: o.Affiliated = False,
     redact: Annotated[
         bool,
         typer.Option(
@@ -92,6 +96,10 @@ def summary(
         tag=tag,
         search=search,
         where=where,
+        updated_since=updated_since,
+        updated_before=updated_before,
+        include_new=include_new,
+        affiliated=affiliated,
     )
     with reading(ctx) as session:
         result = summaries.summarise(session, period, country, filters=filters)
@@ -118,6 +126,10 @@ def chart(
     tag: o.Tag = None,
     search: o.Search = None,
     where: o.Where = None,
+    updated_since: o.UpdatedSince = None,
+    updated_before: o.UpdatedBefore = None,
+    include_new: o.IncludeNew = False,
+    affiliated: o.Affiliated = False,
 ) -> None:
     """Draw the monthly trend by kind for a year (needs the charts extra).
 
@@ -139,6 +151,10 @@ def chart(
         tag=tag,
         search=search,
         where=where,
+        updated_since=updated_since,
+        updated_before=updated_before,
+        include_new=include_new,
+        affiliated=affiliated,
     )
     with reading(ctx) as session:
         result = summaries.summarise(session, period, country, filters=filters)
@@ -169,6 +185,10 @@ def report(
     tag: o.Tag = None,
     search: o.Search = None,
     where: o.Where = None,
+    updated_since: o.UpdatedSince = None,
+    updated_before: o.UpdatedBefore = None,
+    include_new: o.IncludeNew = False,
+    affiliated: o.Affiliated = False,
     lang: Lang = None,
     redact: Annotated[
         bool,
@@ -214,6 +234,10 @@ def report(
         tag=tag,
         search=search,
         where=where,
+        updated_since=updated_since,
+        updated_before=updated_before,
+        include_new=include_new,
+        affiliated=affiliated,
     )
     with reading(ctx) as session:
         found = reports.gather(session, period, country, redact=redact, filters=filters)

@@ -166,12 +166,14 @@ def write_document(
             )
         ]
         # figures are about a period, a country, a kind and a publisher: a filter on
-        # anything else (a journalist, a status, a tag, a limit) selects none of them
+        # anything else (a journalist, a status, a tag, when changed, a limit) selects none
         about_figures = not (
             filters.journalist
             or filters.outlet
             or filters.status
             or filters.tag
+            or filters.updated_since
+            or filters.updated_before
             or filters.limit is not None
         )
         reported = [

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from pressfree.errors import PressfreeError
 from pressfree.publish import charts
 from pressfree.publish.i18n import N_, NP_, Words
-from pressfree.publish.render_summary import STATUS_NAMES, rule_line
+from pressfree.publish.render_summary import STATUS_NAMES, affected_line, rule_line
 
 TEMPLATES = Path(__file__).with_name("templates")
 # matplotlib's tab10, as `pressfree chart` draws; the kinds grouped together are grey
@@ -233,6 +233,7 @@ def html(
         brief=brief,
         rows=incident_rows(report.incidents, kind_name, w("source"), lambda s: w(STATUS_NAMES[s])),
         rule=rule_line(s, w),
+        affected=affected_line(s, w),
         chart=chart(
             report.chart,
             {k: kind_name(k) for k in report.kinds},

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from rich.console import Group
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -18,6 +21,7 @@ KIND_COLUMNS = [
     ("count", N_("This period")),
     ("previous", N_("Previous")),
     ("change", N_("Change")),
+    ("journalists", N_("Journalists")),
 ]
 BAR_WIDTH = 40
 
@@ -36,6 +40,7 @@ def kind_rows(summary, w: Words = ENGLISH, names: dict | None = None) -> list[di
             "count": k.count,
             "previous": k.previous,
             "change": _signed(k.change),
+            "journalists": k.journalists,
         }
         for k in summary.by_kind
     ]
@@ -46,6 +51,7 @@ def kind_rows(summary, w: Words = ENGLISH, names: dict | None = None) -> list[di
             "count": summary.total_incidents,
             "previous": summary.previous_total,
             "change": _signed(summary.total_incidents - summary.previous_total),
+            "journalists": (summary.journalists_affected or {}).get("named", 0),
         }
     )
     return rows
@@ -92,6 +98,17 @@ def rule_line(summary, w: Words = ENGLISH) -> str:
         "Counted: incidents {statuses}. Left out: {left}.",
         statuses=" / ".join(counted),
         left=left or w("none"),
+    )
+
+
+def affected_line(summary, w: Words = ENGLISH) -> str:
+    """Journalists the counted incidents name (the Journalists column: named people)."""
+    affected = summary.journalists_affected or {}
+    return w(
+        "Journalists affected: {named} named (each once, whatever the kinds), and {unnamed} "
+        "mentioned without a name.",
+        named=affected.get("named", 0),
+        unnamed=affected.get("unnamed", 0),
     )
 
 
@@ -175,22 +192,54 @@ def _columns(columns: list[tuple[str, str]], w: Words) -> list[tuple[str, str]]:
     return [(key, w(heading)) for key, heading in columns]
 
 
-def as_table(summary, w: Words = ENGLISH, names: dict | None = None) -> Group:
-    kinds = Table(
-        title=title(summary, w=w),
-        title_justify="left",
-        caption=w(MULTI_KIND_NOTE),
-        caption_justify="left",
-    )
-    for key, heading in _columns(KIND_COLUMNS, w):
-        kinds.add_column(
-            f"{heading} ({summary.previous_period})" if key == "previous" else heading,
-            justify="left" if key == "kind" else "right",
+@dataclass
+class _KindsTable:
+    """The counts by kind, laid out for the width it is given: a kind's name is never
+    broken (up to a long one's width); on a narrow terminal the numbers' headings fold."""
+
+    summary: Any
+    w: Words
+    names: dict | None
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        narrow = options.max_width < NARROW
+        kinds = Table(
+            title=title(self.summary, w=self.w),
+            title_justify="left",
+            caption=self.w(MULTI_KIND_NOTE),
+            caption_justify="left",
         )
-    rows = kind_rows(summary, w, names)
-    for i, row in enumerate(rows):
-        kinds.add_row(*[str(row[k]) for k, _ in KIND_COLUMNS], end_section=i == len(rows) - 2)
-    parts: list = [kinds, Text(imprecise_line(summary, w)), Text(rule_line(summary, w))]
+        rows = kind_rows(self.summary, self.w, self.names)
+        longest = min(
+            max((len(word) for row in rows for word in str(row["kind"]).split()), default=4), 24
+        )
+        numbers = len(KIND_COLUMNS) - 1
+        # each column takes its width and three of borders and padding, the table one more
+        room = (options.max_width - 1 - 3 * len(KIND_COLUMNS) - longest) // numbers
+        for key, heading in _columns(KIND_COLUMNS, self.w):
+            kinds.add_column(
+                f"{heading} ({self.summary.previous_period})" if key == "previous" else heading,
+                justify="left" if key == "kind" else "right",
+                min_width=longest if key == "kind" else None,
+                max_width=max(room, 3) if narrow and key != "kind" else None,
+                overflow="fold",
+            )
+        for i, row in enumerate(rows):
+            kinds.add_row(*[str(row[k]) for k, _ in KIND_COLUMNS], end_section=i == len(rows) - 2)
+        yield kinds
+
+
+NARROW = 72  # below it, the kinds table's headings fold to fit
+
+
+def as_table(summary, w: Words = ENGLISH, names: dict | None = None) -> Group:
+    kinds = _KindsTable(summary, w, names)
+    parts: list = [
+        kinds,
+        Text(affected_line(summary, w)),
+        Text(imprecise_line(summary, w)),
+        Text(rule_line(summary, w)),
+    ]
     parts += [Text(w("Reported counts: ") + t.text) for t in summary.tallies] or [
         Text(w("Reported counts: none for this period."))
     ]
@@ -303,6 +352,8 @@ def as_markdown(summary, w: Words = ENGLISH, names: dict | None = None) -> str:
         ),
         f"_{w(MULTI_KIND_NOTE)}_",
         "",
+        affected_line(summary, w),
+        "",
         imprecise_line(summary, w),
         "",
         rule_line(summary, w),
@@ -355,7 +406,13 @@ def render(summary, fmt: str, w: Words = ENGLISH, names: dict | None = None):
     if fmt == "csv":
         return to_csv(
             kind_rows(summary),
-            [("kind", "kind"), ("count", "count"), ("previous", "previous"), ("change", "change")],
+            [
+                ("kind", "kind"),
+                ("count", "count"),
+                ("previous", "previous"),
+                ("change", "change"),
+                ("journalists", "journalists"),
+            ],
         )
     if fmt == "markdown":
         return as_markdown(summary, w, names)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import and_, func, or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from pressfree import cases, countries, custody, dates, designations, publication, tallies
 from pressfree.incidents import IncidentFilter, conditions, contained_in
@@ -37,6 +37,7 @@ class KindCount:
     label: str
     count: int
     previous: int
+    journalists: int = 0  # distinct named journalists these incidents name
 
     @property
     def change(self) -> int:
@@ -87,6 +88,9 @@ class Summary:
     # those the filters select) it left out, by status.
     counted: list[str] = field(default_factory=lambda: list(publication.DEFAULT))
     left_out: dict[str, int] = field(default_factory=dict)
+    # Journalists the counted incidents name: distinct named people, and mentions without a
+    # name ("[full name unavailable]") counted apart, in all and by kind.
+    journalists_affected: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         from dataclasses import asdict
@@ -173,6 +177,42 @@ def _top(session: Session, link, target, key, where) -> list[dict]:
         .limit(TOP)
     )
     return [{"name": name, "incidents": n} for name, n in session.execute(query).all()]
+
+
+def _affected(session: Session, where, labels: dict) -> dict:
+    """Journalists affected by the incidents `where` selects: distinct named people, and
+    unnamed mentions (each placeholder name is a person of its own), in all and by kind."""
+    named = col(Person.placeholder).is_(False)
+    people = (
+        select(func.count(func.distinct(Person.id)))
+        .select_from(IncidentJournalist)
+        .join(Person, Person.id == IncidentJournalist.person_id)
+        .join(Incident, Incident.id == IncidentJournalist.incident_id)
+        .where(where)
+    )
+    mentions = people.with_only_columns(func.count()).where(col(Person.placeholder).is_(True))
+    by_kind: dict[str, dict[str, int]] = {}
+    for placeholder, counting in (
+        (False, func.count(func.distinct(Person.id))),
+        (True, func.count()),
+    ):
+        rows = session.execute(
+            select(IncidentKind.kind_id, counting)
+            .select_from(IncidentJournalist)
+            .join(Person, Person.id == IncidentJournalist.person_id)
+            .join(Incident, Incident.id == IncidentJournalist.incident_id)
+            .join(IncidentKind, IncidentKind.incident_id == Incident.id)
+            .where(where, col(Person.placeholder).is_(placeholder))
+            .group_by(IncidentKind.kind_id)
+        ).all()
+        for kind_id, n in rows:
+            entry = by_kind.setdefault(labels[kind_id][0], {"named": 0, "unnamed": 0})
+            entry["unnamed" if placeholder else "named"] = n
+    return {
+        "named": session.execute(people.where(named)).scalar_one(),
+        "unnamed": session.execute(mentions).scalar_one(),
+        "by_kind": dict(sorted(by_kind.items())),
+    }
 
 
 def _places(session: Session, where) -> tuple[list[dict], list[dict]]:
@@ -365,6 +405,14 @@ def described(filters: IncidentFilter | None) -> list[str]:
         if getattr(filters, name) is not None:
             out.append(f"{name} {getattr(filters, name)}")
     out += [f"{name}={value}" for name, value in filters.where]
+    if filters.affiliated:
+        out.append("with its affiliated journalists")
+    if filters.updated_since:
+        out.append(f"updated since {filters.updated_since}")
+    if filters.updated_before:
+        out.append(f"updated before {filters.updated_before}")
+    if filters.include_new and (filters.updated_since or filters.updated_before):
+        out.append("or recorded then")
     return out
 
 
@@ -413,6 +461,9 @@ def summarise(
         key=lambda k: (-k.count, -k.previous, k.kind),
     )
     by_country, by_city = _places(session, where)
+    affected = _affected(session, where, labels)
+    for k in by_kind:
+        k.journalists = affected["by_kind"].get(k.kind, {}).get("named", 0)
     made = designations.list_designations(session, period=period, country=code, counted=chosen)
     summary = Summary(
         period=str(period),
@@ -445,6 +496,7 @@ def summarise(
         filters=described(filters),
         counted=list(chosen),
         left_out=publication.left_out_counts(session, _where(period, code, selected), chosen),
+        journalists_affected=affected,
     )
     if monthly:
         summary.monthly = monthly
