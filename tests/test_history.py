@@ -260,8 +260,8 @@ revised = corpus(_revised)
         (
             ["restore", "TALLY"],
             2,
-            "id: 'TALLY' is a tally: only incidents are restored (other "
-            "records are only ever added to)",
+            "--to is needed: tally TALLY is not deleted (give the "
+            "revision to go back to, see `pressfree history ID`)",
         ),
         (
             ["history", "--kind", "bogus"],
@@ -269,7 +269,7 @@ revised = corpus(_revised)
             "--kind: 'bogus' is not a kind of record (incident, "
             "tally, designation, journalist, outlet, placeholder, "
             "kind, label, custody, import, merge, case, article, "
-            "category, check, setting)",
+            "category, check, setting, publisher)",
         ),
         (["imports", "undo", "2"], 2, "id: '2' is not an import (see `pressfree imports`)"),
     ],

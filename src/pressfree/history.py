@@ -37,6 +37,7 @@ RECORD_TYPES = (
     "category",
     "check",
     "setting",
+    "publisher",
 )
 USER_VARIABLE = "PRESSFREE_USER"
 # Fields that change with every edit and say nothing a reader asked about.

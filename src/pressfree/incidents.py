@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, delete, exists, insert, or_, select
 from sqlmodel import Session
 
-from pressfree import dates, identity, search, sources, vocabulary, work
+from pressfree import dates, identity, publishers, search, sources, vocabulary, work
 from pressfree.errors import InvalidValue
 from pressfree.schemas import (
     IncidentIn,
@@ -253,7 +253,7 @@ def conditions(filters: IncidentFilter, session: Session) -> list:
                 exists().where(
                     IncidentSource.incident_id == Incident.id,
                     IncidentSource.source_id == Source.id,
-                    Source.publisher == filters.publisher,
+                    Source.publisher.in_(publishers.names_of(session, filters.publisher)),
                 )
             )
         )

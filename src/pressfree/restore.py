@@ -10,7 +10,16 @@ from datetime import date
 from sqlalchemy import delete, func, or_, select
 from sqlmodel import Session
 
-from pressfree import cases, designations, history, identity, incidents, releases, work
+from pressfree import (
+    cases,
+    designations,
+    history,
+    identity,
+    incidents,
+    releases,
+    tallies,
+    work,
+)
 from pressfree.errors import Conflict, InvalidValue, UsageError
 from pressfree.schemas import INCIDENT_FIELDS, IncidentIn, IncidentRecord, plain, validated
 from pressfree.store.models import (
@@ -32,13 +41,13 @@ from pressfree.store.models import (
 
 
 def _state(rows: list[Revision], to: Revision | None) -> tuple[dict, Revision | None]:
-    """The incident as it was after revision `to`; without one, as it was before the delete
+    """The record as it was after revision `to`; without one, as it was before the delete
     that is its last revision."""
     last = rows[-1]
     if to is None:
         if last.after is not None:
             raise UsageError(
-                f"--to is needed: incident {last.record_id} is not deleted "
+                f"--to is needed: {last.record_type} {last.record_id} is not deleted "
                 "(give the revision to go back to, see `pressfree history ID`)"
             )
         return last.before, last
@@ -47,27 +56,43 @@ def _state(rows: list[Revision], to: Revision | None) -> tuple[dict, Revision | 
     return to.after, None
 
 
+RESTORED = ("incident", "tally", "designation")
+
+
 def restore(session: Session, text: str, to: str | None = None):
-    """Put an incident back as it was after a revision, or bring a deleted one back with its
-    id, kinds, people, outlets, sources, tags, updates, custody releases and designations."""
+    """Put an incident or a figure back as it was after a revision, or bring a deleted one
+    back (an incident with its id, kinds, people, outlets, sources, tags, updates, custody
+    releases and designations). A designation is restored with its incident."""
     rows = history.matching(session, text)
-    if rows[0].record_type != "incident":
+    record_type = rows[0].record_type
+    if record_type not in RESTORED:
         raise InvalidValue(
             "id",
             text,
-            f"is a {rows[0].record_type}: only incidents are "
+            f"is a {record_type}: only incidents, figures and designations are "
             "restored (other records are only ever added to)",
+        )
+    if record_type == "designation" and to is not None:
+        raise UsageError(
+            "--to: a designation is restored with its incident: "
+            "`pressfree restore INCIDENT --to REV` (see `pressfree history ID`)"
         )
     target = None
     if to is not None:
         target = history.get(session, to)
-        if (target.record_type, target.record_id) != ("incident", rows[0].record_id):
+        if (target.record_type, target.record_id) != (record_type, rows[0].record_id):
             raise InvalidValue(
                 "--to",
                 to,
                 f"is a revision of {target.record_type} "
                 f"{target.record_id}, not of {rows[0].record_id}",
             )
+    if record_type == "tally":
+        state, _ = _state(rows, target)
+        return tallies.restore_tally(session, rows[0].record_id, state)
+    if record_type == "designation":
+        incident = (rows[-1].before or rows[-1].after or {}).get("incident")
+        rows = history.matching(session, incident)
     last = rows[-1]
     if last.after is None and (last.before or {}).get("merged_into"):
         raise Conflict(
@@ -459,6 +484,15 @@ def undo_import(session: Session, text: str, force: bool = False) -> ImportRecor
     session.flush()
     work.changed(session, "import", str(entry.id), entry.after, None)
     return summary
+
+
+def delete_designation(session: Session, public_id: str) -> designations.DesignationRecord:
+    """Delete a designation with its incident (the one records the other); the history
+    keeps both, and `restore` brings both back."""
+    row = designations.find(session, public_id)
+    record = designations.records(session, [row])[0]
+    delete_incident(session, session.get(Incident, row.incident_id).public_id)
+    return record
 
 
 def delete_incident(session: Session, public_id: str) -> IncidentRecord:

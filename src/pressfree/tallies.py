@@ -10,8 +10,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlmodel import Session
 
-from pressfree import countries, dates, sources, vocabulary, work
-from pressfree.errors import InvalidValue
+from pressfree import countries, dates, publishers, sources, vocabulary, work
+from pressfree.errors import Conflict, InvalidValue
 from pressfree.schemas import SourceIn, clean_text, validated
 from pressfree.store.models import MAX_COUNT, Source, Tally
 
@@ -38,6 +38,8 @@ _SIGNS = {
     "≤": "at-most",
 }
 
+
+_SIGN_OF = {"exact": "", "at-least": ">=", "more-than": ">", "about": "~", "at-most": "<="}
 
 # Stocks are counted on a day ("28 journalists in custody"); every kind slug is a flow metric.
 STOCKS = {"journalists-in-custody": "journalists in custody"}
@@ -79,21 +81,25 @@ class TallyRecord:
     source_title: str | None = None
 
 
-def add_tally(
+def value_text(value: int, qualifier: str) -> str:
+    """The value as `tally add` takes it: 28, >=200, >200, ~200, <=200 (parse_value's inverse)."""
+    return f"{_SIGN_OF[qualifier]}{value}"
+
+
+def _columns(
     session: Session,
     metric: str,
     value: str,
     *,
-    period: str | None = None,
-    as_of: str | None = None,
-    country: str,
-    scope: str | None = None,
+    period: str | None,
+    as_of: str | None,
+    country: str | None,
+    scope: str | None,
     publisher: str | None,
-    source: str | None = None,
-    title: str | None = None,
-    public_id: str | None = None,
-    import_id: int | None = None,
-) -> TallyRecord:
+    source: str | None,
+    title: str | None,
+) -> dict:
+    """A figure's columns, checked: the one rule for adding and editing one."""
     metric = (clean_text(metric, "metric") or "").lower()
     if metric not in STOCKS:
         vocabulary.ids_for(session, [metric], "kind", "metric")
@@ -118,9 +124,8 @@ def add_tally(
             f"does not fit {metric}, a count of events: give the --period it covers",
         )
     if as_of:
-        when = dates.PartialDate(
-            dates.parse_day(as_of, "--as-of"), dates.parse_day(as_of, "--as-of"), "day"
-        )
+        day = dates.parse_day(as_of, "--as-of")
+        when = dates.PartialDate(day, day, "day")
     else:
         when = dates.parse(period, "--period")
     code = countries.normalise(country, "--country")
@@ -129,19 +134,82 @@ def add_tally(
     if not (publisher or "").strip():
         raise InvalidValue("--publisher", publisher or "", "is required: who published it?")
     source_row = validated(SourceIn, url=source, publisher=publisher, title=title)
-    tally = Tally(
-        metric=metric,
-        value=number,
-        qualifier=qualifier,
-        first_day=when.first,
-        last_day=when.last,
-        date_precision=when.precision,
-        as_of=bool(as_of),
-        country=code,
-        scope=clean_text(scope, "--scope"),
-        source_id=sources.source_id(session, source_row),
-        import_id=import_id,
+    source_id = sources.source_id(session, source_row)
+    stored = session.get(Source, source_id).publisher
+    if stored not in publishers.names_of(session, source_row.publisher or ""):
+        raise InvalidValue(
+            "--publisher",
+            publisher,
+            f"does not match the source {source_row.url}, published by {stored!r}",
+        )
+    return {
+        "metric": metric,
+        "value": number,
+        "qualifier": qualifier,
+        **Tally.span_columns(when),
+        "as_of": bool(as_of),
+        "country": code,
+        "scope": clean_text(scope, "--scope"),
+        "source_id": source_id,
+    }
+
+
+_SAME = ("metric", "value", "qualifier", *Tally.SPAN, "as_of", "country")
+
+
+def _same(session: Session, columns: dict, other_than: int | None = None) -> Tally | None:
+    """A stored figure identical to these columns: the same metric, value, dates, country
+    and publisher (under any of its names)."""
+    publisher = session.get(Source, columns["source_id"]).publisher
+    query = (
+        select(Tally)
+        .join(Source, Source.id == Tally.source_id)
+        .where(
+            *(getattr(Tally, name) == columns[name] for name in _SAME),
+            Source.publisher.in_(publishers.names_of(session, publisher)),
+        )
     )
+    if other_than is not None:
+        query = query.where(Tally.id != other_than)
+    return session.execute(query.order_by(Tally.id)).scalars().first()
+
+
+def add_tally(
+    session: Session,
+    metric: str,
+    value: str,
+    *,
+    period: str | None = None,
+    as_of: str | None = None,
+    country: str,
+    scope: str | None = None,
+    publisher: str | None,
+    source: str | None = None,
+    title: str | None = None,
+    public_id: str | None = None,
+    import_id: int | None = None,
+    force: bool = False,
+) -> TallyRecord:
+    """Record a figure; one identical to a stored one is refused unless `force` (a figure
+    repeated by mistake would be published twice)."""
+    columns = _columns(
+        session,
+        metric,
+        value,
+        period=period,
+        as_of=as_of,
+        country=country,
+        scope=scope,
+        publisher=publisher,
+        source=source,
+        title=title,
+    )
+    if not force and (same := _same(session, columns)) is not None:
+        raise Conflict(
+            f"tally: the same figure is already recorded ({same.public_id}): "
+            "give --force to record it again"
+        )
+    tally = Tally(**columns, import_id=import_id)
     if public_id:
         from pressfree.public_ids import checked_public_id
 
@@ -151,6 +219,100 @@ def add_tally(
     record = tally_records(session, [tally])[0]
     work.changed(session, "tally", record.id, None, record)
     return record
+
+
+def doubles(session: Session, publisher: str) -> list[tuple[str, str]]:
+    """Pairs of the publisher's figures (under any of its names) that are the same figure:
+    what giving a publisher another name can reveal."""
+    found = (
+        session.execute(
+            select(Tally)
+            .join(Source, Source.id == Tally.source_id)
+            .where(Source.publisher.in_(publishers.names_of(session, publisher)))
+            .order_by(Tally.id)
+        )
+        .scalars()
+        .all()
+    )
+    pairs = []
+    for tally in found:
+        columns = {name: getattr(tally, name) for name in ("source_id", *_SAME)}
+        same = _same(session, columns, other_than=tally.id)
+        if same is not None and same.id < tally.id:
+            pairs.append((same.public_id, tally.public_id))
+    return pairs
+
+
+def find(session: Session, text: str) -> Tally:
+    from pressfree.public_ids import by_public_id
+
+    found: Tally = by_public_id(session, Tally, text, "a tally")
+    return found
+
+
+def edit_tally(
+    session: Session, text: str, force: bool = False, **given: str | None
+) -> TallyRecord:
+    """Change what a figure says (any of value, period or as_of, country, scope, publisher,
+    source, title): checked as a new figure is, one revision."""
+    tally = find(session, text)
+    before = tally_records(session, [tally])[0]
+    current = {
+        "value": value_text(before.value, before.qualifier),
+        "period": before.period,
+        "as_of": before.as_of,
+        "country": before.country,
+        "scope": before.scope,
+        "publisher": before.publisher,
+        "source": before.source,
+        "title": before.source_title,
+    }
+    if given.get("period"):
+        current["as_of"] = None
+    if given.get("as_of"):
+        current["period"] = None
+    wanted = {**current, **{k: v for k, v in given.items() if v is not None}}
+    columns = _columns(session, before.metric, wanted.pop("value") or "", **wanted)
+    if not force and (same := _same(session, columns, other_than=tally.id)) is not None:
+        raise Conflict(
+            f"tally: the same figure is already recorded ({same.public_id}): "
+            "give --force to keep both"
+        )
+    for name, value in columns.items():
+        setattr(tally, name, value)
+    session.flush()
+    after = tally_records(session, [tally])[0]
+    if after != before:
+        work.changed(session, "tally", after.id, before, after)
+    return after
+
+
+def delete_tally(session: Session, text: str) -> TallyRecord:
+    """Delete a figure; its history keeps it, and `restore` brings it back."""
+    tally = find(session, text)
+    before = tally_records(session, [tally])[0]
+    session.delete(tally)
+    session.flush()
+    work.changed(session, "tally", before.id, before, None)
+    return before
+
+
+def restore_tally(session: Session, public_id: str, state: dict) -> TallyRecord:
+    """Make a figure what a revision of it says: edited in place, or added again with its
+    id after a delete."""
+    given = {
+        "value": value_text(state["value"], state["qualifier"]),
+        "period": state.get("period"),
+        "as_of": state.get("as_of"),
+        "country": state.get("country"),
+        "scope": state.get("scope"),
+        "publisher": state.get("publisher"),
+        "source": state.get("source"),
+        "title": state.get("source_title"),
+    }
+    if session.execute(select(Tally.id).where(Tally.public_id == public_id)).scalar():
+        return edit_tally(session, public_id, force=True, **given)
+    return add_tally(session, state["metric"], public_id=public_id, force=True, **given)
 
 
 def tally_records(session: Session, tallies: list[Tally]) -> list[TallyRecord]:
@@ -203,7 +365,7 @@ def list_tallies(
             vocabulary.ids_for(session, [metric], "kind", "--metric")
         query = query.where(Tally.metric == metric)
     if publisher:
-        query = query.where(Source.publisher == publisher)
+        query = query.where(Source.publisher.in_(publishers.names_of(session, publisher)))
     query = query.order_by(Tally.last_day.desc(), Tally.metric, Tally.id)
     return tally_records(session, session.execute(query).scalars().all())
 
@@ -221,5 +383,5 @@ def newest_stock(
         query = query.where(Tally.country == country)
     newest: dict[tuple, TallyRecord] = {}
     for record in tally_records(session, session.execute(query).scalars().all()):
-        newest.setdefault((record.publisher, record.country), record)
+        newest.setdefault((publishers.main_name(session, record.publisher), record.country), record)
     return list(newest.values())

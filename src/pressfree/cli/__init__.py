@@ -132,7 +132,7 @@ def root(
 COMMANDS = {
     "db": ("init", "info", "backup", "copy", "check"),
     "incidents": ("add", "list", "search", "show", "edit", "delete", "kinds"),
-    "people": ("journalists", "outlets"),
+    "people": ("journalists", "outlets", "publishers"),
     "identity": ("duplicates", "merge"),
     "import_export": ("import", "export"),
     "mappings": ("mapping",),

@@ -7,7 +7,15 @@ from typing import Annotated
 import typer
 
 from pressfree.cli import options as o
-from pressfree.cli.common import Format, FormatOption, emit, note, reading, writing
+from pressfree.cli.common import (
+    Format,
+    FormatOption,
+    confirm_delete,
+    emit,
+    note,
+    reading,
+    writing,
+)
 
 DESIGNATION_COLUMNS = [
     ("id", "ID"),
@@ -56,8 +64,13 @@ def designate(
     ] = None,
     source: Annotated[str | None, typer.Option("--source", help="URL.")] = None,
     publisher: o.Publisher = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Record it even when the same designation is recorded."),
+    ] = False,
 ) -> None:
-    """Record a designation (and an incident of kind designation); prints its id.
+    """Record a designation (and an incident of kind designation); prints its id. The same
+    designation (target, label, issuing body, date) twice is refused without --force.
 
     Example: [bold]pressfree designate Belsat --label extremist-formation --by "KGB"
     --date 2021-07-26..2021-07-30 --country BY[/]
@@ -76,6 +89,7 @@ def designate(
             list_reference=reference,
             source=source,
             publisher=publisher,
+            force=force,
         )
         emit(f"{record.id}\n")  # before the commit: see `add`
 
@@ -138,6 +152,69 @@ def _change(verb: str, what: str):
 
 for _verb, _what in (("lift", "lifted"), ("appeal", "appealed"), ("uphold", "upheld")):
     app.command(_verb)(_change(_verb, _what))
+
+DesignationId = Annotated[str, typer.Argument(help="Designation id (4+ characters will do).")]
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    designation_id: DesignationId,
+    label: Annotated[str | None, typer.Option("--label", "-l")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Issuing body.")] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", "-d", help="Decision date (moves its incident).")
+    ] = None,
+    reference: Annotated[str | None, typer.Option("--reference", help="List reference.")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Keep it even when it becomes another's double.")
+    ] = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Correct a designation: what is given changes, the rest stays; a revision. Its target
+    is its incident's (`pressfree edit INCIDENT`).
+
+    Example: [bold]pressfree designations edit 1c9e --label extremist-materials[/]
+    """
+    from pressfree import designations
+    from pressfree.publish import render
+
+    with writing(ctx) as session:
+        record = designations.edit(
+            session,
+            designation_id,
+            label=label,
+            by=by,
+            on=date,
+            list_reference=reference,
+            force=force,
+        )
+    emit(render.record_detail(record, fmt.value))
+
+
+@app.command("delete")
+def delete(
+    ctx: typer.Context,
+    designation_id: DesignationId,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask first.")] = False,
+) -> None:
+    """Delete a designation with its incident; the history keeps both (`pressfree restore
+    ID` brings both back).
+
+    Example: [bold]pressfree designations delete 1c9e --yes[/]
+    """
+    from pressfree import designations, restore
+
+    with writing(ctx) as session:
+        found = designations.records(session, [designations.find(session, designation_id)])[0]
+        confirm_delete(
+            yes, f"Delete {found.id} ({found.target}: {found.label_name}, {found.date})?"
+        )
+        restore.delete_designation(session, designation_id)
+    note(
+        f"Deleted {found.id} and its incident {found.incident}; "
+        f"`pressfree restore {found.id[:8]}` brings both back."
+    )
 
 
 def register(root: typer.Typer) -> None:

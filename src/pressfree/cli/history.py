@@ -127,7 +127,7 @@ def history(
             "--kind",
             help="What changed: incident, tally, designation, journalist, "
             "outlet, placeholder, kind, label, custody, import, merge, "
-            "case, article, category, check or setting.",
+            "case, article, category, check, setting or publisher.",
         ),
     ] = None,
     fmt: FormatOption = Format.table,
@@ -178,7 +178,10 @@ def history(
 def restore(
     ctx: typer.Context,
     incident_id: Annotated[
-        str, typer.Argument(help="The incident's id (4+ characters of it will do).")
+        str,
+        typer.Argument(
+            help="The id of an incident, a figure or a designation (4+ characters will do)."
+        ),
     ],
     to: Annotated[
         str | None,
@@ -190,16 +193,21 @@ def restore(
     ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Put an incident back as it was, or bring back a deleted one; a new revision.
+    """Put an incident or a figure back as it was, or bring back a deleted one (a
+    designation comes back with its incident); a new revision.
 
     Example: [bold]pressfree restore 3f2a9c1e --to 12[/]
     """
     from pressfree import restore
     from pressfree.publish import render
+    from pressfree.schemas import IncidentRecord
 
     with writing(ctx) as session:
         record = restore.restore(session, incident_id, to)
-        emit(render.incident_detail(record, fmt.value))
+        if isinstance(record, IncidentRecord):
+            emit(render.incident_detail(record, fmt.value))
+        else:
+            emit(render.record_detail(record, fmt.value))
 
 
 def deleted(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:

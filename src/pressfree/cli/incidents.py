@@ -10,6 +10,7 @@ from pressfree.cli import options as o
 from pressfree.cli.common import (
     Format,
     FormatOption,
+    confirm_delete,
     emit,
     interactive,
     note,
@@ -400,12 +401,8 @@ def delete(
 
     with writing(ctx) as session:
         record = incidents.get(session, incident_id)
-        if not yes:
-            if not interactive():
-                raise InvalidValue("--yes", "", "is required to delete without a terminal")
-            summary = record.summary or ", ".join(record.kinds)
-            if not typer.confirm(f"Delete {record.id} ({record.date}: {summary})?"):
-                raise typer.Exit(1)
+        summary = record.summary or ", ".join(record.kinds)
+        confirm_delete(yes, f"Delete {record.id} ({record.date}: {summary})?")
         restore.delete_incident(session, record.id)
     note(f"Deleted {record.id}.")
 

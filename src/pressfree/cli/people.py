@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from pressfree.cli.common import Format, FormatOption, emit, note, noun_listing, reading, writing
+from pressfree.cli.common import (
+    Format,
+    FormatOption,
+    emit,
+    note,
+    noun_listing,
+    reading,
+    warn,
+    writing,
+)
 
 app = typer.Typer(
     help="Journalists: affiliations, other spellings, who is at risk.\n\n"
@@ -29,6 +38,13 @@ placeholders_app = typer.Typer(
     rich_markup_mode="rich",
 )
 app.add_typer(placeholders_app, name="placeholders")
+publishers_app = typer.Typer(
+    help="Publishers of sources and figures, with their other names: figures under either "
+    "name are one publisher's.\n\n"
+    'Example: [bold]pressfree publishers alias BAJ "Belarusian Association of Journalists"[/]',
+    invoke_without_command=True,
+    rich_markup_mode="rich",
+)
 
 COLUMNS = [
     ("name", "Journalist"),
@@ -162,6 +178,45 @@ def alias_outlet(ctx: typer.Context, name: NameArg, alias: AliasArg) -> None:
     _alias(ctx, "outlet", name, alias)
 
 
+@publishers_app.callback()
+def list_publishers(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """List publishers with their other names, sources and figures."""
+    from pressfree import publishers
+
+    noun_listing(
+        ctx,
+        publishers.list_publishers,
+        [
+            ("name", "Publisher"),
+            ("other_names", "Also called"),
+            ("sources", "Sources"),
+            ("figures", "Figures"),
+        ],
+        fmt,
+        "Publishers",
+    )
+
+
+@publishers_app.command("alias")
+def alias_publisher(ctx: typer.Context, name: NameArg, alias: AliasArg) -> None:
+    """Record another name of a publisher: its sources and figures under either name are
+    one publisher's (filters, the newest figure of each publisher, the duplicate check).
+
+    Example: [bold]pressfree publishers alias BAJ "Belarusian Association of Journalists"[/]
+    """
+    from pressfree import publishers, tallies
+
+    with writing(ctx) as session:
+        named = publishers.add_alias(session, name, alias)
+        doubles = tallies.doubles(session, named[0])
+    note(f"{named[0]} is also called: {'; '.join(named[1:])}.")
+    for kept, twice in doubles:
+        warn(
+            f"{kept} and {twice} are now the same figure of one publisher: delete one "
+            "(`pressfree tally delete ID`)"
+        )
+
+
 @placeholders_app.callback()
 def list_placeholders(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """List the placeholder names (matched ignoring case and punctuation)."""
@@ -210,3 +265,4 @@ def remove_placeholder(
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="journalists", rich_help_panel="Incidents")
     root.add_typer(outlets_app, name="outlets", rich_help_panel="Incidents")
+    root.add_typer(publishers_app, name="publishers", rich_help_panel="Figures and ledgers")

@@ -404,6 +404,7 @@ def load_document(
                 title=item.get("source_title"),
                 public_id=item.get("id"),
                 import_id=entry.id,
+                force=True,  # a document's figures are matched by their ids
             )
         counts["tallies"] += 1
     for index, item in enumerate(document.get("merged", [])):
@@ -544,10 +545,9 @@ def _load_case(session: Session, item: dict, import_id: int, stored_as: dict[str
 
 
 def _value_text(item: dict) -> str:
-    signs = {"exact": "", "at-least": ">=", "more-than": ">", "about": "~", "at-most": "<="}
-    if item.get("qualifier") not in signs:
+    if item.get("qualifier") not in tallies.PHRASES:
         raise InvalidValue("qualifier", item.get("qualifier"), "is not a known qualifier")
-    return f"{signs[item['qualifier']]}{item['value']}"
+    return tallies.value_text(item["value"], item["qualifier"])
 
 
 def _existing(session: Session, model, public_ids: list) -> set[str]:

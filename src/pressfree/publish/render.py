@@ -385,6 +385,22 @@ def incident_detail(record: Any, fmt: str, cases: list | None = None):
     return grid
 
 
+def record_detail(record: Any, fmt: str):
+    """Any other record (a figure, a designation), every field: a two-column table, or the
+    record as JSON; csv, markdown and ndjson list it as a one-row listing."""
+    data = plain(record)
+    if fmt == "json":
+        return to_json(data) + "\n"
+    if fmt != "table":
+        return listing([data], [(k, k) for k in data], fmt, "Record")
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column(overflow="fold")
+    for key, value in data.items():
+        grid.add_row(key.replace("_", " "), cell(value))
+    return grid
+
+
 # Flat CSV columns of an export: lists joined with "; ", sources as parallel lists.
 EXPORT_COLUMNS = [
     (k, k)

@@ -514,6 +514,18 @@ class Setting(SQLModel, table=True):
     value: Any = Field(sa_column=Column(JSON, nullable=False))
 
 
+class PublisherAlias(SQLModel, table=True):
+    """Another name a publisher goes by (schema 9): "Belarusian Association of Journalists"
+    for BAJ. Sources and figures under either name are one publisher's."""
+
+    __tablename__ = "publisher_alias"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    name_key: str = Field(unique=True, index=True)
+    publisher: str = Field(index=True)
+
+
 class PlaceholderName(SQLModel, table=True):
     """A name that names nobody ("[full name unavailable]", "unknown"): users can add more."""
 

@@ -1,7 +1,10 @@
-"""Schema 9: settings of the database, the first being the publication rule.
+"""Schema 9: settings of the database, the first being the publication rule; publishers'
+other names.
 
 - setting: name (primary key), value (JSON). "counted_statuses" lists the statuses of the
   incidents that count in what is published; absent, reported and confirmed ones count.
+- publisher_alias: another name a publisher goes by (name, its key for matching, and the
+  publisher's name): figures and sources under either name are one publisher's.
 Nothing stored before is changed. Custody periods opened by retracted incidents are derived
 again by the pressfree that upgrades (a derived thing, not a fact: see db.upgrade_schema).
 
@@ -24,6 +27,15 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=64), primary_key=True),
         sa.Column("value", sa.JSON(), nullable=False),
     )
+    op.create_table(
+        "publisher_alias",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("name", sa.String(), nullable=False),
+        sa.Column("name_key", sa.String(), nullable=False),
+        sa.Column("publisher", sa.String(), nullable=False),
+    )
+    op.create_index("ix_publisher_alias_name_key", "publisher_alias", ["name_key"], unique=True)
+    op.create_index("ix_publisher_alias_publisher", "publisher_alias", ["publisher"])
 
 
 def downgrade() -> None:
