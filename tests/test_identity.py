@@ -460,6 +460,9 @@ def test_add_warns_of_a_likely_duplicate_and_force_skips_the_check(cli):
         "https://example.org/other",
     )
     assert result.stderr == (
+        "Warning: 'Ihar Losik' is recorded as a new journalist, but may be Ігар Лосік under "
+        "another spelling: `--same-as 'Ігар Лосік'` records it as theirs, `--different` says "
+        "it is not\n"
         f"Warning: possible duplicate of {first[:8]} (2021-07-30: "
         "Detained in Minsk): same journalist Ihar Losik\n"
     )
@@ -1439,3 +1442,105 @@ def test_terminals_adding_the_same_new_person_at_once_all_succeed(any_db, cli):
     people = cli.json("--db", any_db, "journalists")
     assert [(p["name"], p["incidents"]) for p in people] == [("Brand New Person", 6)]
     assert [o["incidents"] for o in cli.json("--db", any_db, "outlets")] == [6]
+
+
+# --- the same person, chosen when adding ----------------------------------------------------
+
+LOSIK = "Ігар Лосік"
+
+
+def _detention(cli, day, name, *more, code=0, input=None):
+    return cli(
+        "add", "detention", "--date", day, "--country", "BY", "-j", name, "--source",
+        f"https://example.org/{day}", *more, code=code, input=input,
+    )  # fmt: skip
+
+
+def _people(cli):
+    return [(p["name"], p["aliases"]) for p in cli.json("journalists")]
+
+
+@pytest.fixture
+def losik(cli):
+    _detention(cli, "2021-07-30", LOSIK)
+    return cli
+
+
+def test_without_a_terminal_a_likely_spelling_is_a_new_person_said_aloud(losik):
+    said = _detention(losik, "2021-08-05", "Igor Losik").stderr
+    assert said == (
+        "Warning: 'Igor Losik' is recorded as a new journalist, but may be Ігар Лосік under "
+        "another spelling: `--same-as 'Ігар Лосік'` records it as theirs, `--different` says "
+        "it is not\n"
+    )
+    assert sorted(_people(losik)) == [("Igor Losik", []), (LOSIK, [])]
+    assert _detention(losik, "2021-08-06", "Ihar Losik", "--different").stderr == ""
+
+
+def test_same_as_records_the_spelling_as_theirs(losik):
+    said = _detention(losik, "2021-08-05", "Igor Losik", "--same-as", "ігар лосік").stderr
+    assert said == "Recorded 'Igor Losik' as another spelling of Ігар Лосік.\n"
+    assert _people(losik) == [(LOSIK, ["Igor Losik"])]
+    held = losik.json("custody", "--as-of", "2021-08-06")["held"]
+    assert [(r["person"], r["since"]) for r in held] == [(LOSIK, "2021-07-30")]
+    assert [r["record_type"] for r in losik.json("history", "--kind", "journalist")] == [
+        "journalist"
+    ]
+
+
+@pytest.mark.parametrize(
+    "names, same_as, message",
+    [
+        (
+            ["Igor Losik"],
+            "Nobody Known",
+            "--same-as: 'Nobody Known' is not a journalist or outlet in this database",
+        ),  # fmt: skip
+        (
+            [LOSIK],
+            LOSIK,
+            "--same-as: 'Ігар Лосік' matches no new journalist name of this "
+            "incident (all of them are recorded: `pressfree merge journalist KEEP "
+            "DROP` makes two one)",
+        ),  # fmt: skip
+        (
+            ["Anna One", "Anna Two"],
+            LOSIK,
+            "--same-as: 'Ігар Лосік' may be any of several new "
+            "journalist names of this incident: record the one with `pressfree journalists "
+            "alias`",
+        ),  # fmt: skip
+    ],
+)
+def test_a_same_as_that_cannot_be_writes_nothing(losik, names, same_as, message):
+    args = [a for n in names for a in ("-j", n)]
+    code = 1 if "not a journalist" in message else 2
+    said = losik("add", "raid", "--date", "2021-08-05", "--country", "BY", *args,
+                 "--same-as", same_as, code=code).stderr  # fmt: skip
+    assert said == f"Error: {message}\n"
+    assert len(losik.json("list")) == 1 and _people(losik) == [(LOSIK, [])]
+
+
+@pytest.mark.parametrize(
+    "answer, people, incidents",
+    [
+        ("1\n", [(LOSIK, ["Igor Losik"])], 2),
+        ("d\n", [("Igor Losik", []), (LOSIK, [])], 2),
+        ("c\n", [(LOSIK, [])], 1),
+        ("x\n1\n", [(LOSIK, ["Igor Losik"])], 2),
+    ],
+)
+def test_a_terminal_asks_same_person_different_or_cancel(losik, monkeypatch, answer, people,
+                                                         incidents):  # fmt: skip
+    from pressfree.cli import incidents as commands
+
+    monkeypatch.setattr(commands, "interactive", lambda: True)
+    result = _detention(losik, "2021-08-05", "Igor Losik", "--status", "reported",
+                        code=1 if answer == "c\n" else 0, input=answer)  # fmt: skip
+    assert (
+        "'Igor Losik' may be a journalist already recorded under another spelling:\n"
+        "  1  same journalist: record 'Igor Losik' as another spelling of Ігар Лосік\n"
+        "  d  a different journalist\n  c  cancel\n"
+    ) in result.stderr
+    assert sorted(_people(losik)) == people
+    assert len(losik.json("list")) == incidents

@@ -5,6 +5,7 @@ mention is an unnamed person of its own. Every way into the store resolves names
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select, true, union
 from sqlmodel import Session
@@ -296,6 +297,87 @@ def matching(target: str, text: str):
         or_(alias.name_key == key, alias.sound_key == sound if sound else False)
     )
     return union(direct, aliased)
+
+
+def likely(db, target: str, name: str) -> list[str]:
+    """The stored people (or outlets) a new name may be under another spelling: the same
+    name in another script or sounding alike (as `matching` reads it). Empty when the name
+    is stored already, or names nobody."""
+    name = cleaned(name, "name")
+    if find(db, target, name) is not None or is_placeholder(db, name):
+        return []
+    model = _models(target)[0]
+    ids = select(matching(target, name).subquery().c[0])
+    found = db.execute(select(model.name).where(model.id.in_(ids)).order_by(model.name))
+    # names that differ in their numbers ("Writer 1", "Writer 11") sound alike, but are not
+    numbers = re.findall(r"\d+", name)
+    return [stored for stored in found.scalars() if re.findall(r"\d+", stored) == numbers]
+
+
+@dataclass
+class Spelling:
+    """A name a new incident gives that is not stored, but may be a stored person (or
+    outlet) under another spelling: the one asking is to say which."""
+
+    target: str  # person or outlet
+    name: str
+    candidates: list[str]
+
+
+def new_spellings(session: Session, journalists: list[str], outlets: list[str]) -> list[Spelling]:
+    """The names an incident gives that are likely other spellings of stored ones."""
+    found = []
+    for target, given in (("person", journalists), ("outlet", outlets)):
+        for name in dict.fromkeys(given):
+            if candidates := likely(session, target, name):
+                found.append(Spelling(target, name, candidates))
+    return found
+
+
+def same_as(
+    session: Session, asked: list[str], spellings: list[Spelling], journalists: list[str],
+    outlets: list[str],
+) -> list[tuple[Spelling, str]]:  # fmt: skip
+    """What `--same-as STORED` says: each new name of the incident that is STORED under
+    another spelling, as (the spelling, the stored name). A name like STORED is taken, else
+    the one new name of its sort; anything else is refused, naming the value."""
+    chosen = []
+    for given in asked:
+        stored = None
+        for target in ("person", "outlet"):
+            found = find(session, target, cleaned(given, "--same-as"))
+            if found is not None:
+                stored = (target, session.get(_models(target)[0], found).name)
+                break
+        if stored is None:
+            raise NotFound("--same-as", given, "is not a journalist or outlet in this database")
+        target, name = stored
+        like = [s for s in spellings if s.target == target and name in s.candidates]
+        new = [
+            n
+            for n in dict.fromkeys(journalists if target == "person" else outlets)
+            if find(session, target, n) is None and not is_placeholder(session, n)
+        ]
+        if len(like) == 1:
+            chosen.append((like[0], name))
+        elif not like and len(new) == 1:
+            chosen.append((Spelling(target, new[0], [name]), name))
+        elif like or new:
+            raise InvalidValue(
+                "--same-as",
+                given,
+                f"may be any of several new {NOUNS[target]} names of this incident: record "
+                f"the one with `pressfree {'journalists' if target == 'person' else 'outlets'} "
+                "alias`",
+            )
+        else:
+            raise InvalidValue(
+                "--same-as",
+                given,
+                f"matches no new {NOUNS[target]} name of this incident (all of them are "
+                f"recorded: `pressfree merge {NOUNS[target]} KEEP DROP` makes two one)",
+            )
+    return chosen
 
 
 # --- aliases ----------------------------------------------------------------------------

@@ -77,6 +77,7 @@ LABELS = {
     "aliases": "alias",
     "KEEP": "name",
     "DROP": "name",
+    "same-as": "name",
     "source": "url",
     "source-title": "title",
 }

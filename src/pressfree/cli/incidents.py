@@ -141,8 +141,28 @@ def add(
     force: Annotated[
         bool, typer.Option("--force", help="Do not look for a stored incident this one may repeat.")
     ] = False,
+    same_as: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--same-as",
+            help="A stored journalist or outlet a new name of this incident is another "
+            "spelling of: the name is recorded as their alias (repeat for several).",
+        ),
+    ] = None,
+    different: Annotated[
+        bool,
+        typer.Option(
+            "--different",
+            help="New names that look like stored ones are other people or outlets: do not ask.",
+        ),
+    ] = False,
 ) -> None:
     """Record an incident and print its id.
+
+    A new name that may be a stored journalist or outlet under another spelling (another
+    script, or sounding alike) is asked about on a terminal: the same one (the name is
+    recorded as their alias), a different one, or cancel; elsewhere pressfree warns and
+    records a new one, unless --same-as or --different says which.
 
     If a stored incident looks like the same event (dates overlap, a kind in common, the
     same country, and the same journalist, outlet or source URL), pressfree names it: on a
@@ -171,6 +191,7 @@ def add(
             status=status,
             tags=tag or [],
         )
+        _settle_spellings(session, draft, same_as or [], different)
         if not force:
             _check_repeats(session, draft)
         added = incidents.add(session, draft)
@@ -179,6 +200,45 @@ def add(
         emit(f"{added.record.id}\n")
     for message in added.warnings:
         warn(message)
+
+
+def _settle_spellings(session, draft, same_as: list[str], different: bool) -> None:
+    """New names that may be stored ones under another spelling: --same-as records them as
+    aliases; otherwise a terminal asks, and elsewhere pressfree warns (unless --different)."""
+    from pressfree import identity
+
+    spellings = identity.new_spellings(session, draft.journalists, draft.outlets)
+    chosen = identity.same_as(session, same_as, spellings, draft.journalists, draft.outlets)
+    for spelling, stored in chosen:
+        identity.add_alias(session, spelling.target, stored, spelling.name)
+        note(f"Recorded {spelling.name!r} as another spelling of {stored}.")
+    settled = {spelling.name for spelling, _ in chosen}
+    for spelling in spellings:
+        if spelling.name in settled or different:
+            continue
+        noun = identity.NOUNS[spelling.target]
+        if not interactive():
+            warn(
+                f"{spelling.name!r} is recorded as a new {noun}, but may be "
+                f"{' or '.join(spelling.candidates)} under another spelling: `--same-as "
+                f"{spelling.candidates[0]!r}` records it as theirs, `--different` says it is not"
+            )
+            continue
+        note(f"{spelling.name!r} may be a {noun} already recorded under another spelling:")
+        for number, stored in enumerate(spelling.candidates, 1):
+            note(
+                f"  {number}  same {noun}: record {spelling.name!r} as another spelling of {stored}"
+            )
+        note(f"  d  a different {noun}\n  c  cancel")
+        choices = [str(n) for n in range(1, len(spelling.candidates) + 1)] + ["d", "c"]
+        while (answer := typer.prompt("Which", default="c").strip().lower()) not in choices:
+            note(f"Answer {', '.join(choices)}.")
+        if answer == "c":
+            raise typer.Exit(1)
+        if answer != "d":
+            stored = spelling.candidates[int(answer) - 1]
+            identity.add_alias(session, spelling.target, stored, spelling.name)
+            note(f"Recorded {spelling.name!r} as another spelling of {stored}.")
 
 
 def _check_repeats(session, draft) -> None:
