@@ -66,7 +66,7 @@ def losik(cli) -> tuple[str, str]:
 
 
 def _steps(*events):
-    from pressfree.cases import Step
+    from pressfree.case_rules import Step
 
     return [
         Step(date.fromisoformat(d), date.fromisoformat(d), e, c, o, n, c)
@@ -97,7 +97,7 @@ CASE = [
     ],
 )
 def test_the_status_of_a_case_and_its_charges_on_any_day(day, status, charges):
-    from pressfree.cases import state_on
+    from pressfree.case_rules import state_on
 
     state = state_on(_steps(*CASE), date.fromisoformat(day))
     assert (state.status, state.charges) == (status, charges) if status else state is None
@@ -105,7 +105,7 @@ def test_the_status_of_a_case_and_its_charges_on_any_day(day, status, charges):
 
 @given(st.permutations(range(len(CASE))))
 def test_the_order_events_were_entered_in_changes_nothing(order):
-    from pressfree.cases import check, state_on
+    from pressfree.case_rules import check, state_on
 
     steps = _steps(*[CASE[i] for i in order])
     check(steps)
@@ -149,7 +149,7 @@ def test_the_order_events_were_entered_in_changes_nothing(order):
     ],
 )
 def test_a_history_no_case_can_have_is_refused(events, message):
-    from pressfree.cases import check
+    from pressfree.case_rules import check
     from pressfree.errors import InvalidValue
 
     with pytest.raises(InvalidValue) as raised:
@@ -615,15 +615,26 @@ def test_an_administrative_arrest_makes_the_journalist_due_for_release(cli):
         "15d",
     )
     assert cli.json("case", "show", case)["sentence_type"] == "administrative-arrest"
+    # 15 days from the detention (time held counts): held through 2021-08-16, not after
     due = {
-        d: cli.json("custody", "--as-of", d)["held"][0]["due_for_release"]
-        for d in ("2021-08-15", "2021-08-16", "2021-09-01")
-    }
-    assert due == {"2021-08-15": None, "2021-08-16": "2021-08-16", "2021-09-01": "2021-08-16"}
-    table = cli("custody", "--as-of", "2021-08-20").stdout
+        d: [(r["due_for_release"], r["released_on"], r["outcome"])
+            for r in cli.json("custody", "--as-of", d)["held"]]
+        for d in ("2021-08-15", "2021-08-16", "2021-08-17")
+    }  # fmt: skip
+    ends = ("2021-08-16", "2021-08-16", "end of sentence")
+    assert due == {"2021-08-15": [ends], "2021-08-16": [ends], "2021-08-17": []}
+    table = cli("custody", "--as-of", "2021-08-15").stdout
     assert "Due for release" in table and "2021-08-16" in table
-    cli("release", "Ann Lee", "--date", "2021-08-16")
-    assert cli.json("custody", "--as-of", "2021-08-20")["held"] == []
+    # released early: what was recorded is what happened
+    cli("release", "Ann Lee", "--date", "2021-08-14")
+    assert cli.json("custody", "--as-of", "2021-08-15")["held"] == []
+    [held] = cli.json("custody", "--as-of", "2021-08-14")["held"]
+    assert (held["released_on"], held["outcome"], held["due_for_release"]) == (
+        "2021-08-14",
+        "released",
+        None,
+    )
+    assert cli("check").stdout == ""
 
 
 def test_the_census_lists_who_custody_lists_with_their_cases(cli, losik):
@@ -675,7 +686,7 @@ def test_the_census_lists_who_custody_lists_with_their_cases(cli, losik):
         "sentence": "15y prison",
         "place": "Pre-trial prison No. 1",
         "country": "BY",
-        "due_for_release": None,
+        "due_for_release": "2036-07-30",  # 15 years from his detention
         "cases": [case],
     }
     assert (lee_row["charges"], lee_row["status"]) == ("no case recorded", "no case recorded")
@@ -687,9 +698,12 @@ def test_the_census_lists_who_custody_lists_with_their_cases(cli, losik):
     markdown = cli("census", "--as-of", "2021-12-01", "--format", "markdown").stdout
     assert markdown.startswith("## Journalists in custody on 2021-12-01\n")
     assert markdown.rstrip().endswith("BAJ reports 28 as of 2021-12-01; 2 itemised here")
-    # a closed case is no longer the reason anyone is held
+    # a closed case (a pardon) ends the custody it held someone in
     cli("case", "close", case, "--date", "2021-11-29", "--note", "pardoned")
-    assert cli.json("census", "--as-of", "2021-12-01")["held"][0]["charges"] == "no case recorded"
+    assert [h["person"] for h in cli.json("census", "--as-of", "2021-12-01")["held"]] == ["Ann Lee"]
+    [held] = [h for h in cli.json("custody", "--as-of", "2021-11-29")["held"]
+              if h["person"] == "Ihar Losik"]  # fmt: skip
+    assert (held["released_on"], held["outcome"]) == ("2021-11-29", "end of sentence")
 
 
 def test_census_and_custody_agree_on_every_day(cli, sample):
@@ -1130,9 +1144,16 @@ def test_the_invented_example_reads_as_the_readme_says(cli):
     ) == (0, 0, 1)
     october = cli.json("summary", "--month", "2021-10", "--country", "BY")["cases"]
     assert (october["prison_years"], october["verdicts"]["convicted"]) == (6.0, 1)
-    assert (
-        cli.json("custody", "--as-of", "2021-12-06")["held"][-1]["due_for_release"] == "2021-12-05"
+    # Paval Testavy's 15 days of administrative arrest, counted from his detention, end his
+    # custody on 2021-12-05 (held that day, not the next); Anna Prykladnaja's 6 years run
+    held = {r["person"]: r for r in cli.json("custody", "--as-of", "2021-12-05")["held"]}
+    assert (held["Paval Testavy"]["released_on"], held["Paval Testavy"]["outcome"]) == (
+        "2021-12-05",
+        "end of sentence",
     )
+    assert held["Anna Prykladnaja"]["released_on"] == "2027-03-12"
+    after = [r["person"] for r in cli.json("custody", "--as-of", "2021-12-06")["held"]]
+    assert after == ["Anna Prykladnaja", "Ihar Uzorny"]
 
 
 def test_two_verdicts_at_once_end_with_one(cli, any_db):
@@ -1255,13 +1276,18 @@ def test_due_for_release_adds_up_arrests_and_never_precedes_a_verdict(cli):
 
     arrest("2021-07-31", "15d")
     arrest("2021-08-13", "15d")  # a second arrest, served after the first
-    assert cli.json("custody", "--as-of", "2021-08-20")["held"][0]["due_for_release"] is None
-    assert (
-        cli.json("custody", "--as-of", "2021-08-29")["held"][0]["due_for_release"] == "2021-08-29"
-    )
-    arrest("2021-09-10", "1m")  # months count too; any term in such a case is an arrest
-    held = cli.json("custody", "--as-of", "2021-10-01")["held"][0]
-    assert held["due_for_release"] == "2021-09-29"  # 2021-07-30, plus a month, plus 30 days
+
+    def held(day):
+        return [(h["since"], h["due_for_release"]) for h in cli.json("custody", "--as-of", day)[
+            "held"] if h["person"] == "Ann Lee"]  # fmt: skip
+
+    # 30 days from 2021-07-30, time held counting
+    assert held("2021-08-20") == held("2021-08-29") == [("2021-07-30", "2021-08-29")]
+    assert held("2021-08-30") == []
+    arrest("2021-09-10", "1m")  # a later arrest: custody again, from its verdict
+    assert held("2021-09-09") == []
+    assert held("2021-09-10") == held("2021-10-10") == [("2021-09-10", "2021-10-10")]
+    assert held("2021-10-11") == []
     assert [c["sentence_type"] for c in cli.json("cases")] == ["administrative-arrest"] * 3
     _held(cli, "Bob Roe", "2021-07-01")
     late = cli(
@@ -1277,10 +1303,11 @@ def test_due_for_release_adds_up_arrests_and_never_precedes_a_verdict(cli):
         "convicted",
         "--sentence",
         "15d",
-    )  # twenty days held already: due on the verdict's day
-    assert (
-        cli.json("custody", "--as-of", "2021-07-22")["held"][0]["due_for_release"] == "2021-07-21"
-    )
+    )  # twenty days held already: the custody ends on the verdict's day
+    bob = cli.json("custody", "--as-of", "2021-07-21")["held"]
+    assert [(h["person"], h["released_on"]) for h in bob] == [("Bob Roe", "2021-07-21")]
+    assert cli.json("custody", "--as-of", "2021-07-22")["held"] == []
+    assert cli("check").stdout == ""
 
 
 def test_a_case_as_it_stood_shows_only_what_was_known_then(cli, losik):
@@ -1488,6 +1515,8 @@ def test_due_for_release_follows_every_case_of_the_custody(cli, steps, due):
                 "--sentence",
                 on_appeal[0],
             )
-    held = cli.json("custody", "--as-of", "2021-06-01")["held"][0]
-    census = cli.json("census", "--as-of", "2021-06-01")["held"][0]
-    assert held["due_for_release"] == census["due_for_release"] == due
+    held = cli.json("custody", "--as-of", "2021-03-01")["held"][0]
+    census = cli.json("census", "--as-of", "2021-03-01")["held"][0]
+    assert held["due_for_release"] == census["due_for_release"] == held["released_on"] == due
+    later = cli.json("custody", "--as-of", "2021-06-01")["held"]
+    assert [h["person"] for h in later] == ([] if due else ["Pre Trial"])

@@ -152,8 +152,8 @@ def test_check_finds_and_repairs_what_was_changed_behind_its_back(sample, sql):
         *["names"] * people,
     ]
     assert lines[1] == (
-        "custody: Ales Test #1: 1 period(s) stored, 1 derived from the detentions and "
-        "releases (dates or releases differ)"
+        "custody: Ales Test #1: 1 period(s) stored, 1 derived from the detentions, "
+        "sentences and releases (dates or releases differ)"
     )
     assert lines[0].startswith(f"search: {incident}: search entry lacks ")
     assert lines[0].endswith("; still holds x")

@@ -91,5 +91,5 @@ def test_an_export_imported_into_a_new_database_exports_the_same(
         held = [c for c in first["custody"] if c["person"] == "Ales Test"]
         assert [(c["since"], c["released_on"]) for c in held] == [
             ("2021-08-01", "2021-08-05"),
-            ("2021-09-01", None),
+            ("2021-09-01", "2023-09-01"),  # the 2 years of the verdict, time held counting
         ]

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlmodel import Session
 
-from pressfree import cases, custody, names, search, work
+from pressfree import case_rules, custody, names, search, work
 from pressfree.errors import InvalidValue
 from pressfree.store.db import backend_for
 from pressfree.store.models import (
@@ -32,6 +32,7 @@ from pressfree.store.models import (
 CHUNK = 500
 PERIOD_FIELDS = (
     "incident_id",
+    "case_event_id",
     "start_first",
     "start_last",
     "start_precision",
@@ -154,6 +155,7 @@ def _custody(session: Session) -> list[Difference]:
                 )
             ).scalars()
         )
+        | set(session.execute(select(Case.person_id)).scalars())
     )
     names_ = dict(session.execute(select(Person.id, Person.name)).all())
     found = []
@@ -163,7 +165,11 @@ def _custody(session: Session) -> list[Difference]:
             _period_key(r._mapping)
             for r in session.execute(
                 select(*(getattr(CustodyPeriod, f) for f in PERIOD_FIELDS)).where(
-                    CustodyPeriod.person_id == pid, CustodyPeriod.incident_id.is_not(None)
+                    CustodyPeriod.person_id == pid,
+                    or_(
+                        CustodyPeriod.incident_id.is_not(None),
+                        CustodyPeriod.case_event_id.is_not(None),
+                    ),
                 )
             )
         )
@@ -173,7 +179,7 @@ def _custody(session: Session) -> list[Difference]:
                     "custody",
                     f"{names_[pid]} #{pid}",
                     f"{len(stored)} period(s) stored, {len(wanted)} derived from the "
-                    "detentions and releases"
+                    "detentions, sentences and releases"
                     + ("" if len(stored) != len(wanted) else " (dates or releases differ)"),
                     key=pid,
                 )
@@ -254,7 +260,7 @@ def _cases(session: Session) -> list[Difference]:
     found = []
     for row in session.execute(select(Case).order_by(Case.id)).scalars():
         try:
-            cases.check(cases.steps_of(session, row))
+            case_rules.check(case_rules.steps_of(session, row))
         except InvalidValue as error:
             found.append(Difference("case", row.public_id, str(error), repairable=False))
     return found

@@ -1,18 +1,21 @@
 """Custody periods: derived, one rule whatever path the data came by, from each person's
-detentions and the releases recorded for them (only the unit of work writes them)."""
+detentions, the custodial sentences their cases hand down, and the releases recorded for
+them (only the unit of work writes them)."""
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Select, and_, delete, insert, or_, select
 from sqlmodel import Session
 
-from pressfree import dates, publication
+from pressfree import case_rules, dates, publication
 from pressfree.errors import InvalidValue
 from pressfree.store.models import (
+    Case,
+    CaseEvent,
     CustodyPeriod,
     CustodyRelease,
     Incident,
@@ -23,6 +26,10 @@ from pressfree.store.models import (
 )
 
 OPENING_KINDS = ("detention", "arrest")
+# Sentences served in custody: a verdict handing one down starts custody (or continues it).
+CUSTODIAL = ("prison", "administrative-arrest")
+# How a period ends when its sentence has run (derived, never a recorded release).
+SENTENCE_ENDS = "end of sentence"
 CHUNK = 500  # ids per IN (...) list
 
 
@@ -30,7 +37,7 @@ CHUNK = 500  # ids per IN (...) list
 class Detention:
     """A detention or arrest naming the person, as the ledger needs it."""
 
-    incident_id: int
+    incident_id: int | None
     first: date
     last: date
     precision: str
@@ -40,6 +47,8 @@ class Detention:
     # (other row ids) derives the same.
     created_at: datetime | None = None
     public_id: str = ""
+    # A verdict with a custodial sentence, in place of a detention (no incident).
+    case_event_id: int | None = None
 
     def order(self) -> tuple:
         return (self.first, self.last, self.created_at or datetime.min, self.public_id)
@@ -72,7 +81,9 @@ def derive_periods(
     periods: list[Period] = []
     waiting = sorted(releases)
     passed: list[Release] = []
-    for detention in sorted(detentions, key=lambda d: (*d.order(), d.incident_id)):
+    for detention in sorted(
+        detentions, key=lambda d: (*d.order(), d.incident_id or 0, d.case_event_id or 0)
+    ):
         current = periods[-1] if periods else None
         if current and (current.released is None or current.released.day >= detention.first):
             continue  # still held: this detention is part of the same period
@@ -80,6 +91,108 @@ def derive_periods(
             passed.append(waiting.pop(0))
         periods.append(Period(detention, waiting.pop(0) if waiting else None))
     return periods, passed, waiting
+
+
+@dataclass(frozen=True)
+class Holding:
+    """What one of the person's cases says of their custody, as it finally stands: when it
+    was opened, the day it stopped holding them (decided: a verdict in force, dropped,
+    closed), and its custodial sentence. A case pending or on appeal, or ending in a
+    custodial sentence whose length was not said, holds them with no end (`until` None)."""
+
+    opened: date
+    decided: date | None
+    sentence_type: str | None = None
+    months: int = 0
+    days: int = 0
+    indefinite: bool = False
+
+
+def derive(
+    detentions: list[Detention], releases: list[Release], holdings: Sequence[Holding] = ()
+) -> tuple[list[Period], list[Release], list[Release]]:
+    """derive_periods, and then the cases: a period with no recorded release ends on the
+    day its cases stop holding the person (`cases_end`), when that can be said."""
+    ends: list[Release] = []
+    while True:  # an end may let a later detention or verdict open the next period
+        periods, passed, left = derive_periods(detentions, releases + ends)
+        more = [
+            Release(end, SENTENCE_ENDS)
+            for period in periods
+            if period.released is None
+            and (end := cases_end(period.detention.first, holdings)) is not None
+        ]
+        if not more:
+            break
+        ends += more
+    derived = set(ends)
+    return periods, [r for r in passed if r not in derived], [r for r in left if r not in derived]
+
+
+def cases_end(start: date, holdings: Sequence[Holding]) -> date | None:
+    """The day the cases of a custody that began on `start` stop holding the person: every
+    one decided, none pending or on appeal; a prison sentence runs from the start (time held
+    counts), administrative arrests one after another from it; a fine, a suspended sentence,
+    an acquittal, a dismissal, a dropped or a closed case holds them until its day. A case decided
+    before the custody began is not of it, nor one opened after it ended. None while any
+    holds them with no end, or when no case of the custody is recorded."""
+    of_it = sorted(
+        (h for h in holdings if h.decided is None or h.decided >= start), key=lambda h: h.opened
+    )
+    end: date | None = None
+    arrests = (0, 0)
+    for holding in of_it:
+        if end is not None and holding.opened > end:
+            break  # opened once this custody had ended: a matter for the next one
+        if holding.indefinite or holding.decided is None:
+            return None
+        until = holding.decided
+        if holding.sentence_type == "prison":
+            until = max(until, dates.later(start, holding.months, holding.days))
+        elif holding.sentence_type == "administrative-arrest":
+            arrests = (arrests[0] + holding.months, arrests[1] + holding.days)
+            until = max(until, dates.later(start, *arrests))
+        end = until if end is None else max(end, until)
+    return end
+
+
+def holdings(session: Session, pid: int) -> list[Holding]:
+    """The person's cases as custody reads them (case_rules.state_on, everything known)."""
+    found = []
+    for case in session.execute(select(Case).where(Case.person_id == pid)).scalars():
+        steps = case_rules.steps_of(session, case)
+        state = case_rules.state_on(steps, date.max)
+        if state is None:
+            continue
+        opened = min(s.first for s in steps if s.event == "opened")
+        if state.status in ("pending", "on appeal"):
+            found.append(Holding(opened, None, indefinite=True))
+            continue
+        decisive = [s for s in steps if s.event in case_rules.CHANGES and s.event != "appeal"]
+        decided = max((s.last for s in decisive), default=opened)
+        if state.closed is not None:  # closed: the sentence served, a pardon, ...
+            found.append(Holding(opened, state.closed))
+            continue
+        if state.status != "convicted" or state.verdict is None:
+            found.append(Holding(opened, decided))
+            continue
+        verdict = session.get(CaseEvent, state.verdict.order)
+        kind = verdict.sentence_type if verdict is not None else None
+        if kind in ("fine", "suspended"):
+            found.append(Holding(opened, decided))
+        elif kind in CUSTODIAL and (verdict.sentence_months or verdict.sentence_days):
+            found.append(
+                Holding(
+                    opened,
+                    decided,
+                    kind,
+                    verdict.sentence_months or 0,
+                    verdict.sentence_days or 0,
+                )
+            )
+        else:  # restricted freedom, or a sentence nobody recorded: held until released
+            found.append(Holding(opened, decided, kind, indefinite=True))
+    return found
 
 
 def detentions(session: Session, pid: int, counted: tuple[str, ...]) -> list[Detention]:
@@ -103,7 +216,36 @@ def detentions(session: Session, pid: int, counted: tuple[str, ...]) -> list[Det
             Incident.status.in_(counted),
         )
     )
-    return [Detention(*row) for row in session.execute(query).all()]
+    found = [Detention(*row) for row in session.execute(query).all()]
+    return found + sentences(session, pid)
+
+
+def sentences(session: Session, pid: int) -> list[Detention]:
+    """The person's verdicts that handed down a custodial sentence: each starts custody on
+    its day, or continues it."""
+    query = (
+        select(CaseEvent, Case.country, Case.public_id)
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(
+            Case.person_id == pid,
+            CaseEvent.event == "verdict",
+            CaseEvent.outcome == "convicted",
+            CaseEvent.sentence_type.in_(CUSTODIAL),
+        )
+    )
+    return [
+        Detention(
+            None,
+            event.first_day,
+            event.last_day,
+            event.date_precision,
+            country,
+            event.created_at,
+            public_id,
+            case_event_id=event.id,
+        )
+        for event, country, public_id in session.execute(query).all()
+    ]
 
 
 def concerned(session: Session, incident_ids: list[int]) -> set[int]:
@@ -171,9 +313,10 @@ def rebuild(
             .scalars()
             .all()
         )
-        periods, passed, left = derive_periods(
+        periods, passed, left = derive(
             detentions(session, pid, counted),
             [Release(r.released_on, r.outcome) for r in stored],
+            holdings(session, pid),
         )
         if pid in strict and passed:
             ended = set(
@@ -199,7 +342,11 @@ def rebuild(
                     session.delete(row)
         session.execute(
             delete(CustodyPeriod).where(
-                CustodyPeriod.person_id == pid, CustodyPeriod.incident_id.is_not(None)
+                CustodyPeriod.person_id == pid,
+                or_(
+                    CustodyPeriod.incident_id.is_not(None),
+                    CustodyPeriod.case_event_id.is_not(None),
+                ),
             )
         )
         session.flush()
@@ -215,6 +362,7 @@ def period_rows(pid: int, periods: list[Period]) -> list[dict]:
         {
             "person_id": pid,
             "incident_id": p.detention.incident_id,
+            "case_event_id": p.detention.case_event_id,
             "start_first": p.detention.first,
             "start_last": p.detention.last,
             "start_precision": p.detention.precision,
@@ -233,8 +381,10 @@ def expected(session: Session, pid: int) -> list[dict]:
             CustodyRelease.person_id == pid
         )
     ).all()
-    periods, _, _ = derive_periods(
-        detentions(session, pid, publication.counted(session)), [Release(*r) for r in releases]
+    periods, _, _ = derive(
+        detentions(session, pid, publication.counted(session)),
+        [Release(*r) for r in releases],
+        holdings(session, pid),
     )
     return period_rows(pid, periods)
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlmodel import Session
 
 from pressfree import custody, dates, work
 from pressfree.errors import Conflict, InvalidValue, shown
 from pressfree.store.models import (
+    Case,
+    CaseEvent,
     CustodyPeriod,
     CustodyRelease,
     Incident,
@@ -34,9 +36,11 @@ class CustodyRecord:
     outcome: str | None
     country: str | None
     incident: str | None
-    # The day the cases that held someone stopped holding them, once it has come with no
-    # release recorded (census.due_for_release): the ledger's list may be out of date there.
+    # The day the person's cases stop holding them (custody.cases_end): the period ends
+    # then, unless a release recorded earlier ended it.
     due_for_release: str | None = None
+    # The case whose verdict opened the period (a custodial sentence), when no incident did.
+    case: str | None = None
 
 
 def checked_outcome(outcome: str | None, field: str = "--outcome") -> str:
@@ -92,11 +96,22 @@ def release(
         if incident is None
         else identity.named_by(session, person, incident)
     )
+    # the period still open, or the one whose end only its cases say (a recorded release
+    # is what happened: it ends the period instead)
     period = (
         session.execute(
-            select(CustodyPeriod).where(
-                CustodyPeriod.person_id == pid, CustodyPeriod.released_on.is_(None)
+            select(CustodyPeriod)
+            .where(
+                CustodyPeriod.person_id == pid,
+                or_(
+                    CustodyPeriod.released_on.is_(None),
+                    and_(
+                        CustodyPeriod.outcome == custody.SENTENCE_ENDS,
+                        CustodyPeriod.start_first <= day,
+                    ),
+                ),
             )
+            .order_by(CustodyPeriod.start_first.desc())
         )
         .scalars()
         .first()
@@ -106,7 +121,7 @@ def release(
     since = period.span
     outcome = check_release(outcome, day, since)
     before = _person_periods(session, pid)
-    if period.incident_id is None:  # a period recorded without its detention (schema 3)
+    if period.incident_id is None and period.case_event_id is None:  # schema 3: no detention
         period.released_on, period.outcome = day, outcome
         session.flush()
     else:
@@ -179,6 +194,13 @@ def custody_records(
             )
         ).all()
     )
+    cases = dict(
+        session.execute(
+            select(CaseEvent.id, Case.public_id)
+            .join(Case, Case.id == CaseEvent.case_id)
+            .where(CaseEvent.id.in_({p.case_event_id for p in periods if p.case_event_id}))
+        ).all()
+    )
     return [
         CustodyRecord(
             names[p.person_id],
@@ -188,6 +210,12 @@ def custody_records(
             p.outcome,
             p.country,
             incidents.get(p.incident_id),
+            due_for_release=(
+                p.released_on.isoformat()
+                if p.released_on and p.outcome == custody.SENTENCE_ENDS
+                else None
+            ),
+            case=cases.get(p.case_event_id),
         )
         for p in periods
     ]

@@ -651,6 +651,20 @@ def _load_custody(session: Session, rows: list[dict]) -> None:
     for index, row in enumerate(rows):
         with _entry("custody", index):
             since = dates.parse(row["since"], "since")
+            # a sentence's end is derived from its case, never recorded as a release
+            released = (
+                row.get("released_on") if row.get("outcome") != custody.SENTENCE_ENDS else None
+            )
+            if not row.get("incident") and row.get("case"):
+                # opened by the case's verdict (its cases come later, and derive it): only a
+                # release recorded for it is the document's to give
+                if released:
+                    day = dates.parse_day(released, "released_on")
+                    outcome = releases.check_release(row.get("outcome"), day, since, "released_on")
+                    pid = identity.person_id(session, row["person"])
+                    releases.record_release(session, pid, day, outcome)
+                    concerned.add(pid)
+                continue
             if not row.get("incident"):
                 raise InvalidValue(
                     "incident",
@@ -666,8 +680,8 @@ def _load_custody(session: Session, rows: list[dict]) -> None:
                 session, name, incident_id=incidents.find(session, record.id).id
             )
             concerned.add(pid)
-            if row.get("released_on"):
-                day = dates.parse_day(row["released_on"], "released_on")
+            if released:
+                day = dates.parse_day(released, "released_on")
                 outcome = releases.check_release(row.get("outcome"), day, since, "released_on")
                 releases.record_release(session, pid, day, outcome)
     work.custody_changed(session, concerned)

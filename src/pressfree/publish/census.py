@@ -74,40 +74,6 @@ def _during(case: cases.CaseRecord, held_since: date) -> bool:
     )
 
 
-def _holds(case: cases.CaseRecord) -> bool:
-    """Whether a case (of the custody) can be why someone is held: it is going, or ended in
-    a conviction to prison, restricted freedom, arrest, or a sentence nobody recorded."""
-    return case.status in ("pending", "on appeal") or (
-        case.status == "convicted" and case.sentence_type not in ("fine", "suspended")
-    )
-
-
-def due_for_release(
-    custody: releases.CustodyRecord, held_since: date, during: list[cases.CaseRecord], day: date
-) -> date | None:
-    """The day a journalist's cases stopped holding them, if it has come: when every case of
-    this custody is decided, none to prison (or pending, or on appeal), the administrative
-    arrests among them run one after another from the day the detention began (time held
-    counts), and none ends before the verdict that gave it. None while anything still holds
-    them, or when no case of this custody is recorded."""
-    if (
-        custody.released_on
-        or not during
-        or any(_holds(c) and c.sentence_type != "administrative-arrest" for c in during)
-    ):
-        return None
-    terms = [
-        cases.parse_sentence(c.sentence)
-        for c in during
-        if c.status == "convicted" and c.sentence_type == "administrative-arrest"
-    ]
-    ends = dates.later(
-        held_since, sum(t.months or 0 for t in terms), sum(t.days or 0 for t in terms)
-    )
-    ends = max([ends, *(dates.parse(c.verdict_on).last for c in during)])
-    return ends if ends <= day else None
-
-
 def _cases_of(
     session: Session, held: list[tuple[int, releases.CustodyRecord]], day: date
 ) -> dict[int, list[cases.CaseRecord]]:
@@ -146,9 +112,6 @@ def _held(session: Session, as_of: str, country: str | None) -> _Held:
     code = countries.normalise(country, "--country")
     held = releases.held(session, day, code)
     by_person = _cases_of(session, held, day)
-    for pid, record in held:
-        due = due_for_release(record, dates.parse(record.since).first, by_person.get(pid, []), day)
-        record.due_for_release = due.isoformat() if due else None
     return _Held(
         day,
         code,
@@ -180,7 +143,8 @@ def census(session: Session, as_of: str, country: str | None = None) -> Census:
 def custody_report(
     session: Session, as_of: str, country: str | None = None
 ) -> releases.CustodyReport:
-    """`custody --as-of`: the ledger's list, with who is due for release by their cases."""
+    """`custody --as-of`: the ledger's list (each with the day their cases stop holding
+    them, when the cases say it: custody.cases_end)."""
     found = _held(session, as_of, country)
     return releases.CustodyReport(
         found.day.isoformat(), found.country, [record for _, record in found.held], found.reported

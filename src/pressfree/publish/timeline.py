@@ -73,7 +73,7 @@ def of_person(session: Session, name: str) -> Timeline:
                 "date": held.since,
                 "event": "custody began",
                 "detail": f"held {held.days_held} days" + ("" if held.released_on else " so far"),
-                "id": held.incident,
+                "id": held.incident or held.case,
             }
         )
         if held.released_on:
@@ -82,7 +82,7 @@ def of_person(session: Session, name: str) -> Timeline:
                     "date": held.released_on,
                     "event": "custody ended",
                     "detail": held.outcome or "",
-                    "id": held.incident,
+                    "id": held.incident or held.case,
                 }
             )
     for case in cases.records(

@@ -348,6 +348,8 @@ class CustodyPeriod(Dated, SQLModel, table=True):
     person_id: int = _fk("person.id", index=True)
     # The incident that opened it: deleting that incident removes the period too.
     incident_id: int | None = _fk("incident.id", nullable=True, index=True)
+    # ... or the case event (a verdict with a custodial sentence), schema 9.
+    case_event_id: int | None = _fk("case_event.id", nullable=True, index=True)
     start_first: date
     start_last: date
     start_precision: str = Field(max_length=8)

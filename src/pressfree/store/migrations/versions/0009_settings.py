@@ -5,6 +5,8 @@ other names.
   incidents that count in what is published; absent, reported and confirmed ones count.
 - publisher_alias: another name a publisher goes by (name, its key for matching, and the
   publisher's name): figures and sources under either name are one publisher's.
+- custody_period.case_event_id: a custody period a case opened (a verdict with a custodial
+  sentence), not a detention; deleting the event removes the period, derived again.
 Nothing stored before is changed. Custody periods opened by retracted incidents are derived
 again by the pressfree that upgrades (a derived thing, not a fact: see db.upgrade_schema).
 
@@ -36,6 +38,21 @@ def upgrade() -> None:
     )
     op.create_index("ix_publisher_alias_name_key", "publisher_alias", ["name_key"], unique=True)
     op.create_index("ix_publisher_alias_publisher", "publisher_alias", ["publisher"])
+    # batch mode copies the table on SQLite: the partial index goes first, and comes back
+    op.drop_index("uq_custody_open", table_name="custody_period")
+    with op.batch_alter_table("custody_period") as batch:
+        batch.add_column(sa.Column("case_event_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key(
+            "fk_custody_period_case_event_id_case_event",
+            "case_event",
+            ["case_event_id"],
+            ["id"],
+            ondelete="CASCADE",
+        )
+        batch.create_index("ix_custody_period_case_event_id", ["case_event_id"])
+    op.create_index("uq_custody_open", "custody_period", ["person_id"], unique=True,
+                    sqlite_where=sa.text("released_on IS NULL"),
+                    postgresql_where=sa.text("released_on IS NULL"))
 
 
 def downgrade() -> None:
