@@ -1040,6 +1040,6 @@ def test_a_cell_of_links_and_a_published_day_follow_the_rules_of_a_source_given_
     sheet.write_text("date,kinds,status,links\n2021-07-31,raid,bogus,\n", encoding="utf-8")
     result = cli("import", sheet, "--mapping", mapping, code=1)
     assert (
-        "status: 'bogus' is not a status (reported, confirmed, disputed, retracted) "
+        "status: 'bogus' is not a status (reported, confirmed, disputed, retracted, withdrawn) "
         "(map it under [values.status])" in result.stderr
     )

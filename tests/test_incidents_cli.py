@@ -233,7 +233,8 @@ one_added = corpus(lambda cli: cli(*BASE))
         ),
         (
             ["add", "raid", "--date", "2021-07-30", "--status", "rumoured"],
-            "status: 'rumoured' is not a status (one of reported, confirmed, disputed, retracted)",
+            "status: 'rumoured' is not a status (one of reported, confirmed, disputed, retracted, "
+            "withdrawn)",
         ),
         (
             ["add", "raid", "--date", "2021-07-30", "--source", "baj.by"],

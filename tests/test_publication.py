@@ -93,12 +93,13 @@ def test_disputed_counts_when_the_rule_says_so_and_custody_follows(cli, july):
         {"reported": 2},
     )
     assert cli("rule").stdout == (
-        "reported and confirmed incidents count; disputed and retracted ones are left out.\n"
+        "reported and confirmed incidents count; disputed, retracted and withdrawn ones are "
+        "left out.\n"
     )
     cli("rule", "--count", "reported", "--count", "confirmed", "--count", "DISPUTED")
     assert cli.json("rule") == {
         "counted": ["reported", "confirmed", "disputed"],
-        "left_out": ["retracted"],
+        "left_out": ["retracted", "withdrawn"],
     }
     assert cli.json("summary", "--month", "2021-07")["total_incidents"] == 3
     assert _held(cli, "2021-07-31") == ["Ігар Лосік"]
@@ -116,11 +117,13 @@ def test_disputed_counts_when_the_rule_says_so_and_custody_follows(cli, july):
     [
         (
             ["retracted"],
-            "--count: 'retracted' never counts: a retracted incident is one that did not happen",
+            "--count: 'retracted' never counts: a retracted incident did not happen, a "
+            "withdrawn one is no longer its source's",
         ),  # fmt: skip
         (
             ["reported", "maybe"],
-            "--count: 'maybe' is not a status (one of reported, confirmed, disputed, retracted)",
+            "--count: 'maybe' is not a status (one of reported, confirmed, disputed, retracted, "
+            "withdrawn)",
         ),  # fmt: skip
     ],
 )
@@ -204,8 +207,8 @@ def test_a_document_s_setting_that_cannot_be_is_refused(cli, tmp_path):
         ),  # fmt: skip
         (
             {"name": "counted_statuses", "value": ["retracted"]},
-            "settings[0].value: 'retracted' never counts: a retracted incident is one that did "
-            "not happen",
+            "settings[0].value: 'retracted' never counts: a retracted incident did not happen, "
+            "a withdrawn one is no longer its source's",
         ),  # fmt: skip
     ):
         path.write_text(json.dumps({"format": "pressfree", "settings": [setting]}))

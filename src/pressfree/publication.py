@@ -19,7 +19,7 @@ from pressfree.store.models import STATUSES, Incident, Setting
 
 COUNTED = "counted_statuses"
 DEFAULT = ("reported", "confirmed")
-NEVER = ("retracted",)
+NEVER = ("retracted", "withdrawn")
 MAY_COUNT = tuple(s for s in STATUSES if s not in NEVER)
 
 
@@ -52,7 +52,7 @@ def statuses(db: Session, wanted: str | None = None) -> tuple[str, ...]:
         raise InvalidValue(
             "--status",
             wanted,
-            "never counts in what is published (`list --status retracted` shows those incidents)",
+            f"never counts in what is published (`list --status {status}` shows those incidents)",
         )
     return (status,)
 

@@ -405,6 +405,32 @@ def imports(session: Session) -> list[ImportRecord]:
     ]
 
 
+def unmatched(session: Session, text: str) -> list[IncidentRecord]:
+    """The stored incidents an import of a complete snapshot did not find in it (as they
+    are now: withdrawn, if it retired them), oldest first."""
+    entry = history.get(session, text, "id")
+    if entry.record_type != "import" or entry.after is None:
+        raise InvalidValue("id", text, "is not an import (see `pressfree imports`)")
+    if "unmatched" not in entry.after:
+        raise InvalidValue(
+            "id", text, "was not imported as a snapshot (import --snapshot, or its preset's)"
+        )
+    wanted = entry.after["unmatched"]
+    rows = []
+    for start in range(0, len(wanted), incidents.CHUNK):
+        rows += (
+            session.execute(
+                select(Incident).where(
+                    Incident.public_id.in_(wanted[start : start + incidents.CHUNK])
+                )
+            )
+            .scalars()
+            .all()
+        )
+    order = {public_id: n for n, public_id in enumerate(wanted)}
+    return incidents.records(session, sorted(rows, key=lambda r: order[r.public_id]))
+
+
 def undo_import(session: Session, text: str, force: bool = False) -> ImportRecord:
     """Remove exactly what one import added: its incidents, tallies and cases. Refused when later
     commands changed any of them, unless forced."""

@@ -21,7 +21,10 @@ def count(session: Session, chosen: list[str], field: str = "--count") -> tuple[
         status = check_status(given, field)
         if status in NEVER:
             raise InvalidValue(
-                field, given, "never counts: a retracted incident is one that did not happen"
+                field,
+                given,
+                "never counts: a retracted incident did not happen, a withdrawn one is no "
+                "longer its source's",
             )
         wanted.add(status)
     if not wanted:

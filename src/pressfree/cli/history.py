@@ -289,6 +289,24 @@ def undo_import(
     note(f"Undid import {done.id} ({done.file}): removed {done.incidents} incidents.")
 
 
+@imports_app.command("unmatched")
+def unmatched(
+    ctx: typer.Context,
+    import_id: Annotated[str, typer.Argument(help="The import's id.")],
+    fmt: FormatOption = Format.table,
+) -> None:
+    """List the stored incidents a snapshot's import did not find in it.
+
+    Example: [bold]pressfree imports unmatched 7[/]
+    """
+    from pressfree import restore
+    from pressfree.publish import render
+
+    with reading(ctx) as session:
+        rows = restore.unmatched(session, import_id)
+    emit(render.incidents(rows, fmt.value, title=f"Not in the snapshot of import {import_id}"))
+
+
 def register(root: typer.Typer) -> None:
     panel = "History"
     root.command(rich_help_panel=panel)(history)

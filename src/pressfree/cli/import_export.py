@@ -79,6 +79,22 @@ def import_(
         ),
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    snapshot: Annotated[
+        bool,
+        typer.Option(
+            "--snapshot",
+            help="The file is a complete snapshot of its dataset: say which stored incidents "
+            "of it, dated within what the file covers, no row matched.",
+        ),
+    ] = False,
+    retire: Annotated[
+        bool,
+        typer.Option(
+            "--retire",
+            help="With a snapshot: mark the stored incidents it no longer holds withdrawn "
+            "(they never count; `imports undo` puts them back).",
+        ),
+    ] = False,
 ) -> None:
     """Import incidents; a file already imported, or rows already present, add nothing.
 
@@ -137,6 +153,8 @@ def import_(
             again=again,
             update=update,
             progress=advance,
+            snapshot=snapshot,
+            retire=retire,
         )
         if dry_run or (report.invalid and not skip_invalid):
             session.rollback()
@@ -236,6 +254,22 @@ def _report(report, skip_invalid: bool) -> None:
             "The file is not marked as imported, so it can be imported again once fixed; "
             "rows with ids will then be skipped, rows without ids added again."
         )
+    if report.snapshot and report.unmatched:
+        count = len(report.unmatched)
+        first, last = report.covers
+        said = (
+            f"{count} stored incidents of {report.dataset} dated {first}..{last} are not in "
+            f"this snapshot"
+        )
+        if report.retired:
+            note(f"{said}: withdrawn (`pressfree imports undo {report.import_id}` puts them back).")
+        else:
+            note(
+                f"{said}: `pressfree imports unmatched {report.import_id}` lists them; "
+                "--retire withdraws them."
+                if not report.dry_run
+                else f"{said} (--retire would withdraw them)."
+            )
 
 
 @contextmanager

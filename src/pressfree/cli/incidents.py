@@ -64,7 +64,9 @@ Published = Annotated[
 ]
 StatusOpt = Annotated[
     str | None,
-    typer.Option("--status", help="reported (default), confirmed, disputed or retracted."),
+    typer.Option(
+        "--status", help="reported (default), confirmed, disputed, retracted or withdrawn."
+    ),
 ]
 Tags = Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag (repeatable).")]
 IdArg = Annotated[str, typer.Argument(help="Incident id, or its first characters (4 or more).")]

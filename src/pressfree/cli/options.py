@@ -34,7 +34,8 @@ Outlet = Annotated[
 ]
 Publisher = Annotated[str | None, typer.Option("--publisher", help="Source publisher.")]
 Status = Annotated[
-    str | None, typer.Option("--status", help="reported, confirmed, disputed or retracted.")
+    str | None,
+    typer.Option("--status", help="reported, confirmed, disputed, retracted or withdrawn."),
 ]
 Tag = Annotated[str | None, typer.Option("--tag", help="Only incidents with this tag.")]
 Search = Annotated[

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -70,6 +70,17 @@ class ImportReport:
     updated: bool = False  # whether the changes were applied (--update)
     not_incidents: list[int] = field(default_factory=list)  # rows skip_rows_without skipped
     cases: int = 0  # opened from the rows' charge columns ([cases] in the mapping)
+    # A complete snapshot of its dataset (--snapshot, or its preset says so): the stored
+    # incidents of the dataset, dated within what the file covers, that no row matched
+    # (public ids, oldest first), and whether they were withdrawn (--retire).
+    snapshot: bool = False
+    unmatched: list[str] = field(default_factory=list)
+    retired: bool = False
+    covers: tuple | None = None  # (first day, last day) of the file's rows
+    # what the rows matched: public ids, (dataset, external id) pairs, stored incident ids
+    seen_public: set = field(default_factory=set)
+    seen_external: set = field(default_factory=set)
+    matched: set = field(default_factory=set)
 
 
 @dataclass
@@ -187,12 +198,21 @@ def import_file(
     again: bool = False,
     update: bool = False,
     progress: Callable[[int], None] | None = None,
+    snapshot: bool = False,
+    retire: bool = False,
 ) -> ImportReport:
     """Import every row, or none: any invalid row means nothing is written (unless
     skip_invalid, which writes the valid rows and the rejected ones to a CSV beside the file).
-    The caller's transaction is what makes it all or nothing."""
+    The caller's transaction is what makes it all or nothing. A complete snapshot of its
+    dataset (snapshot, or the mapping says so) reports the stored incidents of the dataset
+    it no longer holds; retire withdraws them (undone with the import)."""
     fmt = fmt or readers.detect_format(path)
-    report = ImportReport(file=str(path), dataset=mapping.name, dry_run=dry_run)
+    report = ImportReport(
+        file=str(path),
+        dataset=mapping.name,
+        dry_run=dry_run,
+        snapshot=snapshot or retire or mapping.snapshot,
+    )
     digest = readers.sha256(path)
     seen_before = already_imported(session, digest)
     if seen_before and not again:
@@ -300,6 +320,8 @@ def import_file(
         report.cases = cases.from_extra(session, entry.id, mapping.cases, mapping.missing)
     session.info["batched"] = False  # edits of changed rows are revisions of their own
     _changes(session, report, update)
+    if report.snapshot and not report.invalid:
+        _reconcile(session, report, entry.id, retire and not dry_run)
     history.finish_import(
         session,
         entry,
@@ -313,6 +335,11 @@ def import_file(
             "new_kinds": report.new_kinds,
             "not_incidents": len(report.not_incidents),
             "cases": report.cases,
+            **(
+                {"unmatched": report.unmatched, "retired": report.retired}
+                if report.snapshot
+                else {}
+            ),
         },
     )
     report.import_id = entry.id
@@ -338,6 +365,39 @@ def import_file(
                 "same time: nothing added"
             ) from None
     return report
+
+
+def _reconcile(session: Session, report: ImportReport, import_id: int, retire: bool) -> None:
+    """The stored incidents of the snapshot's dataset, dated within what it covers, that no
+    row of it matched (by id, by its dataset's id, or by content); with retire, each is
+    withdrawn (a revision of the import's own, so that undoing the import puts it back)."""
+    from pressfree import incidents
+
+    if report.covers is None:
+        return
+    first, last = report.covers
+    rows = session.execute(
+        select(Incident.id, Incident.public_id, Incident.dataset, Incident.external_id)
+        .where(
+            Incident.dataset == report.dataset,
+            or_(Incident.import_id.is_(None), Incident.import_id != import_id),
+            Incident.first_day >= first,
+            Incident.last_day <= last,
+            Incident.status != "withdrawn",
+        )
+        .order_by(Incident.first_day, Incident.last_day, Incident.public_id)
+    ).all()
+    report.unmatched = [
+        public_id
+        for incident_id, public_id, dataset, external_id in rows
+        if incident_id not in report.matched
+        and public_id not in report.seen_public
+        and (external_id is None or (dataset, external_id) not in report.seen_external)
+    ]
+    if retire:
+        for public_id in report.unmatched:
+            incidents.edit(session, public_id, {"status": "withdrawn"})
+        report.retired = bool(report.unmatched)
 
 
 def _indexes(connection, backend, path: Path):
@@ -434,6 +494,7 @@ def _unmatched(
     if not (found.stored or found.changed):
         return pending
     matched = {**found.stored, **found.changed}
+    report.matched.update(matched.values())
     # A stored row takes the id its row has now; a changed one only when the change is
     # applied (--update), else a later --update would find it by the id and skip it.
     adopted = {found.stored[i]: pending[i][1] for i in found.stored if pending[i][1].external_id}
@@ -563,6 +624,13 @@ def _write(
     """Insert one batch through SQLAlchemy Core (executemany), ids reserved up front."""
     if not pending:
         return
+    for _, parsed in pending:  # what a snapshot holds (its coverage, its ids)
+        first, last = report.covers or (parsed.first, parsed.last)
+        report.covers = (min(first, parsed.first), max(last, parsed.last))
+        if parsed.public_id:
+            report.seen_public.add(parsed.public_id)
+        if parsed.external_id:
+            report.seen_external.add((_dataset(parsed, dataset), parsed.external_id))
     have_public, have_external = _existing(connection, pending, dataset)
     pending = _unmatched(connection, pending, report, matcher, dataset, have_external, loosely)
     fresh: list[ParsedRow] = []

@@ -77,6 +77,8 @@ class Mapping:
     essential: list[str] | None = None  # with these, other columns named may be absent
     skip_rows_without: list[str] = field(default_factory=list)  # fields: all empty = no row
     loose_dates: bool = False  # free-text dates give the month or year they name
+    # a file is a complete snapshot of its dataset: stored incidents it lacks are reported
+    snapshot: bool = False
     # Columns (kept as extra fields) that say a case followed: [cases] (importing.cases)
     cases: CaseColumns | None = None
     layout: str | None = None  # which of a preset's layouts this is
@@ -218,6 +220,7 @@ def parse(data: dict, name: str, source: str) -> Mapping:
         "skip_rows_without",
         "description",
         "loose_dates",
+        "snapshot",
         "cases",
     }
     for key in data:
@@ -316,6 +319,7 @@ def parse(data: dict, name: str, source: str) -> Mapping:
     mapping.json_cells = _setting(data, "json_cells", bool, source, False)
     mapping.require_columns = _setting(data, "require_columns", bool, source, True)
     mapping.loose_dates = _setting(data, "loose_dates", bool, source, False)
+    mapping.snapshot = _setting(data, "snapshot", bool, source, False)
     mapping.delimiter = _setting(data, "delimiter", str, source)
     if mapping.delimiter is not None and len(mapping.delimiter) != 1:
         raise InvalidValue(

@@ -86,6 +86,7 @@ STATUS_NAMES = {
     "confirmed": N_("confirmed"),
     "disputed": N_("disputed"),
     "retracted": N_("retracted"),
+    "withdrawn": N_("withdrawn"),
 }
 
 

@@ -23,7 +23,8 @@ from sqlmodel import Field, SQLModel
 
 from pressfree.dates import PRECISIONS, PartialDate
 
-STATUSES = ("reported", "confirmed", "disputed", "retracted")
+# withdrawn (schema 9): no longer in a later complete snapshot of its dataset (import --retire)
+STATUSES = ("reported", "confirmed", "disputed", "retracted", "withdrawn")
 OUTLET_TYPES = ("outlet", "organisation")
 TARGET_TYPES = (*OUTLET_TYPES, "person")
 QUALIFIERS = ("exact", "at-least", "more-than", "about", "at-most")

@@ -5,6 +5,8 @@ other names.
   incidents that count in what is published; absent, reported and confirmed ones count.
 - publisher_alias: another name a publisher goes by (name, its key for matching, and the
   publisher's name): figures and sources under either name are one publisher's.
+- incident.status may be "withdrawn": an incident a later complete snapshot of its dataset
+  no longer holds (import --retire); it never counts, like a retracted one.
 - custody_period.case_event_id: a custody period a case opened (a verdict with a custodial
   sentence), not a detention; deleting the event removes the period, derived again.
 Nothing stored before is changed. Custody periods opened by retracted incidents are derived
@@ -38,6 +40,12 @@ def upgrade() -> None:
     )
     op.create_index("ix_publisher_alias_name_key", "publisher_alias", ["name_key"], unique=True)
     op.create_index("ix_publisher_alias_publisher", "publisher_alias", ["publisher"])
+    with op.batch_alter_table("incident") as batch:
+        batch.drop_constraint("ck_incident_status", type_="check")
+        batch.create_check_constraint(
+            "ck_incident_status",
+            sa.text("status IN ('reported', 'confirmed', 'disputed', 'retracted', 'withdrawn')"),
+        )
     # batch mode copies the table on SQLite: the partial index goes first, and comes back
     op.drop_index("uq_custody_open", table_name="custody_period")
     with op.batch_alter_table("custody_period") as batch:
