@@ -97,3 +97,32 @@ def test_an_outlet_s_incidents_with_those_of_its_journalists(cli, three):
 def test_a_filter_that_cannot_be_is_one_line(cli, args, message):
     for command in (["list"], ["summary", "--month", "2021-07"], ["export"]):
         assert cli(*command, *args, code=2).stderr == f"Error: {message}\n"
+
+
+def test_custody_and_the_census_take_list_s_filters_by_the_detention_that_opened_it(cli):
+    cli("add", "detention", "--date", "2021-07-01", "--country", "BY", "-j", "Ann Lee", "--tag",
+        "newsroom", "--perpetrator", "GUBOPiK")  # fmt: skip
+    cli("add", "arrest", "--date", "2021-07-02", "--country", "BY", "-j", "Bob Roe")
+    cli("add", "raid", "--date", "2021-05-01", "--country", "BY", "-j", "Cy Doe")
+    case = cli("case", "open", "Cy Doe", "--type", "criminal", "--date", "2021-06-01").stdout
+    cli("case", "verdict", case.strip(), "--date", "2021-07-03", "--outcome", "convicted",
+        "--sentence", "2y")  # fmt: skip
+
+    def held(*filters):
+        found = [
+            sorted(h["person"] for h in cli.json(command, "--as-of", "2021-07-10", *filters)[
+                "held"])
+            for command in ("custody", "census")
+        ]  # fmt: skip
+        assert found[0] == found[1], filters
+        return found[0]
+
+    assert held() == ["Ann Lee", "Bob Roe", "Cy Doe"]
+    assert held("--kind", "arrest") == ["Bob Roe"]
+    assert held("--tag", "newsroom") == ["Ann Lee"]
+    assert held("--where", "perpetrator=GUBOPiK") == ["Ann Lee"]
+    assert held("--journalist", "cy doe") == ["Cy Doe"]  # opened by his verdict
+    assert held("--journalist", "Cy Doe", "--kind", "detention") == []
+    assert held("--status", "confirmed") == []
+    said = cli("custody", "--as-of", "2021-07-10", "--affiliated", code=2).stderr
+    assert said == "Error: --affiliated goes with --outlet\n"

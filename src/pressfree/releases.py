@@ -3,14 +3,15 @@ when, and how that compares with the figures sources publish."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import and_, or_, select
 from sqlmodel import Session
 
-from pressfree import custody, dates, work
+from pressfree import custody, dates, identity, incidents, work
 from pressfree.errors import Conflict, InvalidValue, shown
+from pressfree.incidents import IncidentFilter
 from pressfree.store.models import (
     Case,
     CaseEvent,
@@ -83,7 +84,6 @@ def release(
     an incident, the person is the one it names so (unnamed people have only that)."""
     day = dates.parse_day(on, "--date")
     checked_outcome(outcome)
-    from pressfree import identity
 
     if incident is None and identity.is_placeholder(session, person or ""):
         raise InvalidValue(
@@ -222,13 +222,29 @@ def custody_records(
 
 
 def held(
-    session: Session, as_of: date, country: str | None = None
+    session: Session, as_of: date, country: str | None = None, filters: IncidentFilter | None = None
 ) -> list[tuple[int, CustodyRecord]]:
     """(person id, custody record) of everyone held on a day, longest-held first. Days
-    count from the earliest possible start."""
+    count from the earliest possible start. `filters` (what `list` takes) select the periods
+    by the incident that opened them; a period a verdict opened (no incident) is kept only
+    when they ask for nothing but a journalist, and names that journalist."""
     query = select(CustodyPeriod).where(custody.held_on(as_of))
     if country:
         query = query.where(CustodyPeriod.country == country)
+    if filters is not None and filters.narrowed():
+        opened = select(Incident.id).where(*incidents.conditions(filters, session))
+        by_verdict = CustodyPeriod.case_event_id.is_not(None)
+        only_who = replace(filters, journalist=None, country=None).narrowed() is False
+        if filters.journalist:
+            by_verdict = and_(
+                by_verdict,
+                CustodyPeriod.person_id.in_(identity.matching("person", filters.journalist)),
+            )
+        query = query.where(
+            or_(CustodyPeriod.incident_id.in_(opened), by_verdict)
+            if only_who
+            else CustodyPeriod.incident_id.in_(opened)
+        )
     periods = (
         session.execute(query.order_by(CustodyPeriod.start_first, CustodyPeriod.id)).scalars().all()
     )

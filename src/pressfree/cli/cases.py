@@ -390,28 +390,55 @@ def census(
         str, typer.Option("--as-of", help="The day, YYYY-MM-DD (CPJ counts on 1 December).")
     ],
     country: o.Country = None,
+    kind: o.Kinds = None,
+    journalist: o.Journalist = None,
+    outlet: o.Outlet = None,
+    publisher: o.Publisher = None,
+    status: o.Status = None,
+    tag: o.Tag = None,
+    search: o.Search = None,
+    where: o.Where = None,
+    updated_since: o.UpdatedSince = None,
+    updated_before: o.UpdatedBefore = None,
+    include_new: o.IncludeNew = False,
+    affiliated: o.Affiliated = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Every journalist in custody on a day, with charges, status of charges, sentence and
     place of detention, beside the figure sources reported: the list behind "28 in custody".
+    The filters `list` takes select periods by the detention that opened them.
 
     Example: [bold]pressfree census --as-of 2021-12-01 --country BY --format markdown[/]
     """
     from pressfree.publish import census as census_service
     from pressfree.publish import render
 
+    filters = o.incident_filter(
+        kinds=kind,
+        journalist=journalist,
+        outlet=outlet,
+        publisher=publisher,
+        status=status,
+        tag=tag,
+        search=search,
+        where=where,
+        updated_since=updated_since,
+        updated_before=updated_before,
+        include_new=include_new,
+        affiliated=affiliated,
+    )
     with reading(ctx) as session:
-        report = census_service.census(session, as_of, country)
+        report = census_service.census(session, as_of, country, filters)
     if fmt == Format.json:
         emit(render.to_json({**render.plain(report), "comparison": report.comparison()}) + "\n")
         return
-    where = f", {report.country}" if report.country else ""
+    place = f", {report.country}" if report.country else ""
     emit(
         render.listing(
             report.held,
             CENSUS_COLUMNS,
             fmt.value,
-            title=f"Journalists in custody on {report.as_of}{where}",
+            title=f"Journalists in custody on {report.as_of}{place}",
             table_columns=CENSUS_TABLE_COLUMNS,
             droppable=["due_for_release", "place", "outlet", "sentence", "charges"],
             empty=f"Nobody itemised here was in custody on {report.as_of}.",

@@ -62,16 +62,43 @@ def custody(
     ctx: typer.Context,
     as_of: Annotated[str, typer.Option("--as-of", help="The day, YYYY-MM-DD.")],
     country: o.Country = None,
+    kind: o.Kinds = None,
+    journalist: o.Journalist = None,
+    outlet: o.Outlet = None,
+    publisher: o.Publisher = None,
+    status: o.Status = None,
+    tag: o.Tag = None,
+    search: o.Search = None,
+    where: o.Where = None,
+    updated_since: o.UpdatedSince = None,
+    updated_before: o.UpdatedBefore = None,
+    include_new: o.IncludeNew = False,
+    affiliated: o.Affiliated = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """List who was in custody on a day, beside the newest figure a source reported.
+    The filters `list` takes select periods by the detention that opened them.
 
     Example: [bold]pressfree custody --as-of 2021-07-30 --country BY[/]
     """
     from pressfree.publish import census, render
 
+    filters = o.incident_filter(
+        kinds=kind,
+        journalist=journalist,
+        outlet=outlet,
+        publisher=publisher,
+        status=status,
+        tag=tag,
+        search=search,
+        where=where,
+        updated_since=updated_since,
+        updated_before=updated_before,
+        include_new=include_new,
+        affiliated=affiliated,
+    )
     with reading(ctx) as session:
-        report = census.custody_report(session, as_of, country)
+        report = census.custody_report(session, as_of, country, filters)
     if fmt == Format.json:
         emit(render.to_json({**render.plain(report), "comparison": report.comparison()}) + "\n")
         return

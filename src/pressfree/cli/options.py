@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from pressfree.incidents import IncidentFilter
 
 Month = Annotated[str | None, typer.Option("--month", help="A month, YYYY-MM.")]
 Year = Annotated[str | None, typer.Option("--year", help="A year, YYYY.")]
@@ -85,25 +88,25 @@ Affiliated = Annotated[
 
 
 def incident_filter(
-    month=None,
-    year=None,
-    start=None,
-    end=None,
-    kinds=None,
-    country=None,
-    journalist=None,
-    outlet=None,
-    publisher=None,
-    status=None,
-    tag=None,
-    limit=None,
-    search=None,
-    where=None,
-    updated_since=None,
-    updated_before=None,
-    include_new=False,
-    affiliated=False,
-):
+    month: str | None = None,
+    year: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    kinds: list[str] | None = None,
+    country: str | None = None,
+    journalist: str | None = None,
+    outlet: str | None = None,
+    publisher: str | None = None,
+    status: str | None = None,
+    tag: str | None = None,
+    limit: int | None = None,
+    search: str | None = None,
+    where: list[str] | None = None,
+    updated_since: str | None = None,
+    updated_before: str | None = None,
+    include_new: bool = False,
+    affiliated: bool = False,
+) -> IncidentFilter:
     """Build the service's filter from the options above (dates are parsed in dates.py)."""
     from pressfree import dates
     from pressfree.errors import UsageError

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from pressfree import cases, countries, dates, releases, tallies
+from pressfree.incidents import IncidentFilter
 from pressfree.store.models import Case, Outlet, Person
 from pressfree.tallies import TallyRecord
 
@@ -107,10 +108,12 @@ class _Held:
     reported: list[TallyRecord]
 
 
-def _held(session: Session, as_of: str, country: str | None) -> _Held:
+def _held(
+    session: Session, as_of: str, country: str | None, filters: IncidentFilter | None = None
+) -> _Held:
     day = dates.parse_day(as_of, "--as-of")
     code = countries.normalise(country, "--country")
-    held = releases.held(session, day, code)
+    held = releases.held(session, day, code, filters)
     by_person = _cases_of(session, held, day)
     return _Held(
         day,
@@ -121,10 +124,16 @@ def _held(session: Session, as_of: str, country: str | None) -> _Held:
     )
 
 
-def census(session: Session, as_of: str, country: str | None = None) -> Census:
-    """Who was held on the day (the custody ledger's list, the same as `custody --as-of`),
-    each with the cases of their present custody as they stood that day."""
-    found = _held(session, as_of, country)
+def census(
+    session: Session,
+    as_of: str,
+    country: str | None = None,
+    filters: IncidentFilter | None = None,
+) -> Census:
+    """Who was held on the day (the custody ledger's list, the same as `custody --as-of`,
+    narrowed as `releases.held` reads filters), each with the cases of their present
+    custody as they stood that day."""
+    found = _held(session, as_of, country, filters)
     outlets = dict(
         session.execute(
             select(Person.id, Outlet.name)
@@ -141,11 +150,14 @@ def census(session: Session, as_of: str, country: str | None = None) -> Census:
 
 
 def custody_report(
-    session: Session, as_of: str, country: str | None = None
+    session: Session,
+    as_of: str,
+    country: str | None = None,
+    filters: IncidentFilter | None = None,
 ) -> releases.CustodyReport:
     """`custody --as-of`: the ledger's list (each with the day their cases stop holding
     them, when the cases say it: custody.cases_end)."""
-    found = _held(session, as_of, country)
+    found = _held(session, as_of, country, filters)
     return releases.CustodyReport(
         found.day.isoformat(), found.country, [record for _, record in found.held], found.reported
     )
