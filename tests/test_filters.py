@@ -126,3 +126,14 @@ def test_custody_and_the_census_take_list_s_filters_by_the_detention_that_opened
     assert held("--status", "confirmed") == []
     said = cli("custody", "--as-of", "2021-07-10", "--affiliated", code=2).stderr
     assert said == "Error: --affiliated goes with --outlet\n"
+
+
+def test_export_takes_search_too(cli):
+    wanted = _add(cli, "2021-07-01", "-j", "Ігар Лосік", "--summary", "Searched at dawn")
+    _add(cli, "2021-07-02", "-j", "Ann Lee")
+    cli("tally", "add", "raid", "5", "--period", "2021-07", "--country", "BY", "--publisher", "X")
+    exported = cli.json("export", "--search", "losik")
+    assert [i["id"] for i in exported["incidents"]] == [wanted]
+    assert exported["tallies"] == []  # figures are not about a search's words
+    csv_rows = cli("export", "--search", "dawn", "--format", "csv").stdout.splitlines()
+    assert len(csv_rows) == 2 and csv_rows[1].startswith(wanted)

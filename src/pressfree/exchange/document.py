@@ -172,6 +172,7 @@ def write_document(
             or filters.outlet
             or filters.status
             or filters.tag
+            or filters.search is not None
             or filters.updated_since
             or filters.updated_before
             or filters.limit is not None
