@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select, update
 from sqlmodel import Session
 
-from pressfree import case_rules, custody, names, search, work
+from pressfree import case_rules, custody, identity, names, search, work
 from pressfree.errors import InvalidValue
 from pressfree.store.db import backend_for
 from pressfree.store.models import (
@@ -254,6 +254,7 @@ def _repair_name_keys(session: Session) -> None:
                 .where(PlaceholderName.id == record_id)
                 .values(name_key=names.fold(name))
             )
+            session.info.pop(identity.PLACEHOLDERS, None)
 
 
 def _cases(session: Session) -> list[Difference]:

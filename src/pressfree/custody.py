@@ -98,7 +98,7 @@ class Holding:
     """What one of the person's cases says of their custody, as it finally stands: when it
     was opened, the day it stopped holding them (decided: a verdict in force, dropped,
     closed), and its custodial sentence. A case pending or on appeal, or ending in a
-    custodial sentence whose length was not said, holds them with no end (`until` None)."""
+    custodial sentence whose length was not said, holds them with no end (indefinite)."""
 
     opened: date
     decided: date | None
@@ -133,9 +133,9 @@ def cases_end(start: date, holdings: Sequence[Holding]) -> date | None:
     """The day the cases of a custody that began on `start` stop holding the person: every
     one decided, none pending or on appeal; a prison sentence runs from the start (time held
     counts), administrative arrests one after another from it; a fine, a suspended sentence,
-    an acquittal, a dismissal, a dropped or a closed case holds them until its day. A case decided
-    before the custody began is not of it, nor one opened after it ended. None while any
-    holds them with no end, or when no case of the custody is recorded."""
+    an acquittal, a dismissal, a dropped or a closed case holds them until its day. A case
+    decided before the custody began is not of it, nor one opened after it ended. None while
+    any holds them with no end, or when no case of the custody is recorded."""
     of_it = sorted(
         (h for h in holdings if h.decided is None or h.decided >= start), key=lambda h: h.opened
     )
@@ -156,10 +156,14 @@ def cases_end(start: date, holdings: Sequence[Holding]) -> date | None:
     return end
 
 
-def holdings(session: Session, pid: int) -> list[Holding]:
+def cases_of(session: Session, pid: int) -> list[Case]:
+    return list(session.execute(select(Case).where(Case.person_id == pid)).scalars())
+
+
+def holdings(session: Session, cases: list[Case]) -> list[Holding]:
     """The person's cases as custody reads them (case_rules.state_on, everything known)."""
     found = []
-    for case in session.execute(select(Case).where(Case.person_id == pid)).scalars():
+    for case in cases:
         steps = case_rules.steps_of(session, case)
         state = case_rules.state_on(steps, date.max)
         if state is None:
@@ -195,7 +199,9 @@ def holdings(session: Session, pid: int) -> list[Holding]:
     return found
 
 
-def detentions(session: Session, pid: int, counted: tuple[str, ...]) -> list[Detention]:
+def detentions(
+    session: Session, pid: int, counted: tuple[str, ...], cases: list[Case]
+) -> list[Detention]:
     """The person's detentions and arrests that open custody, of the statuses that count
     (publication.counted: a retracted detention never opened anything)."""
     query = (
@@ -217,7 +223,7 @@ def detentions(session: Session, pid: int, counted: tuple[str, ...]) -> list[Det
         )
     )
     found = [Detention(*row) for row in session.execute(query).all()]
-    return found + sentences(session, pid)
+    return found + (sentences(session, pid) if cases else [])
 
 
 def sentences(session: Session, pid: int) -> list[Detention]:
@@ -314,9 +320,9 @@ def rebuild(
             .all()
         )
         periods, passed, left = derive(
-            detentions(session, pid, counted),
+            detentions(session, pid, counted, cases := cases_of(session, pid)),
             [Release(r.released_on, r.outcome) for r in stored],
-            holdings(session, pid),
+            holdings(session, cases),
         )
         if pid in strict and passed:
             ended = set(
@@ -382,9 +388,9 @@ def expected(session: Session, pid: int) -> list[dict]:
         )
     ).all()
     periods, _, _ = derive(
-        detentions(session, pid, publication.counted(session)),
+        detentions(session, pid, publication.counted(session), cases := cases_of(session, pid)),
         [Release(*r) for r in releases],
-        holdings(session, pid),
+        holdings(session, cases),
     )
     return period_rows(pid, periods)
 

@@ -54,7 +54,17 @@ def keys(name: str) -> dict:
 
 
 def placeholder_keys(db) -> set[str]:
-    return set(db.execute(select(PlaceholderName.name_key)).scalars())
+    """The keys of the placeholder names; read once per session (a command asks for them
+    for every name it resolves), again after the session changes them."""
+    cached = db.info.get(PLACEHOLDERS) if isinstance(db, Session) else None
+    if cached is None:
+        cached = set(db.execute(select(PlaceholderName.name_key)).scalars())
+        if isinstance(db, Session):
+            db.info[PLACEHOLDERS] = cached
+    return cached
+
+
+PLACEHOLDERS = "placeholder_keys"  # its key in Session.info
 
 
 def is_placeholder(db, name: str, known: set[str] | None = None) -> bool:
@@ -88,6 +98,7 @@ def add_placeholder(session: Session, name: str) -> dict:
         )
     session.add(PlaceholderName(name=name, name_key=key, builtin=False))
     session.flush()
+    session.info.pop(PLACEHOLDERS, None)
     _flag_outlets(session)
     work.changed(session, "placeholder", name, None, {"name": name})
     return {"name": name, "builtin": False}
@@ -103,6 +114,7 @@ def keep_placeholder(session: Session, name) -> None:
         return
     session.add(PlaceholderName(name=name, name_key=names.fold(name), builtin=False))
     session.flush()
+    session.info.pop(PLACEHOLDERS, None)
     _flag_outlets(session)
 
 
@@ -123,6 +135,7 @@ def remove_placeholder(session: Session, name: str) -> None:
     work.changed(session, "placeholder", row.name, {"name": row.name}, None)
     session.delete(row)
     session.flush()
+    session.info.pop(PLACEHOLDERS, None)
     _flag_outlets(session)
 
 
@@ -304,14 +317,16 @@ def likely(db, target: str, name: str) -> list[str]:
     name in another script or sounding alike (as `matching` reads it). Empty when the name
     is stored already, or names nobody."""
     name = cleaned(name, "name")
-    if find(db, target, name) is not None or is_placeholder(db, name):
+    if is_placeholder(db, name):
         return []
     model = _models(target)[0]
     ids = select(matching(target, name).subquery().c[0])
     found = db.execute(select(model.name).where(model.id.in_(ids)).order_by(model.name))
     # names that differ in their numbers ("Writer 1", "Writer 11") sound alike, but are not
     numbers = re.findall(r"\d+", name)
-    return [stored for stored in found.scalars() if re.findall(r"\d+", stored) == numbers]
+    alike = [stored for stored in found.scalars() if re.findall(r"\d+", stored) == numbers]
+    # nothing alike is the common case: only then is it asked whether the name is stored
+    return alike if alike and find(db, target, name) is None else []
 
 
 @dataclass
