@@ -2,8 +2,9 @@
 
 Every summary, report, chart, census and custody period counts only incidents of the
 statuses the rule names, a setting of the database shared by everyone who uses it (default:
-reported and confirmed). Retracted incidents never count; disputed ones count only when the
-rule says so. Whatever is left out stays in `list --status`, `show`, the history and exports,
+reported and confirmed). Retracted incidents (they did not happen) and withdrawn ones (a later
+snapshot of their dataset no longer holds them) never count; disputed ones count only when
+the rule says so. Whatever is left out stays in `list --status`, `show`, the history and exports,
 and what publishes says how many it left out and why.
 """
 
@@ -44,7 +45,7 @@ def left_out(chosen: tuple[str, ...]) -> tuple[str, ...]:
 
 def statuses(db: Session, wanted: str | None = None) -> tuple[str, ...]:
     """The statuses a published count takes: the rule's, or the one a --status filter asks
-    for (any but retracted, which never counts)."""
+    for (any but those that never count)."""
     if wanted is None:
         return counted(db)
     status = check_status(wanted, "--status")
