@@ -104,3 +104,15 @@ def test_withdrawn_never_counts_and_cannot_be_counted(cli):
         "Error: --status: 'withdrawn' never counts in what is published (`list --status "
         "withdrawn` shows those incidents)\n"
     )
+
+
+def test_a_pressfree_export_is_no_snapshot_of_rows(cli, tmp_path):
+    cli("add", "raid", "--date", "2021-07-30", "--country", "BY")
+    exported = tmp_path / "all.json"
+    cli("export", "--format", "json", "--out", exported)
+    for option in ("--snapshot", "--retire"):
+        said = cli("import", exported, option, code=2).stderr
+        assert said == (
+            f"Error: {option}: '' applies to rows of CSV, NDJSON or JSON arrays; a pressfree "
+            "export imports whole\n"
+        )

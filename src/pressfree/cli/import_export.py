@@ -116,12 +116,18 @@ def import_(
         )
     file_format = fmt or readers.detect_format(file)
     if file_format == "json" and not (preset or mapping) and document.holds_document(file):
-        if skip_invalid:
-            raise InvalidValue(
-                "--skip-invalid",
-                "",
-                "applies to rows of CSV, NDJSON or JSON arrays; a pressfree export imports whole",
-            )
+        for option, given in (
+            ("--skip-invalid", skip_invalid),
+            ("--snapshot", snapshot),
+            ("--retire", retire),
+        ):
+            if given:
+                raise InvalidValue(
+                    option,
+                    "",
+                    "applies to rows of CSV, NDJSON or JSON arrays; a pressfree export imports "
+                    "whole",
+                )
         loaded = document.read_document(file)
         with writing(ctx) as session:
             counts = document.load_document(
