@@ -160,3 +160,28 @@ def test_pre_trial_detention_on_a_pending_criminal_case_outlasts_an_arrest(cli):
     assert (held["since"], held["released_on"], held["due_for_release"]) == (
         "2021-03-01", None, None,
     )  # fmt: skip
+
+
+def test_a_case_an_import_brought_takes_its_custody_with_it_when_undone(cli, tmp_path):
+    import json
+
+    cli("add", "detention", "--date", "2021-08-01", "--country", "BY", "-j", "Ann Lee")
+    case = {
+        "person": "Ann Lee", "case_type": "administrative", "opened": "2021-08-02",
+        "country": "BY",
+        "events": [
+            {"event": "opened", "date": "2021-08-02"},
+            {"event": "verdict", "date": "2021-08-03", "outcome": "convicted", "sentence": "15d",
+             "sentence_type": "administrative-arrest"},
+        ],
+    }  # fmt: skip
+    document = tmp_path / "case.json"
+    document.write_text(json.dumps({"format": "pressfree", "cases": [case]}))
+    cli("import", document)
+    [held] = cli.json("custody", "--as-of", "2021-08-10")["held"]
+    assert (held["released_on"], held["outcome"]) == ("2021-08-16", "end of sentence")
+    [entry] = cli.json("imports")
+    cli("imports", "undo", str(entry["id"]))
+    [held] = cli.json("custody", "--as-of", "2021-09-10")["held"]  # no case: held until released
+    assert (held["since"], held["released_on"]) == ("2021-08-01", None)
+    assert cli("check").stdout == ""

@@ -503,6 +503,10 @@ def undo_import(session: Session, text: str, force: bool = False) -> ImportRecor
     session.execute(delete(Tally).where(Tally.import_id == entry.id))
     for public_id in cases_changed:  # changed since: each removal is kept in the history
         work.changed(session, "case", public_id, cases.get(session, public_id), None)
+    # a verdict among them may have started or ended someone's custody
+    work.custody_changed(
+        session, session.execute(select(Case.person_id).where(Case.import_id == entry.id)).scalars()
+    )
     session.execute(delete(Case).where(Case.import_id == entry.id))
     _remove_unused(session, named, entry.after.get("new_kinds") or [])
     if entry.after.get("sha256"):  # the file can be imported again

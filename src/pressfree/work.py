@@ -46,7 +46,6 @@ class Work:
     # ... whose status changed: retracting a detention may leave a release ending nothing,
     # which is no reason to refuse it (an edit that moves a detention past a release is)
     new_status: set[str] = field(default_factory=set)
-    cases: set[str] = field(default_factory=set)  # a verdict may start or end custody
     people: set[int] = field(default_factory=set)  # custody to derive again
     tidy: set[int] = field(default_factory=set)  # ... after a delete concerned them
     person_names: set[int] = field(default_factory=set)  # names or aliases changed
@@ -74,8 +73,12 @@ def changed(
 ) -> Revision | None:
     """A record changed: its revision is recorded, and an incident's derived state is
     brought up to date (whichever path changed it, however it changed)."""
-    if record_type == "case":
-        of(session).cases.add(str(record_id))
+    if record_type == "case":  # a verdict may start or end custody: the person's, read now
+        # (an undo deletes the case after saying so)
+        person = session.execute(
+            select(Case.person_id).where(Case.public_id == str(record_id))
+        ).scalar()
+        of(session).people.update(_ids([person]))
     if record_type == "incident" and after is not None:
         of(session).public_ids.add(str(record_id))
         if before is not None and _status(before) != _status(after):
@@ -155,18 +158,9 @@ def settle(session: Session) -> None:
         session, sorted(_stored(session, Incident.public_id, work.new_status))
     )
     _follow_designations(session, sorted(incident_ids))
-    sentenced = (
-        set(
-            session.execute(
-                select(Case.person_id).where(Case.public_id.in_(sorted(work.cases)))
-            ).scalars()
-        )
-        if work.cases
-        else set()
-    )
     custody.rebuild(
         session,
-        concerned | work.people | sentenced,
+        concerned | work.people,
         strict=concerned - work.tidy - lenient,
         tidy=work.tidy,
     )
