@@ -116,3 +116,22 @@ def test_a_pressfree_export_is_no_snapshot_of_rows(cli, tmp_path):
             f"Error: {option}: '' applies to rows of CSV, NDJSON or JSON arrays; a pressfree "
             "export imports whole\n"
         )
+
+
+def test_a_snapshot_with_rejected_rows_retires_nothing_and_says_so(cli, tmp_path):
+    excerpt = FIXTURES / "pft_excerpt.csv"
+    cli("import", excerpt, "--preset", "pft")
+    with open(excerpt, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[4]["date"] = "2019-02-30"
+    broken = tmp_path / "broken.csv"
+    with open(broken, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    said = cli("import", broken, "--preset", "pft", "--retire", "--skip-invalid").stderr
+    assert (
+        "Not compared as a snapshot with the stored incidents of pft: 1 rows were rejected, "
+        "and what they stand for would look withdrawn (fix them and import again)."
+    ) in said
+    assert cli.json("list", "--status", "withdrawn") == []

@@ -15,13 +15,14 @@ CUSTODY_COLUMNS = [
     ("days_held", "Days held"),
     ("country", "Country"),
     ("incident", "Incident"),
+    ("case", "Case"),
 ]
 CUSTODY_TABLE_COLUMNS = [
     ("person", "Journalist"),
     ("since", "Held since"),
     ("days_held", "Days held"),
     ("country", "Country"),
-    ("incident_short", "Incident"),
+    ("opened_by", "Opened by"),  # the detention's id, or the case's whose verdict it was
 ]
 
 
@@ -102,7 +103,7 @@ def custody(
     if fmt == Format.json:
         emit(render.to_json({**render.plain(report), "comparison": report.comparison()}) + "\n")
         return
-    # an administrative arrest that has run its days with no release recorded
+    # the day the cases stop holding someone, when they say it (custody.cases_end)
     due = (
         [("due_for_release", "Due for release")]
         if any(r.due_for_release for r in report.held)
@@ -114,9 +115,13 @@ def custody(
             CUSTODY_COLUMNS + due,
             fmt.value,
             title=f"In custody on {report.as_of}",
-            prepare=lambda r: {**r, "incident_short": (r["incident"] or "")[:8]},
+            prepare=lambda r: {
+                **r,
+                "opened_by": (r["incident"] or "")[:8] or f"case {(r['case'] or '')[:8]}",
+            },
             table_columns=CUSTODY_TABLE_COLUMNS + due,
             empty=f"Nobody itemised here was in custody on {report.as_of}.",
+            droppable=["opened_by", "country"],
         )
     )
     if fmt in (Format.table, Format.markdown):

@@ -260,6 +260,12 @@ def _report(report, skip_invalid: bool) -> None:
             "The file is not marked as imported, so it can be imported again once fixed; "
             "rows with ids will then be skipped, rows without ids added again."
         )
+    if report.snapshot and report.invalid:
+        note(
+            f"Not compared as a snapshot with the stored incidents of {report.dataset}: "
+            f"{report.invalid} rows were rejected, and what they stand for would look "
+            "withdrawn (fix them and import again)."
+        )
     if report.snapshot and report.unmatched:
         count = len(report.unmatched)
         first, last = report.covers
