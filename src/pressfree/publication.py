@@ -58,9 +58,9 @@ def statuses(db: Session, wanted: str | None = None) -> tuple[str, ...]:
     return (status,)
 
 
-def condition(db: Session, wanted: str | None = None) -> ColumnElement[bool]:
-    """The incidents that count (as statuses() says), as a WHERE clause."""
-    return col(Incident.status).in_(statuses(db, wanted))
+def condition(chosen: tuple[str, ...]) -> ColumnElement[bool]:
+    """The incidents of the statuses that count (as statuses() chose them), as a WHERE."""
+    return col(Incident.status).in_(chosen)
 
 
 def described(chosen: tuple[str, ...]) -> str:

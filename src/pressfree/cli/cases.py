@@ -413,20 +413,7 @@ def census(
     from pressfree.publish import census as census_service
     from pressfree.publish import render
 
-    filters = o.incident_filter(
-        kinds=kind,
-        journalist=journalist,
-        outlet=outlet,
-        publisher=publisher,
-        status=status,
-        tag=tag,
-        search=search,
-        where=where,
-        updated_since=updated_since,
-        updated_before=updated_before,
-        include_new=include_new,
-        affiliated=affiliated,
-    )
+    filters = o.narrowing(locals())
     with reading(ctx) as session:
         report = census_service.census(session, as_of, country, filters)
     if fmt == Format.json:

@@ -84,20 +84,7 @@ def custody(
     """
     from pressfree.publish import census, render
 
-    filters = o.incident_filter(
-        kinds=kind,
-        journalist=journalist,
-        outlet=outlet,
-        publisher=publisher,
-        status=status,
-        tag=tag,
-        search=search,
-        where=where,
-        updated_since=updated_since,
-        updated_before=updated_before,
-        include_new=include_new,
-        affiliated=affiliated,
-    )
+    filters = o.narrowing(locals())
     with reading(ctx) as session:
         report = census.custody_report(session, as_of, country, filters)
     if fmt == Format.json:

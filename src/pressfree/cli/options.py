@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -133,3 +133,27 @@ def incident_filter(
         include_new=include_new,
         affiliated=affiliated,
     )
+
+
+# The options above a command takes, by its parameter names (`kind` is the filter's `kinds`).
+NARROWING = (
+    "kind",
+    "journalist",
+    "outlet",
+    "publisher",
+    "status",
+    "tag",
+    "search",
+    "where",
+    "updated_since",
+    "updated_before",
+    "include_new",
+    "affiliated",
+)
+
+
+def narrowing(params: dict[str, Any]) -> IncidentFilter:
+    """The filter of a command that takes every option of NARROWING and no period (the period
+    is its own): called with the command's locals()."""
+    given = {name: params[name] for name in NARROWING}
+    return incident_filter(kinds=given.pop("kind"), **given)

@@ -87,20 +87,7 @@ def summary(
             "--format", "ndjson", "is not offered for summaries (use table, markdown, json or csv)"
         )
     period = _period(month, year, start, end)
-    filters = o.incident_filter(
-        kinds=kind,
-        journalist=journalist,
-        outlet=outlet,
-        publisher=publisher,
-        status=status,
-        tag=tag,
-        search=search,
-        where=where,
-        updated_since=updated_since,
-        updated_before=updated_before,
-        include_new=include_new,
-        affiliated=affiliated,
-    )
+    filters = o.narrowing(locals())
     with reading(ctx) as session:
         result = summaries.summarise(session, period, country, filters=filters)
         if not result.total_incidents:
@@ -142,20 +129,7 @@ def chart(
         raise InvalidValue("--out", str(out), "must end in .png or .svg")
     charts.require_matplotlib()
     period = _period(None, year, None, None)
-    filters = o.incident_filter(
-        kinds=kind,
-        journalist=journalist,
-        outlet=outlet,
-        publisher=publisher,
-        status=status,
-        tag=tag,
-        search=search,
-        where=where,
-        updated_since=updated_since,
-        updated_before=updated_before,
-        include_new=include_new,
-        affiliated=affiliated,
-    )
+    filters = o.narrowing(locals())
     with reading(ctx) as session:
         result = summaries.summarise(session, period, country, filters=filters)
         if not result.total_incidents:
@@ -225,20 +199,7 @@ def report(
         raise InvalidValue("--format", fmt, "is not html or pdf")
     words = i18n.Words(languages.language(lang))
     period = _period(month, year, start, end)
-    filters = o.incident_filter(
-        kinds=kind,
-        journalist=journalist,
-        outlet=outlet,
-        publisher=publisher,
-        status=status,
-        tag=tag,
-        search=search,
-        where=where,
-        updated_since=updated_since,
-        updated_before=updated_before,
-        include_new=include_new,
-        affiliated=affiliated,
-    )
+    filters = o.narrowing(locals())
     with reading(ctx) as session:
         found = reports.gather(session, period, country, redact=redact, filters=filters)
         names = vocabulary.names_in(session, words.lang)

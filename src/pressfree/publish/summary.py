@@ -393,7 +393,7 @@ def counting(
     wanted = filters.status if filters else None
     chosen = publication.statuses(session, wanted)
     selected = tuple(conditions(replace(filters, status=None), session)) if filters else ()
-    return chosen, (*selected, publication.condition(session, wanted)), selected
+    return chosen, (*selected, publication.condition(chosen)), selected
 
 
 def described(filters: IncidentFilter | None) -> list[str]:
