@@ -144,8 +144,8 @@ def release(
     return custody_records(session, [closed], day)[0]
 
 
-def _person_periods(session: Session, pid: int) -> list[dict]:
-    """A person's custody as the history keeps it (no "days held": that grows daily)."""
+def person_custody(session: Session, pid: int) -> list[CustodyRecord]:
+    """All of a person's custody periods, oldest first (days held counted to today)."""
     periods = (
         session.execute(
             select(CustodyPeriod)
@@ -155,6 +155,11 @@ def _person_periods(session: Session, pid: int) -> list[dict]:
         .scalars()
         .all()
     )
+    return custody_records(session, list(periods), date.today())
+
+
+def _person_periods(session: Session, pid: int) -> list[dict]:
+    """A person's custody as the history keeps it (no "days held": that grows daily)."""
     return [
         {
             "since": r.since,
@@ -162,7 +167,7 @@ def _person_periods(session: Session, pid: int) -> list[dict]:
             "outcome": r.outcome,
             "incident": r.incident,
         }
-        for r in custody_records(session, periods, date.today())
+        for r in person_custody(session, pid)
     ]
 
 

@@ -4,7 +4,7 @@ in custody"), with who said them."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -257,16 +257,7 @@ def edit_tally(
     source, title): checked as a new figure is, one revision."""
     tally = find(session, text)
     before = tally_records(session, [tally])[0]
-    current = {
-        "value": value_text(before.value, before.qualifier),
-        "period": before.period,
-        "as_of": before.as_of,
-        "country": before.country,
-        "scope": before.scope,
-        "publisher": before.publisher,
-        "source": before.source,
-        "title": before.source_title,
-    }
+    current = _given(asdict(before))
     if given.get("period"):
         current["as_of"] = None
     if given.get("as_of"):
@@ -297,19 +288,24 @@ def delete_tally(session: Session, text: str) -> TallyRecord:
     return before
 
 
+def _given(record: dict) -> dict:
+    """A figure as recorded (a TallyRecord as data) put back into what `tally add` takes."""
+    return {
+        "value": value_text(record["value"], record["qualifier"]),
+        "period": record.get("period"),
+        "as_of": record.get("as_of"),
+        "country": record.get("country"),
+        "scope": record.get("scope"),
+        "publisher": record.get("publisher"),
+        "source": record.get("source"),
+        "title": record.get("source_title"),
+    }
+
+
 def restore_tally(session: Session, public_id: str, state: dict) -> TallyRecord:
     """Make a figure what a revision of it says: edited in place, or added again with its
     id after a delete."""
-    given = {
-        "value": value_text(state["value"], state["qualifier"]),
-        "period": state.get("period"),
-        "as_of": state.get("as_of"),
-        "country": state.get("country"),
-        "scope": state.get("scope"),
-        "publisher": state.get("publisher"),
-        "source": state.get("source"),
-        "title": state.get("source_title"),
-    }
+    given = _given(state)
     if session.execute(select(Tally.id).where(Tally.public_id == public_id)).scalar():
         return edit_tally(session, public_id, force=True, **given)
     return add_tally(session, state["metric"], public_id=public_id, force=True, **given)

@@ -4,7 +4,6 @@ and designations, in date order."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -12,7 +11,6 @@ from sqlmodel import Session
 from pressfree import cases, designations, identity, incidents, releases
 from pressfree.store.models import (
     Case,
-    CustodyPeriod,
     Designation,
     Incident,
     IncidentJournalist,
@@ -58,16 +56,7 @@ def of_person(session: Session, name: str) -> Timeline:
                 "id": record.id,
             }
         )
-    periods = (
-        session.execute(
-            select(CustodyPeriod)
-            .where(CustodyPeriod.person_id == pid)
-            .order_by(CustodyPeriod.start_first)
-        )
-        .scalars()
-        .all()
-    )
-    for held in releases.custody_records(session, periods, date.today()):
+    for held in releases.person_custody(session, pid):
         entries.append(
             {
                 "date": held.since,
