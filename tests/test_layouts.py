@@ -857,3 +857,57 @@ def test_a_database_loaded_from_an_own_csv_export_still_matches_the_trackers_fil
     assert cli("--db", other, "import", again, "--dry-run").stderr.endswith(
         "Would import 0 incidents from 10 rows; 10 already stored, 0 changed, 0 new.\n"
     )
+
+
+def test_where_compares_numbers_and_nested_values_alike_on_both_backends(cli, any_db, tmp_path):
+    """One rule on both backends: numbers compare as numbers (integers of 64 bits exactly,
+    others as 64-bit floating point), arrays and objects as JSON (spacing and key order do
+    not matter), text exactly as written."""
+    rows = tmp_path / "numbers.json"
+    values = [
+        2**63,
+        -(2**63) - 1,
+        "5e-324",
+        "1e308",
+        {"a": [1, 2]},
+        2**63 - 1,
+        9007199254740993,
+        0.1,
+        "007",
+        {"b": 1, "a": [1.0, "x"]},
+    ]
+    import json
+
+    documents = [
+        {"date": f"2021-07-{day:02}", "kinds": "raid", "v": value}
+        for day, value in enumerate(values, start=1)
+    ]
+    text = json.dumps(documents).replace('"5e-324"', "5e-324").replace('"1e308"', "1e308")
+    rows.write_text(text, encoding="utf-8")
+    cli("--db", any_db, "import", rows)
+    for where, days in (
+        (f"v={2**63}", [1]),
+        (f"v={-(2**63) - 1}", [2]),
+        ("v=5e-324", [3]),
+        ("v=4.9406564584124654e-324", []),
+        ("v=0.5e-323", [3]),
+        ("v=1e308", [4]),
+        ("v=1E+308", [4]),
+        ('v={"a": [1, 2]}', [5]),
+        ('v={"a":[1,2]}', [5]),
+        ('v={"a":[2,1]}', []),
+        (f"v={2**63 - 1}", [6]),
+        (f"v={2**63 + 1}", []),
+        ("v=9.223372036854775808e18", [1]),
+        (f"v={2**63 - 2}", []),
+        ("v=9007199254740993", [7]),
+        ("v=9007199254740992", []),
+        ("v=0.1", [8]),
+        ("v=0.10", [8]),
+        ("v=007", [9]),
+        ("v=7", []),
+        ('v={"a": [1, "x"], "b": 1.0}', [10]),
+        ("v=[1, 2]", []),
+    ):
+        found = cli.json("--db", any_db, "list", "--where", where)
+        assert sorted(int(i["date"][-2:]) for i in found) == days, where

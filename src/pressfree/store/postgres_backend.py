@@ -153,9 +153,33 @@ def rebuild_search_index(_connection) -> None:
 
 
 def extra_field(name: str, value: str | None):
-    """Incidents whose extra field NAME holds VALUE as text (None: held at all): `->>`
-    gives text, true and false as those words."""
+    """Incidents whose extra field NAME holds VALUE by extra_values' rule (None: held at
+    all): `->>` gives text, true and false as those words; numbers compare as numeric
+    (exact), arrays and objects as jsonb (key order and spacing aside). CASE, because
+    PostgreSQL may evaluate AND's operands in any order, and a string cast to numeric
+    fails."""
+    from sqlalchemy import Numeric, and_, case, cast, false, func, literal, or_
+    from sqlalchemy.dialects.postgresql import JSONB
+
+    from pressfree.store import extra_values
     from pressfree.store.models import Incident
 
-    field = Incident.extra[name].as_string()
-    return field.is_not(None) if value is None else field == value
+    field = Incident.extra[name]
+    as_text = field.as_string()
+    if value is None:
+        return as_text.is_not(None)
+    want = extra_values.wanted(value)
+    kind = func.jsonb_typeof(cast(field, JSONB))
+    ways = [and_(kind.in_(("string", "boolean")), as_text == want.text)]
+    if want.number is not None:
+        ways.append(
+            case(
+                (kind == "number", cast(as_text, Numeric) == cast(literal(want.number), Numeric)),
+                else_=false(),
+            )
+        )
+    if want.document is not None:
+        ways.append(
+            and_(kind.in_(("array", "object")), cast(field, JSONB) == cast(literal(value), JSONB))
+        )
+    return or_(*ways)

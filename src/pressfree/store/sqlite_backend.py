@@ -16,6 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from pressfree.errors import InvalidValue
+from pressfree.store import extra_values
 from pressfree.store.private_files import WholeFile, create_private_file
 from pressfree.store.writes import WRITE_WAIT_SECONDS, bulk_values
 
@@ -79,6 +80,10 @@ def configure(engine: Engine, write: bool = True) -> None:
         # keys (UUIDs, external ids, hashes) to indexes that outgrow 2 MB at once; with too
         # small a cache each insertion rereads and rewrites pages.
         cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        for function, arguments in ((extra_values.same_document, 2), (extra_values.same_number, 3)):
+            dbapi_connection.create_function(
+                f"pressfree_{function.__name__}", arguments, function, deterministic=True
+            )
         if write:
             cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
@@ -268,21 +273,36 @@ def rebuild_search_index(connection) -> None:
 
 
 def extra_field(name: str, value: str | None):
-    """Incidents whose extra field NAME holds VALUE as text (true and false as those words;
-    None: held at all). Through json_each, which reads keys unescaped: a path expression
-    misses non-ASCII keys, and a quote in the key breaks it."""
-    from sqlalchemy import String, and_, case, cast, exists, func, literal, select
+    """Incidents whose extra field NAME holds VALUE by extra_values' rule (None: held at
+    all). Through json_each, which reads keys unescaped: a path expression misses non-ASCII
+    keys, and a quote in the key breaks it. json_each gives numbers as SQL numbers (an
+    integer beyond 64 bits as a float): they are read again from the stored text."""
+    from sqlalchemy import and_, exists, func, literal, or_, select
 
     from pressfree.store.models import Incident
 
     each = func.json_each(Incident.extra).table_valued("key", "value", "type")
     held = each.c.key == name
     if value is not None:
-        held = and_(
-            held,
-            case(
-                (each.c.type.in_(("true", "false")), each.c.type), else_=cast(each.c.value, String)
+        want = extra_values.wanted(value)
+        kind, stored = each.c.type, each.c.value
+        ways = [
+            and_(kind == "text", stored == want.text),
+            and_(kind.in_(("true", "false")), kind == want.text),
+        ]
+        if want.number is not None:
+            ways.append(
+                and_(
+                    kind.in_(("integer", "real")),
+                    func.pressfree_same_number(Incident.extra, name, want.number) == 1,
+                )
             )
-            == value,
-        )
+        if want.document is not None:
+            ways.append(
+                and_(
+                    kind.in_(("array", "object")),
+                    func.pressfree_same_document(stored, want.document) == 1,
+                )
+            )
+        held = and_(held, or_(*ways))
     return exists(select(literal(1)).select_from(each).where(held))
