@@ -106,6 +106,12 @@ class Server:
         self.admin = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=3)
         self.spares: dict[str, queue.Queue] = {}
         self.lock = threading.Lock()
+        with self.admin.connect() as connection:  # ICU collations: PostgreSQL 15 and later
+            self.icu = connection.dialect.server_version_info >= (15,) and bool(
+                connection.exec_driver_sql(
+                    "SELECT count(*) FROM pg_collation WHERE collprovider = 'i'"
+                ).scalar()
+            )
         self.to_make: queue.Queue = queue.Queue()
         self.to_drop: queue.Queue = queue.Queue()
         for tasks, do in ((self.to_make, self._make), (self.to_drop, self._drop)):
@@ -145,9 +151,15 @@ class Server:
 
     def _make(self, template: str) -> None:
         name = f"pressfree_test_{os.getpid()}_{uuid.uuid4().hex[:12]}"
+        create = f'CREATE DATABASE "{name}" TEMPLATE "{template}"'
         try:
             with self.admin.connect() as connection:
-                connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                if template == "template0" and self.icu:
+                    # A collation that orders text unlike SQLite (ICU `en`: "_x" before
+                    # "ann", "Ärla" before "Bob"), as a team's server may: any ORDER BY
+                    # left to the database's collation shows as a difference of backends.
+                    create += " LOCALE_PROVIDER icu ICU_LOCALE 'en' ENCODING 'UTF8'"
+                connection.exec_driver_sql(create)
         except Exception as error:  # noqa: BLE001 - the test that takes it raises it
             self.spares[template].put(error)
         else:

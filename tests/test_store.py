@@ -481,3 +481,40 @@ def test_a_refused_write_leaves_another_program_s_file_as_it_was(pressfree, tmp_
     pressfree("--db", path, "add", "raid", "--date", "2021", code=1)
     assert path.read_bytes() == before  # still in its own journal mode, unchanged
     assert sorted(p.name for p in tmp_path.iterdir()) == ["contacts.db"]
+
+
+def test_names_and_places_are_listed_in_one_order_on_both_backends(cli, any_db):
+    """The test server's databases collate by ICU `en` (helpers.Databases), which would put
+    "_x" before "ann" and "Ärla" before "Bob": lists follow the names case aside, then code
+    points, on either backend; the summary's top ten break ties alike."""
+    names = ["Zed", "Ärla", "ann Lee", "_x", "Bob", "bob B"]
+    for name, city in zip(names, ["Минск", "Brest", "brest", "_c", "Ölen", "Zhodzina"]):
+        cli(
+            "--db",
+            any_db,
+            "add",
+            "raid",
+            "--date",
+            "2021-07-01",
+            "-j",
+            name,
+            "--force",
+            "--city",
+            city,
+            "--outlet",
+            f"{name} Media",
+        )
+    listed = [r["name"] for r in cli.json("--db", any_db, "journalists")]
+    assert listed == ["_x", "ann Lee", "Bob", "bob B", "Zed", "Ärla"]
+    outlets = [r["name"] for r in cli.json("--db", any_db, "outlets")]
+    assert outlets == [f"{n} Media" for n in ["_x", "ann Lee", "bob B", "Bob", "Zed", "Ärla"]]
+    summary = cli.json("--db", any_db, "summary", "--month", "2021-07")
+    assert [r["name"] for r in summary["top_journalists"]] == listed
+    assert [r["city"] for r in summary["by_city"]] == [
+        "Brest",
+        "Zhodzina",
+        "_c",
+        "brest",
+        "Ölen",
+        "Минск",
+    ]

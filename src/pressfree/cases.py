@@ -39,6 +39,7 @@ from pressfree.store.models import (
     Person,
     Source,
 )
+from pressfree.store.ordering import code_points
 from pressfree.vocabulary import SLUG
 
 # What a case is on a day, in the words the Press Freedom Tracker uses for charges.
@@ -678,7 +679,7 @@ def articles(session: Session) -> list[ArticleRecord]:
         counts[key] = counts.get(key, 0) + 1
     return [
         ArticleRecord(a.law, categories[a.category_id], a.name, a.builtin, counts.get(a.law_key, 0))
-        for a in session.execute(select(LawArticle).order_by(LawArticle.law)).scalars()
+        for a in session.execute(select(LawArticle).order_by(code_points(LawArticle.law))).scalars()
     ]
 
 

@@ -26,6 +26,7 @@ from pressfree.store.models import (
     PersonAlias,
     PlaceholderName,
 )
+from pressfree.store.ordering import by_name, code_points
 
 NOUNS = {"person": "journalist", "outlet": "outlet"}
 BRACKETED = re.compile(r"\[([^\]]*)\]")  # "Ahmad [full name unavailable]"
@@ -77,7 +78,9 @@ def is_placeholder(db, name: str, known: set[str] | None = None) -> bool:
 
 
 def placeholders(session: Session) -> list[dict]:
-    rows = session.execute(select(PlaceholderName).order_by(PlaceholderName.name)).scalars()
+    rows = session.execute(
+        select(PlaceholderName).order_by(code_points(PlaceholderName.name))
+    ).scalars()
     return [{"name": p.name, "builtin": p.builtin} for p in rows]
 
 
@@ -321,7 +324,7 @@ def likely(db, target: str, name: str) -> list[str]:
         return []
     model = _models(target)[0]
     ids = select(matching(target, name).subquery().c[0])
-    found = db.execute(select(model.name).where(model.id.in_(ids)).order_by(model.name))
+    found = db.execute(select(model.name).where(model.id.in_(ids)).order_by(*by_name(model)))
     # names that differ in their numbers ("Writer 1", "Writer 11") sound alike, but are not
     numbers = re.findall(r"\d+", name)
     alike = [stored for stored in found.scalars() if re.findall(r"\d+", stored) == numbers]
@@ -401,7 +404,9 @@ def same_as(
 def aliases_of(db, target: str, owner_id: int) -> list[str]:
     _, alias, owner = _models(target)
     return list(
-        db.execute(select(alias.name).where(owner == owner_id).order_by(alias.name)).scalars()
+        db.execute(
+            select(alias.name).where(owner == owner_id).order_by(code_points(alias.name))
+        ).scalars()
     )
 
 
@@ -438,7 +443,9 @@ def all_aliases(db) -> dict[str, dict[int, list[str]]]:
     found: dict[str, dict[int, list[str]]] = {"person": {}, "outlet": {}}
     for target in found:
         _, alias, owner = _models(target)
-        for owner_id, alias_name in db.execute(select(owner, alias.name).order_by(alias.name)):
+        for owner_id, alias_name in db.execute(
+            select(owner, alias.name).order_by(code_points(alias.name))
+        ):
             found[target].setdefault(owner_id, []).append(alias_name)
     return found
 
@@ -484,5 +491,5 @@ def list_outlets(session: Session) -> list[dict]:
             "aliases": aliases.get(o.id, []),
             "incidents": counts.get(o.id, 0),
         }
-        for o in session.execute(select(Outlet).order_by(Outlet.name)).scalars()
+        for o in session.execute(select(Outlet).order_by(*by_name(Outlet))).scalars()
     ]

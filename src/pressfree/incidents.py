@@ -34,6 +34,7 @@ from pressfree.store.models import (
     incident_now,
     stamp,
 )
+from pressfree.store.ordering import by_name, code_points
 
 CHUNK = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
 MAX_INTEGER = 2**63 - 1  # the largest integer SQLite and PostgreSQL store
@@ -444,24 +445,24 @@ def _related(session: Session, ids: list[int]) -> dict[str, dict[int, list]]:
             select(IncidentKind.incident_id, Kind.slug)
             .join(Kind, Kind.id == IncidentKind.kind_id)
             .where(IncidentKind.incident_id.in_(chunk))
-            .order_by(Kind.slug)
+            .order_by(code_points(Kind.slug))
         ),
         "tags": lambda chunk: (
             select(IncidentTag.incident_id, IncidentTag.tag)
             .where(IncidentTag.incident_id.in_(chunk))
-            .order_by(IncidentTag.tag)
+            .order_by(code_points(IncidentTag.tag))
         ),
         "journalists": lambda chunk: (
             select(IncidentJournalist.incident_id, Person.name)
             .join(Person, Person.id == IncidentJournalist.person_id)
             .where(IncidentJournalist.incident_id.in_(chunk))
-            .order_by(Person.name)
+            .order_by(*by_name(Person))
         ),
         "outlets": lambda chunk: (
             select(IncidentOutlet.incident_id, Outlet.name)
             .join(Outlet, Outlet.id == IncidentOutlet.outlet_id)
             .where(IncidentOutlet.incident_id.in_(chunk))
-            .order_by(Outlet.name)
+            .order_by(*by_name(Outlet))
         ),
         "sources": lambda chunk: (
             select(IncidentSource.incident_id, Source)

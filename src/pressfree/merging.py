@@ -27,6 +27,7 @@ from pressfree.store.models import (
     PersonAlias,
     Revision,
 )
+from pressfree.store.ordering import by_name
 
 # Fields of the dropped incident kept on the kept one when they differ (under extra).
 SCALARS = ("date", "country", "region", "city", "perpetrator", "summary", "status")
@@ -274,7 +275,9 @@ def _state(session: Session, target: str, record_id: int) -> dict:
             type=row.type,
             affiliated=list(
                 session.execute(
-                    select(Person.name).where(Person.outlet_id == record_id).order_by(Person.name)
+                    select(Person.name)
+                    .where(Person.outlet_id == record_id)
+                    .order_by(*by_name(Person))
                 ).scalars()
             ),
         )

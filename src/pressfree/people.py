@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from pressfree import identity, work
 from pressfree.store.models import IncidentJournalist, Outlet, Person, PersonAlias
+from pressfree.store.ordering import by_name
 
 PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
@@ -37,7 +38,7 @@ def list_people(session: Session, only: int | None = None) -> list[PersonRecord]
         ).all()
     )
     outlets = dict(session.execute(select(Outlet.id, Outlet.name)).all())
-    query = select(Person).where(Person.placeholder.is_(False)).order_by(Person.name)
+    query = select(Person).where(Person.placeholder.is_(False)).order_by(*by_name(Person))
     if only is not None:
         query = query.where(Person.id == only)
     aliases = identity.all_aliases(session)["person"]

@@ -14,6 +14,7 @@ from pressfree import names, work
 from pressfree.errors import Conflict, InvalidValue
 from pressfree.schemas import clean_text
 from pressfree.store.models import PublisherAlias, Source, Tally
+from pressfree.store.ordering import code_points
 
 
 def main_name(db: Session, name: str | None) -> str | None:
@@ -34,7 +35,7 @@ def names_of(db: Session, name: str) -> list[str]:
     others = db.execute(
         select(col(PublisherAlias.name))
         .where(col(PublisherAlias.publisher) == main)
-        .order_by(col(PublisherAlias.name))
+        .order_by(code_points(PublisherAlias.name))
     ).scalars()
     return [main, *others]
 

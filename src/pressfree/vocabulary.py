@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from pressfree.errors import InvalidValue
 from pressfree.store.models import Charge, ChargeCategory, Designation, IncidentKind, Kind, Label
+from pressfree.store.ordering import code_points
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -45,7 +46,7 @@ def terms(session: Session, vocabulary: str = "kind") -> list[Term]:
     rows = session.execute(
         select(
             model.id, model.slug, text, model.builtin, names if names is not None else text
-        ).order_by(model.slug)
+        ).order_by(code_points(model.slug))
     ).all()
     return [
         Term(slug, label, builtin, counts.get(id_, 0), (named or {}) if names is not None else {})
@@ -124,7 +125,9 @@ def ids_for(
     known = dict(session.execute(select(model.slug, model.id).where(model.slug.in_(wanted))).all())
     for slug in wanted:
         if slug not in known:
-            choices = ", ".join(session.execute(select(model.slug).order_by(model.slug)).scalars())
+            choices = ", ".join(
+                session.execute(select(model.slug).order_by(code_points(model.slug))).scalars()
+            )
             raise InvalidValue(
                 field or vocabulary,
                 slug,
@@ -137,4 +140,4 @@ def ids_for(
 
 def slugs(session: Session, vocabulary: str = "kind") -> list[str]:
     model, _, _ = _table(vocabulary)
-    return list(session.execute(select(model.slug).order_by(model.slug)).scalars())
+    return list(session.execute(select(model.slug).order_by(code_points(model.slug))).scalars())

@@ -31,6 +31,7 @@ from pressfree.errors import InvalidValue, PressfreeError, UsageError
 from pressfree.public_ids import checked_public_id
 from pressfree.schemas import INCIDENT_FIELDS, IncidentIn, clean_text, extra_problem, validated
 from pressfree.store.models import CustodyPeriod, Incident, Outlet, Person, Tally
+from pressfree.store.ordering import by_name
 
 FORMAT, VERSION = "pressfree", 1
 SECTIONS = (
@@ -56,11 +57,13 @@ def _people_and_outlets(
     session: Session, names: set[str] | None, outlet_names: set[str] | None
 ) -> tuple[list[dict], list[dict]]:
     """People and outlets: all of them, or only those a filtered export mentions."""
-    outlets = session.execute(select(Outlet).order_by(Outlet.name)).scalars().all()
+    outlets = session.execute(select(Outlet).order_by(*by_name(Outlet))).scalars().all()
     by_id = {o.id: o.name for o in outlets}
     # unnamed people (placeholder names) are only what each incident says of them
     people = (
-        session.execute(select(Person).where(Person.placeholder.is_(False)).order_by(Person.name))
+        session.execute(
+            select(Person).where(Person.placeholder.is_(False)).order_by(*by_name(Person))
+        )
         .scalars()
         .all()
     )

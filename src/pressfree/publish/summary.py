@@ -25,6 +25,7 @@ from pressfree.store.models import (
     Outlet,
     Person,
 )
+from pressfree.store.ordering import by_name, code_points
 
 TOP = 10
 # The longest a date of each precision can span, so the overlap search stays on the index.
@@ -173,7 +174,7 @@ def _top(session: Session, link, target, key, where) -> list[dict]:
         .join(Incident, Incident.id == link.incident_id)
         .where(where, *named)
         .group_by(target.id, target.name)
-        .order_by(count.desc(), target.name)
+        .order_by(count.desc(), *by_name(target))
         .limit(TOP)
     )
     return [{"name": name, "incidents": n} for name, n in session.execute(query).all()]
@@ -221,13 +222,13 @@ def _places(session: Session, where) -> tuple[list[dict], list[dict]]:
         select(Incident.country, count)
         .where(where)
         .group_by(Incident.country)
-        .order_by(count.desc(), Incident.country.nulls_last())
+        .order_by(count.desc(), code_points(Incident.country).nulls_last())
     ).all()
     by_city = session.execute(
         select(Incident.country, Incident.city, count)
         .where(where, Incident.city.is_not(None))
         .group_by(Incident.country, Incident.city)
-        .order_by(count.desc(), Incident.city)
+        .order_by(count.desc(), code_points(Incident.city))
         .limit(TOP)
     ).all()
     return (
