@@ -171,6 +171,36 @@ def test_a_command_on_a_sqlite_file_never_loads_the_postgresql_dialect(tmp_path)
 
 
 @pytest.mark.skipif(SCRIPT is None, reason="the pressfree script is not installed")
+def test_a_read_only_folder_shows_what_a_killed_writer_left_in_the_log(tmp_path):
+    """A write committed to the write-ahead log and never checkpointed (its process
+    killed) is part of the database: a read in a read-only folder shows it, as sqlite3
+    does, instead of the file's older pages."""
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    db = folder / "s.db"
+    run("--db", db, "add", "raid", "--date", "2021-07-01", "--summary", "Before")
+    killed = (
+        "import os, signal, sqlite3, sys\n"
+        "c = sqlite3.connect(sys.argv[1])\n"
+        "c.execute('PRAGMA wal_autocheckpoint = 0')\n"
+        "c.execute(\"UPDATE incident SET summary = 'Logged'\")\n"
+        "c.commit()\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    subprocess.run([sys.executable, "-c", killed, str(db)], timeout=60)
+    assert (folder / "s.db-wal").stat().st_size > 0
+    before = sorted(p.name for p in folder.iterdir())
+    reading = _read_only_folder(folder)
+    try:
+        listed = reading("--db", db, "list", "--format", "json")
+        assert listed.returncode == 0, listed.stderr
+        assert [i["summary"] for i in json.loads(listed.stdout)] == ["Logged"]
+    finally:
+        folder.chmod(0o755)
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
+@pytest.mark.skipif(SCRIPT is None, reason="the pressfree script is not installed")
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
 def test_output_that_cannot_be_written_is_one_line(tmp_path):
     db = tmp_path / "sample.db"

@@ -518,3 +518,22 @@ def test_names_and_places_are_listed_in_one_order_on_both_backends(cli, any_db):
         "Ölen",
         "Минск",
     ]
+
+
+@pytest.mark.sqlite_only
+def test_reading_a_file_this_user_cannot_write_leaves_nothing_beside_it(cli, db_path, monkeypatch):
+    """Opened read-only, SQLite would leave this user's -wal and -shm beside another's
+    database (its owner could then no longer write it): a file without a log is read as it
+    is. Root may write any file, so the test says which file this user cannot write."""
+    import os
+
+    cli("add", "raid", "--date", "2021-07-01", "--summary", "Kept")
+    assert not db_path.with_name(db_path.name + "-wal").exists()
+    before = sorted(p.name for p in db_path.parent.iterdir())
+    writable = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, m: False if Path(p) == db_path and m == os.W_OK else writable(p, m)
+    )
+    assert [i["summary"] for i in cli.json("list")] == ["Kept"]
+    assert cli.json("summary", "--month", "2021-07")["total_incidents"] == 1
+    assert sorted(p.name for p in db_path.parent.iterdir()) == before

@@ -45,14 +45,20 @@ def create_database_file(path: Path) -> None:
 def read_uri(path: Path) -> str:
     """A SQLite URI filename that opens the file for reading and never creates it.
 
-    mode=rw fails on a missing file; a file the user cannot write is opened read-only; in a
-    folder nobody can write to, no writer can be changing it either, so it is opened as
-    immutable: SQLite cannot otherwise read a WAL database there, for want of its -shm
-    file. The path is percent-encoded, so ?, # and % in it stay part of the name."""
-    if not os.access(path.parent, os.W_OK):
-        mode = "immutable=1"
+    mode=rw fails on a missing file. A file the user cannot write, or in a folder they
+    cannot write to, is read as it is (immutable) unless it has a write-ahead log beside it:
+    opened read-only, SQLite would leave a -wal and a -shm file of this user's beside
+    another's database (which its owner then cannot open for writing), and in a folder
+    nobody can write to it cannot make them at all. A log beside it holds committed writes
+    (another terminal's, or one killed before its checkpoint): then it is opened read-only,
+    and SQLite reads the log through the -shm file that came with it. The path is
+    percent-encoded, so ?, # and % in it stay part of the name."""
+    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        mode = "mode=rw"
+    elif path.with_name(path.name + "-wal").exists():
+        mode = "mode=ro"
     else:
-        mode = "mode=rw" if os.access(path, os.W_OK) else "mode=ro"
+        mode = "immutable=1"
     return f"file:{quote(str(path.absolute()))}?{mode}"
 
 
