@@ -21,7 +21,7 @@ RATIOS = {
     "identity_scale": 4,
     "history_cost": 2,
     "import_scale": 5 + PEER,
-    "postgres_scale": 3 if os.environ.get("PRESSFREE_TEST_POSTGRES") else 0,
+    "postgres_scale": 4 if os.environ.get("PRESSFREE_TEST_POSTGRES") else 0,
     "report_scale": 1,
     "startup": 4 + 5 * PEER,
 }

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import SAMPLE, Cli
+from pressfree.schemas import BIDI_CONTROL, CONTROL
 
 EXAMPLES = 40
 ROW_PROBLEM = re.compile(r"^(row|line) \d+: |^\.\.\. and \d+ more invalid rows$")
@@ -98,6 +101,44 @@ class Probe:
                 for t in self.tables
             }
 
+    def stored_controls(self) -> list[str]:
+        """Stored text holding a character that could rewrite a terminal (schemas.CONTROL,
+        NUL): none may, whatever path brought it (a cell, a header, a JSON key, a mapping's
+        name, a file's name)."""
+        from sqlalchemy import text
+
+        found = []
+        with self.engine.connect() as connection:
+            for table in self.tables:
+                for row in connection.execute(text(f'SELECT * FROM "{table}"')):
+                    for value in row:
+                        if isinstance(value, (dict, list)):
+                            value = json.dumps(value, ensure_ascii=False)
+                        if isinstance(value, str) and ("\x00" in value or CONTROL.search(value)):
+                            found.append(f"{table}: {value[:80]!r}")
+        return found
+
+    def stored_bidi(self) -> list[str]:
+        """Names, tags, places, publishers and field names holding a bidirectional control
+        (free text may: mixed right-to-left writing needs them)."""
+        from sqlalchemy import text
+
+        lines = [
+            ("person", "name"), ("person_alias", "name"), ("outlet", "name"),
+            ("outlet_alias", "name"), ("incident_tag", "tag"), ("incident", "city"),
+            ("incident", "region"), ("source", "publisher"),
+        ]  # fmt: skip
+        found = []
+        with self.engine.connect() as connection:
+            for table, column in lines:
+                for (value,) in connection.execute(text(f'SELECT "{column}" FROM "{table}"')):
+                    if value and BIDI_CONTROL.search(value):
+                        found.append(f"{table}.{column}: {value!r}")
+            for (extra,) in connection.execute(text("SELECT extra FROM incident")):
+                keys = json.loads(extra) if isinstance(extra, str) else extra
+                found += [f"extra key {k!r}" for k in keys or {} if BIDI_CONTROL.search(k)]
+        return found
+
     def __call__(self, *args) -> int:
         before = self.rows()
         result = self.cli.invoke("--db", self.location, *args)
@@ -105,6 +146,12 @@ class Probe:
         assert result.exception is None or isinstance(result.exception, SystemExit), (
             f"{shown}\nexception: {result.exception!r}"
         )
+        # nothing printed may rewrite the terminal: values are shown escaped (a backup to
+        # standard output is the database's bytes, for a pipe)
+        binary = args[:1] == ("backup",)
+        printed = CONTROL.search(("" if binary else result.stdout) + result.stderr)
+        assert printed is None, f"printed {printed[0]!r}\n{shown}"
+        assert not self.stored_controls(), f"{self.stored_controls()}\n{shown}"
         if result.exit_code != 0:
             assert result.exit_code in (1, 2), shown
             lines = result.stderr.splitlines()
@@ -115,13 +162,12 @@ class Probe:
         return result.exit_code
 
 
-@pytest.fixture
-def probe(any_db):
+def _sample_at(location: str) -> Probe:
     cli = Cli()
-    cli("--db", any_db, "import", SAMPLE)
+    cli("--db", location, "import", SAMPLE)
     cli(
         "--db",
-        any_db,
+        location,
         "add",
         "detention",
         "--date",
@@ -131,7 +177,20 @@ def probe(any_db):
         "--country",
         "BY",
     )
-    probe = Probe(any_db)
+    return Probe(location)
+
+
+@pytest.fixture
+def probe(any_db):
+    probe = _sample_at(any_db)
+    yield probe
+    probe.engine.dispose()
+
+
+@pytest.fixture
+def file_probe(tmp_path):
+    """The sample in a SQLite file: for what only a file has (a path, a -wal)."""
+    probe = _sample_at(str(tmp_path / "sample.db"))
     yield probe
     probe.engine.dispose()
 
@@ -453,5 +512,139 @@ def test_both_backends_take_the_same_values(both):
             name,
         )
         assert lite(*args) == server(*args), args
+
+    run()
+
+
+# --- every class of issue 26, generated ------------------------------------------------------
+
+# Numbers as a hostile user types them: huge, negative, not finite, in other digits.
+numbers = st.one_of(
+    integers,
+    st.sampled_from(
+        ["nan", "inf", "-inf", "Infinity", "1e999", "-0", "0", "9" * 5000, str(2**31),
+         str(2**63), str(-(2**63) - 1), "2147483648", "１２", "٣", "1_000", "0x10", " 5 "]
+    ),
+)  # fmt: skip
+# Every numeric input a command takes ({n}), with what it needs around it.
+NUMERIC = [
+    ("list", "--limit", "{n}"),
+    ("search", "Losik", "--limit", "{n}"),
+    ("export", "--limit", "{n}"),
+    ("tally", "add", "raid", "{n}", "--period", "2021-07", "--country", "BY", "--publisher", "X"),
+    ("merge", "undo", "{n}"),
+    ("imports", "undo", "{n}"),
+    ("imports", "unmatched", "{n}"),
+    ("restore", "{incident}", "--to", "{n}"),
+    ("history", "--limit", "{n}"),
+    ("case", "verdict", "{case}", "--date", "2022-02", "--outcome", "convicted",
+     "--sentence", "{n}y"),
+    ("case", "verdict", "{case}", "--date", "2022-02", "--outcome", "convicted",
+     "--sentence", "{n}"),
+]  # fmt: skip
+
+
+def test_numbers_in_every_numeric_input(probe):
+    incident = _first_id(probe)
+    case = probe.cli(
+        "--db", probe.location, "case", "open", "Ann", "--type", "criminal", "--date", "2021-07-30"
+    ).stdout.strip()
+
+    @SETTINGS
+    @given(template=st.sampled_from(NUMERIC), n=numbers)
+    def run(template, n):
+        probe(*(a.format(n=n, incident=incident, case=case) for a in template))
+
+    run()
+
+
+# A header, JSON key or mapping name: controls, bidirectional marks, any script.
+labels = st.one_of(controls, awkward, st.sampled_from(["\x1b[2Jcol", "\u202eevil", "a\u2066b"]))
+
+
+def test_control_and_bidi_characters_in_every_file_header_key_and_name(probe, tmp_path):
+    """A CSV header, a cell of an unmapped column, a JSON key, a mapping's name and a file's
+    name: stored neutralised or refused, never printed raw (the probe checks every output
+    and every stored text), and never a bidirectional control in a name or field name."""
+
+    @SETTINGS
+    @given(
+        header=labels, cell=hostile, key=labels, name=labels, file=labels,
+        fmt=st.sampled_from(["csv", "json", "mapping"]),
+    )  # fmt: skip
+    def run(header, cell, key, name, file, fmt):
+        folder = tmp_path / "in"
+        folder.mkdir(exist_ok=True)
+        safe = "".join(c for c in file if c not in "/\x00")[:40] or "x"
+        path = folder / f"{safe}.{'json' if fmt == 'json' else 'csv'}"
+        try:
+            path.touch()
+        except (OSError, UnicodeEncodeError):
+            path = folder / f"plain.{path.suffix[1:]}"
+        args = ["import", path, "--again"]
+        if fmt == "json":
+            path.write_text(
+                json.dumps([{"date": "2021-07-05", "kinds": "raid", key: cell}]), encoding="utf-8"
+            )
+        else:
+            with open(path, "w", encoding="utf-8", newline="", errors="surrogatepass") as out:
+                csv.writer(out).writerows(
+                    [["date", "kinds", header, "other"], ["2021-07-05", "raid", cell, cell]]
+                )
+        if fmt == "mapping":
+            mapping = folder / "m.toml"
+            mapping.write_text(
+                f'name = {json.dumps(name)}\n[columns]\ndate = "date"\nkinds = "kinds"\n',
+                encoding="utf-8",
+                errors="surrogatepass",
+            )
+            args += ["--mapping", mapping]
+        if probe(*args) == 0:
+            for listing in (["imports"], ["list", "--format", "json"], ["show", _first_id(probe)]):
+                probe(*listing)
+        assert not probe.stored_bidi()
+        for made in folder.iterdir():
+            made.unlink()
+
+    run()
+
+
+def test_every_output_option_pointed_at_the_database(file_probe, tmp_path):
+    """Every option that names a file to write, given the database itself (by any path),
+    its -wal, -shm or -journal, a folder, '' or ' ': refused in one line or written
+    elsewhere; the database is whole and unchanged."""
+    probe = file_probe
+    database = probe.location
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    link = tmp_path / "link.db"
+    link.symlink_to(database)
+    relative = os.path.relpath(database)
+    targets = [
+        database, str(Path(database).resolve()), relative, str(link), f"{database}-wal",
+        f"{database}-shm", f"{database}-journal", str(tmp_path), "", " ", "-",
+    ]  # fmt: skip
+    outputs = [
+        ("export", "--out", "{t}"),
+        ("export", "--format", "csv", "--out", "{t}"),
+        ("report", "--month", "2021-07", "--out", "{t}"),
+        ("chart", "--month", "2021-07", "--out", "{t}"),
+        ("backup", "{t}"),
+        ("copy", "--to", "{t}"),
+        ("summary", "--month", "2021-07", "--out", "{t}"),
+    ]
+
+    @SETTINGS
+    @given(command=st.sampled_from(outputs), target=st.sampled_from(targets))
+    def run(command, target):
+        from sqlalchemy import text
+
+        before = Path(database).read_bytes()
+        code = probe(*(a.format(t=target) for a in command))
+        with probe.engine.connect() as connection:
+            assert connection.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        assert code != 0 or target == "-", "written over the database, its files or a folder"
+        assert Path(database).read_bytes() == before
+        assert not [p for p in tmp_path.iterdir() if p.name in ("", " ")]
 
     run()

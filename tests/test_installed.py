@@ -384,3 +384,111 @@ def test_closed_standard_streams_are_one_line_and_store_nothing(tmp_path):
         timeout=120,
     )
     assert quiet.returncode == 2
+
+
+# Every command, with what it needs to do its work, for the standard-streams test below.
+# {incident}, {case}, {designation}, {tally}: records of the test's database.
+EVERY_COMMAND = [
+    ["init"], ["info"], ["backup", "-"], ["backup", "{dir}/b.db"], ["copy", "--to", "{dir}/c.db"],
+    ["check"], ["add", "raid", "--date", "2021-07-02", "--force"], ["list"], ["search", "Losik"],
+    ["show", "{incident}"], ["edit", "{incident}", "--summary", "Changed"],
+    ["delete", "{incident}"], ["delete", "{incident}", "--yes"],
+    ["kinds"], ["kinds", "add", "sabotage", "Sabotage"], ["kinds", "name", "raid", "--lang", "be",
+    "Ператрус"], ["journalists"], ["journalists", "set", "Ann", "--at-risk"],
+    ["journalists", "show", "Ann"], ["journalists", "alias", "Ann", "Anna"],
+    ["journalists", "placeholders"], ["outlets"], ["outlets", "alias", "Belsat", "Belsat TV"],
+    ["publishers"], ["publishers", "alias", "Viasna", "Вясна"], ["duplicates"],
+    ["merge", "incident", "{incident}", "{other}", "--yes"],
+    ["merge", "journalist", "Ann", "Anna B"],
+    ["merge", "outlet", "Belsat", "Belsat TV"], ["merge", "undo", "1"],
+    ["import", "{sample}", "--again"], ["export"], ["export", "--out", "{dir}/e.json"],
+    ["mapping", "list"], ["mapping", "show", "cpj"], ["mapping", "init", "{sample}"],
+    ["tally", "add", "raid", "5", "--period", "2021-07", "--country", "BY", "--publisher", "X"],
+    ["tally", "edit", "{tally}", "--value", "6"], ["tally", "delete", "{tally}", "--yes"],
+    ["tally", "list"], ["release", "Ann", "--date", "2021-08-01"], ["custody"],
+    ["designate", "Belsat", "--label", "extremist-materials", "--by", "KGB", "--date", "2021-07"],
+    ["designations"], ["designations", "lift", "{designation}", "--date", "2022-01"],
+    ["designations", "appeal", "{designation}", "--date", "2022-01"],
+    ["designations", "uphold", "{designation}", "--date", "2022-02"],
+    ["designations", "edit", "{designation}", "--by", "MVD"],
+    ["designations", "delete", "{designation}", "--yes"], ["labels"],
+    ["labels", "add", "terrorist", "Terrorist"], ["labels", "name", "terrorist", "--lang", "be",
+    "Тэрарыст"], ["case", "open", "Ann", "--type", "criminal", "--date", "2021-07-30"],
+    ["case", "hearing", "{case}", "--date", "2021-09-01"],
+    ["case", "verdict", "{case}", "--date", "2022-02", "--outcome", "convicted",
+     "--sentence", "3y"],
+    ["case", "appeal", "{case}", "--date", "2022-03"],
+    ["case", "transfer", "{case}", "--date", "2022-04", "--to", "Colony 15"],
+    ["case", "close", "{case}", "--date", "2026-01"], ["case", "link", "{case}", "{incident}"],
+    ["case", "show", "{case}"], ["case", "charge", "add", "{case}", "--charge", "Art. 342",
+    "--date", "2021-08"], ["cases"], ["census", "--as-of", "2021-08-01"], ["charges"],
+    ["summary", "--month", "2021-07"], ["report", "--month", "2021-07", "--out", "{dir}/r.html"],
+    ["chart", "--month", "2021-07", "--out", "{dir}/c.svg"], ["rule"],
+    ["rule", "--count", "confirmed"], ["history"], ["restore", "{incident}", "--to", "1"],
+    ["deleted"], ["note", "{incident}", "Released"], ["imports"], ["imports", "undo", "1"],
+    ["imports", "unmatched", "1"],
+]  # fmt: skip
+STREAMS = ("stdin closed", "stdout closed", "stdout full", "stderr closed")
+
+
+def test_the_streams_test_names_every_command():
+    from pressfree.cli import OWNERS
+
+    assert set(OWNERS) == {line[0] for line in EVERY_COMMAND}
+
+
+@pytest.mark.skipif(SCRIPT is None, reason="the pressfree script is not installed")
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_every_command_with_a_closed_or_full_standard_stream(tmp_path):
+    """Each command with standard input closed (`<&-`), standard output closed (`>&-`) or
+    full (/dev/full), or standard error closed: exit 0, 1 or 2, never a traceback, one line
+    on standard error when it fails, and a command that fails stores nothing."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from helpers import contents
+
+    db = tmp_path / "s.db"
+    run("--db", db, "import", SAMPLE)
+    made = {
+        "incident": run("--db", db, "add", "detention", "--date", "2021-07-30", "-j", "Ann"),
+        "other": run("--db", db, "add", "raid", "--date", "2021-07-30", "--force"),
+        "case": run("--db", db, "case", "open", "Ann", "--type", "criminal", "--date",
+                    "2021-07-30"),
+        "designation": run("--db", db, "designate", "Belsat", "--label", "extremist-materials",
+                           "--by", "KGB", "--date", "2021-07"),
+        "tally": run("--db", db, "tally", "add", "raid", "5", "--period", "2021-07", "--country",
+                     "BY", "--publisher", "X"),
+    }  # fmt: skip
+    values = {name: made[name].stdout.split()[0] for name in made}
+    values |= {"dir": str(tmp_path), "sample": str(SAMPLE)}
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(line=st.sampled_from(EVERY_COMMAND), stream=st.sampled_from(STREAMS))
+    def each(line, stream):
+        args = [a.format(**values) for a in line]
+        before = contents(str(db))
+        fd = {"stdin closed": 0, "stdout closed": 1, "stderr closed": 2}.get(stream)
+        with open("/dev/full", "w") as full:
+            result = subprocess.run(
+                [SCRIPT, "--db", str(db), *args],
+                stdin=subprocess.DEVNULL if fd != 0 else None,
+                stdout=full if stream == "stdout full" else subprocess.PIPE if fd != 1 else None,
+                stderr=subprocess.PIPE if fd != 2 else None,
+                preexec_fn=_closing(fd) if fd is not None else None,
+                timeout=120,
+            )  # bytes: a backup to standard output is the database's
+        said = (result.stderr or b"").decode("utf-8", errors="replace")
+        shown = f"{stream}: pressfree {' '.join(args)} -> {result.returncode}\n{said}"
+        assert result.returncode in (0, 1, 2), shown
+        assert "Traceback" not in said, shown
+        if result.returncode != 0:
+            if fd != 2:
+                assert said.splitlines()[-1].startswith("Error: "), shown
+                assert len([x for x in said.splitlines() if x.startswith("Error")]) == 1, shown
+            assert contents(str(db)) == before, f"a failed command changed the database\n{shown}"
+        for made_file in tmp_path.iterdir():
+            if made_file.name != "s.db" and not made_file.name.startswith("s.db-"):
+                made_file.unlink() if made_file.is_file() else None
+
+    each()

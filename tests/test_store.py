@@ -537,3 +537,75 @@ def test_reading_a_file_this_user_cannot_write_leaves_nothing_beside_it(cli, db_
     assert [i["summary"] for i in cli.json("list")] == ["Kept"]
     assert cli.json("summary", "--month", "2021-07")["total_incidents"] == 1
     assert sorted(p.name for p in db_path.parent.iterdir()) == before
+
+
+def test_a_failed_first_write_leaves_no_database_and_no_folders(pressfree, tmp_path):
+    """The new file is built under a partial name and linked into place only when the
+    command's write commits: a command that fails, before or after opening it, leaves
+    neither a schema-filled file nor the folders made for it (issue 26)."""
+    new = tmp_path / "nodir" / "sub" / "new.db"
+    pressfree("--db", new, "add", "raid", "--date", "2021-02-30", code=2)
+    said = pressfree("--db", new, "add", "no-such-kind", "--date", "2021-07-01", code=2).stderr
+    assert "kind: 'no-such-kind' is not a known kind" in said
+    pressfree("--db", new, "tally", "add", "raid", "x", "--period", "2021-07", code=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    pressfree("--db", new, "add", "raid", "--date", "2021-07-01", "--summary", "Kept")
+    assert sorted(p.name for p in new.parent.iterdir()) == ["new.db"]
+    assert [stat.S_IMODE(p.stat().st_mode) for p in (new, new.parent, new.parent.parent)] == [
+        0o600,
+        0o700,
+        0o700,
+    ]
+    assert sqlite3.connect(new).execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert [i["summary"] for i in pressfree.json("--db", new, "list")] == ["Kept"]
+    empty = tmp_path / "empty.db"
+    pressfree("--db", empty, "init")
+    assert sqlite3.connect(empty).execute("SELECT count(*) FROM incident").fetchone() == (0,)
+
+
+def test_commands_making_one_new_database_take_turns(tmp_path):
+    """The second command to make a new file waits for the first (a lock on the folder) and
+    then writes into the file the first made; another program making the file meanwhile
+    is not overwritten: the command is told and keeps nothing."""
+    import threading
+
+    from pressfree.errors import PressfreeError
+    from pressfree.store import db
+
+    path = tmp_path / "shared.db"
+    first = db.open_store(str(path), until_written=True)
+    opened: list = []
+    second = threading.Thread(target=lambda: opened.append(db.open_store(str(path))))
+    second.start()  # waits for the folder's lock
+    with first.session(write=True) as session:
+        session.exec(text("CREATE TABLE mine (x)"))
+    second.join(timeout=60)
+    assert opened and opened[0].new is None  # it opened the first's file
+    with opened[0].session(write=True) as session:
+        session.exec(text("CREATE TABLE theirs (x)"))
+    first.dispose()
+    opened[0].dispose()
+    reader = sqlite3.connect(path)
+    tables = {r[0] for r in reader.execute("SELECT name FROM sqlite_master")}
+    reader.close()
+    assert {"mine", "theirs"} <= tables
+    other = tmp_path / "other.db"
+    late = db.open_store(str(other), until_written=True)
+    sqlite3.connect(other).close()  # another program makes the file meanwhile
+    with pytest.raises(PressfreeError, match="was created by another command meanwhile"):
+        with late.session(write=True) as session:
+            session.exec(text("CREATE TABLE late (x)"))
+    late.dispose()
+    assert other.stat().st_size == 0
+    assert not [p.name for p in tmp_path.iterdir() if "partial" in p.name]
+
+
+def test_a_new_database_killed_before_its_first_write_is_swept(pressfree, tmp_path):
+    """kill -9 leaves the partial file (a database with no data of the user's yet): the
+    next command that writes in that folder removes it, as it removes a killed backup's."""
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    left = tmp_path / f".new.db.{gone}.pressfree-partial"
+    left.write_bytes(b"SQLite format 3\0")
+    pressfree("--db", tmp_path / "other.db", "add", "raid", "--date", "2021-07-01")
+    assert not left.exists()

@@ -101,6 +101,16 @@ BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 SURROGATE = re.compile("[\ud800-\udfff]")
+# What a file's name may hold that no stored text may: it is written as its escape instead
+UNREADABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def file_label(name: str) -> str:
+    """A file's name as it is stored and shown (the imports list, the history): the name is
+    what it is, so a control, line-break or bidirectional character in it is not refused but
+    written as its escape (\\x1b, \\u202e), which can neither rewrite a terminal nor turn
+    the name round."""
+    return UNREADABLE.sub(lambda found: found[0].encode("unicode_escape").decode("ascii"), name)
 
 
 @functools.lru_cache(maxsize=MEMO)  # an import asks again for each row's place, names...

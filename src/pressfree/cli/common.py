@@ -123,7 +123,9 @@ def open_store(ctx: typer.Context, write: bool = True):
     if "store" not in root.obj:
         from pressfree.store import db
 
-        root.obj["store"] = db.open_store(location(ctx), write=write, after_upgrade=rederive)
+        root.obj["store"] = db.open_store(
+            location(ctx), write=write, after_upgrade=rederive, until_written=True
+        )
         root.call_on_close(root.obj["store"].dispose)
     return root.obj["store"]
 

@@ -27,6 +27,7 @@ def init(ctx: typer.Context) -> None:
     from pressfree.store import db
 
     store = open_store(ctx)
+    store.publish()  # a new file is kept though nothing is written to it yet
     note(
         f"Database ready at {store.display} "
         f"(schema {db.schema_version(db.current_revision(store))})."
@@ -111,7 +112,7 @@ def copy(
             raise InvalidValue(option, value, "is empty: give a file path or a database URL")
     here = open_store(ctx, write=from_ is not None)
     try:
-        there = db.open_store(to or from_, write=to is not None)
+        there = db.open_store(to or from_, write=to is not None, until_written=True)
     except PressfreeError as error:  # say which option named it
         raise _named(error, "--to" if to else "--from") from None
     try:

@@ -189,7 +189,8 @@ def edit(
             list_reference=reference,
             force=force,
         )
-    emit(render.record_detail(record, fmt.value))
+        # inside the transaction: output that cannot be written stores nothing
+        emit(render.record_detail(record, fmt.value))
 
 
 @app.command("delete")

@@ -107,6 +107,7 @@ def import_(
     from pressfree.errors import InvalidValue
     from pressfree.exchange import document, loader, readers
     from pressfree.exchange import mapping as mappings
+    from pressfree.schemas import file_label
 
     if preset and mapping:
         raise InvalidValue("--preset", preset, "and --mapping cannot both be given")
@@ -131,7 +132,7 @@ def import_(
         loaded = document.read_document(file)
         with writing(ctx) as session:
             counts = document.load_document(
-                session, loaded, {"file": file.name, "sha256": readers.sha256(file)}
+                session, loaded, {"file": file_label(file.name), "sha256": readers.sha256(file)}
             )
             if dry_run:
                 session.rollback()

@@ -160,7 +160,8 @@ def edit(
             source=source,
             title=title,
         )
-    emit(render.record_detail(record, fmt.value))
+        # inside the transaction: output that cannot be written stores nothing
+        emit(render.record_detail(record, fmt.value))
 
 
 @app.command("delete")

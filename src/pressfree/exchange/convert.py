@@ -74,6 +74,9 @@ class ParsedRow:
     updates: list[tuple[dates.PartialDate, str, str | None, str | None]] = field(
         default_factory=list
     )
+    # whether a detention opens a custody period: never for a row of a file (it does not
+    # say who is still held); a pressfree document says so of each incident
+    opens_custody: bool = False
 
 
 def _text_of(value: Any) -> str | None:

@@ -28,8 +28,9 @@ from pressfree import (
     work,
 )
 from pressfree.errors import InvalidValue, PressfreeError, UsageError
+from pressfree.exchange.document_incidents import Loading, listed
 from pressfree.public_ids import checked_public_id
-from pressfree.schemas import INCIDENT_FIELDS, IncidentIn, clean_text, extra_problem, validated
+from pressfree.schemas import clean_text
 from pressfree.store.models import CustodyPeriod, Incident, Outlet, Person, Tally
 from pressfree.store.ordering import by_name
 
@@ -313,7 +314,7 @@ def _take_setting(session: Session, setting: dict) -> None:
     copy); one it has stands (a team's rule does not change by an import)."""
     if setting["name"] != publication.COUNTED:
         raise InvalidValue("name", setting["name"], f"is not a setting ({publication.COUNTED})")
-    value = _listed(setting, "value", str, "must be a list of statuses")
+    value = listed(setting, "value", str, "must be a list of statuses")
     if not publication.is_set(session):
         settings.count(session, value, "value")
 
@@ -386,13 +387,14 @@ def load_document(
                     raise InvalidValue("pseudonym", pseudonym, f"is already {taken!r}'s")
                 row.pseudonym = pseudonym
                 session.flush()
-    stored_as: dict[str, str] = {}  # a document's incident stored under another id
+    loading = Loading(session, entry.id, counts)
     for index, item in _new(session, Incident, "incidents", document.get("incidents", []), counts):
         with _entry("incidents", index):
-            stored = _load_incident(session, item, entry.id)
-        if stored is not None and item.get("id"):
-            stored_as[item["id"]] = stored
-        counts["skipped" if stored else "incidents"] += 1
+            loading.add(item)
+        if loading.full:
+            loading.flush()
+    loading.flush()
+    stored_as = loading.stored_as  # a document's incident stored under another id
     for index, item in _new(session, Tally, "tallies", document.get("tallies", []), counts):
         with _entry("tallies", index):
             tallies.add_tally(
@@ -490,22 +492,14 @@ def _texts(item: dict, keys: tuple[str, ...]) -> dict:
     return {key: item.get(key) for key in keys}
 
 
-def _listed(item: dict, key: str, expected: type, reason: str) -> list:
-    """A list of an entry, each of its values of one expected (absent is empty)."""
-    values = item.get(key) or []
-    if not isinstance(values, list) or not all(isinstance(v, expected) for v in values):
-        raise InvalidValue(key, str(values)[:60], reason)
-    return values
-
-
 def _load_case(session: Session, item: dict, import_id: int, stored_as: dict[str, str]) -> None:
     """A case of a document: opened, then its events replayed in order through the same
     checks as `pressfree case` (its status, sentence and place are derived again). Its
     incidents are found by id, or under the id the same row is stored with here."""
     case = _texts(item, CASE_TEXTS)
-    events = _listed(item, "events", dict, "must be a list of JSON objects")
-    linked = _listed(item, "incidents", str, "must be a list of incident ids")
-    charges = _listed(item, "charges", dict, "must be a list of JSON objects")
+    events = listed(item, "events", dict, "must be a list of JSON objects")
+    linked = listed(item, "incidents", str, "must be a list of incident ids")
+    charges = listed(item, "charges", dict, "must be a list of JSON objects")
     categories = {c.get("law"): c.get("category") for c in charges}
     opening = next((e for e in events if e.get("event") == "opened"), {})
     record = cases.open_case(
@@ -566,82 +560,6 @@ def _existing(session: Session, model, public_ids: list) -> set[str]:
             ).scalars()
         )
     return found
-
-
-def _timestamp(text: str | None, field: str):
-    from pressfree import dates
-
-    return dates.parse_timestamp(text, field) if text else None
-
-
-def _load_incident(session: Session, item: dict, import_id: int) -> str | None:
-    """Add one incident of a document; when its dataset's row is stored already (under
-    another id: an export of another database that imported the same file), the id it is
-    stored under instead (None when added)."""
-    fields = {k: item.get(k) for k in INCIDENT_FIELDS}
-    draft = validated(IncidentIn, **{k: v for k, v in fields.items() if v is not None})
-    external_id = clean_text(_text(item.get("external_id")), "external_id")
-    dataset = clean_text(_text(item.get("dataset")), "dataset")
-    if external_id and (stored := incidents.stored_external(session, dataset, external_id)):
-        return stored
-    hashes = None
-    if dataset is not None:  # a row of another tracker's file, maybe stored from that file
-        from pressfree.exchange import matching
-
-        row = matching.row_of(draft, dataset)
-        hashes = matching.hashes(row)
-        if not external_id and (stored := matching.stored_once(session, dataset, hashes[0])):
-            return stored
-    extra = item.get("extra")
-    if extra is not None and not isinstance(extra, dict):
-        raise InvalidValue("extra", extra, "must be a JSON object")
-    if extra and (found := extra_problem(extra)):
-        raise InvalidValue(*found)
-    # An incident imported from a file opened no custody period where it came from, and
-    # does not here (documents of pressfree 0.1.0 do not say so: a dataset tells).
-    opens = item.get("opens_custody", dataset is None)
-    if not isinstance(opens, bool):
-        raise InvalidValue("opens_custody", opens, "must be true or false")
-    added = incidents.add(
-        session,
-        draft,
-        public_id=item.get("id"),
-        created_at=_timestamp(item.get("created_at"), "created_at"),
-        updated_at=_timestamp(item.get("updated_at"), "updated_at"),
-        opens_custody=opens,
-        import_id=import_id,
-    )
-    updates = _listed(item, "updates", dict, "must be a list of JSON objects")
-    for number, update in enumerate(updates):
-        try:
-            incidents.add_update(
-                session,
-                added.record.id,
-                update.get("text"),
-                update.get("date"),
-                update.get("source"),
-                update.get("publisher"),
-            )
-        except InvalidValue as error:
-            raise error.at(f"updates[{number}]") from None
-    if updates and item.get("updated_at"):  # the updates were there when it was last changed
-        incidents.find(session, added.record.id).updated_at = _timestamp(
-            item["updated_at"], "updated_at"
-        )
-    if external_id or dataset or extra:
-        row = incidents.find(session, added.record.id)
-        row.external_id, row.dataset, row.extra = external_id, dataset, extra or None
-        row.content_hash, row.identity_hash = hashes or (None, None)
-        if hashes:
-            from pressfree.exchange import matching
-
-            matching.claim(session, row.id)  # an identical row later in the document is new
-    return None
-
-
-def _text(value):
-    """An id in a document may be written as a number: keep it as text."""
-    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
 def _load_custody(session: Session, rows: list[dict]) -> None:

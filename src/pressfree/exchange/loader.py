@@ -18,6 +18,7 @@ from pressfree.exchange import matching, readers
 from pressfree.exchange.convert import Converter, NotAnIncident, ParsedRow, RowError
 from pressfree.exchange.mapping import Mapping, choose
 from pressfree.exchange.matching import Matcher
+from pressfree.schemas import file_label
 from pressfree.store.db import one_of
 from pressfree.store.models import (
     ImportedFile,
@@ -228,7 +229,8 @@ def import_file(
     from pressfree import history
 
     entry = history.start_import(
-        session, {"file": path.name, "sha256": digest, "mapping": mapping.title, "format": fmt}
+        session,
+        {"file": file_label(path.name), "sha256": digest, "mapping": mapping.title, "format": fmt},
     )
     kinds = dict(session.execute(select(Kind.slug, Kind.id)).all())
     wanted = dict(mapping.new_kinds)
@@ -351,7 +353,7 @@ def import_file(
         session.add(
             ImportedFile(
                 sha256=digest,
-                name=path.name,
+                name=file_label(path.name),
                 dataset=mapping.name,
                 rows=report.rows,
                 imported_at=utcnow(),
@@ -361,7 +363,7 @@ def import_file(
             session.flush()
         except IntegrityError:  # another command imported the same file meanwhile
             raise PressfreeError(
-                f"import: {path.name} was imported by another command at the "
+                f"import: {file_label(path.name)} was imported by another command at the "
                 "same time: nothing added"
             ) from None
     return report
@@ -650,11 +652,29 @@ def _write(
         fresh.append(parsed)
     if not fresh:
         return
-    from pressfree.store.models import new_public_ids
-
     # Rows of another tracker's file may come again without ids: their hashes match them.
     # So do those of pressfree's own exports that carry such a row (its dataset).
     hashes = {id(p): matching.hashes(p) for p in fresh if not p.public_id or _dataset(p, dataset)}
+    insert_incidents(connection, backend, fresh, kinds, names, dataset, import_id, hashes)
+    report.added += len(fresh)
+
+
+def insert_incidents(
+    connection,
+    backend,
+    fresh: list[ParsedRow],
+    kinds: dict,
+    names: _Names,
+    dataset: str | None,
+    import_id: int,
+    hashes: dict,
+) -> list[tuple[int, str]]:
+    """New incidents in bulk, with their links, updates and search entries, through
+    SQLAlchemy Core (COPY on PostgreSQL), ids reserved up front: an import's batch, or a
+    document's (a copy). `hashes` holds the (content, identity) hashes of the rows that
+    carry them, by id(row). Returns each row's (id, public id)."""
+    from pressfree.store.models import new_public_ids
+
     now = incident_now()
     made = iter(new_public_ids(sum(not p.public_id for p in fresh)))
     incident_rows = [
@@ -677,7 +697,8 @@ def _write(
             "content_hash": hashes.get(id(p), (None, None))[0],
             "identity_hash": hashes.get(id(p), (None, None))[1],
             # rows of a file never say who is still held: they open no custody periods
-            "opens_custody": False,
+            # (a document says whether each of its incidents does)
+            "opens_custody": p.opens_custody,
             "import_id": import_id,
         }
         for p in fresh
@@ -784,7 +805,7 @@ def _write(
             for row, (incident_id, p) in enumerate(zip(ids, fresh))
         },
     )
-    report.added += len(fresh)
+    return [(i, row["public_id"]) for i, row in zip(ids, incident_rows)]
 
 
 def _source_texts(connection, source_ids: set[int]) -> dict[int, tuple]:

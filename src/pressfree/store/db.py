@@ -56,6 +56,7 @@ class Store:
     location: str
     engine: object
     path: Path | None  # the SQLite file, or None for a server database
+    new: object = None  # a SQLite file not yet in place (sqlite_backend.NewDatabase)
 
     @property
     def backend(self):
@@ -79,9 +80,31 @@ class Store:
         with Session(bind, expire_on_commit=False) as session:
             with session.begin():
                 yield session
+        if write:
+            self.publish()
+
+    def publish(self) -> None:
+        """A new SQLite file, written to, put in place under its name (NewDatabase); from
+        then on the store works on it there. Nothing to do for any other database."""
+        if self.new is None:
+            return
+        from pressfree.store import sqlite_backend
+
+        _forget(self.engine)
+        self.new.publish()
+        self.new = None
+        assert self.path is not None
+        self.engine = _engine(sqlite_backend.url(self.path, True), sqlite_backend.configure)
+        sqlite_backend.use_wal(self.engine)  # type: ignore[arg-type]
 
     def dispose(self) -> None:
-        self.engine.dispose()
+        """Close the connections; a new file nothing was written to is not kept."""
+        if self.new is not None:
+            _forget(self.engine)
+            self.new.discard()
+            self.new = None
+        else:
+            self.engine.dispose()
 
 
 def open_store(
@@ -89,6 +112,7 @@ def open_store(
     write: bool = True,
     upgrade: bool = True,
     after_upgrade: Callable[[Connection], None] | None = None,
+    until_written: bool = False,
 ) -> Store:
     """Open the database at a path or SQLAlchemy URL.
 
@@ -97,6 +121,8 @@ def open_store(
     For reading, nothing is ever created or changed: the database must exist and be at this
     pressfree's schema, and a SQLite file is opened read-only (so reading works in a folder
     or on a disk the user cannot write to).
+    With `until_written` (every command), a new SQLite file is put in place only when a
+    write transaction commits (Store.publish): a command that fails leaves nothing.
     """
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
@@ -139,11 +165,14 @@ def open_store(
             path = None
     else:
         path = Path(location).expanduser()
+    new = None
     if path is not None:
         from pressfree.store import sqlite_backend
 
         if path.is_dir():
             raise InvalidValue("--db", location, "is a folder, not a database file")
+        if not path.name.strip():
+            raise InvalidValue("--db", location, "is blank: name a database file")
         if path.name.endswith(("-wal", "-shm", "-journal")):
             raise InvalidValue(
                 "--db",
@@ -160,17 +189,20 @@ def open_store(
                 "does not exist (any command that records "
                 "something, or `pressfree init`, creates it)",
             )
+        file = path
         if write:
-            sqlite_backend.create_database_file(path)
             from pressfree.store.private_files import remove_stale_partials
 
-            remove_stale_partials(path.parent)  # of backups killed halfway: whole databases
+            if not path.exists() and (new := sqlite_backend.new_database(path)) is not None:
+                file = new.partial
+            remove_stale_partials(path.parent)  # of backups and databases killed halfway
         engine = _engine(
-            sqlite_backend.url(path, write), lambda e: sqlite_backend.configure(e, write)
+            sqlite_backend.url(file, write), lambda e: sqlite_backend.configure(e, write)
         )
         from pressfree.store.private_files import protect
 
         protect(path)
+        protect(file)
     else:
         from pressfree.store import postgres_backend
 
@@ -182,17 +214,19 @@ def open_store(
             raise InvalidValue(
                 "--db", hide_password(location), f"is not a usable database URL ({error})"
             ) from None
-    store = Store(location, engine, path)
+    store = Store(location, engine, path, new)
     if upgrade:
         try:
             upgrade_schema(store, after=after_upgrade) if write else check_readable(store)
-            if write and path is not None:
+            if write and path is not None and store.new is None:
                 from pressfree.store import sqlite_backend
 
                 sqlite_backend.use_wal(engine)
         except BaseException:
             store.dispose()  # no connection kept to a database that was not opened
             raise
+    if not until_written:
+        store.publish()
     return store
 
 
@@ -217,6 +251,14 @@ def _engine(url, configure, **options):
             _ENGINES.pop(next(iter(_ENGINES))).dispose()
     _ENGINES[key] = engine  # the most recently used last
     return engine
+
+
+def _forget(engine) -> None:
+    """Close an engine and drop it from those kept (its file is gone or renamed)."""
+    for key, kept in list(_ENGINES.items()):
+        if kept is engine:
+            del _ENGINES[key]
+    engine.dispose()
 
 
 def one_of(db, column, values: list):

@@ -38,7 +38,10 @@ def create_private_file(path: Path, field: str = "--db") -> None:
 
 def check_target(path: Path, field: str) -> None:
     """A path pressfree may write to: nothing there yet, or a regular file, in a folder that
-    exists. A symbolic link, FIFO or device is refused rather than replaced by a file."""
+    exists. A symbolic link, FIFO or device is refused rather than replaced by a file, and
+    a name of blanks (a slip of the shell's quoting) rather than made."""
+    if not path.name.strip():
+        raise InvalidValue(field, str(path), "is blank: name a file")
     try:
         mode = os.lstat(path).st_mode
     except (FileNotFoundError, NotADirectoryError):

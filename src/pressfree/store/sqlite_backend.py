@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,9 +16,9 @@ from urllib.parse import quote
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from pressfree.errors import InvalidValue
+from pressfree.errors import InvalidValue, PressfreeError
 from pressfree.store import extra_values
-from pressfree.store.private_files import WholeFile, create_private_file
+from pressfree.store.private_files import PARTIAL, WholeFile, create_private_file
 from pressfree.store.writes import WRITE_WAIT_SECONDS, bulk_values
 
 BUSY_TIMEOUT_MS = WRITE_WAIT_SECONDS * 1000
@@ -28,18 +29,126 @@ SORT_CACHE_KIB = 16 * 1024  # while indexes are made again (indexes_set_aside)
 ROWS_PER_STATEMENT = 100
 
 
-def create_database_file(path: Path) -> None:
-    """The database file, readable and writable by its owner only: it names people. Its
-    folder is created (0700) if missing, as the default one in the user data folder is."""
+def create_folders(folder: Path, field: str = "--db") -> list[Path]:
+    """FOLDER and every missing folder above it, each private (0700: mkdir's mode reaches
+    only the last, and the umask may widen it); the ones made, deepest first."""
+    made: list[Path] = []
     try:
-        # each missing folder private, not only the last (mkdir's mode reaches no other)
-        for folder in reversed([path.parent, *path.parent.parents]):
-            if not folder.exists():
-                folder.mkdir(mode=0o700)
-                folder.chmod(0o700)  # whatever the umask
+        for each in reversed([folder, *folder.parents]):
+            if not each.exists():
+                each.mkdir(mode=0o700)
+                each.chmod(0o700)  # whatever the umask
+                made.insert(0, each)
     except OSError as error:
-        raise InvalidValue("--db", str(path), f"cannot be created ({error.strerror})") from None
-    create_private_file(path, "--db")
+        remove_folders(made)
+        raise InvalidValue(field, str(folder), f"cannot be created ({error.strerror})") from None
+    return made
+
+
+def remove_folders(made: list[Path]) -> None:
+    """Folders create_folders made, deepest first, each only if still empty."""
+    for folder in made:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
+class NewDatabase:
+    """A database file that does not exist yet, built under a partial name beside it and
+    linked into place only once a command has written to it: a command that fails leaves
+    neither a schema-filled file nor the folders made for it, and no other command can open
+    the file before it is whole. Until then it keeps a rollback journal (a write-ahead log
+    is named after its file, and would not follow the link); the next command that writes
+    to it turns on WAL."""
+
+    def __init__(self, path: Path, folders: list[Path], lock: int | None):
+        self.path, self.folders, self.lock = path, folders, lock
+        # the process id last, as remove_stale_partials reads it; a token before it, for
+        # two stores of one process (a test, a script) making the same file
+        token = os.urandom(4).hex()
+        self.partial = path.with_name(f".{path.name}.{token}.{os.getpid()}{PARTIAL}")
+        try:
+            create_private_file(self.partial, "--db")
+        except InvalidValue:
+            self.discard()
+            raise InvalidValue(
+                "--db", str(path), "cannot be created (its folder cannot be written)"
+            ) from None
+
+    def publish(self) -> None:
+        """Link the written database into place; if another command has created a database
+        of that name meanwhile, this one's writes are not kept, and the user is told so."""
+        try:
+            os.link(self.partial, self.path)
+        except FileExistsError:
+            raise PressfreeError(
+                f"--db: {self.path} was created by another command meanwhile; nothing was "
+                "written to it: run the command again"
+            ) from None
+        except OSError:  # a file system without hard links: a rename cannot replace
+            if self.path.exists():  # (the window is only that of this check)
+                raise PressfreeError(
+                    f"--db: {self.path} was created by another command meanwhile; nothing "
+                    "was written to it: run the command again"
+                ) from None
+            os.rename(self.partial, self.path)
+        finally:
+            self.discard(keep_folders=True)
+
+    def discard(self, keep_folders: bool = False) -> None:
+        for suffix in ("", "-journal"):
+            Path(f"{self.partial}{suffix}").unlink(missing_ok=True)
+        if not keep_folders:
+            remove_folders(self.folders)
+        if self.lock is not None:
+            os.close(self.lock)  # the next command making a database here goes on
+            self.lock = None
+
+
+def new_database(path: Path) -> NewDatabase | None:
+    """A NewDatabase for PATH, or None when another command has made it meanwhile. Commands
+    making a database in one folder take turns (a lock on the folder, held until the file
+    is in place or given up, released by the system if the process dies): so two first
+    commands at once both succeed, the second on the file the first made."""
+    folders = create_folders(path.parent)
+    lock = _lock_folder(path.parent)
+    if path.exists():
+        if lock is not None:
+            os.close(lock)
+        return None
+    try:
+        return NewDatabase(path, folders, lock)
+    except BaseException:
+        if lock is not None:
+            os.close(lock)
+        raise
+
+
+def _lock_folder(folder: Path) -> int | None:
+    """An exclusive lock on a folder (flock on its descriptor), waited for as long as a
+    write waits for another's; None where the system has no flock."""
+    try:
+        import fcntl
+    except ImportError:  # not a POSIX system: nothing to take turns with
+        return None
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return None
+    deadline = time.monotonic() + WRITE_WAIT_SECONDS
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return descriptor
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                os.close(descriptor)
+                raise PressfreeError(
+                    f"--db: another command has been creating a database in {folder} for more "
+                    f"than {WRITE_WAIT_SECONDS} s; nothing was written: try again"
+                ) from None
+            time.sleep(0.02)  # the other command is making its first write
 
 
 def read_uri(path: Path) -> str:
