@@ -112,6 +112,8 @@ def new_database(path: Path) -> NewDatabase | None:
     is in place or given up, released by the system if the process dies): so two first
     commands at once both succeed, the second on the file the first made."""
     folders = create_folders(path.parent)
+    if not path.parent.is_dir():  # a file stands where the folder should be
+        raise InvalidValue("--db", str(path), "cannot be created (Not a directory)")
     lock = _lock_folder(path.parent)
     if path.exists():
         if lock is not None:
