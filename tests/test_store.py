@@ -548,6 +548,7 @@ def test_a_failed_first_write_leaves_no_database_and_no_folders(pressfree, tmp_p
     said = pressfree("--db", new, "add", "no-such-kind", "--date", "2021-07-01", code=2).stderr
     assert "kind: 'no-such-kind' is not a known kind" in said
     pressfree("--db", new, "tally", "add", "raid", "x", "--period", "2021-07", code=2)
+    pressfree("--db", new, "import", SAMPLE, "--dry-run")  # a dry run writes nothing
     assert sorted(p.name for p in tmp_path.iterdir()) == []
     pressfree("--db", new, "add", "raid", "--date", "2021-07-01", "--summary", "Kept")
     assert sorted(p.name for p in new.parent.iterdir()) == ["new.db"]
@@ -579,6 +580,7 @@ def test_commands_making_one_new_database_take_turns(tmp_path):
     second.start()  # waits for the folder's lock
     with first.session(write=True) as session:
         session.exec(text("CREATE TABLE mine (x)"))
+        session.exec(text("INSERT INTO mine VALUES (1)"))
     second.join(timeout=60)
     assert opened and opened[0].new is None  # it opened the first's file
     with opened[0].session(write=True) as session:
@@ -595,6 +597,7 @@ def test_commands_making_one_new_database_take_turns(tmp_path):
     with pytest.raises(PressfreeError, match="was created by another command meanwhile"):
         with late.session(write=True) as session:
             session.exec(text("CREATE TABLE late (x)"))
+            session.exec(text("INSERT INTO late VALUES (1)"))
     late.dispose()
     assert other.stat().st_size == 0
     assert not [p.name for p in tmp_path.iterdir() if "partial" in p.name]

@@ -78,10 +78,38 @@ class Store:
 
         bind = self.engine.execution_options(pressfree_write=write)
         with Session(bind, expire_on_commit=False) as session:
+            written = self._watch(session) if self.new is not None else None
             with session.begin():
                 yield session
-        if write:
+        if written:  # a new file is kept only once a transaction wrote to it and committed
             self.publish()
+
+    @staticmethod
+    def _watch(session) -> list[bool]:
+        """Whether a transaction of this session commits a change (SQLite counts the rows
+        each connection changed): a dry run rolls back, and what the session then commits
+        is empty."""
+        from sqlalchemy import event
+
+        written: list[bool] = []
+        changes = {}
+
+        def count(connection) -> int:
+            return connection.connection.driver_connection.total_changes
+
+        def began(_session, transaction, connection) -> None:
+            changes[transaction] = count(connection)
+
+        def committing(session) -> None:
+            if session.in_nested_transaction():  # a savepoint released: not yet a commit
+                return
+            transaction = session.get_transaction()
+            if count(session.connection()) > changes.get(transaction, 0):
+                written.append(True)
+
+        event.listen(session, "after_begin", began)
+        event.listen(session, "before_commit", committing)
+        return written
 
     def publish(self) -> None:
         """A new SQLite file, written to, put in place under its name (NewDatabase); from
