@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -95,36 +94,27 @@ def update(
 
 
 def redactor(session: Session) -> Callable[[Any], Any]:
-    """A function that replaces every at-risk name, wherever it appears in exported data."""
-    names = dict(
+    """A function that replaces every at-risk name, in any form (redaction.Redactor), wherever
+    it appears in exported data: the stored name, its aliases, and any other person stored
+    under a name that gives it (another spelling kept as its own person: "Igor Losik" beside
+    "Ihar Losik"), who then shows as the same pseudonym."""
+    from pressfree.redaction import Redactor
+    from pressfree.redaction import redactor as plain
+
+    pairs = dict(
         session.execute(select(Person.name, Person.pseudonym).where(Person.at_risk.is_(True))).all()
     )
-    # every other spelling of an at-risk name is hidden too
-    names.update(
+    pairs.update(
         session.execute(
             select(PersonAlias.name, Person.pseudonym)
             .join(Person, Person.id == PersonAlias.person_id)
             .where(Person.at_risk.is_(True))
         ).all()
     )
-    if not names:
-        return lambda value: value
-    # Whole names only ("Ann" is not redacted inside "Anna" or "Annual"), in any case.
-    by_folded = {name.casefold(): pseudonym for name, pseudonym in names.items()}
-    pattern = re.compile(
-        r"(?<!\w)(?:"
-        + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-        + r")(?!\w)",
-        re.IGNORECASE,
-    )
-
-    def redact(value: Any) -> Any:
-        if isinstance(value, str):
-            return pattern.sub(lambda m: by_folded.get(m.group(0).casefold(), m.group(0)), value)
-        if isinstance(value, list):
-            return [redact(v) for v in value]
-        if isinstance(value, dict):
-            return {k: redact(v) for k, v in value.items()}
-        return value
-
-    return redact
+    if not pairs:
+        return plain([])
+    found = Redactor(pairs)
+    for (name,) in session.execute(select(Person.name).where(Person.at_risk.is_(False))):
+        if (pseudonym := found.first(name)) is not None:
+            pairs[name] = pseudonym
+    return Redactor(pairs)

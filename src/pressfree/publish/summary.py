@@ -424,8 +424,11 @@ def redacted(summary: Summary, redact) -> Summary:
     return replace(
         summary,
         top_journalists=redact(summary.top_journalists),
+        top_outlets=redact(summary.top_outlets),  # "Ihar Losik Channel"
         designations=redact(summary.designations),
         cases=redact(summary.cases),
+        in_custody=redact(summary.in_custody),
+        filters=redact(summary.filters),  # `--journalist NAME` says the name
     )
 
 
