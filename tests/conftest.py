@@ -13,13 +13,18 @@ from hypothesis import HealthCheck, settings
 
 from helpers import (
     BACKENDS,
+    PLAIN_BACKENDS,
     SAMPLE,
+    TEST_PASSPHRASE,
     Cli,
     Templates,
     close_server,
     discard,
+    encryption_installed,
     environment,
     new_location,
+    passphrases,
+    raw_engine,
 )
 
 # Generated tests find the same examples on every run (derandomize), wait for no clock
@@ -78,7 +83,11 @@ def backend(request, tmp_path, monkeypatch, templates):
     or a new PostgreSQL database (its half skipped, with the reason, when no server is
     configured), at the current schema and empty. A test marked `new_database`, or asking
     whether its database was `created`, gets a location where nothing has been made yet, to
-    see what a first command creates."""
+    see what a first command creates. An encrypted file's commands find its passphrase in
+    PRESSFREE_PASSPHRASE."""
+    if request.param == "sqlcipher":
+        encryption_installed()
+        monkeypatch.setenv("PRESSFREE_PASSPHRASE", TEST_PASSPHRASE)
     if request.node.get_closest_marker("new_database") or "created" in request.fixturenames:
         location = new_location(request.param, tmp_path)
     else:
@@ -89,18 +98,18 @@ def backend(request, tmp_path, monkeypatch, templates):
 
 
 def pytest_collection_modifyitems(config, items):
-    """The PostgreSQL run of a test about SQLite files, or of one that makes its own
-    databases on each backend, would repeat its SQLite run: it is left out (deselected,
-    not skipped, so that a run with a server skips nothing)."""
+    """The PostgreSQL run of a test about SQLite files, or the PostgreSQL or encrypted run of
+    one that makes its own databases on each backend, would repeat its SQLite run: it is
+    left out (deselected, not skipped, so that a run with a server skips nothing)."""
     kept, dropped = [], []
     for item in items:
         params = getattr(item, "callspec", None)
-        repeated = (
-            params is not None
-            and params.params.get("backend") == "postgresql"
+        repeated = params is not None and (
+            params.params.get("backend") == "postgresql"
+            and item.get_closest_marker("sqlite_only") is not None
+            or params.params.get("backend") in ("postgresql", "sqlcipher")
             and (
-                item.get_closest_marker("sqlite_only") is not None
-                or item.get_closest_marker("runs_once") is not None
+                item.get_closest_marker("runs_once") is not None
                 or {"any_db", "pg_url"} & set(item.fixturenames)
             )
         )
@@ -141,7 +150,7 @@ def store(backend):
     """The test's database opened for writing, on the backend the test runs on."""
     from pressfree.store import db
 
-    opened = db.open_store(os.environ["PRESSFREE_DB"])
+    opened = db.open_store(os.environ["PRESSFREE_DB"], passphrases=passphrases(backend))
     yield opened
     opened.dispose()
 
@@ -154,7 +163,7 @@ def pg_url():
     discard(url)
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=PLAIN_BACKENDS)
 def any_db(request, tmp_path):
     """A new database location on each backend in turn, where nothing has been made yet: a
     SQLite file's path, an empty PostgreSQL database."""
@@ -167,18 +176,20 @@ def any_db(request, tmp_path):
 def sql(backend):
     """Runs one SQL statement on the test's database, whichever the backend: rows as tuples
     for a query, the row count otherwise."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    location = os.environ["PRESSFREE_DB"]
-    engine = create_engine(location if "://" in location else f"sqlite:///{location}")
+    engines: list = []  # made at the first statement: a new file is encrypted or not then
 
     def run(statement: str, **params):
-        with engine.begin() as connection:
+        if not engines:
+            engines.append(raw_engine(os.environ["PRESSFREE_DB"]))
+        with engines[0].begin() as connection:
             result = connection.execute(text(statement), params)
             return [tuple(r) for r in result] if result.returns_rows else result.rowcount
 
     yield run
-    engine.dispose()
+    for engine in engines:
+        engine.dispose()
 
 
 @pytest.fixture
@@ -186,13 +197,13 @@ def created(backend):
     """Whether the test's database has been created: its SQLite file exists, or its
     PostgreSQL database holds pressfree's tables (for tests that nothing was written).
     Only meaningful on a test marked `new_database`."""
-    from sqlalchemy import create_engine, inspect
+    from sqlalchemy import inspect
 
     def check() -> bool:
         location = os.environ["PRESSFREE_DB"]
         if "://" not in location:
             return os.path.exists(location)
-        engine = create_engine(location)
+        engine = raw_engine(location)
         try:
             with engine.connect() as connection:
                 return inspect(connection).has_table("alembic_version")

@@ -22,7 +22,14 @@ FIXTURES = Path(__file__).with_name("fixtures")
 # Real exports of other trackers (shared/datasets beside the checkout, or where
 # PRESSFREE_DATASETS says, as .ci/run does): tests that need them skip without them.
 DATASETS = Path(os.environ.get("PRESSFREE_DATASETS") or ROOT.parent / "shared" / "datasets")
-BACKENDS = ("sqlite", "postgresql")
+# Where a test's database is: a SQLite file, a PostgreSQL database, an encrypted SQLite file
+# (SQLCipher, opened with TEST_PASSPHRASE). A corpus many tests only read, and a location
+# a test names with --db itself, are on the first two: reading an encrypted file differs
+# from reading a plain one only in its key, which every test on `backend` covers.
+BACKENDS = ("sqlite", "postgresql", "sqlcipher")
+PLAIN_BACKENDS = ("sqlite", "postgresql")
+FILE_BACKENDS = ("sqlite", "sqlcipher")
+TEST_PASSPHRASE = "a passphrase for the tests"
 # The PostgreSQL server the tests may make databases on; without it, their PostgreSQL half
 # is skipped with this reason (a newcomer's laptop); CI sets PRESSFREE_NOTHING_SKIPS.
 SERVER = os.environ.get("PRESSFREE_TEST_POSTGRES")
@@ -37,7 +44,13 @@ def environment(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.delenv("CI", raising=False)
-    monkeypatch.delenv("PRESSFREE_USER", raising=False)
+    for name in (
+        "PRESSFREE_USER",
+        "PRESSFREE_PASSPHRASE",
+        "PRESSFREE_PASSPHRASE_FILE",
+        "PRESSFREE_NEW_PASSPHRASE",
+    ):
+        monkeypatch.delenv(name, raising=False)
 
 
 _COMMAND: list = []
@@ -224,18 +237,18 @@ class Templates:
         if backend not in self.built:
             from pressfree.store import db
 
-            if backend == "sqlite":
-                where = str(self.folder / "schema.db")
+            if backend in FILE_BACKENDS:
+                where = str(self.folder / f"{backend}.db")
             else:
                 where = server().create()
-            db.open_store(where).dispose()  # every migration, once
+            db.open_store(where, passphrases=passphrases(backend)).dispose()  # every migration
             self.built[backend] = where
         return self.built[backend]
 
     def clone(self, backend: str, folder: Path) -> str:
         """A new database at the current schema, holding nothing."""
         template = self.location(backend)
-        if backend == "sqlite":
+        if backend in FILE_BACKENDS:
             path = folder / "test.db"
             shutil.copyfile(template, path)
             path.chmod(0o600)
@@ -252,7 +265,7 @@ class Templates:
 def new_location(backend: str, folder: Path | None, name: str = "test.db") -> str:
     """Where a database may be made that does not exist yet: a SQLite file's path, or an
     empty PostgreSQL database (no pressfree schema)."""
-    if backend == "sqlite":
+    if backend in FILE_BACKENDS:
         assert folder is not None
         return str(folder / name)
     return server().create()
@@ -264,11 +277,58 @@ def discard(location: str) -> None:
         server().drop(location)
 
 
+def encryption_installed() -> None:
+    """Skips (with the reason) where pressfree[secure] is not installed."""
+    try:
+        import sqlcipher3  # noqa: F401
+    except ImportError:
+        pytest.skip("SQLCipher not installed: pip install -e '.[test]' installs it")
+
+
+def passphrases(backend: str):
+    """The passphrases a test's store is opened with on a backend (encrypted: the tests')."""
+    from pressfree.store.passphrases import Passphrases
+
+    found = Passphrases()
+    if backend == "sqlcipher":
+        found.typed.append(TEST_PASSPHRASE)
+    return found
+
+
+def raw_engine(location: str):
+    """A plain SQLAlchemy engine on a test's database, none of pressfree's settings (foreign
+    keys off on SQLite): an encrypted file keyed with TEST_PASSPHRASE."""
+    from sqlalchemy import create_engine, event
+
+    from pressfree.store import encryption
+
+    if "://" in location:
+        return create_engine(location)
+    if not encryption.encrypted(Path(location)):
+        return create_engine(f"sqlite:///{location}")
+    key = encryption.key_of(Path(location), TEST_PASSPHRASE)
+    engine = create_engine(f"sqlite:///{location}", module=encryption.driver())
+    event.listen(
+        engine, "connect", lambda connection, _: encryption.key_connection(connection, key)
+    )
+    return engine
+
+
+def connect_file(path, timeout: float = 5.0):
+    """A DB-API connection to a SQLite file, as sqlite3.connect makes one: through SQLCipher,
+    keyed with TEST_PASSPHRASE, when the file is encrypted."""
+    from pressfree.store import encryption
+
+    path = Path(path)
+    key = encryption.key_of(path, TEST_PASSPHRASE) if encryption.encrypted(path) else None
+    return encryption.connect(str(path), key, timeout=timeout)
+
+
 def contents(location: str) -> dict[str, list[str]]:
     """Every row of every table, as text: to check that a shared database was only read."""
-    from sqlalchemy import create_engine, inspect, text
+    from sqlalchemy import inspect, text
 
-    engine = create_engine(location if "://" in location else f"sqlite:///{location}")
+    engine = raw_engine(location)
     try:
         with engine.connect() as connection:
             return {
@@ -294,7 +354,7 @@ def corpus(build, scope: str = "module"):
     of its scope that reads it, on each backend in turn. Tests must only read it: afterwards
     every row is compared with what was built."""
 
-    @pytest.fixture(scope=scope, params=BACKENDS)
+    @pytest.fixture(scope=scope, params=PLAIN_BACKENDS)
     def fixture(request, tmp_path_factory, templates):
         folder = tmp_path_factory.mktemp("corpus")
         if request.param == "postgresql":

@@ -367,7 +367,7 @@ def test_hostile_json_is_one_line(cli, tmp_path, text, message):
 
 
 @pytest.mark.sqlite_only  # backups copy SQLite files
-def test_exports_and_backups_never_replace_anything_but_a_file(sample, tmp_path):
+def test_exports_and_backups_never_replace_anything_but_a_file(sample, tmp_path, backend):
     import os
 
     target = tmp_path / "target.json"
@@ -396,7 +396,12 @@ def test_exports_and_backups_never_replace_anything_but_a_file(sample, tmp_path)
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
     assert json.loads(sample("export", "--out", "-").stdout)["format"] == "pressfree"
-    assert sample("backup", "-").stdout_bytes.startswith(b"SQLite format 3\x00")
+    copy = sample("backup", "-").stdout_bytes  # the database's own bytes: encrypted as it is
+    assert copy.startswith(b"SQLite format 3\x00") == (backend != "sqlcipher")
+    (tmp_path / "piped.db").write_bytes(copy)
+    assert [i["id"] for i in sample.json("--db", tmp_path / "piped.db", "list")] == [
+        i["id"] for i in sample.json("list")
+    ]
 
 
 @pytest.mark.sqlite_only  # backups copy SQLite files

@@ -1,11 +1,10 @@
 """The history: every change kept with who made it, updates on incidents, restore and undo."""
 
 import json
-import sqlite3
 
 import pytest
 
-from helpers import FIXTURES, SAMPLE, corpus
+from helpers import FIXTURES, SAMPLE, connect_file, corpus
 
 
 def _log(cli, *args):
@@ -352,7 +351,7 @@ def test_the_history_goes_with_a_whole_export_and_a_backup_but_never_redacted(cl
     assert [r["verb"] for r in cli.json("--db", fresh, "history", incident)] == ["add", "edit"]
     copy = tmp_path / "copy.db"
     cli("backup", copy)
-    assert sqlite3.connect(copy).execute("SELECT COUNT(*) FROM revision").fetchone() == (3,)
+    assert connect_file(copy).execute("SELECT COUNT(*) FROM revision").fetchone() == (3,)
 
 
 def test_restore_to_a_revision_takes_back_later_updates(cli):

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import SAMPLE, Cli
+from helpers import SAMPLE, Cli, raw_engine
 from pressfree.schemas import BIDI_CONTROL, CONTROL
 
 EXAMPLES = 40
@@ -82,13 +82,13 @@ class Probe:
     """Runs commands in-process and checks the contract on each result."""
 
     def __init__(self, location: str):
-        from sqlalchemy import create_engine, inspect
+        from sqlalchemy import inspect
 
         self.location = location
         self.cli = Cli()
         # One engine for the probe's life: connecting and reading the schema anew before
         # and after every example took most of each example's time.
-        self.engine = create_engine(location if "://" in location else f"sqlite:///{location}")
+        self.engine = raw_engine(location)
         with self.engine.connect() as connection:
             self.tables = sorted(inspect(connection).get_table_names())
 

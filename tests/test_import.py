@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import DATASETS, FIXTURES
+from helpers import DATASETS, FIXTURES, connect_file
 
 PFT = FIXTURES / "pft_excerpt.csv"
 CPJ = FIXTURES / "cpj_excerpt.csv"
@@ -540,7 +540,6 @@ def test_redacted_export_hides_people_at_risk(cli):
 
 @pytest.mark.sqlite_only  # backups copy SQLite files
 def test_backup_is_a_consistent_copy_while_another_connection_writes(cli, db_path, tmp_path):
-    import sqlite3
     import stat
     import threading
 
@@ -548,7 +547,7 @@ def test_backup_is_a_consistent_copy_while_another_connection_writes(cli, db_pat
     stop = threading.Event()
 
     def writer():
-        connection = sqlite3.connect(db_path, timeout=10)
+        connection = connect_file(db_path, timeout=10)
         while not stop.is_set():
             connection.execute(
                 "INSERT INTO incident_tag (incident_id, tag) SELECT id, "
@@ -567,7 +566,7 @@ def test_backup_is_a_consistent_copy_while_another_connection_writes(cli, db_pat
         thread.join()
     assert result.stderr.startswith(f"Backed up {db_path} to {copy} (")
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
-    check = sqlite3.connect(copy)
+    check = connect_file(copy)
     assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert check.execute("select count(*) from incident").fetchone() == (23,)
     check.close()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from helpers import FIXTURES
+from helpers import FIXTURES, connect_file, raw_engine
 
 ART_342 = "Criminal Code art. 342"
 
@@ -86,7 +86,7 @@ def test_a_schema_1_database_is_upgraded_in_place_without_loss(pressfree, tmp_pa
     assert kinds["internet-shutdown"] == 0 and kinds["raid"] == 1
     # the file as it was is kept beside the upgraded one
     backup = tmp_path / "old.db.schema-1.bak"
-    old = sqlite3.connect(backup)
+    old = connect_file(backup)
     assert old.execute("select version_num from alembic_version").fetchone() == ("0001_core",)
     assert old.execute("select count(*) from incident").fetchone() == (2,)
     old.close()
@@ -185,9 +185,8 @@ def test_every_downgrade_refuses_alike(store):
 
 
 def _set_schema(location: str, version: str) -> None:
-    from sqlalchemy import create_engine
 
-    engine = create_engine(location if "://" in location else f"sqlite:///{location}")
+    engine = raw_engine(location)
     with engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": version})
     engine.dispose()
@@ -221,7 +220,7 @@ def test_a_schema_3_database_is_upgraded_without_loss(pressfree, tmp_path):
     """tests/fixtures/schema3.db was made with pressfree 0.1.0 through its own commands."""
     path = tmp_path / "three.db"
     shutil.copy(FIXTURES / "schema3.db", path)
-    old = sqlite3.connect(path)
+    old = connect_file(path)
     counts = {
         t: old.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
         for t in (
@@ -238,7 +237,7 @@ def test_a_schema_3_database_is_upgraded_without_loss(pressfree, tmp_path):
     }
     old.close()
     pressfree("--db", path, "init")
-    new = sqlite3.connect(path)
+    new = connect_file(path)
     assert {t: new.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in counts} == counts
     assert new.execute(
         "SELECT p.name, r.released_on, r.outcome FROM custody_release r "
@@ -315,7 +314,7 @@ def test_a_schema_7_database_gains_names_in_other_languages_without_loss(pressfr
     }
     pressfree("--db", path, "init")
     assert (tmp_path / "seven.db.schema-7.bak").exists()
-    con = sqlite3.connect(path)
+    con = connect_file(path)
     after = {t: con.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in before}
     # custody follows cases from schema 9: the invented sentences end two custodies, derived
     # again in the upgrade, as one revision
@@ -342,7 +341,7 @@ def test_a_schema_7_database_gains_names_in_other_languages_without_loss(pressfr
 def test_a_schema_4_database_gains_a_history_without_loss(pressfree, tmp_path):
     path = tmp_path / "four.db"
     shutil.copy(FIXTURES / "schema4.db", path)
-    before = sqlite3.connect(path)
+    before = connect_file(path)
     counts = {
         t: before.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
         for t in (
@@ -357,7 +356,7 @@ def test_a_schema_4_database_gains_a_history_without_loss(pressfree, tmp_path):
     }
     before.close()
     pressfree("--db", path, "init")
-    after = sqlite3.connect(path)
+    after = connect_file(path)
     assert {t: after.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in counts} == counts
     assert after.execute("SELECT COUNT(*) FROM revision").fetchone() == (0,)
     after.close()
@@ -427,7 +426,7 @@ def test_a_schema_8_database_gains_the_publication_rule_and_its_custody_follows_
     in the upgrade's transaction, as one revision."""
     path = tmp_path / "eight.db"
     shutil.copy(FIXTURES / "schema8.db", path)
-    con = sqlite3.connect(path)
+    con = connect_file(path)
     before = {t: con.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in ("incident",)}
     held = con.execute(
         "SELECT COUNT(*) FROM custody_period JOIN person ON person.id = person_id "
@@ -463,7 +462,7 @@ def _copy_rows(source: Path, url: str) -> None:
     engine = create_engine(url)
     metadata = MetaData()
     metadata.reflect(engine)
-    old = sqlite3.connect(source)
+    old = connect_file(source)
     with engine.begin() as connection:
         for table in reversed(metadata.sorted_tables):  # what the steps seeded: the file has it
             if table.name != "alembic_version":

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from helpers import SAMPLE, contents, corpus
+from helpers import SAMPLE, connect_file, contents, corpus, raw_engine
 
 
 def test_default_database_lives_in_the_user_data_folder(cli, tmp_path, monkeypatch):
@@ -261,7 +261,7 @@ def test_reading_never_creates_or_changes_a_file(
 
 def test_a_database_with_tables_of_its_own_is_not_taken_over(cli, tmp_path):
     path = tmp_path / "other.db"
-    other = sqlite3.connect(path)
+    other = connect_file(path)
     other.execute("CREATE TABLE contacts (name TEXT)")
     other.commit()
     other.close()
@@ -270,7 +270,7 @@ def test_a_database_with_tables_of_its_own_is_not_taken_over(cli, tmp_path):
         f"Error: --db: '{path}' is a database, but not pressfree's (it "
         "has tables of its own): name another file\n"
     )
-    assert sqlite3.connect(path).execute("SELECT name FROM sqlite_master").fetchall() == [
+    assert connect_file(path).execute("SELECT name FROM sqlite_master").fetchall() == [
         ("contacts",)
     ]
 
@@ -316,12 +316,11 @@ ruled = corpus(_ruled)
     ],
 )
 def test_the_database_enforces_the_rules_itself(ruled, statement):
-    from sqlalchemy import create_engine
     from sqlalchemy.exc import IntegrityError
 
     before = contents(ruled.location)
     location = ruled.location
-    engine = create_engine(location if "://" in location else f"sqlite:///{location}")
+    engine = raw_engine(location)
     with pytest.raises(IntegrityError):
         with engine.begin() as connection:
             connection.execute(text(statement))
@@ -473,7 +472,7 @@ def test_every_folder_made_for_a_new_database_is_private(pressfree, tmp_path):
 
 def test_a_refused_write_leaves_another_program_s_file_as_it_was(pressfree, tmp_path):
     path = tmp_path / "contacts.db"
-    other = sqlite3.connect(path)
+    other = connect_file(path)
     other.execute("CREATE TABLE contacts (name TEXT)")
     other.commit()
     other.close()
@@ -557,11 +556,11 @@ def test_a_failed_first_write_leaves_no_database_and_no_folders(pressfree, tmp_p
         0o700,
         0o700,
     ]
-    assert sqlite3.connect(new).execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert connect_file(new).execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert [i["summary"] for i in pressfree.json("--db", new, "list")] == ["Kept"]
     empty = tmp_path / "empty.db"
     pressfree("--db", empty, "init")
-    assert sqlite3.connect(empty).execute("SELECT count(*) FROM incident").fetchone() == (0,)
+    assert connect_file(empty).execute("SELECT count(*) FROM incident").fetchone() == (0,)
 
 
 def test_commands_making_one_new_database_take_turns(tmp_path):
@@ -587,13 +586,13 @@ def test_commands_making_one_new_database_take_turns(tmp_path):
         session.exec(text("CREATE TABLE theirs (x)"))
     first.dispose()
     opened[0].dispose()
-    reader = sqlite3.connect(path)
+    reader = connect_file(path)
     tables = {r[0] for r in reader.execute("SELECT name FROM sqlite_master")}
     reader.close()
     assert {"mine", "theirs"} <= tables
     other = tmp_path / "other.db"
     late = db.open_store(str(other), until_written=True)
-    sqlite3.connect(other).close()  # another program makes the file meanwhile
+    connect_file(other).close()  # another program makes the file meanwhile
     with pytest.raises(PressfreeError, match="was created by another command meanwhile"):
         with late.session(write=True) as session:
             session.exec(text("CREATE TABLE late (x)"))

@@ -25,11 +25,20 @@ def server_version(session: Session) -> str:
     connection = session.connection()
     dialect = connection.dialect
     if dialect.name == "sqlite":
-        import sqlite3
-
-        return f"SQLite {sqlite3.sqlite_version}"
+        version = connection.exec_driver_sql("SELECT sqlite_version()").scalar_one()
+        return f"SQLite {version}"
     shown = ".".join(str(part) for part in dialect.server_version_info or ())
     return f"PostgreSQL {shown}".strip()
+
+
+def encryption(store: db.Store, session: Session) -> str:
+    """How the file is protected at rest: SQLCipher's version when it is encrypted."""
+    if store.path is None:
+        return "the server's (pressfree does not encrypt a server database)"
+    if not store.encrypted:
+        return "none (pressfree encrypt encrypts the file)"
+    version = session.connection().exec_driver_sql("PRAGMA cipher_version").scalar_one()
+    return f"SQLCipher {version.split()[0]} (AES-256, a passphrase)"
 
 
 def database_facts(store: db.Store, session: Session) -> dict[str, object]:
@@ -40,6 +49,7 @@ def database_facts(store: db.Store, session: Session) -> dict[str, object]:
         "server_version": server_version(session),
         "schema_version": db.schema_version(revision),
         "schema_revision": revision,
+        "encryption": encryption(store, session),
     }
     for name, model in (
         ("incidents", Incident),

@@ -6,6 +6,7 @@ stay fast; each command imports the services it needs when it runs.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -120,9 +121,19 @@ def root(
             help="Who is making the changes, for the history. Default: your user name.",
         ),
     ] = None,
+    passphrase_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--passphrase-file",
+            envvar="PRESSFREE_PASSPHRASE_FILE",
+            show_envvar=True,
+            help="A file whose first line is the passphrase of an encrypted database (for "
+            "scripts; PRESSFREE_PASSPHRASE gives it directly). On a terminal you are asked.",
+        ),
+    ] = None,
 ) -> None:
     """Track press-freedom incidents from the terminal."""
-    ctx.obj = {"db": db, "as": author}
+    ctx.obj = {"db": db, "as": author, "passphrase_file": passphrase_file}
 
 
 # The module of pressfree.cli that registers each command (`pressfree NAME`), in the order
@@ -131,6 +142,7 @@ def root(
 # most commands' own work. (tests/test_installed.py checks this against the modules.)
 COMMANDS = {
     "db": ("init", "info", "backup", "copy", "check"),
+    "encryption": ("encrypt", "decrypt", "rekey"),
     "incidents": ("add", "list", "search", "show", "edit", "delete", "kinds"),
     "people": ("journalists", "outlets", "publishers"),
     "identity": ("duplicates", "merge"),
@@ -183,9 +195,9 @@ def _named(args: list[str]) -> str | None:
     for arg in args:
         if value_follows:
             value_follows = False
-        elif arg in ("--db", "--as"):
+        elif arg in ("--db", "--as", "--passphrase-file"):
             value_follows = True
-        elif not arg.startswith(("--db=", "--as=")):
+        elif not arg.startswith(("--db=", "--as=", "--passphrase-file=")):
             return arg if arg in OWNERS else None
     return None
 

@@ -124,10 +124,35 @@ def open_store(ctx: typer.Context, write: bool = True):
         from pressfree.store import db
 
         root.obj["store"] = db.open_store(
-            location(ctx), write=write, after_upgrade=rederive, until_written=True
+            location(ctx),
+            write=write,
+            after_upgrade=rederive,
+            until_written=True,
+            passphrases=passphrases(ctx),
         )
         root.call_on_close(root.obj["store"].dispose)
     return root.obj["store"]
+
+
+def passphrases(ctx: typer.Context, encrypt: bool = False):
+    """The passphrases of this command's encrypted databases (store.passphrases): from the
+    environment, --passphrase-file or the keyring, else asked on a terminal (never echoed),
+    each asked once per command."""
+    from pressfree.store.passphrases import Passphrases
+
+    root = ctx.find_root()
+    root.obj = root.obj or {}
+    if "passphrases" not in root.obj:
+        root.obj["passphrases"] = Passphrases(
+            file=root.obj.get("passphrase_file"),
+            ask=_ask_passphrase if sys.stdin.isatty() and not os.environ.get("CI") else None,
+        )
+    root.obj["passphrases"].encrypt = root.obj["passphrases"].encrypt or encrypt
+    return root.obj["passphrases"]
+
+
+def _ask_passphrase(question: str, new: bool) -> str:
+    return typer.prompt(question, hide_input=True, confirmation_prompt=new, err=True)
 
 
 def rederive(connection) -> None:

@@ -13,24 +13,57 @@ from pressfree.cli.common import (
     emit,
     note,
     open_store,
+    passphrases,
     reading,
     to_stdout,
     writing,
 )
 
 
-def init(ctx: typer.Context) -> None:
+def init(
+    ctx: typer.Context,
+    encrypt: Annotated[
+        bool,
+        typer.Option(
+            "--encrypt",
+            help="Encrypt a new database file with a passphrase (asked on a terminal; "
+            "PRESSFREE_PASSPHRASE or --passphrase-file for scripts). Needs pressfree[secure].",
+        ),
+    ] = False,
+    remember: Annotated[
+        bool,
+        typer.Option("--remember", help="Keep the passphrase in the OS keyring."),
+    ] = False,
+) -> None:
     """Create the database (or upgrade an older one) and print where it is.
 
-    Example: [bold]pressfree --db ~/cases/belarus.db init[/]
+    Example: [bold]pressfree --db ~/cases/belarus.db init --encrypt[/]
     """
+    from pressfree.errors import PressfreeError
     from pressfree.store import db
+    from pressfree.store import passphrases as keeping
 
+    asked = passphrases(ctx, encrypt=encrypt)
     store = open_store(ctx)
     store.publish()  # a new file is kept though nothing is written to it yet
+    if encrypt and not store.encrypted:
+        raise PressfreeError(
+            f"--encrypt: {store.display!r} "
+            + (
+                "is a server database: pressfree encrypts SQLite files"
+                if store.path is None
+                else "exists and is not encrypted: pressfree encrypt encrypts it"
+            )
+        )
+    if remember:
+        if not store.encrypted:
+            raise PressfreeError(f"--remember: {store.display!r} is not encrypted")
+        assert store.path is not None
+        keeping.remember(store.path, asked.given() or asked.typed[-1])
     note(
         f"Database ready at {store.display} "
-        f"(schema {db.schema_version(db.current_revision(store))})."
+        f"(schema {db.schema_version(db.current_revision(store))}"
+        f"{', encrypted' if store.encrypted else ''})."
     )
 
 
@@ -69,11 +102,11 @@ def backup(
     store = open_store(ctx, write=False)
     if str(path) == "-":
         with to_stdout() as out:
-            pages = store.backend.backup_to_stream(store.path, out.buffer)
+            pages = store.backend.backup_to_stream(store.path, out.buffer, store.key)
             out.buffer.flush()
         note(f"Backed up {store.display} to standard output ({pages} pages).")
         return
-    pages = store.backend.backup(store.path, path)
+    pages = store.backend.backup(store.path, path, store.key)
     note(f"Backed up {store.display} to {path} ({pages} pages).")
 
 
@@ -112,7 +145,9 @@ def copy(
             raise InvalidValue(option, value, "is empty: give a file path or a database URL")
     here = open_store(ctx, write=from_ is not None)
     try:
-        there = db.open_store(to or from_, write=to is not None, until_written=True)
+        there = db.open_store(
+            to or from_, write=to is not None, until_written=True, passphrases=passphrases(ctx)
+        )
     except PressfreeError as error:  # say which option named it
         raise _named(error, "--to" if to else "--from") from None
     try:

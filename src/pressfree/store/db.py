@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pressfree.errors import InvalidValue, PressfreeError, shown
-from pressfree.store import writes
+from pressfree.store import encryption, writes
+from pressfree.store.passphrases import Passphrases
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -57,6 +58,11 @@ class Store:
     engine: object
     path: Path | None  # the SQLite file, or None for a server database
     new: object = None  # a SQLite file not yet in place (sqlite_backend.NewDatabase)
+    key: object = None  # an encrypted file's (encryption.Key)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     @property
     def backend(self):
@@ -122,7 +128,7 @@ class Store:
         self.new.publish()
         self.new = None
         assert self.path is not None
-        self.engine = _engine(sqlite_backend.url(self.path, True), sqlite_backend.configure)
+        self.engine = _sqlite_engine(self.path, True, self.key)
         sqlite_backend.use_wal(self.engine)  # type: ignore[arg-type]
 
     def dispose(self) -> None:
@@ -141,6 +147,7 @@ def open_store(
     upgrade: bool = True,
     after_upgrade: Callable[[Connection], None] | None = None,
     until_written: bool = False,
+    passphrases: Passphrases | None = None,
 ) -> Store:
     """Open the database at a path or SQLAlchemy URL.
 
@@ -151,6 +158,9 @@ def open_store(
     or on a disk the user cannot write to).
     With `until_written` (every command), a new SQLite file is put in place only when a
     write transaction commits (Store.publish): a command that fails leaves nothing.
+    An encrypted file is opened with its passphrase (`passphrases`: by default from the
+    environment, a file or the keyring); a new file is encrypted when a passphrase is at
+    hand, or when `passphrases.encrypt` asks for one.
     """
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
@@ -194,39 +204,31 @@ def open_store(
     else:
         path = Path(location).expanduser()
     new = None
+    key = None
     if path is not None:
         from pressfree.store import sqlite_backend
 
-        if path.is_dir():
-            raise InvalidValue("--db", location, "is a folder, not a database file")
-        if not path.name.strip():
-            raise InvalidValue("--db", location, "is blank: name a database file")
-        if path.name.endswith(("-wal", "-shm", "-journal")):
-            raise InvalidValue(
-                "--db",
-                location,
-                "is the name of a file SQLite keeps beside a database (and deletes): name "
-                "the database itself",
-            )
-        if path.exists() and not path.is_file():
-            raise InvalidValue("--db", location, "is not a regular file (a device, FIFO or socket)")
-        if not write and not path.exists():
-            raise InvalidValue(
-                "--db",
-                location,
-                "does not exist (any command that records "
-                "something, or `pressfree init`, creates it)",
-            )
+        _check_file_name(path, location, write)
+        passphrases = passphrases or Passphrases()
         file = path
         if write:
             from pressfree.store.private_files import remove_stale_partials
 
-            if not path.exists() and (new := sqlite_backend.new_database(path)) is not None:
-                file = new.partial
+            if not path.exists():
+                passphrase = passphrases.for_new(path)
+                if passphrase is not None:
+                    encryption.driver()  # installed, before anything is made
+                    key = encryption.new_key(passphrase)
+                if (new := sqlite_backend.new_database(path)) is not None:
+                    file = new.partial
+                else:  # another command made it meanwhile: open it as it is
+                    key = None
             remove_stale_partials(path.parent)  # of backups and databases killed halfway
-        engine = _engine(
-            sqlite_backend.url(file, write), lambda e: sqlite_backend.configure(e, write)
-        )
+        if new is None and encryption.encrypted(path):
+            key = _key_of(path, location, passphrases)
+        engine = _sqlite_engine(file, write, key)
+        if key is not None and new is None:
+            _check_key(engine, location)
         from pressfree.store.private_files import protect
 
         protect(path)
@@ -242,7 +244,7 @@ def open_store(
             raise InvalidValue(
                 "--db", hide_password(location), f"is not a usable database URL ({error})"
             ) from None
-    store = Store(location, engine, path, new)
+    store = Store(location, engine, path, new, key)
     if upgrade:
         try:
             upgrade_schema(store, after=after_upgrade) if write else check_readable(store)
@@ -258,6 +260,72 @@ def open_store(
     return store
 
 
+def _check_file_name(path: Path, location: str, write: bool) -> None:
+    """A file path pressfree can keep its database at (or read it from)."""
+    if path.is_dir():
+        raise InvalidValue("--db", location, "is a folder, not a database file")
+    if not path.name.strip():
+        raise InvalidValue("--db", location, "is blank: name a database file")
+    if path.name.endswith(("-wal", "-shm", "-journal")):
+        raise InvalidValue(
+            "--db",
+            location,
+            "is the name of a file SQLite keeps beside a database (and deletes): name "
+            "the database itself",
+        )
+    if path.exists() and not path.is_file():
+        raise InvalidValue("--db", location, "is not a regular file (a device, FIFO or socket)")
+    if not write and not path.exists():
+        raise InvalidValue(
+            "--db",
+            location,
+            "does not exist (any command that records something, or `pressfree init`, creates it)",
+        )
+
+
+def _key_of(path: Path, location: str, passphrases: Passphrases):
+    """The key of an encrypted file, from its passphrase."""
+    try:
+        encryption.driver()
+    except PressfreeError:
+        raise PressfreeError(
+            f"--db: {location!r} is encrypted: opening it needs pressfree's encryption "
+            f"({encryption.EXTRA})"
+        ) from None
+    return encryption.key_of(path, passphrases.for_existing(path))
+
+
+def _check_key(engine, location: str) -> None:
+    """One line, and no connection kept, when the passphrase is not the file's."""
+    from sqlalchemy.exc import DatabaseError
+
+    try:
+        with engine.connect() as connection:
+            opens = encryption.opens(connection.connection.driver_connection)
+    except DatabaseError as error:  # SQLAlchemy's first look at the file reads it
+        if "not a database" not in str(error.orig):
+            raise
+        opens = False
+    if not opens:
+        _forget(engine)
+        raise PressfreeError(
+            f"--db: {location!r} is encrypted, and this passphrase does not open it"
+        )
+
+
+def _sqlite_engine(file: Path, write: bool, key):
+    """The engine of a SQLite file: through SQLCipher, keyed, when it is encrypted."""
+    from pressfree.store import sqlite_backend
+
+    options = {"module": encryption.driver()} if key is not None else {}
+    return _engine(
+        sqlite_backend.url(file, write),
+        lambda e: sqlite_backend.configure(e, write, key),
+        identity=key.fingerprint if key is not None else "",
+        **options,
+    )
+
+
 # The engines opened last in this process, by URL. An engine keeps the SQL it has compiled:
 # a program that opens one database again and again (commands run in-process, as the tests
 # and scripts run them) compiles each statement once, as SQLAlchemy means an engine to live
@@ -266,11 +334,12 @@ _ENGINES: dict = {}
 ENGINES_KEPT = 4
 
 
-def _engine(url, configure, **options):
-    """The engine of a database URL: the one opened before, or a new one, configured."""
+def _engine(url, configure, identity: str = "", **options):
+    """The engine of a database URL: the one opened before, or a new one, configured
+    (`identity` tells apart engines of one URL configured differently: by their key)."""
     from sqlalchemy import create_engine
 
-    key = (url.render_as_string(hide_password=False), repr(sorted(options.items())))
+    key = (url.render_as_string(hide_password=False), identity, repr(sorted(options.items())))
     engine = _ENGINES.pop(key, None)
     if engine is None:
         engine = create_engine(url, **options)
@@ -440,8 +509,8 @@ def upgrade_schema(
                 backup_path = store.path.with_name(
                     f"{store.path.name}.schema-{schema_version(current)}.bak"
                 )
-                if not backup_path.exists():
-                    store.backend.backup(store.path, backup_path)
+                if not backup_path.exists():  # encrypted as the database is
+                    store.backend.backup(store.path, backup_path, store.key)
             command.upgrade(_alembic_config(connection), target)
             if current is not None and after is not None:
                 after(connection)

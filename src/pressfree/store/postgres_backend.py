@@ -54,7 +54,7 @@ def _partial_indexes() -> None:
                 index.dialect_options["postgresql"]["where"] = where
 
 
-def backup(*_args) -> int:
+def backup(*_args, **_options) -> int:
     raise PressfreeError(
         "backup: a PostgreSQL database is backed up with pg_dump, "
         "not by pressfree (it copies SQLite files only)"

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 
 from pressfree.errors import InvalidValue, PressfreeError
 from pressfree.store import extra_values
+from pressfree.store.encryption import Key, connect, key_connection
 from pressfree.store.private_files import PARTIAL, WholeFile, create_private_file
 from pressfree.store.writes import WRITE_WAIT_SECONDS, bulk_values
 
@@ -183,11 +184,14 @@ def url(path: Path, write: bool):
     return URL.create("sqlite", database=read_uri(path), query={"uri": "true"})
 
 
-def configure(engine: Engine, write: bool = True) -> None:
-    """Foreign keys on, WAL, a busy timeout; write transactions take the lock at BEGIN."""
+def configure(engine: Engine, write: bool = True, key: Key | None = None) -> None:
+    """Foreign keys on, WAL, a busy timeout; write transactions take the lock at BEGIN; an
+    encrypted file's key before anything else."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
+        if key is not None:
+            key_connection(dbapi_connection, key)
         # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own is deferred).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -213,6 +217,15 @@ def configure(engine: Engine, write: bool = True) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def driver_of(key: Key | None):
+    """The DB-API module a file is read through: SQLCipher's for an encrypted one."""
+    if key is None:
+        return sqlite3
+    from pressfree.store.encryption import driver
+
+    return driver()
+
+
 def use_wal(engine: Engine) -> None:
     """Write-ahead logging, recorded in the file: set once the file is known to be
     pressfree's (new, or at its schema), so that a refused write leaves another program's
@@ -225,22 +238,23 @@ def use_wal(engine: Engine) -> None:
             raw.execute("PRAGMA journal_mode = WAL")
 
 
-def backup(source: Path, target: Path) -> int:
-    """Copy a live database with SQLite's online backup API; returns pages copied.
+def backup(source: Path, target: Path, key: Key | None = None) -> int:
+    """Copy a live database with SQLite's online backup API; returns pages copied. The copy
+    of an encrypted file is encrypted with the same key (SQLCipher re-encrypts each page).
 
     The copy is made beside the target and renamed over it when complete, so an older
     backup of the same name survives a failed one."""
     with WholeFile(target, "path") as whole:
         whole.open("wb").close()
-        src = sqlite3.connect(read_uri(source), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-        dst = sqlite3.connect(whole.partial)
+        src = connect(read_uri(source), key, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        dst = connect(str(whole.partial), key)
         try:
             # pages=-1 copies in one step: the copy is one consistent snapshot even while
             # another process writes (a stepped copy restarts whenever the source changes).
             src.backup(dst, pages=-1)
             pages = dst.execute("PRAGMA page_count").fetchone()[0]
             dst.execute("PRAGMA journal_mode = DELETE")
-        except sqlite3.Error as error:
+        except (sqlite3.Error, getattr(driver_of(key), "Error", sqlite3.Error)) as error:
             raise InvalidValue("path", str(target), f"cannot be written ({error})") from None
         finally:
             dst.close()
@@ -248,7 +262,7 @@ def backup(source: Path, target: Path) -> int:
     return pages
 
 
-def backup_to_stream(source: Path, stream) -> int:
+def backup_to_stream(source: Path, stream, key: Key | None = None) -> int:
     """A backup written to a stream (stdout, to pipe into gpg): made beside the database, in
     a private partial file named with this process's id, copied out, removed. Killed
     halfway, the partial stays only where the database itself is, and the next backup or
@@ -261,7 +275,7 @@ def backup_to_stream(source: Path, stream) -> int:
 
     copy = source.with_name(f".{source.name}.backup.{os.getpid()}{PARTIAL}")
     try:
-        pages = backup(source, copy)
+        pages = backup(source, copy, key)
         with open(copy, "rb") as handle:
             shutil.copyfileobj(handle, stream)
     finally:
@@ -317,7 +331,11 @@ def insert_rows(connection, table, rows: list[dict]) -> None:
         return
     names, values = bulk_values(connection.dialect, table, rows)
     quote = connection.dialect.identifier_preparer.quote
-    limit = connection.connection.driver_connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    raw = connection.connection.driver_connection
+    # sqlcipher3 has no getlimit: SQLite's default limit since 3.32, which SQLCipher keeps
+    limit = (
+        raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if hasattr(raw, "getlimit") else 32766
+    )
     per = max(min(limit // len(names), ROWS_PER_STATEMENT), 1)
     one = f"({', '.join('?' * len(names))})"
     head = f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) VALUES "
