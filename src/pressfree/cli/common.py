@@ -152,7 +152,7 @@ def passphrases(ctx: typer.Context, encrypt: bool = False):
 
 
 def _ask_passphrase(question: str, new: bool) -> str:
-    return typer.prompt(question, hide_input=True, confirmation_prompt=new, err=True)
+    return str(typer.prompt(question, hide_input=True, confirmation_prompt=new, err=True))
 
 
 def rederive(connection) -> None:

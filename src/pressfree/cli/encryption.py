@@ -91,8 +91,11 @@ def rekey(
 
     asked = passphrases(ctx)
     path = Path(location(ctx)).expanduser()
-    new = asked.new_one(path, "--new-passphrase-file", new_passphrase_file)
-    done = encrypting.rekey(location(ctx), asked, new)
+    done, new = encrypting.rekey(
+        location(ctx),
+        asked,
+        lambda path: asked.new_one(path, "--new-passphrase-file", new_passphrase_file),
+    )
     if remember or keeping.remembered(path) is not None:
         keeping.remember(path, new)
     note(

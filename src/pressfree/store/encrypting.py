@@ -11,8 +11,10 @@ was replaced), so no write goes into the old file unseen.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pressfree.errors import PressfreeError
 from pressfree.store.encryption import Key, driver, encrypted, key_connection, key_of, new_key
@@ -68,7 +70,7 @@ def convert(path: Path, old: Key | None, new: Key | None) -> Converted:
     return Converted(pages, new is not None, plain_copies(path))
 
 
-def _hold(source, path: Path) -> None:
+def _hold(source: Any, path: Path) -> None:
     """The old file to this connection alone until it is closed: out of write-ahead mode
     (its log folded into the file) and locked exclusively, waiting as a write waits."""
     try:
@@ -95,7 +97,7 @@ def _hold(source, path: Path) -> None:
         )
 
 
-def _checked(module, partial: Path, key: Key | None) -> int:
+def _checked(module: Any, partial: Path, key: Key | None) -> int:
     """The new file opens with its key and SQLite finds nothing wrong in it; its pages."""
     connection = module.connect(str(partial), isolation_level=None)
     try:
@@ -106,7 +108,7 @@ def _checked(module, partial: Path, key: Key | None) -> int:
             raise PressfreeError(
                 f"--db: the new file failed SQLite's check ({problems[0]}); the old one is kept"
             )
-        return connection.execute("PRAGMA page_count").fetchone()[0]
+        return int(connection.execute("PRAGMA page_count").fetchone()[0])
     finally:
         connection.close()
 
@@ -163,13 +165,17 @@ def decrypt(location: str, passphrases: Passphrases) -> Converted:
     return convert(path, key_of(path, passphrases.for_existing(path)), None)
 
 
-def rekey(location: str, passphrases: Passphrases, new_passphrase: str) -> Converted:
-    """Encrypt a database file under a new passphrase (and a new salt)."""
+def rekey(
+    location: str, passphrases: Passphrases, new_passphrase: Callable[[Path], str]
+) -> tuple[Converted, str]:
+    """Encrypt a database file under a new passphrase (and a new salt), asked for once the
+    file is known to be encrypted and its passphrase right; the passphrase it took."""
     path = _pressfree_file(location, passphrases)
     if not encrypted(path):
         raise PressfreeError(f"--db: {location!r} is not encrypted (pressfree encrypt encrypts it)")
     old = key_of(path, passphrases.for_existing(path))
-    return convert(path, old, new_key(new_passphrase))
+    new = new_passphrase(path)
+    return convert(path, old, new_key(new)), new
 
 
 def _pressfree_file(location: str, passphrases: Passphrases) -> Path:

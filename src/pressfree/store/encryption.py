@@ -18,6 +18,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pressfree.errors import PressfreeError
 
@@ -81,10 +82,10 @@ def new_key(passphrase: str) -> Key:
     return derive(passphrase, os.urandom(SALT_BYTES))
 
 
-def driver():
+def driver() -> Any:
     """SQLCipher's DB-API module (sqlcipher3), or one line saying how to install it."""
     try:
-        import sqlcipher3.dbapi2 as module  # type: ignore[import-not-found,import-untyped]
+        import sqlcipher3.dbapi2 as module
     except ImportError:
         raise PressfreeError(
             f"encryption: pressfree's encryption is not installed here: {EXTRA}"
@@ -92,7 +93,7 @@ def driver():
     return module
 
 
-def key_connection(connection, key: Key) -> None:
+def key_connection(connection: Any, key: Key) -> None:
     """The first statements on a connection to an encrypted file: SQLCipher's own log
     silenced (it writes every failed page check to stderr), the key, temporary tables and
     sorts kept in memory, never in a plain temporary file."""
@@ -101,7 +102,7 @@ def key_connection(connection, key: Key) -> None:
     connection.execute("PRAGMA temp_store = MEMORY")
 
 
-def connect(database: str, key: Key | None, uri: bool = False, timeout: float = 5.0):
+def connect(database: str, key: Key | None, uri: bool = False, timeout: float = 5.0) -> Any:
     """A DB-API connection to a file, through SQLCipher when a key is given."""
     if key is None:
         import sqlite3
@@ -112,7 +113,7 @@ def connect(database: str, key: Key | None, uri: bool = False, timeout: float = 
     return connection
 
 
-def opens(connection) -> bool:
+def opens(connection: Any) -> bool:
     """Whether a keyed connection reads its file (a wrong key reads garbage: 'file is not a
     database')."""
     try:

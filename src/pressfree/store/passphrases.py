@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pressfree.errors import InvalidValue, PressfreeError
 
@@ -98,9 +99,9 @@ def read_file(file: Path, field: str = "--passphrase-file") -> str:
     return checked(text.splitlines()[0] if text.strip() else "", field)
 
 
-def _keyring():
+def _keyring() -> Any:
     try:
-        import keyring  # type: ignore[import-not-found,import-untyped]
+        import keyring
     except ImportError:
         return None
     return keyring
@@ -112,9 +113,10 @@ def remembered(path: Path) -> str | None:
     if keyring is None:
         return None
     try:
-        return keyring.get_password(KEYRING_SERVICE, str(path.resolve()))
+        found = keyring.get_password(KEYRING_SERVICE, str(path.resolve()))
     except Exception:  # no keyring on this system, or it is locked: as if none were kept
         return None
+    return found if isinstance(found, str) else None
 
 
 def remember(path: Path, passphrase: str) -> None:
