@@ -290,3 +290,65 @@ def test_the_key_is_sqlciphers_own(tmp_path):
     assert connection.execute("SELECT count(*) FROM incident").fetchone() == (2,)
     connection.close()
     assert connect_file(path).execute("SELECT count(*) FROM incident").fetchone() == (2,)
+
+
+def at_a_terminal(args: list[str], answers: list[str], env: dict[str, str]) -> tuple[int, str]:
+    """pressfree run on a terminal of its own (a pseudo-terminal), each answer typed once
+    the question before it ends ': '; its exit code and all it showed."""
+    import pty
+    import select
+    import termios
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: pressfree, on the terminal
+        os.execve(sys.executable, [sys.executable, "-m", "pressfree", *args], env)
+    shown = bytearray()
+
+    def read(until: bytes | None) -> None:
+        """What the child shows, until a new question (shown since the last answer) ends
+        with UNTIL, or to the end."""
+        start = len(shown)
+        deadline = time.monotonic() + 60  # only a hung child gets this far
+        while until is None or not shown[start:].rstrip().endswith(until):
+            assert time.monotonic() < deadline, bytes(shown)
+            if select.select([fd], [], [], 1)[0]:
+                try:
+                    chunk = os.read(fd, 4096)
+                except OSError:  # the terminal closed: the child has ended
+                    return
+                if not chunk:
+                    return
+                shown.extend(chunk)
+
+    def echo_off() -> None:  # the question asked: the terminal no longer shows what is typed
+        deadline = time.monotonic() + 60
+        while termios.tcgetattr(fd)[3] & termios.ECHO:
+            assert time.monotonic() < deadline, bytes(shown)
+            select.select([], [], [], 0.01)
+
+    for answer in answers:
+        read(b":")
+        echo_off()
+        os.write(fd, answer.encode() + b"\n")
+    read(None)
+    os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), shown.decode(errors="replace")
+
+
+def test_on_a_terminal_the_passphrase_is_asked_for_and_never_shown(tmp_path):
+    path = tmp_path / "belarus.db"
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["PRESSFREE_DB"] = str(path)
+    code, shown = at_a_terminal(["init", "--encrypt"], ["correct horse"] * 2, env)
+    assert code == 0, shown
+    assert f"New passphrase for {path}:" in shown and "Repeat for confirmation:" in shown
+    assert "correct horse" not in shown and encryption.encrypted(path)
+    code, shown = at_a_terminal(["list", "--format", "csv"], ["correct horse"], env)
+    assert (code, shown.splitlines()[-1]) == (0, "id,date,kinds,country,city,journalists,outlets,perpetrator,summary,publishers,status")
+    assert f"Passphrase of {path}:" in shown and "correct horse" not in shown
+    code, shown = at_a_terminal(["list"], ["wrong horse"], env)
+    assert code == 1 and shown.splitlines()[-1] == (
+        f"Error: --db: '{path}' is encrypted, and this passphrase does not open it"
+    )

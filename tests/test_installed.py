@@ -426,7 +426,7 @@ EVERY_COMMAND = [
     ["chart", "--month", "2021-07", "--out", "{dir}/c.svg"], ["rule"],
     ["rule", "--count", "confirmed"], ["history"], ["restore", "{incident}", "--to", "1"],
     ["deleted"], ["note", "{incident}", "Released"], ["imports"], ["imports", "undo", "1"],
-    ["imports", "unmatched", "1"],
+    ["imports", "unmatched", "1"], ["encrypt"], ["rekey"], ["decrypt", "--yes"],
 ]  # fmt: skip
 STREAMS = ("stdin closed", "stdout closed", "stdout full", "stderr closed")
 

@@ -202,6 +202,39 @@ def _named(args: list[str]) -> str | None:
     return None
 
 
+def _derive_key_early(args: list[str]) -> None:
+    """An encrypted file's key starts being derived (about 0.15 s) beside the loading of the
+    command's code, when its passphrase is given by the environment or a file: commands on
+    an encrypted file then take hardly longer than on a plain one. Only a head start:
+    whatever is wrong is found and said when the command opens the database."""
+    import os
+    from pathlib import Path
+
+    def option(name: str, env: str) -> str | None:
+        for at, arg in enumerate(args):
+            if arg == name and at + 1 < len(args):
+                return args[at + 1]
+            if arg.startswith(name + "="):
+                return arg[len(name) + 1 :]
+        return os.environ.get(env)
+
+    try:
+        location = option("--db", "PRESSFREE_DB")
+        passphrase = os.environ.get("PRESSFREE_PASSPHRASE")
+        file = option("--passphrase-file", "PRESSFREE_PASSPHRASE_FILE")
+        if passphrase is None and file:
+            passphrase = Path(file).read_text(encoding="utf-8").splitlines()[0]
+        if not location or "://" in location or not passphrase:
+            return
+        from pressfree.store import encryption
+
+        path = Path(location).expanduser()
+        if encryption.encrypted(path):
+            encryption.derive_soon(passphrase, path)
+    except (OSError, UnicodeError, IndexError, ValueError):
+        return
+
+
 def __getattr__(name: str):
     if name == "app":  # every command, built when first asked for (the tests use it)
         return build()
@@ -256,6 +289,7 @@ def main() -> None:
     # new objects) spends a tenth of a year's report looking for cycles among them.
     # Reference counting still frees everything at once; only cycles wait longer.
     gc.set_threshold(100_000, 50, 100)
+    _derive_key_early(sys.argv[1:])
     try:
         build(_named(sys.argv[1:]))(prog_name="pressfree")
     except BrokenPipeError:

@@ -183,22 +183,27 @@ def check(
     from pressfree import check as checking
     from pressfree.publish import render
 
+    def shown(found: list, repaired: int) -> str:
+        rows = [{"area": d.area, "record": d.record, "problem": d.problem} for d in found]
+        if fmt == Format.json:
+            return render.to_json({"differences": rows, "repaired": repaired}) + "\n"
+        if fmt == Format.table:
+            return "".join(d.line() + "\n" for d in found)  # one line each, as grep wants
+        columns = [("area", "Area"), ("record", "Record"), ("problem", "Problem")]
+        return render.listing(rows, columns, fmt.value, title="Differences")
+
     if repair:
         with writing(ctx) as session:
             found = checking.differences(session)
             repaired = checking.repair(session, found)
+            emit(
+                shown(found, repaired)
+            )  # inside the transaction: output that fails repairs nothing
     else:
         with reading(ctx) as session:
             found = checking.differences(session)
         repaired = 0
-    rows = [{"area": d.area, "record": d.record, "problem": d.problem} for d in found]
-    if fmt == Format.json:
-        emit(render.to_json({"differences": rows, "repaired": repaired}) + "\n")
-    elif fmt == Format.table:
-        emit("".join(d.line() + "\n" for d in found))  # one line each, as grep wants them
-    else:
-        columns = [("area", "Area"), ("record", "Record"), ("problem", "Problem")]
-        emit(render.listing(rows, columns, fmt.value, title="Differences"))
+        emit(shown(found, repaired))
     if repaired:
         note(f"Repaired {repaired} of {len(found)}: recorded as one revision.")
     left = len(found) - repaired

@@ -245,22 +245,23 @@ def rule(
     from pressfree import publication, settings
     from pressfree.publish import render
 
+    def shown(chosen: tuple[str, ...]) -> str:
+        if fmt == Format.json:
+            left_out = publication.left_out(chosen)
+            return render.to_json({"counted": list(chosen), "left_out": left_out}) + "\n"
+        return f"{publication.described(chosen)}.\n"
+
     if count:
         with writing(ctx) as session:
             before = publication.counted(session)
             chosen = settings.count(session, count)
+            emit(shown(chosen))  # inside the transaction: output that fails changes nothing
         if chosen != before:
             note("Changed the publication rule; custody was derived again.")
     else:
         with reading(ctx) as session:
             chosen = publication.counted(session)
-    if fmt == Format.json:
-        emit(
-            render.to_json({"counted": list(chosen), "left_out": publication.left_out(chosen)})
-            + "\n"
-        )
-    else:
-        emit(f"{publication.described(chosen)}.\n")
+        emit(shown(chosen))
 
 
 def register(app: typer.Typer) -> None:

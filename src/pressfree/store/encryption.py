@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -67,9 +69,38 @@ def salt_of(path: Path) -> bytes:
 
 @lru_cache(maxsize=8)
 def derive(passphrase: str, salt: bytes) -> Key:
-    """SQLCipher 4's key for a passphrase and salt (about 0.15 s: once per process)."""
+    """SQLCipher 4's key for a passphrase and salt (about 0.15 s: once per process, and
+    then only what derive_soon has not done yet)."""
+    started = _STARTED.pop((passphrase, salt), None)
+    if started is not None:
+        return started.result()
     raw = hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, ROUNDS, KEY_BYTES)
     return Key(raw, salt)
+
+
+# Keys being derived beside the start-up of a command (derive_soon), by passphrase and salt
+_STARTED: dict[tuple[str, bytes], Future[Key]] = {}
+
+
+def derive_soon(passphrase: str, path: Path) -> None:
+    """Start deriving an encrypted file's key in another thread, while the command's own
+    code loads (hashlib lets go of the interpreter while it derives: the two share the
+    machine's cores); derive() then takes the result. Nothing is said of any problem here:
+    the command finds it again when it opens the file."""
+    salt = salt_of(path)
+    if (passphrase, salt) in _STARTED:
+        return
+    future: Future[Key] = Future()
+
+    def work() -> None:
+        try:
+            raw = hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, ROUNDS, KEY_BYTES)
+            future.set_result(Key(raw, salt))
+        except BaseException as error:  # handed to whoever waits for it
+            future.set_exception(error)
+
+    _STARTED[(passphrase, salt)] = future
+    threading.Thread(target=work, name="pressfree-key", daemon=True).start()
 
 
 def key_of(path: Path, passphrase: str) -> Key:
