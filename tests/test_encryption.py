@@ -346,7 +346,8 @@ def test_on_a_terminal_the_passphrase_is_asked_for_and_never_shown(tmp_path):
     assert f"New passphrase for {path}:" in shown and "Repeat for confirmation:" in shown
     assert "correct horse" not in shown and encryption.encrypted(path)
     code, shown = at_a_terminal(["list", "--format", "csv"], ["correct horse"], env)
-    assert (code, shown.splitlines()[-1]) == (0, "id,date,kinds,country,city,journalists,outlets,perpetrator,summary,publishers,status")
+    header = "id,date,kinds,country,city,journalists,outlets,perpetrator,summary,publishers,status"
+    assert (code, shown.splitlines()[-1]) == (0, header)
     assert f"Passphrase of {path}:" in shown and "correct horse" not in shown
     code, shown = at_a_terminal(["list"], ["wrong horse"], env)
     assert code == 1 and shown.splitlines()[-1] == (
