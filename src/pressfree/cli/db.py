@@ -183,14 +183,14 @@ def check(
     from pressfree import check as checking
     from pressfree.publish import render
 
-    def shown(found: list, repaired: int) -> str:
+    def shown(found: list[checking.Difference], repaired: int) -> str:
         rows = [{"area": d.area, "record": d.record, "problem": d.problem} for d in found]
         if fmt == Format.json:
             return render.to_json({"differences": rows, "repaired": repaired}) + "\n"
         if fmt == Format.table:
             return "".join(d.line() + "\n" for d in found)  # one line each, as grep wants
         columns = [("area", "Area"), ("record", "Record"), ("problem", "Problem")]
-        return render.listing(rows, columns, fmt.value, title="Differences")
+        return str(render.listing(rows, columns, fmt.value, title="Differences"))
 
     if repair:
         with writing(ctx) as session:
