@@ -353,3 +353,25 @@ def test_on_a_terminal_the_passphrase_is_asked_for_and_never_shown(tmp_path):
     assert code == 1 and shown.splitlines()[-1] == (
         f"Error: --db: '{path}' is encrypted, and this passphrase does not open it"
     )
+
+
+def test_a_copy_from_or_to_an_encrypted_file_writes_no_temporary_file(tmp_path, monkeypatch):
+    import tempfile
+
+    encrypted, plain = tmp_path / "encrypted.db", tmp_path / "plain.db"
+    on(encrypted, "one")("import", SAMPLE)
+    listed = on(encrypted, "one").json("list")
+
+    def refused(*_args, **_kwargs):
+        raise AssertionError("a temporary file was asked for")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", refused)
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", refused)
+    on(encrypted, "one")("copy", "--to", tmp_path / "new.db")
+    assert encryption.encrypted(tmp_path / "new.db")  # a passphrase at hand encrypts it
+    assert on(tmp_path / "new.db", "one").json("list") == listed
+    file = tmp_path / "passphrase"
+    file.write_text("one\n")
+    on(plain)("init")  # a plain file stays plain; a new one would be encrypted
+    on(plain)("--passphrase-file", file, "copy", "--from", encrypted)
+    assert on(plain).json("list") == listed and not encryption.encrypted(plain)

@@ -4,6 +4,7 @@ the same write path as `import`, keeps public ids, and adds only what the target
 
 from __future__ import annotations
 
+import io
 import tempfile
 
 from pressfree import history
@@ -30,8 +31,11 @@ def copy_database(
     even the history's entry for the copy."""
     if source.display == target.display or _same_file(source.path, target.path):
         raise UsageError(f"copy: {source.display} is the database itself: name another")
-    # a file only this user can read, gone when closed: the document holds every name
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as handle:
+    # The document holds every name: a file only this user can read, gone when closed; in
+    # memory when either database is encrypted, never a plain file on the disk then.
+    encrypted = getattr(source, "encrypted", False) or getattr(target, "encrypted", False)
+    kept = io.StringIO() if encrypted else tempfile.TemporaryFile("w+", encoding="utf-8")
+    with kept as handle:
         with source.session() as session:
             document.write_document(session, handle, IncidentFilter(), with_history=True)
         handle.seek(0)
