@@ -192,19 +192,38 @@ def test_redaction_replaces_whole_names_in_any_case(cli):
         "Ann",
         "--journalist",
         "Anna Kova",
-        "--summary",
+        "--perpetrator",
         "ANN was held in Ann Arbor; Annual report",
+        "--summary",
+        "Ann held at her flat",
         "--city",
         "Minsk",
     )
     cli("journalists", "set", "Ann", "--at-risk")
     pseudonym = next(p["pseudonym"] for p in cli.json("journalists") if p["name"] == "Ann")
-    [item] = [
-        json.loads(line)
-        for line in cli("export", "--format", "ndjson", "--redact").stdout.splitlines()
-    ]
+
+    def exported() -> dict:
+        [item] = [
+            json.loads(line)
+            for line in cli("export", "--format", "ndjson", "--redact").stdout.splitlines()
+        ]
+        return item
+
+    item = exported()
     assert sorted(item["journalists"]) == sorted(["Anna Kova", pseudonym])
-    assert item["summary"] == (f"{pseudonym} was held in {pseudonym} Arbor; Annual report")
+    assert item["perpetrator"] == (f"{pseudonym} was held in {pseudonym} Arbor; Annual report")
+    # free text that names her is withheld whole: "her flat" says more than her name
+    assert item["summary"] == "[withheld: names a person at risk]"
+    cli("edit", item["id"], "--public-summary", "A journalist was detained in Minsk")
+    assert exported()["summary"] == "A journalist was detained in Minsk"
+    cli("edit", item["id"], "--public-summary", "Ann was detained")  # names her: withheld too
+    assert exported()["summary"] == "[withheld: names a person at risk]"
+    assert exported()["public_summary"] == "[withheld: names a person at risk]"
+    shown = cli.json("show", item["id"])  # not redacted: the researcher's own screen
+    assert (shown["summary"], shown["public_summary"]) == (
+        "Ann held at her flat",
+        "Ann was detained",
+    )
 
 
 def test_a_redacted_export_imports_back_into_its_own_database(cli, tmp_path):

@@ -104,3 +104,89 @@ def test_redacted_outputs_hide_other_spellings_outlets_and_the_title(cli, tmp_pa
         folded = names.fold(json.loads(json.dumps(text)))
         for stem in ("losik", "lasik", "saymaz", "ihar ", "igor "):
             assert stem not in folded, (stem, text[:2000])
+
+
+def test_a_report_withholds_text_that_names_them_in_the_readers_language(cli, tmp_path):
+    """A summary, an update and a source's title that name a person at risk are withheld
+    whole (the words around a name say where she lives); a public summary stands in for the
+    summary; --show-at-risk shows everything (a report kept inside the organisation)."""
+    named = cli("add", "detention", "--date", "2021-07-30", "-j", "Ганна Сурмач",
+                "--summary", "Ганну Сурмач затрымалі ў яе кватэры на вуліцы Леніна",
+                "--source", "https://x.org/1", "--source-title", "Сурмач затрыманая",
+                "--country", "BY").stdout.strip()  # fmt: skip
+    cli("note", named, "Сурмач перавезлі ў СІЗА-1", "--date", "2021-08-02")
+    public = cli("add", "raid", "--date", "2021-07-29", "-j", "Ганна Сурмач", "--country",
+                 "BY", "--summary", "Ператрус у Ганны Сурмач", "--public-summary",
+                 "Ператрус у журналісткі ў Мінску", "--force").stdout.strip()  # fmt: skip
+    cli("journalists", "set", "Ганна Сурмач", "--at-risk")
+    report = tmp_path / "r.html"
+    cli("report", "--month", "2021-07", "--lang", "be", "--out", report)
+    page = report.read_text(encoding="utf-8")
+    assert page.count("[не паказана: называе чалавека, які знаходзіцца ў небяспецы]") == 2
+    assert "Ператрус у журналісткі ў Мінску" in page  # the public summary
+    assert "кватэры" not in page and "Леніна" not in page
+    assert "surmach" not in names.fold(page) and "surmac" not in names.fold(page)
+    assert "а тэкст, у якім іх названа, не паказваецца" in page
+    cli("report", "--month", "2021-07", "--lang", "be", "--show-at-risk", "--out", report)
+    page = report.read_text(encoding="utf-8")
+    assert "Ганну Сурмач затрымалі ў яе кватэры" in page and "Сурмач затрыманая" in page
+    assert "Ператрус у Ганны Сурмач" in page and "у журналісткі" not in page
+    lines = cli("export", "--redact", "--format", "ndjson").stdout.splitlines()
+    exported = {json.loads(line)["id"]: json.loads(line) for line in lines}
+    withheld = "[withheld: names a person at risk]"
+    assert exported[named]["summary"] == withheld
+    assert exported[named]["updates"][0]["text"] == withheld
+    assert exported[named]["sources"][0]["title"] == withheld
+    assert exported[public]["summary"] == "Ператрус у журналісткі ў Мінску"
+
+
+# Spellings of the at-risk the generated incidents give them, and words around them
+SPELLINGS = {
+    "Ігар Лосік": ["Ігар Лосік", "Ihar Losik", "Игорь Лосик", "IHAR LOSIK", "Łosik"],
+    "Ганна Сурмач": ["Ганна Сурмач", "Hanna Surmach", "Анна Сурмач", "Surmač"],
+}
+ENDINGS = ["", "а", "у", "ам", "ом", "е", "ы"]
+
+
+@settings(max_examples=12)
+@given(
+    incidents=st.lists(
+        st.tuples(
+            st.sampled_from(sorted(SPELLINGS)),
+            st.integers(0, 4),  # which spelling
+            st.sampled_from(ENDINGS),
+            st.text(alphabet="abc xyz ператрус,.", max_size=15),
+            st.booleans(),  # the name among the incident's journalists
+            st.booleans(),  # and in its source's title
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_no_stem_of_an_at_risk_name_is_in_a_report_or_redacted_export_of_generated_data(
+    cli, tmp_path, incidents
+):
+    """Generated incidents naming the at-risk in generated spellings and inflections, in
+    summaries, journalists and source titles: the report (redacted by default) and the
+    redacted export hold no stem of their names, folded as a reader might search them."""
+    if not cli.json("journalists"):
+        for name in SPELLINGS:
+            cli("add", "raid", "--date", "2021-07-01", "-j", name, "--force")
+            cli("journalists", "set", name, "--at-risk")
+    for number, (person, which, ending, around, listed, titled) in enumerate(incidents):
+        spelling = SPELLINGS[person][which % len(SPELLINGS[person])]
+        written = " ".join(_inflected(word, ending) for word in spelling.split())
+        args = ["add", "detention", "--date", f"2021-07-{number + 2:02d}", "--force",
+                "--summary", f"{around} {written} {around}".strip()]  # fmt: skip
+        if listed:
+            args += ["-j", spelling]
+        if titled:
+            args += ["--source", f"https://x.org/{number}", "--source-title", written]
+        cli(*args)
+    report = tmp_path / "r.html"
+    cli("report", "--month", "2021-07", "--out", report)
+    exported = cli("export", "--redact").stdout
+    for text in (report.read_text(encoding="utf-8"), exported):
+        folded = names.fold(text)
+        for stem in ("losik", "lasik", "surmac", "hanna s", "ihar l", "igor l"):
+            assert stem not in folded, (stem, incidents)

@@ -205,13 +205,17 @@ def test_a_source_address_that_is_not_http_is_shown_as_text_not_a_link():
 def test_redact_hides_people_at_risk_everywhere_in_the_report(cases, tmp_path):
     cases("journalists", "set", "Anna Prykladnaja", "--at-risk")
     plain = tmp_path / "plain.html"
-    cases("report", "--year", "2021", "--out", plain)
+    cases("report", "--year", "2021", "--show-at-risk", "--out", plain)
     assert "Anna Prykladnaja" in plain.read_text(encoding="utf-8")
-    hidden = tmp_path / "hidden.html"
-    cases("report", "--year", "2021", "--redact", "--out", hidden)
-    text = hidden.read_text(encoding="utf-8")
-    assert "Anna Prykladnaja" not in text and "Prykladnaja" not in text
-    assert "Journalists marked at risk appear under pseudonyms." in text
+    for asked in ([], ["--redact"]):  # a report is for publishing: redacted unless told
+        hidden = tmp_path / "hidden.html"
+        cases("report", "--year", "2021", *asked, "--out", hidden)
+        text = hidden.read_text(encoding="utf-8")
+        assert "Anna Prykladnaja" not in text and "Prykladnaja" not in text
+        assert (
+            "Journalists marked at risk appear under pseudonyms, and text that names them is "
+            "withheld." in text
+        )
 
 
 def test_the_report_speaks_belarusian_and_russian(cases, tmp_path):

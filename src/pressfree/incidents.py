@@ -100,6 +100,7 @@ def add(
         city=draft.city,
         perpetrator=draft.perpetrator,
         summary=draft.summary,
+        public_summary=draft.public_summary,
         status=draft.status,
         created_at=created_at or now,
         updated_at=updated_at or now,
@@ -516,6 +517,7 @@ def listed(
             Incident.country,
             Incident.summary,
             Incident.status,
+            Incident.public_summary,
         )
         .where(*where)
         .order_by(Incident.first_day, Incident.last_day, Incident.public_id)
@@ -556,7 +558,7 @@ def listed(
     )
     shown: dict[tuple, str] = {}  # a year's incidents fall on a few hundred dates
     listing = []
-    for incident_id, first, last, precision, city, region, country_code, text, status in rows:
+    for incident_id, first, last, precision, city, region, code, text, status, public in rows:
         day = shown.get((first, last, precision))
         if day is None:
             day = shown[first, last, precision] = str(dates.from_stored(first, last, precision))
@@ -564,9 +566,10 @@ def listed(
             {
                 "date": day,
                 "kinds": kinds.get(incident_id, []),
-                "place": [city, region, country_code],
+                "place": [city, region, code],
                 "who": journalists.get(incident_id, []) + outlets.get(incident_id, []),
                 "summary": text,
+                "public_summary": public,
                 "status": status,
                 "sources": cited.get(incident_id, []),
             }
@@ -601,6 +604,7 @@ def records(session: Session, incidents: list[Incident]) -> list[IncidentRecord]
             extra=i.extra,
             opens_custody=i.opens_custody,
             updates=related["updates"][i.id],
+            public_summary=i.public_summary,
         )
         for i in incidents
     ]
@@ -638,7 +642,7 @@ def stored_external(session: Session, dataset: str | None, external_id: str) -> 
 # --- editing and deleting ---------------------------------------------------------------
 
 LISTS = ("kinds", "journalists", "outlets", "sources", "tags")
-FIELDS = ("date", "country", "region", "city", "perpetrator", "summary", "status")
+FIELDS = ("date", "country", "region", "city", "perpetrator", "summary", "public_summary", "status")
 
 
 def edit(
@@ -665,7 +669,7 @@ def edit(
     kind_ids = vocabulary.ids_for(session, draft.kinds, "kind")  # refuses unknown kinds first
     incident.first_day, incident.last_day = draft.date.first, draft.date.last
     incident.date_precision = draft.date.precision
-    for name in ("country", "region", "city", "perpetrator", "summary", "status"):
+    for name in FIELDS[1:]:  # the date is set above, as its span
         setattr(incident, name, getattr(draft, name))
     incident.updated_at = incident_now()
     if replace:

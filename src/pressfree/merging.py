@@ -30,7 +30,16 @@ from pressfree.store.models import (
 from pressfree.store.ordering import by_name
 
 # Fields of the dropped incident kept on the kept one when they differ (under extra).
-SCALARS = ("date", "country", "region", "city", "perpetrator", "summary", "status")
+SCALARS = (
+    "date",
+    "country",
+    "region",
+    "city",
+    "perpetrator",
+    "summary",
+    "public_summary",
+    "status",
+)
 
 
 @dataclass
@@ -88,7 +97,7 @@ def merge_incidents(session: Session, keep_text: str, drop_text: str) -> Merged:
     with history.as_one(session):
         changes = {name: getattr(dropped, name) for name in incidents.LISTS}
         changes["sources"] = [s.__dict__ for s in dropped.sources]
-        for name in ("country", "region", "city", "perpetrator", "summary"):
+        for name in ("country", "region", "city", "perpetrator", "summary", "public_summary"):
             if getattr(kept_before, name) is None and getattr(dropped, name) is not None:
                 changes[name] = getattr(dropped, name)
         # the updates move first, so that edit re-indexes them with the rest

@@ -7,7 +7,10 @@ spaces), and the script (Лосік, Losik, Łosik) make no difference. A word o
 more also matches its inflected forms (Лосіка, Лосіку, Лосіком: the word less a final vowel,
 then up to three more letters), and a surname alone matches ("Losik taken away"): when in
 doubt, a text withholds. Within a whole name, a word that sounds alike matches too (Ihar,
-Ігар, Igar). Short words match only whole (Ann is not Anna nor Annual)."""
+Ігар, Igar). Short words match only whole (Ann is not Anna nor Annual).
+
+Free text (a summary, an update, a source's title) that names a person at risk is withheld
+whole (FREE_TEXT), not only the name: "her flat in Hrodna" is not replaced by a pseudonym."""
 
 from __future__ import annotations
 
@@ -22,6 +25,11 @@ from pressfree import names
 # a word's letters with their combining marks (NFD, or "i̇" of a lower-cased "İ")
 _WORD = re.compile(r"(?:\w|[\u0300-\u036f\u0483-\u0489])+")
 STEM_FROM = 4  # letters of a folded word from which its inflected forms match too
+# Free text says more of a person than their name (where they live, who took them away):
+# a text that names a person at risk is withheld whole. An incident's summary gives way to
+# its public summary, when the researcher wrote one that names nobody at risk.
+FREE_TEXT = ("summary", "public_summary", "text", "title")
+WITHHELD = "[withheld: names a person at risk]"
 ENDINGS = 3  # letters an inflection may add to a stem
 _VOWELS = "aeiouy"
 
@@ -81,8 +89,27 @@ class Redactor:
         if isinstance(value, list):
             return [self(v) for v in value]
         if isinstance(value, dict):
-            return {k: self(v) for k, v in value.items()}
+            return {
+                key: (
+                    self._instead(value, key)
+                    if key in FREE_TEXT and isinstance(item, str) and self.names_someone(item)
+                    else self(item)
+                )
+                for key, item in value.items()
+            }
         return value
+
+    def names_someone(self, text: str) -> bool:
+        return bool(self.names) and self.first(text) is not None
+
+    def _instead(self, record: dict[str, Any], key: str) -> str:
+        """What stands for a free text that names a person at risk: for a summary, the
+        record's public summary if it names nobody at risk; else the withheld marker."""
+        public = record.get("public_summary")
+        if key == "summary" and isinstance(public, str) and public:
+            if not self.names_someone(public):
+                return public
+        return WITHHELD
 
     def first(self, text: str) -> str | None:
         """The pseudonym of the first name TEXT gives in any form, or None."""

@@ -41,6 +41,7 @@ FIELDS: dict[str, tuple[str, int | None]] = {
     # free text
     "extra": (FREE, None),
     "summary": (FREE, None),
+    "public_summary": (FREE, None),
     "perpetrator": (FREE, None),
     "title": (FREE, None),
     "scope": (FREE, None),
@@ -296,6 +297,7 @@ INCIDENT_FIELDS = (
     "city",
     "perpetrator",
     "summary",
+    "public_summary",
     "journalists",
     "outlets",
     "status",
@@ -314,6 +316,7 @@ class IncidentIn(SQLModel):
     city: str | None = None
     perpetrator: str | None = None
     summary: str | None = None
+    public_summary: str | None = None
     journalists: list[str] = []
     outlets: list[str] = []
     sources: list[SourceIn] = []
@@ -340,7 +343,7 @@ class IncidentIn(SQLModel):
     def _country(cls, value):
         return countries.normalise(value)
 
-    @field_validator("region", "city", "perpetrator", "summary", mode="before")
+    @field_validator("region", "city", "perpetrator", "summary", "public_summary", mode="before")
     @classmethod
     def _text(cls, value, info: ValidationInfo):
         return clean_text(value, info.field_name)
@@ -431,12 +434,13 @@ class IncidentRecord:
     extra: dict | None = None
     opens_custody: bool = True
     updates: list[dict] = field(default_factory=list)  # dated updates, oldest first
+    public_summary: str | None = None  # for publication: see redaction.Redactor
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         for private in ("first_day", "last_day"):
             data.pop(private)
-        for optional in ("external_id", "dataset", "extra"):
+        for optional in ("external_id", "dataset", "extra", "public_summary"):
             if data[optional] is None:
                 data.pop(optional)
         # The ledger's business: a pressfree JSON document says it of the rows imported from

@@ -52,6 +52,15 @@ Perpetrator = Annotated[
     ),
 ]
 Summary = Annotated[str | None, typer.Option("--summary", "-s", help="What happened.")]
+PublicSummary = Annotated[
+    str | None,
+    typer.Option(
+        "--public-summary",
+        help="What happened, written for publication: shown instead of the summary in a "
+        "report or redacted export when the summary names a journalist at risk (without it, "
+        "that summary is withheld there).",
+    ),
+]
 Sources = Annotated[
     list[str] | None, typer.Option("--source", help="Source URL (repeat for several).")
 ]
@@ -134,6 +143,7 @@ def add(
     outlet: Outlets = None,
     perpetrator: Perpetrator = None,
     summary: Summary = None,
+    public_summary: PublicSummary = None,
     source: Sources = None,
     publisher: Publisher = None,
     source_title: SourceTitle = None,
@@ -189,6 +199,7 @@ def add(
             outlets=outlet or [],
             perpetrator=perpetrator,
             summary=summary,
+            public_summary=public_summary,
             sources=_sources(source, publisher, source_title, published),
             status=status,
             tags=tag or [],
@@ -408,6 +419,7 @@ def edit(
     outlet: Outlets = None,
     perpetrator: Perpetrator = None,
     summary: Summary = None,
+    public_summary: PublicSummary = None,
     source: Sources = None,
     publisher: Publisher = None,
     source_title: SourceTitle = None,
@@ -441,6 +453,7 @@ def edit(
         outlets=outlet,
         perpetrator=perpetrator,
         summary=summary,
+        public_summary=public_summary,
         sources=_sources(source, publisher, source_title, published),
         status=status,
         tags=tag,

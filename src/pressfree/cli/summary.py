@@ -167,10 +167,12 @@ def report(
     redact: Annotated[
         bool,
         typer.Option(
-            "--redact",
-            help="Journalists marked at risk by their pseudonyms, as `export --redact` does.",
+            "--redact/--show-at-risk",
+            help="Journalists marked at risk by their pseudonyms, and text that names them "
+            "withheld, as `export --redact` does: the default, a report is for publishing. "
+            "--show-at-risk names them (for a report kept inside the organisation).",
         ),
-    ] = False,
+    ] = True,
     fmt: Annotated[
         str | None,
         typer.Option(

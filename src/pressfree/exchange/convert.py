@@ -32,7 +32,15 @@ LINK = re.compile(
 )
 SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 MEMO_LIMIT = 50_000
-TEXT_FIELDS = ("region", "city", "perpetrator", "summary", "external_id", "dataset")
+TEXT_FIELDS = (
+    "region",
+    "city",
+    "perpetrator",
+    "summary",
+    "public_summary",
+    "external_id",
+    "dataset",
+)
 SOURCE_FIELDS = {"url": "source_url", "title": "source_title", "publisher": "publisher"}
 
 
@@ -62,6 +70,7 @@ class ParsedRow:
     city: str | None = None
     perpetrator: str | None = None
     summary: str | None = None
+    public_summary: str | None = None
     status: str = "reported"
     journalists: list[str] = field(default_factory=list)
     outlets: list[str] = field(default_factory=list)
@@ -554,6 +563,7 @@ class Converter:
             city=self.text(row, "city", discarded),
             perpetrator=self.text(row, "perpetrator", discarded),
             summary=self.text(row, "summary", discarded),
+            public_summary=self.text(row, "public_summary", discarded),
             status=self.status(row, discarded),
             journalists=self.many(row, "journalists", discarded),
             outlets=self.many(row, "outlets", discarded),

@@ -688,6 +688,7 @@ def insert_incidents(
             "city": p.city,
             "perpetrator": p.perpetrator,
             "summary": p.summary,
+            "public_summary": p.public_summary,
             "status": p.status,
             "created_at": p.created_at or now,
             "updated_at": p.updated_at or p.created_at or now,

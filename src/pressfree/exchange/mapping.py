@@ -28,6 +28,7 @@ FIELDS = (
     "outlets",
     "perpetrator",
     "summary",
+    "public_summary",
     "status",
     "tags",
     "source_url",

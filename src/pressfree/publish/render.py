@@ -416,6 +416,7 @@ EXPORT_COLUMNS = [
         "outlets",
         "perpetrator",
         "summary",
+        "public_summary",
         "status",
         "tags",
         "source_urls",

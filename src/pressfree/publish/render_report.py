@@ -6,6 +6,7 @@ links. The chart is inline SVG drawn from the same stacks as `pressfree chart`."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,7 @@ from pressfree.errors import PressfreeError
 from pressfree.publish import charts
 from pressfree.publish.i18n import N_, NP_, Words
 from pressfree.publish.render_summary import STATUS_NAMES, affected_line, rule_line
+from pressfree.redaction import WITHHELD
 
 TEMPLATES = Path(__file__).with_name("templates")
 # matplotlib's tab10, as `pressfree chart` draws; the kinds grouped together are grey
@@ -64,12 +66,12 @@ def link(url: str | None) -> str | None:
     return url.strip() if scheme in ("http", "https", "mailto") else None
 
 
-def _source(source: dict, unnamed: str) -> str:
+def _source(source: dict, unnamed: str, said: Callable[[str], str] = str) -> str:
     """A source as the list shows it, escaped: a link when its address is safe to follow,
     its text (title, publisher or address), and the address in brackets when it is not a
     link and not the text already."""
     href = link(source["url"])
-    text = source["title"] or source["publisher"] or source["url"] or unnamed
+    text = said(source["title"] or source["publisher"] or source["url"] or unnamed)
     if href:
         return f'<a href="{escape(href)}" rel="noopener noreferrer">{escape(text)}</a>'
     if source["url"] and source["url"] != text:
@@ -77,8 +79,11 @@ def _source(source: dict, unnamed: str) -> str:
     return str(escape(text))
 
 
-def incident_rows(incidents: list[dict], kind_name, unnamed: str, status_name) -> Markup:
-    """The rows of the list of incidents, every value escaped.
+def incident_rows(
+    incidents: list[dict], kind_name, unnamed: str, status_name, said: Callable[[str], str] = str
+) -> Markup:
+    """The rows of the list of incidents, every value escaped; `said` gives a text withheld
+    by redaction in the reader's language.
 
     The one part of the page written here rather than in the template: a year's report
     lists tens of thousands of incidents, and markupsafe's escape (what the template's
@@ -88,10 +93,11 @@ def incident_rows(incidents: list[dict], kind_name, unnamed: str, status_name) -
             f'\n<tr><td class="date">{escape(i["date"])}</td>'
             f"<td>{escape(', '.join(map(kind_name, i['kinds'])))}</td>"
             f"<td>{escape(', '.join(p for p in i['place'] if p))}</td>\n"
-            f"<td>{escape(', '.join(i['who']))}</td><td>{escape(i['summary'] or '')}</td>"
+            f"<td>{escape(', '.join(i['who']))}</td><td>{escape(said(i['summary'] or ''))}</td>"
             f"<td>{escape(status_name(i['status']))}</td>"
-            f'<td class="sources">{";".join(chr(10) + _source(s, unnamed) for s in i["sources"])}'
-            "</td></tr>"
+            '<td class="sources">'
+            + ";".join("\n" + _source(s, unnamed, said) for s in i["sources"])
+            + "</td></tr>"
             for i in incidents
         )
     )
@@ -231,7 +237,13 @@ def html(
         title=title,
         period=period,
         brief=brief,
-        rows=incident_rows(report.incidents, kind_name, w("source"), lambda s: w(STATUS_NAMES[s])),
+        rows=incident_rows(
+            report.incidents,
+            kind_name,
+            w("source"),
+            lambda s: w(STATUS_NAMES[s]),
+            lambda text: w(WITHHELD_SHOWN) if text == WITHHELD else text,
+        ),
         rule=rule_line(s, w),
         affected=affected_line(s, w),
         chart=chart(
@@ -253,6 +265,8 @@ def html(
 
 
 _STOCKS = {"journalists-in-custody": N_("Journalists in custody")}
+# redaction.WITHHELD, in the reader's language (a test holds the two to one text)
+WITHHELD_SHOWN = N_("[withheld: names a person at risk]")
 
 
 def _country(code: str, lang: str) -> str:

@@ -191,6 +191,9 @@ class Incident(Dated, SQLModel, table=True):
     # export of the same dataset is matched to what is stored (importing.matching).
     content_hash: str | None = Field(default=None, max_length=32)
     identity_hash: str | None = Field(default=None, max_length=32)
+    # Added by schema 10: the summary written for publication, shown in redacted outputs in
+    # place of a summary that names a person at risk (redaction.Redactor).
+    public_summary: str | None = None
 
 
 class IncidentKind(SQLModel, table=True):
