@@ -375,3 +375,33 @@ def test_a_copy_from_or_to_an_encrypted_file_writes_no_temporary_file(tmp_path, 
     on(plain)("init")  # a plain file stays plain; a new one would be encrypted
     on(plain)("--passphrase-file", file, "copy", "--from", encrypted)
     assert on(plain).json("list") == listed and not encryption.encrypted(plain)
+
+
+def test_a_server_database_is_not_encrypted_and_nothing_is_made_there(pg_url):
+    for command in (["init", "--encrypt"], ["encrypt"]):
+        refused = Cli(env={"PRESSFREE_DB": pg_url, "PRESSFREE_PASSPHRASE": "one"}).invoke(*command)
+        assert (refused.exit_code, refused.stderr) == (
+            1,
+            f"Error: --db: '{pg_url}' is a server database: pressfree encrypts SQLite files "
+            "(a server keeps its data as its administrator sets it up)\n",
+        )
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(pg_url)
+    with engine.connect() as connection:
+        assert inspect(connection).get_table_names() == []
+    engine.dispose()
+    for command in (["decrypt", "--yes"], ["rekey"]):
+        Cli(env={"PRESSFREE_DB": pg_url})("init")
+        refused = Cli(env={"PRESSFREE_DB": pg_url}).invoke(*command)
+        assert refused.stderr == f"Error: --db: '{pg_url}' is not encrypted\n"
+
+
+def test_a_passphrase_given_for_a_plain_file_is_said_not_ignored(tmp_path):
+    path = tmp_path / "plain.db"
+    on(path)("init")
+    assert on(path, "one")("list", "--format", "csv").stderr == (
+        f"Warning: {path} is not encrypted; the passphrase given is not used (pressfree "
+        "encrypt encrypts it).\n"
+    )
+    assert not encryption.encrypted(path)

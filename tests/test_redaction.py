@@ -190,3 +190,16 @@ def test_no_stem_of_an_at_risk_name_is_in_a_report_or_redacted_export_of_generat
         folded = names.fold(text)
         for stem in ("losik", "lasik", "surmac", "hanna s", "ihar l", "igor l"):
             assert stem not in folded, (stem, incidents)
+
+
+def test_a_charts_title_names_a_journalist_at_risk_by_pseudonym(cli, tmp_path):
+    pytest.importorskip("matplotlib", reason="the charts extra is not installed")
+    cli("add", "detention", "--date", "2021-07-30", "-j", "Ігар Лосік")
+    cli("journalists", "set", "Ігар Лосік", "--at-risk")
+    pseudonym = cli.json("journalists")[0]["pseudonym"]
+    chart = tmp_path / "c.svg"
+    cli("chart", "--year", "2021", "--journalist", "Ігар Лосік", "--out", chart)
+    drawn = chart.read_text(encoding="utf-8")
+    assert pseudonym in drawn and "Лосік" not in drawn
+    cli("chart", "--year", "2021", "--journalist", "Ігар Лосік", "--show-at-risk", "--out", chart)
+    assert "Лосік" in chart.read_text(encoding="utf-8")

@@ -131,7 +131,18 @@ def open_store(ctx: typer.Context, write: bool = True):
             passphrases=passphrases(ctx),
         )
         root.call_on_close(root.obj["store"].dispose)
+        _unused_passphrase(root.obj["store"], root.obj["passphrases"])
     return root.obj["store"]
+
+
+def _unused_passphrase(store, given) -> None:
+    """A passphrase given for a database file that is not encrypted is said, never silently
+    ignored: the user may believe the file is protected."""
+    if store.path is not None and not store.encrypted and not given.encrypt and given.given():
+        note(
+            f"Warning: {store.display} is not encrypted; the passphrase given is not used "
+            "(pressfree encrypt encrypts it)."
+        )
 
 
 def passphrases(ctx: typer.Context, encrypt: bool = False):

@@ -46,14 +46,10 @@ def init(
     asked = passphrases(ctx, encrypt=encrypt)
     store = open_store(ctx)
     store.publish()  # a new file is kept though nothing is written to it yet
-    if encrypt and not store.encrypted:
+    if encrypt and not store.encrypted:  # a server database was refused on opening
         raise PressfreeError(
-            f"--encrypt: {store.display!r} "
-            + (
-                "is a server database: pressfree encrypts SQLite files"
-                if store.path is None
-                else "exists and is not encrypted: pressfree encrypt encrypts it"
-            )
+            f"--encrypt: {store.display!r} exists and is not encrypted: pressfree encrypt "
+            "encrypts it"
         )
     if remember:
         if not store.encrypted:

@@ -117,6 +117,14 @@ def chart(
     updated_before: o.UpdatedBefore = None,
     include_new: o.IncludeNew = False,
     affiliated: o.Affiliated = False,
+    redact: Annotated[
+        bool,
+        typer.Option(
+            "--redact/--show-at-risk",
+            help="A journalist at risk named in the title (--journalist) by their pseudonym: "
+            "the default, a chart is for publishing.",
+        ),
+    ] = True,
 ) -> None:
     """Draw the monthly trend by kind for a year (needs the charts extra).
 
@@ -134,6 +142,10 @@ def chart(
         result = summaries.summarise(session, period, country, filters=filters)
         if not result.total_incidents:
             unheld_where(session, filters)
+        if redact:
+            from pressfree import people
+
+            result = summaries.redacted(result, people.redactor(session))
     charts.monthly_trend(result, out)
     note(f"Wrote {out}.")
     if result.not_in_a_month:

@@ -236,6 +236,11 @@ def open_store(
     else:
         from pressfree.store import postgres_backend
 
+        if passphrases is not None and passphrases.encrypt:  # before anything is made there
+            raise PressfreeError(
+                f"--db: {hide_password(location)!r} is a server database: pressfree encrypts "
+                "SQLite files (a server keeps its data as its administrator sets it up)"
+            )
         try:
             engine = _engine(
                 url, postgres_backend.configure, connect_args=postgres_backend.CONNECT_ARGS

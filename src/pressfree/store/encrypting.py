@@ -185,9 +185,6 @@ def _pressfree_file(location: str, passphrases: Passphrases) -> Path:
 
     store = db.open_store(location, write=False, passphrases=passphrases)
     store.dispose()
-    if store.path is None:
-        raise PressfreeError(
-            f"--db: {db.hide_password(location)!r} is a server database: pressfree encrypts "
-            "SQLite files (a server keeps its data as its administrator sets it up)"
-        )
+    if store.path is None:  # decrypt, rekey: encrypt's passphrases refuse a server on opening
+        raise PressfreeError(f"--db: {db.hide_password(location)!r} is not encrypted")
     return store.path
