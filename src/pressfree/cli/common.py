@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -61,6 +62,72 @@ def to_stdout() -> Iterator:
         raise PressfreeError(
             f"output: standard output cannot be written ({error.strerror})"
         ) from None
+
+
+EncryptTo = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--encrypt-to",
+        help="Encrypt the file for a reader (age): their age public key (age1...) or SSH public "
+        "key; repeat for several readers. Needs pressfree[secure].",
+    ),
+]
+EncryptPassphrase = Annotated[
+    bool,
+    typer.Option(
+        "--encrypt-passphrase",
+        help="Encrypt the file with a passphrase (age): asked twice on a terminal, or "
+        "PRESSFREE_FILE_PASSPHRASE. Needs pressfree[secure].",
+    ),
+]
+
+
+def seal(encrypt_to: list[str] | None, encrypt_passphrase: bool):
+    """How an output is to be encrypted (exchange.sealed.Seal), or None."""
+    from pressfree.exchange import sealed
+
+    passphrase = file_passphrase("--encrypt-passphrase", new=True) if encrypt_passphrase else None
+    return sealed.seal_for(encrypt_to or [], passphrase)
+
+
+def file_passphrase(field: str = "file", new: bool = False) -> str | None:
+    """The passphrase of a file encrypted with age (not a database's): from
+    PRESSFREE_FILE_PASSPHRASE, else asked on a terminal (twice for a new one); None where
+    nobody can answer and it is not new (the caller says what is missing)."""
+    from pressfree.exchange import sealed
+
+    given = os.environ.get(sealed.PASSPHRASE_VAR)
+    if given:
+        return given
+    if not sys.stdin.isatty() or os.environ.get("CI"):
+        if not new:
+            return None
+        from pressfree.errors import UsageError
+
+        raise UsageError(
+            f"{field}: no passphrase given: set {sealed.PASSPHRASE_VAR}, or run on a terminal"
+        )
+    return _ask_passphrase("Passphrase of the file" if not new else "Passphrase for the file", new)
+
+
+def write_sealed(out: Path | None, data: bytes, field: str = "--out") -> None:
+    """An encrypted file to --out (written whole, 0600) or standard output, never shown on a
+    terminal (it is binary)."""
+    if out is None or str(out) == "-":
+        if sys.stdout.isatty():
+            from pressfree.errors import InvalidValue
+
+            raise InvalidValue(
+                field, "-", "is a terminal: an encrypted file is not shown; name a file"
+            )
+        with to_stdout() as stream:
+            stream.buffer.write(data)
+            stream.buffer.flush()
+        return
+    from pressfree.store.private_files import WholeFile
+
+    with WholeFile(out, field) as whole, whole.open("wb") as handle:
+        handle.write(data)
 
 
 def emit(output: Any) -> None:

@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 
 from pressfree.cli.common import (
+    EncryptPassphrase,
+    EncryptTo,
     Format,
     FormatOption,
     emit,
@@ -15,7 +17,9 @@ from pressfree.cli.common import (
     open_store,
     passphrases,
     reading,
+    seal,
     to_stdout,
+    write_sealed,
     writing,
 )
 
@@ -90,12 +94,25 @@ def backup(
         Path,
         typer.Argument(help="Where to write the copy (replaced if it is a file; - for stdout)."),
     ],
+    encrypt_to: EncryptTo = None,
+    encrypt_passphrase: EncryptPassphrase = False,
 ) -> None:
     """Write a consistent copy of the database, even while another terminal writes.
 
     Example: [bold]pressfree backup ~/backups/pressfree-2021-07.db[/]
     """
     store = open_store(ctx, write=False)
+    sealing = seal(encrypt_to, encrypt_passphrase)
+    if sealing is not None:  # the copy in memory (an encrypted database's: beside it)
+        if str(path) != "-":
+            from pressfree.store.private_files import check_target
+
+            check_target(path, "path")
+        data, pages = store.backend.backup_bytes(store.path, store.key)
+        write_sealed(path, sealing(data), "path")
+        shown = "standard output" if str(path) == "-" else path
+        note(f"Backed up {store.display} to {shown}, encrypted ({pages} pages).")
+        return
     if str(path) == "-":
         with to_stdout() as out:
             pages = store.backend.backup_to_stream(store.path, out.buffer, store.key)

@@ -11,7 +11,18 @@ from typing import Annotated
 import typer
 
 from pressfree.cli import options as o
-from pressfree.cli.common import note, reading, to_stdout, unheld_where, writing
+from pressfree.cli.common import (
+    EncryptPassphrase,
+    EncryptTo,
+    file_passphrase,
+    note,
+    reading,
+    seal,
+    to_stdout,
+    unheld_where,
+    write_sealed,
+    writing,
+)
 
 
 def describe(counts: dict[str, int]) -> str:
@@ -95,6 +106,15 @@ def import_(
             "(they never count; `imports undo` puts them back).",
         ),
     ] = False,
+    identity: Annotated[
+        Path | None,
+        typer.Option(
+            "--identity",
+            help="An age identity file (or SSH private key) that opens an encrypted file "
+            "(export --encrypt-to); without it, its passphrase is asked for on a terminal, "
+            "or PRESSFREE_FILE_PASSPHRASE.",
+        ),
+    ] = None,
 ) -> None:
     """Import incidents; a file already imported, or rows already present, add nothing.
 
@@ -104,6 +124,39 @@ def import_(
 
     Example: [bold]pressfree import incidents.csv --preset pft --dry-run[/]
     """
+    from pressfree.exchange import readers, sealed
+
+    arguments = (ctx, file, preset, mapping, fmt, dry_run, skip_invalid, again, update, quiet)
+    if not sealed.is_sealed(file):
+        _import(*arguments, snapshot, retire)
+        return
+    if skip_invalid:
+        from pressfree.errors import UsageError
+
+        raise UsageError(
+            "--skip-invalid: it would write the rejected rows of an encrypted file in clear "
+            "beside it: fix the rows, or decrypt the file first"
+        )
+    keys = sealed.identities(identity) if identity else None
+    data = sealed.unseal(file, keys, None if keys else file_passphrase())
+    with readers.decrypted(file, data):
+        _import(*arguments, snapshot, retire)
+
+
+def _import(
+    ctx: typer.Context,
+    file: Path,
+    preset: str | None,
+    mapping: Path | None,
+    fmt: str | None,
+    dry_run: bool,
+    skip_invalid: bool,
+    again: bool,
+    update: bool,
+    quiet: bool,
+    snapshot: bool,
+    retire: bool,
+) -> None:
     from pressfree.errors import InvalidValue
     from pressfree.exchange import document, loader, readers
     from pressfree.exchange import mapping as mappings
@@ -288,7 +341,9 @@ def _report(report, skip_invalid: bool) -> None:
 @contextmanager
 def _progress(file: Path, quiet: bool):
     """A Rich progress bar over the file's bytes, on a terminal, for files worth one."""
-    if quiet or not sys.stdout.isatty() or file.stat().st_size < PROGRESS_BYTES:
+    from pressfree.exchange import readers
+
+    if quiet or not sys.stdout.isatty() or readers.size(file) < PROGRESS_BYTES:
         yield None
         return
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
@@ -300,7 +355,7 @@ def _progress(file: Path, quiet: bool):
         TimeRemainingColumn(),
         transient=True,
     ) as bar:
-        task = bar.add_task(f"Importing {file.name}", total=file.stat().st_size)
+        task = bar.add_task(f"Importing {file.name}", total=readers.size(file))
         yield lambda done: bar.update(task, completed=done)
 
 
@@ -355,6 +410,8 @@ def export(
             help="json: carry every revision of what is exported (never with --redact).",
         ),
     ] = False,
+    encrypt_to: EncryptTo = None,
+    encrypt_passphrase: EncryptPassphrase = False,
 ) -> None:
     """Export incidents (json also carries tallies, custody, designations and cases).
 
@@ -386,7 +443,8 @@ def export(
         include_new=include_new,
         affiliated=affiliated,
     )
-    with _destination(out) as handle, reading(ctx) as session:
+    sealing = seal(encrypt_to, encrypt_passphrase)
+    with _destination(out, sealing) as handle, reading(ctx) as session:
         from pressfree import people
 
         redactor = people.redactor(session) if redact else None
@@ -408,10 +466,22 @@ def export(
 
 
 @contextmanager
-def _destination(out: Path | None):
+def _destination(out: Path | None, sealing=None):
     """stdout (no --out, or -), or a private file written whole: a partial file beside it is
     renamed over it only when the export succeeds, so a failed export leaves an old file as
-    it was, and a link, FIFO or device is refused rather than replaced."""
+    it was, and a link, FIFO or device is refused rather than replaced. Sealed (age), the
+    export is gathered in memory and written encrypted."""
+    if sealing is not None:
+        import io
+
+        if out is not None and str(out) != "-":
+            from pressfree.store.private_files import check_target
+
+            check_target(out, "--out")  # before the export's work
+        buffer = io.StringIO()
+        yield buffer
+        write_sealed(out, sealing(buffer.getvalue().encode("utf-8")))
+        return
     if out is None or str(out) == "-":
         with to_stdout() as handle:
             yield handle

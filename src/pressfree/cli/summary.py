@@ -9,12 +9,16 @@ import typer
 
 from pressfree.cli import options as o
 from pressfree.cli.common import (
+    EncryptPassphrase,
+    EncryptTo,
     Format,
     FormatOption,
     emit,
     note,
     reading,
+    seal,
     unheld_where,
+    write_sealed,
     writing,
 )
 from pressfree.errors import InvalidValue
@@ -193,6 +197,8 @@ def report(
             help="html or pdf (needs the pdf extra). Default: from --out's ending, else html.",
         ),
     ] = None,
+    encrypt_to: EncryptTo = None,
+    encrypt_passphrase: EncryptPassphrase = False,
 ) -> None:
     """Write the report to publish for a period: one HTML file with everything inline.
 
@@ -214,10 +220,23 @@ def report(
     words = i18n.Words(languages.language(lang))
     period = _period(month, year, start, end)
     filters = o.narrowing(locals())
+    sealing = seal(encrypt_to, encrypt_passphrase)
     with reading(ctx) as session:
         found = reports.gather(session, period, country, redact=redact, filters=filters)
         names = vocabulary.names_in(session, words.lang)
     page = render_report.html(found, period, words, names, redacted=redact)
+    if sealing is not None:  # encrypted in memory, never written plain
+        import io
+
+        if file_format == "pdf":
+            printed = io.BytesIO()
+            render_report.pdf(page, printed)
+            data = printed.getvalue()
+        else:
+            data = page.encode("utf-8")
+        write_sealed(out, sealing(data))
+        note(f"Wrote {out}, encrypted ({found.summary.total_incidents} incidents).")
+        return
     if str(out) == "-":  # standard output, as for export and backup
         from pressfree.cli.common import to_stdout
 

@@ -28,6 +28,7 @@ from pressfree import (
     work,
 )
 from pressfree.errors import InvalidValue, PressfreeError, UsageError
+from pressfree.exchange import readers
 from pressfree.exchange.document_incidents import Loading, listed
 from pressfree.public_ids import checked_public_id
 from pressfree.schemas import clean_text
@@ -229,7 +230,7 @@ def write_document(
 
 def read_document(path: Path) -> dict[str, Any]:
     try:
-        with open(path, encoding="utf-8-sig") as handle:
+        with readers.open_text(path) as handle:
             return read_from(handle, str(path))
     except UnicodeDecodeError:
         raise InvalidValue("file", str(path), "is not UTF-8 text") from None
@@ -266,7 +267,7 @@ def read_from(handle: IO[str], name: str) -> dict[str, Any]:
 def holds_document(path: Path) -> bool:
     """Whether a .json file is a pressfree export (else it is an array of rows)."""
     try:
-        with open(path, encoding="utf-8-sig") as handle:
+        with readers.open_text(path) as handle:
             start = handle.read(4096)
     except UnicodeDecodeError:
         return True  # let read_document say what is wrong

@@ -410,7 +410,7 @@ def _indexes(connection, backend, path: Path):
     from contextlib import nullcontext
 
     if (
-        path.stat().st_size < INDEXES_SET_ASIDE_FROM
+        readers.size(path) < INDEXES_SET_ASIDE_FROM
         or connection.execute(select(Incident.id).limit(1)).first() is not None
     ):
         return nullcontext()

@@ -9,7 +9,9 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from pressfree.errors import InvalidValue
 
@@ -71,16 +73,48 @@ def load_json(source, field: str, value: str):
         raise InvalidValue(field, value, "is nested too deeply to read") from None
 
 
+# Files decrypted in memory for this command (exchange.sealed), by path: read from here,
+# never from a plain copy on the disk
+_DECRYPTED: dict[Path, bytes] = {}
+
+
+@contextmanager
+def decrypted(path: Path, data: bytes) -> Iterator[None]:
+    """While the block runs, the file at PATH reads as DATA (what it holds, decrypted)."""
+    _DECRYPTED[path] = data
+    try:
+        yield
+    finally:
+        _DECRYPTED.pop(path, None)
+
+
+def open_binary(path: Path) -> IO[bytes]:
+    data = _DECRYPTED.get(path)
+    return io.BytesIO(data) if data is not None else open(path, "rb")  # noqa: SIM115
+
+
+def open_text(path: Path, errors: str = "strict") -> io.TextIOWrapper:
+    """A file as text: UTF-8, a byte-order mark dropped, quoted newlines kept."""
+    return io.TextIOWrapper(open_binary(path), encoding="utf-8-sig", newline="", errors=errors)
+
+
+def size(path: Path) -> int:
+    data = _DECRYPTED.get(path)
+    return len(data) if data is not None else path.stat().st_size
+
+
 def sha256(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    with open_binary(path) as handle:
         while chunk := handle.read(HASH_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
 
 
 def detect_format(path: Path) -> str:
-    suffix = path.suffix.lower().lstrip(".")
+    """A file's format by its name's ending (before .age, for a file encrypted with age)."""
+    named = path.with_suffix("") if path.suffix.lower() == ".age" else path
+    suffix = named.suffix.lower().lstrip(".")
     if suffix in ("csv", "tsv", "txt"):
         return "csv"
     if suffix in ("ndjson", "jsonl"):
@@ -112,7 +146,7 @@ class _CountingReader(io.RawIOBase):
 
 
 def _text(path: Path, progress) -> io.TextIOWrapper:
-    raw = _CountingReader(open(path, "rb"), progress)
+    raw = _CountingReader(open_binary(path), progress)
     # utf-8-sig drops a byte-order mark if there is one; newline="" keeps quoted newlines
     return io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), encoding="utf-8-sig", newline="")
 
@@ -280,7 +314,7 @@ def _json_object(line: str, number: int, path: Path) -> dict:
 
 def sniff_delimiter(path: Path) -> str:
     """The delimiter of a CSV file: comma, semicolon, tab or bar, by csv.Sniffer."""
-    with open(path, encoding="utf-8-sig", newline="", errors="replace") as handle:
+    with open_text(path, errors="replace") as handle:
         sample = handle.read(64 * 1024)
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter

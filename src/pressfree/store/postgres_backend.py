@@ -62,6 +62,7 @@ def backup(*_args, **_options) -> int:
 
 
 backup_to_stream = backup
+backup_bytes = backup
 
 
 @contextmanager

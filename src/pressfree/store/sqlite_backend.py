@@ -283,6 +283,27 @@ def backup_to_stream(source: Path, stream, key: Key | None = None) -> int:
     return pages
 
 
+def backup_bytes(source: Path, key: Key | None = None) -> tuple[bytes, int]:
+    """A backup as bytes, to be encrypted before it is written (a sealed backup): of a plain
+    database through a copy in memory, never on the disk; of an encrypted one through its
+    copy beside it, encrypted as it is (backup_to_stream). Its pages too."""
+    if key is not None:
+        import io
+
+        stream = io.BytesIO()
+        pages = backup_to_stream(source, stream, key)
+        return stream.getvalue(), pages
+    src = sqlite3.connect(read_uri(source), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    memory = sqlite3.connect(":memory:")
+    try:
+        src.backup(memory, pages=-1)
+        pages = memory.execute("PRAGMA page_count").fetchone()[0]
+        return memory.serialize(), pages
+    finally:
+        memory.close()
+        src.close()
+
+
 @contextmanager
 def migrating(connection) -> Iterator[None]:
     """Foreign keys off while Alembic's batch mode copies tables (on, DROP TABLE would

@@ -1,0 +1,144 @@
+"""Files that leave the store encrypted for their readers (age, issue 28 item 2): export,
+report and backup sealed for a recipient or with a passphrase, in memory (no plain copy on
+the disk); import reads them back; bad keys, passphrases and files are one line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers import SAMPLE, Cli
+
+pyrage = pytest.importorskip(
+    "pyrage", reason="age (pyrage) not installed: pip install -e '.[test]'"
+)
+
+IN_CLEAR = (b"Belsat", b"Viasna", b"Raids and detentions")
+
+
+@pytest.fixture
+def reader(tmp_path) -> tuple[str, Path, object]:
+    """A reader's age key pair: the public key, the identity file, the identity."""
+    identity = pyrage.x25519.Identity.generate()
+    file = tmp_path / "reader.key"
+    file.write_text(f"# a reader's key\n{identity}\n")
+    return str(identity.to_public()), file, identity
+
+
+def opened(path: Path, identity) -> bytes:
+    return bytes(pyrage.decrypt(path.read_bytes(), [identity]))
+
+
+def test_export_report_and_backup_are_sealed_for_a_reader(sample, tmp_path, reader, backend):
+    public, _, identity = reader
+    plain = json.loads(sample("export").stdout)
+    for fmt in ("json", "ndjson", "csv"):
+        out = tmp_path / f"e.{fmt}.age"
+        said = sample("export", "--format", fmt, "--encrypt-to", public, "--out", out).stderr
+        assert said == f"Exported 2 incidents to {out}.\n"
+        data = out.read_bytes()
+        assert data.startswith(b"age-encryption.org/v1\n")
+        assert not [n for n in IN_CLEAR if n in data]
+        if fmt == "json":  # a document says when it was exported
+            assert json.loads(opened(out, identity))["incidents"] == plain["incidents"]
+        else:
+            assert opened(out, identity) == sample("export", "--format", fmt).stdout_bytes
+    page = tmp_path / "r.html.age"
+    sample("report", "--month", "2021-07", "--encrypt-to", public, "--out", page)
+    assert b"<html" in opened(page, identity) and b"<html" not in page.read_bytes()
+    if backend == "postgresql":
+        return
+    copy = tmp_path / "b.db.age"
+    sample("backup", copy, "--encrypt-to", public)
+    restored = tmp_path / "restored.db"
+    restored.write_bytes(opened(copy, identity))
+    assert restored.read_bytes().startswith(b"SQLite format 3") == (backend == "sqlite")
+    assert [i["id"] for i in sample.json("--db", restored, "list")] == [
+        i["id"] for i in sample.json("list")
+    ]
+    piped = sample("backup", "-", "--encrypt-to", public).stdout_bytes
+    assert bytes(pyrage.decrypt(piped, [identity])).startswith(restored.read_bytes()[:16])
+    assert sorted(p.name for p in tmp_path.iterdir() if "partial" in p.name) == []
+
+
+def test_import_reads_a_sealed_export_with_the_readers_key(cli, tmp_path, reader):
+    public, key, _ = reader
+    origin = Cli(env={"PRESSFREE_DB": str(tmp_path / "origin.db")})
+    origin("import", SAMPLE)
+    sealed = tmp_path / "belarus.json.age"
+    origin("export", "--encrypt-to", public, "--out", sealed)
+    missing = cli.invoke("import", sealed)
+    assert (missing.exit_code, missing.stderr) == (
+        1,
+        f"Error: file: '{sealed}' is encrypted (age): give --identity FILE, or its passphrase "
+        "(PRESSFREE_FILE_PASSPHRASE, or run on a terminal)\n",
+    )
+    other = tmp_path / "other.key"
+    other.write_text(f"{pyrage.x25519.Identity.generate()}\n")
+    assert cli.invoke("import", sealed, "--identity", other).stderr == (
+        f"Error: file: '{sealed}' is encrypted, and --identity does not open it\n"
+    )
+    bad = tmp_path / "bad.key"
+    bad.write_text("AGE-SECRET-KEY-1NOTAKEY\n")
+    assert cli.invoke("import", sealed, "--identity", bad).stderr.startswith(
+        f"Error: --identity: '{bad}' holds no usable age or SSH secret key ("
+    )
+    cut = tmp_path / "cut.json.age"
+    cut.write_bytes(sealed.read_bytes()[:200])
+    assert cli.invoke("import", cut, "--identity", key).stderr.startswith(
+        f"Error: file: '{cut}' is encrypted, and damaged or incomplete ("
+    )
+    assert cli.json("list") == []  # nothing of any of these was imported
+    said = cli("import", sealed, "--identity", key).stderr
+    assert said == "Imported 2 incidents, 2 tallies, 0 custody, 1 designations.\n"
+    assert [i["id"] for i in cli.json("list")] == [i["id"] for i in origin.json("list")]
+    rows = tmp_path / "rows.csv.age"
+    origin("export", "--format", "csv", "--encrypt-to", public, "--out", rows)
+    refused = cli.invoke("import", rows, "--identity", key, "--skip-invalid")
+    assert refused.stderr == (
+        "Error: --skip-invalid: it would write the rejected rows of an encrypted file in clear "
+        "beside it: fix the rows, or decrypt the file first\n"
+    )
+    assert cli("import", rows, "--identity", key, "--again").exit_code == 0
+
+
+def test_a_file_sealed_with_a_passphrase(sample, cli, tmp_path, monkeypatch):
+    out = tmp_path / "e.json.age"
+    refused = sample.invoke("export", "--encrypt-passphrase", "--out", out)
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        "Error: --encrypt-passphrase: no passphrase given: set PRESSFREE_FILE_PASSPHRASE, or "
+        "run on a terminal\n",
+    )
+    assert not out.exists()
+    both = sample.invoke("export", "--encrypt-passphrase", "--encrypt-to", "age1x", "--out", out)
+    assert (both.exit_code, not out.exists()) == (2, True)
+    monkeypatch.setenv("PRESSFREE_FILE_PASSPHRASE", "correct horse")
+    sample("export", "--encrypt-passphrase", "--out", out)
+    assert bytes(pyrage.passphrase.decrypt(out.read_bytes(), "correct horse")).startswith(b"{")
+    monkeypatch.setenv("PRESSFREE_FILE_PASSPHRASE", "wrong horse")
+    assert cli.invoke("import", out).stderr == (
+        f"Error: file: '{out}' is encrypted, and the passphrase does not open it\n"
+    )
+    monkeypatch.setenv("PRESSFREE_FILE_PASSPHRASE", "correct horse")
+    assert cli("import", out).exit_code == 0 and len(cli.json("list")) == 2
+
+
+@pytest.mark.parametrize(
+    "given, reason",
+    [
+        ("bogus", "is not an age public key (age1...) or an SSH public key"),
+        ("age1qqqq", "is not a usable public key ("),
+        ("ssh-ed25519 AAAA", "is not a usable public key ("),
+    ],
+)
+def test_a_recipient_that_is_no_public_key_is_one_line(pressfree, tmp_path, given, reason):
+    db = tmp_path / "x.db"
+    pressfree("--db", db, "import", SAMPLE)
+    out = tmp_path / "e.json"
+    refused = pressfree.invoke("--db", db, "export", "--encrypt-to", given, "--out", out)
+    assert refused.exit_code == 2 and not out.exists()
+    assert refused.stderr.startswith(f"Error: --encrypt-to: {given!r} {reason}")
+    assert refused.stderr.count("\n") == 1
