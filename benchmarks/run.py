@@ -30,6 +30,7 @@ SCRIPTS = {
     "postgres_scale": ([], ["--incidents", "500", "--rows", "300", "--repeats", "1"]),
     "report_scale": ([], ["--incidents", "500", "--repeats", "1"]),
     "startup": ([], ["--repeats", "0"]),
+    "encryption": ([], ["--incidents", "300", "--rows", "200", "--repeats", "0"]),
 }
 
 

@@ -24,6 +24,7 @@ RATIOS = {
     "postgres_scale": 4 if os.environ.get("PRESSFREE_TEST_POSTGRES") else 0,
     "report_scale": 1,
     "startup": 4 + 5 * PEER,
+    "encryption": 7,  # six commands and an import, encrypted against plain
 }
 
 

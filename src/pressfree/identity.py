@@ -244,10 +244,16 @@ def _created(session: Session, record, target: str, name: str) -> int:
     return record.id
 
 
-def outlet_id(session: Session, name: str, type_: str = "outlet", field: str = "name") -> int:
-    name = cleaned(name, field)
+def outlet_type(type_: object) -> str:
+    """An outlet's type as given, if it is one."""
     if type_ not in OUTLET_TYPES:
         raise InvalidValue("type", type_, f"is not an outlet type ({', '.join(OUTLET_TYPES)})")
+    return str(type_)
+
+
+def outlet_id(session: Session, name: str, type_: str = "outlet", field: str = "name") -> int:
+    name = cleaned(name, field)
+    type_ = outlet_type(type_)
     found = find(session, "outlet", name)
     if found is None:
         outlet = Outlet(

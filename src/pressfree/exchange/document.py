@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from pressfree import (
@@ -32,6 +32,7 @@ from pressfree.exchange import readers
 from pressfree.exchange.document_incidents import Loading, listed
 from pressfree.public_ids import checked_public_id
 from pressfree.schemas import clean_text
+from pressfree.store.db import one_of
 from pressfree.store.models import CustodyPeriod, Incident, Outlet, Person, Tally
 from pressfree.store.ordering import by_name
 
@@ -228,6 +229,29 @@ def write_document(
     return count
 
 
+def _outlets(session: Session, loading: Loading, outlets: list[dict[str, Any]]) -> None:
+    """A document's outlets: found, or made with their type, and their aliases kept."""
+    listed = []
+    for index, outlet in enumerate(outlets):
+        with _entry("outlets", index):
+            _texts(outlet, ("name", "type"))
+            name = identity.cleaned(outlet["name"])
+            listed.append((index, outlet, name, identity.outlet_type(outlet.get("type", "outlet"))))
+    stored = identity.find_all(session, "outlet", [name for _, _, name, _ in listed])
+    ids = loading.names.ids("outlet", [name for _, _, name, _ in listed])  # made as "outlet"
+    made: dict[str, list[int]] = {}
+    for _, _, name, type_ in listed:
+        if name not in stored and type_ != "outlet":
+            made.setdefault(type_, []).append(ids[name])
+    for type_, of_type in made.items():
+        session.execute(
+            update(Outlet).where(one_of(session, Outlet.id, of_type)).values(type=type_)
+        )
+    for index, outlet, name, _ in listed:
+        with _entry("outlets", index):
+            identity.keep_aliases(session, "outlet", ids[name], outlet.get("aliases") or [])
+
+
 def read_document(path: Path) -> dict[str, Any]:
     try:
         with readers.open_text(path) as handle:
@@ -363,21 +387,33 @@ def load_document(
     for index, placeholder in enumerate(document.get("placeholders", [])):
         with _entry("placeholders", index):
             identity.keep_placeholder(session, placeholder.get("name"))
-    for index, outlet in enumerate(document.get("outlets", [])):
-        with _entry("outlets", index):
-            _texts(outlet, ("name", "type"))
-            oid = identity.outlet_id(session, outlet["name"], outlet.get("type", "outlet"))
-            identity.keep_aliases(session, "outlet", oid, outlet.get("aliases") or [])
+    # Outlets and people a batch at a time, as an import finds and makes them: a copy of a
+    # database holds thousands, and one by one they took most of a copy to a server.
+    loading = Loading(session, entry.id, counts)
+    _outlets(session, loading, document.get("outlets", []))
     placeholder_keys = identity.placeholder_keys(session)
+    named: list[tuple[int, dict, str, str | None]] = []
     for index, person in enumerate(document.get("people", [])):
         with _entry("people", index):
             _texts(person, ("name", "outlet", "pseudonym"))
             if identity.is_placeholder(session, person["name"], placeholder_keys):
                 continue  # an unnamed person is whoever each incident names
-            row = session.get(Person, identity.person_id(session, person["name"]))
+            outlet = identity.cleaned(person["outlet"], "outlet") if person.get("outlet") else None
+            named.append((index, person, identity.cleaned(person["name"]), outlet))
+    ids = loading.names.ids("person", [name for _, _, name, _ in named])
+    affiliations = loading.names.ids("outlet", [o for _, _, _, o in named if o is not None])
+    rows = {
+        row.id: row
+        for row in session.scalars(
+            select(Person).where(one_of(session, Person.id, sorted(set(ids.values()))))
+        )
+    }
+    for index, person, name, outlet in named:
+        with _entry("people", index):
+            row = rows[ids[name]]
             identity.keep_aliases(session, "person", row.id, person.get("aliases") or [])
-            if person.get("outlet"):
-                row.outlet_id = identity.outlet_id(session, person["outlet"], field="outlet")
+            if outlet is not None:
+                row.outlet_id = affiliations[outlet]
             row.at_risk = bool(person.get("at_risk")) or row.at_risk
             pseudonym = clean_text(person.get("pseudonym"), "pseudonym")
             if pseudonym and row.pseudonym is None:
@@ -388,7 +424,6 @@ def load_document(
                     raise InvalidValue("pseudonym", pseudonym, f"is already {taken!r}'s")
                 row.pseudonym = pseudonym
                 session.flush()
-    loading = Loading(session, entry.id, counts)
     for index, item in _new(session, Incident, "incidents", document.get("incidents", []), counts):
         with _entry("incidents", index):
             loading.add(item)
