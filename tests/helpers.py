@@ -7,6 +7,7 @@ import json
 import os
 import queue
 import shutil
+import sys
 import threading
 import uuid
 from pathlib import Path
@@ -371,3 +372,48 @@ def corpus(build, scope: str = "module"):
         assert after == before, "a test wrote to a shared corpus"
 
     return fixture
+
+
+def at_a_terminal(args: list[str], answers: list[str], env: dict[str, str]) -> tuple[int, str]:
+    """pressfree run on a terminal of its own (a pseudo-terminal), each answer typed once
+    the question before it ends ': '; its exit code and all it showed."""
+    import pty
+    import select
+    import termios
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: pressfree, on the terminal
+        os.execve(sys.executable, [sys.executable, "-m", "pressfree", *args], env)
+    shown = bytearray()
+
+    def read(until: bytes | None) -> None:
+        """What the child shows, until a new question (shown since the last answer) ends
+        with UNTIL, or to the end."""
+        start = len(shown)
+        deadline = time.monotonic() + 60  # only a hung child gets this far
+        while until is None or not shown[start:].rstrip().endswith(until):
+            assert time.monotonic() < deadline, bytes(shown)
+            if select.select([fd], [], [], 1)[0]:
+                try:
+                    chunk = os.read(fd, 4096)
+                except OSError:  # the terminal closed: the child has ended
+                    return
+                if not chunk:
+                    return
+                shown.extend(chunk)
+
+    def echo_off() -> None:  # the question asked: the terminal no longer shows what is typed
+        deadline = time.monotonic() + 60
+        while termios.tcgetattr(fd)[3] & termios.ECHO:
+            assert time.monotonic() < deadline, bytes(shown)
+            select.select([], [], [], 0.01)
+
+    for answer in answers:
+        read(b":")
+        echo_off()
+        os.write(fd, answer.encode() + b"\n")
+    read(None)
+    os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), shown.decode(errors="replace")

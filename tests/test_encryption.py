@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import SAMPLE, TEST_PASSPHRASE, Cli, connect_file, encryption_installed
+from helpers import SAMPLE, TEST_PASSPHRASE, Cli, at_a_terminal, connect_file, encryption_installed
 from pressfree.store import db, encryption
 from pressfree.store.passphrases import Passphrases
 
@@ -290,51 +290,6 @@ def test_the_key_is_sqlciphers_own(tmp_path):
     assert connection.execute("SELECT count(*) FROM incident").fetchone() == (2,)
     connection.close()
     assert connect_file(path).execute("SELECT count(*) FROM incident").fetchone() == (2,)
-
-
-def at_a_terminal(args: list[str], answers: list[str], env: dict[str, str]) -> tuple[int, str]:
-    """pressfree run on a terminal of its own (a pseudo-terminal), each answer typed once
-    the question before it ends ': '; its exit code and all it showed."""
-    import pty
-    import select
-    import termios
-    import time
-
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: pressfree, on the terminal
-        os.execve(sys.executable, [sys.executable, "-m", "pressfree", *args], env)
-    shown = bytearray()
-
-    def read(until: bytes | None) -> None:
-        """What the child shows, until a new question (shown since the last answer) ends
-        with UNTIL, or to the end."""
-        start = len(shown)
-        deadline = time.monotonic() + 60  # only a hung child gets this far
-        while until is None or not shown[start:].rstrip().endswith(until):
-            assert time.monotonic() < deadline, bytes(shown)
-            if select.select([fd], [], [], 1)[0]:
-                try:
-                    chunk = os.read(fd, 4096)
-                except OSError:  # the terminal closed: the child has ended
-                    return
-                if not chunk:
-                    return
-                shown.extend(chunk)
-
-    def echo_off() -> None:  # the question asked: the terminal no longer shows what is typed
-        deadline = time.monotonic() + 60
-        while termios.tcgetattr(fd)[3] & termios.ECHO:
-            assert time.monotonic() < deadline, bytes(shown)
-            select.select([], [], [], 0.01)
-
-    for answer in answers:
-        read(b":")
-        echo_off()
-        os.write(fd, answer.encode() + b"\n")
-    read(None)
-    os.close(fd)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), shown.decode(errors="replace")
 
 
 def test_on_a_terminal_the_passphrase_is_asked_for_and_never_shown(tmp_path):

@@ -5,11 +5,12 @@ the disk); import reads them back; bad keys, passphrases and files are one line.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-from helpers import SAMPLE, Cli
+from helpers import SAMPLE, Cli, at_a_terminal
 
 pyrage = pytest.importorskip(
     "pyrage", reason="age (pyrage) not installed: pip install -e '.[test]'"
@@ -142,3 +143,22 @@ def test_a_recipient_that_is_no_public_key_is_one_line(pressfree, tmp_path, give
     assert refused.exit_code == 2 and not out.exists()
     assert refused.stderr.startswith(f"Error: --encrypt-to: {given!r} {reason}")
     assert refused.stderr.count("\n") == 1
+
+
+def test_a_sealed_file_is_never_shown_on_a_terminal(tmp_path, reader):
+    public, _, _ = reader
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["PRESSFREE_DB"] = str(tmp_path / "x.db")
+    Cli(env={"PRESSFREE_DB": env["PRESSFREE_DB"]})("import", SAMPLE)
+    code, shown = at_a_terminal(["export", "--encrypt-to", public], [], env)
+    assert (code, shown.splitlines()[-1]) == (
+        2,
+        "Error: --out: '-' is a terminal: an encrypted file is not shown; name a file",
+    )
+    out = tmp_path / "e.json.age"
+    code, shown = at_a_terminal(
+        ["export", "--encrypt-passphrase", "--out", str(out)], ["a file passphrase"] * 2, env
+    )
+    assert code == 0 and "a file passphrase" not in shown, shown
+    assert "Passphrase for the file:" in shown and "Repeat for confirmation:" in shown
+    assert bytes(pyrage.passphrase.decrypt(out.read_bytes(), "a file passphrase"))[:1] == b"{"
