@@ -63,10 +63,12 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path, monkeypatch):
-    """No test can touch a user's files or database: a temporary home and data folder, and
-    PRESSFREE_DB at a file of the test's own that nothing has made."""
+    """No test can touch a user's files or database, nor the checkout: a temporary home and
+    data folder, PRESSFREE_DB at a file of the test's own that nothing has made, and the
+    test's own folder to work in."""
     environment(monkeypatch, tmp_path)
     monkeypatch.setenv("PRESSFREE_DB", str(tmp_path / "unused.db"))
+    monkeypatch.chdir(tmp_path)  # a relative name a command is given is written here
 
 
 @pytest.fixture(scope="session")

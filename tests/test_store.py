@@ -611,3 +611,20 @@ def test_a_new_database_killed_before_its_first_write_is_swept(pressfree, tmp_pa
     left.write_bytes(b"SQLite format 3\0")
     pressfree("--db", tmp_path / "other.db", "add", "raid", "--date", "2021-07-01")
     assert not left.exists()
+
+
+def test_a_dash_is_no_database_file(pressfree, tmp_path):
+    """`-` is standard output wherever pressfree writes a file; as a database it made a file
+    named "-" (once in the checkout, through a test's `copy --to -`)."""
+    pressfree("--db", tmp_path / "x.db", "init")
+    for args, field in (
+        (["--db", "-", "add", "raid", "--date", "2021-07-01"], "--db"),
+        (["--db", tmp_path / "x.db", "copy", "--to", "-"], "--to"),
+    ):
+        refused = pressfree.invoke(*args)
+        assert (refused.exit_code, refused.stderr) == (
+            2,
+            f"Error: {field}: '-' means standard output elsewhere, not a database file: name a "
+            "file\n",
+        )
+    assert not (tmp_path / "-").exists()

@@ -267,6 +267,10 @@ def open_store(
 
 def _check_file_name(path: Path, location: str, write: bool) -> None:
     """A file path pressfree can keep its database at (or read it from)."""
+    if location.strip() == "-":
+        raise InvalidValue(
+            "--db", location, "means standard output elsewhere, not a database file: name a file"
+        )
     if path.is_dir():
         raise InvalidValue("--db", location, "is a folder, not a database file")
     if not path.name.strip():
