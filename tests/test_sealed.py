@@ -162,3 +162,44 @@ def test_a_sealed_file_is_never_shown_on_a_terminal(tmp_path, reader):
     assert code == 0 and "a file passphrase" not in shown, shown
     assert "Passphrase for the file:" in shown and "Repeat for confirmation:" in shown
     assert bytes(pyrage.passphrase.decrypt(out.read_bytes(), "a file passphrase"))[:1] == b"{"
+
+
+def test_copy_reads_a_sealed_backup_and_leaves_nothing_in_clear(
+    pressfree, tmp_path, reader, monkeypatch
+):
+    """A plain database's sealed backup is opened in memory; an encrypted one's beside it,
+    encrypted, and removed after; the sealed file is what every message names."""
+    public, key, _ = reader
+    for encrypted in (False, True):
+        folder = tmp_path / ("encrypted" if encrypted else "plain")
+        folder.mkdir()
+        origin, target = folder / "origin.db", folder / "target.db"
+        if encrypted:
+            monkeypatch.setenv("PRESSFREE_PASSPHRASE", "database passphrase")
+        pressfree("--db", origin, "import", SAMPLE)
+        sealed = folder / "origin.db.age"
+        pressfree("--db", origin, "backup", sealed, "--encrypt-to", public)
+        monkeypatch.delenv("PRESSFREE_PASSPHRASE", raising=False)
+        pressfree("--db", target, "init")
+        before = sorted(p.name for p in folder.iterdir())
+        if encrypted:
+            missing = pressfree.invoke("--db", target, "copy", "--from", sealed, "--identity", key)
+            assert missing.stderr == (
+                f"Error: --from: '{sealed}' is encrypted: give its passphrase "
+                "(PRESSFREE_PASSPHRASE, --passphrase-file, or run on a terminal)\n"
+            )
+            monkeypatch.setenv("PRESSFREE_PASSPHRASE", "database passphrase")
+        said = pressfree("--db", target, "copy", "--from", sealed, "--identity", key).stderr
+        assert said.splitlines()[-1].startswith(f"Copied from {sealed} to {target}: 2 incidents")
+        monkeypatch.delenv("PRESSFREE_PASSPHRASE", raising=False)
+        assert sorted(p.name for p in folder.iterdir()) == before  # no partial left
+        assert len(pressfree.json("--db", target, "list")) == 2
+    export = tmp_path / "e.json.age"
+    pressfree("--db", tmp_path / "plain" / "origin.db", "export", "--encrypt-to", public,
+              "--out", export)  # fmt: skip
+    assert (
+        pressfree.invoke(
+            "--db", tmp_path / "plain" / "target.db", "copy", "--from", export, "--identity", key
+        ).stderr
+        == f"Error: file: '{export}' is encrypted, but holds no pressfree database\n"
+    )

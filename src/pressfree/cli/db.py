@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +14,7 @@ from pressfree.cli.common import (
     Format,
     FormatOption,
     emit,
+    file_passphrase,
     note,
     open_store,
     passphrases,
@@ -139,6 +141,15 @@ def copy(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Say what would be added, and add nothing.")
     ] = False,
+    identity: Annotated[
+        Path | None,
+        typer.Option(
+            "--identity",
+            help="--from a backup encrypted with age (backup --encrypt-to): the age identity "
+            "file (or SSH private key) that opens it; without it, its passphrase is asked "
+            "for on a terminal, or PRESSFREE_FILE_PASSPHRASE.",
+        ),
+    ] = None,
 ) -> None:
     """Copy a whole database into another, on either backend: ids, links, figures, custody,
     designations, cases and history. Only what the other lacks is added, so copying again
@@ -148,7 +159,7 @@ def copy(
     """
     from pressfree.cli.import_export import describe
     from pressfree.errors import InvalidValue, PressfreeError, UsageError
-    from pressfree.exchange import copying
+    from pressfree.exchange import copying, sealed
     from pressfree.store import db
 
     if (to is None) == (from_ is None):
@@ -157,10 +168,17 @@ def copy(
         if value is not None and not value.strip():
             raise InvalidValue(option, value, "is empty: give a file path or a database URL")
     here = open_store(ctx, write=from_ is not None)
+    done: Callable[[], None] = _nothing  # what a sealed backup leaves to remove
     try:
-        there = db.open_store(
-            to or from_, write=to is not None, until_written=True, passphrases=passphrases(ctx)
-        )
+        if from_ is not None and sealed.is_sealed(Path(from_)):  # a backup encrypted with age
+            keys = sealed.identities(identity) if identity else None
+            there, done = sealed.opened_backup(
+                Path(from_), keys, None if keys else file_passphrase(), passphrases(ctx)
+            )
+        else:
+            there = db.open_store(
+                to or from_, write=to is not None, until_written=True, passphrases=passphrases(ctx)
+            )
     except PressfreeError as error:  # say which option named it
         raise _named(error, "--to" if to else "--from") from None
     try:
@@ -170,6 +188,7 @@ def copy(
         )
     finally:
         there.dispose()
+        done()
     note(
         f"{'Would copy' if dry_run else 'Copied'} from {source.display} to "
         f"{target.display}:" + describe(counts)
@@ -225,6 +244,10 @@ def check(
         raise typer.Exit(1)
     if not found:
         note("Everything derived matches the facts.")
+
+
+def _nothing() -> None:
+    pass
 
 
 def _named(error, option: str):

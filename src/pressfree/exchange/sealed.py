@@ -5,6 +5,7 @@ memory: no plain copy of what is sealed is ever written to the disk."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,3 +128,37 @@ def unseal(path: Path, keys: list[Any] | None, passphrase: str | None) -> bytes:
         f"file: {str(path)!r} is encrypted (age): give --identity FILE, or its passphrase "
         f"({PASSPHRASE_VAR}, or run on a terminal)"
     )
+
+
+def opened_backup(
+    path: Path, keys: list[Any] | None, passphrase: str | None, passphrases: Any
+) -> tuple[Any, Callable[[], None]]:
+    """A sealed backup opened for reading (db.Store), and what removes what it needed once
+    the store is disposed: a plain database's copy is held in memory; an encrypted one's is
+    put beside the sealed file under a partial name (it is encrypted on the disk as it was
+    in the backup) and opened with the database's passphrase."""
+    import os
+
+    from pressfree.store import db, encryption
+    from pressfree.store.private_files import PARTIAL, create_private_file
+
+    data = unseal(path, keys, passphrase)
+    if data.startswith(encryption.PLAIN_HEADER):
+        return db.open_in_memory(data, path), lambda: None
+    if not data or len(data) % 512:
+        raise InvalidValue("file", str(path), "is encrypted, but holds no pressfree database")
+    partial = path.with_name(f".{path.name}.{os.urandom(4).hex()}.{os.getpid()}{PARTIAL}")
+    create_private_file(partial, "--from")
+    try:
+        partial.write_bytes(data)
+        store = db.open_store(str(partial), write=False, passphrases=passphrases)
+    except PressfreeError as error:  # said of the sealed file, not of its partial copy
+        partial.unlink(missing_ok=True)
+        said = PressfreeError(str(error).replace(str(partial), str(path)))
+        said.exit_code = error.exit_code
+        raise said from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    store.path = path  # shown as the file it came from
+    return store, lambda: partial.unlink(missing_ok=True)

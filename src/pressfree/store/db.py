@@ -265,6 +265,33 @@ def open_store(
     return store
 
 
+def open_in_memory(data: bytes, shown_as: Path) -> Store:
+    """A plain SQLite database held in memory, for reading (a sealed backup, decrypted: it
+    is never written to the disk in clear). Shown as the file it came from."""
+    import sqlite3
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import StaticPool
+
+    from pressfree.store import sqlite_backend
+
+    held = sqlite3.connect(":memory:", check_same_thread=False)
+    try:
+        held.deserialize(sqlite_backend.rollback_journal(data))
+    except sqlite3.Error as error:
+        held.close()
+        raise InvalidValue("file", str(shown_as), f"holds no database ({error})") from None
+    engine = create_engine("sqlite://", creator=lambda: held, poolclass=StaticPool)
+    sqlite_backend.configure(engine, write=False)
+    store = Store(str(shown_as), engine, shown_as)
+    try:
+        check_readable(store)
+    except BaseException:
+        store.dispose()
+        raise
+    return store
+
+
 def _check_file_name(path: Path, location: str, write: bool) -> None:
     """A file path pressfree can keep its database at (or read it from)."""
     if location.strip() == "-":

@@ -283,6 +283,15 @@ def backup_to_stream(source: Path, stream, key: Key | None = None) -> int:
     return pages
 
 
+def rollback_journal(data: bytes) -> bytes:
+    """A database file's bytes with its header saying rollback journal, not write-ahead log
+    (bytes 18 and 19: 2 for WAL, 1 for a journal): what a backup file says (backup), and
+    what a database held in memory needs (it has no log)."""
+    if len(data) > 19 and data[18] == 2:
+        data = data[:18] + b"\x01\x01" + data[20:]
+    return data
+
+
 def backup_bytes(source: Path, key: Key | None = None) -> tuple[bytes, int]:
     """A backup as bytes, to be encrypted before it is written (a sealed backup): of a plain
     database through a copy in memory, never on the disk; of an encrypted one through its
@@ -298,7 +307,7 @@ def backup_bytes(source: Path, key: Key | None = None) -> tuple[bytes, int]:
     try:
         src.backup(memory, pages=-1)
         pages = memory.execute("PRAGMA page_count").fetchone()[0]
-        return memory.serialize(), pages
+        return rollback_journal(memory.serialize()), pages
     finally:
         memory.close()
         src.close()
