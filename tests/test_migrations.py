@@ -29,8 +29,8 @@ RELEASED_MIGRATIONS = {
     "versions/0007_cases.py": "56555d04249b538d4fc920a134c3c65a97746709ba24876eca27d04c798b9841",
     "versions/0008_names.py": "99d8ebb5ed0401771fb0fdb12de855e8ba45d2484daea6f1699d01c0f1e1310f",
     "versions/0009_settings.py": "52a072c79f07fa7f4d7eeed679bdc0720a563078be792e0b6b757071101a8033",
-    "versions/0010_public_summary.py": (
-        "d7245a2f2677352afb3c3290f9b0dd0673bfdd846507b3db0a0e4a8f08804c1e"
+    "versions/0010_at_risk.py": (
+        "fa93012faaaac909840b59b966460f0794ef4995824fc350aa3bc4efc9f936d8"
     ),
     "frozen/__init__.py": "4ba85b042bb6f6e31da87ef1105c14e072490693c66429cb667681ffb45fd7d6",
     "frozen/cases_0007.py": "ad6948f7f358be04f8b9f916695c98aad7a304c50b4ffac287874c8cc531a3b9",
@@ -126,7 +126,7 @@ def test_migration_files_are_named_by_their_revisions():
     config = Config()
     config.set_main_option("script_location", str(db.MIGRATIONS))
     scripts = ScriptDirectory.from_config(config)
-    assert scripts.get_current_head() == db.head_revision() == "0010_public_summary"
+    assert scripts.get_current_head() == db.head_revision() == "0010_at_risk"
     for script in scripts.walk_revisions():
         assert script.path.endswith(f"{script.revision}.py")
 
@@ -206,7 +206,7 @@ def _set_schema(location: str, version: str) -> None:
             "abc",
             "database: schema 'abc' is not one this pressfree knows (it knows 0001_core, "
             "0002_ledger, 0003_imports, 0004_rules, 0005_history, 0006_identity, "
-            "0007_cases, 0008_names, 0009_settings, 0010_public_summary)",
+            "0007_cases, 0008_names, 0009_settings, 0010_at_risk)",
         ),
     ],
 )
@@ -283,7 +283,7 @@ def test_a_schema_recorded_twice_or_not_at_all_is_refused(cli, sql):
     shown = hide_password(os.environ["PRESSFREE_DB"])
     assert result.stderr == (
         f"Error: database: '{shown}' records 2 schema versions "
-        "('0010_public_summary', '0011_future'), where it should record one: it "
+        "('0010_at_risk', '0011_future'), where it should record one: it "
         "was changed by something other than pressfree\n"
     )
     sql("DELETE FROM alembic_version")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, delete, exists, insert, or_, select
 from sqlmodel import Session
 
-from pressfree import dates, identity, publishers, search, sources, vocabulary, work
+from pressfree import dates, identity, publication, publishers, search, sources, vocabulary, work
 from pressfree.errors import InvalidValue
 from pressfree.schemas import (
     IncidentIn,
@@ -68,10 +68,17 @@ class IncidentFilter:
     include_new: bool = False
     # With outlet: also the incidents of journalists affiliated with it.
     affiliated: bool = False
+    # What may be published alone: no restricted incident (redacted and published outputs)
+    public: bool = False
 
     def narrowed(self) -> bool:
-        """True when the filter leaves anything out."""
-        return any(v is not None and v is not False and v != [] for v in vars(self).values())
+        """True when the filter chooses among the incidents (leaving out the restricted ones
+        alone is not a choice: a redacted export of everything is still of everything)."""
+        return any(
+            v is not None and v is not False and v != []
+            for name, v in vars(self).items()
+            if name != "public"
+        )
 
 
 # --- adding -----------------------------------------------------------------------------
@@ -102,6 +109,7 @@ def add(
         summary=draft.summary,
         public_summary=draft.public_summary,
         status=draft.status,
+        restricted=draft.restricted,
         created_at=created_at or now,
         updated_at=updated_at or now,
         opens_custody=opens_custody,
@@ -200,7 +208,7 @@ def filtered(filters: IncidentFilter, session: Session):
 def conditions(filters: IncidentFilter, session: Session) -> list:
     """The filters other than the period and the limit, as WHERE clauses on Incident: the
     one reading of them that list, export, summary and chart share."""
-    out = []
+    out = [publication.unrestricted()] if filters.public else []
     if filters.kinds:
         kind_ids = vocabulary.ids_for(session, filters.kinds, "kind", "--kind").values()
         out.append(
@@ -605,6 +613,7 @@ def records(session: Session, incidents: list[Incident]) -> list[IncidentRecord]
             opens_custody=i.opens_custody,
             updates=related["updates"][i.id],
             public_summary=i.public_summary,
+            restricted=i.restricted,
         )
         for i in incidents
     ]
@@ -642,7 +651,17 @@ def stored_external(session: Session, dataset: str | None, external_id: str) -> 
 # --- editing and deleting ---------------------------------------------------------------
 
 LISTS = ("kinds", "journalists", "outlets", "sources", "tags")
-FIELDS = ("date", "country", "region", "city", "perpetrator", "summary", "public_summary", "status")
+FIELDS = (
+    "date",
+    "country",
+    "region",
+    "city",
+    "perpetrator",
+    "summary",
+    "public_summary",
+    "status",
+    "restricted",
+)
 
 
 def edit(

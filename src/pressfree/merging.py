@@ -269,6 +269,7 @@ def _state(session: Session, target: str, record_id: int) -> dict:
         state.update(
             outlet=outlet.name if outlet else None,
             at_risk=row.at_risk,
+            restricted=row.restricted,
             pseudonym=row.pseudonym,
             releases=[
                 {"released_on": r.released_on.isoformat(), "outcome": r.outcome}
@@ -333,7 +334,7 @@ def merge_named(session: Session, noun: str, keep_name: str, drop_name: str) -> 
             .where(CustodyRelease.person_id == drop_id)
             .values(person_id=keep_id)
         )
-        taken = (drop.at_risk, drop.pseudonym, drop.outlet_id)
+        taken = (drop.at_risk, drop.pseudonym, drop.outlet_id, drop.restricted)
     else:
         session.execute(update(Person).where(Person.outlet_id == drop_id).values(outlet_id=keep_id))
     session.flush()
@@ -343,6 +344,7 @@ def merge_named(session: Session, noun: str, keep_name: str, drop_name: str) -> 
         keep.at_risk = keep.at_risk or taken[0]
         keep.pseudonym = keep.pseudonym or taken[1]
         keep.outlet_id = keep.outlet_id or taken[2]
+        keep.restricted = keep.restricted or taken[3]
     if names.name_key(dropped["name"]) != keep.name_key:
         session.add(
             alias(**{column: keep_id, "name": dropped["name"], **identity.keys(dropped["name"])})
@@ -371,6 +373,7 @@ def _undo_named(session: Session, noun: str, rows: list[Revision]) -> None:
     if target == "person":
         values.update(
             at_risk=gone["at_risk"],
+            restricted=gone.get("restricted", False),  # merges before schema 10 say nothing
             pseudonym=None,
             outlet_id=(
                 identity.existing(session, "outlet", gone["outlet"]) if gone["outlet"] else None
@@ -420,6 +423,7 @@ def _undo_named(session: Session, noun: str, rows: list[Revision]) -> None:
                 CustodyRelease(person_id=drop.id, outcome=release["outcome"], released_on=day)
             )
         keep.at_risk = kept.before["at_risk"]
+        keep.restricted = kept.before.get("restricted", False)
         keep.pseudonym = kept.before["pseudonym"]
         keep.outlet_id = (
             identity.existing(session, "outlet", kept.before["outlet"])

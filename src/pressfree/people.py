@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
 from pressfree import identity, work
@@ -25,6 +25,7 @@ class PersonRecord:
     pseudonym: str | None
     incidents: int
     aliases: list[str] = field(default_factory=list)
+    restricted: bool = False
 
 
 def list_people(session: Session, only: int | None = None) -> list[PersonRecord]:
@@ -49,6 +50,7 @@ def list_people(session: Session, only: int | None = None) -> list[PersonRecord]
             p.pseudonym,
             counts.get(p.id, 0),
             aliases.get(p.id, []),
+            p.restricted,
         )
         for p in session.execute(query).scalars().all()
     ]
@@ -73,7 +75,12 @@ def new_pseudonym(session: Session) -> str:
 
 
 def update(
-    session: Session, name: str, *, outlet: str | None = None, at_risk: bool | None = None
+    session: Session,
+    name: str,
+    *,
+    outlet: str | None = None,
+    at_risk: bool | None = None,
+    restricted: bool | None = None,
 ) -> PersonRecord:
     person = session.get(Person, identity.existing(session, "person", name, "journalist"))
     before = list_people(session, person.id)[0]
@@ -85,8 +92,10 @@ def update(
         )
     if at_risk is not None:
         person.at_risk = at_risk
-        if at_risk and person.pseudonym is None:
-            person.pseudonym = new_pseudonym(session)
+    if restricted is not None:
+        person.restricted = restricted
+    if (person.at_risk or person.restricted) and person.pseudonym is None:
+        person.pseudonym = new_pseudonym(session)
     session.flush()
     after = list_people(session, person.id)[0]
     work.changed(session, "journalist", person.name, before, after)
@@ -101,20 +110,19 @@ def redactor(session: Session) -> Callable[[Any], Any]:
     from pressfree.redaction import Redactor
     from pressfree.redaction import redactor as plain
 
-    pairs = dict(
-        session.execute(select(Person.name, Person.pseudonym).where(Person.at_risk.is_(True))).all()
-    )
+    hidden = or_(Person.at_risk.is_(True), Person.restricted.is_(True))
+    pairs = dict(session.execute(select(Person.name, Person.pseudonym).where(hidden)).all())
     pairs.update(
         session.execute(
             select(PersonAlias.name, Person.pseudonym)
             .join(Person, Person.id == PersonAlias.person_id)
-            .where(Person.at_risk.is_(True))
+            .where(hidden)
         ).all()
     )
     if not pairs:
         return plain([])
     found = Redactor(pairs)
-    for (name,) in session.execute(select(Person.name).where(Person.at_risk.is_(False))):
+    for (name,) in session.execute(select(Person.name).where(~hidden)):
         if (pseudonym := found.first(name)) is not None:
             pairs[name] = pseudonym
     return Redactor(pairs)

@@ -10,13 +10,14 @@ and what publishes says how many it left out and why.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col
 
 from pressfree.errors import InvalidValue
 from pressfree.schemas import check_status
-from pressfree.store.models import STATUSES, Incident, Setting
+from pressfree.store.models import STATUSES, Incident, IncidentJournalist, Person, Setting
 
 COUNTED = "counted_statuses"
 DEFAULT = ("reported", "confirmed")
@@ -71,6 +72,28 @@ def described(chosen: tuple[str, ...]) -> str:
 
 def _words(items: tuple[str, ...]) -> str:
     return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
+
+
+def restricted() -> ColumnElement[bool]:
+    """Incidents never published: restricted, or naming a restricted journalist."""
+    # aliases, correlated to the incident alone: the queries this narrows may join the
+    # journalists and people themselves (the summary's top journalists)
+    link, person = aliased(IncidentJournalist), aliased(Person)
+    named = (
+        exists()
+        .where(
+            col(link.incident_id) == col(Incident.id),
+            col(link.person_id) == col(person.id),
+            col(person.restricted).is_(True),
+        )
+        .correlate(Incident)
+    )
+    return col(Incident.restricted).is_(True) | named
+
+
+def unrestricted() -> ColumnElement[bool]:
+    """What a redacted or published output may show (restricted() left out)."""
+    return and_(col(Incident.restricted).is_(False), ~restricted())
 
 
 def left_out_counts(

@@ -301,6 +301,7 @@ INCIDENT_FIELDS = (
     "journalists",
     "outlets",
     "status",
+    "restricted",
     "tags",
     "sources",
 )
@@ -321,12 +322,22 @@ class IncidentIn(SQLModel):
     outlets: list[str] = []
     sources: list[SourceIn] = []
     status: str = "reported"
+    restricted: bool = False
     tags: list[str] = []
 
     @field_validator("kinds", "journalists", "outlets", "tags", mode="before")
     @classmethod
     def _lists(cls, values, info: ValidationInfo):
         return _clean_list(values, info.field_name)
+
+    @field_validator("restricted", mode="before")
+    @classmethod
+    def _restricted(cls, value):
+        if value is None:  # not said (an older record, a restore): not restricted
+            return False
+        if not isinstance(value, bool):
+            raise InvalidValue("restricted", value, "must be true or false")
+        return value
 
     @field_validator("kinds")
     @classmethod
@@ -435,6 +446,7 @@ class IncidentRecord:
     opens_custody: bool = True
     updates: list[dict] = field(default_factory=list)  # dated updates, oldest first
     public_summary: str | None = None  # for publication: see redaction.Redactor
+    restricted: bool = False  # never published (nor read on a server without the grant)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -443,6 +455,8 @@ class IncidentRecord:
         for optional in ("external_id", "dataset", "extra", "public_summary"):
             if data[optional] is None:
                 data.pop(optional)
+        if not data["restricted"]:
+            data.pop("restricted")
         # The ledger's business: a pressfree JSON document says it of the rows imported from
         # files, which never open custody; listings and row exports do not.
         data.pop("opens_custody")

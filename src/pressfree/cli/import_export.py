@@ -443,6 +443,7 @@ def export(
         include_new=include_new,
         affiliated=affiliated,
     )
+    filters.public = redact  # a redacted export is for publishing: nothing restricted
     sealing = seal(encrypt_to, encrypt_passphrase)
     with _destination(out, sealing) as handle, reading(ctx) as session:
         from pressfree import people

@@ -52,6 +52,15 @@ Perpetrator = Annotated[
     ),
 ]
 Summary = Annotated[str | None, typer.Option("--summary", "-s", help="What happened.")]
+Restricted = Annotated[
+    bool | None,
+    typer.Option(
+        "--restricted/--not-restricted",
+        help="Restricted: never in a redacted or published output (a report, export "
+        "--redact), and on a server not readable by a role without the pressfree_restricted "
+        "grant.",
+    ),
+]
 PublicSummary = Annotated[
     str | None,
     typer.Option(
@@ -144,6 +153,7 @@ def add(
     perpetrator: Perpetrator = None,
     summary: Summary = None,
     public_summary: PublicSummary = None,
+    restricted: Restricted = None,
     source: Sources = None,
     publisher: Publisher = None,
     source_title: SourceTitle = None,
@@ -200,6 +210,7 @@ def add(
             perpetrator=perpetrator,
             summary=summary,
             public_summary=public_summary,
+            restricted=bool(restricted),
             sources=_sources(source, publisher, source_title, published),
             status=status,
             tags=tag or [],
@@ -420,6 +431,7 @@ def edit(
     perpetrator: Perpetrator = None,
     summary: Summary = None,
     public_summary: PublicSummary = None,
+    restricted: Restricted = None,
     source: Sources = None,
     publisher: Publisher = None,
     source_title: SourceTitle = None,
@@ -454,6 +466,7 @@ def edit(
         perpetrator=perpetrator,
         summary=summary,
         public_summary=public_summary,
+        restricted=restricted,
         sources=_sources(source, publisher, source_title, published),
         status=status,
         tags=tag,

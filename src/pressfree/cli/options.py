@@ -152,8 +152,11 @@ NARROWING = (
 )
 
 
-def narrowing(params: dict[str, Any]) -> IncidentFilter:
+def narrowing(params: dict[str, Any], public: bool = False) -> IncidentFilter:
     """The filter of a command that takes every option of NARROWING and no period (the period
-    is its own): called with the command's locals()."""
+    is its own): called with the command's locals(). `public`: what it selects is to be
+    published (redacted), so no restricted incident is."""
     given = {name: params[name] for name in NARROWING}
-    return incident_filter(kinds=given.pop("kind"), **given)
+    found = incident_filter(kinds=given.pop("kind"), **given)
+    found.public = public
+    return found

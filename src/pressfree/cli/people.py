@@ -97,15 +97,23 @@ def set_(
             help="At risk: `export --redact` replaces the name with a pseudonym.",
         ),
     ] = None,
+    restricted: Annotated[
+        bool | None,
+        typer.Option(
+            "--restricted/--not-restricted",
+            help="Restricted: the incidents naming them are never in a redacted or published "
+            "output, and on a server not readable without the pressfree_restricted grant.",
+        ),
+    ] = None,
 ) -> None:
-    """Set a journalist's affiliation or at-risk flag.
+    """Set a journalist's affiliation, at-risk or restricted flag.
 
     Example: [bold]pressfree journalists set "Ігар Лосік" --outlet Belsat --at-risk[/]
     """
     from pressfree import people
 
     with writing(ctx) as session:
-        record = people.update(session, name, outlet=outlet, at_risk=at_risk)
+        record = people.update(session, name, outlet=outlet, at_risk=at_risk, restricted=restricted)
     note(
         f"{record.name}: outlet {record.outlet or '(none)'}; "
         + (
@@ -113,6 +121,7 @@ def set_(
             if record.at_risk
             else "not marked at risk"
         )
+        + ("; restricted" if record.restricted else "")
         + "."
     )
 

@@ -91,7 +91,7 @@ def summary(
             "--format", "ndjson", "is not offered for summaries (use table, markdown, json or csv)"
         )
     period = _period(month, year, start, end)
-    filters = o.narrowing(locals())
+    filters = o.narrowing(locals(), public=redact)
     with reading(ctx) as session:
         result = summaries.summarise(session, period, country, filters=filters)
         if not result.total_incidents:
@@ -141,7 +141,7 @@ def chart(
         raise InvalidValue("--out", str(out), "must end in .png or .svg")
     charts.require_matplotlib()
     period = _period(None, year, None, None)
-    filters = o.narrowing(locals())
+    filters = o.narrowing(locals(), public=redact)
     with reading(ctx) as session:
         result = summaries.summarise(session, period, country, filters=filters)
         if not result.total_incidents:
@@ -219,7 +219,7 @@ def report(
         raise InvalidValue("--format", fmt, "is not html or pdf")
     words = i18n.Words(languages.language(lang))
     period = _period(month, year, start, end)
-    filters = o.narrowing(locals())
+    filters = o.narrowing(locals(), public=redact)
     sealing = seal(encrypt_to, encrypt_passphrase)
     with reading(ctx) as session:
         found = reports.gather(session, period, country, redact=redact, filters=filters)

@@ -72,6 +72,7 @@ class ParsedRow:
     summary: str | None = None
     public_summary: str | None = None
     status: str = "reported"
+    restricted: bool = False  # only a pressfree document says so (a file's rows never are)
     journalists: list[str] = field(default_factory=list)
     outlets: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)

@@ -82,6 +82,7 @@ def _people_and_outlets(
                 "outlet": by_id.get(p.outlet_id),
                 "at_risk": p.at_risk,
                 "pseudonym": p.pseudonym,
+                **({"restricted": True} if p.restricted else {}),
                 **also("person", p.id),
             }
             for p in people
@@ -415,6 +416,7 @@ def load_document(
             if outlet is not None:
                 row.outlet_id = affiliations[outlet]
             row.at_risk = bool(person.get("at_risk")) or row.at_risk
+            row.restricted = bool(person.get("restricted")) or row.restricted
             pseudonym = clean_text(person.get("pseudonym"), "pseudonym")
             if pseudonym and row.pseudonym is None:
                 taken = session.execute(

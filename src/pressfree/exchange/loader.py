@@ -690,6 +690,7 @@ def insert_incidents(
             "summary": p.summary,
             "public_summary": p.public_summary,
             "status": p.status,
+            "restricted": p.restricted,
             "created_at": p.created_at or now,
             "updated_at": p.updated_at or p.created_at or now,
             "dataset": _dataset(p, dataset),

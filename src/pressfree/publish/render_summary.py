@@ -87,6 +87,7 @@ STATUS_NAMES = {
     "disputed": N_("disputed"),
     "retracted": N_("retracted"),
     "withdrawn": N_("withdrawn"),
+    "restricted": N_("restricted"),  # left out of what is published, whatever its status
 }
 
 

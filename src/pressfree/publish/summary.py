@@ -383,6 +383,24 @@ def months(
     return rows, total - sum(row["total"] for row in rows)
 
 
+def _left_out(session, period, code, filters, selected, chosen) -> dict[str, int]:
+    """What the rule left out, by status; and, in what may be published alone (a redacted
+    summary or report), the restricted incidents it would have counted."""
+    from dataclasses import replace
+
+    left = publication.left_out_counts(session, _where(period, code, selected), chosen)
+    if filters is not None and filters.public:
+        every = tuple(conditions(replace(filters, status=None, public=False), session))
+        hidden = session.execute(
+            select(func.count()).where(
+                _where(period, code, every), publication.condition(chosen), publication.restricted()
+            )
+        ).scalar_one()
+        if hidden:
+            left["restricted"] = hidden
+    return left
+
+
 def counting(
     session: Session, filters: IncidentFilter | None
 ) -> tuple[tuple[str, ...], tuple, tuple]:
@@ -499,7 +517,7 @@ def summarise(
         cases=cases.in_period(session, period, code),
         filters=described(filters),
         counted=list(chosen),
-        left_out=publication.left_out_counts(session, _where(period, code, selected), chosen),
+        left_out=_left_out(session, period, code, filters, selected, chosen),
         journalists_affected=affected,
     )
     if monthly:

@@ -192,8 +192,11 @@ class Incident(Dated, SQLModel, table=True):
     content_hash: str | None = Field(default=None, max_length=32)
     identity_hash: str | None = Field(default=None, max_length=32)
     # Added by schema 10: the summary written for publication, shown in redacted outputs in
-    # place of a summary that names a person at risk (redaction.Redactor).
+    # place of a summary that names a person at risk (redaction.Redactor); an incident never
+    # in a redacted or published output (nor, on PostgreSQL, readable by a role not granted
+    # pressfree_restricted).
     public_summary: str | None = None
+    restricted: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class IncidentKind(SQLModel, table=True):
@@ -252,6 +255,9 @@ class Person(SQLModel, table=True):
     name_key: str = Field(default="", index=True)
     sound_key: str = Field(default="", index=True)
     placeholder: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # Added by schema 10: never in a redacted or published output, nor the incidents naming
+    # them (on PostgreSQL, not readable by a role not granted pressfree_restricted).
+    restricted: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class IncidentJournalist(SQLModel, table=True):
