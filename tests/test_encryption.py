@@ -360,3 +360,21 @@ def test_a_passphrase_given_for_a_plain_file_is_said_not_ignored(tmp_path):
         "encrypt encrypts it).\n"
     )
     assert not encryption.encrypted(path)
+
+
+def test_rejected_rows_are_written_in_clear_only_where_the_user_says(tmp_path):
+    path = tmp_path / "belarus.db"
+    on(path, "one")("init")
+    rows = tmp_path / "rows.csv"
+    rows.write_text("date,kinds\n2021-07-01,raid\n2021-02-30,raid\n")
+    refused = on(path, "one").invoke("import", rows, "--skip-invalid")
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        "Error: --skip-invalid: the database is encrypted, and the rejected rows would be "
+        "written in clear beside the file: name where they go (--rejected FILE), or fix the "
+        "rows\n",
+    )
+    assert not (tmp_path / "rows.rejected.csv").exists()
+    chosen = tmp_path / "mine.csv"
+    on(path, "one")("import", rows, "--skip-invalid", "--rejected", chosen)
+    assert "2021-02-30" in chosen.read_text() and len(on(path, "one").json("list")) == 1

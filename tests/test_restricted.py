@@ -148,3 +148,17 @@ def test_a_documents_restricted_is_true_or_false(cli, tmp_path, value, refused):
         assert (result.exit_code, result.stderr.splitlines()[0]) == (2, refused)
     else:
         assert result.exit_code == 0 and "restricted" not in cli.json("list")[0]
+
+
+def test_list_and_search_redact_for_showing_others(cli):
+    ids = _record(cli)
+    cli("journalists", "set", "Cy Open", "--at-risk")
+    pseudonym = next(p["pseudonym"] for p in cli.json("journalists") if p["name"] == "Cy Open")
+    for command in (["list"], ["search", "searched"]):
+        shown = cli.json(*command, "--redact")
+        assert ids["open"] in [i["id"] for i in shown]
+        assert not {ids["restricted"], ids["naming"]} & {i["id"] for i in shown}
+        [found] = [i for i in shown if i["id"] == ids["open"]]
+        assert found["journalists"] == [pseudonym]
+        assert "Cy Open" not in json.dumps(shown)
+    assert "Cy Open" in json.dumps(cli.json("list"))  # the researcher's own screen

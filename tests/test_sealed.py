@@ -108,8 +108,9 @@ def test_import_reads_a_sealed_export_with_the_readers_key(cli, tmp_path, reader
     refused = cli.invoke("import", rows, "--identity", key, "--skip-invalid")
     assert refused.stderr == (
         "Error: --skip-invalid: it would write the rejected rows of an encrypted file in clear "
-        "beside it: fix the rows, or decrypt the file first\n"
+        "beside it: name where they go (--rejected FILE), or fix the rows\n"
     )
+    assert not (tmp_path / "rows.csv.rejected.csv").exists()
     assert cli("import", rows, "--identity", key, "--again").exit_code == 0
 
 

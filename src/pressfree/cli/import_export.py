@@ -16,6 +16,7 @@ from pressfree.cli.common import (
     EncryptTo,
     file_passphrase,
     note,
+    open_store,
     reading,
     seal,
     to_stdout,
@@ -68,9 +69,17 @@ def import_(
         typer.Option(
             "--skip-invalid",
             help="Import the valid rows; write the rejected ones, with "
-            "the reason, to FILE.rejected.csv.",
+            "the reason, to FILE.rejected.csv (or --rejected).",
         ),
     ] = False,
+    rejected: Annotated[
+        Path | None,
+        typer.Option(
+            "--rejected",
+            help="With --skip-invalid: where the rejected rows go (a CSV file, in clear; "
+            "needed to write them from an encrypted file or into an encrypted database).",
+        ),
+    ] = None,
     again: Annotated[
         bool,
         typer.Option(
@@ -126,16 +135,18 @@ def import_(
     """
     from pressfree.exchange import readers, sealed
 
-    arguments = (ctx, file, preset, mapping, fmt, dry_run, skip_invalid, again, update, quiet)
+    arguments = (
+        ctx, file, preset, mapping, fmt, dry_run, skip_invalid, rejected, again, update, quiet
+    )  # fmt: skip
     if not sealed.is_sealed(file):
         _import(*arguments, snapshot, retire)
         return
-    if skip_invalid:
+    if skip_invalid and rejected is None:
         from pressfree.errors import UsageError
 
         raise UsageError(
             "--skip-invalid: it would write the rejected rows of an encrypted file in clear "
-            "beside it: fix the rows, or decrypt the file first"
+            "beside it: name where they go (--rejected FILE), or fix the rows"
         )
     keys = sealed.identities(identity) if identity else None
     data = sealed.unseal(file, keys, None if keys else file_passphrase())
@@ -151,6 +162,7 @@ def _import(
     fmt: str | None,
     dry_run: bool,
     skip_invalid: bool,
+    rejected: Path | None,
     again: bool,
     update: bool,
     quiet: bool,
@@ -202,6 +214,13 @@ def _import(
             else (None, "", "")
         ),
     )
+    if skip_invalid and rejected is None and not dry_run and open_store(ctx).encrypted:
+        from pressfree.errors import UsageError
+
+        raise UsageError(
+            "--skip-invalid: the database is encrypted, and the rejected rows would be written "
+            "in clear beside the file: name where they go (--rejected FILE), or fix the rows"
+        )
     with _progress(file, quiet) as advance, writing(ctx) as session:
         report = loader.import_file(
             session,
@@ -210,6 +229,7 @@ def _import(
             file_format,
             dry_run=dry_run,
             skip_invalid=skip_invalid,
+            rejected_to=rejected,
             again=again,
             update=update,
             progress=advance,

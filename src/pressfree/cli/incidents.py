@@ -80,6 +80,14 @@ SourceTitle = Annotated[str | None, typer.Option("--source-title", help="Source 
 Published = Annotated[
     str | None, typer.Option("--published", help="Day the source was published, YYYY-MM-DD.")
 ]
+RedactOption = Annotated[
+    bool,
+    typer.Option(
+        "--redact",
+        help="To show others: journalists at risk by their pseudonyms, text that names them "
+        "withheld, restricted incidents left out (as `export --redact`).",
+    ),
+]
 StatusOpt = Annotated[
     str | None,
     typer.Option(
@@ -300,6 +308,7 @@ def list_(
     affiliated: o.Affiliated = False,
     limit: o.Limit = None,
     fmt: FormatOption = Format.table,
+    redact: RedactOption = False,
 ) -> None:
     """List incidents, newest first; a period keeps those dated wholly inside it.
 
@@ -328,6 +337,7 @@ def list_(
             affiliated=affiliated,
         ),
         fmt,
+        redact,
     )
 
 
@@ -350,6 +360,7 @@ def search(
     where: o.Where = None,
     limit: o.Limit = None,
     fmt: FormatOption = Format.table,
+    redact: RedactOption = False,
 ) -> None:
     """Find incidents by words in their summaries, people, outlets, perpetrators, places,
     sources, tags and updates, best match first.
@@ -382,18 +393,23 @@ def search(
             where,
         ),
         fmt,
+        redact,
     )
 
 
-def _listing(ctx: typer.Context, filters, fmt: Format) -> None:
-    from pressfree import incidents
+def _listing(ctx: typer.Context, filters, fmt: Format, redact: bool = False) -> None:
+    from pressfree import incidents, people
     from pressfree import search as searching
     from pressfree.publish import render
 
+    filters.public = redact  # to be shown to others: nothing restricted
     with reading(ctx) as session:
-        records = incidents.list_incidents(session, filters)
+        records: list = incidents.list_incidents(session, filters)
         if not records:
             unheld_where(session, filters)
+        if redact:
+            hide = people.redactor(session)
+            records = [hide(record.to_dict()) for record in records]
     marked = (
         searching.highlighter(searching.terms(filters.search))
         if filters.search is not None

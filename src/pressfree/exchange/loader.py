@@ -196,6 +196,7 @@ def import_file(
     *,
     dry_run: bool = False,
     skip_invalid: bool = False,
+    rejected_to: Path | None = None,
     again: bool = False,
     update: bool = False,
     progress: Callable[[int], None] | None = None,
@@ -261,7 +262,7 @@ def import_file(
         mapping.columns.get(name)
         for name in ("journalists", "outlets", "summary", "id", "external_id")
     )
-    rejected = _Rejected(path) if skip_invalid and not dry_run else None
+    rejected = _Rejected(path, rejected_to) if skip_invalid and not dry_run else None
     try:
         with _indexes(connection, backend, path):
             pending: list[tuple[int, ParsedRow]] = []
@@ -829,11 +830,11 @@ class _Rejected:
     """The rows --skip-invalid left out, with the reason, in a CSV beside the input: private
     (it holds rows of the file) and written whole, or not at all if the import fails."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, to: Path | None = None):
         from pressfree.store.private_files import WholeFile
 
-        self.path = path.with_name(f"{path.stem}.rejected.csv")
-        self.whole = WholeFile(self.path, "--skip-invalid")
+        self.path = to or path.with_name(f"{path.stem}.rejected.csv")
+        self.whole = WholeFile(self.path, "--rejected" if to else "--skip-invalid")
         self.handle = None
         self.writer = None
         self.columns: list[str] = []
