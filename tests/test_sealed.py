@@ -212,3 +212,27 @@ def test_copy_reads_a_sealed_backup_and_leaves_nothing_in_clear(
         ).stderr
         == f"Error: file: '{export}' is encrypted, but holds no pressfree database\n"
     )
+
+
+def test_a_file_that_is_not_age_or_a_cut_backup_is_one_line(pressfree, tmp_path, reader):
+    public, key, _ = reader
+    db = tmp_path / "x.db"
+    pressfree("--db", db, "import", SAMPLE)
+    junk = tmp_path / "junk.json.age"
+    junk.write_bytes(bytes(range(256)) * 4)  # not age: read as the JSON its name says
+    refused = pressfree.invoke("--db", db, "import", junk, "--identity", key)
+    assert refused.exit_code == 2 and refused.stderr.count("\n") == 1
+    assert refused.stderr.startswith(f"Error: file: '{junk}' is not UTF-8 text")
+    sealed = tmp_path / "x.db.age"
+    pressfree("--db", db, "backup", sealed, "--encrypt-to", public)
+    cut = tmp_path / "cut.db.age"
+    cut.write_bytes(sealed.read_bytes()[: len(sealed.read_bytes()) // 2])
+    target = tmp_path / "target.db"
+    pressfree("--db", target, "init")
+    refused = pressfree.invoke("--db", target, "copy", "--from", cut, "--identity", key)
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith(
+        f"Error: file: '{cut}' is encrypted, and damaged or incomplete"
+    )
+    assert pressfree.json("--db", target, "list") == []
+    assert [p.name for p in tmp_path.iterdir() if "partial" in p.name] == []
