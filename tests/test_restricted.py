@@ -51,6 +51,10 @@ def test_restricted_incidents_are_left_out_of_everything_published(cli, tmp_path
     assert not {ids["restricted"], ids["naming"]} & {i["id"] for i in exported}
     document = json.loads(cli("export", "--redact").stdout)
     assert len(document["incidents"]) == 3 and "Bo Hid" not in json.dumps(document)
+    # held since his detention: in custody, but not in anything published, by any name
+    assert "Bo Hid" in [h["person"] for h in cli.json("custody", "--as-of", "2021-07-31")["held"]]
+    pseudonym = next(p["pseudonym"] for p in cli.json("journalists") if p["name"] == "Bo Hid")
+    assert pseudonym and pseudonym not in json.dumps(document) and pseudonym not in page
     # the researcher's own screen shows everything
     assert {ids["restricted"], ids["naming"]} <= {i["id"] for i in cli.json("list")}
     cli("edit", ids["restricted"], "--not-restricted")

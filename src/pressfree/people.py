@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from pressfree import identity, work
 from pressfree.store.models import IncidentJournalist, Outlet, Person, PersonAlias
@@ -100,6 +100,11 @@ def update(
     after = list_people(session, person.id)[0]
     work.changed(session, "journalist", person.name, before, after)
     return after
+
+
+def restricted_names(session: Session) -> set[str]:
+    """The journalists marked restricted: in nothing published, not even by pseudonym."""
+    return set(session.scalars(select(Person.name).where(col(Person.restricted).is_(True))))
 
 
 def redactor(session: Session) -> Callable[[Any], Any]:

@@ -30,6 +30,7 @@ from pressfree import (
 from pressfree.errors import InvalidValue, PressfreeError, UsageError
 from pressfree.exchange import readers
 from pressfree.exchange.document_incidents import Loading, listed
+from pressfree.people import restricted_names
 from pressfree.public_ids import checked_public_id
 from pressfree.schemas import clean_text
 from pressfree.store.db import one_of
@@ -197,6 +198,12 @@ def write_document(
     people, outlets = _people_and_outlets(
         session, names if narrowed else None, outlet_names if narrowed else None
     )
+    if filters.public:  # restricted journalists are in nothing to be published
+        hidden = restricted_names(session)
+        people = [p for p in people if p["name"] not in hidden]
+        custody = [c for c in custody if c["person"] not in hidden]
+        made = [d for d in made if not (d["target_type"] == "person" and d["target"] in hidden)]
+        opened = [c for c in opened if c["person"] not in hidden]
     if redacting:
         # the name becomes the pseudonym: a second copy of it would clash on re-import; the
         # other spellings of an at-risk name go (even their number tells something)

@@ -76,10 +76,12 @@ def gather(
         from pressfree import people
 
         hide = people.redactor(session)
+        hidden = people.restricted_names(session)  # not even under a pseudonym
+        shown = [h for h in report.held["held"] if h["person"] not in hidden]
         report = replace(
             report,
             summary=summaries.redacted(result, hide),
-            held=hide(report.held),
+            held=hide(dict(report.held, held=shown)),
             lifted=hide(report.lifted),
             incidents=hide(report.incidents),
         )
