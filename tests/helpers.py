@@ -417,3 +417,12 @@ def at_a_terminal(args: list[str], answers: list[str], env: dict[str, str]) -> t
     os.close(fd)
     _, status = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(status), shown.decode(errors="replace")
+
+
+def rejected_named(backend: str, file: Path) -> list[str]:
+    """What `import --skip-invalid` is given beside it: on an encrypted database, where the
+    rejected rows go, named (it never writes them in clear unasked there): the file they go
+    to by default."""
+    if backend != "sqlcipher":
+        return []
+    return ["--rejected", str(file.with_name(f"{file.stem}.rejected.csv"))]

@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from helpers import SAMPLE
+from helpers import SAMPLE, rejected_named
 
 
 def test_the_sample_holds_what_the_report_says(sample):
@@ -447,7 +447,7 @@ def test_partial_files_of_killed_writers_are_removed(sample, tmp_path):
     assert stat.S_IMODE((tmp_path / "new.json").stat().st_mode) == 0o600
 
 
-def test_no_output_file_is_written_over_the_database(cli, tmp_path):
+def test_no_output_file_is_written_over_the_database(cli, tmp_path, backend):
     db = tmp_path / "cases.db"
     cli("--db", db, "add", "raid", "--date", "2021-07-30")
     before = db.read_bytes()
@@ -459,8 +459,10 @@ def test_no_output_file_is_written_over_the_database(cli, tmp_path):
     sheet.write_text("date,kinds\n2021-07-30,raid\nnot a date,raid\n", encoding="utf-8")
     rejected_db = tmp_path / "cases.rejected.csv"  # a database named as the rejected file
     cli("--db", rejected_db, "init")
-    result = cli("--db", rejected_db, "import", sheet, "--skip-invalid", code=2)
-    assert result.stderr == (f"Error: --skip-invalid: '{rejected_db}' is the database itself\n")
+    named = rejected_named(backend, sheet)
+    result = cli("--db", rejected_db, "import", sheet, "--skip-invalid", *named, code=2)
+    field = "--rejected" if named else "--skip-invalid"
+    assert result.stderr == (f"Error: {field}: '{rejected_db}' is the database itself\n")
     assert cli.json("--db", rejected_db, "info")["incidents"] == 0
     assert db.read_bytes() == before
 

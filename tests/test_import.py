@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import DATASETS, FIXTURES, connect_file
+from helpers import DATASETS, FIXTURES, connect_file, rejected_named
 
 PFT = FIXTURES / "pft_excerpt.csv"
 CPJ = FIXTURES / "cpj_excerpt.csv"
@@ -245,7 +245,9 @@ def test_a_mapping_file(cli, tmp_path):
     assert found["c2"].get("extra") is None
 
 
-def test_an_invalid_row_means_nothing_is_imported_and_every_bad_row_is_named(cli, tmp_path):
+def test_an_invalid_row_means_nothing_is_imported_and_every_bad_row_is_named(
+    cli, tmp_path, backend
+):
     body = SHEET + (
         "c6;2021-02-30;;raid;;;bad date;;;\n"
         "c7;2021-07-01;;Bombing;;;bad kind;;;\n"
@@ -276,7 +278,8 @@ def test_an_invalid_row_means_nothing_is_imported_and_every_bad_row_is_named(cli
     )
     assert not (tmp_path / "sheet.rejected.csv").exists()
     assert cli.json("list") == []
-    result = cli("import", sheet, "--mapping", rules, "--skip-invalid")
+    named = rejected_named(backend, sheet)
+    result = cli("import", sheet, "--mapping", rules, "--skip-invalid", *named)
     rejected = tmp_path / "sheet.rejected.csv"
     assert result.stderr.splitlines()[-2:] == [
         f"Imported 5 incidents from 8 rows; 3 invalid, written to {rejected}.",

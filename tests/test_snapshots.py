@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from helpers import DATASETS, FIXTURES
+from helpers import DATASETS, FIXTURES, rejected_named
 
 PFT_2020 = DATASETS / "pft_incidents_full_2020-03.csv"
 YEARS = ("2017", "2018", "2019", "2020")
@@ -118,7 +118,7 @@ def test_a_pressfree_export_is_no_snapshot_of_rows(cli, tmp_path):
         )
 
 
-def test_a_snapshot_with_rejected_rows_retires_nothing_and_says_so(cli, tmp_path):
+def test_a_snapshot_with_rejected_rows_retires_nothing_and_says_so(cli, tmp_path, backend):
     excerpt = FIXTURES / "pft_excerpt.csv"
     cli("import", excerpt, "--preset", "pft")
     with open(excerpt, encoding="utf-8", newline="") as handle:
@@ -129,7 +129,8 @@ def test_a_snapshot_with_rejected_rows_retires_nothing_and_says_so(cli, tmp_path
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    said = cli("import", broken, "--preset", "pft", "--retire", "--skip-invalid").stderr
+    named = rejected_named(backend, broken)
+    said = cli("import", broken, "--preset", "pft", "--retire", "--skip-invalid", *named).stderr
     assert (
         "Not compared as a snapshot with the stored incidents of pft: 1 rows were rejected, "
         "and what they stand for would look withdrawn (fix them and import again)."
