@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import resource
 import shutil
@@ -181,9 +182,18 @@ def floor(source: Path, target: Path, set_aside: bool) -> float:
     """Seconds SQLite alone takes to store the rows of SOURCE that TARGET lacks (all of them
     when TARGET is new), as pressfree's writers open a database. TARGET then holds every
     incident SOURCE holds (checked: a floor that stored less would flatter pressfree)."""
-    import sqlite3
+    from pressfree.store import encryption
 
-    connection = sqlite3.connect(target, isolation_level=None)
+    # keyed as pressfree opens them when they are encrypted (run.py --encrypted)
+    passphrase = os.environ.get("PRESSFREE_PASSPHRASE")
+    keys = {
+        file: encryption.key_of(file, passphrase)
+        if passphrase and encryption.encrypted(file)
+        else None
+        for file in (source, target)
+    }
+    connection = encryption.connect(str(target), keys[target])
+    connection.isolation_level = None
     try:
         for pragma in (
             "foreign_keys = ON",
@@ -192,7 +202,11 @@ def floor(source: Path, target: Path, set_aside: bool) -> float:
             "synchronous = NORMAL",
         ):
             connection.execute(f"PRAGMA {pragma}")
-        connection.execute("ATTACH ? AS src", (f"file:{source}?mode=ro",))
+        if keys[source] is not None:
+            secret = f"x'{keys[source].raw.hex()}{keys[source].salt.hex()}'"
+            connection.execute("ATTACH ? AS src KEY ?", (f"file:{source}?mode=ro", secret))
+        else:
+            connection.execute("ATTACH ? AS src", (f"file:{source}?mode=ro",))
         started = time.perf_counter()
         connection.execute("BEGIN IMMEDIATE")
         indexes = (

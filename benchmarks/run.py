@@ -69,7 +69,15 @@ def main() -> None:
         help="tiny sizes: checks the scripts run; the timings mean nothing",
     )
     parser.add_argument("--only", nargs="+", choices=sorted(SCRIPTS), default=list(SCRIPTS))
+    parser.add_argument(
+        "--encrypted",
+        action="store_true",
+        help="every SQLite database the scripts make is encrypted (SQLCipher): a passphrase "
+        "is at hand, so pressfree encrypts each new file",
+    )
     options = parser.parse_args()
+    if options.encrypted:
+        os.environ.setdefault("PRESSFREE_PASSPHRASE", "a passphrase for the benchmarks")
     with tempfile.TemporaryDirectory(prefix="pressfree-bench-") as folder:
         results = Path(folder) / "results.ndjson"
         results.touch()
