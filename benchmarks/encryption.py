@@ -98,7 +98,7 @@ def main() -> None:
         mapping = folder / "mapping.toml"
         mapping.write_text(MAPPING)
         walls: dict[str, list[float]] = {"plain": [], "encrypted": []}
-        for round_ in range(2):
+        for round_ in range(3):
             for name in walls:
                 target = folder / f"import-{name}-{round_}.db"
                 side = name == "encrypted"
