@@ -61,6 +61,29 @@ def test_restricted_incidents_are_left_out_of_everything_published(cli, tmp_path
     assert cli.json("summary", "--month", "2021-07", "--redact")["left_out"] == {"restricted": 1}
 
 
+def test_what_only_a_restricted_incident_tells_is_in_nothing_published(cli, tmp_path):
+    """Custody it opened (held: counted nowhere published), and the people only it names,
+    though they are not restricted themselves; the researcher's own counts keep them."""
+    ids = _record(cli)
+    cli("add", "detention", "--date", "2021-07-18", "--country", "BY", "-j", "Di Kept",
+        "--restricted", "--source", "https://x.org/4")  # fmt: skip
+    own = cli.json("summary", "--month", "2021-07")["in_custody"]["itemised"]
+    published = cli.json("summary", "--month", "2021-07", "--redact")["in_custody"]["itemised"]
+    held = cli.json("custody", "--as-of", "2021-07-31")["held"]
+    assert {"Bo Hid", "Di Kept"} <= {h["person"] for h in held}
+    assert (own, published) == (len(held), len(held) - 2)
+    document = json.loads(cli("export", "--redact").stdout)
+    said = json.dumps(document, ensure_ascii=False)
+    assert "Ann Lee" not in said and "Di Kept" not in said
+    assert "Cy Open" in [p["name"] for p in document["people"]]
+    assert not [c for c in document["custody"] if c["incident"] in ids.values()]
+    report = tmp_path / "r.html"
+    cli("report", "--month", "2021-07", "--out", report)
+    page = report.read_text(encoding="utf-8")
+    assert "Di Kept" not in page and "Ann Lee" not in page
+    assert f"<p>{len(held) - 2} journalist" in page
+
+
 def test_a_restricted_flag_travels_with_a_copy(cli, tmp_path):
     ids = _record(cli)
     other = Cli(env={"PRESSFREE_DB": str(tmp_path / "copy.db")})

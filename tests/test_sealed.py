@@ -236,3 +236,61 @@ def test_a_file_that_is_not_age_or_a_cut_backup_is_one_line(pressfree, tmp_path,
     )
     assert pressfree.json("--db", target, "list") == []
     assert [p.name for p in tmp_path.iterdir() if "partial" in p.name] == []
+
+
+def test_copy_writes_a_sealed_copy_of_any_backend_in_memory(sample, tmp_path, reader, backend):
+    """copy --to FILE --encrypt-to: the copy is made in memory and written sealed (a team's
+    server database carried on a laptop); no file in clear appears on the way, and copy
+    --from reads it back whole."""
+    public, key, identity = reader
+    out = tmp_path / "carried" / "team.db.age"
+    out.parent.mkdir()
+    said = sample("copy", "--to", out, "--encrypt-to", public).stderr
+    assert f" to {out}: 2 incidents, 2 tallies" in said.splitlines()[-1]
+    assert sorted(p.name for p in out.parent.iterdir()) == ["team.db.age"]
+    data = out.read_bytes()
+    assert data.startswith(b"age-encryption.org/v1\n")
+    assert not [n for n in IN_CLEAR if n in data]
+    assert opened(out, identity).startswith(b"SQLite format 3\x00")  # a plain file, sealed
+    back = tmp_path / "back.db"
+    sample("--db", back, "copy", "--from", out, "--identity", key)
+    assert sample.json("--db", back, "list") == sample.json("list")
+    assert sample.json("--db", back, "designations") == sample.json("designations")
+    again = sample.invoke("copy", "--to", out, "--encrypt-to", public)
+    assert again.exit_code == 2 and again.stderr.startswith(
+        f"Error: --to: '{out}' exists: an encrypted copy is written whole as a new file"
+    )
+    assert out.read_bytes() == data  # not replaced
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        (
+            ["--to", "postgresql+psycopg://host/team"],
+            "Error: --to: 'postgresql+psycopg://host/team' is a database URL: an encrypted "
+            "copy is a file (name one)\n",
+        ),
+        (
+            ["--from", "other.db"],
+            "Error: copy: --encrypt-to and --encrypt-passphrase go with --to FILE (--from "
+            "reads an encrypted file as it is)\n",
+        ),
+    ],
+)
+def test_a_sealed_copy_names_a_file_to_write(pressfree, tmp_path, reader, given, said):
+    refused = pressfree.invoke("--db", tmp_path / "x.db", "copy", *given, "--encrypt-to", reader[0])
+    assert (refused.exit_code, refused.stderr) == (2, said)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reader.key"]
+
+
+def test_a_dry_run_of_a_sealed_copy_writes_nothing(sample, tmp_path, monkeypatch):
+    monkeypatch.setenv("PRESSFREE_FILE_PASSPHRASE", "a file passphrase")
+    out = tmp_path / "c.db.age"
+    said = sample("copy", "--to", out, "--encrypt-passphrase", "--dry-run").stderr
+    assert said.splitlines()[-1].startswith("Would copy from ")
+    assert f" to {out}: 2 incidents" in said
+    assert not out.exists()
+    sample("copy", "--to", out, "--encrypt-passphrase")
+    restored = bytes(pyrage.passphrase.decrypt(out.read_bytes(), "a file passphrase"))
+    assert restored.startswith(b"SQLite format 3\x00")

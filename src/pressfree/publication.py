@@ -10,6 +10,8 @@ and what publishes says how many it left out and why.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
@@ -17,7 +19,16 @@ from sqlmodel import Session, col
 
 from pressfree.errors import InvalidValue
 from pressfree.schemas import check_status
-from pressfree.store.models import STATUSES, Incident, IncidentJournalist, Person, Setting
+from pressfree.store.models import (
+    STATUSES,
+    CustodyPeriod,
+    Incident,
+    IncidentJournalist,
+    IncidentOutlet,
+    Outlet,
+    Person,
+    Setting,
+)
 
 COUNTED = "counted_statuses"
 DEFAULT = ("reported", "confirmed")
@@ -94,6 +105,42 @@ def restricted() -> ColumnElement[bool]:
 def unrestricted() -> ColumnElement[bool]:
     """What a redacted or published output may show (restricted() left out)."""
     return and_(col(Incident.restricted).is_(False), ~restricted())
+
+
+def custody_shown() -> ColumnElement[bool]:
+    """Custody periods a redacted or published output may show, or count: none of a
+    restricted journalist, none opened by an incident never published (restricted())."""
+    person = aliased(Person)
+    of_restricted = (
+        exists()
+        .where(col(person.id) == col(CustodyPeriod.person_id), col(person.restricted).is_(True))
+        .correlate(CustodyPeriod)
+    )
+    hidden = select(col(Incident.id)).where(restricted())
+    return and_(
+        ~of_restricted,
+        col(CustodyPeriod.incident_id).is_(None) | col(CustodyPeriod.incident_id).not_in(hidden),
+    )
+
+
+def unpublished(session: Session) -> tuple[set[str], set[str], set[str]]:
+    """What only restricted() incidents tell, for an export of what may be published: their
+    ids, and the people and outlets no other incident names."""
+    ids = set(session.scalars(select(col(Incident.public_id)).where(restricted())))
+
+    def named(link: Any, target: Any, key: str) -> set[str]:
+        rows = session.execute(
+            select(col(target.name), restricted())
+            .join(link, col(getattr(link, key)) == col(target.id))
+            .join(Incident, col(Incident.id) == col(link.incident_id))
+        ).all()
+        return {n for n, hidden in rows if hidden} - {n for n, hidden in rows if not hidden}
+
+    return (
+        ids,
+        named(IncidentJournalist, Person, "person_id"),
+        named(IncidentOutlet, Outlet, "outlet_id"),
+    )
 
 
 def left_out_counts(

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import and_, or_, select
 from sqlmodel import Session
 
-from pressfree import custody, dates, identity, incidents, work
+from pressfree import custody, dates, identity, incidents, publication, work
 from pressfree.errors import Conflict, InvalidValue, shown
 from pressfree.incidents import IncidentFilter
 from pressfree.store.models import (
@@ -236,6 +236,8 @@ def held(
     query = select(CustodyPeriod).where(custody.held_on(as_of))
     if country:
         query = query.where(CustodyPeriod.country == country)
+    if filters is not None and filters.public:
+        query = query.where(publication.custody_shown())
     if filters is not None and filters.narrowed():
         opened = select(Incident.id).where(*incidents.conditions(filters, session))
         by_verdict = CustodyPeriod.case_event_id.is_not(None)

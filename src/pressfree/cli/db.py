@@ -150,10 +150,14 @@ def copy(
             "for on a terminal, or PRESSFREE_FILE_PASSPHRASE.",
         ),
     ] = None,
+    encrypt_to: EncryptTo = None,
+    encrypt_passphrase: EncryptPassphrase = False,
 ) -> None:
     """Copy a whole database into another, on either backend: ids, links, figures, custody,
     designations, cases and history. Only what the other lacks is added, so copying again
-    adds nothing.
+    adds nothing. With --encrypt-to (or --encrypt-passphrase), --to names a new file: the
+    copy is made in memory and written encrypted with age, as backup --encrypt-to writes
+    (a team's server database carried on a laptop); copy --from and import read it.
 
     Example: [bold]pressfree copy --to postgresql+psycopg://team@db.example.org/pressfree[/]
     """
@@ -167,10 +171,21 @@ def copy(
     for option, value in (("--to", to), ("--from", from_)):
         if value is not None and not value.strip():
             raise InvalidValue(option, value, "is empty: give a file path or a database URL")
+    sealing = None
+    if encrypt_to or encrypt_passphrase:
+        if to is None:
+            raise UsageError(
+                "copy: --encrypt-to and --encrypt-passphrase go with --to FILE "
+                "(--from reads an encrypted file as it is)"
+            )
+        sealed_copy = _new_sealed_file(to)
+        sealing = seal(encrypt_to, encrypt_passphrase)
     here = open_store(ctx, write=from_ is not None)
     done: Callable[[], None] = _nothing  # what a sealed backup leaves to remove
     try:
-        if from_ is not None and sealed.is_sealed(Path(from_)):  # a backup encrypted with age
+        if sealing is not None:
+            there = db.open_in_memory(None, sealed_copy, write=True)
+        elif from_ is not None and sealed.is_sealed(Path(from_)):  # a backup encrypted with age
             keys = sealed.identities(identity) if identity else None
             there, done = sealed.opened_backup(
                 Path(from_), keys, None if keys else file_passphrase(), passphrases(ctx)
@@ -186,6 +201,8 @@ def copy(
         counts = copying.copy_database(
             source, target, dry_run=dry_run, who=(ctx.find_root().obj or {}).get("as")
         )
+        if sealing is not None and not dry_run:
+            write_sealed(sealed_copy, sealing(there.image()), "--to")
     finally:
         there.dispose()
         done()
@@ -248,6 +265,27 @@ def check(
 
 def _nothing() -> None:
     pass
+
+
+def _new_sealed_file(to: str) -> Path:
+    """Where copy --to writes an encrypted copy: a new file (or - for standard output)."""
+    from pressfree.errors import InvalidValue
+    from pressfree.store.private_files import check_target
+
+    if "://" in to:
+        raise InvalidValue("--to", to, "is a database URL: an encrypted copy is a file (name one)")
+    path = Path(to).expanduser()
+    if to == "-":
+        return path
+    check_target(path, "--to")
+    if path.exists():
+        raise InvalidValue(
+            "--to",
+            to,
+            "exists: an encrypted copy is written whole as a new file, and would replace it "
+            "(name another, or copy --from it into a database first)",
+        )
+    return path
 
 
 def _named(error, option: str):

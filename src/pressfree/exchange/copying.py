@@ -32,9 +32,10 @@ def copy_database(
     if source.display == target.display or _same_file(source.path, target.path):
         raise UsageError(f"copy: {source.display} is the database itself: name another")
     # The document holds every name: a file only this user can read, gone when closed; in
-    # memory when either database is encrypted, never a plain file on the disk then.
-    encrypted = getattr(source, "encrypted", False) or getattr(target, "encrypted", False)
-    kept = io.StringIO() if encrypted else tempfile.TemporaryFile("w+", encoding="utf-8")
+    # memory when either database is encrypted or held in memory (a sealed backup), never a
+    # plain file on the disk then.
+    private = any(store.encrypted or store.in_memory for store in (source, target))
+    kept = io.StringIO() if private else tempfile.TemporaryFile("w+", encoding="utf-8")
     with kept as handle:
         with source.session() as session:
             document.write_document(session, handle, IncidentFilter(), with_history=True)

@@ -198,9 +198,23 @@ def write_document(
     people, outlets = _people_and_outlets(
         session, names if narrowed else None, outlet_names if narrowed else None
     )
-    if filters.public:  # restricted journalists are in nothing to be published
-        hidden = restricted_names(session)
+    if filters.public:
+        # restricted journalists are in nothing to be published, nor is anything that only
+        # a restricted incident tells: its id, custody it opened, who and what it names
+        ids_hidden, only_people, only_outlets = publication.unpublished(session)
+        custody = [c for c in custody if c["incident"] not in ids_hidden]
+        made = [d for d in made if d["incident"] not in ids_hidden]
+        opened = [dict(c, incidents=[i for i in c["incidents"] if i not in ids_hidden])
+                  for c in opened]  # fmt: skip
+        still = (
+            {c["person"] for c in custody}
+            | {c["person"] for c in opened}
+            | {c["outlet"] for c in opened if c["outlet"]}
+            | {d["target"] for d in made}
+        )
+        hidden = restricted_names(session) | (only_people - still)
         people = [p for p in people if p["name"] not in hidden]
+        outlets = [o for o in outlets if o["name"] not in only_outlets - still]
         custody = [c for c in custody if c["person"] not in hidden]
         made = [d for d in made if not (d["target_type"] == "person" and d["target"] in hidden)]
         opened = [c for c in opened if c["person"] not in hidden]

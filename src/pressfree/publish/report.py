@@ -58,7 +58,9 @@ def gather(
     result = summaries.summarise(session, period, country, today=today, filters=filters)
     _, narrow, _ = summaries.counting(session, filters)
     as_of = min(period.last, today).isoformat()
-    held = census.census(session, as_of, country)
+    # a redacted report shows no custody a published output may not (restricted people and
+    # incidents: publication.custody_shown), not even under a pseudonym
+    held = census.census(session, as_of, country, incidents.IncidentFilter(public=redact))
     if period.precision == "year":  # the summary has counted the year's months already
         chart, unplaced = result.monthly, result.not_in_a_month
     else:
@@ -76,12 +78,10 @@ def gather(
         from pressfree import people
 
         hide = people.redactor(session)
-        hidden = people.restricted_names(session)  # not even under a pseudonym
-        shown = [h for h in report.held["held"] if h["person"] not in hidden]
         report = replace(
             report,
             summary=summaries.redacted(result, hide),
-            held=hide(dict(report.held, held=shown)),
+            held=hide(report.held),
             lifted=hide(report.lifted),
             incidents=hide(report.incidents),
         )

@@ -241,13 +241,10 @@ def _places(session: Session, where) -> tuple[list[dict], list[dict]]:
 
 
 def _in_custody(
-    session: Session, period: dates.PartialDate, country: str | None, today: date
+    session: Session, period: dates.PartialDate, country: str | None, today: date, public: bool
 ) -> dict:
     as_of = min(period.last, today)
-    query = select(func.count()).select_from(CustodyPeriod).where(custody.held_on(as_of))
-    if country:
-        query = query.where(CustodyPeriod.country == country)
-    itemised = session.execute(query).scalar_one()
+    itemised = _held_count(session, as_of, country, public)
     reported = tallies.newest_stock(session, "journalists-in-custody", as_of, country)
     return {
         "as_of": as_of.isoformat(),
@@ -266,21 +263,24 @@ def _in_custody(
     }
 
 
-def _held_count(session: Session, day: date, country: str | None) -> int:
+def _held_count(session: Session, day: date, country: str | None, public: bool) -> int:
+    """Journalists held on a day; in a redacted summary, none it may not show."""
     query = select(func.count()).select_from(CustodyPeriod).where(custody.held_on(day))
     if country:
         query = query.where(CustodyPeriod.country == country)
+    if public:
+        query = query.where(publication.custody_shown())
     return session.execute(query).scalar_one()
 
 
 def _reported(
-    session: Session, period: dates.PartialDate, country: str | None, narrow: tuple
+    session: Session, period: dates.PartialDate, country: str | None, narrow: tuple, public: bool
 ) -> list[ReportedBeside]:
     """Each figure reported for the period beside the itemised count for its country."""
     out = []
     for t in tallies.list_tallies(session, period=period, country=country):
         if t.metric in tallies.STOCKS:
-            itemised = _held_count(session, date.fromisoformat(t.as_of), t.country)
+            itemised = _held_count(session, date.fromisoformat(t.as_of), t.country, public)
             what = f"{tallies.STOCKS[t.metric]} as of {t.as_of}"
         else:
             itemised = _count_kind(session, t.metric, dates.parse(t.period), t.country, narrow)
@@ -463,6 +463,7 @@ def summarise(
     designations and cases are about people and outlets, and are not narrowed."""
     code = countries.normalise(country, "--country")
     today = today or date.today()
+    public = filters is not None and filters.public
     previous = period.previous()
     chosen, narrow, selected = counting(session, filters)
     where, where_before = _where(period, code, narrow), _where(previous, code, narrow)
@@ -497,8 +498,8 @@ def summarise(
         previous_total=_total(session, where_before),
         by_kind=by_kind,
         imprecise=_imprecise(session, period, code, narrow),
-        tallies=_reported(session, period, code, narrow),
-        in_custody=_in_custody(session, period, code, today),
+        tallies=_reported(session, period, code, narrow, public),
+        in_custody=_in_custody(session, period, code, today, public),
         designations=[
             {
                 "target": d.target,

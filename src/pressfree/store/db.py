@@ -59,6 +59,15 @@ class Store:
     path: Path | None  # the SQLite file, or None for a server database
     new: object = None  # a SQLite file not yet in place (sqlite_backend.NewDatabase)
     key: object = None  # an encrypted file's (encryption.Key)
+    in_memory: bool = False  # held in memory (open_in_memory): `path` is only what it shows
+
+    def image(self) -> bytes:
+        """A database held in memory, as the bytes of a SQLite file (a backup's header)."""
+        from pressfree.store import sqlite_backend
+
+        with self.engine.connect() as connection:
+            raw = connection.connection.driver_connection
+            return sqlite_backend.rollback_journal(raw.serialize())
 
     @property
     def encrypted(self) -> bool:
@@ -265,9 +274,11 @@ def open_store(
     return store
 
 
-def open_in_memory(data: bytes, shown_as: Path) -> Store:
-    """A plain SQLite database held in memory, for reading (a sealed backup, decrypted: it
-    is never written to the disk in clear). Shown as the file it came from."""
+def open_in_memory(data: bytes | None, shown_as: Path, write: bool = False) -> Store:
+    """A plain SQLite database held in memory, never written to the disk in clear: a sealed
+    backup decrypted, for reading; or, with no `data`, a new database to be written and then
+    sealed (copy --to FILE --encrypt-to) as Store.image gives it. Shown as the file it came
+    from or goes to; its temporary tables are kept in memory too."""
     import sqlite3
 
     from sqlalchemy import create_engine
@@ -276,16 +287,18 @@ def open_in_memory(data: bytes, shown_as: Path) -> Store:
     from pressfree.store import sqlite_backend
 
     held = sqlite3.connect(":memory:", check_same_thread=False)
-    try:
-        held.deserialize(sqlite_backend.rollback_journal(data))
-    except sqlite3.Error as error:
-        held.close()
-        raise InvalidValue("file", str(shown_as), f"holds no database ({error})") from None
+    held.execute("PRAGMA temp_store = MEMORY")
+    if data is not None:
+        try:
+            held.deserialize(sqlite_backend.rollback_journal(data))
+        except sqlite3.Error as error:
+            held.close()
+            raise InvalidValue("file", str(shown_as), f"holds no database ({error})") from None
     engine = create_engine("sqlite://", creator=lambda: held, poolclass=StaticPool)
-    sqlite_backend.configure(engine, write=False)
-    store = Store(str(shown_as), engine, shown_as)
+    sqlite_backend.configure(engine, write=write)
+    store = Store(str(shown_as), engine, shown_as, in_memory=True)
     try:
-        check_readable(store)
+        upgrade_schema(store) if write else check_readable(store)
     except BaseException:
         store.dispose()
         raise
@@ -540,7 +553,7 @@ def upgrade_schema(
             current = _checked(store, connection)
             if current == head:
                 return
-            if current is not None and store.path is not None:
+            if current is not None and store.path is not None and not store.in_memory:
                 # An upgrade rewrites tables; keep the old file until the user deletes it.
                 backup_path = store.path.with_name(
                     f"{store.path.name}.schema-{schema_version(current)}.bak"
