@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from pressfree.cli import options as o
-from pressfree.cli.common import Format, FormatOption, emit, note, reading, warn, writing
+from pressfree.cli.common import Format, FormatOption, emit, footer, note, reading, warn, writing
 
 CaseArg = Annotated[str, typer.Argument(help="Case id (its first characters will do).")]
 DateOpt = Annotated[str, typer.Option("--date", "-d", help="When: a day, month, year or range.")]
@@ -433,7 +433,7 @@ def census(
     )
     if fmt in (Format.table, Format.markdown):
         lines = report.comparison() or [f"No reported figure; {len(report.held)} itemised here."]
-        emit("\n".join(lines) + "\n")
+        emit(footer(lines, fmt))
 
 
 @charges_app.callback()

@@ -139,6 +139,16 @@ def emit(output: Any) -> None:
             stdout().print(output)
 
 
+def footer(lines: list[str], fmt: Format) -> Any:
+    """Lines printed under a table: wrapped at spaces to the terminal (never mid-word) in
+    a table, as they are in markdown."""
+    if fmt == Format.table:
+        from rich.text import Text
+
+        return Text("\n".join(lines))
+    return "\n".join(lines) + "\n"
+
+
 def warn(message: str) -> None:
     stderr().print(f"Warning: {message}", markup=False)
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from pressfree.cli import options as o
-from pressfree.cli.common import Format, FormatOption, emit, note, reading, writing
+from pressfree.cli.common import Format, FormatOption, emit, footer, note, reading, writing
 
 CUSTODY_COLUMNS = [
     ("person", "Journalist"),
@@ -113,7 +113,7 @@ def custody(
     )
     if fmt in (Format.table, Format.markdown):
         lines = report.comparison() or [f"No reported figure; {len(report.held)} itemised here."]
-        emit("\n".join(lines) + "\n")
+        emit(footer(lines, fmt))
 
 
 def register(root: typer.Typer) -> None:

@@ -45,13 +45,14 @@ WORD = re.compile(r"\w+")
 DATE_RANGE = re.compile(r"\d{4}(?:-\d\d){0,2}\.\.\d{4}(?:-\d\d){0,2}")
 TIMESTAMP = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d):\d\d(?:\.\d+)?Z")
 # Words a table never breaks: ids, dates, times, kinds and other slugs, numbers. Other words
-# (names, file names) fold at this width only when the terminal leaves no other way.
+# (names, file names) are never broken either while a column can be left out instead; they
+# fold at this width only when one column is left and a word is wider than the terminal.
 UNBROKEN = re.compile(r"(?:[0-9a-f]{8}|[+-]?\d[\d:.,-]*|[a-z0-9]+(?:-[a-z0-9]+)*)[;,]?")
 FOLDED_AT = 12
 TIGHT = 4
 # Free text: one line a row, cut with an ellipsis to the width left (show, json and csv keep
 # all of it); the widest column, so a wide terminal shows more of it.
-FREE_TEXT = {"summary", "scope", "changed", "what", "text", "title", "charges", "detail"}
+FREE_TEXT = {"summary", "scope", "changed", "what", "text", "title", "detail"}
 FREE_TEXT_MIN = 12
 FREE_TEXT_COMFORT = 30
 # Columns a narrow terminal leaves out of the incidents table, first to last.
@@ -68,11 +69,16 @@ def _short(key: str, text: str) -> str:
     return text
 
 
-def _least(text: str, fold: int) -> int:
-    """The narrowest a column can be without breaking a word of this text that must stay
-    whole (an id, a date, a kind); other words may fold, at `fold` characters."""
+def _least(text: str, fold: int | None) -> int:
+    """The narrowest a column can be without breaking a word of this text: with `fold`
+    (the last resort, when no column is left to leave out), words other than those that must
+    stay whole (an id, a date, a kind) may fold at `fold` characters."""
     return max(
-        (len(w) if UNBROKEN.fullmatch(w) else min(len(w), fold) for w in text.split()), default=0
+        (
+            len(w) if fold is None or UNBROKEN.fullmatch(w) else min(len(w), fold)
+            for w in text.split()
+        ),
+        default=0,
     )
 
 
@@ -107,7 +113,7 @@ class FittedTable:
             + [k for k in reversed(keys[1:]) if k not in FREE_TEXT and k not in droppable]
         )
 
-    def _widths(self, keys: list[str], fold: int) -> tuple[dict, dict]:
+    def _widths(self, keys: list[str], fold: int | None) -> tuple[dict, dict]:
         least, most = {}, {}
         for i, (key, heading) in enumerate(self.columns):
             if key not in keys:
@@ -118,7 +124,8 @@ class FittedTable:
                 min(FREE_TEXT_MIN, most[key])
                 if key in FREE_TEXT
                 else max(
-                    [_least(line, fold) for line in lines] + [min(_longest_word(heading), fold)]
+                    [_least(line, fold) for line in lines]
+                    + [min(_longest_word(heading), fold or len(heading))]
                 )
             )
         return least, most
@@ -131,13 +138,18 @@ class FittedTable:
         """The columns shown and their narrowest and widest widths."""
         keys = [key for key, _ in self.columns]
         dropped = list(self.drop_order)
-        while True:
-            early = len(self.drop_order) - len(dropped) < len(self.first_dropped)
-            for fold in (FOLDED_AT,) if early else (FOLDED_AT, TIGHT):
-                least, most = self._widths(keys, fold)
-                if sum(least.values()) + self._borders(keys) <= room or not dropped:
-                    return keys, least, most
+        while True:  # every word whole, leaving columns out while it does not fit
+            least, most = self._widths(keys, None)
+            if sum(least.values()) + self._borders(keys) <= room:
+                return keys, least, most
+            if not dropped:
+                break
             keys.remove(dropped.pop(0))
+        for fold in (FOLDED_AT, TIGHT):  # one column left, and a word wider than the terminal
+            least, most = self._widths(keys, fold)
+            if sum(least.values()) + self._borders(keys) <= room:
+                break
+        return keys, least, most
 
     def __rich_console__(self, console, options):
         room = options.max_width
