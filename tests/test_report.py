@@ -86,7 +86,8 @@ def test_the_report_holds_every_section_with_the_sample_s_figures(cases, tmp_pat
     assert "Belsat Extremist formation" in page.said("designations")
     # every incident of the month, oldest first, with its source as a link
     rows = page.said("incidents")
-    assert rows.index("2021-07-26..2021-07-30") < rows.index("2021-07-30")
+    # dates as a reader writes them, a range with Babel's interval (thin spaces round the dash)
+    assert rows.index("Jul 26\u2009–\u200930, 2021") < rows.index("Jul 30, 2021")
     assert {"https://example.org/invented/uzorny"} <= {a.get("href") for a in page.all("a")} or any(
         "example" in (a.get("href") or "") for a in page.all("a")
     )
@@ -100,14 +101,23 @@ def test_the_chart_stacks_twelve_months_by_kind_with_the_totals_marked(cases, tm
     page = _report(cases, tmp_path, "--month", "2021-07")
     months = [a for a in page.all("g") if a.get("class") == "month"]
     assert len(months) == 12
-    labels = [t for t in page.sections["chart"] if len(t) == 2 and t.isdigit()]
-    assert labels == ["08", "09", "10", "11", "12", "01", "02", "03", "04", "05", "06", "07"]
+    # months named in the reader's language, the year under the first month and January
+    months_named = "Aug Sep Oct Nov Dec Jan Feb Mar Apr May Jun Jul".split()
+    labels = [t for t in page.sections["chart"] if t in months_named or t in ("2020", "2021")]
+    assert labels == ["Aug", "2020", *months_named[1:5], "Jan", "2021", *months_named[6:]]
     # July: three incidents, five stacks (2 detentions, 2 raids, 1 designation) of 3 colours
     july = page.said("chart")
     assert (
-        "2021-07: Detention 2" in july
-        and "2021-07: Designation (extremist, foreign agent, ...) 1" in july
+        "July 2021: Detention 2" in july
+        and "July 2021: Designation (extremist, foreign agent, ...) 1" in july
     )
+    # the distinct count is a series of its own: a dot a month, its number beside it
+    dots = page.all("circle")
+    assert len(dots) == 12 and "July 2021: distinct incidents 3" in july
+    assert float(dots[-1]["cy"]) < float(dots[0]["cy"])  # 3 in July, 0 in August
+    belarusian = _report(cases, tmp_path, "--month", "2021-07", "--lang", "be")
+    assert "ліп" in belarusian.sections["chart"], belarusian.sections["chart"]
+    assert "Jul" not in belarusian.sections["chart"]
     assert len(page.all("svg")) == 1 and page.all("svg")[0]["viewbox"].startswith("0 0 ")
 
 
@@ -551,3 +561,29 @@ def test_a_report_to_dash_goes_to_standard_output(sample, tmp_path, monkeypatch)
     page = sample("report", "--month", "2021-07", "--out", "-").stdout
     assert page.startswith("<!DOCTYPE html>") and "2 incidents in July 2021" in page
     assert not (tmp_path / "-").exists()
+
+
+def test_a_report_in_belarusian_says_figures_and_dates_in_belarusian(cases, tmp_path):
+    """Qualifiers ("more than 200"), dates in tables (Babel: "26–30 ліп 2021"), countries by
+    name; no sentence ends twice after a date ("2021 г..")."""
+    page = _report(cases, tmp_path, "--month", "2021-07", "--lang", "be")
+    assert "больш за 200" in page.said("reported") and "more than" not in page.text
+    assert "26–30 ліп 2021" in page.said("incidents") and "2021-07-26" not in page.said("incidents")
+    assert "Беларусь" in page.said("incidents") and ", BY" not in page.said("incidents")
+    assert "г.." not in " ".join(page.text) and "на 30 ліпеня 2021\u202fг." in page.said("custody")
+
+
+def test_every_table_cell_is_labelled_for_a_phone(cases, tmp_path):
+    """On a narrow screen rows become cards, each value under its column's name: every cell
+    of every table carries its heading (data-label), and the page's CSS shows it."""
+    out = tmp_path / "r.html"
+    cases("report", "--month", "2021-07", "--out", out)
+    page = out.read_text(encoding="utf-8")
+    for table in re.findall(r"<table>(.*?)</table>", page, re.S):
+        head, body = table.split("</thead>")
+        names = re.findall(r"<th(?:\s[^>]*)?>(.*?)</th>", head, re.S)
+        for row in re.findall(r"<tr[ >].*?</tr>", body, re.S):
+            labels = re.findall(r'<td data-label="([^"]*)"', row)
+            assert labels == names[: len(labels)] and len(labels) == row.count("<td"), row
+    assert 'td[data-label]::before { content: attr(data-label) ": "' in page
+    assert "@bottom-right { content: counter(page)" in page  # page numbers in print

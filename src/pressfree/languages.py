@@ -12,6 +12,15 @@ LANGUAGES = {"en": "English", "ru": "Русский", "be": "Беларуска�
 DEFAULT = "en"
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for the catalogues where it is defined (`pybabel extract -k N_`); it
+    is translated where used (publish/i18n.py's Words)."""
+    return message
+
+
+N_ = gettext_noop
+
+
 def language(asked: str | None) -> str:
     """--lang when given; otherwise the first of LANGUAGE, LC_ALL, LC_MESSAGES and LANG
     that names a language pressfree speaks ("be_BY.UTF-8" is be); otherwise English."""

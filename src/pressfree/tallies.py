@@ -12,16 +12,18 @@ from sqlmodel import Session
 
 from pressfree import countries, dates, publishers, sources, vocabulary, work
 from pressfree.errors import Conflict, InvalidValue
+from pressfree.languages import N_
 from pressfree.schemas import SourceIn, clean_text, validated
 from pressfree.store.models import MAX_COUNT, Source, Tally
 
-# Qualifier slug -> how a reader says it (the slugs are models.QUALIFIERS).
+# Qualifier slug -> how a reader says it (the slugs are models.QUALIFIERS); marked for the
+# catalogues, so a report says it in the reader's language (i18n.Words.figure).
 PHRASES = {
     "exact": "{n}",
-    "at-least": "at least {n}",
-    "more-than": "more than {n}",
-    "about": "about {n}",
-    "at-most": "at most {n}",
+    "at-least": N_("at least {n}"),
+    "more-than": N_("more than {n}"),
+    "about": N_("about {n}"),
+    "at-most": N_("at most {n}"),
 }
 
 

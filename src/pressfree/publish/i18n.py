@@ -15,7 +15,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from pressfree.languages import DEFAULT
+from pressfree.languages import DEFAULT, gettext_noop
 
 LOCALES = Path(__file__).with_name("locales")
 DOMAIN = "pressfree"
@@ -39,7 +39,57 @@ class Words:
 
     def __call__(self, message: str, **values) -> str:
         text = _catalogue(self.lang).gettext(message)
-        return text.format(**values) if values else text
+        text = text.format(**values) if values else text
+        if text.endswith("..") and not message.endswith(".."):  # "30 ліпеня 2021 г.." ends once
+            text = text[:-1]
+        return text
+
+    def figure(self, value: int, qualifier: str) -> str:
+        """A figure as its source gave it: "more than 200", "больше 200"."""
+        from pressfree.tallies import PHRASES
+
+        return self(PHRASES[qualifier], n=self.number(value))
+
+    def when(self, text: str | None) -> str:
+        """A stored date as a reader writes it: a day, a month, a year, or a range of them
+        ("26–30 ліп 2021"); what is not a date is shown as it is."""
+        from babel.dates import format_interval
+
+        from pressfree import dates
+        from pressfree.errors import InvalidValue
+
+        if not text:
+            return ""
+        try:
+            when = dates.parse(text)
+        except InvalidValue:
+            return text
+        if ".." not in text:
+            return self.period(when) if when.precision != "day" else self.short_day(when.first)
+        start, end = (dates.parse(part) for part in text.split("..", 1))
+        held = {start.precision, end.precision}
+        skeleton = "yMMMd" if "day" in held else "yMMM" if "month" in held else "y"
+        return format_interval(start.first, end.last, skeleton, locale=self.lang)
+
+    def short_day(self, day: date | str) -> str:
+        """30 Jul 2021, 30 июл. 2021 г., 30 ліп 2021 г.: a day in a table."""
+        from babel.dates import format_date
+
+        return format_date(_as_date(day), format="medium", locale=self.lang)
+
+    def country(self, code: str | None) -> str:
+        """A country's name in the language (Babel's territory names), from its code."""
+        from babel import Locale
+
+        if not code:
+            return ""
+        return Locale.parse(self.lang).territories.get(code, code)
+
+    def month_name(self, day: date | str) -> str:
+        """A month's short name standing alone, for a chart: "Jul", "июль", "ліп"."""
+        from babel.dates import format_date
+
+        return format_date(_as_date(day), format="LLL", locale=self.lang).rstrip(".")
 
     def plural(self, one: str, many: str, n: int, **values) -> str:
         """The form for n ("{n} incident" / "{n} incidents"), with {n} written as a number
@@ -76,11 +126,6 @@ class Words:
 
 def _as_date(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
-
-
-def gettext_noop(message: str) -> str:
-    """Marks a message for the catalogues where it is defined; it is translated where used."""
-    return message
 
 
 def plural_noop(one: str, many: str) -> tuple[str, str]:

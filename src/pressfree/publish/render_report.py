@@ -6,6 +6,8 @@ links. The chart is inline SVG drawn from the same stacks as `pressfree chart`."
 
 from __future__ import annotations
 
+import html as html_module
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -80,7 +82,12 @@ def _source(source: dict, unnamed: str, said: Callable[[str], str] = str) -> str
 
 
 def incident_rows(
-    incidents: list[dict], kind_name, unnamed: str, status_name, said: Callable[[str], str] = str
+    incidents: list[dict],
+    kind_name,
+    unnamed: str,
+    status_name,
+    said: Callable[[str], str] = str,
+    w: Words | None = None,
 ) -> Markup:
     """The rows of the list of incidents, every value escaped; `said` gives a text withheld
     by redaction in the reader's language.
@@ -88,11 +95,12 @@ def incident_rows(
     The one part of the page written here rather than in the template: a year's report
     lists tens of thousands of incidents, and markupsafe's escape (what the template's
     autoescaping calls) written into one string takes a third of the template's time."""
+    w = w or Words()
     return Markup(
         "".join(
-            f'\n<tr><td class="date">{escape(i["date"])}</td>'
+            f'\n<tr><td class="date">{escape(w.when(i["date"]))}</td>'
             f"<td>{escape(', '.join(map(kind_name, i['kinds'])))}</td>"
-            f"<td>{escape(', '.join(p for p in i['place'] if p))}</td>\n"
+            f"<td>{escape(_place(i['place'], w))}</td>\n"
             f"<td>{escape(', '.join(i['who']))}</td><td>{escape(said(i['summary'] or ''))}</td>"
             f"<td>{escape(status_name(i['status']))}</td>"
             '<td class="sources">'
@@ -101,6 +109,12 @@ def incident_rows(
             for i in incidents
         )
     )
+
+
+def _place(place: list, w: Words) -> str:
+    """City, region and country (its name in the reader's language, from its code)."""
+    *within, code = place or [None]
+    return ", ".join(p for p in (*within, w.country(code)) if p)
 
 
 @dataclass
@@ -120,9 +134,14 @@ class Chart:
     unplaced: int = 0
 
 
-def chart(months: list[dict], names: dict[str, str], other, unplaced: int = 0) -> Chart:
-    """A bar per month, stacked by the most frequent kinds (the rest together, grey), with
-    the number of distinct incidents marked above it."""
+def chart(
+    months: list[dict], names: dict[str, str], other, unplaced: int = 0, w: Words | None = None
+) -> Chart:
+    """A bar per month, stacked by the most frequent kinds (the rest together, grey), and
+    the number of distinct incidents as a series of its own (a dot and its number, joined
+    by a line), so nobody takes a stack's height for it. Months are named in the reader's
+    language, the year under the first month and each January."""
+    w = w or Words()
     shape = Chart(unplaced=unplaced)
     kinds, series = charts.stacks(months)
     distinct = {k for m in months for k in m["by_kind"]}
@@ -158,15 +177,17 @@ def chart(months: list[dict], names: dict[str, str], other, unplaced: int = 0) -
                         "name": name,
                     }
                 )
-        total_y = round(min(y, shape.bottom - month["total"] * scale), 2)
+        first = date.fromisoformat(f"{month['month']}-01")
         shape.bars.append(
             {
                 "x": x,
+                "centre": round(x + shape.bar_width / 2, 2),
                 "blocks": blocks,
                 "total": month["total"],
-                "total_y": total_y,
-                "label": month["month"],
-                "short": month["month"][5:] if len(months) <= 12 else month["month"][2:],
+                "total_y": round(shape.bottom - month["total"] * scale, 2),
+                "label": w.month(first),
+                "short": w.month_name(first),
+                "year": str(first.year) if i == 0 or first.month == 1 else "",
             }
         )
     shape.legend = [{"name": n, "colour": c} for n, c in zip(shown, colours)]
@@ -216,7 +237,7 @@ def html(
                 else w(_STOCKS.get(t.metric, t.metric)),
                 day=w.day(t.as_of),
             )
-        return w("{what} in {period}", what=kind_name(t.metric), period=t.period)
+        return w("{what} in {period}", what=kind_name(t.metric), period=w.when(t.period))
 
     brief = [
         w.plural(*KIND_COUNTS[k.kind], k.count)
@@ -228,51 +249,79 @@ def html(
     cases = s.cases or {}
     title = w("Press-freedom incidents, {period}", period=w.period(period))
     if s.country:
-        title += f" — {_country(s.country, w.lang)}"
-    return environment.get_template("report.html").render(
-        r=report,
-        w=w,
-        _=w,
-        n_=w.plural,
-        title=title,
-        period=period,
-        brief=brief,
-        rows=incident_rows(
-            report.incidents,
-            kind_name,
-            w("source"),
-            lambda s: w(STATUS_NAMES[s]),
-            lambda text: w(WITHHELD_SHOWN) if text == WITHHELD else text,
-        ),
-        rule=rule_line(s, w),
-        affected=affected_line(s, w),
-        chart=chart(
-            report.chart,
-            {k: kind_name(k) for k in report.kinds},
-            lambda n: w.plural("{n} more kind", "{n} more kinds", n),
-            report.unplaced,
-        ),
-        kind_name=kind_name,
-        label_name=label_name,
-        figure_name=figure_name,
-        signed=lambda n: f"+{w.number(n)}" if n > 0 else w.number(n),
-        charges_brought=sum(c["count"] for c in cases.get("charges_brought", [])),
-        verdicts=sum(cases.get("verdicts", {}).values()),
-        redacted=redacted,
-        generated=generated or date.today(),
-        version=__version__,
+        title += f" — {w.country(s.country)}"
+    return _labelled(
+        environment.get_template("report.html").render(
+            r=report,
+            w=w,
+            _=w,
+            n_=w.plural,
+            title=title,
+            period=period,
+            brief=brief,
+            rows=incident_rows(
+                report.incidents,
+                kind_name,
+                w("source"),
+                lambda s: w(STATUS_NAMES[s]),
+                lambda text: w(WITHHELD_SHOWN) if text == WITHHELD else text,
+                w,
+            ),
+            rule=rule_line(s, w),
+            affected=affected_line(s, w),
+            chart=chart(
+                report.chart,
+                {k: kind_name(k) for k in report.kinds},
+                lambda n: w.plural("{n} more kind", "{n} more kinds", n),
+                report.unplaced,
+                w,
+            ),
+            kind_name=kind_name,
+            label_name=label_name,
+            figure_name=figure_name,
+            signed=lambda n: f"+{w.number(n)}" if n > 0 else w.number(n),
+            charges_brought=sum(c["count"] for c in cases.get("charges_brought", [])),
+            verdicts=sum(cases.get("verdicts", {}).values()),
+            redacted=redacted,
+            generated=generated or date.today(),
+            version=__version__,
+        )
     )
+
+
+_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+_HEADING = re.compile(r"<th(?:\s[^>]*)?>(.*?)</th>", re.S)
+_ROW = re.compile(r"<tr[ >].*?</tr>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _labelled(page: str) -> str:
+    """Each cell of a table body given its column's heading (data-label), which a narrow
+    screen shows before the value when the table's rows become cards (the page's CSS)."""
+
+    def table(found: re.Match) -> str:
+        inner = found.group(1)
+        head, _, body = inner.partition("</thead>")
+        names = [
+            escape(html_module.unescape(_TAG.sub("", h)).strip()) for h in _HEADING.findall(head)
+        ]
+
+        def row(match: re.Match) -> str:
+            cells = iter(names)
+            return re.sub(
+                r"<td(?=[ >])",
+                lambda _: f'<td data-label="{next(cells, "")}"',
+                match.group(0),
+            )
+
+        return f"<table>{head}</thead>{_ROW.sub(row, body)}</table>"
+
+    return _TABLE.sub(table, page)
 
 
 _STOCKS = {"journalists-in-custody": N_("Journalists in custody")}
 # redaction.WITHHELD, in the reader's language (a test holds the two to one text)
 WITHHELD_SHOWN = N_("[withheld: names a person at risk]")
-
-
-def _country(code: str, lang: str) -> str:
-    from babel import Locale
-
-    return Locale.parse(lang).territories.get(code, code)
 
 
 def pdf(page: str, out) -> None:
