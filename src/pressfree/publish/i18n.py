@@ -52,7 +52,11 @@ class Words:
 
     def when(self, text: str | None) -> str:
         """A stored date as a reader writes it: a day, a month, a year, or a range of them
-        ("26–30 ліп 2021"); what is not a date is shown as it is."""
+        ("26–30 ліп 2021"); what is not a date is shown as it is. Remembered: a year's
+        report writes the same few hundred dates on tens of thousands of rows."""
+        return _when(self, text)
+
+    def _when(self, text: str | None) -> str:
         from babel.dates import format_interval
 
         from pressfree import dates
@@ -122,6 +126,11 @@ class Words:
         if period.precision == "day":
             return self.day(period.first)
         return f"{self.day(period.first)} – {self.day(period.last)}"
+
+
+@cache
+def _when(words: Words, text: str | None) -> str:
+    return words._when(text)
 
 
 def _as_date(value: date | str) -> date:
