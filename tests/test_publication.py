@@ -68,7 +68,7 @@ def test_the_report_shows_each_incident_s_status_and_takes_list_s_filters(cli, j
         page)  # fmt: skip
     html = page.read_text()
     rows = html.split('<section id="incidents">')[1].split("</section>")[0]
-    assert rows.count("<tr><td") == 1 and "<td>confirmed</td>" in rows
+    assert rows.count("<tr><td") == 1 and '<td data-label="Status">confirmed</td>' in rows
     assert "Counted: incidents confirmed. Left out: 1 reported." in html
 
 
