@@ -688,6 +688,12 @@ def test_the_census_lists_who_custody_lists_with_their_cases(cli, losik):
         "country": "BY",
         "due_for_release": "2036-07-30",  # 15 years from his detention
         "cases": [case],
+        # the same in parts, for a reader's language (the report)
+        "charge_list": [
+            {"law": "Criminal Code art. 342", "category": "anti-state", "status": "convicted"},
+            {"law": "Tax Code art. 5", "category": "other", "status": "convicted"},
+        ],
+        "sentences": [{"sentence": "15y", "type": "prison"}],
     }
     assert (lee_row["charges"], lee_row["status"]) == ("no case recorded", "no case recorded")
     assert census["comparison"] == ["BAJ reports 28 as of 2021-12-01; 2 itemised here"]
@@ -776,7 +782,7 @@ def test_the_summary_counts_charges_brought_and_sentences_handed_down(cli, losik
     table = cli("summary", "--year", "2021").stdout
     assert (
         "Charges brought: 3. Verdicts: 2 convicted. Sentences handed down: 1 "
-        "administrative-arrest, 1 prison (2.5 years in all)."
+        "administrative arrest, 1 prison (2.5 years in all)."
     ) in " ".join(table.split())
     markdown = cli("summary", "--year", "2021", "--format", "markdown").stdout
     assert "## Charges brought, by category" in markdown and "## Sentences handed down" in markdown

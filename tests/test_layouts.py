@@ -417,7 +417,7 @@ def test_summary_and_chart_take_the_filters_list_takes(cli, any_db, tmp_path):
         assert found["total_incidents"] == len(listed) == total, option
     # custody is about people: not narrowed, and the summary says so
     table = cli("--db", any_db, "summary", "--month", "2021-07", "--status", "confirmed").stdout
-    assert "Press-freedom incidents, 2021-07 (status confirmed)" in table
+    assert "Press-freedom incidents, July 2021 (status confirmed)" in table
     assert "(all journalists: the filters narrow incidents only)" in table
     assert (
         confirmed["in_custody"]

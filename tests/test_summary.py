@@ -224,8 +224,8 @@ def test_year(worked):
     assert sum(m["total"] for m in s["monthly"]) == 8
     assert s["not_in_a_month"] == 2  # the year-dated blocking and the July-August range
     table = worked("summary", "--year", "2021").stdout
-    assert "2021-07 " + "█" * 40 + " 5" in table
-    assert "2021-08 " + "█" * 8 + " " * 32 + " 1" in table
+    assert "Jul 2021 " + "█" * 40 + " 5" in table
+    assert "Aug 2021 " + "█" * 8 + " " * 32 + " 1" in table
     assert "2 incidents of 2021 are dated to the year or across months" in table
 
 
@@ -247,22 +247,22 @@ def test_an_empty_period(worked):
 
 def test_table_markdown_and_csv(worked):
     table = worked("summary", "--month", "2021-07").stdout
-    assert "Press-freedom incidents, 2021-07" in table
+    assert "Press-freedom incidents, July 2021" in table
     assert (
         "An incident with several kinds counts under each kind; the total counts it "
         "once." in " ".join(table.split())
     )
     assert (
-        "Dated less precisely: 2 more incidents overlap 2021-07 without lying wholly "
+        "Dated less precisely: 2 more incidents overlap July 2021 without lying wholly "
         "inside it (1 as a range, 1 dated to a year)"
     ) in " ".join(table.split())
     markdown = worked("summary", "--month", "2021-07", "--format", "markdown").stdout
     assert markdown.startswith(
-        "# Press-freedom incidents, 2021-07\n\n5 incidents (2 in 2021-06).\n"
+        "# Press-freedom incidents, July 2021\n\n5 incidents (2 in June 2021).\n"
     )
-    assert "| raid | 2 | 1 | +1 | 1 |" in markdown
+    assert "| Raid | 2 | 1 | +1 | 1 |" in markdown
     assert "| total (distinct incidents) | 5 | 2 | +3 | 3 |" in markdown
-    assert "- raid in 2021-07: Viasna reports more than 200; 2 itemised here" in markdown
+    assert "- Raid in July 2021: Viasna reports more than 200; 2 itemised here" in markdown
     csv = worked("summary", "--month", "2021-07", "--format", "csv").stdout.splitlines()
     assert csv[0] == "kind,count,previous,change,journalists"
     assert csv[1:3] == ["detention,2,1,+1,2", "raid,2,1,+1,1"]

@@ -165,5 +165,5 @@ def test_free_text_takes_the_width_left_and_ends_with_an_ellipsis(tables):
 def test_the_summary_tables_fit(tables, width):
     shown = _table(tables, width, "summary", "--month", "2021-07")
     assert max(len(line) for line in shown.splitlines() if line[:1] in "┏┃┡│└") <= width
-    assert re.search(r"│ 2021-07-26\.\. +│", shown)
-    assert "Belsat" in shown and "designation" in shown
+    assert re.search(r"│ Jul 26\u2009–\u200930, +│|│ Jul 26\u2009–\u200930, 2021 +│", shown), shown
+    assert "Belsat" in shown and "Designation" in shown  # kinds by their (short) names

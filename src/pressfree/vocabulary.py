@@ -107,12 +107,12 @@ def name_term(session: Session, slug: str, lang: str, name: str, vocabulary: str
 
 
 def names_in(session: Session, lang: str) -> dict[str, str]:
-    """The names of kinds (by slug) and labels (by "label:" and slug) in a language."""
+    """The names of kinds (by slug) and labels (by "label:" and slug) in a language: what
+    a reader sees for each, its English label where it has no name in the language."""
     found: dict[str, str] = {}
-    for model, prefix in ((Kind, ""), (Label, "label:")):
-        for slug, names in session.execute(select(model.slug, model.names)):
-            if names and names.get(lang):
-                found[prefix + slug] = names[lang]
+    for model, label, prefix in ((Kind, Kind.label, ""), (Label, Label.name, "label:")):
+        for slug, english, names in session.execute(select(model.slug, label, model.names)):
+            found[prefix + slug] = (names or {}).get(lang) or english or slug
     return found
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from pressfree import cases, countries, dates, releases, tallies
 from pressfree.incidents import IncidentFilter
+from pressfree.publish.terms import NO_CASE
 from pressfree.store.models import Case, Outlet, Person
 from pressfree.tallies import TallyRecord
 
@@ -28,6 +29,10 @@ class CensusEntry:
     country: str | None
     due_for_release: str | None
     cases: list[str] = field(default_factory=list)
+    # the same in parts, for a reader's language (Words.charges, Words.sentence): each open
+    # case's charges, and each sentence with its type
+    charge_list: list[dict] = field(default_factory=list)
+    sentences: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -50,8 +55,8 @@ def _entry(
         next((c.outlet for c in open_cases if c.outlet), outlet),
         record.since,
         record.days_held,
-        "; ".join(c.charges_text for c in open_cases) if open_cases else "no case recorded",
-        "; ".join(c.status for c in open_cases) or "no case recorded",
+        "; ".join(c.charges_text for c in open_cases) if open_cases else NO_CASE,
+        "; ".join(c.status for c in open_cases) or NO_CASE,
         "; ".join(
             c.sentence if c.sentence == "fine" else f"{c.sentence} {c.sentence_type}"
             for c in sentenced
@@ -61,6 +66,8 @@ def _entry(
         record.country,
         record.due_for_release,
         [c.id for c in open_cases],
+        [charge for c in open_cases for charge in c.charges],
+        [{"sentence": c.sentence, "type": c.sentence_type} for c in sentenced],
     )
 
 

@@ -10,6 +10,7 @@ Machine formats (JSON, CSV) never change with the language: only what people rea
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -89,6 +90,51 @@ class Words:
             return ""
         return Locale.parse(self.lang).territories.get(code, code)
 
+    def term(self, group: str, value: str | None, unknown: str | None = None) -> str:
+        """A fixed value (publish/terms.py) in the language: a case's status, a sentence's
+        type, a charge's category; one it does not know as `unknown` says (a category's
+        own name), else as it is."""
+        from pressfree.publish.terms import TERMS
+
+        if not value:
+            return ""
+        known = TERMS[group].get(value)
+        return self(known) if known else unknown or value
+
+    def sentenced(self, given: dict) -> str:
+        """A sentence and its type ({"sentence": "6y", "type": "prison"}): "6 гадоў
+        (пазбаўленне волі)"; a fine is said once."""
+        if given["sentence"] == "fine" or not given.get("type"):
+            return self.sentence(given["sentence"])
+        return f"{self.sentence(given['sentence'])} ({self.term('sentence_type', given['type'])})"
+
+    def sentence(self, text: str | None) -> str:
+        """A sentence as stored ("2y6m", "15d", "fine") in words: "2 гады 6 месяцаў"."""
+        from babel.units import format_unit
+
+        if not text:
+            return ""
+        if text == "fine":
+            return self.term("sentence_type", "fine")
+        parts = re.findall(r"(\d+)([ymd])", text)
+        if not parts:
+            return text
+        units = {"y": "duration-year", "m": "duration-month", "d": "duration-day"}
+        return " ".join(
+            format_unit(int(n), units[u], length="long", locale=self.lang) for n, u in parts
+        )
+
+    def charges(self, charges: list[dict]) -> str:
+        """A case's charges in one line: the law as written, its category and status in
+        the language ("Criminal Code art. 342 (антыдзяржаўнае, разглядаецца)")."""
+        from pressfree.publish.terms import NO_CHARGE
+
+        return "; ".join(
+            f"{c['law']} ({self.term('category', c['category'])}, "
+            f"{self.term('case_status', c['status'])})"
+            for c in charges
+        ) or self(NO_CHARGE)
+
     def month_name(self, day: date | str) -> str:
         """A month's short name standing alone, for a chart: "Jul", "июль", "ліп"."""
         from babel.dates import format_date
@@ -126,6 +172,19 @@ class Words:
         if period.precision == "day":
             return self.day(period.first)
         return f"{self.day(period.first)} – {self.day(period.last)}"
+
+
+def short_name(name: str) -> str:
+    """A kind's or label's name without the explanation in brackets that ends it ("Raid
+    (search of a home, office or newsroom)" is "Raid"): what a table shows on every row."""
+    short = re.sub(r"\s*\([^()]*\)$", "", name.strip())
+    return short or name
+
+
+def explanation(name: str) -> str | None:
+    """The explanation in brackets that ends a name, if it has one."""
+    found = re.search(r"\(([^()]*)\)$", name.strip())
+    return found.group(1) if found and short_name(name) != name else None
 
 
 @cache

@@ -18,8 +18,8 @@ from markupsafe import Markup, escape
 
 from pressfree.errors import PressfreeError
 from pressfree.publish import charts
-from pressfree.publish.i18n import N_, NP_, Words
-from pressfree.publish.render_summary import STATUS_NAMES, affected_line, rule_line
+from pressfree.publish.i18n import N_, NP_, Words, explanation, short_name
+from pressfree.publish.render_summary import STATUS_NAMES, affected_line, figure_name, rule_line
 from pressfree.redaction import WITHHELD
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -220,24 +220,23 @@ def html(
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
+    environment.filters["sentenced"] = w.sentenced
     s = report.summary
 
-    def kind_name(slug: str) -> str:
+    def full_name(slug: str) -> str:
         return names.get(slug) or report.kinds.get(slug) or slug
+
+    def kind_name(slug: str) -> str:  # on every row: the explanation is the method note's
+        return short_name(full_name(slug))
 
     def label_name(slug: str, default: str) -> str:
         return names.get(f"label:{slug}") or default
 
-    def figure_name(t) -> str:
-        if t.as_of:
-            return w(
-                "{what} as of {day}",
-                what=kind_name(t.metric)
-                if t.metric in report.kinds
-                else w(_STOCKS.get(t.metric, t.metric)),
-                day=w.day(t.as_of),
-            )
-        return w("{what} in {period}", what=kind_name(t.metric), period=w.when(t.period))
+    explained = [
+        (kind_name(k.kind), why)
+        for k in s.by_kind
+        if (why := explanation(full_name(k.kind))) is not None
+    ]
 
     brief = [
         w.plural(*KIND_COUNTS[k.kind], k.count)
@@ -278,7 +277,8 @@ def html(
             ),
             kind_name=kind_name,
             label_name=label_name,
-            figure_name=figure_name,
+            figure_name=lambda t: figure_name(t, w, names),
+            explained=explained,
             signed=lambda n: f"+{w.number(n)}" if n > 0 else w.number(n),
             charges_brought=sum(c["count"] for c in cases.get("charges_brought", [])),
             verdicts=sum(cases.get("verdicts", {}).values()),
@@ -319,7 +319,6 @@ def _labelled(page: str) -> str:
     return _TABLE.sub(table, page)
 
 
-_STOCKS = {"journalists-in-custody": N_("Journalists in custody")}
 # redaction.WITHHELD, in the reader's language (a test holds the two to one text)
 WITHHELD_SHOWN = N_("[withheld: names a person at risk]")
 

@@ -9,7 +9,8 @@ from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from pressfree.publish.i18n import N_, Words
+from pressfree import dates
+from pressfree.publish.i18n import N_, Words, short_name
 from pressfree.publish.render import markdown_table, table, to_csv, to_json
 
 ENGLISH = Words()
@@ -31,11 +32,12 @@ def _signed(n: int) -> str:
 
 
 def kind_rows(summary, w: Words = ENGLISH, names: dict | None = None) -> list[dict]:
-    """Kinds by slug (or by their names in w's language, when names has them)."""
+    """Kinds by slug (CSV), or, given names (vocabulary.names_in), by their short names in
+    w's language ("Raid": the explanation in brackets is the method note's)."""
     names = names or {}
     rows = [
         {
-            "kind": names.get(k.kind, k.kind),
+            "kind": short_name(names[k.kind]) if k.kind in names else k.kind,
             "label": k.label,
             "count": k.count,
             "previous": k.previous,
@@ -76,7 +78,7 @@ def imprecise_line(summary, w: Words = ENGLISH) -> str:
         "Dated less precisely: {count} more incidents overlap {period} without lying "
         "wholly inside it ({parts}); they are not in the counts above.",
         count=imprecise["count"],
-        period=summary.period,
+        period=w.period(dates.parse(summary.period)),
         parts=parts,
     )
 
@@ -119,9 +121,9 @@ def custody_line(summary, w: Words = ENGLISH) -> str:
     reported = "; ".join(
         w(
             "{publisher} reports {figure} as of {day}",
-            publisher=r["publisher"],
-            figure=r["figure"],
-            day=r["as_of"],
+            publisher=r["publisher"] or w("A source"),
+            figure=w.figure(r["value"], r["qualifier"]),
+            day=w.day(r["as_of"]),
         )
         for r in custody["reported"]
     ) or w("no reported figure")
@@ -130,10 +132,34 @@ def custody_line(summary, w: Words = ENGLISH) -> str:
     )
     return w(
         "Journalists in custody on {day}{unfiltered}: {itemised} itemised here; {reported}.",
-        day=custody["as_of"],
+        day=w.day(custody["as_of"]),
         unfiltered=unfiltered,
         itemised=custody["itemised"],
         reported=reported,
+    )
+
+
+# A figure's metric when it is a stock (how many on a day), not a kind of incident
+STOCKS = {"journalists-in-custody": N_("Journalists in custody")}
+
+
+def figure_name(t, w: Words, names: dict) -> str:
+    """What a reported figure counts, in w's language: "Ператрус за ліпень 2021",
+    "Journalists in custody as of July 30, 2021"."""
+    what = short_name(names.get(t.metric) or w(STOCKS.get(t.metric, t.metric)))
+    if t.as_of:
+        return w("{what} as of {day}", what=what, day=w.day(t.as_of))
+    return w("{what} in {period}", what=what, period=w.when(t.period))
+
+
+def figure_line(t, w: Words, names: dict) -> str:
+    """A reported figure beside what is itemised here, in w's language."""
+    return w(
+        "{what}: {publisher} reports {figure}; {itemised} itemised here",
+        what=figure_name(t, w, names),
+        publisher=t.publisher or w("A source"),
+        figure=w.figure(t.value, t.qualifier),
+        itemised=w.number(t.itemised),
     )
 
 
@@ -153,13 +179,19 @@ def cases_line(summary, w: Words = ENGLISH) -> str:
     cases = summary.cases or {}
     brought = sum(c["count"] for c in cases.get("charges_brought", []))
     verdicts = ", ".join(
-        f"{n} {outcome}" for outcome, n in cases.get("verdicts", {}).items() if n
+        f"{n} {w.term('case_status', outcome)}"
+        for outcome, n in cases.get("verdicts", {}).items()
+        if n
     ) or w("none")
     if cases.get("appeal_rulings"):
         verdicts += w(" (and {n} on appeal)", n=cases["appeal_rulings"])
     sentences = ", ".join(
-        f"{n} {kind}"
-        + (w(" ({years} years in all)", years=cases["prison_years"]) if kind == "prison" else "")
+        f"{n} {w.term('sentence_type', kind)}"
+        + (
+            w(" ({years} years in all)", years=w.number(cases["prison_years"]))
+            if kind == "prison"
+            else ""
+        )
         for kind, n in cases.get("sentences_by_type", {}).items()
     )
     return w(
@@ -171,18 +203,26 @@ def cases_line(summary, w: Words = ENGLISH) -> str:
 
 
 def title(summary, what: str = N_("Press-freedom incidents"), w: Words = ENGLISH) -> str:
-    where = f", {summary.country}" if summary.country else ""
+    where = f", {w.country(summary.country)}" if summary.country else ""
     narrowed = f" ({'; '.join(summary.filters)})" if summary.filters else ""
-    return f"{w(what)}, {summary.period}{where}{narrowed}"
+    return f"{w(what)}, {w.period(dates.parse(summary.period))}{where}{narrowed}"
 
 
-def bars(monthly: list[dict]) -> list[str]:
-    """A bar per month, scaled to the busiest month."""
+def bars(monthly: list[dict], w: Words = ENGLISH) -> list[str]:
+    """A bar per month, scaled to the busiest month, each month named in w's language."""
     top = max((m["total"] for m in monthly), default=0) or 1
+    named = [_month(m["month"], w) for m in monthly]
+    width = max((len(n) for n in named), default=0)
     return [
-        f"{m['month']} {'█' * round(BAR_WIDTH * m['total'] / top):<{BAR_WIDTH}} {m['total']}"
-        for m in monthly
+        f"{n:<{width}} {'█' * round(BAR_WIDTH * m['total'] / top):<{BAR_WIDTH}} {m['total']}"
+        for n, m in zip(named, monthly)
     ]
+
+
+def _month(month: str, w: Words) -> str:
+    """ "2021-07" as a reader names it in a table: "Jul 2021", "ліп 2021"."""
+    first = dates.parse(month).first
+    return f"{w.month_name(first)} {first.year}"
 
 
 def _small_table(title_text: str, rows: list[dict], columns: list[tuple[str, str]]):
@@ -220,7 +260,7 @@ class _KindsTable:
         room = (options.max_width - 1 - 3 * len(KIND_COLUMNS) - longest) // numbers
         for key, heading in _columns(KIND_COLUMNS, self.w):
             kinds.add_column(
-                f"{heading} ({self.summary.previous_period})" if key == "previous" else heading,
+                f"{heading} ({_previous(self.summary, self.w)})" if key == "previous" else heading,
                 justify="left" if key == "kind" else "right",
                 min_width=longest if key == "kind" else None,
                 max_width=max(room, 3) if narrow and key != "kind" else None,
@@ -234,6 +274,10 @@ class _KindsTable:
 NARROW = 72  # below it, the kinds table's headings fold to fit
 
 
+def _previous(summary, w: Words) -> str:
+    return w.period(dates.parse(summary.previous_period))
+
+
 def as_table(summary, w: Words = ENGLISH, names: dict | None = None) -> Group:
     kinds = _KindsTable(summary, w, names)
     parts: list = [
@@ -242,33 +286,55 @@ def as_table(summary, w: Words = ENGLISH, names: dict | None = None) -> Group:
         Text(imprecise_line(summary, w)),
         Text(rule_line(summary, w)),
     ]
-    parts += [Text(w("Reported counts: ") + t.text) for t in summary.tallies] or [
-        Text(w("Reported counts: none for this period."))
-    ]
+    parts += [
+        Text(w("Reported counts: ") + figure_line(t, w, names or {})) for t in summary.tallies
+    ] or [Text(w("Reported counts: none for this period."))]
     parts.append(Text(custody_line(summary, w)))
     parts.append(Text(cases_line(summary, w)))
-    for heading, rows, columns in _sections(summary, short_cases=True):
+    for heading, rows, columns in _sections(summary, w, names or {}, short_cases=True):
         if rows:
             parts.append(_small_table(w(heading), rows, _columns(columns, w)))
     if summary.monthly:
-        parts.append(monthly_table(summary, w))
+        parts.append(monthly_table(summary, w, names or {}))
         if summary.not_in_a_month:
             parts.append(Text(unplaced_line(summary, w)))
-        parts.append(Text(w("Incidents per month") + "\n" + "\n".join(bars(summary.monthly))))
+        parts.append(Text(w("Incidents per month") + "\n" + "\n".join(bars(summary.monthly, w))))
     return Group(*parts)
 
 
-def _sections(summary, short_cases: bool = False) -> list[tuple[str, list, list]]:
-    """The summary's small tables: (heading, rows, columns), in the order shown."""
-    sentences = summary.cases.get("sentences") or []
-    if short_cases:
-        sentences = [dict(r, case=r["case"][:8]) for r in sentences]
+def _sections(
+    summary, w: Words, names: dict, short_cases: bool = False
+) -> list[tuple[str, list, list]]:
+    """The summary's small tables: (heading, rows, columns), in the order shown, their
+    values as a reader of w's language says them (names: vocabulary.names_in)."""
+    sentences = [
+        dict(
+            r,
+            sentence=w.sentence(r["sentence"]),
+            sentence_type=w.term("sentence_type", r["sentence_type"]),
+            date=w.when(r["date"]),
+            case=r["case"][:8] if short_cases else r["case"],
+        )
+        for r in summary.cases.get("sentences") or []
+    ]
+    charges = [
+        dict(c, name=w.term("category", c["category"], c["name"]))
+        for c in summary.cases.get("charges_brought") or []
+    ]
+    made = [
+        dict(
+            d,
+            label_name=names.get(f"label:{d['label']}") or d["label_name"],
+            date=w.when(d["date"]),
+        )
+        for d in summary.designations
+    ]
     return [
-        (N_("Charges brought, by category"), summary.cases.get("charges_brought"), CHARGE_COLUMNS),
+        (N_("Charges brought, by category"), charges, CHARGE_COLUMNS),
         (N_("Sentences handed down"), sentences, SENTENCE_COLUMNS),
         (
             N_("Designations made"),
-            summary.designations,
+            made,
             [
                 ("target", N_("Target")),
                 ("label_name", N_("Label")),
@@ -288,12 +354,12 @@ def _sections(summary, short_cases: bool = False) -> list[tuple[str, list, list]
         ),
         (
             N_("By country"),
-            summary.by_country,
+            [dict(c, name=w.country(c["country"]) or c["name"]) for c in summary.by_country],
             [("country", N_("Code")), ("name", N_("Country")), ("incidents", N_("Incidents"))],
         ),
         (
             N_("By city"),
-            summary.by_city,
+            [dict(c, country=w.country(c["country"])) for c in summary.by_city],
             [("city", N_("City")), ("country", N_("Country")), ("incidents", N_("Incidents"))],
         ),
     ]
@@ -308,7 +374,7 @@ def unplaced_line(summary, w: Words = ENGLISH) -> str:
             "{n} incidents of {period} are dated to the year or across months, so "
             "in no month row above (but in the totals).",
             n,
-            period=summary.period,
+            period=w.period(dates.parse(summary.period)),
         )
         if n
         else ""
@@ -319,19 +385,22 @@ def monthly_columns(summary) -> list[str]:
     return sorted({k for m in summary.monthly for k in m["by_kind"]})
 
 
-def monthly_table(summary, w: Words = ENGLISH) -> Table:
+def monthly_table(summary, w: Words = ENGLISH, names: dict | None = None) -> Table:
     kinds = monthly_columns(summary)
     grid = Table(title=w("Month by month"), title_justify="left")
-    grid.add_column(w("Month"))
+    grid.add_column(w("Month"), no_wrap=True)
     for kind in kinds:
-        grid.add_column(kind, justify="right")
+        grid.add_column(short_name((names or {}).get(kind, kind)), justify="right")
     grid.add_column(w("Total"), justify="right")
     for m in summary.monthly:
-        grid.add_row(m["month"], *[str(m["by_kind"].get(k, 0)) for k in kinds], str(m["total"]))
+        grid.add_row(
+            _month(m["month"], w), *[str(m["by_kind"].get(k, 0)) for k in kinds], str(m["total"])
+        )
     return grid
 
 
 def as_markdown(summary, w: Words = ENGLISH, names: dict | None = None) -> str:
+    previous = _previous(summary, w)
     out = [
         f"# {title(summary, w=w)}",
         "",
@@ -340,7 +409,7 @@ def as_markdown(summary, w: Words = ENGLISH, names: dict | None = None) -> str:
             "{n} incidents ({previous} in {period}).",
             summary.total_incidents,
             previous=summary.previous_total,
-            period=summary.previous_period,
+            period=previous,
         ),
         "",
         "## " + w("Incidents by kind"),
@@ -348,7 +417,7 @@ def as_markdown(summary, w: Words = ENGLISH, names: dict | None = None) -> str:
         markdown_table(
             kind_rows(summary, w, names),
             [
-                (k, f"{h} ({summary.previous_period})" if k == "previous" else h)
+                (k, f"{h} ({previous})" if k == "previous" else h)
                 for k, h in _columns(KIND_COLUMNS, w)
             ],
         ),
@@ -363,7 +432,9 @@ def as_markdown(summary, w: Words = ENGLISH, names: dict | None = None) -> str:
         "## " + w("Reported counts"),
         "",
     ]
-    out += [f"- {t.text}" for t in summary.tallies] or ["- " + w("None for this period.")]
+    out += [f"- {figure_line(t, w, names or {})}" for t in summary.tallies] or [
+        "- " + w("None for this period.")
+    ]
     out += [
         "",
         "## " + w("Custody"),
@@ -375,25 +446,34 @@ def as_markdown(summary, w: Words = ENGLISH, names: dict | None = None) -> str:
         cases_line(summary, w),
         "",
     ]
-    for heading, rows, columns in _sections(summary):
+    for heading, rows, columns in _sections(summary, w, names or {}):
         if rows:
             out += [f"## {w(heading)}", "", markdown_table(rows, _columns(columns, w))]
     if summary.monthly:
         kinds = monthly_columns(summary)
         rows = [
-            {"month": m["month"], **{k: m["by_kind"].get(k, 0) for k in kinds}, "total": m["total"]}
+            {
+                "month": _month(m["month"], w),
+                **{k: m["by_kind"].get(k, 0) for k in kinds},
+                "total": m["total"],
+            }
             for m in summary.monthly
         ]
         out += [
             "## " + w("Month by month"),
             "",
             markdown_table(
-                rows, [("month", w("Month")), *[(k, k) for k in kinds], ("total", w("Total"))]
+                rows,
+                [
+                    ("month", w("Month")),
+                    *[(k, short_name((names or {}).get(k, k))) for k in kinds],
+                    ("total", w("Total")),
+                ],
             ),
             unplaced_line(summary, w),
             "",
             "```",
-            *bars(summary.monthly),
+            *bars(summary.monthly, w),
             "```",
             "",
         ]

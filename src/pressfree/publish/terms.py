@@ -1,0 +1,40 @@
+"""The fixed values a reader sees (case statuses, verdicts, sentence types, charge
+categories), by the slug or word the store keeps, marked for the catalogues: Words.term says
+each in the reader's language. A value added by users (a new category) has no entry and is
+shown by its own name."""
+
+from __future__ import annotations
+
+from pressfree.languages import N_
+
+TERMS: dict[str, dict[str, str]] = {
+    "case_status": {
+        "pending": N_("pending"),
+        "dropped": N_("dropped"),
+        "convicted": N_("convicted"),
+        "acquitted": N_("acquitted"),
+        "dismissed": N_("dismissed"),
+        "on appeal": N_("on appeal"),
+        "closed": N_("closed"),
+    },
+    "sentence_type": {
+        "prison": N_("prison"),
+        "restricted-freedom": N_("restricted freedom"),
+        "fine": N_("fine"),
+        "administrative-arrest": N_("administrative arrest"),
+        "suspended": N_("suspended sentence"),
+    },
+    "category": {
+        "anti-state": N_("anti-state"),
+        "false-news": N_("false news"),
+        "retaliatory": N_("retaliatory"),
+        "criminal-defamation": N_("criminal defamation"),
+        "ethnic-or-religious-insult": N_("ethnic or religious insult"),
+        "no-charge-disclosed": N_("no charge disclosed"),
+        "other": N_("other"),
+        "not-classified": N_("not classified"),
+    },
+}
+# What a census entry says when nothing is known (publish/census.py)
+NO_CASE = N_("no case recorded")
+NO_CHARGE = N_("no charge disclosed")
