@@ -31,8 +31,8 @@ class CensusEntry:
     cases: list[str] = field(default_factory=list)
     # the same in parts, for a reader's language (Words.charges, Words.sentence): each open
     # case's charges, and each sentence with its type
-    charge_list: list[dict] = field(default_factory=list)
-    sentences: list[dict] = field(default_factory=list)
+    charge_list: list[dict[str, str]] = field(default_factory=list)
+    sentences: list[dict[str, str | None]] = field(default_factory=list)
 
 
 @dataclass

@@ -101,7 +101,7 @@ class Words:
         known = TERMS[group].get(value)
         return self(known) if known else unknown or value
 
-    def sentenced(self, given: dict) -> str:
+    def sentenced(self, given: dict[str, str | None]) -> str:
         """A sentence and its type ({"sentence": "6y", "type": "prison"}): "6 гадоў
         (пазбаўленне волі)"; a fine is said once."""
         if given["sentence"] == "fine" or not given.get("type"):
@@ -124,7 +124,7 @@ class Words:
             format_unit(int(n), units[u], length="long", locale=self.lang) for n, u in parts
         )
 
-    def charges(self, charges: list[dict]) -> str:
+    def charges(self, charges: list[dict[str, str]]) -> str:
         """A case's charges in one line: the law as written, its category and status in
         the language ("Criminal Code art. 342 (антыдзяржаўнае, разглядаецца)")."""
         from pressfree.publish.terms import NO_CHARGE
