@@ -15,6 +15,8 @@ Incidents (BY unless noted), with the periods they count in:
 A is released on 2021-07-25; C (from July) and D (from 20 June, RU) are still held.
 """
 
+import re
+
 import pytest
 
 from helpers import corpus
@@ -417,3 +419,18 @@ def test_journalists_affected_beside_incidents(worked):
     }
     table = " ".join(worked("summary", "--month", "2021-07").stdout.split())
     assert "Journalists affected: 3 named (each once, whatever the kinds), and 0 mentioned" in table
+
+
+def test_the_chart_speaks_the_readers_language(worked, tmp_path):
+    """chart --lang: months named with their year, kinds by their names in the language,
+    the distinct count a series of its own with its legend; no slug, no English word."""
+    pytest.importorskip("matplotlib")
+    svg = tmp_path / "trend.svg"
+    worked("chart", "--year", "2021", "--out", svg, "--lang", "be")
+    said = re.findall(r">([^<>]+)</text>", svg.read_text(encoding="utf-8"))
+    words = " ".join(said)
+    assert "сту" in said and "2021" in words and "ліп" in said  # January with its year
+    assert "Ператрус" in said and "Затрыманне" in said  # short names, in Belarusian
+    assert "розных інцыдэнтаў" in said
+    assert "Парушэнні свабоды прэсы па месяцах, 2021" in said
+    assert not re.search(r"\b(raid|detention|Month|Incidents|distinct)\b", words), words

@@ -129,12 +129,15 @@ def chart(
             "the default, a chart is for publishing.",
         ),
     ] = True,
+    lang: Lang = None,
 ) -> None:
-    """Draw the monthly trend by kind for a year (needs the charts extra).
+    """Draw the monthly trend by kind for a year (needs the charts extra), its words in
+    the reader's language.
 
     Example: [bold]pressfree chart --year 2021 --out trend.png[/]
     """
-    from pressfree.publish import charts
+    from pressfree import languages, vocabulary
+    from pressfree.publish import charts, i18n
     from pressfree.publish import summary as summaries
 
     if out.suffix.lower() not in (".png", ".svg"):
@@ -150,7 +153,9 @@ def chart(
             from pressfree import people
 
             result = summaries.redacted(result, people.redactor(session))
-    charts.monthly_trend(result, out)
+        words = i18n.Words(languages.language(lang))
+        names = vocabulary.names_in(session, words.lang)
+    charts.monthly_trend(result, out, words, names)
     note(f"Wrote {out}.")
     if result.not_in_a_month:
         note(

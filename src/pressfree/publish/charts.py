@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from pressfree import dates
 from pressfree.errors import PressfreeError
 from pressfree.publish import render_summary
+from pressfree.publish.i18n import N_, Words, short_name
 from pressfree.store.private_files import WholeFile
 
 
@@ -20,6 +23,13 @@ def require_matplotlib() -> None:
 
 
 TOP_KINDS = 6  # kinds drawn on their own; the rest share one grey stack
+
+
+def _halo() -> Any:
+    """A white outline round a number drawn over bars, so it reads on any colour."""
+    from matplotlib import patheffects
+
+    return patheffects.withStroke(linewidth=3, foreground="white")
 
 
 def stacks(monthly: list[dict], top: int = TOP_KINDS) -> tuple[list[str], list[list[int]]]:
@@ -39,62 +49,79 @@ def stacks(monthly: list[dict], top: int = TOP_KINDS) -> tuple[list[str], list[l
     return shown, series
 
 
-def monthly_trend(summary, out: Path) -> None:
-    """A bar per month, stacked by kind (the most frequent six, the rest together), with the
-    number of distinct incidents marked above it: an incident of two kinds is in two
-    stacks, and counted once in the mark."""
+def monthly_trend(summary, out: Path, w: Words | None = None, names: dict | None = None) -> None:
+    """A bar per month, stacked by kind (the most frequent six, the rest together, their
+    names in w's language), and the number of distinct incidents as a series of its own (a
+    dot a month on a dashed line, its number beside it): an incident of two kinds is in two
+    stacks, and counted once by the dots. Months are named with their year."""
     import matplotlib
 
     matplotlib.use("Agg")  # files only: no screen, no network
     from matplotlib import pyplot
 
-    months = [m["month"][5:] for m in summary.monthly]
+    # an SVG's words stay text (found by a search, read by a screen reader), not outlines
+    matplotlib.rcParams["svg.fonttype"] = "none"
+    w = w or Words()
+    names = names or {}
+    firsts = [dates.parse(m["month"]).first for m in summary.monthly]
+    months = [
+        f"{w.month_name(d)}\n{d.year}" if i == 0 or d.month == 1 else w.month_name(d)
+        for i, d in enumerate(firsts)
+    ]
     kinds, series = stacks(summary.monthly)
+    distinct = {k for m in summary.monthly for k in m["by_kind"]}
     figure, axes = pyplot.subplots(figsize=(11, 4.8))
     colours = pyplot.get_cmap("tab10").colors
     bottom = [0] * len(months)
     for i, (kind, counts) in enumerate(zip(kinds, series)):
+        grouped = i == TOP_KINDS
         axes.bar(
             months,
             counts,
             bottom=bottom,
-            label=kind,
+            label=w.plural("{n} more kind", "{n} more kinds", len(distinct) - TOP_KINDS)
+            if grouped
+            else short_name(names.get(kind, kind)),
             width=0.7,
-            color="#b0b0b0" if i == TOP_KINDS else colours[i % len(colours)],
+            color="#b0b0b0" if grouped else colours[i % len(colours)],
         )
         bottom = [b + n for b, n in zip(bottom, counts)]
     totals = [m["total"] for m in summary.monthly]
-    marked = [(x, t) for x, t in zip(months, totals) if t]
-    axes.scatter(
-        [x for x, _ in marked],
-        [t for _, t in marked],
-        marker="_",
-        s=500,
+    axes.plot(
+        months,
+        totals,
+        linestyle="--",
+        linewidth=1.2,
+        marker="o",
+        markersize=5,
         color="black",
         zorder=3,
-        label="distinct incidents",
+        label=w("distinct incidents"),
     )
-    for x, total, height in zip(months, totals, bottom):
+    for x, total in zip(months, totals):
         if total:
             axes.annotate(
-                str(total),
-                (x, max(total, height)),
+                w.number(total),
+                (x, total),
                 textcoords="offset points",
-                xytext=(0, 4),
-                ha="center",
+                xytext=(6, 5),
                 fontsize="small",
+                fontweight="bold",
+                path_effects=[_halo()],
             )
-    axes.set_title(render_summary.title(summary, "Press-freedom incidents by month"))
-    axes.set_xlabel("Month")
-    axes.set_ylabel("Incidents (by kind; the mark counts each incident once)")
+    axes.set_title(render_summary.title(summary, N_("Press-freedom incidents by month"), w))
+    axes.set_ylabel(w("Incidents by kind; the dots count each incident once"))
     axes.yaxis.get_major_locator().set_params(integer=True)
     axes.set_ylim(0, max(bottom + [1]) * 1.15 + 0.5)  # room for the counts above the bars
     axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
     if summary.not_in_a_month:
         axes.annotate(
-            f"Not drawn: {summary.not_in_a_month} of {summary.total_incidents} "
-            "incidents dated to the year or across months",
-            xy=(0, -0.18),
+            w(
+                "Not drawn: {n} of {total} incidents dated to the year or across months",
+                n=w.number(summary.not_in_a_month),
+                total=w.number(summary.total_incidents),
+            ),
+            xy=(0, -0.22),
             xycoords="axes fraction",
             fontsize="small",
         )
