@@ -3,6 +3,7 @@ terminal summary in Russian and Belarusian; the message catalogues."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from html.parser import HTMLParser
@@ -589,3 +590,57 @@ def test_every_table_cell_is_labelled_for_a_phone(cases, tmp_path):
             assert labels == names[: len(labels)] and len(labels) == row.count("<td"), row
     assert 'td[data-label]::before { content: attr(data-label) ": "' in page
     assert "@bottom-right { content: counter(page)" in page  # page numbers in print
+
+
+def _data_strings(cli) -> set[str]:
+    """Every text the data itself holds (names, summaries, titles, places, laws...): what a
+    report shows as it was recorded, in whatever language it was recorded."""
+    found: set[str] = set()
+
+    def walk(value) -> None:
+        if isinstance(value, str):
+            found.add(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(json.loads(cli("export").stdout))
+    # not the codes beside them (slugs, statuses: "anti-state", "pending"), which a report
+    # must say in words of the language
+    return {v for v in found if re.search(r"[A-Z]|[^\x00-\x7f]", v)}
+
+
+@pytest.mark.parametrize("lang", ["be", "ru"])
+def test_no_english_word_of_the_catalogue_in_a_report_or_summary(cases, tmp_path, lang):
+    """Every word pressfree itself writes in a be/ru report, and in its terminal and
+    markdown summaries, comes from the catalogues: once the data's own text (names,
+    summaries, sources) is taken out, no English word of the en catalogue is left."""
+    from babel.messages.pofile import read_po
+
+    with open(LOCALES / "pressfree.pot", "rb") as handle:
+        english = {
+            word.lower()
+            for message in read_po(handle)
+            for text in (message.id if isinstance(message.id, tuple) else (message.id,))
+            for word in re.findall(r"(?<![{\w])[A-Za-z]{4,}(?![}\w])", text or "")
+        }
+    data = sorted(_data_strings(cases), key=len, reverse=True)
+    out = tmp_path / "r.html"
+    cases("report", "--month", "2021-07", "--lang", lang, "--show-at-risk", "--out", out)
+    page = Page(out.read_text(encoding="utf-8"))
+    shown = {
+        "report": " ".join(t for t in page.text if not t.startswith(":root")),
+        "summary": cases("summary", "--month", "2021-07", "--lang", lang).stdout,
+        "markdown": cases(
+            "summary", "--month", "2021-07", "--lang", lang, "--format", "markdown"
+        ).stdout,
+    }
+    for where, text in shown.items():
+        text = " ".join(text.split())
+        for value in data:
+            text = text.replace(" ".join(value.split()), " ")
+        left = {w for w in re.findall(r"[A-Za-z]{4,}", text) if w.lower() in english}
+        assert left == {"pressfree"} or not left, (where, sorted(left), text)
