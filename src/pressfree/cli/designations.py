@@ -29,10 +29,10 @@ DESIGNATION_COLUMNS = [
     ("publisher", "Publisher"),
     ("source", "Source"),
 ]
-DESIGNATION_TABLE_COLUMNS = [
+DESIGNATION_TABLE_COLUMNS = [  # the label by its name on a screen, by its slug in a file
     ("id", "ID"),
     ("target", "Target"),
-    ("label", "Label"),
+    ("label_name", "Label"),
     ("issued_by", "By"),
     ("date", "Decided"),
     ("lifted_on", "Lifted"),

@@ -74,6 +74,8 @@ def _source(source: dict, unnamed: str, said: Callable[[str], str] = str) -> str
     link and not the text already."""
     href = link(source["url"])
     text = said(source["title"] or source["publisher"] or source["url"] or unnamed)
+    if source["title"] and source["publisher"]:  # who published it, beside what it is called
+        text = f"{text} ({said(source['publisher'])})"
     if href:
         return f'<a href="{escape(href)}" rel="noopener noreferrer">{escape(text)}</a>'
     if source["url"] and source["url"] != text:
