@@ -644,3 +644,45 @@ def test_no_english_word_of_the_catalogue_in_a_report_or_summary(cases, tmp_path
             text = text.replace(" ".join(value.split()), " ")
         left = {w for w in re.findall(r"[A-Za-z]{4,}", text) if w.lower() in english}
         assert left == {"pressfree"} or not left, (where, sorted(left), text)
+
+
+MM = 72 / 25.4  # PDF points in a millimetre
+
+
+def test_a_busy_months_pdf_keeps_every_word_inside_the_page(pressfree, tmp_path):
+    """A month of long names, long Belarusian words and long addresses, printed: no word's
+    box lies outside the text area of its A4 page (14 mm each side), nothing is clipped,
+    every page is numbered in its footer, and each link's address is printed."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as error:
+        pytest.skip(f"WeasyPrint cannot run here: {error}")
+    pdfplumber = pytest.importorskip("pdfplumber")
+    db = tmp_path / "busy.db"
+    address = "https://example.org/" + "/".join(["naviny-pra-peratrusy-i-zatrymanni"] * 4)
+    for day in range(1, 29):
+        pressfree("--db", db, "add", "raid", "detention", "equipment-seizure",
+                  "--date", f"2021-07-{day:02d}", "--country", "BY", "--city", "Maladzečna",
+                  "--journalist", f"Aliaksandr Verkhnedvinsk-Shcharbakou {day}",
+                  "--outlet", "Belaruskaja Asacyjacyja Žurnalistaŭ",
+                  "--summary", "Супрацоўнікі праваахоўных органаў правялі ператрус "
+                  "у кватэры журналіста і канфіскавалі тэхніку " * 3,
+                  "--source", f"{address}/{day}", "--publisher", "Viasna",
+                  "--source-title", "Ператрусы і затрыманні журналістаў", "--force")  # fmt: skip
+    out = tmp_path / "busy.pdf"
+    pressfree("--db", db, "report", "--month", "2021-07", "--lang", "be", "--out", out)
+    with pdfplumber.open(out) as pdf:
+        assert len(pdf.pages) >= 5
+        for number, page in enumerate(pdf.pages, 1):
+            words = page.extract_words()
+            body = [w for w in words if w["bottom"] < page.height - 18 * MM]
+            outside = [
+                w["text"]
+                for w in body
+                if w["x0"] < 14 * MM - 1 or w["x1"] > page.width - 14 * MM + 1
+            ]
+            assert not outside, (number, outside)
+            footer = " ".join(w["text"] for w in words if w["top"] > page.height - 18 * MM)
+            assert f"{number} / {len(pdf.pages)}" in footer and "ліпень 2021" in footer
+        text = " ".join(page.extract_text() for page in pdf.pages)
+    assert "example.org/naviny-" in text  # the address, printed after the link's text
