@@ -686,3 +686,20 @@ def test_a_busy_months_pdf_keeps_every_word_inside_the_page(pressfree, tmp_path)
             assert f"{number} / {len(pdf.pages)}" in footer and "ліпень 2021" in footer
         text = " ".join(page.extract_text() for page in pdf.pages)
     assert "example.org/naviny-" in text  # the address, printed after the link's text
+
+
+def test_a_designations_own_summary_is_said_in_the_readers_language(cli, tmp_path):
+    """The summary `designate` gives its incident is said in the report's language; one a
+    researcher wrote is shown as written."""
+    cli("designate", "Belsat", "--label", "extremist-formation", "--by", "KGB", "--date",
+        "2021-07-27", "--country", "BY")  # fmt: skip
+    assert "KGB designated Belsat: Extremist formation" in _report(
+        cli, tmp_path, "--month", "2021-07"
+    ).said("incidents")
+    page = _report(cli, tmp_path, "--month", "2021-07", "--lang", "be")
+    assert "KGB прызналі Belsat: Экстрэмісцкае фармаванне" in page.said("incidents")
+    incident = cli.json("list")[0]["id"]
+    cli("edit", incident, "--summary", "The KGB named Belsat extremist")
+    page = _report(cli, tmp_path, "--month", "2021-07", "--lang", "be")
+    assert "The KGB named Belsat extremist" in page.said("incidents")
+    assert "прызналі" not in page.said("incidents")

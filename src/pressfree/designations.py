@@ -119,7 +119,7 @@ def designate(
             date=when,
             country=countries.normalise(country),
             perpetrator=by,
-            summary=f"{by} designated {target}: {label_name}",
+            summary=generated_summary(by, target, label_name),
             journalists=[target] if target_type == "person" else [],
             outlets=[] if target_type == "person" else [target],
             sources=given,
@@ -196,7 +196,7 @@ def edit(
     before = records(session, [row])[0]
     incident = session.get(Incident, row.incident_id)
     old_label = session.get(Label, row.label_id).name
-    old_summary = f"{row.issued_by} designated {before.target}: {old_label}"
+    old_summary = generated_summary(row.issued_by, before.target, old_label)
     if label is not None:
         row.label_id = vocabulary.ids_for(session, [label], "label", "--label")[
             label.strip().lower()
@@ -223,7 +223,7 @@ def edit(
         )
     if on is not None:
         changes["date"] = str(when)
-    summary = f"{row.issued_by} designated {before.target}: {session.get(Label, row.label_id).name}"
+    summary = generated_summary(row.issued_by, before.target, session.get(Label, row.label_id).name)
     if incident.summary == old_summary and summary != old_summary:
         changes["summary"] = summary
     session.flush()
@@ -417,3 +417,33 @@ def records(session: Session, rows: list[Designation]) -> list[DesignationRecord
             )
         )
     return out
+
+
+def generated_summary(by: str, target: str, label_name: str) -> str:
+    """The summary a designation's own incident is given when nobody wrote one: "Belarusian
+    authorities designated Belsat: Extremist formation" (a report says it in its reader's
+    language while the incident keeps it: generated_in)."""
+    return f"{by} designated {target}: {label_name}"
+
+
+def generated_in(session: Session, public_ids: list[str]) -> dict[str, dict[str, str]]:
+    """Of these incidents (by public id), those whose summary is still the one their
+    designation gave them (generated_summary), each with its parts: who designated what,
+    under which label."""
+    from sqlalchemy import func
+
+    target = func.coalesce(Outlet.name, Person.name)
+    rows = session.execute(
+        select(Incident.public_id, Designation.issued_by, target, Label.slug, Label.name,
+               Incident.summary)
+        .join(Label, Label.id == Designation.label_id)
+        .join(Incident, Incident.id == Designation.incident_id)
+        .outerjoin(Outlet, Outlet.id == Designation.outlet_id)
+        .outerjoin(Person, Person.id == Designation.person_id)
+        .where(Incident.public_id.in_(public_ids))
+    ).all()  # fmt: skip
+    return {
+        public_id: {"by": by, "target": name, "label": slug, "label_name": label}
+        for public_id, by, name, slug, label, summary in rows
+        if summary == generated_summary(by, name, label)
+    }

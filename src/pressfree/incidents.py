@@ -517,6 +517,7 @@ def listed(
     rows = connection.execute(
         select(
             Incident.id,
+            Incident.public_id,
             Incident.first_day,
             Incident.last_day,
             Incident.date_precision,
@@ -566,12 +567,25 @@ def listed(
     )
     shown: dict[tuple, str] = {}  # a year's incidents fall on a few hundred dates
     listing = []
-    for incident_id, first, last, precision, city, region, code, text, status, public in rows:
+    for (
+        incident_id,
+        public_id,
+        first,
+        last,
+        precision,
+        city,
+        region,
+        code,
+        text,
+        status,
+        public,
+    ) in rows:
         day = shown.get((first, last, precision))
         if day is None:
             day = shown[first, last, precision] = str(dates.from_stored(first, last, precision))
         listing.append(
             {
+                "id": public_id,
                 "date": day,
                 "kinds": kinds.get(incident_id, []),
                 "place": [city, region, code],

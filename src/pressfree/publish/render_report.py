@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
+from pressfree.designations import generated_summary
 from pressfree.errors import PressfreeError
 from pressfree.publish import charts
 from pressfree.publish.i18n import N_, NP_, Words, explanation, short_name
@@ -90,6 +91,7 @@ def incident_rows(
     status_name,
     said: Callable[[str], str] = str,
     w: Words | None = None,
+    label: Callable[[str, str], str] = lambda slug, name: name,
 ) -> Markup:
     """The rows of the list of incidents, every value escaped; `said` gives a text withheld
     by redaction in the reader's language.
@@ -103,7 +105,7 @@ def incident_rows(
             f'\n<tr><td class="date">{escape(w.when(i["date"]))}</td>'
             f"<td>{escape(', '.join(map(kind_name, i['kinds'])))}</td>"
             f"<td>{escape(_place(i['place'], w))}</td>\n"
-            f"<td>{escape(', '.join(i['who']))}</td><td>{escape(said(i['summary'] or ''))}</td>"
+            f"<td>{escape(', '.join(i['who']))}</td><td>{escape(_summary(i, said, w, label))}</td>"
             f"<td>{escape(status_name(i['status']))}</td>"
             '<td class="sources">'
             + ";".join("\n" + _source(s, unnamed, said) for s in i["sources"])
@@ -111,6 +113,21 @@ def incident_rows(
             for i in incidents
         )
     )
+
+
+def _summary(incident: dict, said: Callable[[str], str], w: Words, label) -> str:
+    """What happened: as recorded, or, when it is still the summary a designation gave it,
+    that summary in the reader's language (the label by its name there)."""
+    text = incident["summary"] or ""
+    made = incident.get("generated")
+    if made and text == generated_summary(made["by"], made["target"], made["label_name"]):
+        return w(
+            "{by} designated {target}: {label}",
+            by=made["by"],
+            target=made["target"],
+            label=label(made["label"], made["label_name"]),
+        )
+    return said(text)
 
 
 def _place(place: list, w: Words) -> str:
@@ -267,6 +284,7 @@ def html(
                 lambda s: w(STATUS_NAMES[s]),
                 lambda text: w(WITHHELD_SHOWN) if text == WITHHELD else text,
                 w,
+                label_name,
             ),
             rule=rule_line(s, w),
             affected=affected_line(s, w),

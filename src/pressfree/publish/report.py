@@ -31,6 +31,13 @@ class Report:
     kinds: dict[str, str]  # slug -> label, for every kind
 
 
+def _with_generated(session: Session, listed: list[dict]) -> list[dict]:
+    """Each incident whose summary is the one its designation gave it, with that summary's
+    parts (designations.generated_in), so a report says it in its reader's language."""
+    generated = designations.generated_in(session, [i["id"] for i in listed])
+    return [dict(i, generated=generated[i["id"]]) if i["id"] in generated else i for i in listed]
+
+
 def chart_period(period: dates.PartialDate) -> dates.PartialDate:
     """The months a report's chart shows: a month and the eleven before it; otherwise the
     months of the period itself."""
@@ -71,7 +78,9 @@ def gather(
         unplaced=unplaced,
         held=asdict(held),
         lifted=[asdict(d) for d in designations.lifted_in(session, period, result.country)],
-        incidents=incidents.listed(session, period, result.country, narrow),
+        incidents=_with_generated(
+            session, incidents.listed(session, period, result.country, narrow)
+        ),
         kinds=dict(session.execute(select(Kind.slug, Kind.label)).all()),
     )
     if redact:
