@@ -70,8 +70,8 @@ def _said(value) -> str:
         return "(none)"
     if isinstance(value, list):
         return "; ".join(_said(v) for v in value) or "(none)"
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={_said(v)}" for k, v in value.items() if v)
+    if isinstance(value, dict):  # a record in a list (a charge, an event): what it says
+        return ", ".join(_said(v) for v in value.values() if v)
     return _short(str(value))
 
 
