@@ -398,7 +398,7 @@ def search(
 
 
 def _listing(ctx: typer.Context, filters, fmt: Format, redact: bool = False) -> None:
-    from pressfree import incidents, people
+    from pressfree import incidents, languages, people, vocabulary
     from pressfree import search as searching
     from pressfree.publish import render
 
@@ -407,6 +407,7 @@ def _listing(ctx: typer.Context, filters, fmt: Format, redact: bool = False) -> 
         records: list = incidents.list_incidents(session, filters)
         if not records:
             unheld_where(session, filters)
+        kind_names = vocabulary.names_in(session, languages.language(None))
         if redact:
             hide = people.redactor(session)
             records = [hide(record.to_dict()) for record in records]
@@ -415,7 +416,7 @@ def _listing(ctx: typer.Context, filters, fmt: Format, redact: bool = False) -> 
         if filters.search is not None
         else None
     )
-    emit(render.incidents(records, fmt.value, marked=marked))
+    emit(render.incidents(records, fmt.value, marked=marked, kind_names=kind_names))
 
 
 def show(ctx: typer.Context, incident_id: IdArg, fmt: FormatOption = Format.table) -> None:

@@ -343,9 +343,25 @@ def listing(
     )
 
 
-def incidents(records: Sequence[Any], fmt: str, title: str = "Incidents", marked=None):
+def incidents(
+    records: Sequence[Any],
+    fmt: str,
+    title: str = "Incidents",
+    marked=None,
+    kind_names: dict[str, str] | None = None,
+):
+    """Incidents in any format; a table names their kinds by their short names
+    (vocabulary.names_in: "Raid", "Ператрус"), files by their slugs."""
+    from pressfree.publish.i18n import short_name
+
+    def named(record: dict) -> dict:
+        row = incident_row(record)
+        row["kinds"] = [short_name((kind_names or {}).get(k, k)) for k in row["kinds"]]
+        return row
+
+    prepare = named if fmt == "table" and kind_names else incident_row
     return listing(
-        records, INCIDENT_COLUMNS, fmt, title, incident_row, INCIDENT_TABLE_COLUMNS, marked=marked
+        records, INCIDENT_COLUMNS, fmt, title, prepare, INCIDENT_TABLE_COLUMNS, marked=marked
     )
 
 
