@@ -149,7 +149,8 @@ class Incident(Dated, SQLModel, table=True):
     """One thing that happened to journalists or media, dated as precisely as known."""
 
     __table_args__ = (
-        Index("ix_incident_period", "first_day", "last_day", "country", "city"),
+        # a period's incidents counted from the index alone (schema 11)
+        Index("ix_incident_period", "first_day", "last_day", "status", "country", "city"),
         Index("ix_incident_precision_day", "date_precision", "first_day"),
         Index("ix_incident_country_day", "country", "first_day"),
         UniqueConstraint("dataset", "external_id", name="uq_incident_external"),
