@@ -84,11 +84,9 @@ class Words:
 
     def country(self, code: str | None) -> str:
         """A country's name in the language (Babel's territory names), from its code."""
-        from babel import Locale
-
         if not code:
             return ""
-        return Locale.parse(self.lang).territories.get(code, code)
+        return _territories(self.lang).get(code, code)
 
     def term(self, group: str, value: str | None, unknown: str | None = None) -> str:
         """A fixed value (publish/terms.py) in the language: a case's status, a sentence's
@@ -185,6 +183,13 @@ def explanation(name: str) -> str | None:
     """The explanation in brackets that ends a name, if it has one."""
     found = re.search(r"\(([^()]*)\)$", name.strip())
     return found.group(1) if found and short_name(name) != name else None
+
+
+@cache
+def _territories(lang: str) -> dict[str, str]:
+    from babel import Locale
+
+    return dict(Locale.parse(lang).territories)
 
 
 @cache

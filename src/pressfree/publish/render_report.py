@@ -327,7 +327,6 @@ def html(
     )
 
 
-_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
 _HEADING = re.compile(r"<th(?:\s[^>]*)?>(.*?)</th>", re.S)
 _ROW = re.compile(r"<tr[ >].*?</tr>", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -335,13 +334,11 @@ _TAG = re.compile(r"<[^>]+>")
 
 def _labelled(page: str) -> str:
     """Each cell of a table body given its column's heading (data-label), which a narrow
-    screen shows before the value when the table's rows become cards (the page's CSS)."""
+    screen shows before the value when the table's rows become cards (the page's CSS). A
+    table written with its labels (incident_rows) is left as it is."""
 
-    def table(found: re.Match) -> str:
-        inner = found.group(1)
+    def table(inner: str) -> str:
         head, _, body = inner.partition("</thead>")
-        if "<td data-label=" in body:  # labelled as it was written (incident_rows)
-            return found.group(0)
         names = [
             escape(html_module.unescape(_TAG.sub("", h)).strip()) for h in _HEADING.findall(head)
         ]
@@ -354,9 +351,19 @@ def _labelled(page: str) -> str:
                 match.group(0),
             )
 
-        return f"<table>{head}</thead>{_ROW.sub(row, body)}</table>"
+        return f"{head}</thead>{_ROW.sub(row, body)}"
 
-    return _TABLE.sub(table, page)
+    # by positions, copying no more of the page than it must (a year's incidents table is
+    # tens of megabytes, labelled already)
+    out, done = [], 0
+    while (start := page.find("<table>", done)) >= 0:
+        end = page.find("</table>", start)
+        if page.find("<td data-label=", start, end) >= 0:
+            out.append(page[done:end])
+        else:
+            out += [page[done : start + len("<table>")], table(page[start + len("<table>") : end])]
+        done = end
+    return "".join([*out, page[done:]]) if out else page
 
 
 # redaction.WITHHELD, in the reader's language (a test holds the two to one text)
