@@ -551,6 +551,18 @@ def test_the_screenshot_script_shoots_a4_and_a_phone_and_prints_a_pdf(sample, tm
         said = json.loads((shots / f"july-{name}.png").read_text())
         assert f"--window-size={size}" in said and said[-1] == page.as_uri()
     assert "tools/screenshot_report.py" in (ROOT / "README.md").read_text(encoding="utf-8")
+    # a report that is not there, or a browser that writes nothing: said, never "wrote"
+    for given, browser_code, said in (
+        (tmp_path / "gone.html", BROWSER, "is not a file (write it with `report`)"),
+        (page, "#!/bin/sh\nexit 0\n", "Chromium wrote no"),
+    ):
+        browser.write_text(browser_code.format(python=sys.executable), encoding="utf-8")
+        failed = subprocess.run(
+            [sys.executable, ROOT / "tools" / "screenshot_report.py", given,
+             "--out-dir", tmp_path / "none"],
+            capture_output=True, text=True, env={**os.environ, "PATH": str(bin_folder)},
+        )  # fmt: skip
+        assert failed.returncode == 1 and said in failed.stderr and "wrote" not in failed.stdout
 
 
 def test_the_bundled_sample_report_reads_the_same_on_both_backends(sample, tmp_path):

@@ -52,11 +52,15 @@ def main() -> None:
     parser.add_argument("report", type=Path)
     parser.add_argument("--out-dir", type=Path, default=Path("."))
     options = parser.parse_args()
-    browser, page = chromium(), options.report.resolve()
+    page = options.report.resolve()
+    if not page.is_file():
+        sys.exit(f"screenshot_report: {options.report} is not a file (write it with `report`)")
+    browser = chromium()
     options.out_dir.mkdir(parents=True, exist_ok=True)
     for name, (width, height) in SIZES.items():
         out = options.out_dir / f"{page.stem}-{name}.png"
         shoot(browser, page, out, width, height, full=True)
+        _written(out)
         print(f"wrote {out} ({width} px wide)")
     printed = options.out_dir / f"{page.stem}-print.pdf"
     subprocess.run(
@@ -73,7 +77,14 @@ def main() -> None:
         capture_output=True,
         timeout=120,
     )
+    _written(printed)
     print(f"wrote {printed} (A4, as the page's print styles lay it out)")
+
+
+def _written(out: Path) -> None:
+    """Chromium exits 0 even when it wrote nothing: say so rather than claim a file."""
+    if not out.is_file() or not out.stat().st_size:
+        sys.exit(f"screenshot_report: Chromium wrote no {out}")
 
 
 if __name__ == "__main__":
