@@ -167,3 +167,4 @@ def test_the_summary_tables_fit(tables, width):
     assert max(len(line) for line in shown.splitlines() if line[:1] in "┏┃┡│└") <= width
     assert re.search(r"│ Jul 26\u2009–\u200930, +│|│ Jul 26\u2009–\u200930, 2021 +│", shown), shown
     assert "Belsat" in shown and "Designation" in shown  # kinds by their (short) names
+    assert "┃ Journalists ┃" in shown  # the kinds table's headings keep their words whole

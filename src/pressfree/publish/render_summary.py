@@ -258,12 +258,21 @@ class _KindsTable:
         numbers = len(KIND_COLUMNS) - 1
         # each column takes its width and three of borders and padding, the table one more
         room = (options.max_width - 1 - 3 * len(KIND_COLUMNS) - longest) // numbers
-        for key, heading in _columns(KIND_COLUMNS, self.w):
+        headings = {
+            key: f"{heading} ({_previous(self.summary, self.w)})" if key == "previous" else heading
+            for key, heading in _columns(KIND_COLUMNS, self.w)
+        }
+        # a heading's words stay whole when they all fit ("Journalists", not "Journali/sts")
+        words = {key: max(len(word) for word in h.split()) for key, h in headings.items()}
+        whole = longest + sum(words[k] for k, _ in KIND_COLUMNS[1:]) + 1 + 3 * len(KIND_COLUMNS)
+        for key, heading in headings.items():
             kinds.add_column(
-                f"{heading} ({_previous(self.summary, self.w)})" if key == "previous" else heading,
+                heading,
                 justify="left" if key == "kind" else "right",
                 min_width=longest if key == "kind" else None,
-                max_width=max(room, 3) if narrow and key != "kind" else None,
+                max_width=max(room, 3, words[key] if whole <= options.max_width else 0)
+                if narrow and key != "kind"
+                else None,
                 overflow="fold",
             )
         for i, row in enumerate(rows):
