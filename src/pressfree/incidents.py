@@ -12,6 +12,7 @@ from sqlmodel import Session
 from pressfree import dates, identity, publication, publishers, search, sources, vocabulary, work
 from pressfree.errors import InvalidValue
 from pressfree.schemas import (
+    INCIDENT_FIELDS,
     IncidentIn,
     IncidentRecord,
     SourceRecord,
@@ -665,17 +666,8 @@ def stored_external(session: Session, dataset: str | None, external_id: str) -> 
 # --- editing and deleting ---------------------------------------------------------------
 
 LISTS = ("kinds", "journalists", "outlets", "sources", "tags")
-FIELDS = (
-    "date",
-    "country",
-    "region",
-    "city",
-    "perpetrator",
-    "summary",
-    "public_summary",
-    "status",
-    "restricted",
-)
+# the single values of an incident, in the order schemas.INCIDENT_FIELDS gives (date first)
+FIELDS = tuple(name for name in INCIDENT_FIELDS if name not in LISTS)
 
 
 def edit(

@@ -29,17 +29,9 @@ from pressfree.store.models import (
 )
 from pressfree.store.ordering import by_name
 
-# Fields of the dropped incident kept on the kept one when they differ (under extra).
-SCALARS = (
-    "date",
-    "country",
-    "region",
-    "city",
-    "perpetrator",
-    "summary",
-    "public_summary",
-    "status",
-)
+# Fields of the dropped incident kept on the kept one when they differ (under extra): its
+# single values but the restricted flag, which is no text to keep.
+SCALARS = tuple(name for name in incidents.FIELDS if name != "restricted")
 
 
 @dataclass
