@@ -25,6 +25,16 @@ def require_matplotlib() -> None:
 TOP_KINDS = 6  # kinds drawn on their own; the rest share one grey stack
 
 
+def month_labels(monthly: list[dict], w: Words) -> list[tuple[str, str]]:
+    """Under each month of a chart: its short name in w's language, and its year under the
+    first month and each January ("ліп", "" / "сту", "2021")."""
+    firsts = [dates.parse(m["month"]).first for m in monthly]
+    return [
+        (w.month_name(day), str(day.year) if i == 0 or day.month == 1 else "")
+        for i, day in enumerate(firsts)
+    ]
+
+
 def _halo() -> Any:
     """A white outline round a number drawn over bars, so it reads on any colour."""
     from matplotlib import patheffects
@@ -63,11 +73,7 @@ def monthly_trend(summary, out: Path, w: Words | None = None, names: dict | None
     matplotlib.rcParams["svg.fonttype"] = "none"
     w = w or Words()
     names = names or {}
-    firsts = [dates.parse(m["month"]).first for m in summary.monthly]
-    months = [
-        f"{w.month_name(d)}\n{d.year}" if i == 0 or d.month == 1 else w.month_name(d)
-        for i, d in enumerate(firsts)
-    ]
+    months = [f"{name}\n{year}".strip() for name, year in month_labels(summary.monthly, w)]
     kinds, series = stacks(summary.monthly)
     distinct = {k for m in summary.monthly for k in m["by_kind"]}
     figure, axes = pyplot.subplots(figsize=(11, 4.8))

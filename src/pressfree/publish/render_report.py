@@ -197,7 +197,7 @@ def chart(
     shape.ticks = [
         {"value": v, "y": round(shape.bottom - v * scale, 2)} for v in range(0, top + 1, step)
     ]
-    for i, month in enumerate(months):
+    for i, (month, (short, year)) in enumerate(zip(months, charts.month_labels(months, w))):
         x = round(shape.left + slot * i + (slot - shape.bar_width) / 2, 2)
         y, blocks = shape.bottom, []
         for name, colour, counts in zip(shown, colours, series):
@@ -213,7 +213,6 @@ def chart(
                         "name": name,
                     }
                 )
-        first = date.fromisoformat(f"{month['month']}-01")
         shape.bars.append(
             {
                 "x": x,
@@ -221,9 +220,9 @@ def chart(
                 "blocks": blocks,
                 "total": month["total"],
                 "total_y": round(shape.bottom - month["total"] * scale, 2),
-                "label": w.month(first),
-                "short": w.month_name(first),
-                "year": str(first.year) if i == 0 or first.month == 1 else "",
+                "label": w.month(f"{month['month']}-01"),
+                "short": short,
+                "year": year,
             }
         )
     shape.legend = [{"name": n, "colour": c} for n, c in zip(shown, colours)]
