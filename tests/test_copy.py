@@ -46,7 +46,7 @@ def test_a_copy_carries_everything_and_a_second_copy_adds_nothing(cli, any_db, t
     first = cli("--db", laptop, "copy", "--to", any_db).stderr
     assert (
         first.startswith("Copied from ")
-        and "5 incidents, 3 tallies, 3 custody, 1 designations, 3 cases" in first
+        and "5 incidents, 3 tallies, 3 custody periods, 1 designation, 3 cases" in first
     )
     mine, theirs = (
         _document(cli, where, tmp_path, name)
@@ -97,7 +97,7 @@ def test_a_dry_run_says_what_it_would_add_and_writes_nothing(cli, tmp_path):
     said = cli("--db", laptop, "copy", "--to", server, "--dry-run").stderr
     assert said == (
         f"Would copy from {laptop} to {server}: 2 incidents, 2 tallies, "
-        "0 custody, 1 designations, 1 revisions.\n"
+        "0 custody periods, 1 designation, 1 revision.\n"
     )
     assert not server.exists()  # a dry run makes no database either
 

@@ -833,14 +833,14 @@ def test_a_later_export_without_ids_does_not_double(cli, tmp_path):
     before = _document(cli)
     said = cli("import", path, *mapping, "--dry-run").stderr
     assert said.endswith(
-        f"Would import 1 incidents from {count + 1} rows; {count - 1} already "
+        f"Would import 1 incident from {count + 1} rows; {count - 1} already "
         "stored, 1 changed, 1 new.\n"
     )
     assert "changed since stored as" in said and "(tags)" in said
     assert _document(cli) == before
     said = cli("import", path, *mapping).stderr
     assert said.endswith(
-        f"Imported 1 incidents from {count + 1} rows; {count - 1} already "
+        f"Imported 1 incident from {count + 1} rows; {count - 1} already "
         "stored, 1 changed, 1 new.\n"
     )
     assert "add --update to apply them" in said
@@ -871,7 +871,7 @@ def test_identical_rows_without_ids_are_matched_as_a_multiset(cli, tmp_path):
     )
     cli("import", first)
     assert cli("import", later).stderr.endswith(
-        "Imported 1 incidents from 3 rows; 2 already stored, 0 changed, 1 new.\n"
+        "Imported 1 incident from 3 rows; 2 already stored, 0 changed, 1 new.\n"
     )
     assert len(cli.json("list")) == 3
 
@@ -1396,7 +1396,7 @@ def test_undoing_an_update_import_takes_its_edits_back(cli, tmp_path):
     )
     cli("import", first)
     assert cli("import", later, "--update").stderr.endswith(
-        "Imported 1 incidents from 2 rows; 0 already stored, 1 changed, 1 new.\n"
+        "Imported 1 incident from 2 rows; 0 already stored, 1 changed, 1 new.\n"
     )
     minsk = next(i for i in cli.json("list") if i["city"] == "Minsk")
     assert minsk["tags"] == ["a", "b"]

@@ -169,7 +169,7 @@ def test_rows_already_present_by_external_id_are_skipped(cli, tmp_path):
         writer.writerows(rows)
     result = cli("import", changed, "--preset", "pft")
     assert result.stderr.endswith(
-        "\nImported 1 incidents from 24 rows; 23 already stored, 0 changed, 1 new.\n"
+        "\nImported 1 incident from 24 rows; 23 already stored, 0 changed, 1 new.\n"
     )
 
 
@@ -686,7 +686,7 @@ def test_a_mapping_naming_columns_the_file_lacks_is_refused(cli, tmp_path):
     rules.write_text('[columns]\ndate = "When"\nkinds = "Type"\ncity = "City"\n')
     assert "add --again" in cli("import", sheet, "--mapping", rules).stderr
     result = cli("import", sheet, "--mapping", rules, "--again")
-    assert result.stderr == "Imported 1 incidents from 1 rows.\n"  # no id: added again
+    assert result.stderr == "Imported 1 incident from 1 row.\n"  # no id: added again
     assert sorted(str(i["city"]) for i in cli.json("list")) == ["Minsk", "None"]
 
 

@@ -51,7 +51,8 @@ def test_each_layout_is_recognised_and_imports_whole(cli, tmp_path, name, preset
     path = LAYOUTS / name if (LAYOUTS / name).exists() else FIXTURES / name
     said = cli("import", path).stderr
     assert said.startswith(f"Recognised {name} as preset {preset}, layout {layout} (")
-    assert f"Imported {rows} incidents from {rows} rows" in said
+    many = "s" if rows != 1 else ""
+    assert f"Imported {rows} incident{many} from {rows} row{many}" in said
     assert {i["dataset"] for i in cli.json("list")} == {preset}
     # the same file named with its preset reads the same layout
     again = cli(
@@ -476,7 +477,7 @@ def test_chart_takes_the_filters(cli, tmp_path):
         "confirmed",
     ).stderr
     assert said.startswith(f"Wrote {out}.")
-    assert "(kind raid; status confirmed)" in out.read_text(encoding="utf-8")
+    assert "(kind Raid; status confirmed)" in out.read_text(encoding="utf-8")
 
 
 def test_a_map_export_layered_on_a_full_export_adds_nothing_twice(cli, any_db, tmp_path):
@@ -508,7 +509,7 @@ def test_a_map_export_layered_on_a_full_export_adds_nothing_twice(cli, any_db, t
     said = cli("--db", any_db, "import", path).stderr
     assert "layout map" in said
     assert said.endswith(
-        "Imported 1 incidents from 24 rows; 22 already stored, 1 changed, 1 new.\n"
+        "Imported 1 incident from 24 rows; 22 already stored, 1 changed, 1 new.\n"
     )
     assert "(tags)" in said
     assert len(cli.json("--db", any_db, "list")) == 24

@@ -299,6 +299,34 @@ def test_the_terminal_summary_speaks_the_language_json_does_not(sample):
     assert said == "Error: --lang: 'fr' is not a language pressfree speaks (en, ru, be)\n"
 
 
+def test_what_narrowed_a_summary_is_said_in_the_readers_language(sample, tmp_path):
+    """A title says the filters in the reader's language, kinds by their names; JSON keeps
+    them in English, and in parts (narrowed_by) for any language to say."""
+    given = ("--month", "2021-07", "--kind", "raid", "--kind", "detention")
+    given += ("--status", "confirmed")
+    markdown = sample("summary", *given, "--lang", "be", "--format", "markdown").stdout
+    assert markdown.startswith(
+        "# Парушэнні свабоды прэсы, ліпень 2021 (від Ператрус або Затрыманне; статус "
+        "пацверджана)\n"
+    )
+    out = tmp_path / "r.html"
+    sample("report", *given, "--lang", "ru", "--out", out)
+    assert (
+        "<h1>Нарушения свободы прессы, июль 2021 (вид Обыск или Задержание; статус "
+        "подтверждено)</h1>" in out.read_text(encoding="utf-8")
+    )
+    english = sample("summary", *given, "--format", "markdown").stdout
+    assert english.startswith(
+        "# Press-freedom incidents, July 2021 (kind Raid or Detention; status confirmed)\n"
+    )
+    data = json.loads(sample("summary", *given, "--lang", "be", "--format", "json").stdout)
+    assert data["filters"] == ["kind raid or detention", "status confirmed"]
+    assert data["narrowed_by"] == [
+        {"filter": "kind", "value": ["raid", "detention"]},
+        {"filter": "status", "value": "confirmed"},
+    ]
+
+
 def test_users_name_their_own_kinds_in_a_language(cli, tmp_path):
     cli("kinds", "add", "house-search", "House search")
     cli("add", "house-search", "--date", "2021-07-02", "--force")
@@ -649,7 +677,12 @@ def test_no_english_word_of_the_catalogue_in_a_report_or_summary(cases, tmp_path
         "markdown": cases(
             "summary", "--month", "2021-07", "--lang", lang, "--format", "markdown"
         ).stdout,
-    }
+        "narrowed": cases(
+            "summary", "--month", "2021-07", "--lang", lang, "--format", "markdown",
+            "--kind", "raid", "--kind", "detention", "--status", "confirmed",
+            "--updated-since", "2021-01", "--include-new",
+        ).stdout,
+    }  # fmt: skip
     for where, text in shown.items():
         text = " ".join(text.split())
         for value in data:

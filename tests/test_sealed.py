@@ -101,7 +101,7 @@ def test_import_reads_a_sealed_export_with_the_readers_key(cli, tmp_path, reader
     )
     assert cli.json("list") == []  # nothing of any of these was imported
     said = cli("import", sealed, "--identity", key).stderr
-    assert said == "Imported 2 incidents, 2 tallies, 0 custody, 1 designations.\n"
+    assert said == "Imported 2 incidents, 2 tallies, 0 custody periods, 1 designation.\n"
     assert [i["id"] for i in cli.json("list")] == [i["id"] for i in origin.json("list")]
     rows = tmp_path / "rows.csv.age"
     origin("export", "--format", "csv", "--encrypt-to", public, "--out", rows)

@@ -149,6 +149,15 @@ def footer(lines: list[str], fmt: Format) -> Any:
     return "\n".join(lines) + "\n"
 
 
+# Nouns whose plural is not the singular with an "s"
+PLURALS = {"tally": "tallies", "custody period": "custody periods", "entry": "entries"}
+
+
+def counted(n: int, one: str) -> str:
+    """A count as a line of the CLI says it: "1 incident", "2 incidents", "3 tallies"."""
+    return f"{n} {one if n == 1 else PLURALS.get(one, one + 's')}"
+
+
 def warn(message: str) -> None:
     stderr().print(f"Warning: {message}", markup=False)
 

@@ -14,6 +14,7 @@ from pressfree.cli import options as o
 from pressfree.cli.common import (
     EncryptPassphrase,
     EncryptTo,
+    counted,
     file_passphrase,
     note,
     open_store,
@@ -25,9 +26,21 @@ from pressfree.cli.common import (
     writing,
 )
 
+# What each count of an import or a copy is of ("tallies": 2 -> "2 tallies", 1 -> "1 tally")
+ONE = {
+    "incidents": "incident",
+    "tallies": "tally",
+    "custody": "custody period",
+    "designations": "designation",
+    "cases": "case",
+    "revisions": "revision",
+}
+
 
 def describe(counts: dict[str, int]) -> str:
-    added = ", ".join(f"{n} {name}" for name, n in counts.items() if name != "skipped")
+    added = ", ".join(
+        counted(n, ONE.get(name, name)) for name, n in counts.items() if name != "skipped"
+    )
     skipped = counts.get("skipped", 0)
     return f" {added}" + (f"; {skipped} already present, skipped." if skipped else ".")
 
@@ -284,7 +297,7 @@ def _report(report, skip_invalid: bool) -> None:
             "(fix them, or use --skip-invalid)"
         )
     verb = "Would import" if report.dry_run else "Imported"
-    parts = [f"{verb} {report.added} incidents from {report.rows} rows"]
+    parts = [f"{verb} {counted(report.added, 'incident')} from {counted(report.rows, 'row')}"]
     if report.already_present or report.changed:
         parts.append(
             f"{report.already_present} already stored, {len(report.changed)} "

@@ -13,6 +13,7 @@ from pressfree.cli.common import (
     EncryptTo,
     Format,
     FormatOption,
+    counted,
     emit,
     note,
     reading,
@@ -240,7 +241,7 @@ def report(
         else:
             data = page.encode("utf-8")
         write_sealed(out, sealing(data))
-        note(f"Wrote {out}, encrypted ({found.summary.total_incidents} incidents).")
+        note(f"Wrote {out}, encrypted ({counted(found.summary.total_incidents, 'incident')}).")
         return
     if str(out) == "-":  # standard output, as for export and backup
         from pressfree.cli.common import to_stdout
@@ -260,7 +261,7 @@ def report(
         else:
             with whole.open("w") as handle:
                 handle.write(page)
-    note(f"Wrote {out} ({found.summary.total_incidents} incidents).")
+    note(f"Wrote {out} ({counted(found.summary.total_incidents, 'incident')}).")
 
 
 def rule(

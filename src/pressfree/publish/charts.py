@@ -115,7 +115,7 @@ def monthly_trend(summary, out: Path, w: Words | None = None, names: dict | None
                 fontweight="bold",
                 path_effects=[_halo()],
             )
-    axes.set_title(render_summary.title(summary, N_("Press-freedom incidents by month"), w))
+    axes.set_title(render_summary.title(summary, N_("Press-freedom incidents by month"), w, names))
     axes.set_ylabel(w("Incidents by kind; the dots count each incident once"))
     axes.yaxis.get_major_locator().set_params(integer=True)
     axes.set_ylim(0, max(bottom + [1]) * 1.15 + 0.5)  # room for the counts above the bars

@@ -99,6 +99,21 @@ class Words:
         known = TERMS[group].get(value)
         return self(known) if known else unknown or value
 
+    def narrowed(self, item: dict, names: dict | None = None) -> str:
+        """One filter of a summary (publish/summary.narrowing) as the language says it:
+        "status confirmed", "статус пацверджаны"; kinds by their names when given."""
+        from pressfree.publish.terms import NARROWING, OR
+
+        value = item.get("value")
+        if item["filter"] == "kind":
+            value = self(OR).join(short_name((names or {}).get(k, k)) for k in value)
+        elif item["filter"] == "status":
+            value = self.term("status", value)
+        elif item["filter"] in ("updated_since", "updated_before"):
+            value = self.when(value)
+        template = NARROWING[item["filter"]]
+        return self(template, field=item.get("field"), value=value)
+
     def sentenced(self, given: dict[str, str | None]) -> str:
         """A sentence and its type ({"sentence": "6y", "type": "prison"}): "6 гадоў
         (пазбаўленне волі)"; a fine is said once."""
@@ -170,6 +185,9 @@ class Words:
         if period.precision == "day":
             return self.day(period.first)
         return f"{self.day(period.first)} – {self.day(period.last)}"
+
+
+ENGLISH = Words()
 
 
 def short_name(name: str) -> str:

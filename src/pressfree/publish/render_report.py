@@ -20,7 +20,7 @@ from pressfree.designations import generated_summary
 from pressfree.errors import PressfreeError
 from pressfree.publish import charts
 from pressfree.publish.i18n import N_, NP_, Words, explanation, short_name
-from pressfree.publish.render_summary import STATUS_NAMES, affected_line, figure_name, rule_line
+from pressfree.publish.render_summary import affected_line, figure_name, narrowed, rule_line
 from pressfree.redaction import WITHHELD
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -284,6 +284,7 @@ def html(
     title = w("Press-freedom incidents, {period}", period=w.period(period))
     if s.country:
         title += f" — {w.country(s.country)}"
+    title += narrowed(s, w, {k: kind_name(k) for k in report.kinds})
     return _labelled(
         environment.get_template("report.html").render(
             r=report,
@@ -297,7 +298,7 @@ def html(
                 report.incidents,
                 kind_name,
                 w("source"),
-                lambda s: w(STATUS_NAMES[s]),
+                lambda s: w.term("status", s),
                 lambda text: w(WITHHELD_SHOWN) if text == WITHHELD else text,
                 w,
                 label_name,

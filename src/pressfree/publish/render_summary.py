@@ -10,10 +10,9 @@ from rich.table import Table
 from rich.text import Text
 
 from pressfree import dates
-from pressfree.publish.i18n import N_, Words, short_name
+from pressfree.publish.i18n import ENGLISH, N_, Words, short_name
 from pressfree.publish.render import markdown_table, table, to_csv, to_json
 
-ENGLISH = Words()
 MULTI_KIND_NOTE = N_(
     "An incident with several kinds counts under each kind; the total counts it once."
 )
@@ -83,21 +82,11 @@ def imprecise_line(summary, w: Words = ENGLISH) -> str:
     )
 
 
-STATUS_NAMES = {
-    "reported": N_("reported"),
-    "confirmed": N_("confirmed"),
-    "disputed": N_("disputed"),
-    "retracted": N_("retracted"),
-    "withdrawn": N_("withdrawn"),
-    "restricted": N_("restricted"),  # left out of what is published, whatever its status
-}
-
-
 def rule_line(summary, w: Words = ENGLISH) -> str:
     """Which incidents count (the publication rule, or --status) and how many it left out:
     "Counted: reported and confirmed incidents. Left out: 1 retracted, 2 disputed."."""
-    counted = [w(STATUS_NAMES[s]) for s in summary.counted]
-    left = ", ".join(f"{n} {w(STATUS_NAMES[s])}" for s, n in summary.left_out.items())
+    counted = [w.term("status", s) for s in summary.counted]
+    left = ", ".join(f"{n} {w.term('status', s)}" for s, n in summary.left_out.items())
     return w(
         "Counted: incidents {statuses}. Left out: {left}.",
         statuses=" / ".join(counted),
@@ -202,10 +191,20 @@ def cases_line(summary, w: Words = ENGLISH) -> str:
     )
 
 
-def title(summary, what: str = N_("Press-freedom incidents"), w: Words = ENGLISH) -> str:
+def title(
+    summary,
+    what: str = N_("Press-freedom incidents"),
+    w: Words = ENGLISH,
+    names: dict | None = None,
+) -> str:
     where = f", {w.country(summary.country)}" if summary.country else ""
-    narrowed = f" ({'; '.join(summary.filters)})" if summary.filters else ""
-    return f"{w(what)}, {w.period(dates.parse(summary.period))}{where}{narrowed}"
+    return f"{w(what)}, {w.period(dates.parse(summary.period))}{where}{narrowed(summary, w, names)}"
+
+
+def narrowed(summary, w: Words = ENGLISH, names: dict | None = None) -> str:
+    """What narrowed the incidents counted, for a title: " (kind Ператрус; status ...)"."""
+    said = [w.narrowed(item, names) for item in summary.narrowed_by]
+    return f" ({'; '.join(said)})" if said else ""
 
 
 def bars(monthly: list[dict], w: Words = ENGLISH) -> list[str]:
@@ -246,7 +245,7 @@ class _KindsTable:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         narrow = options.max_width < NARROW
         kinds = Table(
-            title=title(self.summary, w=self.w),
+            title=title(self.summary, w=self.w, names=self.names),
             title_justify="left",
             caption=self.w(MULTI_KIND_NOTE),
             caption_justify="left",
@@ -411,7 +410,7 @@ def monthly_table(summary, w: Words = ENGLISH, names: dict | None = None) -> Tab
 def as_markdown(summary, w: Words = ENGLISH, names: dict | None = None) -> str:
     previous = _previous(summary, w)
     out = [
-        f"# {title(summary, w=w)}",
+        f"# {title(summary, w=w, names=names)}",
         "",
         w.plural(
             "{n} incident ({previous} in {period}).",

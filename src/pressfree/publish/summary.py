@@ -15,6 +15,7 @@ from sqlmodel import Session, col
 
 from pressfree import cases, countries, custody, dates, designations, publication, tallies
 from pressfree.incidents import IncidentFilter, conditions, contained_in
+from pressfree.publish.i18n import ENGLISH
 from pressfree.store.models import (
     CustodyPeriod,
     Incident,
@@ -85,6 +86,7 @@ class Summary:
     # Charges brought and sentences handed down in the period (cases.in_period).
     cases: dict = field(default_factory=dict)
     filters: list[str] = field(default_factory=list)  # what narrowed the incidents counted
+    narrowed_by: list[dict] = field(default_factory=list)  # the same, as narrowing() keeps it
     # The publication rule: the statuses counted, and how many incidents of the period (of
     # those the filters select) it left out, by status.
     counted: list[str] = field(default_factory=lambda: list(publication.DEFAULT))
@@ -415,24 +417,29 @@ def counting(
     return chosen, (*selected, publication.condition(chosen)), selected
 
 
-def described(filters: IncidentFilter | None) -> list[str]:
-    """The filters, as a reader of the summary is told them ("status confirmed")."""
+def narrowing(filters: IncidentFilter | None) -> list[dict]:
+    """What narrowed the incidents counted, each as {"filter", "value"} (and "field" for
+    --where): kept so that a reader's language can say them (i18n.Words.narrowed)."""
     if filters is None:
         return []
-    out = [f"kind {' or '.join(filters.kinds)}"] if filters.kinds else []
+    out: list[dict] = [{"filter": "kind", "value": list(filters.kinds)}] if filters.kinds else []
     for name in ("journalist", "outlet", "publisher", "status", "tag", "search"):
         if getattr(filters, name) is not None:
-            out.append(f"{name} {getattr(filters, name)}")
-    out += [f"{name}={value}" for name, value in filters.where]
+            out.append({"filter": name, "value": getattr(filters, name)})
+    out += [{"filter": "where", "field": name, "value": value} for name, value in filters.where]
     if filters.affiliated:
-        out.append("with its affiliated journalists")
-    if filters.updated_since:
-        out.append(f"updated since {filters.updated_since}")
-    if filters.updated_before:
-        out.append(f"updated before {filters.updated_before}")
+        out.append({"filter": "affiliated"})
+    for name in ("updated_since", "updated_before"):
+        if getattr(filters, name):
+            out.append({"filter": name, "value": str(getattr(filters, name))})
     if filters.include_new and (filters.updated_since or filters.updated_before):
-        out.append("or recorded then")
+        out.append({"filter": "include_new"})
     return out
+
+
+def described(filters: IncidentFilter | None) -> list[str]:
+    """The filters, as an English reader of the summary is told them ("status confirmed")."""
+    return [ENGLISH.narrowed(item) for item in narrowing(filters)]
 
 
 def redacted(summary: Summary, redact) -> Summary:
@@ -447,6 +454,7 @@ def redacted(summary: Summary, redact) -> Summary:
         cases=redact(summary.cases),
         in_custody=redact(summary.in_custody),
         filters=redact(summary.filters),  # `--journalist NAME` says the name
+        narrowed_by=redact(summary.narrowed_by),
     )
 
 
@@ -517,6 +525,7 @@ def summarise(
         by_city=by_city,
         cases=cases.in_period(session, period, code),
         filters=described(filters),
+        narrowed_by=narrowing(filters),
         counted=list(chosen),
         left_out=_left_out(session, period, code, filters, selected, chosen),
         journalists_affected=affected,

@@ -8,6 +8,16 @@ from __future__ import annotations
 from pressfree.languages import N_
 
 TERMS: dict[str, dict[str, str]] = {
+    # An incident's status (store/models.STATUSES), and "restricted": left out of what is
+    # published, whatever its status.
+    "status": {
+        "reported": N_("reported"),
+        "confirmed": N_("confirmed"),
+        "disputed": N_("disputed"),
+        "retracted": N_("retracted"),
+        "withdrawn": N_("withdrawn"),
+        "restricted": N_("restricted"),
+    },
     "case_status": {
         "pending": N_("pending"),
         "dropped": N_("dropped"),
@@ -35,6 +45,24 @@ TERMS: dict[str, dict[str, str]] = {
         "not-classified": N_("not classified"),
     },
 }
+# What narrowed a summary's incidents (publish/summary.narrowing), by filter; "{value}" is
+# the filter's value as the reader's language says it.
+NARROWING = {
+    "kind": N_("kind {value}"),
+    "journalist": N_("journalist {value}"),
+    "outlet": N_("outlet {value}"),
+    "publisher": N_("publisher {value}"),
+    "status": N_("status {value}"),
+    "tag": N_("tag {value}"),
+    "search": N_("search {value}"),
+    "where": "{field}={value}",
+    "affiliated": N_("with its affiliated journalists"),
+    "updated_since": N_("updated since {value}"),
+    "updated_before": N_("updated before {value}"),
+    "include_new": N_("or recorded then"),
+}
+# Between the kinds of one --kind filter: "kind raid or detention"
+OR = N_(" or ")
 # What a census entry says when nothing is known (publish/census.py)
 NO_CASE = N_("no case recorded")
 NO_CHARGE = N_("no charge disclosed")
