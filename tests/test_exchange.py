@@ -33,7 +33,8 @@ def test_the_sample_holds_what_the_report_says(sample):
 def test_importing_twice_adds_nothing(sample):
     result = sample("import", SAMPLE)
     assert result.stderr == (
-        "Imported 0 incidents, 0 tallies, 0 custody periods, 0 designations; 5 already present, skipped.\n"
+        "Imported 0 incidents, 0 tallies, 0 custody periods, 0 designations; "
+        "5 already present, skipped.\n"
     )
     assert len(sample.json("list")) == 2
 
@@ -144,7 +145,9 @@ def test_non_utf8_and_malformed_files(cli, tmp_path):
 def test_a_pressfree_document_honours_dry_run(cli):
     cli("init")
     result = cli("import", SAMPLE, "--dry-run")
-    assert result.stderr == ("Would import 2 incidents, 2 tallies, 0 custody periods, 1 designation.\n")
+    assert result.stderr == (
+        "Would import 2 incidents, 2 tallies, 0 custody periods, 1 designation.\n"
+    )
     assert cli.json("list") == []
     result = cli("import", SAMPLE, "--skip-invalid", code=2)
     assert result.stderr.startswith("Error: --skip-invalid: '' applies to rows")
