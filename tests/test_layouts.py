@@ -508,9 +508,7 @@ def test_a_map_export_layered_on_a_full_export_adds_nothing_twice(cli, any_db, t
     arrests = len(cli.json("--db", any_db, "list", "--kind", "arrest"))
     said = cli("--db", any_db, "import", path).stderr
     assert "layout map" in said
-    assert said.endswith(
-        "Imported 1 incident from 24 rows; 22 already stored, 1 changed, 1 new.\n"
-    )
+    assert said.endswith("Imported 1 incident from 24 rows; 22 already stored, 1 changed, 1 new.\n")
     assert "(tags)" in said
     assert len(cli.json("--db", any_db, "list")) == 24
     assert len(cli.json("--db", any_db, "list", "--kind", "arrest")) == arrests

@@ -306,8 +306,7 @@ def test_what_narrowed_a_summary_is_said_in_the_readers_language(sample, tmp_pat
     given += ("--status", "confirmed")
     markdown = sample("summary", *given, "--lang", "be", "--format", "markdown").stdout
     assert markdown.startswith(
-        "# Парушэнні свабоды прэсы, ліпень 2021 (від Ператрус або Затрыманне; статус "
-        "пацверджана)\n"
+        "# Парушэнні свабоды прэсы, ліпень 2021 (від Ператрус або Затрыманне; статус пацверджана)\n"
     )
     out = tmp_path / "r.html"
     sample("report", *given, "--lang", "ru", "--out", out)
