@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import Any
 from pathlib import Path
 
 from pressfree.languages import DEFAULT, gettext_noop
@@ -99,14 +100,14 @@ class Words:
         known = TERMS[group].get(value)
         return self(known) if known else unknown or value
 
-    def narrowed(self, item: dict, names: dict | None = None) -> str:
+    def narrowed(self, item: dict[str, Any], names: dict[str, str] | None = None) -> str:
         """One filter of a summary (publish/summary.narrowing) as the language says it:
         "status confirmed", "статус пацверджаны"; kinds by their names when given."""
         from pressfree.publish.terms import NARROWING, OR
 
         value = item.get("value")
         if item["filter"] == "kind":
-            value = self(OR).join(short_name((names or {}).get(k, k)) for k in value)
+            value = self(OR).join(short_name((names or {}).get(k, k)) for k in value or ())
         elif item["filter"] == "status":
             value = self.term("status", value)
         elif item["filter"] in ("updated_since", "updated_before"):
