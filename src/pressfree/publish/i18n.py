@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from pressfree.languages import DEFAULT, gettext_noop
 
