@@ -409,3 +409,85 @@ def test_a_source_address_stored_before_it_was_checked_breaks_nothing(cli, sql):
     assert cli.json("duplicates") == []
     cli("add", "raid", "--date", "2021-07-31", "--source", "https://x.org/b")
     assert cli.json("show", first.strip())["sources"][0]["url"] == "http://[::1"
+
+
+def _sources_of(cli, *args) -> list[tuple]:
+    new_id = cli("add", "raid", "--date", "2021-07-30", "--force", *args).stdout.strip()
+    [item] = [i for i in cli.json("list") if i["id"] == new_id]
+    return [(s["url"], s["publisher"], s["title"], s["published"]) for s in item["sources"]]
+
+
+def test_each_source_takes_the_publisher_title_and_day_that_follow_it(cli):
+    """`--source A --publisher BAJ --source B --publisher Viasna`: each pair as typed."""
+    assert _sources_of(
+        cli,
+        "--source", "https://a.example/1", "--publisher", "BAJ", "--published", "2021-07-30",
+        "--source", "https://b.example/2", "--source-title", "Затрыманні",
+        "--publisher", "Viasna",
+    ) == [
+        ("https://a.example/1", "BAJ", None, "2021-07-30"),
+        ("https://b.example/2", "Viasna", "Затрыманні", None),
+    ]  # fmt: skip
+    # one publisher after the last source, or before the first, is every source's, as ever
+    two = ("--source", "https://a.example/3", "--source", "https://b.example/4")
+    expected = [
+        ("https://a.example/3", "BAJ", None, None),
+        ("https://b.example/4", "BAJ", None, None),
+    ]
+    assert _sources_of(cli, *two, "--publisher", "BAJ") == expected
+    assert _sources_of(cli, "--publisher", "BAJ", *two) == expected
+    # no URL: each publisher is a source of its own
+    assert _sources_of(
+        cli, "--publisher", "BAJ", "--source-title", "T1", "--publisher", "Viasna"
+    ) == [(None, "BAJ", "T1", None), (None, "Viasna", None, None)]
+
+
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (
+            [
+                "--source",
+                "https://a.example",
+                "--publisher",
+                "BAJ",
+                "--source",
+                "https://b.example",
+            ],
+            "Error: --publisher: 'BAJ' follows the source 'https://a.example' but not the ones "
+            "after it: give one --publisher after each --source, or one after the last\n",
+        ),
+        (
+            ["--publisher", "BAJ", "--source", "https://a.example", "--publisher", "Viasna"],
+            "Error: --publisher: 'BAJ' comes before any --source: give each --publisher after "
+            "its --source\n",
+        ),
+        (
+            ["--source", "https://a.example", "--publisher", "BAJ", "--publisher", "Viasna"],
+            "Error: --publisher: 'Viasna' is the second after the source 'https://a.example': "
+            "give one after each --source\n",
+        ),
+        (
+            ["--published", "2021-07-30"],
+            "Error: --published: '2021-07-30' needs a source: give --source, --publisher or "
+            "--source-title too\n",
+        ),
+    ],
+)
+def test_a_source_line_that_reads_two_ways_is_refused_and_nothing_written(cli, args, said):
+    result = cli("add", "raid", "--date", "2021-07-30", *args, code=2)
+    assert result.stderr == said and count(cli) == 0
+    new_id = cli("add", "raid", "--date", "2021-07-30").stdout.strip()
+    result = cli("edit", new_id, *args, code=2)
+    assert result.stderr == said
+    assert cli.json("show", new_id)["sources"] == []
+
+
+def test_edit_pairs_sources_as_add_does(cli):
+    new_id = cli("add", "raid", "--date", "2021-07-30").stdout.strip()
+    cli("edit", new_id, "--source", "https://a.example", "--publisher", "BAJ",
+        "--source", "https://b.example", "--publisher", "Viasna")  # fmt: skip
+    assert [(s["url"], s["publisher"]) for s in cli.json("show", new_id)["sources"]] == [
+        ("https://a.example", "BAJ"),
+        ("https://b.example", "Viasna"),
+    ]

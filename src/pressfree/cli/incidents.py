@@ -19,6 +19,7 @@ from pressfree.cli.common import (
     warn,
     writing,
 )
+from pressfree.cli.sources import InOrder
 from pressfree.errors import InvalidValue
 
 KindsArg = Annotated[
@@ -74,11 +75,20 @@ Sources = Annotated[
     list[str] | None, typer.Option("--source", help="Source URL (repeat for several).")
 ]
 Publisher = Annotated[
-    str | None, typer.Option("--publisher", help="Who published the source (VOA, BAJ, Viasna).")
+    list[str] | None,
+    typer.Option(
+        "--publisher",
+        help="Who published the --source before it (VOA, BAJ, Viasna); once, after the "
+        "last --source, for all of them.",
+    ),
 ]
-SourceTitle = Annotated[str | None, typer.Option("--source-title", help="Source title.")]
+SourceTitle = Annotated[
+    list[str] | None,
+    typer.Option("--source-title", help="The title of the --source before it."),
+]
 Published = Annotated[
-    str | None, typer.Option("--published", help="Day the source was published, YYYY-MM-DD.")
+    list[str] | None,
+    typer.Option("--published", help="Day the --source before it was published, YYYY-MM-DD."),
 ]
 RedactOption = Annotated[
     bool,
@@ -98,20 +108,12 @@ Tags = Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag (repe
 IdArg = Annotated[str, typer.Argument(help="Incident id, or its first characters (4 or more).")]
 
 
-def _sources(urls, publisher, title, published) -> list[dict]:
-    if published and not (urls or publisher or title):
-        raise InvalidValue(
-            "--published",
-            published,
-            "needs a source: give --source, --publisher or --source-title too",
-        )
-    if urls:
-        return [
-            {"url": u, "publisher": publisher, "title": title, "published": published} for u in urls
-        ]
-    if publisher or title:
-        return [{"publisher": publisher, "title": title, "published": published}]
-    return []
+def _sources(ctx: typer.Context, urls, publisher, title, published) -> list[dict]:
+    """The sources as typed: each --source with the options that follow it (cli/sources.py)."""
+    from pressfree.cli.sources import ORDER, paired
+
+    values = {"publisher": publisher, "source_title": title, "published": published}
+    return paired(ctx.meta.get(ORDER, []), urls, values)
 
 
 def _ask_for_missing(session, kinds, date, status):
@@ -219,7 +221,7 @@ def add(
             summary=summary,
             public_summary=public_summary,
             restricted=bool(restricted),
-            sources=_sources(source, publisher, source_title, published),
+            sources=_sources(ctx, source, publisher, source_title, published),
             status=status,
             tags=tag or [],
         )
@@ -484,7 +486,7 @@ def edit(
         summary=summary,
         public_summary=public_summary,
         restricted=restricted,
-        sources=_sources(source, publisher, source_title, published),
+        sources=_sources(ctx, source, publisher, source_title, published),
         status=status,
         tags=tag,
     )
@@ -514,11 +516,12 @@ def delete(
 
 def register(app: typer.Typer) -> None:
     panel = "Incidents"
-    app.command(rich_help_panel=panel)(add)
+    app.command(rich_help_panel=panel, cls=InOrder)(add)
     app.command("list", rich_help_panel=panel)(list_)
     app.command(rich_help_panel=panel)(search)
-    for command in (show, edit, delete):
-        app.command(rich_help_panel=panel)(command)
+    app.command(rich_help_panel=panel)(show)
+    app.command(rich_help_panel=panel, cls=InOrder)(edit)
+    app.command(rich_help_panel=panel)(delete)
     from pressfree.cli.vocabulary import vocabulary_app
 
     kinds = vocabulary_app(
