@@ -29,18 +29,63 @@ def test_parse(text, first, last, precision):
     assert (value.first, value.last, value.precision) == (first, last, precision)
 
 
+JULY_30 = (date(2021, 7, 30), date(2021, 7, 30), "day")
+JULY = (date(2021, 7, 1), date(2021, 7, 31), "month")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("30.07.2021", JULY_30),  # as written in Belarus and Russia: the day first
+        ("30/07/2021", JULY_30),  # only one reading is a date
+        ("07/30/2021", JULY_30),
+        ("30 July 2021", JULY_30),
+        ("July 30, 2021", JULY_30),
+        ("30 Jul 2021", JULY_30),
+        ("30 ліпеня 2021", JULY_30),
+        ("30 ліпеня 2021 г.", JULY_30),
+        ("30 июля 2021 года", JULY_30),
+        ("30 липня 2021 р.", JULY_30),
+        ("ліпень 2021", JULY),
+        ("Июль 2021", JULY),
+        ("07.2021", JULY),
+        ("3.7.2021", (date(2021, 7, 3), date(2021, 7, 3), "day")),
+        ("1 мая 2021", (date(2021, 5, 1), date(2021, 5, 1), "day")),
+        ("26.07.2021..30 ліпеня 2021", (date(2021, 7, 26), date(2021, 7, 30), "range")),
+    ],
+)
+def test_dates_as_people_write_them(text, expected):
+    value = dates.parse(text)
+    assert (value.first, value.last, value.precision) == expected
+
+
 @pytest.mark.parametrize(
     "text, message",
     [
         ("2021-13-01", "date: '2021-13-01' is not a real date"),
         ("2021-02-30", "date: '2021-02-30' is not a real date"),
         ("2021-13", "date: '2021-13' is not a real date"),
-        ("30/07/2021", "date: '30/07/2021' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or A..B)"),
-        ("yesterday", "date: 'yesterday' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or A..B)"),
-        ("", "date: '' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or A..B)"),
+        ("03/07/2021", "date: '03/07/2021' could be 2021-07-03 or 2021-03-07: write one of them"),
+        ("31.06.2021", "date: '31.06.2021' is not a real date"),
+        ("30 Foo 2021", f"date: '30 Foo 2021' is not a date (use {dates.FORMS})"),
+        ("30 July 30 2021", f"date: '30 July 30 2021' is not a date (use {dates.FORMS})"),
+        (
+            "yesterday",
+            f"date: 'yesterday' is not a date (use {dates.FORMS})",
+        ),
+        (
+            "",
+            f"date: '' is not a date (use {dates.FORMS})",
+        ),
         # digits as tallies take them: 0 to 9 (ISO 8601's, and what every output shows)
-        ("٢٠٢١-٠٧-٠١", "date: '٢٠٢١-٠٧-٠١' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or A..B)"),
-        ("２０２１", "date: '２０２１' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or A..B)"),
+        (
+            "٢٠٢١-٠٧-٠١",
+            f"date: '٢٠٢١-٠٧-٠١' is not a date (use {dates.FORMS})",
+        ),
+        (
+            "２０２１",
+            f"date: '２０２１' is not a date (use {dates.FORMS})",
+        ),
         ("2021-07-30..2021-07-26", "date: '2021-07-30..2021-07-26' ends before it starts"),
     ],
 )

@@ -90,7 +90,8 @@ def test_an_outlet_s_incidents_with_those_of_its_journalists(cli, three):
         (["--include-new"], "--include-new goes with --updated-since or --updated-before"),
         (
             ["--updated-since", "soon"],
-            "--updated-since: 'soon' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or A..B)",
+            "--updated-since: 'soon' is not a date "
+            "(use YYYY-MM-DD, 30.07.2021, 30 July 2021, YYYY-MM, YYYY or A..B)",
         ),  # fmt: skip
     ],
 )

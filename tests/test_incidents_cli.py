@@ -220,7 +220,8 @@ one_added = corpus(lambda cli: cli(*BASE))
         (["add", "raid", "--date", "2021-02-30"], "date: '2021-02-30' is not a real date"),
         (
             ["add", "raid", "--date", "last July"],
-            "date: 'last July' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or A..B)",
+            "date: 'last July' is not a date "
+            "(use YYYY-MM-DD, 30.07.2021, 30 July 2021, YYYY-MM, YYYY or A..B)",
         ),
         (
             ["add", "raid", "--date", "2021-07-30..2021-07-01"],
@@ -229,7 +230,7 @@ one_added = corpus(lambda cli: cli(*BASE))
         (["add", "bombing", "--date", "2021-07-30"], "kind: 'bombing' is not a known kind"),
         (
             ["add", "raid", "--date", "2021-07-30", "--country", "XX"],
-            "country: 'XX' is not an ISO 3166-1 alpha-2 country code",
+            "country: 'XX' is not an ISO 3166-1 alpha-2 country code or a country's name\n",
         ),
         (
             ["add", "raid", "--date", "2021-07-30", "--status", "rumoured"],
@@ -264,8 +265,9 @@ one_added = corpus(lambda cli: cli(*BASE))
         (["list", "--month", "2021-13"], "--month: '2021-13' is not a real date"),
         (["list", "--kind", "bombing"], "--kind: 'bombing' is not a known kind"),
         (
-            ["list", "--country", "Belarus"],
-            "--country: 'Belarus' is not an ISO 3166-1 alpha-2 country code",
+            ["list", "--country", "Belarsu"],
+            "--country: 'Belarsu' is not an ISO 3166-1 alpha-2 country code or a country's name "
+            "(did you mean BY for Belarus?)",
         ),
     ],
 )
@@ -363,7 +365,7 @@ def test_messages_show_values_as_they_were_typed_and_cut_long_ones(cli):
     result = cli("add", "raid", "--date", huge, code=2)
     assert result.stderr == (
         f"Error: date: '{'x' * 198}… (100,000 characters) is not a date "
-        "(use YYYY-MM-DD, YYYY-MM, YYYY or A..B)\n"
+        "(use YYYY-MM-DD, 30.07.2021, 30 July 2021, YYYY-MM, YYYY or A..B)\n"
     )
     result = cli("add", "raid", "--date", "2021", "--summary", "line one\nline two\x00", code=2)
     assert result.stderr == (
@@ -415,6 +417,14 @@ def _sources_of(cli, *args) -> list[tuple]:
     new_id = cli("add", "raid", "--date", "2021-07-30", "--force", *args).stdout.strip()
     [item] = [i for i in cli.json("list") if i["id"] == new_id]
     return [(s["url"], s["publisher"], s["title"], s["published"]) for s in item["sources"]]
+
+
+@pytest.mark.parametrize("written", ["Belarus", "беларусь", "Беларусь", "BLR", "by"])
+def test_a_country_is_taken_by_its_name_in_any_language_or_code(cli, written):
+    new_id = cli("add", "raid", "--date", "30.07.2021", "--country", written).stdout.strip()
+    assert cli.json("show", new_id)["country"] == "BY"
+    assert cli.json("show", new_id)["date"] == "2021-07-30"
+    assert [i["id"] for i in cli.json("list", "--country", written)] == [new_id]
 
 
 def test_each_source_takes_the_publisher_title_and_day_that_follow_it(cli):

@@ -6,6 +6,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
 from pressfree.errors import InvalidValue
 
@@ -14,6 +15,18 @@ PRECISIONS = ("day", "month", "year", "range")
 _DAY = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
 _MONTH = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
 _YEAR = re.compile(r"^([0-9]{4})$")
+# As people write a day: 30.07.2021 (day first, as in Belarus and Russia), 30/07/2021 or
+# 07/30/2021 where only one reading is a date, and a month as 07.2021
+_NUMERIC_DAY = re.compile(r"^([0-9]{1,2})([./])([0-9]{1,2})\2([0-9]{4})$")
+_NUMERIC_MONTH = re.compile(r"^([0-9]{1,2})[./]([0-9]{4})$")
+# ...and in words: "30 July 2021", "July 30, 2021", "30 ліпеня 2021 г.", "июль 2021 года"
+_WORDS = re.compile(
+    r"^(?:([0-9]{1,2})\.?\s+)?([^\W\d_]+\.?)\s+(?:([0-9]{1,2}),?\s+)?([0-9]{4})"
+    r"(?:\s*(?:г\.?|года|году|гады|р\.?|року))?$"
+)
+# The languages whose month names a date may be written with
+MONTH_LANGUAGES = ("en", "ru", "be", "uk")
+FORMS = "YYYY-MM-DD, 30.07.2021, 30 July 2021, YYYY-MM, YYYY or A..B"
 
 
 @dataclass(frozen=True, order=True)
@@ -110,9 +123,52 @@ def parse(text: str, field: str = "date") -> PartialDate:
             return month(int(m[1]), int(m[2]))
         if m := _YEAR.match(value):
             return year(int(m[1]))
+        if written := as_written(value, field, text):
+            return written
     except ValueError:
         raise InvalidValue(field, text, "is not a real date") from None
-    raise InvalidValue(field, text, "is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or A..B)")
+    raise InvalidValue(field, text, f"is not a date (use {FORMS})")
+
+
+def as_written(value: str, field: str, text: str) -> PartialDate | None:
+    """A day or month as people write it (30.07.2021, 30/07/2021, 30 July 2021, 30 ліпеня
+    2021, июль 2021), or None. A numeric day both of whose readings are dates is refused,
+    naming both."""
+    if m := _NUMERIC_DAY.match(value):
+        first, second, y = int(m[1]), int(m[3]), int(m[4])
+        if m[2] == "." or first > 12 or first == second:
+            return day(y, second, first)
+        if second > 12:
+            return day(y, first, second)
+        one, other = date(y, second, first), date(y, first, second)
+        raise InvalidValue(
+            field, text, f"could be {one.isoformat()} or {other.isoformat()}: write one of them"
+        )
+    if m := _NUMERIC_MONTH.match(value):
+        return month(int(m[2]), int(m[1]))
+    if m := _WORDS.match(value):
+        number = _month_names().get(m[2].casefold().rstrip("."))
+        if number is None or (m[1] and m[3]):
+            return None
+        wanted = m[1] or m[3]
+        return day(int(m[4]), number, int(wanted)) if wanted else month(int(m[4]), number)
+    return None
+
+
+@cache
+def _month_names() -> dict[str, int]:
+    """Every language's names of the months, whole and short, in both grammatical forms
+    ("ліпень", "ліпеня", "ліп"), as Babel's CLDR data gives them; a name two languages
+    give to different months is left out."""
+    from babel.dates import get_month_names
+
+    found: dict[str, set[int]] = {}
+    for lang in MONTH_LANGUAGES:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, lang).items():
+                    found.setdefault(name.casefold().rstrip("."), set()).add(number)
+    return {name: next(iter(n)) for name, n in found.items() if len(n) == 1}
 
 
 def parse_day(text: str, field: str = "date") -> date:
