@@ -315,6 +315,41 @@ def test_mapping_init_finds_columns_by_their_values_and_quotes_odd_names(cli, tm
     assert "kinds" not in data["columns"] and data["defaults"] == {"kinds": "other"}
 
 
+def test_mapping_init_reads_belarusian_and_russian_sheets_by_the_stores_names(cli, tmp_path):
+    """Headers in Belarusian ("Тып", "Што адбылося") and Russian ("Тип") are columns; a
+    kind written as the store names it in any language ("Адключэнне інтэрнэту", a user's
+    own kind named in Belarusian) is that kind; the sheet then imports as it reads."""
+    cli("kinds", "add", "internet-shutdown", "Internet shutdown")
+    cli("kinds", "name", "internet-shutdown", "--lang", "be", "Адключэнне інтэрнэту")
+    sheet = tmp_path / "be.csv"
+    sheet.write_text(
+        "Дата,Тып,Журналіст,Горад,Краіна,Што адбылося\n"
+        "30.07.2021,ператрус,Ігар Лосік,Мінск,Беларусь,Ператрус дома\n"
+        "31.07.2021,Адключэнне інтэрнэту,,Гомель,Беларусь,Сувязь адключана\n",
+        encoding="utf-8",
+    )
+    data = tomllib.loads(cli("mapping", "init", sheet).stdout)
+    assert data["columns"] == {
+        "date": "Дата",
+        "kinds": "Тып",
+        "country": "Краіна",
+        "city": "Горад",
+        "journalists": "Журналіст",
+        "summary": "Што адбылося",
+    }
+    assert data["kinds"] == {"ператрус": "raid", "Адключэнне інтэрнэту": "internet-shutdown"}
+    mine = tmp_path / "be.toml"
+    mine.write_text(cli("mapping", "init", sheet).stdout, encoding="utf-8")
+    cli("import", sheet, "--mapping", mine)
+    assert sorted((i["date"], i["kinds"][0]) for i in cli.json("list")) == [
+        ("2021-07-30", "raid"),
+        ("2021-07-31", "internet-shutdown"),
+    ]
+    russian = tmp_path / "ru.csv"
+    russian.write_text("Дата,Тип\n30.07.2021,Обыск\n", encoding="utf-8")
+    assert tomllib.loads(cli("mapping", "init", russian).stdout)["columns"]["kinds"] == "Тип"
+
+
 def test_mapping_init_on_a_file_without_a_date_column_says_so_at_import(cli, tmp_path):
     sheet = tmp_path / "nodate.csv"
     sheet.write_text("Name,Outlet\nAnn,Belsat\n", encoding="utf-8")

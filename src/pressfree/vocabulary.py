@@ -116,6 +116,32 @@ def names_in(session: Session, lang: str) -> dict[str, str]:
     return found
 
 
+def short_name(name: str) -> str:
+    """A kind's or label's name without the explanation in brackets that ends it ("Raid
+    (search of a home, office or newsroom)" is "Raid"): what a table shows on every row."""
+    short = re.sub(r"\s*\([^()]*\)$", "", name.strip())
+    return short or name
+
+
+def explanation(name: str) -> str | None:
+    """The explanation in brackets that ends a name, if it has one."""
+    found = re.search(r"\(([^()]*)\)$", name.strip())
+    return found.group(1) if found and short_name(name) != name else None
+
+
+def kind_words(session: Session) -> dict[str, str]:
+    """Every way the store names each kind, folded (its slug, its label, its names in every
+    language, with and without their explanation in brackets) -> the kind's slug: how a
+    sheet written in any of them is read ("ператрус" -> raid)."""
+    found: dict[str, str] = {}
+    for slug, label, names in session.execute(select(Kind.slug, Kind.label, Kind.names)):
+        for name in (slug, label, *(names or {}).values()):
+            if name:
+                for form in (name, short_name(name)):
+                    found.setdefault(form.strip().casefold(), slug)
+    return found
+
+
 def ids_for(
     session: Session, slugs: list[str], vocabulary: str = "kind", field: str | None = None
 ) -> dict[str, int]:

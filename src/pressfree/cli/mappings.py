@@ -64,6 +64,7 @@ def show(name: Annotated[str, typer.Argument(help="A preset: pft, cpj or pressfr
 
 @mapping_app.command("init")
 def init(
+    ctx: typer.Context,
     file: Annotated[
         Path,
         typer.Argument(help="The CSV, JSON or NDJSON file to read.", exists=True, dir_okay=False),
@@ -85,7 +86,20 @@ def init(
         raise InvalidValue(
             "--format", fmt, f"is not an import format ({', '.join(readers.FORMATS)})"
         )
-    emit(guess.initial_mapping(file, fmt or readers.detect_format(file)))
+    emit(guess.initial_mapping(file, fmt or readers.detect_format(file), _kind_words(ctx)))
+
+
+def _kind_words(ctx: typer.Context) -> dict[str, str]:
+    """Every name the database gives each kind, to read a sheet's kinds by; none when there
+    is no database yet (the built-in words still read them)."""
+    from pressfree import vocabulary
+    from pressfree.cli.common import location, reading
+    from pressfree.store.db import is_file
+
+    if is_file(where := location(ctx)) and not Path(where).exists():
+        return {}
+    with reading(ctx) as session:
+        return vocabulary.kind_words(session)
 
 
 def register(root: typer.Typer) -> None:

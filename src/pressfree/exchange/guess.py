@@ -48,14 +48,31 @@ NAMES = {
         "violations",
         "status",
         "тип",
+        "тып",
         "вид",
+        "від",
+        "видинцидента",
+        "відінцыдэнту",
         "категория",
+        "катэгорыя",
         "нарушение",
         "парушэнне",
     ],
     "country": ["country", "countrykilled", "nation", "страна", "краіна"],
-    "region": ["region", "state", "province", "oblast", "область", "вобласць", "регион"],
-    "city": ["city", "town", "locality", "location", "place", "город", "горад", "место"],
+    "region": ["region", "state", "province", "oblast", "область", "вобласць", "регион", "рэгіён"],
+    "city": [
+        "city",
+        "town",
+        "locality",
+        "location",
+        "place",
+        "город",
+        "горад",
+        "место",
+        "месца",
+        "населенныйпункт",
+        "населеныпункт",
+    ],
     "journalists": [
         "journalist",
         "journalists",
@@ -68,6 +85,8 @@ NAMES = {
         "who",
         "журналист",
         "журналіст",
+        "журналисты",
+        "журналісты",
         "имя",
         "фио",
         "імя",
@@ -85,6 +104,8 @@ NAMES = {
         "смі",
         "издание",
         "выданне",
+        "редакция",
+        "рэдакцыя",
     ],
     "perpetrator": [
         "perpetrator",
@@ -97,10 +118,26 @@ NAMES = {
         "by",
         "виновник",
         "исполнитель",
+        "кто",
+        "хто",
+        "ведомство",
+        "ведамства",
     ],
-    "summary": ["summary", "title", "description", "what", "headline", "описание", "апісанне"],
+    "summary": [
+        "summary",
+        "title",
+        "description",
+        "what",
+        "headline",
+        "описание",
+        "апісанне",
+        "чтослучилось",
+        "штоадбылося",
+        "подробности",
+        "падрабязнасці",
+    ],
     "status": ["verified", "verification", "motiveconfirmed", "confirmed", "статус"],
-    "tags": ["tag", "tags", "label", "labels", "теги"],
+    "tags": ["tag", "tags", "label", "labels", "теги", "тэгі", "метки"],
     "source_url": [
         "url",
         "link",
@@ -112,7 +149,7 @@ NAMES = {
         "источник",
         "крыніца",
     ],
-    "publisher": ["publisher", "sourcename", "reportedby"],
+    "publisher": ["publisher", "sourcename", "reportedby", "издатель", "выдавец", "кемпаведамлена"],
 }
 DATE_LAYOUTS = [
     "%Y-%m-%d",
@@ -127,7 +164,7 @@ DATE_LAYOUTS = [
 ]
 # Words of a kind cell and the built-in kind they suggest (stems, any script).
 KIND_WORDS = [
-    ("raid", ["raid", "search", "обыск", "вобшук"]),
+    ("raid", ["raid", "search", "обыск", "вобшук", "ператрус"]),
     ("detention", ["detain", "detention", "задерж", "затрым"]),
     ("arrest", ["arrest", "арест", "арышт"]),
     ("killing", ["kill", "murder", "убий", "забой", "death"]),
@@ -153,7 +190,9 @@ def _quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _columns(header: list[str], rows: list[dict]) -> dict[str, str]:
+def _columns(
+    header: list[str], rows: list[dict], named: dict[str, str] | None = None
+) -> dict[str, str]:
     """field -> the column whose name means it; each column used once, the first fields
     first (a "Name" column is the journalist, not the outlet). Of several columns named like
     kinds ("Type", "Status"), the one whose values read most as kinds; a country or date
@@ -161,14 +200,14 @@ def _columns(header: list[str], rows: list[dict]) -> dict[str, str]:
     chosen: dict[str, str] = {}
     taken: set[str] = set()
     for name, words in NAMES.items():
-        named = [c for c in header if c not in taken and _key(c) in words]
-        if name == "kinds" and len(named) > 1:
-            named.sort(key=lambda c: -sum(_kind_for(v) != "other" for v in _values(rows, c)))
-        if not named and name in FOUND_BY_VALUES:
-            named = [c for c in [FOUND_BY_VALUES[name](rows, header, taken)] if c]
-        if named:
-            chosen[name] = named[0]
-            taken.add(named[0])
+        found = [c for c in header if c not in taken and _key(c) in words]
+        if name == "kinds" and len(found) > 1:
+            found.sort(key=lambda c: -sum(_kind_for(v, named) != "other" for v in _values(rows, c)))
+        if not found and name in FOUND_BY_VALUES:
+            found = [c for c in [FOUND_BY_VALUES[name](rows, header, taken)] if c]
+        if found:
+            chosen[name] = found[0]
+            taken.add(found[0])
     return chosen
 
 
@@ -228,19 +267,24 @@ def _separator(values: list[str]) -> str | None:
     return None
 
 
-def _kind_for(value: str) -> str:
-    folded = value.casefold()
+def _kind_for(value: str, named: dict[str, str] | None = None) -> str:
+    """The kind a cell names: by a stored kind's slug, label or name in any language
+    (`named`, vocabulary.kind_words), else by the words it holds."""
+    folded = value.strip().casefold()
+    if named and folded in named:
+        return named[folded]
     for slug, stems in KIND_WORDS:
         if any(stem in folded for stem in stems):
             return slug
     return "other"
 
 
-def initial_mapping(path: Path, fmt: str) -> str:
-    """The TOML text of a starting mapping for the file."""
+def initial_mapping(path: Path, fmt: str, named: dict[str, str] | None = None) -> str:
+    """The TOML text of a starting mapping for the file; kinds read through `named` (every
+    name the store gives each kind, vocabulary.kind_words) as well as their words."""
     header = readers.header(path, fmt)
     rows = [row for _, row in islice(readers.rows(path, fmt), SAMPLE)]
-    columns = _columns(header, rows)
+    columns = _columns(header, rows, named)
     shown = _quoted(path.name)  # a name in a comment must not end the comment
     lines = [
         f"# A starting mapping for {shown}, written by `pressfree mapping init`.",
@@ -319,7 +363,7 @@ def initial_mapping(path: Path, fmt: str) -> str:
                 "guessed from its words",
             ]
             lines += [
-                f"{_quoted(value)} = {_quoted(_kind_for(value))}"
+                f"{_quoted(value)} = {_quoted(_kind_for(value, named))}"
                 for value in islice(seen.values(), SHOWN_KINDS)
             ]
     unused = [c for c in header if c not in columns.values()]

@@ -8,8 +8,9 @@ from typing import Any
 from pressfree import dates
 from pressfree.errors import PressfreeError
 from pressfree.publish import render_summary
-from pressfree.publish.i18n import N_, Words, short_name
+from pressfree.publish.i18n import N_, Words
 from pressfree.store.private_files import WholeFile
+from pressfree.vocabulary import short_name
 
 
 def require_matplotlib() -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pressfree.languages import DEFAULT, gettext_noop
+from pressfree.vocabulary import short_name
 
 LOCALES = Path(__file__).with_name("locales")
 DOMAIN = "pressfree"
@@ -189,19 +190,6 @@ class Words:
 
 
 ENGLISH = Words()
-
-
-def short_name(name: str) -> str:
-    """A kind's or label's name without the explanation in brackets that ends it ("Raid
-    (search of a home, office or newsroom)" is "Raid"): what a table shows on every row."""
-    short = re.sub(r"\s*\([^()]*\)$", "", name.strip())
-    return short or name
-
-
-def explanation(name: str) -> str | None:
-    """The explanation in brackets that ends a name, if it has one."""
-    found = re.search(r"\(([^()]*)\)$", name.strip())
-    return found.group(1) if found and short_name(name) != name else None
 
 
 @cache

@@ -352,7 +352,7 @@ def incidents(
 ):
     """Incidents in any format; a table names their kinds by their short names
     (vocabulary.names_in: "Raid", "Ператрус"), files by their slugs."""
-    from pressfree.publish.i18n import short_name
+    from pressfree.vocabulary import short_name
 
     def named(record: dict) -> dict:
         row = incident_row(record)

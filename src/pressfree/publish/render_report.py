@@ -19,9 +19,10 @@ from markupsafe import Markup, escape
 from pressfree.designations import generated_summary
 from pressfree.errors import PressfreeError
 from pressfree.publish import charts
-from pressfree.publish.i18n import N_, NP_, Words, explanation, short_name
+from pressfree.publish.i18n import N_, NP_, Words
 from pressfree.publish.render_summary import affected_line, figure_name, narrowed, rule_line
 from pressfree.redaction import WITHHELD
+from pressfree.vocabulary import explanation, short_name
 
 TEMPLATES = Path(__file__).with_name("templates")
 # matplotlib's tab10, as `pressfree chart` draws; the kinds grouped together are grey

@@ -10,8 +10,9 @@ from rich.table import Table
 from rich.text import Text
 
 from pressfree import dates
-from pressfree.publish.i18n import ENGLISH, N_, Words, short_name
+from pressfree.publish.i18n import ENGLISH, N_, Words
 from pressfree.publish.render import markdown_table, table, to_csv, to_json
+from pressfree.vocabulary import short_name
 
 MULTI_KIND_NOTE = N_(
     "An incident with several kinds counts under each kind; the total counts it once."

@@ -41,6 +41,11 @@ def resolve_location(option: str | None) -> str:
     return value
 
 
+def is_file(location: str) -> bool:
+    """Whether a location is a SQLite file's path rather than a database URL."""
+    return "://" not in location
+
+
 def backend_for(dialect: str):
     """The module holding everything specific to one database backend."""
     if dialect == "sqlite":
