@@ -890,7 +890,7 @@ def test_cases_travel_in_a_document_and_a_second_import_adds_nothing(cli, losik,
         "publisher": "BAJ",
     }
     entry = cli.json("--db", other, "imports")[0]["id"]
-    cli("--db", other, "imports", "undo", str(entry))
+    cli("--db", other, "imports", "undo", str(entry), "--yes")
     assert cli.json("--db", other, "cases") == []
 
 
@@ -1013,7 +1013,7 @@ def test_the_press_freedom_tracker_s_charges_become_cases(cli):
     }
     assert found["Michael Nigro"]["status"] == "dropped"
     entry = cli.json("imports")[0]["id"]
-    cli("imports", "undo", str(entry))
+    cli("imports", "undo", str(entry), "--yes")
     assert cli.json("cases") == []
 
 
@@ -1224,14 +1224,14 @@ def test_undoing_an_import_keeps_a_case_changed_since_unless_forced(cli, losik, 
         "5y",
     )
     entry = cli.json("--db", other, "imports")[0]["id"]
-    refused = cli("--db", other, "imports", "undo", str(entry), code=1).stderr
+    refused = cli("--db", other, "imports", "undo", str(entry), "--yes", code=1).stderr
     assert refused == (
         f"Error: id: import {entry}: 1 of its 2 incidents and cases were "
         f"changed or deleted since ({case[:8]}); add --force to remove them "
         "anyway\n"
     )
     assert len(cli.json("--db", other, "cases")) == 1
-    cli("--db", other, "imports", "undo", str(entry), "--force")
+    cli("--db", other, "imports", "undo", str(entry), "--yes", "--force")
     assert cli.json("--db", other, "cases") == []
     assert cli.json("--db", other, "history", case)[-1]["after"] is None  # kept there
 

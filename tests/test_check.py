@@ -122,7 +122,7 @@ def test_imports_undo_removes_the_names_and_kinds_only_it_brought(cli, tmp_path)
     cli("import", sheet)
     cli("journalists", "set", "Flagged Person", "--at-risk")
     [imported] = cli.json("imports")
-    cli("imports", "undo", str(imported["id"]), "--force")
+    cli("imports", "undo", str(imported["id"]), "--yes", "--force")
     assert [p["name"] for p in cli.json("journalists")] == ["Flagged Person", "Keep Me"]
     assert cli.json("outlets") == []
     assert "newkind" not in [k["slug"] for k in cli.json("kinds")]

@@ -181,7 +181,7 @@ def test_a_case_an_import_brought_takes_its_custody_with_it_when_undone(cli, tmp
     [held] = cli.json("custody", "--as-of", "2021-08-10")["held"]
     assert (held["released_on"], held["outcome"]) == ("2021-08-16", "end of sentence")
     [entry] = cli.json("imports")
-    cli("imports", "undo", str(entry["id"]))
+    cli("imports", "undo", str(entry["id"]), "--yes")
     [held] = cli.json("custody", "--as-of", "2021-09-10")["held"]  # no case: held until released
     assert (held["since"], held["released_on"]) == ("2021-08-01", None)
     assert cli("check").stdout == ""

@@ -270,7 +270,11 @@ revised = corpus(_revised)
             "kind, label, custody, import, merge, case, article, "
             "category, check, setting, publisher)",
         ),
-        (["imports", "undo", "2"], 2, "id: '2' is not an import (see `pressfree imports`)"),
+        (
+            ["imports", "undo", "2", "--yes"],
+            2,
+            "id: '2' is not an import (see `pressfree imports`)",
+        ),
     ],
 )
 def test_bad_history_input_is_one_line_and_writes_nothing(revised, args, code, message):
@@ -297,7 +301,7 @@ def test_an_import_is_one_entry_and_can_be_undone(cli, tmp_path):
     assert entry["added"] == 23 and len(entry["sha256"]) == 64
     imported = [i for i in cli.json("list") if i.get("dataset") == "pft"]
     cli("edit", imported[0]["id"], "--status", "disputed")
-    result = cli("imports", "undo", str(entry["id"]), code=1)
+    result = cli("imports", "undo", str(entry["id"]), "--yes", code=1)
     assert result.stderr == (
         f"Error: id: import {entry['id']}: 1 of its 25 incidents and "
         "cases were "
@@ -305,13 +309,13 @@ def test_an_import_is_one_entry_and_can_be_undone(cli, tmp_path):
         "to remove them anyway\n"
     )
     assert len(cli.json("list")) == 24
-    result = cli("imports", "undo", str(entry["id"]), "--force")
+    result = cli("imports", "undo", str(entry["id"]), "--yes", "--force")
     assert result.stderr == (
-        f"Undid import {entry['id']} (pft_excerpt.csv): removed 23 incidents.\n"
+        f"Undid import {entry['id']} (pft_excerpt.csv): removed 23 incidents, 2 cases.\n"
     )
     assert len(cli.json("list")) == 1
     assert cli.json("imports")[0]["undone"] is True
-    result = cli("imports", "undo", str(entry["id"]), code=1)
+    result = cli("imports", "undo", str(entry["id"]), "--yes", code=1)
     assert result.stderr == f"Error: id: import {entry['id']} was undone already\n"
     # the changed incident's removal is in the history, and the file imports again
     assert [r["verb"] for r in cli.json("history", imported[0]["id"])] == ["edit", "imports undo"]
@@ -322,7 +326,15 @@ def test_a_document_import_is_one_entry_too(cli, tmp_path):
     cli("import", SAMPLE)
     assert _log(cli) == [("import", "import")]
     [entry] = cli.json("imports")
-    cli("imports", "undo", str(entry["id"]))
+    # without a terminal to ask on, as `delete`: --yes, or nothing is removed
+    refused = cli("imports", "undo", str(entry["id"]), code=2).stderr
+    assert refused == "Error: --yes: '' is required to delete without a terminal\n"
+    assert cli.json("info")["incidents"] == 2
+    said = cli("imports", "undo", str(entry["id"]), "--yes").stderr
+    assert said == (
+        f"Undid import {entry['id']} ({SAMPLE.name}): removed 2 incidents, 1 designation, "
+        "2 tallies.\n"
+    )
     facts = cli.json("info")
     assert (facts["incidents"], facts["tallies"], facts["designations"]) == (0, 0, 0)
 
@@ -368,14 +380,14 @@ def test_an_import_whose_incident_was_deleted_is_not_undone_silently(cli):
     [entry] = cli.json("imports")
     victim = cli.json("list")[0]["id"]
     cli("delete", victim, "--yes")
-    result = cli("imports", "undo", str(entry["id"]), code=1)
+    result = cli("imports", "undo", str(entry["id"]), "--yes", code=1)
     assert result.stderr == (
         f"Error: id: import {entry['id']}: 1 of its 25 incidents and "
         "cases were "
         f"changed or deleted since ({victim[:8]}); add --force to remove "
         "them anyway\n"
     )
-    cli("imports", "undo", str(entry["id"]), "--force")
+    cli("imports", "undo", str(entry["id"]), "--yes", "--force")
     assert cli.json("list") == []
 
 
@@ -387,7 +399,7 @@ def test_a_documents_own_history_is_no_change_since_its_import(cli, tmp_path):
     fresh = tmp_path / "fresh.db"
     cli("--db", fresh, "import", document)
     [entry] = cli.json("--db", fresh, "imports")
-    cli("--db", fresh, "imports", "undo", str(entry["id"]))
+    cli("--db", fresh, "imports", "undo", str(entry["id"]), "--yes")
     assert cli.json("--db", fresh, "list") == []
 
 

@@ -533,7 +533,7 @@ NUMERIC = [
     ("export", "--limit", "{n}"),
     ("tally", "add", "raid", "{n}", "--period", "2021-07", "--country", "BY", "--publisher", "X"),
     ("merge", "undo", "{n}"),
-    ("imports", "undo", "{n}"),
+    ("imports", "undo", "{n}", "--yes"),
     ("imports", "unmatched", "{n}"),
     ("restore", "{incident}", "--to", "{n}"),
     ("history", "--limit", "{n}"),

@@ -1313,7 +1313,7 @@ def test_a_restored_row_is_still_matched_by_its_dataset(cli, tmp_path):
     assert cli("import", rows, "--again").stderr.endswith(
         "Imported 0 incidents from 2 rows; 2 already stored, 0 changed, 0 new.\n"
     )
-    cli("imports", "undo", "1", "--force")  # it came from that import: it goes with it
+    cli("imports", "undo", "1", "--yes", "--force")  # it came from that import: it goes with it
     assert cli.json("list") == []
 
 
@@ -1400,9 +1400,9 @@ def test_undoing_an_update_import_takes_its_edits_back(cli, tmp_path):
     )
     minsk = next(i for i in cli.json("list") if i["city"] == "Minsk")
     assert minsk["tags"] == ["a", "b"]
-    cli("imports", "undo", "2")
+    cli("imports", "undo", "2", "--yes")
     assert [(i["city"], i["tags"]) for i in cli.json("list")] == [("Minsk", ["a"])]
-    cli("imports", "undo", "1")  # the undone import's edits no longer stand in its way
+    cli("imports", "undo", "1", "--yes")  # the undone import's edits no longer stand in its way
     assert cli.json("list") == []
 
 

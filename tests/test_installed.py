@@ -425,7 +425,7 @@ EVERY_COMMAND = [
     ["summary", "--month", "2021-07"], ["report", "--month", "2021-07", "--out", "{dir}/r.html"],
     ["chart", "--month", "2021-07", "--out", "{dir}/c.svg"], ["rule"],
     ["rule", "--count", "confirmed"], ["history"], ["restore", "{incident}", "--to", "1"],
-    ["deleted"], ["note", "{incident}", "Released"], ["imports"], ["imports", "undo", "1"],
+    ["deleted"], ["note", "{incident}", "Released"], ["imports"], ["imports", "undo", "1", "--yes"],
     ["imports", "unmatched", "1"], ["encrypt"], ["rekey"], ["decrypt", "--yes"],
 ]  # fmt: skip
 STREAMS = ("stdin closed", "stdout closed", "stdout full", "stderr closed")

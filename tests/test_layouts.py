@@ -872,7 +872,7 @@ def test_undoing_an_update_import_puts_back_what_matches_later_exports(cli, tmp_
     said = cli("import", later, "--update").stderr
     assert "1 changed" in said
     assert cli.json("list")[0]["extra"] == {"notes": "a", "extra note": "b"}
-    cli("imports", "undo", cli.json("imports")[-1]["id"])
+    cli("imports", "undo", cli.json("imports")[-1]["id"], "--yes")
     assert cli.json("list")[0]["extra"] == {"notes": "a"}
     assert cli.json("list")[0]["summary"] == "Home searched"
     # the correction is found again, not taken for what is stored

@@ -67,7 +67,7 @@ def test_a_later_snapshot_retires_what_it_no_longer_holds(cli, tmp_path):
         i["id"] for i in withdrawn
     }
     assert cli("check").stdout == ""
-    cli("imports", "undo", "2")
+    cli("imports", "undo", "2", "--yes")
     assert _totals(cli) == before
     assert cli.json("list", "--status", "withdrawn") == []
 
@@ -88,7 +88,7 @@ def test_a_snapshot_without_retire_only_says_what_it_lacks(cli, tmp_path):
         "Error: id: '1' was not imported as a snapshot (import --snapshot, or its preset's)\n"
     )
     # a dry run says it and writes nothing
-    cli("imports", "undo", "2")
+    cli("imports", "undo", "2", "--yes")
     said = cli("import", later, "--preset", "pft", "--retire", "--dry-run").stderr
     assert "are not in this snapshot (--retire would withdraw them)." in said
     assert cli.json("list", "--status", "withdrawn") == []

@@ -188,7 +188,7 @@ def machine(templates, backend, folder):
         def imports_undo(self):
             rows = json.loads(self.run("imports", "--format", "json").stdout or "[]")
             if rows:
-                self.run("imports", "undo", str(rows[0]["id"]), "--force")
+                self.run("imports", "undo", str(rows[0]["id"]), "--yes", "--force")
 
         @invariant()
         def derived_state_matches_the_facts(self):

@@ -24,6 +24,7 @@ from pressfree.errors import Conflict, InvalidValue, UsageError
 from pressfree.schemas import INCIDENT_FIELDS, IncidentIn, IncidentRecord, plain, validated
 from pressfree.store.models import (
     Case,
+    Designation,
     ImportedFile,
     Incident,
     IncidentJournalist,
@@ -408,9 +409,7 @@ def imports(session: Session) -> list[ImportRecord]:
 def unmatched(session: Session, text: str) -> list[IncidentRecord]:
     """The stored incidents an import of a complete snapshot did not find in it (as they
     are now: withdrawn, if it retired them), oldest first."""
-    entry = history.get(session, text, "id")
-    if entry.record_type != "import" or entry.after is None:
-        raise InvalidValue("id", text, "is not an import (see `pressfree imports`)")
+    entry = _import_entry(session, text)
     if "unmatched" not in entry.after:
         raise InvalidValue(
             "id", text, "was not imported as a snapshot (import --snapshot, or its preset's)"
@@ -431,12 +430,34 @@ def unmatched(session: Session, text: str) -> list[IncidentRecord]:
     return incidents.records(session, sorted(rows, key=lambda r: order[r.public_id]))
 
 
-def undo_import(session: Session, text: str, force: bool = False) -> ImportRecord:
-    """Remove exactly what one import added: its incidents, tallies and cases. Refused when later
-    commands changed any of them, unless forced."""
+def import_contents(session: Session, text: str) -> dict[str, int]:
+    """What undoing an import would remove, as `imports undo` asks and says it:
+    {"incidents": n, "designations": n, "tallies": n, "cases": n}."""
+    entry = _import_entry(session, text)
+    of_import = select(Incident.id).where(Incident.import_id == entry.id)
+
+    def count(query) -> int:
+        return int(session.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+
+    return {
+        "incidents": count(of_import),
+        "designations": count(select(Designation.id).where(Designation.incident_id.in_(of_import))),
+        "tallies": count(select(Tally.id).where(Tally.import_id == entry.id)),
+        "cases": count(select(Case.id).where(Case.import_id == entry.id)),
+    }
+
+
+def _import_entry(session: Session, text: str) -> Revision:
     entry = history.get(session, text, "id")
     if entry.record_type != "import" or entry.after is None:
         raise InvalidValue("id", text, "is not an import (see `pressfree imports`)")
+    return entry
+
+
+def undo_import(session: Session, text: str, force: bool = False) -> ImportRecord:
+    """Remove exactly what one import added: its incidents, tallies and cases. Refused when later
+    commands changed any of them, unless forced."""
+    entry = _import_entry(session, text)
     if session.execute(
         select(Revision.id).where(
             Revision.record_type == "import",

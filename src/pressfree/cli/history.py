@@ -6,7 +6,17 @@ from typing import Annotated
 
 import typer
 
-from pressfree.cli.common import Format, FormatOption, emit, note, noun_listing, reading, writing
+from pressfree.cli.common import (
+    Format,
+    FormatOption,
+    confirm_delete,
+    counted,
+    emit,
+    note,
+    noun_listing,
+    reading,
+    writing,
+)
 
 LOG_COLUMNS = [
     ("rev", "Rev"),
@@ -277,16 +287,35 @@ def undo_import(
         bool,
         typer.Option("--force", help="Also when later commands changed some of its incidents."),
     ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask first.")] = False,
 ) -> None:
-    """Remove exactly what one import added.
+    """Remove exactly what one import added: its incidents (with their designations), its
+    tallies and its cases. On a terminal it says how many and asks first; elsewhere it
+    needs --yes, as `delete` does.
 
     Example: [bold]pressfree imports undo 7[/]
     """
     from pressfree import restore
 
+    if not yes:
+        with reading(ctx) as session:
+            said = _removing(restore.import_contents(session, import_id))
+        confirm_delete(False, f"Undo import {import_id}: remove {said}?")
     with writing(ctx) as session:
+        removing = restore.import_contents(session, import_id)
         done = restore.undo_import(session, import_id, force)
-    note(f"Undid import {done.id} ({done.file}): removed {done.incidents} incidents.")
+    note(f"Undid import {done.id} ({done.file}): removed {_removing(removing)}.")
+
+
+def _removing(contents: dict[str, int]) -> str:
+    """What an import's undo removes, as "120 incidents, 1 designation, 2 tallies": the
+    incidents always, the rest when there are any."""
+    one = {"incidents": "incident", "designations": "designation", "tallies": "tally"}
+    return ", ".join(
+        counted(n, one.get(what, "case"))
+        for what, n in contents.items()
+        if n or what == "incidents"
+    )
 
 
 @imports_app.command("unmatched")
