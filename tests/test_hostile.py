@@ -648,3 +648,61 @@ def test_every_output_option_pointed_at_the_database(file_probe, tmp_path):
         assert not [p for p in tmp_path.iterdir() if p.name in ("", " ")]
 
     run()
+
+
+# --- Ctrl-C ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["add", "import"])
+def test_ctrl_c_mid_write_is_one_line_exit_130_and_nothing_stored(cli, monkeypatch, command):
+    """Interrupted after its rows are written but before the commit: one line, exit 130,
+    no traceback, and the database as it was."""
+    from pressfree import work
+
+    cli("add", "raid", "--date", "2021-07-01")
+    real = work.changed
+
+    def interrupted(*args, **kwargs):
+        real(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(work, "changed", interrupted)
+    args = (
+        ["add", "detention", "--date", "2021-07-30", "--force"]
+        if command == "add"
+        else ["import", SAMPLE]
+    )
+    result = cli(*args, code=130)
+    monkeypatch.setattr(work, "changed", real)
+    assert result.stderr == (
+        "Error: Interrupted (Ctrl-C): nothing this command had not yet committed is stored\n"
+    )
+    assert [i["kinds"] for i in cli.json("list")] == [["raid"]]
+
+
+def test_ctrl_c_inside_a_finalizer_is_delivered_again_not_ignored(tmp_path):
+    """A Ctrl-C that lands in a finalizer (a connection being collected) is "ignored" by
+    Python, which prints a traceback and runs on; pressfree delivers it again."""
+    import subprocess
+    import sys
+
+    script = (
+        "import signal\n"
+        "from pressfree.cli import interrupt\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        "interrupt.install()\n"
+        "class Collected:\n"
+        "    def __del__(self):\n"
+        "        raise KeyboardInterrupt\n"
+        "try:\n"
+        "    Collected()\n"
+        "    for _ in range(10_000_000):\n"
+        "        pass\n"
+        "    print('ran on')\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (done.stdout, done.stderr) == ("interrupted\n", "")

@@ -47,6 +47,10 @@ class _Commands(TyperGroup):
             _fail(f"file system: {error.strerror or error} ({error.filename})", 1)
         except RecursionError:
             _fail("input: nested too deeply to read", 1)
+        except KeyboardInterrupt:
+            from pressfree.cli.interrupt import EXIT_CODE, MESSAGE
+
+            _fail(MESSAGE, EXIT_CODE)
         except Exception as error:  # noqa: BLE001 - only database errors are ours to word
             if type(error).__module__.startswith(("sqlalchemy", "psycopg")):
                 from pressfree.store.db import database_problem
@@ -289,6 +293,9 @@ def main() -> None:
     # new objects) spends a tenth of a year's report looking for cycles among them.
     # Reference counting still frees everything at once; only cycles wait longer.
     gc.set_threshold(100_000, 50, 100)
+    from pressfree.cli import interrupt
+
+    interrupt.install()
     _derive_key_early(sys.argv[1:])
     try:
         build(_named(sys.argv[1:]))(prog_name="pressfree")
