@@ -9,6 +9,7 @@ import queue
 import shutil
 import sys
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -372,6 +373,39 @@ def corpus(build, scope: str = "module"):
         assert after == before, "a test wrote to a shared corpus"
 
     return fixture
+
+
+def on_a_terminal(
+    args: list[str], env: dict[str, str], answer: str | None = None
+) -> tuple[int, str]:
+    """The installed command run with a terminal as stdin, stdout and stderr, ANSWER typed
+    once it asks a yes-or-no question ("[y/N]"); its exit code and all it showed."""
+    import subprocess
+
+    main, child = os.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pressfree", *args],
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        env=env,
+        close_fds=True,
+    )
+    os.close(child)
+    output = b""
+    if answer is not None:
+        deadline = time.monotonic() + 60  # only a hung child gets this far
+        while b"[y/N]" not in output and process.poll() is None:
+            assert time.monotonic() < deadline, output
+            output += os.read(main, 4096)
+        os.write(main, answer.encode() + b"\n")
+    try:
+        while chunk := os.read(main, 4096):
+            output += chunk
+    except OSError:  # the terminal closes when the command ends
+        pass
+    os.close(main)
+    return process.wait(timeout=60), output.decode(errors="replace")
 
 
 def at_a_terminal(args: list[str], answers: list[str], env: dict[str, str]) -> tuple[int, str]:

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from helpers import FIXTURES, SAMPLE, connect_file, corpus
+from helpers import FIXTURES, SAMPLE, connect_file, corpus, on_a_terminal
 
 
 def _log(cli, *args):
@@ -337,6 +337,22 @@ def test_a_document_import_is_one_entry_too(cli, tmp_path):
     )
     facts = cli.json("info")
     assert (facts["incidents"], facts["tallies"], facts["designations"]) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("answer, left", [("n", 2), ("y", 0)])
+def test_on_a_terminal_imports_undo_says_what_it_removes_and_asks(cli, answer, left):
+    import os
+
+    cli("import", SAMPLE)
+    [entry] = cli.json("imports")
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    code, shown = on_a_terminal(["imports", "undo", str(entry["id"])], env, answer)
+    assert (
+        f"Undo import {entry['id']}: remove 2 incidents, 1 designation, 2 tallies? [y/N]"
+        in " ".join(shown.split())
+    )
+    assert code == (1 if answer == "n" else 0)
+    assert cli.json("info")["incidents"] == left
 
 
 @pytest.mark.sqlite_only  # backups copy SQLite files

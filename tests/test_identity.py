@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from helpers import FIXTURES, SAMPLE, corpus
+from helpers import FIXTURES, SAMPLE, corpus, on_a_terminal
 from pressfree import names
 
 # --- names: pure keys ---------------------------------------------------------------------
@@ -1253,48 +1253,14 @@ def test_merges_and_their_undo_lose_nothing_on_both_backends(cli, any_db):
     assert document() == before
 
 
-def _on_a_terminal(args: list[str], answer: str, env: dict) -> tuple[int, str]:
-    """Run the installed command with a terminal as stdin and stdout; answer its question."""
-    import os
-    import subprocess
-    import sys
-    import time
-
-    main, child = os.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pressfree", *args],
-        stdin=child,
-        stdout=child,
-        stderr=child,
-        env=env,
-        close_fds=True,
-    )
-    os.close(child)
-    output = b""
-    deadline = time.time() + 60
-    while b"anyway?" not in output and process.poll() is None and time.time() < deadline:
-        output += os.read(main, 4096)
-    os.write(main, answer.encode() + b"\n")
-    try:
-        while True:
-            chunk = os.read(main, 4096)
-            if not chunk:
-                break
-            output += chunk
-    except OSError:  # the terminal closes when the command ends
-        pass
-    os.close(main)
-    return process.wait(timeout=60), output.decode(errors="replace")
-
-
 @pytest.mark.parametrize("answer, stored", [("n", 1), ("y", 2)])
 def test_on_a_terminal_add_asks_before_adding_a_likely_duplicate(cli, answer, stored):
     import os
 
     cli("add", "raid", "--date", "2021-07-30", "--country", "BY", "-j", "Ann Lee")
     env = {k: v for k, v in os.environ.items() if k != "CI"}
-    code, said = _on_a_terminal(
-        ["add", "raid", "--date", "2021-07-30", "--country", "BY", "-j", "ann lee"], answer, env
+    code, said = on_a_terminal(
+        ["add", "raid", "--date", "2021-07-30", "--country", "BY", "-j", "ann lee"], env, answer
     )
     assert "possible duplicate of" in said and "Add it anyway? [y/N]" in said
     assert code == (1 if answer == "n" else 0)

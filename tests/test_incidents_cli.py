@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from helpers import corpus
+from helpers import corpus, on_a_terminal
 
 BASE = [
     "add",
@@ -501,3 +501,37 @@ def test_edit_pairs_sources_as_add_does(cli):
         ("https://a.example", "BAJ"),
         ("https://b.example", "Viasna"),
     ]
+
+
+def test_on_a_terminal_list_shows_a_page_and_says_how_many_piped_output_is_whole(cli, tmp_path):
+    """On a terminal a table shows the first 100 newest and says how many there are;
+    --limit and --all choose; piped or saved, the list is complete."""
+    import os
+
+    rows = tmp_path / "many.ndjson"
+    rows.write_text(
+        "".join(
+            json.dumps({"date": f"2021-07-{n % 28 + 1:02d}", "kinds": ["raid"], "summary": f"R{n}"})
+            + "\n"
+            for n in range(130)
+        ),
+        encoding="utf-8",
+    )
+    cli("import", rows)
+    env = {k: v for k, v in os.environ.items() if k != "CI"} | {"COLUMNS": "100"}
+    code, shown = on_a_terminal(["list"], env)
+    assert code == 0 and shown.count("│ 2021-07-") == 100, shown
+    assert shown.rstrip().endswith(
+        "Showing the first 100 of 130: --limit N or --all for more (piped or saved, the list "
+        "is always complete)."
+    )
+    code, shown = on_a_terminal(["list", "--all"], env)
+    assert code == 0 and shown.count("│ 2021-07-") == 130 and "Showing" not in shown
+    code, shown = on_a_terminal(["list", "--limit", "3"], env)
+    assert code == 0 and shown.count("│ 2021-07-") == 3 and "Showing" not in shown
+    code, shown = on_a_terminal(["search", "R1*", "--month", "2021-07"], env)
+    assert code == 0 and "Showing" not in shown  # R1, R10-R19, R100-R129: 41
+    assert cli("list").stdout.count("│ 2021-07-") == 130  # not a terminal: all of them
+    assert cli("list", "--all", "--limit", "3", code=2).stderr == (
+        "Error: --all: '' cannot be combined with --limit 3\n"
+    )

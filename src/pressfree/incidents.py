@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, delete, exists, insert, or_, select
+from sqlalchemy import and_, delete, exists, func, insert, or_, select
 from sqlmodel import Session
 
 from pressfree import dates, identity, publication, publishers, search, sources, vocabulary, work
@@ -383,6 +383,17 @@ def list_incidents(session: Session, filters: IncidentFilter) -> list[IncidentRe
         ).scalars()
     }
     return records(session, [rows[i] for i in order])
+
+
+def count_matching(session: Session, filters: IncidentFilter) -> int:
+    """How many incidents the filters choose, the limit aside: "100 of 241,737"."""
+    from dataclasses import replace
+
+    every = replace(filters, limit=None)
+    if every.search is not None:
+        return len(_searched(session, every, search.terms(every.search, "--search")))
+    chosen = filtered(every, session).with_only_columns(Incident.id).order_by(None)
+    return int(session.execute(select(func.count()).select_from(chosen.subquery())).scalar_one())
 
 
 SEARCH_FIRST = 20_000  # matches up to which the search index leads, and the filters follow

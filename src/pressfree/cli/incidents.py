@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -309,10 +310,12 @@ def list_(
     include_new: o.IncludeNew = False,
     affiliated: o.Affiliated = False,
     limit: o.Limit = None,
+    every: o.Every = False,
     fmt: FormatOption = Format.table,
     redact: RedactOption = False,
 ) -> None:
-    """List incidents, newest first; a period keeps those dated wholly inside it.
+    """List incidents, newest first; a period keeps those dated wholly inside it. On a
+    terminal the table shows the first 100 and says how many there are (--limit, --all).
 
     Example: [bold]pressfree list --month 2021-07 --country BY --kind raid[/]
     """
@@ -340,6 +343,7 @@ def list_(
         ),
         fmt,
         redact,
+        every,
     )
 
 
@@ -361,6 +365,7 @@ def search(
     tag: o.Tag = None,
     where: o.Where = None,
     limit: o.Limit = None,
+    every: o.Every = False,
     fmt: FormatOption = Format.table,
     redact: RedactOption = False,
 ) -> None:
@@ -396,19 +401,32 @@ def search(
         ),
         fmt,
         redact,
+        every,
     )
 
 
-def _listing(ctx: typer.Context, filters, fmt: Format, redact: bool = False) -> None:
+SHOWN = 100  # rows a table on a terminal shows unless --limit or --all says otherwise
+
+
+def _listing(
+    ctx: typer.Context, filters, fmt: Format, redact: bool = False, every: bool = False
+) -> None:
     from pressfree import incidents, languages, people, vocabulary
     from pressfree import search as searching
     from pressfree.publish import render
 
+    if every and filters.limit is not None:
+        raise InvalidValue("--all", "", f"cannot be combined with --limit {filters.limit}")
     filters.public = redact  # to be shown to others: nothing restricted
+    # On a terminal, a table of a page, not of a whole database, and how many there are
+    paged = fmt == Format.table and not every and filters.limit is None and sys.stdout.isatty()
+    if paged:
+        filters.limit = SHOWN
     with reading(ctx) as session:
         records: list = incidents.list_incidents(session, filters)
         if not records:
             unheld_where(session, filters)
+        total = incidents.count_matching(session, filters) if paged else len(records)
         kind_names = vocabulary.names_in(session, languages.language(None))
         if redact:
             hide = people.redactor(session)
@@ -419,6 +437,11 @@ def _listing(ctx: typer.Context, filters, fmt: Format, redact: bool = False) -> 
         else None
     )
     emit(render.incidents(records, fmt.value, marked=marked, kind_names=kind_names))
+    if total > len(records):
+        note(
+            f"Showing the first {len(records):,} of {total:,}: --limit N or --all for more "
+            "(piped or saved, the list is always complete)."
+        )
 
 
 def show(ctx: typer.Context, incident_id: IdArg, fmt: FormatOption = Format.table) -> None:

@@ -55,6 +55,14 @@ Where = Annotated[
     ),
 ]
 Limit = Annotated[int | None, typer.Option("--limit", "-n", help="At most this many.")]
+Every = Annotated[
+    bool,
+    typer.Option(
+        "--all",
+        help="Every one, also on a terminal (where a table shows the first "
+        "100 and how many there are); piped output is always complete.",
+    ),
+]
 UpdatedSince = Annotated[
     str | None,
     typer.Option(
