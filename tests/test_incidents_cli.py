@@ -535,3 +535,21 @@ def test_on_a_terminal_list_shows_a_page_and_says_how_many_piped_output_is_whole
     assert cli("list", "--all", "--limit", "3", code=2).stderr == (
         "Error: --all: '' cannot be combined with --limit 3\n"
     )
+
+
+def test_on_a_terminal_long_work_ends_with_what_it_did_on_a_line_of_its_own(cli, tmp_path):
+    """export, report and copy show what they are doing while they work; when they end, the
+    terminal's last line says what they did (the spinner erased, not the line)."""
+    import os
+
+    cli(*BASE)
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    out, page, copy = tmp_path / "all.json", tmp_path / "r.html", tmp_path / "copy.db"
+    for args, said in [
+        (["export", "--out", str(out)], f"Exported 1 incident to {out}."),
+        (["report", "--month", "2021-07", "--out", str(page)], f"Wrote {page} (1 incident)."),
+        (["copy", "--to", str(copy)], "1 incident, 0 tallies, 2 custody periods"),
+    ]:
+        code, shown = on_a_terminal(args, env)
+        assert code == 0 and said in shown.replace("\r", "\n").strip().splitlines()[-1], shown
+    assert json.loads(out.read_text(encoding="utf-8"))["incidents"][0]["city"] == "Minsk"

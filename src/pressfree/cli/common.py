@@ -158,6 +158,18 @@ def counted(n: int, one: str) -> str:
     return f"{n} {one if n == 1 else PLURALS.get(one, one + 's')}"
 
 
+@contextmanager
+def working(description: str, to_stdout: bool = False) -> Iterator[None]:
+    """A spinner with what is being done, on stderr when it is a terminal, for work that
+    can take a while on a large database (an export, an undo, a copy, a report); not when
+    the output itself goes to that terminal (`to_stdout`), nor when stderr is redirected."""
+    if not sys.stderr.isatty() or (to_stdout and sys.stdout.isatty()):
+        yield
+        return
+    with stderr().status(description):
+        yield
+
+
 def warn(message: str) -> None:
     stderr().print(f"Warning: {message}", markup=False)
 

@@ -21,6 +21,7 @@ from pressfree.cli.common import (
     reading,
     seal,
     to_stdout,
+    working,
     write_sealed,
     writing,
 )
@@ -198,9 +199,10 @@ def copy(
         raise _named(error, "--to" if to else "--from") from None
     try:
         source, target = (here, there) if to else (there, here)
-        counts = copying.copy_database(
-            source, target, dry_run=dry_run, who=(ctx.find_root().obj or {}).get("as")
-        )
+        with working("Copying…"):
+            counts = copying.copy_database(
+                source, target, dry_run=dry_run, who=(ctx.find_root().obj or {}).get("as")
+            )
         if sealing is not None and not dry_run:
             write_sealed(sealed_copy, sealing(there.image()), "--to")
     finally:

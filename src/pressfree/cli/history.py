@@ -15,6 +15,7 @@ from pressfree.cli.common import (
     note,
     noun_listing,
     reading,
+    working,
     writing,
 )
 
@@ -301,7 +302,7 @@ def undo_import(
         with reading(ctx) as session:
             said = _removing(restore.import_contents(session, import_id))
         confirm_delete(False, f"Undo import {import_id}: remove {said}?")
-    with writing(ctx) as session:
+    with working(f"Undoing import {import_id}…"), writing(ctx) as session:
         removing = restore.import_contents(session, import_id)
         done = restore.undo_import(session, import_id, force)
     note(f"Undid import {done.id} ({done.file}): removed {_removing(removing)}.")

@@ -22,6 +22,7 @@ from pressfree.cli.common import (
     seal,
     to_stdout,
     unheld_where,
+    working,
     write_sealed,
     writing,
 )
@@ -478,7 +479,12 @@ def export(
     )
     filters.public = redact  # a redacted export is for publishing: nothing restricted
     sealing = seal(encrypt_to, encrypt_passphrase)
-    with _destination(out, sealing) as handle, reading(ctx) as session:
+    to_stdout = out is None or str(out) == "-"
+    with (
+        working("Exporting…", to_stdout),
+        _destination(out, sealing) as handle,
+        reading(ctx) as session,
+    ):
         from pressfree import people
 
         redactor = people.redactor(session) if redact else None
@@ -496,7 +502,7 @@ def export(
         if not count:
             unheld_where(session, filters)
     if out and str(out) != "-":
-        note(f"Exported {count} incidents to {out}.")
+        note(f"Exported {counted(count, 'incident')} to {out}.")
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from pressfree.cli.common import (
     reading,
     seal,
     unheld_where,
+    working,
     write_sealed,
     writing,
 )
@@ -227,19 +228,20 @@ def report(
     period = _period(month, year, start, end)
     filters = o.narrowing(locals(), public=redact)
     sealing = seal(encrypt_to, encrypt_passphrase)
-    with reading(ctx) as session:
-        found = reports.gather(session, period, country, redact=redact, filters=filters)
-        names = vocabulary.names_in(session, words.lang)
-    page = render_report.html(found, period, words, names, redacted=redact)
-    if sealing is not None:  # encrypted in memory, never written plain
-        import io
-
+    with working("Writing the report…", str(out) == "-"):
+        with reading(ctx) as session:
+            found = reports.gather(session, period, country, redact=redact, filters=filters)
+            names = vocabulary.names_in(session, words.lang)
+        page = render_report.html(found, period, words, names, redacted=redact)
         if file_format == "pdf":
+            import io
+
             printed = io.BytesIO()
             render_report.pdf(page, printed)
             data = printed.getvalue()
         else:
             data = page.encode("utf-8")
+    if sealing is not None:  # encrypted in memory, never written plain
         write_sealed(out, sealing(data))
         note(f"Wrote {out}, encrypted ({counted(found.summary.total_incidents, 'incident')}).")
         return
@@ -247,20 +249,12 @@ def report(
         from pressfree.cli.common import to_stdout
 
         with to_stdout() as stream:
-            if file_format == "pdf":
-                render_report.pdf(page, stream.buffer)
-            else:
-                stream.write(page)
+            stream.buffer.write(data)
         return
     from pressfree.store.private_files import WholeFile
 
-    with WholeFile(out, "--out") as whole:
-        if file_format == "pdf":
-            with whole.open("wb") as handle:
-                render_report.pdf(page, handle)
-        else:
-            with whole.open("w") as handle:
-                handle.write(page)
+    with WholeFile(out, "--out") as whole, whole.open("wb") as handle:
+        handle.write(data)
     note(f"Wrote {out} ({counted(found.summary.total_incidents, 'incident')}).")
 
 
