@@ -424,3 +424,130 @@ def test_a_revision_number_past_32_bits_is_no_revision_on_either_backend(cli, co
     result = cli(*command, "2147483648", code=1)
     assert result.stderr.endswith("'2147483648' is not a revision here\n")
     assert result.stderr.count("\n") == 1
+
+
+def _many(cli, tmp_path, n: int = 6) -> None:
+    rows = tmp_path / "rows.ndjson"
+    rows.write_text(
+        "".join(
+            json.dumps(
+                {"date": f"2021-07-{d + 1:02d}", "kinds": ["raid" if d % 2 else "detention"],
+                 "country": "BY", "tags": ["minsk"] if d < 4 else []}
+            ) + "\n"
+            for d in range(n)
+        ),
+        encoding="utf-8",
+    )  # fmt: skip
+    cli("import", rows)
+
+
+def test_a_bulk_edit_changes_what_where_chooses_one_revision_each_and_undo_takes_it_back(
+    cli, tmp_path
+):
+    _many(cli, tmp_path)
+    before = {i["id"]: i for i in cli.json("list")}
+    where = ("--where", "tag=minsk", "--where", "kind=raid")
+    refused = cli("edit", *where, "--set", "status=confirmed", code=2).stderr
+    assert refused == "Error: --yes: '' is required to change them without a terminal\n"
+    said = cli("edit", *where, "--set", "status=confirmed", "--add-tag", "checked", "--yes")
+    change = said.stderr.split("(change ")[1][:8]
+    assert said.stderr == (
+        f"Changed 2 incidents of 2 chosen (change {change}): `pressfree undo {change}` takes "
+        "them all back.\n"
+    )
+    after = {i["id"]: i for i in cli.json("list")}
+    edited = {i for i in after if after[i] != before[i]}
+    assert {after[i]["date"] for i in edited} == {"2021-07-02", "2021-07-04"}
+    assert all(after[i]["status"] == "confirmed" for i in edited)
+    assert all(after[i]["tags"] == ["checked", "minsk"] for i in edited)
+    log = cli.json("history", "--kind", "incident")
+    assert [(r["verb"], r["change"][:8]) for r in log] == [("edit", change)] * 2
+    # undone: every one as it was, a revision each
+    assert cli("undo", change).stderr == (
+        f"Took back change {change}: 2 incidents as they were before it.\n"
+    )
+    assert {i["id"]: {**i, "updated_at": None} for i in cli.json("list")} == {
+        i: {**v, "updated_at": None} for i, v in before.items()
+    }
+    assert len(cli.json("history", "--kind", "incident")) == 4
+    # taken back already, or changed since: --force, or nothing
+    refused = cli("undo", change, code=1).stderr
+    assert refused.startswith("Error: change: 2 of its 2 incidents were changed since (")
+
+
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (["--where", "date=2021-13", "--status", "confirmed"],
+         "Error: --where date: '2021-13' is not a real date\n"),
+        (["--where", "tag=minsk"],
+         "Error: --where: 'tag=minsk' chooses incidents, but no change is given\n"),
+        (["--where", "tag=minsk", "--set", "colour=red"],
+         "Error: --set: 'colour=red' must be FIELD=VALUE, FIELD one of date, country, region, "
+         "city, perpetrator, summary, public_summary, status\n"),
+        (["--where", "tag=minsk", "--set", "status=confirmed", "--status", "disputed"],
+         "Error: --set: 'status=confirmed' sets status a second time\n"),
+        (["--where", "tag=minsk", "--where", "tag=brest", "--status", "confirmed"],
+         "Error: --where: 'tag=brest' gives a second tag: give one\n"),
+        (["--where", "tag=minsk", "--set", "status=rumoured", "--yes"],
+         "Error: status: 'rumoured' is not a status (one of reported, confirmed, disputed, "
+         "retracted, withdrawn)\n"),
+        (["--status", "confirmed"],
+         "Error: id: '' is needed: give an incident's id, or --where FIELD=VALUE to edit every "
+         "incident it chooses\n"),
+    ],
+)  # fmt: skip
+def test_a_bulk_edit_refuses_bad_input_and_changes_nothing(cli, tmp_path, args, said):
+    _many(cli, tmp_path)
+    before = cli.json("list")
+    assert cli("edit", *args, code=2).stderr == said
+    assert cli.json("list") == before
+    assert [r["verb"] for r in cli.json("history")] == ["import"]
+
+
+def test_a_bulk_edit_that_fails_on_one_incident_changes_none(cli, tmp_path, monkeypatch):
+    """One transaction: if one incident cannot take the change, none is changed."""
+    from pressfree import incidents
+    from pressfree.errors import InvalidValue
+
+    _many(cli, tmp_path)
+    before = cli.json("list")
+    real, calls = incidents.edit, []
+
+    def third_fails(session, public_id, changes, **kwargs):
+        calls.append(public_id)
+        if len(calls) == 3:
+            raise InvalidValue("date", "2021-07-03", "cannot be this incident's date")
+        return real(session, public_id, changes, **kwargs)
+
+    monkeypatch.setattr(incidents, "edit", third_fails)
+    said = cli("edit", "--where", "country=BY", "--set", "date=2021-07-03", "--yes", code=2)
+    monkeypatch.setattr(incidents, "edit", real)
+    assert said.stderr == "Error: date: '2021-07-03' cannot be this incident's date\n"
+    assert len(calls) == 3 and cli.json("list") == before
+    assert [r["verb"] for r in cli.json("history")] == ["import"]
+
+
+def test_undo_names_what_it_cannot_take_back(cli, tmp_path):
+    _many(cli, tmp_path)
+    assert cli("undo", "zz", code=2).stderr == (
+        "Error: change: 'zz' is not a change id (8 or more of its characters)\n"
+    )
+    assert cli("undo", "0123abcd", code=1).stderr == (
+        "Error: change: '0123abcd' is not a change here\n"
+    )
+    change = cli.json("history")[0]["change"]
+    assert cli("undo", change, code=2).stderr == (
+        f"Error: change: '{change}' is not an edit of incidents (it is `import`): `restore`, "
+        "`delete` or `imports undo` takes back other changes\n"
+    )
+
+
+def test_on_a_terminal_a_bulk_edit_says_how_many_and_asks(cli, tmp_path):
+    import os
+
+    _many(cli, tmp_path)
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    code, shown = on_a_terminal(["edit", "--where", "tag=minsk", "--status", "confirmed"], env, "n")
+    assert "Change 4 incidents? [y/N]" in shown and code == 1
+    assert {i["status"] for i in cli.json("list")} == {"reported"}

@@ -136,6 +136,7 @@ class RevisionRecord:
     changes: list[dict] = field(default_factory=list)
     before: dict | None = None
     after: dict | None = None
+    change: str = ""  # the id every revision of one command shares (`pressfree undo`)
 
 
 def changes(before: dict | None, after: dict | None) -> list[dict]:
@@ -169,6 +170,7 @@ def _records(rows: list[Revision]) -> list[RevisionRecord]:
             changes(r.before, r.after),
             r.before,
             r.after,
+            r.change_id,
         )
         for r in rows
     ]
@@ -243,6 +245,26 @@ def log(
     if limit is not None:
         query = query.limit(limit)
     return _records(session.execute(query).scalars().all())
+
+
+def of_change(session: Session, text: str, field_name: str = "change") -> list[Revision]:
+    """The revisions of one change (every revision one command made: a bulk edit's), by
+    its id or its first characters (8 or more), oldest first."""
+    wanted = (text or "").strip().lower()
+    if len(wanted) < 8 or any(c not in "0123456789abcdef-" for c in wanted):
+        raise InvalidValue(field_name, text, "is not a change id (8 or more of its characters)")
+    rows = (
+        session.execute(
+            select(Revision).where(Revision.change_id.like(f"{wanted}%")).order_by(Revision.id)
+        )
+        .scalars()
+        .all()
+    )
+    if len({r.change_id for r in rows}) > 1:
+        raise InvalidValue(field_name, text, "begins more than one change: give more of it")
+    if not rows:
+        raise NotFound(field_name, text, "is not a change here")
+    return list(rows)
 
 
 def get(session: Session, rev: int | str, field_name: str = "--to") -> Revision:

@@ -9,7 +9,17 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, delete, exists, func, insert, or_, select
 from sqlmodel import Session
 
-from pressfree import dates, identity, publication, publishers, search, sources, vocabulary, work
+from pressfree import (
+    countries,
+    dates,
+    identity,
+    publication,
+    publishers,
+    search,
+    sources,
+    vocabulary,
+    work,
+)
 from pressfree.errors import InvalidValue
 from pressfree.schemas import (
     INCIDENT_FIELDS,
@@ -357,6 +367,37 @@ def where_pairs(items: Iterable[str]) -> list[tuple[str, str]]:
             )
         pairs.append((name, value.strip()))
     return pairs
+
+
+# What --where of a bulk edit may name besides stored and extra fields: the filters `list`
+# takes as options, by name ("kind=raid", "date=2021-07", "tag=minsk").
+SELECTING = ("kind", "date", "country", "journalist", "outlet", "publisher", "status", "tag")
+
+
+def selection(items: Iterable[str]) -> IncidentFilter:
+    """The incidents --where FIELD=VALUE options choose, as one filter (all must hold):
+    a filter of SELECTING by its name, anything else as `list --where` reads it."""
+    chosen = IncidentFilter()
+    rest = []
+    for name, value in where_pairs(items):
+        if name not in SELECTING:
+            rest.append((name, value))
+        elif name == "kind":
+            chosen.kinds.append(value)
+        elif name == "date":
+            chosen.period = dates.parse(value, "--where date")
+        elif getattr(chosen, name) is not None:
+            raise InvalidValue("--where", f"{name}={value}", f"gives a second {name}: give one")
+        else:
+            setattr(chosen, name, countries.normalise(value) if name == "country" else value)
+    chosen.where = rest
+    return chosen
+
+
+def chosen_ids(session: Session, filters: IncidentFilter) -> list[str]:
+    """The ids of the incidents a filter chooses, newest first (a bulk edit's)."""
+    query = filtered(filters, session).with_only_columns(Incident.public_id)
+    return list(session.execute(query).scalars())
 
 
 def checked_limit(limit: int | None) -> int | None:

@@ -537,6 +537,57 @@ def undo_import(session: Session, text: str, force: bool = False) -> ImportRecor
     return summary
 
 
+def undo_change(session: Session, text: str, force: bool = False) -> list[str]:
+    """Take back one change to incidents (a bulk edit): each incident it edited is put back
+    as it was before, a new revision each. Refused when a later command changed any of them,
+    unless forced; a change that added or deleted incidents is taken back by `delete`,
+    `restore` or `imports undo`."""
+    rows = history.of_change(session, text)
+    edits = [r for r in rows if r.record_type == "incident"]
+    if not edits or any(r.before is None or r.after is None for r in edits):
+        verb = rows[0].verb
+        raise InvalidValue(
+            "change",
+            text,
+            f"is not an edit of incidents (it is `{verb}`): `restore`, `delete` or "
+            "`imports undo` takes back other changes",
+        )
+    ids = [r.record_id for r in edits]
+    later = sorted(
+        {
+            r.record_id
+            for r in session.execute(
+                select(Revision).where(
+                    Revision.record_type == "incident",
+                    Revision.record_id.in_(ids),
+                    Revision.id > edits[-1].id,
+                )
+            ).scalars()
+        }
+    )
+    if later and not force:
+        shown = ", ".join(t[:8] for t in later[:5]) + (" ..." if len(later) > 5 else "")
+        raise Conflict(
+            f"change: {len(later)} of its {len(ids)} incidents were changed since ({shown}); "
+            "add --force to put them back as they were before it anyway"
+        )
+    for revision in edits:
+        if (
+            session.execute(
+                select(Incident.id).where(Incident.public_id == revision.record_id)
+            ).scalar()
+            is None
+        ):
+            continue  # deleted since (only with --force): `restore` brings it back
+        before = incidents.get(session, revision.record_id)
+        with history.as_one(session):
+            put_back(session, revision.record_id, revision.before, True)
+        after = incidents.get(session, revision.record_id)
+        if history.changes(plain(before), plain(after)):
+            work.changed(session, "incident", revision.record_id, before, after)
+    return ids
+
+
 def delete_designation(session: Session, public_id: str) -> designations.DesignationRecord:
     """Delete a designation with its incident (the one records the other); the history
     keeps both, and `restore` brings both back."""

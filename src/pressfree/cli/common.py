@@ -194,14 +194,15 @@ def interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty() and not os.environ.get("CI")
 
 
-def confirm_delete(yes: bool, question: str) -> None:
-    """A delete asks first (unless --yes); without a terminal to ask on, --yes is needed."""
+def confirm_delete(yes: bool, question: str, doing: str = "delete") -> None:
+    """A delete (or a change of many) asks first (unless --yes); without a terminal to ask
+    on, --yes is needed."""
     if yes:
         return
     if not interactive():
         from pressfree.errors import InvalidValue
 
-        raise InvalidValue("--yes", "", "is required to delete without a terminal")
+        raise InvalidValue("--yes", "", f"is required to {doing} without a terminal")
     if not typer.confirm(question):
         raise typer.Exit(1)
 

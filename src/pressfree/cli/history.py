@@ -308,6 +308,28 @@ def undo_import(
     note(f"Undid import {done.id} ({done.file}): removed {_removing(removing)}.")
 
 
+def undo(
+    ctx: typer.Context,
+    change: Annotated[
+        str, typer.Argument(help="The change's id (8 or more of its characters), as edit said.")
+    ],
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Also when later commands changed some of its incidents."),
+    ] = False,
+) -> None:
+    """Take back a change to many incidents (`edit --where`): each is put back as it was
+    before it, one revision each.
+
+    Example: [bold]pressfree undo 1f0c3e2a[/]
+    """
+    from pressfree import restore
+
+    with working("Undoing…"), writing(ctx) as session:
+        ids = restore.undo_change(session, change, force)
+    note(f"Took back change {change}: {counted(len(ids), 'incident')} as they were before it.")
+
+
 def _removing(contents: dict[str, int]) -> str:
     """What an import's undo removes, as "120 incidents, 1 designation, 2 tallies": the
     incidents always, the rest when there are any."""
@@ -342,5 +364,6 @@ def register(root: typer.Typer) -> None:
     root.command(rich_help_panel=panel)(history)
     root.command(rich_help_panel=panel)(restore)
     root.command(rich_help_panel=panel)(deleted)
+    root.command(rich_help_panel=panel)(undo)
     root.command("note", rich_help_panel="Incidents")(note_)
     root.add_typer(imports_app, name="imports", rich_help_panel="Import and export")

@@ -12,12 +12,14 @@ from pressfree.cli.common import (
     Format,
     FormatOption,
     confirm_delete,
+    counted,
     emit,
     interactive,
     note,
     reading,
     unheld_where,
     warn,
+    working,
     writing,
 )
 from pressfree.cli.sources import InOrder
@@ -460,7 +462,13 @@ def show(ctx: typer.Context, incident_id: IdArg, fmt: FormatOption = Format.tabl
 
 def edit(
     ctx: typer.Context,
-    incident_id: IdArg,
+    incident_id: Annotated[
+        str | None,
+        typer.Argument(
+            help="Incident id, or its first characters (4 or more); none, with --where, to "
+            "edit every incident it chooses."
+        ),
+    ] = None,
     kinds: Annotated[
         list[str] | None, typer.Option("--kind", "-k", help="Add a kind (repeatable).")
     ] = None,
@@ -479,7 +487,30 @@ def edit(
     source_title: SourceTitle = None,
     published: Published = None,
     status: StatusOpt = None,
-    tag: Tags = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", "--add-tag", "-t", help="Add a tag (repeatable)."),
+    ] = None,
+    where: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--where",
+            help="FIELD=VALUE, without an id: edit every incident it chooses (kind, date, "
+            "country, journalist, outlet, publisher, status, tag, or a field as `list "
+            "--where` takes); repeat to require several.",
+        ),
+    ] = None,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="FIELD=VALUE: set date, country, region, city, perpetrator, summary, "
+            "public_summary or status (as its own option does).",
+        ),
+    ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="With --where: do not ask first.")
+    ] = False,
     replace: Annotated[
         bool,
         typer.Option(
@@ -491,8 +522,11 @@ def edit(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Change an incident: fields given are set, list values are added (or --replace).
+    Without an id, --where chooses incidents and each is changed the same way: pressfree
+    says how many and asks first (or --yes); `pressfree undo CHANGE` takes them all back.
 
-    Example: [bold]pressfree edit 3f2a9c1e --status confirmed --tag belsat[/]
+    Example: [bold]pressfree edit 3f2a9c1e --status confirmed --tag belsat[/] or
+    [bold]pressfree edit --where tag=minsk --where date=2021-07 --set status=confirmed[/]
     """
     from pressfree import incidents
     from pressfree.publish import render
@@ -513,9 +547,88 @@ def edit(
         status=status,
         tags=tag,
     )
+    changes.update(_settings(sets or [], changes))
+    if incident_id is None:
+        _edit_chosen(ctx, where or [], changes, replace, yes)
+        return
+    if where:
+        raise InvalidValue(
+            "--where", where[0], "chooses incidents to edit: give it without an incident id"
+        )
     with writing(ctx) as session:
         record = incidents.edit(session, incident_id, changes, replace=replace)
         emit(render.incident_detail(record, fmt.value))  # before the commit, as in add
+
+
+# What --set may set: an incident's single fields other than its flags
+SETTABLE = (
+    "date",
+    "country",
+    "region",
+    "city",
+    "perpetrator",
+    "summary",
+    "public_summary",
+    "status",
+)
+
+
+def _settings(items: list[str], changes: dict) -> dict:
+    """--set FIELD=VALUE options as changes; a field set twice (by --set and its own
+    option, or by two --set) is refused, naming both."""
+    out: dict = {}
+    for item in items:
+        name, equals, value = item.partition("=")
+        name = name.strip().replace("-", "_")
+        if not equals or name not in SETTABLE:
+            raise InvalidValue(
+                "--set", item, f"must be FIELD=VALUE, FIELD one of {', '.join(SETTABLE)}"
+            )
+        if out.get(name) is not None or changes.get(name) is not None:
+            raise InvalidValue("--set", item, f"sets {name} a second time")
+        out[name] = value
+    return out
+
+
+def _edit_chosen(ctx: typer.Context, where: list[str], changes: dict, replace: bool, yes: bool):
+    """A bulk edit: every incident --where chooses, changed the same way, in one transaction
+    (one revision each, one change id to take them back with)."""
+    from pressfree import incidents
+
+    if not where:
+        raise InvalidValue(
+            "id",
+            "",
+            "is needed: give an incident's id, or --where FIELD=VALUE to edit every "
+            "incident it chooses",
+        )
+    if not any(v is not None and v != [] for v in changes.values()):
+        raise InvalidValue("--where", where[0], "chooses incidents, but no change is given")
+    chosen = incidents.selection(where)
+    with reading(ctx) as session:
+        count = len(incidents.chosen_ids(session, chosen))
+        if count == 0:
+            unheld_where(session, chosen)  # a field no incident has is said so
+    if count == 0:
+        note("No incident is chosen: nothing changed.")
+        return
+    confirm_delete(yes, f"Change {counted(count, 'incident')}?", "change them")
+    with working("Editing…"), writing(ctx) as session:
+        ids = incidents.chosen_ids(session, chosen)
+        before = {i: incidents.get(session, i) for i in ids}
+        changed = [
+            i
+            for i in ids
+            if incidents.edit(session, i, changes, replace=replace).to_dict() != before[i].to_dict()
+        ]
+        change = session.info.get("change_id", "")
+    if not changed:
+        note(f"Nothing changed: the {counted(len(ids), 'incident')} chosen already say so.")
+        return
+    note(
+        f"Changed {counted(len(changed), 'incident')} of {len(ids)} chosen (change "
+        f"{change[:8]}): `pressfree undo {change[:8]}` takes them all back."
+    )
 
 
 def delete(
