@@ -379,7 +379,7 @@ def on_a_terminal(
     args: list[str], env: dict[str, str], answer: str | None = None
 ) -> tuple[int, str]:
     """The installed command run with a terminal as stdin, stdout and stderr, ANSWER typed
-    once it asks a yes-or-no question ("[y/N]"); its exit code and all it showed."""
+    once it asks a yes-or-no question ("[y/N]", "[Y/n]"); its exit code and all it showed."""
     import subprocess
 
     main, child = os.openpty()
@@ -395,7 +395,7 @@ def on_a_terminal(
     output = b""
     if answer is not None:
         deadline = time.monotonic() + 60  # only a hung child gets this far
-        while b"[y/N]" not in output and process.poll() is None:
+        while b"[y/N]" not in output and b"[Y/n]" not in output and process.poll() is None:
             assert time.monotonic() < deadline, output
             output += os.read(main, 4096)
         os.write(main, answer.encode() + b"\n")

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -553,3 +554,124 @@ def test_on_a_terminal_long_work_ends_with_what_it_did_on_a_line_of_its_own(cli,
         code, shown = on_a_terminal(args, env)
         assert code == 0 and said in shown.replace("\r", "\n").strip().splitlines()[-1], shown
     assert json.loads(out.read_text(encoding="utf-8"))["incidents"][0]["city"] == "Minsk"
+
+
+def _editor(tmp_path, monkeypatch, *contents: str) -> Path:
+    """$EDITOR as a script that keeps what it was shown (shown-1.toml, ...) and the file's
+    mode, and saves each of `contents` in turn."""
+    import sys
+
+    for n, text in enumerate(contents, 1):
+        (tmp_path / f"save-{n}.toml").write_text(text, encoding="utf-8")
+    script = tmp_path / "editor.py"
+    script.write_text(
+        "import pathlib, sys\n"
+        f"folder = pathlib.Path({str(tmp_path)!r})\n"
+        "n = len(list(folder.glob('shown-*.toml'))) + 1\n"
+        "target = pathlib.Path(sys.argv[-1])\n"
+        "shown = target.read_text(encoding='utf-8')\n"
+        "(folder / f'shown-{n}.toml').write_text(shown, encoding='utf-8')\n"
+        "(folder / 'mode').write_text(oct(target.stat().st_mode & 0o777))\n"
+        "text = (folder / f'save-{n}.toml').read_text(encoding='utf-8')\n"
+        "target.write_text(text, encoding='utf-8')\n",
+        encoding="utf-8",
+    )
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    return tmp_path
+
+
+def test_add_in_the_editor_records_what_is_saved(cli, tmp_path, monkeypatch):
+    folder = _editor(
+        tmp_path,
+        monkeypatch,
+        'kinds = ["raid", "detention"]\ndate = "30.07.2021"\ncountry = "Беларусь"\n'
+        'journalists = ["Ігар Лосік"]\nsummary = "Ператрус"\n'
+        '[[sources]]\nurl = "https://baj.by/a"\npublisher = "BAJ"\n'
+        '[[sources]]\nurl = "https://spring96.org/b"\npublisher = "Viasna"\n',
+    )
+    new_id = cli("add", "raid", "--journalist", "Ігар Лосік", "--editor").stdout.strip()
+    shown = (folder / "shown-1.toml").read_text(encoding="utf-8")
+    assert 'kinds = ["raid"]' in shown and 'journalists = ["Ігар Лосік"]' in shown
+    assert (folder / "mode").read_text() == "0o600"  # it names people: private, then gone
+    item = cli.json("show", new_id)
+    assert (item["date"], item["country"], item["kinds"]) == (
+        "2021-07-30",
+        "BY",
+        ["detention", "raid"],
+    )
+    assert [(s["url"], s["publisher"]) for s in item["sources"]] == [
+        ("https://baj.by/a", "BAJ"),
+        ("https://spring96.org/b", "Viasna"),
+    ]
+
+
+def test_edit_in_the_editor_makes_the_incident_what_is_saved(cli, tmp_path, monkeypatch):
+    new_id = cli(*BASE).stdout.strip()
+    folder = _editor(
+        tmp_path,
+        monkeypatch,
+        'kinds = ["raid"]\ndate = "2021-07-30"\ncountry = "BY"\nstatus = "confirmed"\n'
+        'journalists = ["Ігар Лосік"]\n',
+    )
+    shown_record = cli("edit", new_id, "--editor", "--tag", "checked").stdout
+    assert "confirmed" in shown_record
+    shown = (folder / "shown-1.toml").read_text(encoding="utf-8")
+    assert 'tags = ["minsk", "checked"]' in shown and 'city = "Minsk"' in shown
+    item = cli.json("show", new_id)
+    assert (item["status"], item["city"], item["tags"], item["sources"]) == (
+        "confirmed",
+        None,
+        [],
+        [],
+    )
+    assert item["journalists"] == ["Ігар Лосік"] and item["kinds"] == ["raid"]
+
+
+@pytest.mark.parametrize(
+    "saved, code, said",
+    [
+        ("# nothing but comments\n\n", 1, "Nothing recorded.\n"),
+        ('kinds = ["raid"]\ndate = "2021-13-01"\n', 2,
+         "Error: date: '2021-13-01' is not a real date\n"),
+        ('kinds = ["raid"\n', 2, "Error: file: "),
+        ('kinds = ["raid"]\ndate = "2021"\ncolour = "red"\n', 2,
+         "Error: file: 'colour' is not a field ("),
+        ('kinds = ["bombing"]\ndate = "2021"\n', 2, "Error: kind: 'bombing' is not a known kind"),
+    ],
+)  # fmt: skip
+def test_what_the_editor_saves_that_does_not_read_records_nothing(
+    cli, tmp_path, monkeypatch, saved, code, said
+):
+    _editor(tmp_path, monkeypatch, saved)
+    result = cli("add", "--editor", code=code)
+    assert result.stderr.startswith(said) and result.stderr.count("\n") == 1
+    assert count(cli) == 0
+
+
+def test_an_editor_that_cannot_run_is_one_line(cli, monkeypatch):
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", "/nonexistent/editor --wait")
+    assert cli("add", "--editor", code=2).stderr == (
+        "Error: $VISUAL/$EDITOR: '/nonexistent/editor --wait' cannot be run (No such file or "
+        "directory)\n"
+    )
+
+
+def test_on_a_terminal_the_editor_opens_again_with_what_was_wrong(cli, tmp_path, monkeypatch):
+    import os
+
+    folder = _editor(
+        tmp_path,
+        monkeypatch,
+        'kinds = ["raid"]\ndate = "03/07/2021"\n',
+        'kinds = ["raid"]\ndate = "2021-07-03"\n',
+    )
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    code, shown = on_a_terminal(["add", "--editor"], env, "y")
+    assert code == 0 and "Edit it again? [Y/n]" in shown
+    again = (folder / "shown-2.toml").read_text(encoding="utf-8")
+    assert again.startswith(
+        "# Error: date: '03/07/2021' could be 2021-07-03 or 2021-03-07: write one of them\n"
+    )
+    assert [i["date"] for i in cli.json("list")] == ["2021-07-03"]

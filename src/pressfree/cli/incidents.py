@@ -108,6 +108,14 @@ StatusOpt = Annotated[
     ),
 ]
 Tags = Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag (repeatable).")]
+EditorOption = Annotated[
+    bool,
+    typer.Option(
+        "--editor",
+        help="Write the incident in your editor ($VISUAL or $EDITOR), as a commented TOML "
+        "file (options given fill it in); nothing is recorded until it reads.",
+    ),
+]
 IdArg = Annotated[str, typer.Argument(help="Incident id, or its first characters (4 or more).")]
 
 
@@ -191,6 +199,7 @@ def add(
             help="New names that look like stored ones are other people or outlets: do not ask.",
         ),
     ] = False,
+    editor: EditorOption = False,
 ) -> None:
     """Record an incident and print its id.
 
@@ -206,29 +215,54 @@ def add(
     Example: [bold]pressfree add raid detention --date 2021-07-30 --country BY --city Minsk
     --publisher BAJ --summary "Raids and detentions of journalists"[/]
     """
+    values = dict(
+        kinds=kinds or [],
+        date=date,
+        country=country,
+        region=region,
+        city=city,
+        journalists=journalist or [],
+        outlets=outlet or [],
+        perpetrator=perpetrator,
+        summary=summary,
+        public_summary=public_summary,
+        restricted=bool(restricted),
+        sources=_sources(ctx, source, publisher, source_title, published),
+        status=status,
+        tags=tag or [],
+    )
+    settle = (same_as or [], different, force)
+    if editor:
+        from pressfree.cli import editing
+
+        first = editing.template(values, "A new incident: `pressfree add`")
+        if not editing.edited(first, lambda v: _record(ctx, v, *settle), interactive()):
+            note("Nothing recorded.")
+            raise typer.Exit(1)
+        return
+    _record(ctx, values, *settle, ask=True)
+
+
+def _record(
+    ctx: typer.Context,
+    values: dict,
+    same_as: list[str],
+    different: bool,
+    force: bool,
+    ask: bool = False,
+) -> None:
+    """Record a new incident, in one transaction: its names settled, its likely repeats
+    named, its id printed before the commit."""
     from pressfree import incidents
     from pressfree.schemas import IncidentIn, validated
 
     with writing(ctx) as session:
-        kinds, date, status = _ask_for_missing(session, kinds, date, status)
-        draft = validated(
-            IncidentIn,
-            kinds=kinds,
-            date=date,
-            country=country,
-            region=region,
-            city=city,
-            journalists=journalist or [],
-            outlets=outlet or [],
-            perpetrator=perpetrator,
-            summary=summary,
-            public_summary=public_summary,
-            restricted=bool(restricted),
-            sources=_sources(ctx, source, publisher, source_title, published),
-            status=status,
-            tags=tag or [],
-        )
-        _settle_spellings(session, draft, same_as or [], different)
+        if ask:
+            values["kinds"], values["date"], values["status"] = _ask_for_missing(
+                session, values["kinds"], values["date"], values["status"]
+            )
+        draft = validated(IncidentIn, **values)
+        _settle_spellings(session, draft, same_as, different)
         if not force:
             _check_repeats(session, draft)
         added = incidents.add(session, draft)
@@ -511,6 +545,7 @@ def edit(
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="With --where: do not ask first.")
     ] = False,
+    editor: EditorOption = False,
     replace: Annotated[
         bool,
         typer.Option(
@@ -548,6 +583,11 @@ def edit(
         tags=tag,
     )
     changes.update(_settings(sets or [], changes))
+    if editor:
+        if incident_id is None or where:
+            raise InvalidValue("--editor", "", "edits one incident: give its id, not --where")
+        _edit_in_editor(ctx, incident_id, changes, fmt)
+        return
     if incident_id is None:
         _edit_chosen(ctx, where or [], changes, replace, yes)
         return
@@ -558,6 +598,32 @@ def edit(
     with writing(ctx) as session:
         record = incidents.edit(session, incident_id, changes, replace=replace)
         emit(render.incident_detail(record, fmt.value))  # before the commit, as in add
+
+
+def _edit_in_editor(ctx: typer.Context, incident_id: str, changes: dict, fmt: Format) -> None:
+    """The incident as it is (with any changes given as options) in the editor; what is
+    saved becomes the incident, exactly: a field emptied in the file is emptied."""
+    from pressfree import incidents
+    from pressfree.cli import editing
+    from pressfree.publish import render
+
+    with reading(ctx) as session:
+        current = incidents.get(session, incident_id).to_dict()
+    lists = ("kinds", "journalists", "outlets", "tags", "sources")
+    for name, value in changes.items():
+        if value is None or (name in lists and not value):
+            continue
+        current[name] = current[name] + list(value) if name in lists else value
+
+    def record(values: dict) -> None:
+        with writing(ctx) as session:
+            after = incidents.edit(session, current["id"], values, exact=True)
+            emit(render.incident_detail(after, fmt.value))
+
+    first = editing.template(current, f"Incident {current['id']}: `pressfree edit`")
+    if not editing.edited(first, record, interactive()):
+        note("Nothing changed.")
+        raise typer.Exit(1)
 
 
 # What --set may set: an incident's single fields other than its flags
