@@ -484,7 +484,7 @@ def test_a_bulk_edit_changes_what_where_chooses_one_revision_each_and_undo_takes
          "Error: --where: 'tag=minsk' chooses incidents, but no change is given\n"),
         (["--where", "tag=minsk", "--set", "colour=red"],
          "Error: --set: 'colour=red' must be FIELD=VALUE, FIELD one of date, country, region, "
-         "city, perpetrator, summary, public_summary, status\n"),
+         "city, latitude, longitude, perpetrator, summary, public_summary, status\n"),
         (["--where", "tag=minsk", "--set", "status=confirmed", "--status", "disputed"],
          "Error: --set: 'status=confirmed' sets status a second time\n"),
         (["--where", "tag=minsk", "--where", "tag=brest", "--status", "confirmed"],

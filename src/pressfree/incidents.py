@@ -121,6 +121,8 @@ def add(
         public_summary=draft.public_summary,
         status=draft.status,
         restricted=draft.restricted,
+        latitude=draft.latitude,
+        longitude=draft.longitude,
         created_at=created_at or now,
         updated_at=updated_at or now,
         opens_custody=opens_custody,
@@ -681,6 +683,8 @@ def records(session: Session, incidents: list[Incident]) -> list[IncidentRecord]
             updates=related["updates"][i.id],
             public_summary=i.public_summary,
             restricted=i.restricted,
+            latitude=i.latitude,
+            longitude=i.longitude,
         )
         for i in incidents
     ]

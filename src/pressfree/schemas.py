@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import date
 from typing import Any, cast
 
-from pydantic import ValidationError, ValidationInfo, field_validator
+from pydantic import ValidationError, ValidationInfo, field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from pressfree import countries, dates
@@ -304,6 +304,8 @@ INCIDENT_FIELDS = (
     "restricted",
     "tags",
     "sources",
+    "latitude",
+    "longitude",
 )
 
 
@@ -324,6 +326,22 @@ class IncidentIn(SQLModel):
     status: str = "reported"
     restricted: bool = False
     tags: list[str] = []
+    latitude: float | None = None
+    longitude: float | None = None
+
+    @field_validator("latitude", "longitude", mode="before")
+    @classmethod
+    def _degrees(cls, value, info: ValidationInfo):
+        return degrees(value, info.field_name)
+
+    @model_validator(mode="after")
+    def _point(self):
+        if (self.latitude is None) != (self.longitude is None):
+            given, missing = (
+                ("latitude", "longitude") if self.longitude is None else ("longitude", "latitude")
+            )
+            raise InvalidValue(given, getattr(self, given), f"needs a {missing} too")
+        return self
 
     @field_validator("kinds", "journalists", "outlets", "tags", mode="before")
     @classmethod
@@ -374,6 +392,28 @@ class IncidentIn(SQLModel):
             )
             if not s.is_empty()
         ]
+
+
+# The degrees each coordinate may take (WGS 84, as GeoJSON and every map use)
+LIMITS = {"latitude": 90.0, "longitude": 180.0}
+
+
+def degrees(value: Any, field: str) -> float | None:
+    """A latitude or longitude in decimal degrees ("53.9", 53.9); None and "" are none."""
+    import math
+
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise InvalidValue(field, value, "is not a number of degrees")
+    try:
+        number = float(value.strip().replace(",", ".") if isinstance(value, str) else value)
+    except (TypeError, ValueError):
+        raise InvalidValue(field, value, "is not a number of degrees") from None
+    if not math.isfinite(number) or abs(number) > LIMITS[field]:
+        limit = LIMITS[field]
+        raise InvalidValue(field, value, f"must be between -{limit:g} and {limit:g} degrees")
+    return number
 
 
 def check_status(value: str | None, field: str = "status") -> str:
@@ -447,12 +487,21 @@ class IncidentRecord:
     updates: list[dict] = field(default_factory=list)  # dated updates, oldest first
     public_summary: str | None = None  # for publication: see redaction.Redactor
     restricted: bool = False  # never published (nor read on a server without the grant)
+    latitude: float | None = None  # where it happened, for maps (schema 12)
+    longitude: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         for private in ("first_day", "last_day"):
             data.pop(private)
-        for optional in ("external_id", "dataset", "extra", "public_summary"):
+        for optional in (
+            "external_id",
+            "dataset",
+            "extra",
+            "public_summary",
+            "latitude",
+            "longitude",
+        ):
             if data[optional] is None:
                 data.pop(optional)
         if not data["restricted"]:

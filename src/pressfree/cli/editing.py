@@ -29,6 +29,8 @@ FIELDS: list[tuple[str, str]] = [
     ("country", "a code (BY) or a name (Belarus, Беларусь)"),
     ("region", ""),
     ("city", ""),
+    ("latitude", "where, for maps: decimal degrees (53.9045 and 27.5615), or both empty"),
+    ("longitude", ""),
     ("journalists", "names, in any script"),
     ("outlets", ""),
     ("perpetrator", "who did it (GUBOPiK, KGB, police)"),

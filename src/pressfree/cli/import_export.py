@@ -50,6 +50,7 @@ class ExportFormat(str, Enum):
     json = "json"
     ndjson = "ndjson"
     csv = "csv"
+    geojson = "geojson"
 
 
 PROGRESS_BYTES = 1 << 20  # about a few thousand rows: below this a bar only flickers
@@ -419,7 +420,8 @@ def export(
             "--format",
             "-f",
             case_sensitive=False,
-            help="json (the whole database, re-importable), ndjson or csv (incidents).",
+            help="json (the whole database, re-importable), ndjson or csv (incidents), "
+            "geojson (incidents with coordinates, for QGIS and uMap).",
         ),
     ] = ExportFormat.json,
     out: Annotated[
@@ -488,8 +490,12 @@ def export(
         from pressfree import people
 
         redactor = people.redactor(session) if redact else None
+        without = 0
         if fmt == ExportFormat.json:
             count = document.write_document(session, handle, filters, redactor, with_history)
+        elif fmt == ExportFormat.geojson:
+            records = document.iter_records(session, filters, redactor)
+            count, without = render.write_geojson(handle, records)
         else:
             records = document.iter_records(session, filters, redactor)
             count = (
@@ -499,10 +505,15 @@ def export(
                     handle, map(render.incident_csv_row, records), render.EXPORT_COLUMNS
                 )
             )
-        if not count:
+        if not count and not without:
             unheld_where(session, filters)
     if out and str(out) != "-":
         note(f"Exported {counted(count, 'incident')} to {out}.")
+    if without:  # said on a terminal and in a script alike: a map that shows fewer
+        note(
+            f"{counted(without, 'incident')} without coordinates left out of the map "
+            "(add them with `edit ID --lat ... --lon ...`)."
+        )
 
 
 @contextmanager

@@ -108,6 +108,16 @@ StatusOpt = Annotated[
     ),
 ]
 Tags = Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag (repeatable).")]
+Latitude = Annotated[
+    str | None,
+    typer.Option(
+        "--lat", help="Where it happened: latitude in decimal degrees (53.9045), with --lon."
+    ),
+]
+Longitude = Annotated[
+    str | None,
+    typer.Option("--lon", help="Longitude in decimal degrees (27.5615), with --lat."),
+]
 EditorOption = Annotated[
     bool,
     typer.Option(
@@ -169,6 +179,8 @@ def add(
     country: o.Country = None,
     region: Region = None,
     city: City = None,
+    lat: Latitude = None,
+    lon: Longitude = None,
     journalist: Journalists = None,
     outlet: Outlets = None,
     perpetrator: Perpetrator = None,
@@ -230,6 +242,8 @@ def add(
         sources=_sources(ctx, source, publisher, source_title, published),
         status=status,
         tags=tag or [],
+        latitude=lat,
+        longitude=lon,
     )
     settle = (same_as or [], different, force)
     if editor:
@@ -510,6 +524,8 @@ def edit(
     country: o.Country = None,
     region: Region = None,
     city: City = None,
+    lat: Latitude = None,
+    lon: Longitude = None,
     journalist: Journalists = None,
     outlet: Outlets = None,
     perpetrator: Perpetrator = None,
@@ -538,7 +554,8 @@ def edit(
         list[str] | None,
         typer.Option(
             "--set",
-            help="FIELD=VALUE: set date, country, region, city, perpetrator, summary, "
+            help="FIELD=VALUE: set date, country, region, city, latitude, longitude, "
+            "perpetrator, summary, "
             "public_summary or status (as its own option does).",
         ),
     ] = None,
@@ -581,6 +598,8 @@ def edit(
         sources=_sources(ctx, source, publisher, source_title, published),
         status=status,
         tags=tag,
+        latitude=lat,
+        longitude=lon,
     )
     changes.update(_settings(sets or [], changes))
     if editor:
@@ -632,6 +651,8 @@ SETTABLE = (
     "country",
     "region",
     "city",
+    "latitude",
+    "longitude",
     "perpetrator",
     "summary",
     "public_summary",

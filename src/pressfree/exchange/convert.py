@@ -87,6 +87,9 @@ class ParsedRow:
     # whether a detention opens a custody period: never for a row of a file (it does not
     # say who is still held); a pressfree document says so of each incident
     opens_custody: bool = False
+    # where it happened (schema 12): a pressfree document says so
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 def _text_of(value: Any) -> str | None:

@@ -692,6 +692,8 @@ def insert_incidents(
             "public_summary": p.public_summary,
             "status": p.status,
             "restricted": p.restricted,
+            "latitude": p.latitude,
+            "longitude": p.longitude,
             "created_at": p.created_at or now,
             "updated_at": p.updated_at or p.created_at or now,
             "dataset": _dataset(p, dataset),

@@ -456,6 +456,8 @@ def row_of(draft, dataset: str | None) -> ParsedRow:
         public_summary=draft.public_summary,
         status=draft.status,
         restricted=draft.restricted,
+        latitude=draft.latitude,
+        longitude=draft.longitude,
         journalists=list(draft.journalists),
         outlets=list(draft.outlets),
         tags=list(draft.tags),

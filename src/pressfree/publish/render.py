@@ -270,6 +270,46 @@ def write_ndjson(out, rows: Iterable[dict]) -> int:
     return count
 
 
+# What each GeoJSON feature says of its incident besides where (a map's popup)
+GEOJSON_PROPERTIES = (
+    "id",
+    "date",
+    "kinds",
+    "country",
+    "region",
+    "city",
+    "journalists",
+    "outlets",
+    "perpetrator",
+    "summary",
+    "status",
+    "tags",
+)
+
+
+def write_geojson(out, rows: Iterable[dict]) -> tuple[int, int]:
+    """Incidents with coordinates as a GeoJSON FeatureCollection (RFC 7946: points as
+    [longitude, latitude], WGS 84), as QGIS and uMap open it; sources as their addresses.
+    Streamed. Returns (features written, incidents left out for having no coordinates)."""
+    out.write('{"type": "FeatureCollection", "features": [\n')
+    written = without = 0
+    for row in rows:
+        if row.get("latitude") is None or row.get("longitude") is None:
+            without += 1
+            continue
+        properties = {key: row.get(key) for key in GEOJSON_PROPERTIES}
+        properties["sources"] = [s.get("url") for s in row.get("sources") or [] if s.get("url")]
+        feature = {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
+            "properties": properties,
+        }
+        out.write((",\n" if written else "") + json.dumps(feature, ensure_ascii=False))
+        written += 1
+    out.write("\n]}\n")
+    return written, without
+
+
 def write_csv(out, rows: Iterable[dict], columns: Sequence[tuple[str, str]] | None = None) -> int:
     """Stream rows as CSV with a header; keys are the column names. Returns rows written."""
     writer = None

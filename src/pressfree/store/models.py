@@ -191,6 +191,9 @@ class Incident(Dated, SQLModel, table=True):
     # mapped content) and who, when and where (a hash of those alone), so that a later
     # export of the same dataset is matched to what is stored (importing.matching).
     content_hash: str | None = Field(default=None, max_length=32)
+    # Added by schema 12: where it happened, as a point (WGS 84 degrees), for maps
+    latitude: float | None = None
+    longitude: float | None = None
     identity_hash: str | None = Field(default=None, max_length=32)
     # Added by schema 10: the summary written for publication, shown in redacted outputs in
     # place of a summary that names a person at risk (redaction.Redactor); an incident never
