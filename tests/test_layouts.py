@@ -144,6 +144,7 @@ def test_pft_map_layout_and_abbreviated_states(cli, tmp_path):
     for row in rows[1:]:
         row[state] = re.sub(r".*\(([A-Z]{2})\)$", r"\1", row[state])  # "California (CA)"
         row += ["", ""]
+    rows[1][-2:] = ["37.7749", "-122.4194"]  # the one the map places
     assert sum(len(r[state]) == 2 for r in rows[1:]) > 10
     with open(path, "w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows(rows)
@@ -151,6 +152,13 @@ def test_pft_map_layout_and_abbreviated_states(cli, tmp_path):
     assert "preset pft, layout map" in said and "Imported 23 incidents" in said
     regions = {i["region"] for i in cli.json("list")} - {None}
     assert "California" in regions and not any(len(r) == 2 for r in regions)
+    placed = [(i["latitude"], i["longitude"]) for i in cli.json("list") if "latitude" in i]
+    assert placed == [(37.7749, -122.4194)]
+    rows[2][-2:] = ["37.7749", ""]  # half a point: the row is refused, nothing imported
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    said = cli("--db", tmp_path / "other.db", "import", path, code=1).stderr
+    assert "row 3: latitude: 37.7749 needs a longitude too" in said
 
 
 def test_cpj_spaced_heading_download(cli, tmp_path):

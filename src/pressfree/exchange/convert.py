@@ -315,6 +315,26 @@ class Converter:
             return default if default else None
         return self._mapped(name, column, _scalar(column, value), discarded)
 
+    def point(self, row: dict) -> tuple[float | None, float | None]:
+        """Latitude and longitude in decimal degrees, both or neither, checked as `add
+        --lat/--lon` checks them."""
+        from pressfree.schemas import degrees
+
+        found = {}
+        for name in ("latitude", "longitude"):
+            column, value = (None, None) if name in self.absent else self._raw(row, name)
+            try:
+                found[name] = (column, degrees(value, name))
+            except InvalidValue as error:
+                raise RowError(column or name, value, error.reason) from None
+        (lat_column, lat), (lon_column, lon) = found["latitude"], found["longitude"]
+        if (lat is None) != (lon is None):
+            column, value, missing = (
+                (lat_column, lat, "longitude") if lon is None else (lon_column, lon, "latitude")
+            )
+            raise RowError(column or "latitude", value, f"needs a {missing} too")
+        return lat, lon
+
     def many(self, row: dict, name: str, discarded: dict) -> list[str]:
         """A list field: the values of every column it names, split, mapped, de-duplicated."""
         if name in self.absent:
@@ -593,6 +613,7 @@ class Converter:
             except InvalidValue as error:
                 raise RowError(self.m.columns["id"][0], public_id, error.reason) from None
         parsed.external_id = str(external_id) if external_id is not None else None
+        parsed.latitude, parsed.longitude = self.point(row)
         if "dataset" in self.m.columns:
             _, dataset = self._raw(row, "dataset")
             parsed.dataset = str(dataset) if dataset else ""

@@ -73,6 +73,8 @@ NAMES = {
         "населенныйпункт",
         "населеныпункт",
     ],
+    "latitude": ["latitude", "lat", "широта", "шырата"],
+    "longitude": ["longitude", "lon", "lng", "long", "долгота", "даўгата"],
     "journalists": [
         "journalist",
         "journalists",

@@ -24,6 +24,8 @@ FIELDS = (
     "country",
     "region",
     "city",
+    "latitude",
+    "longitude",
     "journalists",
     "outlets",
     "perpetrator",
