@@ -874,7 +874,7 @@ def test_cases_travel_in_a_document_and_a_second_import_adds_nothing(cli, losik,
     cli("export", "--format", "json", "--out", out)
     exported = json.loads(out.read_text(encoding="utf-8"))["cases"]
     other = tmp_path / "other.db"
-    assert "1 cases" in cli("--db", other, "import", out).stderr
+    assert "1 case." in cli("--db", other, "import", out).stderr
     second = cli("--db", other, "import", out).stderr
     assert "cases" not in second and "already present, skipped" in second
     again = tmp_path / "again.json"

@@ -427,6 +427,9 @@ EVERY_COMMAND = [
     ["rule", "--count", "confirmed"], ["history"], ["restore", "{incident}", "--to", "1"],
     ["deleted"], ["note", "{incident}", "Released"], ["imports"], ["imports", "undo", "1", "--yes"],
     ["imports", "unmatched", "1"], ["encrypt"], ["rekey"], ["decrypt", "--yes"],
+    ["fields", "add", "court", "--type", "number"], ["fields"], ["fields", "remove", "court"],
+    ["edit", "--where", "country=BY", "--set", "status=confirmed", "--yes"],
+    ["undo", "0123abcd"], ["export", "--format", "geojson"],
 ]  # fmt: skip
 STREAMS = ("stdin closed", "stdout closed", "stdout full", "stderr closed")
 

@@ -104,9 +104,11 @@ def add(
     updated_at=None,
     opens_custody: bool = True,
     import_id: int | None = None,
+    extra: dict | None = None,
 ) -> Added:
     """Store a new incident with everything it links to; open custody for detentions
-    (unless opens_custody is false: see models.Incident.opens_custody)."""
+    (unless opens_custody is false: see models.Incident.opens_custody). `extra`: its own
+    fields' values (own_fields.given), checked already."""
     kind_ids = vocabulary.ids_for(session, draft.kinds, "kind")
     now = incident_now()
     incident = Incident(
@@ -127,6 +129,7 @@ def add(
         updated_at=updated_at or now,
         opens_custody=opens_custody,
         import_id=import_id,
+        extra={k: v for k, v in (extra or {}).items() if v is not None} or None,
     )
     if public_id:
         from pressfree.public_ids import checked_public_id
@@ -737,6 +740,10 @@ def edit(
     merged = {name: getattr(current, name) for name in FIELDS + LISTS}
     merged["sources"] = [s.__dict__ for s in current.sources]
     replace = replace or exact
+    changes = dict(changes)
+    if own := changes.pop("extra", None):  # own fields (own_fields.given): None removes one
+        kept = {k: v for k, v in {**(incident.extra or {}), **own}.items() if v is not None}
+        incident.extra = kept or None
     for name, value in changes.items():
         if not exact and (value is None or (name in LISTS and not value)):
             continue

@@ -148,6 +148,7 @@ COMMANDS = {
     "db": ("init", "info", "backup", "copy", "check"),
     "encryption": ("encrypt", "decrypt", "rekey"),
     "incidents": ("add", "list", "search", "show", "edit", "delete", "kinds"),
+    "fields": ("fields",),
     "people": ("journalists", "outlets", "publishers"),
     "identity": ("duplicates", "merge"),
     "import_export": ("import", "export"),
@@ -157,7 +158,7 @@ COMMANDS = {
     "designations": ("designate", "designations", "labels"),
     "cases": ("case", "cases", "census", "charges"),
     "summary": ("summary", "report", "chart", "rule"),
-    "history": ("history", "restore", "deleted", "note", "imports"),
+    "history": ("history", "restore", "deleted", "undo", "note", "imports"),
 }
 OWNERS = {name: module for module, names in COMMANDS.items() for name in names}
 _built: dict[str | None, typer.Typer] = {}

@@ -118,6 +118,14 @@ Longitude = Annotated[
     str | None,
     typer.Option("--lon", help="Longitude in decimal degrees (27.5615), with --lat."),
 ]
+OwnFields = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--field",
+        help="NAME=VALUE: one of your own fields (`pressfree fields`), checked by its type; "
+        "NAME= removes it (repeatable).",
+    ),
+]
 EditorOption = Annotated[
     bool,
     typer.Option(
@@ -211,6 +219,7 @@ def add(
             help="New names that look like stored ones are other people or outlets: do not ask.",
         ),
     ] = False,
+    field: OwnFields = None,
     editor: EditorOption = False,
 ) -> None:
     """Record an incident and print its id.
@@ -245,7 +254,7 @@ def add(
         latitude=lat,
         longitude=lon,
     )
-    settle = (same_as or [], different, force)
+    settle = (same_as or [], different, force, field or [])
     if editor:
         from pressfree.cli import editing
 
@@ -263,14 +272,16 @@ def _record(
     same_as: list[str],
     different: bool,
     force: bool,
+    own: list[str],
     ask: bool = False,
 ) -> None:
     """Record a new incident, in one transaction: its names settled, its likely repeats
     named, its id printed before the commit."""
-    from pressfree import incidents
+    from pressfree import incidents, own_fields
     from pressfree.schemas import IncidentIn, validated
 
     with writing(ctx) as session:
+        extra = own_fields.given(session, own)
         if ask:
             values["kinds"], values["date"], values["status"] = _ask_for_missing(
                 session, values["kinds"], values["date"], values["status"]
@@ -279,7 +290,7 @@ def _record(
         _settle_spellings(session, draft, same_as, different)
         if not force:
             _check_repeats(session, draft)
-        added = incidents.add(session, draft)
+        added = incidents.add(session, draft, extra=extra)
         # printed before the commit: if stdout cannot be written, nothing is stored, so
         # trying again cannot record the incident twice
         emit(f"{added.record.id}\n")
@@ -562,6 +573,7 @@ def edit(
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="With --where: do not ask first.")
     ] = False,
+    field: OwnFields = None,
     editor: EditorOption = False,
     replace: Annotated[
         bool,
@@ -602,9 +614,13 @@ def edit(
         longitude=lon,
     )
     changes.update(_settings(sets or [], changes))
+    if field:
+        changes["extra"] = field  # read as own fields' values in the transaction
     if editor:
         if incident_id is None or where:
             raise InvalidValue("--editor", "", "edits one incident: give its id, not --where")
+        if field:
+            raise InvalidValue("--field", field[0], "goes without --editor: set it with edit ID")
         _edit_in_editor(ctx, incident_id, changes, fmt)
         return
     if incident_id is None:
@@ -615,7 +631,7 @@ def edit(
             "--where", where[0], "chooses incidents to edit: give it without an incident id"
         )
     with writing(ctx) as session:
-        record = incidents.edit(session, incident_id, changes, replace=replace)
+        record = incidents.edit(session, incident_id, _own(session, changes), replace=replace)
         emit(render.incident_detail(record, fmt.value))  # before the commit, as in add
 
 
@@ -643,6 +659,15 @@ def _edit_in_editor(ctx: typer.Context, incident_id: str, changes: dict, fmt: Fo
     if not editing.edited(first, record, interactive()):
         note("Nothing changed.")
         raise typer.Exit(1)
+
+
+def _own(session, changes: dict) -> dict:
+    """The changes with --field NAME=VALUE read as the database defines its fields."""
+    from pressfree import own_fields
+
+    if not changes.get("extra"):
+        return changes
+    return {**changes, "extra": own_fields.given(session, changes["extra"])}
 
 
 # What --set may set: an incident's single fields other than its flags
@@ -701,6 +726,7 @@ def _edit_chosen(ctx: typer.Context, where: list[str], changes: dict, replace: b
         return
     confirm_delete(yes, f"Change {counted(count, 'incident')}?", "change them")
     with working("Editing…"), writing(ctx) as session:
+        changes = _own(session, changes)
         ids = incidents.chosen_ids(session, chosen)
         before = {i: incidents.get(session, i) for i in ids}
         changed = [

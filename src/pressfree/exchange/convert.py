@@ -192,8 +192,9 @@ def slugify(text: str) -> str:
 class Converter:
     """Applies one mapping to rows; knows the kinds the database has."""
 
-    def __init__(self, mapping: Mapping, known_kinds: set[str]):
+    def __init__(self, mapping: Mapping, known_kinds: set[str], own: dict[str, dict] | None = None):
         self.m = mapping
+        self.own = own or {}  # the database's own fields (own_fields): a column of one is checked
         self.known_kinds = set(known_kinds) | set(mapping.new_kinds)
         self.created_kinds: dict[str, str] = {}  # slug -> label, made from unmapped values
         self.used = mapping.used_columns()
@@ -314,6 +315,23 @@ class Converter:
             default = self.m.defaults.get(name)
             return default if default else None
         return self._mapped(name, column, _scalar(column, value), discarded)
+
+    def _own(self, extra: dict) -> dict:
+        """Columns named as the database's own fields, each value checked by its type."""
+        from pressfree.own_fields import value
+
+        out = {}
+        for key, given in extra.items():
+            if key not in self.own:
+                out[key] = given
+                continue
+            try:
+                checked = value(self.own[key], key, given)
+            except InvalidValue as error:
+                raise RowError(key, given, error.reason) from None
+            if checked is not None:
+                out[key] = checked
+        return out
 
     def point(self, row: dict) -> tuple[float | None, float | None]:
         """Latitude and longitude in decimal degrees, both or neither, checked as `add
@@ -642,6 +660,8 @@ class Converter:
         if extra and (found := extra_problem(extra)):
             where, value, problem = found
             raise RowError(where, value, problem)
+        if self.own and extra:
+            extra = self._own(extra)
         parsed.extra = extra or None
         self._check_text(parsed)
         return parsed

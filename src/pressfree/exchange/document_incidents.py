@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from pressfree import vocabulary, work
+from pressfree import own_fields, vocabulary, work
 from pressfree.errors import InvalidValue
 from pressfree.exchange import loader, matching
 from pressfree.exchange.convert import ParsedRow
@@ -43,6 +43,7 @@ class Loading:
             session.execute(select(col(Kind.slug), col(Kind.id))).all()
         )
         self.waiting: list[tuple[dict[str, Any], ParsedRow]] = []
+        self.own = own_fields.defined(session)
         self.external: dict[
             tuple[Any, ...], str
         ] = {}  # (dataset, external id) -> public id, this load
@@ -69,6 +70,8 @@ class Loading:
             raise InvalidValue("extra", extra, "must be a JSON object")
         if extra and (found := extra_problem(extra)):
             raise InvalidValue(*found)
+        if extra and self.own:  # the database's own fields, checked by their types
+            extra = own_fields.checked(self.own, extra)
         # An incident imported from a file opened no custody period where it came from, and
         # does not here (documents of pressfree 0.1.0 do not say so: a dataset tells).
         opens = item.get("opens_custody", dataset is None)

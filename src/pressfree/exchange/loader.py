@@ -250,9 +250,10 @@ def import_file(
             vocabulary.add_term(session, slug, label, "kind")
             report.new_kinds.append(slug)
     kinds = dict(session.execute(select(Kind.slug, Kind.id)).all())
+    from pressfree import own_fields
     from pressfree.store.db import backend_for
 
-    converter = Converter(mapping, set(kinds))
+    converter = Converter(mapping, set(kinds), own_fields.defined(session))
     connection = session.connection()
     backend = backend_for(connection.dialect.name)
     names = _Names(connection, backend)

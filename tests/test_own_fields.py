@@ -1,0 +1,124 @@
+"""An organisation's own fields (issue 30): defined once with a type, set with --field,
+checked wherever a value comes in, filtered, exported, kept in the history."""
+
+import json
+
+import pytest
+
+
+@pytest.fixture
+def defined(cli):
+    cli("fields", "add", "court", "--type", "choice", "--choices", "district, regional")
+    cli("fields", "add", "fine", "--type", "number")
+    cli("fields", "add", "hearing", "--type", "date")
+    cli("fields", "add", "judge")
+    return cli
+
+
+def test_fields_are_defined_set_shown_filtered_exported_and_kept_in_the_history(defined, tmp_path):
+    cli = defined
+    assert cli.json("fields") == [
+        {"name": "court", "type": "choice", "choices": "district, regional"},
+        {"name": "fine", "type": "number", "choices": ""},
+        {"name": "hearing", "type": "date", "choices": ""},
+        {"name": "judge", "type": "text", "choices": ""},
+    ]
+    new_id = cli(
+        "add", "conviction", "--date", "2021-07-30", "--field", "court=District",
+        "--field", "fine=1,5", "--field", "hearing=3 August 2021", "--field", "judge=Ivanova",
+    ).stdout.strip()  # fmt: skip
+    stored = cli.json("show", new_id)["extra"]
+    assert stored == {
+        "court": "district",
+        "fine": "1.5",
+        "hearing": "2021-08-03",
+        "judge": "Ivanova",
+    }
+    assert "court: district" in cli("show", new_id).stdout
+    other = cli("add", "raid", "--date", "2021-07-30", "--field", "court=regional").stdout.strip()
+    assert [i["id"] for i in cli.json("list", "--where", "court=district")] == [new_id]
+    # a field removed from one incident, then bulk-set on several
+    cli("edit", new_id, "--field", "judge=")
+    assert "judge" not in cli.json("show", new_id)["extra"]
+    cli("edit", "--where", "date=2021-07-30", "--field", "fine=200", "--yes")
+    assert {cli.json("show", i)["extra"]["fine"] for i in (new_id, other)} == {"200"}
+    changes = cli.json("history", new_id)[1]["changes"]
+    assert changes == [
+        {
+            "field": "extra",
+            "before": {
+                "court": "district",
+                "fine": "1.5",
+                "hearing": "2021-08-03",
+                "judge": "Ivanova",
+            },
+            "after": {"court": "district", "fine": "1.5", "hearing": "2021-08-03"},
+        }
+    ]
+    out = tmp_path / "all.json"
+    cli("export", "--out", out)
+    [exported] = [i for i in json.loads(out.read_text())["incidents"] if i["id"] == new_id]
+    assert exported["extra"]["court"] == "district"
+
+
+@pytest.mark.parametrize(
+    "field, said",
+    [
+        ("court=supreme", "court: 'supreme' is not one of district, regional"),
+        ("fine=a lot", "fine: 'a lot' is not a number"),
+        ("fine=inf", "fine: 'inf' is not a number"),
+        ("hearing=2021-13-01", "hearing: '2021-13-01' is not a real date"),
+        ("colour=red", "--field: 'colour' is not a field of this database (court, fine, "
+         "hearing, judge; `pressfree fields add NAME --type text|number|date|choice` defines one)"),
+        ("judge", "--field: 'judge' must be NAME=VALUE"),
+    ],
+)  # fmt: skip
+def test_a_value_that_does_not_fit_its_field_is_refused_and_nothing_written(defined, field, said):
+    result = defined("add", "raid", "--date", "2021-07-30", "--field", field, code=2)
+    assert result.stderr == f"Error: {said}\n"
+    assert defined.json("list") == []
+
+
+def test_a_column_named_as_a_field_is_checked_on_import(defined, tmp_path):
+    sheet = tmp_path / "rows.csv"
+    sheet.write_text(
+        "date,kinds,court,fine\n2021-07-30,raid,Regional,10\n2021-07-31,raid,supreme,20\n",
+        encoding="utf-8",
+    )
+    said = defined("import", sheet, code=1).stderr
+    assert "row 3: court: 'supreme' is not one of district, regional" in said
+    assert defined.json("list") == []
+    sheet.write_text('date,kinds,court,fine\n2021-07-30,raid,Regional,"1,5"\n', encoding="utf-8")
+    defined("import", sheet)
+    [item] = defined.json("list")
+    assert item["extra"] == {"court": "regional", "fine": "1.5"}
+
+
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (["fields", "add", "date"],
+         "NAME: 'date' is one of pressfree's own fields: choose another name"),
+        (["fields", "add", "x", "--type", "colour"],
+         "--type: 'colour' is not a type (text, number, date, choice)"),
+        (["fields", "add", "x", "--type", "choice"],
+         "--choices: '' are needed for a choice: the values it may take"),
+        (["fields", "add", "x", "--choices", "a,b"],
+         "--choices: 'a,b' go with --type choice, not text"),
+        (["fields", "remove", "x"],
+         "NAME: 'x' is not a field of this database (see `pressfree fields`)"),
+    ],
+)  # fmt: skip
+def test_a_bad_definition_is_one_line(cli, args, said):
+    assert cli(*args, code=2).stderr == f"Error: {said}\n"
+
+
+def test_a_definition_that_a_stored_value_would_not_fit_is_refused(defined):
+    new_id = defined("add", "raid", "--date", "2021-07-30", "--field", "judge=Ivanova").stdout
+    said = defined("fields", "add", "judge", "--type", "number", code=2).stderr
+    assert said == (
+        f"Error: --type: 'number' does not fit incident {new_id[:8]}: judge: 'Ivanova' is not "
+        "a number\n"
+    )
+    defined("fields", "remove", "judge")
+    assert defined.json("show", new_id.strip())["extra"] == {"judge": "Ivanova"}
