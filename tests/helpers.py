@@ -460,3 +460,28 @@ def rejected_named(backend: str, file: Path) -> list[str]:
     if backend != "sqlcipher":
         return []
     return ["--rejected", str(file.with_name(f"{file.stem}.rejected.csv"))]
+
+
+def editor_script(tmp_path: Path, monkeypatch, *contents: str) -> Path:
+    """$EDITOR as a script that keeps what it was shown (shown-1.toml, ...) and the file's
+    mode, and saves each of `contents` in turn."""
+    import sys
+
+    for n, text in enumerate(contents, 1):
+        (tmp_path / f"save-{n}.toml").write_text(text, encoding="utf-8")
+    script = tmp_path / "editor.py"
+    script.write_text(
+        "import pathlib, sys\n"
+        f"folder = pathlib.Path({str(tmp_path)!r})\n"
+        "n = len(list(folder.glob('shown-*.toml'))) + 1\n"
+        "target = pathlib.Path(sys.argv[-1])\n"
+        "shown = target.read_text(encoding='utf-8')\n"
+        "(folder / f'shown-{n}.toml').write_text(shown, encoding='utf-8')\n"
+        "(folder / 'mode').write_text(oct(target.stat().st_mode & 0o777))\n"
+        "text = (folder / f'save-{n}.toml').read_text(encoding='utf-8')\n"
+        "target.write_text(text, encoding='utf-8')\n",
+        encoding="utf-8",
+    )
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    return tmp_path

@@ -3,11 +3,10 @@
 import csv
 import io
 import json
-from pathlib import Path
 
 import pytest
 
-from helpers import corpus, on_a_terminal
+from helpers import corpus, editor_script, on_a_terminal
 
 BASE = [
     "add",
@@ -556,33 +555,8 @@ def test_on_a_terminal_long_work_ends_with_what_it_did_on_a_line_of_its_own(cli,
     assert json.loads(out.read_text(encoding="utf-8"))["incidents"][0]["city"] == "Minsk"
 
 
-def _editor(tmp_path, monkeypatch, *contents: str) -> Path:
-    """$EDITOR as a script that keeps what it was shown (shown-1.toml, ...) and the file's
-    mode, and saves each of `contents` in turn."""
-    import sys
-
-    for n, text in enumerate(contents, 1):
-        (tmp_path / f"save-{n}.toml").write_text(text, encoding="utf-8")
-    script = tmp_path / "editor.py"
-    script.write_text(
-        "import pathlib, sys\n"
-        f"folder = pathlib.Path({str(tmp_path)!r})\n"
-        "n = len(list(folder.glob('shown-*.toml'))) + 1\n"
-        "target = pathlib.Path(sys.argv[-1])\n"
-        "shown = target.read_text(encoding='utf-8')\n"
-        "(folder / f'shown-{n}.toml').write_text(shown, encoding='utf-8')\n"
-        "(folder / 'mode').write_text(oct(target.stat().st_mode & 0o777))\n"
-        "text = (folder / f'save-{n}.toml').read_text(encoding='utf-8')\n"
-        "target.write_text(text, encoding='utf-8')\n",
-        encoding="utf-8",
-    )
-    monkeypatch.delenv("VISUAL", raising=False)
-    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
-    return tmp_path
-
-
 def test_add_in_the_editor_records_what_is_saved(cli, tmp_path, monkeypatch):
-    folder = _editor(
+    folder = editor_script(
         tmp_path,
         monkeypatch,
         'kinds = ["raid", "detention"]\ndate = "30.07.2021"\ncountry = "Беларусь"\n'
@@ -608,7 +582,7 @@ def test_add_in_the_editor_records_what_is_saved(cli, tmp_path, monkeypatch):
 
 def test_edit_in_the_editor_makes_the_incident_what_is_saved(cli, tmp_path, monkeypatch):
     new_id = cli(*BASE).stdout.strip()
-    folder = _editor(
+    folder = editor_script(
         tmp_path,
         monkeypatch,
         'kinds = ["raid"]\ndate = "2021-07-30"\ncountry = "BY"\nstatus = "confirmed"\n'
@@ -643,7 +617,7 @@ def test_edit_in_the_editor_makes_the_incident_what_is_saved(cli, tmp_path, monk
 def test_what_the_editor_saves_that_does_not_read_records_nothing(
     cli, tmp_path, monkeypatch, saved, code, said
 ):
-    _editor(tmp_path, monkeypatch, saved)
+    editor_script(tmp_path, monkeypatch, saved)
     result = cli("add", "--editor", code=code)
     assert result.stderr.startswith(said) and result.stderr.count("\n") == 1
     assert count(cli) == 0
@@ -661,7 +635,7 @@ def test_an_editor_that_cannot_run_is_one_line(cli, monkeypatch):
 def test_on_a_terminal_the_editor_opens_again_with_what_was_wrong(cli, tmp_path, monkeypatch):
     import os
 
-    folder = _editor(
+    folder = editor_script(
         tmp_path,
         monkeypatch,
         'kinds = ["raid"]\ndate = "03/07/2021"\n',

@@ -5,6 +5,8 @@ import json
 
 import pytest
 
+from helpers import editor_script
+
 
 @pytest.fixture
 def defined(cli):
@@ -122,3 +124,21 @@ def test_a_definition_that_a_stored_value_would_not_fit_is_refused(defined):
     )
     defined("fields", "remove", "judge")
     assert defined.json("show", new_id.strip())["extra"] == {"judge": "Ivanova"}
+
+
+def test_the_editor_holds_the_fields_and_checks_them(defined, tmp_path, monkeypatch):
+    folder = editor_script(
+        tmp_path,
+        monkeypatch,
+        'kinds = ["raid"]\ndate = "2021-07-30"\n[fields]\ncourt = "Regional"\nfine = "2,5"\n',
+        'kinds = ["raid"]\ndate = "2021-07-30"\n[fields]\ncourt = ""\nfine = "2.5"\n',
+    )
+    new_id = defined("add", "--editor").stdout.strip()
+    shown = (folder / "shown-1.toml").read_text(encoding="utf-8")
+    assert (
+        '"court" = ""   # one of district, regional' in shown and '"fine" = ""   # number' in shown
+    )
+    assert defined.json("show", new_id)["extra"] == {"court": "regional", "fine": "2.5"}
+    defined("edit", new_id, "--editor")
+    assert '"court" = "regional"' in (folder / "shown-2.toml").read_text(encoding="utf-8")
+    assert defined.json("show", new_id)["extra"] == {"fine": "2.5"}

@@ -48,13 +48,26 @@ HEADER = """\
 """
 
 
-def template(values: dict[str, Any], what: str) -> str:
-    """The incident as a commented TOML file: every field, with what it takes."""
+def template(
+    values: dict[str, Any], what: str, own: dict[str, dict[str, Any]] | None = None
+) -> str:
+    """The incident as a commented TOML file: every field, with what it takes, and the
+    database's own fields (own_fields) under [fields]."""
     lines = [HEADER.format(what=what)]
     for name, hint in FIELDS:
         if hint:
             lines.append(f"# {hint}")
         lines.append(f"{name} = {_toml(values.get(name), name)}")
+    if own:
+        held = values.get("extra") or {}
+        lines += ["", '[fields]   # your own (`pressfree fields`); "" for none']
+        for name, definition in sorted(own.items()):
+            kind = definition["type"]
+            if kind == "choice":
+                kind = "one of " + ", ".join(definition["choices"])
+            lines.append(
+                f"{json.dumps(name, ensure_ascii=False)} = {_toml(held.get(name), name)}   # {kind}"
+            )
     for source in values.get("sources") or [{}]:
         lines += ["", "[[sources]]   # where it was reported: url, publisher, title, published"]
         lines += [f"{key} = {_toml(source.get(key), key)}" for key in SOURCE_KEYS]
@@ -77,7 +90,7 @@ def read(text: str) -> dict[str, Any] | None:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise InvalidValue("file", str(error).split(" (at")[0], "does not read as TOML") from None
-    known = {name for name, _ in FIELDS} | {"sources"}
+    known = {name for name, _ in FIELDS} | {"sources", "fields"}
     for name in data:
         if name not in known:
             raise InvalidValue("file", name, f"is not a field ({', '.join(sorted(known))})")
@@ -93,6 +106,10 @@ def read(text: str) -> dict[str, Any] | None:
     ]
     for name in ("kinds", "journalists", "outlets", "tags"):
         values[name] = values[name] or []
+    own = data.get("fields") or {}
+    if not isinstance(own, dict):
+        raise InvalidValue("file", "fields", "must be a [fields] table")
+    values["fields"] = {name: _empty_is_none(given) for name, given in own.items()}
     return values
 
 

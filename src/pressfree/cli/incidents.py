@@ -258,7 +258,9 @@ def add(
     if editor:
         from pressfree.cli import editing
 
-        first = editing.template(values, "A new incident: `pressfree add`")
+        if field:
+            raise InvalidValue("--field", field[0], "goes without --editor: write it in [fields]")
+        first = editing.template(values, "A new incident: `pressfree add`", _defined(ctx))
         if not editing.edited(first, lambda v: _record(ctx, v, *settle), interactive()):
             note("Nothing recorded.")
             raise typer.Exit(1)
@@ -281,6 +283,8 @@ def _record(
     from pressfree.schemas import IncidentIn, validated
 
     with writing(ctx) as session:
+        written = values.pop("fields", None) or {}  # the editor's [fields]
+        own = own + [f"{name}={'' if v is None else v}" for name, v in written.items()]
         extra = own_fields.given(session, own)
         if ask:
             values["kinds"], values["date"], values["status"] = _ask_for_missing(
@@ -620,7 +624,7 @@ def edit(
         if incident_id is None or where:
             raise InvalidValue("--editor", "", "edits one incident: give its id, not --where")
         if field:
-            raise InvalidValue("--field", field[0], "goes without --editor: set it with edit ID")
+            raise InvalidValue("--field", field[0], "goes without --editor: write it in [fields]")
         _edit_in_editor(ctx, incident_id, changes, fmt)
         return
     if incident_id is None:
@@ -638,12 +642,13 @@ def edit(
 def _edit_in_editor(ctx: typer.Context, incident_id: str, changes: dict, fmt: Format) -> None:
     """The incident as it is (with any changes given as options) in the editor; what is
     saved becomes the incident, exactly: a field emptied in the file is emptied."""
-    from pressfree import incidents
+    from pressfree import incidents, own_fields
     from pressfree.cli import editing
     from pressfree.publish import render
 
     with reading(ctx) as session:
         current = incidents.get(session, incident_id).to_dict()
+        own = own_fields.defined(session)
     lists = ("kinds", "journalists", "outlets", "tags", "sources")
     for name, value in changes.items():
         if value is None or (name in lists and not value):
@@ -652,13 +657,30 @@ def _edit_in_editor(ctx: typer.Context, incident_id: str, changes: dict, fmt: Fo
 
     def record(values: dict) -> None:
         with writing(ctx) as session:
+            written = values.pop("fields", None) or {}
+            given = [f"{name}={'' if v is None else v}" for name, v in written.items()]
+            values["extra"] = own_fields.given(session, given) if given else None
             after = incidents.edit(session, current["id"], values, exact=True)
             emit(render.incident_detail(after, fmt.value))
 
-    first = editing.template(current, f"Incident {current['id']}: `pressfree edit`")
+    first = editing.template(current, f"Incident {current['id']}: `pressfree edit`", own)
     if not editing.edited(first, record, interactive()):
         note("Nothing changed.")
         raise typer.Exit(1)
+
+
+def _defined(ctx: typer.Context) -> dict:
+    """The database's own fields, for the editor's file; none before the database exists."""
+    from pathlib import Path
+
+    from pressfree import own_fields
+    from pressfree.cli.common import location
+    from pressfree.store.db import is_file
+
+    if is_file(where := location(ctx)) and not Path(where).exists():
+        return {}
+    with reading(ctx) as session:
+        return own_fields.defined(session)
 
 
 def _own(session, changes: dict) -> dict:
