@@ -142,3 +142,17 @@ def test_the_editor_holds_the_fields_and_checks_them(defined, tmp_path, monkeypa
     defined("edit", new_id, "--editor")
     assert '"court" = "regional"' in (folder / "shown-2.toml").read_text(encoding="utf-8")
     assert defined.json("show", new_id)["extra"] == {"fine": "2.5"}
+
+
+def test_a_copy_and_a_document_carry_the_definitions(defined, tmp_path):
+    defined("add", "raid", "--date", "2021-07-30", "--field", "court=district")
+    copy = tmp_path / "copy.db"
+    defined("copy", "--to", copy)
+    assert [f["name"] for f in defined.json("--db", copy, "fields")] == [
+        "court",
+        "fine",
+        "hearing",
+        "judge",
+    ]
+    said = defined("--db", copy, "add", "raid", "--date", "2021", "--field", "court=x", code=2)
+    assert said.stderr == "Error: court: 'x' is not one of district, regional\n"

@@ -67,6 +67,7 @@ FIELDS: dict[str, tuple[str, int | None]] = {
     "law": (LINE, None),
     "to": (LINE, None),
     "reference": (LINE, None),
+    "field": (LINE, 64),  # the name of an organisation's own field (own_fields)
 }
 # Labels that are not a field's own name: a list's plural, a positional argument, an option
 # spelt otherwise. (tests/test_layers.py checks that every label the code passes is known.)
@@ -77,6 +78,8 @@ LABELS = {
     "kinds": "kind",
     "aliases": "alias",
     "KEEP": "name",
+    "NAME": "field",
+    "choices": "field",
     "DROP": "name",
     "same-as": "name",
     "source": "url",

@@ -20,6 +20,7 @@ from pressfree import (
     identity,
     incidents,
     merging,
+    own_fields,
     publication,
     releases,
     settings,
@@ -118,7 +119,14 @@ def write_document(
         "format": FORMAT,
         "version": VERSION,
         "exported_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "settings": [{"name": publication.COUNTED, "value": list(publication.counted(session))}],
+        "settings": [
+            {"name": publication.COUNTED, "value": list(publication.counted(session))},
+            *(
+                [{"name": own_fields.SETTING, "value": defined}]
+                if (defined := own_fields.defined(session))
+                else []
+            ),
+        ],
         "kinds": [
             {"slug": t.slug, "label": t.label, **_term_names(t)} for t in vocabulary.terms(session)
         ],
@@ -358,9 +366,20 @@ def _new(session: Session, model, section: str, rows: list[dict], counts: dict) 
 
 def _take_setting(session: Session, setting: dict) -> None:
     """A database takes a document's setting when it has none of its own (a new database, a
-    copy); one it has stands (a team's rule does not change by an import)."""
-    if setting["name"] != publication.COUNTED:
-        raise InvalidValue("name", setting["name"], f"is not a setting ({publication.COUNTED})")
+    copy); one it has stands (a team's rule does not change by an import). Of the own
+    fields, it takes those it does not define."""
+    known = (publication.COUNTED, own_fields.SETTING)
+    if setting["name"] not in known:
+        raise InvalidValue("name", setting["name"], f"is not a setting ({', '.join(known)})")
+    if setting["name"] == own_fields.SETTING:
+        given = setting.get("value")
+        if not isinstance(given, dict):
+            raise InvalidValue("value", given, "must be an object of fields")
+        have = own_fields.defined(session)
+        for name, definition in given.items():
+            if name not in have and isinstance(definition, dict):
+                own_fields.define(session, name, definition.get("type"), definition.get("choices"))
+        return
     value = listed(setting, "value", str, "must be a list of statuses")
     if not publication.is_set(session):
         settings.count(session, value, "value")
