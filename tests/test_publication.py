@@ -203,7 +203,7 @@ def test_a_document_s_setting_that_cannot_be_is_refused(cli, tmp_path):
     for setting, message in (
         (
             {"name": "colour", "value": []},
-            "settings[0].name: 'colour' is not a setting (counted_statuses)",
+            "settings[0].name: 'colour' is not a setting (counted_statuses, own_fields)",
         ),  # fmt: skip
         (
             {"name": "counted_statuses", "value": ["retracted"]},

@@ -20,6 +20,7 @@ from typing import Any
 
 import typer
 
+from pressfree.cli.common import Format, emit, interactive, note, reading, writing
 from pressfree.errors import InvalidValue, PressfreeError
 
 # The fields in the order the file lists them, each with the line that explains it
@@ -160,3 +161,48 @@ def edited(first: str, record: Callable[[dict[str, Any]], None], interactive: bo
                 line for line in saved.splitlines() if not line.startswith("# Error: ")
             )
             text = f"# Error: {error}\n{body}\n"
+
+
+def edit_in_editor(
+    ctx: typer.Context, incident_id: str, changes: dict[str, Any], fmt: Format
+) -> None:
+    """The incident as it is (with any changes given as options) in the editor; what is
+    saved becomes the incident, exactly: a field emptied in the file is emptied."""
+    from pressfree import incidents, own_fields
+    from pressfree.publish import render
+
+    with reading(ctx) as session:
+        current = incidents.get(session, incident_id).to_dict()
+        own = own_fields.defined(session)
+    lists = ("kinds", "journalists", "outlets", "tags", "sources")
+    for name, value in changes.items():
+        if value is None or (name in lists and not value):
+            continue
+        current[name] = current[name] + list(value) if name in lists else value
+
+    def record(values: dict[str, Any]) -> None:
+        with writing(ctx) as session:
+            written = values.pop("fields", None) or {}
+            given = [f"{name}={'' if v is None else v}" for name, v in written.items()]
+            values["extra"] = own_fields.given(session, given) if given else None
+            after = incidents.edit(session, current["id"], values, exact=True)
+            emit(render.incident_detail(after, fmt.value))
+
+    first = template(current, f"Incident {current['id']}: `pressfree edit`", own)
+    if not edited(first, record, interactive()):
+        note("Nothing changed.")
+        raise typer.Exit(1)
+
+
+def defined(ctx: typer.Context) -> dict[str, dict[str, Any]]:
+    """The database's own fields, for the editor's file; none before the database exists."""
+    from pathlib import Path
+
+    from pressfree import own_fields
+    from pressfree.cli.common import location
+    from pressfree.store.db import is_file
+
+    if is_file(where := location(ctx)) and not Path(where).exists():
+        return {}
+    with reading(ctx) as session:
+        return own_fields.defined(session)

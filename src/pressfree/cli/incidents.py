@@ -7,19 +7,18 @@ from typing import Annotated
 
 import typer
 
+from pressfree.cli import bulk, editing
 from pressfree.cli import options as o
 from pressfree.cli.common import (
     Format,
     FormatOption,
     confirm_delete,
-    counted,
     emit,
     interactive,
     note,
     reading,
     unheld_where,
     warn,
-    working,
     writing,
 )
 from pressfree.cli.sources import InOrder
@@ -260,7 +259,7 @@ def add(
 
         if field:
             raise InvalidValue("--field", field[0], "goes without --editor: write it in [fields]")
-        first = editing.template(values, "A new incident: `pressfree add`", _defined(ctx))
+        first = editing.template(values, "A new incident: `pressfree add`", editing.defined(ctx))
         if not editing.edited(first, lambda v: _record(ctx, v, *settle), interactive()):
             note("Nothing recorded.")
             raise typer.Exit(1)
@@ -617,7 +616,7 @@ def edit(
         latitude=lat,
         longitude=lon,
     )
-    changes.update(_settings(sets or [], changes))
+    changes.update(bulk.settings(sets or [], changes))
     if field:
         changes["extra"] = field  # read as own fields' values in the transaction
     if editor:
@@ -625,145 +624,18 @@ def edit(
             raise InvalidValue("--editor", "", "edits one incident: give its id, not --where")
         if field:
             raise InvalidValue("--field", field[0], "goes without --editor: write it in [fields]")
-        _edit_in_editor(ctx, incident_id, changes, fmt)
+        editing.edit_in_editor(ctx, incident_id, changes, fmt)
         return
     if incident_id is None:
-        _edit_chosen(ctx, where or [], changes, replace, yes)
+        bulk.edit_chosen(ctx, where or [], changes, replace, yes)
         return
     if where:
         raise InvalidValue(
             "--where", where[0], "chooses incidents to edit: give it without an incident id"
         )
     with writing(ctx) as session:
-        record = incidents.edit(session, incident_id, _own(session, changes), replace=replace)
+        record = incidents.edit(session, incident_id, bulk.own(session, changes), replace=replace)
         emit(render.incident_detail(record, fmt.value))  # before the commit, as in add
-
-
-def _edit_in_editor(ctx: typer.Context, incident_id: str, changes: dict, fmt: Format) -> None:
-    """The incident as it is (with any changes given as options) in the editor; what is
-    saved becomes the incident, exactly: a field emptied in the file is emptied."""
-    from pressfree import incidents, own_fields
-    from pressfree.cli import editing
-    from pressfree.publish import render
-
-    with reading(ctx) as session:
-        current = incidents.get(session, incident_id).to_dict()
-        own = own_fields.defined(session)
-    lists = ("kinds", "journalists", "outlets", "tags", "sources")
-    for name, value in changes.items():
-        if value is None or (name in lists and not value):
-            continue
-        current[name] = current[name] + list(value) if name in lists else value
-
-    def record(values: dict) -> None:
-        with writing(ctx) as session:
-            written = values.pop("fields", None) or {}
-            given = [f"{name}={'' if v is None else v}" for name, v in written.items()]
-            values["extra"] = own_fields.given(session, given) if given else None
-            after = incidents.edit(session, current["id"], values, exact=True)
-            emit(render.incident_detail(after, fmt.value))
-
-    first = editing.template(current, f"Incident {current['id']}: `pressfree edit`", own)
-    if not editing.edited(first, record, interactive()):
-        note("Nothing changed.")
-        raise typer.Exit(1)
-
-
-def _defined(ctx: typer.Context) -> dict:
-    """The database's own fields, for the editor's file; none before the database exists."""
-    from pathlib import Path
-
-    from pressfree import own_fields
-    from pressfree.cli.common import location
-    from pressfree.store.db import is_file
-
-    if is_file(where := location(ctx)) and not Path(where).exists():
-        return {}
-    with reading(ctx) as session:
-        return own_fields.defined(session)
-
-
-def _own(session, changes: dict) -> dict:
-    """The changes with --field NAME=VALUE read as the database defines its fields."""
-    from pressfree import own_fields
-
-    if not changes.get("extra"):
-        return changes
-    return {**changes, "extra": own_fields.given(session, changes["extra"])}
-
-
-# What --set may set: an incident's single fields other than its flags
-SETTABLE = (
-    "date",
-    "country",
-    "region",
-    "city",
-    "latitude",
-    "longitude",
-    "perpetrator",
-    "summary",
-    "public_summary",
-    "status",
-)
-
-
-def _settings(items: list[str], changes: dict) -> dict:
-    """--set FIELD=VALUE options as changes; a field set twice (by --set and its own
-    option, or by two --set) is refused, naming both."""
-    out: dict = {}
-    for item in items:
-        name, equals, value = item.partition("=")
-        name = name.strip().replace("-", "_")
-        if not equals or name not in SETTABLE:
-            raise InvalidValue(
-                "--set", item, f"must be FIELD=VALUE, FIELD one of {', '.join(SETTABLE)}"
-            )
-        if out.get(name) is not None or changes.get(name) is not None:
-            raise InvalidValue("--set", item, f"sets {name} a second time")
-        out[name] = value
-    return out
-
-
-def _edit_chosen(ctx: typer.Context, where: list[str], changes: dict, replace: bool, yes: bool):
-    """A bulk edit: every incident --where chooses, changed the same way, in one transaction
-    (one revision each, one change id to take them back with)."""
-    from pressfree import incidents
-
-    if not where:
-        raise InvalidValue(
-            "id",
-            "",
-            "is needed: give an incident's id, or --where FIELD=VALUE to edit every "
-            "incident it chooses",
-        )
-    if not any(v is not None and v != [] for v in changes.values()):
-        raise InvalidValue("--where", where[0], "chooses incidents, but no change is given")
-    chosen = incidents.selection(where)
-    with reading(ctx) as session:
-        count = len(incidents.chosen_ids(session, chosen))
-        if count == 0:
-            unheld_where(session, chosen)  # a field no incident has is said so
-    if count == 0:
-        note("No incident is chosen: nothing changed.")
-        return
-    confirm_delete(yes, f"Change {counted(count, 'incident')}?", "change them")
-    with working("Editing…"), writing(ctx) as session:
-        changes = _own(session, changes)
-        ids = incidents.chosen_ids(session, chosen)
-        before = {i: incidents.get(session, i) for i in ids}
-        changed = [
-            i
-            for i in ids
-            if incidents.edit(session, i, changes, replace=replace).to_dict() != before[i].to_dict()
-        ]
-        change = session.info.get("change_id", "")
-    if not changed:
-        note(f"Nothing changed: the {counted(len(ids), 'incident')} chosen already say so.")
-        return
-    note(
-        f"Changed {counted(len(changed), 'incident')} of {len(ids)} chosen (change "
-        f"{change[:8]}): `pressfree undo {change[:8]}` takes them all back."
-    )
 
 
 def delete(
