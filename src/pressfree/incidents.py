@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import and_, delete, exists, func, insert, or_, select
 from sqlmodel import Session
@@ -413,11 +413,25 @@ def checked_limit(limit: int | None) -> int | None:
 
 def list_incidents(session: Session, filters: IncidentFilter) -> list[IncidentRecord]:
     """Matching incidents, newest first; with search words, the best match first."""
+    return page(session, filters, counted=False)[0]
+
+
+def page(
+    session: Session, filters: IncidentFilter, counted: bool = True
+) -> tuple[list[IncidentRecord], int]:
+    """The matching incidents a listing shows (at most filters.limit), and how many match
+    in all ("100 of 241,737"; with counted false, only how many are shown)."""
     if filters.search is None:
-        return records(session, session.execute(filtered(filters, session)).scalars().all())
+        shown = records(session, session.execute(filtered(filters, session)).scalars().all())
+        if not counted or filters.limit is None:
+            return shown, len(shown)
+        chosen = filtered(replace(filters, limit=None), session)
+        chosen = chosen.with_only_columns(Incident.id).order_by(None)
+        total = session.execute(select(func.count()).select_from(chosen.subquery())).scalar_one()
+        return shown, int(total)
     query_terms = search.terms(filters.search, "--search")
     limit = checked_limit(filters.limit)
-    found = _searched(session, filters, query_terms)
+    found = _searched(session, filters, query_terms)  # every match: the limit comes after
     order = search.ranked(session, found, query_terms)
     if limit is not None:
         order = order[:limit]
@@ -428,18 +442,7 @@ def list_incidents(session: Session, filters: IncidentFilter) -> list[IncidentRe
             select(Incident).where(Incident.id.in_(order[start : start + CHUNK]))
         ).scalars()
     }
-    return records(session, [rows[i] for i in order])
-
-
-def count_matching(session: Session, filters: IncidentFilter) -> int:
-    """How many incidents the filters choose, the limit aside: "100 of 241,737"."""
-    from dataclasses import replace
-
-    every = replace(filters, limit=None)
-    if every.search is not None:
-        return len(_searched(session, every, search.terms(every.search, "--search")))
-    chosen = filtered(every, session).with_only_columns(Incident.id).order_by(None)
-    return int(session.execute(select(func.count()).select_from(chosen.subquery())).scalar_one())
+    return records(session, [rows[i] for i in order]), len(found)
 
 
 SEARCH_FIRST = 20_000  # matches up to which the search index leads, and the filters follow
@@ -451,8 +454,6 @@ def _searched(session: Session, filters: IncidentFilter, query_terms) -> list[in
     name in a million incidents); when they match many and the filters choose few (a
     month), the words are checked on what the filters choose; when both are many, SQL
     joins them."""
-    from dataclasses import replace
-
     matches = (
         session.execute(search.matching(session, query_terms).limit(SEARCH_FIRST + 1))
         .scalars()

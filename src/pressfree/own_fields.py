@@ -109,35 +109,47 @@ def value(definition: dict[str, Any], name: str, given: Any) -> str | None:
 
 
 def checked(own: dict[str, dict[str, Any]], values: dict[str, Any]) -> dict[str, Any]:
-    """Extra fields with each defined field's value checked and written as stored; the
-    others as they are."""
-    return {
-        key: value(own[key], key, given) if key in own else given for key, given in values.items()
-    }
+    """Extra fields with each defined field's value checked and written as stored (an empty
+    one left out); the others as they are."""
+    out = {}
+    for key, given in values.items():
+        stored = value(own[key], key, given) if key in own else given
+        if stored is not None:
+            out[key] = stored
+    return out
 
 
 def given(session: Session, items: list[str]) -> dict[str, str | None]:
     """--field NAME=VALUE options, each a defined field, as values to store (None: remove
     it from the incident)."""
-    own = defined(session)
-    out: dict[str, str | None] = {}
+    out: dict[str, Any] = {}
     for item in items:
         name, equals, text = item.partition("=")
         name = name.strip()
         if not equals or not name:
             raise InvalidValue("--field", item, "must be NAME=VALUE")
+        if name in out:
+            raise InvalidValue("--field", item, f"gives {name} a second time")
+        out[name] = text
+    return valued(session, out, "--field")
+
+
+def valued(
+    session: Session, values: dict[str, Any], field: str = "fields"
+) -> dict[str, str | None]:
+    """Values given by field name (the editor's [fields], --field), each a defined field's,
+    as they are stored (None: remove it from the incident)."""
+    own = defined(session)
+    for name in values:
         if name not in own:
             known = ", ".join(sorted(own)) or "none yet"
             raise InvalidValue(
-                "--field",
+                field,
                 name,
                 f"is not a field of this database ({known}; `pressfree fields add NAME "
                 "--type text|number|date|choice` defines one)",
             )
-        if name in out:
-            raise InvalidValue("--field", item, f"gives {name} a second time")
-        out[name] = value(own[name], name, text)
-    return out
+    return {name: value(own[name], name, given) for name, given in values.items()}
 
 
 def _check_stored(session: Session, name: str, definition: dict[str, Any]) -> None:

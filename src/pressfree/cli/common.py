@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+
+T = TypeVar("T")
 
 
 class Format(str, Enum):
@@ -307,6 +309,17 @@ def noun_listing(
     with reading(ctx) as session:
         rows = rows_of(session)
     emit(render.listing(rows, columns, fmt.value, title=title, empty=empty))
+
+
+def if_stored(ctx: typer.Context, read: Callable[[Any], T], none: T) -> T:
+    """What `read` finds in the database, or `none` when there is no database yet (a SQLite
+    file not made): what a command offers before anything is stored."""
+    from pressfree.store.db import is_file
+
+    if is_file(where := location(ctx)) and not Path(where).exists():
+        return none
+    with reading(ctx) as session:
+        return read(session)
 
 
 @contextmanager

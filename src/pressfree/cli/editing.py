@@ -20,7 +20,7 @@ from typing import Any
 
 import typer
 
-from pressfree.cli.common import Format, emit, interactive, note, reading, writing
+from pressfree.cli.common import Format, emit, if_stored, interactive, note, reading, writing
 from pressfree.errors import InvalidValue, PressfreeError
 
 # The fields in the order the file lists them, each with the line that explains it
@@ -183,8 +183,7 @@ def edit_in_editor(
     def record(values: dict[str, Any]) -> None:
         with writing(ctx) as session:
             written = values.pop("fields", None) or {}
-            given = [f"{name}={'' if v is None else v}" for name, v in written.items()]
-            values["extra"] = own_fields.given(session, given) if given else None
+            values["extra"] = own_fields.valued(session, written) if written else None
             after = incidents.edit(session, current["id"], values, exact=True)
             emit(render.incident_detail(after, fmt.value))
 
@@ -196,13 +195,6 @@ def edit_in_editor(
 
 def defined(ctx: typer.Context) -> dict[str, dict[str, Any]]:
     """The database's own fields, for the editor's file; none before the database exists."""
-    from pathlib import Path
-
     from pressfree import own_fields
-    from pressfree.cli.common import location
-    from pressfree.store.db import is_file
 
-    if is_file(where := location(ctx)) and not Path(where).exists():
-        return {}
-    with reading(ctx) as session:
-        return own_fields.defined(session)
+    return if_stored(ctx, own_fields.defined, {})

@@ -283,8 +283,7 @@ def _record(
 
     with writing(ctx) as session:
         written = values.pop("fields", None) or {}  # the editor's [fields]
-        own = own + [f"{name}={'' if v is None else v}" for name, v in written.items()]
-        extra = own_fields.given(session, own)
+        extra = own_fields.valued(session, written) | own_fields.given(session, own)
         if ask:
             values["kinds"], values["date"], values["status"] = _ask_for_missing(
                 session, values["kinds"], values["date"], values["status"]
@@ -487,10 +486,9 @@ def _listing(
     if paged:
         filters.limit = SHOWN
     with reading(ctx) as session:
-        records: list = incidents.list_incidents(session, filters)
+        records, total = incidents.page(session, filters, counted=paged)
         if not records:
             unheld_where(session, filters)
-        total = incidents.count_matching(session, filters) if paged else len(records)
         kind_names = vocabulary.names_in(session, languages.language(None))
         if redact:
             hide = people.redactor(session)

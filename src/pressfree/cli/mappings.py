@@ -93,13 +93,9 @@ def _kind_words(ctx: typer.Context) -> dict[str, str]:
     """Every name the database gives each kind, to read a sheet's kinds by; none when there
     is no database yet (the built-in words still read them)."""
     from pressfree import vocabulary
-    from pressfree.cli.common import location, reading
-    from pressfree.store.db import is_file
+    from pressfree.cli.common import if_stored
 
-    if is_file(where := location(ctx)) and not Path(where).exists():
-        return {}
-    with reading(ctx) as session:
-        return vocabulary.kind_words(session)
+    return if_stored(ctx, vocabulary.kind_words, {})
 
 
 def register(root: typer.Typer) -> None:

@@ -318,20 +318,12 @@ class Converter:
 
     def _own(self, extra: dict) -> dict:
         """Columns named as the database's own fields, each value checked by its type."""
-        from pressfree.own_fields import value
+        from pressfree.own_fields import checked
 
-        out = {}
-        for key, given in extra.items():
-            if key not in self.own:
-                out[key] = given
-                continue
-            try:
-                checked = value(self.own[key], key, given)
-            except InvalidValue as error:
-                raise RowError(key, given, error.reason) from None
-            if checked is not None:
-                out[key] = checked
-        return out
+        try:
+            return checked(self.own, extra)
+        except InvalidValue as error:
+            raise RowError(error.field, error.value, error.reason) from None
 
     def point(self, row: dict) -> tuple[float | None, float | None]:
         """Latitude and longitude in decimal degrees, both or neither, checked as `add
