@@ -177,7 +177,8 @@ def warn(message: str) -> None:
 
 
 def note(message: str) -> None:
-    stderr().print(message, markup=False)
+    """A line of what was done; on a terminal it wraps at spaces (a file gets one line)."""
+    stderr().print(message, markup=False, soft_wrap=not sys.stderr.isatty())
 
 
 def unheld_where(session, filters) -> None:
