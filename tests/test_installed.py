@@ -430,6 +430,9 @@ EVERY_COMMAND = [
     ["fields", "add", "court", "--type", "number"], ["fields"], ["fields", "remove", "court"],
     ["edit", "--where", "country=BY", "--set", "status=confirmed", "--yes"],
     ["undo", "0123abcd"], ["export", "--format", "geojson"],
+    ["attach", "{incident}", "{sample}"], ["attachments", "list", "{incident}"],
+    ["attachments", "get", "{incident}", "1", "--out", "{dir}/a.csv"],
+    ["attachments", "remove", "{incident}", "1", "--yes"], ["attachments", "limit"],
 ]  # fmt: skip
 STREAMS = ("stdin closed", "stdout closed", "stdout full", "stderr closed")
 

@@ -96,7 +96,7 @@ def test_a_restricted_flag_travels_with_a_copy(cli, tmp_path):
     assert other.json("summary", "--month", "2021-07", "--redact")["left_out"] == {"restricted": 2}
 
 
-def test_a_role_without_the_grant_reads_no_restricted_row_on_a_server(pressfree, pg_url):
+def test_a_role_without_the_grant_reads_no_restricted_row_on_a_server(pressfree, pg_url, tmp_path):
     """Two roles, as the README's team section sets them up: a reader without the
     pressfree_restricted grant sees none of it, by any command or by SQL; granted it, all."""
     from sqlalchemy import create_engine, text
@@ -104,6 +104,9 @@ def test_a_role_without_the_grant_reads_no_restricted_row_on_a_server(pressfree,
 
     owner = Cli(env={"PRESSFREE_DB": pg_url})
     ids = _record(owner)
+    evidence = tmp_path / "safe-house.jpg"
+    evidence.write_bytes(b"a photo of the safe house")
+    owner("attach", ids["restricted"], evidence)
     reader = f"pressfree_reader_{uuid.uuid4().hex[:8]}"
     admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -136,6 +139,9 @@ def test_a_role_without_the_grant_reads_no_restricted_row_on_a_server(pressfree,
             assert count("SELECT count(*) FROM incident WHERE restricted") == 0
             assert count("SELECT count(*) FROM person WHERE restricted") == 0
             assert count("SELECT count(*) FROM incident_search WHERE words LIKE '%safe%'") == 0
+            # nor its evidence files, nor their bytes
+            assert count("SELECT count(*) FROM attachment") == 0
+            assert count("SELECT count(*) FROM evidence_file") == 0
             assert (
                 count(
                     "SELECT count(*) FROM revision WHERE record_id IN "
@@ -147,6 +153,7 @@ def test_a_role_without_the_grant_reads_no_restricted_row_on_a_server(pressfree,
             connection.execute(text(f"GRANT pressfree_restricted TO {reader}"))
         with seen.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM incident")).scalar_one() == 5
+            assert connection.execute(text("SELECT count(*) FROM evidence_file")).scalar_one() == 1
         seen.dispose()
         assert {ids["restricted"], ids["naming"]} <= {i["id"] for i in olga.json("list")}
     finally:

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select, update
 from sqlmodel import Session
 
-from pressfree import case_rules, custody, identity, names, search, work
+from pressfree import case_rules, custody, evidence, identity, names, search, work
 from pressfree.errors import InvalidValue
 from pressfree.store.db import backend_for
 from pressfree.store.models import (
+    Attachment,
     Case,
     CustodyPeriod,
     CustodyRelease,
@@ -46,7 +47,7 @@ PERIOD_FIELDS = (
 class Difference:
     """One thing stored that is not what the facts say it should be."""
 
-    area: str  # search, custody, designation, names, case
+    area: str  # search, custody, designation, names, case, evidence
     record: str  # which record, as a reader names it
     problem: str
     repairable: bool = True
@@ -64,6 +65,7 @@ def differences(session: Session) -> list[Difference]:
     found += _designations(session)
     found += _name_keys(session)
     found += _cases(session)
+    found += _evidence(session)
     return found
 
 
@@ -264,4 +266,23 @@ def _cases(session: Session) -> list[Difference]:
             case_rules.check(case_rules.steps_of(session, row))
         except InvalidValue as error:
             found.append(Difference("case", row.public_id, str(error), repairable=False))
+    return found
+
+
+def _evidence(session: Session) -> list[Difference]:
+    """Every evidence file's bytes against their SHA-256 (a fact: reported, never
+    repaired; the file must come again from where it came, or from a backup)."""
+    found = []
+    for sha256, problem in evidence.damaged(session):
+        attached = [
+            f"{public_id[:8]} #{number} {name}"
+            for public_id, number, name in session.execute(
+                select(Incident.public_id, Attachment.number, Attachment.name)
+                .join(Incident, Incident.id == Attachment.incident_id)
+                .where(Attachment.sha256 == sha256)
+                .order_by(Incident.public_id, Attachment.number)
+            )
+        ]
+        record = f"file {sha256[:12]}" + (f" ({', '.join(attached)})" if attached else "")
+        found.append(Difference("evidence", record, problem, repairable=False))
     return found

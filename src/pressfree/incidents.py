@@ -31,6 +31,8 @@ from pressfree.schemas import (
     validated,
 )
 from pressfree.store.models import (
+    Attachment,
+    EvidenceFile,
     Incident,
     IncidentJournalist,
     IncidentKind,
@@ -506,8 +508,10 @@ def _related(session: Session, ids: list[int]) -> dict[str, dict[int, list]]:
     """Kinds, tags, targets and sources of many incidents, one query per relation per chunk."""
     related: dict[str, dict[int, list]] = {
         name: defaultdict(list)
-        for name in ("kinds", "tags", "journalists", "outlets", "sources", "updates")
-    }
+        for name in (
+            "kinds", "tags", "journalists", "outlets", "sources", "updates", "attachments"
+        )
+    }  # fmt: skip
     queries = {
         "kinds": lambda chunk: (
             select(IncidentKind.incident_id, Kind.slug)
@@ -544,6 +548,12 @@ def _related(session: Session, ids: list[int]) -> dict[str, dict[int, list]]:
             .where(IncidentUpdate.incident_id.in_(chunk))
             .order_by(IncidentUpdate.first_day, IncidentUpdate.last_day, IncidentUpdate.id)
         ),
+        "attachments": lambda chunk: (
+            select(Attachment.incident_id, Attachment, EvidenceFile.size)
+            .join(EvidenceFile, EvidenceFile.sha256 == Attachment.sha256)
+            .where(Attachment.incident_id.in_(chunk))
+            .order_by(Attachment.number)
+        ),
     }
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
@@ -551,6 +561,8 @@ def _related(session: Session, ids: list[int]) -> dict[str, dict[int, list]]:
             for incident_id, value, *more in session.execute(query(chunk)).all():
                 if name == "updates":
                     value = update_dict(value, more[0])
+                elif name == "attachments":
+                    value = attachment_dict(value, more[0])
                 elif name == "sources":
                     value = SourceRecord(
                         value.url,
@@ -689,9 +701,23 @@ def records(session: Session, incidents: list[Incident]) -> list[IncidentRecord]
             restricted=i.restricted,
             latitude=i.latitude,
             longitude=i.longitude,
+            attachments=related["attachments"][i.id],
         )
         for i in incidents
     ]
+
+
+def attachment_dict(attachment: Attachment, size: int) -> dict:
+    """An evidence file as an incident's record lists it (the bytes stay in the store)."""
+    return {
+        "number": attachment.number,
+        "name": attachment.name,
+        "sha256": attachment.sha256,
+        "size": size,
+        "media_type": attachment.media_type,
+        **({"note": attachment.note} if attachment.note else {}),
+        "attached_at": stamp(attachment.attached_at),
+    }
 
 
 def update_dict(update: IncidentUpdate, source: Source | None) -> dict:

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import delete, select, update
 from sqlmodel import Session
 
-from pressfree import cases, history, identity, incidents, names, work
+from pressfree import cases, evidence, history, identity, incidents, names, work
 from pressfree.errors import Conflict, InvalidValue
 from pressfree.store.models import (
     Case,
@@ -46,7 +46,8 @@ class Merged:
 
 
 def merge_incidents(session: Session, keep_text: str, drop_text: str) -> Merged:
-    """Move DROP's kinds, sources, people, outlets, tags, updates and designations to KEEP;
+    """Move DROP's kinds, sources, people, outlets, tags, updates, designations and
+    evidence files to KEEP;
     KEEP's empty fields take DROP's values, and DROP's differing ones are kept in KEEP's
     extra fields under "merged"; DROP's id (and its dataset's external id) find KEEP."""
     keep = incidents.find(session, keep_text, "KEEP")
@@ -104,6 +105,7 @@ def merge_incidents(session: Session, keep_text: str, drop_text: str) -> Merged:
             .values(incident_id=keep.id)
         )
         cases.move_links(session, drop.id, keep.id)
+        evidence.move(session, drop.id, keep.id)
         incidents.edit(session, keep.public_id, changes)
         differing = {
             name: getattr(dropped, name)

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from pressfree import (
     cases,
     designations,
+    evidence,
     history,
     identity,
     incidents,
@@ -132,6 +133,7 @@ def put_back(
             )
         )
         _put_updates(session, public_id, state)
+        evidence.put(session, row.id, state.get("attachments") or [])
         return
     draft = validated(IncidentIn, **{k: v for k, v in values.items() if v is not None})
     incidents.add(
@@ -152,6 +154,7 @@ def put_back(
         state.get("extra"),
     )
     _put_updates(session, public_id, state)
+    evidence.put(session, row.id, state.get("attachments") or [])
     for release in state.get("releases") or []:
         releases.record_release(
             session,

@@ -68,6 +68,7 @@ FIELDS: dict[str, tuple[str, int | None]] = {
     "to": (LINE, None),
     "reference": (LINE, None),
     "field": (LINE, 64),  # the name of an organisation's own field (own_fields)
+    "media_type": (LINE, 127),  # what an evidence file is ("application/pdf")
 }
 # Labels that are not a field's own name: a list's plural, a positional argument, an option
 # spelt otherwise. (tests/test_layers.py checks that every label the code passes is known.)
@@ -492,6 +493,9 @@ class IncidentRecord:
     restricted: bool = False  # never published (nor read on a server without the grant)
     latitude: float | None = None  # where it happened, for maps (schema 12)
     longitude: float | None = None
+    # evidence files (schema 13), by number: {number, name, sha256, size, media_type, note?,
+    # attached_at}; the bytes stay in the store (evidence.py)
+    attachments: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -512,6 +516,7 @@ class IncidentRecord:
         # The ledger's business: a pressfree JSON document says it of the rows imported from
         # files, which never open custody; listings and row exports do not.
         data.pop("opens_custody")
-        if not data["updates"]:
-            data.pop("updates")
+        for listed in ("updates", "attachments"):
+            if not data[listed]:
+                data.pop(listed)
         return data

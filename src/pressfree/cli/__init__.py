@@ -149,6 +149,7 @@ COMMANDS = {
     "encryption": ("encrypt", "decrypt", "rekey"),
     "incidents": ("add", "list", "search", "show", "edit", "delete", "kinds"),
     "fields": ("fields",),
+    "evidence": ("attach", "attachments"),
     "people": ("journalists", "outlets", "publishers"),
     "identity": ("duplicates", "merge"),
     "import_export": ("import", "export"),

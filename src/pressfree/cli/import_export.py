@@ -35,15 +35,25 @@ ONE = {
     "designations": "designation",
     "cases": "case",
     "revisions": "revision",
+    "files": "evidence file",
 }
+LEFT_OUT = "files left out"  # attachments whose bytes a document did not carry
 
 
 def describe(counts: dict[str, int]) -> str:
     added = ", ".join(
-        counted(n, ONE.get(name, name)) for name, n in counts.items() if name != "skipped"
+        counted(n, ONE.get(name, name))
+        for name, n in counts.items()
+        if name not in ("skipped", LEFT_OUT)
     )
     skipped = counts.get("skipped", 0)
-    return f" {added}" + (f"; {skipped} already present, skipped." if skipped else ".")
+    said = f" {added}" + (f"; {skipped} already present, skipped." if skipped else ".")
+    if left_out := counts.get(LEFT_OUT):
+        said += (
+            f" {counted(left_out, 'attachment')} left out: their files were not given "
+            "(`export --with-files PATH`, then `import FILE --files PATH`)."
+        )
+    return said
 
 
 class ExportFormat(str, Enum):
@@ -139,6 +149,14 @@ def import_(
             "or PRESSFREE_FILE_PASSPHRASE.",
         ),
     ] = None,
+    files: Annotated[
+        Path | None,
+        typer.Option(
+            "--files",
+            help="A pressfree JSON export's evidence files: the folder or zip "
+            "`export --with-files` wrote (found by their SHA-256, whatever their names).",
+        ),
+    ] = None,
 ) -> None:
     """Import incidents; a file already imported, or rows already present, add nothing.
 
@@ -154,7 +172,7 @@ def import_(
         ctx, file, preset, mapping, fmt, dry_run, skip_invalid, rejected, again, update, quiet
     )  # fmt: skip
     if not sealed.is_sealed(file):
-        _import(*arguments, snapshot, retire)
+        _import(*arguments, snapshot, retire, files)
         return
     if skip_invalid and rejected is None:
         from pressfree.errors import UsageError
@@ -166,7 +184,7 @@ def import_(
     keys = sealed.identities(identity) if identity else None
     data = sealed.unseal(file, keys, None if keys else file_passphrase())
     with readers.decrypted(file, data):
-        _import(*arguments, snapshot, retire)
+        _import(*arguments, snapshot, retire, files)
 
 
 def _import(
@@ -183,6 +201,7 @@ def _import(
     quiet: bool,
     snapshot: bool,
     retire: bool,
+    files: Path | None = None,
 ) -> None:
     from pressfree.errors import InvalidValue
     from pressfree.exchange import document, loader, readers
@@ -210,14 +229,26 @@ def _import(
                     "whole",
                 )
         loaded = document.read_document(file)
+        evidence_given = None
+        if files is not None:
+            from pressfree.exchange.evidence_files import given_files
+
+            evidence_given = given_files(files)
         with writing(ctx) as session:
             counts = document.load_document(
-                session, loaded, {"file": file_label(file.name), "sha256": readers.sha256(file)}
+                session,
+                loaded,
+                {"file": file_label(file.name), "sha256": readers.sha256(file)},
+                evidence_given,
             )
             if dry_run:
                 session.rollback()
         note(("Would import" if dry_run else "Imported") + describe(counts))
         return
+    if files is not None:
+        raise InvalidValue(
+            "--files", str(files), "goes with a pressfree JSON export (rows carry no files)"
+        )
     chosen, said = _layout(
         file,
         file_format,
@@ -448,6 +479,14 @@ def export(
     ] = False,
     encrypt_to: EncryptTo = None,
     encrypt_passphrase: EncryptPassphrase = False,
+    with_files: Annotated[
+        Path | None,
+        typer.Option(
+            "--with-files",
+            help="Also write the incidents' evidence files into this new folder, or zip "
+            "(a name ending .zip), as ID-N-NAME (never with --redact).",
+        ),
+    ] = None,
 ) -> None:
     """Export incidents (json also carries tallies, custody, designations and cases).
 
@@ -459,6 +498,14 @@ def export(
 
     if with_history and fmt != ExportFormat.json:
         raise UsageError("--history goes with --format json (ndjson and csv hold incidents only)")
+    if with_files is not None:
+        from pressfree.exchange.evidence_files import check_destination
+
+        if redact:
+            raise UsageError(
+                "--with-files cannot go with --redact: a file's bytes are not redacted"
+            )
+        check_destination(with_files)
     filters = o.incident_filter(
         month,
         year,
@@ -507,8 +554,23 @@ def export(
             )
         if not count and not without:
             unheld_where(session, filters)
+        if with_files is not None:
+            from pressfree import incidents
+            from pressfree.exchange import evidence_files
+
+            with evidence_files.writer(with_files) as write:
+                written = evidence_files.write_files(
+                    session, incidents.iter_incidents(session, filters), write
+                )
     if out and str(out) != "-":
         note(f"Exported {counted(count, 'incident')} to {out}.")
+    if with_files is not None:
+        from pressfree.evidence import shown_size
+
+        note(
+            f"Wrote {counted(written.files, 'evidence file')} "
+            f"({shown_size(written.size)}) to {with_files}."
+        )
     if without:  # said on a terminal and in a script alike: a map that shows fewer
         note(
             f"{counted(without, 'incident')} without coordinates left out of the map "

@@ -38,7 +38,9 @@ def copy_database(
     kept = io.StringIO() if private else tempfile.TemporaryFile("w+", encoding="utf-8")
     with kept as handle:
         with source.session() as session:
-            document.write_document(session, handle, IncidentFilter(), with_history=True)
+            document.write_document(
+                session, handle, IncidentFilter(), with_history=True, with_files=True
+            )
         handle.seek(0)
         loaded = document.read_from(handle, source.display)
     with target.session(write=True) as session:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
@@ -17,6 +19,7 @@ from pressfree import (
     cases,
     custody,
     designations,
+    evidence,
     identity,
     incidents,
     merging,
@@ -55,6 +58,7 @@ SECTIONS = (
     "cases",
     "merged",
     "history",
+    "files",
 )
 
 
@@ -104,8 +108,10 @@ def write_document(
     filters: incidents.IncidentFilter,
     redact=None,
     with_history: bool = False,
+    with_files: bool = False,
 ) -> int:
-    """Write the JSON document, streaming incidents; returns how many were written.
+    """Write the JSON document, streaming incidents; returns how many were written. With
+    `with_files`, it carries the bytes of their evidence files too (base64), as a copy does.
 
     A filtered export carries only what belongs to the incidents it holds: their people and
     outlets, their custody periods and designations, and the tallies of the same period and
@@ -148,7 +154,9 @@ def write_document(
     names: set[str] = set()
     outlet_names: set[str] = set()
     count = 0
+    attached: list[str] = []
     for record in incidents.iter_incidents(session, filters):
+        attached.extend(a["sha256"] for a in record.attachments)
         if narrowed:
             ids.add(record.id)
             names.update(record.journalists)
@@ -255,7 +263,17 @@ def write_document(
             if narrowed
             else None,
         )
-    out.write("\n ],\n" + json.dumps(redact(tail), ensure_ascii=False, indent=1)[2:] + "\n")
+    text = json.dumps(redact(tail), ensure_ascii=False, indent=1)[2:]
+    if not (with_files and attached):
+        out.write("\n ],\n" + text + "\n")
+        return count
+    if redacting:
+        raise UsageError("--with-files cannot go with --redact: a file's bytes are not redacted")
+    out.write("\n ],\n" + text[: -len("\n}")] + ',\n "files": [')
+    for number, (sha256, content) in enumerate(evidence.files_of(session, attached)):
+        carried = {"sha256": sha256, "content": base64.b64encode(content).decode("ascii")}
+        out.write(("\n  " if number == 0 else ",\n  ") + json.dumps(carried))
+    out.write("\n ]\n}\n")
     return count
 
 
@@ -386,10 +404,14 @@ def _take_setting(session: Session, setting: dict) -> None:
 
 
 def load_document(
-    session: Session, document: dict[str, Any], origin: dict | None = None
+    session: Session,
+    document: dict[str, Any],
+    origin: dict | None = None,
+    files: dict[str, Callable[[], bytes]] | None = None,
 ) -> dict[str, int]:
     """Add what the document holds and the database lacks; ids already present are skipped.
-    The whole document is one entry in the history (`origin` says which file it was)."""
+    The whole document is one entry in the history (`origin` says which file it was).
+    Evidence files come in the document (a copy's) or in `files`: sha256 -> its bytes."""
     from pressfree import history
     from pressfree.store.models import Case, Designation
 
@@ -430,7 +452,7 @@ def load_document(
             identity.keep_placeholder(session, placeholder.get("name"))
     # Outlets and people a batch at a time, as an import finds and makes them: a copy of a
     # database holds thousands, and one by one they took most of a copy to a server.
-    loading = Loading(session, entry.id, counts)
+    loading = Loading(session, entry.id, counts, files)
     _outlets(session, loading, document.get("outlets", []))
     placeholder_keys = identity.placeholder_keys(session)
     named: list[tuple[int, dict, str, str | None]] = []
@@ -466,6 +488,15 @@ def load_document(
                     raise InvalidValue("pseudonym", pseudonym, f"is already {taken!r}'s")
                 row.pseudonym = pseudonym
                 session.flush()
+    for index, item in enumerate(document.get("files", [])):
+        with _entry("files", index):
+            given = item.get("content")
+            try:
+                content = base64.b64decode(given if isinstance(given, str) else "", validate=True)
+            except binascii.Error:
+                raise InvalidValue("content", str(given)[:20], "is not base64") from None
+            if evidence.take_file(session, item.get("sha256"), content):
+                counts["files"] = counts.get("files", 0) + 1
     for index, item in _new(session, Incident, "incidents", document.get("incidents", []), counts):
         with _entry("incidents", index):
             loading.add(item)

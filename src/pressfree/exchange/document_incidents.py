@@ -6,13 +6,13 @@ row."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from pressfree import own_fields, vocabulary, work
+from pressfree import evidence, own_fields, vocabulary, work
 from pressfree.errors import InvalidValue
 from pressfree.exchange import loader, matching
 from pressfree.exchange.convert import ParsedRow
@@ -34,8 +34,15 @@ class Loading:
     """The incidents of one document, as its entries come: `add` checks one (raising what
     is wrong with it, for the caller to place), `flush` writes those waiting."""
 
-    def __init__(self, session: Session, import_id: int, counts: dict[str, int]):
+    def __init__(
+        self,
+        session: Session,
+        import_id: int,
+        counts: dict[str, int],
+        files: dict[str, Callable[[], bytes]] | None = None,
+    ):
         self.session, self.import_id, self.counts = session, import_id, counts
+        self.files = files or {}  # sha256 -> reads an evidence file given beside the document
         self.connection = session.connection()
         self.backend = backend_for(self.connection.dialect.name)
         self.names = loader._Names(self.connection, self.backend)  # type: ignore[no-untyped-call]
@@ -48,6 +55,7 @@ class Loading:
             tuple[Any, ...], str
         ] = {}  # (dataset, external id) -> public id, this load
         self.stored_as: dict[str, str] = {}  # a document's id -> the id it is stored under
+        self.attachments: dict[int, list[dict[str, Any]]] = {}  # id(row) -> its evidence
 
     def add(self, item: dict[str, Any]) -> None:
         """Check one entry and keep it for the next flush."""
@@ -85,6 +93,8 @@ class Loading:
         now = incident_now()
         row.created_at = timestamp(item.get("created_at"), "created_at") or now
         row.updated_at = timestamp(item.get("updated_at"), "updated_at") or now
+        if attached := evidence.checked_attachments(item.get("attachments")):
+            self.attachments[id(row)] = attached
         for number, update in enumerate(
             listed(item, "updates", dict, "must be a list of JSON objects")
         ):
@@ -148,6 +158,11 @@ class Loading:
         for row, (incident_id, _) in zip(fresh, added):
             if id(row) in hashes:
                 claimed.add(incident_id)  # an identical row later in the document is new
+            if attached := self.attachments.get(id(row)):
+                self._take_given(attached)
+                if left_out := evidence.put(self.session, incident_id, attached):
+                    self.counts["files left out"] = self.counts.get("files left out", 0) + left_out
+        self.attachments.clear()
         self.counts["incidents"] += len(fresh)
         # custody is derived from the detentions that open it (the unit of work, at once:
         # a detention a stored release contradicts is refused now, as `add` refuses it)
@@ -156,6 +171,16 @@ class Loading:
             [i for row, (i, _) in zip(fresh, added) if row.opens_custody and row.journalists],
         )
         work.settle(self.session)
+
+    def _take_given(self, attached: list[dict[str, Any]]) -> None:
+        """Store the files given beside the document that these attachments name."""
+        wanted = [a["sha256"] for a in attached if a["sha256"] in self.files]
+        held = evidence.held_files(self.session, wanted)
+        for sha256 in wanted:
+            if sha256 not in held and evidence.take_file(
+                self.session, sha256, self.files[sha256]()
+            ):
+                self.counts["files"] = self.counts.get("files", 0) + 1
 
     def _stored_external(self, rows: list[ParsedRow]) -> dict[tuple[Any, ...], str]:
         """(dataset, external id) -> the public id of the incident it is stored as, or was

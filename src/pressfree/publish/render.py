@@ -440,6 +440,9 @@ def incident_detail(record: Any, fmt: str, cases: list | None = None):
             grid.add_row("sources", "\n".join(value) or "(none)")
         elif key == "extra" and value:
             grid.add_row("extra", "\n".join(f"{k}: {cell(v)}" for k, v in value.items()))
+        elif key == "attachments":
+            if value:
+                grid.add_row("attachments", "\n".join(attachment_line(a) for a in value))
         elif key == "cases":
             grid.add_row(
                 "cases",
@@ -451,6 +454,19 @@ def incident_detail(record: Any, fmt: str, cases: list | None = None):
         else:
             grid.add_row(key.replace("_", " "), cell(value))
     return grid
+
+
+def attachment_line(attachment: dict) -> str:
+    """An evidence file as `show` lists it: "2. protocol.pdf (application/pdf, 1.2 MB,
+    sha256 3f2a9c1e0b12…): the court's record"."""
+    from pressfree.evidence import shown_size
+
+    amount = shown_size(attachment["size"])
+    line = (
+        f"{attachment['number']}. {attachment['name']} ({attachment['media_type']}, {amount}, "
+        f"sha256 {attachment['sha256'][:12]}…)"
+    )
+    return line + (f": {attachment['note']}" if attachment.get("note") else "")
 
 
 def record_detail(record: Any, fmt: str):
@@ -496,6 +512,7 @@ EXPORT_COLUMNS = [
         "external_id",
         "dataset",
         "extra",
+        "attachments",
     )
 ]
 EXPORT_LISTS = (
@@ -528,6 +545,10 @@ def incident_csv_row(record: dict) -> dict:
     for key in EXPORT_LISTS:
         row[key] = joined([str(v) for v in row.get(key) or []])
     row["extra"] = json.dumps(record["extra"], ensure_ascii=False) if record.get("extra") else ""
+    # evidence files by hash and name ("<sha256> protocol.pdf"): the bytes stay in the store
+    row["attachments"] = joined(
+        [f"{a['sha256']} {a['name']}" for a in row.get("attachments") or []]
+    )
     return row
 
 

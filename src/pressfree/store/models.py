@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Text,
     UniqueConstraint,
     false,
@@ -717,3 +718,40 @@ class CaseEvent(Dated, SQLModel, table=True):
     note: str | None = None
     source_id: int | None = Field(default=None, foreign_key="source.id", index=True)
     created_at: datetime = _timestamp()
+
+
+# --- Schema 13: evidence files ------------------------------------------------------------
+
+
+class EvidenceFile(SQLModel, table=True):
+    """The bytes of a file kept as evidence (a document, a photo, an archived page), once
+    however many incidents it is attached to: named by its SHA-256, which `check` verifies.
+    Kept when its last attachment goes, so that restore and undo can put the attachment
+    back, until `attachments remove --erase` says the bytes must go."""
+
+    __tablename__ = "evidence_file"
+    __table_args__ = (CheckConstraint("size >= 0", name="ck_evidence_file_size"),)
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    stored_at: datetime = _timestamp()
+
+
+class Attachment(SQLModel, table=True):
+    """A file attached to an incident as evidence: its number on the incident (1, 2, ...),
+    the name it was attached under, what it is, and a note."""
+
+    __table_args__ = (
+        UniqueConstraint("incident_id", "number", name="uq_attachment_number"),
+        CheckConstraint("number >= 1", name="ck_attachment_number"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = _fk("incident.id")
+    number: int
+    sha256: str = Field(foreign_key="evidence_file.sha256", index=True, max_length=64)
+    name: str = Field(max_length=255)
+    media_type: str = Field(max_length=127)
+    note: str | None = None
+    attached_at: datetime = _timestamp()
