@@ -84,17 +84,6 @@ def test_add_without_a_terminal_never_prompts(cli):
     assert count(cli) == 0
 
 
-def test_add_prompts_on_a_terminal(cli, monkeypatch):
-    from pressfree.cli import incidents
-
-    monkeypatch.setattr(incidents, "interactive", lambda: True)
-    result = cli("add", "--country", "BY", input="raid bogus\nraid detention\n2021-07\n\n")
-    assert "Unknown kind: bogus" in result.stderr + result.stdout
-    [item] = cli.json("list")
-    assert item["kinds"] == ["detention", "raid"]
-    assert item["date"] == "2021-07" and item["status"] == "reported"
-
-
 def test_list_filters(cli):
     cli(*BASE)
     cli(

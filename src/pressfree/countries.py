@@ -100,3 +100,17 @@ def code_for_name(text: str) -> str | None:
     """The code for a country's name in English, Russian, Belarusian or Ukrainian
     ("Belarus", "Беларусь" -> "BY"), or None if unknown."""
     return _by_name().get(text.strip().casefold())
+
+
+@cache
+def spelled() -> dict[str, str]:
+    """Each country's names as they are written (in English, and as CLDR writes them in
+    Russian, Belarusian and Ukrainian) -> its code: what a form completes a country from."""
+    from babel import Locale
+
+    found = {value: code for code, value in _names().items()}
+    for lang in ("en", *NAME_LANGUAGES):
+        for territory, value in Locale.parse(lang).territories.items():
+            if len(territory) == 2 and territory.isalpha() and territory in _names():
+                found.setdefault(value, territory)
+    return found

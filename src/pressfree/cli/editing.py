@@ -169,7 +169,6 @@ def edit_in_editor(
     """The incident as it is (with any changes given as options) in the editor; what is
     saved becomes the incident, exactly: a field emptied in the file is emptied."""
     from pressfree import incidents, own_fields
-    from pressfree.publish import render
 
     with reading(ctx) as session:
         current = incidents.get(session, incident_id).to_dict()
@@ -180,17 +179,25 @@ def edit_in_editor(
             continue
         current[name] = current[name] + list(value) if name in lists else value
 
-    def record(values: dict[str, Any]) -> None:
-        with writing(ctx) as session:
-            written = values.pop("fields", None) or {}
-            values["extra"] = own_fields.valued(session, written) if written else None
-            after = incidents.edit(session, current["id"], values, exact=True)
-            emit(render.incident_detail(after, fmt.value))
-
     first = template(current, f"Incident {current['id']}: `pressfree edit`", own)
-    if not edited(first, record, interactive()):
+    if not edited(
+        first, lambda values: made_exactly(ctx, current["id"], values, fmt), interactive()
+    ):
         note("Nothing changed.")
         raise typer.Exit(1)
+
+
+def made_exactly(ctx: typer.Context, incident_id: str, values: dict[str, Any], fmt: Format) -> None:
+    """The incident becomes what the editor's file or the form says, exactly: a field
+    emptied there is emptied; shown as `show` shows it, before the commit."""
+    from pressfree import incidents, own_fields
+    from pressfree.publish import render
+
+    with writing(ctx) as session:
+        written = values.pop("fields", None) or {}
+        values["extra"] = own_fields.valued(session, written) if written else None
+        after = incidents.edit(session, incident_id, values, exact=True)
+        emit(render.incident_detail(after, fmt.value))
 
 
 def defined(ctx: typer.Context) -> dict[str, dict[str, Any]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -144,41 +144,6 @@ def _sources(ctx: typer.Context, urls, publisher, title, published) -> list[dict
     return paired(ctx.meta.get(ORDER, []), urls, values)
 
 
-def _ask_for_missing(session, kinds, date, status):
-    """On a terminal, ask for what `add` needs; elsewhere say what is missing and stop."""
-    from pressfree import vocabulary
-
-    if kinds and date:
-        return kinds, date, status
-    if not interactive():
-        missing = "kind" if not kinds else "--date"
-        raise InvalidValue(
-            missing, "", "is required (stdin is not a terminal, so pressfree does not ask)"
-        )
-    if not kinds:
-        known = vocabulary.slugs(session)
-        note("Kinds: " + ", ".join(known))
-        while True:
-            answer = typer.prompt("Kinds (space-separated)")
-            kinds = answer.split()
-            unknown = [k for k in kinds if k.lower() not in known]
-            if kinds and not unknown:
-                break
-            note(f"Unknown kind: {', '.join(unknown) or '(none given)'}")
-    if not date:
-        date = typer.prompt("Date (2021-07-30, 2021-07, 2021 or A..B)")
-    if status is None:
-        from pressfree.store.models import STATUSES
-
-        while (
-            status := typer.prompt(f"Status ({'/'.join(STATUSES)})", default="reported")
-            .strip()
-            .lower()
-        ) not in STATUSES:
-            note(f"Unknown status: {status}")
-    return kinds, date, status
-
-
 def add(
     ctx: typer.Context,
     kinds: KindsArg = None,
@@ -235,7 +200,7 @@ def add(
     Example: [bold]pressfree add raid detention --date 2021-07-30 --country BY --city Minsk
     --publisher BAJ --summary "Raids and detentions of journalists"[/]
     """
-    values = dict(
+    values: dict[str, Any] = dict(
         kinds=kinds or [],
         date=date,
         country=country,
@@ -264,7 +229,22 @@ def add(
             note("Nothing recorded.")
             raise typer.Exit(1)
         return
-    _record(ctx, values, *settle, ask=True)
+    if not (values["kinds"] and values["date"]):
+        if not interactive():
+            missing = "kind" if not values["kinds"] else "--date"
+            raise InvalidValue(
+                missing, "", "is required (stdin is not a terminal, so pressfree does not ask)"
+            )
+        from pressfree.cli import entry_form
+
+        values["fields"] = dict(item.partition("=")[::2] for item in field or [])
+        if not entry_form.at_the_keyboard(
+            ctx, values, "(new)", lambda v: _record(ctx, v, *settle[:3], [])
+        ):
+            note("Nothing recorded.")
+            raise typer.Exit(1)
+        return
+    _record(ctx, values, *settle)
 
 
 def _record(
@@ -274,7 +254,6 @@ def _record(
     different: bool,
     force: bool,
     own: list[str],
-    ask: bool = False,
 ) -> None:
     """Record a new incident, in one transaction: its names settled, its likely repeats
     named, its id printed before the commit."""
@@ -284,10 +263,6 @@ def _record(
     with writing(ctx) as session:
         written = values.pop("fields", None) or {}  # the editor's [fields]
         extra = own_fields.valued(session, written) | own_fields.given(session, own)
-        if ask:
-            values["kinds"], values["date"], values["status"] = _ask_for_missing(
-                session, values["kinds"], values["date"], values["status"]
-            )
         draft = validated(IncidentIn, **values)
         _settle_spellings(session, draft, same_as, different)
         if not force:
@@ -626,6 +601,11 @@ def edit(
         return
     if incident_id is None:
         bulk.edit_chosen(ctx, where or [], changes, replace, yes)
+        return
+    if interactive() and not (where or field or replace or any(changes.values())):
+        from pressfree.cli import entry_form
+
+        entry_form.edit_in_form(ctx, incident_id, fmt)  # nothing given: the form, filled in
         return
     if where:
         raise InvalidValue(

@@ -405,10 +405,14 @@ def incidents(
     )
 
 
-def incident_detail(record: Any, fmt: str, cases: list | None = None):
+def incident_detail(record: Any, fmt: str, cases: list | None = None, preview: bool = False):
     """One incident, every field: a two-column table, or the record in another format; with
-    the cases it opened or advanced, when it has any."""
+    the cases it opened or advanced, when it has any. A `preview` of one not yet recorded
+    (the entry form's) has no times to show."""
     data = plain(record)
+    if preview:
+        for moment in ("created_at", "updated_at"):
+            data.pop(moment)
     if cases:
         data["cases"] = [
             {
