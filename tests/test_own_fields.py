@@ -156,3 +156,43 @@ def test_a_copy_and_a_document_carry_the_definitions(defined, tmp_path):
     ]
     said = defined("--db", copy, "add", "raid", "--date", "2021", "--field", "court=x", code=2)
     assert said.stderr == "Error: court: 'x' is not one of district, regional\n"
+
+
+def test_the_report_lists_the_fields_asked_for_and_withholds_text_naming_someone_at_risk(
+    defined, tmp_path
+):
+    defined("add", "detention", "--date", "2021-07-20", "--country", "BY", "-j", "Ann Lee",
+            "--field", "court=regional", "--field", "judge=Heard with Ann Lee's lawyer",
+            "--source", "https://x.org/a")  # fmt: skip
+    defined("add", "raid", "--date", "2021-07-21", "--country", "BY", "--field", "judge=Ivanova")
+    defined("journalists", "set", "Ann Lee", "--at-risk")
+
+    def cells(*options: str) -> list[list[str]]:
+        out = tmp_path / "r.html"
+        defined("report", "--month", "2021-07", "--out", out, "--lang", "be", *options)
+        page = out.read_text(encoding="utf-8")
+        table = page[page.index('<section id="incidents">') :]
+        heads = [h.split(">", 1)[1] for h in table.split("</th>")[:-1]]
+        rows = [
+            [c.rsplit(">", 1)[-1] for c in row.split("</td>")[-3:-1]]
+            for row in table.split("</tr>")[1:-1]
+        ]
+        return [heads[-2:], *rows]
+
+    # the field's own name heads its column, in any language; an empty value is empty
+    assert cells("--field", "court", "--field", "judge") == [
+        ["court", "judge"],
+        ["regional", "[не паказана: называе чалавека, які знаходзіцца ў небяспецы]"],
+        ["", "Ivanova"],
+    ]
+    assert cells("--field", "judge", "--field", "court", "--show-at-risk")[1] == [
+        "Heard with Ann Lee&#39;s lawyer",
+        "regional",
+    ]
+    refused = defined("report", "--month", "2021-07", "--out", tmp_path / "x.html",
+                      "--field", "court", "--field", "nope", code=2)  # fmt: skip
+    assert refused.stderr == (
+        "Error: --field: 'nope' is not a field of this database (court, fine, hearing, judge; "
+        "`pressfree fields add NAME --type text|number|date|choice` defines one)\n"
+    )
+    assert not (tmp_path / "x.html").exists()

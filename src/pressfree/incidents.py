@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import and_, delete, exists, func, insert, or_, select
+from sqlalchemy import and_, delete, exists, func, insert, literal, or_, select
 from sqlmodel import Session
 
 from pressfree import (
@@ -575,14 +575,19 @@ def _related(session: Session, ids: list[int]) -> dict[str, dict[int, list]]:
 
 
 def listed(
-    session: Session, period: dates.PartialDate, country: str | None, narrow: tuple = ()
+    session: Session,
+    period: dates.PartialDate,
+    country: str | None,
+    narrow: tuple = (),
+    fields: tuple[str, ...] = (),
 ) -> list[dict]:
     """The incidents counted in a period (and meeting `narrow`: the publication rule and
     the filters), oldest first, as a published list shows them: date, kinds, place,
     journalists and outlets, summary, status and sources (plain data, so that a redactor
     reaches every name). Lean: the columns it shows, one query per relation over the whole
     period (a year's list reads tens of thousands of incidents), read as plain rows without
-    the ORM, each date written once."""
+    the ORM, each date written once. With `fields`, each incident's values of those of its
+    own fields (own_fields), in that order, under "fields"."""
     where = [contained_in(period), *narrow] + ([Incident.country == country] if country else [])
     connection = session.connection()
     rows = connection.execute(
@@ -598,6 +603,7 @@ def listed(
             Incident.summary,
             Incident.status,
             Incident.public_summary,
+            Incident.extra if fields else literal(None),
         )
         .where(*where)
         .order_by(Incident.first_day, Incident.last_day, Incident.public_id)
@@ -650,6 +656,7 @@ def listed(
         text,
         status,
         public,
+        extra,
     ) in rows:
         day = shown.get((first, last, precision))
         if day is None:
@@ -665,6 +672,7 @@ def listed(
                 "public_summary": public,
                 "status": status,
                 "sources": cited.get(incident_id, []),
+                **({"fields": [(extra or {}).get(name) for name in fields]} if fields else {}),
             }
         )
     return listing

@@ -12,6 +12,7 @@ defining a field changes no table.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from sqlmodel import Session
@@ -134,13 +135,10 @@ def given(session: Session, items: list[str]) -> dict[str, str | None]:
     return valued(session, out, "--field")
 
 
-def valued(
-    session: Session, values: dict[str, Any], field: str = "fields"
-) -> dict[str, str | None]:
-    """Values given by field name (the editor's [fields], --field), each a defined field's,
-    as they are stored (None: remove it from the incident)."""
+def check_defined(session: Session, chosen: Iterable[str], field: str) -> None:
+    """Each name is one of the database's own fields, or it is refused naming them."""
     own = defined(session)
-    for name in values:
+    for name in chosen:
         if name not in own:
             known = ", ".join(sorted(own)) or "none yet"
             raise InvalidValue(
@@ -149,6 +147,15 @@ def valued(
                 f"is not a field of this database ({known}; `pressfree fields add NAME "
                 "--type text|number|date|choice` defines one)",
             )
+
+
+def valued(
+    session: Session, values: dict[str, Any], field: str = "fields"
+) -> dict[str, str | None]:
+    """Values given by field name (the editor's [fields], --field), each a defined field's,
+    as they are stored (None: remove it from the incident)."""
+    check_defined(session, values, field)
+    own = defined(session)
     return {name: value(own[name], name, given) for name, given in values.items()}
 
 

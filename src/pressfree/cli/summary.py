@@ -206,6 +206,14 @@ def report(
     ] = None,
     encrypt_to: EncryptTo = None,
     encrypt_passphrase: EncryptPassphrase = False,
+    field: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--field",
+            help="One of your own fields (`pressfree fields`) as a column of the list of "
+            "incidents (repeat for several); text naming a person at risk is withheld.",
+        ),
+    ] = None,
 ) -> None:
     """Write the report to publish for a period: one HTML file with everything inline.
 
@@ -230,7 +238,9 @@ def report(
     sealing = seal(encrypt_to, encrypt_passphrase)
     with working("Writing the report…", str(out) == "-"):
         with reading(ctx) as session:
-            found = reports.gather(session, period, country, redact=redact, filters=filters)
+            found = reports.gather(
+                session, period, country, redact=redact, filters=filters, fields=tuple(field or ())
+            )
             names = vocabulary.names_in(session, words.lang)
         page = render_report.html(found, period, words, names, redacted=redact)
         if file_format == "pdf":

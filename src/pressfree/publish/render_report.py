@@ -93,6 +93,7 @@ def incident_rows(
     said: Callable[[str], str] = str,
     w: Words | None = None,
     label: Callable[[str, str], str] = lambda slug, name: name,
+    fields: tuple[str, ...] = (),
 ) -> Markup:
     """The rows of the list of incidents, every value escaped; `said` gives a text withheld
     by redaction in the reader's language.
@@ -105,6 +106,14 @@ def incident_rows(
     day, kind, place, who, what, status, sources = (
         f' data-label="{escape(w(heading))}"' for heading in INCIDENT_HEADINGS
     )
+    labels = [f' data-label="{escape(name)}"' for name in fields]
+
+    def own(values: list) -> str:  # the incident's own fields asked for (report --field)
+        return "".join(
+            f"<td{label}>{escape(said(v) if v is not None else '')}</td>"
+            for label, v in zip(labels, values)
+        )
+
     return Markup(
         "".join(
             f'\n<tr><td{day} class="date">{escape(w.when(i["date"]))}</td>'
@@ -115,7 +124,9 @@ def incident_rows(
             f"<td{status}>{escape(status_name(i['status']))}</td>"
             f'<td{sources} class="sources">'
             + ";".join("\n" + _source(s, unnamed, said) for s in i["sources"])
-            + "</td></tr>"
+            + "</td>"
+            + (own(i["fields"]) if fields else "")
+            + "</tr>"
             for i in incidents
         )
     )
@@ -303,8 +314,9 @@ def html(
                 lambda text: w(WITHHELD_SHOWN) if text == WITHHELD else text,
                 w,
                 label_name,
+                report.fields,
             ),
-            incident_headings=[w(h) for h in INCIDENT_HEADINGS],
+            incident_headings=[w(h) for h in INCIDENT_HEADINGS] + list(report.fields),
             rule=rule_line(s, w),
             affected=affected_line(s, w),
             chart=chart(

@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from pressfree import dates, designations, incidents
+from pressfree import dates, designations, incidents, own_fields
 from pressfree.publish import census
 from pressfree.publish import summary as summaries
 from pressfree.publish.summary import Summary
@@ -29,6 +29,7 @@ class Report:
     lifted: list[dict]  # designations.DesignationRecord: those lifted in the period
     incidents: list[dict]  # incidents.listed: those counted in the period, oldest first
     kinds: dict[str, str]  # slug -> label, for every kind
+    fields: tuple[str, ...] = ()  # own fields its list of incidents shows, in this order
 
 
 def _with_generated(session: Session, listed: list[dict]) -> list[dict]:
@@ -54,14 +55,16 @@ def gather(
     redact: bool = False,
     today: date | None = None,
     filters: incidents.IncidentFilter | None = None,
+    fields: tuple[str, ...] = (),
 ) -> Report:
     """The report's facts: its incidents are those the summary counts (the publication
-    rule, or --status, and the other filters)."""
+    rule, or --status, and the other filters); `fields`: own fields its list shows."""
     from sqlalchemy import select
 
     from pressfree.store.models import Kind
 
     today = today or date.today()
+    own_fields.check_defined(session, fields, "--field")
     result = summaries.summarise(session, period, country, today=today, filters=filters)
     _, narrow, _ = summaries.counting(session, filters)
     as_of = min(period.last, today).isoformat()
@@ -79,14 +82,23 @@ def gather(
         held=asdict(held),
         lifted=[asdict(d) for d in designations.lifted_in(session, period, result.country)],
         incidents=_with_generated(
-            session, incidents.listed(session, period, result.country, narrow)
+            session, incidents.listed(session, period, result.country, narrow, fields)
         ),
         kinds=dict(session.execute(select(Kind.slug, Kind.label)).all()),
+        fields=tuple(fields),
     )
     if redact:
         from pressfree import people
+        from pressfree.redaction import WITHHELD, Redactor
 
         hide = people.redactor(session)
+        if fields and isinstance(hide, Redactor):  # (not one when nobody is at risk)
+            # a field's text that names a person at risk is withheld whole, as a summary is
+            for item in report.incidents:
+                item["fields"] = [
+                    WITHHELD if isinstance(v, str) and hide.names_someone(v) else v
+                    for v in item["fields"]
+                ]
         report = replace(
             report,
             summary=summaries.redacted(result, hide),
