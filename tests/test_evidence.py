@@ -115,6 +115,13 @@ def test_what_cannot_be_attached_is_refused_in_one_line_and_nothing_is_stored(cl
     kept = cli.json("show", first)["attachments"][-1]
     assert kept["name"] == "notes\\x1b.txt" and kept["media_type"] == "text/plain"
     assert cli("attach", first, files, code=2).exit_code == 2  # a folder
+    (files / "empty.txt").write_bytes(b"")
+    assert cli("attach", first, files / "empty.txt", code=2).stderr == (
+        "Error: FILE: 'empty.txt' is empty: there is nothing to keep\n"
+    )
+    assert cli("attachments", "get", first, "1", "--out", files, "--force", code=2).stderr == (
+        f"Error: --out: '{files}' is a folder: name a file\n"
+    )
 
 
 def test_restore_and_undo_put_attachments_back_and_erase_takes_the_bytes(cli, two, files, sql):

@@ -115,6 +115,8 @@ def attach(
     """Attach a file to an incident: one revision of the incident; returns the attachment
     as its record lists it."""
     limit = size_limit(session)
+    if not content:
+        raise InvalidValue("FILE", name, "is empty: there is nothing to keep")
     if len(content) > limit:
         raise InvalidValue(
             "FILE",

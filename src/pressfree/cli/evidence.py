@@ -107,17 +107,23 @@ def list_(ctx: typer.Context, incident_id: IdArg, fmt: FormatOption = Format.tab
 
     with reading(ctx) as session:
         record = incidents.get(session, incident_id)
-    rows = [dict(a, note=a.get("note", "")) for a in record.attachments]
+    rows = record.attachments
     if not rows and fmt == Format.table:
         note(f"Incident {record.id[:8]} has no attachments: `pressfree attach ID FILE` adds one.")
         return
+    if fmt == Format.json:
+        emit(render.to_json(rows) + "\n")
+        return
+    if fmt == Format.table:  # the hash's first 12 digits, as `show` gives them
+        rows = [dict(a, sha256=a["sha256"][:12] + "…") for a in rows]
+    rows = [dict(a, note=a.get("note", "")) for a in rows]
     columns = [
         ("number", "N"),
         ("name", "Name"),
-        ("media_type", "Type"),
-        ("size", "Bytes"),
-        ("sha256", "SHA-256"),
         ("note", "Note"),
+        ("size", "Bytes"),
+        ("media_type", "Type"),
+        ("sha256", "SHA-256"),
     ]
     emit(render.listing(rows, columns, fmt.value, title=f"Attachments of {record.id[:8]}"))
 
@@ -138,9 +144,10 @@ def get(
     """
     from pressfree import evidence
     from pressfree.errors import InvalidValue
-    from pressfree.store.private_files import WholeFile
+    from pressfree.store.private_files import WholeFile, check_target
 
-    if not force and (out.exists() or out.is_symlink()):
+    check_target(out, "--out")  # a folder, a link or a device is never written over
+    if not force and out.exists():
         raise InvalidValue("--out", str(out), "exists already (--force replaces it)")
     with reading(ctx) as session:
         attachment, content = evidence.content(session, incident_id, number)
