@@ -153,7 +153,11 @@ def test_restore_and_undo_put_attachments_back_and_erase_takes_the_bytes(cli, tw
     cli("attachments", "remove", first, "1", "--erase", "--yes")
     cli("attachments", "remove", first, "2", "--erase", "--yes")
     assert sql("SELECT sha256 FROM evidence_file") == [(sha(PDF),)]
-    cli("restore", first, "--to", rev)
+    said = cli("restore", first, "--to", rev).stderr
+    assert said == (
+        "Warning: 1 attachment not put back: the file's bytes were erased "
+        "(`attachments remove --erase`)\n"
+    )
     assert [a["name"] for a in cli.json("show", first)["attachments"]] == ["protocol.pdf"]
     assert cli("check").stderr == "Everything derived matches the facts.\n"
 

@@ -133,7 +133,7 @@ def put_back(
             )
         )
         _put_updates(session, public_id, state)
-        evidence.put(session, row.id, state.get("attachments") or [])
+        _put_attachments(session, row.id, state)
         return
     draft = validated(IncidentIn, **{k: v for k, v in values.items() if v is not None})
     incidents.add(
@@ -154,7 +154,7 @@ def put_back(
         state.get("extra"),
     )
     _put_updates(session, public_id, state)
-    evidence.put(session, row.id, state.get("attachments") or [])
+    _put_attachments(session, row.id, state)
     for release in state.get("releases") or []:
         releases.record_release(
             session,
@@ -177,6 +177,13 @@ def _put_updates(session: Session, public_id: str, state: dict) -> None:
             update.get("source"),
             update.get("publisher"),
         )
+
+
+def _put_attachments(session: Session, incident_id: int, state: dict) -> None:
+    """The attachments as they were then; those whose bytes were erased since cannot come
+    back, and the session counts them ("files_left_out") for the command to say so."""
+    if left_out := evidence.put(session, incident_id, state.get("attachments") or []):
+        session.info["files_left_out"] = session.info.get("files_left_out", 0) + left_out
 
 
 def _settled(session: Session) -> set[str]:

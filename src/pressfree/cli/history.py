@@ -15,6 +15,7 @@ from pressfree.cli.common import (
     note,
     noun_listing,
     reading,
+    warn,
     working,
     writing,
 )
@@ -219,6 +220,12 @@ def restore(
             emit(render.incident_detail(record, fmt.value))
         else:
             emit(render.record_detail(record, fmt.value))
+        left_out = session.info.get("files_left_out", 0)
+    if left_out:
+        warn(
+            f"{counted(left_out, 'attachment')} not put back: the file's bytes were erased "
+            "(`attachments remove --erase`)"
+        )
 
 
 def deleted(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
