@@ -1,4 +1,6 @@
-"""Synthetic incidents for benchmarks: a realistic mix of precisions, kinds and targets."""
+"""Synthetic incidents for benchmarks: a realistic mix of precisions, kinds and targets, with
+real-shaped text (Cyrillic summaries, each different) and dense years (2021 holds about a
+tenth of all), as Belarusian trackers' data is."""
 
 from __future__ import annotations
 
@@ -31,12 +33,54 @@ def journalist(number: int) -> str:
 
 CITIES = [f"City {i}" for i in range(30)]
 
+# Real-shaped text (issue 32): Belarusian and Russian trackers write their summaries in
+# Cyrillic, with French quotes round outlets' names, and every summary is different. Words
+# come from a vocabulary of common words and made-up names, as real summaries repeat their
+# words but never a whole summary.
+COMMON = (
+    "супрацоўнікі ГУБАЗіК правялі ператрус у кватэры журналіста затрымалі рэдакцыі "
+    "сайта выданне прызнана экстрэмісцкім фарміраваннем суд прысудзіў адміністрацыйны "
+    "арышт сутак штраф базавых велічынь паводле паведамлення БАЖ Вясны сотрудники "
+    "провели обыск в квартире журналиста задержали редакции сайт издание признано "
+    "экстремистским суд назначил арест суток штраф по сообщению правозащитников "
+    "канал заблакаваны доступ абмежаваны Міністэрства інфармацыі пасля допыту вызвалілі "
+    "пад падпіску аб нявыездзе тэхніку канфіскавалі ноўтбук тэлефоны"
+).split()
+SYLLABLES = [c + v for c in "бвгдзклмнпрстхцчшж" for v in "аеіоуыэя"]
+
+
+def _made_up_words(rng: random.Random, count: int) -> list[str]:
+    return [
+        "".join(rng.choice(SYLLABLES) for _ in range(rng.randrange(2, 5))).capitalize()
+        for _ in range(count)
+    ]
+
+
+NAMES = _made_up_words(random.Random(5), 3000)
+
+
+def real_summary(number: int, rng: random.Random) -> str:
+    """A summary as a Belarusian tracker writes one: Cyrillic, «quoted» outlets, a few of
+    the same words as others and a few names of its own."""
+    words = rng.choices(COMMON, k=rng.randrange(8, 16))
+    at = rng.randrange(len(words))
+    words[at:at] = [f"«{rng.choice(NAMES)}»", rng.choice(NAMES), rng.choice(NAMES)]
+    return " ".join(words) + f" (№ {number})."
+
+
+def real_day(rng: random.Random, start: date = START, days: int = DAYS) -> date:
+    """A day as real trackers' data falls: one year dense (2021, about a tenth of all), the
+    rest spread over the years."""
+    if rng.random() < 0.06:
+        return date(2021, 1, 1) + timedelta(days=rng.randrange(365))
+    return start + timedelta(days=rng.randrange(days))
+
 
 def incident_rows(n: int, rng: random.Random):
     """Yield (incident row, kind slugs, outlet number or None, person number or None)."""
     now = datetime(2025, 1, 1, tzinfo=UTC)
     for i in range(n):
-        day = START + timedelta(days=rng.randrange(DAYS))
+        day = real_day(rng)
         roll = rng.random()
         if roll < 0.94:
             first = last = day
@@ -57,7 +101,7 @@ def incident_rows(n: int, rng: random.Random):
                 "date_precision": precision,
                 "country": rng.choice(COUNTRIES),
                 "city": rng.choice(CITIES),
-                "summary": f"synthetic incident {i}",
+                "summary": real_summary(i, rng),
                 "status": "reported",
                 "created_at": now,
                 "updated_at": now,

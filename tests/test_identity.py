@@ -9,6 +9,8 @@ import json
 import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import FIXTURES, SAMPLE, corpus, on_a_terminal
 from pressfree import names
@@ -54,6 +56,30 @@ def test_fold_and_name_key():
     assert names.fold('"(*-') == ""
     assert names.name_key("  Ігар   ЛОСІК ") == "ігар лосік"
     assert names.name_key("ΝΊΚΟΣ") == names.name_key("νίκος")
+
+
+def _folded_whole(text: str) -> str:
+    """fold as it was before it went word by word: the whole text at once (what every
+    search entry stored before was made by)."""
+    if text.isascii():
+        return " ".join(names._NOT_WORD.sub(" ", text.lower()).split())
+    text = names._visible(text)
+    if names.LACINKA_MARKS & set(text.casefold()):
+        text = " ".join(names._lacinka(w) for w in text.split())
+    return " ".join(names._NOT_WORD.sub(" ", names._latin(text)).split())
+
+
+SCRIPTS = "".join(
+    chr(c)
+    for c in [*range(0x20, 0x250), *range(0x400, 0x530), *range(0x2000, 0x2070)]
+    + [0x85, 0xA0, 0x3000, 0x180E, 0x1680, 0xFEFF, 0xA8, 0x301, 0x30C, 0xFB01, 0x4E2D, 0x56FD]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=SCRIPTS, max_size=40))
+def test_folding_word_by_word_gives_what_the_whole_text_gave(text):
+    assert names.fold(text) == _folded_whole(text)
 
 
 # --- search -------------------------------------------------------------------------------

@@ -345,13 +345,19 @@ def files_of(session: Session, hashes: list[str]) -> Iterator[tuple[str, bytes]]
             session.expunge(stored)  # one file's bytes in memory at a time
 
 
-def take_file(session: Session, sha256: Any, content: bytes) -> bool:
-    """A file a document carries, stored unless held already; refused if its bytes are
-    not what its hash says. Returns whether it was new."""
+def checked_file(sha256: Any, content: bytes) -> str:
+    """The SHA-256 a document gives a file it carries, if it is the hash of its bytes."""
     if not isinstance(sha256, str) or not SHA256.fullmatch(sha256):
         raise InvalidValue("sha256", sha256, "is not a SHA-256 (64 hex digits)")
     if digest(content) != sha256:
         raise InvalidValue("sha256", sha256, "is not the SHA-256 of the file's content")
+    return sha256
+
+
+def take_file(session: Session, sha256: str, content: bytes) -> bool:
+    """A file given with a document, stored unless held already; refused if its bytes are
+    not what its hash says. Returns whether it was new."""
+    checked_file(sha256, content)
     if session.get(EvidenceFile, sha256) is not None:
         return False
     keep(session, content)

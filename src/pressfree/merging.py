@@ -47,9 +47,9 @@ class Merged:
 
 def merge_incidents(session: Session, keep_text: str, drop_text: str) -> Merged:
     """Move DROP's kinds, sources, people, outlets, tags, updates, designations and
-    evidence files to KEEP;
-    KEEP's empty fields take DROP's values, and DROP's differing ones are kept in KEEP's
-    extra fields under "merged"; DROP's id (and its dataset's external id) find KEEP."""
+    evidence files to KEEP; KEEP's empty fields take DROP's values, and DROP's differing
+    ones are kept in KEEP's extra fields under "merged"; DROP's id (and its dataset's
+    external id) find KEEP."""
     keep = incidents.find(session, keep_text, "KEEP")
     drop = incidents.find(session, drop_text, "DROP")
     if keep.id == drop.id:

@@ -20,6 +20,8 @@ import unicodedata
 # Names, places and publishers come again row after row in an import: each is worked out
 # once (bounded, as a file may hold a million different summaries).
 MEMO = 1 << 16
+WORDS = 1 << 17  # different words folded, kept: a language's common words and a file's names
+TEXTS = 1 << 12  # ... and whole texts: a name or a place comes again, a summary never does
 
 # Belarusian Latin (łacinka) letters whose plain-Latin reading anyascii gets wrong: it drops
 # the diacritic ("č" -> "c"), where the Cyrillic romanisation it gives for the same letter
@@ -91,16 +93,35 @@ def _latin(text: str) -> str:
     return anyascii(_visible(text)).lower()
 
 
-@functools.lru_cache(maxsize=MEMO)
+@functools.lru_cache(maxsize=TEXTS)
 def fold(text: str) -> str:
     """Plain Latin words: "Ігар Лосік, «Белсат»" -> "igar losik belsat"; a word in łacinka
-    as the Cyrillic romanisation writes it ("Žuk" -> "zhuk", as "Жук")."""
+    as the Cyrillic romanisation writes it ("Žuk" -> "zhuk", as "Жук").
+
+    Word by word, each word worked out once (a bounded cache): a million summaries are a
+    million different texts, but a few hundred thousand different words. Every step is
+    per character or per word, so the words of a text give what the whole text gives.
+    (NEL, U+0085, the one space the text's transliteration drops, parts words only where
+    łacinka is read word by word: never in stored text, which refuses it.)"""
     if text.isascii():
-        return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
-    text = _visible(text)
-    if LACINKA_MARKS & set(text.casefold()):
-        text = " ".join(_lacinka(w) for w in text.split())
-    return " ".join(_NOT_WORD.sub(" ", _latin(text)).split())
+        return _fold_ascii(text)
+    if "\x85" in text and not LACINKA_MARKS & set(_visible(text).casefold()):
+        text = text.replace("\x85", "")
+    folded = [_fold_ascii(w) if w.isascii() else _fold_word(w) for w in text.split()]
+    return " ".join(f for f in folded if f)
+
+
+def _fold_ascii(word: str) -> str:
+    """A word of plain ASCII: not kept (numbers and codes are many, and quick to fold)."""
+    return " ".join(_NOT_WORD.sub(" ", word.lower()).split())
+
+
+@functools.lru_cache(maxsize=WORDS)
+def _fold_word(word: str) -> str:
+    word = _visible(word)
+    if LACINKA_MARKS & set(word.casefold()):
+        word = " ".join(_lacinka(w) for w in word.split())
+    return " ".join(_NOT_WORD.sub(" ", _latin(word)).split())
 
 
 def words(text: str) -> list[str]:

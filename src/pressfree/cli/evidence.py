@@ -57,12 +57,13 @@ def attach(
     from pressfree import evidence
     from pressfree.errors import InvalidValue
 
+    given = name or (None if str(file) == "-" else file.name)
+    if not given:
+        raise InvalidValue("--name", "", "is needed when the file is read from standard input")
+    with reading(ctx) as session:  # the file is read before the write begins: never
+        limit = evidence.size_limit(session)  # with the write lock held while stdin waits
+    content = _read(file, limit)
     with writing(ctx) as session:
-        limit = evidence.size_limit(session)
-        content = _read(file, limit)
-        given = name or (None if str(file) == "-" else file.name)
-        if not given:
-            raise InvalidValue("--name", "", "is needed when the file is read from standard input")
         attached = evidence.attach(session, incident_id, content, given, note_text)
         incident = evidence.find(session, incident_id, attached["number"])[1]
     note(

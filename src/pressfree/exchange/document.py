@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -382,6 +383,22 @@ def _new(session: Session, model, section: str, rows: list[dict], counts: dict) 
             yield index, item
 
 
+def _carried(document: dict[str, Any]) -> dict[str, Callable[[], bytes]]:
+    """The evidence files a document carries (a copy's), each checked against its hash; an
+    attachment takes one when its incident is added (a file no new attachment names is
+    not kept)."""
+    carried: dict[str, Callable[[], bytes]] = {}
+    for index, item in enumerate(document.get("files", [])):
+        with _entry("files", index):
+            given = item.get("content")
+            try:
+                content = base64.b64decode(given if isinstance(given, str) else "", validate=True)
+            except binascii.Error:
+                raise InvalidValue("content", str(given)[:20], "is not base64") from None
+            carried[evidence.checked_file(item.get("sha256"), content)] = partial(bytes, content)
+    return carried
+
+
 def _take_setting(session: Session, setting: dict) -> None:
     """A database takes a document's setting when it has none of its own (a new database, a
     copy); one it has stands (a team's rule does not change by an import). Of the own
@@ -452,7 +469,7 @@ def load_document(
             identity.keep_placeholder(session, placeholder.get("name"))
     # Outlets and people a batch at a time, as an import finds and makes them: a copy of a
     # database holds thousands, and one by one they took most of a copy to a server.
-    loading = Loading(session, entry.id, counts, files)
+    loading = Loading(session, entry.id, counts, {**_carried(document), **(files or {})})
     _outlets(session, loading, document.get("outlets", []))
     placeholder_keys = identity.placeholder_keys(session)
     named: list[tuple[int, dict, str, str | None]] = []
@@ -488,15 +505,6 @@ def load_document(
                     raise InvalidValue("pseudonym", pseudonym, f"is already {taken!r}'s")
                 row.pseudonym = pseudonym
                 session.flush()
-    for index, item in enumerate(document.get("files", [])):
-        with _entry("files", index):
-            given = item.get("content")
-            try:
-                content = base64.b64decode(given if isinstance(given, str) else "", validate=True)
-            except binascii.Error:
-                raise InvalidValue("content", str(given)[:20], "is not base64") from None
-            if evidence.take_file(session, item.get("sha256"), content):
-                counts["files"] = counts.get("files", 0) + 1
     for index, item in _new(session, Incident, "incidents", document.get("incidents", []), counts):
         with _entry("incidents", index):
             loading.add(item)

@@ -631,6 +631,8 @@ def _write(
     for _, parsed in pending:  # what a snapshot holds (its coverage, its ids)
         first, last = report.covers or (parsed.first, parsed.last)
         report.covers = (min(first, parsed.first), max(last, parsed.last))
+        if not report.snapshot:  # a million ids kept for nothing took 100 MB
+            continue
         if parsed.public_id:
             report.seen_public.add(parsed.public_id)
         if parsed.external_id:
