@@ -49,8 +49,10 @@ def attach(
         typer.Option("--name", help="The name to keep it under. Default: the file's own name."),
     ] = None,
 ) -> None:
-    """Keep a file as evidence of an incident, inside the database (stored once however many
-    incidents it is attached to, and checked against its SHA-256 by `check`).
+    """Keep a file as evidence of an incident, inside the database.
+
+    Its bytes are stored once however many incidents it is attached to, and `check` verifies
+    them against their SHA-256.
 
     Example: [bold]pressfree attach 3f2a9c1e protocol.pdf --note "Court record"[/]
     """
@@ -172,8 +174,9 @@ def remove(
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask first.")] = False,
 ) -> None:
-    """Take an evidence file off an incident (the history keeps it: `restore` puts it
-    back, unless --erase).
+    """Take an evidence file off an incident.
+
+    The history keeps it: `restore` puts it back, unless --erase took its bytes.
 
     Example: [bold]pressfree attachments remove 3f2a9c1e 2[/]
     """
@@ -206,8 +209,9 @@ def limit(
         typer.Argument(help="The new limit (250MB, 1.5GB); none shows the current one."),
     ] = None,
 ) -> None:
-    """Show or change the largest file `attach` takes (100 MB unless changed; at most about
-    1 GB, what SQLite and PostgreSQL hold in one value).
+    """Show or change the largest file `attach` takes.
+
+    100 MB unless changed; at most about 1 GB, what SQLite and PostgreSQL hold in one value.
 
     Example: [bold]pressfree attachments limit 500MB[/]
     """
