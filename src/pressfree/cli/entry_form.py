@@ -293,7 +293,7 @@ def filled(
         if choice == "e":
             continue
         try:
-            record(values)
+            record(dict(values))  # a copy: a refused record leaves the answers as they were
             return True
         except PressfreeError as error:
             show(f"Error: {error}")

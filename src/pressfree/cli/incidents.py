@@ -237,9 +237,11 @@ def add(
             )
         from pressfree.cli import entry_form
 
+        # --field values start the form's own fields, which it gives back under "fields"
         values["fields"] = dict(item.partition("=")[::2] for item in field or [])
+        same, other, forced, _ = settle
         if not entry_form.at_the_keyboard(
-            ctx, values, "(new)", lambda v: _record(ctx, v, *settle[:3], [])
+            ctx, values, "(new)", lambda v: _record(ctx, v, same, other, forced, [])
         ):
             note("Nothing recorded.")
             raise typer.Exit(1)
