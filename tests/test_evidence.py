@@ -281,6 +281,8 @@ def test_check_finds_a_damaged_file_and_get_refuses_to_hand_it_out(cli, two, fil
          "incidents[0].attachments[0].number: 0 must be a whole number from 1"),
         ([], {"number": 1, "name": "..", "sha256": sha(PDF)},
          "incidents[0].attachments[0].name: '..' is not a file name"),
+        ([], {"number": 1, "name": "a.pdf", "sha256": sha(PDF), "attached_at": "noon"},
+         "incidents[0].attachments[0].attached_at: 'noon' is not an ISO 8601 timestamp"),
     ],
 )  # fmt: skip
 def test_a_documents_files_and_attachments_are_checked(

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
-from pressfree import incidents, work
+from pressfree import dates, incidents, settings, work
 from pressfree.errors import Conflict, InvalidValue, NotFound
 from pressfree.schemas import clean_text, file_label
 from pressfree.store.models import Attachment, EvidenceFile, Setting, incident_now, utcnow
@@ -74,13 +74,7 @@ def set_size_limit(session: Session, text: str) -> int:
     before = size_limit(session)
     if after == before:
         return after
-    row = session.get(Setting, LIMIT_SETTING)
-    if row is None:
-        session.add(Setting(name=LIMIT_SETTING, value=after))
-    else:
-        row.value = after
-    session.flush()
-    work.changed(session, "setting", LIMIT_SETTING, {"limit": before}, {"limit": after})
+    settings.store(session, LIMIT_SETTING, after, {"limit": before}, {"limit": after})
     return after
 
 
@@ -272,17 +266,15 @@ def put(session: Session, incident_id: int, attachments: list[dict[str, Any]]) -
                 name=item["name"],
                 media_type=item["media_type"],
                 note=item.get("note"),
-                attached_at=_moment(item.get("attached_at")),
+                attached_at=(
+                    dates.parse_timestamp(item["attached_at"], "attached_at")
+                    if item.get("attached_at")
+                    else utcnow()
+                ),
             )
         )
     session.flush()
     return left_out
-
-
-def _moment(text: str | None) -> Any:
-    from datetime import datetime
-
-    return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else utcnow()
 
 
 def held_files(session: Session, hashes: list[str]) -> set[str]:
@@ -327,6 +319,8 @@ def checked_attachments(items: Any, field: str = "attachments") -> list[dict[str
             or media_type(name),
             "attached_at": item.get("attached_at"),
         }
+        if kept["attached_at"]:  # checked here, where the entry is named
+            dates.parse_timestamp(kept["attached_at"], f"{where}.attached_at")
         if note:
             kept["note"] = clean_text(note, f"{where}.note")
         out.append(kept)

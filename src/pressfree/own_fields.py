@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from pressfree import dates, work
+from pressfree import dates, settings
 from pressfree.errors import InvalidValue
 from pressfree.schemas import INCIDENT_FIELDS, clean_text
 from pressfree.store.models import Setting
@@ -74,13 +74,7 @@ def _store(session: Session, name: str, definition: dict[str, Any] | None) -> di
         after.pop(name, None)
     else:
         after[name] = definition
-    row = session.get(Setting, SETTING)
-    if row is None:
-        session.add(Setting(name=SETTING, value=after))
-    else:
-        row.value = after
-    session.flush()
-    work.changed(session, "setting", SETTING, {"fields": before}, {"fields": after})
+    settings.store(session, SETTING, after, {"fields": before}, {"fields": after})
     return after
 
 

@@ -3,6 +3,8 @@ the history, and what it changes is derived again by the unit of work."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlmodel import Session, col
 
@@ -33,12 +35,7 @@ def count(session: Session, chosen: list[str], field: str = "--count") -> tuple[
     after = tuple(s for s in STATUSES if s in wanted)
     if after == before:
         return after
-    row = session.get(Setting, COUNTED)
-    if row is None:
-        session.add(Setting(name=COUNTED, value=list(after)))
-    else:
-        row.value = list(after)
-    session.flush()
+    store(session, COUNTED, list(after), {"counted": list(before)}, {"counted": list(after)})
     changed = set(before) ^ set(after)
     work.custody_changed(
         session,
@@ -49,5 +46,18 @@ def count(session: Session, chosen: list[str], field: str = "--count") -> tuple[
             .distinct()
         ).scalars(),
     )
-    work.changed(session, "setting", COUNTED, {"counted": list(before)}, {"counted": list(after)})
     return after
+
+
+def store(
+    session: Session, name: str, value: Any, before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    """A setting's new value, stored and recorded as one revision (`before` and `after` as
+    the history shows them)."""
+    row = session.get(Setting, name)
+    if row is None:
+        session.add(Setting(name=name, value=value))
+    else:
+        row.value = value
+    session.flush()
+    work.changed(session, "setting", name, before, after)
