@@ -189,6 +189,8 @@ def test_the_report_lists_the_fields_asked_for_and_withholds_text_naming_someone
         "Heard with Ann Lee&#39;s lawyer",
         "regional",
     ]
+    # printed, the seven columns leave a fifth of the page to the fields
+    assert '<table class="with-fields">' in (tmp_path / "r.html").read_text(encoding="utf-8")
     refused = defined("report", "--month", "2021-07", "--out", tmp_path / "x.html",
                       "--field", "court", "--field", "nope", code=2)  # fmt: skip
     assert refused.stderr == (
