@@ -1112,7 +1112,7 @@ def test_cases_on_both_backends(cli, any_db):
     ]
 
 
-def test_the_invented_example_reads_as_the_readme_says(cli):
+def test_the_invented_example_reads_as_the_docs_say(cli):
     from helpers import ROOT
 
     cli("import", ROOT / "data" / "examples" / "cases-invented.json")
@@ -1427,13 +1427,13 @@ def test_a_cases_section_of_the_wrong_types_is_refused_naming_the_field(
     assert result.stderr == f"Error: {message}\n"
 
 
-def test_the_readme_s_summary_of_the_example_is_what_pressfree_prints(cli):
+def test_the_docs_summary_of_the_example_is_what_pressfree_prints(cli):
     from helpers import ROOT
 
     cli("import", ROOT / "data" / "examples" / "cases-invented.json")
     shown = " ".join(cli("summary", "--year", "2021", "--country", "BY").stdout.split())
     lines = (
-        (ROOT / "README.md")
+        (ROOT / "docs" / "cases.md")
         .read_text(encoding="utf-8")
         .split("pressfree summary --year 2021 --country BY\n")[1]
         .splitlines()

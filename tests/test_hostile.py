@@ -155,7 +155,7 @@ class Probe:
         if result.exit_code != 0:
             assert result.exit_code in (1, 2), shown
             lines = result.stderr.splitlines()
-            # an import lists every bad row (as the README says) before its one error line
+            # an import lists every bad row (as docs/logging.md says) before its one error line
             listed = [line for line in lines[:-1] if not ROW_PROBLEM.match(line)]
             assert lines and lines[-1].startswith("Error: ") and not listed, shown
             assert self.rows() == before, f"a failed command changed the database\n{shown}"

@@ -368,13 +368,13 @@ def test_mapping_init_on_a_file_without_a_date_column_says_so_at_import(cli, tmp
     )
 
 
-# --- the README's mapping examples ------------------------------------------------------
+# --- the docs' mapping examples --------------------------------------------------------
 
 
-def test_every_toml_example_in_the_readme_is_a_mapping_that_parses(tmp_path):
+def test_every_toml_example_in_the_docs_is_a_mapping_that_parses(tmp_path):
     from pressfree.exchange import mapping
 
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "importing.md").read_text(encoding="utf-8")
     examples = re.findall(r"```toml\n(.*?)```", text, re.S)
     assert examples and re.search(r"(?m)^# \w+ = ", examples[0])  # the first shows them
     for i, example in enumerate(examples):

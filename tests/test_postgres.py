@@ -79,7 +79,7 @@ def test_on_a_server_the_history_s_author_is_the_role(cli, pg_url, monkeypatch):
 
 
 @pytest.mark.runs_once  # it makes its own databases and roles
-def test_the_readme_s_team_set_up_works_from_an_empty_server(cli, tmp_path, monkeypatch):
+def test_the_docs_team_set_up_works_from_an_empty_server(cli, tmp_path, monkeypatch):
     """The SQL of "Working as a team", run as written (with names of this test's own): a
     writer creates and fills the database, a reader prints, a reader's write is refused in
     one line, and the history names the person who logged in."""
@@ -94,12 +94,7 @@ def test_the_readme_s_team_set_up_works_from_an_empty_server(cli, tmp_path, monk
     if not SERVER:
         pytest.skip(NO_SERVER)
     monkeypatch.delenv("PRESSFREE_USER", raising=False)
-    section = (
-        (ROOT / "README.md")
-        .read_text(encoding="utf-8")
-        .split("### Working as a team")[1]
-        .split("\n### ")[0]
-    )
+    section = (ROOT / "docs" / "team.md").read_text(encoding="utf-8")
     on_server, in_database = re.findall(r"```sql\n(.*?)```", section, re.S)
     tag = uuid.uuid4().hex[:8]
     names = {

@@ -417,7 +417,7 @@ def test_every_catalogue_has_every_message_and_its_compiled_copy_is_current():
             )
         with open(folder / "pressfree.mo", "rb") as handle:
             compiled = {_key(m.id): _key(m.string) for m in read_mo(handle) if m.id}
-        assert compiled == have, f"{lang}: run pybabel compile (see README, Languages)"
+        assert compiled == have, f"{lang}: run pybabel compile (see CONTRIBUTING.md, Translations)"
 
 
 def test_every_message_in_the_code_is_in_the_template(tmp_path):
@@ -577,7 +577,8 @@ def test_the_screenshot_script_shoots_a4_and_a_phone_and_prints_a_pdf(sample, tm
     for name, size in (("a4", "794,6738"), ("phone", "390,5064")):
         said = json.loads((shots / f"july-{name}.png").read_text())
         assert f"--window-size={size}" in said and said[-1] == page.as_uri()
-    assert "tools/screenshot_report.py" in (ROOT / "README.md").read_text(encoding="utf-8")
+    said = (ROOT / "docs" / "report.md").read_text(encoding="utf-8")
+    assert "tools/screenshot_report.py" in said
     # a report that is not there, or a browser that writes nothing: said, never "wrote"
     for given, browser_code, said in (
         (tmp_path / "gone.html", BROWSER, "is not a file (write it with `report`)"),

@@ -97,7 +97,7 @@ def test_a_restricted_flag_travels_with_a_copy(cli, tmp_path):
 
 
 def test_a_role_without_the_grant_reads_no_restricted_row_on_a_server(pressfree, pg_url, tmp_path):
-    """Two roles, as the README's team section sets them up: a reader without the
+    """Two roles, as docs/team.md sets them up: a reader without the
     pressfree_restricted grant sees none of it, by any command or by SQL; granted it, all."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url

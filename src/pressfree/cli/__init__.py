@@ -21,7 +21,14 @@ _CLICK_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "Clic
 
 
 class _Commands(TyperGroup):
-    """Turns any error a user can cause, anywhere below, into one line on stderr."""
+    """Turns any error a user can cause, anywhere below, into one line on stderr; its help
+    and that of every command below it wraps as the terminal does (`help_text`)."""
+
+    def __init__(self, *args, **kwargs):
+        from pressfree.cli.help_text import tidy
+
+        super().__init__(*args, **kwargs)
+        tidy(self)
 
     def make_context(self, *args, **kwargs):
         try:

@@ -80,7 +80,11 @@ case_app = typer.Typer(
     no_args_is_help=True,
 )
 charge_app = typer.Typer(
-    help="Charges brought or dropped in a case.", no_args_is_help=True, rich_markup_mode="rich"
+    help="Charges brought or dropped in a case.\n\n"
+    'Example: [bold]pressfree case charge add 1c9e --charge "Criminal Code art. 361-1" '
+    "--date 2021-03[/]",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
 )
 case_app.add_typer(charge_app, name="charge")
 charges_app = typer.Typer(

@@ -71,7 +71,7 @@ EncryptTo = Annotated[
     typer.Option(
         "--encrypt-to",
         help="Encrypt the file for a reader (age): their age public key (age1...) or SSH public "
-        "key; repeat for several readers. Needs pressfree[secure].",
+        "key; repeat for several readers. Needs pressfree\\[secure].",
     ),
 ]
 EncryptPassphrase = Annotated[
@@ -79,7 +79,7 @@ EncryptPassphrase = Annotated[
     typer.Option(
         "--encrypt-passphrase",
         help="Encrypt the file with a passphrase (age): asked twice on a terminal, or "
-        "PRESSFREE_FILE_PASSPHRASE. Needs pressfree[secure].",
+        "PRESSFREE_FILE_PASSPHRASE. Needs pressfree\\[secure].",
     ),
 ]
 

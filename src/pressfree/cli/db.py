@@ -34,7 +34,7 @@ def init(
         typer.Option(
             "--encrypt",
             help="Encrypt a new database file with a passphrase (asked on a terminal; "
-            "PRESSFREE_PASSPHRASE or --passphrase-file for scripts). Needs pressfree[secure].",
+            "PRESSFREE_PASSPHRASE or --passphrase-file for scripts). Needs pressfree\\[secure].",
         ),
     ] = False,
     remember: Annotated[

@@ -80,7 +80,12 @@ def import_(
         ),
     ] = None,
     mapping: Annotated[
-        Path | None, typer.Option("--mapping", help="A TOML mapping file (see the README).")
+        Path | None,
+        typer.Option(
+            "--mapping",
+            help="A TOML mapping file (`pressfree mapping init FILE` writes one; "
+            "docs/importing.md says more).",
+        ),
     ] = None,
     fmt: Annotated[
         str | None,

@@ -1,6 +1,6 @@
 """Mapping files: which column holds what, how cells split, which values mean which kind.
 
-A mapping is TOML (see the README for a complete example). Presets are ordinary mapping
+A mapping is TOML (docs/importing.md has a complete example). Presets are ordinary mapping
 files shipped in importing/presets/, so a user can copy one as a starting point.
 """
 
