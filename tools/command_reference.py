@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "docs" / "commands.md"
-WIDTH = 100
+WIDTH = 80
 
 HEAD = """# Command reference
 
