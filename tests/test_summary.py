@@ -434,3 +434,39 @@ def test_the_chart_speaks_the_readers_language(worked, tmp_path):
     assert "розных інцыдэнтаў" in said
     assert "Парушэнні свабоды прэсы па месяцах, 2021" in said
     assert not re.search(r"\b(raid|detention|Month|Incidents|distinct)\b", words), words
+
+
+def test_the_ten_named_most_often_tie_by_their_names_as_written_case_aside(cli):
+    """Counts first, then names in code-point order of their case-folded form, then as
+    written; placeholder names are nobody; unnamed mentions are counted apart, each time."""
+    from pressfree.names import name_key
+
+    once = ["zed", "Zoe", "Ärni", "émile", "Bo", "bob", "Ann", "Ольга", "olga", "Ян", "Al"]
+    twice = ["Mia", "mark"]
+    for n, name in enumerate(once + twice + twice):
+        cli("add", "raid", "--date", f"2021-07-{n + 1:02d}", "--country", "BY", "-j", name)
+    for day in ("2021-07-20", "2021-07-21"):
+        cli(
+            "add",
+            "detention",
+            "raid",
+            "--date",
+            day,
+            "--country",
+            "BY",
+            "-j",
+            "Ян",
+            "-j",
+            "Ahmad [full name unavailable]",
+        )
+    s = cli.json("summary", "--month", "2021-07")
+    counts = dict.fromkeys(once, 1) | dict.fromkeys(twice, 2) | {"Ян": 3}
+    expected = sorted(counts, key=lambda name: (-counts[name], name_key(name), name))[:10]
+    assert [j["name"] for j in s["top_journalists"]] == expected
+    assert expected[:4] == ["Ян", "mark", "Mia", "Al"]
+    assert [j["incidents"] for j in s["top_journalists"]] == [counts[n] for n in expected]
+    assert s["journalists_affected"] == {
+        "named": 13,
+        "unnamed": 2,
+        "by_kind": {"detention": {"named": 1, "unnamed": 2}, "raid": {"named": 13, "unnamed": 2}},
+    }

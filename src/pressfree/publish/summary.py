@@ -182,40 +182,61 @@ def _top(session: Session, link, target, key, where) -> list[dict]:
     return [{"name": name, "incidents": n} for name, n in session.execute(query).all()]
 
 
-def _affected(session: Session, where, labels: dict) -> dict:
-    """Journalists affected by the incidents `where` selects: distinct named people, and
-    unnamed mentions (each placeholder name is a person of its own), in all and by kind."""
-    named = col(Person.placeholder).is_(False)
-    people = (
-        select(func.count(func.distinct(Person.id)))
+def _journalists(session: Session, where, labels: dict) -> tuple[dict, list[dict]]:
+    """The journalists the incidents `where` selects name: how many are affected (distinct
+    named people, and unnamed mentions, each placeholder name a person of its own), in all
+    and by kind; and the ten named most often.
+
+    Two passes over the period's links, grouped by person and by kind and person: on a dense
+    year five queries each read the same links (half the summary's time in SQL)."""
+    links = (
+        select()
         .select_from(IncidentJournalist)
         .join(Person, Person.id == IncidentJournalist.person_id)
         .join(Incident, Incident.id == IncidentJournalist.incident_id)
         .where(where)
     )
-    mentions = people.with_only_columns(func.count()).where(col(Person.placeholder).is_(True))
+    person, placeholder = IncidentJournalist.person_id, col(Person.placeholder)
+    by_person = session.execute(
+        links.add_columns(person, placeholder, func.count()).group_by(person, placeholder)
+    ).all()
     by_kind: dict[str, dict[str, int]] = {}
-    for placeholder, counting in (
-        (False, func.count(func.distinct(Person.id))),
-        (True, func.count()),
-    ):
-        rows = session.execute(
-            select(IncidentKind.kind_id, counting)
-            .select_from(IncidentJournalist)
-            .join(Person, Person.id == IncidentJournalist.person_id)
-            .join(Incident, Incident.id == IncidentJournalist.incident_id)
-            .join(IncidentKind, IncidentKind.incident_id == Incident.id)
-            .where(where, col(Person.placeholder).is_(placeholder))
-            .group_by(IncidentKind.kind_id)
-        ).all()
-        for kind_id, n in rows:
-            entry = by_kind.setdefault(labels[kind_id][0], {"named": 0, "unnamed": 0})
-            entry["unnamed" if placeholder else "named"] = n
-    return {
-        "named": session.execute(people.where(named)).scalar_one(),
-        "unnamed": session.execute(mentions).scalar_one(),
+    kind = IncidentKind.kind_id
+    for kind_id, is_placeholder, n in session.execute(
+        links.join(IncidentKind, IncidentKind.incident_id == Incident.id)
+        .add_columns(kind, placeholder, func.count())
+        .group_by(kind, person, placeholder)
+    ).all():
+        entry = by_kind.setdefault(labels[kind_id][0], {"named": 0, "unnamed": 0})
+        if is_placeholder:
+            entry["unnamed"] += n  # every mention
+        else:
+            entry["named"] += 1  # every person once
+    named = {person_id: n for person_id, is_placeholder, n in by_person if not is_placeholder}
+    affected = {
+        "named": len(named),
+        "unnamed": sum(n for _, is_placeholder, n in by_person if is_placeholder),
         "by_kind": dict(sorted(by_kind.items())),
     }
+    return affected, _most_named(session, named)
+
+
+def _most_named(session: Session, counts: dict[int, int]) -> list[dict]:
+    """The TOP people of `counts` (person id: incidents), most incidents first, then in the
+    order of their names (`ordering.by_name`: Python orders text by code points, as it does)."""
+    if not counts:
+        return []
+    least = sorted(counts.values(), reverse=True)[:TOP][-1]
+    candidates = [person_id for person_id, n in counts.items() if n >= least]
+    names = []
+    for start in range(0, len(candidates), 1000):  # all tied at the tenth count, a few at a time
+        names += session.execute(
+            select(Person.id, Person.name_key, Person.name).where(
+                col(Person.id).in_(candidates[start : start + 1000])
+            )
+        ).all()
+    names.sort(key=lambda row: (-counts[row[0]], row[1], row[2]))
+    return [{"name": name, "incidents": counts[person_id]} for person_id, _, name in names[:TOP]]
 
 
 def _places(session: Session, where) -> tuple[list[dict], list[dict]]:
@@ -492,7 +513,7 @@ def summarise(
         key=lambda k: (-k.count, -k.previous, k.kind),
     )
     by_country, by_city = _places(session, where)
-    affected = _affected(session, where, labels)
+    affected, top_journalists = _journalists(session, where, labels)
     for k in by_kind:
         k.journalists = affected["by_kind"].get(k.kind, {}).get("named", 0)
     made = designations.list_designations(session, period=period, country=code, counted=chosen)
@@ -520,7 +541,7 @@ def summarise(
             for d in made
         ],
         top_outlets=_top(session, IncidentOutlet, Outlet, "outlet_id", where),
-        top_journalists=_top(session, IncidentJournalist, Person, "person_id", where),
+        top_journalists=top_journalists,
         by_country=by_country,
         by_city=by_city,
         cases=cases.in_period(session, period, code),
