@@ -41,6 +41,9 @@ RELEASED_MIGRATIONS = {
     "versions/0013_evidence.py": (
         "a450006d20c3f8ef7d17efda94462668493e5ad1442934270bd01e2139a5c407"
     ),
+    "versions/0014_restricted_index.py": (
+        "04f77ec38d6a2412eab56d5cb922f50681eb0cd970facd4ee1203353b4c6799c"
+    ),
     "frozen/__init__.py": "4ba85b042bb6f6e31da87ef1105c14e072490693c66429cb667681ffb45fd7d6",
     "frozen/cases_0007.py": "ad6948f7f358be04f8b9f916695c98aad7a304c50b4ffac287874c8cc531a3b9",
     "frozen/names_0006.py": "3f3de91d1f001fd202cf3eccd70d3922b935b4b3c34618c193fb759811d5425b",
@@ -71,7 +74,7 @@ def test_a_schema_1_database_is_upgraded_in_place_without_loss(pressfree, tmp_pa
     result = pressfree("--db", path, "list", code=1)
     assert result.stderr == (
         "Error: database: schema 0001 is older than this pressfree "
-        "(0013): run `pressfree init` to upgrade it (reading never "
+        "(0014): run `pressfree init` to upgrade it (reading never "
         "changes the file)\n"
     )
     assert not (tmp_path / "old.db.schema-1.bak").exists()
@@ -93,7 +96,7 @@ def test_a_schema_1_database_is_upgraded_in_place_without_loss(pressfree, tmp_pa
     assert raid["created_at"] == "2021-07-31T09:00:00Z"
     assert detention["journalists"] == ["Андрэй Ŭładzimiraŭ"]
     assert detention["date"] == "2021-07"
-    assert pressfree.json("--db", path, "info")["schema_version"] == 13
+    assert pressfree.json("--db", path, "info")["schema_version"] == 14
     kinds = {k["slug"]: k["count"] for k in pressfree.json("--db", path, "kinds")}
     assert kinds["internet-shutdown"] == 0 and kinds["raid"] == 1
     # the file as it was is kept beside the upgraded one
@@ -135,7 +138,7 @@ def test_migration_files_are_named_by_their_revisions():
     config = Config()
     config.set_main_option("script_location", str(db.MIGRATIONS))
     scripts = ScriptDirectory.from_config(config)
-    assert scripts.get_current_head() == db.head_revision() == "0013_evidence"
+    assert scripts.get_current_head() == db.head_revision() == "0014_restricted_index"
     for script in scripts.walk_revisions():
         assert script.path.endswith(f"{script.revision}.py")
 
@@ -208,15 +211,15 @@ def _set_schema(location: str, version: str) -> None:
     "version, message",
     [
         (
-            "0014_future",
-            "database: schema 0014 is newer than this pressfree (0013); upgrade pressfree",
+            "0015_future",
+            "database: schema 0015 is newer than this pressfree (0014); upgrade pressfree",
         ),
         (
             "abc",
             "database: schema 'abc' is not one this pressfree knows (it knows 0001_core, "
             "0002_ledger, 0003_imports, 0004_rules, 0005_history, 0006_identity, "
             "0007_cases, 0008_names, 0009_settings, 0010_at_risk, 0011_period_index, "
-            "0012_coordinates, 0013_evidence)",
+            "0012_coordinates, 0013_evidence, 0014_restricted_index)",
         ),
     ],
 )
@@ -288,12 +291,12 @@ def test_a_schema_recorded_twice_or_not_at_all_is_refused(cli, sql):
     from pressfree.store.db import hide_password
 
     cli("init")
-    sql("INSERT INTO alembic_version VALUES ('0014_future')")
+    sql("INSERT INTO alembic_version VALUES ('0015_future')")
     result = cli("list", code=1)
     shown = hide_password(os.environ["PRESSFREE_DB"])
     assert result.stderr == (
         f"Error: database: '{shown}' records 2 schema versions "
-        "('0013_evidence', '0014_future'), where it should record one: it "
+        "('0014_restricted_index', '0015_future'), where it should record one: it "
         "was changed by something other than pressfree\n"
     )
     sql("DELETE FROM alembic_version")
@@ -341,7 +344,7 @@ def test_a_schema_7_database_gains_names_in_other_languages_without_loss(pressfr
     con.close()
     assert json.loads(names["detention"]) == {"ru": "Задержание", "be": "Затрыманне"}
     assert names["house-search"] is None  # the user's own kind: named by the user
-    assert pressfree.json("--db", path, "info")["schema_version"] == 13
+    assert pressfree.json("--db", path, "info")["schema_version"] == 14
     said = pressfree("--db", path, "summary", "--year", "2021", "--lang", "be").stdout
     assert "Затрыманне" in said and "House search" in said  # its own label, unnamed in be
     pressfree("--db", path, "kinds", "name", "house-search", "Ператрус жылля", "--lang", "be")
@@ -399,7 +402,7 @@ def test_a_schema_6_database_gets_cases(pressfree, tmp_path):
     path = tmp_path / "old.db"
     shutil.copy(FIXTURES / "schema6.db", path)
     pressfree("--db", path, "init")
-    assert pressfree.json("--db", path, "info")["schema_version"] == 13
+    assert pressfree.json("--db", path, "info")["schema_version"] == 14
     held = pressfree.json("--db", path, "custody", "--as-of", "2021-08-10")["held"]
     assert [h["person"] for h in held] == ["Ігар Лосік"]
     case = pressfree(

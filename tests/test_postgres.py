@@ -13,7 +13,7 @@ from helpers import SAMPLE
 def test_sample_list_summary_and_ledgers_on_postgres(cli, pg_url):
     cli("--db", pg_url, "import", SAMPLE)
     facts = cli.json("--db", pg_url, "info")
-    assert facts["backend"] == "postgresql" and facts["schema_version"] == 13
+    assert facts["backend"] == "postgresql" and facts["schema_version"] == 14
     assert [i["date"] for i in cli.json("--db", pg_url, "list", "--month", "2021-07")] == [
         "2021-07-30",
         "2021-07-26..2021-07-30",

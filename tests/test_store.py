@@ -61,8 +61,8 @@ def test_new_database_is_private_and_uses_wal(cli, db_path, store):
 
 def test_info_reports_schema_and_counts(sample):
     facts = sample.json("info")
-    assert facts["schema_version"] == 13
-    assert facts["schema_revision"] == "0013_evidence"
+    assert facts["schema_version"] == 14
+    assert facts["schema_revision"] == "0014_restricted_index"
     assert (facts["incidents"], facts["tallies"], facts["designations"]) == (2, 2, 1)
     assert facts["first_incident"] == "2021-07-26" and facts["last_incident"] == "2021-07-30"
 

@@ -153,7 +153,7 @@ def _custody(session: Session) -> list[Difference]:
         | set(
             session.execute(
                 select(IncidentJournalist.person_id).where(
-                    IncidentJournalist.incident_id.in_(custody.opening_incidents())
+                    custody.of_opening_kind(IncidentJournalist.incident_id)
                 )
             ).scalars()
         )

@@ -7,9 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Select, and_, delete, insert, or_, select
-from sqlmodel import Session
+from sqlalchemy import and_, delete, exists, insert, or_, select
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import Session, col
 
 from pressfree import case_rules, dates, publication
 from pressfree.errors import InvalidValue
@@ -218,7 +221,7 @@ def detentions(
         .where(
             IncidentJournalist.person_id == pid,
             Incident.opens_custody.is_(True),
-            Incident.id.in_(opening_incidents()),
+            of_opening_kind(Incident.id),
             Incident.status.in_(counted),
         )
     )
@@ -272,20 +275,22 @@ def concerned(session: Session, incident_ids: list[int]) -> set[int]:
                 .where(
                     Incident.id.in_(chunk),
                     Incident.opens_custody.is_(True),
-                    Incident.id.in_(opening_incidents()),
+                    of_opening_kind(Incident.id),
                 )
             ).scalars()
         )
     return found
 
 
-def opening_incidents() -> Select[tuple[int]]:
-    query: Select[tuple[int]] = (
-        select(IncidentKind.incident_id)
-        .join(Kind, Kind.id == IncidentKind.kind_id)
-        .where(Kind.slug.in_(OPENING_KINDS))
-    )
-    return query
+def of_opening_kind(incident_id: Any) -> ColumnElement[bool]:
+    """Whether the incident (its id, as the query has it) is a detention or an arrest.
+
+    Asked of each incident the query reaches: an IN over every such incident was built whole
+    for each statement, so a person's detentions on a million incidents read them all, and
+    `check` (or the check after a schema upgrade) asked that for every person."""
+    link = aliased(IncidentKind)
+    opening = select(Kind.id).where(col(Kind.slug).in_(OPENING_KINDS))
+    return exists().where(col(link.incident_id) == incident_id, col(link.kind_id).in_(opening))
 
 
 def rebuild(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col
@@ -85,26 +85,26 @@ def _words(items: tuple[str, ...]) -> str:
     return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
 
 
+def _naming_restricted() -> Select[int]:
+    """The incidents naming a restricted journalist, found from the few people who are
+    (ix_person_restricted): a condition on each incident of a period cost a lookup of its
+    journalists each."""
+    link, person = aliased(IncidentJournalist), aliased(Person)
+    return (
+        select(col(link.incident_id))
+        .join(person, col(person.id) == col(link.person_id))
+        .where(col(person.restricted).is_(True))
+    )
+
+
 def restricted() -> ColumnElement[bool]:
     """Incidents never published: restricted, or naming a restricted journalist."""
-    # aliases, correlated to the incident alone: the queries this narrows may join the
-    # journalists and people themselves (the summary's top journalists)
-    link, person = aliased(IncidentJournalist), aliased(Person)
-    named = (
-        exists()
-        .where(
-            col(link.incident_id) == col(Incident.id),
-            col(link.person_id) == col(person.id),
-            col(person.restricted).is_(True),
-        )
-        .correlate(Incident)
-    )
-    return col(Incident.restricted).is_(True) | named
+    return col(Incident.restricted).is_(True) | col(Incident.id).in_(_naming_restricted())
 
 
 def unrestricted() -> ColumnElement[bool]:
     """What a redacted or published output may show (restricted() left out)."""
-    return and_(col(Incident.restricted).is_(False), ~restricted())
+    return and_(col(Incident.restricted).is_(False), col(Incident.id).not_in(_naming_restricted()))
 
 
 def custody_shown() -> ColumnElement[bool]:

@@ -6,7 +6,7 @@ This module gathers the facts; render_report.py writes them as HTML (and PDF).""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlmodel import Session
@@ -15,6 +15,7 @@ from pressfree import dates, designations, incidents, own_fields
 from pressfree.publish import census
 from pressfree.publish import summary as summaries
 from pressfree.publish.summary import Summary
+from pressfree.schemas import plain
 
 CHART_MONTHS = 12  # a month's report charts it and the eleven months before it
 
@@ -79,8 +80,8 @@ def gather(
         summary=result,
         chart=chart,
         unplaced=unplaced,
-        held=asdict(held),
-        lifted=[asdict(d) for d in designations.lifted_in(session, period, result.country)],
+        held=plain(held),
+        lifted=[plain(d) for d in designations.lifted_in(session, period, result.country)],
         incidents=_with_generated(
             session, incidents.listed(session, period, result.country, narrow, fields)
         ),

@@ -150,8 +150,11 @@ class Incident(Dated, SQLModel, table=True):
     """One thing that happened to journalists or media, dated as precisely as known."""
 
     __table_args__ = (
-        # a period's incidents counted from the index alone (schema 11)
-        Index("ix_incident_period", "first_day", "last_day", "status", "country", "city"),
+        # a period's incidents counted from the index alone (schema 11), published ones
+        # too (schema 14)
+        Index(
+            "ix_incident_period", "first_day", "last_day", "status", "country", "city", "restricted"
+        ),
         Index("ix_incident_precision_day", "date_precision", "first_day"),
         Index("ix_incident_country_day", "country", "first_day"),
         UniqueConstraint("dataset", "external_id", name="uq_incident_external"),
@@ -244,6 +247,7 @@ class Person(SQLModel, table=True):
         # A name is one person, unless it is a placeholder ("[full name unavailable]"):
         # then each mention is a person of its own.
         partial_unique("uq_person_name", "name", where="NOT placeholder"),
+        Index("ix_person_restricted", "restricted"),  # the few who are (schema 14)
     )
 
     id: int | None = Field(default=None, primary_key=True)
