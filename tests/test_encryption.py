@@ -71,7 +71,7 @@ def test_an_encrypted_database_shows_nothing_in_any_file_it_keeps(tmp_path):
     folder = tmp_path / "cases"
     path = folder / "belarus.db"
     cli = on(path, "correct horse")
-    assert cli("init", "--encrypt").stderr == f"Database ready at {path} (schema 13, encrypted).\n"
+    assert cli("init", "--encrypt").stderr == f"Database ready at {path} (schema 14, encrypted).\n"
     cli("import", SAMPLE)
     assert not path.read_bytes().startswith(b"SQLite format 3")
     assert cli.json("info")["encryption"].startswith("SQLCipher 4.")

@@ -748,3 +748,32 @@ def test_a_designations_own_summary_is_said_in_the_readers_language(cli, tmp_pat
     page = _report(cli, tmp_path, "--month", "2021-07", "--lang", "be")
     assert "The KGB named Belsat extremist" in page.said("incidents")
     assert "прызналі" not in page.said("incidents")
+
+
+def test_the_list_of_incidents_is_written_a_batch_at_a_time_whole_and_in_order(
+    cases, tmp_path, monkeypatch
+):
+    """The list is read and written a batch at a time (incidents.LISTED_BATCH): batches of
+    two give the page one batch of thousands gives, every incident once, oldest first, with
+    its kinds, people and sources, redacted alike."""
+    from pressfree import incidents
+
+    cases("journalists", "set", "Anna Prykladnaja", "--at-risk")
+    whole = tmp_path / "whole.html"
+    cases("report", "--year", "2021", "--out", whole)
+    monkeypatch.setattr(incidents, "LISTED_BATCH", 2)
+    batched = tmp_path / "batched.html"
+    said = cases("report", "--year", "2021", "--out", batched).stderr
+    assert batched.read_bytes() == whole.read_bytes()
+    page = whole.read_text("utf-8")
+    section = page.split('<section id="incidents">')[1].split("</section>")[0]
+    rows = re.findall(r'<tr><td data-label="Date" class="date">([^<]*)</td>', section)
+    counted = cases.json("summary", "--year", "2021")["total_incidents"]
+    assert len(rows) == counted == int(re.search(r"\((\d+) incidents\)", said).group(1)) > 2
+    assert "Prykladnaja" not in page
+    with_at_risk = tmp_path / "shown.html"
+    cases("report", "--year", "2021", "--show-at-risk", "--out", with_at_risk)
+    assert "Anna Prykladnaja" in with_at_risk.read_text("utf-8")
+    empty = tmp_path / "empty.html"
+    cases("report", "--year", "2019", "--out", empty)
+    assert "No incident is recorded for this period." in empty.read_text("utf-8")

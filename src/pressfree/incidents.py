@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import and_, delete, exists, func, insert, literal, or_, select
@@ -574,23 +574,32 @@ def _related(session: Session, ids: list[int]) -> dict[str, dict[int, list]]:
     return related
 
 
+LISTED_BATCH = 2000  # incidents `listed` reads and gives at a time
+
+
 def listed(
     session: Session,
     period: dates.PartialDate,
     country: str | None,
     narrow: tuple = (),
     fields: tuple[str, ...] = (),
-) -> list[dict]:
+) -> Iterator[list[dict]]:
     """The incidents counted in a period (and meeting `narrow`: the publication rule and
     the filters), oldest first, as a published list shows them: date, kinds, place,
     journalists and outlets, summary, status and sources (plain data, so that a redactor
-    reaches every name). Lean: the columns it shows, one query per relation over the whole
-    period (a year's list reads tens of thousands of incidents), read as plain rows without
-    the ORM, each date written once. With `fields`, each incident's values of those of its
-    own fields (own_fields), in that order, under "fields"."""
+    reaches every name). With `fields`, each incident's values of those of its own fields
+    (own_fields), in that order, under "fields".
+
+    Given LISTED_BATCH incidents at a time, read as they are given (a year's list is tens of
+    thousands of incidents: held whole, with its page, it took 700 MB): the incidents
+    streamed in their order, each batch's kinds, people, outlets and sources looked up by
+    its ids; only the columns the list shows, read as plain rows without the ORM, each date
+    written once."""
+    from pressfree.store.db import one_of
+
     where = [contained_in(period), *narrow] + ([Incident.country == country] if country else [])
     connection = session.connection()
-    rows = connection.execute(
+    rows = connection.execution_options(yield_per=LISTED_BATCH).execute(
         select(
             Incident.id,
             Incident.public_id,
@@ -607,17 +616,17 @@ def listed(
         )
         .where(*where)
         .order_by(Incident.first_day, Incident.last_day, Incident.public_id)
-    ).all()
+    )
 
-    def related(link, columns, joined, order) -> dict[int, list]:
+    def related(ids: list[int], link, columns, joined, order) -> dict[int, list]:
         found: dict[int, list] = defaultdict(list)
         query = (
             select(link.incident_id, *columns)
             .join(*joined)
-            .join(Incident, Incident.id == link.incident_id)
-            .where(*where)
+            .where(one_of(connection, link.incident_id, ids))
+            .order_by(order)
         )
-        result = connection.execute(query.order_by(order)).all()
+        result = connection.execute(query).all()
         if len(columns) == 1:
             for incident_id, value in result:
                 found[incident_id].append(value)
@@ -626,56 +635,66 @@ def listed(
                 found[incident_id].append(dict(zip(("url", "title", "publisher"), values)))
         return found
 
-    kinds = related(IncidentKind, (Kind.slug,), (Kind, Kind.id == IncidentKind.kind_id), Kind.slug)
-    journalists = related(
-        IncidentJournalist,
-        (Person.name,),
-        (Person, Person.id == IncidentJournalist.person_id),
-        Person.name,
-    )
-    outlets = related(
-        IncidentOutlet, (Outlet.name,), (Outlet, Outlet.id == IncidentOutlet.outlet_id), Outlet.name
-    )
-    cited = related(
-        IncidentSource,
-        (Source.url, Source.title, Source.publisher),
-        (Source, Source.id == IncidentSource.source_id),
-        IncidentSource.position,
-    )
     shown: dict[tuple, str] = {}  # a year's incidents fall on a few hundred dates
-    listing = []
-    for (
-        incident_id,
-        public_id,
-        first,
-        last,
-        precision,
-        city,
-        region,
-        code,
-        text,
-        status,
-        public,
-        extra,
-    ) in rows:
-        day = shown.get((first, last, precision))
-        if day is None:
-            day = shown[first, last, precision] = str(dates.from_stored(first, last, precision))
-        listing.append(
-            {
-                "id": public_id,
-                "date": day,
-                "kinds": kinds.get(incident_id, []),
-                "place": [city, region, code],
-                "who": journalists.get(incident_id, []) + outlets.get(incident_id, []),
-                "summary": text,
-                "public_summary": public,
-                "status": status,
-                "sources": cited.get(incident_id, []),
-                **({"fields": [(extra or {}).get(name) for name in fields]} if fields else {}),
-            }
+    for batch in rows.partitions():
+        ids = [row[0] for row in batch]
+        kinds = related(
+            ids, IncidentKind, (Kind.slug,), (Kind, Kind.id == IncidentKind.kind_id), Kind.slug
         )
-    return listing
+        journalists = related(
+            ids,
+            IncidentJournalist,
+            (Person.name,),
+            (Person, Person.id == IncidentJournalist.person_id),
+            Person.name,
+        )
+        outlets = related(
+            ids,
+            IncidentOutlet,
+            (Outlet.name,),
+            (Outlet, Outlet.id == IncidentOutlet.outlet_id),
+            Outlet.name,
+        )
+        cited = related(
+            ids,
+            IncidentSource,
+            (Source.url, Source.title, Source.publisher),
+            (Source, Source.id == IncidentSource.source_id),
+            IncidentSource.position,
+        )
+        listing = []
+        for (
+            incident_id,
+            public_id,
+            first,
+            last,
+            precision,
+            city,
+            region,
+            code,
+            text,
+            status,
+            public,
+            extra,
+        ) in batch:
+            day = shown.get((first, last, precision))
+            if day is None:
+                day = shown[first, last, precision] = str(dates.from_stored(first, last, precision))
+            listing.append(
+                {
+                    "id": public_id,
+                    "date": day,
+                    "kinds": kinds.get(incident_id, []),
+                    "place": [city, region, code],
+                    "who": journalists.get(incident_id, []) + outlets.get(incident_id, []),
+                    "summary": text,
+                    "public_summary": public,
+                    "status": status,
+                    "sources": cited.get(incident_id, []),
+                    **({"fields": [(extra or {}).get(name) for name in fields]} if fields else {}),
+                }
+            )
+        yield listing
 
 
 def records(session: Session, incidents: list[Incident]) -> list[IncidentRecord]:

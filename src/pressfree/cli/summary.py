@@ -236,36 +236,45 @@ def report(
     period = _period(month, year, start, end)
     filters = o.narrowing(locals(), public=redact)
     sealing = seal(encrypt_to, encrypt_passphrase)
-    with working("Writing the report…", str(out) == "-"):
-        with reading(ctx) as session:
-            found = reports.gather(
-                session, period, country, redact=redact, filters=filters, fields=tuple(field or ())
-            )
-            names = vocabulary.names_in(session, words.lang)
-        page = render_report.html(found, period, words, names, redacted=redact)
-        if file_format == "pdf":
-            import io
+    with working("Writing the report…", str(out) == "-"), reading(ctx) as session:
+        # the list of incidents is read as the page is written (report.incidents), so the
+        # page is written while the database is open
+        found = reports.gather(
+            session, period, country, redact=redact, filters=filters, fields=tuple(field or ())
+        )
+        parts = render_report.html_parts(
+            found, period, words, vocabulary.names_in(session, words.lang), redacted=redact
+        )
+        incidents = counted(found.summary.total_incidents, "incident")
+        if file_format == "pdf" or sealing is not None:  # made whole, in memory
+            page = "".join(parts)
+            if file_format == "pdf":
+                import io
 
-            printed = io.BytesIO()
-            render_report.pdf(page, printed)
-            data = printed.getvalue()
+                printed = io.BytesIO()
+                render_report.pdf(page, printed)
+                data = printed.getvalue()
+            else:
+                data = page.encode("utf-8")
+            if sealing is not None:  # encrypted in memory, never written plain
+                write_sealed(out, sealing(data))
+                note(f"Wrote {out}, encrypted ({incidents}).")
+                return
         else:
-            data = page.encode("utf-8")
-    if sealing is not None:  # encrypted in memory, never written plain
-        write_sealed(out, sealing(data))
-        note(f"Wrote {out}, encrypted ({counted(found.summary.total_incidents, 'incident')}).")
-        return
-    if str(out) == "-":  # standard output, as for export and backup
-        from pressfree.cli.common import to_stdout
+            data = None
+        if str(out) == "-":  # standard output, as for export and backup
+            from pressfree.cli.common import to_stdout
 
-        with to_stdout() as stream:
-            stream.buffer.write(data)
-        return
-    from pressfree.store.private_files import WholeFile
+            with to_stdout() as stream:
+                for part in [data] if data is not None else parts:
+                    stream.buffer.write(part if isinstance(part, bytes) else part.encode("utf-8"))
+            return
+        from pressfree.store.private_files import WholeFile
 
-    with WholeFile(out, "--out") as whole, whole.open("wb") as handle:
-        handle.write(data)
-    note(f"Wrote {out} ({counted(found.summary.total_incidents, 'incident')}).")
+        with WholeFile(out, "--out") as whole, whole.open("wb") as handle:
+            for part in [data] if data is not None else parts:
+                handle.write(part if isinstance(part, bytes) else part.encode("utf-8"))
+    note(f"Wrote {out} ({incidents}).")
 
 
 def rule(

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import html as html_module
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -86,7 +87,7 @@ def _source(source: dict, unnamed: str, said: Callable[[str], str] = str) -> str
 
 
 def incident_rows(
-    incidents: list[dict],
+    batches: Iterable[list[dict]],
     kind_name,
     unnamed: str,
     status_name,
@@ -94,13 +95,14 @@ def incident_rows(
     w: Words | None = None,
     label: Callable[[str, str], str] = lambda slug, name: name,
     fields: tuple[str, ...] = (),
-) -> Markup:
-    """The rows of the list of incidents, every value escaped; `said` gives a text withheld
-    by redaction in the reader's language.
+) -> Iterator[str]:
+    """The rows of the list of incidents, a batch of incidents at a time, every value
+    escaped; `said` gives a text withheld by redaction in the reader's language.
 
     The one part of the page written here rather than in the template: a year's report
     lists tens of thousands of incidents, and markupsafe's escape (what the template's
-    autoescaping calls) written into one string takes a third of the template's time."""
+    autoescaping calls) written into one string takes a third of the template's time; and
+    the page is written out as the rows are made, never held whole."""
     w = w or Words()
     # each cell with its column's heading, for a phone (see _labelled), written here at once
     day, kind, place, who, what, status, sources = (
@@ -114,8 +116,8 @@ def incident_rows(
             for label, v in zip(labels, values)
         )
 
-    return Markup(
-        "".join(
+    for batch in batches:
+        yield "".join(
             f'\n<tr><td{day} class="date">{escape(w.when(i["date"]))}</td>'
             f"<td{kind}>{escape(', '.join(map(kind_name, i['kinds'])))}</td>"
             f"<td{place}>{escape(_place(i['place'], w))}</td>\n"
@@ -127,9 +129,8 @@ def incident_rows(
             + "</td>"
             + (own(i["fields"]) if fields else "")
             + "</tr>"
-            for i in incidents
+            for i in batch
         )
-    )
 
 
 # The incidents table's columns (the template's headings, incident_rows' data-labels)
@@ -257,6 +258,24 @@ def html(
     generated: date | None = None,
 ) -> str:
     """The report as one HTML page: styles and chart inline, nothing fetched from anywhere."""
+    return "".join(html_parts(report, period, w, names, redacted, generated))
+
+
+# Where the template leaves the list of incidents, written after it by html_parts.
+_ROWS = "<!--pressfree: the incidents' rows-->"
+
+
+def html_parts(
+    report,
+    period,
+    w: Words,
+    names: dict[str, str],
+    redacted: bool = False,
+    generated: date | None = None,
+) -> Iterator[str]:
+    """The report's HTML page in parts, to be written one after the other: the page up to
+    the list of incidents, its rows a batch of incidents at a time (as report.incidents
+    reads them), and the rest of the page."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     from pressfree import __version__
@@ -297,7 +316,9 @@ def html(
     if s.country:
         title += f" — {w.country(s.country)}"
     title += narrowed(s, w, {k: kind_name(k) for k in report.kinds})
-    return _labelled(
+    batches = iter(report.incidents)
+    first = next(batches, None)
+    page = _labelled(
         environment.get_template("report.html").render(
             r=report,
             w=w,
@@ -306,16 +327,8 @@ def html(
             title=title,
             period=period,
             brief=brief,
-            rows=incident_rows(
-                report.incidents,
-                kind_name,
-                w("source"),
-                lambda s: w.term("status", s),
-                lambda text: w(WITHHELD_SHOWN) if text == WITHHELD else text,
-                w,
-                label_name,
-                report.fields,
-            ),
+            any_incident=first is not None,
+            rows=Markup(_ROWS),
             incident_headings=[w(h) for h in INCIDENT_HEADINGS] + list(report.fields),
             rule=rule_line(s, w),
             affected=affected_line(s, w),
@@ -338,6 +351,20 @@ def html(
             version=__version__,
         )
     )
+    head, _, tail = page.partition(_ROWS)
+    yield head
+    if first is not None:
+        yield from incident_rows(
+            chain([first], batches),
+            kind_name,
+            w("source"),
+            lambda s: w.term("status", s),
+            lambda text: w(WITHHELD_SHOWN) if text == WITHHELD else text,
+            w,
+            label_name,
+            report.fields,
+        )
+    yield tail
 
 
 _HEADING = re.compile(r"<th(?:\s[^>]*)?>(.*?)</th>", re.S)

@@ -6,8 +6,10 @@ This module gathers the facts; render_report.py writes them as HTML (and PDF).""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session
 
@@ -28,7 +30,9 @@ class Report:
     # As plain data (dicts, lists, text), so that --redact reaches every name in them:
     held: dict  # census.Census: who was in custody at the end of the period (or today)
     lifted: list[dict]  # designations.DesignationRecord: those lifted in the period
-    incidents: list[dict]  # incidents.listed: those counted in the period, oldest first
+    # incidents.listed: those counted in the period, oldest first, a batch at a time, read
+    # (and redacted) as they are written: to be used up while the session is open, once
+    incidents: Iterator[list[dict]]
     kinds: dict[str, str]  # slug -> label, for every kind
     fields: tuple[str, ...] = ()  # own fields its list of incidents shows, in this order
 
@@ -38,6 +42,36 @@ def _with_generated(session: Session, listed: list[dict]) -> list[dict]:
     parts (designations.generated_in), so a report says it in its reader's language."""
     generated = designations.generated_in(session, [i["id"] for i in listed])
     return [dict(i, generated=generated[i["id"]]) if i["id"] in generated else i for i in listed]
+
+
+def _incidents(
+    session: Session,
+    batches: Iterator[list[dict]],
+    hide: Callable[[Any], Any] | None,
+    fields: tuple[str, ...],
+) -> Iterator[list[dict]]:
+    """The report's incidents, a batch at a time: with their designations' summaries, and,
+    redacted (`hide`), with the names of people at risk hidden and text naming them
+    withheld."""
+    for batch in batches:
+        listing = _with_generated(session, batch)
+        if hide is not None:
+            yield hide(_withheld_fields(listing, hide) if fields else listing)
+        else:
+            yield listing
+
+
+def _withheld_fields(listing: list[dict], hide: Callable[[Any], Any]) -> list[dict]:
+    """A field's text that names a person at risk, withheld whole, as a summary is."""
+    from pressfree.redaction import WITHHELD, Redactor
+
+    if not isinstance(hide, Redactor):  # (not one when nobody is at risk)
+        return listing
+    for item in listing:
+        item["fields"] = [
+            WITHHELD if isinstance(v, str) and hide.names_someone(v) else v for v in item["fields"]
+        ]
+    return listing
 
 
 def chart_period(period: dates.PartialDate) -> dates.PartialDate:
@@ -76,35 +110,24 @@ def gather(
         chart, unplaced = result.monthly, result.not_in_a_month
     else:
         chart, unplaced = summaries.months(session, chart_period(period), result.country, filters)
-    report = Report(
-        summary=result,
+    hide = None
+    if redact:
+        from pressfree import people
+
+        hide = people.redactor(session)
+    lifted = [plain(d) for d in designations.lifted_in(session, period, result.country)]
+    return Report(
+        summary=summaries.redacted(result, hide) if hide else result,
         chart=chart,
         unplaced=unplaced,
-        held=plain(held),
-        lifted=[plain(d) for d in designations.lifted_in(session, period, result.country)],
-        incidents=_with_generated(
-            session, incidents.listed(session, period, result.country, narrow, fields)
+        held=hide(plain(held)) if hide else plain(held),
+        lifted=hide(lifted) if hide else lifted,
+        incidents=_incidents(
+            session,
+            incidents.listed(session, period, result.country, narrow, fields),
+            hide,
+            tuple(fields),
         ),
         kinds=dict(session.execute(select(Kind.slug, Kind.label)).all()),
         fields=tuple(fields),
     )
-    if redact:
-        from pressfree import people
-        from pressfree.redaction import WITHHELD, Redactor
-
-        hide = people.redactor(session)
-        if fields and isinstance(hide, Redactor):  # (not one when nobody is at risk)
-            # a field's text that names a person at risk is withheld whole, as a summary is
-            for item in report.incidents:
-                item["fields"] = [
-                    WITHHELD if isinstance(v, str) and hide.names_someone(v) else v
-                    for v in item["fields"]
-                ]
-        report = replace(
-            report,
-            summary=summaries.redacted(result, hide),
-            held=hide(report.held),
-            lifted=hide(report.lifted),
-            incidents=hide(report.incidents),
-        )
-    return report
