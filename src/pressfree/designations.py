@@ -432,6 +432,8 @@ def generated_in(session: Session, public_ids: list[str]) -> dict[str, dict[str,
     under which label."""
     from sqlalchemy import func
 
+    from pressfree.store.db import one_of
+
     target = func.coalesce(Outlet.name, Person.name)
     rows = session.execute(
         select(Incident.public_id, Designation.issued_by, target, Label.slug, Label.name,
@@ -440,7 +442,7 @@ def generated_in(session: Session, public_ids: list[str]) -> dict[str, dict[str,
         .join(Incident, Incident.id == Designation.incident_id)
         .outerjoin(Outlet, Outlet.id == Designation.outlet_id)
         .outerjoin(Person, Person.id == Designation.person_id)
-        .where(Incident.public_id.in_(public_ids))
+        .where(one_of(session, Incident.public_id, public_ids))
     ).all()  # fmt: skip
     return {
         public_id: {"by": by, "target": name, "label": slug, "label_name": label}

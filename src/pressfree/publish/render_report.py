@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from itertools import chain
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -292,6 +293,7 @@ def html_parts(
     def full_name(slug: str) -> str:
         return names.get(slug) or report.kinds.get(slug) or slug
 
+    @cache
     def kind_name(slug: str) -> str:  # on every row: the explanation is the method note's
         return short_name(full_name(slug))
 
