@@ -193,3 +193,29 @@ def test_the_examples_check_refuses_what_pressfree_refuses():
     ):
         assert _refusal(root, _words(line)) is not None, line
     assert _refusal(root, _words("pressfree list --month 2021-07 --format csv")) is None
+
+
+def test_the_readme_s_tour_runs_as_written(cli, tmp_path, monkeypatch):
+    """Every command of the README's tour, in order, on a new database: the files it names
+    made beside it (an excerpt of a PFT export, a small sheet), the id it shows (3f2a9c1e)
+    the one `add` printed."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").symlink_to(ROOT / "data")
+    shutil.copy(ROOT / "tests" / "fixtures" / "pft_excerpt.csv", tmp_path / "pft_incidents.csv")
+    (tmp_path / "sheet.csv").write_text("When,What,Where\n2021-07-30,raid,Minsk\n", "utf-8")
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    tour = text.split("## A short tour")[1]
+    lines = _command_lines(tour.split("```sh\n", 1)[1].split("```")[0].join(["```sh\n", "```"]))
+    assert len(lines) >= 14
+    added = None
+    for line in lines:
+        words = _words(line)
+        if added:
+            words = [added if word == "3f2a9c1e" else word for word in words]
+        result = cli(*words)
+        if words[0] == "add":
+            added = result.stdout.strip()[:8]
+        if " > " in line:  # the command's output, to the file the line names
+            (tmp_path / line.split(" > ")[1].split()[0]).write_text(result.stdout, "utf-8")
+    assert added and (tmp_path / "july-be.html").exists() and (tmp_path / "sheet.toml").exists()
+    assert "Ператрус" in (tmp_path / "july-be.html").read_text("utf-8")

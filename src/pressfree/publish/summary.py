@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 from pressfree import cases, countries, custody, dates, designations, publication, tallies
 from pressfree.incidents import IncidentFilter, conditions, contained_in
 from pressfree.publish.i18n import ENGLISH
+from pressfree.store.db import one_of
 from pressfree.store.models import (
     CustodyPeriod,
     Incident,
@@ -190,9 +191,6 @@ def _journalists(session: Session, where, labels: dict) -> tuple[dict, list[dict
     Two passes over the period's links, grouped by person and by kind and person, read
     through the connection (rows by the ten thousand: the ORM's rows cost more than the
     query), with no person's row read: which people are placeholders is asked apart."""
-    placeholders = set(
-        session.execute(select(Person.id).where(col(Person.placeholder).is_(True))).scalars()
-    )
     person, kind = IncidentJournalist.person_id, IncidentKind.kind_id
     links = (
         select()
@@ -203,6 +201,13 @@ def _journalists(session: Session, where, labels: dict) -> tuple[dict, list[dict
     connection = session.connection()
     counts = dict(
         connection.execute(links.add_columns(person, func.count()).group_by(person)).all()
+    )
+    placeholders = set(  # of those people: a database may hold thousands more
+        session.execute(
+            select(Person.id).where(
+                col(Person.placeholder).is_(True), one_of(session, col(Person.id), list(counts))
+            )
+        ).scalars()
     )
     by_kind: dict[str, dict[str, int]] = {}
     for kind_id, person_id, n in connection.execute(
