@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -246,6 +247,7 @@ def report(
             found, period, words, vocabulary.names_in(session, words.lang), redacted=redact
         )
         incidents = counted(found.summary.total_incidents, "incident")
+        chunks: Iterable[bytes] = (part.encode("utf-8") for part in parts)
         if file_format == "pdf" or sealing is not None:  # made whole, in memory
             page = "".join(parts)
             if file_format == "pdf":
@@ -260,20 +262,19 @@ def report(
                 write_sealed(out, sealing(data))
                 note(f"Wrote {out}, encrypted ({incidents}).")
                 return
-        else:
-            data = None
+            chunks = [data]
         if str(out) == "-":  # standard output, as for export and backup
             from pressfree.cli.common import to_stdout
 
             with to_stdout() as stream:
-                for part in [data] if data is not None else parts:
-                    stream.buffer.write(part if isinstance(part, bytes) else part.encode("utf-8"))
+                for chunk in chunks:
+                    stream.buffer.write(chunk)
             return
         from pressfree.store.private_files import WholeFile
 
         with WholeFile(out, "--out") as whole, whole.open("wb") as handle:
-            for part in [data] if data is not None else parts:
-                handle.write(part if isinstance(part, bytes) else part.encode("utf-8"))
+            for chunk in chunks:
+                handle.write(chunk)
     note(f"Wrote {out} ({incidents}).")
 
 
