@@ -90,6 +90,19 @@ def test_every_write_is_one_transaction(store):
         assert session.get(Incident, 1) is None
 
 
+def test_a_read_sees_one_snapshot_while_another_terminal_writes(cli, store):
+    """What a command reads (a report's summary, its list, its census) is one moment of the
+    database, on every backend, whatever another terminal commits meanwhile."""
+    cli("add", "raid", "--date", "2021-07-30", "--country", "BY")
+    count = text("select count(*) from incident")
+    with store.session() as session:
+        before = session.execute(count).scalar()
+        cli("add", "detention", "--date", "2021-07-31", "--country", "BY")  # committed
+        assert session.execute(count).scalar() == before == 1
+    with store.session() as session:
+        assert session.execute(count).scalar() == 2
+
+
 def test_two_writers_wait_for_each_other(store):
     """A second writer waits on the busy timeout instead of failing at once."""
     import threading

@@ -88,7 +88,8 @@ def _words(items: tuple[str, ...]) -> str:
 def _naming_restricted() -> Select[int]:
     """The incidents naming a restricted journalist, found from the few people who are
     (ix_person_restricted): a condition on each incident of a period cost a lookup of its
-    journalists each."""
+    journalists each. Aliases, so that the queries this narrows, which may join the
+    journalists and people themselves (the summary's), keep their own."""
     link, person = aliased(IncidentJournalist), aliased(Person)
     return (
         select(col(link.incident_id))

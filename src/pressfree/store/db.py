@@ -96,7 +96,13 @@ class Store:
         """One transaction: committed when the block ends, rolled back on any error."""
         from sqlmodel import Session
 
-        bind = self.engine.execution_options(pressfree_write=write)
+        options: dict = {"pressfree_write": write}
+        if not write and self.engine.dialect.name == "postgresql":
+            # Every read of a command sees one snapshot, as SQLite's do: a report's summary,
+            # its list and its census agree while a teammate writes (READ COMMITTED gave each
+            # statement its own). A read-only transaction is never refused for it.
+            options["isolation_level"] = "REPEATABLE READ"
+        bind = self.engine.execution_options(**options)
         with Session(bind, expire_on_commit=False) as session:
             written = self._watch(session) if self.new is not None else None
             with session.begin():
