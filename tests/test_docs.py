@@ -1,6 +1,6 @@
 """The docs: the site builds in strict mode, the command reference is what the command line
-says, every command has help and an example, and every example in the README and the docs
-names commands and options that exist, with values they take."""
+says, every command has help and an example, every example in the README and the docs
+names commands and options that exist, with values they take, and the README's tour runs."""
 
 from __future__ import annotations
 
