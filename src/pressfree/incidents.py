@@ -635,33 +635,32 @@ def listed(
                 found[incident_id].append(dict(zip(("url", "title", "publisher"), values)))
         return found
 
-    shown: dict[tuple, str] = {}  # a year's incidents fall on a few hundred dates
-    for batch in rows.partitions():
-        ids = [row[0] for row in batch]
-        kinds = related(
-            ids, IncidentKind, (Kind.slug,), (Kind, Kind.id == IncidentKind.kind_id), Kind.slug
-        )
-        journalists = related(
-            ids,
+    # (link, the columns shown, the table joined, the order), for each relation shown
+    relations = {
+        "kinds": (IncidentKind, (Kind.slug,), (Kind, Kind.id == IncidentKind.kind_id), Kind.slug),
+        "journalists": (
             IncidentJournalist,
             (Person.name,),
             (Person, Person.id == IncidentJournalist.person_id),
             Person.name,
-        )
-        outlets = related(
-            ids,
+        ),
+        "outlets": (
             IncidentOutlet,
             (Outlet.name,),
             (Outlet, Outlet.id == IncidentOutlet.outlet_id),
             Outlet.name,
-        )
-        cited = related(
-            ids,
+        ),
+        "sources": (
             IncidentSource,
             (Source.url, Source.title, Source.publisher),
             (Source, Source.id == IncidentSource.source_id),
             IncidentSource.position,
-        )
+        ),
+    }
+    shown: dict[tuple, str] = {}  # a year's incidents fall on a few hundred dates
+    for batch in rows.partitions():
+        ids = [row[0] for row in batch]
+        found = {name: related(ids, *relation) for name, relation in relations.items()}
         listing = []
         for (
             incident_id,
@@ -684,13 +683,14 @@ def listed(
                 {
                     "id": public_id,
                     "date": day,
-                    "kinds": kinds.get(incident_id, []),
+                    "kinds": found["kinds"].get(incident_id, []),
                     "place": [city, region, code],
-                    "who": journalists.get(incident_id, []) + outlets.get(incident_id, []),
+                    "who": found["journalists"].get(incident_id, [])
+                    + found["outlets"].get(incident_id, []),
                     "summary": text,
                     "public_summary": public,
                     "status": status,
-                    "sources": cited.get(incident_id, []),
+                    "sources": found["sources"].get(incident_id, []),
                     **({"fields": [(extra or {}).get(name) for name in fields]} if fields else {}),
                 }
             )
