@@ -39,6 +39,9 @@ class InvalidValue(PressfreeError):
     def at(self, where: str) -> InvalidValue:
         return type(self)(f"{where}.{self.field}", self.value, self.reason)
 
+    def __reduce__(self) -> tuple[type, tuple[str, object, str]]:  # sent between processes
+        return type(self), (self.field, self.value, self.reason)
+
 
 class UsageError(PressfreeError):
     """Options that do not go together, said in a sentence (exit code 2)."""

@@ -201,12 +201,19 @@ def first_text_problem(values: list[tuple[str, str]]) -> tuple[str, str, str] | 
     return None
 
 
+# A URL whose host is plain letters, digits, dots and dashes, without a port, user or
+# brackets: what urlsplit takes apart without complaint (most sources), said without it.
+PLAIN_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9.-]+(?:[/?#][^\s\[\]]*)?\Z")
+
+
 def is_url(value: str) -> bool:
     """A source URL needs a scheme (https://...) and must be one a URL parser can take apart
     (no "http://[::1" or port 99999), as finding duplicates by URL does; the one check every
     path uses."""
     from urllib.parse import urlsplit
 
+    if PLAIN_URL.match(value):
+        return True
     if "://" not in value:
         return False
     try:

@@ -32,6 +32,7 @@ LINK = re.compile(
 )
 SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 MEMO_LIMIT = 50_000
+FIELD_MEMO = 20_000  # distinct cells of one field remembered; then forgotten
 TEXT_FIELDS = (
     "region",
     "city",
@@ -41,6 +42,12 @@ TEXT_FIELDS = (
     "external_id",
     "dataset",
 )
+# Whose texts the rule every path applies checks (schemas.text_problem), in this order: a row
+# with two bad texts is refused for the first.
+CHECKED = (*TEXT_FIELDS, "journalists", "outlets", "tags", "sources")
+SOURCE_PARTS = ("url", "title", "publisher")
+# The fields a source is read from, as columns of the mapping
+SOURCE_COLUMNS = ("source_url", "source_title", "publisher", "source_published", "source_links")
 SOURCE_FIELDS = {"url": "source_url", "title": "source_title", "publisher": "publisher"}
 
 
@@ -54,6 +61,9 @@ class RowError(Exception):
     def __init__(self, column: str, value: Any, reason: str):
         self.column, self.value, self.reason = column, value, reason
         super().__init__(f"{column}: {value!r} {reason}")
+
+    def __reduce__(self):  # sent whole between processes (a large import's conversion)
+        return type(self), (self.column, self.value, self.reason)
 
 
 @dataclass
@@ -90,6 +100,8 @@ class ParsedRow:
     # where it happened (schema 12): a pressfree document says so
     latitude: float | None = None
     longitude: float | None = None
+    # (content, identity) hashes, once matching.hashes has worked them out
+    hashes: tuple[str, str] | None = field(default=None, compare=False)
 
 
 def _text_of(value: Any) -> str | None:
@@ -208,6 +220,17 @@ class Converter:
         self.extra_columns: dict[tuple, list[str]] = {}
         # Fields given a value when the file has none: what the file held instead is kept.
         self.defaulted = [name for name in FIELDS if name in mapping.defaults or name == "status"]
+        # What each field became from its cells (_field), and the columns it reads them from
+        self.cells: dict[str, dict] = {name: {} for name in (*FIELDS, "sources")}
+        self.reads: dict[str, tuple[str, ...]] = {
+            name: (
+                *mapping.columns.get(name, ()),
+                *mapping.subtract.get(name, ()),
+                *(mapping.columns.get("month_flag", ()) if name == "date" else ()),
+            )
+            for name in FIELDS
+        }
+        self.reads["sources"] = tuple(c for n in SOURCE_COLUMNS for c in mapping.columns.get(n, ()))
 
     def _remember(self, key: tuple, compute):
         try:
@@ -220,6 +243,40 @@ class Converter:
             self.memo.clear()
         value = self.memo[key] = compute()
         return value
+
+    def _field(self, compute, row: dict, name: str, discarded: dict, checked: dict):
+        """compute(row, name, discarded) of one field, with the first of its texts that the
+        text rule refuses put in checked. Worked out once per distinct cells it reads (a
+        file's places, names, days and publishers repeat), until it has read FIELD_MEMO
+        different ones: a field whose cells never repeat (a summary) is then worked out
+        for each row. A list is the caller's own copy."""
+        if name in self.absent:
+            return [] if name in LIST_FIELDS else compute(row, name, discarded)
+        memo = self.cells.get(name)
+        if memo is None:
+            dropped: dict = {}
+            value = compute(row, name, dropped)
+            problem = _text_problem(name, value)
+        else:
+            key = tuple(map(row.get, self.reads[name]))
+            try:
+                value, dropped, problem = memo[key]
+            except KeyError:
+                dropped = {}
+                value = compute(row, name, dropped)
+                problem = _text_problem(name, value)
+                if len(memo) >= FIELD_MEMO:
+                    del self.cells[name]
+                memo[key] = (value, dropped, problem)
+            except TypeError:  # a JSON list or object in a cell: nothing to remember it by
+                dropped = {}
+                value = compute(row, name, dropped)
+                problem = _text_problem(name, value)
+        if dropped:
+            discarded.update(dropped)
+        if problem:
+            checked[name] = problem
+        return list(value) if isinstance(value, list) else value
 
     # --- cells ------------------------------------------------------------------------
 
@@ -330,6 +387,8 @@ class Converter:
         --lat/--lon` checks them."""
         from pressfree.schemas import degrees
 
+        if "latitude" in self.absent and "longitude" in self.absent:
+            return None, None
         found = {}
         for name in ("latitude", "longitude"):
             column, value = (None, None) if name in self.absent else self._raw(row, name)
@@ -430,7 +489,7 @@ class Converter:
             )
         return slugs
 
-    def date(self, row: dict, discarded: dict) -> dates.PartialDate:
+    def date(self, row: dict, _: str, discarded: dict) -> dates.PartialDate:
         column, value = self._raw(row, "date")
         if value is None:
             value = self.m.defaults.get("date")
@@ -504,7 +563,7 @@ class Converter:
             + " (map it under [values.country])",
         )
 
-    def status(self, row: dict, discarded: dict) -> str:
+    def status(self, row: dict, _: str, discarded: dict) -> str:
         if "status" in self.absent:
             return "reported"
         column, _ = self._raw(row, "status")
@@ -518,7 +577,7 @@ class Converter:
                 f"is not a status ({', '.join(STATUSES)}) (map it under [values.status])",
             ) from None
 
-    def sources(self, row: dict, discarded: dict) -> list[tuple]:
+    def sources(self, row: dict, _: str, discarded: dict) -> list[tuple]:
         urls = self.positional(row, "source_url")
         titles = self.positional(row, "source_title")
         publishers = self.positional(row, "publisher")
@@ -585,7 +644,9 @@ class Converter:
             found, expected = row["__width__"]
             raise RowError("(row)", f"{found} cells", f"but the header has {expected} columns")
         discarded: dict = {}
-        when = self.date(row, discarded)
+        checked: dict = {}  # field: the first of its texts the text rule refuses
+        field, text, many = self._field, self.text, self.many
+        when = field(self.date, row, "date", discarded, checked)
         self._defaulted(row, discarded)
         parsed = ParsedRow(
             first=when.first,
@@ -593,16 +654,16 @@ class Converter:
             precision=when.precision,
             kinds=self.kinds(row),
             country=self.country(row, discarded),
-            region=self.text(row, "region", discarded),
-            city=self.text(row, "city", discarded),
-            perpetrator=self.text(row, "perpetrator", discarded),
-            summary=self.text(row, "summary", discarded),
-            public_summary=self.text(row, "public_summary", discarded),
-            status=self.status(row, discarded),
-            journalists=self.many(row, "journalists", discarded),
-            outlets=self.many(row, "outlets", discarded),
-            tags=self.many(row, "tags", discarded),
-            sources=self.sources(row, discarded),
+            region=field(text, row, "region", discarded, checked),
+            city=field(text, row, "city", discarded, checked),
+            perpetrator=field(text, row, "perpetrator", discarded, checked),
+            summary=field(text, row, "summary", discarded, checked),
+            public_summary=field(text, row, "public_summary", discarded, checked),
+            status=field(self.status, row, "status", discarded, checked),
+            journalists=field(many, row, "journalists", discarded, checked),
+            outlets=field(many, row, "outlets", discarded, checked),
+            tags=field(many, row, "tags", discarded, checked),
+            sources=field(self.sources, row, "sources", discarded, checked),
             created_at=self.timestamp(row, "created_at"),
             updated_at=self.timestamp(row, "updated_at"),
             updates=self.updates(row),
@@ -655,7 +716,10 @@ class Converter:
         if self.own and extra:
             extra = self._own(extra)
         parsed.extra = extra or None
-        self._check_text(parsed)
+        for name in ("external_id", "dataset"):
+            if problem := _text_problem(name, getattr(parsed, name)):
+                checked[name] = problem
+        self._check_text(checked)
         return parsed
 
     def _defaulted(self, row: dict, discarded: dict) -> None:
@@ -669,18 +733,26 @@ class Converter:
                     if isinstance(cell, str) and cell.strip():
                         discarded[column] = cell
 
-    def _check_text(self, parsed: ParsedRow) -> None:
-        """The rule every path into the store applies to text (schemas.text_problem)."""
-        values = [(name, getattr(parsed, name)) for name in TEXT_FIELDS]
-        values += [
-            (name, v) for name in ("journalists", "outlets", "tags") for v in getattr(parsed, name)
-        ]
-        values += [
-            (name, v)
-            for source in parsed.sources
-            for name, v in zip(("url", "title", "publisher"), source[:3])
-        ]
-        if found := first_text_problem([(name, v) for name, v in values if v]):
-            name, value, problem = found
-            column = self.m.columns.get(SOURCE_FIELDS.get(name, name), [name])[0]
-            raise RowError(column, value, problem)
+    def _check_text(self, checked: dict) -> None:
+        """The rule every path into the store applies to text (schemas.text_problem): the
+        row is refused for the first field, in CHECKED's order, holding a text it refuses."""
+        if not checked:
+            return
+        name, value, problem = next(checked[n] for n in CHECKED if n in checked)
+        column = self.m.columns.get(SOURCE_FIELDS.get(name, name), [name])[0]
+        raise RowError(column, value, problem)
+
+
+def _text_problem(name: str, value: Any) -> tuple[str, str, str] | None:
+    """The first (field, text, why) of a field's value that the text rule refuses: a text,
+    a list of texts, or sources (their URLs, titles and publishers). None for the fields
+    it does not apply to (a date, a status)."""
+    if name not in CHECKED or not value:
+        return None
+    if isinstance(value, str):
+        return first_text_problem([(name, value)])
+    if name == "sources":
+        return first_text_problem(
+            [(part, v) for source in value for part, v in zip(SOURCE_PARTS, source[:3]) if v]
+        )
+    return first_text_problem([(name, v) for v in value if v])

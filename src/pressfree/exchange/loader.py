@@ -14,8 +14,8 @@ from sqlmodel import Session
 from pressfree import identity, search, sources, vocabulary, work
 from pressfree import names as name_keys
 from pressfree.errors import InvalidValue, PressfreeError
-from pressfree.exchange import matching, readers
-from pressfree.exchange.convert import Converter, NotAnIncident, ParsedRow, RowError
+from pressfree.exchange import converting, matching, readers
+from pressfree.exchange.convert import ParsedRow, RowError
 from pressfree.exchange.mapping import Mapping, choose
 from pressfree.exchange.matching import Matcher
 from pressfree.schemas import file_label
@@ -253,7 +253,9 @@ def import_file(
     from pressfree import own_fields
     from pressfree.store.db import backend_for
 
-    converter = Converter(mapping, set(kinds), own_fields.defined(session))
+    conversion = converting.Conversion(
+        path, fmt, mapping, set(kinds), own_fields.defined(session), progress
+    )
     connection = session.connection()
     backend = backend_for(connection.dialect.name)
     names = _Names(connection, backend)
@@ -267,25 +269,23 @@ def import_file(
     try:
         with _indexes(connection, backend, path):
             pending: list[tuple[int, ParsedRow]] = []
-            for number, row in readers.rows(path, fmt, mapping.delimiter, progress):
+            for number, row, parsed in conversion:
                 report.rows += 1
-                try:
-                    parsed = converter.convert(row)
-                except NotAnIncident:
+                if parsed is None:  # a footnote, say
                     report.not_incidents.append(number)
                     continue
-                except RowError as error:
+                if isinstance(parsed, RowError):
                     report.invalid += 1
                     if len(report.problems) < SHOWN_PROBLEMS:
                         report.problems.append(
-                            Problem(number, error.column, error.value, error.reason)
+                            Problem(number, parsed.column, parsed.value, parsed.reason)
                         )
                     if rejected:
-                        rejected.add(number, row, error)
+                        rejected.add(number, row, parsed)
                     continue
                 pending.append((number, parsed))
                 if len(pending) >= BATCH:
-                    kinds = _create_kinds(session, converter, kinds, report)
+                    kinds = _create_kinds(session, conversion, kinds, report)
                     _write(
                         connection,
                         backend,
@@ -299,7 +299,7 @@ def import_file(
                         loosely,
                     )
                     pending = []
-            kinds = _create_kinds(session, converter, kinds, report)
+            kinds = _create_kinds(session, conversion, kinds, report)
             _write(
                 connection,
                 backend,
@@ -419,8 +419,10 @@ def _indexes(connection, backend, path: Path):
     return backend.indexes_set_aside(connection, Incident.__table__)
 
 
-def _create_kinds(session, converter: Converter, kinds: dict, report: ImportReport) -> dict:
-    fresh = {s: name for s, name in converter.created_kinds.items() if s not in kinds}
+def _create_kinds(
+    session, conversion: converting.Conversion, kinds: dict, report: ImportReport
+) -> dict:
+    fresh = {s: name for s, name in conversion.created_kinds.items() if s not in kinds}
     for slug, label in fresh.items():
         vocabulary.add_term(session, slug, label, "kind")
         report.new_kinds.append(slug)

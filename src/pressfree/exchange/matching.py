@@ -73,12 +73,16 @@ def _content_of(p: ParsedRow) -> list:
 
 
 def hashes(p: ParsedRow) -> tuple[str, str]:
-    """(content hash: the whole mapped row; identity hash: who, when and where alone)."""
-    identity = _ENCODER.encode(identity_of(p))
-    # the text of the list identity + content, without encoding the identity twice: both
-    # lists have seven items, joined by the encoder's own ", "
-    whole = identity[:-1] + ", " + _ENCODER.encode(_content_of(p))[1:]
-    return _digest(whole), _digest(identity)
+    """(content hash: the whole mapped row; identity hash: who, when and where alone),
+    worked out once for each row (a row is not changed once converted): where it was
+    converted, when that was in a second process (exchange.converting)."""
+    if p.hashes is None:
+        identity = _ENCODER.encode(identity_of(p))
+        # the text of the list identity + content, without encoding the identity twice:
+        # both lists have seven items, joined by the encoder's own ", "
+        whole = identity[:-1] + ", " + _ENCODER.encode(_content_of(p))[1:]
+        p.hashes = (_digest(whole), _digest(identity))
+    return p.hashes
 
 
 @dataclass

@@ -98,6 +98,11 @@ def open_text(path: Path, errors: str = "strict") -> io.TextIOWrapper:
     return io.TextIOWrapper(open_binary(path), encoding="utf-8-sig", newline="", errors=errors)
 
 
+def in_memory(path: Path) -> bool:
+    """Whether the file reads from memory (decrypted), not from the disk."""
+    return path in _DECRYPTED
+
+
 def size(path: Path) -> int:
     data = _DECRYPTED.get(path)
     return len(data) if data is not None else path.stat().st_size

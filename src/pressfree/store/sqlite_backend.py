@@ -10,6 +10,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 from urllib.parse import quote
 
@@ -371,9 +372,7 @@ def insert_rows(connection, table, rows: list[dict]) -> None:
     head = f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) VALUES "
     for start in range(0, len(values), per):
         chunk = values[start : start + per]
-        connection.exec_driver_sql(
-            head + ", ".join([one] * len(chunk)), tuple(value for row in chunk for value in row)
-        )
+        connection.exec_driver_sql(head + ", ".join([one] * len(chunk)), tuple(chain(*chunk)))
 
 
 @contextmanager

@@ -32,16 +32,18 @@ def bulk_values(dialect, table, rows: list[dict]) -> tuple[list[str], list[tuple
             repeats = isinstance(column_type, (Boolean, Date, DateTime))
             convert.append((i, _repeated(f) if repeats else f))
     pick = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
-    values = [pick(row) for row in rows]
-    if convert or defaults:
-        for number, row in enumerate(values):
-            row = list(row)
-            for i, f in convert:
-                row[i] = f(row[i])
-            row += [
-                c.default.arg(None) if c.default.is_callable else c.default.arg for c in defaults
-            ]
-            values[number] = tuple(row)
+    values = list(map(pick, rows))
+    if convert or defaults:  # column by column: one map() in C per column, not a loop per row
+        columns = list(zip(*values))
+        for i, f in convert:
+            columns[i] = tuple(map(f, columns[i]))
+        for c in defaults:
+            columns.append(
+                tuple(c.default.arg(None) for _ in rows)
+                if c.default.is_callable
+                else (c.default.arg,) * len(rows)
+            )
+        values = list(zip(*columns))
     return names + [c.name for c in defaults], values
 
 
