@@ -21,7 +21,10 @@ RATIOS = {
     "identity_scale": 4,
     "history_cost": 2,
     "import_scale": 5 + PEER,
-    "postgres_scale": 4 if os.environ.get("PRESSFREE_TEST_POSTGRES") else 0,
+    # ... and the import against psql's \copy where psql is installed
+    "postgres_scale": (4 + bool(shutil.which("psql")))
+    if os.environ.get("PRESSFREE_TEST_POSTGRES")
+    else 0,
     "report_scale": 1,
     "startup": 4 + 5 * PEER,
     "encryption": 7,  # six commands and an import, encrypted against plain
