@@ -2,6 +2,7 @@
 the same, row for row, message for message, as when they are converted in one; and that
 process never outlives the import."""
 
+import csv
 import json
 import os
 import signal
@@ -30,8 +31,8 @@ def both(pressfree, tmp_path, monkeypatch):
 
     def run(*args, code: int = 0):
         results = []
-        for name, parallel_from in (("here.db", 1 << 62), ("second.db", 0)):
-            monkeypatch.setattr(converting, "PARALLEL_FROM", parallel_from)
+        for name, parallel in (("here.db", False), ("second.db", True)):
+            monkeypatch.setattr(converting, "in_parallel", lambda _path, p=parallel: p)
             results.append(pressfree("--db", tmp_path / name, *args, code=code))
         return results
 
@@ -50,10 +51,14 @@ def stored(pressfree, path):
 
 @pytest.mark.parametrize(
     "args",
-    [(PFT, "--preset", "pft"), (CPJ, "--preset", "cpj")],
-    ids=["pft", "cpj"],
+    [(PFT, "--preset", "pft"), (CPJ, "--preset", "cpj"), ("pft.ndjson", "--preset", "pft")],
+    ids=["pft", "cpj", "pft-ndjson"],
 )
 def test_a_file_converted_in_a_second_process_is_stored_as_in_one(both, pressfree, tmp_path, args):
+    if args[0] == "pft.ndjson":  # the same rows as JSON objects, a line each
+        with open(PFT, encoding="utf-8", newline="") as handle:
+            lines = [json.dumps(row) for row in csv.DictReader(handle)]
+        args = (_write(tmp_path / args[0], lines), *args[1:])
     here, second = both("import", *args)
     assert second.stderr == here.stderr and "Imported" in here.stderr
     one, other = stored(pressfree, tmp_path / "here.db"), stored(pressfree, tmp_path / "second.db")
@@ -117,11 +122,25 @@ def test_a_file_unreadable_midway_is_one_line_from_a_second_process(both, pressf
     assert len(here.stderr.splitlines()) == 1
 
 
+def test_which_files_are_converted_in_a_second_process(tmp_path, monkeypatch):
+    from pressfree.exchange import converting, readers
+
+    small, large = tmp_path / "small.csv", tmp_path / "large.csv"
+    small.write_bytes(b"x" * (converting.PARALLEL_FROM - 1))
+    large.write_bytes(b"x" * converting.PARALLEL_FROM)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    assert (converting.in_parallel(small), converting.in_parallel(large)) == (False, True)
+    with readers.decrypted(large, b"x" * converting.PARALLEL_FROM):  # a sealed file, opened
+        assert not converting.in_parallel(large)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0}, raising=False)
+    assert not converting.in_parallel(large)  # one core: nothing to gain
+
+
 def test_the_second_process_dying_is_one_line_and_nothing_stored(pressfree, tmp_path, monkeypatch):
     import helpers
     from pressfree.exchange import converting
 
-    monkeypatch.setattr(converting, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(converting, "in_parallel", lambda _path: True)
     monkeypatch.setattr(converting, "_convert_rows", helpers.die_at_once)
     pressfree("--db", tmp_path / "x.db", "init")
     result = pressfree("--db", tmp_path / "x.db", "import", PFT, "--preset", "pft", code=1)
@@ -206,7 +225,7 @@ def test_ctrl_c_while_a_second_process_converts_is_one_line_and_nothing_stored(t
     script = (
         "import os, signal, sys\n"
         "from pressfree.exchange import converting, loader\n"
-        "converting.PARALLEL_FROM = 0\n"
+        "converting.in_parallel = lambda path: True\n"
         "real = loader._write\n"
         "def interrupted(*args, **kwargs):\n"
         "    done = real(*args, **kwargs)\n"

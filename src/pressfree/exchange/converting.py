@@ -3,10 +3,10 @@ for a large file, in a second one while this one writes them (a machine's second
 
 Either way each row comes out as (number, row, outcome), in the file's order: the outcome
 is the ParsedRow, None for a row that is not an incident (skip_rows_without), or the
-RowError saying why it cannot be one. The second process only
-reads the file and converts: it never opens the database, ignores Ctrl-C (the command's
-own handling stops it), and ends when the import ends, fails or is killed (it then finds
-no one reading what it sends).
+RowError saying why it cannot be one; a failure to read the file is raised after the rows
+before it. The second process only reads the file and converts: it never opens the
+database, ignores Ctrl-C (the command's own handling stops it), and ends when the import
+ends, fails or is killed (it then finds no one reading what it sends).
 """
 
 from __future__ import annotations
@@ -181,6 +181,7 @@ def _convert_rows(
                     send("rows")
                     pending = []
         except Exception as error:  # noqa: BLE001 - sent to be raised where it is handled
+            send("rows")  # the rows before it first, as one process would have seen them
             try:
                 sending.send(("failed", error))
             except pickle.PicklingError:
