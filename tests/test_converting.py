@@ -11,6 +11,8 @@ import sys
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import FIXTURES
 
@@ -247,3 +249,34 @@ def test_ctrl_c_while_a_second_process_converts_is_one_line_and_nothing_stored(t
     )
     listed = subprocess.run([*command, "list", "--all", "--format", "json"], capture_output=True)
     assert (listed.returncode, listed.stdout.strip()) == (0, b"[]")
+
+
+@given(
+    st.one_of(
+        st.text(max_size=40),
+        st.builds(
+            "{}://{}{}".format,
+            st.sampled_from(["https", "http", "ftp", "h2", "a+b"]),
+            st.text("abcXYZ019.-[]:@", min_size=1, max_size=12),
+            st.text("/?#abc %[]\x01é", max_size=12),
+        ),
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_a_plain_url_is_judged_as_urlsplit_judges_it(text):
+    """is_url's quick way with a plain URL says what taking it apart says (a port, a bracket
+    or anything else in its host goes the long way)."""
+    from urllib.parse import urlsplit
+
+    from pressfree.schemas import is_url
+
+    def taken_apart(value: str) -> bool:
+        if "://" not in value:
+            return False
+        try:
+            urlsplit(value).port  # noqa: B018
+        except ValueError:
+            return False
+        return True
+
+    assert is_url(text) == taken_apart(text)

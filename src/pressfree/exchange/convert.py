@@ -62,7 +62,7 @@ class RowError(Exception):
         self.column, self.value, self.reason = column, value, reason
         super().__init__(f"{column}: {value!r} {reason}")
 
-    def __reduce__(self):  # sent whole between processes (a large import's conversion)
+    def __reduce__(self) -> tuple[type, tuple[str, Any, str]]:  # sent between processes
         return type(self), (self.column, self.value, self.reason)
 
 
@@ -645,8 +645,8 @@ class Converter:
             raise RowError("(row)", f"{found} cells", f"but the header has {expected} columns")
         discarded: dict = {}
         checked: dict = {}  # field: the first of its texts the text rule refuses
-        field, text, many = self._field, self.text, self.many
-        when = field(self.date, row, "date", discarded, checked)
+        each, text, many = self._field, self.text, self.many
+        when = each(self.date, row, "date", discarded, checked)
         self._defaulted(row, discarded)
         parsed = ParsedRow(
             first=when.first,
@@ -654,16 +654,16 @@ class Converter:
             precision=when.precision,
             kinds=self.kinds(row),
             country=self.country(row, discarded),
-            region=field(text, row, "region", discarded, checked),
-            city=field(text, row, "city", discarded, checked),
-            perpetrator=field(text, row, "perpetrator", discarded, checked),
-            summary=field(text, row, "summary", discarded, checked),
-            public_summary=field(text, row, "public_summary", discarded, checked),
-            status=field(self.status, row, "status", discarded, checked),
-            journalists=field(many, row, "journalists", discarded, checked),
-            outlets=field(many, row, "outlets", discarded, checked),
-            tags=field(many, row, "tags", discarded, checked),
-            sources=field(self.sources, row, "sources", discarded, checked),
+            region=each(text, row, "region", discarded, checked),
+            city=each(text, row, "city", discarded, checked),
+            perpetrator=each(text, row, "perpetrator", discarded, checked),
+            summary=each(text, row, "summary", discarded, checked),
+            public_summary=each(text, row, "public_summary", discarded, checked),
+            status=each(self.status, row, "status", discarded, checked),
+            journalists=each(many, row, "journalists", discarded, checked),
+            outlets=each(many, row, "outlets", discarded, checked),
+            tags=each(many, row, "tags", discarded, checked),
+            sources=each(self.sources, row, "sources", discarded, checked),
             created_at=self.timestamp(row, "created_at"),
             updated_at=self.timestamp(row, "updated_at"),
             updates=self.updates(row),
