@@ -491,3 +491,32 @@ def die_at_once(*_args) -> None:
     """In place of the process converting a large import's rows: one that stops at once,
     with exit code 3 (exchange.converting)."""
     os._exit(3)
+
+
+INTERRUPTED = "Error: Interrupted (Ctrl-C): nothing this command had not yet committed is stored\n"
+
+
+def interrupted_after(target: str, args: list[str], setup: str = ""):
+    """pressfree ARGS in a process of its own (the interrupt is pressfree's to handle, not
+    the test runner's), sent a real Ctrl-C (SIGINT) as soon as TARGET, "module.function",
+    has returned: once the rows it writes are written. SETUP is Python run first."""
+    import subprocess
+
+    module, function = target.rsplit(".", 1)
+    script = (
+        "import os, signal, sys\n"
+        f"import {module} as patched\n"
+        f"{setup}"
+        f"real = patched.{function}\n"
+        "def interrupted(*args, **kwargs):\n"
+        "    done = real(*args, **kwargs)\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    return done\n"
+        f"patched.{function} = interrupted\n"
+        f"sys.argv = ['pressfree', *{[str(a) for a in args]!r}]\n"
+        "from pressfree.cli import main\n"
+        "main()\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )

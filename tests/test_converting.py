@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import FIXTURES
+from helpers import FIXTURES, INTERRUPTED, interrupted_after
 
 PFT = FIXTURES / "pft_excerpt.csv"
 CPJ = FIXTURES / "cpj_excerpt.csv"
@@ -224,29 +224,13 @@ def test_ctrl_c_while_a_second_process_converts_is_one_line_and_nothing_stored(t
     database = tmp_path / "interrupted.db"
     command = [sys.executable, "-m", "pressfree", "--db", str(database)]
     subprocess.run([*command, "init"], check=True, capture_output=True)
-    script = (
-        "import os, signal, sys\n"
-        "from pressfree.exchange import converting, loader\n"
-        "converting.in_parallel = lambda path: True\n"
-        "real = loader._write\n"
-        "def interrupted(*args, **kwargs):\n"
-        "    done = real(*args, **kwargs)\n"
-        "    os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, once the rows are written\n"
-        "    return done\n"
-        "loader._write = interrupted\n"
-        f"sys.argv = ['pressfree', '--db', {str(database)!r}, 'import', {str(PFT)!r}, "
-        "'--preset', 'pft']\n"
-        "from pressfree.cli import main\n"
-        "main()\n"
+    done = interrupted_after(
+        "pressfree.exchange.loader._write",
+        ["--db", database, "import", PFT, "--preset", "pft"],
+        setup="from pressfree.exchange import converting\n"
+        "converting.in_parallel = lambda path: True\n",
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert (done.returncode, done.stdout, done.stderr) == (
-        130,
-        "",
-        "Error: Interrupted (Ctrl-C): nothing this command had not yet committed is stored\n",
-    )
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", INTERRUPTED)
     listed = subprocess.run([*command, "list", "--all", "--format", "json"], capture_output=True)
     assert (listed.returncode, listed.stdout.strip()) == (0, b"[]")
 

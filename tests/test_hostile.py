@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import SAMPLE, Cli, raw_engine
+from helpers import INTERRUPTED, SAMPLE, Cli, interrupted_after, raw_engine
 from pressfree.schemas import BIDI_CONTROL, CONTROL
 
 EXAMPLES = 40
@@ -658,36 +658,14 @@ def test_ctrl_c_mid_write_is_one_line_exit_130_and_nothing_stored(cli, command):
     """A real Ctrl-C (SIGINT) after the rows are written but before the commit: one line,
     exit 130, no traceback, and the database as it was. (In a process of its own: the
     interrupt is pressfree's to handle, not the test runner's.)"""
-    import subprocess
-    import sys
-
     cli("add", "raid", "--date", "2021-07-01")
     args = (
         ["add", "detention", "--date", "2021-07-30", "--force"]
         if command == "add"
         else ["import", str(SAMPLE)]
     )
-    script = (
-        "import os, signal, sys\n"
-        "from pressfree import work\n"
-        "real = work.changed\n"
-        "def interrupted(*args, **kwargs):\n"
-        "    done = real(*args, **kwargs)\n"
-        "    os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, once the rows are written\n"
-        "    return done\n"
-        "work.changed = interrupted\n"
-        f"sys.argv = ['pressfree', *{args!r}]\n"
-        "from pressfree.cli import main\n"
-        "main()\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert (done.returncode, done.stdout, done.stderr) == (
-        130,
-        "",
-        "Error: Interrupted (Ctrl-C): nothing this command had not yet committed is stored\n",
-    )
+    done = interrupted_after("pressfree.work.changed", args)
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", INTERRUPTED)
     assert [i["kinds"] for i in cli.json("list")] == [["raid"]]
 
 
